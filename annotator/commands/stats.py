@@ -1,0 +1,41 @@
+"""``annotator stats``: what the project holds."""
+
+from __future__ import annotations
+
+import json
+
+from annotator.cli import add_db_argument, open_store
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("stats", help="count articles, spans and article states")
+    add_db_argument(parser)
+    parser.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    with open_store(args) as store:
+        stats = store.stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    print(f"articles: {stats['articles']}")
+    print(f"spans: {stats['spans']}  (event arguments: {stats['event_arguments']})")
+    for key in ("spans_by_layer", "spans_by_status", "spans_by_origin"):
+        parts = ", ".join(f"{k} {v}" for k, v in stats[key].items()) or "none"
+        print(f"  by {key.removeprefix('spans_by_')}: {parts}")
+    if stats["spans_by_label"]:
+        print("spans by label:")
+        width = max(len(r["label"]) for r in stats["spans_by_label"])
+        for row in stats["spans_by_label"]:
+            print(f"  {row['layer']:<6} {row['label']:<{width}}  {row['status']:<8} {row['count']:>7}")
+    if stats["spans_by_annotator"]:
+        print("spans by annotator:")
+        for row in stats["spans_by_annotator"]:
+            print(f"  {row['annotator']:<20} {row['status']:<8} {row['count']:>7}")
+    if stats["article_states"]:
+        print("article states:")
+        for row in stats["article_states"]:
+            print(f"  {row['annotator']:<20} {row['state']:<11} {row['count']:>7}")
+    return 0

