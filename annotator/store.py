@@ -191,8 +191,16 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Database]:
         """One atomic unit of work; nested blocks become savepoints."""
-        with self.db.atomic():
-            yield self.db
+        try:
+            with self.db.atomic():
+                yield self.db
+        except BaseException:
+            # Ids cached inside a rolled-back transaction may no longer exist.
+            self.forget_cached_ids()
+            raise
+
+    def forget_cached_ids(self) -> None:
+        self._annotator_ids.clear()
 
     def schema_steps(self) -> list[str]:
         return [m.name for m in schema.migrations.applied(self.db)]
@@ -292,6 +300,10 @@ class Store:
         if not rows:
             raise StoreError(f"no article with id {article_id}")
         return Article.from_row(rows[0])
+
+    def update_article_meta(self, article_id: int, meta: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE articles SET meta = ? WHERE id = ?", [_dump(meta), article_id])
 
     def article_id_by_hash(self, digest: str) -> int | None:
         row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()

@@ -1,0 +1,281 @@
+"""Bring articles, and the annotations other tools made on them, into a project.
+
+``import_paths`` walks files and folders, reads each file with ``readers``, checks every record, and
+writes one file per transaction: a file imports whole or not at all, unless ``skip_invalid`` is set,
+in which case good records go in and bad ones are listed with file, line and reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from annotator import config
+from annotator.importers.readers import SUPPORTED, read_path
+from annotator.importers.records import (
+    Annotation,
+    ArticleRecord,
+    InputError,
+    RelationRecord,
+    SpanRecord,
+    check_record,
+)
+from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.schemes import Scheme, scheme_by_name
+from annotator.store import Store
+
+__all__ = ["import_paths", "import_samples", "ImportSummary", "InputError", "DEFAULT_ANNOTATOR"]
+
+DEFAULT_ANNOTATOR = "import"
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    imported: int = 0  # new articles
+    already_present: int = 0  # articles whose text was already in the project
+    annotations: int = 0  # (article, annotator) annotations added
+    annotations_present: int = 0  # annotations not added because that annotator already had some
+    spans: int = 0
+    suggestions: int = 0
+    arguments: int = 0
+    utf16_fixed: int = 0
+    rejected: list[InputError] = field(default_factory=list)  # records left out (skip_invalid)
+    failed: list[InputError] = field(default_factory=list)  # whole files left out
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def lines(self) -> list[str]:
+        out = [
+            f"files read: {self.files}",
+            f"articles imported: {self.imported}",
+            f"already present (same text): {self.already_present}",
+            f"annotations added: {self.annotations} ({self.spans} spans, {self.arguments} event arguments)",
+            f"suggestions added: {self.suggestions}",
+        ]
+        if self.annotations_present:
+            out.append(f"annotations already present, not added again: {self.annotations_present}")
+        if self.utf16_fixed:
+            out.append(f"spans whose offsets were UTF-16 units, converted: {self.utf16_fixed}")
+        out += self.notes
+        if self.rejected:
+            out.append(f"records rejected: {len(self.rejected)}")
+            out += [f"  {error}" for error in self.rejected]
+        if self.failed:
+            out.append(f"files not imported: {len(self.failed)}")
+            out += [f"  {error}" for error in self.failed]
+        return out
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and supported files found recursively in folders named, in a stable order."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(str(path), None, "no such file or folder")
+    return files
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    annotator: str | None = None,
+    skip_invalid: bool = False,
+    text_column: str | None = None,
+    encoding: str | None = None,
+    scheme: Scheme | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import files and folders into ``store``.
+
+    :param annotator: who the annotations in the files belong to (default: as the file says, else "import")
+    :param skip_invalid: import the good records of a file and list the bad ones, instead of refusing it
+    :param text_column: the CSV column holding the article text (default "text")
+    :param encoding: the files' encoding when it is not UTF-8
+    :param scheme: decides which labels are events (default: the project's scheme)
+    :param progress: called with the number of bytes read since the last call
+    """
+    scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))
+    summary = ImportSummary()
+    for path in collect_files(paths):
+        summary.files += 1
+        _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress)
+    return summary
+
+
+def _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress) -> None:
+    before = _counters(summary)
+    rejected_before = len(summary.rejected)
+    writer = _Writer(store, summary, annotator, scheme, str(path))
+    try:
+        with store.transaction():
+            for item, size in read_path(path, encoding=encoding, text_column=text_column):
+                if progress:
+                    progress(size)
+                if isinstance(item, InputError):
+                    if not skip_invalid:
+                        raise item
+                    summary.rejected.append(item)
+                    continue
+                try:
+                    check_record(item, str(path))
+                except InputError as error:
+                    if not skip_invalid:
+                        raise
+                    summary.rejected.append(error)
+                    continue
+                writer.write(item)
+    except InputError as error:
+        _restore(summary, before)
+        del summary.rejected[rejected_before:]
+        summary.failed.append(error)
+        store.forget_cached_ids()
+    except OSError as error:
+        _restore(summary, before)
+        summary.failed.append(InputError(str(path), None, f"cannot read: {error.strerror or error}"))
+        store.forget_cached_ids()
+
+
+_COUNTED = ("imported", "already_present", "annotations", "annotations_present", "spans", "suggestions",
+            "arguments", "utf16_fixed")
+
+
+def _counters(summary: ImportSummary) -> dict[str, int]:
+    return {name: getattr(summary, name) for name in _COUNTED} | {"notes": len(summary.notes)}
+
+
+def _restore(summary: ImportSummary, before: dict[str, int]) -> None:
+    """A file that failed added nothing: its counts go back to what they were."""
+    for name in _COUNTED:
+        setattr(summary, name, before[name])
+    del summary.notes[before["notes"]:]
+
+
+class _Writer:
+    """Stores checked records; remembers which annotations this run added, so records of one file
+    that belong together (Prodigy accept + reject records of one text) all go in."""
+
+    def __init__(self, store: Store, summary: ImportSummary, annotator: str | None, scheme: Scheme, path: str):
+        self.store = store
+        self.summary = summary
+        self.annotator = annotator
+        self.scheme = scheme
+        self.path = path
+        self.added_now: set[tuple[int, str]] = set()
+        self.event_labels = {label.name for label in scheme.event_labels}
+
+    def write(self, record: ArticleRecord) -> None:
+        article_id, created = self.store.add_article(
+            record.text, title=record.title, source=record.source, url=record.url,
+            published=record.published, language=record.language, meta=record.meta,
+        )
+        if created:
+            self.summary.imported += 1
+        else:
+            self.summary.already_present += 1
+        self.summary.utf16_fixed += record.utf16_fixed
+        for annotation in record.annotations:
+            self._write_annotation(article_id, record, annotation)
+        if record.suggestions and (created or not self._has_suggestions(article_id)):
+            ids = self._write_spans(article_id, record.suggestions, None, Status.PENDING)
+            self.summary.suggestions += len(record.suggestions)
+            self._write_relations(ids, record.suggestion_relations, record)
+
+    def _has_suggestions(self, article_id: int) -> bool:
+        return self.store.db.execute(
+            "SELECT 1 FROM spans WHERE article_id = ? AND annotator_id IS NULL AND origin = 'imported' LIMIT 1",
+            [article_id],
+        ).fetchone() is not None
+
+    def _write_annotation(self, article_id: int, record: ArticleRecord, annotation: Annotation) -> None:
+        name = self.annotator or annotation.annotator or DEFAULT_ANNOTATOR
+        key = (article_id, name)
+        if key not in self.added_now and self._annotator_has_work(article_id, name):
+            self.summary.annotations_present += 1
+            return
+        if key not in self.added_now:
+            self.summary.annotations += 1
+        self.added_now.add(key)
+        ids = self._write_spans(article_id, annotation.spans, name, Status(annotation.status))
+        self._write_relations(ids, annotation.relations, record)
+        if annotation.state:
+            current, _, _ = self.store.get_state(article_id, name)
+            # One text may come as several records (accept and reject); "done" wins over the rest.
+            if current is not ArticleState.DONE or annotation.state == ArticleState.DONE:
+                self.store.set_state(article_id, name, annotation.state, annotation.note)
+
+    def _annotator_has_work(self, article_id: int, name: str) -> bool:
+        row = self.store.db.execute(
+            "SELECT 1 FROM annotators an WHERE an.name = ? AND (EXISTS (SELECT 1 FROM spans s WHERE"
+            " s.article_id = ? AND s.annotator_id = an.id) OR EXISTS (SELECT 1 FROM article_states st"
+            " WHERE st.article_id = ? AND st.annotator_id = an.id))",
+            [name, article_id, article_id],
+        ).fetchone()
+        return row is not None
+
+    def _layer(self, span: SpanRecord) -> Layer:
+        if span.layer:
+            return Layer(span.layer)
+        return Layer.EVENT if span.label in self.event_labels else Layer.ENTITY
+
+    def _write_spans(self, article_id: int, spans: list[SpanRecord], annotator: str | None,
+                     status: Status) -> dict:
+        ids = {}
+        for span in spans:
+            span_id = self.store.add_span(
+                article_id, span.start, span.end, span.label, self._layer(span),
+                annotator=annotator, origin=Origin.IMPORTED, status=status,
+                attributes=span.attributes, source=span.source or f"import:{Path(self.path).name}",
+                score=span.score, log=False,
+            )
+            if span.key is not None:
+                ids[_hashable(span.key)] = span_id
+            self.summary.spans += annotator is not None
+        return ids
+
+    def _write_relations(self, ids: dict, relations: list[RelationRecord], record: ArticleRecord) -> None:
+        kept_aside = []
+        for relation in relations:
+            head, child = ids[_hashable(relation.head)], ids[_hashable(relation.child)]
+            if self.store.get_span(head).layer is Layer.EVENT:
+                self.store.add_argument(head, child, relation.role, log=False)
+                self.summary.arguments += 1
+            else:
+                kept_aside.append(relation)
+        if kept_aside:
+            # Our arguments always start at an event; a relation between two entities (doccano's
+            # "foundedBy") is kept in the article's meta rather than dropped.
+            article_id = self.store.get_span(ids[_hashable(kept_aside[0].head)]).article_id
+            article = self.store.get_article(article_id)
+            spans = {self_id: self.store.get_span(self_id) for self_id in ids.values()}
+            extra = article.meta.get("relations_between_entities", [])
+            for relation in kept_aside:
+                head, child = spans[ids[_hashable(relation.head)]], spans[ids[_hashable(relation.child)]]
+                extra.append({"label": relation.role,
+                              "head": [head.start_char, head.end_char, head.label],
+                              "child": [child.start_char, child.end_char, child.label]})
+            self.store.update_article_meta(article_id, {**article.meta, "relations_between_entities": extra})
+            self.summary.notes.append(
+                f"{self.path}:{record.line}: {len(kept_aside)} relation(s) between entities kept in the "
+                "article's meta (arguments start at an event)"
+            )
+
+
+def _hashable(key):
+    return tuple(_hashable(k) for k in key) if isinstance(key, (list, tuple)) else key
+
+
+def import_samples(store: Store) -> ImportSummary:
+    """Put the bundled sample articles into a project (used for a new default project)."""
+    return import_paths(store, [config.samples_dir()])

@@ -1,0 +1,189 @@
+"""Read files into ``ArticleRecord``s: plain text, JSON lines (or a JSON array), CSV.
+
+Each reader yields ``(record_or_error, bytes_consumed)`` so the caller can stream large files, show
+progress, and decide whether one bad record fails the whole file or is skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Iterator
+
+from annotator.importers import formats
+from annotator.importers.records import ArticleRecord, InputError
+
+JSON_SUFFIXES = {".jsonl", ".json", ".ndjson", ".jsonlines"}
+TEXT_SUFFIXES = {".txt", ".text"}
+CSV_SUFFIXES = {".csv", ".tsv"}
+SUPPORTED = JSON_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES
+
+Item = tuple["ArticleRecord | InputError", int]
+
+
+def decode(path: Path, data: bytes, encoding: str | None) -> str:
+    """Bytes to text, exactly: no newline translation. UTF-8 (a BOM is dropped) unless told otherwise.
+
+    :raises InputError: naming the line and byte where decoding failed
+    """
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError as exc:
+            raise InputError(str(path), None, f"unknown encoding {encoding!r}") from exc
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(str(path), line, f"not valid {encoding} at byte {exc.start}") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            str(path), line,
+            f"not valid UTF-8 at byte {exc.start} (byte {data[exc.start]:#04x}); the encoding is unknown: "
+            "convert the file to UTF-8 or name its encoding with --encoding (e.g. cp1251, latin-1)",
+        ) from exc
+
+
+def read_path(path: Path, *, encoding: str | None = None, text_column: str | None = None) -> Iterator[Item]:
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    text = decode(path, data, encoding)
+    if suffix in TEXT_SUFFIXES:
+        yield read_text(path, text), len(data)
+    elif suffix in JSON_SUFFIXES:
+        yield from read_json_stream(path, text)
+    elif suffix in CSV_SUFFIXES:
+        yield from read_csv(path, text, text_column, delimiter="\t" if suffix == ".tsv" else ",")
+    else:
+        raise InputError(str(path), None, f"cannot import {suffix or 'files without a suffix'}; "
+                         f"supported: {', '.join(sorted(SUPPORTED))}")
+
+
+TITLE_MAX = 150
+
+
+def read_text(path: Path, text: str) -> ArticleRecord:
+    """One file, one article, the text kept whole; the first line is its title if it looks like one:
+    short, not ending like a sentence, and followed by more text."""
+    first, _, rest = text.lstrip("\ufeff").partition("\n")
+    first = first.strip()
+    title = None
+    if first and rest.strip() and len(first) <= TITLE_MAX and not re.search(r"[.,;:]$", first) \
+            and not first.startswith(("-", "*", "•")):
+        title = first
+    return ArticleRecord(text=text, line=1, title=title, source=path.name)
+
+
+def read_json_stream(path: Path, text: str) -> Iterator[Item]:
+    """JSON lines; also a JSON array of objects (Label Studio's export) and objects pretty-printed over
+    several lines one after another (doccano's relation example), with the line each value starts on."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(str(path), exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+        for index, value in enumerate(values, start=1):
+            yield _convert(path, value, index, f"item {index}"), len(text) // max(len(values), 1)
+        return
+    lines = text.split("\n")
+    first = next((l for l in lines if l.strip(" \t\r\ufeff")), "")
+    if _parses(first):
+        yield from _read_lines(path, lines)
+    else:
+        yield from _read_concatenated(path, text)
+
+
+def _parses(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _read_lines(path: Path, lines: list[str]) -> Iterator[Item]:
+    """Proper JSON lines: one value a line, so an error names exactly the broken line."""
+    for number, line in enumerate(lines, start=1):
+        size = len(line) + 1
+        if not line.strip(" \t\r\ufeff"):
+            continue
+        try:
+            value = json.loads(line.lstrip("\ufeff"))
+        except json.JSONDecodeError as exc:
+            yield InputError(str(path), number, f"not valid JSON: {exc.msg} (column {exc.colno})"), size
+            continue
+        yield _convert(path, value, number, None), size
+
+
+def _read_concatenated(path: Path, text: str) -> Iterator[Item]:
+    decoder = json.JSONDecoder()
+    position = 0
+    line = 1
+    length = len(text)
+    while True:
+        match = _WHITESPACE.match(text, position)
+        line += text.count("\n", position, match.end())
+        position = match.end()
+        if position >= length:
+            return
+        start = position
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            # Values spread over several lines cannot be resynchronised reliably: stop at the first error.
+            bad_line = text.count("\n", 0, exc.pos) + 1
+            yield InputError(str(path), bad_line, f"not valid JSON: {exc.msg}"), length - start
+            return
+        yield _convert(path, value, line, None), end - start
+        line += text.count("\n", start, end)
+        position = end
+
+
+_WHITESPACE = re.compile(r"[\s\ufeff]*")
+
+
+def _convert(path: Path, value, line: int, where: str | None) -> "ArticleRecord | InputError":
+    try:
+        if not isinstance(value, dict):
+            raise InputError(str(path), line, f"expected a JSON object, found {type(value).__name__}", where)
+        return formats.convert_object(value, str(path), line)
+    except InputError as exc:
+        return exc
+
+
+def read_csv(path: Path, text: str, text_column: str | None, delimiter: str) -> Iterator[Item]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        columns = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InputError(str(path), 1, f"not valid CSV: {exc}") from exc
+    column = text_column or ("text" if "text" in columns else None)
+    if column is None or column not in columns:
+        wanted = f"column {text_column!r} is not in the header" if text_column else "no 'text' column"
+        raise InputError(str(path), 1, f"{wanted}; columns are: {', '.join(columns) or 'none'} "
+                         "(choose one with --text-column)")
+    previous_end = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield InputError(str(path), reader.line_num, f"not valid CSV: {exc}"), 0
+            return
+        line = previous_end + 1
+        previous_end = reader.line_num
+        if None in row:
+            yield InputError(str(path), line, f"has {len(columns) + len(row[None])} fields, the header has {len(columns)}"), 0
+            continue
+        try:
+            yield formats.convert_csv_row(row, column, str(path), line), sum(len(v or "") for v in row.values())
+        except InputError as exc:
+            yield exc, 0

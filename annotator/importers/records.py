@@ -1,0 +1,146 @@
+"""What every reader turns a file into: article records with their spans, checked before storing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class InputError(ValueError):
+    """Bad input, located: ``file:line: field: reason``."""
+
+    def __init__(self, path: str, line: int | None, reason: str, field: str | None = None):
+        self.path = path
+        self.line = line
+        self.field = field
+        self.reason = reason
+        super().__init__(self.where() + reason)
+
+    def where(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+        where += ": "
+        if self.field:
+            where += f"{self.field}: "
+        return where
+
+
+@dataclass
+class SpanRecord:
+    start: int
+    end: int
+    label: str
+    layer: str | None = None  # None: decided by the scheme (event labels are events)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None  # the text the source file claims for the span, checked against offsets
+    source: str | None = None
+    score: float | None = None
+    key: Any = None  # the source file's own id for the span, to resolve relations
+
+
+@dataclass
+class RelationRecord:
+    head: Any  # SpanRecord.key of the event
+    child: Any  # SpanRecord.key of the span filling the role
+    role: str
+
+
+@dataclass
+class Annotation:
+    """One annotator's finished (or refused) work on an article, as a source file records it."""
+
+    annotator: str | None  # None: the name given with --annotator, else "import"
+    spans: list[SpanRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    status: str = "accepted"  # of the spans: accepted, or rejected (Prodigy's reject)
+    state: str | None = "done"  # the article state it implies for the annotator
+    note: str | None = None
+
+
+@dataclass
+class ArticleRecord:
+    text: str
+    line: int | None = None
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    annotations: list[Annotation] = field(default_factory=list)
+    # Spans proposed but not decided (Prodigy records without an answer or ignored, Label Studio
+    # predictions): they become suggestions shared by every annotator.
+    suggestions: list[SpanRecord] = field(default_factory=list)
+    suggestion_relations: list[RelationRecord] = field(default_factory=list)
+    utf16_fixed: int = 0  # spans whose offsets were UTF-16 units (JavaScript tools) and were converted
+
+
+def check_record(record: ArticleRecord, path: str) -> None:
+    """Raise InputError unless the text is usable and every span fits it exactly.
+
+    Offsets written by JavaScript tools (Label Studio, doccano's front end) count UTF-16 units; when
+    a span's own ``text`` matches only under that reading, the offsets are converted, not rejected.
+    """
+    if not isinstance(record.text, str):
+        raise InputError(path, record.line, f"must be a string, not {type(record.text).__name__}", "text")
+    if not record.text.strip():
+        raise InputError(path, record.line, "is empty", "text")
+    groups = [("spans", a.spans) for a in record.annotations] + [("suggestions", record.suggestions)]
+    for name, spans in groups:
+        for index, span in enumerate(spans):
+            _check_span(record, span, path, f"{name}[{index}]")
+    for annotation in record.annotations:
+        _check_relations(annotation.spans, annotation.relations, path, record.line)
+    _check_relations(record.suggestions, record.suggestion_relations, path, record.line)
+
+
+def _check_span(record: ArticleRecord, span: SpanRecord, path: str, where: str) -> None:
+    text = record.text
+    if not isinstance(span.start, int) or not isinstance(span.end, int) or isinstance(span.start, bool):
+        raise InputError(path, record.line, f"offsets must be integers, got {span.start!r}, {span.end!r}", where)
+    if not isinstance(span.label, str) or not span.label.strip():
+        raise InputError(path, record.line, f"label must be a non-empty string, got {span.label!r}", where)
+    if span.layer not in (None, "entity", "event"):
+        raise InputError(path, record.line, f"layer must be 'entity' or 'event', got {span.layer!r}", where)
+    inside = 0 <= span.start < span.end <= len(text)
+    if span.text is not None and (not inside or text[span.start : span.end] != span.text):
+        converted = utf16_to_codepoints(text, span.start, span.end)
+        if converted and text[converted[0] : converted[1]] == span.text:
+            span.start, span.end = converted
+            record.utf16_fixed += 1
+            return
+        found = repr(text[span.start : span.end]) if inside else "nothing (outside the text)"
+        raise InputError(
+            path, record.line,
+            f"offsets {span.start}-{span.end} give {found} but the span's text is {span.text!r}", where,
+        )
+    if not inside:
+        raise InputError(
+            path, record.line,
+            f"offsets {span.start}-{span.end} are outside the text (length {len(text)})", where,
+        )
+
+
+def _check_relations(spans: list[SpanRecord], relations: list[RelationRecord], path: str, line: int | None) -> None:
+    keys = {s.key for s in spans if s.key is not None}
+    for index, relation in enumerate(relations):
+        for end in ("head", "child"):
+            if getattr(relation, end) not in keys:
+                raise InputError(path, line, f"{end} {getattr(relation, end)!r} names no span of the record",
+                                 f"relations[{index}]")
+        if not isinstance(relation.role, str) or not relation.role:
+            raise InputError(path, line, "a relation needs a label (its role)", f"relations[{index}]")
+
+
+def utf16_to_codepoints(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Map UTF-16 unit offsets to code-point offsets in ``text``; None if they split a character."""
+    units = 0
+    result: dict[int, int] = {}
+    for index, char in enumerate(text):
+        result[units] = index
+        units += 2 if ord(char) > 0xFFFF else 1
+    result[units] = len(text)
+    if start in result and end in result and result[start] < result[end]:
+        return result[start], result[end]
+    return None
