@@ -24,6 +24,9 @@ URL_KEYS = ("url", "link")
 DATE_KEYS = ("published", "date", "published_at", "pub_date")
 SOURCE_KEYS = ("source", "outlet", "publisher")
 LANGUAGE_KEYS = ("language", "lang")
+# Prodigy's own fields: the hashes and tokens are recomputed on export, the rest is read below.
+PRODIGY_KEYS = {"text", "meta", "spans", "relations", "tokens", "answer", "_input_hash", "_task_hash",
+                "_view_id", "_session_id", "_annotator_id", "_timestamp", "_is_binary", "config"}
 ARTICLE_KEYS = set(TITLE_KEYS + URL_KEYS + DATE_KEYS + SOURCE_KEYS + LANGUAGE_KEYS)
 
 
@@ -41,9 +44,10 @@ def convert_object(obj: dict[str, Any], path: str, line: int) -> ArticleRecord:
 
 def convert_csv_row(row: dict[str, str], text_column: str, path: str, line: int) -> ArticleRecord:
     text = row.get(text_column) or ""
-    fields = {k: v for k, v in row.items() if k != text_column}
+    fields = {k: v for k, v in row.items() if k != text_column and v not in (None, "")}
     record = ArticleRecord(text=text, line=line)
-    _article_fields(record, {k.lower(): v for k, v in fields.items() if v not in (None, "")})
+    _article_fields(record, {k.lower(): v for k, v in fields.items()})
+    record.meta.update({k: v for k, v in fields.items() if k.lower() not in ARTICLE_KEYS})
     return record
 
 
@@ -96,6 +100,7 @@ def _span_from_prodigy(raw: Any, path: str, line: int, where: str) -> SpanRecord
         source=raw.get("source") if isinstance(raw.get("source"), str) else None,
         score=raw.get("score") if isinstance(raw.get("score"), (int, float)) else None,
         key=(raw["start"], raw["end"], raw["label"]),
+        where=where,
     )
 
 
@@ -103,6 +108,9 @@ def _prodigy_or_plain(obj: dict[str, Any], path: str, line: int) -> ArticleRecor
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     record = ArticleRecord(text=obj["text"], line=line)
     _article_fields(record, obj, meta)
+    # Fields we neither use nor can rebuild are kept with the article, so nothing is lost.
+    record.meta.update({k: v for k, v in obj.items() if k not in PRODIGY_KEYS and k not in ARTICLE_KEYS
+                        and k not in record.meta})
     spans = obj.get("spans") or []
     if not isinstance(spans, list):
         raise InputError(path, line, "must be a list", "spans")
@@ -160,7 +168,7 @@ def _doccano_labels(obj: dict[str, Any], path: str, line: int) -> ArticleRecord:
         if not (isinstance(triple, list) and len(triple) == 3):
             raise InputError(path, line, f"must be [start, end, label], got {triple!r}", where)
         start, end, label = triple
-        spans.append(SpanRecord(_int(start, path, line, where), _int(end, path, line, where), label))
+        spans.append(SpanRecord(_int(start, path, line, where), _int(end, path, line, where), label, where=where))
     annotator = obj.get("user") if isinstance(obj.get("user"), str) else None
     record.annotations.append(Annotation(annotator, spans))
     return record
@@ -179,7 +187,7 @@ def _doccano_entities(obj: dict[str, Any], path: str, line: int) -> ArticleRecor
             raise InputError(path, line, "needs start_offset, end_offset and label", where)
         spans.append(SpanRecord(
             _int(entity["start_offset"], path, line, where), _int(entity["end_offset"], path, line, where),
-            entity["label"], key=entity.get("id", index),
+            entity["label"], key=entity.get("id", index), where=where,
         ))
     relations = []
     raw_relations = obj.get("relations") or []
@@ -263,5 +271,6 @@ def _ls_results(results: Any, path: str, line: int, where: str, score: float | N
             spans.append(SpanRecord(
                 _int(value["start"], path, line, at), _int(value.get("end"), path, line, at), label,
                 text=value.get("text"), score=result.get("score", score), key=result.get("id", index),
+                where=at,
             ))
     return spans, relations

@@ -37,6 +37,7 @@ class SpanRecord:
     source: str | None = None
     score: float | None = None
     key: Any = None  # the source file's own id for the span, to resolve relations
+    where: str | None = None  # the field in the source record, for error messages: "spans[2]"
 
 
 @dataclass
@@ -89,7 +90,7 @@ def check_record(record: ArticleRecord, path: str) -> None:
     groups = [("spans", a.spans) for a in record.annotations] + [("suggestions", record.suggestions)]
     for name, spans in groups:
         for index, span in enumerate(spans):
-            _check_span(record, span, path, f"{name}[{index}]")
+            _check_span(record, span, path, span.where or f"{name}[{index}]")
     for annotation in record.annotations:
         _check_relations(annotation.spans, annotation.relations, path, record.line)
     _check_relations(record.suggestions, record.suggestion_relations, path, record.line)

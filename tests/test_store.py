@@ -1,0 +1,158 @@
+import sqlite3
+
+import pytest
+
+from annotator import migrations
+from annotator.model import ArticleState, Status
+from annotator.store import NewerSchemaError, NotAProjectError, Store, StoreError
+
+TEXT = "Ukrainian forces will withdraw from Severodonetsk 🇺🇦, an official said."
+
+
+def test_store_new_file_is_marked_and_fully_migrated(tmp_path):
+    path = tmp_path / "p.sqlite"
+    with Store.open(path) as store:
+        assert store.schema_steps() == migrations.KNOWN
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
+
+
+def test_store_older_file_is_upgraded(tmp_path):
+    path = tmp_path / "old.sqlite"
+    from sqlite_utils import Database
+
+    db = Database(path)
+    db.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+    migrations.migrations.apply(db, stop_before=migrations.KNOWN[1])
+    db.execute(
+        "INSERT INTO articles(text, content_hash, imported_at) VALUES ('Shelling in Kharkiv', 'h', 'now')"
+    )
+    db.close()
+    with Store.open(path) as store:
+        assert store.schema_steps() == migrations.KNOWN
+        # the full-text index built by the upgrade covers the article that was already there
+        assert [a.id for a in store.list_articles("ann", search="kharkiv")] == [1]
+
+
+def test_store_refuses_newer_file_and_leaves_it_untouched(tmp_path):
+    path = tmp_path / "newer.sqlite"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES (?, '9999_future', 'x')",
+        [migrations.MIGRATION_SET],
+    )
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerSchemaError, match="newer version"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_store_refuses_foreign_sqlite_file(tmp_path):
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices(id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NotAProjectError, match="not an annotation project"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_store_refuses_file_that_is_not_sqlite(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"these are my notes, not a database" * 100)
+    with pytest.raises(NotAProjectError, match="not an annotation project"):
+        Store.open(path)
+    assert path.read_bytes() == b"these are my notes, not a database" * 100
+
+
+def test_store_same_text_is_one_article(store):
+    first, created = store.add_article(TEXT)
+    again, created_again = store.add_article(TEXT)
+    assert (created, created_again) == (True, False)
+    assert first == again
+    assert store.get_article(first).text == TEXT
+
+
+def test_store_rejects_span_outside_text(store):
+    article, _ = store.add_article("short")
+    with pytest.raises(StoreError, match="outside"):
+        store.add_span(article, 2, 99, "LOCATION", "entity", annotator="ann")
+
+
+def test_store_each_annotator_sees_own_spans_and_undecided_suggestions(store):
+    article, _ = store.add_article(TEXT)
+    place = store.add_span(article, 36, 51, "LOCATION", "entity", annotator=None, origin="suggested",
+                           status="pending")
+    event = store.add_span(article, 22, 30, "STRATEGIC_DEVELOPMENTS", "event", annotator=None,
+                           origin="suggested", status="pending")
+    store.add_argument(event, place, "LOCATION")
+    created = store.decide_suggestion(event, "alice", Status.ACCEPTED)
+    assert len(created) == 2  # the event and the place filling its LOCATION role
+    alice = store.spans_for(article, "alice")
+    assert {(s.label, s.annotator, s.status) for s in alice} == {
+        ("LOCATION", "alice", Status.ACCEPTED), ("STRATEGIC_DEVELOPMENTS", "alice", Status.ACCEPTED)}
+    alice_event = next(s for s in alice if s.label == "STRATEGIC_DEVELOPMENTS")
+    assert [(a.role, store.get_span(a.argument_id).annotator) for a in store.arguments_of(alice_event.id)] == [
+        ("LOCATION", "alice")]
+    # bob has decided nothing: he still sees both suggestions
+    assert {s.annotator for s in store.spans_for(article, "bob")} == {None}
+
+
+def test_store_delete_and_restore_span_keeps_ids_and_arguments(store):
+    article, _ = store.add_article(TEXT)
+    place = store.add_span(article, 36, 51, "LOCATION", "entity", annotator="ann")
+    event = store.add_span(article, 22, 30, "STRATEGIC_DEVELOPMENTS", "event", annotator="ann")
+    link = store.add_argument(event, place, "LOCATION")
+    snapshot = store.delete_span(place, actor="ann")
+    assert store.arguments_for(article) == []
+    store.restore_span(snapshot, actor="ann")
+    assert store.get_span(place).label == "LOCATION"
+    assert [a.id for a in store.arguments_for(article)] == [link]
+
+
+def test_store_action_log_is_append_only(store):
+    article, _ = store.add_article(TEXT)
+    store.set_state(article, "ann", ArticleState.DONE)
+    assert store.actions_for(article)[-1]["action"] == "set_state"
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute("DELETE FROM actions")
+
+
+def test_store_failed_transaction_leaves_nothing(store):
+    article, _ = store.add_article(TEXT)
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add_span(article, 0, 9, "ARMED_GROUP", "entity", annotator="newcomer")
+            raise RuntimeError("power cut")
+    assert store.spans_for(article) == []
+    assert "newcomer" not in store.annotator_names()
+    # the annotator id cached inside the rolled-back transaction is not reused
+    store.add_span(article, 0, 9, "ARMED_GROUP", "entity", annotator="newcomer")
+    assert store.annotator_names() == ["newcomer"]
+
+
+def test_store_article_list_filters_and_pages(store):
+    ids = [store.add_article(f"Report {n}: shelling near Kharkiv, {n} injured.")[0] for n in range(30)]
+    store.add_span(ids[3], 0, 6, "BATTLES", "event", annotator=None, origin="suggested", status="pending")
+    store.set_state(ids[5], "ann", ArticleState.DONE)
+    assert store.count_articles_where("ann") == 30
+    assert [a.id for a in store.list_articles("ann", offset=10, limit=5)] == ids[10:15]
+    assert [a.id for a in store.list_articles("ann", has_pending=True)] == [ids[3]]
+    assert [a.id for a in store.list_articles("ann", states=["done"])] == [ids[5]]
+    assert store.count_articles_where("ann", states=["todo"]) == 29
+    assert [a.id for a in store.list_articles("ann", search='12 "injured')] == [ids[12]]
+    assert store.next_article_id("ann", after=ids[4]) == ids[6]  # ids[5] is done
+
+
+def test_store_stats_totals_are_integers(store):
+    article, _ = store.add_article(TEXT)
+    store.add_span(article, 0, 9, "ARMED_GROUP", "entity", annotator="ann")
+    stats = store.stats()
+    assert (stats["articles"], stats["spans"]) == (1, 1)
