@@ -1,0 +1,241 @@
+"""Export training data: spaCy DocBin, Prodigy task JSONL, BRAT standoff, doccano JSONL.
+
+:func:`export_project` is the one entry point, for the ``annotator export`` command and the GUI's
+File -> Export alike. It streams articles, writes aside and moves files into place only when the
+whole export is done, and returns an :class:`ExportReport`. docs/formats.md describes every file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from annotator import __version__
+from annotator.export import brat, doccano, docbin, prodigy
+from annotator.export.alignment import Misalignment, tokenizer_description
+from annotator.export.selection import (
+    GOLD_ANNOTATOR,
+    WHOLE,
+    ExportError,
+    count_selected,
+    describe,
+    iter_selected,
+    make_selection,
+    parse_split,
+)
+from annotator.export.staging import Staging
+from annotator.model import Layer
+from annotator.store import Store
+
+FORMATS = ("spacy", "jsonl", "brat", "doccano")
+MANIFEST = "export.json"
+MANIFEST_FORMAT = "conflict-annotator/export"
+MANIFEST_VERSION = 1
+
+# progress(articles done, articles in all); returning False stops the export, leaving nothing written.
+Progress = Callable[[int, int], "bool | None"]
+
+
+class ExportCancelled(Exception):
+    """The progress callback asked to stop; nothing was written under the final names."""
+
+
+@dataclass
+class PartCounts:
+    articles: int = 0
+    entities: int = 0
+    events: int = 0
+    arguments: int = 0
+    rejected_records: int = 0
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote, and every span it had to move or could not place on tokens."""
+
+    format: str
+    out_dir: Path
+    annotator: str
+    files: list[Path] = field(default_factory=list)
+    parts: dict[str, PartCounts] = field(default_factory=dict)
+    realigned: list[Misalignment] = field(default_factory=list)
+    not_aligned: list[Misalignment] = field(default_factory=list)
+    arguments_left_out: int = 0
+
+    @property
+    def articles(self) -> int:
+        return sum(p.articles for p in self.parts.values())
+
+    def lines(self) -> list[str]:
+        """A summary for people, as the command prints it."""
+        out = [f"exported {self.articles} articles of {self.annotator} as {self.format} to {self.out_dir}"]
+        for name, counts in self.parts.items():
+            extra = f", {counts.rejected_records} reject records" if counts.rejected_records else ""
+            out.append(f"  {name}: {counts.articles} articles, {counts.entities} entities, "
+                       f"{counts.events} events, {counts.arguments} arguments{extra}")
+        if self.arguments_left_out:
+            out.append(f"  {self.arguments_left_out} event arguments left out: the span at one end is not exported")
+        if self.realigned:
+            out.append(f"{len(self.realigned)} spans were not on token boundaries and were widened:")
+            out += [f"  {m.describe()}" for m in self.realigned]
+        if self.not_aligned:
+            where = "left out of the DocBin" if self.format == "spacy" else "kept with their exact offsets"
+            out.append(f"{len(self.not_aligned)} spans could not be put on token boundaries ({where}):")
+            out += [f"  {m.describe()}" for m in self.not_aligned]
+        return out
+
+
+def export_project(
+    store: Store,
+    out_dir: str | Path,
+    *,
+    format: str,
+    annotator: str | None = None,
+    gold: bool = False,
+    states: Sequence[str] = ("done",),
+    labels: Sequence[str] | None = None,
+    layers: Sequence[str] | None = None,
+    split: Mapping[str, float] | str | None = None,
+    seed: int = 0,
+    include_rejected: bool = False,
+    progress: Progress | None = None,
+) -> ExportReport:
+    """Export one annotator's (or the gold) spans of the articles in ``states``.
+
+    :param format: one of FORMATS
+    :param annotator: whose spans; or ``gold=True`` for the reviewed gold layer
+    :param states: article states of that annotator to export (default: done only)
+    :param labels: only these labels (default: all); arguments to a left-out span are left out
+    :param layers: only these layers, ``entity`` and/or ``event`` (default: both)
+    :param split: ratios per part, e.g. ``{"train": 0.8, "dev": 0.2}`` or ``"train=0.8,dev=0.2"``
+    :param seed: changes which articles go to which part; the same seed always gives the same split
+    :param include_rejected: JSONL only: add a ``reject`` record with the rejected spans
+    :param progress: called after each article; return False to cancel
+    :raises ExportError: an unknown format, annotator, state, label or layer, or a bad split
+    """
+    if format not in FORMATS:
+        raise ExportError(f"unknown export format {format!r} (formats: {', '.join(FORMATS)})")
+    if include_rejected and format != "jsonl":
+        raise ExportError("rejected spans can only be exported as negative examples in the jsonl format")
+    if isinstance(split, str):
+        split = parse_split(split)
+    selection = make_selection(
+        store, annotator=annotator, gold=gold, states=states, labels=labels, layers=layers,
+        split=split, seed=seed, include_rejected=include_rejected,
+    )
+    out_dir = Path(out_dir)
+    report = ExportReport(format=format, out_dir=out_dir, annotator=selection.annotator,
+                          parts={name: PartCounts() for name in selection.parts})
+    total = count_selected(store, selection)
+    staging = Staging(out_dir)
+    try:
+        writer = _WRITERS[format](staging, selection.parts)
+        try:
+            for done, item in enumerate(iter_selected(store, selection), start=1):
+                counts = report.parts[item.part]
+                counts.articles += 1
+                counts.entities += sum(1 for s in item.spans if s.layer is Layer.ENTITY)
+                counts.events += sum(1 for s in item.spans if s.layer is Layer.EVENT)
+                counts.arguments += len(item.arguments)
+                report.arguments_left_out += item.arguments_left_out
+                problems, written_records, left_out = writer.write(item, selection)
+                counts.rejected_records += written_records - 1 if format == "jsonl" else 0
+                report.arguments_left_out += left_out
+                for problem in problems:
+                    (report.not_aligned if problem.aligned_start is None else report.realigned).append(problem)
+                if progress is not None and progress(done, total) is False:
+                    raise ExportCancelled(f"export cancelled after {done} of {total} articles; nothing was written")
+        finally:
+            writer.close()
+        manifest = _manifest(report, selection)
+        staging.file(MANIFEST).write_bytes(
+            (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        )
+        report.files = staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    return report
+
+
+def _manifest(report: ExportReport, selection) -> dict:
+    return {
+        "format": MANIFEST_FORMAT,
+        "version": MANIFEST_VERSION,
+        "app_version": __version__,
+        "export_format": report.format,
+        "tokenizer": tokenizer_description(),
+        "selection": describe(selection),
+        "parts": {name: vars(counts) for name, counts in report.parts.items()},
+        "arguments_left_out": report.arguments_left_out,
+        "realigned": [m.as_dict() for m in report.realigned],
+        "not_aligned": [m.as_dict() for m in report.not_aligned],
+    }
+
+
+class _JsonlWriter:
+    def __init__(self, staging: Staging, parts: list[str]):
+        self.handles = {part: open(staging.file(f"{part}.jsonl"), "wb") for part in parts}
+
+    def write(self, item, selection):
+        records, problems = prodigy.records_for(item, selection)
+        handle = self.handles[item.part]
+        for record in records:
+            handle.write(prodigy.dumps(record))
+        return problems, len(records), 0
+
+    def close(self):
+        for handle in self.handles.values():
+            handle.close()
+
+
+class _DocBinWriter:
+    def __init__(self, staging: Staging, parts: list[str]):
+        self.shards = {part: docbin.DocBinShards(staging.file(part)) for part in parts}
+
+    def write(self, item, selection):
+        doc, problems, left_out = docbin.build_doc(item, selection)
+        self.shards[item.part].add(doc)
+        return problems, 1, left_out
+
+    def close(self):
+        for shards in self.shards.values():
+            shards.flush()
+
+
+class _BratWriter:
+    def __init__(self, staging: Staging, parts: list[str]):
+        self.directories = {part: staging.file(part) for part in parts}
+        for directory in self.directories.values():
+            directory.mkdir(parents=True, exist_ok=True)
+
+    def write(self, item, selection):
+        brat.write_article(self.directories[item.part], item)
+        return [], 1, 0
+
+    def close(self):
+        pass
+
+
+class _DoccanoWriter:
+    def __init__(self, staging: Staging, parts: list[str]):
+        self.handles = {part: open(staging.file(f"{part}.doccano.jsonl"), "wb") for part in parts}
+        self.ids = {part: doccano.DoccanoIds() for part in parts}
+
+    def write(self, item, selection):
+        self.handles[item.part].write(doccano.dumps(doccano.record_for(item, self.ids[item.part])))
+        return [], 1, 0
+
+    def close(self):
+        for handle in self.handles.values():
+            handle.close()
+
+
+_WRITERS = {"spacy": _DocBinWriter, "jsonl": _JsonlWriter, "brat": _BratWriter, "doccano": _DoccanoWriter}
+
+__all__ = [
+    "FORMATS", "GOLD_ANNOTATOR", "WHOLE", "ExportCancelled", "ExportError", "ExportReport", "PartCounts",
+    "export_project", "parse_split",
+]

@@ -1,0 +1,302 @@
+"""Choosing what an export contains: whose spans, which articles, which labels, which split part.
+
+Everything is read in article-id order, a batch of articles at a time, so memory does not grow
+with the project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterator, Mapping, Sequence
+
+from annotator.model import Article, ArticleState, Layer, Span
+from annotator.store import Store, UnknownAnnotatorError
+
+GOLD_ANNOTATOR = "gold"
+BATCH_SIZE = 200
+PART_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# The one part name used when no split is asked for.
+WHOLE = "all"
+
+
+class ExportError(ValueError):
+    """The export was asked for something the project cannot give; the message says what exists."""
+
+
+@dataclass(frozen=True)
+class ArgumentLink:
+    """An event argument whose both ends are in the export."""
+
+    event: Span
+    argument: Span
+    role: str
+    created_at: str | None = None
+
+
+@dataclass
+class ArticleExport:
+    """One article as it goes out: the chosen annotator's accepted spans and their arguments."""
+
+    article: Article
+    part: str
+    spans: list[Span]
+    arguments: list[ArgumentLink]
+    rejected: list[Span] = field(default_factory=list)
+    arguments_left_out: int = 0
+
+    def timestamp(self) -> int:
+        """Unix seconds of the latest change to what is exported (stable across re-exports)."""
+        stamps = [s.updated_at for s in self.spans + self.rejected if s.updated_at]
+        stamps += [a.created_at for a in self.arguments if a.created_at]
+        if not stamps and self.article.imported_at:
+            stamps = [self.article.imported_at]
+        if not stamps:
+            return 0
+        return int(max(datetime.fromisoformat(s) for s in stamps).timestamp())
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to export, already checked against the project."""
+
+    annotator: str
+    annotator_id: int
+    states: tuple[str, ...]
+    labels: frozenset[str] | None
+    layers: frozenset[str] | None
+    split: tuple[tuple[str, float], ...]
+    seed: int
+    include_rejected: bool
+
+    @property
+    def parts(self) -> list[str]:
+        return [name for name, _ in self.split] if self.split else [WHOLE]
+
+
+def parse_split(text: str) -> dict[str, float]:
+    """``"train=0.8,dev=0.1,test=0.1"`` -> ``{"train": 0.8, "dev": 0.1, "test": 0.1}``."""
+    ratios: dict[str, float] = {}
+    for item in text.split(","):
+        name, sep, value = item.strip().partition("=")
+        if not sep:
+            raise ExportError(f"--split: {item.strip()!r} is not NAME=RATIO (e.g. train=0.8,dev=0.1,test=0.1)")
+        try:
+            ratios[name.strip()] = float(value)
+        except ValueError:
+            raise ExportError(f"--split: the ratio of {name.strip()!r} is not a number: {value!r}") from None
+    return ratios
+
+
+def check_split(split: Mapping[str, float] | None) -> tuple[tuple[str, float], ...]:
+    if not split:
+        return ()
+    for name, ratio in split.items():
+        if not PART_NAME.match(name):
+            raise ExportError(f"split part name {name!r} must be letters, digits, '-' or '_' (it becomes a file name)")
+        if not 0 < ratio <= 1:
+            raise ExportError(f"split ratio of {name!r} must be above 0 and at most 1, got {ratio}")
+    total = sum(split.values())
+    if abs(total - 1) > 1e-6:
+        raise ExportError(f"split ratios must add up to 1, they add up to {total:g}")
+    return tuple(split.items())
+
+
+def part_of(content_hash: str, split: tuple[tuple[str, float], ...], seed: int) -> str:
+    """The split part of an article, from its content hash and the seed alone.
+
+    Adding or removing other articles never moves an article to another part.
+    """
+    if not split:
+        return WHOLE
+    digest = hashlib.sha256(f"{seed}\x00{content_hash}".encode("ascii")).digest()
+    point = int.from_bytes(digest[:8], "big") / 2**64
+    cumulative = 0.0
+    for name, ratio in split:
+        cumulative += ratio
+        if point < cumulative:
+            return name
+    return split[-1][0]
+
+
+def make_selection(
+    store: Store,
+    *,
+    annotator: str | None,
+    gold: bool,
+    states: Sequence[str] | None,
+    labels: Sequence[str] | None,
+    layers: Sequence[str] | None,
+    split: Mapping[str, float] | None,
+    seed: int,
+    include_rejected: bool,
+) -> Selection:
+    """Check every choice against the project; raise ExportError naming what exists."""
+    if gold and annotator:
+        raise ExportError("choose either an annotator or the gold layer, not both")
+    if not gold and not annotator:
+        known = ", ".join(store.annotator_names()) or "none yet"
+        raise ExportError(f"say whose spans to export: an annotator (known: {known}) or the gold layer")
+    name = GOLD_ANNOTATOR if gold else annotator
+    try:
+        annotator_id = store.annotator_id(name)
+    except UnknownAnnotatorError as exc:
+        if gold:
+            raise ExportError("the project has no gold layer yet (no annotator named 'gold'): review first") from exc
+        raise ExportError(str(exc)) from exc
+    valid_states = [str(s) for s in ArticleState]
+    chosen_states = tuple(states) if states else (str(ArticleState.DONE),)
+    bad_states = [s for s in chosen_states if s not in valid_states]
+    if bad_states:
+        raise ExportError(f"unknown article state {', '.join(map(repr, bad_states))} (states: {', '.join(valid_states)})")
+    chosen_layers = None
+    if layers:
+        valid_layers = [str(l) for l in Layer]
+        bad_layers = [l for l in layers if l not in valid_layers]
+        if bad_layers:
+            raise ExportError(f"unknown layer {', '.join(map(repr, bad_layers))} (layers: {', '.join(valid_layers)})")
+        chosen_layers = frozenset(layers)
+    chosen_labels = None
+    if labels:
+        known_labels = project_labels(store)
+        bad_labels = [l for l in labels if l not in known_labels]
+        if bad_labels:
+            listing = ", ".join(sorted(known_labels)) or "none"
+            raise ExportError(f"unknown label {', '.join(map(repr, bad_labels))} (labels in this project: {listing})")
+        chosen_labels = frozenset(labels)
+    return Selection(
+        annotator=name,
+        annotator_id=annotator_id,
+        states=chosen_states,
+        labels=chosen_labels,
+        layers=chosen_layers,
+        split=check_split(split),
+        seed=seed,
+        include_rejected=include_rejected,
+    )
+
+
+def project_labels(store: Store) -> set[str]:
+    """Labels used by any span of the project, plus those of its scheme."""
+    labels = {r[0] for r in store.db.execute("SELECT DISTINCT label FROM spans")}
+    from annotator.schemes import DEFAULT_SCHEME, SchemeError, scheme_by_name
+
+    try:
+        labels |= scheme_by_name(store.get_setting("scheme") or DEFAULT_SCHEME).label_names()
+    except SchemeError:
+        pass  # a project whose scheme file is gone still exports the labels it uses
+    return labels
+
+
+def _state_clause(selection: Selection) -> tuple[str, list]:
+    marks = ", ".join("?" * len(selection.states))
+    return (
+        "coalesce((SELECT st.state FROM article_states st WHERE st.article_id = a.id"
+        f" AND st.annotator_id = ?), 'todo') IN ({marks})",
+        [selection.annotator_id, *selection.states],
+    )
+
+
+def count_selected(store: Store, selection: Selection) -> int:
+    clause, params = _state_clause(selection)
+    return store.db.execute(f"SELECT count(*) FROM articles a WHERE {clause}", params).fetchone()[0]
+
+
+def iter_selected(store: Store, selection: Selection) -> Iterator[ArticleExport]:
+    """The articles to export, in id order, each with its spans and arguments."""
+    clause, params = _state_clause(selection)
+    last_id = 0
+    while True:
+        rows = list(
+            store.db.query(
+                f"SELECT a.* FROM articles a WHERE a.id > ? AND {clause} ORDER BY a.id LIMIT ?",
+                [last_id, *params, BATCH_SIZE],
+            )
+        )
+        if not rows:
+            return
+        last_id = rows[-1]["id"]
+        articles = [Article.from_row(r) for r in rows]
+        spans_by_article, arguments_by_event = _load_batch(store, selection, [a.id for a in articles])
+        for article in articles:
+            yield _article_export(article, selection, spans_by_article.get(article.id, []), arguments_by_event)
+
+
+def _load_batch(store: Store, selection: Selection, ids: list[int]):
+    marks = ", ".join("?" * len(ids))
+    statuses = ["accepted", "rejected"] if selection.include_rejected else ["accepted"]
+    spans_by_article: dict[int, list[Span]] = {}
+    sql = (
+        "SELECT s.*, an.name AS annotator FROM spans s JOIN annotators an ON an.id = s.annotator_id"
+        f" WHERE s.article_id IN ({marks}) AND s.annotator_id = ? AND s.status IN ({', '.join('?' * len(statuses))})"
+        " ORDER BY s.article_id, s.start_char, s.end_char, s.layer, s.label, s.id"
+    )
+    for row in store.db.query(sql, [*ids, selection.annotator_id, *statuses]):
+        spans_by_article.setdefault(row["article_id"], []).append(Span.from_row(row))
+    arguments_by_event: dict[int, list[tuple[int, str, str]]] = {}
+    sql = (
+        "SELECT g.event_id, g.argument_id, g.role, g.created_at FROM arguments g JOIN spans s ON s.id = g.event_id"
+        f" WHERE s.article_id IN ({marks}) AND s.annotator_id = ? ORDER BY g.event_id, g.role, g.argument_id"
+    )
+    for event_id, argument_id, role, created_at in store.db.execute(sql, [*ids, selection.annotator_id]):
+        arguments_by_event.setdefault(event_id, []).append((argument_id, role, created_at))
+    return spans_by_article, arguments_by_event
+
+
+def _article_export(article: Article, selection: Selection, spans: list[Span],
+                    arguments_by_event: dict[int, list[tuple[int, str, str]]]) -> ArticleExport:
+    wanted = [
+        s for s in spans
+        if (selection.labels is None or s.label in selection.labels)
+        and (selection.layers is None or str(s.layer) in selection.layers)
+    ]
+    accepted = [s for s in wanted if s.status == "accepted"]
+    rejected = [s for s in wanted if s.status == "rejected"]
+    by_id = {s.id: s for s in accepted}
+    links: list[ArgumentLink] = []
+    left_out = 0
+    for span in spans:
+        for argument_id, role, created_at in arguments_by_event.get(span.id, []):
+            if span.id in by_id and argument_id in by_id:
+                links.append(ArgumentLink(span, by_id[argument_id], role, created_at))
+            elif span.status == "accepted":
+                left_out += 1
+    links.sort(key=lambda l: (l.event.start_char, l.event.end_char, l.event.label, l.role,
+                              l.argument.start_char, l.argument.end_char, l.argument.label))
+    return ArticleExport(
+        article=article,
+        part=part_of(article.content_hash, selection.split, selection.seed),
+        spans=accepted,
+        arguments=links,
+        rejected=rejected,
+        arguments_left_out=left_out,
+    )
+
+
+def describe(selection: Selection) -> dict:
+    """The choices, as written into the export manifest."""
+    return {
+        "annotator": selection.annotator,
+        "states": list(selection.states),
+        "labels": sorted(selection.labels) if selection.labels else None,
+        "layers": sorted(selection.layers) if selection.layers else None,
+        "split": dict(selection.split) if selection.split else None,
+        "seed": selection.seed,
+        "include_rejected": selection.include_rejected,
+    }
+
+
+def stable_hash32(value) -> int:
+    """A signed 32-bit hash of a JSON-able value, the same in every run and on every machine."""
+    payload = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+__all__ = [
+    "ArticleExport", "ArgumentLink", "ExportError", "Selection", "GOLD_ANNOTATOR",
+    "count_selected", "iter_selected", "make_selection", "parse_split", "part_of", "stable_hash32",
+]
