@@ -1,0 +1,13 @@
+"""Inter-annotator agreement: span F1, Cohen's kappa, Krippendorff's alpha (Qt-free)."""
+
+from annotator.agreement.report import (
+    ARGUMENTS,
+    ENTITIES,
+    EVENTS,
+    GOLD,
+    KINDS,
+    AgreementReport,
+    compute_agreement,
+)
+
+__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "GOLD", "KINDS", "AgreementReport", "compute_agreement"]

@@ -1,0 +1,125 @@
+"""Agreement measures as plain functions over plain data (no store, no Qt).
+
+Span units are tuples whose last element is the label; span tuples are ``(start, end, label)`` and
+argument tuples ``(event_start, event_end, event_label, arg_start, arg_end, role)``.
+Token codes are small ints: 0 is "O" (no label), -1 means the annotator did not code the article.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+
+MISSING = -1
+OUTSIDE = 0
+
+
+def f1_score(matches: int, count_a: int, count_b: int) -> float | None:
+    """Pairwise F1 is symmetric: 2·matches / (|A| + |B|); None when neither marked anything."""
+    total = count_a + count_b
+    return None if total == 0 else 2.0 * matches / total
+
+
+def exact_matches(a: Sequence[tuple], b: Sequence[tuple]) -> Counter:
+    """Matches per label of units identical in offsets and label (multiset intersection)."""
+    common = Counter(a) & Counter(b)
+    per_label: Counter = Counter()
+    for unit, n in common.items():
+        per_label[unit[-1]] += n
+    return per_label
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    if len(a) == 3:
+        return a[0] < b[1] and b[0] < a[1]
+    # An argument matches when its event and its filler both overlap and the event labels agree.
+    return a[2] == b[2] and a[0] < b[1] and b[0] < a[1] and a[3] < b[4] and b[3] < a[4]
+
+
+def overlap_matches(a: Sequence[tuple], b: Sequence[tuple]) -> Counter:
+    """Matches per label of units with the same label whose ranges overlap, one to one.
+
+    Exact pairs are taken first, then the remaining pairs in order of start; each unit is used once.
+    """
+    exact = exact_matches(a, b)
+    left = Counter(a) - Counter(b)
+    right = Counter(b) - Counter(a)
+    rest_a = sorted(left.elements())
+    rest_b = sorted(right.elements())
+    used = [False] * len(rest_b)
+    per_label = Counter(exact)
+    for unit in rest_a:
+        for j, other in enumerate(rest_b):
+            if not used[j] and other[-1] == unit[-1] and _overlaps(unit, other):
+                used[j] = True
+                per_label[unit[-1]] += 1
+                break
+    return per_label
+
+
+def confusion(x: np.ndarray, y: np.ndarray, categories: int) -> np.ndarray:
+    """Counts of (code in x, code in y) over positions both coded."""
+    both = (x >= 0) & (y >= 0)
+    flat = x[both] * categories + y[both]
+    return np.bincount(flat, minlength=categories * categories).reshape(categories, categories)
+
+
+def cohen_kappa_from_confusion(table: np.ndarray) -> float | None:
+    """Cohen's kappa (1960): (p_o - p_e) / (1 - p_e); None when undefined (no items, or p_e = 1)."""
+    total = table.sum()
+    if total == 0:
+        return None
+    observed = np.trace(table) / total
+    expected = float((table.sum(axis=1) * table.sum(axis=0)).sum()) / (total * total)
+    if expected >= 1.0:
+        return None
+    return float((observed - expected) / (1.0 - expected))
+
+
+def cohen_kappa(x: np.ndarray, y: np.ndarray, categories: int) -> float | None:
+    return cohen_kappa_from_confusion(confusion(x, y, categories))
+
+
+def coincidences(codes: np.ndarray, categories: int, groups: np.ndarray | None = None,
+                 n_groups: int = 1) -> np.ndarray:
+    """Krippendorff's coincidence matrices, one per group of units.
+
+    ``codes`` is units x coders with MISSING where a coder gave no value. Each unit with m ≥ 2 values
+    adds 1/(m-1) for every ordered pair of values from different coders; units with fewer are not
+    pairable and add nothing.
+    """
+    m = (codes >= 0).sum(axis=1)
+    pairable = m >= 2
+    weights = np.zeros(len(codes))
+    weights[pairable] = 1.0 / (m[pairable] - 1)
+    if groups is None:
+        groups = np.zeros(len(codes), dtype=np.int64)
+    out = np.zeros(n_groups * categories * categories)
+    coders = codes.shape[1]
+    for i in range(coders):
+        for j in range(coders):
+            if i == j:
+                continue
+            both = pairable & (codes[:, i] >= 0) & (codes[:, j] >= 0)
+            flat = (groups[both] * categories + codes[both, i]) * categories + codes[both, j]
+            out += np.bincount(flat, weights=weights[both], minlength=len(out))
+    return out.reshape(n_groups, categories, categories)
+
+
+def alpha_from_coincidences(table: np.ndarray) -> float | None:
+    """Nominal alpha = 1 - D_o/D_e = 1 - (n-1)·Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k; None if undefined."""
+    marginals = table.sum(axis=1)
+    n = marginals.sum()
+    if n <= 1:
+        return None
+    observed_disagreement = table.sum() - np.trace(table)
+    expected_disagreement = (n * n - (marginals * marginals).sum())
+    if expected_disagreement <= 0:
+        return None
+    return float(1.0 - (n - 1) * observed_disagreement / expected_disagreement)
+
+
+def krippendorff_alpha_nominal(codes: np.ndarray, categories: int) -> float | None:
+    return alpha_from_coincidences(coincidences(codes, categories)[0])

@@ -1,0 +1,29 @@
+"""The tokenizer behind token-level agreement: a word is a run of letters/digits/underscore, every
+other non-space character is a token of its own. Deterministic and independent of spaCy's model,
+so figures do not change when the model is upgraded."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
+TOKENIZER_DESCRIPTION = r"regex \w+|[^\w\s] (words, and each other non-space character alone)"
+
+
+def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) code-point offsets of the tokens of ``text``."""
+    bounds = [m.span() for m in TOKEN_PATTERN.finditer(text)]
+    if not bounds:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy()
+    array = np.asarray(bounds, dtype=np.int64)
+    return array[:, 0].copy(), array[:, 1].copy()
+
+
+def covered_tokens(starts: np.ndarray, ends: np.ndarray, start_char: int, end_char: int) -> tuple[int, int]:
+    """The token index range [first, last) that a span touches (any overlap counts)."""
+    first = int(np.searchsorted(ends, start_char, side="right"))
+    last = int(np.searchsorted(starts, end_char, side="left"))
+    return first, max(first, last)
