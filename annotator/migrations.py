@@ -136,3 +136,36 @@ def m0002_fulltext_search(db: Database) -> None:
         INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
         """
     )
+
+
+@migration("0003_gold_review")
+def m0003_gold_review(db: Database) -> None:
+    # Where each gold span and argument came from: a decision of a reviewer on one region of an
+    # article, taking the version of some annotators ("annotator"), what all agreed on ("agreed"),
+    # or the reviewer's own edit ("reviewer"). A decision may keep nothing (the reviewer chose the
+    # version of an annotator who marked nothing there): it still records that the region is settled.
+    db.executescript(
+        """
+        CREATE TABLE gold_decisions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            layer TEXT NOT NULL CHECK (layer IN ('entity', 'event')),
+            region_start INTEGER NOT NULL,
+            region_end INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('agreed', 'annotator', 'reviewer')),
+            annotators TEXT NOT NULL DEFAULT '[]',
+            reviewer TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX gold_decisions_by_article ON gold_decisions(article_id, layer);
+        CREATE TABLE gold_span_decisions (
+            span_id INTEGER PRIMARY KEY REFERENCES spans(id) ON DELETE CASCADE,
+            decision_id INTEGER NOT NULL REFERENCES gold_decisions(id) ON DELETE CASCADE
+        );
+        CREATE INDEX gold_span_decisions_by_decision ON gold_span_decisions(decision_id);
+        CREATE TABLE gold_argument_decisions (
+            argument_link_id INTEGER PRIMARY KEY REFERENCES arguments(id) ON DELETE CASCADE,
+            decision_id INTEGER NOT NULL REFERENCES gold_decisions(id) ON DELETE CASCADE
+        );
+        """
+    )
