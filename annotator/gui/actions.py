@@ -1,0 +1,114 @@
+"""Every action of the window, built from one table, so menus, shortcuts and the
+Help → Keyboard shortcuts list can never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from annotator.model import Status
+
+# Span-level keys are single letters: they act only while the text or the span panel has focus,
+# so typing in the search box or a note never triggers them.
+TEXT_SCOPE = "text"
+WINDOW_SCOPE = "window"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    menu: str
+    text: str
+    shortcuts: tuple[str, ...]
+    scope: str
+    handler: Callable[[], None]
+    checkable: bool = False
+
+
+def action_specs(controller, window) -> list[ActionSpec]:
+    c = controller
+    specs = [
+        ActionSpec("switch_annotator", "&File", "Switch &annotator…", ("Ctrl+Shift+N",), WINDOW_SCOPE,
+                   window.ask_annotator),
+        ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), WINDOW_SCOPE, window.close),
+        ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), WINDOW_SCOPE, c.undo_stack.undo),
+        ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), WINDOW_SCOPE, c.undo_stack.redo),
+        ActionSpec("accept", "&Span", "&Accept suggestion", ("A",), TEXT_SCOPE, lambda: c.decide(Status.ACCEPTED)),
+        ActionSpec("reject", "&Span", "Re&ject suggestion", ("X",), TEXT_SCOPE, lambda: c.decide(Status.REJECTED)),
+        ActionSpec("accept_all", "&Span", "Accept all suggestions of the article", ("Shift+A",), TEXT_SCOPE,
+                   c.accept_all),
+        ActionSpec("delete", "&Span", "&Delete span (rejects a suggestion)", ("Delete", "Backspace"), TEXT_SCOPE,
+                   c.delete_selected),
+        ActionSpec("relabel", "&Span", "&Relabel…", ("F2",), TEXT_SCOPE, lambda: c.ask_relabel(window)),
+        ActionSpec("next_span", "&Span", "&Next span", ("Tab",), TEXT_SCOPE, lambda: c.step_span(+1)),
+        ActionSpec("previous_span", "&Span", "&Previous span", ("Shift+Tab", "Backtab"), TEXT_SCOPE,
+                   lambda: c.step_span(-1)),
+        ActionSpec("clear_selection", "&Span", "Clear selection", ("Esc",), TEXT_SCOPE, lambda: c.select(None)),
+        ActionSpec("start_left", "&Span", "Widen: start one word left", ("Alt+Left",), TEXT_SCOPE,
+                   lambda: c.nudge("start", -1)),
+        ActionSpec("start_right", "&Span", "Narrow: start one word right", ("Alt+Right",), TEXT_SCOPE,
+                   lambda: c.nudge("start", +1)),
+        ActionSpec("end_left", "&Span", "Narrow: end one word left", ("Alt+Shift+Left",), TEXT_SCOPE,
+                   lambda: c.nudge("end", -1)),
+        ActionSpec("end_right", "&Span", "Widen: end one word right", ("Alt+Shift+Right",), TEXT_SCOPE,
+                   lambda: c.nudge("end", +1)),
+        ActionSpec("modality", "&Event", "Next &modality (happened, planned, …)", ("M",), TEXT_SCOPE,
+                   c.cycle_modality),
+        ActionSpec("sub_event_type", "&Event", "&Sub-event type…", ("U",), TEXT_SCOPE,
+                   lambda: c.choose_sub_event_type(window)),
+        ActionSpec("reported_by", "&Event", "&Reported by…", ("Y",), TEXT_SCOPE, lambda: c.ask_reported_by(window)),
+        ActionSpec("done", "&Article", "Mark &done and go to next", ("Ctrl+Return", "Ctrl+Enter"), WINDOW_SCOPE,
+                   c.mark_done),
+        ActionSpec("skip", "&Article", "&Skip to next", ("Ctrl+Shift+Return",), WINDOW_SCOPE, c.skip),
+        ActionSpec("flag", "&Article", "&Flag with a note…", ("Ctrl+Shift+F",), WINDOW_SCOPE, lambda: c.flag(window)),
+        ActionSpec("next_article", "&Article", "Ne&xt article in the list", ("Ctrl+PgDown",), WINDOW_SCOPE,
+                   lambda: c.step_article(+1)),
+        ActionSpec("previous_article", "&Article", "Pre&vious article in the list", ("Ctrl+PgUp",), WINDOW_SCOPE,
+                   lambda: c.step_article(-1)),
+        ActionSpec("find", "&Article", "Fin&d articles…", ("Ctrl+F",), WINDOW_SCOPE, window.focus_search),
+        ActionSpec("focus_text", "&View", "Focus the &text", ("Ctrl+E",), WINDOW_SCOPE, window.focus_text),
+        ActionSpec("snap", "&View", "S&nap selections to whole words", ("Ctrl+Shift+W",), WINDOW_SCOPE,
+                   lambda: c.toggle_snap(window.actions["snap"].isChecked()), checkable=True),
+        ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), WINDOW_SCOPE, window.show_shortcuts),
+    ]
+    for label in controller.scheme.labels:
+        specs.append(ActionSpec(f"label:{label.name}", "&Labels", f"{label.name} ({label.layer.value})",
+                                (label.key.upper(),), TEXT_SCOPE,
+                                lambda name=label.name: c.label_key(name)))
+    for role in controller.scheme.roles:
+        specs.append(ActionSpec(f"role:{role.name}", "&Event", f"Link selected span as {role.name} of the event",
+                                (role.key,), TEXT_SCOPE, lambda name=role.name: c.link(name)))
+    return specs
+
+
+def build_actions(controller, window, text_widgets) -> dict[str, QAction]:
+    """Create the actions, attach the text-scoped ones to ``text_widgets``, return them by name."""
+    built: dict[str, QAction] = {}
+    for spec in action_specs(controller, window):
+        action = QAction(spec.text, window)
+        action.setObjectName(spec.name)
+        action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        action.setCheckable(spec.checkable)
+        action.triggered.connect(lambda _checked=False, handler=spec.handler: handler())
+        if spec.scope == TEXT_SCOPE:
+            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            for widget in text_widgets:
+                widget.addAction(action)
+        else:
+            action.setShortcutContext(Qt.WindowShortcut)
+            window.addAction(action)
+        action.setProperty("menu", spec.menu)
+        built[spec.name] = action
+    return built
+
+
+def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str, str]]:
+    """(menu, action, keys) for the help table, in menu order."""
+    rows = []
+    for action in actions.values():
+        keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
+        rows.append((action.property("menu").replace("&", ""), action.text().replace("&", ""), keys))
+    return rows

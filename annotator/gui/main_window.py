@@ -1,0 +1,166 @@
+"""The main window: arranges the views and menus; the controller does the work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QWidget,
+)
+
+from annotator import config
+from annotator.gui import dialogs
+from annotator.gui.actions import build_actions, shortcut_rows
+from annotator.gui.article_list import ArticleListModel, ArticleListPanel
+from annotator.gui.article_view import ArticleView
+from annotator.gui.controller import Controller, db_key
+from annotator.gui.palette import LabelPalette
+from annotator.gui.span_panel import SpanPanel
+from annotator.schemes import Scheme
+from annotator.store import Store
+
+MENU_ORDER = ("&File", "&Edit", "&Span", "&Labels", "&Event", "&Article", "&View", "&Help")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, scheme: Scheme, preferences: config.Preferences, db_path: Path | None):
+        super().__init__()
+        self.store = store
+        self.db_path = db_path
+        self.setWindowTitle(f"Conflict Annotator — {db_path.name if db_path else 'in memory'}")
+        self.view = ArticleView()
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.PlainText)  # titles are article data: never markup
+        self.heading.setWordWrap(True)
+        heading_font = QFont(self.font())
+        heading_font.setPointSizeF(15)
+        heading_font.setBold(True)
+        self.heading.setFont(heading_font)
+        self.byline = QLabel()
+        self.byline.setTextFormat(Qt.PlainText)
+        self.byline.setStyleSheet("color: #6b7280;")
+        central = QWidget()
+        central.setStyleSheet("background: #fbfaf6;")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(28, 16, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.byline)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+        self.article_list = ArticleListPanel(ArticleListModel(store, preferences.annotator),
+                                             sorted(label.name for label in scheme.labels))
+        self.span_panel = SpanPanel(scheme)
+        self.palette = LabelPalette(scheme)
+        self._dock("Articles", self.article_list, Qt.LeftDockWidgetArea)
+        self._dock("Labels", self.palette, Qt.RightDockWidgetArea)
+        self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
+
+        self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
+        self.palette.labelChosen.connect(self.controller.label_key)
+        self.actions = build_actions(self.controller, self, [self.view, self.span_panel])
+        self.actions["snap"].setChecked(preferences.snap_to_tokens)
+        self._menus()
+        stack = self.controller.undo_stack
+        stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
+        stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
+        self.actions["undo"].setEnabled(False)
+        self.actions["redo"].setEnabled(False)
+
+        self.progress_label = QLabel()
+        self.time_label = QLabel()
+        self.who_label = QLabel()
+        for label in (self.who_label, self.progress_label, self.time_label):
+            self.statusBar().addPermanentWidget(label)
+        self.controller.statusChanged.connect(self.update_status)
+        self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.controller.articleOpened.connect(self._show_heading)
+        self._clock = QTimer(self, interval=1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self.resize(1440, 900)
+        self._settings = QSettings(str(config.config_dir() / "window.ini"), QSettings.IniFormat)
+        geometry = self._settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.update_status()
+
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _menus(self) -> None:
+        # File -> Export joins the File menu when the exporter lands: one more ActionSpec row.
+        menus = {name: self.menuBar().addMenu(name) for name in MENU_ORDER}
+        for action in self.actions.values():
+            menus[action.property("menu")].addAction(action)
+            if action.objectName() in ("redo", "clear_selection", "end_right", "reported_by", "flag"):
+                menus[action.property("menu")].addSeparator()
+
+    # -- things actions call -------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.controller.start(db_key(self.db_path))
+        self.focus_text()
+
+    def focus_search(self) -> None:
+        self.article_list.search.setFocus()
+        self.article_list.search.selectAll()
+
+    def focus_text(self) -> None:
+        self.view.setFocus()
+
+    def ask_annotator(self) -> None:
+        name = dialogs.ask(self, "Annotator", "Who is annotating?", default=self.controller.annotator)
+        if name and name.strip():
+            self.controller.switch_annotator(name)
+
+    def show_shortcuts(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows(self.actions)
+        table = QTableWidget(len(rows), 3, dialog)
+        table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                table.setItem(i, j, QTableWidgetItem(value))
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        dialog.resize(620, 640)
+        self.shortcuts_dialog = dialog
+        dialog.show()
+
+    # -- status ------------------------------------------------------------------------------------
+
+    def _show_heading(self, _article_id: int) -> None:
+        article = self.controller.article
+        self.heading.setText(article.title or f"Article {article.id}")
+        parts = [p for p in (article.source, article.published, f"#{article.id}",
+                             f"{len(article.text):,} characters") if p]
+        self.byline.setText("  ·  ".join(parts))
+
+    def update_status(self) -> None:
+        done, total = self.controller.progress()
+        self.who_label.setText(f"Annotator: {self.controller.annotator}")
+        self.progress_label.setText(f"Done {done} of {total}")
+        self._tick()
+
+    def _tick(self) -> None:
+        seconds = int(self.controller.seconds_on_article())
+        self.time_label.setText(f"On this article {seconds // 60}:{seconds % 60:02d}")
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.controller.close()
+        self._settings.setValue("geometry", self.saveGeometry())
+        super().closeEvent(event)

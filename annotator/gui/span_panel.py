@@ -1,0 +1,248 @@
+"""The side panel: the article's spans as a table, and the selected span's details, attributes
+and event arguments. Edits here go through the same actions as the keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
+)
+
+from annotator.model import Argument, Layer, Span, Status
+from annotator.schemes import Scheme
+
+EXCERPT = 60
+
+
+class SpanTableModel(QAbstractTableModel):
+    COLUMNS = ("Label", "Text", "Status", "Origin")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.text = ""
+        self.spans: list[Span] = []
+        self.colours: dict[str, str] = {}
+        self._rows: dict[int, int] = {}
+
+    def set_spans(self, text: str, spans: list[Span]) -> None:
+        shown = [s for s in spans]
+        same_rows = text == self.text and [s.id for s in shown] == [s.id for s in self.spans]
+        if same_rows:
+            changed = [i for i, (old, new) in enumerate(zip(self.spans, shown)) if old != new]
+            self.spans = shown
+            for row in changed:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        else:
+            self.beginResetModel()
+            self.text, self.spans = text, shown
+            self.endResetModel()
+        self._rows = {s.id: i for i, s in enumerate(self.spans)}
+
+    def row_of(self, span_id: int | None) -> int | None:
+        return self._rows.get(span_id) if span_id is not None else None
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.spans)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        span = self.spans[index.row()]
+        column = index.column()
+        if role == Qt.DisplayRole:
+            if column == 0:
+                return span.label
+            if column == 1:
+                return excerpt(span.text_in(self.text))
+            if column == 2:
+                return span.status.value
+            if column == 3:
+                return span.origin.value + (f" · {span.source}" if span.source else "")
+        if role == Qt.ForegroundRole:
+            if column == 0:
+                return QColor(self.colours.get(span.label, "#555555"))
+            if span.status is Status.REJECTED:
+                return QColor("#9ca3af")
+        if role == Qt.FontRole:
+            font = QFont()
+            if column == 0:
+                font.setBold(True)
+            if span.status is Status.PENDING:
+                font.setItalic(True)
+            if span.status is Status.REJECTED:
+                font.setStrikeOut(True)
+            return font
+        if role == Qt.ToolTipRole:
+            return f"{span.label} [{span.start_char}:{span.end_char}] {span.text_in(self.text)!r}"
+        return None
+
+
+def excerpt(text: str) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= EXCERPT else one_line[: EXCERPT - 1] + "…"
+
+
+class SpanPanel(QWidget):
+    """Emits what the user asked for; the controller turns each wish into an undoable command."""
+
+    spanSelected = Signal(int)
+    attributeEdited = Signal(int, str, object)  # span id, attribute name, value (None clears)
+    argumentRemoveRequested = Signal(int)  # argument link id
+
+    def __init__(self, scheme: Scheme, parent=None):
+        super().__init__(parent)
+        self.scheme = scheme
+        self.model = SpanTableModel(self)
+        self.model.colours = {label.name: label.color for label in scheme.labels}
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        header.resizeSection(0, 130)
+        header.resizeSection(2, 70)
+        header.resizeSection(3, 80)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.modality = QComboBox()
+        self.sub_event_type = QComboBox()
+        self.reported_by = QLineEdit(placeholderText="who makes the claim")
+        self.arguments = QListWidget()
+        self.arguments.setMaximumHeight(120)
+        self.remove_argument = QPushButton("Remove link")
+        form = QFormLayout()
+        form.addRow("Modality", self.modality)
+        form.addRow("Sub-event type", self.sub_event_type)
+        form.addRow("Reported by", self.reported_by)
+        self.event_box = QWidget()
+        event_layout = QVBoxLayout(self.event_box)
+        event_layout.setContentsMargins(0, 0, 0, 0)
+        event_layout.addLayout(form)
+        event_layout.addWidget(QLabel("Arguments (select an event, then a span, then press 1–6):"))
+        event_layout.addWidget(self.arguments)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.remove_argument)
+        event_layout.addLayout(buttons)
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(4, 4, 4, 4)
+        lower_layout.addWidget(self.details)
+        lower_layout.addWidget(self.event_box)
+        lower_layout.addStretch()
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._current: Span | None = None
+        self._updating = False
+        self.modality.activated.connect(lambda _i: self._edit("modality", self.modality.currentData()))
+        self.sub_event_type.activated.connect(
+            lambda _i: self._edit("sub_event_type", self.sub_event_type.currentData()))
+        self.reported_by.editingFinished.connect(
+            lambda: self._edit("reported_by", self.reported_by.text().strip() or None))
+        self.remove_argument.clicked.connect(self._remove_argument)
+        self.show_span(None, [], {})
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def set_spans(self, text: str, spans: list[Span]) -> None:
+        self.model.set_spans(text, spans)
+
+    def select(self, span_id: int | None) -> None:
+        row = self.model.row_of(span_id)
+        self._updating = True
+        selection = self.table.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.NoUpdate)
+        else:
+            index = self.model.index(row, 0)
+            selection.setCurrentIndex(index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+            self.table.scrollTo(index)
+        self._updating = False
+
+    def show_span(self, span: Span | None, arguments: list[Argument], spans_by_id: dict[int, Span]) -> None:
+        """Fill the details: what the span is, and for an event its attributes and arguments."""
+        self._current = span
+        self._updating = True
+        if span is None:
+            self.details.setText("Select text and press a label key, or pick a span (Tab).")
+            self.event_box.setVisible(False)
+            self._updating = False
+            return
+        text = self.model.text[span.start_char:span.end_char]
+        lines = [f"{span.label}  “{excerpt(text)}”",
+                 f"{span.layer.value} · {span.status.value} · {span.origin.value}"
+                 + (f" · {span.source}" if span.source else "")
+                 + (f" · score {span.score:.2f}" if span.score is not None else ""),
+                 f"offsets {span.start_char}–{span.end_char}"]
+        self.details.setText("\n".join(lines))
+        is_event = span.layer is Layer.EVENT
+        self.event_box.setVisible(is_event)
+        if is_event:
+            modality = next((a for a in self.scheme.attributes if a.name == "modality"), None)
+            self.modality.clear()
+            for value in (modality.values if modality else ()):
+                self.modality.addItem(value, value)
+            current = span.attributes.get("modality", modality.default if modality else None)
+            self.modality.setCurrentIndex(max(0, self.modality.findData(current)))
+            label = self.scheme.label(span.label)
+            self.sub_event_type.clear()
+            self.sub_event_type.addItem("(none)", None)
+            for subtype in (label.subtypes if label else ()):
+                self.sub_event_type.addItem(subtype, subtype)
+            self.sub_event_type.setCurrentIndex(max(0, self.sub_event_type.findData(span.attributes.get("sub_event_type"))))
+            self.reported_by.setText(span.attributes.get("reported_by") or "")
+            self.arguments.clear()
+            for link in arguments:
+                target = spans_by_id.get(link.argument_id)
+                shown = excerpt(target.text_in(self.model.text)) if target else f"span {link.argument_id}"
+                item = QListWidgetItem(f"{link.role}: {shown}")
+                item.setData(Qt.UserRole, link.id)
+                self.arguments.addItem(item)
+        self._updating = False
+
+    # -- wishes --------------------------------------------------------------------------------
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._updating and current.isValid():
+            self.spanSelected.emit(self.model.spans[current.row()].id)
+
+    def _edit(self, name: str, value) -> None:
+        if self._updating or self._current is None:
+            return
+        if self._current.attributes.get(name) != value:
+            self.attributeEdited.emit(self._current.id, name, value)
+
+    def _remove_argument(self) -> None:
+        item = self.arguments.currentItem()
+        if item is not None:
+            self.argumentRemoveRequested.emit(item.data(Qt.UserRole))
