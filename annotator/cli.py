@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from annotator import __version__, config
+from annotator.importers.records import InputError
+from annotator.schemes import SchemeError
 from annotator.store import Store, StoreError
 
 # Order is the order of ``annotator --help``.
@@ -31,7 +33,15 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
-    return Store.open(config.resolve_db_path(getattr(args, "db", None)), readonly=readonly)
+    """Open the project the arguments name; a new default project starts with the sample articles."""
+    path = config.resolve_db_path(getattr(args, "db", None))
+    first_run = path == config.default_db_path() and not path.exists() and not readonly
+    store = Store.open(path, readonly=readonly)
+    if first_run:
+        from annotator.importers import import_samples
+
+        import_samples(store)
+    return store
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
     try:
         return int(args.func(args) or 0)
-    except (StoreError, CommandError) as exc:
+    except (StoreError, CommandError, InputError, SchemeError) as exc:
         print(f"annotator: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

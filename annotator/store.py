@@ -514,6 +514,43 @@ class Store:
                           {"span": span_id, "start": start_char, "end": end_char, "label": label})
         return span_id
 
+    def add_spans(
+        self,
+        article_id: int,
+        spans: Iterable[dict[str, Any]],
+        *,
+        annotator: str | None,
+        origin: Origin | str,
+        status: Status | str,
+    ) -> list[int]:
+        """Add many spans to one article in one transaction (imports, suggestions).
+
+        Each dict has ``start_char``, ``end_char``, ``label``, ``layer`` and optionally ``attributes``,
+        ``source``, ``score``. Offsets are checked against the text as in :meth:`add_span`.
+        """
+        row = self.db.execute("SELECT length(text) FROM articles WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no article with id {article_id}")
+        length = row[0]
+        annotator_id = self.ensure_annotator(annotator) if annotator else None
+        origin, status, stamp = str(Origin(origin)), str(Status(status)), now()
+        ids = []
+        insert = (
+            "INSERT INTO spans(article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
+            " attributes, source, score, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        with self.transaction():
+            for span in spans:
+                start, end = span["start_char"], span["end_char"]
+                if not (0 <= start < end <= length):
+                    raise StoreError(f"span {start}-{end} is outside article {article_id} (length {length})")
+                cursor = self.db.conn.execute(insert, [
+                    article_id, annotator_id, start, end, span["label"], str(Layer(span["layer"])), origin,
+                    status, _dump(span.get("attributes")), span.get("source"), span.get("score"), stamp, stamp,
+                ])
+                ids.append(cursor.lastrowid)
+        return ids
+
     def update_span(self, span_id: int, actor: str | None = None, **changes: Any) -> dict[str, Any]:
         """Change fields of a span (label, start_char, end_char, status, attributes, layer).
 
@@ -822,6 +859,8 @@ def fts_query(text: str) -> str:
 
 
 def _dump(value: dict[str, Any] | None) -> str:
+    if not value:
+        return "{}"
     return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
 
 

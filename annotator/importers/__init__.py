@@ -174,6 +174,7 @@ class _Writer:
         self.path = path
         self.added_now: set[tuple[int, str]] = set()
         self.event_labels = {label.name for label in scheme.event_labels}
+        self.default_source = f"import:{Path(path).name}"
 
     def write(self, record: ArticleRecord) -> None:
         article_id, created = self.store.add_article(
@@ -231,18 +232,16 @@ class _Writer:
 
     def _write_spans(self, article_id: int, spans: list[SpanRecord], annotator: str | None,
                      status: Status) -> dict:
-        ids = {}
-        for span in spans:
-            span_id = self.store.add_span(
-                article_id, span.start, span.end, span.label, self._layer(span),
-                annotator=annotator, origin=Origin.IMPORTED, status=status,
-                attributes=span.attributes, source=span.source or f"import:{Path(self.path).name}",
-                score=span.score, log=False,
-            )
-            if span.key is not None:
-                ids[_hashable(span.key)] = span_id
-            self.summary.spans += annotator is not None
-        return ids
+        span_ids = self.store.add_spans(
+            article_id,
+            [{"start_char": span.start, "end_char": span.end, "label": span.label, "layer": self._layer(span),
+              "attributes": span.attributes, "source": span.source or self.default_source, "score": span.score}
+             for span in spans],
+            annotator=annotator, origin=Origin.IMPORTED, status=status,
+        )
+        if annotator is not None:
+            self.summary.spans += len(span_ids)
+        return {_hashable(span.key): span_id for span, span_id in zip(spans, span_ids) if span.key is not None}
 
     def _write_relations(self, ids: dict, relations: list[RelationRecord], record: ArticleRecord) -> None:
         kept_aside = []
