@@ -2,8 +2,8 @@
 
 Rule (documented in docs/formats.md): a span keeps its offsets when they fall on token boundaries.
 Otherwise it is widened to the tokens it overlaps (spaCy's ``alignment_mode="expand"``), unless the
-widened range would cover part of another exported span that the original did not touch, or no token
-overlaps it at all (it is only whitespace): then it cannot be aligned. Both cases are reported.
+widened range would cover part of another exported span that the original did not touch, or it
+overlaps only whitespace: then it cannot be aligned. Both cases are reported.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ class TokenIndex:
     def __init__(self, doc):
         self.starts = [t.idx for t in doc]
         self.ends = [t.idx + len(t) for t in doc]
+        self.space = [t.is_space for t in doc]
 
     def overlapping(self, start: int, end: int) -> tuple[int, int] | None:
         """First and last (inclusive) token overlapping ``[start, end)``; None if none does."""
@@ -95,6 +96,9 @@ class TokenIndex:
         if first > last:
             return None
         return first, last
+
+    def only_space(self, first: int, last: int) -> bool:
+        return all(self.space[first : last + 1])
 
     def is_boundary(self, start: int, end: int, first: int, last: int) -> bool:
         return self.starts[first] == start and self.ends[last] == end
@@ -107,7 +111,7 @@ def align_spans(doc, article_id: int, text: str, spans: list[Span]) -> tuple[lis
     problems: list[Misalignment] = []
     for span in spans:
         tokens = index.overlapping(span.start_char, span.end_char)
-        if tokens is None:
+        if tokens is None or index.only_space(*tokens):
             problems.append(_problem(article_id, text, span, None, "it covers no token, only whitespace"))
             continue
         first, last = tokens

@@ -1,0 +1,138 @@
+"""spaCy DocBin export: the Docs we write, the alignment rule, and spaCy's own CLI accepting them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from annotator.export import export_project
+from annotator.export.docbin import read_docs
+from test_export_helpers import SHELLING, add, at, build_project
+
+
+@pytest.fixture
+def project(store):
+    return store, build_project(store)
+
+
+def docs_of(path) -> list:
+    return list(read_docs(path))
+
+
+def test_export_spacy_doc_has_entities_events_and_arguments(project, tmp_path):
+    store, ids = project
+    export_project(store, tmp_path, format="spacy", annotator="maria")
+    docs = docs_of(tmp_path / "all")
+    assert len(docs) == 3  # done articles only
+    doc = docs[0]
+    assert doc.text == SHELLING
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Rebel fighters", "ARMED_GROUP"), ("Korvath", "LOCATION"), ("Tuesday", "DATE"),
+        ("three civilians", "QUANTITY"), ("Anna Veltri", "PERSON"),
+    ]
+    assert [(s.text, s.label_) for s in doc.spans["events"]] == [("shelled", "EXPLOSIONS_REMOTE_VIOLENCE")]
+    assert doc.user_data["article_id"] == ids["shelling"]
+    assert doc.user_data["annotator"] == "maria"
+    assert doc.user_data["source"] == "Invented Wire"
+    (event,) = doc.user_data["events"]
+    assert event["attributes"]["modality"] == "happened"
+    arguments = {a["role"]: SHELLING[a["start_char"] : a["end_char"]] for a in event["arguments"]}
+    assert arguments == {"ACTOR": "Rebel fighters", "LOCATION": "Korvath", "TIME": "Tuesday"}
+    assert docs[2].ents == ()  # an article marked done with no spans is a negative example
+
+
+def test_export_spacy_overlapping_entities_longest_wins_all_kept_in_span_group(store, tmp_path):
+    text = "Officials in North Korvath Province said the road was closed."
+    article, _ = store.add_article(text)
+    add(store, article, text, "North Korvath Province", "LOCATION")
+    add(store, article, text, "Korvath", "LOCATION")
+    add(store, article, text, "Officials", "PERSON")
+    store.set_state(article, "maria", "done")
+    export_project(store, tmp_path, format="spacy", annotator="maria")
+    (doc,) = docs_of(tmp_path / "all")
+    assert [e.text for e in doc.ents] == ["Officials", "North Korvath Province"]
+    assert [s.text for s in doc.spans["entities"]] == ["Officials", "North Korvath Province", "Korvath"]
+
+
+def test_export_spacy_misaligned_span_is_widened_and_reported(store, tmp_path, capsys):
+    text = "Troops left Korvath-based units behind on Monday."
+    article, _ = store.add_article(text)
+    start, end = at(text, "orvath")  # starts inside a token
+    store.add_span(article, start, end, "LOCATION", "entity", annotator="maria")
+    store.set_state(article, "maria", "done")
+    report = export_project(store, tmp_path, format="spacy", annotator="maria")
+    (moved,) = report.realigned
+    assert (moved.article_id, moved.start_char, moved.end_char) == (article, start, end)
+    assert text[moved.aligned_start : moved.aligned_end] == "Korvath"
+    assert any("re-aligned" in line and f"article {article}" in line for line in report.lines())
+    (doc,) = docs_of(tmp_path / "all")
+    assert [e.text for e in doc.ents] == ["Korvath"]
+    manifest = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    assert manifest["realigned"][0]["start"] == start
+
+
+def test_export_spacy_widening_that_would_swallow_a_span_is_reported_not_applied(store, tmp_path):
+    text = "Shelling hit KorvathOstra road early."  # "KorvathOstra" is one token
+    article, _ = store.add_article(text)
+    add(store, article, text, "Korvath", "LOCATION")
+    add(store, article, text, "Ostra", "LOCATION")
+    add(store, article, text, "Shelling", "EXPLOSIONS_REMOTE_VIOLENCE", "event")
+    store.set_state(article, "maria", "done")
+    report = export_project(store, tmp_path, format="spacy", annotator="maria")
+    assert report.realigned == []
+    assert [(m.text, m.aligned_start) for m in report.not_aligned] == [("Korvath", None), ("Ostra", None)]
+    assert "would cover LOCATION" in report.not_aligned[0].reason
+    assert any("could not be put on token boundaries (left out of the DocBin)" in l for l in report.lines())
+    (doc,) = docs_of(tmp_path / "all")
+    assert doc.ents == () and [s.text for s in doc.spans["events"]] == ["Shelling"]
+
+
+def test_export_spacy_whitespace_span_cannot_be_aligned_and_is_reported(store, tmp_path):
+    text = "Two  villages were hit."
+    article, _ = store.add_article(text)
+    store.add_span(article, 3, 5, "LOCATION", "entity", annotator="maria")  # the double space
+    store.set_state(article, "maria", "done")
+    report = export_project(store, tmp_path, format="spacy", annotator="maria")
+    assert [(m.start_char, m.end_char, m.aligned_start) for m in report.not_aligned] == [(3, 5, None)]
+    assert any("not aligned" in line for line in report.lines())
+
+
+def synthetic_training_project(store) -> None:
+    places = ["Korvath", "Delmar", "Velin", "Ostra", "Marek"]
+    groups = ["Rebel fighters", "Government troops", "The militia"]
+    for i in range(160):
+        group, place = groups[i % 3], places[i % 5]
+        if i % 4:
+            text = f"{group} attacked positions near {place} on day {i}, officials said."
+        else:
+            text = f"Talks resumed in {place} after {i} days of calm."
+        article, _ = store.add_article(text)
+        if i % 4:
+            add(store, article, text, group, "ARMED_GROUP")
+            add(store, article, text, "attacked", "BATTLES", "event", attributes={"modality": "happened"})
+        add(store, article, text, place, "LOCATION")
+        store.set_state(article, "maria", "done")
+
+
+@pytest.mark.slow
+def test_export_spacy_files_pass_spacy_debug_data_and_train(store, tmp_path):
+    synthetic_training_project(store)
+    corpus = tmp_path / "corpus"
+    report = export_project(store, corpus, format="spacy", annotator="maria", split="train=0.75,dev=0.25")
+    assert report.parts["train"].articles >= 100 and report.parts["dev"].articles > 0
+    config = tmp_path / "config.cfg"
+    spacy = [sys.executable, "-m", "spacy"]
+    run = lambda *args: subprocess.run([*spacy, *map(str, args)], capture_output=True, text=True, cwd=tmp_path)  # noqa: E731
+    made = run("init", "config", config, "--lang", "en", "--pipeline", "ner", "--optimize", "efficiency")
+    assert made.returncode == 0, made.stderr
+    paths = ["--paths.train", corpus / "train", "--paths.dev", corpus / "dev"]
+    checked = run("debug", "data", config, *paths)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Corpus is loadable" in checked.stdout
+    trained = run("train", config, *paths, "--training.max_steps", "4", "--training.eval_frequency", "2",
+                  "--output", tmp_path / "model")
+    assert trained.returncode == 0, trained.stdout + trained.stderr
+    assert (tmp_path / "model" / "model-last" / "ner").is_dir()
