@@ -1,0 +1,174 @@
+"""Reviewing disagreements into the gold layer, on the three-annotator fixture."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.export import export_project
+from annotator.model import Layer
+from annotator.review import (
+    ATTRIBUTE, BOUNDARY, LABEL, MISSING, ROLE, ReviewError, add_gold_span, delete_gold_span, edit_gold_span,
+    finish_article, gold_spans, load_review, prefill_gold, redo_change, review_progress, review_queue,
+    take_version, undo_change,
+)
+from annotator.store import Store
+from test_agreement_fixture import TEXT_1, build_three_annotators
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Store.open(tmp_path / "p.sqlite") as store:
+        ids = build_three_annotators(store)
+        yield store, ids
+
+
+def described(review):
+    return [(str(d.layer), TEXT_1[d.start:d.end], d.kinds) for d in review.disagreements]
+
+
+def gold_view(store, article_id):
+    return sorted((g.span.text_in(store.get_article(article_id).text), g.span.label, g.provenance())
+                  for g in gold_spans(store, article_id))
+
+
+def test_review_queue_lists_articles_with_disagreements_worst_first(project):
+    store, ids = project
+    queue = review_queue(store)
+    # Article 2 has full agreement: not in the queue; article 4 was done by one annotator only.
+    assert [item.article_id for item in queue] == [ids.article_1, ids.article_3]
+    assert review_progress(queue) == (0, 2)
+
+
+def test_review_marks_every_kind_of_disagreement(project):
+    store, ids = project
+    review = load_review(store, ids.article_1)
+    assert review.annotators == ["ana", "ben", "cho"]
+    assert described(review) == [
+        ("entity", "Militia fighters", (BOUNDARY,)),
+        ("event", "attacked", (LABEL, ROLE, ATTRIBUTE)),
+        ("entity", "Dorvan market", (LABEL,)),
+        ("entity", "Tuesday", (MISSING,)),
+    ]
+    assert review.agreed == 0
+
+
+def test_review_prefill_puts_agreed_spans_into_gold_once(project):
+    store, ids = project
+    prefill_gold(store, ids.article_3, "rita")
+    assert gold_view(store, ids.article_3) == [
+        ("Omar Haddad", "PERSON", "agreed by ben, cho"), ("Teluk", "LOCATION", "agreed by ben, cho")]
+    prefill_gold(store, ids.article_3, "rita")
+    assert len(gold_spans(store, ids.article_3)) == 2
+    # Article 2: the agreed event comes with its agreed argument.
+    prefill_gold(store, ids.article_2, "rita")
+    event = next(g.span for g in gold_spans(store, ids.article_2) if g.span.layer is Layer.EVENT)
+    [argument] = store.arguments_of(event.id)
+    assert argument.role == "LOCATION" and store.get_span(argument.argument_id).annotator == "gold"
+
+
+def test_review_take_version_records_provenance_and_resolves(project):
+    store, ids = project
+    review = load_review(store, ids.article_1)
+    group, attack, place, date = review.disagreements
+    take_version(store, group, "cho", "rita", ids.article_1)   # ana marked the same: both named
+    take_version(store, place, "ana", "rita", ids.article_1)
+    take_version(store, date, "cho", "rita", ids.article_1)    # cho marked no date: settles it empty
+    take_version(store, attack, "ana", "rita", ids.article_1)
+    assert gold_view(store, ids.article_1) == [
+        ("Dorvan market", "LOCATION", "from ana, ben"),
+        ("Militia fighters", "ARMED_GROUP", "from ana, cho"),
+        ("attacked", "VIOLENCE_AGAINST_CIVILIANS", "from ana"),
+    ]
+    attack_gold = next(g.span for g in gold_spans(store, ids.article_1) if g.span.layer is Layer.EVENT)
+    assert attack_gold.attributes == {"modality": "happened"}
+    roles = sorted((a.role, store.get_span(a.argument_id).text_in(TEXT_1)) for a in store.arguments_of(attack_gold.id))
+    # The arguments point at the gold spans already there, not at new copies.
+    assert roles == [("ACTOR", "Militia fighters"), ("TARGET", "Dorvan market")]
+    assert len(gold_spans(store, ids.article_1)) == 3
+    assert load_review(store, ids.article_1).open_disagreements == []
+
+
+def test_review_taking_another_version_replaces_gold_in_the_region(project):
+    store, ids = project
+    place = load_review(store, ids.article_1).disagreements[2]
+    take_version(store, place, "ana", "rita", ids.article_1)
+    take_version(store, place, "cho", "rita", ids.article_1)
+    assert gold_view(store, ids.article_1) == [("Dorvan market", "FACILITY", "from cho")]
+
+
+def test_review_undo_and_redo_keep_ids_and_provenance(project):
+    store, ids = project
+    review = load_review(store, ids.article_1)
+    group, attack = review.disagreements[0], review.disagreements[1]
+    first = take_version(store, group, "ben", "rita", ids.article_1)
+    second = take_version(store, attack, "cho", "rita", ids.article_1)
+    after = gold_view(store, ids.article_1)
+    created = [g.span.id for g in gold_spans(store, ids.article_1)]
+    undo_change(store, second, "rita")
+    undo_change(store, first, "rita")
+    assert gold_spans(store, ids.article_1) == []
+    assert len(load_review(store, ids.article_1).open_disagreements) == 4
+    redo_change(store, first, "rita")
+    redo_change(store, second, "rita")
+    assert gold_view(store, ids.article_1) == after
+    assert [g.span.id for g in gold_spans(store, ids.article_1)] == created
+    undo_change(store, second, "rita")
+    assert gold_view(store, ids.article_1) == [("Militia", "ARMED_GROUP", "from ben")]
+
+
+def test_review_own_span_edit_and_delete(project):
+    store, ids = project
+    start = TEXT_1.index("Tuesday")
+    added = add_gold_span(store, ids.article_1, start, start + 7, "DATE", "entity", "rita")
+    [span_id] = added.created
+    edit = edit_gold_span(store, span_id, "rita", label="QUANTITY")
+    assert gold_view(store, ids.article_1) == [("Tuesday", "QUANTITY", "edited by rita")]
+    undo_change(store, edit, "rita")
+    assert gold_view(store, ids.article_1) == [("Tuesday", "DATE", "edited by rita")]
+    removed = delete_gold_span(store, span_id, "rita")
+    assert gold_spans(store, ids.article_1) == []
+    undo_change(store, removed, "rita")
+    assert gold_view(store, ids.article_1) == [("Tuesday", "DATE", "edited by rita")]
+    with pytest.raises(ReviewError, match="not in gold"):
+        edit_gold_span(store, store.spans_for(ids.article_1, "ana")[0].id, "rita", label="ORG")
+
+
+def test_review_edit_of_a_taken_span_names_what_it_was_based_on(project):
+    store, ids = project
+    group = load_review(store, ids.article_1).disagreements[0]
+    change = take_version(store, group, "ben", "rita", ids.article_1)
+    edit_gold_span(store, change.created[0], "rita", end_char=len("Militia fighters"))
+    assert gold_view(store, ids.article_1) == [("Militia fighters", "ARMED_GROUP", "edited by rita (based on ben)")]
+
+
+def test_review_finished_gold_is_exported(project, tmp_path):
+    store, ids = project
+    prefill_gold(store, ids.article_3, "rita")
+    police = load_review(store, ids.article_3).disagreements[0]
+    take_version(store, police, "ben", "rita", ids.article_3)
+    finish_article(store, ids.article_3, "rita")
+    assert review_progress(review_queue(store)) == (1, 2)
+    export_project(store, tmp_path / "out", format="jsonl", gold=True)
+    [written] = list((tmp_path / "out").rglob("*.jsonl"))
+    records = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
+    assert [sorted((s["label"], s["start"]) for s in r["spans"]) for r in records] == [
+        [("LOCATION", 31), ("ORG", 0), ("PERSON", 16)]]
+
+
+def test_review_decisions_survive_reopening_the_project(tmp_path):
+    path = tmp_path / "p.sqlite"
+    with Store.open(path) as store:
+        ids = build_three_annotators(store)
+        take_version(store, load_review(store, ids.article_1).disagreements[0], "ana", "rita", ids.article_1)
+    with Store.open(path) as store:
+        assert gold_view(store, ids.article_1) == [("Militia fighters", "ARMED_GROUP", "from ana, cho")]
+        assert len(load_review(store, ids.article_1).open_disagreements) == 3
+        assert any(a["action"] == "gold_take_version" and a["annotator"] == "rita" for a in store.actions_for())
+
+
+def test_review_refuses_an_article_without_two_done_annotators(project):
+    store, ids = project
+    with pytest.raises(ReviewError, match="not been marked done by two annotators"):
+        load_review(store, ids.article_4)
