@@ -169,3 +169,20 @@ def m0003_gold_review(db: Database) -> None:
         );
         """
     )
+
+
+@migration("0004_suggestion_runs")
+def m0004_suggestion_runs(db: Database) -> None:
+    # Which suggester (name@version/model-version) has already run on which article, so an
+    # interrupted ``annotator suggest`` continues where it stopped and a new version reruns.
+    db.executescript(
+        """
+        CREATE TABLE suggestion_runs (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            spans INTEGER NOT NULL,
+            finished_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, source)
+        );
+        """
+    )
