@@ -317,7 +317,8 @@ class ArticleView(QTextEdit):
         position = self.offsets.to_doc(offset)
         block = self.document().findBlock(position)
         relative = position - block.position()
-        for fmt_range in block.layout().formats():
+        ranges = block.layout().formats()
+        for fmt_range in ranges:
             if fmt_range.start <= relative < fmt_range.start + fmt_range.length:
-                return fmt_range.format
+                return QTextCharFormat(fmt_range.format)  # a copy: the range list is temporary
         return QTextCharFormat()

@@ -29,9 +29,13 @@ class EditContext:
 class StoreCommand(QUndoCommand):
     """Base: knows its article, so undo can bring the view back to it."""
 
-    def __init__(self, context: EditContext, article_id: int, text: str, parent: QUndoCommand | None = None):
-        super().__init__(text, parent)
-        self.parent_command = parent  # QUndoCommand has no parent() accessor
+    def __init__(self, context: EditContext, article_id: int, text: str, parent: "Compound | None" = None):
+        # Children are kept by their Compound in Python, not handed to Qt: PySide does not keep the
+        # Python side of a QUndoCommand child alive, and running them ourselves keeps the order plain.
+        super().__init__(text)
+        self.parent_command = parent
+        if parent is not None:
+            parent.children_commands.append(self)
         self.context = context
         self.article_id = article_id
         self.focus_span: int | None = None
@@ -52,7 +56,7 @@ class StoreCommand(QUndoCommand):
 
 class AddSpan(StoreCommand):
     def __init__(self, context: EditContext, article_id: int, start: int, end: int, label: str,
-                 layer: Layer, attributes: dict[str, Any] | None = None, parent: QUndoCommand | None = None):
+                 layer: Layer, attributes: dict[str, Any] | None = None, parent: "Compound | None" = None):
         super().__init__(context, article_id, f"Add {label}", parent)
         self.start, self.end, self.label, self.layer = start, end, label, layer
         self.attributes = attributes or {}
@@ -78,7 +82,7 @@ class AddSpan(StoreCommand):
 
 class DeleteSpan(StoreCommand):
     def __init__(self, context: EditContext, article_id: int, span_id: int, label: str,
-                 parent: QUndoCommand | None = None):
+                 parent: "Compound | None" = None):
         super().__init__(context, article_id, f"Delete {label}", parent)
         self.span_id = span_id
         self._snapshot: dict[str, Any] | None = None
@@ -98,7 +102,7 @@ class DecideSuggestion(StoreCommand):
     """Accept or reject a shared suggestion; undo deletes the spans that deciding created."""
 
     def __init__(self, context: EditContext, article_id: int, suggestion_id: int, status: Status,
-                 label: str, parent: QUndoCommand | None = None):
+                 label: str, parent: "Compound | None" = None):
         verb = "Accept" if status is Status.ACCEPTED else "Reject"
         super().__init__(context, article_id, f"{verb} {label}", parent)
         self.suggestion_id = suggestion_id
@@ -135,7 +139,7 @@ class UpdateSpan(StoreCommand):
     MERGE_ID = 7301
 
     def __init__(self, context: EditContext, article_id: int, span_id: int, text: str,
-                 changes: dict[str, Any], *, mergeable: bool = False, parent: QUndoCommand | None = None):
+                 changes: dict[str, Any], *, mergeable: bool = False, parent: "Compound | None" = None):
         super().__init__(context, article_id, text, parent)
         self.span_id = span_id
         self.changes = dict(changes)
@@ -170,7 +174,7 @@ class AddArgument(StoreCommand):
     (linking a suggestion accepts it first); its span id is read when this command runs."""
 
     def __init__(self, context: EditContext, article_id: int, event: "int | DecideSuggestion",
-                 argument: "int | DecideSuggestion", role: str, parent: QUndoCommand | None = None):
+                 argument: "int | DecideSuggestion", role: str, parent: "Compound | None" = None):
         super().__init__(context, article_id, f"Link {role}", parent)
         self.event, self.argument, self.role = event, argument, role
         self.link_id: int | None = None
@@ -195,7 +199,7 @@ def _resolve(reference: "int | DecideSuggestion") -> int:
 
 class DeleteArgument(StoreCommand):
     def __init__(self, context: EditContext, article_id: int, link_id: int, role: str,
-                 parent: QUndoCommand | None = None):
+                 parent: "Compound | None" = None):
         super().__init__(context, article_id, f"Unlink {role}", parent)
         self.link_id = link_id
         self.link = None
@@ -215,7 +219,7 @@ class SetState(StoreCommand):
     """Mark done, skip or flag (with a note); undo puts the previous state and note back."""
 
     def __init__(self, context: EditContext, article_id: int, state: ArticleState, note: str | None = None,
-                 parent: QUndoCommand | None = None):
+                 parent: "Compound | None" = None):
         names = {ArticleState.DONE: "Mark done", ArticleState.SKIPPED: "Skip", ArticleState.FLAGGED: "Flag"}
         super().__init__(context, article_id, names.get(state, f"Set {state}"), parent)
         self.state, self.note = state, note
@@ -235,14 +239,20 @@ class SetState(StoreCommand):
 class Compound(StoreCommand):
     """Several edits as one undo step (accept all, fix a suggestion); atomic in the file too."""
 
+    def __init__(self, context: EditContext, article_id: int, text: str):
+        self.children_commands: list[StoreCommand] = []
+        super().__init__(context, article_id, text)
+
     def redo(self) -> None:
         with self.store.transaction():
-            super().redo()  # QUndoCommand runs the children in order
+            for child in self.children_commands:
+                child.redo()
         self._notify()
 
     def undo(self) -> None:
         with self.store.transaction():
-            super().undo()
+            for child in reversed(self.children_commands):
+                child.undo()
         self._notify()
 
 

@@ -76,7 +76,8 @@ class Controller(QObject):
         self.undo_stack.clear()
         self.article_list.model.set_annotator(name)
         if self.article is not None:
-            self.open_article(self.article.id)
+            current, self.article = self.article.id, None  # force a fresh load for the new annotator
+            self.open_article(current)
         self.statusChanged.emit()
 
     def start(self, db_key: str) -> None:

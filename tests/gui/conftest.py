@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fixtures import build_project  # noqa: E402
+
+from annotator import config  # noqa: E402
+from annotator.gui import dialogs  # noqa: E402
+from annotator.store import Store  # noqa: E402
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def project(tmp_path, home):
+    """A project file with the test articles; returns (path, ids)."""
+    path = tmp_path / "project.sqlite"
+    with Store.open(path) as store:
+        ids = build_project(store)
+    return path, ids
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Queue answers for dialogs.ask; a test fails if the window asks something unexpected."""
+    queue: list = []
+    asked: list[str] = []
+
+    def fake_ask(parent, title, prompt, **kwargs):
+        asked.append(title)
+        if not queue:
+            raise AssertionError(f"unexpected question: {title}: {prompt}")
+        return queue.pop(0)
+
+    monkeypatch.setattr(dialogs, "ask", fake_ask)
+    monkeypatch.setattr(dialogs, "inform", lambda parent, title, message: asked.append(f"inform: {message}"))
+    return queue
+
+
+def open_test_window(qtbot, path, annotator="ana"):
+    from annotator.gui.app import open_window
+
+    preferences = config.Preferences.load()
+    if not preferences.annotator:
+        preferences.annotator = annotator
+    window = open_window(path, preferences)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.start()
+    window.activateWindow()
+    window.view.setFocus()
+    return window
+
+
+@pytest.fixture
+def window(qtbot, project, answers):
+    path, _ids = project
+    window = open_test_window(qtbot, path)
+    yield window
+    window.close()
+    window.store.close()

@@ -1,0 +1,317 @@
+"""Every action through the real widgets: keys on the text, clicks on the palette and panel."""
+
+from __future__ import annotations
+
+from fixtures import PLAIN, REPORT, find
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QTableWidget
+
+from annotator.model import ArticleState, Layer, Status
+
+
+def select_text(window, needle: str) -> None:
+    """Select ``needle`` the way a user would: by document positions, not through our offset map."""
+    cursor = window.view.document().find(needle, 0, QTextDocument.FindCaseSensitively)
+    assert not cursor.isNull(), needle
+    window.view.setTextCursor(cursor)
+
+
+def own_spans(window, article_id=None):
+    article_id = article_id or window.controller.article.id
+    return [s for s in window.store.spans_for(article_id, "ana") if not s.is_suggestion]
+
+
+def key(qtbot, window, key, modifier=Qt.NoModifier):
+    qtbot.keyClick(window.view, key, modifier)
+
+
+def test_window_opens_on_first_article_with_suggestions_drawn(window, project):
+    _path, ids = project
+    assert window.controller.article.id == ids["report"]
+    assert window.view.toPlainText().startswith("Shelling damages water plant")
+    assert len(window.view.shown_span_ids()) == 7
+    start, _ = find(REPORT, "Oksana Hrytsenko")
+    fmt = window.view.char_format_probe(start)
+    assert fmt.background().color().alpha() > 0  # pending entity drawn with a (light) fill
+    assert window.span_panel.model.rowCount() == 7
+    assert "Done 0 of 5" in window.progress_label.text()
+
+
+def test_window_label_key_adds_span_snapped_to_words(window, qtbot):
+    cursor = window.view.document().find("overnigh")  # part of a word, plus nothing else
+    cursor.setPosition(cursor.selectionStart() + 2, cursor.MoveMode.MoveAnchor)
+    cursor.setPosition(cursor.position() + 3, cursor.MoveMode.KeepAnchor)
+    window.view.setTextCursor(cursor)
+    key(qtbot, window, Qt.Key_D)
+    [span] = own_spans(window)
+    assert (span.label, span.layer, span.text_in(REPORT)) == ("DATE", Layer.ENTITY, "overnight")
+    assert span.annotator == "ana" and span.status is Status.ACCEPTED
+    assert window.controller.selected == span.id
+
+
+def test_window_snapping_off_keeps_exact_characters(window, qtbot):
+    window.actions["snap"].trigger()  # switch snapping off
+    assert window.controller.preferences.snap_to_tokens is False
+    select_text(window, "ssault")
+    key(qtbot, window, Qt.Key_B)
+    [span] = own_spans(window)
+    assert span.text_in(REPORT) == "ssault" and span.layer is Layer.EVENT
+    assert span.attributes["modality"] == "happened"
+
+
+def test_window_palette_click_adds_span(window, qtbot):
+    select_text(window, "drones")
+    qtbot.mouseClick(window.palette.buttons["WEAPON"], Qt.LeftButton)
+    [span] = own_spans(window)
+    assert (span.label, span.text_in(REPORT)) == ("WEAPON", "drones")
+
+
+def test_window_tab_moves_between_spans_and_panel_follows(window, qtbot, project):
+    _path, ids = project
+    c = window.controller
+    order = window.view.shown_span_ids()
+    key(qtbot, window, Qt.Key_Tab)
+    assert c.selected == order[0]
+    key(qtbot, window, Qt.Key_Tab)
+    assert c.selected == order[1]
+    assert window.span_panel.table.currentIndex().row() == window.span_panel.model.row_of(order[1])
+    key(qtbot, window, Qt.Key_Backtab, Qt.ShiftModifier)
+    assert c.selected == order[0]
+    # Selecting in the panel selects in the text.
+    row = window.span_panel.model.row_of(ids["brigade"])
+    window.span_panel.table.selectRow(row)
+    assert c.selected == ids["brigade"] and window.view.selected_span_id == ids["brigade"]
+
+
+def test_window_click_on_span_in_text_selects_it(window, qtbot, project):
+    _path, ids = project
+    view = window.view
+    start, end = find(REPORT, "58th Brigade")
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_doc(start + 3))
+    point = view.cursorRect(cursor).center()
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=QPoint(point.x(), point.y()))
+    assert window.controller.selected == ids["brigade"]
+    assert window.span_panel.table.currentIndex().row() == window.span_panel.model.row_of(ids["brigade"])
+
+
+def test_window_accept_reject_and_undo_redo(window, qtbot, project):
+    _path, ids = project
+    c = window.controller
+    c.select(ids["brigade"])
+    key(qtbot, window, Qt.Key_A)
+    [mine] = own_spans(window)
+    assert mine.suggestion_id == ids["brigade"] and mine.status is Status.ACCEPTED
+    assert ids["brigade"] not in window.view.shown_span_ids() and mine.id in window.view.shown_span_ids()
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
+    assert own_spans(window) == [] and ids["brigade"] in window.view.shown_span_ids()
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert [s.id for s in own_spans(window)] == [mine.id]  # redo brings back the same span
+    c.select(ids["town"])
+    key(qtbot, window, Qt.Key_X)
+    rejected = [s for s in own_spans(window) if s.status is Status.REJECTED]
+    assert [s.suggestion_id for s in rejected] == [ids["town"]]
+    assert ids["town"] not in window.view.shown_span_ids()
+    window.actions["undo"].trigger()
+    assert ids["town"] in window.view.shown_span_ids()
+
+
+def test_window_accept_all_is_one_undo_step(window, qtbot, project):
+    _path, ids = project
+    key(qtbot, window, Qt.Key_A, Qt.ShiftModifier)
+    mine = own_spans(window)
+    assert len(mine) == 7 and all(s.status is Status.ACCEPTED for s in mine)
+    event = next(s for s in mine if s.layer is Layer.EVENT)
+    roles = sorted(a.role for a in window.store.arguments_of(event.id))
+    assert roles == ["LOCATION", "TARGET"]
+    # Accepting the event linked the already-accepted entities instead of copying them again.
+    assert len({s.suggestion_id for s in mine}) == 7
+    assert window.controller.undo_stack.count() == 1
+    window.actions["undo"].trigger()
+    assert own_spans(window) == [] and len(window.view.shown_span_ids()) == 7
+    window.actions["redo"].trigger()
+    assert sorted(s.id for s in own_spans(window)) == sorted(s.id for s in mine)
+
+
+def test_window_relabel_by_key_and_dialog(window, qtbot, answers):
+    select_text(window, "ministry of defence")
+    key(qtbot, window, Qt.Key_O)
+    [span] = own_spans(window)
+    key(qtbot, window, Qt.Key_G)  # no text selection: relabels the selected span
+    assert own_spans(window)[0].label == "ARMED_GROUP"
+    answers.append("PERSON")
+    key(qtbot, window, Qt.Key_F2)
+    assert own_spans(window)[0].label == "PERSON"
+    window.actions["undo"].trigger()
+    window.actions["undo"].trigger()
+    assert own_spans(window)[0].label == "ORG"
+
+
+def test_window_relabel_of_suggestion_accepts_a_corrected_copy(window, qtbot, project):
+    _path, ids = project
+    window.controller.select(ids["brigade"])
+    key(qtbot, window, Qt.Key_O)
+    [mine] = own_spans(window)
+    assert (mine.label, mine.suggestion_id) == ("ORG", ids["brigade"])
+    window.actions["undo"].trigger()
+    assert own_spans(window) == [] and ids["brigade"] in window.view.shown_span_ids()
+
+
+def test_window_boundaries_move_by_keyboard(window, qtbot):
+    select_text(window, "water plant on")
+    key(qtbot, window, Qt.Key_F)
+    key(qtbot, window, Qt.Key_Left, Qt.AltModifier)
+    assert own_spans(window)[0].text_in(REPORT) == "municipal water plant on"
+    key(qtbot, window, Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)
+    assert own_spans(window)[0].text_in(REPORT) == "municipal water plant"
+    key(qtbot, window, Qt.Key_Right, Qt.AltModifier | Qt.ShiftModifier)
+    key(qtbot, window, Qt.Key_Right, Qt.AltModifier)
+    assert own_spans(window)[0].text_in(REPORT) == "water plant on"
+    key(qtbot, window, Qt.Key_Right, Qt.AltModifier)
+    assert own_spans(window)[0].text_in(REPORT) == "plant on"
+    # The moves are merged into one undo step; undo restores the boundaries the span was made with.
+    window.actions["undo"].trigger()
+    assert own_spans(window)[0].text_in(REPORT) == "water plant on"
+    window.actions["undo"].trigger()
+    assert own_spans(window) == []
+
+
+def test_window_delete_and_undo_restores_same_span(window, qtbot, project):
+    _path, ids = project
+    select_text(window, "hospital")
+    key(qtbot, window, Qt.Key_F)
+    [span] = own_spans(window)
+    window.store.add_argument(ids["fire"], ids["plant"], "ACTOR")
+    key(qtbot, window, Qt.Key_Delete)
+    assert own_spans(window) == []
+    window.actions["undo"].trigger()
+    assert [s.id for s in own_spans(window)] == [span.id]
+    # Delete on a suggestion rejects it for this annotator only.
+    window.controller.select(ids["plant"])
+    key(qtbot, window, Qt.Key_Delete)
+    decided = [s for s in own_spans(window) if s.suggestion_id == ids["plant"]]
+    assert decided and decided[0].status is Status.REJECTED
+    assert window.store.get_span(ids["plant"]).status is Status.PENDING
+
+
+def test_window_link_argument_with_role_key(window, qtbot, project):
+    _path, ids = project
+    c = window.controller
+    select_text(window, "repelled an assault")
+    key(qtbot, window, Qt.Key_B)
+    [event] = own_spans(window)
+    c.select(ids["brigade"])  # a suggestion: linking accepts it
+    key(qtbot, window, Qt.Key_1)
+    links = window.store.arguments_of(event.id)
+    assert [a.role for a in links] == ["ACTOR"]
+    brigade = window.store.get_span(links[0].argument_id)
+    assert brigade.suggestion_id == ids["brigade"] and brigade.annotator == "ana"
+    assert c.selected == event.id
+    assert window.span_panel.arguments.count() == 1
+    assert window.span_panel.arguments.item(0).text() == "ACTOR: 58th Brigade"
+    window.actions["undo"].trigger()
+    assert window.store.arguments_of(event.id) == []
+    assert ids["brigade"] in window.view.shown_span_ids()
+    window.actions["redo"].trigger()
+    window.span_panel.arguments.setCurrentRow(0)
+    qtbot.mouseClick(window.span_panel.remove_argument, Qt.LeftButton)
+    assert window.store.arguments_of(event.id) == []
+
+
+def test_window_event_attributes_by_keyboard_and_panel(window, qtbot, answers, project):
+    _path, ids = project
+    c = window.controller
+    c.select(ids["fire"])
+    key(qtbot, window, Qt.Key_M)  # happened -> planned (accepts the suggestion into a fixed copy)
+    [event] = [s for s in own_spans(window) if s.layer is Layer.EVENT]
+    assert event.attributes["modality"] == "planned"
+    assert event.attributes["sub_event_type"] == "Shelling/artillery/missile attack"
+    answers.append("Air/drone strike")
+    key(qtbot, window, Qt.Key_U)
+    answers.append("regional governor")
+    key(qtbot, window, Qt.Key_Y)
+    event = window.store.get_span(event.id)
+    assert event.attributes == {"modality": "planned", "sub_event_type": "Air/drone strike",
+                                "reported_by": "regional governor"}
+    panel = window.span_panel
+    assert panel.modality.currentText() == "planned" and panel.reported_by.text() == "regional governor"
+    panel.modality.setCurrentIndex(panel.modality.findData("denied"))
+    panel.modality.activated.emit(panel.modality.currentIndex())
+    assert window.store.get_span(event.id).attributes["modality"] == "denied"
+    window.actions["undo"].trigger()
+    assert window.store.get_span(event.id).attributes["modality"] == "planned"
+
+
+def test_window_done_skip_flag_and_undo_returns_to_article(window, qtbot, answers, project):
+    _path, ids = project
+    store = window.store
+    c = window.controller
+    qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier)
+    assert store.get_state(ids["report"], "ana")[0] is ArticleState.DONE
+    assert c.article.id == ids["tricky"]
+    assert "Done 1 of 5" in window.progress_label.text()
+    qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier | Qt.ShiftModifier)
+    assert store.get_state(ids["tricky"], "ana")[0] is ArticleState.SKIPPED
+    assert c.article.id == ids["plain0"]
+    answers.append("text is cut off")
+    qtbot.keyClick(window.view, Qt.Key_F, Qt.ControlModifier | Qt.ShiftModifier)
+    assert store.get_state(ids["plain0"], "ana")[:2] == (ArticleState.FLAGGED, "text is cut off")
+    window.actions["undo"].trigger()
+    assert store.get_state(ids["plain0"], "ana")[0] is not ArticleState.FLAGGED
+    window.actions["undo"].trigger()  # undo the skip: back to the tricky article
+    assert c.article.id == ids["tricky"]
+    window.actions["undo"].trigger()  # undo done: back to the report
+    assert c.article.id == ids["report"]
+    assert store.get_state(ids["report"], "ana")[0] is not ArticleState.DONE
+
+
+def test_window_undo_after_moving_on_reopens_the_article(window, qtbot, project):
+    _path, ids = project
+    select_text(window, "Thursday")
+    key(qtbot, window, Qt.Key_D)
+    window.controller.open_article(ids["plain1"])
+    window.actions["undo"].trigger()
+    assert window.controller.article.id == ids["report"]
+    assert own_spans(window, ids["report"]) == []
+
+
+def test_window_article_list_filters_and_search(window, qtbot, project):
+    _path, ids = project
+    panel = window.article_list
+    panel.search.setText("ceasefire")
+    panel.apply_filter()
+    assert panel.model.rowCount() == 1 and panel.model.article_at(0).title == PLAIN[1][0]
+    panel.search.clear()
+    panel.pending_filter.setChecked(True)
+    assert [panel.model.article_at(r).id for r in range(panel.model.rowCount())] == [ids["report"]]
+    panel.pending_filter.setChecked(False)
+    panel.table.selectRow(panel.model.row_of(ids["plain2"]))
+    qtbot.mouseClick(panel.table.viewport(), Qt.LeftButton,
+                     pos=panel.table.visualRect(panel.model.index(panel.model.row_of(ids["plain2"]), 1)).center())
+    assert window.controller.article.id == ids["plain2"]
+
+
+def test_window_switch_annotator_shows_their_own_layer(window, qtbot, answers, project):
+    _path, ids = project
+    window.controller.select(ids["brigade"])
+    key(qtbot, window, Qt.Key_A)
+    answers.append("ben")
+    qtbot.keyClick(window.view, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.controller.annotator == "ben"
+    assert ids["brigade"] in window.view.shown_span_ids()  # ben has not decided it yet
+    assert window.controller.undo_stack.count() == 0
+    select_text(window, "Red Cross")
+    key(qtbot, window, Qt.Key_O)
+    ben = [s for s in window.store.spans_for(ids["report"], "ben") if not s.is_suggestion]
+    assert [s.annotator for s in ben] == ["ben"]
+
+
+def test_window_help_lists_every_shortcut(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key_F1)
+    table = window.shortcuts_dialog.findChild(QTableWidget)
+    listed = {table.item(r, 1).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert listed["Accept suggestion"] == "A"
+    assert listed["Undo"] == "Ctrl+Z"
+    assert listed["PERSON (entity)"] == "P"
+    assert all(keys for keys in listed.values()), "every action has a key"
