@@ -1,0 +1,131 @@
+"""What lands on disk: byte-identical re-exports, nothing partial, BRAT and doccano contents."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from annotator.export import FORMATS, ExportCancelled, export_project
+from test_export_helpers import PROTEST, SHELLING, at, build_project
+
+
+@pytest.fixture
+def project(store):
+    return store, build_project(store)
+
+
+def snapshot(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+EXPORT_ALL = """
+import sys
+from annotator.export import FORMATS, export_project
+from annotator.store import Store
+with Store.open(sys.argv[1], readonly=True) as store:
+    for name in FORMATS:
+        export_project(store, f"{sys.argv[2]}/{name}", format=name, annotator="maria",
+                       split={"train": 0.5, "dev": 0.5}, include_rejected=name == "jsonl")
+"""
+
+
+def test_export_files_are_byte_identical_when_exported_again(project, tmp_path):
+    store, _ = project
+    runs = []
+    for run, hash_seed in enumerate(("1", "2")):
+        # Separate processes with different string hashing: no set or dict order may leak into files.
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-c", EXPORT_ALL, str(store.path), str(tmp_path / f"run{run}")],
+                              env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        runs.append(snapshot(tmp_path / f"run{run}"))
+    assert runs[0] == runs[1]
+    assert {name.split("/")[0] for name in runs[0]} == set(FORMATS)
+    assert "spacy/train/0000.spacy" in runs[0] and "brat/dev" in "".join(runs[0])
+
+
+def test_export_files_interrupted_export_leaves_the_previous_one_untouched(project, tmp_path):
+    store, _ = project
+    out = tmp_path / "out"
+    export_project(store, out, format="jsonl", annotator="maria")
+    before = snapshot(out)
+
+    def interrupt(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        export_project(store, out, format="jsonl", annotator="maria", include_rejected=True, progress=interrupt)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["all.jsonl", "export.json"]
+
+
+def test_export_files_cancel_from_progress_writes_nothing(project, tmp_path):
+    store, _ = project
+    seen = []
+
+    def cancel_after_two(done, total):
+        seen.append((done, total))
+        return done < 2
+
+    with pytest.raises(ExportCancelled, match="after 2 of 3 articles"):
+        export_project(store, tmp_path / "out", format="spacy", annotator="maria", progress=cancel_after_two)
+    assert seen == [(1, 3), (2, 3)]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_export_files_brat_offsets_match_the_txt_file_with_crlf(project, tmp_path):
+    store, ids = project
+    export_project(store, tmp_path, format="brat", annotator="maria")
+    txt = tmp_path / "all" / f"{ids['shelling']}.txt"
+    assert txt.read_bytes() == SHELLING.encode("utf-8")  # CRLF kept
+    with open(txt, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    lines = (tmp_path / "all" / f"{ids['shelling']}.ann").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        if line.startswith("T"):
+            key, label_offsets, covered = line.split("\t")
+            start, end = map(int, label_offsets.split(" ")[1:3])
+            assert text[start:end] == covered
+    events = [line for line in lines if line.startswith("E")]
+    assert len(events) == 1
+    trigger = next(line for line in lines if "\tEXPLOSIONS_REMOTE_VIOLENCE " in line).split("\t")[0]
+    by_id = {line.split("\t")[0]: line.split("\t")[2] for line in lines if line.startswith("T")}
+    roles = dict(part.split(":") for part in events[0].split("\t")[1].split(" ")[1:])
+    assert events[0].split("\t")[1].startswith(f"EXPLOSIONS_REMOTE_VIOLENCE:{trigger} ")
+    assert {role: by_id[key] for role, key in roles.items()} == {
+        "ACTOR": "Rebel fighters", "LOCATION": "Korvath", "TIME": "Tuesday",
+    }
+    assert "A1\tmodality E1 happened" in lines
+    assert "A2\tsub_event_type E1 Shelling_artillery_missile_attack" in lines
+    assert "#1\tAnnotatorNotes E1\treported_by: Anna Veltri" in lines
+
+
+def test_export_files_brat_span_across_a_line_break_becomes_fragments(store, tmp_path):
+    text = "Fighting near the\r\nriver crossing went on."
+    article, _ = store.add_article(text)
+    start, end = at(text, "the\r\nriver crossing")
+    store.add_span(article, start, end, "FACILITY", "entity", annotator="maria")
+    store.set_state(article, "maria", "done")
+    export_project(store, tmp_path, format="brat", annotator="maria")
+    ann = (tmp_path / "all" / f"{article}.ann").read_text(encoding="utf-8")
+    assert ann == f"T1\tFACILITY {start} {start + 3};{start + 5} {end}\tthe river crossing\n"
+
+
+def test_export_files_doccano_holds_entities_events_and_arguments(project, tmp_path):
+    store, ids = project
+    export_project(store, tmp_path, format="doccano", annotator="maria")
+    records = [json.loads(l) for l in (tmp_path / "all.doccano.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["article_id"] for r in records] == [ids["shelling"], ids["protest"], ids["quiet"]]
+    protest = records[1]
+    assert protest["text"] == PROTEST
+    spans = {e["id"]: (PROTEST[e["start_offset"] : e["end_offset"]], e["label"]) for e in protest["entities"]}
+    assert sorted(spans.values()) == [("Delmar Square", "LOCATION"), ("gathered", "PROTESTS")]
+    (relation,) = protest["relations"]
+    assert (spans[relation["from_id"]][0], relation["type"], spans[relation["to_id"]][0]) == (
+        "gathered", "LOCATION", "Delmar Square")
+    all_ids = [e["id"] for r in records for e in r["entities"]]
+    assert len(all_ids) == len(set(all_ids))
