@@ -1,0 +1,393 @@
+"""Reviewer mode: settle the annotators' disagreements into the gold layer, from the keyboard.
+
+Left, the queue of articles with disagreements (worst first) and the progress; middle, the article
+as plain text with every disagreement and gold span marked; right, the disagreements of the
+article, the annotators' versions of the current one, and gold with where each span came from.
+
+Keys: 1-9 take that annotator's version; N / P next / previous disagreement; A add the selected
+text to gold with the chosen label; L relabel the selected gold span; Delete remove it;
+Ctrl+Return finish the article and open the next; Ctrl+Z / Ctrl+Shift+Z undo / redo.
+Every change is a QUndoCommand calling annotator.review.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit,
+    QPushButton, QSplitter, QTextEdit, QVBoxLayout, QWidget,
+)
+
+from annotator import review
+from annotator.gui.offsets import OffsetMap
+from annotator.model import Layer
+from annotator.schemes import scheme_by_name
+from annotator.store import Store, StoreError
+
+OPEN_COLOUR = QColor("#fecaca")
+CURRENT_COLOUR = QColor("#fbbf24")
+RESOLVED_COLOUR = QColor("#e5e7eb")
+GOLD_UNDERLINE = QColor("#15803d")
+
+
+class GoldCommand(QUndoCommand):
+    """One review step: the first redo() performs it, later ones replay the recorded change."""
+
+    def __init__(self, window: "ReviewWindow", article_id: int, text: str,
+                 perform: Callable[[], review.GoldChange]):
+        super().__init__(text)
+        self.window = window
+        self.article_id = article_id
+        self.perform = perform
+        self.change: review.GoldChange | None = None
+
+    def redo(self) -> None:
+        if self.change is None:
+            self.change = self.perform()
+        else:
+            review.redo_change(self.window.store, self.change, self.window.reviewer)
+        self.window.show_article(self.article_id, keep_position=True)
+
+    def undo(self) -> None:
+        review.undo_change(self.window.store, self.change, self.window.reviewer)
+        self.window.show_article(self.article_id, keep_position=True)
+
+
+class ReviewWindow(QMainWindow):
+    """Reviewer mode for ``reviewer_name``; gold is written as the reserved annotator ``gold``."""
+
+    articleFinished = Signal(int)
+
+    def __init__(self, store: Store, reviewer_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        if not reviewer_name.strip() or reviewer_name.strip() == review.GOLD:
+            raise StoreError("the reviewer needs a name of their own (not 'gold')")
+        self.store = store
+        self.reviewer = reviewer_name.strip()
+        self.undo_stack = QUndoStack(self)
+        self.queue: list[review.QueueItem] = []
+        self.current: review.ArticleReview | None = None
+        self.offsets: OffsetMap | None = None
+        self._shown_article: int | None = None
+        self.setWindowTitle(f"Review into gold — {self.reviewer}")
+        self._build()
+        self._actions()
+        self.reload_queue()
+
+    # -- building ----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.progress_label = QLabel()
+        self.queue_list = QListWidget()
+        self.queue_list.currentRowChanged.connect(self._queue_row_changed)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel("Articles with disagreements, worst first"))
+        left_layout.addWidget(self.progress_label)
+        left_layout.addWidget(self.queue_list)
+
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        # Keep keyboard focus on the window's shortcuts while still letting the reviewer select text.
+        self.text_view.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.legend = QLabel("red: open disagreement · orange: current · grey: settled · green underline: gold")
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        self.article_title = QLabel()
+        self.article_title.setTextFormat(Qt.PlainText)
+        middle_layout.addWidget(self.article_title)
+        middle_layout.addWidget(self.text_view)
+        middle_layout.addWidget(self.legend)
+
+        self.disagreement_list = QListWidget()
+        self.disagreement_list.currentRowChanged.connect(lambda _row: self._show_versions())
+        self.version_list = QListWidget()
+        self.version_list.setWordWrap(True)
+        self.version_list.itemActivated.connect(
+            lambda item: self.take_version(self.version_list.row(item)))
+        self.gold_list = QListWidget()
+        self.gold_list.setWordWrap(True)
+        self.label_choice = QComboBox()
+        scheme = scheme_by_name(self.store.get_setting("scheme", "conflict"))
+        self._layers = {label.name: label.layer for label in scheme.labels}
+        self.label_choice.addItems([label.name for label in scheme.labels])
+        buttons = QHBoxLayout()
+        for text, slot in (("Add own span (A)", self.add_own_span), ("Relabel (L)", self.relabel_gold),
+                           ("Remove (Del)", self.delete_gold), ("Finish article (Ctrl+Return)", self.finish)):
+            button = QPushButton(text)
+            button.setFocusPolicy(Qt.NoFocus)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(QLabel("Disagreements (N / P)"))
+        right_layout.addWidget(self.disagreement_list, 2)
+        right_layout.addWidget(QLabel("Versions: press 1-9 to take one into gold"))
+        right_layout.addWidget(self.version_list, 2)
+        right_layout.addWidget(QLabel("Gold (where each span came from)"))
+        right_layout.addWidget(self.gold_list, 2)
+        label_row = QHBoxLayout()
+        label_row.addWidget(QLabel("Label:"))
+        label_row.addWidget(self.label_choice, 1)
+        right_layout.addLayout(label_row)
+        right_layout.addLayout(buttons)
+
+        splitter = QSplitter()
+        for widget, stretch in ((left, 1), (middle, 3), (right, 2)):
+            splitter.addWidget(widget)
+            splitter.setStretchFactor(splitter.count() - 1, stretch)
+        self.setCentralWidget(splitter)
+        self.resize(1300, 720)
+
+    def _actions(self) -> None:
+        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(QKeySequence.Undo)
+        redo = self.undo_stack.createRedoAction(self, "Redo")
+        # The platform's Redo key differs (Ctrl+Y or Ctrl+Shift+Z); accept both everywhere.
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.WindowShortcut)
+            self.addAction(action)
+        # triggered() passes "checked" first: the number must not land in that parameter.
+        keys = [(str(n), lambda _checked=False, n=n: self.take_version(n - 1)) for n in range(1, 10)]
+        keys += [("N", lambda: self.step_disagreement(1)), ("P", lambda: self.step_disagreement(-1)),
+                 ("A", self.add_own_span), ("L", self.relabel_gold), ("Delete", self.delete_gold),
+                 ("Ctrl+Return", self.finish), ("Ctrl+Enter", self.finish)]
+        for key, slot in keys:
+            action = QAction(self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # -- the queue ---------------------------------------------------------------------------------
+
+    def reload_queue(self) -> None:
+        chosen = self.current.article.id if self.current else None
+        self.queue = review.review_queue(self.store)
+        self.queue_list.blockSignals(True)
+        self.queue_list.clear()
+        for item in self.queue:
+            score = "-" if item.f1_exact is None else f"{item.f1_exact:.2f}"
+            mark = "✓ " if item.finished else ""
+            row = QListWidgetItem(f"{mark}#{item.article_id}  F1 {score}  {item.title[:50]}")
+            row.setData(Qt.UserRole, item.article_id)
+            row.setToolTip(", ".join(item.annotators))
+            self.queue_list.addItem(row)
+        self.queue_list.blockSignals(False)
+        done, total = review.review_progress(self.queue)
+        self.progress_label.setText(f"Reviewed {done} of {total}")
+        ids = [item.article_id for item in self.queue]
+        if chosen in ids:
+            self.queue_list.setCurrentRow(ids.index(chosen))
+        elif self.queue:
+            first_open = next((i for i, item in enumerate(self.queue) if not item.finished), 0)
+            self.queue_list.setCurrentRow(first_open)
+
+    def _queue_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.queue):
+            article_id = self.queue[row].article_id
+            review.prefill_gold(self.store, article_id, self.reviewer)
+            self.show_article(article_id)
+
+    # -- showing an article ------------------------------------------------------------------------
+
+    def show_article(self, article_id: int, keep_position: bool = False) -> None:
+        row = self.disagreement_list.currentRow() if keep_position else 0
+        gold_row = self.gold_list.currentRow() if keep_position else -1
+        if self.current is None or self.current.article.id != article_id:
+            ids = [item.article_id for item in self.queue]
+            if article_id in ids and self.queue_list.currentRow() != ids.index(article_id):
+                self.queue_list.blockSignals(True)
+                self.queue_list.setCurrentRow(ids.index(article_id))
+                self.queue_list.blockSignals(False)
+        self.current = review.load_review(self.store, article_id)
+        article = self.current.article
+        if self._shown_article != article.id or not keep_position:
+            self.text_view.setPlainText(article.text)  # plain text: nothing in an article is rendered
+            self._shown_article = article.id
+        self.offsets = OffsetMap(article.text)
+        state = "finished" if self.current.finished else "open"
+        self.article_title.setText(
+            f"#{article.id} {article.title or ''} — annotators {', '.join(self.current.annotators)} — "
+            f"{len(self.current.open_disagreements)} of {len(self.current.disagreements)} disagreements open, "
+            f"{self.current.agreed} agreed — review {state}")
+        self.disagreement_list.blockSignals(True)
+        self.disagreement_list.clear()
+        for disagreement in self.current.disagreements:
+            status = "settled" if disagreement.resolved else "open"
+            words = article.text[disagreement.start:disagreement.end]
+            item = QListWidgetItem(f"[{status}] {disagreement.layer} “{_short(words)}” — {', '.join(disagreement.kinds)}")
+            item.setForeground(QColor("#6b7280") if disagreement.resolved else QColor("#b91c1c"))
+            self.disagreement_list.addItem(item)
+        self.disagreement_list.blockSignals(False)
+        if self.current.disagreements:
+            self.disagreement_list.setCurrentRow(min(max(row, 0), len(self.current.disagreements) - 1))
+        self._show_versions()
+        self.gold_list.clear()
+        for gold in self.current.gold:
+            span = gold.span
+            item = QListWidgetItem(f"{span.label} “{_short(span.text_in(article.text))}” — {gold.provenance()}")
+            item.setData(Qt.UserRole, span.id)
+            self.gold_list.addItem(item)
+        if 0 <= gold_row < self.gold_list.count():
+            self.gold_list.setCurrentRow(gold_row)
+        self._highlight()
+
+    def current_disagreement(self) -> review.Disagreement | None:
+        row = self.disagreement_list.currentRow()
+        if self.current and 0 <= row < len(self.current.disagreements):
+            return self.current.disagreements[row]
+        return None
+
+    def _show_versions(self) -> None:
+        self.version_list.clear()
+        disagreement = self.current_disagreement()
+        if disagreement is None or self.current is None:
+            return
+        text = self.current.article.text
+        for number, (name, spans) in enumerate(disagreement.versions.items(), start=1):
+            if not spans:
+                self.version_list.addItem(f"{number}  {name}: nothing here")
+                continue
+            parts = []
+            for span in spans:
+                described = f"{span.label} “{_short(span.text_in(text))}”"
+                if span.attributes:
+                    described += " " + ", ".join(f"{k}={v}" for k, v in sorted(span.attributes.items()))
+                for argument in disagreement.arguments.get(span.id, []):
+                    described += f"; {argument.role} → “{_short(argument.filler.text_in(text))}”"
+                parts.append(described)
+            self.version_list.addItem(f"{number}  {name}: " + " | ".join(parts))
+        self._highlight()
+
+    def _highlight(self) -> None:
+        if self.current is None or self.offsets is None:
+            return
+        selections = []
+        current = self.current_disagreement()
+        for disagreement in self.current.disagreements:
+            colour = RESOLVED_COLOUR if disagreement.resolved else OPEN_COLOUR
+            if disagreement is current:
+                colour = CURRENT_COLOUR
+            selections.append(self._selection(disagreement.start, disagreement.end, background=colour))
+        for gold in self.current.gold:
+            selections.append(self._selection(gold.span.start_char, gold.span.end_char, underline=GOLD_UNDERLINE))
+        self.text_view.setExtraSelections(selections)
+        if current is not None:
+            cursor = QTextCursor(self.text_view.document())
+            cursor.setPosition(self.offsets.to_doc(current.start))
+            self.text_view.setTextCursor(cursor)
+            self.text_view.ensureCursorVisible()
+
+    def _selection(self, start: int, end: int, background: QColor | None = None,
+                   underline: QColor | None = None) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.text_view.document())
+        doc_start, doc_end = self.offsets.span_to_doc(start, end)
+        cursor.setPosition(doc_start)
+        cursor.setPosition(doc_end, QTextCursor.KeepAnchor)
+        selection.cursor = cursor
+        text_format = QTextCharFormat()
+        if background is not None:
+            text_format.setBackground(background)
+        if underline is not None:
+            text_format.setUnderlineStyle(QTextCharFormat.SingleUnderline)
+            text_format.setUnderlineColor(underline)
+            text_format.setFontUnderline(True)
+        selection.format = text_format
+        return selection
+
+    # -- review steps ------------------------------------------------------------------------------
+
+    def _push(self, text: str, perform: Callable[[], review.GoldChange]) -> None:
+        if self.current is None:
+            return
+        try:
+            self.undo_stack.push(GoldCommand(self, self.current.article.id, text, perform))
+        except StoreError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+
+    def step_disagreement(self, step: int) -> None:
+        if self.current and self.current.disagreements:
+            row = (self.disagreement_list.currentRow() + step) % len(self.current.disagreements)
+            self.disagreement_list.setCurrentRow(row)
+
+    def take_version(self, index: int) -> None:
+        disagreement = self.current_disagreement()
+        if disagreement is None or not 0 <= index < len(disagreement.versions):
+            return
+        name = list(disagreement.versions)[index]
+        article_id = self.current.article.id
+        self._push(f"Take {name}'s version of “{_short(self.current.article.text[disagreement.start:disagreement.end])}”",
+                   lambda: review.take_version(self.store, disagreement, name, self.reviewer, article_id))
+        self._advance_to_open()
+
+    def _advance_to_open(self) -> None:
+        if self.current is None:
+            return
+        for offset in range(1, len(self.current.disagreements) + 1):
+            row = (self.disagreement_list.currentRow() + offset) % len(self.current.disagreements)
+            if not self.current.disagreements[row].resolved:
+                self.disagreement_list.setCurrentRow(row)
+                return
+
+    def add_own_span(self) -> None:
+        if self.current is None or self.offsets is None:
+            return
+        cursor = self.text_view.textCursor()
+        if not cursor.hasSelection():
+            self.statusBar().showMessage("select the words in the text first, then press A", 5000)
+            return
+        start, end = self.offsets.selection_to_offsets(cursor.selectionStart(), cursor.selectionEnd())
+        label = self.label_choice.currentText()
+        article_id = self.current.article.id
+        self._push(f"Add {label} to gold",
+                   lambda: review.add_gold_span(self.store, article_id, start, end, label,
+                                                self._layers.get(label, Layer.ENTITY), self.reviewer))
+
+    def selected_gold(self) -> int | None:
+        item = self.gold_list.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+    def relabel_gold(self) -> None:
+        span_id = self.selected_gold()
+        if span_id is None:
+            self.statusBar().showMessage("choose a gold span in the list first", 5000)
+            return
+        label = self.label_choice.currentText()
+        self._push(f"Relabel gold span as {label}",
+                   lambda: review.edit_gold_span(self.store, span_id, self.reviewer, label=label,
+                                                 layer=self._layers.get(label, Layer.ENTITY)))
+
+    def delete_gold(self) -> None:
+        span_id = self.selected_gold()
+        if span_id is not None:
+            self._push("Remove gold span", lambda: review.delete_gold_span(self.store, span_id, self.reviewer))
+
+    def finish(self) -> None:
+        if self.current is None:
+            return
+        still_open = len(self.current.open_disagreements)
+        if still_open and not self.confirm(
+                f"{still_open} disagreement(s) are still open. Finish the article anyway?"):
+            return
+        article_id = self.current.article.id
+        self._push("Finish article", lambda: review.finish_article(self.store, article_id, self.reviewer))
+        self.articleFinished.emit(article_id)
+        self.reload_queue()
+        following = [i for i, item in enumerate(self.queue) if not item.finished]
+        if following:
+            self.queue_list.setCurrentRow(following[0])
+
+    def confirm(self, question: str) -> bool:
+        """Asked before finishing with open disagreements; tests replace it."""
+        return QMessageBox.question(self, "Finish review", question) == QMessageBox.Yes
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,152 @@
+"""Reviewer mode and the agreement window through the real widgets (pytest-qt)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+
+from annotator.gui.agreement_window import AgreementWindow
+from annotator.gui.review_window import ReviewWindow
+from annotator.review import gold_spans
+from annotator.store import Store
+
+_spec = importlib.util.spec_from_file_location(
+    "review_fixture", Path(__file__).resolve().parents[1] / "test_agreement_fixture.py")
+fixture = sys.modules.setdefault("review_fixture", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(fixture)
+
+
+@pytest.fixture
+def three(tmp_path):
+    with Store.open(tmp_path / "review.sqlite") as store:
+        ids = fixture.build_three_annotators(store)
+        yield store, ids
+
+
+@pytest.fixture
+def window(qtbot, three):
+    store, _ = three
+    opened = ReviewWindow(store, "rita")
+    qtbot.addWidget(opened)
+    opened.show()
+    qtbot.waitExposed(opened)
+    opened.activateWindow()
+    opened.text_view.setFocus()
+    return opened
+
+
+def press(qtbot, window, key, modifier=Qt.NoModifier):
+    qtbot.keyClick(window.text_view, key, modifier)
+
+
+def gold(store, article_id):
+    text = store.get_article(article_id).text
+    return sorted((g.span.text_in(text), g.span.label, g.provenance()) for g in gold_spans(store, article_id))
+
+
+def test_review_window_lists_the_queue_worst_first_with_progress(window, three):
+    _, ids = three
+    rows = [window.queue_list.item(i).text() for i in range(window.queue_list.count())]
+    assert rows[0].startswith(f"#{ids.article_1}  F1 0.29") and rows[1].startswith(f"#{ids.article_3}  F1 0.80")
+    assert window.progress_label.text() == "Reviewed 0 of 2"
+    assert window.current.article.id == ids.article_1
+    assert [window.disagreement_list.item(i).text() for i in range(4)] == [
+        "[open] entity “Militia fighters” — boundary",
+        "[open] event “attacked” — label, event role, attribute",
+        "[open] entity “Dorvan market” — label",
+        "[open] entity “Tuesday” — missing",
+    ]
+    assert window.version_list.item(1).text().startswith("2  ben: ARMED_GROUP “Militia”")
+
+
+def test_review_window_number_keys_take_versions_and_ctrl_z_undoes(qtbot, window, three):
+    store, ids = three
+    press(qtbot, window, Qt.Key_2)  # ben's "Militia"
+    assert gold(store, ids.article_1) == [("Militia", "ARMED_GROUP", "from ben")]
+    # The window moved on to the next open disagreement, the event.
+    assert window.current_disagreement().layer == "event"
+    press(qtbot, window, Qt.Key_1)  # ana's event, with its arguments
+    assert ("attacked", "VIOLENCE_AGAINST_CIVILIANS", "from ana") in gold(store, ids.article_1)
+    assert window.disagreement_list.item(0).text().startswith("[settled]")
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert gold(store, ids.article_1) == [("Militia", "ARMED_GROUP", "from ben")]
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert gold(store, ids.article_1) == []
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert gold(store, ids.article_1) == [("Militia", "ARMED_GROUP", "from ben")]
+
+
+def test_review_window_adds_relabels_and_removes_own_span(qtbot, window, three):
+    store, ids = three
+    cursor = window.text_view.document().find("Tuesday", 0, QTextDocument.FindCaseSensitively)
+    window.text_view.setTextCursor(cursor)
+    window.label_choice.setCurrentText("DATE")
+    press(qtbot, window, Qt.Key_A)
+    assert gold(store, ids.article_1) == [("Tuesday", "DATE", "edited by rita")]
+    window.gold_list.setCurrentRow(0)
+    window.label_choice.setCurrentText("QUANTITY")
+    press(qtbot, window, Qt.Key_L)
+    assert gold(store, ids.article_1) == [("Tuesday", "QUANTITY", "edited by rita")]
+    window.gold_list.setCurrentRow(0)
+    press(qtbot, window, Qt.Key_Delete)
+    assert gold(store, ids.article_1) == []
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert gold(store, ids.article_1) == [("Tuesday", "QUANTITY", "edited by rita")]
+
+
+def test_review_window_finish_marks_gold_done_and_opens_the_next(qtbot, window, three, monkeypatch):
+    store, ids = three
+    asked = []
+    monkeypatch.setattr(window, "confirm", lambda question: asked.append(question) or True)
+    for _ in range(4):
+        press(qtbot, window, Qt.Key_1)  # ana's version of each disagreement
+    press(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    assert asked == []  # nothing was left open, so nothing to confirm
+    assert str(store.get_state(ids.article_1, "gold")[0]) == "done"
+    assert window.progress_label.text() == "Reviewed 1 of 2"
+    assert window.current.article.id == ids.article_3
+    # Article 3's agreed spans are already in gold when it opens.
+    assert gold(store, ids.article_3) == [("Omar Haddad", "PERSON", "agreed by ben, cho"),
+                                         ("Teluk", "LOCATION", "agreed by ben, cho")]
+    press(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    assert asked and "1 disagreement(s) are still open" in asked[0]
+
+
+def test_review_window_shows_article_text_as_plain_text(qtbot, tmp_path):
+    with Store.open(tmp_path / "html.sqlite") as store:
+        text = "<b>Shelling</b> hit <a href='x'>Rivne</a> &amp; more"
+        article, _ = store.add_article(text, title="<i>not italic</i>")
+        for name, label in (("ana", "LOCATION"), ("ben", "FACILITY")):
+            start = text.index("Rivne")
+            store.add_span(article, start, start + 5, label, "entity", annotator=name)
+            store.set_state(article, name, "done")
+        window = ReviewWindow(store, "rita")
+        qtbot.addWidget(window)
+        assert window.text_view.toPlainText() == text
+        assert "<i>not italic</i>" in window.article_title.text()
+        assert window.article_title.textFormat() == Qt.PlainText
+
+
+def test_agreement_window_shows_figures_matrix_and_confusion(qtbot, three):
+    store, ids = three
+    window = AgreementWindow(store, "rita")
+    qtbot.addWidget(window)
+    assert "f1_exact 0.522" in window.summary.text()
+    assert [label for label, _ in window.bars.rows][:2] == ["ARMED_GROUP", "DATE"]
+    window.pair_figure.setCurrentText("cohen_kappa")
+    assert window.pair_table.item(0, 1).text().startswith("0.878")  # ana ~ ben, 108/123
+    assert window.pair_table.item(1, 0).text() == window.pair_table.item(0, 1).text()
+    window.confusion_pair.setCurrentText("ana ~ cho")
+    labels = [window.confusion_table.verticalHeaderItem(i).text() for i in range(window.confusion_table.rowCount())]
+    row, column = labels.index("ana: LOCATION"), labels.index("ana: FACILITY")
+    assert window.confusion_table.item(row, column).text() == "2"  # "Dorvan market", two tokens
+    window.kind_choice.setCurrentIndex(1)
+    assert "Event triggers" in window.summary.text()
+    with qtbot.waitSignal(window.articleActivated) as chosen:
+        window.article_table.cellDoubleClicked.emit(0, 0)
+    assert chosen.args == [ids.article_1]
