@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView,
@@ -124,15 +124,15 @@ class ArticleListModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.DisplayRole:
             if column == 0:
-                return summary.id
+                return str(summary.id)
             if column == 1:
                 return summary.title
             if column == 2:
                 return f"{STATE_MARKS.get(summary.state, '')} {summary.state.replace('_', ' ')}"
             if column == 3:
-                return summary.spans
+                return str(summary.spans)
             if column == 4:
-                return summary.pending or ""
+                return str(summary.pending) if summary.pending else ""
         if role == Qt.ToolTipRole and column == 1:
             return f"{summary.title}\n{summary.length:,} characters"
         if role == Qt.ForegroundRole and column == 2:

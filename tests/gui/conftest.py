@@ -58,9 +58,15 @@ def open_test_window(qtbot, path, annotator="ana"):
     window.show()
     qtbot.waitExposed(window)
     window.start()
-    window.activateWindow()
-    window.view.setFocus()
+    activate(qtbot, window)
     return window
+
+
+def activate(qtbot, window) -> None:
+    """Text-scoped shortcuts only fire in the active window: wait until the platform says it is."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    window.view.setFocus()
 
 
 @pytest.fixture

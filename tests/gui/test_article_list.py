@@ -1,0 +1,53 @@
+"""The article list pages through the store instead of loading every row."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.gui.article_list import PAGE_SIZE, ArticleFilter, ArticleListModel
+from annotator.model import ArticleState
+from annotator.store import Store
+
+
+@pytest.fixture
+def many(tmp_path, home):
+    store = Store.open(tmp_path / "many.sqlite")
+    with store.transaction():
+        for i in range(PAGE_SIZE * 2 + 50):
+            topic = "airstrike" if i % 10 == 0 else "market"
+            store.add_article(f"Report {i} about a {topic} in town number {i}.", title=f"Report {i}")
+    yield store
+    store.close()
+
+
+def test_article_list_passes_qt_model_checks(qtmodeltester, many):
+    model = ArticleListModel(many, "ana")
+    qtmodeltester.check(model, force_py=True)
+    while model.canFetchMore():
+        model.fetchMore()
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_article_list_loads_a_page_at_a_time(many):
+    model = ArticleListModel(many, "ana")
+    assert model.total == PAGE_SIZE * 2 + 50
+    assert model.rowCount() == PAGE_SIZE
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * PAGE_SIZE
+    model.fetchMore()
+    assert model.rowCount() == model.total and not model.canFetchMore()
+    assert model.data(model.index(449, 1)) == "Report 449"
+
+
+def test_article_list_filters_by_state_and_search(many):
+    model = ArticleListModel(many, "ana")
+    many.set_state(3, "ana", ArticleState.DONE)
+    model.set_filter(ArticleFilter(states=["done"]))
+    assert [model.article_at(r).id for r in range(model.rowCount())] == [3]
+    assert "done" in model.data(model.index(0, 2))
+    model.set_filter(ArticleFilter(search="airstrike"))
+    assert model.total == 45 and model.rowCount() == 45
+    many.set_state(11, "ana", ArticleState.FLAGGED)
+    model.refresh_article(11)
+    assert "flagged" in model.data(model.index(model.row_of(11), 2))
