@@ -17,7 +17,7 @@ from annotator.schemes import SchemeError
 from annotator.store import Store, StoreError
 
 # Order is the order of ``annotator --help``.
-COMMAND_MODULES = ["import_", "stats", "suggest", "export", "merge", "agreement", "gui"]
+COMMAND_MODULES = ["import_", "stats", "suggest", "export", "merge", "agreement", "scheme", "gui"]
 
 
 class CommandError(Exception):
@@ -28,6 +28,8 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="PATH",
+        # SUPPRESS: a subcommand's unset --db must not overwrite one given before the subcommand.
+        default=argparse.SUPPRESS,
         help="project file (default: $ANNOTATOR_DB, else %s)" % config.default_db_path(),
     )
 

