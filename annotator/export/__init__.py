@@ -194,6 +194,8 @@ class _JsonlWriter:
 class _DocBinWriter:
     def __init__(self, staging: Staging, parts: list[str]):
         self.shards = {part: docbin.DocBinShards(staging.file(part)) for part in parts}
+        self._fast_packing = docbin.cached_msgpack_encoders()
+        self._fast_packing.__enter__()
 
     def write(self, item, selection):
         doc, problems, left_out = docbin.build_doc(item, selection)
@@ -201,8 +203,11 @@ class _DocBinWriter:
         return problems, 1, left_out
 
     def close(self):
-        for shards in self.shards.values():
-            shards.flush()
+        try:
+            for shards in self.shards.values():
+                shards.flush()
+        finally:
+            self._fast_packing.__exit__(None, None, None)
 
 
 class _BratWriter:

@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import srsly.msgpack
 from spacy.tokens import DocBin
 from spacy.tokens import Span as SpacySpan
 
@@ -92,6 +95,23 @@ def build_doc(item: ArticleExport, selection: Selection):
         "events": event_records,
     })
     return doc, problems, left_out
+
+
+@contextmanager
+def cached_msgpack_encoders():
+    """Look srsly's msgpack encoders up once for the whole export, not for every Doc.
+
+    DocBin.add packs each Doc's user data and span groups with srsly, whose packer scans every
+    installed package's entry points and the whole catalogue registry on each call: that scan was
+    two thirds of the export time. The instance attribute shadows the method and is removed after.
+    """
+    registry = srsly.msgpack.msgpack_encoders
+    encoders = registry.get_all()
+    registry.get_all = lambda: encoders
+    try:
+        yield
+    finally:
+        del registry.get_all
 
 
 class DocBinShards:

@@ -33,8 +33,8 @@ def article_meta(article: Article) -> dict:
 
 
 class _SpanTokens:
-    def __init__(self, doc):
-        self.index = TokenIndex(doc)
+    def __init__(self, index: TokenIndex):
+        self.index = index
 
     def of(self, span: Span) -> tuple[int, int]:
         found = self.index.overlapping(span.start_char, span.end_char)
@@ -77,11 +77,13 @@ def records_for(item: ArticleExport, selection: Selection) -> tuple[list[dict], 
     """The accept record, and with ``include_rejected`` a reject record, for one article."""
     article = item.article
     doc = tokenize(article.text)
-    _, problems = align_spans(doc, article.id, article.text, item.spans)
-    tokens = _SpanTokens(doc)
+    index = TokenIndex(doc)
+    _, problems = align_spans(doc, article.id, article.text, item.spans, index)
+    tokens = _SpanTokens(index)
+    text = article.text
     token_list = [
-        {"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i, "ws": bool(t.whitespace_)}
-        for t in doc
+        {"text": text[start:end], "start": start, "end": end, "id": i, "ws": ws}
+        for i, (start, end, ws) in enumerate(zip(index.starts, index.ends, index.followed_by_space))
     ]
     entries = {s.id: span_dict(s, tokens, article.text) for s in sorted(item.spans, key=_span_key)}
     relations = []
