@@ -236,3 +236,17 @@ def test_importers_samples_are_bundled_and_exact(store):
     assert any("\r\n" in t for t in texts), "a CRLF sample keeps its line ends"
     assert any("<img src=" in t for t in texts), "an HTML fragment sample keeps its markup"
     assert any("🇺🇦" in t for t in texts)
+
+
+def test_importers_encoding_error_in_json_lines_names_the_line(store, write):
+    good = json.dumps({"text": WAR}).encode()
+    path = write("latin.jsonl", good + b"\n" + good.replace(b"Monday", b"Montag") + b"\n" + '{"text": "Café"}'.encode("latin-1") + b"\n")
+    summary = import_paths(store, [path])
+    assert "latin.jsonl:3: not valid UTF-8" in str(summary.failed[0])
+    assert store.count_articles() == 0
+
+
+def test_importers_json_lines_with_crlf_and_bom(store, write):
+    lines = [json.dumps({"text": WAR}), json.dumps({"text": "Second report"})]
+    import_paths(store, [write("crlf.jsonl", ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))])
+    assert [a.text for a in store.iter_articles()] == [WAR, "Second report"]

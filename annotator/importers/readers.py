@@ -52,17 +52,53 @@ def decode(path: Path, data: bytes, encoding: str | None) -> str:
 
 def read_path(path: Path, *, encoding: str | None = None, text_column: str | None = None) -> Iterator[Item]:
     suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError(str(path), None, f"cannot import {suffix or 'files without a suffix'}; "
+                         f"supported: {', '.join(sorted(SUPPORTED))}")
+    if suffix in JSON_SUFFIXES and _is_json_lines(path, encoding):
+        # Large exports are JSON lines: stream them so memory stays flat whatever the file size.
+        yield from _stream_lines(path, encoding)
+        return
     data = path.read_bytes()
     text = decode(path, data, encoding)
     if suffix in TEXT_SUFFIXES:
         yield read_text(path, text), len(data)
     elif suffix in JSON_SUFFIXES:
         yield from read_json_stream(path, text)
-    elif suffix in CSV_SUFFIXES:
-        yield from read_csv(path, text, text_column, delimiter="\t" if suffix == ".tsv" else ",")
     else:
-        raise InputError(str(path), None, f"cannot import {suffix or 'files without a suffix'}; "
-                         f"supported: {', '.join(sorted(SUPPORTED))}")
+        yield from read_csv(path, text, text_column, delimiter="\t" if suffix == ".tsv" else ",")
+
+
+def _is_json_lines(path: Path, encoding: str | None) -> bool:
+    """True when the first non-blank line is a whole JSON object (not an array, not pretty-printed)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (encoding or "utf-8").lower().replace("_", "-") \
+                in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}:
+            return False
+        handle.seek(0)
+        for raw in handle:
+            if raw.strip(b" \t\r\n"):
+                try:
+                    line = raw.decode(encoding or "utf-8-sig")
+                except (UnicodeDecodeError, LookupError):
+                    return False  # let the whole-file reader report it with its line
+                return line.lstrip("\ufeff \t").startswith("{") and _parses(line)
+    return False
+
+
+def _stream_lines(path: Path, encoding: str | None) -> Iterator[Item]:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode(encoding or "utf-8")
+            except UnicodeDecodeError as exc:
+                yield InputError(str(path), number, f"not valid {encoding or 'UTF-8'} at column {exc.start + 1}; "
+                                 "name the file's encoding with --encoding"), len(raw)
+                continue
+            if number == 1:
+                line = line.lstrip("\ufeff")
+            yield from _read_lines(path, [line], first_number=number, size=len(raw))
 
 
 TITLE_MAX = 150
@@ -108,18 +144,18 @@ def _parses(line: str) -> bool:
     return True
 
 
-def _read_lines(path: Path, lines: list[str]) -> Iterator[Item]:
+def _read_lines(path: Path, lines: list[str], first_number: int = 1, size: int | None = None) -> Iterator[Item]:
     """Proper JSON lines: one value a line, so an error names exactly the broken line."""
-    for number, line in enumerate(lines, start=1):
-        size = len(line) + 1
+    for number, line in enumerate(lines, start=first_number):
+        consumed = size if size is not None else len(line) + 1
         if not line.strip(" \t\r\ufeff"):
             continue
         try:
             value = json.loads(line.lstrip("\ufeff"))
         except json.JSONDecodeError as exc:
-            yield InputError(str(path), number, f"not valid JSON: {exc.msg} (column {exc.colno})"), size
+            yield InputError(str(path), number, f"not valid JSON: {exc.msg} (column {exc.colno})"), consumed
             continue
-        yield _convert(path, value, number, None), size
+        yield _convert(path, value, number, None), consumed
 
 
 def _read_concatenated(path: Path, text: str) -> Iterator[Item]:
