@@ -116,6 +116,18 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
                                            {"LOWER": {"IN": FACILITY_HEADS}}]},
         {"label": "FACILITY", "pattern": [{"LOWER": {"IN": FACILITY_MODIFIERS}}, {"LOWER": {"IN": FACILITY_HEADS}}]},
     ]
+    # The model does not always tag "Malian" as NORP, and rules alone have no NER: every pattern
+    # with a nationality slot also gets a copy with the nationality word list.
+    nationalities = sorted(gazetteer.nationality_words)
+    for item in list(patterns):
+        if any(t.get("ENT_TYPE") == "NORP" for t in item["pattern"]):
+            copy = [{"LOWER": {"IN": nationalities}, **({"OP": t["OP"]} if "OP" in t else {})}
+                    if t.get("ENT_TYPE") == "NORP" else t for t in item["pattern"]]
+            patterns.append({**item, "pattern": copy})
+    if not ({"tagger", "morphologizer"} & set(nlp.pipe_names)):
+        # Without a tagger spaCy refuses POS in patterns; those optional adjectives are dropped.
+        for item in patterns:
+            item["pattern"] = [t for t in item["pattern"] if "POS" not in t]
     return patterns
 
 
@@ -146,6 +158,8 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
             continue
         start, end = _trim(doc, ent.start, ent.end)
         words = {t.lower_ for t in doc[start:end]}
+        if label == "LOCATION" and words <= gazetteer.nationality_words:
+            continue  # "Ukrainian" tagged as a place
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
             # "Troops" alone tagged ORG is a generic force: the rules decide about those.
@@ -169,6 +183,11 @@ def rule_candidates(doc: Doc) -> list[EntityCandidate]:
 
 def resolve(doc: Doc, candidates: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
     """Keep non-overlapping spans: higher priority first, then longer, then earlier."""
+    # A name rule inside a longer model span of the same label ("Traore" in "Ali Traore") gives way.
+    model_spans = [c for c in candidates if c.priority == MODEL and c.canonical is None]
+    candidates = [c for c in candidates if c.priority != RULE or not any(
+        m.label == c.label and m.start <= c.start and c.end <= m.end and (m.end - m.start) > (c.end - c.start)
+        for m in model_spans)]
     chosen: list[EntityCandidate] = []
     taken: set[int] = set()
     # Within one priority a rule span (canonical known) beats a model span of the same extent.

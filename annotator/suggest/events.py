@@ -150,7 +150,8 @@ class EventFinder:
                 self._type_by_weapon(event, weapon_type, doc, trigger)
             used |= set(range(start, end))
             events.append(event)
-        self._type_by_cause(doc, events)
+        self._type_by_cause(doc, events, by_token)
+        events = self._drop_predicates_of_events(doc, events)
         for event in events:
             event.modality = self.modality(doc[event.start])
             event.reported_by = self.reported_by(doc[event.start], by_token)
@@ -174,7 +175,7 @@ class EventFinder:
             else:
                 end_index = i + 1
             for rule in self.triggers:
-                if lemma not in rule.lemmas or " " in lemma:
+                if (lemma not in rule.lemmas and token.lower_ not in rule.lemmas) or " " in lemma:
                     continue
                 if pos not in {rule.pos, "ANY"}:
                     continue
@@ -279,11 +280,22 @@ class EventFinder:
         return bool(words & {"civilians", "civilian", "villagers", "residents", "women", "children", "worshippers",
                              "market", "school", "hospital", "church", "mosque", "village"})
 
+    def _drop_predicates_of_events(self, doc: Doc, events: list[EventCandidate]) -> list[EventCandidate]:
+        """'A drone strike hit the depot': 'hit' only says what the strike did; one event, not two."""
+        if not doc.has_annotation("DEP"):
+            return events
+        starts = {e.start for e in events}
+        weapon_verbs = {l for r in self.triggers if r.typing == "weapon" and r.pos == "VERB" for l in r.lemmas}
+        return [e for e in events if not (
+            lemma_of(doc[e.start]) in weapon_verbs
+            and any(c.dep_ in {"nsubj", "nsubjpass"} and c.i in starts for c in doc[e.start].children)
+        )]
+
     def _is_consequence(self, token: Token) -> bool:
         lemma = lemma_of(token)
         return any(r.typing == "cause" and lemma in r.lemmas for r in self.triggers)
 
-    def _type_by_cause(self, doc: Doc, events: list[EventCandidate]) -> None:
+    def _type_by_cause(self, doc: Doc, events: list[EventCandidate], by_token: dict[int, EntityCandidate]) -> None:
         """A killing or wounding takes the type of the attack that caused it, in the same sentence."""
         for event in events:
             trigger = doc[event.start]
@@ -295,7 +307,7 @@ class EventFinder:
                 cause = min(causes, key=lambda e: abs(e.start - event.start))
                 event.label, event.sub_event_type = cause.label, cause.sub_event_type
             else:
-                by_weapon = self._weapon_context(doc, trigger, {})
+                by_weapon = self._weapon_context(doc, trigger, by_token)
                 if by_weapon and by_weapon != "protest":
                     event.label, event.sub_event_type = "EXPLOSIONS_REMOTE_VIOLENCE", by_weapon
 

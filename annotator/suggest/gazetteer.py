@@ -55,6 +55,7 @@ class Gazetteer:
     force_nouns: frozenset[str] = frozenset()
     affiliation_words: frozenset[str] = frozenset()
     unit_words: frozenset[str] = frozenset()
+    nationality_words: frozenset[str] = frozenset()  # lower-case: "ukrainian", "us"
     from_geonames: frozenset[str] = frozenset()  # place spellings not in the curated list
     _canonical_by_key: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -150,5 +151,6 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
         force_nouns=frozenset(groups_raw.get("force_nouns", [])),
         affiliation_words=frozenset(w.lower() for w in groups_raw.get("affiliation_words", [])),
         unit_words=frozenset(groups_raw.get("unit_words", [])),
+        nationality_words=frozenset(w.lower() for w in groups_raw.get("nationality_words", [])),
         from_geonames=from_geonames,
     )

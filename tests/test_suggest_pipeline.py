@@ -1,0 +1,254 @@
+"""The suggester on hand-made sentences and through the store (one model load for the whole session)."""
+
+import pytest
+
+from annotator.cli import main
+from annotator.model import Layer, Status
+from annotator.store import Store
+from annotator.suggest import SUGGESTER_NAME, load_gazetteer, load_suggester, suggest_articles
+
+
+@pytest.fixture(scope="session")
+def suggester():
+    return load_suggester()
+
+
+def analyse(suggester, text):
+    doc = suggester.nlp(text)
+    found = suggester.analyse(doc)
+    entities = {doc[e.start : e.end].text: e for e in found.entities}
+    events = {doc[e.start : e.end].text: e for e in found.events}
+    return doc, entities, events
+
+
+def labels(suggester, text):
+    _, entities, _ = analyse(suggester, text)
+    return {text: entity.label for text, entity in entities.items()}
+
+
+def test_suggest_entities_rules_override_model_mistakes(suggester):
+    found = labels(suggester, "Troops loyal to Kyiv held Lysychansk, while Ukrainian forces and the 93rd Brigade "
+                              "fought the Moscow-backed army of Lugansk near Severodonetsk.")
+    assert found["Kyiv"] == "LOCATION"
+    assert found["Lysychansk"] == "LOCATION"
+    assert found["Troops"] == "ARMED_GROUP"
+    assert found["Ukrainian forces"] == "ARMED_GROUP"
+    assert found["93rd Brigade"] == "ARMED_GROUP"
+    assert found["Moscow-backed army of Lugansk"] == "ARMED_GROUP"
+    assert found["Severodonetsk"] == "LOCATION"
+
+
+def test_suggest_entities_carry_canonical_names(suggester):
+    _, entities, _ = analyse(suggester, "Governor Sergiy Gaiday said shells fell on Artemivsk and Kharkov.")
+    assert entities["Sergiy Gaiday"].canonical == "Serhiy Haidai"
+    assert entities["Artemivsk"].canonical == "Bakhmut"
+    assert entities["Kharkov"].canonical == "Kharkiv"
+
+
+def test_suggest_entities_counts_weapons_and_no_bare_nationality(suggester):
+    found = labels(suggester, "Russian artillery and Grad rockets killed 12 civilians and wounded dozens of "
+                              "residents, a Ukrainian official said.")
+    assert found["Russian artillery"] == "WEAPON"
+    assert found["Grad rockets"] == "WEAPON"
+    assert found["12 civilians"] == "QUANTITY"
+    assert found["dozens of residents"] == "QUANTITY"
+    assert "Ukrainian" not in found
+
+
+@pytest.mark.parametrize(
+    "text, trigger, label, subtype",
+    [
+        ("Russian forces shelled the outskirts of Kharkiv overnight.", "shelled", "EXPLOSIONS_REMOTE_VIOLENCE",
+         "Shelling/artillery/missile attack"),
+        ("A drone strike hit a fuel depot near Belgorod.", "strike", "EXPLOSIONS_REMOTE_VIOLENCE", "Air/drone strike"),
+        ("Insurgents captured the town of Djibo on Sunday.", "captured", "BATTLES", "Non-state actor overtakes territory"),
+        ("Ukrainian troops retook the village after a week of fighting.", "retook", "BATTLES", "Government regains territory"),
+        ("The garrison pulled back from the river bank.", "pulled back", "STRATEGIC_DEVELOPMENTS", "Change to group/activity"),
+        ("Hundreds of students protested outside the ministry.", "protested", "PROTESTS", "Peaceful protest"),
+        ("Police arrested five journalists in Niamey.", "arrested", "STRATEGIC_DEVELOPMENTS", "Arrests"),
+        ("Gunmen kidnapped a priest in northern Burkina Faso.", "kidnapped", "VIOLENCE_AGAINST_CIVILIANS",
+         "Abduction/forced disappearance"),
+        ("Police fired tear gas at students marching to parliament.", "fired", "PROTESTS", "Protest with intervention"),
+        ("Rockets slammed into a market in Gao, killing nine people.", "killing", "EXPLOSIONS_REMOTE_VIOLENCE",
+         "Shelling/artillery/missile attack"),
+        ("Army and militia fighters clashed near the border.", "clashed", "BATTLES", "Armed clash"),
+    ],
+)
+def test_suggest_events_are_typed_with_acled_subtypes(suggester, text, trigger, label, subtype):
+    _, _, events = analyse(suggester, text)
+    assert trigger in events, f"no event on {trigger!r} in {list(events)}"
+    assert (events[trigger].label, events[trigger].sub_event_type) == (label, subtype)
+
+
+@pytest.mark.parametrize(
+    "text, trigger, modality",
+    [
+        ("Ukrainian forces will withdraw from the city, the governor said.", "withdraw", "planned"),
+        ("The separatists could seize the bridge within days.", "seize", "hypothetical"),
+        ("The ministry denied that its jets had bombed the hospital.", "bombed", "denied"),
+        ("The town has not been captured, officials insisted.", "captured", "denied"),
+        ("The unit received an order to withdraw.", "withdraw", "planned"),
+        ("Russian troops shelled the plant on Monday.", "shelled", "happened"),
+    ],
+)
+def test_suggest_events_modality(suggester, text, trigger, modality):
+    _, _, events = analyse(suggester, text)
+    assert str(events[trigger].modality) == modality
+
+
+def test_suggest_events_reported_by_names_who_claims(suggester):
+    _, _, events = analyse(suggester, "Rebels seized two villages overnight, army spokesman Ali Traore said.")
+    assert events["seized"].reported_by == "Ali Traore"
+    _, _, events = analyse(suggester, "Rebels seized two villages overnight.")
+    assert events["seized"].reported_by is None
+
+
+def roles(doc, event):
+    return {(role, doc[entity.start : entity.end].text) for role, entity in event.arguments}
+
+
+def test_suggest_arguments_from_the_parse(suggester):
+    doc, _, events = analyse(suggester, "Russian troops shelled the Azot chemical plant in Sievierodonetsk on Friday, "
+                                        "killing 12 civilians.")
+    assert roles(doc, events["shelled"]) >= {
+        ("ACTOR", "Russian troops"), ("TARGET", "Azot chemical plant"), ("LOCATION", "Sievierodonetsk"),
+        ("TIME", "Friday"), ("FATALITIES", "12 civilians"),
+    }
+    doc, _, events = analyse(suggester, "Ukrainian forces attacked the depot with drones.")
+    assert ("WEAPON", "drones") in roles(doc, events["attacked"])
+    doc, _, events = analyse(suggester, "Six soldiers were killed near Boni.")
+    assert roles(doc, events["killed"]) >= {("FATALITIES", "Six soldiers"), ("LOCATION", "Boni")}
+
+
+# -- through the store --------------------------------------------------------------------------
+
+ARTICLE = ("Ukrainian forces will withdraw from Severodonetsk, governor Serhiy Haidai said on Friday. "
+           "Russian troops shelled Lysychansk, killing four civilians.")
+
+
+def add(store, text):
+    with store.transaction():
+        article_id, _ = store.add_article(text)
+    return article_id
+
+
+def suggestions(store, article_id):
+    return [s for s in store.spans_for(article_id) if s.annotator is None]
+
+
+def test_suggest_stores_pending_suggestions_with_source_and_arguments(store, suggester):
+    article = add(store, ARTICLE)
+    summary = suggest_articles(store, suggester=suggester)
+    spans = suggestions(store, article)
+    assert summary.articles == 1 and summary.added == len(spans)
+    assert {s.status for s in spans} == {Status.PENDING}
+    assert {s.source for s in spans} == {suggester.source}
+    assert suggester.source.startswith(f"{SUGGESTER_NAME}@") and "/en_core_web_sm" in suggester.source
+    withdraw = next(s for s in spans if s.layer is Layer.EVENT and s.text_in(ARTICLE) == "withdraw")
+    assert withdraw.attributes["modality"] == "planned"
+    assert withdraw.attributes["reported_by"] == "Serhiy Haidai"
+    linked = {(a.role, store.get_span(a.argument_id).text_in(ARTICLE)) for a in store.arguments_of(withdraw.id)}
+    assert ("ACTOR", "Ukrainian forces") in linked and ("LOCATION", "Severodonetsk") in linked
+    place = next(s for s in spans if s.text_in(ARTICLE) == "Severodonetsk")
+    assert place.attributes["canonical"] == "Sievierodonetsk"
+
+
+def test_suggest_again_never_duplicates(store, suggester):
+    article = add(store, ARTICLE)
+    suggest_articles(store, suggester=suggester)
+    first = [(s.start_char, s.end_char, s.label) for s in suggestions(store, article)]
+    arguments = len(store.arguments_for(article))
+    again = suggest_articles(store, suggester=suggester)
+    assert again.articles == 0 and again.skipped == 1
+    redo = suggest_articles(store, suggester=suggester, redo=True)
+    assert redo.added == 0 and redo.kept == len(first)
+    assert [(s.start_char, s.end_char, s.label) for s in suggestions(store, article)] == first
+    assert len(store.arguments_for(article)) == arguments
+
+
+def test_suggest_again_keeps_what_annotators_decided(store, suggester):
+    article = add(store, ARTICLE)
+    suggest_articles(store, suggester=suggester)
+    spans = {s.text_in(ARTICLE): s for s in suggestions(store, article)}
+    store.decide_suggestion(spans["Lysychansk"].id, "ann", "accepted")
+    store.decide_suggestion(spans["Friday"].id, "ann", "rejected")
+    [copy] = store.decide_suggestion(spans["Russian troops"].id, "ann", "accepted")
+    store.update_span(copy, actor="ann", label="ORG")
+    mine_before = [(s.id, s.label, s.status) for s in store.spans_for(article, "ann") if s.annotator == "ann"]
+    # A suggestion row nobody decided and that a new run no longer makes goes; decided ones stay.
+    store.update_span(spans["Lysychansk"].id, label="FACILITY")
+    store.update_span(spans["four civilians"].id, label="PERSON")
+    suggest_articles(store, suggester=suggester, redo=True)
+    after = {(s.text_in(ARTICLE), s.label) for s in suggestions(store, article)}
+    assert ("Lysychansk", "FACILITY") in after  # decided by ann: kept as it was
+    assert ("four civilians", "PERSON") not in after and ("four civilians", "QUANTITY") in after
+    assert [(s.id, s.label, s.status) for s in store.spans_for(article, "ann") if s.annotator == "ann"] == mine_before
+
+
+def test_suggest_stops_and_resumes_where_it_stopped(store, suggester):
+    ids = [add(store, f"Clashes broke out in Kharkiv on day {n}.") for n in range(3)]
+    seen = []
+    stopped = suggest_articles(store, suggester=suggester, batch_size=1, progress=lambda d, t: seen.append((d, t)),
+                               should_stop=lambda: True)
+    assert stopped.stopped and stopped.articles == 1 and seen[:2] == [(0, 3), (1, 3)]
+    resumed = suggest_articles(store, suggester=suggester)
+    assert resumed.skipped == 1 and resumed.articles == 2
+    assert all(suggestions(store, i) for i in ids)
+
+
+def test_suggest_learns_from_accepted_and_added_spans(store, suggester):
+    text = "Fighters of the Grom Legion held the ridge."
+    first = add(store, text)
+    start = text.index("Grom Legion")
+    store.add_span(first, start, start + len("Grom Legion"), "ARMED_GROUP", "entity", annotator="ann")
+    later = add(store, "The grom legion said it had lost two men.")
+    suggest_articles(store, [later], suggester=suggester)
+    assert ("grom legion", "ARMED_GROUP") in {(s.text_in("The grom legion said it had lost two men."), s.label)
+                                              for s in suggestions(store, later)}
+
+
+def test_suggest_rejected_text_is_not_suggested_again_in_any_spelling(store, suggester):
+    first = add(store, "Crowds gathered in Kharkov.")
+    suggest_articles(store, [first], suggester=suggester)
+    kharkov = next(s for s in suggestions(store, first) if s.label == "LOCATION")
+    store.decide_suggestion(kharkov.id, "ann", "rejected")
+    later_text = "Sirens sounded in Kharkiv and Odesa."
+    later = add(store, later_text)
+    suggest_articles(store, [later], suggester=suggester)
+    found = {s.text_in(later_text) for s in suggestions(store, later) if s.label == "LOCATION"}
+    assert "Kharkiv" not in found and "Odesa" in found
+
+
+def test_suggest_follows_the_project_scheme(store, suggester):
+    store.set_setting("scheme", "ace2005")
+    text = "Russian troops shelled Lysychansk."
+    article = add(store, text)
+    suggest_articles(store, suggester=suggester)
+    events = [s for s in suggestions(store, article) if s.layer is Layer.EVENT]
+    assert [(e.text_in(text), e.label) for e in events] == [("shelled", "CONFLICT_ATTACK")]
+    assert "sub_event_type" not in events[0].attributes
+
+
+def test_suggest_model_that_fails_to_load_falls_back_to_rules(store):
+    rules_only = load_suggester("/nonexistent/pipeline", gazetteer=load_gazetteer(geonames=False))
+    assert "/nonexistent/pipeline" in rules_only.warning and "rules alone" in rules_only.warning
+    assert "rules-only" in rules_only.source
+    text = "Ukrainian forces will withdraw from Kiev."
+    article = add(store, text)
+    summary = suggest_articles(store, suggester=rules_only)
+    assert summary.warning == rules_only.warning
+    found = {(s.text_in(text), s.label) for s in suggestions(store, article)}
+    assert {("Kiev", "LOCATION"), ("Ukrainian forces", "ARMED_GROUP"), ("withdraw", "STRATEGIC_DEVELOPMENTS")} <= found
+
+
+def test_suggest_command_reports_and_skips_done_articles(tmp_path, capsys, monkeypatch, suggester):
+    db = tmp_path / "p.sqlite"
+    with Store.open(db) as store:
+        add(store, ARTICLE)
+    monkeypatch.setattr("annotator.commands.suggest.load_suggester", lambda model: suggester)
+    assert main(["suggest", "--db", str(db)]) == 0
+    assert "1 articles suggested" in capsys.readouterr().out
+    assert main(["suggest", "--db", str(db), "--article", "1"]) == 0
+    assert "1 already done (use --redo" in capsys.readouterr().out
+    assert main(["suggest", "--db", str(db), "--article", "7"]) == 2
+    assert "no article with id 7" in capsys.readouterr().err
