@@ -1,7 +1,7 @@
 """Turn the hand-written markup in ``articles.md`` into ``gold.jsonl`` (the format is in docs/suggester.md).
 
 Markup: ``[words]{LABEL #id sub="..." mod=planned by="..." ROLE=#id ...}``; an article starts at
-``## <id> <title>``. Run: ``python bench/gold/build_gold.py`` (rewrites gold.jsonl next to it).
+``## <id> <title>``. Run: ``python bench/gold/build_gold.py`` (rewrites gold.jsonl and heldout.jsonl next to it).
 """
 
 from __future__ import annotations
@@ -90,14 +90,19 @@ def build(source: Path) -> list[dict]:
     return articles
 
 
+# Markup source -> JSONL. heldout.md was written after the rules were frozen and is never used to tune them.
+SETS = {"articles.md": "gold.jsonl", "heldout.md": "heldout.jsonl"}
+
+
 def main() -> int:
-    articles = build(HERE / "articles.md")
-    with open(HERE / "gold.jsonl", "w", encoding="utf-8") as out:
-        for article in articles:
-            out.write(json.dumps(article, ensure_ascii=False) + "\n")
-    spans = sum(len(a["spans"]) for a in articles)
-    arguments = sum(len(a["arguments"]) for a in articles)
-    print(f"{len(articles)} articles, {spans} spans, {arguments} arguments -> {HERE / 'gold.jsonl'}")
+    for source, target in SETS.items():
+        articles = build(HERE / source)
+        with open(HERE / target, "w", encoding="utf-8") as out:
+            for article in articles:
+                out.write(json.dumps(article, ensure_ascii=False) + "\n")
+        spans = sum(len(a["spans"]) for a in articles)
+        arguments = sum(len(a["arguments"]) for a in articles)
+        print(f"{len(articles)} articles, {spans} spans, {arguments} arguments -> {HERE / target}")
     return 0
 
 
