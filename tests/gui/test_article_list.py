@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
+from PySide6.QtCore import Qt
 
 from annotator.gui.article_list import PAGE_SIZE, ArticleFilter, ArticleListModel
 from annotator.model import ArticleState
@@ -51,3 +54,19 @@ def test_article_list_filters_by_state_and_search(many):
     many.set_state(11, "ana", ArticleState.FLAGGED)
     model.refresh_article(11)
     assert "flagged" in model.data(model.index(model.row_of(11), 2))
+
+
+
+def test_article_list_survives_many_qt_calls(many, qapp):
+    """PySide 6.12 on Python 3.11 drops a reference to None per void Qt call or empty data()
+    answer; a view painting for a while used to abort the app (see annotator.gui.qt_compat)."""
+    from annotator.gui.span_panel import SpanTableModel
+
+    spans_model = SpanTableModel()
+    spans_model.set_spans("some text", many.spans_for(1, "ana"))
+    models = [ArticleListModel(many, "ana"), spans_model]
+    for model in models:
+        for _ in range(20_000):  # more than None's whole reference count at start-up
+            model.index(0, 0).data(Qt.DecorationRole)
+            model.layoutChanged.emit()
+    assert sys.getrefcount(None) > 1_000_000
