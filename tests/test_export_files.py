@@ -35,17 +35,18 @@ with Store.open(sys.argv[1], readonly=True) as store:
 
 def test_export_files_are_byte_identical_when_exported_again(project, tmp_path):
     store, _ = project
-    runs = []
-    for run, hash_seed in enumerate(("1", "2")):
-        # Separate processes with different string hashing: no set or dict order may leak into files.
-        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        done = subprocess.run([sys.executable, "-c", EXPORT_ALL, str(store.path), str(tmp_path / f"run{run}")],
-                              env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        runs.append(snapshot(tmp_path / f"run{run}"))
-    assert runs[0] == runs[1]
-    assert {name.split("/")[0] for name in runs[0]} == set(FORMATS)
-    assert "spacy/train/0000.spacy" in runs[0] and "brat/dev" in "".join(runs[0])
+    for name in FORMATS:
+        export_project(store, tmp_path / "here" / name, format=name, annotator="maria",
+                       split={"train": 0.5, "dev": 0.5}, include_rejected=name == "jsonl")
+    # Again in another process with another string hash seed: no set or dict order may leak into files.
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    done = subprocess.run([sys.executable, "-c", EXPORT_ALL, str(store.path), str(tmp_path / "there")],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    here, there = snapshot(tmp_path / "here"), snapshot(tmp_path / "there")
+    assert here == there
+    assert {name.split("/")[0] for name in here} == set(FORMATS)
+    assert "spacy/train/0000.spacy" in here and "jsonl/dev.jsonl" in here
 
 
 def test_export_files_interrupted_export_leaves_the_previous_one_untouched(project, tmp_path):
