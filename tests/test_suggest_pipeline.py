@@ -89,6 +89,8 @@ def test_suggest_events_are_typed_with_acled_subtypes(suggester, text, trigger, 
         ("The town has not been captured, officials insisted.", "captured", "denied"),
         ("The unit received an order to withdraw.", "withdraw", "planned"),
         ("Russian troops shelled the plant on Monday.", "shelled", "happened"),
+        ("Capturing the bridge would give the rebels the road to Gao.", "Capturing", "hypothetical"),
+        ("The offensive is part of Moscow's goal of seizing the whole region.", "seizing", "planned"),
     ],
 )
 def test_suggest_events_modality(suggester, text, trigger, modality):

@@ -35,7 +35,10 @@ TERRITORY_SUBTYPES = {"Non-state actor overtakes territory", "Government regains
 PROTEST_WEAPONS = {"tear gas", "rubber bullets", "water cannon", "water cannons", "stun grenades", "batons"}
 RIOT_TRIGGERS = {"RIOTS"}
 # Clause links through which an event inherits the modality or source of the clause above it.
-CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "parataxis", "dobj", "pobj", "prep"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "parataxis", "dobj", "pobj", "prep",
+               "csubj"}
+# "Russia's goal of seizing ...": an event named as someone's aim has not happened yet.
+PLAN_NOUNS = {"goal", "bid", "plan", "aim", "attempt", "effort", "intention", "ambition", "push"}
 
 
 @dataclass(frozen=True)
@@ -335,7 +338,9 @@ class EventFinder:
             if any(c.dep_ == "neg" for c in children) and (depth == 0 or lemma in LIGHT_VERBS):
                 return Modality.DENIED
             aux = {c.lower_ for c in children if c.dep_ in {"aux", "auxpass"}}
-            if depth == 0 or lemma in LIGHT_VERBS or chain[depth - 1].dep_ == "conj":
+            if depth > 0 and lemma in PLAN_NOUNS and _pos_class(word) == "NOUN":
+                return Modality.PLANNED
+            if depth == 0 or lemma in LIGHT_VERBS or chain[depth - 1].dep_ in {"conj", "csubj"}:
                 if aux & FUTURE_AUX or self._going_to(word):
                     return Modality.PLANNED
                 if aux & MAYBE_AUX:
@@ -422,6 +427,8 @@ class EventFinder:
                 if entity is None:
                     continue
                 role_here = role
+                if role == "TIME" and entity.label != "DATE":
+                    continue
                 if entity.label == "WEAPON":
                     role_here = "WEAPON"
                 elif entity.label == "DATE":
