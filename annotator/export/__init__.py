@@ -70,13 +70,14 @@ class ExportReport:
 
     def lines(self) -> list[str]:
         """A summary for people, as the command prints it."""
-        out = [f"exported {self.articles} articles of {self.annotator} as {self.format} to {self.out_dir}"]
+        plural = "" if self.articles == 1 else "s"
+        out = [f"exported {self.articles} article{plural} of {self.annotator} as {self.format} to {self.out_dir}"]
         for name, counts in self.parts.items():
             extra = f", {counts.rejected_records} reject records" if counts.rejected_records else ""
             out.append(f"  {name}: {counts.articles} articles, {counts.entities} entities, "
                        f"{counts.events} events, {counts.arguments} arguments{extra}")
         if self.arguments_left_out:
-            out.append(f"  {self.arguments_left_out} event arguments left out: the span at one end is not exported")
+            out.append(f"  {self.arguments_left_out} event arguments left out: the span at one end is not in the export")
         if self.realigned:
             out.append(f"{len(self.realigned)} spans were not on token boundaries and were widened:")
             out += [f"  {m.describe()}" for m in self.realigned]
@@ -140,9 +141,10 @@ def export_project(
                 counts.events += sum(1 for s in item.spans if s.layer is Layer.EVENT)
                 counts.arguments += len(item.arguments)
                 report.arguments_left_out += item.arguments_left_out
-                problems, written_records, left_out = writer.write(item, selection)
-                counts.rejected_records += written_records - 1 if format == "jsonl" else 0
-                report.arguments_left_out += left_out
+                written = writer.write(item, selection)
+                counts.rejected_records += written.reject_records
+                report.arguments_left_out += written.arguments_left_out
+                problems = written.problems
                 for problem in problems:
                     (report.not_aligned if problem.aligned_start is None else report.realigned).append(problem)
                 if progress is not None and progress(done, total) is False:
@@ -175,6 +177,15 @@ def _manifest(report: ExportReport, selection) -> dict:
     }
 
 
+@dataclass
+class _Written:
+    """What writing one article gave besides the files."""
+
+    problems: list[Misalignment] = field(default_factory=list)
+    reject_records: int = 0
+    arguments_left_out: int = 0  # beyond the selection's: those pointing at a span that could not be aligned
+
+
 class _JsonlWriter:
     def __init__(self, staging: Staging, parts: list[str]):
         self.handles = {part: open(staging.file(f"{part}.jsonl"), "wb") for part in parts}
@@ -184,7 +195,7 @@ class _JsonlWriter:
         handle = self.handles[item.part]
         for record in records:
             handle.write(prodigy.dumps(record))
-        return problems, len(records), 0
+        return _Written(problems, reject_records=len(records) - 1)
 
     def close(self):
         for handle in self.handles.values():
@@ -200,7 +211,7 @@ class _DocBinWriter:
     def write(self, item, selection):
         doc, problems, left_out = docbin.build_doc(item, selection)
         self.shards[item.part].add(doc)
-        return problems, 1, left_out
+        return _Written(problems, arguments_left_out=left_out)
 
     def close(self):
         try:
@@ -218,7 +229,7 @@ class _BratWriter:
 
     def write(self, item, selection):
         brat.write_article(self.directories[item.part], item)
-        return [], 1, 0
+        return _Written()
 
     def close(self):
         pass
@@ -231,7 +242,7 @@ class _DoccanoWriter:
 
     def write(self, item, selection):
         self.handles[item.part].write(doccano.dumps(doccano.record_for(item, self.ids[item.part])))
-        return [], 1, 0
+        return _Written()
 
     def close(self):
         for handle in self.handles.values():

@@ -56,9 +56,7 @@ def span_dict(span: Span, tokens: _SpanTokens, text: str) -> dict:
         "text": text[span.start_char : span.end_char],
         "layer": str(span.layer),
     }
-    if span.layer is Layer.EVENT:
-        entry["attributes"] = dict(span.attributes)
-    elif span.attributes:
+    if span.layer is Layer.EVENT or span.attributes:
         entry["attributes"] = dict(span.attributes)
     if span.source:
         entry["source"] = span.source

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Iterator, Mapping, Sequence
 
 from annotator.model import Article, ArticleState, Layer, Span
+from annotator.schemes import DEFAULT_SCHEME, SchemeError, scheme_by_name
 from annotator.store import Store, UnknownAnnotatorError
 
 GOLD_ANNOTATOR = "gold"
@@ -182,8 +183,6 @@ def make_selection(
 def project_labels(store: Store) -> set[str]:
     """Labels used by any span of the project, plus those of its scheme."""
     labels = {r[0] for r in store.db.execute("SELECT DISTINCT label FROM spans")}
-    from annotator.schemes import DEFAULT_SCHEME, SchemeError, scheme_by_name
-
     try:
         labels |= scheme_by_name(store.get_setting("scheme") or DEFAULT_SCHEME).label_names()
     except SchemeError:
