@@ -437,16 +437,23 @@ class Store:
             raise StoreError(f"no span with id {span_id}")
         return Span.from_row(rows[0])
 
-    def spans_for(self, article_id: int, annotator: str | None = None) -> list[Span]:
+    def spans_for(self, article_id: int, annotator: str | None = None, *,
+                  within: tuple[int, int] | None = None) -> list[Span]:
         """What ``annotator`` sees on an article: their own spans plus the suggestions they have not
-        decided (and that do not repeat one of their spans). ``annotator=None``: every span."""
+        decided (and that do not repeat one of their spans). ``annotator=None``: every span.
+
+        :param within: only spans overlapping offsets ``[start, end)`` (the window refreshes just
+            the stretch an edit touched)
+        """
+        overlap = "" if within is None else f" AND s.start_char < {int(within[1])} AND s.end_char > {int(within[0])}"
         if annotator is None:
-            sql = self._span_select() + "WHERE s.article_id = ? ORDER BY s.start_char, s.end_char DESC, s.id"
+            sql = (self._span_select() + "WHERE s.article_id = ?" + overlap
+                   + " ORDER BY s.start_char, s.end_char DESC, s.id")
             return [Span.from_row(r) for r in self.db.query(sql, [article_id])]
         me = self.ensure_annotator(annotator)
         sql = (
             self._span_select()
-            + "WHERE s.article_id = :article AND (s.annotator_id = :me OR (s.annotator_id IS NULL"
+            + "WHERE s.article_id = :article" + overlap + " AND (s.annotator_id = :me OR (s.annotator_id IS NULL"
             " AND s.status = 'pending'"
             " AND NOT EXISTS (SELECT 1 FROM spans d WHERE d.suggestion_id = s.id AND d.annotator_id = :me)"
             " AND NOT EXISTS (SELECT 1 FROM spans m WHERE m.article_id = s.article_id"
