@@ -131,19 +131,16 @@ class ArticleView(QTextEdit):
         self.highlighter.setDocument(self.document())
         self.moveCursor(QTextCursor.Start)
 
-    def update_spans(self, spans: list[Span]) -> None:
-        """Redraw only what differs from what is shown."""
-        fresh = self._shown(spans)
-        before = self._spans
-        after = {s.id: s for s in fresh}
-        dirty: list[tuple[int, int]] = []
-        for span_id in before.keys() | after.keys():
-            old, new = before.get(span_id), after.get(span_id)
-            if old is not None and (new is None or old.key != new.key):
-                dirty.append((old.start, old.end))
-            if new is not None and (old is None or old.key != new.key):
-                dirty.append((new.start, new.end))
-        self._index(fresh)
+    def replace_spans(self, removed: list[int], added: list[Span]) -> None:
+        """Take spans off and put spans on; only the paragraphs they cover are redrawn."""
+        spans = dict(self._spans)
+        dirty = [(spans[i].start, spans[i].end) for i in removed if i in spans]
+        for span_id in removed:
+            spans.pop(span_id, None)
+        for shown in self._shown(added):
+            spans[shown.id] = shown
+            dirty.append((shown.start, shown.end))
+        self._index(list(spans.values()))
         self._rehighlight(dirty)
 
     def select_span(self, span_id: int | None) -> None:

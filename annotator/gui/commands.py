@@ -22,8 +22,10 @@ class EditContext:
 
     store: Store
     annotator: str
-    # Called after every redo/undo with (article id, span id to select or None).
-    changed: Callable[[int, int | None], None] = field(default=lambda article_id, span_id: None)
+    # Called after every redo/undo with (article id, span id to select or None, the offsets whose
+    # spans changed or None when no span did), so the window re-reads only that stretch.
+    changed: Callable[[int, int | None, tuple[int, int] | None], None] = field(
+        default=lambda article_id, span_id, touched: None)
 
 
 class StoreCommand(QUndoCommand):
@@ -39,6 +41,7 @@ class StoreCommand(QUndoCommand):
         self.context = context
         self.article_id = article_id
         self.focus_span: int | None = None
+        self.touched: tuple[int, int] | None = None
 
     @property
     def store(self) -> Store:
@@ -51,7 +54,10 @@ class StoreCommand(QUndoCommand):
     def _notify(self) -> None:
         # Children of a compound command stay quiet; the parent reports once.
         if self.parent_command is None:
-            self.context.changed(self.article_id, self.focus_span)
+            self.context.changed(self.article_id, self.focus_span, self.touched)
+
+    def _touch(self, *ranges: tuple[int, int]) -> None:
+        self.touched = union(self.touched, *ranges)
 
 
 class AddSpan(StoreCommand):
@@ -72,6 +78,7 @@ class AddSpan(StoreCommand):
         else:
             self.store.restore_span(self._snapshot, actor=self.annotator)
         self.focus_span = self.span_id
+        self._touch((self.start, self.end))
         self._notify()
 
     def undo(self) -> None:
@@ -90,6 +97,7 @@ class DeleteSpan(StoreCommand):
     def redo(self) -> None:
         self._snapshot = self.store.delete_span(self.span_id, actor=self.annotator)
         self.focus_span = None
+        self._touch((self._snapshot["span"]["start_char"], self._snapshot["span"]["end_char"]))
         self._notify()
 
     def undo(self) -> None:
@@ -113,6 +121,8 @@ class DecideSuggestion(StoreCommand):
     def redo(self) -> None:
         if not self._snapshots:
             self.created = self.store.decide_suggestion(self.suggestion_id, self.annotator, self.status)
+            # Accepting an event may accept its argument suggestions elsewhere in the text too.
+            self._touch(*((s.start_char, s.end_char) for s in map(self.store.get_span, self.created)))
         else:
             with self.store.transaction():
                 for snapshot in reversed(self._snapshots):
@@ -148,9 +158,12 @@ class UpdateSpan(StoreCommand):
         self.focus_span = span_id
 
     def redo(self) -> None:
+        before = self.store.get_span(self.span_id)
         previous = self.store.update_span(self.span_id, actor=self.annotator, **self.changes)
         if not self.previous:
             self.previous = previous
+        self._touch((before.start_char, before.end_char),
+                    (self.changes.get("start_char", before.start_char), self.changes.get("end_char", before.end_char)))
         self._notify()
 
     def undo(self) -> None:
@@ -166,6 +179,7 @@ class UpdateSpan(StoreCommand):
         if set(other.changes) - {"start_char", "end_char"}:
             return False
         self.changes.update(other.changes)
+        self.touched = union(self.touched, *([other.touched] if other.touched else []))
         return True
 
 
@@ -191,6 +205,13 @@ class AddArgument(StoreCommand):
     def undo(self) -> None:
         self.store.delete_argument(self.link_id, actor=self.annotator)
         self._notify()
+
+
+def union(current: tuple[int, int] | None, *ranges: tuple[int, int]) -> tuple[int, int] | None:
+    """The smallest offset range covering ``current`` and ``ranges``."""
+    for start, end in ranges:
+        current = (start, end) if current is None else (min(current[0], start), max(current[1], end))
+    return current
 
 
 def _resolve(reference: "int | DecideSuggestion") -> int:
@@ -247,13 +268,18 @@ class Compound(StoreCommand):
         with self.store.transaction():
             for child in self.children_commands:
                 child.redo()
+        self._gather()
         self._notify()
 
     def undo(self) -> None:
         with self.store.transaction():
             for child in reversed(self.children_commands):
                 child.undo()
+        self._gather()
         self._notify()
+
+    def _gather(self) -> None:
+        self.touched = union(None, *(c.touched for c in self.children_commands if c.touched))
 
 
 def accept_all(context: EditContext, article_id: int, suggestions: list) -> Compound:

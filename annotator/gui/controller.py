@@ -116,23 +116,37 @@ class Controller(QObject):
         self.select(select)
         self.statusChanged.emit()
 
-    def reload_spans(self, select: int | None = None) -> None:
+    def reload_spans(self, select: int | None = None, within: tuple[int, int] | None = None) -> None:
+        """Re-read what the annotator sees: all of it, or only the spans overlapping ``within``
+        (an edit reports the offsets it touched, so a long article is not re-read per action)."""
         if self.article is None:
             return
-        self.spans = self.store.spans_for(self.article.id, self.annotator)
+        if within is None:
+            fresh = self.store.spans_for(self.article.id, self.annotator)
+            removed = [s.id for s in self.spans]
+        else:
+            start, end = within
+            fresh = self.store.spans_for(self.article.id, self.annotator, within=within)
+            removed = [s.id for s in self.spans if s.start_char < end and s.end_char > start]
+        gone = set(removed)
+        merged = [s for s in self.spans if s.id not in gone] + fresh
+        merged.sort(key=lambda s: (s.start_char, -s.end_char, s.id))
+        self.spans = merged
         self.spans_by_id = {s.id: s for s in self.spans}
-        self.view.update_spans(self.spans)
+        self.view.replace_spans(removed, fresh)
         self.panel.set_spans(self.article.text, self.spans)
         if self.link_event not in self.spans_by_id:
             self.link_event = None
         self.select(select if select in self.spans_by_id else None)
 
-    def _changed(self, article_id: int, focus: int | None) -> None:
+    def _changed(self, article_id: int, focus: int | None, touched: tuple[int, int] | None) -> None:
         """Every command reports here after redo/undo; undo on another article brings it back."""
         if self.article is None or article_id != self.article.id:
             self.open_article(article_id, select=focus)
+        elif touched is not None:
+            self.reload_spans(focus, within=touched)
         else:
-            self.reload_spans(focus)
+            self.select(focus if focus is not None else self.selected)  # arguments or state changed
         self.article_list.model.refresh_article(article_id)
         self._data_version = self.store.data_version()
         self.statusChanged.emit()

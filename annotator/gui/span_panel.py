@@ -3,6 +3,8 @@ and event arguments. Edits here go through the same actions as the keyboard."""
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -27,17 +29,29 @@ class SpanTableModel(QAbstractTableModel):
         self._rows: dict[int, int] = {}
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
-        shown = [s for s in spans]
-        same_rows = text == self.text and [s.id for s in shown] == [s.id for s in self.spans]
-        if same_rows:
-            changed = [i for i, (old, new) in enumerate(zip(self.spans, shown)) if old != new]
-            self.spans = shown
-            for row in changed:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-        else:
+        """Show ``spans``; for the same article only the rows that differ are removed, inserted or
+        repainted, so the view keeps its place and a long article stays quick."""
+        spans = list(spans)
+        if text != self.text:
             self.beginResetModel()
-            self.text, self.spans = text, shown
+            self.text, self.spans = text, spans
             self.endResetModel()
+        else:
+            old_ids, new_ids = [s.id for s in self.spans], [s.id for s in spans]
+            opcodes = SequenceMatcher(None, old_ids, new_ids, autojunk=False).get_opcodes()
+            for tag, i1, i2, j1, j2 in reversed(opcodes):
+                if tag in ("delete", "replace"):
+                    self.beginRemoveRows(QModelIndex(), i1, i2 - 1)
+                    del self.spans[i1:i2]
+                    self.endRemoveRows()
+                if tag in ("insert", "replace"):
+                    self.beginInsertRows(QModelIndex(), i1, i1 + (j2 - j1) - 1)
+                    self.spans[i1:i1] = spans[j1:j2]
+                    self.endInsertRows()
+            for row, (old, new) in enumerate(zip(self.spans, spans)):
+                if old != new:
+                    self.spans[row] = new
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         self._rows = {s.id: i for i, s in enumerate(self.spans)}
 
     def row_of(self, span_id: int | None) -> int | None:

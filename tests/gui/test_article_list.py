@@ -58,8 +58,8 @@ def test_article_list_filters_by_state_and_search(many):
 
 
 def test_article_list_survives_many_qt_calls(many, qapp):
-    """PySide 6.12 on Python 3.11 drops a reference to None per void Qt call or empty data()
-    answer; a view painting for a while used to abort the app (see annotator.gui.qt_compat)."""
+    """PySide 6.12 on Python 3.11 drops a reference to None (void calls, empty data() answers) or
+    True (signal emits) per call; a window in use for a while aborted (see annotator.gui.qt_compat)."""
     from annotator.gui.span_panel import SpanTableModel
 
     spans_model = SpanTableModel()
@@ -69,4 +69,4 @@ def test_article_list_survives_many_qt_calls(many, qapp):
         for _ in range(20_000):  # more than None's whole reference count at start-up
             model.index(0, 0).data(Qt.DecorationRole)
             model.layoutChanged.emit()
-    assert sys.getrefcount(None) > 1_000_000
+    assert min(sys.getrefcount(None), sys.getrefcount(True)) > 1_000_000
