@@ -15,7 +15,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from annotator.agreement import ARGUMENTS, ENTITIES, EVENTS, KINDS, compute_agreement
 from annotator.agreement import metrics
-from annotator.agreement.report import done_articles, load_units, token_codes
+from annotator.agreement.report import load_agreement_data
 from annotator.agreement.tokens import token_offsets
 from annotator.cli import main
 from annotator.store import Store, StoreError
@@ -122,13 +122,10 @@ def test_agreement_matches_sklearn_and_krippendorff_packages():
     store = Store.memory()
     build_three_annotators(store)
     report = compute_agreement(store).to_dict()
-    chosen, shared = done_articles(store)
-    articles = load_units(store, shared)
-    codes_of = {kind: {label: i for i, label in enumerate(report[kind]["confusion"][0]["labels"])}
-                for kind in KINDS}
-    matrices, _ = token_codes(store, articles, chosen, codes_of)
+    data = load_agreement_data(store)
+    chosen = data.annotators
     for kind in KINDS:
-        codes = matrices[kind]
+        codes = data.codes[kind]
         for (i, a), (j, b) in itertools.combinations(enumerate(chosen), 2):
             both = (codes[:, i] >= 0) & (codes[:, j] >= 0)
             expected = cohen_kappa_score(codes[both, i], codes[both, j])

@@ -123,3 +123,15 @@ def alpha_from_coincidences(table: np.ndarray) -> float | None:
 
 def krippendorff_alpha_nominal(codes: np.ndarray, categories: int) -> float | None:
     return alpha_from_coincidences(coincidences(codes, categories)[0])
+
+
+def alphas_from_coincidences(tables: np.ndarray) -> list[float | None]:
+    """:func:`alpha_from_coincidences` for a stack of tables at once (one per article)."""
+    marginals = tables.sum(axis=2)
+    n = marginals.sum(axis=1)
+    observed = tables.sum(axis=(1, 2)) - np.trace(tables, axis1=1, axis2=2)
+    expected = n * n - (marginals * marginals).sum(axis=1)
+    defined = (n > 1) & (expected > 0)
+    alpha = np.ones(len(tables))
+    alpha[defined] = 1.0 - (n[defined] - 1) * observed[defined] / expected[defined]
+    return [float(a) if ok else None for a, ok in zip(alpha.tolist(), defined.tolist())]

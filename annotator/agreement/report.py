@@ -1,20 +1,21 @@
 """Agreement between annotators over the articles at least two of them marked done.
 
-Loads spans and arguments with a few bulk queries and turns each layer into a token x annotator code
-matrix (see docs/agreement.md for every choice: tokenizer, "O", overlapping spans, missing coders).
+Everything is held as parallel numpy arrays (one row per span or argument, one row per token), so a
+project of 10,000 articles and three annotators is measured in seconds. See docs/agreement.md for
+every choice: tokenizer, "O", overlapping spans, annotators who did not finish an article.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import numpy as np
 
 from annotator.agreement import metrics
-from annotator.agreement.tokens import TOKENIZER_DESCRIPTION, covered_tokens, token_offsets
+from annotator.agreement.tokens import TOKENIZER_DESCRIPTION, token_offsets
 from annotator.store import Store, StoreError
 
 GOLD = "gold"
@@ -24,26 +25,47 @@ EVENTS = "event_triggers"
 ARGUMENTS = "event_arguments"
 KINDS = (ENTITIES, EVENTS, ARGUMENTS)
 _CHUNK = 900
+_SEPARATOR = "\n"  # between articles when tokenizing them in one pass; never part of a token
 
 
 @dataclass
-class ArticleUnits:
-    """What each annotator who marked one article done put on it."""
+class Units:
+    """One kind's spans (or arguments) as parallel arrays.
 
-    article_id: int
-    title: str
-    annotators: tuple[str, ...]
-    units: dict[tuple[str, str], list[tuple]] = field(default_factory=dict)
+    For arguments, ``start``/``end`` are the filler's offsets, ``label`` is the role, and the event's
+    offsets and label code are in the ``event_*`` arrays.
+    """
 
-    def of(self, annotator: str, kind: str) -> list[tuple]:
-        return self.units.get((annotator, kind), [])
+    article: np.ndarray  # index into AgreementData.article_ids
+    annotator: np.ndarray  # index into AgreementData.annotators
+    start: np.ndarray
+    end: np.ndarray
+    label: np.ndarray  # 1.. (0 is "O")
+    event_start: np.ndarray | None = None
+    event_end: np.ndarray | None = None
+    event_label: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.article)
+
+
+@dataclass
+class AgreementData:
+    annotators: list[str]
+    article_ids: list[int]
+    titles: list[str]
+    done: np.ndarray  # articles x annotators: marked done
+    labels: dict[str, list[str]]  # per kind; labels[kind][0] == "O"
+    units: dict[str, Units]
+    codes: dict[str, np.ndarray] = field(default_factory=dict)  # per kind: tokens x annotators
+    token_article: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 @dataclass
 class KindScores:
     """Figures for one of entities / event triggers / event arguments."""
 
-    labels: list[str]  # index = token code; labels[0] is "O"
+    labels: list[str]
     overall: dict[str, Any]
     per_label: dict[str, dict[str, Any]]
     pairs: list[dict[str, Any]]
@@ -81,6 +103,8 @@ class AgreementReport:
         }
 
 
+# -- loading ---------------------------------------------------------------------------------------
+
 def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tuple[list[str], dict[int, list[str]]]:
     """The annotators considered and, per article at least two of them marked done, who did.
 
@@ -112,222 +136,380 @@ def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tupl
     return sorted(chosen), shared
 
 
-def load_units(store: Store, shared: dict[int, list[str]]) -> list[ArticleUnits]:
-    """Accepted spans and the arguments between them, per article and annotator, in bulk."""
-    if not shared:
-        return []
-    ids = sorted(shared)
-    titles: dict[int, str] = {}
-    spans: dict[int, tuple] = {}
-    by_article: dict[int, ArticleUnits] = {
-        a: ArticleUnits(a, "", tuple(shared[a])) for a in ids
+def load_agreement_data(store: Store, annotators: Iterable[str] | None = None) -> AgreementData:
+    """Spans, arguments and token codes of the articles two or more annotators marked done."""
+    chosen, shared = done_articles(store, annotators)
+    column = {name: i for i, name in enumerate(chosen)}
+    article_ids = sorted(shared)
+    row_of = {article_id: i for i, article_id in enumerate(article_ids)}
+    done = np.zeros((len(article_ids), len(chosen)), dtype=bool)
+    for article_id, names in shared.items():
+        for name in names:
+            done[row_of[article_id], column[name]] = True
+    annotator_ids = {
+        row[0]: column[row[1]]
+        for row in store.db.execute("SELECT id, name FROM annotators") if row[1] in column
     }
-    for chunk_start in range(0, len(ids), _CHUNK):
-        chunk = ids[chunk_start: chunk_start + _CHUNK]
+    units, labels = _load_units(store, np.asarray(article_ids, dtype=np.int64), done, annotator_ids)
+    titles: list[str] = [""] * len(article_ids)
+    texts: list[str] = [""] * len(article_ids)
+    for chunk_start in range(0, len(article_ids), _CHUNK):
+        chunk = article_ids[chunk_start: chunk_start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for article_id, title in store.db.execute(
-            f"SELECT id, coalesce(title, substr(text, 1, 60)) FROM articles WHERE id IN ({marks})", chunk
+        for article_id, text, title in store.db.execute(
+            f"SELECT id, text, title FROM articles WHERE id IN ({marks})", chunk
         ):
-            titles[article_id] = (title or "").splitlines()[0] if title else ""
-        for span_id, article_id, name, start, end, label, layer in store.db.execute(
-            "SELECT s.id, s.article_id, an.name, s.start_char, s.end_char, s.label, s.layer FROM spans s"
-            " JOIN annotators an ON an.id = s.annotator_id"
-            f" WHERE s.status = 'accepted' AND s.article_id IN ({marks})",
-            chunk,
-        ):
-            article = by_article[article_id]
-            if name not in article.annotators:
-                continue
-            spans[span_id] = (article_id, name, start, end, label)
-            kind = ENTITIES if layer == "entity" else EVENTS
-            article.units.setdefault((name, kind), []).append((start, end, label))
-        for event_id, argument_id, role in store.db.execute(
-            "SELECT g.event_id, g.argument_id, g.role FROM arguments g JOIN spans s ON s.id = g.event_id"
-            f" WHERE s.article_id IN ({marks})",
-            chunk,
-        ):
-            event = spans.get(event_id)
-            filler = spans.get(argument_id)
-            if event is None or filler is None:
-                continue
-            unit = (event[2], event[3], event[4], filler[2], filler[3], role)
-            by_article[event[0]].units.setdefault((event[1], ARGUMENTS), []).append(unit)
-    for article_id, article in by_article.items():
-        article.title = titles.get(article_id, "")
-    return [by_article[a] for a in ids]
+            row = row_of[article_id]
+            texts[row] = text
+            heading = title or text[:60]
+            titles[row] = heading.splitlines()[0] if heading.strip() else ""
+    data = AgreementData(chosen, article_ids, titles, done, labels, units)
+    _token_codes(data, texts)
+    return data
 
 
-def token_codes(store: Store, articles: list[ArticleUnits], annotators: list[str],
-                 label_codes: dict[str, dict[str, int]]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Per kind, a tokens x annotators code matrix over all articles, and each token's article index."""
-    column = {name: i for i, name in enumerate(annotators)}
-    bounds: list[tuple[np.ndarray, np.ndarray]] = []
-    ids = [a.article_id for a in articles]
-    texts: dict[int, str] = {}
-    for chunk_start in range(0, len(ids), _CHUNK):
-        chunk = ids[chunk_start: chunk_start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        texts.update(store.db.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk).fetchall())
-    for article in articles:
-        bounds.append(token_offsets(texts[article.article_id]))
-    lengths = np.array([len(s) for s, _ in bounds], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    total = int(offsets[-1])
-    article_index = np.repeat(np.arange(len(articles)), lengths)
-    matrices = {}
+def _int_column(rows: list[tuple], index: int) -> np.ndarray:
+    # fromiter over a generator is several times faster than np.array over a tuple of ints.
+    return np.fromiter((row[index] for row in rows), dtype=np.int64, count=len(rows))
+
+
+def _load_units(store: Store, article_ids: np.ndarray, done: np.ndarray,
+                annotator_ids: dict[int, int]) -> tuple[dict[str, Units], dict[str, list[str]]]:
+    """Accepted spans and arguments of annotators on articles they marked done, as arrays.
+
+    Rows are read whole and turned into columns at C speed; the filtering is done by numpy.
+    """
+    marks = ",".join("?" * len(annotator_ids)) or "NULL"
+    # "+annotator_id": a scan in storage order beats the index when most of the table is read.
+    span_rows = store.db.execute(
+        "SELECT article_id, annotator_id, start_char, end_char, label, layer = 'event' FROM spans"
+        f" WHERE status = 'accepted' AND +annotator_id IN ({marks})", list(annotator_ids)).fetchall()
+    argument_rows = store.db.execute(
+        "SELECT e.article_id, e.annotator_id, f.start_char, f.end_char, g.role, e.start_char, e.end_char, e.label"
+        " FROM arguments g JOIN spans e ON e.id = g.event_id JOIN spans f ON f.id = g.argument_id"
+        " WHERE e.layer = 'event' AND e.status = 'accepted' AND f.status = 'accepted'"
+        f" AND f.annotator_id = e.annotator_id AND +e.annotator_id IN ({marks})", list(annotator_ids)).fetchall()
+    annotator_column = np.full(max(annotator_ids, default=0) + 1, -1, dtype=np.int64)
+    for annotator_id, column in annotator_ids.items():
+        annotator_column[annotator_id] = column
+
+    def place(articles: np.ndarray, annotator_id_column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Article row and annotator column of each record, and which records count."""
+        columns = annotator_column[annotator_id_column]
+        if len(article_ids) == 0:
+            return articles, columns, np.zeros(len(articles), dtype=bool)
+        rows = np.minimum(np.searchsorted(article_ids, articles), len(article_ids) - 1)
+        keep = (article_ids[rows] == articles) & done[rows, columns]
+        return rows, columns, keep
+
+    rows, columns, keep = place(_int_column(span_rows, 0), _int_column(span_rows, 1))
+    is_event = _int_column(span_rows, 5).astype(bool)
+    span_labels = np.asarray([row[4] for row in span_rows], dtype=object)
+    arg_rows, arg_annotators, arg_keep = place(_int_column(argument_rows, 0), _int_column(argument_rows, 1))
+    roles = np.asarray([row[4] for row in argument_rows], dtype=object)
+    event_labels = np.asarray([row[7] for row in argument_rows], dtype=object)
+
+    units: dict[str, Units] = {}
+    labels: dict[str, list[str]] = {}
+    starts, ends = _int_column(span_rows, 2), _int_column(span_rows, 3)
+    for kind, mask in ((ENTITIES, keep & ~is_event), (EVENTS, keep & is_event)):
+        labels[kind] = ["O", *sorted(set(span_labels[mask].tolist()))]
+        codes = {label: i for i, label in enumerate(labels[kind])}
+        units[kind] = Units(
+            rows[mask], columns[mask], starts[mask], ends[mask],
+            np.asarray([codes[label] for label in span_labels[mask].tolist()], dtype=np.int64),
+        )
+    labels[ARGUMENTS] = ["O", *sorted(set(roles[arg_keep].tolist()))]
+    role_codes = {label: i for i, label in enumerate(labels[ARGUMENTS])}
+    event_codes = {label: i for i, label in enumerate(labels[EVENTS])}
+    units[ARGUMENTS] = Units(
+        arg_rows[arg_keep], arg_annotators[arg_keep],
+        _int_column(argument_rows, 2)[arg_keep], _int_column(argument_rows, 3)[arg_keep],
+        np.asarray([role_codes[r] for r in roles[arg_keep].tolist()], dtype=np.int64),
+        event_start=_int_column(argument_rows, 5)[arg_keep],
+        event_end=_int_column(argument_rows, 6)[arg_keep],
+        event_label=np.asarray([event_codes[e] for e in event_labels[arg_keep].tolist()], dtype=np.int64),
+    )
+    return units, labels
+
+
+def _token_codes(data: AgreementData, texts: list[str]) -> None:
+    """Tokenize every article in one pass and paint each annotator's labels on the tokens."""
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    char_base = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))])[:-1]
+    token_starts, token_ends = token_offsets(_SEPARATOR.join(texts))
+    token_article = np.searchsorted(char_base, token_starts, side="right") - 1
+    data.token_article = token_article
+    n_annotators = len(data.annotators)
     for kind in KINDS:
-        codes = np.full((total, len(annotators)), metrics.MISSING, dtype=np.int64)
-        codes_of = label_codes[kind]
-        for index, article in enumerate(articles):
-            base = int(offsets[index])
-            starts, ends = bounds[index]
-            for name in article.annotators:
-                col = column[name]
-                codes[base: base + len(starts), col] = metrics.OUTSIDE
-                # Where an annotator's spans overlap, the earliest (then longest) span names the token:
-                # writing in reverse order lets that one win.
-                units = sorted(article.of(name, kind), key=_token_span_order)
-                for unit in reversed(units):
-                    start, end = (unit[0], unit[1]) if len(unit) == 3 else (unit[3], unit[4])
-                    first, last = covered_tokens(starts, ends, start, end)
-                    codes[base + first: base + last, col] = codes_of[unit[-1]]
-        matrices[kind] = codes
-    return matrices, article_index
+        codes = np.full((len(token_starts), n_annotators), metrics.MISSING, dtype=np.int64)
+        codes[data.done[token_article]] = metrics.OUTSIDE
+        unit = data.units[kind]
+        if len(unit):
+            # Where one annotator's spans overlap, the earliest (then longest, then first label) names
+            # the token; for arguments, the filler's earliest role wins.
+            tie = unit.event_start if kind == ARGUMENTS else np.zeros(len(unit), dtype=np.int64)
+            order = np.lexsort((tie, unit.label, -unit.end, unit.start, unit.annotator, unit.article))
+            base = char_base[unit.article[order]]
+            first = np.searchsorted(token_ends, base + unit.start[order], side="right")
+            last = np.maximum(first, np.searchsorted(token_starts, base + unit.end[order], side="left"))
+            counts = last - first
+            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            tokens = np.repeat(first, counts) + offsets
+            cells = tokens * n_annotators + np.repeat(unit.annotator[order], counts)
+            values = np.repeat(unit.label[order], counts)
+            cells, keep = np.unique(cells, return_index=True)  # first occurrence = highest priority
+            codes.reshape(-1)[cells] = values[keep]
+        data.codes[kind] = codes
 
 
-def _token_span_order(unit: tuple) -> tuple:
-    if len(unit) == 3:
-        return (unit[0], -unit[1], unit[2])
-    return (unit[3], -unit[4], unit[5], unit[0])
+# -- span matching ---------------------------------------------------------------------------------
 
+def _group_ids(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Ids of equal rows across ``columns`` and, per id, the index of one row having it."""
+    n = len(columns[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort(columns[::-1])
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    for col in columns:
+        ordered = col[order]
+        change[1:] |= ordered[1:] != ordered[:-1]
+    ids_sorted = np.cumsum(change) - 1
+    ids = np.empty(n, dtype=np.int64)
+    ids[order] = ids_sorted
+    return ids, order[change]
+
+
+@dataclass
+class PairCounts:
+    """Per label and per article: exact and overlap matches, and the units both annotators marked."""
+
+    exact_label: np.ndarray
+    overlap_label: np.ndarray
+    units_label: np.ndarray
+    exact_article: np.ndarray
+    overlap_article: np.ndarray
+    units_article: np.ndarray
+
+
+@dataclass
+class KeyTable:
+    """Units of one kind grouped by identity (article, offsets, label): how many each annotator has."""
+
+    representative: np.ndarray  # one unit index per key
+    per_key: np.ndarray  # keys x annotators
+    article: np.ndarray
+    label: np.ndarray
+
+
+def _key_table(kind: str, unit: Units, n_annotators: int) -> KeyTable:
+    identity = [unit.article, unit.start, unit.end, unit.label]
+    if kind == ARGUMENTS:
+        identity += [unit.event_start, unit.event_end, unit.event_label]
+    ids, representative = _group_ids(identity)
+    n_keys = len(representative)
+    per_key = np.bincount(ids * n_annotators + unit.annotator, minlength=n_keys * n_annotators)
+    return KeyTable(representative, per_key.reshape(n_keys, n_annotators),
+                    unit.article[representative], unit.label[representative])
+
+
+def _pair_counts(kind: str, unit: Units, keys: KeyTable, done: np.ndarray, i: int, j: int,
+                 n_labels: int) -> PairCounts:
+    n_articles = len(done)
+    both = done[keys.article, i] & done[keys.article, j]
+    a, b = keys.per_key[:, i] * both, keys.per_key[:, j] * both
+    exact = np.minimum(a, b)
+    counted = a + b
+    overlap_label = np.bincount(keys.label, weights=exact, minlength=n_labels)
+    overlap_article = np.bincount(keys.article, weights=exact, minlength=n_articles)
+    extra = _overlap_leftovers(kind, unit, keys, a - exact, b - exact)
+    for article, label in extra:
+        overlap_label[label] += 1
+        overlap_article[article] += 1
+    return PairCounts(
+        exact_label=np.bincount(keys.label, weights=exact, minlength=n_labels),
+        overlap_label=overlap_label,
+        units_label=np.bincount(keys.label, weights=counted, minlength=n_labels),
+        exact_article=np.bincount(keys.article, weights=exact, minlength=n_articles),
+        overlap_article=overlap_article,
+        units_article=np.bincount(keys.article, weights=counted, minlength=n_articles),
+    )
+
+
+def _overlap_leftovers(kind: str, unit: Units, keys: KeyTable, left_a: np.ndarray,
+                       left_b: np.ndarray) -> list[tuple[int, int]]:
+    """(article, label) of each overlap match among units left after exact matching.
+
+    Same label (and, for arguments, same event label), overlapping ranges (event and filler), one to
+    one, first fit in order of offsets. A group with one unit on each side, the usual case, is
+    settled by numpy; the rest one by one.
+    """
+    sides = []
+    for left in (left_a, left_b):
+        key_index = np.nonzero(left)[0]
+        repeat = left[key_index]
+        rows = np.repeat(keys.representative[key_index], repeat)
+        sides.append(rows)
+    rows_a, rows_b = sides
+    if not len(rows_a) or not len(rows_b):
+        return []
+    rows = np.concatenate([rows_a, rows_b])
+    side = np.concatenate([np.zeros(len(rows_a), dtype=np.int64), np.ones(len(rows_b), dtype=np.int64)])
+    group_columns = [unit.article[rows], unit.label[rows]]
+    if kind == ARGUMENTS:
+        group_columns.append(unit.event_label[rows])
+    group, _ = _group_ids(group_columns)
+    n_groups = int(group.max()) + 1
+    count_a = np.bincount(group[side == 0], minlength=n_groups)
+    count_b = np.bincount(group[side == 1], minlength=n_groups)
+    found: list[tuple[int, int]] = []
+    single = (count_a == 1) & (count_b == 1)
+    # One unit each side: they match if they overlap.
+    in_single = single[group]
+    first_a = np.full(n_groups, -1, dtype=np.int64)
+    first_b = np.full(n_groups, -1, dtype=np.int64)
+    first_a[group[in_single & (side == 0)]] = rows[in_single & (side == 0)]
+    first_b[group[in_single & (side == 1)]] = rows[in_single & (side == 1)]
+    pa, pb = first_a[single], first_b[single]
+    hit = (unit.start[pa] < unit.end[pb]) & (unit.start[pb] < unit.end[pa])
+    if kind == ARGUMENTS:
+        hit &= (unit.event_start[pa] < unit.event_end[pb]) & (unit.event_start[pb] < unit.event_end[pa])
+    found += list(zip(unit.article[pa[hit]].tolist(), unit.label[pa[hit]].tolist()))
+    several = (count_a > 0) & (count_b > 0) & ~single
+    if several.any():
+        pending: dict[int, list[list[tuple]]] = defaultdict(lambda: [[], []])
+        chosen = several[group]
+        for g, s_, r in zip(group[chosen].tolist(), side[chosen].tolist(), rows[chosen].tolist()):
+            interval = (int(unit.start[r]), int(unit.end[r]))
+            if kind == ARGUMENTS:
+                interval = (int(unit.event_start[r]), int(unit.event_end[r])) + interval
+            pending[g][s_].append((interval, r))
+        for mine, theirs in pending.values():
+            theirs.sort()
+            used = [False] * len(theirs)
+            for interval, r in sorted(mine):
+                for position, (other, _) in enumerate(theirs):
+                    if not used[position] and _intervals_overlap(interval, other):
+                        used[position] = True
+                        found.append((int(unit.article[r]), int(unit.label[r])))
+                        break
+    return found
+
+
+def _intervals_overlap(a: tuple, b: tuple) -> bool:
+    return all(a[k] < b[k + 1] and b[k] < a[k + 1] for k in range(0, len(a), 2))
+
+
+# -- figures ---------------------------------------------------------------------------------------
 
 def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+    return None if value is None else round(float(value), 4)
 
 
-def _binary(codes: np.ndarray, code: int) -> np.ndarray:
-    out = (codes == code).astype(np.int64)
-    out[codes < 0] = metrics.MISSING
-    return out
+def _collapse(table: np.ndarray, code: int) -> np.ndarray:
+    """A label-vs-rest 2x2 table from a full confusion or coincidence table."""
+    hit = table[code, code]
+    row = table[code, :].sum() - hit
+    col = table[:, code].sum() - hit
+    return np.array([[table.sum() - hit - row - col, col], [row, hit]], dtype=float)
 
 
 def compute_agreement(store: Store, annotators: Iterable[str] | None = None) -> AgreementReport:
     """Every figure of ``annotator agreement`` and the agreement window."""
-    chosen, shared = done_articles(store, annotators)
-    articles = load_units(store, shared)
-    labels: dict[str, list[str]] = {}
-    for kind in KINDS:
-        used = {unit[-1] for a in articles for (name, k), units in a.units.items() if k == kind for unit in units}
-        labels[kind] = ["O", *sorted(used)]
-    label_codes = {kind: {label: i for i, label in enumerate(labels[kind])} for kind in KINDS}
-    matrices, article_index = token_codes(store, articles, chosen, label_codes)
-    column = {name: i for i, name in enumerate(chosen)}
-    pairs = list(itertools.combinations(chosen, 2))
+    return report_from(load_agreement_data(store, annotators))
 
+
+def report_from(data: AgreementData) -> AgreementReport:
+    names = data.annotators
+    n_articles = len(data.article_ids)
+    pairs = list(itertools.combinations(range(len(names)), 2))
     kinds: dict[str, KindScores] = {}
-    per_article_f1: dict[str, list[tuple[Counter, Counter, int]]] = {}
-    per_article_alpha: dict[str, np.ndarray] = {}
+    article_exact = {kind: np.zeros(n_articles) for kind in KINDS}
+    article_overlap = {kind: np.zeros(n_articles) for kind in KINDS}
+    article_units = {kind: np.zeros(n_articles) for kind in KINDS}
+    article_alpha: dict[str, list[float | None]] = {}
     for kind in KINDS:
-        names = labels[kind]
-        codes = matrices[kind]
-        categories = len(names)
-        # Span counts per pair and label, summed over the articles both annotators marked done.
-        exact: dict[tuple[str, str], Counter] = {p: Counter() for p in pairs}
-        overlap: dict[tuple[str, str], Counter] = {p: Counter() for p in pairs}
-        counted: dict[tuple[str, str], Counter] = {p: Counter() for p in pairs}
-        shared_articles: Counter = Counter()
-        article_scores = []
-        for article in articles:
-            a_exact: Counter = Counter()
-            a_overlap: Counter = Counter()
-            a_total = 0
-            for pair in itertools.combinations(article.annotators, 2):
-                a_units, b_units = article.of(pair[0], kind), article.of(pair[1], kind)
-                ex = metrics.exact_matches(a_units, b_units)
-                ov = metrics.overlap_matches(a_units, b_units)
-                exact[pair] += ex
-                overlap[pair] += ov
-                counted[pair] += Counter(u[-1] for u in a_units) + Counter(u[-1] for u in b_units)
-                shared_articles[pair] += 1
-                a_exact += ex
-                a_overlap += ov
-                a_total += len(a_units) + len(b_units)
-            article_scores.append((a_exact, a_overlap, a_total))
-        per_article_f1[kind] = article_scores
-
-        pair_rows = []
-        kappas: dict[tuple[str, str], float | None] = {}
+        labels = data.labels[kind]
+        n_labels = len(labels)
+        codes = data.codes[kind]
+        totals = {"exact": np.zeros(n_labels), "overlap": np.zeros(n_labels), "units": np.zeros(n_labels)}
         label_kappas: dict[str, list[float]] = defaultdict(list)
-        confusions = {}
-        for pair in pairs:
-            x, y = codes[:, column[pair[0]]], codes[:, column[pair[1]]]
-            table = metrics.confusion(x, y, categories)
-            confusions[pair] = table
+        pair_rows, confusions, kappas = [], {}, []
+        keys = _key_table(kind, data.units[kind], len(names))
+        for i, j in pairs:
+            counts = _pair_counts(kind, data.units[kind], keys, data.done, i, j, n_labels)
+            totals["exact"] += counts.exact_label
+            totals["overlap"] += counts.overlap_label
+            totals["units"] += counts.units_label
+            article_exact[kind] += counts.exact_article
+            article_overlap[kind] += counts.overlap_article
+            article_units[kind] += counts.units_article
+            table = metrics.confusion(codes[:, i], codes[:, j], n_labels)
+            confusions[(names[i], names[j])] = table
             kappa = metrics.cohen_kappa_from_confusion(table)
-            kappas[pair] = kappa
+            if kappa is not None:
+                kappas.append(kappa)
             per_label = {}
-            for code, label in enumerate(names[1:], start=1):
-                label_kappa = metrics.cohen_kappa(_binary(x, code), _binary(y, code), 2)
+            for code, label in enumerate(labels[1:], start=1):
+                label_kappa = metrics.cohen_kappa_from_confusion(_collapse(table, code))
                 if label_kappa is not None:
                     label_kappas[label].append(label_kappa)
                 per_label[label] = {
-                    "f1_exact": _rounded(metrics.f1_score(exact[pair][label], counted[pair][label], 0)),
-                    "f1_overlap": _rounded(metrics.f1_score(overlap[pair][label], counted[pair][label], 0)),
+                    "f1_exact": _rounded(metrics.f1_score(counts.exact_label[code], counts.units_label[code], 0)),
+                    "f1_overlap": _rounded(metrics.f1_score(counts.overlap_label[code], counts.units_label[code], 0)),
                     "cohen_kappa": _rounded(label_kappa),
                 }
-            n_units = sum(counted[pair].values())
+            shared = int((data.done[:, i] & data.done[:, j]).sum())
             pair_rows.append({
-                "annotators": list(pair),
-                "articles": shared_articles[pair],
-                "f1_exact": _rounded(metrics.f1_score(sum(exact[pair].values()), n_units, 0)),
-                "f1_overlap": _rounded(metrics.f1_score(sum(overlap[pair].values()), n_units, 0)),
+                "annotators": [names[i], names[j]],
+                "articles": shared,
+                "f1_exact": _rounded(metrics.f1_score(counts.exact_label.sum(), counts.units_label.sum(), 0)),
+                "f1_overlap": _rounded(metrics.f1_score(counts.overlap_label.sum(), counts.units_label.sum(), 0)),
                 "cohen_kappa": _rounded(kappa),
                 "labels": per_label,
             })
-
-        groups = metrics.coincidences(codes, categories, article_index, len(articles))
-        per_article_alpha[kind] = groups
-        total_exact = sum((exact[p] for p in pairs), Counter())
-        total_overlap = sum((overlap[p] for p in pairs), Counter())
-        total_counted = sum((counted[p] for p in pairs), Counter())
-        defined = [k for k in kappas.values() if k is not None]
+        by_article = metrics.coincidences(codes, n_labels, data.token_article, n_articles)
+        article_alpha[kind] = metrics.alphas_from_coincidences(by_article)
+        coincidence = by_article.sum(axis=0)
         overall = {
-            "f1_exact": _rounded(metrics.f1_score(sum(total_exact.values()), sum(total_counted.values()), 0)),
-            "f1_overlap": _rounded(metrics.f1_score(sum(total_overlap.values()), sum(total_counted.values()), 0)),
-            "cohen_kappa_mean": _rounded(sum(defined) / len(defined)) if defined else None,
-            "krippendorff_alpha": _rounded(metrics.alpha_from_coincidences(groups.sum(axis=0))),
+            "f1_exact": _rounded(metrics.f1_score(totals["exact"].sum(), totals["units"].sum(), 0)),
+            "f1_overlap": _rounded(metrics.f1_score(totals["overlap"].sum(), totals["units"].sum(), 0)),
+            "cohen_kappa_mean": _rounded(sum(kappas) / len(kappas)) if kappas else None,
+            "krippendorff_alpha": _rounded(metrics.alpha_from_coincidences(coincidence)),
         }
         per_label_rows = {}
-        for code, label in enumerate(names[1:], start=1):
+        for code, label in enumerate(labels[1:], start=1):
             values = label_kappas.get(label, [])
             per_label_rows[label] = {
-                "f1_exact": _rounded(metrics.f1_score(total_exact[label], total_counted[label], 0)),
-                "f1_overlap": _rounded(metrics.f1_score(total_overlap[label], total_counted[label], 0)),
+                "f1_exact": _rounded(metrics.f1_score(totals["exact"][code], totals["units"][code], 0)),
+                "f1_overlap": _rounded(metrics.f1_score(totals["overlap"][code], totals["units"][code], 0)),
                 "cohen_kappa_mean": _rounded(sum(values) / len(values)) if values else None,
-                "krippendorff_alpha": _rounded(
-                    metrics.krippendorff_alpha_nominal(_binary(codes, code), 2)
-                ),
+                "krippendorff_alpha": _rounded(metrics.alpha_from_coincidences(_collapse(coincidence, code))),
             }
-        kinds[kind] = KindScores(names, overall, per_label_rows, pair_rows, confusions)
+        kinds[kind] = KindScores(labels, overall, per_label_rows, pair_rows, confusions)
 
     per_article = []
-    for index, article in enumerate(articles):
-        row: dict[str, Any] = {"article_id": article.article_id, "title": article.title,
-                               "annotators": list(article.annotators)}
+    for row, article_id in enumerate(data.article_ids):
+        entry: dict[str, Any] = {
+            "article_id": article_id, "title": data.titles[row],
+            "annotators": [names[c] for c in np.nonzero(data.done[row])[0]],
+        }
         matched = total = 0
         for kind in KINDS:
-            a_exact, a_overlap, a_total = per_article_f1[kind][index]
-            matched += 2 * sum(a_exact.values())
-            total += a_total
-            row[kind] = {
-                "f1_exact": _rounded(metrics.f1_score(sum(a_exact.values()), a_total, 0)),
-                "f1_overlap": _rounded(metrics.f1_score(sum(a_overlap.values()), a_total, 0)),
-                "krippendorff_alpha": _rounded(metrics.alpha_from_coincidences(per_article_alpha[kind][index])),
+            exact, units = article_exact[kind][row], article_units[kind][row]
+            matched += 2 * exact
+            total += units
+            entry[kind] = {
+                "f1_exact": _rounded(metrics.f1_score(exact, units, 0)),
+                "f1_overlap": _rounded(metrics.f1_score(article_overlap[kind][row], units, 0)),
+                "krippendorff_alpha": _rounded(article_alpha[kind][row]),
             }
         # Units not matched exactly by the other annotator of a pair, summed over pairs.
-        row["unmatched"] = total - matched
-        row["f1_exact"] = _rounded(matched / total) if total else None
-        per_article.append(row)
+        entry["unmatched"] = int(total - matched)
+        entry["f1_exact"] = _rounded(matched / total) if total else None
+        per_article.append(entry)
     per_article.sort(key=lambda r: (1.0 if r["f1_exact"] is None else r["f1_exact"], -r["unmatched"],
                                     r["article_id"]))
-    return AgreementReport(chosen, len(articles), kinds, per_article)
+    return AgreementReport(names, n_articles, kinds, per_article)

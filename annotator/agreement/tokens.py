@@ -12,14 +12,17 @@ TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 TOKENIZER_DESCRIPTION = r"regex \w+|[^\w\s] (words, and each other non-space character alone)"
 
 
+# The same tokens, each with the whitespace before it: findall on this is faster than match objects.
+_SPACED_TOKEN = re.compile(r"(\s*)(" + TOKEN_PATTERN.pattern + ")")
+
+
 def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) code-point offsets of the tokens of ``text``."""
-    bounds = [m.span() for m in TOKEN_PATTERN.finditer(text)]
-    if not bounds:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy()
-    array = np.asarray(bounds, dtype=np.int64)
-    return array[:, 0].copy(), array[:, 1].copy()
+    parts = _SPACED_TOKEN.findall(text)
+    spaces = np.fromiter((len(p[0]) for p in parts), dtype=np.int64, count=len(parts))
+    lengths = np.fromiter((len(p[1]) for p in parts), dtype=np.int64, count=len(parts))
+    ends = np.cumsum(spaces + lengths)
+    return ends - lengths, ends
 
 
 def covered_tokens(starts: np.ndarray, ends: np.ndarray, start_char: int, end_char: int) -> tuple[int, int]:

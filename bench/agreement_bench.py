@@ -1,0 +1,138 @@
+"""How long agreement takes on a big project: 10,000 articles x 3 annotators by default.
+
+    python bench/agreement_bench.py [--articles 10000] [--sentences 8] [--db PATH] [--queue]
+
+Builds a synthetic project (invented sentences; each annotator drops, shifts or relabels some
+of the spans and arguments of a hidden truth), then times ``compute_agreement`` and, with --queue,
+the reviewer's queue. Prints the figures; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from annotator.agreement import KINDS, compute_agreement
+from annotator.store import Store, now
+
+ANNOTATORS = ("ana", "ben", "cho")
+GROUPS = ["Northern militia", "the border guard", "rebel fighters", "army units", "the police"]
+PLACES = ["Varos", "Keltin", "Dorvan market", "the old bridge", "Ilva port", "Sela"]
+VERBS = [("shelled", "EXPLOSIONS_REMOTE_VIOLENCE"), ("attacked", "BATTLES"), ("marched through", "PROTESTS"),
+         ("detained people in", "VIOLENCE_AGAINST_CIVILIANS")]
+ENTITY_SWAPS = {"ARMED_GROUP": "ORG", "LOCATION": "FACILITY", "DATE": "QUANTITY"}
+
+
+def sentence(rng: random.Random, offset: int):
+    """One invented sentence with its true entities, event and arguments (offsets from ``offset``)."""
+    group, place = rng.choice(GROUPS), rng.choice(PLACES)
+    verb, event = rng.choice(VERBS)
+    day = rng.choice(["on Monday", "late on Friday", "at dawn"])
+    text = f"{group} {verb} {place} {day}, residents said. "
+    spans = []
+    for words, label in ((group, "ARMED_GROUP"), (place, "LOCATION"), (day.split(" ", 1)[1], "DATE")):
+        start = text.index(words)
+        spans.append([offset + start, offset + start + len(words), label, "entity"])
+    start = text.index(verb)
+    spans.append([offset + start, offset + start + len(verb), event, "event"])
+    arguments = [(3, 0, "ACTOR"), (3, 1, "LOCATION"), (3, 2, "TIME")]
+    return text, spans, arguments
+
+
+def annotate(rng: random.Random, truth, arguments):
+    """An annotator's version of the truth: some spans missing, shifted or relabelled."""
+    kept, index = [], {}
+    for i, (start, end, label, layer) in enumerate(truth):
+        roll = rng.random()
+        if roll < 0.06:
+            continue
+        if roll < 0.12 and end - start > 4:
+            end -= 2
+        elif roll < 0.18 and label in ENTITY_SWAPS:
+            label = ENTITY_SWAPS[label]
+        index[i] = len(kept)
+        kept.append((start, end, label, layer))
+    links = [(index[e], index[a], role if rng.random() > 0.05 else "TARGET")
+             for e, a, role in arguments if e in index and a in index]
+    return kept, links
+
+
+def build(path: Path, articles: int, sentences: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    with Store.open(path) as store:
+        ids = {name: store.ensure_annotator(name) for name in ANNOTATORS}
+        stamp = now()
+        conn = store.db.conn
+        with store.transaction():
+            for number in range(articles):
+                text, truth, arguments = f"Report {number}\n\n", [], []
+                for _ in range(sentences):
+                    piece, spans, links = sentence(rng, len(text))
+                    base = len(truth)
+                    truth += spans
+                    arguments += [(base + e, base + a, role) for e, a, role in links]
+                    text += piece
+                article_id, _ = store.add_article(text, title=f"Synthetic report {number}")
+                # Every article done by two or three annotators: partial overlap, as in real teams.
+                done_by = ANNOTATORS if number % 3 else rng.sample(ANNOTATORS, 2)
+                for name in done_by:
+                    spans, links = annotate(rng, truth, arguments)
+                    span_ids = []
+                    for start, end, label, layer in spans:
+                        cursor = conn.execute(
+                            "INSERT INTO spans(article_id, annotator_id, start_char, end_char, label, layer, origin,"
+                            " status, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'manual',"
+                            " 'accepted', '{}', ?, ?)",
+                            [article_id, ids[name], start, end, label, layer, stamp, stamp])
+                        span_ids.append(cursor.lastrowid)
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO arguments(event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?)",
+                        [(span_ids[e], span_ids[a], role, stamp) for e, a, role in links])
+                    conn.execute(
+                        "INSERT INTO article_states(article_id, annotator_id, state, updated_at)"
+                        " VALUES (?, ?, 'done', ?)", [article_id, ids[name], stamp])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--sentences", type=int, default=8, help="sentences per article (each ~11 tokens)")
+    parser.add_argument("--db", type=Path, help="keep the synthetic project here (default: a temp file)")
+    parser.add_argument("--queue", action="store_true", help="also time the reviewer's queue")
+    args = parser.parse_args()
+    folder = tempfile.TemporaryDirectory()
+    path = args.db or Path(folder.name) / "agreement_bench.sqlite"
+    if path.exists():
+        path.unlink()
+    started = time.perf_counter()
+    build(path, args.articles, args.sentences)
+    print(f"built {args.articles} articles x {len(ANNOTATORS)} annotators in {time.perf_counter() - started:.1f} s"
+          f" ({path.stat().st_size / 1e6:.0f} MB)")
+    with Store.open(path) as store:
+        started = time.perf_counter()
+        report = compute_agreement(store)
+        elapsed = time.perf_counter() - started
+        data = report.to_dict()
+        spans = store.db.execute("SELECT count(*) FROM spans").fetchone()[0]
+        print(f"agreement over {report.articles} articles ({spans} spans): {elapsed:.2f} s")
+        for kind in KINDS:
+            print(f"  {kind}: {data[kind]['overall']}")
+        if args.queue:
+            from annotator.review import review_queue
+
+            started = time.perf_counter()
+            queue = review_queue(store)
+            print(f"review queue ({len(queue)} articles): {time.perf_counter() - started:.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: {peak:.0f} MB")
+    folder.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
