@@ -193,3 +193,48 @@ def test_agreement_command_json_and_csv(tmp_path, capsys):
     assert "3 articles marked done" in table and "#1" in table
     assert main(["agreement", "--db", str(db), "--annotators", "ana"]) == 2
     assert "at least two annotators" in capsys.readouterr().err
+
+
+def reference_f1(units_a: list[tuple], units_b: list[tuple]) -> tuple[float, float]:
+    """A plain reading of the definitions: exact = same offsets and label; overlap = same label and
+    overlapping offsets, one to one, exact pairs first, then first fit in order of offsets."""
+    from collections import Counter
+
+    exact = sum((Counter(units_a) & Counter(units_b)).values())
+    rest_a = sorted((Counter(units_a) - Counter(units_b)).elements())
+    rest_b = sorted((Counter(units_b) - Counter(units_a)).elements())
+    used = [False] * len(rest_b)
+    overlap = exact
+    for start, end, label in rest_a:
+        for k, (other_start, other_end, other_label) in enumerate(rest_b):
+            if not used[k] and other_label == label and start < other_end and other_start < end:
+                used[k] = True
+                overlap += 1
+                break
+    total = len(units_a) + len(units_b)
+    return 2 * exact / total, 2 * overlap / total
+
+
+def test_agreement_vectorized_span_matching_equals_plain_reading():
+    rng = np.random.default_rng(3)
+    store = Store.memory()
+    text = " ".join(f"w{i}" for i in range(60))
+    marked: dict[str, list[tuple]] = {"ana": [], "ben": []}
+    for number in range(6):
+        article, _ = store.add_article(f"{number} {text}")
+        for name in marked:
+            for _ in range(12):
+                start = int(rng.integers(0, 150))
+                end = start + int(rng.integers(1, 12))
+                label = ["PERSON", "LOCATION"][int(rng.integers(0, 2))]
+                store.add_span(article, start, end, label, "entity", annotator=name)
+                marked[name].append((article, start, end, label))
+            store.set_state(article, name, "done")
+    expected_exact, expected_overlap = reference_f1(
+        [(a * 1000 + s, a * 1000 + e, l) for a, s, e, l in marked["ana"]],
+        [(a * 1000 + s, a * 1000 + e, l) for a, s, e, l in marked["ben"]],
+    )
+    [figures] = compute_agreement(store).to_dict()[ENTITIES]["pairs"]
+    assert figures["f1_exact"] == approx(expected_exact)
+    assert figures["f1_overlap"] == approx(expected_overlap)
+    assert figures["f1_overlap"] > figures["f1_exact"]  # the random spans do overlap

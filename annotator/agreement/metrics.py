@@ -1,14 +1,9 @@
 """Agreement measures as plain functions over plain data (no store, no Qt).
 
-Span units are tuples whose last element is the label; span tuples are ``(start, end, label)`` and
-argument tuples ``(event_start, event_end, event_label, arg_start, arg_end, role)``.
 Token codes are small ints: 0 is "O" (no label), -1 means the annotator did not code the article.
 """
 
 from __future__ import annotations
-
-from collections import Counter
-from typing import Sequence
 
 import numpy as np
 
@@ -20,43 +15,6 @@ def f1_score(matches: int, count_a: int, count_b: int) -> float | None:
     """Pairwise F1 is symmetric: 2·matches / (|A| + |B|); None when neither marked anything."""
     total = count_a + count_b
     return None if total == 0 else 2.0 * matches / total
-
-
-def exact_matches(a: Sequence[tuple], b: Sequence[tuple]) -> Counter:
-    """Matches per label of units identical in offsets and label (multiset intersection)."""
-    common = Counter(a) & Counter(b)
-    per_label: Counter = Counter()
-    for unit, n in common.items():
-        per_label[unit[-1]] += n
-    return per_label
-
-
-def _overlaps(a: tuple, b: tuple) -> bool:
-    if len(a) == 3:
-        return a[0] < b[1] and b[0] < a[1]
-    # An argument matches when its event and its filler both overlap and the event labels agree.
-    return a[2] == b[2] and a[0] < b[1] and b[0] < a[1] and a[3] < b[4] and b[3] < a[4]
-
-
-def overlap_matches(a: Sequence[tuple], b: Sequence[tuple]) -> Counter:
-    """Matches per label of units with the same label whose ranges overlap, one to one.
-
-    Exact pairs are taken first, then the remaining pairs in order of start; each unit is used once.
-    """
-    exact = exact_matches(a, b)
-    left = Counter(a) - Counter(b)
-    right = Counter(b) - Counter(a)
-    rest_a = sorted(left.elements())
-    rest_b = sorted(right.elements())
-    used = [False] * len(rest_b)
-    per_label = Counter(exact)
-    for unit in rest_a:
-        for j, other in enumerate(rest_b):
-            if not used[j] and other[-1] == unit[-1] and _overlaps(unit, other):
-                used[j] = True
-                per_label[unit[-1]] += 1
-                break
-    return per_label
 
 
 def confusion(x: np.ndarray, y: np.ndarray, categories: int) -> np.ndarray:

@@ -24,9 +24,3 @@ def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
     ends = np.cumsum(spaces + lengths)
     return ends - lengths, ends
 
-
-def covered_tokens(starts: np.ndarray, ends: np.ndarray, start_char: int, end_char: int) -> tuple[int, int]:
-    """The token index range [first, last) that a span touches (any overlap counts)."""
-    first = int(np.searchsorted(ends, start_char, side="right"))
-    last = int(np.searchsorted(starts, end_char, side="left"))
-    return first, max(first, last)
