@@ -17,7 +17,7 @@ from annotator.schemes import SchemeError
 from annotator.store import Store, StoreError
 
 # Order is the order of ``annotator --help``.
-COMMAND_MODULES = ["import_", "stats", "suggest", "export", "merge", "agreement", "scheme", "gui"]
+COMMAND_MODULES = ["import_", "stats", "suggest", "export", "merge", "agreement", "review", "scheme", "gui"]
 
 
 class CommandError(Exception):

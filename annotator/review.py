@@ -532,3 +532,20 @@ def redo_change(store: Store, change: GoldChange, reviewer: str) -> None:
 def review_progress(queue: list[QueueItem]) -> tuple[int, int]:
     """(articles whose review is finished, articles in the queue)."""
     return sum(item.finished for item in queue), len(queue)
+
+
+def accept_agreed_articles(store: Store, reviewer: str, annotators: Iterable[str] | None = None) -> list[int]:
+    """Put the articles on which the annotators agree completely into gold and finish them.
+
+    They never enter the review queue, so without this their gold would stay empty.
+    :returns: the ids of the articles finished now
+    """
+    _, shared = done_articles(store, annotators)
+    queued = {item.article_id for item in review_queue(store, annotators)}
+    finished = _finished_articles(store)
+    done_now = []
+    for article_id in sorted(set(shared) - queued - finished):
+        prefill_gold(store, article_id, reviewer, annotators)
+        finish_article(store, article_id, reviewer)
+        done_now.append(article_id)
+    return done_now

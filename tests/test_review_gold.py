@@ -172,3 +172,28 @@ def test_review_refuses_an_article_without_two_done_annotators(project):
     store, ids = project
     with pytest.raises(ReviewError, match="not been marked done by two annotators"):
         load_review(store, ids.article_4)
+
+
+def test_review_accept_agreed_finishes_articles_outside_the_queue(project, capsys, tmp_path):
+    store, ids = project
+    from annotator.review import accept_agreed_articles
+
+    assert accept_agreed_articles(store, "rita") == [ids.article_2]
+    assert gold_view(store, ids.article_2) == [("Sela", "LOCATION", "agreed by ana, ben"),
+                                              ("killed", "BATTLES", "agreed by ana, ben")]
+    assert str(store.get_state(ids.article_2, "gold")[0]) == "done"
+    assert accept_agreed_articles(store, "rita") == []
+
+
+def test_review_command_lists_queue_and_accepts_agreed(tmp_path, capsys):
+    from annotator.cli import main
+
+    db = tmp_path / "cli.sqlite"
+    with Store.open(db) as store:
+        ids = build_three_annotators(store)
+    assert main(["review", "--db", str(db), "--accept-agreed", "rita"]) == 0
+    out = capsys.readouterr().out
+    assert "put into gold and finished: 1" in out
+    assert "reviewed 0 of 2" in out and out.index(f"#{ids.article_1} ") < out.index(f"#{ids.article_3} ")
+    assert main(["review", "--db", str(db), "--accept-agreed", "gold"]) == 2
+    assert "name of their own" in capsys.readouterr().err

@@ -1,0 +1,41 @@
+"""``annotator review``: the reviewer's queue from the command line, and gold for agreed articles."""
+
+from __future__ import annotations
+
+from annotator.cli import CommandError, add_db_argument, open_store
+from annotator.review import GOLD, accept_agreed_articles, review_progress, review_queue
+from annotator.store import StoreError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "review",
+        help="list the articles whose disagreements need a reviewer, worst first",
+        description="Articles two or more annotators marked done that have a disagreement, worst first, with"
+        " the review progress. The review itself happens in the reviewer mode window.",
+    )
+    add_db_argument(parser)
+    parser.add_argument("--accept-agreed", metavar="REVIEWER",
+                        help="put articles on which all annotators agree into gold, finished, in REVIEWER's name")
+    parser.add_argument("--annotators", nargs="+", metavar="NAME", help="only these annotators (two or more)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    with open_store(args) as store:
+        try:
+            if args.accept_agreed:
+                if args.accept_agreed.strip() in ("", GOLD):
+                    raise CommandError("the reviewer needs a name of their own (not 'gold')")
+                finished = accept_agreed_articles(store, args.accept_agreed, args.annotators)
+                print(f"articles with full agreement put into gold and finished: {len(finished)}")
+            queue = review_queue(store, args.annotators)
+        except StoreError as exc:
+            raise CommandError(str(exc)) from exc
+    done, total = review_progress(queue)
+    print(f"reviewed {done} of {total} articles with disagreements")
+    for item in queue:
+        score = "  -  " if item.f1_exact is None else f"{item.f1_exact:.3f}"
+        mark = "done" if item.finished else "open"
+        print(f"  #{item.article_id:<6} {mark}  f1_exact {score}  unmatched {item.unmatched:<4} {item.title[:60]}")
+    return 0
