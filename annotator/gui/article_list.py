@@ -118,7 +118,7 @@ class ArticleListModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         summary = self._rows[index.row()]
         column = index.column()
@@ -136,12 +136,16 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ToolTipRole and column == 1:
             return f"{summary.title}\n{summary.length:,} characters"
         if role == Qt.ForegroundRole and column == 2:
-            return QColor(STATE_COLOURS.get(summary.state, "#000000"))
+            return _STATE_QCOLOURS.setdefault(summary.state, QColor(STATE_COLOURS.get(summary.state, "#000000")))
         if role == Qt.TextAlignmentRole and column in (0, 3, 4):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.UserRole:
             return summary.id
         return None
+
+
+_ROLES = {Qt.DisplayRole, Qt.ToolTipRole, Qt.ForegroundRole, Qt.TextAlignmentRole, Qt.UserRole}
+_STATE_QCOLOURS: dict[str, QColor] = {}
 
 
 class ArticleListPanel(QWidget):

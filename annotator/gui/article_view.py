@@ -1,21 +1,20 @@
 """The article text with its spans drawn on it.
 
-The text is set with ``setPlainText`` only, so markup in an article shows literally and nothing
-is ever fetched. Entities are a background fill (from a QSyntaxHighlighter, so an edit re-renders
-only the paragraphs it touches); events are a thick underline; every span carries its label in a
-small tag painted in the gap under its line. Suggestions still pending are lighter and dashed.
+The text goes in as plain text only (``QTextCursor.insertText``, which is what ``setPlainText``
+does), so markup in an article shows literally and nothing is ever fetched. Spans are not
+formats in the document: they are painted around it, for the visible lines only, so opening a
+long article or changing one span never re-lays-out the text. Entities are a translucent fill
+under the text (nested ones stack visibly); events are a thick underline; every span carries its
+label in a small tag in the gap under its line. Pending suggestions are lighter and dashed.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (
-    QColor, QFont, QFontMetricsF, QPainter, QPen, QSyntaxHighlighter, QTextBlockFormat, QTextCharFormat,
-    QTextCursor, QTextFormat,
-)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextBlockFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextEdit
 
 from annotator.gui.offsets import OffsetMap
@@ -23,12 +22,12 @@ from annotator.model import Layer, Span, Status
 
 TAG_GAP = 17  # pixels added under every line for the label tags and event underlines
 EVENT_LINE = 3
+FILL_ACCEPTED, FILL_PENDING, FILL_SELECTED, FILL_SELECTED_EVENT = 70, 34, 115, 22
 UNKNOWN_LABEL_COLOUR = "#777777"
 
 
-@dataclass(frozen=True)
-class ShownSpan:
-    """A span in document positions, as drawn."""
+class ShownSpan(NamedTuple):
+    """A span in document positions, as drawn (a tuple: thousands are built per article)."""
 
     id: int
     start: int
@@ -37,44 +36,6 @@ class ShownSpan:
     layer: Layer
     pending: bool
     colour: str
-
-    @property
-    def key(self) -> tuple:
-        return (self.start, self.end, self.label, self.layer, self.pending, self.colour)
-
-
-class SpanHighlighter(QSyntaxHighlighter):
-    def __init__(self, view: "ArticleView"):
-        super().__init__(view.document())
-        self.view = view
-
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
-        block = self.currentBlock()
-        first = block.position()
-        last = first + len(text)
-        covering = [s for s in self.view.spans_between(first, last)]
-        if not covering:
-            return
-        cuts = sorted({first, last, *(max(first, min(last, p)) for s in covering for p in (s.start, s.end))})
-        selected = self.view.selected_span_id
-        for a, b in zip(cuts, cuts[1:]):
-            here = [s for s in covering if s.start <= a and s.end >= b]
-            if not here:
-                continue
-            fmt = QTextCharFormat()
-            entities = [s for s in here if s.layer is Layer.ENTITY]
-            if entities:
-                innermost = min(entities, key=lambda s: (s.end - s.start, -s.start))
-                colour = QColor(innermost.colour)
-                colour.setAlpha(40 if innermost.pending else 75)
-                if innermost.id == selected:
-                    colour.setAlpha(130)
-                fmt.setBackground(colour)
-            if any(s.layer is Layer.EVENT for s in here):
-                fmt.setFontWeight(QFont.DemiBold)
-            if any(s.id == selected for s in here) and not entities:
-                fmt.setBackground(QColor(0, 0, 0, 22))
-            self.setFormat(a - first, b - a, fmt)
 
 
 class ArticleView(QTextEdit):
@@ -90,7 +51,6 @@ class ArticleView(QTextEdit):
         self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.setFrameShape(QFrame.NoFrame)
         self.setLineWrapMode(QTextEdit.WidgetWidth)
-        self.document().setDocumentMargin(28)
         font = QFont(self.font())
         font.setPointSizeF(13.5)
         self.setFont(font)
@@ -108,7 +68,8 @@ class ArticleView(QTextEdit):
         self._tag_font.setPointSizeF(7.2)
         self._tag_font.setBold(True)
         self._tag_metrics = QFontMetricsF(self._tag_font)
-        self.highlighter = SpanHighlighter(self)
+        self._fragment_cache: dict[tuple[int, int], list[QRectF]] = {}
+        self._document: QTextDocument | None = None
 
     # -- content -----------------------------------------------------------------------------
 
@@ -120,34 +81,38 @@ class ArticleView(QTextEdit):
         self.offsets = OffsetMap(text)
         self.selected_span_id = selected
         self._index(self._shown(spans))
-        # Detached while the text and line spacing go in, so the highlighter runs once, not twice.
-        self.highlighter.setDocument(None)
-        self.setPlainText(text)
-        cursor = QTextCursor(self.document())
-        cursor.select(QTextCursor.Document)
+        self._fragment_cache.clear()
+        # A fresh document filled through a cursor that already carries the line spacing: one pass,
+        # instead of setPlainText followed by a second pass over every paragraph.
+        document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
+        document.setDefaultFont(self.font())
+        document.setDocumentMargin(28)
+        cursor = QTextCursor(document)
         spacing = QTextBlockFormat()
         spacing.setLineHeight(TAG_GAP, QTextBlockFormat.LineDistanceHeight.value)
-        cursor.mergeBlockFormat(spacing)
-        self.highlighter.setDocument(self.document())
+        cursor.setBlockFormat(spacing)
+        cursor.insertText(text)
+        previous, self._document = self._document, document
+        self.setDocument(document)
+        if previous is not None:
+            previous.deleteLater()  # ours; QTextEdit leaves documents it did not create alone
         self.moveCursor(QTextCursor.Start)
 
     def replace_spans(self, removed: list[int], added: list[Span]) -> None:
-        """Take spans off and put spans on; only the paragraphs they cover are redrawn."""
+        """Take spans off and put spans on (the controller passes only what an edit touched)."""
         spans = dict(self._spans)
-        dirty = [(spans[i].start, spans[i].end) for i in removed if i in spans]
         for span_id in removed:
             spans.pop(span_id, None)
         for shown in self._shown(added):
             spans[shown.id] = shown
-            dirty.append((shown.start, shown.end))
         self._index(list(spans.values()))
-        self._rehighlight(dirty)
+        self.viewport().update()
 
     def select_span(self, span_id: int | None) -> None:
-        previous = self._spans.get(self.selected_span_id) if self.selected_span_id is not None else None
         self.selected_span_id = span_id if span_id in self._spans else None
         current = self._spans.get(self.selected_span_id) if self.selected_span_id is not None else None
-        self._rehighlight([(s.start, s.end) for s in (previous, current) if s is not None])
+        self.viewport().update()
         if current is not None:
             cursor = QTextCursor(self.document())
             cursor.setPosition(current.start)
@@ -206,27 +171,25 @@ class ArticleView(QTextEdit):
         self._spans = {s.id: s for s in shown}
         self._longest = max((s.end - s.start for s in shown), default=0)
 
-    def _rehighlight(self, ranges: list[tuple[int, int]]) -> None:
-        document = self.document()
-        done: set[int] = set()
-        for start, end in ranges:
-            block = document.findBlock(start)
-            while block.isValid() and block.position() <= end:
-                if block.blockNumber() not in done:
-                    done.add(block.blockNumber())
-                    self.highlighter.rehighlightBlock(block)
-                block = block.next()
-        self.viewport().update()
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        self._fragment_cache.clear()  # lines re-wrap at a new width
+        super().resizeEvent(event)
 
-    def _fragments(self, span: ShownSpan, origin: QPointF) -> list[QRectF]:
-        """The rectangles the span covers, one per visual line, in viewport coordinates."""
+    def _fragments(self, span: ShownSpan) -> list[QRectF]:
+        """The rectangles the span covers, one per visual line, in document coordinates."""
+        key = (span.start, span.end)
+        cached = self._fragment_cache.get(key)
+        if cached is not None:
+            return cached
         document = self.document()
         layout = document.documentLayout()
         rects = []
         block = document.findBlock(span.start)
         while block.isValid() and block.position() < span.end:
             text_layout = block.layout()
-            top_left = layout.blockBoundingRect(block).topLeft() + origin
+            if text_layout.lineCount() == 0:
+                return rects  # not laid out yet: do not remember a partial answer
+            top_left = layout.blockBoundingRect(block).topLeft()
             base = block.position()
             for i in range(text_layout.lineCount()):
                 line = text_layout.lineAt(i)
@@ -239,29 +202,47 @@ class ArticleView(QTextEdit):
                 x2 = line.cursorToX(b - base)[0]
                 rects.append(QRectF(x1, line.y(), x2 - x1, line.height()).translated(top_left))
             block = block.next()
+        self._fragment_cache[key] = rects
         return rects
 
-    def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
-        if not self._ordered:
-            return
+    def _visible_spans(self) -> list[ShownSpan]:
         viewport = self.viewport()
         first = self.cursorForPosition(QPoint(0, 0)).position()
         last = self.cursorForPosition(QPoint(viewport.width(), viewport.height())).position()
-        origin = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
-        painter = QPainter(viewport)
+        return self.spans_between(first, last)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        if not self._ordered:
+            super().paintEvent(event)
+            return
+        visible = self._visible_spans()
+        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        placed = [(span, [r.translated(offset) for r in self._fragments(span)]) for span in visible]
+        placed = [(span, rects) for span, rects in placed if rects]
+        painter = QPainter(self.viewport())
+        # Fills first, widest first, so the text is drawn over them and nested spans stack.
+        for span, rects in sorted(placed, key=lambda item: item[0].start - item[0].end):
+            if span.layer is not Layer.ENTITY and span.id != self.selected_span_id:
+                continue
+            if span.layer is Layer.ENTITY:
+                colour = QColor(span.colour)
+                colour.setAlpha(FILL_SELECTED if span.id == self.selected_span_id
+                                else FILL_PENDING if span.pending else FILL_ACCEPTED)
+            else:
+                colour = QColor(0, 0, 0, FILL_SELECTED_EVENT)
+            for rect in rects:
+                painter.fillRect(rect, colour)
+        painter.end()
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setFont(self._tag_font)
         taken: dict[int, float] = {}  # line top -> x where the next tag may start
-        for span in self.spans_between(first, last):
-            rects = self._fragments(span, origin)
-            if not rects:
-                continue
+        for span, rects in placed:
             colour = QColor(span.colour)
             selected = span.id == self.selected_span_id
             if span.layer is Layer.EVENT:
-                pen = QPen(colour, EVENT_LINE, Qt.DashLine if span.pending else Qt.SolidLine, Qt.FlatCap)
-                painter.setPen(pen)
+                painter.setPen(QPen(colour, EVENT_LINE, Qt.DashLine if span.pending else Qt.SolidLine, Qt.FlatCap))
                 for rect in rects:
                     y = rect.bottom() + 1.5
                     painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
@@ -309,13 +290,11 @@ class ArticleView(QTextEdit):
             span_id = self.span_at(position) if position >= 0 else None
             self.spanClicked.emit(span_id if span_id is not None else -1)
 
-    def char_format_probe(self, offset: int) -> QTextFormat:
-        """The format drawn at code-point ``offset`` (tests check the highlighting with it)."""
-        position = self.offsets.to_doc(offset)
-        block = self.document().findBlock(position)
-        relative = position - block.position()
-        ranges = block.layout().formats()
-        for fmt_range in ranges:
-            if fmt_range.start <= relative < fmt_range.start + fmt_range.length:
-                return QTextCharFormat(fmt_range.format)  # a copy: the range list is temporary
-        return QTextCharFormat()
+    def fill_colour_at(self, offset: int) -> QColor:
+        """The colour painted under the text at code-point ``offset`` (what the annotator sees)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_doc(offset))
+        rect = self.cursorRect(cursor)
+        image = self.viewport().grab().toImage()
+        ratio = image.devicePixelRatio()
+        return image.pixelColor(int((rect.left() + 2) * ratio), int((rect.top() + 2) * ratio))

@@ -3,8 +3,6 @@ and event arguments. Edits here go through the same actions as the keyboard."""
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -27,30 +25,38 @@ class SpanTableModel(QAbstractTableModel):
         self.spans: list[Span] = []
         self.colours: dict[str, str] = {}
         self._rows: dict[int, int] = {}
+        self._cells: dict[int, dict] = {}
+        if not _FONTS:  # QFont needs the application, so build the few we use on first model
+            for key in [(b, i, x) for b in (False, True) for i in (False, True) for x in (False, True)]:
+                _FONTS[key] = _font(*key)
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
         """Show ``spans``; for the same article only the rows that differ are removed, inserted or
-        repainted, so the view keeps its place and a long article stays quick."""
+        repainted, so the view keeps its place and a long article stays quick. Both lists are in
+        the store's reading order, so what is left after removals is in order too."""
         spans = list(spans)
         if text != self.text:
             self.beginResetModel()
             self.text, self.spans = text, spans
+            self._cells.clear()
             self.endResetModel()
         else:
-            old_ids, new_ids = [s.id for s in self.spans], [s.id for s in spans]
-            opcodes = SequenceMatcher(None, old_ids, new_ids, autojunk=False).get_opcodes()
-            for tag, i1, i2, j1, j2 in reversed(opcodes):
-                if tag in ("delete", "replace"):
-                    self.beginRemoveRows(QModelIndex(), i1, i2 - 1)
-                    del self.spans[i1:i2]
-                    self.endRemoveRows()
-                if tag in ("insert", "replace"):
-                    self.beginInsertRows(QModelIndex(), i1, i1 + (j2 - j1) - 1)
-                    self.spans[i1:i1] = spans[j1:j2]
+            new_ids = {s.id for s in spans}
+            for row in reversed([i for i, s in enumerate(self.spans) if s.id not in new_ids]):
+                self.beginRemoveRows(QModelIndex(), row, row)
+                self._cells.pop(self.spans[row].id, None)
+                del self.spans[row]
+                self.endRemoveRows()
+            old_ids = {s.id for s in self.spans}
+            for row, span in enumerate(spans):
+                if span.id not in old_ids:
+                    self.beginInsertRows(QModelIndex(), row, row)
+                    self.spans.insert(row, span)
                     self.endInsertRows()
             for row, (old, new) in enumerate(zip(self.spans, spans)):
-                if old != new:
+                if old is not new and old != new:
                     self.spans[row] = new
+                    self._cells.pop(new.id, None)
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         self._rows = {s.id: i for i, s in enumerate(self.spans)}
 
@@ -69,36 +75,39 @@ class SpanTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+        # Views ask for a dozen roles per cell on every paint: answer from a per-span cache.
+        if role not in _ROLES or not index.isValid():
             return None
         span = self.spans[index.row()]
-        column = index.column()
-        if role == Qt.DisplayRole:
-            if column == 0:
-                return span.label
-            if column == 1:
-                return excerpt(span.text_in(self.text))
-            if column == 2:
-                return span.status.value
-            if column == 3:
-                return span.origin.value + (f" · {span.source}" if span.source else "")
-        if role == Qt.ForegroundRole:
-            if column == 0:
-                return QColor(self.colours.get(span.label, "#555555"))
-            if span.status is Status.REJECTED:
-                return QColor("#9ca3af")
-        if role == Qt.FontRole:
-            font = QFont()
-            if column == 0:
-                font.setBold(True)
-            if span.status is Status.PENDING:
-                font.setItalic(True)
-            if span.status is Status.REJECTED:
-                font.setStrikeOut(True)
-            return font
-        if role == Qt.ToolTipRole:
-            return f"{span.label} [{span.start_char}:{span.end_char}] {span.text_in(self.text)!r}"
-        return None
+        cells = self._cells.get(span.id)
+        if cells is None:
+            cells = self._cells[span.id] = self._cells_for(span)
+        return cells[role][index.column()]
+
+    def _cells_for(self, span: Span) -> dict:
+        muted = QColor("#9ca3af") if span.status is Status.REJECTED else None
+        text = span.text_in(self.text)
+        body_font = _FONTS[(False, span.status is Status.PENDING, span.status is Status.REJECTED)]
+        label_font = _FONTS[(True, span.status is Status.PENDING, span.status is Status.REJECTED)]
+        return {
+            Qt.DisplayRole: (span.label, excerpt(text), span.status.value,
+                             span.origin.value + (f" · {span.source}" if span.source else "")),
+            Qt.ForegroundRole: (QColor(self.colours.get(span.label, "#555555")), muted, muted, muted),
+            Qt.FontRole: (label_font, body_font, body_font, body_font),
+            Qt.ToolTipRole: (f"{span.label} [{span.start_char}:{span.end_char}] {text!r}",) * 4,
+        }
+
+
+def _font(bold: bool, italic: bool, struck: bool) -> QFont:
+    font = QFont()
+    font.setBold(bold)
+    font.setItalic(italic)
+    font.setStrikeOut(struck)
+    return font
+
+
+_ROLES = {Qt.DisplayRole, Qt.ForegroundRole, Qt.FontRole, Qt.ToolTipRole}
+_FONTS: dict = {}
 
 
 def excerpt(text: str) -> str:

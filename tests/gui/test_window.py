@@ -32,8 +32,10 @@ def test_window_opens_on_first_article_with_suggestions_drawn(window, project):
     assert window.view.toPlainText().startswith("Shelling damages water plant")
     assert len(window.view.shown_span_ids()) == 7
     start, _ = find(REPORT, "Oksana Hrytsenko")
-    fmt = window.view.char_format_probe(start)
-    assert fmt.background().color().alpha() > 0  # pending entity drawn with a (light) fill
+    plain = window.view.fill_colour_at(find(REPORT, "regional governor")[0])
+    person = window.view.fill_colour_at(start + len("Oksana"))  # the space inside the name
+    assert plain.name() == "#fbfaf6" and person.name() != plain.name()
+    assert person.red() > person.blue()  # tinted with PERSON's red
     assert window.span_panel.model.rowCount() == 7
     assert "Done 0 of 5" in window.progress_label.text()
 
