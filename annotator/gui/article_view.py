@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFrame, QTextEdit
 from annotator.gui.offsets import OffsetMap
 from annotator.model import Layer, Span, Status
 
-TAG_GAP = 17  # pixels added under every line for the label tags and event underlines
+TAG_GAP = 19  # pixels added under every line for the label tags and event underlines
 EVENT_LINE = 3
 FILL_ACCEPTED, FILL_PENDING, FILL_SELECTED, FILL_SELECTED_EVENT = 70, 34, 115, 22
 UNKNOWN_LABEL_COLOUR = "#777777"
@@ -261,11 +261,11 @@ class ArticleView(QTextEdit):
 
     def _paint_tag(self, painter: QPainter, span: ShownSpan, rect: QRectF, colour: QColor, selected: bool,
                    taken: dict[int, float]) -> None:
-        label = span.label if len(span.label) <= 14 else span.label[:12] + "…"
+        label = span.label if len(span.label) <= 28 else span.label[:27] + "…"
         width = self._tag_metrics.horizontalAdvance(label) + 8
         line_key = round(rect.top())
         x = max(rect.left(), taken.get(line_key, -1e9))
-        tag = QRectF(x, rect.bottom() + EVENT_LINE + 2, width, TAG_GAP - EVENT_LINE - 3)
+        tag = QRectF(x, rect.bottom() + EVENT_LINE + 1.5, width, TAG_GAP - EVENT_LINE - 2.5)
         taken[line_key] = tag.right() + 3
         if span.pending:
             painter.setPen(QPen(colour, 1, Qt.DashLine))

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self._dock("Articles", self.article_list, Qt.LeftDockWidgetArea)
         self._dock("Labels", self.palette, Qt.RightDockWidgetArea)
         self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
+        self.span_panel.setMinimumWidth(420)
 
         self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
         self.palette.labelChosen.connect(self.controller.label_key)
