@@ -46,14 +46,21 @@ class GoldCommand(QUndoCommand):
 
     def redo(self) -> None:
         if self.change is None:
-            self.change = self.perform()
+            try:
+                self.change = self.perform()
+            except StoreError as exc:
+                # Nothing was written (each step is one transaction): drop the command from the stack.
+                self.setObsolete(True)
+                self.window.statusBar().showMessage(str(exc), 8000)
+                return
         else:
             review.redo_change(self.window.store, self.change, self.window.reviewer)
-        self.window.show_article(self.article_id, keep_position=True)
+        self.window.after_change(self.article_id)
 
     def undo(self) -> None:
-        review.undo_change(self.window.store, self.change, self.window.reviewer)
-        self.window.show_article(self.article_id, keep_position=True)
+        if self.change is not None:
+            review.undo_change(self.window.store, self.change, self.window.reviewer)
+            self.window.after_change(self.article_id)
 
 
 class ReviewWindow(QMainWindow):
@@ -171,21 +178,38 @@ class ReviewWindow(QMainWindow):
         self.queue_list.blockSignals(True)
         self.queue_list.clear()
         for item in self.queue:
-            score = "-" if item.f1_exact is None else f"{item.f1_exact:.2f}"
-            mark = "✓ " if item.finished else ""
-            row = QListWidgetItem(f"{mark}#{item.article_id}  F1 {score}  {item.title[:50]}")
+            row = QListWidgetItem(self._queue_text(item))
             row.setData(Qt.UserRole, item.article_id)
             row.setToolTip(", ".join(item.annotators))
             self.queue_list.addItem(row)
         self.queue_list.blockSignals(False)
         done, total = review.review_progress(self.queue)
         self.progress_label.setText(f"Reviewed {done} of {total}")
+        if not self.queue:
+            self.article_title.setText("No article has disagreements to review: every article two or more "
+                                       "annotators marked done is agreed on.")
         ids = [item.article_id for item in self.queue]
         if chosen in ids:
             self.queue_list.setCurrentRow(ids.index(chosen))
         elif self.queue:
             first_open = next((i for i, item in enumerate(self.queue) if not item.finished), 0)
             self.queue_list.setCurrentRow(first_open)
+
+    def after_change(self, article_id: int) -> None:
+        """Show the article a step changed, and its line in the queue and the progress."""
+        self.show_article(article_id, keep_position=True)
+        for row, item in enumerate(self.queue):
+            if item.article_id == article_id:
+                item.finished = self.current.finished
+                self.queue_list.item(row).setText(self._queue_text(item))
+        done, total = review.review_progress(self.queue)
+        self.progress_label.setText(f"Reviewed {done} of {total}")
+
+    @staticmethod
+    def _queue_text(item: review.QueueItem) -> str:
+        score = "-" if item.f1_exact is None else f"{item.f1_exact:.2f}"
+        mark = "✓ " if item.finished else ""
+        return f"{mark}#{item.article_id}  F1 {score}  {item.title[:50]}"
 
     def _queue_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.queue):

@@ -150,3 +150,23 @@ def test_agreement_window_shows_figures_matrix_and_confusion(qtbot, three):
     with qtbot.waitSignal(window.articleActivated) as chosen:
         window.article_table.cellDoubleClicked.emit(0, 0)
     assert chosen.args == [ids.article_1]
+
+
+def test_review_window_undo_of_finish_reopens_and_updates_progress(qtbot, window, three, monkeypatch):
+    store, ids = three
+    monkeypatch.setattr(window, "confirm", lambda question: True)
+    press(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    assert window.progress_label.text() == "Reviewed 1 of 2"
+    assert window.queue_list.item(0).text().startswith("✓ #1")
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert str(store.get_state(ids.article_1, "gold")[0]) != "done"
+    assert window.progress_label.text() == "Reviewed 0 of 2"
+    assert window.queue_list.item(0).text().startswith("#1")
+
+
+def test_review_window_with_nothing_to_review_says_so(qtbot):
+    store = Store.memory()
+    window = ReviewWindow(store, "rita")
+    qtbot.addWidget(window)
+    assert window.queue_list.count() == 0
+    assert "No article has disagreements" in window.article_title.text()
