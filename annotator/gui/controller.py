@@ -151,7 +151,7 @@ class Controller(QObject):
         self._data_version = self.store.data_version()
         self.statusChanged.emit()
 
-    def check_external_changes(self) -> bool:
+    def check_external_changes(self, *, announce: bool = True) -> bool:
         """Refresh if another connection committed since we last looked; True if it did."""
         version = self.store.data_version()
         if version == self._data_version:
@@ -162,7 +162,8 @@ class Controller(QObject):
         if self.article is not None:
             self.article_list.show_current(self.article.id)
             self.reload_spans(selected)
-        self.message.emit("Updated with changes made by another window")
+        if announce:
+            self.message.emit("Updated with changes made by another window")
         self.statusChanged.emit()
         return True
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QProgressBar, QTableWidget, QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -19,6 +20,7 @@ from annotator.gui.article_view import ArticleView
 from annotator.gui.controller import Controller, db_key
 from annotator.gui.palette import LabelPalette
 from annotator.gui.span_panel import SpanPanel
+from annotator.gui.suggest_worker import SuggestRunner
 from annotator.schemes import Scheme
 from annotator.store import Store
 
@@ -72,6 +74,17 @@ class MainWindow(QMainWindow):
         self.actions["undo"].setEnabled(False)
         self.actions["redo"].setEnabled(False)
 
+        self.suggester = SuggestRunner(db_path, preferences.suggester_model, parent=self)
+        self.suggest_progress = QProgressBar()
+        self.suggest_progress.setMaximumWidth(180)
+        self.suggest_progress.setFormat("Suggesting %v/%m")
+        self.suggest_progress.hide()
+        self.statusBar().addPermanentWidget(self.suggest_progress)
+        self.suggester.progressed.connect(self._suggest_progressed)
+        self.suggester.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.suggester.ended.connect(self._suggest_ended)
+        self.actions["suggest_stop"].setEnabled(False)
+
         self.progress_label = QLabel()
         self.time_label = QLabel()
         self.who_label = QLabel()
@@ -124,6 +137,31 @@ class MainWindow(QMainWindow):
         if name and name.strip():
             self.controller.switch_annotator(name)
 
+    def suggest_current(self) -> None:
+        if self.controller.article is not None:
+            self._start_suggesting([self.controller.article.id])
+
+    def suggest_all(self) -> None:
+        self._start_suggesting(None)
+
+    def _start_suggesting(self, article_ids: list[int] | None) -> None:
+        if self.suggester.start(article_ids):
+            self.suggest_progress.setRange(0, 0)
+            self.suggest_progress.show()
+            self.actions["suggest_stop"].setEnabled(True)
+
+    def stop_suggesting(self) -> None:
+        self.suggester.stop()
+
+    def _suggest_progressed(self, done: int, total: int) -> None:
+        self.suggest_progress.setRange(0, max(total, 1))
+        self.suggest_progress.setValue(done)
+
+    def _suggest_ended(self) -> None:
+        self.suggest_progress.hide()
+        self.actions["suggest_stop"].setEnabled(False)
+        self.controller.check_external_changes(announce=False)  # the run's summary is the news
+
     def show_shortcuts(self) -> None:
         dialog = QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
@@ -162,6 +200,8 @@ class MainWindow(QMainWindow):
         self.time_label.setText(f"On this article {seconds // 60}:{seconds % 60:02d}")
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.suggester.stop()
+        self.suggester.wait()  # what it finished is stored; the rest is picked up next time
         self.controller.close()
         self._settings.setValue("geometry", self.saveGeometry())
         super().closeEvent(event)
