@@ -1,6 +1,8 @@
 """Entity suggestions: the statistical NER, mapped onto the scheme, overridden by the conflict rules.
 
-The rules run as a spaCy ``span_ruler`` after ``ner`` writing to ``doc.spans[RULES_KEY]``; the
+The rules run as two spaCy ``span_ruler``s: names (a PhraseMatcher, first in the pipeline so that
+building it only tokenizes) into ``doc.spans[NAMES_KEY]``, and shapes (token patterns that read
+the tagger and NER, after ``ner``) into ``doc.spans[RULES_KEY]``. The
 choice between rule, model and memory spans is made here in plain Python, so a rule beats the
 model where they overlap (en_core_web_sm calls Kyiv a PERSON and "Troops" an ORG).
 """
@@ -16,6 +18,8 @@ from annotator.suggest.gazetteer import Gazetteer
 
 RULES_KEY = "conflict_rules"
 RULER_NAME = "conflict_ruler"
+NAMES_KEY = "conflict_names"
+NAMES_RULER_NAME = "conflict_names"
 
 # How the model's OntoNotes labels map onto the conflict scheme; NORP ("Ukrainian") alone is not a
 # span, and a bare CARDINAL is only a QUANTITY when the rules find what it counts.
@@ -88,7 +92,9 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
             # geonames spellings are many and some are English words ("Human"): they only win
             # against the model where it found nothing longer (see rule_candidates).
             pattern_id = GEONAMES_ID + canonical if variant in gazetteer.from_geonames else canonical
-            patterns.append({"label": label, "pattern": _token_pattern(nlp, variant, "ORTH"), "id": pattern_id})
+            # A string pattern goes to the ruler's PhraseMatcher: tens of thousands of names as token
+            # patterns would make the token Matcher the slowest step of the pipeline by far.
+            patterns.append({"label": label, "pattern": variant, "id": pattern_id})
     nationality = {"ENT_TYPE": "NORP", "OP": "?"}
     for term in gazetteer.weapons:
         attr = "ORTH" if any(ch.isupper() for ch in term) else "LOWER"
@@ -120,26 +126,35 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
     # with a nationality slot also gets a copy with the nationality word list.
     nationalities = sorted(gazetteer.nationality_words)
     for item in list(patterns):
-        if any(t.get("ENT_TYPE") == "NORP" for t in item["pattern"]):
+        if isinstance(item["pattern"], list) and any(t.get("ENT_TYPE") == "NORP" for t in item["pattern"]):
             copy = [{"LOWER": {"IN": nationalities}, **({"OP": t["OP"]} if "OP" in t else {})}
                     if t.get("ENT_TYPE") == "NORP" else t for t in item["pattern"]]
             patterns.append({**item, "pattern": copy})
     if not ({"tagger", "morphologizer"} & set(nlp.pipe_names)):
         # Without a tagger spaCy refuses POS in patterns; those optional adjectives are dropped.
         for item in patterns:
-            item["pattern"] = [t for t in item["pattern"] if "POS" not in t]
+            if isinstance(item["pattern"], list):
+                item["pattern"] = [t for t in item["pattern"] if "POS" not in t]
     return patterns
 
 
 def add_conflict_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
-    after = "ner" if "ner" in nlp.pipe_names else None
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name=RULER_NAME,
-        after=after,
+    patterns = rule_patterns(nlp, gazetteer)
+    names = [p for p in patterns if isinstance(p["pattern"], str)]
+    shapes = [p for p in patterns if not isinstance(p["pattern"], str)]
+    # spaCy runs the pipes before a ruler over every phrase pattern: first in line, that is only
+    # the tokenizer, which keeps loading ~23,000 names to a few seconds.
+    first = nlp.pipe_names[0] if nlp.pipe_names else None
+    names_ruler = nlp.add_pipe(
+        "span_ruler", name=NAMES_RULER_NAME, before=first,
+        config={"spans_key": NAMES_KEY, "overwrite": True, "validate": False, "phrase_matcher_attr": "ORTH"},
+    )
+    names_ruler.add_patterns(names)
+    shapes_ruler = nlp.add_pipe(
+        "span_ruler", name=RULER_NAME, after="ner" if "ner" in nlp.pipe_names else None,
         config={"spans_key": RULES_KEY, "overwrite": True, "validate": False},
     )
-    ruler.add_patterns(rule_patterns(nlp, gazetteer))
+    shapes_ruler.add_patterns(shapes)
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -171,7 +186,7 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
 
 def rule_candidates(doc: Doc) -> list[EntityCandidate]:
     found = []
-    for span in doc.spans.get(RULES_KEY, []):
+    for span in [*doc.spans.get(NAMES_KEY, []), *doc.spans.get(RULES_KEY, [])]:
         start, end = _trim(doc, span.start, span.end)
         canonical = span.id_ or None
         priority = RULE
