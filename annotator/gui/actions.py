@@ -90,13 +90,29 @@ def action_specs(controller, window) -> list[ActionSpec]:
     return specs
 
 
+def resolve_shortcuts(specs: list[ActionSpec]) -> dict[str, tuple[str, ...]]:
+    """Each action's keys. A scheme's label and role keys are what annotators learn, so when one
+    is also a fixed single key (M in a scheme with a MOVEMENT label), the fixed action moves to
+    Ctrl+Alt+<key> instead; no key ever triggers two actions."""
+    scheme_keys = {k.upper() for spec in specs if spec.name.startswith(("label:", "role:")) for k in spec.shortcuts}
+    resolved = {}
+    for spec in specs:
+        keys = spec.shortcuts
+        if not spec.name.startswith(("label:", "role:")):
+            keys = tuple(f"Ctrl+Alt+{k}" if k.upper() in scheme_keys else k for k in keys)
+        resolved[spec.name] = keys
+    return resolved
+
+
 def build_actions(controller, window, text_widgets) -> dict[str, QAction]:
     """Create the actions, attach the text-scoped ones to ``text_widgets``, return them by name."""
     built: dict[str, QAction] = {}
-    for spec in action_specs(controller, window):
+    specs = action_specs(controller, window)
+    shortcuts = resolve_shortcuts(specs)
+    for spec in specs:
         action = QAction(spec.text, window)
         action.setObjectName(spec.name)
-        action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        action.setShortcuts([QKeySequence(s) for s in shortcuts[spec.name]])
         action.setCheckable(spec.checkable)
         action.triggered.connect(lambda _checked=False, handler=spec.handler: handler())
         if spec.scope == TEXT_SCOPE:

@@ -317,3 +317,22 @@ def test_window_help_lists_every_shortcut(window, qtbot):
     assert listed["Undo"] == "Ctrl+Z"
     assert listed["PERSON (entity)"] == "P"
     assert all(keys for keys in listed.values()), "every action has a key"
+
+
+def test_window_no_key_triggers_two_actions_in_either_scheme(qtbot, project, answers):
+    from conftest import open_test_window
+
+    from annotator.store import Store
+
+    path, _ids = project
+    for scheme in ("conflict", "ace2005"):
+        with Store.open(path) as store:
+            store.set_setting("scheme", scheme)
+        window = open_test_window(qtbot, path)
+        keys = [s.toString() for action in window.actions.values() for s in action.shortcuts()]
+        assert len(keys) == len(set(keys)), scheme
+        if scheme == "ace2005":
+            assert window.actions["label:MOVEMENT_TRANSPORT"].shortcut().toString() == "M"
+            assert window.actions["modality"].shortcut().toString() == "Ctrl+Alt+M"
+        window.close()
+        window.store.close()
