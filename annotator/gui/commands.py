@@ -13,7 +13,7 @@ from typing import Any, Callable
 from PySide6.QtGui import QUndoCommand
 
 from annotator.model import ArticleState, Layer, Status
-from annotator.store import Store
+from annotator.store import Store, StoreError
 
 
 @dataclass
@@ -26,6 +26,8 @@ class EditContext:
     # spans changed or None when no span did), so the window re-reads only that stretch.
     changed: Callable[[int, int | None, tuple[int, int] | None], None] = field(
         default=lambda article_id, span_id, touched: None)
+    # Called with a message when the store refuses a step.
+    failed: Callable[[str, int], None] = field(default=lambda message, article_id: None)
 
 
 class StoreCommand(QUndoCommand):
@@ -56,6 +58,26 @@ class StoreCommand(QUndoCommand):
         if self.parent_command is None:
             self.context.changed(self.article_id, self.focus_span, self.touched)
 
+    def redo(self) -> None:
+        self._guarded(self.do, "redo")
+
+    def undo(self) -> None:
+        self._guarded(self.revert, "undo")
+
+    def _guarded(self, step: Callable[[], None], verb: str) -> None:
+        # Qt cannot see a Python exception from redo()/undo(); the store may refuse a step (another
+        # window already deleted the span, say): say so and show the file's truth instead.
+        try:
+            step()
+        except StoreError as exc:
+            self.context.failed(f"Could not {verb} “{self.text()}”: {exc}", self.article_id)
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
     def _touch(self, *ranges: tuple[int, int]) -> None:
         self.touched = union(self.touched, *ranges)
 
@@ -69,7 +91,7 @@ class AddSpan(StoreCommand):
         self.span_id: int | None = None
         self._snapshot: dict[str, Any] | None = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         if self._snapshot is None:
             self.span_id = self.store.add_span(
                 self.article_id, self.start, self.end, self.label, self.layer,
@@ -81,7 +103,7 @@ class AddSpan(StoreCommand):
         self._touch((self.start, self.end))
         self._notify()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self._snapshot = self.store.delete_span(self.span_id, actor=self.annotator)
         self.focus_span = None
         self._notify()
@@ -94,13 +116,13 @@ class DeleteSpan(StoreCommand):
         self.span_id = span_id
         self._snapshot: dict[str, Any] | None = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self._snapshot = self.store.delete_span(self.span_id, actor=self.annotator)
         self.focus_span = None
         self._touch((self._snapshot["span"]["start_char"], self._snapshot["span"]["end_char"]))
         self._notify()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.store.restore_span(self._snapshot, actor=self.annotator)
         self.focus_span = self.span_id
         self._notify()
@@ -118,7 +140,7 @@ class DecideSuggestion(StoreCommand):
         self.created: list[int] = []
         self._snapshots: list[dict[str, Any]] = []
 
-    def redo(self) -> None:
+    def do(self) -> None:
         if not self._snapshots:
             self.created = self.store.decide_suggestion(self.suggestion_id, self.annotator, self.status)
             # Accepting an event may accept its argument suggestions elsewhere in the text too.
@@ -130,7 +152,7 @@ class DecideSuggestion(StoreCommand):
         self.focus_span = self.created[0] if self.status is Status.ACCEPTED else None
         self._notify()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         with self.store.transaction():
             self._snapshots = [self.store.delete_span(span_id, actor=self.annotator)
                                for span_id in self.created]
@@ -157,7 +179,7 @@ class UpdateSpan(StoreCommand):
         self.mergeable = mergeable
         self.focus_span = span_id
 
-    def redo(self) -> None:
+    def do(self) -> None:
         before = self.store.get_span(self.span_id)
         previous = self.store.update_span(self.span_id, actor=self.annotator, **self.changes)
         if not self.previous:
@@ -166,7 +188,7 @@ class UpdateSpan(StoreCommand):
                     (self.changes.get("start_char", before.start_char), self.changes.get("end_char", before.end_char)))
         self._notify()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.store.update_span(self.span_id, actor=self.annotator, **self.previous)
         self._notify()
 
@@ -193,7 +215,7 @@ class AddArgument(StoreCommand):
         self.event, self.argument, self.role = event, argument, role
         self.link_id: int | None = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         event_id, argument_id = _resolve(self.event), _resolve(self.argument)
         self.link_id = self.store.add_argument(event_id, argument_id, self.role,
                                                actor=self.annotator, argument_link_id=self.link_id)
@@ -202,7 +224,7 @@ class AddArgument(StoreCommand):
             self.parent_command.focus_span = event_id
         self._notify()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.store.delete_argument(self.link_id, actor=self.annotator)
         self._notify()
 
@@ -225,12 +247,12 @@ class DeleteArgument(StoreCommand):
         self.link_id = link_id
         self.link = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self.link = self.store.delete_argument(self.link_id, actor=self.annotator)
         self.focus_span = self.link.event_id
         self._notify()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.store.add_argument(self.link.event_id, self.link.argument_id, self.link.role,
                                 actor=self.annotator, argument_link_id=self.link.id)
         self._notify()
@@ -246,13 +268,13 @@ class SetState(StoreCommand):
         self.state, self.note = state, note
         self.previous: tuple[ArticleState, str | None] | None = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         previous = self.store.set_state(self.article_id, self.annotator, self.state, self.note)
         if self.previous is None:
             self.previous = previous
         self._notify()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.store.set_state(self.article_id, self.annotator, *self.previous)
         self._notify()
 
@@ -264,17 +286,17 @@ class Compound(StoreCommand):
         self.children_commands: list[StoreCommand] = []
         super().__init__(context, article_id, text)
 
-    def redo(self) -> None:
+    def do(self) -> None:
         with self.store.transaction():
             for child in self.children_commands:
-                child.redo()
+                child.do()
         self._gather()
         self._notify()
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         with self.store.transaction():
             for child in reversed(self.children_commands):
-                child.undo()
+                child.revert()
         self._gather()
         self._notify()
 
@@ -308,7 +330,7 @@ class _DeferredUpdate(UpdateSpan):
         super().__init__(context, article_id, -1, text, changes, parent=parent)
         self.decide = decide
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self.span_id = self.decide.decided_span
-        super().redo()
+        super().do()
         self.parent_command.focus_span = self.span_id

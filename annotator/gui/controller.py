@@ -37,7 +37,7 @@ class Controller(QObject):
         self.panel = panel
         self.article_list = article_list
         self.undo_stack = QUndoStack(self)
-        self.context = cmd.EditContext(store, preferences.annotator, self._changed)
+        self.context = cmd.EditContext(store, preferences.annotator, self._changed, self._failed)
         self.article: Article | None = None
         self.spans: list[Span] = []
         self.spans_by_id: dict[int, Span] = {}
@@ -150,6 +150,12 @@ class Controller(QObject):
         self.article_list.model.refresh_article(article_id)
         self._data_version = self.store.data_version()
         self.statusChanged.emit()
+
+    def _failed(self, message: str, article_id: int) -> None:
+        self.message.emit(message)
+        if self.article is not None and self.article.id == article_id:
+            self.reload_spans(self.selected)
+        self.article_list.model.refresh_article(article_id)
 
     def check_external_changes(self, *, announce: bool = True) -> bool:
         """Refresh if another connection committed since we last looked; True if it did."""

@@ -8,6 +8,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTableWidget
 
 from annotator.model import ArticleState, Layer, Status
+from annotator.store import Store
 
 
 def select_text(window, needle: str) -> None:
@@ -322,8 +323,6 @@ def test_window_help_lists_every_shortcut(window, qtbot):
 def test_window_no_key_triggers_two_actions_in_either_scheme(qtbot, project, answers):
     from conftest import open_test_window
 
-    from annotator.store import Store
-
     path, _ids = project
     for scheme in ("conflict", "ace2005"):
         with Store.open(path) as store:
@@ -336,3 +335,15 @@ def test_window_no_key_triggers_two_actions_in_either_scheme(qtbot, project, ans
             assert window.actions["modality"].shortcut().toString() == "Ctrl+Alt+M"
         window.close()
         window.store.close()
+
+
+def test_window_undo_of_something_another_window_removed_is_reported(window, qtbot):
+    select_text(window, "Thursday")
+    key(qtbot, window, Qt.Key_D)
+    [span] = own_spans(window)
+    with Store.open(window.db_path) as other:  # a second window deletes it meanwhile
+        other.delete_span(span.id, actor="ana")
+    window.actions["undo"].trigger()
+    assert "Could not undo" in window.statusBar().currentMessage()
+    assert span.id not in window.view.shown_span_ids()
+    assert own_spans(window) == []
