@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from annotator import config
 from annotator.gui import dialogs
 from annotator.gui.main_window import MainWindow
+from annotator.importers import import_samples
 from annotator.schemes import SchemeError, scheme_by_name
 from annotator.store import Store, StoreError
 
@@ -18,12 +19,7 @@ def load_samples_if_new(store: Store, was_new: bool) -> int:
     """A brand-new default project gets the bundled sample articles, so there is something to do."""
     if not was_new:
         return 0
-    try:
-        from annotator.importers import import_samples
-    except ImportError:
-        return 0  # the importers are not installed in this build; the project simply starts empty
-    summary = import_samples(store)
-    return getattr(summary, "added", 0) or 0
+    return import_samples(store).imported
 
 
 def open_window(db_path: Path, preferences: config.Preferences | None = None) -> MainWindow | None:
