@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Iterator
 
 from annotator.model import Layer, Origin, Status
 from annotator.schemes import DEFAULT_SCHEME, Scheme, scheme_by_name
-from annotator.store import Store, now
+from annotator.store import Store, StoreError, now
 from annotator.suggest.memory import AnnotationMemory
 from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, load_suggester
 
@@ -42,7 +42,6 @@ def _article_ids(store: Store, article_ids: Iterable[int] | None) -> list[int]:
         f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(ids))})", ids)} if ids else set()
     missing = [i for i in ids if i not in known]
     if missing:
-        from annotator.store import StoreError
         raise StoreError(f"no article with id {', '.join(map(str, missing))}")
     return ids
 
