@@ -209,6 +209,20 @@ def test_suggest_learns_from_accepted_and_added_spans(store, suggester):
                                               for s in suggestions(store, later)}
 
 
+def test_suggest_learns_event_labels_and_subtypes(store, suggester):
+    text = "A mob torched the mayor's house."
+    first = add(store, text)
+    start = text.index("torched")
+    store.add_span(first, start, start + 7, "RIOTS", "event", annotator="ann",
+                   attributes={"sub_event_type": "Mob violence"})
+    later_text = "Villagers torched the police station."
+    later = add(store, later_text)
+    suggest_articles(store, [later], suggester=suggester)
+    [event] = [s for s in suggestions(store, later) if s.layer is Layer.EVENT]
+    assert (event.text_in(later_text), event.label, event.attributes["sub_event_type"]) == ("torched", "RIOTS", "Mob violence")
+    assert ("police station", "FACILITY") in {(s.text_in(later_text), s.label) for s in suggestions(store, later)}
+
+
 def test_suggest_rejected_text_is_not_suggested_again_in_any_spelling(store, suggester):
     first = add(store, "Crowds gathered in Kharkov.")
     suggest_articles(store, [first], suggester=suggester)

@@ -59,7 +59,8 @@ FACILITY_HEADS = [
 ]
 FACILITY_MODIFIERS = [
     "presidential", "oil", "nuclear", "power", "chemical", "steel", "thermal", "military", "air", "fuel",
-    "gas", "ammunition", "maternity", "children's",
+    "gas", "ammunition", "maternity", "children's", "police", "railway", "train", "bus", "petrol", "water",
+    "electricity", "TV", "television", "radio", "army", "border", "naval", "research", "storage", "grain",
 ]
 ORDINAL_REGEX = r"^\d+(st|nd|rd|th)$"
 BACKED_WORDS = ["backed", "led", "installed", "allied", "aligned", "controlled", "affiliated", "linked"]
