@@ -1,8 +1,9 @@
 """How fast the window opens a long article and applies one action on it.
 
 Run by hand:  QT_QPA_PLATFORM=offscreen python bench/gui_bench.py [--chars 50000] [--spans 2000]
-Prints milliseconds (median of several runs) for: opening the article, accepting a suggestion,
-adding a span with a label key, and undoing it. Each figure includes the repaint of the text.
+Prints milliseconds (median of several runs) for: opening the article (until the text and the
+first screen's spans are painted, and until every span is read), accepting a suggestion, adding a
+span with a label key, and undoing it. Each action figure includes the repaint of the text.
 """
 
 from __future__ import annotations
@@ -88,15 +89,17 @@ def main() -> int:
         view.setFocus()
         app.processEvents()
 
-        def open_long():
-            c.open_article(long_id)
-            view.viewport().repaint()
-
-        opens, accepts, adds, undos = [], [], [], []
+        opens, completes, accepts, adds, undos = [], [], [], [], []
         for _ in range(args.runs):
             c.open_article(short_id)
             app.processEvents()
-            opens.append(timed(open_long, app))
+            # Open = text and the first screen's spans painted; complete = every span read too.
+            start = time.perf_counter()
+            c.open_article(long_id)
+            view.viewport().repaint()
+            opens.append((time.perf_counter() - start) * 1000)
+            app.processEvents()
+            completes.append((time.perf_counter() - start) * 1000)
             # Each action is timed from key press to repainted text.
             pending = [s for s in c.spans if s.is_suggestion]
             target = pending[len(pending) // 2]
@@ -113,9 +116,9 @@ def main() -> int:
         window.store.close()
     print(f"article: {len(text):,} characters, {shown:,} spans shown ({args.spans:,} stored), "
           f"median of {args.runs} runs")
-    for name, values in (("open article", opens), ("accept (A)", accepts), ("add span (label key)", adds),
-                         ("undo", undos)):
-        print(f"  {name:<22} {statistics.median(values):7.1f} ms   (max {max(values):.1f} ms)")
+    for name, values in (("open article (visible)", opens), ("open article (all spans)", completes),
+                         ("accept (A)", accepts), ("add span (label key)", adds), ("undo", undos)):
+        print(f"  {name:<26} {statistics.median(values):7.1f} ms   (max {max(values):.1f} ms)")
     return 0
 
 

@@ -18,6 +18,7 @@ from annotator.schemes import Scheme
 from annotator.store import Store, StoreError
 
 EXTERNAL_POLL_MS = 1500
+FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
 
 
 class Controller(QObject):
@@ -43,6 +44,7 @@ class Controller(QObject):
         self.spans_by_id: dict[int, Span] = {}
         self.selected: int | None = None
         self.link_event: int | None = None
+        self._partial = False
         self._opened_at = time.monotonic()
         self._seconds_before = 0.0
         self._data_version = store.data_version()
@@ -103,18 +105,32 @@ class Controller(QObject):
             self.article = article
             self._opened_at = time.monotonic()
             self._seconds_before = self.store.get_state(article_id, self.annotator)[2]
-            self.spans = self.store.spans_for(article_id, self.annotator)
+            # A long article shows its first screen's spans at once and the rest right after, so
+            # the text is on screen before thousands of spans further down have been read.
+            self._partial = len(article.text) > 2 * FIRST_SCREEN_CHARS
+            within = (0, FIRST_SCREEN_CHARS) if self._partial else None
+            self.spans = self.store.spans_for(article_id, self.annotator, within=within)
             self.spans_by_id = {s.id: s for s in self.spans}
             self.selected = None
             self.link_event = None
             self.view.set_article(article.text, self.spans)
             self.panel.set_spans(article.text, self.spans)
             self.preferences.last_article[getattr(self, "db_key", "")] = article_id
-            self.preferences.save()
+            QTimer.singleShot(0, self.preferences.save)  # after the article is painted
+            if self._partial:
+                QTimer.singleShot(0, self.ensure_complete)
             self.article_list.show_current(article_id)
             self.articleOpened.emit(article_id)
+        if select is not None and select not in self.spans_by_id:
+            self.ensure_complete()
         self.select(select)
         self.statusChanged.emit()
+
+    def ensure_complete(self) -> None:
+        """Read the spans beyond the first screen, if they are not read yet."""
+        if self.article is not None and self._partial:
+            self._partial = False
+            self.reload_spans(self.selected)
 
     def reload_spans(self, select: int | None = None, within: tuple[int, int] | None = None) -> None:
         """Re-read what the annotator sees: all of it, or only the spans overlapping ``within``
@@ -188,6 +204,7 @@ class Controller(QObject):
     def close(self) -> None:
         self.poll.stop()
         self._account_time()
+        self.preferences.save()
 
     # -- selection ---------------------------------------------------------------------------
 
@@ -205,6 +222,7 @@ class Controller(QObject):
         return self.spans_by_id.get(self.selected) if self.selected is not None else None
 
     def step_span(self, direction: int) -> None:
+        self.ensure_complete()
         order = self.view.shown_span_ids()
         if not order:
             return
@@ -284,6 +302,7 @@ class Controller(QObject):
         self.undo_stack.push(cmd.DecideSuggestion(self.context, self.article.id, span.id, status, span.label))
 
     def accept_all(self) -> None:
+        self.ensure_complete()
         pending = [s for s in self.spans if s.is_suggestion]
         if not pending or self.article is None:
             self.message.emit("No pending suggestions on this article")

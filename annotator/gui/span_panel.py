@@ -48,11 +48,18 @@ class SpanTableModel(QAbstractTableModel):
                 del self.spans[row]
                 self.endRemoveRows()
             old_ids = {s.id for s in self.spans}
-            for row, span in enumerate(spans):
-                if span.id not in old_ids:
-                    self.beginInsertRows(QModelIndex(), row, row)
-                    self.spans.insert(row, span)
-                    self.endInsertRows()
+            row = 0
+            while row < len(spans):
+                if spans[row].id in old_ids:
+                    row += 1
+                    continue
+                run_end = row
+                while run_end < len(spans) and spans[run_end].id not in old_ids:
+                    run_end += 1
+                self.beginInsertRows(QModelIndex(), row, run_end - 1)
+                self.spans[row:row] = spans[row:run_end]
+                self.endInsertRows()
+                row = run_end
             for row, (old, new) in enumerate(zip(self.spans, spans)):
                 if old is not new and old != new:
                     self.spans[row] = new

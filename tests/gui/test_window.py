@@ -347,3 +347,26 @@ def test_window_undo_of_something_another_window_removed_is_reported(window, qtb
     assert "Could not undo" in window.statusBar().currentMessage()
     assert span.id not in window.view.shown_span_ids()
     assert own_spans(window) == []
+
+
+def test_window_long_article_shows_first_screen_then_every_span(window, qtbot):
+    from annotator.gui.controller import FIRST_SCREEN_CHARS
+    from annotator.model import Origin
+
+    store = window.store
+    sentence = "Militia fighters shelled the ridge near Oakford at dawn. "
+    text = sentence * (3 * FIRST_SCREEN_CHARS // len(sentence))
+    article_id, _ = store.add_article(text, title="Long")
+    starts = [i * len(sentence) for i in range(0, len(text) // len(sentence), 7)]
+    for start in starts:
+        store.add_span(article_id, start + 40, start + 47, "LOCATION", Layer.ENTITY, annotator=None,
+                       origin=Origin.SUGGESTED, status=Status.PENDING)
+    c = window.controller
+    c.open_article(article_id)
+    first_screen = len(window.view.shown_span_ids())
+    assert 0 < first_screen < len(starts)
+    key(qtbot, window, Qt.Key_A, Qt.ShiftModifier)  # before the rest arrived: still all of them
+    assert len(own_spans(window, article_id)) == len(starts)
+    window.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: len(window.view.shown_span_ids()) == len(starts), timeout=2000)
+    assert window.span_panel.model.rowCount() == len(starts)
