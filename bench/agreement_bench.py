@@ -10,6 +10,7 @@ the reviewer's queue. Prints the figures; nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -114,22 +115,26 @@ def main() -> int:
     print(f"built {args.articles} articles x {len(ANNOTATORS)} annotators in {time.perf_counter() - started:.1f} s"
           f" ({path.stat().st_size / 1e6:.0f} MB)")
     with Store.open(path) as store:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = compute_agreement(store)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         data = report.to_dict()
         spans = store.db.execute("SELECT count(*) FROM spans").fetchone()[0]
-        print(f"agreement over {report.articles} articles ({spans} spans): {elapsed:.2f} s")
+        arguments = store.db.execute("SELECT count(*) FROM arguments").fetchone()[0]
+        # CPU time as well: on a shared machine the wall time also counts other processes.
+        print(f"agreement over {report.articles} articles ({spans} spans, {arguments} arguments):"
+              f" {elapsed:.2f} s wall, {cpu:.2f} s CPU")
         for kind in KINDS:
             print(f"  {kind}: {data[kind]['overall']}")
         if args.queue:
             from annotator.review import review_queue
 
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             queue = review_queue(store)
-            print(f"review queue ({len(queue)} articles): {time.perf_counter() - started:.2f} s")
+            print(f"review queue ({len(queue)} articles): {time.perf_counter() - started:.2f} s wall,"
+                  f" {time.process_time() - cpu:.2f} s CPU")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: {peak:.0f} MB")
+    print(f"peak memory: {peak:.0f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     folder.cleanup()
     return 0
 

@@ -177,58 +177,58 @@ def _load_units(store: Store, article_ids: np.ndarray, done: np.ndarray,
                 annotator_ids: dict[int, int]) -> tuple[dict[str, Units], dict[str, list[str]]]:
     """Accepted spans and arguments of annotators on articles they marked done, as arrays.
 
-    Rows are read whole and turned into columns at C speed; the filtering is done by numpy.
+    Rows are read whole and turned into numpy columns; filtering and joining is done by numpy.
     """
     marks = ",".join("?" * len(annotator_ids)) or "NULL"
     # "+annotator_id": a scan in storage order beats the index when most of the table is read.
     span_rows = store.db.execute(
-        "SELECT article_id, annotator_id, start_char, end_char, label, layer = 'event' FROM spans"
-        f" WHERE status = 'accepted' AND +annotator_id IN ({marks})", list(annotator_ids)).fetchall()
-    argument_rows = store.db.execute(
-        "SELECT e.article_id, e.annotator_id, f.start_char, f.end_char, g.role, e.start_char, e.end_char, e.label"
-        " FROM arguments g JOIN spans e ON e.id = g.event_id JOIN spans f ON f.id = g.argument_id"
-        " WHERE e.layer = 'event' AND e.status = 'accepted' AND f.status = 'accepted'"
-        f" AND f.annotator_id = e.annotator_id AND +e.annotator_id IN ({marks})", list(annotator_ids)).fetchall()
+        "SELECT id, article_id, annotator_id, start_char, end_char, label, layer = 'event' FROM spans"
+        f" WHERE status = 'accepted' AND +annotator_id IN ({marks}) ORDER BY id", list(annotator_ids)).fetchall()
+    argument_rows = store.db.execute("SELECT event_id, argument_id, role FROM arguments").fetchall()
     annotator_column = np.full(max(annotator_ids, default=0) + 1, -1, dtype=np.int64)
     for annotator_id, column in annotator_ids.items():
         annotator_column[annotator_id] = column
 
-    def place(articles: np.ndarray, annotator_id_column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Article row and annotator column of each record, and which records count."""
-        columns = annotator_column[annotator_id_column]
-        if len(article_ids) == 0:
-            return articles, columns, np.zeros(len(articles), dtype=bool)
+    span_ids = _int_column(span_rows, 0)
+    articles = _int_column(span_rows, 1)
+    columns = annotator_column[_int_column(span_rows, 2)]
+    starts, ends = _int_column(span_rows, 3), _int_column(span_rows, 4)
+    is_event = _int_column(span_rows, 6).astype(bool)
+    span_labels = np.asarray([row[5] for row in span_rows], dtype=object)
+    if len(article_ids):
         rows = np.minimum(np.searchsorted(article_ids, articles), len(article_ids) - 1)
         keep = (article_ids[rows] == articles) & done[rows, columns]
-        return rows, columns, keep
-
-    rows, columns, keep = place(_int_column(span_rows, 0), _int_column(span_rows, 1))
-    is_event = _int_column(span_rows, 5).astype(bool)
-    span_labels = np.asarray([row[4] for row in span_rows], dtype=object)
-    arg_rows, arg_annotators, arg_keep = place(_int_column(argument_rows, 0), _int_column(argument_rows, 1))
-    roles = np.asarray([row[4] for row in argument_rows], dtype=object)
-    event_labels = np.asarray([row[7] for row in argument_rows], dtype=object)
+    else:
+        rows, keep = articles, np.zeros(len(articles), dtype=bool)
 
     units: dict[str, Units] = {}
     labels: dict[str, list[str]] = {}
-    starts, ends = _int_column(span_rows, 2), _int_column(span_rows, 3)
+    label_codes = np.zeros(len(span_rows), dtype=np.int64)
     for kind, mask in ((ENTITIES, keep & ~is_event), (EVENTS, keep & is_event)):
         labels[kind] = ["O", *sorted(set(span_labels[mask].tolist()))]
         codes = {label: i for i, label in enumerate(labels[kind])}
-        units[kind] = Units(
-            rows[mask], columns[mask], starts[mask], ends[mask],
-            np.asarray([codes[label] for label in span_labels[mask].tolist()], dtype=np.int64),
-        )
-    labels[ARGUMENTS] = ["O", *sorted(set(roles[arg_keep].tolist()))]
+        label_codes[mask] = [codes[label] for label in span_labels[mask].tolist()]
+        units[kind] = Units(rows[mask], columns[mask], starts[mask], ends[mask], label_codes[mask])
+
+    # An argument counts when its event and its filler are both counted spans of the same annotator.
+    def index_of(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if not len(span_ids):
+            return ids, np.zeros(len(ids), dtype=bool)
+        position = np.minimum(np.searchsorted(span_ids, ids), len(span_ids) - 1)
+        return position, (span_ids[position] == ids) & keep[position]
+
+    event, event_found = index_of(_int_column(argument_rows, 0))
+    filler, filler_found = index_of(_int_column(argument_rows, 1))
+    arg_keep = event_found & filler_found
+    arg_keep[arg_keep] &= is_event[event[arg_keep]] & (columns[event[arg_keep]] == columns[filler[arg_keep]])
+    event, filler = event[arg_keep], filler[arg_keep]
+    roles = [row[2] for row, kept in zip(argument_rows, arg_keep.tolist()) if kept]
+    labels[ARGUMENTS] = ["O", *sorted(set(roles))]
     role_codes = {label: i for i, label in enumerate(labels[ARGUMENTS])}
-    event_codes = {label: i for i, label in enumerate(labels[EVENTS])}
     units[ARGUMENTS] = Units(
-        arg_rows[arg_keep], arg_annotators[arg_keep],
-        _int_column(argument_rows, 2)[arg_keep], _int_column(argument_rows, 3)[arg_keep],
-        np.asarray([role_codes[r] for r in roles[arg_keep].tolist()], dtype=np.int64),
-        event_start=_int_column(argument_rows, 5)[arg_keep],
-        event_end=_int_column(argument_rows, 6)[arg_keep],
-        event_label=np.asarray([event_codes[e] for e in event_labels[arg_keep].tolist()], dtype=np.int64),
+        rows[event], columns[event], starts[filler], ends[filler],
+        np.asarray([role_codes[r] for r in roles], dtype=np.int64),
+        event_start=starts[event], event_end=ends[event], event_label=label_codes[event],
     )
     return units, labels
 
