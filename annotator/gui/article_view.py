@@ -42,6 +42,7 @@ class ArticleView(QTextEdit):
     """Read-only article text; emits ``spanClicked(id)`` (or -1 on empty text)."""
 
     spanClicked = Signal(int)
+    spanMenuRequested = Signal(int, QPoint)  # span id (-1: none), global position
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -278,6 +279,13 @@ class ArticleView(QTextEdit):
         painter.drawRoundedRect(tag, 3, 3)
         painter.setPen(text_colour)
         painter.drawText(tag, Qt.AlignCenter, label)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        position = self.cursorForPosition(event.pos()).position()
+        span_id = self.span_at(position)
+        if span_id is None and position > 0:
+            span_id = self.span_at(position - 1)
+        self.spanMenuRequested.emit(span_id if span_id is not None else -1, event.globalPos())
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)

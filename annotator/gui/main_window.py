@@ -7,9 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QProgressBar, QTableWidget, QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
+    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QProgressBar, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from annotator import config
@@ -65,6 +64,7 @@ class MainWindow(QMainWindow):
 
         self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
         self.palette.labelChosen.connect(self.controller.label_key)
+        self.view.spanMenuRequested.connect(self._span_menu_requested)
         self.actions = build_actions(self.controller, self, [self.view, self.span_panel])
         self.actions["snap"].setChecked(preferences.snap_to_tokens)
         self._menus()
@@ -136,6 +136,36 @@ class MainWindow(QMainWindow):
         name = dialogs.ask(self, "Annotator", "Who is annotating?", default=self.controller.annotator)
         if name and name.strip():
             self.controller.switch_annotator(name)
+
+    def span_menu(self) -> QMenu:
+        """The right-click menu of the selected span: the same actions as the keys."""
+        menu = QMenu(self)
+        span = self.controller.selected_span()
+        if span is None:
+            for name in ("accept_all", "suggest_article"):
+                menu.addAction(self.actions[name])
+            return menu
+        if span.is_suggestion:
+            menu.addAction(self.actions["accept"])
+            menu.addAction(self.actions["reject"])
+        menu.addAction(self.actions["relabel"])
+        menu.addAction(self.actions["delete"])
+        if span.layer.value == "event":
+            menu.addSeparator()
+            for name in ("modality", "sub_event_type", "reported_by"):
+                menu.addAction(self.actions[name])
+        elif self.controller.link_event is not None:
+            link = menu.addMenu("Link to the event as")
+            for name, action in self.actions.items():
+                if name.startswith("role:"):
+                    link.addAction(action)
+        return menu
+
+    def _span_menu_requested(self, span_id: int, position) -> None:
+        if span_id >= 0:
+            self.controller.select(span_id)
+        self._open_menu = self.span_menu()
+        self._open_menu.popup(position)
 
     def suggest_current(self) -> None:
         if self.controller.article is not None:

@@ -370,3 +370,25 @@ def test_window_long_article_shows_first_screen_then_every_span(window, qtbot):
     window.actions["undo"].trigger()
     qtbot.waitUntil(lambda: len(window.view.shown_span_ids()) == len(starts), timeout=2000)
     assert window.span_panel.model.rowCount() == len(starts)
+
+
+def test_window_right_click_menu_offers_the_span_actions(window, qtbot, project):
+    _path, ids = project
+    view = window.view
+    start, _ = find(REPORT, "58th Brigade")
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_doc(start + 2))
+    point = view.cursorRect(cursor).center()
+    view.spanMenuRequested.disconnect()
+    requested = []
+    view.spanMenuRequested.connect(lambda span_id, _pos: requested.append(span_id))
+    from PySide6.QtGui import QContextMenuEvent
+
+    view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Mouse, point, view.mapToGlobal(point)))
+    assert requested == [ids["brigade"]]
+    window.controller.select(ids["brigade"])
+    menu = window.span_menu()
+    texts = [a.text().replace("&", "") for a in menu.actions()]
+    assert texts[:2] == ["Accept suggestion", "Reject suggestion"]
+    menu.actions()[0].trigger()
+    assert [s.suggestion_id for s in own_spans(window)] == [ids["brigade"]]
