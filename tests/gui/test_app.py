@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QApplication
 from annotator import cli, config
 from annotator.gui.app import open_window
 from annotator.gui.main_window import MainWindow
-from annotator.store import Store
 
 
 def close_windows_soon() -> None:
