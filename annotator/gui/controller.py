@@ -252,16 +252,19 @@ class Controller(QObject):
             return
         if self.preferences.snap_to_tokens:
             start, end = snap_to_tokens(self.article.text, start, end)
-        if start >= end:
+        if start >= end or not self.article.text[start:end].strip():
+            self.message.emit("The selection is only spaces; select the words to label")
             return
         attributes = {}
         if label.layer is Layer.EVENT:
             modality = next((a for a in self.scheme.attributes if a.name == "modality"), None)
             if modality and modality.default:
                 attributes["modality"] = modality.default
+        cursor = self.view.textCursor()
+        cursor.clearSelection()  # the selection became the span; keep the place in the text
+        self.view.setTextCursor(cursor)
         self.undo_stack.push(cmd.AddSpan(self.context, self.article.id, start, end, label.name, label.layer,
                                          attributes))
-        self.view.moveCursor(self.view.textCursor().MoveOperation.Start)  # drop the text selection
 
     def _edit_selected(self, text: str, changes: dict, *, mergeable: bool = False) -> None:
         span = self.selected_span()

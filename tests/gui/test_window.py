@@ -392,3 +392,22 @@ def test_window_right_click_menu_offers_the_span_actions(window, qtbot, project)
     assert texts[:2] == ["Accept suggestion", "Reject suggestion"]
     menu.actions()[0].trigger()
     assert [s.suggestion_id for s in own_spans(window)] == [ids["brigade"]]
+
+
+def test_window_adding_a_span_far_down_keeps_the_text_where_it_was(window, qtbot):
+    c = window.controller
+    store = window.store
+    text = "".join(f"Paragraph {i}: shelling was reported near Riverton.\n" for i in range(300))
+    article_id, _ = store.add_article(text, title="Many paragraphs")
+    c.open_article(article_id)
+    window.view.select_offsets(text.index("Paragraph 250"), text.index("Paragraph 250") + 9)
+    window.view.ensureCursorVisible()
+    scrolled = window.view.verticalScrollBar().value()
+    assert scrolled > 0
+    key(qtbot, window, Qt.Key_Q)
+    assert own_spans(window, article_id)[0].text_in(text) == "Paragraph"
+    assert window.view.verticalScrollBar().value() == scrolled
+    cursor = window.view.document().find(" ")
+    window.view.setTextCursor(cursor)
+    key(qtbot, window, Qt.Key_D)
+    assert len(own_spans(window, article_id)) == 1  # spaces alone are never labelled
