@@ -197,3 +197,16 @@ def test_review_command_lists_queue_and_accepts_agreed(tmp_path, capsys):
     assert "reviewed 0 of 2" in out and out.index(f"#{ids.article_1} ") < out.index(f"#{ids.article_3} ")
     assert main(["review", "--db", str(db), "--accept-agreed", "gold"]) == 2
     assert "name of their own" in capsys.readouterr().err
+
+
+def test_review_queue_includes_an_article_where_only_attributes_differ():
+    store = Store.memory()
+    text = "Troops withdrew from the ridge."
+    article, _ = store.add_article(text)
+    for name, modality in (("ana", "happened"), ("ben", "planned")):
+        store.add_span(article, 7, 15, "STRATEGIC_DEVELOPMENTS", "event", annotator=name,
+                       attributes={"modality": modality})
+        store.set_state(article, name, "done")
+    assert [item.article_id for item in review_queue(store)] == [article]
+    [disagreement] = load_review(store, article).disagreements
+    assert disagreement.kinds == (ATTRIBUTE,)
