@@ -45,6 +45,15 @@ def test_suggest_entities_carry_canonical_names(suggester):
     assert entities["Kharkov"].canonical == "Kharkiv"
 
 
+def test_suggest_entities_merge_neighbours_and_flip_arabic_article(suggester):
+    found = labels(suggester, "Al-Shabaab fighters and M23 rebels used artillery shells near the Zaporizhzhia "
+                              "nuclear power plant.")
+    assert found["Al-Shabaab fighters"] == "ARMED_GROUP"
+    assert found["M23 rebels"] == "ARMED_GROUP"
+    assert found["artillery shells"] == "WEAPON"
+    assert found["Zaporizhzhia nuclear power plant"] == "FACILITY"
+
+
 def test_suggest_entities_counts_weapons_and_no_bare_nationality(suggester):
     found = labels(suggester, "Russian artillery and Grad rockets killed 12 civilians and wounded dozens of "
                               "residents, a Ukrainian official said.")
@@ -72,12 +81,21 @@ def test_suggest_entities_counts_weapons_and_no_bare_nationality(suggester):
         ("Rockets slammed into a market in Gao, killing nine people.", "killing", "EXPLOSIONS_REMOTE_VIOLENCE",
          "Shelling/artillery/missile attack"),
         ("Army and militia fighters clashed near the border.", "clashed", "BATTLES", "Armed clash"),
+        ("Police shot dead two protesters in the capital.", "shot dead", "PROTESTS", "Excessive force against protesters"),
+        ("Thousands marched through Dakar on Friday.", "marched", "PROTESTS", "Peaceful protest"),
     ],
 )
 def test_suggest_events_are_typed_with_acled_subtypes(suggester, text, trigger, label, subtype):
     _, _, events = analyse(suggester, text)
     assert trigger in events, f"no event on {trigger!r} in {list(events)}"
     assert (events[trigger].label, events[trigger].sub_event_type) == (label, subtype)
+
+
+def test_suggest_events_one_per_mention_not_per_word(suggester):
+    _, _, events = analyse(suggester, "A car bomb exploded in Mogadishu. The blast shattered windows.")
+    assert "exploded" in events and "blast" not in events  # "the blast" points back to the explosion
+    _, _, events = analyse(suggester, "Students protested on Friday, marching to parliament.")
+    assert "protested" in events and "marching" not in events
 
 
 @pytest.mark.parametrize(

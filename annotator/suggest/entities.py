@@ -49,7 +49,9 @@ COUNTED_NOUNS = [
     "passenger", "passengers", "patient", "patients", "casualties", "deaths", "dead", "wounded", "injured",
     "others", "suspects", "suspect", "jihadists", "rebels", "insurgents", "gunmen", "villagers", "displaced",
     "attacks", "strikes", "missiles", "rockets", "drones", "shells", "tanks", "homes", "houses", "buildings",
-    "captives", "POWs", "detainees", "victims", "members", "personnel", "percent", "%",
+    "captives", "POWs", "detainees", "victims", "members", "personnel", "percent", "%", "nationals",
+    "citizens", "journalists", "commanders", "peacekeepers", "sailors", "pilots", "doctors", "medics",
+    "terrorists", "fishermen", "farmers", "miners", "worshippers", "pupils", "teachers", "settlers",
 ]
 COUNTING_WORDS = ["dozens", "hundreds", "thousands", "tens", "scores", "millions"]
 FACILITY_HEADS = [
@@ -119,9 +121,10 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
         {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": COUNTING_WORDS}}, {"LOWER": "of"}, {"POS": "ADJ", "OP": "?"},
                                            {"LOWER": {"IN": COUNTED_NOUNS}}]},
         {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True}, {"LOWER": "per"}, {"LOWER": "cent"}]},
-        {"label": "FACILITY", "pattern": [{"IS_TITLE": True, "OP": "+"}, {"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "?"},
+        {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": COUNTING_WORDS}, "DEP": {"IN": ["nsubj", "nsubjpass", "dobj"]}}]},
+        {"label": "FACILITY", "pattern": [{"IS_TITLE": True, "OP": "+"}, {"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "*"},
                                            {"LOWER": {"IN": FACILITY_HEADS}}]},
-        {"label": "FACILITY", "pattern": [{"LOWER": {"IN": FACILITY_MODIFIERS}}, {"LOWER": {"IN": FACILITY_HEADS}}]},
+        {"label": "FACILITY", "pattern": [{"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "+"}, {"LOWER": {"IN": FACILITY_HEADS}}]},
     ]
     # The model does not always tag "Malian" as NORP, and rules alone have no NER: every pattern
     # with a nationality slot also gets a copy with the nationality word list.
@@ -136,6 +139,8 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
         for item in patterns:
             if isinstance(item["pattern"], list):
                 item["pattern"] = [t for t in item["pattern"] if "POS" not in t]
+    if "parser" not in nlp.pipe_names:
+        patterns = [p for p in patterns if not (isinstance(p["pattern"], list) and any("DEP" in t for t in p["pattern"]))]
     return patterns
 
 
@@ -216,7 +221,23 @@ def resolve(doc: Doc, candidates: list[EntityCandidate], gazetteer: Gazetteer) -
         if candidate.canonical is None and candidate.label in {"LOCATION", "PERSON", "ARMED_GROUP"}:
             candidate.canonical = gazetteer.canonical(doc[candidate.start : candidate.end].text)
         chosen.append(candidate)
-    return sorted(chosen, key=lambda c: c.start)
+    return _merge_neighbours(doc, sorted(chosen, key=lambda c: c.start), gazetteer)
+
+
+def _merge_neighbours(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
+    """'artillery' + 'shells' is one weapon; 'M23' + 'rebels', 'SDF' + 'fighters' one armed group."""
+    merged: list[EntityCandidate] = []
+    for span in spans:
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.end == span.start and previous.label == span.label and (
+            span.label == "WEAPON"
+            or (span.label == "ARMED_GROUP" and span.end - span.start == 1 and doc[span.start].lower_ in gazetteer.force_nouns)
+        ):
+            previous.end = span.end
+            previous.priority = max(previous.priority, span.priority)
+            continue
+        merged.append(span)
+    return merged
 
 
 def span_of(doc: Doc, candidate: EntityCandidate) -> SpacySpan:

