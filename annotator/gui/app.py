@@ -11,6 +11,7 @@ from annotator import config
 from annotator.gui import dialogs
 from annotator.gui.main_window import MainWindow
 from annotator.importers import import_samples
+from annotator.importers.records import InputError
 from annotator.schemes import SchemeError, scheme_by_name
 from annotator.store import Store, StoreError
 
@@ -28,7 +29,10 @@ def open_window(db_path: Path, preferences: config.Preferences | None = None) ->
     was_new = not db_path.exists() or db_path.stat().st_size == 0
     store = Store.open(db_path)
     if was_new and db_path == config.default_db_path():
-        load_samples_if_new(store, was_new)
+        try:
+            load_samples_if_new(store, was_new)
+        except InputError as exc:  # a broken installation: say so, and open the empty project
+            dialogs.inform(None, "Sample articles not loaded", str(exc))
     if not preferences.annotator:
         name = dialogs.ask(None, "Welcome", "Your name, so every span you make is attributed to you:")
         if not name or not name.strip():

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
         self.palette.labelChosen.connect(self.controller.label_key)
         self.view.spanMenuRequested.connect(self._span_menu_requested)
+        self.article_list.articleActivated.connect(lambda _id: self.focus_text())  # keys work at once
         self.actions = build_actions(self.controller, self, [self.view, self.span_panel])
         self.actions["snap"].setChecked(preferences.snap_to_tokens)
         self._menus()
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            self.restoreState(self._settings.value("docks"))
         self.update_status()
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -234,4 +236,5 @@ class MainWindow(QMainWindow):
         self.suggester.wait()  # what it finished is stored; the rest is picked up next time
         self.controller.close()
         self._settings.setValue("geometry", self.saveGeometry())
+        self._settings.setValue("docks", self.saveState())
         super().closeEvent(event)

@@ -30,11 +30,19 @@ def project(tmp_path, home):
     return path, ids
 
 
+class Answers(list):
+    """Answers to hand out, in order; ``asked`` records every question and warning shown."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: list[str] = []
+
+
 @pytest.fixture
 def answers(monkeypatch):
     """Queue answers for dialogs.ask; a test fails if the window asks something unexpected."""
-    queue: list = []
-    asked: list[str] = []
+    queue = Answers()
+    asked = queue.asked
 
     def fake_ask(parent, title, prompt, **kwargs):
         asked.append(title)

@@ -53,3 +53,12 @@ def test_app_refuses_a_file_that_is_not_a_project(qapp, tmp_path, home, answers)
     config.Preferences(annotator="ana").save()
     assert cli.main(["gui", "--db", str(bogus)]) == 2
     assert bogus.read_bytes().startswith(b"this is not sqlite")
+
+
+def test_app_missing_samples_open_an_empty_project_with_a_message(qtbot, home, answers, monkeypatch):
+    monkeypatch.setattr(config, "samples_dir", lambda: home / "no-samples")
+    window = open_window(config.default_db_path(), config.Preferences(annotator="ana"))
+    qtbot.addWidget(window)
+    assert window.store.count_articles() == 0
+    assert any("no-samples" in shown and "no such file" in shown for shown in answers.asked)
+    window.store.close()
