@@ -116,7 +116,7 @@ class Controller(QObject):
             self.view.set_article(article.text, self.spans)
             self.panel.set_spans(article.text, self.spans)
             self.preferences.last_article[getattr(self, "db_key", "")] = article_id
-            QTimer.singleShot(0, self.preferences.save)  # after the article is painted
+            self.preferences.save()  # now, not later: a killed window must reopen here
             if self._partial:
                 QTimer.singleShot(0, self.ensure_complete)
             self.article_list.show_current(article_id)

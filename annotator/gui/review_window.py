@@ -261,7 +261,7 @@ class ReviewWindow(QMainWindow):
             self.gold_list.setCurrentRow(gold_row)
         self._highlight()
 
-    def current_disagreement(self) -> review.Disagreement | None:
+    def current_disagreement(self) -> review.Region | None:
         row = self.disagreement_list.currentRow()
         if self.current and 0 <= row < len(self.current.disagreements):
             return self.current.disagreements[row]
