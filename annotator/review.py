@@ -4,7 +4,7 @@ Gold is the spans and arguments of the reserved annotator ``gold``. Per article,
 annotators who marked it done are grouped into *regions*: spans of one layer that overlap, directly
 or through others. A region where every annotator has the same span (offsets, label, attributes and,
 for an event, the same arguments) is *agreed* and goes into gold by :func:`prefill_gold`; any other
-region is a :class:`Disagreement` the reviewer settles by taking one annotator's version, or by
+region is a disagreement (a :class:`Region` with kinds) the reviewer settles by taking one annotator's version, or by
 editing gold directly. Each gold span and argument points to the decision it came from
 (``gold_decisions``: kind, annotators, reviewer, time).
 
@@ -44,8 +44,11 @@ class ArgumentView:
 
 
 @dataclass
-class Disagreement:
-    """One region of one layer where the annotators' versions differ."""
+class Region:
+    """Spans of one layer on one article that overlap, and each annotator's version of them.
+
+    ``kinds`` is empty where everyone agrees; otherwise the region is a disagreement of those kinds.
+    """
 
     layer: Layer
     start: int
@@ -88,13 +91,20 @@ class GoldSpan:
 class ArticleReview:
     article: Article
     annotators: list[str]
-    agreed: int
-    disagreements: list[Disagreement]
+    regions: list[Region]  # in text order
     gold: list[GoldSpan]
     finished: bool
 
     @property
-    def open_disagreements(self) -> list[Disagreement]:
+    def disagreements(self) -> list[Region]:
+        return [r for r in self.regions if r.kinds]
+
+    @property
+    def agreed(self) -> int:
+        return sum(1 for r in self.regions if not r.kinds)
+
+    @property
+    def open_disagreements(self) -> list[Region]:
         return [d for d in self.disagreements if not d.resolved]
 
 
@@ -181,23 +191,18 @@ def load_review(store: Store, article_id: int, annotators: Iterable[str] | None 
         if link.event_id in by_id and link.argument_id in by_id:
             arguments[link.event_id].append(ArgumentView(link.role, by_id[link.argument_id]))
     decided = _decided_regions(store, article_id)
-    agreed = 0
-    disagreements = []
+    regions = []
     for layer in (Layer.ENTITY, Layer.EVENT):
-        for region in _regions([s for s in spans if s.layer is layer]):
-            versions = {name: [s for s in region if s.annotator == name] for name in names}
+        for spans_here in _regions([s for s in spans if s.layer is layer]):
+            versions = {name: [s for s in spans_here if s.annotator == name] for name in names}
             kinds = _kinds(versions, arguments)
-            if not kinds:
-                agreed += 1
-                continue
-            start = min(s.start_char for s in region)
-            end = max(s.end_char for s in region)
-            resolved = any(l == layer and s < end and start < e for l, s, e in decided)
-            disagreements.append(Disagreement(layer, start, end, kinds, versions,
-                                              {k: v for k, v in arguments.items()}, resolved))
-    disagreements.sort(key=lambda d: (d.start, d.end, d.layer))
+            start = min(s.start_char for s in spans_here)
+            end = max(s.end_char for s in spans_here)
+            resolved = bool(kinds) and any(l == layer and s < end and start < e for l, s, e in decided)
+            regions.append(Region(layer, start, end, kinds, versions, dict(arguments), resolved))
+    regions.sort(key=lambda r: (r.start, r.end, r.layer))
     finished = str(store.get_state(article_id, GOLD)[0]) == ArticleState.DONE
-    return ArticleReview(article, list(names), agreed, disagreements, gold_spans(store, article_id), finished)
+    return ArticleReview(article, list(names), regions, gold_spans(store, article_id), finished)
 
 
 def _regions(spans: list[Span]) -> list[list[Span]]:
@@ -357,34 +362,25 @@ def prefill_gold(store: Store, article_id: int, reviewer: str,
     review = load_review(store, article_id, annotators)
     change = GoldChange("accept what all annotators agree on", article_id)
     names = review.annotators
-    spans = [s for s in store.spans_for(article_id) if s.annotator in names and s.status is Status.ACCEPTED]
-    by_id = {s.id: s for s in spans}
-    arguments: dict[int, list[ArgumentView]] = defaultdict(list)
-    for link in store.arguments_for(article_id):
-        if link.event_id in by_id and link.argument_id in by_id:
-            arguments[link.event_id].append(ArgumentView(link.role, by_id[link.argument_id]))
     already = {(Layer(r[0]), r[1], r[2]) for r in store.db.execute(
         "SELECT layer, region_start, region_end FROM gold_decisions WHERE article_id = ? AND kind = 'agreed'",
         [article_id])}
     with store.transaction():
         # Entities first, so agreed events find their agreed fillers already in gold.
-        for layer in (Layer.ENTITY, Layer.EVENT):
-            for region in _regions([s for s in spans if s.layer is layer]):
-                versions = {name: [s for s in region if s.annotator == name] for name in names}
-                if _kinds(versions, arguments):
-                    continue
-                start = min(s.start_char for s in region)
-                end = max(s.end_char for s in region)
-                if (layer, start, end) in already or _gold_in_region(store, article_id, layer, start, end):
-                    continue
-                decision = _add_decision(store, change, layer, start, end, "agreed", list(names), reviewer)
-                _copy_events_with_arguments(store, change, versions[names[0]], arguments, decision)
+        for region in sorted(review.regions, key=lambda r: r.layer is Layer.EVENT):
+            if region.kinds or (region.layer, region.start, region.end) in already:
+                continue
+            if _gold_in_region(store, article_id, region.layer, region.start, region.end):
+                continue
+            decision = _add_decision(store, change, region.layer, region.start, region.end, "agreed",
+                                     list(names), reviewer)
+            _copy_events_with_arguments(store, change, region.versions[names[0]], region.arguments, decision)
         if change.created:
             store.log_action(reviewer, "gold_prefill", article_id, {"spans": change.created})
     return change
 
 
-def take_version(store: Store, disagreement: Disagreement, annotator: str, reviewer: str,
+def take_version(store: Store, disagreement: Region, annotator: str, reviewer: str,
                  article_id: int) -> GoldChange:
     """Make ``annotator``'s version of a region the gold one (replacing what gold had there).
 

@@ -1,8 +1,9 @@
 """Reviewer mode: settle the annotators' disagreements into the gold layer, from the keyboard.
 
 Left, the queue of articles with disagreements (worst first) and the progress; middle, the article
-as plain text with every disagreement and gold span marked; right, the disagreements of the
-article, the annotators' versions of the current one, and gold with where each span came from.
+as plain text with every disagreement and gold span marked, and below it every annotator's spans
+side by side, region by region; right, the disagreements of the article, the annotators' versions
+of the current one, and gold with where each span came from.
 
 Keys: 1-9 take that annotator's version; N / P next / previous disagreement; A add the selected
 text to gold with the chosen label; L relabel the selected gold span; Delete remove it;
@@ -17,8 +18,9 @@ from typing import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPlainTextEdit,
-    QPushButton, QSplitter, QTextEdit, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+    QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout,
+    QWidget,
 )
 
 from annotator import review
@@ -30,6 +32,7 @@ from annotator.store import Store, StoreError
 OPEN_COLOUR = QColor("#fecaca")
 CURRENT_COLOUR = QColor("#fbbf24")
 RESOLVED_COLOUR = QColor("#e5e7eb")
+AGREED_COLOUR = QColor("#dcfce7")
 GOLD_UNDERLINE = QColor("#15803d")
 
 
@@ -106,8 +109,15 @@ class ReviewWindow(QMainWindow):
         self.article_title = QLabel()
         self.article_title.setTextFormat(Qt.PlainText)
         middle_layout.addWidget(self.article_title)
-        middle_layout.addWidget(self.text_view)
+        middle_layout.addWidget(self.text_view, 3)
         middle_layout.addWidget(self.legend)
+        middle_layout.addWidget(QLabel("Every annotator's spans side by side (green: agreed, in gold)"))
+        self.comparison_table = QTableWidget()
+        self.comparison_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.comparison_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.comparison_table.setWordWrap(True)
+        self.comparison_table.cellClicked.connect(self._comparison_clicked)
+        middle_layout.addWidget(self.comparison_table, 2)
 
         self.disagreement_list = QListWidget()
         self.disagreement_list.currentRowChanged.connect(lambda _row: self._show_versions())
@@ -259,7 +269,42 @@ class ReviewWindow(QMainWindow):
             self.gold_list.addItem(item)
         if 0 <= gold_row < self.gold_list.count():
             self.gold_list.setCurrentRow(gold_row)
+        self._fill_comparison()
         self._highlight()
+
+    def _fill_comparison(self) -> None:
+        """One row per region: what each annotator marked there, and what gold holds."""
+        review_now = self.current
+        text = review_now.article.text
+        table = self.comparison_table
+        headers = ["Text", "Layer", *review_now.annotators, "Gold"]
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setRowCount(len(review_now.regions))
+        for row, region in enumerate(review_now.regions):
+            colour = AGREED_COLOUR if not region.kinds else RESOLVED_COLOUR if region.resolved else OPEN_COLOUR
+            gold_here = [g.span for g in review_now.gold if g.span.layer is region.layer
+                         and g.span.start_char < region.end and region.start < g.span.end_char]
+            cells = [_short(text[region.start:region.end]), str(region.layer),
+                     *(_describe(spans, region, text) for spans in region.versions.values()),
+                     "; ".join(f"{s.label} “{_short(s.text_in(text), 24)}”" for s in gold_here) or "—"]
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setBackground(colour)
+                if region.kinds:
+                    item.setToolTip(", ".join(region.kinds))
+                table.setItem(row, column, item)
+        header = table.horizontalHeader()
+        # Short columns fit their text; the annotators' and gold's share the rest and wrap.
+        for column in range(len(headers)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeToContents if column < 2 else QHeaderView.Stretch)
+        table.resizeRowsToContents()
+
+    def _comparison_clicked(self, row: int, _column: int) -> None:
+        region = self.current.regions[row] if self.current and 0 <= row < len(self.current.regions) else None
+        if region is not None and region.kinds:
+            self.disagreement_list.setCurrentRow(self.current.disagreements.index(region))
 
     def current_disagreement(self) -> review.Region | None:
         row = self.disagreement_list.currentRow()
@@ -410,6 +455,23 @@ class ReviewWindow(QMainWindow):
     def confirm(self, question: str) -> bool:
         """Asked before finishing with open disagreements; tests replace it."""
         return QMessageBox.question(self, "Finish review", question) == QMessageBox.Yes
+
+
+def _describe(spans, region: review.Region, text: str) -> str:
+    """An annotator's version of a region in a few words: labels, attributes, arguments."""
+    if not spans:
+        return "—"
+    parts = []
+    for span in spans:
+        words = span.label
+        if span.start_char != region.start or span.end_char != region.end:
+            words += f" “{_short(span.text_in(text), 24)}”"
+        if span.attributes:
+            words += " (" + ", ".join(str(v) for _, v in sorted(span.attributes.items())) + ")"
+        for argument in region.arguments.get(span.id, []):
+            words += f"; {argument.role} “{_short(argument.filler.text_in(text), 20)}”"
+        parts.append(words)
+    return " | ".join(parts)
 
 
 def _short(text: str, limit: int = 40) -> str:

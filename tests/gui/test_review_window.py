@@ -170,3 +170,14 @@ def test_review_window_with_nothing_to_review_says_so(qtbot):
     qtbot.addWidget(window)
     assert window.queue_list.count() == 0
     assert "No article has disagreements" in window.article_title.text()
+
+
+def test_review_window_shows_every_annotator_side_by_side(qtbot, window, three):
+    table = window.comparison_table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Text", "Layer", "ana", "ben", "cho", "Gold"]
+    rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    assert rows[0] == ["Militia fighters", "entity", "ARMED_GROUP", "ARMED_GROUP “Militia”", "ARMED_GROUP", "—"]
+    assert rows[3][2:] == ["DATE", "DATE", "—", "—"]
+    table.cellClicked.emit(2, 0)
+    assert window.current_disagreement().start == fixture.TEXT_1.index("Dorvan")
