@@ -1,6 +1,7 @@
 """How good are the suggestions? Precision/recall/F1 against bench/gold/gold.jsonl and correction actions.
 
 Run by hand:  python bench/suggest_quality.py [--model NAME] [--gold PATH] [--json] [--per-article]
+Speed:        python bench/suggest_quality.py --speed 20 [--workers 2]   (gold articles x 20, in a project file)
 
 The suggester runs through the real API (``suggest_articles`` on an in-memory project) and its stored
 suggestions are compared with the gold spans. How actions are counted is in docs/suggester.md.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -181,14 +183,39 @@ def run_suggester(articles: list[dict], model: str | None) -> tuple[dict, str, f
     return suggested, suggester.source, elapsed
 
 
+def measure_speed(articles: list[dict], copies: int, model: str | None, workers: int) -> None:
+    started = time.perf_counter()
+    suggester = load_suggester(model)
+    loaded = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "speed.sqlite")
+        with store.transaction():
+            for n in range(copies):
+                for article in articles:
+                    store.add_article(f"{article['text']}\n[copy {n}]")
+        characters = sum(len(a["text"]) for a in articles) * copies
+        started = time.perf_counter()
+        summary = suggest_articles(store, suggester=suggester, workers=workers)
+        elapsed = time.perf_counter() - started
+        store.close()
+    print(f"{suggester.source}: loading {loaded:.1f} s; {summary.articles} articles ({characters / summary.articles:.0f} "
+          f"characters each) in {elapsed:.1f} s with {workers} process(es): {summary.articles / elapsed:.1f} articles/s, "
+          f"{summary.added} suggestions")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="spaCy pipeline name or path")
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
     parser.add_argument("--per-article", action="store_true", help="print actions per article")
+    parser.add_argument("--speed", type=int, metavar="COPIES", help="measure speed on COPIES copies of the gold set instead")
+    parser.add_argument("--workers", type=int, default=1, help="processes for --speed")
     args = parser.parse_args(argv)
     articles = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.speed:
+        measure_speed(articles, args.speed, args.model, args.workers)
+        return 0
     suggested, source, elapsed = run_suggester(articles, args.model)
     result = evaluate(articles, suggested)
     result["source"] = source
