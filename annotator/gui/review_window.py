@@ -6,7 +6,8 @@ side by side, region by region; right, the disagreements of the article, the ann
 of the current one, and gold with where each span came from.
 
 Keys: 1-9 take that annotator's version; N / P next / previous disagreement; A add the selected
-text to gold with the chosen label; L relabel the selected gold span; Delete remove it;
+text to gold with the chosen label; L relabel the selected gold span; B give it the selected text's
+bounds; M step an event's modality; Delete remove it;
 Ctrl+Return finish the article and open the next; Ctrl+Z / Ctrl+Shift+Z undo / redo.
 Every change is a QUndoCommand calling annotator.review.
 """
@@ -130,10 +131,13 @@ class ReviewWindow(QMainWindow):
         self.label_choice = QComboBox()
         scheme = scheme_by_name(self.store.get_setting("scheme", "conflict"))
         self._layers = {label.name: label.layer for label in scheme.labels}
+        modality = next((a for a in scheme.attributes if a.name == "modality"), None)
+        self._modalities = list(modality.values) if modality else []
         self.label_choice.addItems([label.name for label in scheme.labels])
         buttons = QHBoxLayout()
-        for text, slot in (("Add own span (A)", self.add_own_span), ("Relabel (L)", self.relabel_gold),
-                           ("Remove (Del)", self.delete_gold), ("Finish article (Ctrl+Return)", self.finish)):
+        for text, slot in (("Add own (A)", self.add_own_span), ("Relabel (L)", self.relabel_gold),
+                           ("Bounds (B)", self.reshape_gold), ("Modality (M)", self.cycle_modality),
+                           ("Remove (Del)", self.delete_gold), ("Finish (Ctrl+Return)", self.finish)):
             button = QPushButton(text)
             button.setFocusPolicy(Qt.NoFocus)
             button.clicked.connect(slot)
@@ -171,7 +175,8 @@ class ReviewWindow(QMainWindow):
         # triggered() passes "checked" first: the number must not land in that parameter.
         keys = [(str(n), lambda _checked=False, n=n: self.take_version(n - 1)) for n in range(1, 10)]
         keys += [("N", lambda: self.step_disagreement(1)), ("P", lambda: self.step_disagreement(-1)),
-                 ("A", self.add_own_span), ("L", self.relabel_gold), ("Delete", self.delete_gold),
+                 ("A", self.add_own_span), ("L", self.relabel_gold), ("B", self.reshape_gold),
+                 ("M", self.cycle_modality), ("Delete", self.delete_gold),
                  ("Ctrl+Return", self.finish), ("Ctrl+Enter", self.finish)]
         for key, slot in keys:
             action = QAction(self)
@@ -431,6 +436,33 @@ class ReviewWindow(QMainWindow):
         self._push(f"Relabel gold span as {label}",
                    lambda: review.edit_gold_span(self.store, span_id, self.reviewer, label=label,
                                                  layer=self._layers.get(label, Layer.ENTITY)))
+
+    def reshape_gold(self) -> None:
+        """Give the selected gold span the offsets of the text selection."""
+        span_id = self.selected_gold()
+        cursor = self.text_view.textCursor()
+        if span_id is None or not cursor.hasSelection() or self.offsets is None:
+            self.statusBar().showMessage("choose a gold span in the list and select its new words in the text", 5000)
+            return
+        start, end = self.offsets.selection_to_offsets(cursor.selectionStart(), cursor.selectionEnd())
+        self._push("Change gold span bounds",
+                   lambda: review.edit_gold_span(self.store, span_id, self.reviewer, start_char=start, end_char=end))
+
+    def cycle_modality(self) -> None:
+        """Step the selected gold event's modality to the next value of the scheme."""
+        span_id = self.selected_gold()
+        if span_id is None or not self._modalities:
+            return
+        span = self.store.get_span(span_id)
+        if span.layer is not Layer.EVENT:
+            self.statusBar().showMessage("modality belongs to events", 5000)
+            return
+        current = span.attributes.get("modality")
+        following = self._modalities[(self._modalities.index(current) + 1) % len(self._modalities)
+                                     if current in self._modalities else 0]
+        self._push(f"Set modality to {following}",
+                   lambda: review.edit_gold_span(self.store, span_id, self.reviewer,
+                                                 attributes={**span.attributes, "modality": following}))
 
     def delete_gold(self) -> None:
         span_id = self.selected_gold()

@@ -181,3 +181,23 @@ def test_review_window_shows_every_annotator_side_by_side(qtbot, window, three):
     assert rows[3][2:] == ["DATE", "DATE", "—", "—"]
     table.cellClicked.emit(2, 0)
     assert window.current_disagreement().start == fixture.TEXT_1.index("Dorvan")
+
+
+def test_review_window_edits_bounds_and_modality_of_gold(qtbot, window, three):
+    store, ids = three
+    press(qtbot, window, Qt.Key_2)  # ben's "Militia"
+    press(qtbot, window, Qt.Key_2)  # ben's event: modality planned
+    rows = [window.gold_list.item(i).text() for i in range(window.gold_list.count())]
+    window.gold_list.setCurrentRow(next(i for i, text in enumerate(rows) if text.startswith("ARMED_GROUP")))
+    cursor = window.text_view.document().find("Militia fighters", 0, QTextDocument.FindCaseSensitively)
+    window.text_view.setTextCursor(cursor)
+    press(qtbot, window, Qt.Key_B)
+    assert ("Militia fighters", "ARMED_GROUP", "edited by rita (based on ben)") in gold(store, ids.article_1)
+    rows = [window.gold_list.item(i).text() for i in range(window.gold_list.count())]
+    window.gold_list.setCurrentRow(next(i for i, text in enumerate(rows) if text.startswith("VIOLENCE")))
+    press(qtbot, window, Qt.Key_M)
+    event = next(g.span for g in gold_spans(store, ids.article_1) if g.span.layer == "event")
+    assert event.attributes["modality"] == "hypothetical"  # the value after "planned"
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    event = next(g.span for g in gold_spans(store, ids.article_1) if g.span.layer == "event")
+    assert event.attributes["modality"] == "planned"
