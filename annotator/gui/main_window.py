@@ -58,8 +58,10 @@ class MainWindow(QMainWindow):
         self.span_panel = SpanPanel(scheme)
         self.palette = LabelPalette(scheme)
         self._dock("Articles", self.article_list, Qt.LeftDockWidgetArea)
-        self._dock("Labels", self.palette, Qt.RightDockWidgetArea)
-        self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
+        labels_dock = self._dock("Labels", self.palette, Qt.RightDockWidgetArea)
+        spans_dock = self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
+        # The palette needs only its buttons' height; the spans get the rest.
+        self.resizeDocks([labels_dock, spans_dock], [self.palette.sizeHint().height(), 800], Qt.Vertical)
         self.span_panel.setMinimumWidth(420)
 
         self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
@@ -204,7 +206,9 @@ class MainWindow(QMainWindow):
             for j, value in enumerate(row):
                 table.setItem(i, j, QTableWidgetItem(value))
         table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(24)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
         table.setEditTriggers(QTableWidget.NoEditTriggers)
         layout = QVBoxLayout(dialog)
         layout.addWidget(table)
