@@ -3,7 +3,7 @@ confusion table between two annotators, and the articles worth discussing (worst
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QPushButton,
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.agreement import KINDS, compute_agreement
-from annotator.store import Store
+from annotator.store import Store, StoreError
 
 KIND_TITLES = {"entities": "Entities", "event_triggers": "Event triggers", "event_arguments": "Event arguments"}
 BAR_FIGURES = (("f1_exact", "F1 exact", QColor("#2563eb")), ("f1_overlap", "F1 overlap", QColor("#93c5fd")),
@@ -80,10 +80,40 @@ class LabelBars(QWidget):
             painter.drawLine(int(x), int(top - 4), int(x), int(y))
 
 
+class _Results(QObject):
+    """Carries a computation's outcome from the worker thread to the window (queued signals)."""
+
+    computed = Signal(dict)
+    failed = Signal(str)
+
+
+class _AgreementJob(QRunnable):
+    """Computes agreement on a connection of its own: SQLite connections stay in their thread."""
+
+    def __init__(self, path, results: _Results):
+        super().__init__()
+        self.path = path
+        self.results = results
+
+    def run(self) -> None:
+        try:
+            with Store.open(self.path, readonly=True) as store:
+                data = compute_agreement(store).to_dict()
+        except StoreError as exc:
+            outcome, value = self.results.failed, str(exc)
+        else:
+            outcome, value = self.results.computed, data
+        try:
+            outcome.emit(value)
+        except RuntimeError:
+            pass  # the window was closed meanwhile, and its messenger with it
+
+
 class AgreementWindow(QMainWindow):
     """Agreement of the project's annotators; ``articleActivated`` asks to open an article."""
 
     articleActivated = Signal(int)
+    computed = Signal()  # the figures on show are up to date
 
     def __init__(self, store: Store, reviewer_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -95,8 +125,8 @@ class AgreementWindow(QMainWindow):
         for kind in KINDS:
             self.kind_choice.addItem(KIND_TITLES[kind], kind)
         self.kind_choice.currentIndexChanged.connect(lambda _i: self.show_kind())
-        refresh = QPushButton("Recompute")
-        refresh.clicked.connect(self.refresh)
+        self.refresh_button = QPushButton("Recompute")
+        self.refresh_button.clicked.connect(self.refresh)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.PlainText)
         self.summary.setWordWrap(True)
@@ -143,7 +173,7 @@ class AgreementWindow(QMainWindow):
         top.addWidget(QLabel("Measure agreement on:"))
         top.addWidget(self.kind_choice)
         top.addStretch()
-        top.addWidget(refresh)
+        top.addWidget(self.refresh_button)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
@@ -152,13 +182,31 @@ class AgreementWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            self.data = compute_agreement(self.store).to_dict()
-        finally:
-            QApplication.restoreOverrideCursor()
+        """Recompute; for a project file in a worker thread, so a big project does not freeze the window."""
+        if self.store.path is None:  # an in-memory project cannot be opened a second time
+            QApplication.setOverrideCursor(Qt.WaitCursor)
+            try:
+                self._show_results(compute_agreement(self.store).to_dict())
+            finally:
+                QApplication.restoreOverrideCursor()
+            return
+        self.refresh_button.setEnabled(False)
+        self.summary.setText("Computing agreement…")
+        self._results = _Results(self)
+        self._results.computed.connect(self._show_results)
+        self._results.failed.connect(self._show_failure)
+        QThreadPool.globalInstance().start(_AgreementJob(self.store.path, self._results))
+
+    def _show_results(self, data: dict) -> None:
+        self.data = data
+        self.refresh_button.setEnabled(True)
         self.show_kind()
         self._fill_articles()
+        self.computed.emit()
+
+    def _show_failure(self, message: str) -> None:
+        self.refresh_button.setEnabled(True)
+        self.summary.setText(f"Agreement could not be computed: {message}")
 
     def kind(self) -> str:
         return self.kind_choice.currentData()

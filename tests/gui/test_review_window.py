@@ -136,6 +136,10 @@ def test_agreement_window_shows_figures_matrix_and_confusion(qtbot, three):
     store, ids = three
     window = AgreementWindow(store, "rita")
     qtbot.addWidget(window)
+    # A project file is measured in a worker thread; its result arrives through the event loop.
+    assert window.data is None and window.summary.text() == "Computing agreement…"
+    with qtbot.waitSignal(window.computed, timeout=10_000):
+        pass
     assert "f1_exact 0.522" in window.summary.text()
     assert [label for label, _ in window.bars.rows][:2] == ["ARMED_GROUP", "DATE"]
     window.pair_figure.setCurrentText("cohen_kappa")
@@ -201,3 +205,23 @@ def test_review_window_edits_bounds_and_modality_of_gold(qtbot, window, three):
     press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
     event = next(g.span for g in gold_spans(store, ids.article_1) if g.span.layer == "event")
     assert event.attributes["modality"] == "planned"
+
+
+def test_agreement_window_on_an_empty_project_says_so(qtbot):
+    window = AgreementWindow(Store.memory(), "rita")
+    qtbot.addWidget(window)
+    assert "No article has been marked done by two or more annotators" in window.summary.text()
+    assert window.bars.rows == [] and window.article_table.rowCount() == 0
+
+
+def test_agreement_window_closed_while_computing_is_harmless(qtbot, three):
+    from PySide6.QtCore import QEvent, QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    store, _ = three
+    window = AgreementWindow(store, "rita")
+    window.close()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()  # delivers the result, if any, to nobody
