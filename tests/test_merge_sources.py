@@ -168,3 +168,17 @@ def test_merge_command_reports_and_refuses(tmp_path, others, capsys):
     bogus.write_text("hello", encoding="utf-8")
     assert main(["merge", "--db", str(db), str(bogus)]) == 2
     assert "neither a project file" in capsys.readouterr().err
+
+
+def test_merge_leaves_out_the_sources_gold(tmp_path, others):
+    from annotator.review import finish_article, load_review, take_version
+
+    with Store.open(others) as theirs:
+        article_1 = theirs.article_id_by_hash(content_hash(TEXT_1))
+        take_version(theirs, load_review(theirs, article_1).disagreements[0], "ana", "rita", article_1)
+        finish_article(theirs, article_1, "rita")
+    with Store.open(tmp_path / "mine.sqlite") as mine:
+        [summary] = merge_sources(mine, [others])
+        assert "gold" not in summary.annotators
+        assert mine.db.execute("SELECT count(*) FROM spans s JOIN annotators an ON an.id = s.annotator_id"
+                               " WHERE an.name = 'gold'").fetchone()[0] == 0
