@@ -266,7 +266,7 @@ def test_suggest_follows_the_project_scheme(store, suggester):
 def test_suggest_without_a_suggester_reuses_the_loaded_one(store, suggester):
     article = add(store, ARTICLE)
     summary = suggest_articles(store)  # what the window does, run after run
-    assert summary.source == suggester.source and summary.articles == 1
+    assert summary.source == suggester.source and summary.articles == 1 and suggestions(store, article)
     assert shared_suggester() is suggester
 
 
