@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fixtures import PLAIN, REPORT, find
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QTableWidget
 
 from annotator.model import ArticleState, Layer, Status
@@ -411,3 +411,14 @@ def test_window_adding_a_span_far_down_keeps_the_text_where_it_was(window, qtbot
     window.view.setTextCursor(cursor)
     key(qtbot, window, Qt.Key_D)
     assert len(own_spans(window, article_id)) == 1  # spaces alone are never labelled
+
+
+def test_window_accepted_spans_look_stronger_than_pending_ones(window, qtbot, project):
+    _path, ids = project
+    inside = find(REPORT, "58th Brigade")[0] + len("58th")  # the space inside the name
+    pending = window.view.fill_colour_at(inside)
+    window.controller.select(ids["brigade"])
+    key(qtbot, window, Qt.Key_A)
+    window.controller.select(None)
+    accepted = window.view.fill_colour_at(inside)
+    assert accepted.lightness() < pending.lightness() < QColor("#fbfaf6").lightness()
