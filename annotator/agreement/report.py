@@ -8,6 +8,7 @@ every choice: tokenizer, "O", overlapping spans, annotators who did not finish a
 from __future__ import annotations
 
 import itertools
+from operator import itemgetter
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -169,8 +170,8 @@ def load_agreement_data(store: Store, annotators: Iterable[str] | None = None) -
 
 
 def _int_column(rows: list[tuple], index: int) -> np.ndarray:
-    # fromiter over a generator is several times faster than np.array over a tuple of ints.
-    return np.fromiter((row[index] for row in rows), dtype=np.int64, count=len(rows))
+    # fromiter over map(itemgetter) is several times faster than np.array over a tuple of ints.
+    return np.fromiter(map(itemgetter(index), rows), dtype=np.int64, count=len(rows))
 
 
 def _load_units(store: Store, article_ids: np.ndarray, done: np.ndarray,
@@ -381,25 +382,30 @@ def _overlap_leftovers(kind: str, unit: Units, keys: KeyTable, left_a: np.ndarra
     if several.any():
         pending: dict[int, list[list[tuple]]] = defaultdict(lambda: [[], []])
         chosen = several[group]
-        for g, s_, r in zip(group[chosen].tolist(), side[chosen].tolist(), rows[chosen].tolist()):
-            interval = (int(unit.start[r]), int(unit.end[r]))
-            if kind == ARGUMENTS:
-                interval = (int(unit.event_start[r]), int(unit.event_end[r])) + interval
-            pending[g][s_].append((interval, r))
+        picked = rows[chosen]
+        bounds = [unit.start[picked], unit.end[picked]]
+        if kind == ARGUMENTS:
+            bounds = [unit.event_start[picked], unit.event_end[picked], *bounds]
+        intervals = zip(*(b.tolist() for b in bounds))
+        for g, s_, interval, article, label in zip(group[chosen].tolist(), side[chosen].tolist(), intervals,
+                                                   unit.article[picked].tolist(), unit.label[picked].tolist()):
+            pending[g][s_].append((interval, article, label))
         for mine, theirs in pending.values():
             theirs.sort()
             used = [False] * len(theirs)
-            for interval, r in sorted(mine):
-                for position, (other, _) in enumerate(theirs):
+            for interval, article, label in sorted(mine):
+                for position, (other, _, _) in enumerate(theirs):
                     if not used[position] and _intervals_overlap(interval, other):
                         used[position] = True
-                        found.append((int(unit.article[r]), int(unit.label[r])))
+                        found.append((article, label))
                         break
     return found
 
 
 def _intervals_overlap(a: tuple, b: tuple) -> bool:
-    return all(a[k] < b[k + 1] and b[k] < a[k + 1] for k in range(0, len(a), 2))
+    if len(a) == 2:
+        return a[0] < b[1] and b[0] < a[1]
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
 
 # -- figures ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ so figures do not change when the model is upgraded."""
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 import numpy as np
 
@@ -19,8 +20,8 @@ _SPACED_TOKEN = re.compile(r"(\s*)(" + TOKEN_PATTERN.pattern + ")")
 def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) code-point offsets of the tokens of ``text``."""
     parts = _SPACED_TOKEN.findall(text)
-    spaces = np.fromiter((len(p[0]) for p in parts), dtype=np.int64, count=len(parts))
-    lengths = np.fromiter((len(p[1]) for p in parts), dtype=np.int64, count=len(parts))
+    spaces = np.fromiter(map(len, map(itemgetter(0), parts)), dtype=np.int64, count=len(parts))
+    lengths = np.fromiter(map(len, map(itemgetter(1), parts)), dtype=np.int64, count=len(parts))
     ends = np.cumsum(spaces + lengths)
     return ends - lengths, ends
 
