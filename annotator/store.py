@@ -449,7 +449,7 @@ class Store:
         if annotator is None:
             sql = (self._span_select() + "WHERE s.article_id = ?" + overlap
                    + " ORDER BY s.start_char, s.end_char DESC, s.id")
-            return [Span.from_row(r) for r in self.db.query(sql, [article_id])]
+            return self._spans(sql, [article_id])
         me = self.ensure_annotator(annotator)
         sql = (
             self._span_select()
@@ -461,7 +461,12 @@ class Store:
             "   AND m.label = s.label)))"
             " ORDER BY s.start_char, s.end_char DESC, s.id"
         )
-        return [Span.from_row(r) for r in self.db.query(sql, {"article": article_id, "me": me})]
+        return self._spans(sql, {"article": article_id, "me": me})
+
+    def _spans(self, sql: str, params) -> list[Span]:
+        cursor = self.db.conn.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        return [Span.from_row(dict(zip(columns, row))) for row in cursor]
 
     def add_span(
         self,
