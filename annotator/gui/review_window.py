@@ -479,10 +479,12 @@ class ReviewWindow(QMainWindow):
         article_id = self.current.article.id
         self._push("Finish article", lambda: review.finish_article(self.store, article_id, self.reviewer))
         self.articleFinished.emit(article_id)
-        self.reload_queue()
+        # The queue line and progress were updated by the command; recomputing the queue is not needed.
+        position = next((i for i, item in enumerate(self.queue) if item.article_id == article_id), -1)
         following = [i for i, item in enumerate(self.queue) if not item.finished]
         if following:
-            self.queue_list.setCurrentRow(following[0])
+            after = [i for i in following if i > position]
+            self.queue_list.setCurrentRow((after or following)[0])
 
     def confirm(self, question: str) -> bool:
         """Asked before finishing with open disagreements; tests replace it."""
