@@ -8,7 +8,8 @@ of the current one, and gold with where each span came from.
 Keys: 1-9 take that annotator's version; N / P next / previous disagreement; A add the selected
 text to gold with the chosen label; L relabel the selected gold span; B give it the selected text's
 bounds; M step an event's modality; Delete remove it;
-Ctrl+Return finish the article and open the next; Ctrl+Z / Ctrl+Shift+Z undo / redo.
+Ctrl+Return finish the article and open the next; F5 reload the queue (after a merge);
+Ctrl+Z / Ctrl+Shift+Z undo / redo.
 Every change is a QUndoCommand calling annotator.review.
 """
 
@@ -99,6 +100,10 @@ class ReviewWindow(QMainWindow):
         left_layout.addWidget(QLabel("Articles with disagreements, worst first"))
         left_layout.addWidget(self.progress_label)
         left_layout.addWidget(self.queue_list)
+        reload_button = QPushButton("Reload queue (F5)")
+        reload_button.setFocusPolicy(Qt.NoFocus)
+        reload_button.clicked.connect(self.reload_queue)
+        left_layout.addWidget(reload_button)
 
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
@@ -177,7 +182,7 @@ class ReviewWindow(QMainWindow):
         keys += [("N", lambda: self.step_disagreement(1)), ("P", lambda: self.step_disagreement(-1)),
                  ("A", self.add_own_span), ("L", self.relabel_gold), ("B", self.reshape_gold),
                  ("M", self.cycle_modality), ("Delete", self.delete_gold),
-                 ("Ctrl+Return", self.finish), ("Ctrl+Enter", self.finish)]
+                 ("Ctrl+Return", self.finish), ("Ctrl+Enter", self.finish), ("F5", self.reload_queue)]
         for key, slot in keys:
             action = QAction(self)
             action.setShortcut(QKeySequence(key))

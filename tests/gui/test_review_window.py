@@ -225,3 +225,13 @@ def test_agreement_window_closed_while_computing_is_harmless(qtbot, three):
     QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     assert QThreadPool.globalInstance().waitForDone(10_000)
     QApplication.processEvents()  # delivers the result, if any, to nobody
+
+
+def test_review_window_f5_reloads_the_queue_after_new_work(qtbot, window, three):
+    store, ids = three
+    # cho finishes article 2, where cho marked "soldiers" that nobody else did: a new disagreement.
+    store.set_state(ids.article_2, "cho", "done")
+    assert window.queue_list.count() == 2
+    press(qtbot, window, Qt.Key_F5)
+    assert window.queue_list.count() == 3 and window.progress_label.text() == "Reviewed 0 of 3"
+    assert window.current.article.id == ids.article_1  # the article on show stays
