@@ -216,6 +216,15 @@ def test_suggest_stops_and_resumes_where_it_stopped(store, suggester):
     assert all(suggestions(store, i) for i in ids)
 
 
+def test_suggest_with_worker_processes_stops_and_resumes(store, suggester):
+    ids = [add(store, f"Russian troops shelled Kharkiv on day {n}.") for n in range(4)]
+    stopped = suggest_articles(store, suggester=suggester, workers=2, batch_size=1, should_stop=lambda: True)
+    assert stopped.stopped and stopped.articles == 1
+    resumed = suggest_articles(store, suggester=suggester, workers=2, batch_size=1)
+    assert (resumed.skipped, resumed.articles) == (1, 3)
+    assert all(suggestions(store, i) for i in ids)
+
+
 def test_suggest_learns_from_accepted_and_added_spans(store, suggester):
     text = "Fighters of the Grom Legion held the ridge."
     first = add(store, text)

@@ -121,6 +121,17 @@ def store_suggestions(store: Store, article_id: int, text: str, doc, found: DocS
         )
 
 
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    """With worker processes, articles go in chunks so that a stop waits for one chunk at most."""
+    for start in range(0, len(ids), max(1, size)):
+        yield ids[start : start + size]
+
+
+def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:
+    for article in store.iter_articles(ids):
+        yield article.text, article.id
+
+
 def suggest_articles(
     store: Store,
     article_ids: Iterable[int] | None = None,
@@ -144,7 +155,8 @@ def suggest_articles(
     :param workers: processes for ``nlp.pipe`` (``n_process``)
     :param redo: run again on articles this suggester version already did
     :param progress: called with (done, total) after each article
-    :param should_stop: polled between articles; True stops cleanly (what is done stays done)
+    :param should_stop: polled between articles; True stops cleanly (what is done stays done; with
+        worker processes the chunk under way is still read, not stored)
     """
     suggester = suggester or shared_suggester(model)
     scheme = scheme_by_name(store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME)
@@ -161,23 +173,24 @@ def suggest_articles(
         return summary
     memory = AnnotationMemory.from_store(store, suggester.gazetteer)
 
-    def texts() -> Iterator[tuple[str, int]]:
-        for article in store.iter_articles(ids):
-            yield article.text, article.id
-
-    docs = suggester.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=max(1, workers))
-    try:
-        for done, (doc, article_id) in enumerate(docs, start=1):
+    done = 0
+    for chunk in _chunks(ids, batch_size * workers * 8 if workers > 1 else len(ids)):
+        docs = suggester.nlp.pipe(_texts(store, chunk), as_tuples=True, batch_size=batch_size,
+                                  n_process=max(1, workers))
+        for doc, article_id in docs:
+            if summary.stopped:
+                # Worker processes block until their output is read: finish reading this chunk.
+                continue
             found = suggester.analyse(doc, memory)
             store_suggestions(store, article_id, doc.text, doc, found, suggester, scheme, summary)
             summary.articles += 1
+            done += 1
             if progress:
                 progress(done, total)
             if should_stop and should_stop() and done < total:
                 summary.stopped = True
-                break
-    finally:
-        close = getattr(docs, "close", None)
-        if close:
-            close()
+                if workers == 1:
+                    break
+        if summary.stopped:
+            break
     return summary
