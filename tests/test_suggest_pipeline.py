@@ -300,5 +300,7 @@ def test_suggest_command_reports_and_skips_done_articles(tmp_path, capsys, monke
     assert "1 articles suggested" in capsys.readouterr().out
     assert main(["suggest", "--db", str(db), "--article", "1"]) == 0
     assert "1 already done (use --redo" in capsys.readouterr().out
+    assert main(["suggest", "--db", str(db), "--article", "1", "1", "--redo"]) == 0
+    assert "1 articles suggested" in capsys.readouterr().out
     assert main(["suggest", "--db", str(db), "--article", "7"]) == 2
     assert "no article with id 7" in capsys.readouterr().err

