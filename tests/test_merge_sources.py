@@ -182,3 +182,21 @@ def test_merge_leaves_out_the_sources_gold(tmp_path, others):
         assert "gold" not in summary.annotators
         assert mine.db.execute("SELECT count(*) FROM spans s JOIN annotators an ON an.id = s.annotator_id"
                                " WHERE an.name = 'gold'").fetchone()[0] == 0
+
+
+def test_merge_of_each_annotators_jsonl_export_gives_the_same_agreement(tmp_path, others):
+    from annotator.agreement import compute_agreement
+    from annotator.export import export_project
+
+    exports = []
+    with Store.open(others) as theirs:
+        expected = compute_agreement(theirs).to_dict()
+        for name in ("ana", "ben", "cho"):
+            export_project(theirs, tmp_path / name, format="jsonl", annotator=name)
+            exports += sorted((tmp_path / name).glob("*.jsonl"))
+    with Store.open(tmp_path / "mine.sqlite") as mine:
+        merge_sources(mine, exports)
+        merged = compute_agreement(mine).to_dict()
+    for kind in ("entities", "event_triggers", "event_arguments"):
+        assert merged[kind]["overall"] == expected[kind]["overall"]
+        assert merged[kind]["pairs"] == expected[kind]["pairs"]
