@@ -3,6 +3,8 @@ confusion table between two annotators, and the articles worth discussing (worst
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -17,6 +19,12 @@ KIND_TITLES = {"entities": "Entities", "event_triggers": "Event triggers", "even
 BAR_FIGURES = (("f1_exact", "F1 exact", QColor("#2563eb")), ("f1_overlap", "F1 overlap", QColor("#93c5fd")),
                ("krippendorff_alpha", "Krippendorff's α", QColor("#f59e0b")))
 PAIR_FIGURES = ("f1_exact", "f1_overlap", "cohen_kappa")
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltips guess rich text from the content; names come from other people's files, so escape
+    them inside a paragraph that is always rendered, and shown literally."""
+    return f"<p>{html.escape(text)}</p>"
 
 
 def agreement_colour(value: float | None) -> QColor:
@@ -256,7 +264,7 @@ class AgreementWindow(QMainWindow):
                     value, shared = values.get((a, b), (None, 0))
                     item = QTableWidgetItem(f"{_fmt(value)}\n{shared} articles")
                     item.setBackground(agreement_colour(value))
-                    item.setToolTip(f"{figure} between {a} and {b} over {shared} shared articles")
+                    item.setToolTip(plain_tooltip(f"{figure} between {a} and {b} over {shared} shared articles"))
                 item.setTextAlignment(Qt.AlignCenter)
                 table.setItem(i, j, item)
         table.resizeRowsToContents()
@@ -293,7 +301,7 @@ class AgreementWindow(QMainWindow):
                 item.setBackground(QBrush(colour))
                 if i != j and count:
                     item.setFont(bold)
-                    item.setToolTip(f"{count} tokens: {a} said {labels[i]}, {b} said {labels[j]}")
+                    item.setToolTip(plain_tooltip(f"{count} tokens: {a} said {labels[i]}, {b} said {labels[j]}"))
                 table.setItem(i, j, item)
         table.resizeColumnsToContents()
 

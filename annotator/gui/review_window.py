@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import review
+from annotator.gui.agreement_window import plain_tooltip
 from annotator.gui.offsets import OffsetMap
 from annotator.model import Layer
 from annotator.schemes import scheme_by_name
@@ -200,7 +201,7 @@ class ReviewWindow(QMainWindow):
         for item in self.queue:
             row = QListWidgetItem(self._queue_text(item))
             row.setData(Qt.UserRole, item.article_id)
-            row.setToolTip(", ".join(item.annotators))
+            row.setToolTip(plain_tooltip(", ".join(item.annotators)))
             self.queue_list.addItem(row)
         self.queue_list.blockSignals(False)
         done, total = review.review_progress(self.queue)

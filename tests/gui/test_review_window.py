@@ -235,3 +235,18 @@ def test_review_window_f5_reloads_the_queue_after_new_work(qtbot, window, three)
     press(qtbot, window, Qt.Key_F5)
     assert window.queue_list.count() == 3 and window.progress_label.text() == "Reviewed 0 of 3"
     assert window.current.article.id == ids.article_1  # the article on show stays
+
+
+def test_review_tooltips_show_annotator_names_literally(qtbot, tmp_path):
+    from PySide6.QtGui import QTextDocument as Document
+
+    with Store.open(tmp_path / "names.sqlite") as store:
+        article, _ = store.add_article("Shelling near Rivne.")
+        for name, label in (("<b>eve</b>", "LOCATION"), ("ann", "FACILITY")):
+            store.add_span(article, 14, 19, label, "entity", annotator=name)
+            store.set_state(article, name, "done")
+        window = ReviewWindow(store, "rita")
+        qtbot.addWidget(window)
+        shown = Document()
+        shown.setHtml(window.queue_list.item(0).toolTip())
+        assert shown.toPlainText() == "<b>eve</b>, ann"
