@@ -140,6 +140,16 @@ def test_suggest_arguments_from_the_parse(suggester):
     assert roles(doc, events["killed"]) >= {("FATALITIES", "Six soldiers"), ("LOCATION", "Boni")}
 
 
+def test_suggest_arguments_of_nouns_and_nested_places(suggester):
+    doc, _, events = analyse(suggester, "Warplanes bombed a market in Ariha in Idlib province.")
+    places = {text for role, text in roles(doc, events["bombed"]) if role == "LOCATION"}
+    assert places == {"Ariha"}  # the wider place only locates the town
+    doc, _, events = analyse(suggester, "French troops completed their withdrawal from Niger.")
+    assert ("ACTOR", "French troops") in roles(doc, events["withdrawal"])
+    doc, _, events = analyse(suggester, "Both sides blamed each other for the shelling of the Zaporizhzhia nuclear power plant.")
+    assert ("TARGET", "Zaporizhzhia nuclear power plant") in roles(doc, events["shelling"])
+
+
 # -- through the store --------------------------------------------------------------------------
 
 ARTICLE = ("Ukrainian forces will withdraw from Severodonetsk, governor Serhiy Haidai said on Friday. "

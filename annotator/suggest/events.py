@@ -26,7 +26,7 @@ PLAN_WORDS = {"plan", "order", "intend", "prepare", "vow", "promise", "pledge", 
 MAYBE_AUX = {"could", "might", "may", "can"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "hold", "mount", "begin", "start", "continue", "plan",
-               "order", "resume", "step"}
+               "order", "resume", "step", "complete", "finish", "announce", "rock", "hit"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "who", "which"}
 LOCATION_PREPOSITIONS = {"in", "near", "at", "from", "toward", "towards", "around", "outside", "across", "into",
                          "inside", "on", "along", "over", "of", "to"}
@@ -447,6 +447,7 @@ class EventFinder:
     def arguments(self, doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandidate]) -> list[tuple[str, EntityCandidate]]:
         trigger = doc[event.start]
         found: list[tuple[str, EntityCandidate]] = []
+        self._current_entities = by_token
 
         def add(role: str, token: Token | None) -> None:
             if token is None:
@@ -488,6 +489,12 @@ class EventFinder:
             elif child.dep_ in {"npadvmod", "tmod"}:
                 add("TIME", child)
             elif child.dep_ == "prep":
+                if child.lower_ == "of" and _pos_class(trigger) == "NOUN":
+                    # "the shelling of the plant", "the evacuation of 15 villages"
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            add("TARGET", obj)
+                    continue
                 self._prepositional(child, event, add)
             elif child.dep_ == "advcl" and lemma_of(child) in {"kill", "wound", "injure"}:
                 for grand in child.children:
@@ -499,6 +506,22 @@ class EventFinder:
                 add("ACTOR", child)
         if subject is not None:
             add("TARGET" if subject.dep_ == "nsubjpass" else "ACTOR", subject)
+        head = trigger.head
+        if _pos_class(trigger) == "NOUN" and head is not trigger:
+            if trigger.dep_ in {"dobj", "obj"} and lemma_of(head) in LIGHT_VERBS:
+                # "completed their withdrawal", "could launch a counter-attack": the doer is the verb's subject
+                add("ACTOR", self._subject_of(head))
+            if trigger.dep_ in {"nsubj", "nsubjpass"} or (trigger.dep_ in {"dobj", "obj"} and lemma_of(head) in LIGHT_VERBS):
+                # "Heavy clashes rocked Khartoum on Sunday": place and time hang on the verb
+                for sibling in head.children:
+                    if sibling.dep_ == "prep" and sibling.lower_ in LOCATION_PREPOSITIONS:
+                        self._prepositional(sibling, event, add)
+                    elif sibling.dep_ in {"npadvmod", "tmod"}:
+                        add("TIME", sibling)
+                    elif sibling.dep_ in {"dobj", "obj"} and sibling is not trigger:
+                        entity = by_token.get(sibling.i)
+                        if entity is not None and entity.label == "LOCATION":
+                            add("LOCATION", sibling)
         if event.ace2005 in {"LIFE_DIE", "LIFE_INJURE"}:
             found = [("FATALITIES" if role == "TARGET" and e.label == "QUANTITY" else role, e) for role, e in found]
         return found
@@ -537,7 +560,21 @@ class EventFinder:
                 continue
             if any(a.dep_ in {"relcl", "ccomp", "acl"} for a in inner.ancestors if token in a.ancestors or a is token):
                 continue
+            if self._inside_a_place(inner, token):
+                continue
             add("LOCATION", inner)
+
+    def _inside_a_place(self, inner: Token, top: Token) -> bool:
+        """'Ariha in Idlib province', 'Boni in central Mali': the event happened in the first place;
+        the wider one only locates it, so it is not a second LOCATION."""
+        by_token = self._current_entities
+        for ancestor in inner.ancestors:
+            if ancestor is top:
+                return False
+            entity = by_token.get(ancestor.i)
+            if entity is not None and entity.label in {"LOCATION", "FACILITY"}:
+                return True
+        return False
 
     def _entity_in(self, token: Token, by_token: dict[int, EntityCandidate]) -> EntityCandidate | None:
         entity = by_token.get(token.i)
