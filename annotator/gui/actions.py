@@ -33,6 +33,8 @@ def action_specs(controller, window) -> list[ActionSpec]:
     specs = [
         ActionSpec("switch_annotator", "&File", "Switch &annotator…", ("Ctrl+Shift+N",), WINDOW_SCOPE,
                    window.ask_annotator),
+        ActionSpec("export", "&File", "&Export training data…", ("Ctrl+Shift+E",), WINDOW_SCOPE,
+                   window.show_export),
         ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), WINDOW_SCOPE, window.close),
         ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), WINDOW_SCOPE, c.undo_stack.undo),
         ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), WINDOW_SCOPE, c.undo_stack.redo),
@@ -78,6 +80,10 @@ def action_specs(controller, window) -> list[ActionSpec]:
         ActionSpec("focus_text", "&View", "Focus the &text", ("Ctrl+E",), WINDOW_SCOPE, window.focus_text),
         ActionSpec("snap", "&View", "S&nap selections to whole words", ("Ctrl+Shift+W",), WINDOW_SCOPE,
                    lambda: c.toggle_snap(window.actions["snap"].isChecked()), checkable=True),
+        ActionSpec("agreement", "&Review", "&Agreement between annotators…", ("Ctrl+Shift+K",), WINDOW_SCOPE,
+                   window.show_agreement),
+        ActionSpec("review", "&Review", "Review disagreements into &gold…", ("Ctrl+Shift+R",), WINDOW_SCOPE,
+                   window.show_review),
         ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), WINDOW_SCOPE, window.show_shortcuts),
     ]
     for label in controller.scheme.labels:

@@ -1,0 +1,51 @@
+"""File → Export, Review → Agreement and Review → gold, reached from the main window's menus."""
+
+from __future__ import annotations
+
+import json
+
+
+from annotator.model import ArticleState, Status
+
+
+def trigger(window, name):
+    window.actions[name].trigger()
+
+
+def test_menus_export_writes_the_annotators_done_articles(qtbot, window, tmp_path):
+    store = window.store
+    report = store.list_articles("ana", search="Velyka")[0].id
+    fire = next(s for s in store.spans_for(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
+    store.decide_suggestion(fire.id, "ana", Status.ACCEPTED)
+    store.set_state(report, "ana", ArticleState.DONE)
+    trigger(window, "export")
+    dialog = window.export_dialog
+    assert dialog.isVisible() and dialog.whose.currentText() == "ana"
+    dialog.format.setCurrentText("jsonl")
+    dialog.folder.setText(str(tmp_path / "out"))
+    dialog.export_button.click()
+    assert "exported 1 article of ana as jsonl" in dialog.result.toPlainText()
+    records = [json.loads(line) for line in (tmp_path / "out").glob("*.jsonl").__next__().read_text().splitlines()]
+    labels = {span["label"] for span in records[0]["spans"]}
+    assert labels == {"EXPLOSIONS_REMOTE_VIOLENCE", "FACILITY", "LOCATION"}  # the event and its arguments
+    assert {r["label"] for r in records[0]["relations"]} == {"TARGET", "LOCATION"}
+
+
+def test_menus_export_error_is_shown_not_lost(qtbot, window, tmp_path):
+    trigger(window, "export")
+    dialog = window.export_dialog
+    dialog.split.setText("train=lots")
+    dialog.folder.setText(str(tmp_path / "out"))
+    dialog.run_export()
+    assert dialog.result.toPlainText().startswith("Not exported:")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_menus_open_agreement_and_review_windows(qtbot, window):
+    trigger(window, "agreement")
+    assert window.agreement_window.isVisible()
+    trigger(window, "review")
+    assert window.review_window.isVisible()
+    assert "ana" in window.review_window.windowTitle()
+    for name in ("export", "agreement", "review"):
+        assert window.actions[name].property("menu") in ("&File", "&Review")
