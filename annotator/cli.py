@@ -55,13 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"annotator.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"annotator.commands.{name}":
-                raise
-            continue  # a command still being built on another branch
-        module.register(subparsers)
+        importlib.import_module(f"annotator.commands.{name}").register(subparsers)
     return parser
 
 
