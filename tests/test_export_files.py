@@ -130,3 +130,14 @@ def test_export_files_doccano_holds_entities_events_and_arguments(project, tmp_p
         "gathered", "LOCATION", "Delmar Square")
     all_ids = [e["id"] for r in records for e in r["entities"]]
     assert len(all_ids) == len(set(all_ids))
+
+
+@pytest.mark.parametrize("name", ["spacy", "jsonl"])
+def test_export_files_same_when_spacy_strings_are_freed_per_article(project, tmp_path, monkeypatch, name):
+    import annotator.export.alignment as alignment
+
+    store, _ = project
+    export_project(store, tmp_path / "kept", format=name, annotator="maria")
+    monkeypatch.setattr(alignment, "WARM_UP_ARTICLES", 0)  # every article in its own memory zone
+    export_project(store, tmp_path / "freed", format=name, annotator="maria")
+    assert snapshot(tmp_path / "freed") == snapshot(tmp_path / "kept")

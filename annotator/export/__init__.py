@@ -14,7 +14,7 @@ from typing import Callable, Mapping, Sequence
 
 from annotator import __version__
 from annotator.export import brat, doccano, docbin, prodigy
-from annotator.export.alignment import Misalignment, tokenizer_description
+from annotator.export.alignment import Misalignment, TokenMemory, tokenizer_description
 from annotator.export.selection import (
     GOLD_ANNOTATOR,
     WHOLE,
@@ -189,9 +189,11 @@ class _Written:
 class _JsonlWriter:
     def __init__(self, staging: Staging, parts: list[str]):
         self.handles = {part: open(staging.file(f"{part}.jsonl"), "wb") for part in parts}
+        self.memory = TokenMemory()
 
     def write(self, item, selection):
-        records, problems = prodigy.records_for(item, selection)
+        with self.memory.zone():
+            records, problems = prodigy.records_for(item, selection)
         handle = self.handles[item.part]
         for record in records:
             handle.write(prodigy.dumps(record))
@@ -207,10 +209,13 @@ class _DocBinWriter:
         self.shards = {part: docbin.DocBinShards(staging.file(part)) for part in parts}
         self._fast_packing = docbin.cached_msgpack_encoders()
         self._fast_packing.__enter__()
+        self.memory = TokenMemory()
 
     def write(self, item, selection):
-        doc, problems, left_out = docbin.build_doc(item, selection)
-        self.shards[item.part].add(doc)
+        # DocBin.add copies what it needs (token hashes, the strings themselves), so the Doc may go.
+        with self.memory.zone():
+            doc, problems, left_out = docbin.build_doc(item, selection)
+            self.shards[item.part].add(doc)
         return _Written(problems, arguments_left_out=left_out)
 
     def close(self):

@@ -9,6 +9,7 @@ overlaps only whitespace: then it cannot be aligned. Both cases are reported.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 
@@ -30,6 +31,28 @@ def tokenizer_description() -> str:
     import spacy
 
     return f"spacy.blank({TOKENIZER_LANGUAGE!r}), spaCy {spacy.__version__}"
+
+
+# Articles tokenized before strings are freed per article: they fill the tokenizer's cache, which spaCy
+# does not grow inside a memory zone, so later articles stay fast.
+WARM_UP_ARTICLES = 200
+
+
+class TokenMemory:
+    """Keeps spaCy's vocabulary from growing with every new word of a large export.
+
+    After the warm-up, each article is tokenized inside ``Language.memory_zone()``: the strings it
+    added are dropped when the article is written. Nothing of a Doc may be used after its zone.
+    """
+
+    def __init__(self):
+        self.seen = 0
+
+    def zone(self):
+        self.seen += 1
+        if self.seen <= WARM_UP_ARTICLES:
+            return nullcontext()
+        return tokenizer_pipeline().memory_zone()
 
 
 def tokenize(text: str):
