@@ -38,6 +38,13 @@ def test_suggest_entities_rules_override_model_mistakes(suggester):
     assert found["Severodonetsk"] == "LOCATION"
 
 
+def test_suggest_entities_never_span_a_line_break(suggester):
+    text = "Shelling damages water plant near Velyka Dolyna\r\n\r\nVELYKA DOLYNA, 14 March - Artillery fire struck."
+    doc, entities, _ = analyse(suggester, text)
+    assert all("\n" not in name and "\r" not in name for name in entities)
+    assert "Velyka Dolyna" in entities
+
+
 def test_suggest_entities_carry_canonical_names(suggester):
     _, entities, _ = analyse(suggester, "Governor Sergiy Gaiday said shells fell on Artemivsk and Kharkov.")
     assert entities["Sergiy Gaiday"].canonical == "Serhiy Haidai"

@@ -171,13 +171,27 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _split_at_line_breaks(doc: Doc):
+    """The model's entities cut at line breaks: a heading's last word and the dateline under it
+    ("Velyka Dolyna\r\n\r\nVELYKA DOLYNA") are two names, never one."""
+    for ent in doc.ents:
+        start = ent.start
+        for index in range(ent.start, ent.end):
+            if doc[index].is_space and ("\n" in doc[index].text or "\r" in doc[index].text):
+                if index > start:
+                    yield ent, start, index
+                start = index + 1
+        if start < ent.end:
+            yield ent, start, ent.end
+
+
 def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
     found = []
-    for ent in doc.ents:
+    for ent, piece_start, piece_end in _split_at_line_breaks(doc):
         label = MODEL_LABELS.get(ent.label_)
         if label is None:
             continue
-        start, end = _trim(doc, ent.start, ent.end)
+        start, end = _trim(doc, piece_start, piece_end)
         words = {t.lower_ for t in doc[start:end]}
         if label == "LOCATION" and words <= gazetteer.nationality_words:
             continue  # "Ukrainian" tagged as a place
