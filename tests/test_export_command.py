@@ -39,3 +39,13 @@ def test_export_command_bad_split_is_an_error(store, tmp_path, capsys):
     assert status == 2
     assert "split ratios must add up to 1, they add up to 0.9" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_export_command_unwritable_folder_is_an_error_not_a_traceback(store, tmp_path, capsys):
+    build_project(store)
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    status = main(["export", "--db", str(store.path), "--format", "jsonl", "--out", str(blocker / "corpus"),
+                   "--annotator", "maria"])
+    assert status == 2
+    assert f"cannot write the export to {blocker / 'corpus'}" in capsys.readouterr().err

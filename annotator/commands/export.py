@@ -52,6 +52,9 @@ def run(args) -> int:
                 )
     except ExportError as exc:
         raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        where = exc.filename or args.out
+        raise CommandError(f"cannot write the export to {where}: {exc.strerror or exc}") from exc
     for line in report.lines():
         print(line)
     return 0
