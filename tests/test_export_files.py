@@ -141,3 +141,15 @@ def test_export_files_same_when_spacy_strings_are_freed_per_article(project, tmp
     monkeypatch.setattr(alignment, "WARM_UP_ARTICLES", 0)  # every article in its own memory zone
     export_project(store, tmp_path / "freed", format=name, annotator="maria")
     assert snapshot(tmp_path / "freed") == snapshot(tmp_path / "kept")
+
+
+def test_export_files_brat_config_names_the_labels_roles_and_attributes_used(project, tmp_path):
+    store, _ = project
+    export_project(store, tmp_path, format="brat", annotator="maria")
+    config = (tmp_path / "annotation.conf").read_text(encoding="utf-8").splitlines()
+    entities = config[config.index("[entities]") + 1 : config.index("[relations]") - 1]
+    assert entities == ["ARMED_GROUP", "DATE", "LOCATION", "PERSON", "QUANTITY"]
+    assert "EXPLOSIONS_REMOTE_VIOLENCE\tACTOR*:<ENTITY>, LOCATION*:<ENTITY>, TIME*:<ENTITY>" in config
+    assert "PROTESTS\tLOCATION*:<ENTITY>" in config
+    assert "modality\tArg:<EVENT>, Value:happened" in config
+    assert "sub_event_type\tArg:<EVENT>, Value:Shelling_artillery_missile_attack" in config

@@ -228,16 +228,20 @@ class _DocBinWriter:
 
 class _BratWriter:
     def __init__(self, staging: Staging, parts: list[str]):
+        self.staging = staging
         self.directories = {part: staging.file(part) for part in parts}
         for directory in self.directories.values():
             directory.mkdir(parents=True, exist_ok=True)
+        self.config = brat.ConfigCollector()
 
     def write(self, item, selection):
         brat.write_article(self.directories[item.part], item)
+        self.config.add(item)
         return _Written()
 
     def close(self):
-        pass
+        # BRAT looks for annotation.conf in the document's folder and then in the folders above it.
+        self.staging.file(brat.CONFIG_FILE).write_text(self.config.text(), encoding="utf-8", newline="\n")
 
 
 class _DoccanoWriter:

@@ -15,6 +15,7 @@ from annotator.model import Layer
 
 # Attributes written as BRAT attributes (A lines); any other attribute becomes an AnnotatorNotes line.
 CHOICE_ATTRIBUTES = ("modality", "sub_event_type")
+CONFIG_FILE = "annotation.conf"
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 _NOT_A_NAME = re.compile(r"[^\w-]+")
 
@@ -81,6 +82,43 @@ def ann_lines(item: ArticleExport) -> list[str]:
                 note_number += 1
                 lines.append(f"#{note_number}\tAnnotatorNotes {ids[span.id]}\t{name}: {_one_line(value)}")
     return lines
+
+
+class ConfigCollector:
+    """Gathers the labels, roles and attribute values an export used, for BRAT's annotation.conf."""
+
+    def __init__(self):
+        self.entities: set[str] = set()
+        self.events: dict[str, set[str]] = {}
+        self.attributes: dict[str, tuple[set[str], set[str]]] = {}  # name -> (values, layers it is on)
+
+    def add(self, item: ArticleExport) -> None:
+        for span in item.spans:
+            if span.layer is Layer.EVENT:
+                self.events.setdefault(span.label, set())
+            else:
+                self.entities.add(span.label)
+            for name, value in span.attributes.items():
+                if value is True or (name in CHOICE_ATTRIBUTES and isinstance(value, str) and value):
+                    values, layers = self.attributes.setdefault(name, (set(), set()))
+                    layers.add(str(span.layer))
+                    if value is not True:
+                        values.add(brat_value(value))
+        for link in item.arguments:
+            self.events[link.event.label].add(link.role)
+
+    def text(self) -> str:
+        lines = ["# Written by Conflict Annotator's export: the labels, roles and attributes in this export.",
+                 "[entities]", *sorted(self.entities), "", "[relations]", "", "[events]"]
+        for label, roles in sorted(self.events.items()):
+            # "*": a role may be filled any number of times, or not at all.
+            arguments = ", ".join(f"{role}*:<ENTITY>" for role in sorted(roles))
+            lines.append(f"{label}\t{arguments}" if arguments else label)
+        lines += ["", "[attributes]"]
+        for name, (values, layers) in sorted(self.attributes.items()):
+            targets = "|".join(f"<{layer.upper()}>" for layer in sorted(layers))
+            lines.append(f"{name}\tArg:{targets}" + (f", Value:{'|'.join(sorted(values))}" if values else ""))
+        return "\n".join(lines) + "\n"
 
 
 def write_article(directory: Path, item: ArticleExport) -> None:
