@@ -126,13 +126,18 @@ def test_export_spacy_files_pass_spacy_debug_data_and_train(store, tmp_path):
     config = tmp_path / "config.cfg"
     spacy = [sys.executable, "-m", "spacy"]
     run = lambda *args: subprocess.run([*spacy, *map(str, args)], capture_output=True, text=True, cwd=tmp_path)  # noqa: E731
-    made = run("init", "config", config, "--lang", "en", "--pipeline", "ner", "--optimize", "efficiency")
+    # ner learns doc.ents; spancat learns the event triggers from doc.spans["events"].
+    made = run("init", "config", config, "--lang", "en", "--pipeline", "ner,spancat", "--optimize", "efficiency")
     assert made.returncode == 0, made.stderr
-    paths = ["--paths.train", corpus / "train", "--paths.dev", corpus / "dev"]
-    checked = run("debug", "data", config, *paths)
+    config.write_text(config.read_text(encoding="utf-8").replace("spans_sc_", "spans_events_"), encoding="utf-8")
+    options = ["--paths.train", corpus / "train", "--paths.dev", corpus / "dev",
+               "--components.spancat.spans_key", "events"]
+    checked = run("debug", "data", config, *options)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Corpus is loadable" in checked.stdout
-    trained = run("train", config, *paths, "--training.max_steps", "4", "--training.eval_frequency", "2",
+    trained = run("train", config, *options, "--training.max_steps", "4", "--training.eval_frequency", "2",
                   "--output", tmp_path / "model")
     assert trained.returncode == 0, trained.stdout + trained.stderr
+    assert "SPANS_EVEN" in trained.stdout  # spancat was scored on the events group
     assert (tmp_path / "model" / "model-last" / "ner").is_dir()
+    assert (tmp_path / "model" / "model-last" / "spancat").is_dir()
