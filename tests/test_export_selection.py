@@ -86,6 +86,8 @@ def test_export_selection_parse_split_reads_the_command_line_form():
         parse_split("train=0.9,dev")
     with pytest.raises(ExportError, match="not a number"):
         parse_split("train=most")
+    with pytest.raises(ExportError, match="'train' is named twice"):
+        parse_split("train=0.5,train=0.5")
 
 
 def test_export_selection_split_follows_ratios_and_is_stable_when_articles_are_added():

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterator, Mapping, Sequence
 
 from annotator.model import Article, ArticleState, Layer, Span
@@ -57,7 +57,13 @@ class ArticleExport:
             stamps = [self.article.imported_at]
         if not stamps:
             return 0
-        return int(max(datetime.fromisoformat(s) for s in stamps).timestamp())
+        return int(max(_utc(s) for s in stamps).timestamp())
+
+
+def _utc(stamp: str) -> datetime:
+    """A stored time; one without a zone is UTC, so the result never depends on the machine's zone."""
+    moment = datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ def parse_split(text: str) -> dict[str, float]:
         name, sep, value = item.strip().partition("=")
         if not sep:
             raise ExportError(f"--split: {item.strip()!r} is not NAME=RATIO (e.g. train=0.8,dev=0.1,test=0.1)")
+        if name.strip() in ratios:
+            raise ExportError(f"--split: the part {name.strip()!r} is named twice")
         try:
             ratios[name.strip()] = float(value)
         except ValueError:
