@@ -648,6 +648,11 @@ class Store:
         suggestion = self.get_span(suggestion_id)
         if not suggestion.is_suggestion:
             raise StoreError(f"span {suggestion_id} is not a suggestion")
+        if self._decided_copy(suggestion_id, annotator) is not None:
+            # Another window (or an event's acceptance) got there first; a second copy would
+            # double the span in this annotator's work.
+            raise StoreError(f"{annotator} has already decided suggestion {suggestion_id} "
+                             f"({suggestion.label} at {suggestion.start_char}-{suggestion.end_char})")
         created: list[int] = []
         with self.transaction():
             copy_id = self._copy_suggestion(suggestion, annotator, status)

@@ -250,3 +250,24 @@ def test_importers_json_lines_with_crlf_and_bom(store, write):
     lines = [json.dumps({"text": WAR}), json.dumps({"text": "Second report"})]
     import_paths(store, [write("crlf.jsonl", ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))])
     assert [a.text for a in store.iter_articles()] == [WAR, "Second report"]
+
+
+def test_importers_records_of_one_text_count_as_one_article(store, write):
+    spans = [{"start": 0, "end": 14, "label": "ARMED_GROUP"}]
+    path = write("p.jsonl", jsonl({"text": WAR, "spans": spans, "answer": "accept"},
+                                  {"text": WAR, "spans": [{"start": 23, "end": 30, "label": "LOCATION"}], "answer": "reject"}))
+    summary = import_paths(store, [path], annotator="ann")
+    assert (summary.imported, summary.already_present) == (1, 0)
+    assert {(s.label, s.status) for s in store.spans_for(1, "ann")} == {
+        ("ARMED_GROUP", Status.ACCEPTED), ("LOCATION", Status.REJECTED)}
+    assert store.get_state(1, "ann")[0] is ArticleState.DONE
+
+
+def test_importers_own_export_bookkeeping_is_not_kept_in_meta(store, write):
+    from annotator.model import content_hash
+
+    meta = {"article_id": 41, "content_hash": content_hash(WAR), "title": "Shelling", "desk": "east"}
+    import_paths(store, [write("ours.jsonl", jsonl({"text": WAR, "meta": meta}))])
+    article = store.get_article(1)
+    assert article.title == "Shelling"
+    assert article.meta == {"desk": "east"}

@@ -156,3 +156,16 @@ def test_store_stats_totals_are_integers(store):
     store.add_span(article, 0, 9, "ARMED_GROUP", "entity", annotator="ann")
     stats = store.stats()
     assert (stats["articles"], stats["spans"]) == (1, 1)
+
+
+def test_store_deciding_a_suggestion_twice_is_refused(store):
+    article, _ = store.add_article(TEXT)
+    place = store.add_span(article, 36, 51, "LOCATION", "entity", annotator=None, origin="suggested",
+                           status="pending")
+    event = store.add_span(article, 22, 30, "STRATEGIC_DEVELOPMENTS", "event", annotator=None,
+                           origin="suggested", status="pending")
+    store.add_argument(event, place, "LOCATION")
+    store.decide_suggestion(event, "alice", Status.ACCEPTED)  # accepts the place too
+    with pytest.raises(StoreError, match="already decided"):
+        store.decide_suggestion(place, "alice", Status.ACCEPTED)
+    assert len([s for s in store.spans_for(article, "alice") if s.label == "LOCATION"]) == 1

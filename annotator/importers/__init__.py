@@ -173,6 +173,7 @@ class _Writer:
         self.scheme = scheme
         self.path = path
         self.added_now: set[tuple[int, str]] = set()
+        self.created_now: set[int] = set()
         self.event_labels = {label.name for label in scheme.event_labels}
         self.default_source = f"import:{Path(path).name}"
 
@@ -183,7 +184,9 @@ class _Writer:
         )
         if created:
             self.summary.imported += 1
-        else:
+            self.created_now.add(article_id)
+        elif article_id not in self.created_now:
+            # Several records of one text in one file (Prodigy's accept and reject) are one article.
             self.summary.already_present += 1
         self.summary.utf16_fixed += record.utf16_fixed
         for annotation in record.annotations:

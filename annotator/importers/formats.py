@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotator.model import content_hash
 from annotator.importers.records import (
     Annotation,
     ArticleRecord,
@@ -52,15 +53,21 @@ def convert_csv_row(row: dict[str, str], text_column: str, path: str, line: int)
 
 
 def _article_fields(record: ArticleRecord, obj: dict[str, Any], meta: dict[str, Any] | None = None) -> None:
-    """Title, url, date, source and language from the object or its meta; the rest stays in meta."""
+    """Title, url, date, source and language from the object or its meta; the rest stays in meta.
+
+    A value that became one of the article's own fields is not kept in meta a second time.
+    """
     meta = dict(meta or {})
     pools = [obj, meta]
+    used: set[str] = set()
 
     def pick(keys: tuple[str, ...]) -> str | None:
         for pool in pools:
             for key in keys:
                 value = pool.get(key)
                 if isinstance(value, (str, int, float)) and str(value).strip():
+                    if pool is meta:
+                        used.add(key)
                     return str(value).strip()
         return None
 
@@ -70,7 +77,12 @@ def _article_fields(record: ArticleRecord, obj: dict[str, Any], meta: dict[str, 
     record.source = pick(SOURCE_KEYS)
     record.language = pick(LANGUAGE_KEYS)
     extra = {k: v for k, v in obj.items() if k in ARTICLE_KEYS}
-    record.meta = {**meta, **{k: v for k, v in extra.items() if k not in meta}}
+    kept = {k: v for k, v in meta.items() if k not in used}
+    record.meta = {**kept, **{k: v for k, v in extra.items() if k not in meta and not _picked(record, k, v)}}
+
+
+def _picked(record: ArticleRecord, key: str, value: Any) -> bool:
+    return str(value).strip() in {record.title, record.url, record.published, record.source, record.language}
 
 
 def _int(value: Any, path: str, line: int, where: str) -> int:
@@ -108,6 +120,10 @@ def _prodigy_or_plain(obj: dict[str, Any], path: str, line: int) -> ArticleRecor
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     record = ArticleRecord(text=obj["text"], line=line)
     _article_fields(record, obj, meta)
+    if isinstance(obj["text"], str) and record.meta.get("content_hash") == content_hash(obj["text"]):
+        # Our own export's bookkeeping: the id and hash belong to the project it came from.
+        record.meta.pop("content_hash")
+        record.meta.pop("article_id", None)
     # Fields we neither use nor can rebuild are kept with the article, so nothing is lost.
     record.meta.update({k: v for k, v in obj.items() if k not in PRODIGY_KEYS and k not in ARTICLE_KEYS
                         and k not in record.meta})
