@@ -18,7 +18,6 @@ from annotator.gui.article_list import ArticleListModel, ArticleListPanel
 from annotator.gui.agreement_window import AgreementWindow
 from annotator.gui.article_view import ArticleView
 from annotator.gui.controller import Controller, db_key
-from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.palette import LabelPalette
 from annotator.gui.review_window import ReviewWindow
 from annotator.gui.span_panel import SpanPanel
@@ -199,6 +198,9 @@ class MainWindow(QMainWindow):
         self.controller.check_external_changes(announce=False)  # the run's summary is the news
 
     def show_export(self) -> None:
+        # Imported here: the exporter loads spaCy, which takes seconds; the window must open fast.
+        from annotator.gui.export_dialog import ExportDialog
+
         self.export_dialog = ExportDialog(self.store, self.controller.annotator, self)
         self.export_dialog.show()
 
