@@ -45,6 +45,21 @@ def test_suggest_entities_never_span_a_line_break(suggester):
     assert "Velyka Dolyna" in entities
 
 
+def test_suggest_entities_dates_are_anchored_in_time(suggester):
+    found = labels(suggester, "After months of shelling, a 39-year-old teacher said on Friday that the town, "
+                              "hit overnight, had been attacked last week and on June 3, 2022.")
+    assert found.get("Friday") == "DATE"
+    assert found.get("last week") == "DATE"
+    assert "months" not in found and "overnight" not in found
+    assert not any("year-old" in name for name in found)
+
+
+def test_suggest_entities_first_name_and_surname_found_apart_are_one_person(suggester):
+    found = labels(suggester, "Regional governor Oleksandr Prokudin said half a million people had no power.")
+    assert found.get("Oleksandr Prokudin") == "PERSON"
+    assert found.get("half a million people") == "QUANTITY"
+
+
 def test_suggest_entities_carry_canonical_names(suggester):
     _, entities, _ = analyse(suggester, "Governor Sergiy Gaiday said shells fell on Artemivsk and Kharkov.")
     assert entities["Sergiy Gaiday"].canonical == "Serhiy Haidai"

@@ -69,7 +69,7 @@ BACKED_WORDS = ["backed", "led", "installed", "allied", "aligned", "controlled",
 # Nouns of armed personnel that are a span on their own ("Gunmen abducted..."); the others need a
 # modifier ("the Syrian army", not "the army's position").
 NEEDS_MODIFIER = {"force", "army", "armies", "military", "units", "battalion", "brigade", "regiment", "division",
-                  "corps", "garrison", "guards", "defenders", "occupiers", "attackers", "assailants"}
+                  "corps", "garrison", "guards", "defenders", "occupiers"}
 
 
 @dataclass
@@ -121,6 +121,9 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
         {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": COUNTING_WORDS}}, {"LOWER": "of"}, {"POS": "ADJ", "OP": "?"},
                                            {"LOWER": {"IN": COUNTED_NOUNS}}]},
         {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True}, {"LOWER": "per"}, {"LOWER": "cent"}]},
+        {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": ["half", "quarter"]}}, {"LOWER": "a"},
+                                           {"LOWER": {"IN": ["hundred", "thousand", "million", "billion"]}},
+                                           {"POS": "ADJ", "OP": "?"}, {"LOWER": {"IN": COUNTED_NOUNS}}]},
         {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": COUNTING_WORDS}, "DEP": {"IN": ["nsubj", "nsubjpass", "dobj"]}}]},
         {"label": "FACILITY", "pattern": [{"IS_TITLE": True, "OP": "+"}, {"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "*"},
                                            {"LOWER": {"IN": FACILITY_HEADS}}]},
@@ -171,6 +174,25 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+DEICTIC_DAYS = {"yesterday", "today", "tomorrow", "tonight"}
+RELATIVE_WORDS = {"last", "next", "this", "earlier", "later", "previous", "coming"}
+
+
+def _anchored_date(span: SpacySpan) -> bool:
+    """A date an annotator records places the event in time: it names a day, month or year, or
+    counts back from now ("last week"). Durations ("for months"), times of day ("overnight") and
+    ages ("39-year-old") do not."""
+    words = [t.lower_ for t in span]
+    if any("year-old" in w or w in {"old", "aged"} for w in words):
+        return False
+    if any(t.like_num and any(ch.isdigit() for ch in t.text) for t in span):
+        return True
+    return bool(set(words) & (MONTHS | WEEKDAYS | DEICTIC_DAYS)) or words[0] in RELATIVE_WORDS
+
+
 def _split_at_line_breaks(doc: Doc):
     """The model's entities cut at line breaks: a heading's last word and the dateline under it
     ("Velyka Dolyna\r\n\r\nVELYKA DOLYNA") are two names, never one."""
@@ -195,6 +217,8 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
         words = {t.lower_ for t in doc[start:end]}
         if label == "LOCATION" and words <= gazetteer.nationality_words:
             continue  # "Ukrainian" tagged as a place
+        if label == "DATE" and not _anchored_date(doc[start:end]):
+            continue  # "weeks", "overnight", "the third day", "39-year-old": not a date to record
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
             # "Troops" alone tagged ORG is a generic force: the rules decide about those.
@@ -245,10 +269,14 @@ def _merge_neighbours(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazette
         previous = merged[-1] if merged else None
         if previous is not None and previous.end == span.start and previous.label == span.label and (
             span.label == "WEAPON"
+            # a first name and a surname found apart ("Oleksandr" + "Prokudin") are one person
+            or (span.label == "PERSON" and not doc[previous.end - 1].is_punct)
             or (span.label == "ARMED_GROUP" and span.end - span.start == 1 and doc[span.start].lower_ in gazetteer.force_nouns)
         ):
             previous.end = span.end
             previous.priority = max(previous.priority, span.priority)
+            if span.label == "PERSON":
+                previous.canonical = gazetteer.canonical(doc[previous.start : previous.end].text)
             continue
         merged.append(span)
     return merged
