@@ -113,6 +113,18 @@ def test_suggest_events_are_typed_with_acled_subtypes(suggester, text, trigger, 
     assert (events[trigger].label, events[trigger].sub_event_type) == (label, subtype)
 
 
+def test_suggest_events_typed_by_who_acts(suggester):
+    _, _, events = analyse(suggester, "The town of Bakhmut fell to Russian forces after months of fighting.")
+    assert events["fell"].label == "BATTLES"
+    _, _, events = analyse(suggester, "The protesters vowed to stay until the government falls.")
+    assert "falls" not in events  # a government falling is no battle
+    _, _, events = analyse(suggester, "The paramilitary forces looted markets in El Fasher.")
+    assert (events["looted"].label, events["looted"].sub_event_type) == (
+        "STRATEGIC_DEVELOPMENTS", "Looting/property destruction")
+    _, _, events = analyse(suggester, "Protesters blocked roads across Yerevan on Thursday.")
+    assert (events["blocked"].label, events["blocked"].sub_event_type) == ("PROTESTS", "Peaceful protest")
+
+
 def test_suggest_events_one_per_mention_not_per_word(suggester):
     _, _, events = analyse(suggester, "A car bomb exploded in Mogadishu. The blast shattered windows.")
     assert "exploded" in events and "blast" not in events  # "the blast" points back to the explosion

@@ -54,6 +54,11 @@ class TriggerRule:
     needs_preposition: frozenset[str] = frozenset()
     requires_weapon: bool = False
     alone_in_sentence: bool = False
+    # The trigger counts only when its subject is one of these entity labels or nouns: a town
+    # "falls" to a force, a government that "falls" is no battle.
+    subjects: frozenset[str] = frozenset()
+    # ACLED types by who acts: looting by an armed group is a strategic development, by a mob a riot.
+    armed_actor: tuple[str, str] | None = None
 
 
 @dataclass
@@ -98,6 +103,9 @@ def load_triggers(directory: Path | None = None) -> list[TriggerRule]:
             needs_preposition=frozenset(entry.get("needs_preposition", [])),
             requires_weapon=bool(entry.get("requires_weapon", False)),
             alone_in_sentence=bool(entry.get("alone_in_sentence", False)),
+            subjects=frozenset(entry.get("subjects", [])),
+            armed_actor=(entry["armed_actor"]["label"], entry["armed_actor"]["sub_event_type"])
+            if entry.get("armed_actor") else None,
         ))
     return rules
 
@@ -148,6 +156,8 @@ class EventFinder:
         for start, end, rule in self._matches(doc):
             if used & set(range(start, end)) or inside_entity & set(range(start, end)):
                 continue
+            if rule.subjects and self._subject_kind(doc[start], by_token) not in rule.subjects:
+                continue
             event = EventCandidate(start, end, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
                                    anaphoric=self._anaphoric(doc[start], rule))
             trigger = doc[start]
@@ -156,6 +166,8 @@ class EventFinder:
             if rule.typing == "weapon" or rule.requires_weapon:
                 weapon_type = self._weapon_context(doc, trigger, by_token)
                 self._type_by_weapon(event, weapon_type, doc, trigger)
+            if rule.armed_actor and self._subject_kind(trigger, by_token) == "ARMED_GROUP":
+                event.label, event.sub_event_type = rule.armed_actor
             used |= set(range(start, end))
             events.append(event)
         self._type_by_cause(doc, events, by_token)
@@ -525,6 +537,14 @@ class EventFinder:
         if event.ace2005 in {"LIFE_DIE", "LIFE_INJURE"}:
             found = [("FATALITIES" if role == "TARGET" and e.label == "QUANTITY" else role, e) for role, e in found]
         return found
+
+    def _subject_kind(self, trigger: Token, by_token: dict[int, EntityCandidate]) -> str | None:
+        """The label of the entity that is the trigger's subject, else the subject's lemma."""
+        subject = self._subject_of(trigger)
+        if subject is None:
+            return None
+        entity = by_token.get(subject.i)
+        return entity.label if entity is not None else lemma_of(subject)
 
     def _subject_of(self, trigger: Token) -> Token | None:
         current = trigger
