@@ -111,10 +111,9 @@ class _AgreementJob(QRunnable):
             outcome, value = self.results.failed, str(exc)
         else:
             outcome, value = self.results.computed, data
-        try:
-            outcome.emit(value)
-        except RuntimeError:
-            pass  # the window was closed meanwhile, and its messenger with it
+        # The messenger belongs to this job, not to the window: a window closed meanwhile only
+        # loses its connections, while emitting on an object the window had deleted crashed.
+        outcome.emit(value)
 
 
 class AgreementWindow(QMainWindow):
@@ -200,7 +199,7 @@ class AgreementWindow(QMainWindow):
             return
         self.refresh_button.setEnabled(False)
         self.summary.setText("Computing agreement…")
-        self._results = _Results(self)
+        self._results = _Results()  # no parent: the job keeps it alive after the window is gone
         self._results.computed.connect(self._show_results)
         self._results.failed.connect(self._show_failure)
         QThreadPool.globalInstance().start(_AgreementJob(self.store.path, self._results))
