@@ -28,9 +28,10 @@ def open_window(db_path: Path, preferences: config.Preferences | None = None) ->
     preferences = preferences or config.Preferences.load()
     was_new = not db_path.exists() or db_path.stat().st_size == 0
     store = Store.open(db_path)
+    samples = 0
     if was_new and db_path == config.default_db_path():
         try:
-            load_samples_if_new(store, was_new)
+            samples = load_samples_if_new(store, was_new)
         except InputError as exc:  # a broken installation: say so, and open the empty project
             dialogs.inform(None, "Sample articles not loaded", str(exc))
     if not preferences.annotator:
@@ -43,6 +44,8 @@ def open_window(db_path: Path, preferences: config.Preferences | None = None) ->
     store.ensure_annotator(preferences.annotator)
     scheme = scheme_by_name(store.get_setting("scheme", preferences.scheme or "conflict"))
     window = MainWindow(store, scheme, preferences, db_path)
+    # A first start should look like every later one: the sample articles with their suggestions.
+    window.suggest_when_started = samples > 0
     return window
 
 

@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.db_path = db_path
+        self.suggest_when_started = False  # set by app.open_window for a brand-new project
         self.setWindowTitle(f"Conflict Annotator — {db_path.name if db_path else 'in memory'}")
         self.view = ArticleView()
         self.heading = QLabel()
@@ -129,6 +130,8 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         self.controller.start(db_key(self.db_path))
         self.focus_text()
+        if self.suggest_when_started:
+            self.suggest_all()
 
     def focus_search(self) -> None:
         self.article_list.search.setFocus()

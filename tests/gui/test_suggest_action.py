@@ -73,3 +73,25 @@ def test_suggest_action_reports_a_failure(window, qtbot):
     with qtbot.waitSignal(window.suggester.ended, timeout=5000):
         window.actions["suggest_all"].trigger()
     assert "model folder not readable" in window.statusBar().currentMessage()
+
+
+def test_suggest_action_a_new_default_project_is_suggested_at_first_start(qtbot, home, answers):
+    from annotator import config
+    from annotator.gui.app import open_window
+
+    answers.append("olena")  # the welcome question
+    window = open_window(config.default_db_path())
+    asked = []
+
+    def run(store, article_ids, *, model, redo, progress, should_stop):
+        asked.append(article_ids)
+        progress(1, 1)
+        return summary()
+
+    window.suggester._run = run
+    with qtbot.waitSignal(window.suggester.ended, timeout=5000):
+        window.start()
+    assert asked == [None], "every sample article is suggested, in the background"
+    assert window.store.count_articles() >= 5
+    window.close()
+    window.store.close()
