@@ -88,6 +88,19 @@ class LabelBars(QWidget):
             painter.drawLine(int(x), int(top - 4), int(x), int(y))
 
 
+def _chooser_tab(caption: str, chooser: QComboBox, table: QWidget) -> QWidget:
+    """A tab showing one table, with a line above it choosing what the table shows."""
+    tab = QWidget()
+    layout = QVBoxLayout(tab)
+    row = QHBoxLayout()
+    row.addWidget(QLabel(caption))
+    row.addWidget(chooser)
+    row.addStretch()
+    layout.addLayout(row)
+    layout.addWidget(table)
+    return tab
+
+
 class _Results(QObject):
     """Carries a computation's outcome from the worker thread to the window (queued signals)."""
 
@@ -143,26 +156,13 @@ class AgreementWindow(QMainWindow):
         self.pair_figure.addItems(PAIR_FIGURES)
         self.pair_figure.currentIndexChanged.connect(lambda _i: self.show_kind())
         self.pair_table = _table()
-        pairs = QWidget()
-        pairs_layout = QVBoxLayout(pairs)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Figure:"))
-        row.addWidget(self.pair_figure)
-        row.addStretch()
-        pairs_layout.addLayout(row)
-        pairs_layout.addWidget(self.pair_table)
+        pairs = _chooser_tab("Figure:", self.pair_figure, self.pair_table)
 
         self.confusion_pair = QComboBox()
         self.confusion_pair.currentIndexChanged.connect(lambda _i: self.show_confusion())
         self.confusion_table = _table()
-        confusion = QWidget()
-        confusion_layout = QVBoxLayout(confusion)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Annotators (rows ~ columns), token labels:"))
-        row.addWidget(self.confusion_pair)
-        row.addStretch()
-        confusion_layout.addLayout(row)
-        confusion_layout.addWidget(self.confusion_table)
+        confusion = _chooser_tab("Annotators (rows ~ columns), token labels:", self.confusion_pair,
+                                 self.confusion_table)
 
         self.article_table = _table()
         self.article_table.setSelectionBehavior(QAbstractItemView.SelectRows)
