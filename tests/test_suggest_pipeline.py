@@ -60,6 +60,23 @@ def test_suggest_entities_first_name_and_surname_found_apart_are_one_person(sugg
     assert found.get("half a million people") == "QUANTITY"
 
 
+def test_suggest_entities_places_known_by_their_context(suggester):
+    found = labels(suggester, "Fighter jets bombed the village of Ohn Taw in Sagaing region, and the army "
+                              "captured the port town of Kyaukphyu in Rakhine state.")
+    assert found.get("Ohn Taw") == "LOCATION"
+    assert found.get("Kyaukphyu") == "LOCATION"
+    assert found.get("Rakhine") == "LOCATION"
+
+
+def test_suggest_entities_named_group_members_and_counted_things(suggester):
+    found = labels(suggester, "Suspected ADF rebels killed 31 civilians, took two nuns and burned 14 homes "
+                              "in 2024, while hundreds of displaced families fled.")
+    assert found.get("ADF rebels") == "ARMED_GROUP"
+    assert found.get("two nuns") == "QUANTITY"
+    assert found.get("hundreds of displaced families") == "QUANTITY"
+    assert "2024" not in found or found["2024"] == "DATE"  # a year is no count
+
+
 def test_suggest_entities_carry_canonical_names(suggester):
     _, entities, _ = analyse(suggester, "Governor Sergiy Gaiday said shells fell on Artemivsk and Kharkov.")
     assert entities["Sergiy Gaiday"].canonical == "Serhiy Haidai"

@@ -65,6 +65,10 @@ FACILITY_MODIFIERS = [
     "electricity", "TV", "television", "radio", "army", "border", "naval", "research", "storage", "grain",
 ]
 ORDINAL_REGEX = r"^\d+(st|nd|rd|th)$"
+ACRONYM_REGEX = r"^[A-Z][A-Z0-9]{1,5}$"
+# A count of things is a number before a plural noun; years and spans of time are not counts.
+NOT_A_YEAR_REGEX = r"^(?!(1[89]|20)\d\d$)"
+TIME_UNITS = ["seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "centuries"]
 BACKED_WORDS = ["backed", "led", "installed", "allied", "aligned", "controlled", "affiliated", "linked"]
 # Nouns of armed personnel that are a span on their own ("Gunmen abducted..."); the others need a
 # modifier ("the Syrian army", not "the army's position").
@@ -114,13 +118,19 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
         {"label": "ARMED_GROUP", "pattern": [*backed, {**affiliation, "OP": "*"}, {"LOWER": {"IN": all_nouns}}]},
         {"label": "ARMED_GROUP", "pattern": [*backed, {"LOWER": {"IN": all_nouns}}, {"LOWER": "of"}, named_place]},
         {"label": "ARMED_GROUP", "pattern": [{"ENT_TYPE": "NORP", "OP": "?"}, {"LOWER": {"IN": all_nouns}}, {"LOWER": "of"}, named_place]},
+        # "ADF rebels", "FARC dissidents", "UN peacekeepers": a named group's members acting
+        {"label": "ARMED_GROUP", "pattern": [{"TEXT": {"REGEX": ACRONYM_REGEX}}, {"LOWER": {"IN": alone}}]},
         {"label": "ARMED_GROUP", "pattern": [{"TEXT": {"REGEX": ORDINAL_REGEX}}, {"IS_TITLE": True, "OP": "*"},
                                               {"ORTH": {"IN": sorted(gazetteer.unit_words)}}]},
         {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True, "OP": "+"}, {"POS": "ADJ", "OP": "?"}, {"LOWER": {"IN": COUNTED_NOUNS}}]},
         {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True, "OP": "+"}, {"ENT_TYPE": "NORP", "OP": "?"}, {"LOWER": {"IN": COUNTED_NOUNS}}]},
-        {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": COUNTING_WORDS}}, {"LOWER": "of"}, {"POS": "ADJ", "OP": "?"},
+        {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": COUNTING_WORDS}}, {"LOWER": "of"},
+                                           {"TAG": {"IN": ["JJ", "VBN"]}, "OP": "?"},
                                            {"LOWER": {"IN": COUNTED_NOUNS}}]},
         {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True}, {"LOWER": "per"}, {"LOWER": "cent"}]},
+        {"label": "QUANTITY", "pattern": [{"LIKE_NUM": True, "TEXT": {"REGEX": NOT_A_YEAR_REGEX}, "OP": "+"},
+                                           {"POS": "ADJ", "OP": "?"},
+                                           {"TAG": "NNS", "LOWER": {"NOT_IN": TIME_UNITS}}]},
         {"label": "QUANTITY", "pattern": [{"LOWER": {"IN": ["half", "quarter"]}}, {"LOWER": "a"},
                                            {"LOWER": {"IN": ["hundred", "thousand", "million", "billion"]}},
                                            {"POS": "ADJ", "OP": "?"}, {"LOWER": {"IN": COUNTED_NOUNS}}]},
@@ -138,10 +148,14 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
                     if t.get("ENT_TYPE") == "NORP" else t for t in item["pattern"]]
             patterns.append({**item, "pattern": copy})
     if not ({"tagger", "morphologizer"} & set(nlp.pipe_names)):
-        # Without a tagger spaCy refuses POS in patterns; those optional adjectives are dropped.
+        # Without a tagger spaCy refuses POS and TAG in patterns: an optional token that needs
+        # them is dropped, a pattern that cannot do without them goes.
+        tagged = lambda t: "POS" in t or "TAG" in t  # noqa: E731
+        patterns = [p for p in patterns if not (isinstance(p["pattern"], list) and any(
+            tagged(t) and t.get("OP") not in {"?", "*"} for t in p["pattern"]))]
         for item in patterns:
             if isinstance(item["pattern"], list):
-                item["pattern"] = [t for t in item["pattern"] if "POS" not in t]
+                item["pattern"] = [t for t in item["pattern"] if not tagged(t)]
     if "parser" not in nlp.pipe_names:
         patterns = [p for p in patterns if not (isinstance(p["pattern"], list) and any("DEP" in t for t in p["pattern"]))]
     return patterns
@@ -193,6 +207,24 @@ def _anchored_date(span: SpacySpan) -> bool:
     return bool(set(words) & (MONTHS | WEEKDAYS | DEICTIC_DAYS)) or words[0] in RELATIVE_WORDS
 
 
+PLACE_NOUNS = {"village", "town", "city", "port", "district", "region", "province", "state", "county",
+               "camp", "settlement", "neighbourhood", "neighborhood", "suburb", "municipality", "oblast"}
+REGION_NOUNS = {"region", "province", "state", "district", "county", "governorate", "oblast", "prefecture"}
+PERSON_AS_PLACE = {"in", "near", "into", "towards", "toward", "outside"}
+
+
+def _place_by_context(doc: Doc, start: int, end: int) -> bool:
+    """A name the model called a person or organisation that the sentence shows is a place:
+    "the village of Ohn Taw", "Rakhine state", "fighting near Kyaukphyu"."""
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    after = doc[end].lower_ if end < len(doc) else ""
+    if len(before) == 2 and before[1] == "of" and before[0] in PLACE_NOUNS:
+        return True
+    if after in REGION_NOUNS and doc[end].is_lower:
+        return True
+    return doc[start].ent_type_ == "PERSON" and bool(before) and before[-1] in PERSON_AS_PLACE
+
+
 def _split_at_line_breaks(doc: Doc):
     """The model's entities cut at line breaks: a heading's last word and the dateline under it
     ("Velyka Dolyna\r\n\r\nVELYKA DOLYNA") are two names, never one."""
@@ -219,6 +251,8 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
             continue  # "Ukrainian" tagged as a place
         if label == "DATE" and not _anchored_date(doc[start:end]):
             continue  # "weeks", "overnight", "the third day", "39-year-old": not a date to record
+        if label in {"ORG", "PERSON"} and _place_by_context(doc, start, end):
+            label = "LOCATION"
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
             # "Troops" alone tagged ORG is a generic force: the rules decide about those.

