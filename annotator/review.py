@@ -536,18 +536,31 @@ def review_progress(queue: list[QueueItem]) -> tuple[int, int]:
     return sum(item.finished for item in queue), len(queue)
 
 
+def agreed_article_ids(store: Store, annotators: Iterable[str] | None = None,
+                       queue: list[QueueItem] | None = None) -> list[int]:
+    """Articles done by two or more annotators who agree on everything, whose gold is not finished.
+
+    :param queue: the review queue if the caller has it already (it takes seconds on big projects)
+    """
+    _, shared = done_articles(store, annotators)
+    queue = review_queue(store, annotators) if queue is None else queue
+    queued = {item.article_id for item in queue}
+    return sorted(set(shared) - queued - _finished_articles(store))
+
+
+def accept_agreed_article(store: Store, article_id: int, reviewer: str,
+                          annotators: Iterable[str] | None = None) -> list[GoldChange]:
+    """Put one fully agreed article into gold and finish it; the changes undo it."""
+    return [prefill_gold(store, article_id, reviewer, annotators), finish_article(store, article_id, reviewer)]
+
+
 def accept_agreed_articles(store: Store, reviewer: str, annotators: Iterable[str] | None = None) -> list[int]:
     """Put the articles on which the annotators agree completely into gold and finish them.
 
     They never enter the review queue, so without this their gold would stay empty.
     :returns: the ids of the articles finished now
     """
-    _, shared = done_articles(store, annotators)
-    queued = {item.article_id for item in review_queue(store, annotators)}
-    finished = _finished_articles(store)
-    done_now = []
-    for article_id in sorted(set(shared) - queued - finished):
-        prefill_gold(store, article_id, reviewer, annotators)
-        finish_article(store, article_id, reviewer)
-        done_now.append(article_id)
+    done_now = agreed_article_ids(store, annotators)
+    for article_id in done_now:
+        accept_agreed_article(store, article_id, reviewer, annotators)
     return done_now

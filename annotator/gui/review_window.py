@@ -69,6 +69,31 @@ class GoldCommand(QUndoCommand):
             self.window.after_change(self.article_id)
 
 
+class AcceptAgreedCommand(QUndoCommand):
+    """Every fully agreed article into gold, finished, as one step the reviewer can undo."""
+
+    def __init__(self, window: "ReviewWindow", article_ids: list[int]):
+        super().__init__(f"Accept {len(article_ids)} fully agreed article(s) into gold")
+        self.window = window
+        self.article_ids = article_ids
+        self.changes: list[review.GoldChange] = []
+
+    def redo(self) -> None:
+        store, reviewer = self.window.store, self.window.reviewer
+        if not self.changes:
+            for article_id in self.article_ids:
+                self.changes += review.accept_agreed_article(store, article_id, reviewer)
+        else:
+            for change in self.changes:
+                review.redo_change(store, change, reviewer)
+        self.window.statusBar().showMessage(self.text(), 8000)
+
+    def undo(self) -> None:
+        for change in reversed(self.changes):
+            review.undo_change(self.window.store, change, self.window.reviewer)
+        self.window.statusBar().showMessage(f"Undone: {self.text()}", 8000)
+
+
 class ReviewWindow(QMainWindow):
     """Reviewer mode for ``reviewer_name``; gold is written as the reserved annotator ``gold``."""
 
@@ -105,6 +130,12 @@ class ReviewWindow(QMainWindow):
         reload_button.setFocusPolicy(Qt.NoFocus)
         reload_button.clicked.connect(self.reload_queue)
         left_layout.addWidget(reload_button)
+        agreed_button = QPushButton("Accept fully agreed articles")
+        agreed_button.setFocusPolicy(Qt.NoFocus)
+        agreed_button.setToolTip("Articles where every annotator agrees never enter the queue: put them "
+                                 "into gold and finish them, as one step you can undo (Ctrl+Z)")
+        agreed_button.clicked.connect(self.accept_agreed)
+        left_layout.addWidget(agreed_button)
 
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
@@ -192,6 +223,13 @@ class ReviewWindow(QMainWindow):
             self.addAction(action)
 
     # -- the queue ---------------------------------------------------------------------------------
+
+    def accept_agreed(self) -> None:
+        article_ids = review.agreed_article_ids(self.store, queue=self.queue)
+        if not article_ids:
+            self.statusBar().showMessage("No fully agreed article is waiting for gold", 8000)
+            return
+        self.undo_stack.push(AcceptAgreedCommand(self, article_ids))
 
     def reload_queue(self) -> None:
         chosen = self.current.article.id if self.current else None

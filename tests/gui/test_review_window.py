@@ -250,3 +250,24 @@ def test_review_tooltips_show_annotator_names_literally(qtbot, tmp_path):
         shown = Document()
         shown.setHtml(window.queue_list.item(0).toolTip())
         assert shown.toPlainText() == "<b>eve</b>, ann"
+
+
+def test_review_window_accepts_fully_agreed_articles_as_one_undoable_step(qtbot, window, three):
+    from PySide6.QtWidgets import QPushButton
+
+    from annotator.model import ArticleState
+    from annotator.review import GOLD
+
+    store, ids = three
+    button = next(b for b in window.findChildren(QPushButton) if b.text() == "Accept fully agreed articles")
+    button.click()
+    assert store.get_state(ids.article_2, GOLD)[0] is ArticleState.DONE
+    agreed = {(g.span.start_char, g.span.end_char, g.span.label) for g in gold_spans(store, ids.article_2)}
+    assert agreed, "what every annotator marked on article 2 is gold now"
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert store.get_state(ids.article_2, GOLD)[0] is not ArticleState.DONE
+    assert gold_spans(store, ids.article_2) == []
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert {(g.span.start_char, g.span.end_char, g.span.label) for g in gold_spans(store, ids.article_2)} == agreed
+    button.click()  # nothing left to accept: said, not done twice
+    assert "No fully agreed article" in window.statusBar().currentMessage()
