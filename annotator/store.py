@@ -404,7 +404,7 @@ class Store:
         """
         rows = self.db.execute(sql, [me, me, me, me, *params, limit, offset]).fetchall()
         return [
-            ArticleSummary(id=r[0], title=(r[1] or "").splitlines()[0] if r[1] else "", state=r[2],
+            ArticleSummary(id=r[0], title=r[1].splitlines()[0] if r[1] else "", state=r[2],
                            length=r[3], spans=r[4], pending=r[5])
             for r in rows
         ]
@@ -832,9 +832,7 @@ class Store:
     def stats(self) -> dict[str, Any]:
         """Counts for ``annotator stats``; ``articles`` and ``spans`` are the two totals."""
         q = self.db.execute
-        by = lambda sql: [  # noqa: E731 - a local shorthand for grouped counts
-            {**dict(zip([d[0] for d in cur.description], row))} for cur in [q(sql)] for row in cur.fetchall()
-        ]
+        by = lambda sql: list(self.db.query(sql))  # noqa: E731 - grouped counts as dicts
         return {
             "articles": q("SELECT count(*) FROM articles").fetchone()[0],
             "spans": q("SELECT count(*) FROM spans").fetchone()[0],

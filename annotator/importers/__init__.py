@@ -249,25 +249,22 @@ class _Writer:
     def _write_relations(self, ids: dict, relations: list[RelationRecord], record: ArticleRecord) -> None:
         kept_aside = []
         for relation in relations:
-            head, child = ids[_hashable(relation.head)], ids[_hashable(relation.child)]
-            if self.store.get_span(head).layer is Layer.EVENT:
-                self.store.add_argument(head, child, relation.role, log=False)
+            head = self.store.get_span(ids[_hashable(relation.head)])
+            child_id = ids[_hashable(relation.child)]
+            if head.layer is Layer.EVENT:
+                self.store.add_argument(head.id, child_id, relation.role, log=False)
                 self.summary.arguments += 1
             else:
-                kept_aside.append(relation)
+                kept_aside.append((head, self.store.get_span(child_id), relation.role))
         if kept_aside:
             # Our arguments always start at an event; a relation between two entities (doccano's
             # "foundedBy") is kept in the article's meta rather than dropped.
-            article_id = self.store.get_span(ids[_hashable(kept_aside[0].head)]).article_id
-            article = self.store.get_article(article_id)
-            spans = {self_id: self.store.get_span(self_id) for self_id in ids.values()}
+            article = self.store.get_article(kept_aside[0][0].article_id)
             extra = article.meta.get("relations_between_entities", [])
-            for relation in kept_aside:
-                head, child = spans[ids[_hashable(relation.head)]], spans[ids[_hashable(relation.child)]]
-                extra.append({"label": relation.role,
-                              "head": [head.start_char, head.end_char, head.label],
-                              "child": [child.start_char, child.end_char, child.label]})
-            self.store.update_article_meta(article_id, {**article.meta, "relations_between_entities": extra})
+            extra += [{"label": role, "head": [head.start_char, head.end_char, head.label],
+                       "child": [child.start_char, child.end_char, child.label]}
+                      for head, child, role in kept_aside]
+            self.store.update_article_meta(article.id, {**article.meta, "relations_between_entities": extra})
             self.summary.notes.append(
                 f"{self.path}:{record.line}: {len(kept_aside)} relation(s) between entities kept in the "
                 "article's meta (arguments start at an event)"
