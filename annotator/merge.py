@@ -17,11 +17,10 @@ from typing import Any, Iterable
 
 from annotator.importers.readers import JSON_SUFFIXES, read_path
 from annotator.importers.records import InputError, check_record
-from annotator.model import ArticleState, Layer, Origin, Status, content_hash
+from annotator.model import GOLD, ArticleState, Layer, Origin, Status, content_hash
 from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import NewerSchemaError, NotAProjectError, Store, StoreError, inspect_file
 
-GOLD = "gold"
 SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".annotator"}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # The tables and columns a merge reads; all exist since 0001_initial.
@@ -348,12 +347,8 @@ def _merge_article(store: Store, article: SourceArticle, summary: MergeSummary,
         counts = per_annotator.setdefault(name, {"spans": 0, "arguments": 0, "states": 0})
         annotator_id = store.ensure_annotator(name)
         existing = {
-            (start, end, label, layer): span_id
-            for span_id, start, end, label, layer in store.db.execute(
-                "SELECT id, start_char, end_char, label, layer FROM spans"
-                " WHERE article_id = ? AND annotator_id = ? ORDER BY id DESC",
-                [article_id, annotator_id],
-            )
+            (span.start_char, span.end_char, span.label, str(span.layer)): span.id
+            for span in reversed(store.own_spans(article_id, name))
         }
         local: dict[Any, int] = {}
         for span in work.spans:
@@ -372,11 +367,7 @@ def _merge_article(store: Store, article: SourceArticle, summary: MergeSummary,
             counts["spans"] += 1
         for head, child, role in work.arguments:
             event_id, filler_id = local[head], local[child]
-            present = store.db.execute(
-                "SELECT 1 FROM arguments WHERE event_id = ? AND argument_id = ? AND role = ?",
-                [event_id, filler_id, role],
-            ).fetchone()
-            if present:
+            if store.find_argument(event_id, filler_id, role) is not None:
                 continue
             if store.get_span(event_id).layer is not Layer.EVENT:
                 raise MergeError(f"{summary.source}: an argument ({role}) starts at a span that is not an event")

@@ -12,6 +12,20 @@ from enum import StrEnum
 from typing import Any
 
 
+# The reserved annotator whose spans are the reviewed gold layer; nobody may annotate under this name.
+GOLD = "gold"
+
+
+def check_annotator_name(name: str) -> str:
+    """The name stripped of spaces, or ValueError if it is empty or the reserved gold name."""
+    name = name.strip()
+    if not name:
+        raise ValueError("an annotator needs a name")
+    if name == GOLD:
+        raise ValueError(f"{GOLD!r} is reserved for the reviewed gold layer; choose a name of your own")
+    return name
+
+
 class Layer(StrEnum):
     """Which annotation layer a span belongs to (INCEpTION's sense of the word)."""
 

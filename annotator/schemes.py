@@ -76,6 +76,34 @@ class Scheme:
     def label_names(self) -> set[str]:
         return {l.name for l in self.labels}
 
+    def attribute(self, name: str) -> Attribute | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+    def default_attributes(self, label_name: str) -> dict[str, str]:
+        """What a new span of this label starts with: an event gets each attribute's default
+        (modality "happened"); an entity gets none."""
+        if self.layer_of(label_name) is not Layer.EVENT:
+            return {}
+        return {a.name: a.default for a in self.attributes if a.default}
+
+    def modality_of(self, attributes: dict) -> str | None:
+        """An event's modality; one never set is the scheme's default (what the panel shows)."""
+        modality = self.attribute("modality")
+        if modality is None:
+            return None
+        value = attributes.get("modality")
+        return value if value in modality.values else (modality.default or (modality.values or (None,))[0])
+
+    def next_modality(self, current: str | None) -> str | None:
+        """The value the modality key steps to from ``current`` (None: not set, so the default),
+        the same in every window."""
+        modality = self.attribute("modality")
+        if modality is None or not modality.values:
+            return None
+        values = list(modality.values)
+        shown = self.modality_of({"modality": current} if current else {})
+        return values[(values.index(shown) + 1) % len(values)] if shown in values else values[0]
+
     def missing_labels(self, used: set[str]) -> set[str]:
         """Labels in use in a project that this scheme does not define (they are kept, never dropped)."""
         return set(used) - self.label_names()

@@ -1,3 +1,4 @@
+import sqlite3
 import json
 
 import pytest
@@ -16,7 +17,7 @@ def jsonl(*records) -> str:
 
 def content(store) -> list:
     """Everything a user could see in the project, for before/after comparisons."""
-    db = store.db
+    db = sqlite3.connect(store.path)  # the raw file, as any other tool would see it
     return [
         list(db.execute(f"SELECT * FROM {table} ORDER BY 1"))
         for table in ("articles", "annotators", "spans", "arguments", "article_states", "actions")

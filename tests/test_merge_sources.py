@@ -16,7 +16,7 @@ from test_agreement_fixture import TEXT_1, TEXT_2, build_three_annotators
 
 def snapshot(store: Store) -> dict:
     """Everything a merge may change, without ids or times."""
-    db = store.db
+    db = sqlite3.connect(store.path)  # the raw file, as any other tool would see it
     return {
         "articles": sorted(r[0] for r in db.execute("SELECT content_hash FROM articles")),
         "spans": sorted(db.execute(
@@ -175,13 +175,14 @@ def test_merge_leaves_out_the_sources_gold(tmp_path, others):
 
     with Store.open(others) as theirs:
         article_1 = theirs.article_id_by_hash(content_hash(TEXT_1))
-        take_version(theirs, load_review(theirs, article_1).disagreements[0], "ana", "rita", article_1)
-        finish_article(theirs, article_1, "rita")
+        take_version("rita", load_review(theirs, article_1).disagreements[0], "ana", article_1).apply(theirs)
+        finish_article("rita", article_1).apply(theirs)
     with Store.open(tmp_path / "mine.sqlite") as mine:
         [summary] = merge_sources(mine, [others])
         assert "gold" not in summary.annotators
-        assert mine.db.execute("SELECT count(*) FROM spans s JOIN annotators an ON an.id = s.annotator_id"
-                               " WHERE an.name = 'gold'").fetchone()[0] == 0
+        assert sqlite3.connect(mine.path).execute(
+            "SELECT count(*) FROM spans s JOIN annotators an ON an.id = s.annotator_id"
+            " WHERE an.name = 'gold'").fetchone()[0] == 0
 
 
 def test_merge_of_each_annotators_jsonl_export_gives_the_same_agreement(tmp_path, others):

@@ -10,8 +10,8 @@ from annotator.export import export_project
 from annotator.model import Layer
 from annotator.review import (
     ATTRIBUTE, BOUNDARY, LABEL, MISSING, ROLE, ReviewError, add_gold_span, delete_gold_span, edit_gold_span,
-    finish_article, gold_spans, load_review, prefill_gold, redo_change, review_progress, review_queue,
-    take_version, undo_change,
+    accept_agreed_articles, agreed_article_ids, finish_article, gold_spans, load_review, prefill_gold,
+    review_progress, review_queue, take_version,
 )
 from annotator.store import Store
 from test_agreement_fixture import TEXT_1, build_three_annotators
@@ -22,6 +22,12 @@ def project(tmp_path):
     with Store.open(tmp_path / "p.sqlite") as store:
         ids = build_three_annotators(store)
         yield store, ids
+
+
+def applied(store, edit):
+    """Apply a review edit as the window or the command does, and hand it back for undo/redo."""
+    edit.apply(store)
+    return edit
 
 
 def described(review):
@@ -56,13 +62,13 @@ def test_review_marks_every_kind_of_disagreement(project):
 
 def test_review_prefill_puts_agreed_spans_into_gold_once(project):
     store, ids = project
-    prefill_gold(store, ids.article_3, "rita")
+    applied(store, prefill_gold("rita", ids.article_3))
     assert gold_view(store, ids.article_3) == [
         ("Omar Haddad", "PERSON", "agreed by ben, cho"), ("Teluk", "LOCATION", "agreed by ben, cho")]
-    prefill_gold(store, ids.article_3, "rita")
+    applied(store, prefill_gold("rita", ids.article_3))
     assert len(gold_spans(store, ids.article_3)) == 2
     # Article 2: the agreed event comes with its agreed argument.
-    prefill_gold(store, ids.article_2, "rita")
+    applied(store, prefill_gold("rita", ids.article_2))
     event = next(g.span for g in gold_spans(store, ids.article_2) if g.span.layer is Layer.EVENT)
     [argument] = store.arguments_of(event.id)
     assert argument.role == "LOCATION" and store.get_span(argument.argument_id).annotator == "gold"
@@ -72,10 +78,10 @@ def test_review_take_version_records_provenance_and_resolves(project):
     store, ids = project
     review = load_review(store, ids.article_1)
     group, attack, place, date = review.disagreements
-    take_version(store, group, "cho", "rita", ids.article_1)   # ana marked the same: both named
-    take_version(store, place, "ana", "rita", ids.article_1)
-    take_version(store, date, "cho", "rita", ids.article_1)    # cho marked no date: settles it empty
-    take_version(store, attack, "ana", "rita", ids.article_1)
+    applied(store, take_version("rita", group, "cho", ids.article_1))   # ana marked the same: both named
+    applied(store, take_version("rita", place, "ana", ids.article_1))
+    applied(store, take_version("rita", date, "cho", ids.article_1))    # cho marked no date: settles it empty
+    applied(store, take_version("rita", attack, "ana", ids.article_1))
     assert gold_view(store, ids.article_1) == [
         ("Dorvan market", "LOCATION", "from ana, ben"),
         ("Militia fighters", "ARMED_GROUP", "from ana, cho"),
@@ -93,8 +99,8 @@ def test_review_take_version_records_provenance_and_resolves(project):
 def test_review_taking_another_version_replaces_gold_in_the_region(project):
     store, ids = project
     place = load_review(store, ids.article_1).disagreements[2]
-    take_version(store, place, "ana", "rita", ids.article_1)
-    take_version(store, place, "cho", "rita", ids.article_1)
+    applied(store, take_version("rita", place, "ana", ids.article_1))
+    applied(store, take_version("rita", place, "cho", ids.article_1))
     assert gold_view(store, ids.article_1) == [("Dorvan market", "FACILITY", "from cho")]
 
 
@@ -102,53 +108,52 @@ def test_review_undo_and_redo_keep_ids_and_provenance(project):
     store, ids = project
     review = load_review(store, ids.article_1)
     group, attack = review.disagreements[0], review.disagreements[1]
-    first = take_version(store, group, "ben", "rita", ids.article_1)
-    second = take_version(store, attack, "cho", "rita", ids.article_1)
+    first = applied(store, take_version("rita", group, "ben", ids.article_1))
+    second = applied(store, take_version("rita", attack, "cho", ids.article_1))
     after = gold_view(store, ids.article_1)
     created = [g.span.id for g in gold_spans(store, ids.article_1)]
-    undo_change(store, second, "rita")
-    undo_change(store, first, "rita")
+    second.revert(store)
+    first.revert(store)
     assert gold_spans(store, ids.article_1) == []
     assert len(load_review(store, ids.article_1).open_disagreements) == 4
-    redo_change(store, first, "rita")
-    redo_change(store, second, "rita")
+    first.apply(store)
+    second.apply(store)
     assert gold_view(store, ids.article_1) == after
     assert [g.span.id for g in gold_spans(store, ids.article_1)] == created
-    undo_change(store, second, "rita")
+    second.revert(store)
     assert gold_view(store, ids.article_1) == [("Militia", "ARMED_GROUP", "from ben")]
 
 
 def test_review_own_span_edit_and_delete(project):
     store, ids = project
     start = TEXT_1.index("Tuesday")
-    added = add_gold_span(store, ids.article_1, start, start + 7, "DATE", "entity", "rita")
-    [span_id] = added.created
-    edit = edit_gold_span(store, span_id, "rita", label="QUANTITY")
+    span_id = applied(store, add_gold_span("rita", ids.article_1, start, start + 7, "DATE", "entity")).result
+    edit = applied(store, edit_gold_span("rita", ids.article_1, span_id, label="QUANTITY"))
     assert gold_view(store, ids.article_1) == [("Tuesday", "QUANTITY", "edited by rita")]
-    undo_change(store, edit, "rita")
+    edit.revert(store)
     assert gold_view(store, ids.article_1) == [("Tuesday", "DATE", "edited by rita")]
-    removed = delete_gold_span(store, span_id, "rita")
+    removed = applied(store, delete_gold_span("rita", ids.article_1, span_id))
     assert gold_spans(store, ids.article_1) == []
-    undo_change(store, removed, "rita")
+    removed.revert(store)
     assert gold_view(store, ids.article_1) == [("Tuesday", "DATE", "edited by rita")]
     with pytest.raises(ReviewError, match="not in gold"):
-        edit_gold_span(store, store.spans_for(ids.article_1, "ana")[0].id, "rita", label="ORG")
+        edit_gold_span("rita", ids.article_1, store.spans_for(ids.article_1, "ana")[0].id, label="ORG").apply(store)
 
 
 def test_review_edit_of_a_taken_span_names_what_it_was_based_on(project):
     store, ids = project
     group = load_review(store, ids.article_1).disagreements[0]
-    change = take_version(store, group, "ben", "rita", ids.article_1)
-    edit_gold_span(store, change.created[0], "rita", end_char=len("Militia fighters"))
+    change = applied(store, take_version("rita", group, "ben", ids.article_1))
+    applied(store, edit_gold_span("rita", ids.article_1, change.result[0], end_char=len("Militia fighters")))
     assert gold_view(store, ids.article_1) == [("Militia fighters", "ARMED_GROUP", "edited by rita (based on ben)")]
 
 
 def test_review_finished_gold_is_exported(project, tmp_path):
     store, ids = project
-    prefill_gold(store, ids.article_3, "rita")
+    applied(store, prefill_gold("rita", ids.article_3))
     police = load_review(store, ids.article_3).disagreements[0]
-    take_version(store, police, "ben", "rita", ids.article_3)
-    finish_article(store, ids.article_3, "rita")
+    applied(store, take_version("rita", police, "ben", ids.article_3))
+    applied(store, finish_article("rita", ids.article_3))
     assert review_progress(review_queue(store)) == (1, 2)
     export_project(store, tmp_path / "out", format="jsonl", gold=True)
     [written] = list((tmp_path / "out").rglob("*.jsonl"))
@@ -161,7 +166,7 @@ def test_review_decisions_survive_reopening_the_project(tmp_path):
     path = tmp_path / "p.sqlite"
     with Store.open(path) as store:
         ids = build_three_annotators(store)
-        take_version(store, load_review(store, ids.article_1).disagreements[0], "ana", "rita", ids.article_1)
+        applied(store, take_version("rita", load_review(store, ids.article_1).disagreements[0], "ana", ids.article_1))
     with Store.open(path) as store:
         assert gold_view(store, ids.article_1) == [("Militia fighters", "ARMED_GROUP", "from ana, cho")]
         assert len(load_review(store, ids.article_1).open_disagreements) == 3
@@ -176,13 +181,17 @@ def test_review_refuses_an_article_without_two_done_annotators(project):
 
 def test_review_accept_agreed_finishes_articles_outside_the_queue(project, capsys, tmp_path):
     store, ids = project
-    from annotator.review import accept_agreed_articles
-
-    assert accept_agreed_articles(store, "rita") == [ids.article_2]
+    agreed = agreed_article_ids(store)
+    assert agreed == [ids.article_2]
+    edit = applied(store, accept_agreed_articles("rita", agreed))
     assert gold_view(store, ids.article_2) == [("Sela", "LOCATION", "agreed by ana, ben"),
                                               ("killed", "BATTLES", "agreed by ana, ben")]
     assert str(store.get_state(ids.article_2, "gold")[0]) == "done"
-    assert accept_agreed_articles(store, "rita") == []
+    assert agreed_article_ids(store) == []
+    # One step, undone whole: the gold and the finished state go again.
+    edit.revert(store)
+    assert gold_view(store, ids.article_2) == []
+    assert str(store.get_state(ids.article_2, "gold")[0]) == "todo"
 
 
 def test_review_command_lists_queue_and_accepts_agreed(tmp_path, capsys):
@@ -196,7 +205,7 @@ def test_review_command_lists_queue_and_accepts_agreed(tmp_path, capsys):
     assert "put into gold and finished: 1" in out
     assert "reviewed 0 of 2" in out and out.index(f"#{ids.article_1} ") < out.index(f"#{ids.article_3} ")
     assert main(["review", "--db", str(db), "--accept-agreed", "gold"]) == 2
-    assert "name of their own" in capsys.readouterr().err
+    assert "reserved for the reviewed gold layer" in capsys.readouterr().err
 
 
 def test_review_queue_includes_an_article_where_only_attributes_differ():

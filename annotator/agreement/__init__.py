@@ -4,10 +4,9 @@ from annotator.agreement.report import (
     ARGUMENTS,
     ENTITIES,
     EVENTS,
-    GOLD,
     KINDS,
     AgreementReport,
     compute_agreement,
 )
 
-__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "GOLD", "KINDS", "AgreementReport", "compute_agreement"]
+__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "KINDS", "AgreementReport", "compute_agreement"]

@@ -17,15 +17,14 @@ import numpy as np
 
 from annotator.agreement import metrics
 from annotator.agreement.tokens import TOKENIZER_DESCRIPTION, token_offsets
+from annotator.model import GOLD
 from annotator.store import Store, StoreError
 
-GOLD = "gold"
 # JSON names of the three things agreement is measured on.
 ENTITIES = "entities"
 EVENTS = "event_triggers"
 ARGUMENTS = "event_arguments"
 KINDS = (ENTITIES, EVENTS, ARGUMENTS)
-_CHUNK = 900
 _SEPARATOR = "\n"  # between articles when tokenizing them in one pass; never part of a token
 
 
@@ -124,10 +123,7 @@ def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tupl
             raise StoreError("agreement needs at least two annotators")
     else:
         chosen = known
-    rows = store.db.execute(
-        "SELECT st.article_id, an.name FROM article_states st JOIN annotators an ON an.id = st.annotator_id"
-        " WHERE st.state = 'done' ORDER BY st.article_id, an.name"
-    ).fetchall()
+    rows = store.done_by()
     wanted = set(chosen)
     by_article: dict[int, list[str]] = defaultdict(list)
     for article_id, name in rows:
@@ -148,22 +144,16 @@ def load_agreement_data(store: Store, annotators: Iterable[str] | None = None) -
         for name in names:
             done[row_of[article_id], column[name]] = True
     annotator_ids = {
-        row[0]: column[row[1]]
-        for row in store.db.execute("SELECT id, name FROM annotators") if row[1] in column
+        annotator_id: column[name] for name, annotator_id in store.annotator_ids_by_name().items() if name in column
     }
     units, labels = _load_units(store, np.asarray(article_ids, dtype=np.int64), done, annotator_ids)
     titles: list[str] = [""] * len(article_ids)
     texts: list[str] = [""] * len(article_ids)
-    for chunk_start in range(0, len(article_ids), _CHUNK):
-        chunk = article_ids[chunk_start: chunk_start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for article_id, text, title in store.db.execute(
-            f"SELECT id, text, title FROM articles WHERE id IN ({marks})", chunk
-        ):
-            row = row_of[article_id]
-            texts[row] = text
-            heading = title or text[:60]
-            titles[row] = heading.splitlines()[0] if heading.strip() else ""
+    for article_id, (text, title) in store.article_texts(article_ids).items():
+        row = row_of[article_id]
+        texts[row] = text
+        heading = title or text[:60]
+        titles[row] = heading.splitlines()[0] if heading.strip() else ""
     data = AgreementData(chosen, article_ids, titles, done, labels, units)
     _token_codes(data, texts)
     return data
@@ -180,12 +170,8 @@ def _load_units(store: Store, article_ids: np.ndarray, done: np.ndarray,
 
     Rows are read whole and turned into numpy columns; filtering and joining is done by numpy.
     """
-    marks = ",".join("?" * len(annotator_ids)) or "NULL"
-    # "+annotator_id": a scan in storage order beats the index when most of the table is read.
-    span_rows = store.db.execute(
-        "SELECT id, article_id, annotator_id, start_char, end_char, label, layer = 'event' FROM spans"
-        f" WHERE status = 'accepted' AND +annotator_id IN ({marks}) ORDER BY id", list(annotator_ids)).fetchall()
-    argument_rows = store.db.execute("SELECT event_id, argument_id, role FROM arguments").fetchall()
+    span_rows = store.accepted_span_rows(annotator_ids)
+    argument_rows = store.argument_rows()
     annotator_column = np.full(max(annotator_ids, default=0) + 1, -1, dtype=np.int64)
     for annotator_id, column in annotator_ids.items():
         annotator_column[annotator_id] = column

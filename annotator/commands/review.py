@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.review import GOLD, accept_agreed_articles, review_progress, review_queue
+from annotator.model import check_annotator_name
+from annotator.review import accept_agreed_articles, agreed_article_ids, review_progress, review_queue
 from annotator.store import StoreError
 
 
@@ -25,9 +26,13 @@ def run(args) -> int:
     with open_store(args) as store:
         try:
             if args.accept_agreed:
-                if args.accept_agreed.strip() in ("", GOLD):
-                    raise CommandError("the reviewer needs a name of their own (not 'gold')")
-                finished = accept_agreed_articles(store, args.accept_agreed, args.annotators)
+                try:
+                    reviewer = check_annotator_name(args.accept_agreed)
+                except ValueError as exc:
+                    raise CommandError(f"--accept-agreed: {exc}") from exc
+                finished = agreed_article_ids(store, args.annotators)
+                if finished:
+                    accept_agreed_articles(reviewer, finished, args.annotators).apply(store)
                 print(f"articles with full agreement put into gold and finished: {len(finished)}")
             queue = review_queue(store, args.annotators)
         except StoreError as exc:

@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 
 
 def labels_in_use(store: Store) -> dict[str, int]:
-    return dict(store.db.execute("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label").fetchall())
+    return store.labels_in_use()
 
 
 def run(args) -> int:

@@ -16,7 +16,6 @@ from annotator import __version__
 from annotator.export import brat, doccano, docbin, prodigy
 from annotator.export.alignment import Misalignment, TokenMemory, tokenizer_description
 from annotator.export.selection import (
-    GOLD_ANNOTATOR,
     WHOLE,
     ExportError,
     count_selected,
@@ -261,6 +260,6 @@ class _DoccanoWriter:
 _WRITERS = {"spacy": _DocBinWriter, "jsonl": _JsonlWriter, "brat": _BratWriter, "doccano": _DoccanoWriter}
 
 __all__ = [
-    "FORMATS", "GOLD_ANNOTATOR", "WHOLE", "ExportCancelled", "ExportError", "ExportReport", "PartCounts",
+    "FORMATS", "WHOLE", "ExportCancelled", "ExportError", "ExportReport", "PartCounts",
     "export_project", "parse_split",
 ]

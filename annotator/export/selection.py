@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterator, Mapping, Sequence
 
-from annotator.model import Article, ArticleState, Layer, Span
+from annotator.model import GOLD, Article, ArticleState, Layer, Span
 from annotator.schemes import DEFAULT_SCHEME, SchemeError, scheme_by_name
 from annotator.store import Store, UnknownAnnotatorError
 
-GOLD_ANNOTATOR = "gold"
 BATCH_SIZE = 200
 PART_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 # The one part name used when no split is asked for.
@@ -149,7 +148,7 @@ def make_selection(
     if not gold and not annotator:
         known = ", ".join(store.annotator_names()) or "none yet"
         raise ExportError(f"say whose spans to export: an annotator (known: {known}) or the gold layer")
-    name = GOLD_ANNOTATOR if gold else annotator
+    name = GOLD if gold else annotator
     try:
         annotator_id = store.annotator_id(name)
     except UnknownAnnotatorError as exc:
@@ -190,7 +189,7 @@ def make_selection(
 
 def project_labels(store: Store) -> set[str]:
     """Labels used by any span of the project, plus those of its scheme."""
-    labels = {r[0] for r in store.db.execute("SELECT DISTINCT label FROM spans")}
+    labels = set(store.labels_in_use())
     try:
         labels |= scheme_by_name(store.get_setting("scheme") or DEFAULT_SCHEME).label_names()
     except SchemeError:
@@ -198,59 +197,28 @@ def project_labels(store: Store) -> set[str]:
     return labels
 
 
-def _state_clause(selection: Selection) -> tuple[str, list]:
-    marks = ", ".join("?" * len(selection.states))
-    return (
-        "coalesce((SELECT st.state FROM article_states st WHERE st.article_id = a.id"
-        f" AND st.annotator_id = ?), 'todo') IN ({marks})",
-        [selection.annotator_id, *selection.states],
-    )
-
-
 def count_selected(store: Store, selection: Selection) -> int:
-    clause, params = _state_clause(selection)
-    return store.db.execute(f"SELECT count(*) FROM articles a WHERE {clause}", params).fetchone()[0]
+    return store.count_articles_in_states(selection.annotator_id, selection.states)
 
 
 def iter_selected(store: Store, selection: Selection) -> Iterator[ArticleExport]:
     """The articles to export, in id order, each with its spans and arguments."""
-    clause, params = _state_clause(selection)
     last_id = 0
+    statuses = ["accepted", "rejected"] if selection.include_rejected else ["accepted"]
     while True:
-        rows = list(
-            store.db.query(
-                f"SELECT a.* FROM articles a WHERE a.id > ? AND {clause} ORDER BY a.id LIMIT ?",
-                [last_id, *params, BATCH_SIZE],
-            )
-        )
-        if not rows:
+        articles = store.articles_in_states(selection.annotator_id, selection.states, after=last_id,
+                                            limit=BATCH_SIZE)
+        if not articles:
             return
-        last_id = rows[-1]["id"]
-        articles = [Article.from_row(r) for r in rows]
-        spans_by_article, arguments_by_event = _load_batch(store, selection, [a.id for a in articles])
+        last_id = articles[-1].id
+        ids = [a.id for a in articles]
+        spans_by_article = store.spans_of_articles(ids, selection.annotator_id, statuses)
+        arguments_by_event = {
+            event_id: [(link.argument_id, link.role, link.created_at) for link in links]
+            for event_id, links in store.arguments_of_articles(ids, selection.annotator_id).items()
+        }
         for article in articles:
             yield _article_export(article, selection, spans_by_article.get(article.id, []), arguments_by_event)
-
-
-def _load_batch(store: Store, selection: Selection, ids: list[int]):
-    marks = ", ".join("?" * len(ids))
-    statuses = ["accepted", "rejected"] if selection.include_rejected else ["accepted"]
-    spans_by_article: dict[int, list[Span]] = {}
-    sql = (
-        "SELECT s.*, an.name AS annotator FROM spans s JOIN annotators an ON an.id = s.annotator_id"
-        f" WHERE s.article_id IN ({marks}) AND s.annotator_id = ? AND s.status IN ({', '.join('?' * len(statuses))})"
-        " ORDER BY s.article_id, s.start_char, s.end_char, s.layer, s.label, s.id"
-    )
-    for row in store.db.query(sql, [*ids, selection.annotator_id, *statuses]):
-        spans_by_article.setdefault(row["article_id"], []).append(Span.from_row(row))
-    arguments_by_event: dict[int, list[tuple[int, str, str]]] = {}
-    sql = (
-        "SELECT g.event_id, g.argument_id, g.role, g.created_at FROM arguments g JOIN spans s ON s.id = g.event_id"
-        f" WHERE s.article_id IN ({marks}) AND s.annotator_id = ? ORDER BY g.event_id, g.role, g.argument_id"
-    )
-    for event_id, argument_id, role, created_at in store.db.execute(sql, [*ids, selection.annotator_id]):
-        arguments_by_event.setdefault(event_id, []).append((argument_id, role, created_at))
-    return spans_by_article, arguments_by_event
 
 
 def _article_export(article: Article, selection: Selection, spans: list[Span],
@@ -304,6 +272,6 @@ def stable_hash32(value) -> int:
 
 
 __all__ = [
-    "ArticleExport", "ArgumentLink", "ExportError", "Selection", "GOLD_ANNOTATOR",
+    "ArticleExport", "ArgumentLink", "ExportError", "Selection",
     "count_selected", "iter_selected", "make_selection", "parse_split", "part_of", "stable_hash32",
 ]

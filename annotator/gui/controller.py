@@ -1,24 +1,26 @@
-"""What the actions do: turn a key press or click into an undoable command, and keep the text,
-the span panel, the article list and the status bar showing the file's current truth."""
+"""What the actions do: turn a key press or click into an undoable edit (annotator.edits), and keep
+the text, the span panel, the article list and the status bar showing the file's current truth.
+
+The state of the session (article, spans, selection, time) lives in :class:`annotator.session.AnnotationSession`;
+this class only adds Qt: signals, the undo stack, the widgets.
+"""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from annotator import config
-from annotator.gui import commands as cmd
+from annotator import config, edits
 from annotator.gui import dialogs
 from annotator.gui.offsets import move_boundary, snap_to_tokens
-from annotator.model import Article, ArticleState, Layer, Span, Status
+from annotator.gui.undo import EditCommand
+from annotator.gui.watcher import watcher_for
+from annotator.model import ArticleState, Layer, Span, Status, check_annotator_name
 from annotator.schemes import Scheme
+from annotator.session import AnnotationSession
 from annotator.store import Store, StoreError
-
-EXTERNAL_POLL_MS = 1500
-FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
 
 
 class Controller(QObject):
@@ -38,49 +40,70 @@ class Controller(QObject):
         self.panel = panel
         self.article_list = article_list
         self.undo_stack = QUndoStack(self)
-        self.context = cmd.EditContext(store, preferences.annotator, self._changed, self._failed)
-        self.article: Article | None = None
-        self.spans: list[Span] = []
-        self.spans_by_id: dict[int, Span] = {}
-        self.selected: int | None = None
-        self.link_event: int | None = None
-        self._partial = False
+        self.session = AnnotationSession(store, preferences.annotator)
         self._progress: tuple[int, int] | None = None
-        self._opened_at = time.monotonic()
-        self._seconds_before = 0.0
-        self._data_version = store.data_version()
+        self.db_key = ""
         self.view.set_colours({label.name: label.color for label in scheme.labels})
         self.view.spanClicked.connect(lambda span_id: self.select(span_id if span_id >= 0 else None))
         self.panel.spanSelected.connect(self.select)
         self.panel.attributeEdited.connect(self.set_attribute)
         self.panel.argumentRemoveRequested.connect(self.remove_argument)
         self.article_list.articleActivated.connect(self.open_article)
-        # Another process (a second window, a suggester) may write the same file: look now and then.
-        self.poll = QTimer(self, interval=EXTERNAL_POLL_MS)
-        self.poll.timeout.connect(self.check_external_changes)
-        self.poll.start()
+        # Another process (a second window, a suggester) may write the same file.
+        self.watcher = watcher_for(store)
+        self.watcher.changed.connect(self._file_changed)
 
-    # -- who and where -----------------------------------------------------------------------
+    # -- the session's state, as the window and tests read it ------------------------------------
 
     @property
     def annotator(self) -> str:
-        return self.context.annotator
+        return self.session.annotator
+
+    @property
+    def article(self):
+        return self.session.article
+
+    @property
+    def spans(self) -> list[Span]:
+        return self.session.spans
+
+    @property
+    def spans_by_id(self) -> dict[int, Span]:
+        return self.session.spans_by_id
+
+    @property
+    def selected(self) -> int | None:
+        return self.session.selected
+
+    @property
+    def link_event(self) -> int | None:
+        return self.session.link_event
+
+    def selected_span(self) -> Span | None:
+        return self.session.selected_span()
+
+    # -- who and where -----------------------------------------------------------------------
 
     def switch_annotator(self, name: str) -> None:
         """Someone else takes the chair: their spans, their states, a fresh undo history."""
-        name = name.strip()
-        if not name or name == self.annotator:
+        try:
+            name = check_annotator_name(name)
+        except ValueError as exc:
+            self.message.emit(str(exc))
             return
-        self._account_time()
+        if name == self.annotator:
+            return
+        self.session.account_time()
         self.store.ensure_annotator(name)
         self.preferences.annotator = name
         self.preferences.save()
-        self.context.annotator = name
+        self.session.annotator = name
         self._progress = None
         self.undo_stack.clear()
         self.article_list.model.set_annotator(name)
         if self.article is not None:
-            current, self.article = self.article.id, None  # force a fresh load for the new annotator
+            current = self.article.id
+            self.session.article = None  # force a fresh load for the new annotator
             self.open_article(current)
         self.statusChanged.emit()
 
@@ -88,8 +111,7 @@ class Controller(QObject):
         """Open the article this annotator left off at, or their next unfinished one."""
         self.db_key = db_key
         last = self.preferences.last_article.get(db_key)
-        candidates = [last, self.store.next_article_id(self.annotator)]
-        for article_id in candidates:
+        for article_id in (last, self.store.next_article_id(self.annotator)):
             if article_id is None:
                 continue
             try:
@@ -100,26 +122,13 @@ class Controller(QObject):
         self.statusChanged.emit()
 
     def open_article(self, article_id: int, select: int | None = None) -> None:
-        if self.article is not None and self.article.id != article_id:
-            self._account_time()
         if self.article is None or self.article.id != article_id:
-            article = self.store.get_article(article_id)
-            self.article = article
-            self._opened_at = time.monotonic()
-            self._seconds_before = self.store.get_state(article_id, self.annotator)[2]
-            # A long article shows its first screen's spans at once and the rest right after, so
-            # the text is on screen before thousands of spans further down have been read.
-            self._partial = len(article.text) > 2 * FIRST_SCREEN_CHARS
-            within = (0, FIRST_SCREEN_CHARS) if self._partial else None
-            self.spans = self.store.spans_for(article_id, self.annotator, within=within)
-            self.spans_by_id = {s.id: s for s in self.spans}
-            self.selected = None
-            self.link_event = None
+            article = self.session.open(article_id)
             self.view.set_article(article.text, self.spans)
             self.panel.set_spans(article.text, self.spans)
-            self.preferences.last_article[getattr(self, "db_key", "")] = article_id
+            self.preferences.last_article[self.db_key] = article_id
             self.preferences.save()  # now, not later: a killed window must reopen here
-            if self._partial:
+            if self.session.partial:
                 QTimer.singleShot(0, self.ensure_complete)
             self.article_list.show_current(article_id)
             self.articleOpened.emit(article_id)
@@ -130,59 +139,65 @@ class Controller(QObject):
 
     def ensure_complete(self) -> None:
         """Read the spans beyond the first screen, if they are not read yet."""
-        if self.article is not None and self._partial:
-            self._partial = False
-            self.reload_spans(self.selected)
+        changed = self.session.complete()
+        if changed is not None:
+            self._show_reloaded(*changed, self.selected)
 
     def reload_spans(self, select: int | None = None, within: tuple[int, int] | None = None) -> None:
         """Re-read what the annotator sees: all of it, or only the spans overlapping ``within``
         (an edit reports the offsets it touched, so a long article is not re-read per action)."""
         if self.article is None:
             return
-        if within is None:
-            fresh = self.store.spans_for(self.article.id, self.annotator)
-            removed = [s.id for s in self.spans]
-        else:
-            start, end = within
-            fresh = self.store.spans_for(self.article.id, self.annotator, within=within)
-            removed = [s.id for s in self.spans if s.start_char < end and s.end_char > start]
-        gone = set(removed)
-        merged = [s for s in self.spans if s.id not in gone] + fresh
-        merged.sort(key=lambda s: (s.start_char, -s.end_char, s.id))
-        self.spans = merged
-        self.spans_by_id = {s.id: s for s in self.spans}
+        removed, fresh = self.session.reload(within)
+        self._show_reloaded(removed, fresh, select)
+
+    def _show_reloaded(self, removed: list[int], fresh: list[Span], select: int | None) -> None:
         self.view.replace_spans(removed, fresh)
         self.panel.set_spans(self.article.text, self.spans)
-        if self.link_event not in self.spans_by_id:
-            self.link_event = None
         self.select(select if select in self.spans_by_id else None)
 
-    def _changed(self, article_id: int, focus: int | None, touched: tuple[int, int] | None) -> None:
-        """Every command reports here after redo/undo; undo on another article brings it back."""
-        if self.article is None or article_id != self.article.id:
-            self.open_article(article_id, select=focus)
-        elif touched is not None:
-            self.reload_spans(focus, within=touched)
+    def _edit_done(self, edit: edits.Edit, undone: bool) -> None:
+        """Every edit reports here after redo/undo; undo on another article brings it back."""
+        focus = edit.focus_on_revert if undone else edit.focus
+        self.session.clock.activity()
+        if self.article is None or edit.article_id != self.article.id:
+            self.open_article(edit.article_id, select=focus)
+        elif edit.touched is not None:
+            self.reload_spans(focus, within=edit.touched)
         else:
             self.select(focus if focus is not None else self.selected)  # arguments or state changed
-        self.article_list.model.refresh_article(article_id)
-        self._data_version = self.store.data_version()
-        if touched is None:  # a state (or an argument) changed, not a span
-            self._progress = None
+        self.article_list.model.refresh_article(edit.article_id)
+        self.watcher.announce(self)
+        self._progress = None
         self.statusChanged.emit()
 
-    def _failed(self, message: str, article_id: int) -> None:
+    def _edit_failed(self, message: str, edit: edits.Edit) -> None:
         self.message.emit(message)
-        if self.article is not None and self.article.id == article_id:
+        if self.article is not None and self.article.id == edit.article_id:
             self.reload_spans(self.selected)
-        self.article_list.model.refresh_article(article_id)
+        self.article_list.model.refresh_article(edit.article_id)
+
+    def push(self, edit: edits.Edit) -> bool:
+        """Apply an edit as one undo step; False if the store refused it."""
+        command = EditCommand(self.store, edit, self._edit_done, self._edit_failed)
+        self.undo_stack.push(command)
+        return edit.done
+
+    def _file_changed(self, origin) -> None:
+        if origin is not self:
+            self._refresh(announce=origin is None and self._announce)
+
+    _announce = True
 
     def check_external_changes(self, *, announce: bool = True) -> bool:
         """Refresh if another connection committed since we last looked; True if it did."""
-        version = self.store.data_version()
-        if version == self._data_version:
-            return False
-        self._data_version = version
+        self._announce = announce
+        try:
+            return self.watcher.poll()
+        finally:
+            self._announce = True
+
+    def _refresh(self, announce: bool) -> None:
         selected = self.selected
         self.article_list.model.reload()
         if self.article is not None:
@@ -192,54 +207,50 @@ class Controller(QObject):
         if announce:
             self.message.emit("Updated with changes made by another window")
         self.statusChanged.emit()
-        return True
-
-    def _account_time(self) -> None:
-        if self.article is not None:
-            self.store.add_seconds(self.article.id, self.annotator, time.monotonic() - self._opened_at)
-            self._opened_at = time.monotonic()
 
     def seconds_on_article(self) -> float:
-        return self._seconds_before + (time.monotonic() - self._opened_at if self.article else 0.0)
+        return self.session.seconds_on_article()
+
+    def window_active(self, active: bool) -> None:
+        """The window gained or lost focus: the clock runs only while it is in front."""
+        (self.session.clock.resume if active else self.session.clock.pause)()
 
     def progress(self) -> tuple[int, int]:
         """(done, total) for this annotator; counted again only after a state may have changed
         (on a 100,000-article project the count takes tens of milliseconds)."""
         if self._progress is None:
-            done = self.store.count_articles_where(self.annotator, states=[ArticleState.DONE.value])
-            self._progress = (done, self.store.count_articles())
+            self._progress = self.session.progress()
         return self._progress
 
     def close(self) -> None:
-        self.poll.stop()
-        self._account_time()
+        self.watcher.changed.disconnect(self._file_changed)
+        self.session.account_time()
         self.preferences.save()
 
     # -- selection ---------------------------------------------------------------------------
 
     def select(self, span_id: int | None) -> None:
-        span = self.spans_by_id.get(span_id) if span_id is not None else None
-        self.selected = span.id if span else None
+        span = self.session.select(span_id)
         self.view.select_span(self.selected)
         self.panel.select(self.selected)
         arguments = self.store.arguments_of(span.id) if span and span.layer is Layer.EVENT else []
         self.panel.show_span(span, arguments, self.spans_by_id)
-        if span is not None and span.layer is Layer.EVENT:
-            self.link_event = span.id
-
-    def selected_span(self) -> Span | None:
-        return self.spans_by_id.get(self.selected) if self.selected is not None else None
 
     def step_span(self, direction: int) -> None:
         self.ensure_complete()
-        order = self.view.shown_span_ids()
-        if not order:
-            return
-        if self.selected in order:
-            index = (order.index(self.selected) + direction) % len(order)
+        self.session.clock.activity()
+        following = self.session.step(self.view.shown_span_ids(), direction)
+        if following is not None:
+            self.select(following)
+
+    def _advance(self, decided: tuple[int, int]) -> None:
+        """After a decision, go to the next undecided suggestion (Prodigy's habit), the same way for
+        accept, reject and relabel; Tab goes on from there."""
+        following = self.session.next_undecided(decided)
+        if following is not None:
+            self.select(following)
         else:
-            index = 0 if direction > 0 else len(order) - 1
-        self.select(order[index])
+            self.session.anchor = decided
 
     # -- span edits ----------------------------------------------------------------------------
 
@@ -264,34 +275,30 @@ class Controller(QObject):
         if start >= end or not self.article.text[start:end].strip():
             self.message.emit("The selection is only spaces; select the words to label")
             return
-        attributes = {}
-        if label.layer is Layer.EVENT:
-            modality = next((a for a in self.scheme.attributes if a.name == "modality"), None)
-            if modality and modality.default:
-                attributes["modality"] = modality.default
         cursor = self.view.textCursor()
         cursor.clearSelection()  # the selection became the span; keep the place in the text
         self.view.setTextCursor(cursor)
-        self.undo_stack.push(cmd.AddSpan(self.context, self.article.id, start, end, label.name, label.layer,
-                                         attributes))
+        self.push(edits.add_span(self.annotator, self.article.id, start, end, label.name, label.layer,
+                                 self.scheme.default_attributes(label.name)))
 
-    def _edit_selected(self, text: str, changes: dict, *, mergeable: bool = False) -> None:
+    def _change_selected(self, text: str, changes: dict, *, mergeable: bool = False) -> bool:
         span = self.selected_span()
         if span is None or self.article is None:
             self.message.emit("Select a span first (click it or press Tab)")
-            return
+            return False
         if span.is_suggestion:
-            self.undo_stack.push(cmd.fix_suggestion(self.context, self.article.id, span, text, changes))
-        else:
-            self.undo_stack.push(cmd.UpdateSpan(self.context, self.article.id, span.id, text, changes,
-                                                mergeable=mergeable))
+            text = f"Accept and {text[:1].lower()}{text[1:]}"
+        return self.push(edits.change_span(self.annotator, span, text, changes, mergeable=mergeable))
 
     def relabel(self, label_name: str) -> None:
         label = self.scheme.label(label_name)
         span = self.selected_span()
         if label is None or span is None or span.label == label.name:
             return
-        self._edit_selected(f"Relabel {span.label} as {label.name}", {"label": label.name, "layer": label.layer})
+        changed = self._change_selected(f"Relabel {span.label} as {label.name}",
+                                        {"label": label.name, "layer": label.layer})
+        if changed and span.is_suggestion:  # relabelling a suggestion decides it: move on as after A or X
+            self._advance((span.start_char, span.end_char))
 
     def nudge(self, edge: str, direction: int) -> None:
         span = self.selected_span()
@@ -301,7 +308,7 @@ class Controller(QObject):
                                    by_token=self.preferences.snap_to_tokens)
         if (start, end) == (span.start_char, span.end_char):
             return
-        self._edit_selected(f"Resize {span.label}", {"start_char": start, "end_char": end}, mergeable=True)
+        self._change_selected(f"Resize {span.label}", {"start_char": start, "end_char": end}, mergeable=True)
 
     def decide(self, status: Status) -> None:
         span = self.selected_span()
@@ -311,7 +318,8 @@ class Controller(QObject):
         if not span.is_suggestion:
             self.message.emit(f"This {span.label} is already yours ({span.status.value}); Delete removes it")
             return
-        self.undo_stack.push(cmd.DecideSuggestion(self.context, self.article.id, span.id, status, span.label))
+        if self.push(edits.decide(self.annotator, span, status)):
+            self._advance((span.start_char, span.end_char))
 
     def accept_all(self) -> None:
         self.ensure_complete()
@@ -319,7 +327,7 @@ class Controller(QObject):
         if not pending or self.article is None:
             self.message.emit("No pending suggestions on this article")
             return
-        self.undo_stack.push(cmd.accept_all(self.context, self.article.id, pending))
+        self.push(edits.accept_all(self.annotator, self.article.id, pending))
 
     def delete_selected(self) -> None:
         span = self.selected_span()
@@ -328,7 +336,7 @@ class Controller(QObject):
         if span.is_suggestion:
             self.decide(Status.REJECTED)
             return
-        self.undo_stack.push(cmd.DeleteSpan(self.context, self.article.id, span.id, span.label))
+        self.push(edits.delete_span(self.annotator, span))
 
     # -- events: arguments and attributes ------------------------------------------------------
 
@@ -342,19 +350,13 @@ class Controller(QObject):
         if target is None or target.id == event.id:
             self.message.emit(f"Now select the span that is the {role} of {event.label}, and press the role key")
             return
-        parent = cmd.Compound(self.context, self.article.id, f"Link {role} to {event.label}")
-        event_ref = (cmd.DecideSuggestion(self.context, self.article.id, event.id, Status.ACCEPTED, event.label, parent)
-                     if event.is_suggestion else event.id)
-        target_ref = (cmd.DecideSuggestion(self.context, self.article.id, target.id, Status.ACCEPTED, target.label,
-                                           parent) if target.is_suggestion else target.id)
-        cmd.AddArgument(self.context, self.article.id, event_ref, target_ref, role, parent)
-        self.undo_stack.push(parent)
+        self.push(edits.link(self.annotator, event, target, role))
 
     def remove_argument(self, link_id: int) -> None:
         if self.article is None:
             return
         link = self.store.get_argument(link_id)
-        self.undo_stack.push(cmd.DeleteArgument(self.context, self.article.id, link_id, link.role))
+        self.push(edits.unlink(self.annotator, self.article.id, link_id, link.role, link.event_id))
 
     def set_attribute(self, span_id: int, name: str, value) -> None:
         if span_id != self.selected:
@@ -367,7 +369,7 @@ class Controller(QObject):
             attributes.pop(name, None)
         else:
             attributes[name] = value
-        self._edit_selected(f"Set {name} of {span.label}", {"attributes": attributes})
+        self._change_selected(f"Set {name} of {span.label}", {"attributes": attributes})
 
     def _selected_event(self) -> Span | None:
         span = self.selected_span()
@@ -378,13 +380,11 @@ class Controller(QObject):
 
     def cycle_modality(self) -> None:
         span = self._selected_event()
-        modality = next((a for a in self.scheme.attributes if a.name == "modality"), None)
-        if span is None or modality is None:
+        if span is None:
             return
-        values = list(modality.values)
-        current = span.attributes.get("modality", modality.default or values[0])
-        following = values[(values.index(current) + 1) % len(values)] if current in values else values[0]
-        self.set_attribute(span.id, "modality", following)
+        following = self.scheme.next_modality(span.attributes.get("modality"))
+        if following is not None:
+            self.set_attribute(span.id, "modality", following)
 
     def choose_sub_event_type(self, parent_widget=None) -> None:
         span = self._selected_event()
@@ -421,7 +421,7 @@ class Controller(QObject):
         if self.article is None:
             return
         current = self.article.id
-        self.undo_stack.push(cmd.SetState(self.context, current, state, note))
+        self.push(edits.set_state(self.annotator, current, state, note))
         if advance:
             following = self.store.next_article_id(self.annotator, after=current)
             if following is not None and following != current:

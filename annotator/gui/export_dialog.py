@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from annotator import config
 from annotator.export import FORMATS, ExportCancelled, ExportError, export_project
 from annotator.model import ArticleState
-from annotator.review import GOLD
+from annotator.model import GOLD
 from annotator.store import Store
 
 GOLD_CHOICE = "gold (reviewed)"

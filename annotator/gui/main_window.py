@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QProgressBar, QTableWidget,
@@ -209,7 +209,15 @@ class MainWindow(QMainWindow):
 
     def show_agreement(self) -> None:
         self.agreement_window = AgreementWindow(self.store, self.controller.annotator, self)
+        self.agreement_window.articleActivated.connect(self.show_article)
         self.agreement_window.show()
+
+    def show_article(self, article_id: int) -> None:
+        """Bring the annotation window forward on an article (from the agreement window's list)."""
+        self.controller.open_article(article_id)
+        self.raise_()
+        self.activateWindow()
+        self.focus_text()
 
     def show_review(self) -> None:
         # The review writes gold spans; the main window picks them up like any other change.
@@ -254,6 +262,12 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         seconds = int(self.controller.seconds_on_article())
         self.time_label.setText(f"On this article {seconds // 60}:{seconds % 60:02d}")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.ActivationChange:
+            # Time on an article counts only while the window is in front.
+            self.controller.window_active(self.isActiveWindow())
+        super().changeEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.suggester.stop()

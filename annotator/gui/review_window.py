@@ -10,15 +10,13 @@ text to gold with the chosen label; L relabel the selected gold span; B give it 
 bounds; M step an event's modality; Delete remove it;
 Ctrl+Return finish the article and open the next; F5 reload the queue (after a merge);
 Ctrl+Z / Ctrl+Shift+Z undo / redo.
-Every change is a QUndoCommand calling annotator.review.
+Every change is an undoable edit of annotator.review (annotator.edits), wrapped for Qt's undo stack.
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMainWindow,
     QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout,
@@ -26,9 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import review
+from annotator.edits import Edit
 from annotator.gui.agreement_window import plain_tooltip
 from annotator.gui.offsets import OffsetMap
-from annotator.model import Layer
+from annotator.gui.undo import EditCommand
+from annotator.gui.watcher import watcher_for
+from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
 from annotator.schemes import scheme_by_name
 from annotator.store import Store, StoreError
 
@@ -39,61 +40,6 @@ AGREED_COLOUR = QColor("#dcfce7")
 GOLD_UNDERLINE = QColor("#15803d")
 
 
-class GoldCommand(QUndoCommand):
-    """One review step: the first redo() performs it, later ones replay the recorded change."""
-
-    def __init__(self, window: "ReviewWindow", article_id: int, text: str,
-                 perform: Callable[[], review.GoldChange]):
-        super().__init__(text)
-        self.window = window
-        self.article_id = article_id
-        self.perform = perform
-        self.change: review.GoldChange | None = None
-
-    def redo(self) -> None:
-        if self.change is None:
-            try:
-                self.change = self.perform()
-            except StoreError as exc:
-                # Nothing was written (each step is one transaction): drop the command from the stack.
-                self.setObsolete(True)
-                self.window.statusBar().showMessage(str(exc), 8000)
-                return
-        else:
-            review.redo_change(self.window.store, self.change, self.window.reviewer)
-        self.window.after_change(self.article_id)
-
-    def undo(self) -> None:
-        if self.change is not None:
-            review.undo_change(self.window.store, self.change, self.window.reviewer)
-            self.window.after_change(self.article_id)
-
-
-class AcceptAgreedCommand(QUndoCommand):
-    """Every fully agreed article into gold, finished, as one step the reviewer can undo."""
-
-    def __init__(self, window: "ReviewWindow", article_ids: list[int]):
-        super().__init__(f"Accept {len(article_ids)} fully agreed article(s) into gold")
-        self.window = window
-        self.article_ids = article_ids
-        self.changes: list[review.GoldChange] = []
-
-    def redo(self) -> None:
-        store, reviewer = self.window.store, self.window.reviewer
-        if not self.changes:
-            for article_id in self.article_ids:
-                self.changes += review.accept_agreed_article(store, article_id, reviewer)
-        else:
-            for change in self.changes:
-                review.redo_change(store, change, reviewer)
-        self.window.statusBar().showMessage(self.text(), 8000)
-
-    def undo(self) -> None:
-        for change in reversed(self.changes):
-            review.undo_change(self.window.store, change, self.window.reviewer)
-        self.window.statusBar().showMessage(f"Undone: {self.text()}", 8000)
-
-
 class ReviewWindow(QMainWindow):
     """Reviewer mode for ``reviewer_name``; gold is written as the reserved annotator ``gold``."""
 
@@ -101,10 +47,11 @@ class ReviewWindow(QMainWindow):
 
     def __init__(self, store: Store, reviewer_name: str, parent: QWidget | None = None):
         super().__init__(parent)
-        if not reviewer_name.strip() or reviewer_name.strip() == review.GOLD:
-            raise StoreError("the reviewer needs a name of their own (not 'gold')")
+        try:
+            self.reviewer = check_annotator_name(reviewer_name)
+        except ValueError as exc:
+            raise StoreError(f"the reviewer needs a name of their own: {exc}") from exc
         self.store = store
-        self.reviewer = reviewer_name.strip()
         self.undo_stack = QUndoStack(self)
         self.queue: list[review.QueueItem] = []
         self.current: review.ArticleReview | None = None
@@ -113,6 +60,10 @@ class ReviewWindow(QMainWindow):
         self.setWindowTitle(f"Review into gold — {self.reviewer}")
         self._build()
         self._actions()
+        # Another window or process may finish articles or merge work meanwhile: the queue and the
+        # article on show follow the file.
+        self.watcher = watcher_for(store)
+        self.watcher.changed.connect(self._file_changed)
         self.reload_queue()
 
     # -- building ----------------------------------------------------------------------------------
@@ -167,9 +118,8 @@ class ReviewWindow(QMainWindow):
         self.gold_list.setWordWrap(True)
         self.label_choice = QComboBox()
         scheme = scheme_by_name(self.store.get_setting("scheme", "conflict"))
+        self.scheme = scheme
         self._layers = {label.name: label.layer for label in scheme.labels}
-        modality = next((a for a in scheme.attributes if a.name == "modality"), None)
-        self._modalities = list(modality.values) if modality else []
         self.label_choice.addItems([label.name for label in scheme.labels])
         buttons = QHBoxLayout()
         for text, slot in (("Add own (A)", self.add_own_span), ("Relabel (L)", self.relabel_gold),
@@ -229,7 +179,35 @@ class ReviewWindow(QMainWindow):
         if not article_ids:
             self.statusBar().showMessage("No fully agreed article is waiting for gold", 8000)
             return
-        self.undo_stack.push(AcceptAgreedCommand(self, article_ids))
+        if self.push(review.accept_agreed_articles(self.reviewer, article_ids)):
+            self.statusBar().showMessage(f"Accepted {len(article_ids)} fully agreed article(s) into gold", 8000)
+
+    def push(self, edit: Edit) -> bool:
+        """Apply a review step as one undo step; False if it could not be taken (nothing written)."""
+        self.undo_stack.push(EditCommand(self.store, edit, self._edit_done, self._edit_failed))
+        return edit.done
+
+    def _edit_done(self, edit: Edit, _undone: bool) -> None:
+        """After every step and its undo: the queue line, the progress, and the article it changed."""
+        self.watcher.announce(self)
+        finished = self.store.article_ids_in_state(GOLD, ArticleState.DONE)
+        for row, item in enumerate(self.queue):
+            item.finished = item.article_id in finished
+            self.queue_list.item(row).setText(self._queue_text(item))
+        done, total = review.review_progress(self.queue)
+        self.progress_label.setText(f"Reviewed {done} of {total}")
+        if edit.article_id in {item.article_id for item in self.queue}:
+            same = self.current is not None and self.current.article.id == edit.article_id
+            self.show_article(edit.article_id, keep_position=same)
+
+    def _edit_failed(self, message: str, _edit: Edit) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def _file_changed(self, origin) -> None:
+        if origin is self:
+            return
+        self.reload_queue()
+        self.statusBar().showMessage("Updated with changes made by another window", 6000)
 
     def reload_queue(self) -> None:
         chosen = self.current.article.id if self.current else None
@@ -254,16 +232,6 @@ class ReviewWindow(QMainWindow):
             first_open = next((i for i, item in enumerate(self.queue) if not item.finished), 0)
             self.queue_list.setCurrentRow(first_open)
 
-    def after_change(self, article_id: int) -> None:
-        """Show the article a step changed, and its line in the queue and the progress."""
-        self.show_article(article_id, keep_position=True)
-        for row, item in enumerate(self.queue):
-            if item.article_id == article_id:
-                item.finished = self.current.finished
-                self.queue_list.item(row).setText(self._queue_text(item))
-        done, total = review.review_progress(self.queue)
-        self.progress_label.setText(f"Reviewed {done} of {total}")
-
     @staticmethod
     def _queue_text(item: review.QueueItem) -> str:
         score = "-" if item.f1_exact is None else f"{item.f1_exact:.2f}"
@@ -273,8 +241,10 @@ class ReviewWindow(QMainWindow):
     def _queue_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.queue):
             article_id = self.queue[row].article_id
-            review.prefill_gold(self.store, article_id, self.reviewer)
             self.show_article(article_id)
+            # What every annotator agrees on goes into gold as a step of its own, so Ctrl+Z takes
+            # it back like any other; opening an article twice adds nothing the second time.
+            self.push(review.prefill_gold(self.reviewer, article_id))
 
     # -- showing an article ------------------------------------------------------------------------
 
@@ -421,14 +391,6 @@ class ReviewWindow(QMainWindow):
 
     # -- review steps ------------------------------------------------------------------------------
 
-    def _push(self, text: str, perform: Callable[[], review.GoldChange]) -> None:
-        if self.current is None:
-            return
-        try:
-            self.undo_stack.push(GoldCommand(self, self.current.article.id, text, perform))
-        except StoreError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
-
     def step_disagreement(self, step: int) -> None:
         if self.current and self.current.disagreements:
             row = (self.disagreement_list.currentRow() + step) % len(self.current.disagreements)
@@ -440,8 +402,7 @@ class ReviewWindow(QMainWindow):
             return
         name = list(disagreement.versions)[index]
         article_id = self.current.article.id
-        self._push(f"Take {name}'s version of “{_short(self.current.article.text[disagreement.start:disagreement.end])}”",
-                   lambda: review.take_version(self.store, disagreement, name, self.reviewer, article_id))
+        self.push(review.take_version(self.reviewer, disagreement, name, article_id))
         self._advance_to_open()
 
     def _advance_to_open(self) -> None:
@@ -463,9 +424,8 @@ class ReviewWindow(QMainWindow):
         start, end = self.offsets.selection_to_offsets(cursor.selectionStart(), cursor.selectionEnd())
         label = self.label_choice.currentText()
         article_id = self.current.article.id
-        self._push(f"Add {label} to gold",
-                   lambda: review.add_gold_span(self.store, article_id, start, end, label,
-                                                self._layers.get(label, Layer.ENTITY), self.reviewer))
+        self.push(review.add_gold_span(self.reviewer, article_id, start, end, label,
+                                       self._layers.get(label, Layer.ENTITY)))
 
     def selected_gold(self) -> int | None:
         item = self.gold_list.currentItem()
@@ -477,9 +437,8 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage("choose a gold span in the list first", 5000)
             return
         label = self.label_choice.currentText()
-        self._push(f"Relabel gold span as {label}",
-                   lambda: review.edit_gold_span(self.store, span_id, self.reviewer, label=label,
-                                                 layer=self._layers.get(label, Layer.ENTITY)))
+        self.push(review.edit_gold_span(self.reviewer, self.current.article.id, span_id, label=label,
+                                        layer=self._layers.get(label, Layer.ENTITY)))
 
     def reshape_gold(self) -> None:
         """Give the selected gold span the offsets of the text selection."""
@@ -489,29 +448,27 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage("choose a gold span in the list and select its new words in the text", 5000)
             return
         start, end = self.offsets.selection_to_offsets(cursor.selectionStart(), cursor.selectionEnd())
-        self._push("Change gold span bounds",
-                   lambda: review.edit_gold_span(self.store, span_id, self.reviewer, start_char=start, end_char=end))
+        self.push(review.edit_gold_span(self.reviewer, self.current.article.id, span_id, start_char=start,
+                                        end_char=end))
 
     def cycle_modality(self) -> None:
         """Step the selected gold event's modality to the next value of the scheme."""
         span_id = self.selected_gold()
-        if span_id is None or not self._modalities:
+        if span_id is None:
             return
         span = self.store.get_span(span_id)
         if span.layer is not Layer.EVENT:
             self.statusBar().showMessage("modality belongs to events", 5000)
             return
-        current = span.attributes.get("modality")
-        following = self._modalities[(self._modalities.index(current) + 1) % len(self._modalities)
-                                     if current in self._modalities else 0]
-        self._push(f"Set modality to {following}",
-                   lambda: review.edit_gold_span(self.store, span_id, self.reviewer,
-                                                 attributes={**span.attributes, "modality": following}))
+        following = self.scheme.next_modality(span.attributes.get("modality"))
+        if following is not None:
+            self.push(review.edit_gold_span(self.reviewer, self.current.article.id, span_id,
+                                            attributes={**span.attributes, "modality": following}))
 
     def delete_gold(self) -> None:
         span_id = self.selected_gold()
         if span_id is not None:
-            self._push("Remove gold span", lambda: review.delete_gold_span(self.store, span_id, self.reviewer))
+            self.push(review.delete_gold_span(self.reviewer, self.current.article.id, span_id))
 
     def finish(self) -> None:
         if self.current is None:
@@ -521,14 +478,20 @@ class ReviewWindow(QMainWindow):
                 f"{still_open} disagreement(s) are still open. Finish the article anyway?"):
             return
         article_id = self.current.article.id
-        self._push("Finish article", lambda: review.finish_article(self.store, article_id, self.reviewer))
-        self.articleFinished.emit(article_id)
-        # The queue line and progress were updated by the command; recomputing the queue is not needed.
-        position = next((i for i, item in enumerate(self.queue) if item.article_id == article_id), -1)
-        following = [i for i, item in enumerate(self.queue) if not item.finished]
-        if following:
-            after = [i for i in following if i > position]
-            self.queue_list.setCurrentRow((after or following)[0])
+        # Finishing and moving on (which puts the next article's agreed spans into gold) are one
+        # step: Ctrl+Z right after takes both back and returns to this article.
+        self.undo_stack.beginMacro(f"Finish article #{article_id}")
+        try:
+            if not self.push(review.finish_article(self.reviewer, article_id)):
+                return
+            self.articleFinished.emit(article_id)
+            position = next((i for i, item in enumerate(self.queue) if item.article_id == article_id), -1)
+            following = [i for i, item in enumerate(self.queue) if not item.finished]
+            if following:
+                after = [i for i in following if i > position]
+                self.queue_list.setCurrentRow((after or following)[0])
+        finally:
+            self.undo_stack.endMacro()
 
     def confirm(self, question: str) -> bool:
         """Asked before finishing with open disagreements; tests replace it."""

@@ -238,12 +238,11 @@ class SpanPanel(QWidget):
         is_event = span.layer is Layer.EVENT
         self.event_box.setVisible(is_event)
         if is_event:
-            modality = next((a for a in self.scheme.attributes if a.name == "modality"), None)
+            modality = self.scheme.attribute("modality")
             self.modality.clear()
             for value in (modality.values if modality else ()):
                 self.modality.addItem(value, value)
-            current = span.attributes.get("modality", modality.default if modality else None)
-            self.modality.setCurrentIndex(max(0, self.modality.findData(current)))
+            self.modality.setCurrentIndex(max(0, self.modality.findData(self.scheme.modality_of(span.attributes))))
             label = self.scheme.label(span.label)
             self.sub_event_type.clear()
             self.sub_event_type.addItem("(none)", None)

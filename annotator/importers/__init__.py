@@ -197,10 +197,7 @@ class _Writer:
             self._write_relations(ids, record.suggestion_relations, record)
 
     def _has_suggestions(self, article_id: int) -> bool:
-        return self.store.db.execute(
-            "SELECT 1 FROM spans WHERE article_id = ? AND annotator_id IS NULL AND origin = 'imported' LIMIT 1",
-            [article_id],
-        ).fetchone() is not None
+        return self.store.has_imported_suggestions(article_id)
 
     def _write_annotation(self, article_id: int, record: ArticleRecord, annotation: Annotation) -> None:
         name = self.annotator or annotation.annotator or DEFAULT_ANNOTATOR
@@ -220,13 +217,7 @@ class _Writer:
                 self.store.set_state(article_id, name, annotation.state, annotation.note)
 
     def _annotator_has_work(self, article_id: int, name: str) -> bool:
-        row = self.store.db.execute(
-            "SELECT 1 FROM annotators an WHERE an.name = ? AND (EXISTS (SELECT 1 FROM spans s WHERE"
-            " s.article_id = ? AND s.annotator_id = an.id) OR EXISTS (SELECT 1 FROM article_states st"
-            " WHERE st.article_id = ? AND st.annotator_id = an.id))",
-            [name, article_id, article_id],
-        ).fetchone()
-        return row is not None
+        return self.store.has_work(article_id, name)
 
     def _layer(self, span: SpanRecord) -> Layer:
         if span.layer:

@@ -7,7 +7,6 @@ A text an annotator accepted or added with a label is suggested with that label 
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -41,19 +40,14 @@ class AnnotationMemory:
         votes: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
         subtypes: dict[tuple[str, str], Counter] = defaultdict(Counter)
         spellings: dict[str, set[str]] = defaultdict(set)
-        rows = store.db.execute(
-            "SELECT s.label, s.layer, s.status, s.attributes,"
-            " substr(a.text, s.start_char + 1, s.end_char - s.start_char)"
-            " FROM spans s JOIN articles a ON a.id = s.article_id WHERE s.annotator_id IS NOT NULL"
-        )
-        for label, layer, status, attributes, text in rows:
+        for label, layer, status, attributes, text in store.decided_span_texts():
             key = gazetteer.normalise(text)
             if not key:
                 continue
             votes[(key, label, layer)][status] += 1
             if status == Status.ACCEPTED:
                 spellings[key].add(text.strip())
-                subtype = json.loads(attributes or "{}").get("sub_event_type")
+                subtype = attributes.get("sub_event_type")
                 if subtype:
                     subtypes[(key, label)][subtype] += 1
         memory = cls(gazetteer)

@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Iterator
 
 from annotator.model import Layer, Origin, Status
 from annotator.schemes import DEFAULT_SCHEME, Scheme, scheme_by_name
-from annotator.store import Store, StoreError, now
+from annotator.store import NotFoundError, Store
 from annotator.suggest.memory import AnnotationMemory
 from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, shared_suggester
 
@@ -30,19 +30,13 @@ class SuggestSummary:
     warning: str | None = None
 
 
-def _run_ids(store: Store, source: str) -> set[int]:
-    return {r[0] for r in store.db.execute("SELECT article_id FROM suggestion_runs WHERE source = ?", [source])}
-
-
 def _article_ids(store: Store, article_ids: Iterable[int] | None) -> list[int]:
     if article_ids is None:
-        return [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
+        return store.article_ids()
     ids = list(dict.fromkeys(article_ids))
-    known = {r[0] for r in store.db.execute(
-        f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(ids))})", ids)} if ids else set()
-    missing = [i for i in ids if i not in known]
+    missing = store.missing_article_ids(ids)
     if missing:
-        raise StoreError(f"no article with id {', '.join(map(str, missing))}")
+        raise NotFoundError(f"no article with id {', '.join(map(str, missing))}")
     return ids
 
 
@@ -58,12 +52,7 @@ def store_suggestions(store: Store, article_id: int, text: str, doc, found: DocS
                       scheme: Scheme, summary: SuggestSummary) -> None:
     """Write one article's suggestions in one transaction and record that this version ran on it."""
     existing: dict[tuple, tuple[int, str | None, bool]] = {}
-    for span_id, start, end, label, layer, source, decided in store.db.execute(
-        "SELECT s.id, s.start_char, s.end_char, s.label, s.layer, s.source,"
-        " EXISTS (SELECT 1 FROM spans d WHERE d.suggestion_id = s.id)"
-        " FROM spans s WHERE s.article_id = ? AND s.annotator_id IS NULL",
-        [article_id],
-    ):
+    for span_id, start, end, label, layer, source, decided in store.shared_suggestions(article_id):
         existing[(start, end, label, layer)] = (span_id, source, bool(decided))
     wanted: set[tuple] = set()
     entity_ids: dict[int, int] = {}
@@ -111,14 +100,8 @@ def store_suggestions(store: Store, article_id: int, text: str, doc, found: DocS
                     summary.arguments += 1
         stale = [span_id for key, (span_id, source, decided) in existing.items()
                  if key not in wanted and not decided and (source or "").startswith(SUGGESTER_NAME + "@")]
-        for span_id in stale:
-            store.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
-        summary.removed += len(stale)
-        store.db.execute(
-            "INSERT INTO suggestion_runs(article_id, source, spans, finished_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(article_id, source) DO UPDATE SET spans = excluded.spans, finished_at = excluded.finished_at",
-            [article_id, suggester.source, len(wanted), now()],
-        )
+        summary.removed += store.delete_suggestions(stale)
+        store.record_suggestion_run(article_id, suggester.source, len(wanted))
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -163,7 +146,7 @@ def suggest_articles(
     summary = SuggestSummary(source=suggester.source, warning=suggester.warning)
     ids = _article_ids(store, article_ids)
     if not redo:
-        done_before = _run_ids(store, suggester.source)
+        done_before = store.suggested_article_ids(suggester.source)
         summary.skipped = sum(1 for i in ids if i in done_before)
         ids = [i for i in ids if i not in done_before]
     total = len(ids)

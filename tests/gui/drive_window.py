@@ -35,7 +35,8 @@ def main(path: str) -> int:
 
     c.select(suggestions["58th Brigade"])
     QTest.keyClick(view, Qt.Key_A)
-    report(span=c.selected)
+    # Accepting moves on to the next undecided suggestion; the accepted copy stays in the text.
+    report(span=next(s.id for s in c.spans if s.suggestion_id == suggestions["58th Brigade"]))
     c.select(suggestions["Tuesday"])
     QTest.keyClick(view, Qt.Key_X)
     report(span=next(s.id for s in c.spans if s.suggestion_id == suggestions["Tuesday"]))

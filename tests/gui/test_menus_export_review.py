@@ -49,3 +49,16 @@ def test_menus_open_agreement_and_review_windows(qtbot, window):
     assert "ana" in window.review_window.windowTitle()
     for name in ("export", "agreement", "review"):
         assert window.actions[name].property("menu") in ("&File", "&Review")
+
+
+def test_menus_double_click_in_agreement_window_opens_the_article(qtbot, window):
+    from test_window_helpers import finish_by_two
+
+    store = window.store
+    article = finish_by_two(store)
+    trigger(window, "agreement")
+    agreement = window.agreement_window
+    qtbot.waitUntil(lambda: agreement.article_table.rowCount() > 0, timeout=10000)
+    assert window.controller.article.id != article
+    agreement.article_table.cellDoubleClicked.emit(0, 0)
+    assert window.controller.article.id == article

@@ -62,7 +62,7 @@ def test_persistence_second_window_sees_the_first_windows_edits(qtbot, project, 
     path, ids = project
     first = open_test_window(qtbot, path, "ana")
     second = open_test_window(qtbot, path, "ana")
-    assert first.controller.poll.isActive() and second.controller.poll.isActive()
+    assert first.controller.watcher.polling() and second.controller.watcher.polling()
     activate(qtbot, first)
     first.controller.select(ids["brigade"])
     qtbot.keyClick(first.view, Qt.Key_A)

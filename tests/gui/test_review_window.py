@@ -256,7 +256,7 @@ def test_review_window_accepts_fully_agreed_articles_as_one_undoable_step(qtbot,
     from PySide6.QtWidgets import QPushButton
 
     from annotator.model import ArticleState
-    from annotator.review import GOLD
+    from annotator.model import GOLD
 
     store, ids = three
     button = next(b for b in window.findChildren(QPushButton) if b.text() == "Accept fully agreed articles")
@@ -271,3 +271,39 @@ def test_review_window_accepts_fully_agreed_articles_as_one_undoable_step(qtbot,
     assert {(g.span.start_char, g.span.end_char, g.span.label) for g in gold_spans(store, ids.article_2)} == agreed
     button.click()  # nothing left to accept: said, not done twice
     assert "No fully agreed article" in window.statusBar().currentMessage()
+
+
+def test_review_window_modality_key_matches_the_main_window(qtbot, window, three):
+    from annotator.review import add_gold_span
+
+    store, ids = three
+    start = fixture.TEXT_1.index("attacked")
+    add_gold_span("rita", ids.article_1, start, start + len("attacked"), "BATTLES", "event").apply(store)
+    window.show_article(ids.article_1)
+    rows = [window.gold_list.item(i).text() for i in range(window.gold_list.count())]
+    window.gold_list.setCurrentRow(next(i for i, text in enumerate(rows) if text.startswith("BATTLES")))
+    press(qtbot, window, Qt.Key_M)
+    gold_event = next(g.span for g in gold_spans(store, ids.article_1) if g.span.label == "BATTLES")
+    assert gold_event.attributes["modality"] == "planned"  # as M gives in the annotation window
+
+
+def test_review_window_opening_an_article_is_an_undoable_step(qtbot, window, three):
+    store, ids = three
+    assert gold(store, ids.article_3) == []  # opening the window showed article 1, which agrees on nothing
+    window.queue_list.setCurrentRow(1)
+    assert gold(store, ids.article_3) == [("Omar Haddad", "PERSON", "agreed by ben, cho"),
+                                         ("Teluk", "LOCATION", "agreed by ben, cho")]
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert gold(store, ids.article_3) == []
+
+
+def test_review_window_notices_changes_made_by_another_window(qtbot, window, three):
+    store, ids = three
+    assert window.queue_list.count() == 2
+    with Store.open(store.path) as other:  # a second window or process on the same file
+        text = other.get_article(ids.article_4).text
+        other.add_span(ids.article_4, 0, len(text.split()[0]), "ORG", "entity", annotator="cho")
+        other.set_state(ids.article_4, "cho", "done")
+    with qtbot.waitSignal(window.watcher.changed, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: window.queue_list.count() == 3, timeout=5000)

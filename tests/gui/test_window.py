@@ -310,6 +310,23 @@ def test_window_switch_annotator_shows_their_own_layer(window, qtbot, answers, p
     assert [s.annotator for s in ben] == ["ben"]
 
 
+def test_window_switch_annotator_refuses_the_reserved_gold_name(window, qtbot, answers):
+    answers.append("gold")
+    qtbot.keyClick(window.view, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.controller.annotator == "ana"
+    assert "reserved" in window.statusBar().currentMessage()
+
+
+def test_window_modality_key_on_an_event_without_modality_gives_planned(window, qtbot):
+    select_text(window, "repelled an assault")
+    key(qtbot, window, Qt.Key_B)
+    [event] = own_spans(window)
+    window.store.update_span(event.id, attributes={})  # e.g. imported from a tool without modality
+    window.controller.reload_spans(event.id)
+    key(qtbot, window, Qt.Key_M)
+    assert window.store.get_span(event.id).attributes["modality"] == "planned"
+
+
 def test_window_help_lists_every_shortcut(window, qtbot):
     qtbot.keyClick(window.view, Qt.Key_F1)
     table = window.shortcuts_dialog.findChild(QTableWidget)
@@ -350,7 +367,7 @@ def test_window_undo_of_something_another_window_removed_is_reported(window, qtb
 
 
 def test_window_long_article_shows_first_screen_then_every_span(window, qtbot):
-    from annotator.gui.controller import FIRST_SCREEN_CHARS
+    from annotator.session import FIRST_SCREEN_CHARS
     from annotator.model import Origin
 
     store = window.store

@@ -1,0 +1,382 @@
+"""Undoable edits, Qt-free: every change an annotator or reviewer makes is an :class:`Edit`.
+
+An edit runs once through a :class:`Recorder`, which performs each write through the store and keeps
+a step that knows how to take it back and put it again with the same ids (a span deleted on undo
+comes back with its id, its argument links and its gold provenance). So an undo stack of later
+edits that refer to those ids stays valid, whichever window made them. The window wraps an edit in
+one small Qt adapter (``annotator.gui.undo``); the command line and tests apply them directly.
+
+Each edit is one transaction in the file, and undo and redo are logged like any other action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from annotator.model import ArticleState, Layer, Span, Status
+
+
+class Step(Protocol):
+    def undo(self, store, actor: str) -> None: ...
+
+    def redo(self, store, actor: str) -> None: ...
+
+
+@dataclass
+class _SpanAdded:
+    span_id: int
+    snapshot: dict[str, Any] | None = None
+
+    def undo(self, store, actor):
+        self.snapshot = store.delete_span(self.span_id, actor=actor)
+
+    def redo(self, store, actor):
+        store.restore_span(self.snapshot, actor=actor)
+
+
+@dataclass
+class _SpanDeleted:
+    snapshot: dict[str, Any]
+
+    def undo(self, store, actor):
+        store.restore_span(self.snapshot, actor=actor)
+
+    def redo(self, store, actor):
+        self.snapshot = store.delete_span(self.snapshot["span"]["id"], actor=actor)
+
+
+@dataclass
+class _SpanUpdated:
+    span_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    def undo(self, store, actor):
+        store.update_span(self.span_id, actor=actor, **self.before)
+
+    def redo(self, store, actor):
+        store.update_span(self.span_id, actor=actor, **self.after)
+
+
+@dataclass
+class _Linked:
+    link_id: int
+    event_id: int
+    argument_id: int
+    role: str
+
+    def undo(self, store, actor):
+        store.delete_argument(self.link_id, actor=actor)
+
+    def redo(self, store, actor):
+        store.add_argument(self.event_id, self.argument_id, self.role, actor=actor, argument_link_id=self.link_id)
+
+
+@dataclass
+class _Unlinked:
+    link: Any  # annotator.model.Argument
+
+    def undo(self, store, actor):
+        store.add_argument(self.link.event_id, self.link.argument_id, self.link.role, actor=actor,
+                           argument_link_id=self.link.id)
+
+    def redo(self, store, actor):
+        store.delete_argument(self.link.id, actor=actor)
+
+
+@dataclass
+class _StateSet:
+    article_id: int
+    annotator: str
+    before: tuple[ArticleState, str | None]
+    after: tuple[ArticleState, str | None]
+
+    def undo(self, store, actor):
+        store.set_state(self.article_id, self.annotator, *self.before)
+
+    def redo(self, store, actor):
+        store.set_state(self.article_id, self.annotator, *self.after)
+
+
+@dataclass
+class _DecisionAdded:
+    row: dict[str, Any]
+
+    def undo(self, store, actor):
+        store.delete_gold_decision(self.row["id"])
+
+    def redo(self, store, actor):
+        store.restore_gold_decision(self.row)
+
+
+@dataclass
+class _GoldPointed:
+    target: int
+    before: int | None
+    after: int | None
+    argument: bool = False
+
+    def undo(self, store, actor):
+        (store.point_gold_argument if self.argument else store.point_gold_span)(self.target, self.before)
+
+    def redo(self, store, actor):
+        (store.point_gold_argument if self.argument else store.point_gold_span)(self.target, self.after)
+
+
+class Recorder:
+    """Performs one edit's writes through the store and keeps the steps that undo and redo them.
+
+    :param store: the project
+    :param actor: who makes the edit (every write is attributed to them)
+    """
+
+    def __init__(self, store, actor: str):
+        self.store = store
+        self.actor = actor
+        self.steps: list[Step] = []
+        self.touched: tuple[int, int] | None = None  # the offsets whose spans changed
+        self.focus: int | None = None  # the span to select after the edit
+        self.focus_on_revert: int | None = None  # ... and after undoing it
+
+    def touch(self, start: int, end: int) -> None:
+        self.touched = union(self.touched, (start, end))
+
+    def add_span(self, article_id: int, start: int, end: int, label: str, layer: Layer | str, *,
+                 annotator: str | None = None, attributes: dict[str, Any] | None = None, **fields: Any) -> int:
+        """A new span of ``annotator`` (default: the actor)."""
+        span_id = self.store.add_span(article_id, start, end, label, layer, annotator=annotator or self.actor,
+                                      attributes=attributes, log=fields.pop("log", True), **fields)
+        self.steps.append(_SpanAdded(span_id))
+        self.touch(start, end)
+        return span_id
+
+    def delete_span(self, span_id: int) -> dict[str, Any]:
+        snapshot = self.store.delete_span(span_id, actor=self.actor)
+        self.steps.append(_SpanDeleted(snapshot))
+        self.touch(snapshot["span"]["start_char"], snapshot["span"]["end_char"])
+        return snapshot
+
+    def update_span(self, span_id: int, **changes: Any) -> dict[str, Any]:
+        span = self.store.get_span(span_id)
+        before = self.store.update_span(span_id, actor=self.actor, **changes)
+        self.steps.append(_SpanUpdated(span_id, before, dict(changes)))
+        self.touch(span.start_char, span.end_char)
+        self.touch(changes.get("start_char", span.start_char), changes.get("end_char", span.end_char))
+        return before
+
+    def decide(self, suggestion_id: int, status: Status, *, with_arguments: bool = True) -> list[int]:
+        """The actor's decided copy of a suggestion; accepting an event ``with_arguments`` also
+        accepts the suggestions filling its roles."""
+        if with_arguments:
+            created = self.store.decide_suggestion(suggestion_id, self.actor, status)
+        else:
+            created = [self.store.decide_suggestion_only(suggestion_id, self.actor, status)]
+        for span_id in created:
+            span = self.store.get_span(span_id)
+            self.steps.append(_SpanAdded(span_id))
+            self.touch(span.start_char, span.end_char)
+        return created
+
+    def add_argument(self, event_id: int, argument_id: int, role: str, *, log: bool = True) -> int:
+        link_id = self.store.add_argument(event_id, argument_id, role, actor=self.actor if log else None, log=log)
+        self.steps.append(_Linked(link_id, event_id, argument_id, role))
+        return link_id
+
+    def delete_argument(self, link_id: int):
+        link = self.store.delete_argument(link_id, actor=self.actor)
+        self.steps.append(_Unlinked(link))
+        return link
+
+    def set_state(self, article_id: int, state: ArticleState | str, note: str | None = None, *,
+                  annotator: str | None = None) -> None:
+        annotator = annotator or self.actor
+        before = self.store.set_state(article_id, annotator, state, note)
+        self.steps.append(_StateSet(article_id, annotator, before, (ArticleState(state), note)))
+
+    def add_gold_decision(self, article_id: int, layer: Layer | str, start: int, end: int, kind: str,
+                          annotators: list[str]) -> int:
+        row = self.store.add_gold_decision(article_id, layer, start, end, kind, annotators, self.actor)
+        self.steps.append(_DecisionAdded(row))
+        return row["id"]
+
+    def point_gold_span(self, span_id: int, decision_id: int | None) -> None:
+        before = self.store.point_gold_span(span_id, decision_id)
+        self.steps.append(_GoldPointed(span_id, before, decision_id))
+
+    def point_gold_argument(self, link_id: int, decision_id: int | None) -> None:
+        before = self.store.point_gold_argument(link_id, decision_id)
+        self.steps.append(_GoldPointed(link_id, before, decision_id, argument=True))
+
+
+Perform = Callable[[Recorder], Any]
+
+
+@dataclass
+class Edit:
+    """One undoable step: ``perform`` makes the change the first time; undo and redo replay it.
+
+    :param description: what the user sees in Edit → Undo ("Accept LOCATION")
+    :param article_id: the article it changes (undo brings the window back to it)
+    :param actor: who makes it
+    :param perform: does the writes through a :class:`Recorder`; raising leaves the file untouched
+    :param merge_key: consecutive edits with the same key become one undo step (boundary nudges)
+    """
+
+    description: str
+    article_id: int
+    actor: str
+    perform: Perform
+    merge_key: Any = None
+    steps: list[Step] = field(default_factory=list)
+    touched: tuple[int, int] | None = None
+    focus: int | None = None
+    focus_on_revert: int | None = None
+    result: Any = None
+    done: bool = False
+    _applied_once: bool = False
+
+    def apply(self, store) -> None:
+        """Make the change (the first time) or put it back (redo)."""
+        with store.transaction():
+            if not self._applied_once:
+                recorder = Recorder(store, self.actor)
+                self.result = self.perform(recorder)
+                self.steps, self.touched = recorder.steps, recorder.touched
+                self.focus, self.focus_on_revert = recorder.focus, recorder.focus_on_revert
+                self._applied_once = True
+            else:
+                for step in self.steps:
+                    step.redo(store, self.actor)
+                store.log_action(self.actor, "redo", self.article_id, {"what": self.description})
+        self.done = True
+
+    def revert(self, store) -> None:
+        """Take the change back."""
+        with store.transaction():
+            for step in reversed(self.steps):
+                step.undo(store, self.actor)
+            store.log_action(self.actor, "undo", self.article_id, {"what": self.description})
+        self.done = False
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.steps)
+
+    def merge(self, later: "Edit") -> bool:
+        """Take ``later`` (already applied) into this step if both have the same ``merge_key``."""
+        if self.merge_key is None or later.merge_key != self.merge_key or not later.done:
+            return False
+        self.steps += later.steps
+        if later.touched:
+            self.touched = union(self.touched, later.touched)
+        return True
+
+
+def union(current: tuple[int, int] | None, *ranges: tuple[int, int]) -> tuple[int, int] | None:
+    """The smallest offset range covering ``current`` and ``ranges``."""
+    for start, end in ranges:
+        current = (start, end) if current is None else (min(current[0], start), max(current[1], end))
+    return current
+
+
+def apply_all(store, edits: list[Edit]) -> None:
+    """Apply edits in order (command line and tests)."""
+    for edit in edits:
+        edit.apply(store)
+
+
+# -- an annotator's edits ------------------------------------------------------------------------------
+
+def add_span(actor: str, article_id: int, start: int, end: int, label: str, layer: Layer,
+             attributes: dict[str, Any] | None = None) -> Edit:
+    def perform(rec: Recorder) -> int:
+        rec.focus = rec.add_span(article_id, start, end, label, layer, attributes=attributes)
+        return rec.focus
+
+    return Edit(f"Add {label}", article_id, actor, perform)
+
+
+def delete_span(actor: str, span: Span) -> Edit:
+    def perform(rec: Recorder) -> None:
+        rec.delete_span(span.id)
+        rec.focus_on_revert = span.id
+
+    return Edit(f"Delete {span.label}", span.article_id, actor, perform)
+
+
+def decide(actor: str, suggestion: Span, status: Status) -> Edit:
+    """Accept or reject a shared suggestion (accepting an event accepts its suggested arguments)."""
+    verb = "Accept" if status is Status.ACCEPTED else "Reject"
+
+    def perform(rec: Recorder) -> list[int]:
+        created = rec.decide(suggestion.id, status)
+        rec.focus = created[0] if status is Status.ACCEPTED else None
+        rec.focus_on_revert = suggestion.id
+        return created
+
+    return Edit(f"{verb} {suggestion.label}", suggestion.article_id, actor, perform)
+
+
+def change_span(actor: str, span: Span, description: str, changes: dict[str, Any], *,
+                mergeable: bool = False) -> Edit:
+    """Relabel, resize or set attributes. A suggestion is accepted first (that span only: its
+    suggested arguments stay pending), in the same step, so nothing is decided silently."""
+
+    def perform(rec: Recorder) -> int:
+        target = span.id
+        if span.is_suggestion:
+            [target] = rec.decide(span.id, Status.ACCEPTED, with_arguments=False)
+            rec.focus_on_revert = span.id
+        else:
+            rec.focus_on_revert = span.id
+        rec.update_span(target, **changes)
+        rec.focus = target
+        return target
+
+    key = ("resize", span.id) if mergeable and not span.is_suggestion else None
+    return Edit(description, span.article_id, actor, perform, merge_key=key)
+
+
+def link(actor: str, event: Span, filler: Span, role: str) -> Edit:
+    """Make ``filler`` fill ``role`` of ``event``; a suggestion at either end is accepted (alone)."""
+
+    def perform(rec: Recorder) -> int:
+        event_id = rec.decide(event.id, Status.ACCEPTED, with_arguments=False)[0] if event.is_suggestion else event.id
+        filler_id = (rec.decide(filler.id, Status.ACCEPTED, with_arguments=False)[0]
+                     if filler.is_suggestion else filler.id)
+        link_id = rec.add_argument(event_id, filler_id, role)
+        rec.focus = event_id
+        rec.focus_on_revert = event.id
+        return link_id
+
+    return Edit(f"Link {role} to {event.label}", event.article_id, actor, perform)
+
+
+def unlink(actor: str, article_id: int, link_id: int, role: str, event_id: int) -> Edit:
+    def perform(rec: Recorder) -> None:
+        rec.delete_argument(link_id)
+        rec.focus = rec.focus_on_revert = event_id
+
+    return Edit(f"Unlink {role}", article_id, actor, perform)
+
+
+STATE_VERBS = {ArticleState.DONE: "Mark done", ArticleState.SKIPPED: "Skip", ArticleState.FLAGGED: "Flag"}
+
+
+def set_state(actor: str, article_id: int, state: ArticleState, note: str | None = None) -> Edit:
+    def perform(rec: Recorder) -> None:
+        rec.set_state(article_id, state, note)
+
+    return Edit(STATE_VERBS.get(state, f"Set {state}"), article_id, actor, perform)
+
+
+def accept_all(actor: str, article_id: int, suggestions: list[Span]) -> Edit:
+    """Every pending suggestion shown, as one step; entities first, so an event accepted afterwards
+    links to the entity copies instead of copying them a second time."""
+
+    def perform(rec: Recorder) -> None:
+        for span in sorted(suggestions, key=lambda s: (s.layer is Layer.EVENT, s.start_char)):
+            rec.decide(span.id, Status.ACCEPTED)
+
+    return Edit(f"Accept all {len(suggestions)} suggestions", article_id, actor, perform)

@@ -1,0 +1,191 @@
+"""One annotator's session on a project, Qt-free: the article on screen, the spans they see, the
+selection, which spans are read yet, and the time they actually spent.
+
+The window's controller turns key presses into edits and keeps widgets in step with this state;
+everything here can be driven and tested without a display.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from annotator.model import Article, ArticleState, Layer, Span
+
+FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
+# Time on an article stops counting after this long without a key press or click, and while the
+# window is in the background: reading a paragraph is work, lunch is not.
+IDLE_SECONDS = 120.0
+
+
+@dataclass
+class Clock:
+    """Active time on one article: gaps between activities count up to ``idle_after`` each."""
+
+    now: Callable[[], float] = time.monotonic
+    idle_after: float = IDLE_SECONDS
+    counted: float = 0.0
+    _last: float | None = None  # last activity while running; None when paused
+
+    def start(self) -> None:
+        self.counted = 0.0
+        self._last = self.now()
+
+    def activity(self) -> None:
+        """A key press or click: the time since the last one counts (up to the idle limit)."""
+        moment = self.now()
+        if self._last is not None:
+            self.counted += min(moment - self._last, self.idle_after)
+        self._last = moment
+
+    def pause(self) -> None:
+        """The window lost focus: stop counting until :meth:`resume`."""
+        if self._last is not None:
+            self.activity()
+            self._last = None
+
+    def resume(self) -> None:
+        if self._last is None:
+            self._last = self.now()
+
+    def seconds(self) -> float:
+        running = 0.0 if self._last is None else min(self.now() - self._last, self.idle_after)
+        return self.counted + running
+
+    def take(self) -> float:
+        """The time counted so far, which is then cleared (it goes into the project file)."""
+        if self._last is not None:
+            self.activity()
+        taken, self.counted = self.counted, 0.0
+        return taken
+
+
+@dataclass
+class AnnotationSession:
+    """What one annotator sees of one project.
+
+    :param store: the project
+    :param annotator: who is annotating (never the reserved gold name)
+    """
+
+    store: object
+    annotator: str
+    clock: Clock = field(default_factory=Clock)
+    article: Article | None = None
+    spans: list[Span] = field(default_factory=list)
+    spans_by_id: dict[int, Span] = field(default_factory=dict)
+    selected: int | None = None
+    link_event: int | None = None  # the event a role key links to
+    partial: bool = False  # only the first screen's spans are read yet
+    anchor: tuple[int, int] | None = None  # where the last selected span was, for Tab after it went away
+    seconds_before: float = 0.0
+
+    # -- the article -----------------------------------------------------------------------------
+
+    def open(self, article_id: int) -> Article:
+        """Read an article and the spans of its first screen (all of them for a short article)."""
+        self.account_time()
+        article = self.store.get_article(article_id)
+        self.article = article
+        self.seconds_before = self.store.get_state(article_id, self.annotator)[2]
+        self.clock.start()
+        # A long article shows its first screen's spans at once and the rest right after, so the
+        # text is on screen before thousands of spans further down have been read.
+        self.partial = len(article.text) > 2 * FIRST_SCREEN_CHARS
+        within = (0, FIRST_SCREEN_CHARS) if self.partial else None
+        self.spans = self.store.spans_for(article_id, self.annotator, within=within)
+        self.spans_by_id = {s.id: s for s in self.spans}
+        self.selected = self.link_event = None
+        self.anchor = None
+        return article
+
+    def complete(self) -> tuple[list[int], list[Span]] | None:
+        """Read the spans beyond the first screen; (removed ids, fresh spans) if there were any to read."""
+        if self.article is None or not self.partial:
+            return None
+        self.partial = False
+        return self.reload()
+
+    def reload(self, within: tuple[int, int] | None = None) -> tuple[list[int], list[Span]]:
+        """Re-read what the annotator sees: all of it, or only the spans overlapping ``within``.
+
+        :returns: (ids no longer valid, spans read now) for the view to swap
+        """
+        if self.article is None:
+            return [], []
+        if within is None:
+            fresh = self.store.spans_for(self.article.id, self.annotator)
+            removed = [s.id for s in self.spans]
+        else:
+            start, end = within
+            fresh = self.store.spans_for(self.article.id, self.annotator, within=within)
+            removed = [s.id for s in self.spans if s.start_char < end and s.end_char > start]
+        gone = set(removed)
+        merged = [s for s in self.spans if s.id not in gone] + fresh
+        merged.sort(key=lambda s: (s.start_char, -s.end_char, s.id))
+        self.spans = merged
+        self.spans_by_id = {s.id: s for s in merged}
+        if self.link_event not in self.spans_by_id:
+            self.link_event = None
+        if self.selected not in self.spans_by_id:
+            self.selected = None
+        return removed, fresh
+
+    # -- selection -------------------------------------------------------------------------------
+
+    def select(self, span_id: int | None) -> Span | None:
+        span = self.spans_by_id.get(span_id) if span_id is not None else None
+        self.selected = span.id if span else None
+        if span is not None:
+            self.anchor = (span.start_char, span.end_char)
+            if span.layer is Layer.EVENT:
+                self.link_event = span.id
+        return span
+
+    def selected_span(self) -> Span | None:
+        return self.spans_by_id.get(self.selected) if self.selected is not None else None
+
+    def step(self, order: list[int], direction: int) -> int | None:
+        """The span after (or before) the selected one in ``order`` (the spans as shown). With no
+        selection, continue from where the last selected span was, not from the top."""
+        if not order:
+            return None
+        if self.selected in order:
+            return order[(order.index(self.selected) + direction) % len(order)]
+        if self.anchor is not None:
+            positions = [(self.spans_by_id[i].start_char, self.spans_by_id[i].end_char) if i in self.spans_by_id
+                         else (0, 0) for i in order]
+            if direction > 0:
+                following = [i for i, at in zip(order, positions) if at >= self.anchor]
+                return following[0] if following else order[0]
+            before = [i for i, at in zip(order, positions) if at < self.anchor]
+            return before[-1] if before else order[-1]
+        return order[0] if direction > 0 else order[-1]
+
+    def next_undecided(self, after: tuple[int, int] | None) -> int | None:
+        """The first suggestion still undecided at or after offsets ``after`` (wrapping around):
+        where the annotator goes once they decided one (Prodigy's habit)."""
+        pending = [s for s in self.spans if s.is_suggestion]
+        if not pending:
+            return None
+        if after is not None:
+            for span in pending:
+                if (span.start_char, span.end_char) >= after and (span.start_char, span.end_char) != after:
+                    return span.id
+        return pending[0].id
+
+    # -- time --------------------------------------------------------------------------------------
+
+    def account_time(self) -> None:
+        """Put the active time on the current article into the project file."""
+        if self.article is not None:
+            self.store.add_seconds(self.article.id, self.annotator, self.clock.take())
+
+    def seconds_on_article(self) -> float:
+        return self.seconds_before + (self.clock.seconds() if self.article else 0.0)
+
+    def progress(self) -> tuple[int, int]:
+        """(articles done, articles in all) for this annotator."""
+        done = self.store.count_articles_where(self.annotator, states=[ArticleState.DONE.value])
+        return done, self.store.count_articles()

@@ -1,0 +1,64 @@
+"""The project store: one SQLite file is one annotation project, and this package is the only code
+that speaks SQL.
+
+Every user-level write is one transaction that also appends to the action log, so the file is
+always the whole truth: there is no Save button and nothing lives only in memory.
+
+The package is split by what the file keeps; :class:`Store` puts the parts together:
+
+- ``project``: opening, upgrading (``migrations``), transactions, settings, annotators
+- ``articles``: texts, the filtered article list, full-text search
+- ``spans``: an annotator's spans and shared suggestions as rows
+- ``suggestions``: deciding suggestions, what each suggester run wrote
+- ``arguments``: links from events to the spans filling their roles
+- ``states``: each annotator's progress on each article
+- ``gold``: the reviewer's decisions behind the gold layer
+- ``log``: the append-only action log
+- ``stats``: counts
+- ``foreign``: reading another project file, read-only, for merging
+
+The domain calls only these named methods and receives domain records (``annotator.model``) or
+plain values, never a connection or a row cursor; a second backend (a shared server database)
+can offer the same methods (docs/adr/0003-the-store-is-the-only-sql.md).
+"""
+
+from __future__ import annotations
+
+from annotator.store.articles import ArticleSummary, Articles, fts_query
+from annotator.store.arguments import Arguments
+from annotator.store.errors import (
+    ConflictError,
+    NewerSchemaError,
+    NotAProjectError,
+    NotFoundError,
+    OffsetError,
+    StoreError,
+    UnknownAnnotatorError,
+)
+from annotator.store.gold import Gold
+from annotator.store.log import Log
+from annotator.store.project import ProjectFile, inspect_file, now
+from annotator.store.spans import Spans
+from annotator.store.states import States
+from annotator.store.stats import Stats
+from annotator.store.suggestions import Suggestions
+
+
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, Log, Stats):
+    """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
+
+
+__all__ = [
+    "ArticleSummary",
+    "ConflictError",
+    "NewerSchemaError",
+    "NotAProjectError",
+    "NotFoundError",
+    "OffsetError",
+    "Store",
+    "StoreError",
+    "UnknownAnnotatorError",
+    "fts_query",
+    "inspect_file",
+    "now",
+]

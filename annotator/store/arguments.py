@@ -1,0 +1,117 @@
+"""Event arguments: links from an event span to the span filling one of its roles."""
+
+from __future__ import annotations
+
+from annotator.model import Argument, Layer
+from annotator.store.errors import NotFoundError, StoreError
+from annotator.store.project import now
+
+_COLUMNS = "g.id, g.event_id, g.argument_id, g.role, g.created_at"
+
+
+class Arguments:
+    def add_argument(self, event_id: int, argument_id: int, role: str, *, actor: str | None = None,
+                     log: bool = True, argument_link_id: int | None = None) -> int:
+        """Link event span ``event_id`` to the span filling ``role``.
+
+        :param event_id: the event span
+        :param argument_id: the span filling the role
+        :param role: ACTOR, TARGET, LOCATION ...
+        :param actor: who links them (logged)
+        :param log: write an action log line
+        :param argument_link_id: reuse this link id (redo puts back the same row)
+        :returns: the link's id
+        """
+        event = self.get_span(event_id)
+        if event.layer is not Layer.EVENT:
+            raise StoreError(f"span {event_id} ({event.label}) is not an event")
+        other = self.get_span(argument_id)
+        if other.article_id != event.article_id:
+            raise StoreError("an event argument must be in the same article as its event")
+        with self.transaction():
+            cursor = self._db.execute(
+                "INSERT INTO arguments(id, event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(event_id, argument_id, role) DO UPDATE SET role = excluded.role RETURNING id",
+                [argument_link_id, event_id, argument_id, role, now()],
+            )
+            link_id = cursor.fetchone()[0]
+            if log and actor:
+                self._log(self.ensure_annotator(actor), event.article_id, "add_argument",
+                          {"event": event_id, "argument": argument_id, "role": role})
+        return link_id
+
+    def delete_argument(self, link_id: int, actor: str | None = None) -> Argument:
+        """Remove one event-argument link.
+
+        :param link_id: the link
+        :param actor: who removes it (logged)
+        :returns: the link, so undo can put it back
+        """
+        link = self.get_argument(link_id)
+        with self.transaction():
+            self._db.execute("DELETE FROM arguments WHERE id = ?", [link_id])
+            if actor:
+                article_id = self.get_span(link.event_id).article_id
+                self._log(self.ensure_annotator(actor), article_id, "delete_argument",
+                          {"event": link.event_id, "argument": link.argument_id, "role": link.role})
+        return link
+
+    def get_argument(self, link_id: int) -> Argument:
+        """One event-argument link.
+
+        :param link_id: its id
+        :raises NotFoundError: no such link
+        """
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM arguments g WHERE g.id = ?", [link_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no event argument with id {link_id}")
+        return Argument(*row)
+
+    def find_argument(self, event_id: int, argument_id: int, role: str) -> int | None:
+        """The id of the link of ``event_id`` to ``argument_id`` in ``role``, if present.
+
+        :param event_id: the event span
+        :param argument_id: the filling span
+        :param role: the role
+        """
+        row = self._db.execute("SELECT id FROM arguments WHERE event_id = ? AND argument_id = ? AND role = ?",
+                               [event_id, argument_id, role]).fetchone()
+        return row[0] if row else None
+
+    def arguments_of(self, event_id: int) -> list[Argument]:
+        """The links of one event, in the order they were made.
+
+        :param event_id: the event span
+        """
+        return [Argument(*r) for r in self._db.execute(
+            f"SELECT {_COLUMNS} FROM arguments g WHERE g.event_id = ? ORDER BY g.id", [event_id])]
+
+    def arguments_for(self, article_id: int) -> list[Argument]:
+        """Every link of every event of an article.
+
+        :param article_id: the article
+        """
+        return [Argument(*r) for r in self._db.execute(
+            f"SELECT {_COLUMNS} FROM arguments g JOIN spans s ON s.id = g.event_id WHERE s.article_id = ?"
+            " ORDER BY g.id", [article_id])]
+
+    def arguments_of_articles(self, article_ids: list[int], annotator_id: int) -> dict[int, list[Argument]]:
+        """One annotator's links on many articles, by event, in export order.
+
+        :param article_ids: the articles
+        :param annotator_id: whose events
+        """
+        found: dict[int, list[Argument]] = {}
+        for start in range(0, len(article_ids), 900):
+            chunk = article_ids[start : start + 900]
+            for row in self._db.execute(
+                f"SELECT {_COLUMNS} FROM arguments g JOIN spans s ON s.id = g.event_id"
+                f" WHERE s.article_id IN ({', '.join('?' * len(chunk))}) AND s.annotator_id = ?"
+                " ORDER BY g.event_id, g.role, g.argument_id", [*chunk, annotator_id]
+            ):
+                found.setdefault(row[1], []).append(Argument(*row))
+        return found
+
+    def argument_rows(self) -> list[tuple[int, int, str]]:
+        """(event, filler, role) of every link in the project: read in one pass for agreement."""
+        return self._db.execute("SELECT event_id, argument_id, role FROM arguments").fetchall()

@@ -1,0 +1,255 @@
+"""Articles: the texts, exactly as imported, their list with filters, and full-text search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from annotator.model import Article, content_hash
+from annotator.store.errors import NotFoundError
+from annotator.store.project import dump, now
+from annotator.store.states import state_clause
+from annotator.store.suggestions import UNDECIDED_SUGGESTION
+
+
+@dataclass
+class ArticleSummary:
+    """One row of the article list: enough to show it without loading the text."""
+
+    id: int
+    title: str
+    state: str
+    spans: int
+    pending: int
+    length: int
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into an FTS5 query of quoted terms, so punctuation cannot break it."""
+    terms = [t.replace('"', '""') for t in text.split()]
+    return " ".join(f'"{t}"' for t in terms if t)
+
+
+class Articles:
+    def add_article(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        language: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> tuple[int, bool]:
+        """Add an article unless one with the same text is there.
+
+        :param text: the text, stored exactly (CRLF, emoji and all)
+        :param title: its headline, if known
+        :param source: the outlet that published it
+        :param url: where it was published
+        :param published: when, as the input gave it (ISO dates preferred)
+        :param language: its language code
+        :param meta: anything else the input carried, kept so nothing is lost
+        :returns: (article id, True if it was added now)
+        """
+        digest = content_hash(text)
+        existing = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
+        if existing:
+            return existing[0], False
+        cursor = self._db.execute(
+            "INSERT INTO articles(text, title, source, url, published, language, meta, content_hash,"
+            " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [text, title, source, url, published, language, dump(meta), digest, now()],
+        )
+        return cursor.lastrowid, True
+
+    def get_article(self, article_id: int) -> Article:
+        """One article.
+
+        :param article_id: its id
+        :raises NotFoundError: no such article
+        """
+        rows = list(self._db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        if not rows:
+            raise NotFoundError(f"no article with id {article_id}")
+        return Article.from_row(rows[0])
+
+    def update_article_meta(self, article_id: int, meta: dict[str, Any]) -> None:
+        """Replace an article's meta.
+
+        :param article_id: its id
+        :param meta: the new meta object
+        """
+        with self.transaction():
+            self._db.execute("UPDATE articles SET meta = ? WHERE id = ?", [dump(meta), article_id])
+
+    def article_id_by_hash(self, digest: str) -> int | None:
+        """The article whose text has this content hash, if any.
+
+        :param digest: :func:`annotator.model.content_hash` of the text
+        """
+        row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
+        return row[0] if row else None
+
+    def count_articles(self) -> int:
+        """How many articles the project holds."""
+        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def article_ids(self) -> list[int]:
+        """Every article id, in order."""
+        return [r[0] for r in self._db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def missing_article_ids(self, ids: Iterable[int]) -> list[int]:
+        """Those of ``ids`` that name no article, in the order given.
+
+        :param ids: article ids to check
+        """
+        ids = list(dict.fromkeys(ids))
+        known: set[int] = set()
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            known |= {r[0] for r in self._db.execute(
+                f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)}
+        return [i for i in ids if i not in known]
+
+    def iter_articles(self, ids: Iterable[int] | None = None, batch: int = 500) -> Iterator[Article]:
+        """Stream articles in id order without loading them all.
+
+        :param ids: only these, in the order given
+        :param batch: rows read at a time
+        """
+        if ids is not None:
+            for article_id in ids:
+                yield self.get_article(article_id)
+            return
+        last = 0
+        while True:
+            rows = list(self._db.query("SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?", [last, batch]))
+            if not rows:
+                return
+            for row in rows:
+                yield Article.from_row(row)
+            last = rows[-1]["id"]
+
+    def article_texts(self, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        """(text, title) of many articles at once.
+
+        :param ids: the article ids
+        """
+        found: dict[int, tuple[str, str | None]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            for article_id, text, title in self._db.execute(
+                f"SELECT id, text, title FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                found[article_id] = (text, title)
+        return found
+
+    # -- the article list ----------------------------------------------------------------------
+
+    def _article_filter(self, annotator: str, states: Iterable[str] | None, label: str | None,
+                        has_pending: bool | None, search: str | None) -> tuple[str, list[Any]]:
+        me = self._annotator_ids.get(annotator) or self.ensure_annotator(annotator)
+        clauses: list[str] = []
+        params: list[Any] = []
+        if states:
+            clause, values = state_clause(me, states)
+            clauses.append(clause)
+            params += values
+        if label:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM spans s WHERE s.article_id = a.id AND s.label = ? "
+                "AND (s.annotator_id = ? OR s.annotator_id IS NULL) AND s.status != 'rejected')"
+            )
+            params += [label, me]
+        if has_pending is not None:
+            clauses.append(("" if has_pending else "NOT ") + "EXISTS (" + UNDECIDED_SUGGESTION + ")")
+            params += [me, me]
+        if search and search.strip():
+            clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(fts_query(search))
+        return (" AND ".join(clauses) if clauses else "1"), params
+
+    def count_articles_where(self, annotator: str, *, states: Iterable[str] | None = None,
+                             label: str | None = None, has_pending: bool | None = None,
+                             search: str | None = None) -> int:
+        """How many articles :meth:`list_articles` would list with these filters.
+
+        :param annotator: whose states, spans and undecided suggestions count
+        :param states: only articles in these states of that annotator
+        :param label: only articles with a (not rejected) span of this label
+        :param has_pending: only articles with (True) or without (False) undecided suggestions
+        :param search: only articles whose title or text has all these words
+        """
+        where, params = self._article_filter(annotator, states, label, has_pending, search)
+        return self._db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+
+    def list_articles(self, annotator: str, *, states: Iterable[str] | None = None, label: str | None = None,
+                      has_pending: bool | None = None, search: str | None = None, offset: int = 0,
+                      limit: int = 200) -> list[ArticleSummary]:
+        """One page of the article list for ``annotator``, in id order, filtered.
+
+        :param annotator: whose states and counts are shown
+        :param states: see :meth:`count_articles_where` (also ``label``, ``has_pending``, ``search``)
+        :param offset: rows to skip
+        :param limit: rows to return at most
+        """
+        me = self.ensure_annotator(annotator)
+        where, params = self._article_filter(annotator, states, label, has_pending, search)
+        sql = f"""
+            SELECT a.id, coalesce(a.title, substr(a.text, 1, 80)) AS title,
+                   coalesce(st.state, 'todo') AS state, length(a.text) AS length,
+                   (SELECT count(*) FROM spans s WHERE s.article_id = a.id AND s.annotator_id = ?
+                        AND s.status = 'accepted') AS spans,
+                   ({UNDECIDED_SUGGESTION.replace("SELECT 1", "SELECT count(*)", 1)}) AS pending
+            FROM articles a
+            LEFT JOIN article_states st ON st.article_id = a.id AND st.annotator_id = ?
+            WHERE {where}
+            ORDER BY a.id LIMIT ? OFFSET ?
+        """
+        rows = self._db.execute(sql, [me, me, me, me, *params, limit, offset]).fetchall()
+        return [
+            ArticleSummary(id=r[0], title=r[1].splitlines()[0] if r[1] else "", state=r[2],
+                           length=r[3], spans=r[4], pending=r[5])
+            for r in rows
+        ]
+
+    def next_article_id(self, annotator: str, after: int | None = None) -> int | None:
+        """The next article (by id) that ``annotator`` has not finished, wrapping around.
+
+        :param annotator: whose states count
+        :param after: the article to start after (default: the first)
+        """
+        me = self.ensure_annotator(annotator)
+        clause, params = state_clause(me, ("todo", "in_progress"))
+        sql = f"SELECT a.id FROM articles a WHERE {clause} AND a.id > ? ORDER BY a.id LIMIT 1"
+        row = self._db.execute(sql, [*params, after or 0]).fetchone()
+        if row is None and after:
+            row = self._db.execute(sql, [*params, 0]).fetchone()
+        return row[0] if row else None
+
+    # -- articles by an annotator's state (export) ------------------------------------------------
+
+    def count_articles_in_states(self, annotator_id: int, states: Iterable[str]) -> int:
+        """How many articles ``annotator_id`` has in one of ``states``.
+
+        :param annotator_id: the annotator's id
+        :param states: article states (an article never touched is 'todo')
+        """
+        clause, params = state_clause(annotator_id, states)
+        return self._db.execute(f"SELECT count(*) FROM articles a WHERE {clause}", params).fetchone()[0]
+
+    def articles_in_states(self, annotator_id: int, states: Iterable[str], *, after: int = 0,
+                           limit: int = 200) -> list[Article]:
+        """The next articles (by id, after ``after``) that ``annotator_id`` has in one of ``states``.
+
+        :param annotator_id: the annotator's id
+        :param states: article states
+        :param after: the last article id already read
+        :param limit: articles to return at most
+        """
+        clause, params = state_clause(annotator_id, states)
+        rows = self._db.query(
+            f"SELECT a.* FROM articles a WHERE a.id > ? AND {clause} ORDER BY a.id LIMIT ?", [after, *params, limit])
+        return [Article.from_row(r) for r in rows]

@@ -1,0 +1,31 @@
+"""What the store refuses, as small named exceptions with messages fit for the user."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class: anything the store refuses to do, with a message fit for the user."""
+
+
+class NotAProjectError(StoreError):
+    """The file is not an annotation project (another SQLite file, or not SQLite at all)."""
+
+
+class NewerSchemaError(StoreError):
+    """The file was written by a newer version of the app; it is left untouched."""
+
+
+class NotFoundError(StoreError, LookupError):
+    """No article, span, argument link or annotator with that id or name."""
+
+
+class UnknownAnnotatorError(NotFoundError):
+    """No annotator of that name; the message lists who exists."""
+
+
+class ConflictError(StoreError):
+    """The change collides with one already made (e.g. a suggestion this annotator already decided)."""
+
+
+class OffsetError(StoreError, ValueError):
+    """Offsets outside the article's text, or an empty range."""

@@ -1,0 +1,95 @@
+"""Article states: each annotator's progress on each article (todo, in progress, done, skipped, flagged)
+and the time they spent on it."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from annotator.model import ArticleState
+from annotator.store.project import now
+
+
+def state_clause(annotator_id: int, states: Iterable[str]) -> tuple[str, list[Any]]:
+    """The one filter "article ``a`` is in one of ``states`` for this annotator"; an article the
+    annotator never touched is 'todo'. Used by the article list, the next-article step and export."""
+    states = [str(s) for s in states]
+    marks = ", ".join("?" * len(states))
+    return (
+        "coalesce((SELECT st.state FROM article_states st WHERE st.article_id = a.id"
+        f" AND st.annotator_id = ?), 'todo') IN ({marks})",
+        [annotator_id, *states],
+    )
+
+
+class States:
+    def get_state(self, article_id: int, annotator: str) -> tuple[ArticleState, str | None, float]:
+        """(state, note, seconds spent) of ``annotator`` on an article.
+
+        :param article_id: the article
+        :param annotator: whose state
+        """
+        row = self._db.execute(
+            "SELECT state, note, seconds FROM article_states WHERE article_id = ? AND annotator_id = ?",
+            [article_id, self.ensure_annotator(annotator)],
+        ).fetchone()
+        if row is None:
+            return ArticleState.TODO, None, 0.0
+        return ArticleState(row[0]), row[1], row[2]
+
+    def set_state(self, article_id: int, annotator: str, state: ArticleState | str,
+                  note: str | None = None) -> tuple[ArticleState, str | None]:
+        """Set ``annotator``'s state of an article.
+
+        :param article_id: the article
+        :param annotator: whose state
+        :param state: the new state
+        :param note: why (a flag's reason), or None
+        :returns: the previous (state, note), for undo
+        """
+        state = ArticleState(state)
+        me = self.ensure_annotator(annotator)
+        previous_state, previous_note, _ = self.get_state(article_id, annotator)
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO article_states(article_id, annotator_id, state, note, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(article_id, annotator_id)"
+                " DO UPDATE SET state = excluded.state, note = excluded.note, updated_at = excluded.updated_at",
+                [article_id, me, str(state), note, now()],
+            )
+            self._log(me, article_id, "set_state", {"state": str(state), "note": note})
+        return previous_state, previous_note
+
+    def add_seconds(self, article_id: int, annotator: str, seconds: float) -> None:
+        """Add time spent on an article (the window calls this as the annotator moves on).
+
+        :param article_id: the article
+        :param annotator: who spent it
+        :param seconds: how long; nothing happens for zero or less
+        """
+        if seconds <= 0:
+            return
+        me = self.ensure_annotator(annotator)
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO article_states(article_id, annotator_id, state, seconds, updated_at)"
+                " VALUES (?, ?, 'in_progress', ?, ?) ON CONFLICT(article_id, annotator_id)"
+                " DO UPDATE SET seconds = seconds + excluded.seconds, updated_at = excluded.updated_at",
+                [article_id, me, seconds, now()],
+            )
+
+    def article_ids_in_state(self, annotator: str, state: ArticleState | str) -> set[int]:
+        """Articles ``annotator`` has recorded in ``state`` (never 'todo' by default).
+
+        :param annotator: whose state
+        :param state: the state
+        """
+        return {r[0] for r in self._db.execute(
+            "SELECT st.article_id FROM article_states st JOIN annotators an ON an.id = st.annotator_id"
+            " WHERE an.name = ? AND st.state = ?", [annotator, str(ArticleState(state))])}
+
+    def done_by(self) -> list[tuple[int, str]]:
+        """(article id, annotator name) for every article an annotator marked done, ordered."""
+        return self._db.execute(
+            "SELECT st.article_id, an.name FROM article_states st JOIN annotators an ON an.id = st.annotator_id"
+            " WHERE st.state = 'done' ORDER BY st.article_id, an.name"
+        ).fetchall()

@@ -1,0 +1,17 @@
+"""Small project changes several GUI tests make (invented data)."""
+
+from __future__ import annotations
+
+from annotator.model import ArticleState
+
+
+def finish_by_two(store) -> int:
+    """Two annotators mark the last short test article done with one different span: a disagreement."""
+    article = store.list_articles("ana", search="ceasefire")[0].id
+    text = store.get_article(article).text
+    start = text.index("Lakeport")
+    store.add_span(article, start, start + len("Lakeport"), "LOCATION", "entity", annotator="ana")
+    store.add_span(article, start, start + len("Lakeport"), "ORG", "entity", annotator="ben")
+    for name in ("ana", "ben"):
+        store.set_state(article, name, ArticleState.DONE)
+    return article
