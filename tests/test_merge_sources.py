@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from annotator.cli import main
-from annotator.merge import MergeError, merge_sources
+from annotator.importers.merge import MergeError, merge_sources
 from annotator.model import content_hash
 from annotator.store import Store
 from test_agreement_fixture import TEXT_1, TEXT_2, build_three_annotators

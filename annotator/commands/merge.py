@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.merge import MergeError, merge_sources
+from annotator.importers.merge import MergeError, merge_sources
 
 
 def register(subparsers) -> None:
