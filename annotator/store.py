@@ -857,6 +857,51 @@ class Store:
             "event_arguments": q("SELECT count(*) FROM arguments").fetchone()[0],
         }
 
+    # --- added on branch importers: moves into the store package on merge ---
+
+    def own_spans(self, article_id: int, annotator: str) -> list[Span]:
+        """``annotator``'s own spans on an article, whatever their status, oldest first.
+
+        :param article_id: the article
+        :param annotator: whose spans (an unknown name has none; it is not added)
+        """
+        return self._spans(self._span_select() + "WHERE s.article_id = ? AND an.name = ? ORDER BY s.id",
+                           [article_id, annotator])
+
+    def find_argument(self, event_id: int, argument_id: int, role: str) -> int | None:
+        """The id of the link from ``event_id`` to ``argument_id`` in ``role``, or None.
+
+        :param event_id: the event span
+        :param argument_id: the span filling the role
+        :param role: the role's name
+        """
+        row = self.db.execute("SELECT id FROM arguments WHERE event_id = ? AND argument_id = ? AND role = ?",
+                              [event_id, argument_id, role]).fetchone()
+        return row[0] if row else None
+
+    def has_imported_suggestions(self, article_id: int) -> bool:
+        """Whether an import already put shared suggestions on the article.
+
+        :param article_id: the article
+        """
+        return self.db.execute(
+            "SELECT 1 FROM spans WHERE article_id = ? AND annotator_id IS NULL AND origin = 'imported' LIMIT 1",
+            [article_id],
+        ).fetchone() is not None
+
+    def has_work(self, article_id: int, annotator: str) -> bool:
+        """Whether ``annotator`` has any span or a state on the article.
+
+        :param article_id: the article
+        :param annotator: the annotator's name (an unknown name has no work; it is not added)
+        """
+        return self.db.execute(
+            "SELECT 1 FROM annotators an WHERE an.name = ? AND (EXISTS (SELECT 1 FROM spans s WHERE"
+            " s.article_id = ? AND s.annotator_id = an.id) OR EXISTS (SELECT 1 FROM article_states st"
+            " WHERE st.article_id = ? AND st.annotator_id = an.id))",
+            [annotator, article_id, article_id],
+        ).fetchone() is not None
+
 
 # A suggestion on article ``a`` that annotator ``?`` (twice) has neither decided nor repeated.
 _UNDECIDED_SUGGESTION = (

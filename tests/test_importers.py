@@ -1,4 +1,5 @@
 import json
+import sqlite3
 
 import pytest
 
@@ -15,12 +16,16 @@ def jsonl(*records) -> str:
 
 
 def content(store) -> list:
-    """Everything a user could see in the project, for before/after comparisons."""
-    db = store.db
-    return [
-        list(db.execute(f"SELECT * FROM {table} ORDER BY 1"))
-        for table in ("articles", "annotators", "spans", "arguments", "article_states", "actions")
-    ]
+    """Everything a user could see in the project, for before/after comparisons; read through a
+    connection of its own, as another program would see the file."""
+    db = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return [
+            list(db.execute(f"SELECT * FROM {table} ORDER BY 1"))
+            for table in ("articles", "annotators", "spans", "arguments", "article_states", "actions")
+        ]
+    finally:
+        db.close()
 
 
 def test_importers_text_file_keeps_text_exactly_and_takes_title(store, write):

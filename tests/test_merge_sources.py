@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -14,9 +15,18 @@ from annotator.store import Store
 from test_agreement_fixture import TEXT_1, TEXT_2, build_three_annotators
 
 
+def read_only(store: Store) -> sqlite3.Connection:
+    """A connection of the test's own on the project file, as another program would see it."""
+    return sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def snapshot(store: Store) -> dict:
     """Everything a merge may change, without ids or times."""
-    db = store.db
+    with closing(read_only(store)) as db:
+        return _snapshot(db)
+
+
+def _snapshot(db: sqlite3.Connection) -> dict:
     return {
         "articles": sorted(r[0] for r in db.execute("SELECT content_hash FROM articles")),
         "spans": sorted(db.execute(
@@ -180,8 +190,9 @@ def test_merge_leaves_out_the_sources_gold(tmp_path, others):
     with Store.open(tmp_path / "mine.sqlite") as mine:
         [summary] = merge_sources(mine, [others])
         assert "gold" not in summary.annotators
-        assert mine.db.execute("SELECT count(*) FROM spans s JOIN annotators an ON an.id = s.annotator_id"
-                               " WHERE an.name = 'gold'").fetchone()[0] == 0
+        with closing(read_only(mine)) as db:
+            assert db.execute("SELECT count(*) FROM spans s JOIN annotators an ON an.id = s.annotator_id"
+                              " WHERE an.name = 'gold'").fetchone()[0] == 0
 
 
 def test_merge_of_each_annotators_jsonl_export_gives_the_same_agreement(tmp_path, others):

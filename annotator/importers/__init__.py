@@ -191,21 +191,15 @@ class _Writer:
         self.summary.utf16_fixed += record.utf16_fixed
         for annotation in record.annotations:
             self._write_annotation(article_id, record, annotation)
-        if record.suggestions and (created or not self._has_suggestions(article_id)):
+        if record.suggestions and (created or not self.store.has_imported_suggestions(article_id)):
             ids = self._write_spans(article_id, record.suggestions, None, Status.PENDING)
             self.summary.suggestions += len(record.suggestions)
             self._write_relations(ids, record.suggestion_relations, record)
 
-    def _has_suggestions(self, article_id: int) -> bool:
-        return self.store.db.execute(
-            "SELECT 1 FROM spans WHERE article_id = ? AND annotator_id IS NULL AND origin = 'imported' LIMIT 1",
-            [article_id],
-        ).fetchone() is not None
-
     def _write_annotation(self, article_id: int, record: ArticleRecord, annotation: Annotation) -> None:
         name = self.annotator or annotation.annotator or DEFAULT_ANNOTATOR
         key = (article_id, name)
-        if key not in self.added_now and self._annotator_has_work(article_id, name):
+        if key not in self.added_now and self.store.has_work(article_id, name):
             self.summary.annotations_present += 1
             return
         if key not in self.added_now:
@@ -218,15 +212,6 @@ class _Writer:
             # One text may come as several records (accept and reject); "done" wins over the rest.
             if current is not ArticleState.DONE or annotation.state == ArticleState.DONE:
                 self.store.set_state(article_id, name, annotation.state, annotation.note)
-
-    def _annotator_has_work(self, article_id: int, name: str) -> bool:
-        row = self.store.db.execute(
-            "SELECT 1 FROM annotators an WHERE an.name = ? AND (EXISTS (SELECT 1 FROM spans s WHERE"
-            " s.article_id = ? AND s.annotator_id = an.id) OR EXISTS (SELECT 1 FROM article_states st"
-            " WHERE st.article_id = ? AND st.annotator_id = an.id))",
-            [name, article_id, article_id],
-        ).fetchone()
-        return row is not None
 
     def _layer(self, span: SpanRecord) -> Layer:
         if span.layer:

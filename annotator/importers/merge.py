@@ -10,7 +10,6 @@ again changes nothing: a span already there (same annotator, offsets, label, lay
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,13 +18,12 @@ from annotator.importers.readers import JSON_SUFFIXES, read_path
 from annotator.importers.records import InputError, check_record
 from annotator.model import ArticleState, Layer, Origin, Status, content_hash
 from annotator.schemes import Scheme, scheme_by_name
-from annotator.store import NewerSchemaError, NotAProjectError, Store, StoreError, inspect_file
+from annotator.store import Store, StoreError
+from annotator.store_foreign import ForeignRows, read_foreign_rows
 
 GOLD = "gold"
 SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".annotator"}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-# The tables and columns a merge reads; all exist since 0001_initial.
-_TABLES = ("annotators", "articles", "spans", "arguments", "article_states")
 _UNFINISHED = {ArticleState.TODO, ArticleState.IN_PROGRESS}
 
 
@@ -127,26 +125,10 @@ def read_source(path: Path, scheme: Scheme) -> tuple[list[SourceArticle], list[s
 
 def read_project_file(path: Path) -> tuple[list[SourceArticle], list[str]]:
     try:
-        applied = inspect_file(path)
-    except (NotAProjectError, NewerSchemaError) as exc:
+        rows = read_foreign_rows(path)
+    except StoreError as exc:
         raise MergeError(str(exc)) from exc
-    if not applied:
-        raise MergeError(f"{path} is not an annotation project (it has none of our schema steps)")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("PRAGMA query_only = ON")
-        kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE name IN (%s)"
-                                  % ",".join("?" * len(_TABLES)), _TABLES).fetchall())
-        for table in _TABLES:
-            if kinds.get(table) != "table":
-                raise MergeError(f"{path}: {table!r} is {kinds.get(table) or 'missing'}, not a table;"
-                                 " refusing a file that does not have our layout")
-        return _read_project_rows(conn, path), []
-    except sqlite3.DatabaseError as exc:
-        raise MergeError(f"{path}: unreadable as a project: {exc}") from exc
-    finally:
-        conn.close()
+    return _read_project_rows(rows, path), []
 
 
 def _fail(path: Path, table: str, row_id: Any, column: str, reason: str) -> MergeError:
@@ -179,16 +161,14 @@ def _enum(kind, value: Any, path: Path, table: str, row_id: Any, column: str):
         raise _fail(path, table, row_id, column, f"{value!r} is not one of {allowed}") from None
 
 
-def _read_project_rows(conn: sqlite3.Connection, path: Path) -> list[SourceArticle]:
+def _read_project_rows(rows: ForeignRows, path: Path) -> list[SourceArticle]:
     names: dict[int, str] = {}
-    for row_id, name in conn.execute("SELECT id, name FROM annotators"):
+    for row_id, name in rows.annotators:
         if not isinstance(name, str) or not name.strip():
             raise _fail(path, "annotators", row_id, "name", "an annotator needs a non-empty name")
         names[row_id] = name.strip()
     articles: dict[int, SourceArticle] = {}
-    for row in conn.execute(
-        "SELECT id, text, title, source, url, published, language, meta FROM articles ORDER BY id"
-    ):
+    for row in rows.articles:
         row_id, text = row[0], row[1]
         if not isinstance(text, str) or not text:
             raise _fail(path, "articles", row_id, "text", "an article needs non-empty text")
@@ -208,10 +188,7 @@ def _read_project_rows(conn: sqlite3.Connection, path: Path) -> list[SourceArtic
         return article.work.setdefault(name, SourceWork(name))
 
     span_owner: dict[int, SourceWork] = {}
-    for row in conn.execute(
-        "SELECT id, article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
-        " attributes, source, score FROM spans WHERE annotator_id IS NOT NULL ORDER BY id"
-    ):
+    for row in rows.spans:
         row_id, article_id, annotator_id, start, end, label = row[:6]
         work = work_of(article_id, annotator_id, "spans", row_id)
         if work is None:
@@ -235,9 +212,7 @@ def _read_project_rows(conn: sqlite3.Connection, path: Path) -> list[SourceArtic
             score=score,
         ))
         span_owner[row_id] = work
-    for row_id, event_id, argument_id, role in conn.execute(
-        "SELECT id, event_id, argument_id, role FROM arguments ORDER BY id"
-    ):
+    for row_id, event_id, argument_id, role in rows.arguments:
         work = span_owner.get(event_id)
         if work is None:
             continue  # an argument of a suggestion or of gold: neither is merged
@@ -247,9 +222,7 @@ def _read_project_rows(conn: sqlite3.Connection, path: Path) -> list[SourceArtic
         if not isinstance(role, str) or not role.strip():
             raise _fail(path, "arguments", row_id, "role", "an argument needs a role")
         work.arguments.append((event_id, argument_id, role))
-    for article_id, annotator_id, state, note in conn.execute(
-        "SELECT article_id, annotator_id, state, note FROM article_states ORDER BY article_id, annotator_id"
-    ):
+    for article_id, annotator_id, state, note in rows.states:
         row_id = f"({article_id}, {annotator_id})"
         work = work_of(article_id, annotator_id, "article_states", row_id)
         if work is None:
@@ -346,15 +319,11 @@ def _merge_article(store: Store, article: SourceArticle, summary: MergeSummary,
         summary.articles_matched += 1
     for name, work in article.work.items():
         counts = per_annotator.setdefault(name, {"spans": 0, "arguments": 0, "states": 0})
-        annotator_id = store.ensure_annotator(name)
-        existing = {
-            (start, end, label, layer): span_id
-            for span_id, start, end, label, layer in store.db.execute(
-                "SELECT id, start_char, end_char, label, layer FROM spans"
-                " WHERE article_id = ? AND annotator_id = ? ORDER BY id DESC",
-                [article_id, annotator_id],
-            )
-        }
+        store.ensure_annotator(name)  # named in the project even when their work here is empty
+        existing: dict[tuple[int, int, str, str], int] = {}
+        for span in store.own_spans(article_id, name):
+            # The oldest of identical spans stands for them all, as before.
+            existing.setdefault((span.start_char, span.end_char, span.label, str(span.layer)), span.id)
         local: dict[Any, int] = {}
         for span in work.spans:
             identity = (span.start, span.end, span.label, str(span.layer))
@@ -372,11 +341,7 @@ def _merge_article(store: Store, article: SourceArticle, summary: MergeSummary,
             counts["spans"] += 1
         for head, child, role in work.arguments:
             event_id, filler_id = local[head], local[child]
-            present = store.db.execute(
-                "SELECT 1 FROM arguments WHERE event_id = ? AND argument_id = ? AND role = ?",
-                [event_id, filler_id, role],
-            ).fetchone()
-            if present:
+            if store.find_argument(event_id, filler_id, role) is not None:
                 continue
             if store.get_span(event_id).layer is not Layer.EVENT:
                 raise MergeError(f"{summary.source}: an argument ({role}) starts at a span that is not an event")
