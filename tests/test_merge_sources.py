@@ -211,3 +211,20 @@ def test_merge_of_each_annotators_jsonl_export_gives_the_same_agreement(tmp_path
     for kind in ("entities", "event_triggers", "event_arguments"):
         assert merged[kind]["overall"] == expected[kind]["overall"]
         assert merged[kind]["pairs"] == expected[kind]["pairs"]
+
+
+def test_merge_keeps_done_against_skipped_but_takes_flagged(tmp_path, others):
+    # The same rule as import: "done" wins over todo, in_progress and skipped; "flagged" asks for a look.
+    with Store.open(tmp_path / "mine.sqlite") as mine:
+        merge_sources(mine, [others])
+        article_1 = mine.article_id_by_hash(content_hash(TEXT_1))
+        article_2 = mine.article_id_by_hash(content_hash(TEXT_2))
+        mine.set_state(article_2, "cho", "done")
+    with Store.open(others) as theirs:
+        theirs.set_state(theirs.article_id_by_hash(content_hash(TEXT_2)), "cho", "skipped")
+        theirs.set_state(theirs.article_id_by_hash(content_hash(TEXT_1)), "ben", "flagged", "is Dorvan a town?")
+    with Store.open(tmp_path / "mine.sqlite") as mine:
+        [summary] = merge_sources(mine, [others])
+        assert str(mine.get_state(article_2, "cho")[0]) == "done"
+        assert mine.get_state(article_1, "ben")[:2] == ("flagged", "is Dorvan a town?")
+        assert summary.states_changed == 1

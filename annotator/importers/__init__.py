@@ -8,6 +8,7 @@ in which case good records go in and bad ones are listed with file, line and rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -20,8 +21,9 @@ from annotator.importers.records import (
     RelationRecord,
     SpanRecord,
     check_record,
+    state_replaces,
 )
-from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.model import Layer, Origin, Status
 from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import Store
 
@@ -174,7 +176,6 @@ class _Writer:
         self.path = path
         self.added_now: set[tuple[int, str]] = set()
         self.created_now: set[int] = set()
-        self.event_labels = {label.name for label in scheme.event_labels}
         self.default_source = f"import:{Path(path).name}"
 
     def write(self, record: ArticleRecord) -> None:
@@ -209,24 +210,24 @@ class _Writer:
         self._write_relations(ids, annotation.relations, record)
         if annotation.state:
             current, _, _ = self.store.get_state(article_id, name)
-            # One text may come as several records (accept and reject); "done" wins over the rest.
-            if current is not ArticleState.DONE or annotation.state == ArticleState.DONE:
+            if state_replaces(current, annotation.state):
                 self.store.set_state(article_id, name, annotation.state, annotation.note)
-
-    def _layer(self, span: SpanRecord) -> Layer:
-        if span.layer:
-            return Layer(span.layer)
-        return Layer.EVENT if span.label in self.event_labels else Layer.ENTITY
 
     def _write_spans(self, article_id: int, spans: list[SpanRecord], annotator: str | None,
                      status: Status) -> dict:
-        span_ids = self.store.add_spans(
-            article_id,
-            [{"start_char": span.start, "end_char": span.end, "label": span.label, "layer": self._layer(span),
-              "attributes": span.attributes, "source": span.source or self.default_source, "score": span.score}
-             for span in spans],
-            annotator=annotator, origin=Origin.IMPORTED, status=status,
-        )
+        span_ids: list[int] = []
+        # Spans that carry their own status or origin (a project file's) are stored in runs of equal ones.
+        for (span_status, origin), run in groupby(
+            spans, key=lambda span: (Status(span.status or status), Origin(span.origin or Origin.IMPORTED))
+        ):
+            span_ids += self.store.add_spans(
+                article_id,
+                [{"start_char": span.start, "end_char": span.end, "label": span.label,
+                  "layer": span.layer_in(self.scheme), "attributes": span.attributes,
+                  "source": span.source or self.default_source, "score": span.score}
+                 for span in run],
+                annotator=annotator, origin=origin, status=span_status,
+            )
         if annotator is not None:
             self.summary.spans += len(span_ids)
         return {_hashable(span.key): span_id for span, span_id in zip(spans, span_ids) if span.key is not None}
