@@ -276,3 +276,29 @@ def test_importers_own_export_bookkeeping_is_not_kept_in_meta(store, write):
     article = store.get_article(1)
     assert article.title == "Shelling"
     assert article.meta == {"desk": "east"}
+
+
+@pytest.mark.parametrize("data, offset", [
+    (b"Report\x00\x00\x00\x01 of a renamed binary", 6),
+    (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff", 7),
+])
+def test_importers_binary_file_named_txt_is_refused_as_not_text(store, write, data, offset):
+    path = write("scan.txt", data)
+    summary = import_paths(store, [path])
+    message = str(summary.failed[0])
+    assert message.startswith(f"{path}: not text") and f"NUL byte at byte {offset}" in message
+    assert store.count_articles() == 0
+
+
+def test_importers_utf16_text_file_is_text_despite_its_nul_bytes(store, write):
+    assert import_paths(store, [write("wide.txt", "Kyiv under fire\n\nText.".encode("utf-16"))]).imported == 1
+    assert store.get_article(1).text == "Kyiv under fire\n\nText."
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])  # UTF-16 is read whole, UTF-8 streamed
+def test_importers_json_lines_skip_blank_lines_with_or_without_cr(store, write, encoding):
+    text = (json.dumps({"text": WAR}) + "\r\n\r\n" + json.dumps({"text": "Second report"}) + "\r\n \r\n\n"
+            + json.dumps({"text": "Third report"}) + "\r\n")
+    summary = import_paths(store, [write("blank.jsonl", text.encode(encoding))])
+    assert summary.ok, summary.lines()
+    assert [a.text for a in store.iter_articles()] == [WAR, "Second report", "Third report"]
