@@ -302,3 +302,19 @@ def test_importers_json_lines_skip_blank_lines_with_or_without_cr(store, write, 
     summary = import_paths(store, [write("blank.jsonl", text.encode(encoding))])
     assert summary.ok, summary.lines()
     assert [a.text for a in store.iter_articles()] == [WAR, "Second report", "Third report"]
+
+
+def test_importers_label_studio_task_without_text_is_refused(store, write):
+    # An image task's only field is a file name: importing it would make an article whose text is "x.png".
+    path = write("ls.jsonl", jsonl({"data": {"text": WAR}}, {"data": {"image": "x.png"}}))
+    summary = import_paths(store, [path])
+    message = str(summary.failed[0])
+    assert message.startswith(f"{path}:2: data: ")
+    assert "'image'" in message and "'x.png'" in message
+    assert store.count_articles() == 0
+
+
+def test_importers_label_studio_task_text_under_another_name_is_still_taken(store, write):
+    path = write("ls.jsonl", jsonl({"data": {"body": WAR}}))
+    assert import_paths(store, [path]).imported == 1
+    assert store.get_article(1).text == WAR

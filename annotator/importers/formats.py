@@ -9,6 +9,7 @@ Recognised by shape, not by file name:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from annotator.model import content_hash
@@ -29,6 +30,10 @@ LANGUAGE_KEYS = ("language", "lang")
 PRODIGY_KEYS = {"text", "meta", "spans", "relations", "tokens", "answer", "_input_hash", "_task_hash",
                 "_view_id", "_session_id", "_annotator_id", "_timestamp", "_is_binary", "config"}
 ARTICLE_KEYS = set(TITLE_KEYS + URL_KEYS + DATE_KEYS + SOURCE_KEYS + LANGUAGE_KEYS)
+# Label Studio data fields that point at media rather than hold text (its object tags' usual names).
+MEDIA_KEYS = {"image", "img", "audio", "video", "pdf", "url", "file", "ocr", "timeseries", "paragraphs"}
+# One token that is a URL or a file name: "x.png", "s3://bucket/a.wav", "/data/upload/1/scan.jpg".
+_FILE_REFERENCE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:\S+|\S*\.[A-Za-z0-9]{2,5})$")
 
 
 def convert_object(obj: dict[str, Any], path: str, line: int) -> ArticleRecord:
@@ -222,10 +227,16 @@ def _label_studio(obj: dict[str, Any], path: str, line: int) -> ArticleRecord:
     data = obj["data"]
     text = data.get("text")
     if text is None:
+        # A labelling config may name the text field anything ($body, $article): a lone string is taken,
+        # unless it is a reference to a file (an image, audio or video task), which has no text to import.
         strings = [k for k, v in data.items() if isinstance(v, str)]
         if len(strings) != 1:
             raise InputError(path, line, f"no 'text' in data (fields: {', '.join(sorted(data)) or 'none'})", "data")
-        text = data[strings[0]]
+        key = strings[0]
+        text = data[key]
+        if key.lower() in MEDIA_KEYS or _FILE_REFERENCE.match(text.strip()):
+            raise InputError(path, line, f"no 'text'; its only field, {key!r}, holds {text[:80]!r}, a file, not an "
+                             "article's text (an image, audio or video task?)", "data")
     record = ArticleRecord(text=text, line=line)
     _article_fields(record, {k: v for k, v in data.items() if k != "text"},
                     data.get("meta") if isinstance(data.get("meta"), dict) else None)
