@@ -318,3 +318,34 @@ def test_importers_label_studio_task_text_under_another_name_is_still_taken(stor
     path = write("ls.jsonl", jsonl({"data": {"body": WAR}}))
     assert import_paths(store, [path]).imported == 1
     assert store.get_article(1).text == WAR
+
+
+def test_importers_empty_file_is_named_in_the_summary(store, write):
+    empty = write("empty.jsonl", "")
+    blank = write("blank.jsonl", "\r\n\n")
+    summary = import_paths(store, [empty, blank, write("one.jsonl", jsonl({"text": WAR}))])
+    assert f"{empty}: no records" in summary.lines()
+    assert f"{blank}: no records" in summary.lines()
+    assert summary.imported == 1 and not any("one.jsonl" in line for line in summary.lines())
+
+
+def test_importers_spans_added_from_relation_endpoints_are_reported(store, write):
+    event = {"start": 15, "end": 22, "label": "EXPLOSIONS_REMOTE_VIOLENCE"}
+    record = {"text": WAR, "answer": "accept", "spans": [event], "relations": [
+        {"label": "ACTOR", "head_span": event, "child_span": {"start": 0, "end": 14, "label": "ARMED_GROUP"}},
+        {"label": "LOCATION", "head_span": event, "child_span": {"start": 23, "end": 30, "label": "LOCATION"}},
+    ]}
+    path = write("rel.jsonl", jsonl({"text": "A good first line"}, record))
+    summary = import_paths(store, [path], annotator="ann")
+    assert summary.spans == 3 and summary.arguments == 2
+    assert (f"{path}:2: 2 span(s) added from relation endpoints (head_span/child_span) that are not in"
+            " 'spans'") in summary.lines()
+
+
+def test_importers_warns_about_a_very_long_article(store, write):
+    long = "Shelling continued overnight. " * 10_000  # 300,000 characters, one line
+    path = write("long.jsonl", jsonl({"text": WAR}, {"text": long}))
+    summary = import_paths(store, [path])
+    assert summary.imported == 2
+    assert f"{path}:2: article of 300,000 characters; suggestions will be made in pieces" in summary.lines()
+    assert not any(":1: article of" in line for line in summary.lines())

@@ -228,3 +228,17 @@ def test_merge_keeps_done_against_skipped_but_takes_flagged(tmp_path, others):
         assert str(mine.get_state(article_2, "cho")[0]) == "done"
         assert mine.get_state(article_1, "ben")[:2] == ("flagged", "is Dorvan a town?")
         assert summary.states_changed == 1
+
+
+def test_merge_says_when_relations_brought_spans_not_in_spans(tmp_path):
+    attacked = {"start": TEXT_1.index("attacked"), "end": TEXT_1.index("attacked") + 8, "label": "BATTLES"}
+    militia = {"start": 0, "end": 16, "label": "ARMED_GROUP"}
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps({"text": TEXT_1, "spans": [attacked], "answer": "accept", "_annotator_id": "dee",
+                                  "relations": [{"label": "ACTOR", "head_span": attacked, "child_span": militia}]})
+                      + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "mine.sqlite") as mine:
+        [summary] = merge_sources(mine, [export])
+        assert summary.spans_added == 2 and summary.arguments_added == 1
+        assert (f"  note: {export}:1: 1 span(s) added from relation endpoints (head_span/child_span) that are"
+                " not in 'spans'") in summary.lines()

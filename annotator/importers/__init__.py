@@ -21,6 +21,7 @@ from annotator.importers.records import (
     RelationRecord,
     SpanRecord,
     check_record,
+    relation_spans_note,
     state_replaces,
 )
 from annotator.model import Layer, Origin, Status
@@ -30,6 +31,9 @@ from annotator.store import Store
 __all__ = ["import_paths", "import_samples", "ImportSummary", "InputError", "DEFAULT_ANNOTATOR"]
 
 DEFAULT_ANNOTATOR = "import"
+# Far beyond a news article (the longest samples are ~10,000 characters): such a text is most likely
+# a whole feed or book pasted into one record, and the summary says so.
+LONG_ARTICLE = 200_000
 
 
 @dataclass
@@ -120,9 +124,11 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
     before = _counters(summary)
     rejected_before = len(summary.rejected)
     writer = _Writer(store, summary, annotator, scheme, str(path))
+    items = 0
     try:
         with store.transaction():
             for item, size in read_path(path, encoding=encoding, text_column=text_column):
+                items += 1
                 if progress:
                     progress(size)
                 if isinstance(item, InputError):
@@ -147,6 +153,10 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
         _restore(summary, before)
         summary.failed.append(InputError(str(path), None, f"cannot read: {error.strerror or error}"))
         store.forget_cached_ids()
+    else:
+        if not items:
+            # Nothing imported and nothing wrong: without this line the file would pass unnoticed.
+            summary.notes.append(f"{path}: no records")
 
 
 _COUNTED = ("imported", "already_present", "annotations", "annotations_present", "spans", "suggestions",
@@ -186,10 +196,16 @@ class _Writer:
         if created:
             self.summary.imported += 1
             self.created_now.add(article_id)
+            if len(record.text) > LONG_ARTICLE:
+                self.summary.notes.append(f"{self.path}:{record.line}: article of {len(record.text):,} characters;"
+                                          " suggestions will be made in pieces")
         elif article_id not in self.created_now:
             # Several records of one text in one file (Prodigy's accept and reject) are one article.
             self.summary.already_present += 1
         self.summary.utf16_fixed += record.utf16_fixed
+        note = relation_spans_note(self.path, record)
+        if note:
+            self.summary.notes.append(note)
         for annotation in record.annotations:
             self._write_annotation(article_id, record, annotation)
         if record.suggestions and (created or not self.store.has_imported_suggestions(article_id)):

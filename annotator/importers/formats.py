@@ -136,7 +136,9 @@ def _prodigy_or_plain(obj: dict[str, Any], path: str, line: int) -> ArticleRecor
     if not isinstance(spans, list):
         raise InputError(path, line, "must be a list", "spans")
     span_records = [_span_from_prodigy(s, path, line, f"spans[{i}]") for i, s in enumerate(spans)]
+    listed = len(span_records)
     relations = _prodigy_relations(obj.get("relations") or [], span_records, path, line)
+    record.spans_from_relations = len(span_records) - listed
     answer = obj.get("answer")
     if answer not in (None, "accept", "reject", "ignore"):
         raise InputError(path, line, f"must be accept, reject or ignore, got {answer!r}", "answer")

@@ -23,6 +23,7 @@ from annotator.importers.records import (
     RelationRecord,
     SpanRecord,
     check_record,
+    relation_spans_note,
     state_replaces,
 )
 from annotator.model import ArticleState, Layer, Origin, Status, content_hash
@@ -228,6 +229,9 @@ def read_jsonl(path: Path, scheme: Scheme) -> tuple[list[ArticleRecord], list[st
                 record.language, dict(record.meta),
             ))
             suggestions += len(record.suggestions)
+            note = relation_spans_note(str(path), record)
+            if note:
+                notes.append(note)
             for number, annotation in enumerate(record.annotations):
                 if not annotation.annotator:
                     raise InputError(str(path), record.line,

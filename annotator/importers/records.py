@@ -106,6 +106,17 @@ class ArticleRecord:
     suggestions: list[SpanRecord] = field(default_factory=list)
     suggestion_relations: list[RelationRecord] = field(default_factory=list)
     utf16_fixed: int = 0  # spans whose offsets were UTF-16 units (JavaScript tools) and were converted
+    # Spans known only from a relation's head_span/child_span (Prodigy), added so the relation holds:
+    # counted so the summary says so rather than adding them silently.
+    spans_from_relations: int = 0
+
+
+def relation_spans_note(path: str, record: ArticleRecord) -> str | None:
+    """The summary's line about spans a record's relations brought in, if any."""
+    if not record.spans_from_relations:
+        return None
+    return (f"{path}:{record.line}: {record.spans_from_relations} span(s) added from relation endpoints"
+            " (head_span/child_span) that are not in 'spans'")
 
 
 def check_record(record: ArticleRecord, path: str) -> None:
