@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.importers.merge import MergeError, merge_sources
+from annotator.importers.merge import MergeError, merge_files
 
 
 def register(subparsers) -> None:
@@ -23,7 +23,7 @@ def run(args) -> int:
     with open_store(args) as store:
         for input_file in args.inputs:
             try:
-                [summary] = merge_sources(store, [input_file])
+                [summary] = merge_files(store, [input_file])
             except MergeError as exc:
                 raise CommandError(f"{exc} (nothing from this file was merged)") from exc
             print("\n".join(summary.lines()))

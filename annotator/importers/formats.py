@@ -24,12 +24,12 @@ from annotator.importers.records import (
 TITLE_KEYS = ("title", "headline")
 URL_KEYS = ("url", "link")
 DATE_KEYS = ("published", "date", "published_at", "pub_date")
-SOURCE_KEYS = ("source", "outlet", "publisher")
+OUTLET_KEYS = ("source", "outlet", "publisher")
 LANGUAGE_KEYS = ("language", "lang")
 # Prodigy's own fields: the hashes and tokens are recomputed on export, the rest is read below.
 PRODIGY_KEYS = {"text", "meta", "spans", "relations", "tokens", "answer", "_input_hash", "_task_hash",
                 "_view_id", "_session_id", "_annotator_id", "_timestamp", "_is_binary", "config"}
-ARTICLE_KEYS = set(TITLE_KEYS + URL_KEYS + DATE_KEYS + SOURCE_KEYS + LANGUAGE_KEYS)
+ARTICLE_KEYS = set(TITLE_KEYS + URL_KEYS + DATE_KEYS + OUTLET_KEYS + LANGUAGE_KEYS)
 # Label Studio data fields that point at media rather than hold text (its object tags' usual names).
 MEDIA_KEYS = {"image", "img", "audio", "video", "pdf", "url", "file", "ocr", "timeseries", "paragraphs"}
 # One token that is a URL or a file name: "x.png", "s3://bucket/a.wav", "/data/upload/1/scan.jpg".
@@ -58,7 +58,8 @@ def convert_csv_row(row: dict[str, str], text_column: str, path: str, line: int)
 
 
 def _article_fields(record: ArticleRecord, obj: dict[str, Any], meta: dict[str, Any] | None = None) -> None:
-    """Title, url, date, source and language from the object or its meta; the rest stays in meta.
+    """Title, url, date, outlet (the article's ``source``) and language from the object or its meta; the rest
+    stays in meta.
 
     A value that became one of the article's own fields is not kept in meta a second time.
     """
@@ -79,7 +80,7 @@ def _article_fields(record: ArticleRecord, obj: dict[str, Any], meta: dict[str, 
     record.title = pick(TITLE_KEYS)
     record.url = pick(URL_KEYS)
     record.published = pick(DATE_KEYS)
-    record.source = pick(SOURCE_KEYS)
+    record.source = pick(OUTLET_KEYS)
     record.language = pick(LANGUAGE_KEYS)
     extra = {k: v for k, v in obj.items() if k in ARTICLE_KEYS}
     kept = {k: v for k, v in meta.items() if k not in used}

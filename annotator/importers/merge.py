@@ -65,7 +65,7 @@ class MergeSummary:
         ]
 
 
-def merge_sources(store: Store, paths: Iterable[str | Path], scheme: Scheme | None = None) -> list[MergeSummary]:
+def merge_files(store: Store, paths: Iterable[str | Path], scheme: Scheme | None = None) -> list[MergeSummary]:
     """Merge each input file in its own transaction; stops at the first one that cannot be merged
     (the ones before it stay merged) and raises MergeError naming it."""
     scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))

@@ -43,7 +43,9 @@ class SpanRecord:
     layer: str | None = None  # None: decided by the scheme (event labels are events)
     attributes: dict[str, Any] = field(default_factory=dict)
     text: str | None = None  # the text the input file claims for the span, checked against offsets
-    source: str | None = None  # the suggester (name and version) that proposed it, if any
+    # Who proposed it: a suggester's name and version (Label Studio's model_version), else the import
+    # names the input file ("import:x.jsonl").
+    source: str | None = None
     score: float | None = None
     key: Any = None  # the input file's own id for the span, to resolve relations
     where: str | None = None  # the field in the input record, for error messages: "spans[2]"
@@ -95,7 +97,7 @@ class ArticleRecord:
     text: str
     line: int | None = None
     title: str | None = None
-    source: str | None = None
+    source: str | None = None  # the outlet (Article.source); not the input file
     url: str | None = None
     published: str | None = None
     language: str | None = None
