@@ -278,12 +278,13 @@ def test_importers_own_export_bookkeeping_is_not_kept_in_meta(store, write):
     assert article.meta == {"desk": "east"}
 
 
-@pytest.mark.parametrize("data, offset", [
-    (b"Report\x00\x00\x00\x01 of a renamed binary", 6),
-    (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff", 7),
+@pytest.mark.parametrize("name, data, offset", [
+    ("scan.txt", b"Report\x00\x00\x00\x01 of a renamed binary", 6),
+    ("scan.txt", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff", 7),
+    ("table.csv", b"text\nReport\x00 of a renamed binary\n", 11),
 ])
-def test_importers_binary_file_named_txt_is_refused_as_not_text(store, write, data, offset):
-    path = write("scan.txt", data)
+def test_importers_binary_file_named_txt_is_refused_as_not_text(store, write, name, data, offset):
+    path = write(name, data)
     summary = import_paths(store, [path])
     message = str(summary.failed[0])
     assert message.startswith(f"{path}: not text") and f"NUL byte at byte {offset}" in message
