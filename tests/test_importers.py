@@ -1,5 +1,5 @@
-import sqlite3
 import json
+import sqlite3
 
 import pytest
 
@@ -16,12 +16,16 @@ def jsonl(*records) -> str:
 
 
 def content(store) -> list:
-    """Everything a user could see in the project, for before/after comparisons."""
-    db = sqlite3.connect(store.path)  # the raw file, as any other tool would see it
-    return [
-        list(db.execute(f"SELECT * FROM {table} ORDER BY 1"))
-        for table in ("articles", "annotators", "spans", "arguments", "article_states", "actions")
-    ]
+    """Everything a user could see in the project, for before/after comparisons; read through a
+    connection of its own, as another program would see the file."""
+    db = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return [
+            list(db.execute(f"SELECT * FROM {table} ORDER BY 1"))
+            for table in ("articles", "annotators", "spans", "arguments", "article_states", "actions")
+        ]
+    finally:
+        db.close()
 
 
 def test_importers_text_file_keeps_text_exactly_and_takes_title(store, write):
@@ -272,3 +276,77 @@ def test_importers_own_export_bookkeeping_is_not_kept_in_meta(store, write):
     article = store.get_article(1)
     assert article.title == "Shelling"
     assert article.meta == {"desk": "east"}
+
+
+@pytest.mark.parametrize("name, data, offset", [
+    ("scan.txt", b"Report\x00\x00\x00\x01 of a renamed binary", 6),
+    ("scan.txt", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff", 7),
+    ("table.csv", b"text\nReport\x00 of a renamed binary\n", 11),
+])
+def test_importers_binary_file_named_txt_is_refused_as_not_text(store, write, name, data, offset):
+    path = write(name, data)
+    summary = import_paths(store, [path])
+    message = str(summary.failed[0])
+    assert message.startswith(f"{path}: not text") and f"NUL byte at byte {offset}" in message
+    assert store.count_articles() == 0
+
+
+def test_importers_utf16_text_file_is_text_despite_its_nul_bytes(store, write):
+    assert import_paths(store, [write("wide.txt", "Kyiv under fire\n\nText.".encode("utf-16"))]).imported == 1
+    assert store.get_article(1).text == "Kyiv under fire\n\nText."
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])  # UTF-16 is read whole, UTF-8 streamed
+def test_importers_json_lines_skip_blank_lines_with_or_without_cr(store, write, encoding):
+    text = (json.dumps({"text": WAR}) + "\r\n\r\n" + json.dumps({"text": "Second report"}) + "\r\n \r\n\n"
+            + json.dumps({"text": "Third report"}) + "\r\n")
+    summary = import_paths(store, [write("blank.jsonl", text.encode(encoding))])
+    assert summary.ok, summary.lines()
+    assert [a.text for a in store.iter_articles()] == [WAR, "Second report", "Third report"]
+
+
+def test_importers_label_studio_task_without_text_is_refused(store, write):
+    # An image task's only field is a file name: importing it would make an article whose text is "x.png".
+    path = write("ls.jsonl", jsonl({"data": {"text": WAR}}, {"data": {"image": "x.png"}}))
+    summary = import_paths(store, [path])
+    message = str(summary.failed[0])
+    assert message.startswith(f"{path}:2: data: ")
+    assert "'image'" in message and "'x.png'" in message
+    assert store.count_articles() == 0
+
+
+def test_importers_label_studio_task_text_under_another_name_is_still_taken(store, write):
+    path = write("ls.jsonl", jsonl({"data": {"body": WAR}}))
+    assert import_paths(store, [path]).imported == 1
+    assert store.get_article(1).text == WAR
+
+
+def test_importers_empty_file_is_named_in_the_summary(store, write):
+    empty = write("empty.jsonl", "")
+    blank = write("blank.jsonl", "\r\n\n")
+    summary = import_paths(store, [empty, blank, write("one.jsonl", jsonl({"text": WAR}))])
+    assert f"{empty}: no records" in summary.lines()
+    assert f"{blank}: no records" in summary.lines()
+    assert summary.imported == 1 and not any("one.jsonl" in line for line in summary.lines())
+
+
+def test_importers_spans_added_from_relation_endpoints_are_reported(store, write):
+    event = {"start": 15, "end": 22, "label": "EXPLOSIONS_REMOTE_VIOLENCE"}
+    record = {"text": WAR, "answer": "accept", "spans": [event], "relations": [
+        {"label": "ACTOR", "head_span": event, "child_span": {"start": 0, "end": 14, "label": "ARMED_GROUP"}},
+        {"label": "LOCATION", "head_span": event, "child_span": {"start": 23, "end": 30, "label": "LOCATION"}},
+    ]}
+    path = write("rel.jsonl", jsonl({"text": "A good first line"}, record))
+    summary = import_paths(store, [path], annotator="ann")
+    assert summary.spans == 3 and summary.arguments == 2
+    assert (f"{path}:2: 2 span(s) added from relation endpoints (head_span/child_span) that are not in"
+            " 'spans'") in summary.lines()
+
+
+def test_importers_warns_about_a_very_long_article(store, write):
+    long = "Shelling continued overnight. " * 10_000  # 300,000 characters, one line
+    path = write("long.jsonl", jsonl({"text": WAR}, {"text": long}))
+    summary = import_paths(store, [path])
+    assert summary.imported == 2
+    assert f"{path}:2: article of 300,000 characters; suggestions will be made in pieces" in summary.lines()
+    assert not any(":1: article of" in line for line in summary.lines())

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 
 import pytest
 
 from annotator.cli import main
-from annotator.merge import MergeError, merge_sources
+from annotator.importers.merge import MergeError, merge_files
 from annotator.model import content_hash
 from annotator.store import Store
 from test_agreement_fixture import TEXT_1, TEXT_2, build_three_annotators
 
 
+def read_only(store: Store) -> sqlite3.Connection:
+    """A connection of the test's own on the project file, as another program would see it."""
+    return sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def snapshot(store: Store) -> dict:
     """Everything a merge may change, without ids or times."""
-    db = sqlite3.connect(store.path)  # the raw file, as any other tool would see it
+    with closing(read_only(store)) as db:
+        return _snapshot(db)
+
+
+def _snapshot(db: sqlite3.Connection) -> dict:
     return {
         "articles": sorted(r[0] for r in db.execute("SELECT content_hash FROM articles")),
         "spans": sorted(db.execute(
@@ -47,7 +57,7 @@ def test_merge_brings_spans_arguments_attributes_and_states(tmp_path, others):
         # Article 2 is already here (added first, so it has another id): it is matched by its text.
         existing, _ = mine.add_article(TEXT_2)
         mine.add_article("Something else entirely.")
-        [summary] = merge_sources(mine, [others])
+        [summary] = merge_files(mine, [others])
         assert summary.articles_added == 3 and summary.articles_matched == 1
         with Store.open(others) as theirs:
             assert snapshot(mine)["spans"] == snapshot(theirs)["spans"]
@@ -64,20 +74,20 @@ def test_merge_brings_spans_arguments_attributes_and_states(tmp_path, others):
 
 def test_merge_same_source_twice_changes_nothing(tmp_path, others):
     with Store.open(tmp_path / "mine.sqlite") as mine:
-        merge_sources(mine, [others])
+        merge_files(mine, [others])
         before = snapshot(mine)
-        [again] = merge_sources(mine, [others])
+        [again] = merge_files(mine, [others])
         assert snapshot(mine) == before
         assert not again.changed and again.spans_present == sum(1 for _ in before["spans"])
 
 
 def test_merge_does_not_undo_a_finished_article(tmp_path, others):
     with Store.open(tmp_path / "mine.sqlite") as mine:
-        merge_sources(mine, [others])
+        merge_files(mine, [others])
         article_2 = mine.article_id_by_hash(content_hash(TEXT_2))
         assert str(mine.get_state(article_2, "cho")[0]) == "in_progress"
         mine.set_state(article_2, "cho", "done")
-        merge_sources(mine, [others])
+        merge_files(mine, [others])
         assert str(mine.get_state(article_2, "cho")[0]) == "done"
 
 
@@ -87,7 +97,7 @@ def test_merge_refuses_a_foreign_sqlite_file(tmp_path):
         conn.execute("CREATE TABLE spans(x)")
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match="not an annotation project"):
-            merge_sources(mine, [foreign])
+            merge_files(mine, [foreign])
         assert mine.count_articles() == 0
 
 
@@ -97,7 +107,7 @@ def test_merge_refuses_a_newer_version_file(tmp_path, others):
                      " VALUES ('conflict-annotator', '9999_from_the_future', '2030-01-01')")
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match="newer version"):
-            merge_sources(mine, [others])
+            merge_files(mine, [others])
         assert mine.count_articles() == 0
 
 
@@ -107,7 +117,7 @@ def test_merge_refuses_a_malformed_project_and_writes_nothing(tmp_path, others):
         conn.execute("UPDATE spans SET end_char = 9999 WHERE id = 2")
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match=r"table spans, row 2: start_char/end_char: .*9999"):
-            merge_sources(mine, [others])
+            merge_files(mine, [others])
         assert mine.count_articles() == 0 and mine.annotator_names() == []
 
 
@@ -117,13 +127,13 @@ def test_merge_refuses_a_view_in_place_of_a_table(tmp_path, others):
         conn.execute("CREATE VIEW spans AS SELECT * FROM spans_real")
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match="'spans' is view, not a table"):
-            merge_sources(mine, [others])
+            merge_files(mine, [others])
 
 
 def test_merge_leaves_the_source_file_unchanged(tmp_path, others):
     before = others.read_bytes()
     with Store.open(tmp_path / "mine.sqlite") as mine:
-        merge_sources(mine, [others])
+        merge_files(mine, [others])
     assert others.read_bytes() == before
 
 
@@ -140,14 +150,14 @@ def test_merge_jsonl_export_with_annotator_ids(tmp_path):
         prodigy_line(TEXT_1, "eli", [("Dorvan", "LOCATION")]),
     ]) + "\n", encoding="utf-8")
     with Store.open(tmp_path / "mine.sqlite") as mine:
-        [summary] = merge_sources(mine, [export])
+        [summary] = merge_files(mine, [export])
         assert summary.annotators == ["dee", "eli"] and summary.spans_added == 3
         article = mine.article_id_by_hash(content_hash(TEXT_1))
         dee = {(s.text_in(TEXT_1), s.label, str(s.layer)) for s in mine.spans_for(article, "dee")}
         assert dee == {("Dorvan market", "LOCATION", "entity"), ("attacked", "BATTLES", "event")}
         assert str(mine.get_state(article, "eli")[0]) == "done"
         before = snapshot(mine)
-        merge_sources(mine, [export])
+        merge_files(mine, [export])
         assert snapshot(mine) == before
 
 
@@ -156,7 +166,7 @@ def test_merge_jsonl_without_annotator_is_refused_with_line(tmp_path):
     export.write_text(json.dumps({"text": TEXT_1, "spans": [], "answer": "accept"}) + "\n", encoding="utf-8")
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match=r"export.jsonl:1: _annotator_id: no annotator named"):
-            merge_sources(mine, [export])
+            merge_files(mine, [export])
         assert mine.count_articles() == 0
 
 
@@ -178,11 +188,11 @@ def test_merge_leaves_out_the_sources_gold(tmp_path, others):
         take_version("rita", load_review(theirs, article_1).disagreements[0], "ana", article_1).apply(theirs)
         finish_article("rita", article_1).apply(theirs)
     with Store.open(tmp_path / "mine.sqlite") as mine:
-        [summary] = merge_sources(mine, [others])
+        [summary] = merge_files(mine, [others])
         assert "gold" not in summary.annotators
-        assert sqlite3.connect(mine.path).execute(
-            "SELECT count(*) FROM spans s JOIN annotators an ON an.id = s.annotator_id"
-            " WHERE an.name = 'gold'").fetchone()[0] == 0
+        with closing(read_only(mine)) as db:
+            assert db.execute("SELECT count(*) FROM spans s JOIN annotators an ON an.id = s.annotator_id"
+                              " WHERE an.name = 'gold'").fetchone()[0] == 0
 
 
 def test_merge_of_each_annotators_jsonl_export_gives_the_same_agreement(tmp_path, others):
@@ -196,8 +206,39 @@ def test_merge_of_each_annotators_jsonl_export_gives_the_same_agreement(tmp_path
             export_project(theirs, tmp_path / name, format="jsonl", annotator=name)
             exports += sorted((tmp_path / name).glob("*.jsonl"))
     with Store.open(tmp_path / "mine.sqlite") as mine:
-        merge_sources(mine, exports)
+        merge_files(mine, exports)
         merged = compute_agreement(mine).to_dict()
     for kind in ("entities", "event_triggers", "event_arguments"):
         assert merged[kind]["overall"] == expected[kind]["overall"]
         assert merged[kind]["pairs"] == expected[kind]["pairs"]
+
+
+def test_merge_keeps_done_against_skipped_but_takes_flagged(tmp_path, others):
+    # The same rule as import: "done" wins over todo, in_progress and skipped; "flagged" asks for a look.
+    with Store.open(tmp_path / "mine.sqlite") as mine:
+        merge_files(mine, [others])
+        article_1 = mine.article_id_by_hash(content_hash(TEXT_1))
+        article_2 = mine.article_id_by_hash(content_hash(TEXT_2))
+        mine.set_state(article_2, "cho", "done")
+    with Store.open(others) as theirs:
+        theirs.set_state(theirs.article_id_by_hash(content_hash(TEXT_2)), "cho", "skipped")
+        theirs.set_state(theirs.article_id_by_hash(content_hash(TEXT_1)), "ben", "flagged", "is Dorvan a town?")
+    with Store.open(tmp_path / "mine.sqlite") as mine:
+        [summary] = merge_files(mine, [others])
+        assert str(mine.get_state(article_2, "cho")[0]) == "done"
+        assert mine.get_state(article_1, "ben")[:2] == ("flagged", "is Dorvan a town?")
+        assert summary.states_changed == 1
+
+
+def test_merge_says_when_relations_brought_spans_not_in_spans(tmp_path):
+    attacked = {"start": TEXT_1.index("attacked"), "end": TEXT_1.index("attacked") + 8, "label": "BATTLES"}
+    militia = {"start": 0, "end": 16, "label": "ARMED_GROUP"}
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps({"text": TEXT_1, "spans": [attacked], "answer": "accept", "_annotator_id": "dee",
+                                  "relations": [{"label": "ACTOR", "head_span": attacked, "child_span": militia}]})
+                      + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "mine.sqlite") as mine:
+        [summary] = merge_files(mine, [export])
+        assert summary.spans_added == 2 and summary.arguments_added == 1
+        assert (f"  note: {export}:1: 1 span(s) added from relation endpoints (head_span/child_span) that are"
+                " not in 'spans'") in summary.lines()

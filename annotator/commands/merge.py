@@ -1,30 +1,30 @@
-"""``annotator merge SOURCE...``: bring other annotators' project files or JSONL exports in."""
+"""``annotator merge FILE...``: bring other annotators' project files or JSONL exports in."""
 
 from __future__ import annotations
 
 from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.merge import MergeError, merge_sources
+from annotator.importers.merge import MergeError, merge_files
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "merge",
         help="merge other annotators' project files or JSONL exports (matched by article text)",
-        description="Each SOURCE is a project file of this app or a Prodigy-style JSONL export whose records"
-        " name their annotator in _annotator_id. Each source is merged whole or not at all; merging"
-        " the same source again changes nothing.",
+        description="Each FILE is a project file of this app or a Prodigy-style JSONL export whose records"
+        " name their annotator in _annotator_id. Each file is merged whole or not at all; merging"
+        " the same file again changes nothing.",
     )
     add_db_argument(parser)
-    parser.add_argument("sources", nargs="+", metavar="SOURCE", help="project file or JSONL export")
+    parser.add_argument("inputs", nargs="+", metavar="FILE", help="project file or JSONL export")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     with open_store(args) as store:
-        for source in args.sources:
+        for input_file in args.inputs:
             try:
-                [summary] = merge_sources(store, [source])
+                [summary] = merge_files(store, [input_file])
             except MergeError as exc:
-                raise CommandError(f"{exc} (nothing from this source was merged)") from exc
+                raise CommandError(f"{exc} (nothing from this file was merged)") from exc
             print("\n".join(summary.lines()))
     return 0

@@ -8,6 +8,7 @@ in which case good records go in and bad ones are listed with file, line and rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -20,14 +21,19 @@ from annotator.importers.records import (
     RelationRecord,
     SpanRecord,
     check_record,
+    relation_spans_note,
+    state_replaces,
 )
-from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.model import Layer, Origin, Status
 from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import Store
 
 __all__ = ["import_paths", "import_samples", "ImportSummary", "InputError", "DEFAULT_ANNOTATOR"]
 
 DEFAULT_ANNOTATOR = "import"
+# Far beyond a news article (the longest samples are ~10,000 characters): such a text is most likely
+# a whole feed or book pasted into one record, and the summary says so.
+LONG_ARTICLE = 200_000
 
 
 @dataclass
@@ -118,9 +124,11 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
     before = _counters(summary)
     rejected_before = len(summary.rejected)
     writer = _Writer(store, summary, annotator, scheme, str(path))
+    items = 0
     try:
         with store.transaction():
             for item, size in read_path(path, encoding=encoding, text_column=text_column):
+                items += 1
                 if progress:
                     progress(size)
                 if isinstance(item, InputError):
@@ -145,6 +153,10 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
         _restore(summary, before)
         summary.failed.append(InputError(str(path), None, f"cannot read: {error.strerror or error}"))
         store.forget_cached_ids()
+    else:
+        if not items:
+            # Nothing imported and nothing wrong: without this line the file would pass unnoticed.
+            summary.notes.append(f"{path}: no records")
 
 
 _COUNTED = ("imported", "already_present", "annotations", "annotations_present", "spans", "suggestions",
@@ -174,7 +186,6 @@ class _Writer:
         self.path = path
         self.added_now: set[tuple[int, str]] = set()
         self.created_now: set[int] = set()
-        self.event_labels = {label.name for label in scheme.event_labels}
         self.default_source = f"import:{Path(path).name}"
 
     def write(self, record: ArticleRecord) -> None:
@@ -185,24 +196,27 @@ class _Writer:
         if created:
             self.summary.imported += 1
             self.created_now.add(article_id)
+            if len(record.text) > LONG_ARTICLE:
+                self.summary.notes.append(f"{self.path}:{record.line}: article of {len(record.text):,} characters;"
+                                          " suggestions will be made in pieces")
         elif article_id not in self.created_now:
             # Several records of one text in one file (Prodigy's accept and reject) are one article.
             self.summary.already_present += 1
         self.summary.utf16_fixed += record.utf16_fixed
+        note = relation_spans_note(self.path, record)
+        if note:
+            self.summary.notes.append(note)
         for annotation in record.annotations:
             self._write_annotation(article_id, record, annotation)
-        if record.suggestions and (created or not self._has_suggestions(article_id)):
+        if record.suggestions and (created or not self.store.has_imported_suggestions(article_id)):
             ids = self._write_spans(article_id, record.suggestions, None, Status.PENDING)
             self.summary.suggestions += len(record.suggestions)
             self._write_relations(ids, record.suggestion_relations, record)
 
-    def _has_suggestions(self, article_id: int) -> bool:
-        return self.store.has_imported_suggestions(article_id)
-
     def _write_annotation(self, article_id: int, record: ArticleRecord, annotation: Annotation) -> None:
         name = self.annotator or annotation.annotator or DEFAULT_ANNOTATOR
         key = (article_id, name)
-        if key not in self.added_now and self._annotator_has_work(article_id, name):
+        if key not in self.added_now and self.store.has_work(article_id, name):
             self.summary.annotations_present += 1
             return
         if key not in self.added_now:
@@ -212,27 +226,24 @@ class _Writer:
         self._write_relations(ids, annotation.relations, record)
         if annotation.state:
             current, _, _ = self.store.get_state(article_id, name)
-            # One text may come as several records (accept and reject); "done" wins over the rest.
-            if current is not ArticleState.DONE or annotation.state == ArticleState.DONE:
+            if state_replaces(current, annotation.state):
                 self.store.set_state(article_id, name, annotation.state, annotation.note)
-
-    def _annotator_has_work(self, article_id: int, name: str) -> bool:
-        return self.store.has_work(article_id, name)
-
-    def _layer(self, span: SpanRecord) -> Layer:
-        if span.layer:
-            return Layer(span.layer)
-        return Layer.EVENT if span.label in self.event_labels else Layer.ENTITY
 
     def _write_spans(self, article_id: int, spans: list[SpanRecord], annotator: str | None,
                      status: Status) -> dict:
-        span_ids = self.store.add_spans(
-            article_id,
-            [{"start_char": span.start, "end_char": span.end, "label": span.label, "layer": self._layer(span),
-              "attributes": span.attributes, "source": span.source or self.default_source, "score": span.score}
-             for span in spans],
-            annotator=annotator, origin=Origin.IMPORTED, status=status,
-        )
+        span_ids: list[int] = []
+        # Spans that carry their own status or origin (a project file's) are stored in runs of equal ones.
+        for (span_status, origin), run in groupby(
+            spans, key=lambda span: (Status(span.status or status), Origin(span.origin or Origin.IMPORTED))
+        ):
+            span_ids += self.store.add_spans(
+                article_id,
+                [{"start_char": span.start, "end_char": span.end, "label": span.label,
+                  "layer": span.layer_in(self.scheme), "attributes": span.attributes,
+                  "source": span.source or self.default_source, "score": span.score}
+                 for span in run],
+                annotator=annotator, origin=origin, status=span_status,
+            )
         if annotator is not None:
             self.summary.spans += len(span_ids)
         return {_hashable(span.key): span_id for span, span_id in zip(spans, span_ids) if span.key is not None}

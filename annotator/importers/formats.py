@@ -9,6 +9,7 @@ Recognised by shape, not by file name:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from annotator.model import content_hash
@@ -23,12 +24,16 @@ from annotator.importers.records import (
 TITLE_KEYS = ("title", "headline")
 URL_KEYS = ("url", "link")
 DATE_KEYS = ("published", "date", "published_at", "pub_date")
-SOURCE_KEYS = ("source", "outlet", "publisher")
+OUTLET_KEYS = ("source", "outlet", "publisher")
 LANGUAGE_KEYS = ("language", "lang")
 # Prodigy's own fields: the hashes and tokens are recomputed on export, the rest is read below.
 PRODIGY_KEYS = {"text", "meta", "spans", "relations", "tokens", "answer", "_input_hash", "_task_hash",
                 "_view_id", "_session_id", "_annotator_id", "_timestamp", "_is_binary", "config"}
-ARTICLE_KEYS = set(TITLE_KEYS + URL_KEYS + DATE_KEYS + SOURCE_KEYS + LANGUAGE_KEYS)
+ARTICLE_KEYS = set(TITLE_KEYS + URL_KEYS + DATE_KEYS + OUTLET_KEYS + LANGUAGE_KEYS)
+# Label Studio data fields that point at media rather than hold text (its object tags' usual names).
+MEDIA_KEYS = {"image", "img", "audio", "video", "pdf", "url", "file", "ocr", "timeseries", "paragraphs"}
+# One token that is a URL or a file name: "x.png", "s3://bucket/a.wav", "/data/upload/1/scan.jpg".
+_FILE_REFERENCE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:\S+|\S*\.[A-Za-z0-9]{2,5})$")
 
 
 def convert_object(obj: dict[str, Any], path: str, line: int) -> ArticleRecord:
@@ -53,7 +58,8 @@ def convert_csv_row(row: dict[str, str], text_column: str, path: str, line: int)
 
 
 def _article_fields(record: ArticleRecord, obj: dict[str, Any], meta: dict[str, Any] | None = None) -> None:
-    """Title, url, date, source and language from the object or its meta; the rest stays in meta.
+    """Title, url, date, outlet (the article's ``source``) and language from the object or its meta; the rest
+    stays in meta.
 
     A value that became one of the article's own fields is not kept in meta a second time.
     """
@@ -74,7 +80,7 @@ def _article_fields(record: ArticleRecord, obj: dict[str, Any], meta: dict[str, 
     record.title = pick(TITLE_KEYS)
     record.url = pick(URL_KEYS)
     record.published = pick(DATE_KEYS)
-    record.source = pick(SOURCE_KEYS)
+    record.source = pick(OUTLET_KEYS)
     record.language = pick(LANGUAGE_KEYS)
     extra = {k: v for k, v in obj.items() if k in ARTICLE_KEYS}
     kept = {k: v for k, v in meta.items() if k not in used}
@@ -131,7 +137,9 @@ def _prodigy_or_plain(obj: dict[str, Any], path: str, line: int) -> ArticleRecor
     if not isinstance(spans, list):
         raise InputError(path, line, "must be a list", "spans")
     span_records = [_span_from_prodigy(s, path, line, f"spans[{i}]") for i, s in enumerate(spans)]
+    listed = len(span_records)
     relations = _prodigy_relations(obj.get("relations") or [], span_records, path, line)
+    record.spans_from_relations = len(span_records) - listed
     answer = obj.get("answer")
     if answer not in (None, "accept", "reject", "ignore"):
         raise InputError(path, line, f"must be accept, reject or ignore, got {answer!r}", "answer")
@@ -222,10 +230,16 @@ def _label_studio(obj: dict[str, Any], path: str, line: int) -> ArticleRecord:
     data = obj["data"]
     text = data.get("text")
     if text is None:
+        # A labelling config may name the text field anything ($body, $article): a lone string is taken,
+        # unless it is a reference to a file (an image, audio or video task), which has no text to import.
         strings = [k for k, v in data.items() if isinstance(v, str)]
         if len(strings) != 1:
             raise InputError(path, line, f"no 'text' in data (fields: {', '.join(sorted(data)) or 'none'})", "data")
-        text = data[strings[0]]
+        key = strings[0]
+        text = data[key]
+        if key.lower() in MEDIA_KEYS or _FILE_REFERENCE.match(text.strip()):
+            raise InputError(path, line, f"no 'text'; its only field, {key!r}, holds {text[:80]!r}, a file, not an "
+                             "article's text (an image, audio or video task?)", "data")
     record = ArticleRecord(text=text, line=line)
     _article_fields(record, {k: v for k, v in data.items() if k != "text"},
                     data.get("meta") if isinstance(data.get("meta"), dict) else None)

@@ -20,6 +20,8 @@ JSON_SUFFIXES = {".jsonl", ".json", ".ndjson", ".jsonlines"}
 TEXT_SUFFIXES = {".txt", ".text"}
 CSV_SUFFIXES = {".csv", ".tsv"}
 SUPPORTED = JSON_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES
+# What a blank line of JSON lines may hold: the "\r" of CRLF line ends stays on a line split at "\n".
+_BLANK = " \t\r\n\ufeff"
 
 Item = tuple["ArticleRecord | InputError", int]
 
@@ -60,13 +62,32 @@ def read_path(path: Path, *, encoding: str | None = None, text_column: str | Non
         yield from _stream_lines(path, encoding)
         return
     data = path.read_bytes()
+    wide = _is_wide(data, encoding)
+    if suffix not in JSON_SUFFIXES and not wide:
+        _refuse_nul(path, data.find(b"\x00"))  # before decoding: its error would blame the encoding
     text = decode(path, data, encoding)
+    if suffix not in JSON_SUFFIXES and wide and "\x00" in text:
+        _refuse_nul(path, len(text[: text.index("\x00")].encode(encoding or "utf-16")))
     if suffix in TEXT_SUFFIXES:
         yield read_text(path, text), len(data)
     elif suffix in JSON_SUFFIXES:
         yield from read_json_stream(path, text)
     else:
         yield from read_csv(path, text, text_column, delimiter="\t" if suffix == ".tsv" else ",")
+
+
+def _is_wide(data: bytes, encoding: str | None) -> bool:
+    """UTF-16 or UTF-32, where NUL bytes are part of ordinary characters."""
+    named = (encoding or "").lower().replace("_", "-").replace("utf16", "utf-16").replace("utf32", "utf-32")
+    return data.startswith((b"\xff\xfe", b"\xfe\xff")) or named.startswith(("utf-16", "utf-32"))
+
+
+def _refuse_nul(path: Path, offset: int) -> None:
+    """Text never holds a NUL character; a file that does is a renamed binary (an image, a PDF, a
+    word-processor file), and importing it would make an article of garbage."""
+    if offset >= 0:
+        raise InputError(str(path), None, f"not text: a NUL byte at byte {offset} (a binary file renamed to "
+                         f"{path.suffix}?); import the text itself, saved as plain text")
 
 
 def _is_json_lines(path: Path, encoding: str | None) -> bool:
@@ -129,7 +150,7 @@ def read_json_stream(path: Path, text: str) -> Iterator[Item]:
             yield _convert(path, value, index, f"item {index}"), len(text) // max(len(values), 1)
         return
     lines = text.split("\n")
-    first = next((l for l in lines if l.strip(" \t\r\ufeff")), "")
+    first = next((l for l in lines if l.strip(_BLANK)), "")
     if _parses(first):
         yield from _read_lines(path, lines)
     else:
@@ -148,7 +169,7 @@ def _read_lines(path: Path, lines: list[str], first_number: int = 1, size: int |
     """Proper JSON lines: one value a line, so an error names exactly the broken line."""
     for number, line in enumerate(lines, start=first_number):
         consumed = size if size is not None else len(line) + 1
-        if not line.strip(" \t\r\ufeff"):
+        if not line.strip(_BLANK):
             continue
         try:
             value = json.loads(line.lstrip("\ufeff"))

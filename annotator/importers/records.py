@@ -1,9 +1,18 @@
-"""What every reader turns a file into: article records with their spans, checked before storing."""
+"""What every reader turns a file into: article records with their spans, checked before storing.
+
+Import and merge both speak in these records, and the two rules they share live here once: which
+layer a span is in when the file does not say, and which article state wins when several arrive.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from annotator.model import ArticleState, Layer
+
+if TYPE_CHECKING:  # the scheme module loads jsonschema; records are read long before a scheme is needed
+    from annotator.schemes import Scheme
 
 
 class InputError(ValueError):
@@ -33,11 +42,23 @@ class SpanRecord:
     label: str
     layer: str | None = None  # None: decided by the scheme (event labels are events)
     attributes: dict[str, Any] = field(default_factory=dict)
-    text: str | None = None  # the text the source file claims for the span, checked against offsets
+    text: str | None = None  # the text the input file claims for the span, checked against offsets
+    # Who proposed it: a suggester's name and version (Label Studio's model_version), else the import
+    # names the input file ("import:x.jsonl").
     source: str | None = None
     score: float | None = None
-    key: Any = None  # the source file's own id for the span, to resolve relations
-    where: str | None = None  # the field in the source record, for error messages: "spans[2]"
+    key: Any = None  # the input file's own id for the span, to resolve relations
+    where: str | None = None  # the field in the input record, for error messages: "spans[2]"
+    # A project file keeps each span's own origin and status; other formats leave them to the
+    # annotation (status) and to the import itself (origin "imported").
+    origin: str | None = None
+    status: str | None = None
+
+    def layer_in(self, scheme: "Scheme") -> Layer:
+        """The layer the file gives, else the scheme's: its event labels are events, the rest entities."""
+        if self.layer:
+            return Layer(self.layer)
+        return Layer.EVENT if scheme.layer_of(self.label) is Layer.EVENT else Layer.ENTITY
 
 
 @dataclass
@@ -49,7 +70,7 @@ class RelationRecord:
 
 @dataclass
 class Annotation:
-    """One annotator's finished (or refused) work on an article, as a source file records it."""
+    """One annotator's finished (or refused) work on an article, as an input file records it."""
 
     annotator: str | None  # None: the name given with --annotator, else "import"
     spans: list[SpanRecord] = field(default_factory=list)
@@ -59,12 +80,24 @@ class Annotation:
     note: str | None = None
 
 
+def state_replaces(current: ArticleState | str | None, incoming: ArticleState | str) -> bool:
+    """Whether an article state read from a file may replace the annotator's ``current`` one.
+
+    "done" wins over todo, in_progress and skipped: records of one text come in any order (Prodigy's
+    accept, reject and ignore of one article), and an older copy of someone's project file must not undo
+    their finishing it. "flagged" always goes through: it asks for a second look whatever came before.
+    """
+    if current is None or ArticleState(current) is not ArticleState.DONE:
+        return True
+    return ArticleState(incoming) in (ArticleState.DONE, ArticleState.FLAGGED)
+
+
 @dataclass
 class ArticleRecord:
     text: str
     line: int | None = None
     title: str | None = None
-    source: str | None = None
+    source: str | None = None  # the outlet (Article.source); not the input file
     url: str | None = None
     published: str | None = None
     language: str | None = None
@@ -75,6 +108,17 @@ class ArticleRecord:
     suggestions: list[SpanRecord] = field(default_factory=list)
     suggestion_relations: list[RelationRecord] = field(default_factory=list)
     utf16_fixed: int = 0  # spans whose offsets were UTF-16 units (JavaScript tools) and were converted
+    # Spans known only from a relation's head_span/child_span (Prodigy), added so the relation holds:
+    # counted so the summary says so rather than adding them silently.
+    spans_from_relations: int = 0
+
+
+def relation_spans_note(path: str, record: ArticleRecord) -> str | None:
+    """The summary's line about spans a record's relations brought in, if any."""
+    if not record.spans_from_relations:
+        return None
+    return (f"{path}:{record.line}: {record.spans_from_relations} span(s) added from relation endpoints"
+            " (head_span/child_span) that are not in 'spans'")
 
 
 def check_record(record: ArticleRecord, path: str) -> None:

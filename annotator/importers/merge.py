@@ -1,77 +1,46 @@
 """Bring other annotators' work (their project files, or Prodigy-style JSONL with ``_annotator_id``)
 into this project, article by article matched on the text's content hash.
 
-A project file from someone else is untrusted: it is opened read-only with ``trusted_schema`` off,
-checked to be one of ours of a version we know, and read with plain SELECTs of plain columns; every
-value is checked before anything is written. One source is one transaction. Merging the same source
-again changes nothing: a span already there (same annotator, offsets, label, layer) is not added twice.
+An input is read into the importers' own records (``ArticleRecord`` with one ``Annotation`` per
+annotator), so import and merge share the layer guess and the rule on article states. A project file
+from someone else is untrusted: ``annotator.store.foreign`` reads its rows read-only, and every value is checked
+here before anything is written. One input file is one transaction. Merging the same input again
+changes nothing: a span already there (same annotator, offsets, label, layer) is not added twice.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from annotator.importers.readers import JSON_SUFFIXES, read_path
-from annotator.importers.records import InputError, check_record
+from annotator.importers.records import (
+    Annotation,
+    ArticleRecord,
+    InputError,
+    RelationRecord,
+    SpanRecord,
+    check_record,
+    relation_spans_note,
+    state_replaces,
+)
 from annotator.model import GOLD, ArticleState, Layer, Origin, Status, content_hash
 from annotator.schemes import Scheme, scheme_by_name
-from annotator.store import NewerSchemaError, NotAProjectError, Store, StoreError, inspect_file
+from annotator.store import Store, StoreError
+from annotator.store.foreign import ForeignRows, read_foreign_rows
 
-SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db", ".annotator"}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-# The tables and columns a merge reads; all exist since 0001_initial.
-_TABLES = ("annotators", "articles", "spans", "arguments", "article_states")
-_UNFINISHED = {ArticleState.TODO, ArticleState.IN_PROGRESS}
 
 
 class MergeError(StoreError):
-    """A source that cannot be merged; the message names the file and, when known, the place in it."""
-
-
-@dataclass
-class SourceSpan:
-    key: Any
-    start: int
-    end: int
-    label: str
-    layer: Layer
-    origin: Origin
-    status: Status
-    attributes: dict[str, Any]
-    source: str | None = None
-    score: float | None = None
-
-
-@dataclass
-class SourceWork:
-    """One annotator's spans, arguments and state on one article of the source."""
-
-    annotator: str
-    spans: list[SourceSpan] = field(default_factory=list)
-    arguments: list[tuple[Any, Any, str]] = field(default_factory=list)
-    state: ArticleState | None = None
-    note: str | None = None
-
-
-@dataclass
-class SourceArticle:
-    text: str
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    published: str | None = None
-    language: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    work: dict[str, SourceWork] = field(default_factory=dict)
+    """An input file that cannot be merged; the message names the file and, when known, the place in it."""
 
 
 @dataclass
 class MergeSummary:
-    source: str
+    input: str  # the input file, as named on the command line
     articles_added: int = 0
     articles_matched: int = 0
     spans_added: int = 0
@@ -87,7 +56,7 @@ class MergeSummary:
 
     def lines(self) -> list[str]:
         return [
-            f"{self.source}: annotators {', '.join(self.annotators) or 'none'}",
+            f"{self.input}: annotators {', '.join(self.annotators) or 'none'}",
             f"  articles: {self.articles_added} added, {self.articles_matched} already here",
             f"  spans: {self.spans_added} added, {self.spans_present} already here",
             f"  event arguments added: {self.arguments_added}; article states changed: {self.states_changed}",
@@ -95,20 +64,20 @@ class MergeSummary:
         ]
 
 
-def merge_sources(store: Store, paths: Iterable[str | Path], scheme: Scheme | None = None) -> list[MergeSummary]:
-    """Merge each source in its own transaction; stops at the first source that cannot be merged
+def merge_files(store: Store, paths: Iterable[str | Path], scheme: Scheme | None = None) -> list[MergeSummary]:
+    """Merge each input file in its own transaction; stops at the first one that cannot be merged
     (the ones before it stay merged) and raises MergeError naming it."""
     scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))
     summaries = []
     for raw in paths:
         path = Path(raw)
-        articles, notes = read_source(path, scheme)
+        articles, notes = read_input(path, scheme)
         summaries.append(merge_articles(store, articles, str(path), notes))
     return summaries
 
 
-def read_source(path: Path, scheme: Scheme) -> tuple[list[SourceArticle], list[str]]:
-    """Read and check a whole source before anything is written."""
+def read_input(path: Path, scheme: Scheme) -> tuple[list[ArticleRecord], list[str]]:
+    """Read and check a whole input file before anything is written."""
     if not path.is_file():
         raise MergeError(f"{path}: no such file")
     with path.open("rb") as handle:
@@ -122,30 +91,24 @@ def read_source(path: Path, scheme: Scheme) -> tuple[list[SourceArticle], list[s
     )
 
 
+def _work_of(article: ArticleRecord, name: str) -> Annotation:
+    """The annotator's one annotation on the article, started empty (no state) on first use."""
+    for annotation in article.annotations:
+        if annotation.annotator == name:
+            return annotation
+    annotation = Annotation(name, state=None)
+    article.annotations.append(annotation)
+    return annotation
+
+
 # -- project files ---------------------------------------------------------------------------------
 
-def read_project_file(path: Path) -> tuple[list[SourceArticle], list[str]]:
+def read_project_file(path: Path) -> tuple[list[ArticleRecord], list[str]]:
     try:
-        applied = inspect_file(path)
-    except (NotAProjectError, NewerSchemaError) as exc:
+        rows = read_foreign_rows(path)
+    except StoreError as exc:
         raise MergeError(str(exc)) from exc
-    if not applied:
-        raise MergeError(f"{path} is not an annotation project (it has none of our schema steps)")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("PRAGMA query_only = ON")
-        kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE name IN (%s)"
-                                  % ",".join("?" * len(_TABLES)), _TABLES).fetchall())
-        for table in _TABLES:
-            if kinds.get(table) != "table":
-                raise MergeError(f"{path}: {table!r} is {kinds.get(table) or 'missing'}, not a table;"
-                                 " refusing a file that does not have our layout")
-        return _read_project_rows(conn, path), []
-    except sqlite3.DatabaseError as exc:
-        raise MergeError(f"{path}: unreadable as a project: {exc}") from exc
-    finally:
-        conn.close()
+    return _read_project_rows(rows, path), []
 
 
 def _fail(path: Path, table: str, row_id: Any, column: str, reason: str) -> MergeError:
@@ -178,24 +141,22 @@ def _enum(kind, value: Any, path: Path, table: str, row_id: Any, column: str):
         raise _fail(path, table, row_id, column, f"{value!r} is not one of {allowed}") from None
 
 
-def _read_project_rows(conn: sqlite3.Connection, path: Path) -> list[SourceArticle]:
+def _read_project_rows(rows: ForeignRows, path: Path) -> list[ArticleRecord]:
     names: dict[int, str] = {}
-    for row_id, name in conn.execute("SELECT id, name FROM annotators"):
+    for row_id, name in rows.annotators:
         if not isinstance(name, str) or not name.strip():
             raise _fail(path, "annotators", row_id, "name", "an annotator needs a non-empty name")
         names[row_id] = name.strip()
-    articles: dict[int, SourceArticle] = {}
-    for row in conn.execute(
-        "SELECT id, text, title, source, url, published, language, meta FROM articles ORDER BY id"
-    ):
-        row_id, text = row[0], row[1]
+    articles: dict[int, ArticleRecord] = {}
+    for row in rows.articles:
+        row_id, text = row.id, row.text
         if not isinstance(text, str) or not text:
             raise _fail(path, "articles", row_id, "text", "an article needs non-empty text")
-        fields = [_text_or_none(v, path, "articles", row_id, c)
-                  for v, c in zip(row[2:7], ("title", "source", "url", "published", "language"))]
-        articles[row_id] = SourceArticle(text, *fields, meta=_json_object(row[7], path, "articles", row_id, "meta"))
+        fields = {c: _text_or_none(getattr(row, c), path, "articles", row_id, c)
+                  for c in ("title", "source", "url", "published", "language")}
+        articles[row_id] = ArticleRecord(text, **fields, meta=_json_object(row.meta, path, "articles", row_id, "meta"))
 
-    def work_of(article_id: Any, annotator_id: Any, table: str, row_id: Any) -> SourceWork | None:
+    def work_of(article_id: Any, annotator_id: Any, table: str, row_id: Any) -> Annotation | None:
         article = articles.get(article_id)
         if article is None:
             raise _fail(path, table, row_id, "article_id", f"no article {article_id!r} in the file")
@@ -204,39 +165,32 @@ def _read_project_rows(conn: sqlite3.Connection, path: Path) -> list[SourceArtic
             raise _fail(path, table, row_id, "annotator_id", f"no annotator {annotator_id!r} in the file")
         if name == GOLD:
             return None
-        return article.work.setdefault(name, SourceWork(name))
+        return _work_of(article, name)
 
-    span_owner: dict[int, SourceWork] = {}
-    for row in conn.execute(
-        "SELECT id, article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
-        " attributes, source, score FROM spans WHERE annotator_id IS NOT NULL ORDER BY id"
-    ):
-        row_id, article_id, annotator_id, start, end, label = row[:6]
-        work = work_of(article_id, annotator_id, "spans", row_id)
+    span_owner: dict[int, Annotation] = {}
+    for row in rows.spans:
+        row_id, start, end, label = row.id, row.start_char, row.end_char, row.label
+        work = work_of(row.article_id, row.annotator_id, "spans", row_id)
         if work is None:
             continue
-        text = articles[article_id].text
+        text = articles[row.article_id].text
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
             raise _fail(path, "spans", row_id, "start_char/end_char",
                         f"{start!r}-{end!r} is not a range inside the article (length {len(text)})")
         if not isinstance(label, str) or not label.strip():
             raise _fail(path, "spans", row_id, "label", "a span needs a label")
-        score = row[11]
-        if score is not None and not isinstance(score, (int, float)):
+        if row.score is not None and not isinstance(row.score, (int, float)):
             raise _fail(path, "spans", row_id, "score", "expected a number")
-        work.spans.append(SourceSpan(
-            key=row_id, start=start, end=end, label=label,
-            layer=_enum(Layer, row[6], path, "spans", row_id, "layer"),
-            origin=_enum(Origin, row[7], path, "spans", row_id, "origin"),
-            status=_enum(Status, row[8], path, "spans", row_id, "status"),
-            attributes=_json_object(row[9], path, "spans", row_id, "attributes"),
-            source=_text_or_none(row[10], path, "spans", row_id, "source"),
-            score=score,
+        work.spans.append(SpanRecord(
+            start=start, end=end, label=label, key=row_id, score=row.score,
+            layer=str(_enum(Layer, row.layer, path, "spans", row_id, "layer")),
+            origin=str(_enum(Origin, row.origin, path, "spans", row_id, "origin")),
+            status=str(_enum(Status, row.status, path, "spans", row_id, "status")),
+            attributes=_json_object(row.attributes, path, "spans", row_id, "attributes"),
+            source=_text_or_none(row.source, path, "spans", row_id, "source"),
         ))
         span_owner[row_id] = work
-    for row_id, event_id, argument_id, role in conn.execute(
-        "SELECT id, event_id, argument_id, role FROM arguments ORDER BY id"
-    ):
+    for row_id, event_id, argument_id, role in rows.arguments:
         work = span_owner.get(event_id)
         if work is None:
             continue  # an argument of a suggestion or of gold: neither is merged
@@ -245,10 +199,8 @@ def _read_project_rows(conn: sqlite3.Connection, path: Path) -> list[SourceArtic
                         "the filler is not a span of the same annotator and article")
         if not isinstance(role, str) or not role.strip():
             raise _fail(path, "arguments", row_id, "role", "an argument needs a role")
-        work.arguments.append((event_id, argument_id, role))
-    for article_id, annotator_id, state, note in conn.execute(
-        "SELECT article_id, annotator_id, state, note FROM article_states ORDER BY article_id, annotator_id"
-    ):
+        work.relations.append(RelationRecord(event_id, argument_id, role))
+    for article_id, annotator_id, state, note in rows.states:
         row_id = f"({article_id}, {annotator_id})"
         work = work_of(article_id, annotator_id, "article_states", row_id)
         if work is None:
@@ -260,10 +212,10 @@ def _read_project_rows(conn: sqlite3.Connection, path: Path) -> list[SourceArtic
 
 # -- JSONL exports ---------------------------------------------------------------------------------
 
-def read_jsonl(path: Path, scheme: Scheme) -> tuple[list[SourceArticle], list[str]]:
-    """Prodigy-style records, each naming its annotator in ``_annotator_id``; parsed by the importer."""
-    event_labels = {label.name for label in scheme.event_labels}
-    by_hash: dict[str, SourceArticle] = {}
+def read_jsonl(path: Path, scheme: Scheme) -> tuple[list[ArticleRecord], list[str]]:
+    """Prodigy-style records, each naming its annotator in ``_annotator_id``; parsed by the importer.
+    The records of one text become one article, with one annotation per annotator."""
+    by_hash: dict[str, ArticleRecord] = {}
     notes: list[str] = []
     suggestions = 0
     try:
@@ -271,11 +223,14 @@ def read_jsonl(path: Path, scheme: Scheme) -> tuple[list[SourceArticle], list[st
             if isinstance(record, InputError):
                 raise record
             check_record(record, str(path))
-            article = by_hash.setdefault(content_hash(record.text), SourceArticle(
-                record.text, record.title, record.source, record.url, record.published, record.language,
-                dict(record.meta),
+            article = by_hash.setdefault(content_hash(record.text), ArticleRecord(
+                record.text, record.line, record.title, record.source, record.url, record.published,
+                record.language, dict(record.meta),
             ))
             suggestions += len(record.suggestions)
+            note = relation_spans_note(str(path), record)
+            if note:
+                notes.append(note)
             for number, annotation in enumerate(record.annotations):
                 if not annotation.annotator:
                     raise InputError(str(path), record.line,
@@ -283,20 +238,19 @@ def read_jsonl(path: Path, scheme: Scheme) -> tuple[list[SourceArticle], list[st
                                      " NAME` for an export of one person's work)", "_annotator_id")
                 if annotation.annotator == GOLD:
                     continue
-                work = article.work.setdefault(annotation.annotator, SourceWork(annotation.annotator))
+                work = _work_of(article, annotation.annotator)
+                # Span keys are unique within a record only; the record's line makes them unique here.
                 prefix = (record.line, number)
                 for span in annotation.spans:
-                    layer = Layer(span.layer) if span.layer else (
-                        Layer.EVENT if span.label in event_labels else Layer.ENTITY)
-                    work.spans.append(SourceSpan(
-                        key=(prefix, _hashable(span.key)), start=span.start, end=span.end, label=span.label,
-                        layer=layer, origin=Origin.IMPORTED, status=Status(annotation.status),
-                        attributes=dict(span.attributes), source=span.source or f"merge:{path.name}",
-                        score=span.score,
+                    work.spans.append(SpanRecord(
+                        start=span.start, end=span.end, label=span.label, layer=str(span.layer_in(scheme)),
+                        origin=str(Origin.IMPORTED), status=annotation.status, attributes=dict(span.attributes),
+                        source=span.source or f"merge:{path.name}", score=span.score,
+                        key=(prefix, _hashable(span.key)),
                     ))
-                work.arguments += [((prefix, _hashable(r.head)), (prefix, _hashable(r.child)), r.role)
+                work.relations += [RelationRecord((prefix, _hashable(r.head)), (prefix, _hashable(r.child)), r.role)
                                    for r in annotation.relations]
-                if annotation.state and not (work.state is ArticleState.DONE):
+                if annotation.state and state_replaces(work.state, annotation.state):
                     work.state = ArticleState(annotation.state)
                     work.note = annotation.note
     except InputError as exc:
@@ -314,10 +268,15 @@ def _hashable(key: Any) -> Any:
 
 # -- writing ---------------------------------------------------------------------------------------
 
-def merge_articles(store: Store, articles: list[SourceArticle], source: str,
+def merge_articles(store: Store, articles: list[ArticleRecord], input_name: str,
                    notes: list[str] | None = None) -> MergeSummary:
-    """Write checked source articles in one transaction."""
-    summary = MergeSummary(source, notes=list(notes or []))
+    """Write checked articles of one input file in one transaction.
+
+    :param articles: the records read from the input, one annotation per annotator
+    :param input_name: the input file as the user named it (summary and action log)
+    :param notes: things the reading noticed, passed on to the summary
+    """
+    summary = MergeSummary(input_name, notes=list(notes or []))
     per_annotator: dict[str, dict[str, int]] = {}
     try:
         with store.transaction():
@@ -325,7 +284,7 @@ def merge_articles(store: Store, articles: list[SourceArticle], source: str,
                 _merge_article(store, article, summary, per_annotator)
             for name, counts in sorted(per_annotator.items()):
                 if any(counts.values()):
-                    store.log_action(name, "merge", detail={"source": source, **counts})
+                    store.log_action(name, "merge", detail={"input": input_name, **counts})
     except Exception:
         store.forget_cached_ids()
         raise
@@ -333,7 +292,7 @@ def merge_articles(store: Store, articles: list[SourceArticle], source: str,
     return summary
 
 
-def _merge_article(store: Store, article: SourceArticle, summary: MergeSummary,
+def _merge_article(store: Store, article: ArticleRecord, summary: MergeSummary,
                    per_annotator: dict[str, dict[str, int]]) -> None:
     article_id, created = store.add_article(
         article.text, title=article.title, source=article.source, url=article.url,
@@ -343,42 +302,41 @@ def _merge_article(store: Store, article: SourceArticle, summary: MergeSummary,
         summary.articles_added += 1
     else:
         summary.articles_matched += 1
-    for name, work in article.work.items():
+    for work in article.annotations:
+        name = work.annotator
         counts = per_annotator.setdefault(name, {"spans": 0, "arguments": 0, "states": 0})
-        annotator_id = store.ensure_annotator(name)
-        existing = {
-            (span.start_char, span.end_char, span.label, str(span.layer)): span.id
-            for span in reversed(store.own_spans(article_id, name))
-        }
+        store.ensure_annotator(name)  # named in the project even when their work here is empty
+        existing: dict[tuple[int, int, str, str], int] = {}
+        for span in store.own_spans(article_id, name):
+            # The oldest of identical spans stands for them all.
+            existing.setdefault((span.start_char, span.end_char, span.label, str(span.layer)), span.id)
         local: dict[Any, int] = {}
         for span in work.spans:
-            identity = (span.start, span.end, span.label, str(span.layer))
+            identity = (span.start, span.end, span.label, span.layer)
             if identity in existing:
                 local[span.key] = existing[identity]
                 summary.spans_present += 1
                 continue
             span_id = store.add_span(
-                article_id, span.start, span.end, span.label, span.layer, annotator=name,
-                origin=span.origin, status=span.status, attributes=span.attributes,
-                source=span.source, score=span.score, log=False,
+                article_id, span.start, span.end, span.label, Layer(span.layer), annotator=name,
+                origin=Origin(span.origin or Origin.IMPORTED), status=Status(span.status or work.status),
+                attributes=span.attributes, source=span.source, score=span.score, log=False,
             )
             existing[identity] = local[span.key] = span_id
             summary.spans_added += 1
             counts["spans"] += 1
-        for head, child, role in work.arguments:
-            event_id, filler_id = local[head], local[child]
-            if store.find_argument(event_id, filler_id, role) is not None:
+        for relation in work.relations:
+            event_id, filler_id = local[relation.head], local[relation.child]
+            if store.find_argument(event_id, filler_id, relation.role) is not None:
                 continue
             if store.get_span(event_id).layer is not Layer.EVENT:
-                raise MergeError(f"{summary.source}: an argument ({role}) starts at a span that is not an event")
-            store.add_argument(event_id, filler_id, role, log=False)
+                raise MergeError(f"{summary.input}: an argument ({relation.role}) starts at a span that is not an event")
+            store.add_argument(event_id, filler_id, relation.role, log=False)
             summary.arguments_added += 1
             counts["arguments"] += 1
         if work.state is not None:
             current, note, _ = store.get_state(article_id, name)
-            # An older copy of someone's file must not undo their finishing an article.
-            downgrade = current is ArticleState.DONE and work.state in _UNFINISHED
-            if (current, note) != (work.state, work.note) and not downgrade:
+            if (current, note) != (work.state, work.note) and state_replaces(current, work.state):
                 store.set_state(article_id, name, work.state, work.note)
                 summary.states_changed += 1
                 counts["states"] += 1
