@@ -157,7 +157,7 @@ class AnnotationSession:
             positions = [(self.spans_by_id[i].start_char, self.spans_by_id[i].end_char) if i in self.spans_by_id
                          else (0, 0) for i in order]
             if direction > 0:
-                following = [i for i, at in zip(order, positions) if at >= self.anchor]
+                following = [i for i, at in zip(order, positions) if at > self.anchor]
                 return following[0] if following else order[0]
             before = [i for i, at in zip(order, positions) if at < self.anchor]
             return before[-1] if before else order[-1]

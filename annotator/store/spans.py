@@ -152,6 +152,8 @@ class Spans:
                  str(Status(status)), dump(attributes), source, score, suggestion_id, stamp, stamp],
             )
             span_id = cursor.lastrowid
+            if annotator_id is not None and status != Status.PENDING:
+                self._started(article_id, annotator_id)
             if log and annotator_id is not None:
                 self._log(annotator_id, article_id, "add_span",
                           {"span": span_id, "start": start_char, "end": end_char, "label": label})

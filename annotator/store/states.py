@@ -70,12 +70,22 @@ class States:
             return
         me = self.ensure_annotator(annotator)
         with self.transaction():
+            # Looking at an article is not working on it: the state stays what it was ('todo').
             self._db.execute(
                 "INSERT INTO article_states(article_id, annotator_id, state, seconds, updated_at)"
-                " VALUES (?, ?, 'in_progress', ?, ?) ON CONFLICT(article_id, annotator_id)"
+                " VALUES (?, ?, 'todo', ?, ?) ON CONFLICT(article_id, annotator_id)"
                 " DO UPDATE SET seconds = seconds + excluded.seconds, updated_at = excluded.updated_at",
                 [article_id, me, seconds, now()],
             )
+
+    def _started(self, article_id: int, annotator_id: int) -> None:
+        """The annotator made a span or a decision here: a 'todo' article is now in progress."""
+        self._db.execute(
+            "INSERT INTO article_states(article_id, annotator_id, state, updated_at) VALUES (?, ?, 'in_progress', ?)"
+            " ON CONFLICT(article_id, annotator_id) DO UPDATE SET state = 'in_progress',"
+            " updated_at = excluded.updated_at WHERE state = 'todo'",
+            [article_id, annotator_id, now()],
+        )
 
     def article_ids_in_state(self, annotator: str, state: ArticleState | str) -> set[int]:
         """Articles ``annotator`` has recorded in ``state`` (never 'todo' by default).

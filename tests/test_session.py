@@ -1,0 +1,70 @@
+"""The annotation session without a window: time that counts, state that follows the work, Tab."""
+
+from __future__ import annotations
+
+from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.session import IDLE_SECONDS, AnnotationSession, Clock
+from annotator.store import Store
+
+TEXT = "Militia fighters shelled Dorvan on Tuesday; police arrested two men in Teluk."
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_session_clock_stops_counting_when_idle_and_in_the_background():
+    time = FakeTime()
+    clock = Clock(now=time)
+    clock.start()
+    time.now += 30
+    clock.activity()
+    assert clock.seconds() == 30
+    time.now += 3600  # the window sat untouched for an hour
+    assert clock.seconds() == 30 + IDLE_SECONDS
+    clock.activity()
+    clock.pause()  # focus went to another window
+    time.now += 500
+    assert clock.seconds() == 30 + IDLE_SECONDS
+    clock.resume()
+    time.now += 10
+    assert clock.take() == 30 + IDLE_SECONDS + 10
+    assert clock.seconds() == 0
+
+
+def test_session_viewing_is_not_working_but_a_decision_is():
+    store = Store.memory()
+    article, _ = store.add_article(TEXT)
+    session = AnnotationSession(store, "ana", clock=Clock(now=FakeTime()))
+    session.open(article)
+    session.clock.now.now += 12
+    session.account_time()
+    state, _note, seconds = store.get_state(article, "ana")
+    assert (state, seconds) == (ArticleState.TODO, 12)
+    store.add_span(article, 0, 16, "ARMED_GROUP", "entity", annotator="ana")
+    assert store.get_state(article, "ana")[0] is ArticleState.IN_PROGRESS
+    store.set_state(article, "ana", ArticleState.DONE)
+    store.add_span(article, 25, 31, "LOCATION", "entity", annotator="ana")
+    assert store.get_state(article, "ana")[0] is ArticleState.DONE  # more work does not reopen it
+
+
+def test_session_tab_after_a_span_went_away_continues_from_where_it_was():
+    store = Store.memory()
+    article, _ = store.add_article(TEXT)
+    ids = [store.add_span(article, start, end, label, Layer.ENTITY, annotator=None, origin=Origin.SUGGESTED,
+                          status=Status.PENDING)
+           for start, end, label in ((0, 16, "ARMED_GROUP"), (25, 31, "LOCATION"), (35, 42, "DATE"),
+                                     (70, 75, "LOCATION"))]
+    session = AnnotationSession(store, "ana")
+    session.open(article)
+    session.select(ids[1])
+    store.decide_suggestion(ids[1], "ana", Status.REJECTED)
+    session.reload()
+    order = [s.id for s in session.spans]
+    assert session.selected is None
+    assert session.step(order, +1) == ids[2]  # not back to the first span of the article
+    assert session.next_undecided((25, 31)) == ids[2]
