@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from annotator.model import Layer, Origin, Span, Status
+from annotator.model import GOLD, Layer, Origin, Span, Status
 from annotator.store.errors import NotFoundError, OffsetError, StoreError
 from annotator.store.project import dump, now
 from annotator.store.suggestions import UNDECIDED
@@ -152,7 +152,8 @@ class Spans:
                  str(Status(status)), dump(attributes), source, score, suggestion_id, stamp, stamp],
             )
             span_id = cursor.lastrowid
-            if annotator_id is not None and status != Status.PENDING:
+            if annotator_id is not None and status != Status.PENDING and annotator != GOLD:
+                # (Gold's state is the reviewer's "finished", set by the review alone.)
                 self._started(article_id, annotator_id)
             if log and annotator_id is not None:
                 self._log(annotator_id, article_id, "add_span",
