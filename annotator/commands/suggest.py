@@ -56,7 +56,13 @@ def run(args) -> int:
           f"{' (use --redo to run them again)' if summary.skipped else ''}")
     print(f"  suggestions: {summary.added} new, {summary.kept} already there, {summary.removed} outdated removed;"
           f" {summary.arguments} event arguments")
+    if summary.in_pieces:
+        print(f"  long articles suggested in pieces: {', '.join(f'#{i}' for i in summary.in_pieces)}")
+    if summary.failed:
+        print(f"  not suggested, {len(summary.failed)} article(s) failed (the others are done; run again to retry):")
+        for article_id, reason in summary.failed:
+            print(f"    #{article_id}: {reason}")
     if summary.labels_outside_scheme:
         left_out = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels_outside_scheme.items()))
         print(f"  not suggested (the project's scheme lacks these labels): {left_out}")
-    return 0
+    return 1 if summary.failed else 0

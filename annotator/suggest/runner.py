@@ -28,6 +28,8 @@ class SuggestSummary:
     labels_outside_scheme: dict[str, int] = field(default_factory=dict)
     stopped: bool = False
     warning: str | None = None
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (article id, why) of articles left out
+    in_pieces: list[int] = field(default_factory=list)  # long articles suggested piece by piece
 
 
 def _article_ids(store: Store, article_ids: Iterable[int] | None) -> list[int]:
@@ -48,8 +50,33 @@ def _event_label(scheme: Scheme, label: str, ace_label: str) -> str | None:
     return None
 
 
-def store_suggestions(store: Store, article_id: int, text: str, doc, found: DocSuggestions, suggester: Suggester,
-                      scheme: Scheme, summary: SuggestSummary) -> None:
+@dataclass
+class Placed:
+    """One article's suggestions in character offsets, gathered over all its pieces."""
+
+    entities: list[tuple[int, int, int, str, dict, float | None]] = field(default_factory=list)  # key, start, end…
+    events: list[tuple[int, int, str, str, dict, float | None, list[tuple[str, int]]]] = field(default_factory=list)
+
+
+def place_doc(placed: Placed, doc, found: DocSuggestions, base: int) -> None:
+    """Add one piece's suggestions, its token offsets turned into the article's character offsets."""
+    keys: dict[int, int] = {}
+    for entity in found.entities:
+        span = doc[entity.start : entity.end]
+        key = len(placed.entities)
+        keys[id(entity)] = key
+        attributes = {"canonical": entity.canonical} if entity.canonical else {}
+        placed.entities.append((key, base + span.start_char, base + span.end_char, entity.label, attributes,
+                                entity.score))
+    for event in found.events:
+        span = doc[event.start : event.end]
+        arguments = [(role, keys[id(entity)]) for role, entity in event.arguments if id(entity) in keys]
+        placed.events.append((base + span.start_char, base + span.end_char, event.label, event.ace2005,
+                              event.attributes(), event.score, arguments))
+
+
+def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: Suggester, scheme: Scheme,
+                      summary: SuggestSummary) -> None:
     """Write one article's suggestions in one transaction and record that this version ran on it."""
     existing: dict[tuple, tuple[int, str | None, bool]] = {}
     for span_id, start, end, label, layer, source, decided in store.shared_suggestions(article_id):
@@ -74,34 +101,59 @@ def store_suggestions(store: Store, article_id: int, text: str, doc, found: DocS
         existing[key] = (span_id, suggester.source, False)
         return span_id
 
+    def outside(label: str) -> None:
+        summary.labels_outside_scheme[label] = summary.labels_outside_scheme.get(label, 0) + 1
+
     with store.transaction():
-        for entity in found.entities:
-            if scheme.label(entity.label) is None:
-                summary.labels_outside_scheme[entity.label] = summary.labels_outside_scheme.get(entity.label, 0) + 1
+        for key, start, end, label, attributes, score in placed.entities:
+            if scheme.label(label) is None:
+                outside(label)
                 continue
-            span = doc[entity.start : entity.end]
-            attributes = {"canonical": entity.canonical} if entity.canonical else {}
-            entity_ids[id(entity)] = place(span.start_char, span.end_char, entity.label, Layer.ENTITY,
-                                           attributes, entity.score)
+            entity_ids[key] = place(start, end, label, Layer.ENTITY, attributes, score)
         roles = {r.name for r in scheme.roles}
-        for event in found.events:
-            label = _event_label(scheme, event.label, event.ace2005)
+        for start, end, event_label, ace_label, attributes, score, arguments in placed.events:
+            label = _event_label(scheme, event_label, ace_label)
             if label is None:
-                summary.labels_outside_scheme[event.label] = summary.labels_outside_scheme.get(event.label, 0) + 1
+                outside(event_label)
                 continue
-            span = doc[event.start : event.end]
-            attributes = event.attributes()
-            if label != event.label:
-                attributes.pop("sub_event_type", None)  # ACLED sub-types mean nothing in another scheme
-            event_id = place(span.start_char, span.end_char, label, Layer.EVENT, attributes, event.score)
-            for role, entity in event.arguments:
-                if role in roles and id(entity) in entity_ids:
-                    store.add_argument(event_id, entity_ids[id(entity)], role, log=False)
+            if label != event_label:
+                attributes = {k: v for k, v in attributes.items() if k != "sub_event_type"}  # ACLED sub-types only
+            event_id = place(start, end, label, Layer.EVENT, attributes, score)
+            for role, entity_key in arguments:
+                if role in roles and entity_key in entity_ids:
+                    store.add_argument(event_id, entity_ids[entity_key], role, log=False)
                     summary.arguments += 1
         stale = [span_id for key, (span_id, source, decided) in existing.items()
                  if key not in wanted and not decided and (source or "").startswith(SUGGESTER_NAME + "@")]
         summary.removed += store.delete_suggestions(stale)
         store.record_suggestion_run(article_id, suggester.source, len(wanted))
+
+
+# An article longer than this is suggested in pieces: spaCy refuses texts over nlp.max_length
+# (1,000,000 characters by default) and its parser needs about 1 GB per 100,000 characters.
+PIECE_CHARS = 50_000
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) of a text cut at paragraph breaks (else line breaks, else spaces) near ``size``,
+    so that no sentence is cut where a paragraph or line ends nearby. Offsets are exact: the pieces
+    put back together are the text."""
+    if len(text) <= size:
+        return [(0, text)]
+    found: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            window = text[start + size // 2 : end]
+            for separator in ("\n\n", "\n", ". ", " "):
+                cut = window.rfind(separator)
+                if cut >= 0:
+                    end = start + size // 2 + cut + len(separator)
+                    break
+        found.append((start, text[start:end]))
+        start = end
+    return found
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -110,9 +162,18 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _texts(store: Store, ids: list[int]) -> Iterator[tuple[str, int]]:
+def _pieces_of(store: Store, ids: list[int], size: int) -> Iterator[tuple[str, tuple[int, int, int]]]:
     for article in store.iter_articles(ids):
-        yield article.text, article.id
+        parts = pieces(article.text, size)
+        for base, piece in parts:
+            yield piece, (article.id, base, len(parts))
+
+
+@dataclass
+class _Gathering:
+    placed: Placed = field(default_factory=Placed)
+    remaining: int = 0
+    failed: bool = False
 
 
 def suggest_articles(
@@ -156,24 +217,79 @@ def suggest_articles(
         return summary
     memory = AnnotationMemory.from_store(store, suggester.gazetteer)
 
-    done = 0
+    run = _Run(store, suggester, scheme, summary, memory, total, progress)
     for chunk in _chunks(ids, batch_size * workers * 8 if workers > 1 else len(ids)):
-        docs = suggester.nlp.pipe(_texts(store, chunk), as_tuples=True, batch_size=batch_size,
+        docs = suggester.nlp.pipe(_pieces_of(store, chunk, run.piece_chars), as_tuples=True, batch_size=batch_size,
                                   n_process=max(1, workers))
-        for doc, article_id in docs:
-            if summary.stopped:
-                # Worker processes block until their output is read: finish reading this chunk.
-                continue
-            found = suggester.analyse(doc, memory)
-            store_suggestions(store, article_id, doc.text, doc, found, suggester, scheme, summary)
-            summary.articles += 1
-            done += 1
-            if progress:
-                progress(done, total)
-            if should_stop and should_stop() and done < total:
-                summary.stopped = True
-                if workers == 1:
-                    break
+        try:
+            for doc, where in docs:
+                if summary.stopped:
+                    # Worker processes block until their output is read: finish reading this chunk.
+                    continue
+                run.piece(doc, *where)
+                if should_stop and should_stop() and run.done < total and not run.gathering:
+                    summary.stopped = True
+                    if workers == 1:
+                        break
+        except Exception as exc:  # noqa: BLE001 - spaCy failed inside a batch; the rest go one by one
+            run.one_by_one([i for i in chunk if i not in run.finished], exc)
         if summary.stopped:
             break
     return summary
+
+
+class _Run:
+    """Gathers each article's pieces, stores it when all are in; a failing article is named in the
+    summary and the others go on."""
+
+    def __init__(self, store, suggester, scheme, summary, memory, total, progress):
+        self.store, self.suggester, self.scheme, self.summary = store, suggester, scheme, summary
+        self.memory, self.total, self.progress = memory, total, progress
+        self.gathering: dict[int, _Gathering] = {}
+        # A pipeline configured with a lower limit than ours gets smaller pieces.
+        self.piece_chars = max(1000, min(PIECE_CHARS, suggester.nlp.max_length // 2))
+        self.finished: set[int] = set()
+        self.done = 0
+
+    def piece(self, doc, article_id: int, base: int, count: int) -> None:
+        entry = self.gathering.setdefault(article_id, _Gathering(remaining=count))
+        try:
+            if not entry.failed:
+                place_doc(entry.placed, doc, self.suggester.analyse(doc, self.memory), base)
+        except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the others
+            self.fail(article_id, exc)
+            entry.failed = True
+        entry.remaining -= 1
+        if entry.remaining:
+            return
+        del self.gathering[article_id]
+        if not entry.failed:
+            try:
+                store_suggestions(self.store, article_id, entry.placed, self.suggester, self.scheme, self.summary)
+                self.summary.articles += 1
+                if count > 1:
+                    self.summary.in_pieces.append(article_id)
+            except Exception as exc:  # noqa: BLE001 - its transaction rolled back; go on
+                self.fail(article_id, exc)
+        self.finished.add(article_id)
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total)
+
+    def fail(self, article_id: int, exc: Exception) -> None:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        self.summary.failed.append((article_id, f"{type(exc).__name__}: {reason}"))
+
+    def one_by_one(self, article_ids: list[int], exc: Exception) -> None:
+        for article_id in article_ids:
+            self.gathering.pop(article_id, None)
+            try:
+                parts = pieces(self.store.get_article(article_id).text, self.piece_chars)
+                docs = [(self.suggester.nlp(piece), base) for base, piece in parts]
+            except Exception as failure:  # noqa: BLE001
+                self.fail(article_id, failure)
+                self.finished.add(article_id)
+                self.done += 1
+                continue
+            for doc, base in docs:
+                self.piece(doc, article_id, base, len(docs))
