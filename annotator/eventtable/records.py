@@ -165,13 +165,20 @@ class EventRecord:
         return self.modality == Modality.HAPPENED
 
 
-def actor_type(text: str, label: str, *, canonical: str | None = None, role: str = "ACTOR") -> int:
-    """ACLED inter code of a filler from its canonical name, words and label."""
+def actor_type(text: str, label: str, *, canonical: str | None = None, role: str = "ACTOR",
+               national: bool = False) -> int:
+    """ACLED inter code of a filler from its canonical name, words and label.
+
+    :param national: the words name a nationality ("Russian artillery"): an armed group so named is a
+        state's forces unless a word says otherwise ("Russian-backed separatists")
+    """
     if canonical in NAMED_GROUP_INTER:
         return NAMED_GROUP_INTER[canonical]
     for pattern, code in _WORD_RULES:
         if pattern.search(text):
             return code
+    if label == "ARMED_GROUP" and national:
+        return STATE_FORCES
     if label == "ARMED_GROUP":
         return REBELS if canonical else POLITICAL_MILITIA  # a named group no rule knows; else unidentified
     if label == "PERSON":
@@ -226,7 +233,10 @@ class RecordBuilder:
         if canonical and canonical not in self.gazetteer.groups.values() and canonical not in self.gazetteer.people.values():
             canonical = None  # a place's canonical name says nothing about who acted
         name = canonical or clean_name(text)
-        return Actor(text, name, actor_type(text, span.label, canonical=canonical, role=role), role, span.id, span.label)
+        words = {w.strip("'’s").lower() for w in re.split(r"[\s-]+", text)}
+        national = bool(words & self.gazetteer.nationality_words)
+        code = actor_type(text, span.label, canonical=canonical, role=role, national=national)
+        return Actor(text, name, code, role, span.id, span.label)
 
     def records(
         self,
