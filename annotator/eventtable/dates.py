@@ -91,7 +91,7 @@ def parse_published(value: str | None, *, where: str = "article.published") -> d
             raise DateError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1024)
 def _parser(base: date):
     from dateparser.date import DateDataParser  # imported here: commands that never resolve dates start fast
 
@@ -102,6 +102,8 @@ def _parser(base: date):
             "PREFER_DATES_FROM": "past",  # news reports what has happened
             "PREFER_DAY_OF_MONTH": "first",
             "RETURN_TIME_AS_PERIOD": True,
+            # News never writes Unix timestamps; leaving their parsers out saves a third of each call.
+            "PARSERS": ["relative-time", "custom-formats", "absolute-time"],
         },
     )
 
@@ -150,7 +152,13 @@ def resolve_expression(words: str, published: date | None) -> tuple[str, str, in
     :param words: the date words, e.g. "on Friday", "last week", "24 June 2022"
     :param published: the article's published date; relative words need it
     """
-    words = " ".join(words.split())
+    # A corpus repeats a few dozen phrases over a few hundred days: dateparser (about 3 ms a call)
+    # runs once per distinct pair.
+    return _resolve(" ".join(words.split()), published)
+
+
+@lru_cache(maxsize=200_000)
+def _resolve(words: str, published: date | None) -> tuple[str, str, int] | None:
     if not words or _AMBIGUOUS_MONTH.match(words):
         return None
     if published is None and not _absolute(words):

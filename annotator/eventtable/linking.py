@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from annotator.eventtable.places import COUNTRY, REGION, TOWN, distance_km
@@ -73,10 +74,15 @@ class Grouping:
 
 
 def _period(record: EventRecord) -> tuple[date, date] | None:
-    if not record.date.start:
+    return _period_of(record.date.start, record.date.end, record.date.is_fallback)
+
+
+@lru_cache(maxsize=65536)
+def _period_of(start_text: str | None, end_text: str | None, fallback: bool) -> tuple[date, date] | None:
+    if not start_text:
         return None
-    start, end = date.fromisoformat(record.date.start), date.fromisoformat(record.date.end or record.date.start)
-    if record.date.is_fallback:
+    start, end = date.fromisoformat(start_text), date.fromisoformat(end_text or start_text)
+    if fallback:
         # A published date standing in for an unknown one: the event may be the day before.
         start -= timedelta(days=1)
     return start, end
@@ -96,6 +102,12 @@ def places_compatible(a: EventRecord, b: EventRecord) -> bool:
         return False
     if pa.geonameid == pb.geonameid:
         return True
+    return _near(pa, pb)
+
+
+@lru_cache(maxsize=65536)
+def _near(pa, pb) -> bool:
+    # Cached by place pair: a corpus puts thousands of reports in a few hundred places.
     coarsest = max(pa.precision, pb.precision)
     if coarsest == COUNTRY:
         return pa.country_code == pb.country_code
@@ -117,8 +129,8 @@ def compatible(a: EventRecord, b: EventRecord) -> bool:
     return (
         a.disorder_type == b.disorder_type
         and a.counted == b.counted
-        and dates_compatible(a, b)
         and places_compatible(a, b)
+        and dates_compatible(a, b)
         and actors_compatible(a, b)
     )
 
@@ -129,21 +141,24 @@ def propose(records: Sequence[EventRecord], *, fixed: Iterable[RecordKey] = ()) 
     :param fixed: records already in a confirmed group: left out here (see :func:`apply_confirmed`)
     """
     skip = set(fixed)
-    blocks: dict[tuple[str, bool], list[EventRecord]] = {}
-    undated: list[EventRecord] = []
+    # Blocks of records that could ever match: one family, one modality class, one country (places in
+    # two countries are never linked: a border town's twin across it is another event for ACLED too).
+    blocks: dict[tuple[str, bool, str], list[tuple[date, date, EventRecord]]] = {}
+    alone: list[EventRecord] = []
     for record in records:
         if record.key in skip:
             continue
-        if _period(record) is None:
-            undated.append(record)
+        period = _period(record)
+        place = record.place.place if record.place else None
+        if period is None or place is None:
+            alone.append(record)  # no date or no place: nothing to match it on
         else:
-            blocks.setdefault((record.disorder_type, record.counted), []).append(record)
+            blocks.setdefault((record.disorder_type, record.counted, place.country_code), []).append((*period, record))
     groups: list[Group] = []
     for block in blocks.values():
-        block.sort(key=lambda r: (_period(r)[0], r.key))
+        block.sort(key=lambda item: (item[0], item[2].key))
         open_groups: list[tuple[date, list[EventRecord]]] = []  # (latest end among members, members)
-        for record in block:
-            start, end = _period(record)
+        for start, end, record in block:
             # Sweep: groups whose every member ended before this record started can take no one else.
             still_open = []
             for latest, members in open_groups:
@@ -160,7 +175,7 @@ def propose(records: Sequence[EventRecord], *, fixed: Iterable[RecordKey] = ()) 
             else:
                 open_groups.append((end, [record]))
         groups.extend(_group((m.key for m in members), False) for _, members in open_groups)
-    groups.extend(_group([r.key], False) for r in undated)
+    groups.extend(_group([r.key], False) for r in alone)
     return Grouping(tuple(sorted(groups, key=lambda g: g.members[0])))
 
 

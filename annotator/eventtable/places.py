@@ -45,6 +45,11 @@ class PlaceError(ValueError):
 
 def fold(text: str) -> str:
     """Case-, accent- and spacing-insensitive key: 'Kyïv' -> 'kyiv', 'the  Donbas' -> 'donbas'."""
+    if text.isascii():  # most names and articles: no accents to strip, and NFKD is the slow part
+        words = text.replace("`", "'").casefold().replace("-", " ").split()
+        if len(words) > 1 and words[0] == "the":
+            words = words[1:]
+        return " ".join(words)
     decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("`", "'"))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = plain.casefold().replace("-", " ").split()
@@ -113,6 +118,7 @@ class PlaceIndex:
         self._country_by_key = {fold(entry[0]): cc for cc, entry in countries.items()}
         self._country_by_key.update({k: v for k, v in _COUNTRY_ALIASES.items() if v in countries})
         self._variants: dict[str, list[str]] | None = None
+        self._looked_up: dict[str, tuple[Place, ...]] = {}  # a corpus names the same places again and again
         self._canonical: dict[str, str] | None = None
         names = sorted(self._country_by_key, key=len, reverse=True)
         self._country_words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
@@ -204,6 +210,12 @@ class PlaceIndex:
 
     def lookup(self, text: str) -> list[Place]:
         """Every place a name may be, unranked, with the precision the words imply."""
+        found = self._looked_up.get(text)
+        if found is None:
+            found = self._looked_up[text] = tuple(self._lookup(text))
+        return list(found)
+
+    def _lookup(self, text: str) -> list[Place]:
         words = " ".join(text.split()).strip(" ,.;:")
         precision = TOWN
         match = _REGION_WORDS.match(words)

@@ -210,6 +210,7 @@ class RecordBuilder:
     def __init__(self, places: PlaceIndex | None = None, gazetteer=None):
         self._places = places
         self._gazetteer = gazetteer
+        self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
 
     @property
     def gazetteer(self):
@@ -229,14 +230,20 @@ class RecordBuilder:
         return self._places
 
     def actor(self, span: Span, text: str, role: str) -> Actor:
+        key = (text, span.label, role)
+        if key not in self._actors:
+            self._actors[key] = self._name_and_type(span.label, text, role)
+        name, code = self._actors[key]
+        return Actor(text, name, code, role, span.id, span.label)
+
+    def _name_and_type(self, label: str, text: str, role: str) -> tuple[str, int]:
         canonical = self.gazetteer.canonical(text) or self.gazetteer.canonical(clean_name(text))
         if canonical and canonical not in self.gazetteer.groups.values() and canonical not in self.gazetteer.people.values():
             canonical = None  # a place's canonical name says nothing about who acted
         name = canonical or clean_name(text)
         words = {w.strip("'’s").lower() for w in re.split(r"[\s-]+", text)}
         national = bool(words & self.gazetteer.nationality_words)
-        code = actor_type(text, span.label, canonical=canonical, role=role, national=national)
-        return Actor(text, name, code, role, span.id, span.label)
+        return name, actor_type(text, label, canonical=canonical, role=role, national=national)
 
     def records(
         self,
