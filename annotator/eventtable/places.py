@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 TOWN, REGION, COUNTRY = 1, 2, 3
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 MIN_POPULATION = 500
 MAX_CANDIDATES = 5
 
@@ -43,22 +43,25 @@ class PlaceError(ValueError):
     """A place index file that cannot be read or written; the message names the file."""
 
 
+_APOSTROPHES = str.maketrans({c: None for c in "'`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4"})
+
+
 def fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive key: 'Kyïv' -> 'kyiv', 'the  Donbas' -> 'donbas'."""
-    if text.isascii():  # most names and articles: no accents to strip, and NFKD is the slow part
-        words = text.replace("`", "'").casefold().replace("-", " ").split()
-        if len(words) > 1 and words[0] == "the":
-            words = words[1:]
-        return " ".join(words)
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("`", "'"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = plain.casefold().replace("-", " ").split()
+    """Case-, accent-, apostrophe- and spacing-insensitive key: 'Kyïv' -> 'kyiv', 'Tall ‘Afar' -> 'tall afar'.
+
+    Apostrophes go because transliterations of Arabic ayn and hamza put them anywhere or nowhere
+    ("‘Ayn ‘Īsá", "Ayn Isa"); hyphens become spaces ("Deir ez-Zor", "Deir ez Zor").
+    """
+    if not text.isascii():  # NFKD is the slow part, and most names and articles need none
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = text.translate(_APOSTROPHES).casefold().replace("-", " ").split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
 
 
-_LATIN = re.compile(r"^[a-z0-9 '.]+$")
+_LATIN = re.compile(r"^[a-z0-9 .]+$")
 
 
 @dataclass(frozen=True)
@@ -246,23 +249,29 @@ class PlaceIndex:
             candidates = self.lookup(text)
             if not candidates:
                 continue
-            top = max(candidates, key=lambda p: p.population)
+            ranked = sorted(candidates, key=lambda p: -p.population)
+            top = ranked[0]
             found.countries[top.country_code] += 1
-            if len(candidates) == 1 and top.precision == TOWN:
+            # A place to measure others against: the only one of its name, or ten times the next.
+            dominant = len(ranked) == 1 or top.population >= 10 * max(ranked[1].population, 1)
+            if dominant and top.precision == TOWN:
                 found.points.append((top.latitude, top.longitude))
         return found
 
-    def rank(self, candidates: list[Place], context: PlaceContext | None) -> list[Place]:
+    def rank(self, candidates: list[Place], context: PlaceContext | None, text: str = "") -> list[Place]:
         """Most likely first: a country the article is about, near its other places, then population."""
         total = sum(context.countries.values()) if context else 0
+        key = fold(text)
 
         def score(place: Place) -> float:
             value = math.log10(place.population + 10)
+            if key and fold(place.name) == key:
+                value += 1.5  # its own name, not a former or foreign one of another town
             if context and total:
-                value += 6.0 * context.countries.get(place.country_code, 0) / total
+                value += 3.0 * context.countries.get(place.country_code, 0) / total
             if context and context.points and place.precision != COUNTRY:
                 nearest = min(distance_km((place.latitude, place.longitude), p) for p in context.points)
-                value += 3.0 if nearest < 150 else 1.0 if nearest < 500 else 0.0
+                value += 2.0 if nearest < 150 else 0.75 if nearest < 500 else 0.0
             if place.precision == COUNTRY:
                 value += 4.0  # a country's own name rarely means a town called after it
             return value
@@ -271,7 +280,7 @@ class PlaceIndex:
 
     def resolve(self, text: str, context: PlaceContext | None = None, *, basis: str = "argument") -> ResolvedPlace:
         """The most likely place for a name, with up to five candidates kept."""
-        candidates = self.rank(self.lookup(text), context)
+        candidates = self.rank(self.lookup(text), context, text)
         if not candidates:
             return ResolvedPlace(text, None, (), basis, note=f"no GeoNames place is called {text!r}")
         note = f"{len(candidates)} places have this name" if len(candidates) > 1 else ""
@@ -318,6 +327,9 @@ def load_index(cache_directory: Path | None = None) -> PlaceIndex:
         index.build_seconds = time.perf_counter() - started
         try:
             index.save(path)
+            for stale in path.parent.glob("geonames-places-v*.pickle"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)  # 26 MB each: older versions are never read again
         except OSError:
             pass  # an unwritable cache costs time on the next start, nothing else
     _LOADED[path] = index
