@@ -74,3 +74,17 @@ def withdrawal_pair() -> tuple[Annotated, Annotated]:
     second.event("shelling", "EXPLOSIONS_REMOTE_VIOLENCE", sub_event_type="Shelling/artillery/missile attack",
                  actor=("Russian artillery", "ARMED_GROUP"), location=("Lysychansk", "LOCATION"))
     return first, second
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def places_index(tmp_path_factory):
+    """One GeoNames index for the whole session, cached beside pytest's temporary folders (which
+    outlive a run: the 9 s build happens once per machine, not per test)."""
+    from annotator.eventtable.places import load_index
+
+    folder = tmp_path_factory.getbasetemp().parent / "conflict-annotator-geonames"
+    folder.mkdir(parents=True, exist_ok=True)
+    return load_index(folder)

@@ -5,15 +5,14 @@ import pytest
 
 from annotator.eventtable.export import COLUMNS, counts, event_rows, read_csv, to_geojson, write_csv, write_geojson
 from annotator.eventtable.linking import propose
-from annotator.eventtable.places import load_index
 from annotator.eventtable.records import RecordBuilder
 from annotator.schemes import schemas_dir
-from eventtable_fixtures import Annotated, withdrawal_pair
+from eventtable_fixtures import Annotated, places_index, withdrawal_pair  # noqa: F401 - places_index is a fixture
 
 
 @pytest.fixture(scope="session")
-def builder(request):
-    return RecordBuilder(places=load_index(request.config.cache.mkdir("geonames-index")))
+def builder(places_index):
+    return RecordBuilder(places=places_index)
 
 
 def validator(name):

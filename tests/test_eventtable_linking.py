@@ -3,16 +3,15 @@ import pytest
 from annotator.eventtable.linking import (
     GroupingError, apply_confirmed, confirm, count_events, merge, propose, split,
 )
-from annotator.eventtable.places import load_index
 from annotator.eventtable.records import (
     CIVILIANS, OTHER, POLITICAL_MILITIA, PROTESTERS, REBELS, STATE_FORCES, RecordBuilder, RecordError,
 )
-from eventtable_fixtures import Annotated, withdrawal_pair
+from eventtable_fixtures import Annotated, places_index, withdrawal_pair  # noqa: F401 - places_index is a fixture
 
 
 @pytest.fixture(scope="session")
-def builder(request):
-    return RecordBuilder(places=load_index(request.config.cache.mkdir("geonames-index")))
+def builder(places_index):
+    return RecordBuilder(places=places_index)
 
 
 def records_of(builder, *annotated):

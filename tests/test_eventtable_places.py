@@ -1,12 +1,12 @@
 import pytest
 
-from annotator.eventtable.places import COUNTRY, REGION, TOWN, load_index
+from annotator.eventtable.places import COUNTRY, REGION, TOWN
+from eventtable_fixtures import places_index  # noqa: F401 - a fixture
 
 
 @pytest.fixture(scope="session")
-def places(request):
-    # One index for the whole session, cached beside pytest's own cache (built once: ~10 s).
-    return load_index(request.config.cache.mkdir("geonames-index"))
+def places(places_index):
+    return places_index
 
 
 def test_places_transliterations_reach_one_geonames_place(places):
