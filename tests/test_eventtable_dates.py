@@ -25,6 +25,12 @@ MONDAY = date(2022, 6, 27)
         ("in July", FRIDAY, ("2021-07-01", "2021-07-31", 3)),
         ("earlier this month", FRIDAY, ("2022-06-01", "2022-06-24", 3)),
         ("24 June 2022", None, ("2022-06-24", "2022-06-24", 1)),
+        ("in May", FRIDAY, ("2022-05-01", "2022-05-31", 3)),
+        # "may" the verb and "May" opening a sentence are not dates.
+        ("may", FRIDAY, None),
+        ("May", FRIDAY, None),
+        # After publication: a plan, not when something happened.
+        ("24 December 2022", FRIDAY, None),
     ],
 )
 def test_dates_relative_words_resolve_against_the_published_date(words, published, expected):

@@ -41,8 +41,9 @@ _DATE_WORDS = re.compile(
     re.I,
 )
 _BARE_WEEKDAY = re.compile(rf"^(?:on\s+|last\s+)?({_WEEKDAYS})\b", re.I)
-# "May" opens sentences as a verb too often; alone it is only a month with a day or year beside it.
-_AMBIGUOUS_MONTH = re.compile(r"^(?:in\s+)?(?:may|march)$", re.I)
+# "may" and "march" are verbs as often as months: alone they count only as "in May", "in March" or a
+# capitalised "March" ("May" alone opens too many sentences as a verb).
+_AMBIGUOUS_MONTH = re.compile(r"^(?:may|march|May)$")
 
 
 class DateError(ValueError):
