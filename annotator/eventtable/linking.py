@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from annotator.eventtable.places import COUNTRY, REGION, TOWN, distance_km
+from annotator.eventtable.places import COUNTRY, REGION, distance_km
 from annotator.eventtable.records import EventRecord
 
 RecordKey = tuple[int, int]  # (article_id, span_id)

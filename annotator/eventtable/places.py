@@ -121,6 +121,7 @@ class PlaceIndex:
         self._country_by_key = {fold(entry[0]): cc for cc, entry in countries.items()}
         self._country_by_key.update({k: v for k, v in _COUNTRY_ALIASES.items() if v in countries})
         self._variants: dict[str, list[str]] | None = None
+        self.build_seconds: float | None = None  # set when built rather than read from the cache
         self._looked_up: dict[str, tuple[Place, ...]] = {}  # a corpus names the same places again and again
         self._canonical: dict[str, str] | None = None
         names = sorted(self._country_by_key, key=len, reverse=True)
