@@ -4,7 +4,7 @@ from annotator.eventtable.linking import (
     GroupingError, apply_confirmed, confirm, count_events, merge, propose, split,
 )
 from annotator.eventtable.records import (
-    CIVILIANS, OTHER, POLITICAL_MILITIA, PROTESTERS, REBELS, STATE_FORCES, RecordBuilder, RecordError,
+    CIVILIANS, OTHER, POLITICAL_MILITIA, PROTESTERS, REBELS, STATE_FORCES, Override, RecordBuilder, RecordError,
 )
 from eventtable_fixtures import Annotated, places_index, withdrawal_pair  # noqa: F401 - places_index is a fixture
 
@@ -120,3 +120,26 @@ def test_linking_split_merge_confirm_are_pure_and_replayable(builder):
     assert confirm(proposed, pair.id).get(pair.id).confirmed
     with pytest.raises(GroupingError, match="not members"):
         split(proposed, pair.id, [[(99, 99)]])
+
+
+def test_records_reviewer_overrides_pick_another_candidate_and_a_typed_date(builder):
+    report = Annotated(8, "Clashes broke out in Tripoli last week.", published="2022-06-27")
+    report.event("Clashes", "BATTLES", location=("Tripoli", "LOCATION"))
+    (automatic,) = records_of(builder, report)
+    other = next(c for c in automatic.place.candidates if c.geonameid != automatic.place.place.geonameid)
+    choice = Override(date="2022-06-21", precision=1, geonameid=other.geonameid)
+    (chosen,) = builder.records(report.article, report.spans, report.links, overrides={automatic.key: choice})
+    assert chosen.place.place.geonameid == other.geonameid and chosen.place.basis == "reviewer"
+    assert (chosen.date.start, chosen.date.precision, chosen.date.basis) == ("2022-06-21", 1, "reviewer")
+    assert automatic.date.start in chosen.date.note  # what it was before stays visible
+    with pytest.raises(RecordError, match="article 8, span .*precision must be 1, 2 or 3"):
+        builder.records(report.article, report.spans, report.links,
+                        overrides={automatic.key: Override(date="2022-06-21", precision=5)})
+
+
+def test_records_unresolvable_time_words_fall_back_to_the_published_date_with_a_note(builder):
+    report = Annotated(10, "Fighting resumed near Bakhmut at some point.", published="2023-01-16")
+    report.event("Fighting", "BATTLES", location=("Bakhmut", "LOCATION"), time=("at some point", "DATE"))
+    (record,) = records_of(builder, report)
+    assert (record.date.start, record.date.basis) == ("2023-01-16", "published")
+    assert "at some point" in record.date.note
