@@ -143,3 +143,18 @@ def test_records_unresolvable_time_words_fall_back_to_the_published_date_with_a_
     (record,) = records_of(builder, report)
     assert (record.date.start, record.date.basis) == ("2023-01-16", "published")
     assert "at some point" in record.date.note
+
+
+def test_linking_a_nearby_town_and_a_coarser_date_still_meet(builder):
+    # Lysychansk lies across the river from Sievierodonetsk (under 25 km): one battle, two reports.
+    one = Annotated(11, "Russian troops stormed Lysychansk on 2 July 2022.", published="2022-07-03", source="A")
+    one.event("stormed", "BATTLES", actor=("Russian troops", "ARMED_GROUP"), location=("Lysychansk", "LOCATION"))
+    two = Annotated(12, "Russian forces fought for Sievierodonetsk last week.", published="2022-07-06", source="B")
+    two.event("fought", "BATTLES", actor=("Russian forces", "ARMED_GROUP"), location=("Sievierodonetsk", "LOCATION"))
+    far = Annotated(13, "Russian forces fought for Kharkiv last week.", published="2022-07-06", source="C")
+    far.event("fought", "BATTLES", actor=("Russian forces", "ARMED_GROUP"), location=("Kharkiv", "LOCATION"))
+    records = records_of(builder, one, two, far)
+    assert records[1].date.precision == 2  # "last week": 27 June to 3 July, which holds 2 July
+    grouping = propose(records)
+    assert grouping.group_of(records[0].key) == grouping.group_of(records[1].key)
+    assert grouping.group_of(records[2].key).members == (records[2].key,)
