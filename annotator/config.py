@@ -38,6 +38,14 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Files rebuilt from installed data when missing (the GeoNames place index)."""
+    home = os.environ.get("ANNOTATOR_HOME")
+    if home:
+        return Path(home) / "cache"
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def resources_dir() -> Path:
     override = os.environ.get("ANNOTATOR_RESOURCES")
     if override:

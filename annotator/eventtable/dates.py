@@ -1,0 +1,238 @@
+"""An event's date: from its TIME argument, else the nearest date expression in its sentence, resolved
+against the article's published date; the published date itself is the explicit, marked fallback.
+
+Precision follows ACLED's ``time_precision``: 1 the day, 2 the week, 3 the month. Every resolved date is
+a period ``start``..``end`` (equal for a day), so linking can compare reports of unequal precision.
+``dateparser`` does the parsing; we correct the one thing news needs that it does differently: a bare
+weekday ("on Friday") means the most recent such day on or before publication, which is the
+publication day itself when it is that weekday (dateparser, preferring the past, goes back a week).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+DAY, WEEK, MONTH = 1, 2, 3
+
+# How the date was found: the TIME argument, a date words in the event's sentence, the article's
+# published date as the fallback, or nothing usable.
+FROM_ARGUMENT = "argument"
+FROM_SENTENCE = "sentence"
+FROM_PUBLISHED = "published"
+UNRESOLVED = "unresolved"
+
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+# Date words we look for in a sentence. dateparser's own search_dates also finds "may", "second" or
+# "march" used as ordinary words in war reporting, so the sentence is searched with this narrower list
+# and only the matches are handed to dateparser.
+_DATE_WORDS = re.compile(
+    rf"\b(?:(?:last|this|next|on|early|late)\s+)?(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?(?:,?\s+\d{{1,2}}\s+(?:{_MONTHS})\b(?:\s+\d{{4}})?)?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?"
+    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+    rf"|\b(?:in\s+|early\s+|late\s+|mid-)?(?:{_MONTHS})\b(?:\s+\d{{4}})?"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b(?:yesterday|today|tonight|overnight|last night|this morning|this week|last week|this month|last month"
+    r"|earlier this (?:week|month)|last weekend|this weekend|the day before|(?:\w+|\d+) (?:days|weeks) ago)\b",
+    re.I,
+)
+_BARE_WEEKDAY = re.compile(rf"^(?:on\s+|last\s+)?({_WEEKDAYS})\b", re.I)
+# "may" and "march" are verbs as often as months: alone they count only as "in May", "in March" or a
+# capitalised "March" ("May" alone opens too many sentences as a verb).
+_AMBIGUOUS_MONTH = re.compile(r"^(?:may|march|May)$")
+
+
+class DateError(ValueError):
+    """A published date that is not an ISO date; the message names the article field."""
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """When an event happened, as far as its report says.
+
+    ``start``/``end`` are ISO dates (equal for day precision); ``basis`` says where it came from
+    (``argument``, ``sentence``, ``published`` or ``unresolved``); ``text`` the words it was read from.
+    """
+
+    start: str | None
+    end: str | None
+    precision: int | None
+    basis: str
+    text: str = ""
+    note: str = ""
+
+    @property
+    def event_date(self) -> str | None:
+        """ACLED's event_date: the first day of the period."""
+        return self.start
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.basis == FROM_PUBLISHED
+
+
+def parse_published(value: str | None, *, where: str = "article.published") -> date | None:
+    """An article's published date (ISO date or date-time) as a date; None when absent.
+
+    :raises DateError: when the value is present but not ISO 8601
+    """
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            raise DateError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+@lru_cache(maxsize=1024)
+def _parser(base: date):
+    from dateparser.date import DateDataParser  # imported here: commands that never resolve dates start fast
+
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": datetime(base.year, base.month, base.day, 12, 0),
+            "PREFER_DATES_FROM": "past",  # news reports what has happened
+            "PREFER_DAY_OF_MONTH": "first",
+            "RETURN_TIME_AS_PERIOD": True,
+            # News never writes Unix timestamps; leaving their parsers out saves a third of each call.
+            "PARSERS": ["relative-time", "custom-formats", "absolute-time"],
+        },
+    )
+
+
+def _week(day: date) -> tuple[date, date]:
+    """The Monday-to-Sunday week holding ``day`` (ISO weeks, as ACLED's weekly coding)."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _month(day: date) -> tuple[date, date]:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return day.replace(day=1), day.replace(day=last)
+
+
+def _special(words: str, base: date) -> tuple[date, date, int] | None:
+    """Expressions dateparser leaves unparsed or reads otherwise than news means them."""
+    key = " ".join(words.lower().split())
+    if key in {"overnight", "last night", "tonight"}:
+        # Reported "overnight": the night before publication; coded on its first day, as ACLED does.
+        day = base - timedelta(days=1) if key != "tonight" else base
+        return day, day, DAY
+    if key in {"earlier this month", "this month"}:
+        start, end = _month(base)
+        return start, min(end, base), MONTH
+    if key in {"earlier this week", "this week"}:
+        start, _ = _week(base)
+        return start, base, WEEK
+    if key in {"last weekend", "this weekend", "the weekend", "over the weekend"}:
+        sunday = base - timedelta(days=(base.weekday() + 1) % 7)
+        return sunday - timedelta(days=1), sunday, WEEK
+    if key == "the day before":
+        day = base - timedelta(days=1)
+        return day, day, DAY
+    return None
+
+
+def _absolute(words: str) -> bool:
+    """Words that name a date on their own (a year is written): a published date is not needed."""
+    return bool(re.search(r"\b\d{4}\b", words))
+
+
+def resolve_expression(words: str, published: date | None) -> tuple[str, str, int] | None:
+    """ISO start, ISO end and precision of one date expression, or None when it cannot be resolved.
+
+    :param words: the date words, e.g. "on Friday", "last week", "24 June 2022"
+    :param published: the article's published date; relative words need it
+    """
+    # A corpus repeats a few dozen phrases over a few hundred days: dateparser (about 3 ms a call)
+    # runs once per distinct pair.
+    return _resolve(" ".join(words.split()), published)
+
+
+@lru_cache(maxsize=200_000)
+def _resolve(words: str, published: date | None) -> tuple[str, str, int] | None:
+    if not words or _AMBIGUOUS_MONTH.match(words):
+        return None
+    if published is None and not _absolute(words):
+        return None  # "yesterday" against no date at all: saying a day would be invention
+    base = published or date(2000, 1, 1)
+    special = _special(words, base)
+    if special is None:
+        data = _parser(base).get_date_data(re.sub(r"^(?:on|in)\s+", "", words, flags=re.I))
+        if data is None or data.date_obj is None:
+            return None
+        day = data.date_obj.date()
+        period = data.period
+        if _BARE_WEEKDAY.match(words) and period in {"day", "time", "part_of_day"}:
+            # "on Friday" in a Friday paper is that Friday, not the one before.
+            if day + timedelta(days=7) <= base:
+                day += timedelta(days=7)
+        if period == "week":
+            start, end = _week(day)
+            special = (start, end, WEEK)
+        elif period in {"month", "year"}:
+            start, end = _month(day) if period == "month" else (day.replace(month=1, day=1), day.replace(month=12, day=31))
+            # A month in the published month ends at publication, not at a day the paper had not seen yet.
+            if published is not None and start <= published < end:
+                end = published
+            special = (start, end, MONTH if period == "month" else MONTH)
+            if period == "year":
+                return None  # a year alone is coarser than any precision ACLED codes
+        else:
+            special = (day, day, DAY)
+    start, end, precision = special
+    if published is not None and start > published:
+        return None  # a date after publication is a plan, not when the event happened
+    return start.isoformat(), end.isoformat(), precision
+
+
+def find_date_words(sentence: str) -> list[tuple[int, int, str]]:
+    """Date expressions in a sentence: (start, end, words), offsets into the sentence."""
+    return [(m.start(), m.end(), m.group(0)) for m in _DATE_WORDS.finditer(sentence)]
+
+
+def resolve_event_date(
+    *,
+    published: str | None,
+    time_texts: list[str],
+    sentence: str = "",
+    trigger_offset: int = 0,
+    where: str = "article",
+) -> ResolvedDate:
+    """The date of one event.
+
+    :param published: the article's published date (ISO), or None
+    :param time_texts: words of the event's TIME arguments, tried first in order
+    :param sentence: the event's sentence, searched when no TIME argument resolves
+    :param trigger_offset: where the event's trigger sits in ``sentence``: the nearest date words win
+    :param where: names the article in error messages
+    """
+    published_day = parse_published(published, where=f"{where}: published")
+    for words in time_texts:
+        resolved = resolve_expression(words, published_day)
+        if resolved:
+            return ResolvedDate(*resolved, basis=FROM_ARGUMENT, text=words)
+    found = find_date_words(sentence)
+    found.sort(key=lambda hit: min(abs(hit[0] - trigger_offset), abs(hit[1] - trigger_offset)))
+    for _, _, words in found:
+        resolved = resolve_expression(words, published_day)
+        if resolved:
+            return ResolvedDate(*resolved, basis=FROM_SENTENCE, text=words)
+    unresolved_words = ", ".join(time_texts + [w for _, _, w in found])
+    if published_day is not None:
+        day = published_day.isoformat()
+        note = "no date words; the published date stands in" if not unresolved_words else (
+            f"could not resolve {unresolved_words!r}; the published date stands in")
+        return ResolvedDate(day, day, DAY, basis=FROM_PUBLISHED, text="", note=note)
+    note = "the article has no published date" + (
+        f" to resolve {unresolved_words!r} against" if unresolved_words else " and the event no date words")
+    return ResolvedDate(None, None, None, basis=UNRESOLVED, text=unresolved_words, note=note)

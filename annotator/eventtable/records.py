@@ -1,0 +1,398 @@
+"""Event records: one per accepted (or gold) event span, with its arguments and attributes read out
+into what an ACLED coder writes down: type and sub-type, modality, who claims it, actors with their
+ACLED inter codes, deaths, date, place and the source article.
+
+Takes domain objects only (an Article, its Spans and argument links with ``.event``, ``.argument`` and
+``.role``, such as :class:`annotator.export.selection.ArgumentLink`); never reads the project itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping, Protocol, Sequence
+
+from annotator.eventtable.dates import ResolvedDate, resolve_event_date
+from annotator.eventtable.fatalities import FatalityError, Fatalities, combine_in_event, parse_fatalities
+from annotator.eventtable.places import PlaceIndex, ResolvedPlace
+from annotator.model import Article, Layer, Modality, Span
+
+# Scheme label -> ACLED's event type as ACLED writes it, and its disorder type (the "type family" that
+# linking compares: a clash and a shelling of one town may be the same event seen two ways).
+EVENT_TYPES = {
+    "BATTLES": ("Battles", "Political violence"),
+    "EXPLOSIONS_REMOTE_VIOLENCE": ("Explosions/Remote violence", "Political violence"),
+    "VIOLENCE_AGAINST_CIVILIANS": ("Violence against civilians", "Political violence"),
+    "PROTESTS": ("Protests", "Demonstrations"),
+    "RIOTS": ("Riots", "Demonstrations"),
+    "STRATEGIC_DEVELOPMENTS": ("Strategic developments", "Strategic developments"),
+}
+
+STATE_FORCES, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, RIOTERS, PROTESTERS, CIVILIANS, OTHER = range(1, 9)
+INTER_NAMES = {
+    STATE_FORCES: "State forces", REBELS: "Rebel group", POLITICAL_MILITIA: "Political militia",
+    IDENTITY_MILITIA: "Identity militia", RIOTERS: "Rioters", PROTESTERS: "Protesters",
+    CIVILIANS: "Civilians", OTHER: "External/Other forces",
+}
+
+# The gazetteer's named armed groups, coded as ACLED's actor list codes them (2024 codebook practice):
+# state forces and their formal units 1, insurgents 2, pro-government or party militias 3, communal and
+# ethnic militias 4, foreign private forces 8.
+NAMED_GROUP_INTER = {
+    "Wagner Group": OTHER,
+    "Rapid Support Forces": REBELS,
+    "Sudanese Armed Forces": STATE_FORCES,
+    "Islamic State": REBELS,
+    "Islamic State West Africa Province": REBELS,
+    "Islamic State in the Greater Sahara": REBELS,
+    "al-Qaeda": REBELS,
+    "JNIM": REBELS,
+    "Boko Haram": REBELS,
+    "al-Shabaab": REBELS,
+    "Hayat Tahrir al-Sham": REBELS,
+    "Syrian Democratic Forces": REBELS,
+    "Free Syrian Army": REBELS,
+    "YPG": REBELS,
+    "Hezbollah": POLITICAL_MILITIA,
+    "Hamas": REBELS,
+    "Houthis": REBELS,
+    "Taliban": REBELS,
+    "M23": REBELS,
+    "Tigray Defence Forces": REBELS,
+    "Fano": IDENTITY_MILITIA,
+    "Azov Brigade": STATE_FORCES,
+    "Kadyrovites": STATE_FORCES,
+    "Dozo": IDENTITY_MILITIA,
+    "Volunteers for the Defence of the Homeland": POLITICAL_MILITIA,
+}
+
+# Words in a filler, strongest first: the first rule that matches decides.
+_WORD_RULES: tuple[tuple[re.Pattern, int], ...] = tuple(
+    (re.compile(pattern, re.I), code)
+    for pattern, code in (
+        (r"\b(protesters?|demonstrators?|marchers|activists|strikers)\b", PROTESTERS),
+        (r"\b(rioters?|mobs?|looters)\b", RIOTERS),
+        (r"\b(peacekeep\w*|mercenar\w*|private military|contractors|UN|United Nations|NATO|coalition)\b", OTHER),
+        (r"\b(ethnic|communal|tribal|clan|vigilantes?|self-defen[cs]e|Fulani|Dogon|Amhara)\b.*\bmilitia", IDENTITY_MILITIA),
+        (r"\b(pro-government|party)\b.*\b(militia|militias|militiamen|fighters)\b", POLITICAL_MILITIA),
+        (r"\b(rebels?|insurgents?|jihadists?|militants?|separatists?|guerrillas?|Islamists?|opposition fighters)\b", REBELS),
+        (r"\b(separatist|rebel|jihadist|Islamist|insurgent|opposition|pro-Russian|Russian-backed|Moscow-backed|Kremlin-backed)\b.*\b(forces?|army|troops|fighters|units?)\b", REBELS),
+        (r"\b(militia|militias|militiamen|gunmen|attackers|assailants|armed men)\b", POLITICAL_MILITIA),
+        (r"\b(forces?|army|armies|troops?|military|soldiers?|police|policemen|gendarm\w*|marines|"
+         r"paratroopers|brigade|battalion|regiment|division|corps|navy|air force|national guard|"
+         r"border guards?|servicemen|defen[cs]e ministry|ministry of defen[cs]e|government)\b", STATE_FORCES),
+        (r"\b(civilians?|residents?|villagers?|people|children|women|men|families|refugees|"
+         r"displaced|journalists?|farmers?|workers?|students?|worshippers|passengers|patients|inhabitants)\b", CIVILIANS),
+    )
+)
+# Fillers that are not actors: a shelled town or bridge is where or what, not whom.
+_NOT_ACTORS = {"LOCATION", "FACILITY", "DATE", "WEAPON"}
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n")
+
+
+class RecordError(ValueError):
+    """An event span the records cannot be built from; the message names article and span."""
+
+
+class ArgumentLike(Protocol):
+    event: Span
+    argument: Span
+    role: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One ACTOR or TARGET filler: its words, canonical name and ACLED inter code."""
+
+    text: str
+    name: str
+    inter: int
+    role: str  # ACTOR | TARGET
+    span_id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Source:
+    article_id: int
+    outlet: str
+    url: str
+    published: str | None
+    title: str
+    source_scale: str = ""
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewer's choice for one event, replayed over what was resolved automatically."""
+
+    date: str | None = None  # ISO date typed by the reviewer
+    date_end: str | None = None
+    precision: int | None = None
+    geonameid: int | None = None  # a candidate (or any GeoNames place) picked by the reviewer
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One event span as a would-be event row."""
+
+    article_id: int
+    span_id: int
+    label: str
+    event_type: str
+    disorder_type: str
+    sub_event_type: str
+    modality: str
+    reported_by: str
+    trigger: str
+    sentence: str
+    actors: tuple[Actor, ...]
+    targets: tuple[Actor, ...]
+    weapons: tuple[str, ...]
+    fatalities: Fatalities | None
+    date: ResolvedDate
+    place: ResolvedPlace | None
+    source: Source
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.article_id, self.span_id)
+
+    @property
+    def counted(self) -> bool:
+        """Only events reported as having happened count; plans, hypotheses and denials do not."""
+        return self.modality == Modality.HAPPENED
+
+
+def actor_type(text: str, label: str, *, canonical: str | None = None, role: str = "ACTOR",
+               national: bool = False) -> int:
+    """ACLED inter code of a filler from its canonical name, words and label.
+
+    :param national: the words name a nationality ("Russian artillery"): an armed group so named is a
+        state's forces unless a word says otherwise ("Russian-backed separatists")
+    """
+    if canonical in NAMED_GROUP_INTER:
+        return NAMED_GROUP_INTER[canonical]
+    for pattern, code in _WORD_RULES:
+        if pattern.search(text):
+            return code
+    if label == "ARMED_GROUP" and national:
+        return STATE_FORCES
+    if label == "ARMED_GROUP":
+        return REBELS if canonical else POLITICAL_MILITIA  # a named group no rule knows; else unidentified
+    if label == "PERSON":
+        return CIVILIANS if role == "TARGET" else OTHER
+    if label == "QUANTITY":
+        return CIVILIANS  # "25 people" as a target
+    return OTHER
+
+
+def clean_name(text: str) -> str:
+    """'the Ukrainian forces' -> 'Ukrainian forces'; possessives and spacing tidied."""
+    name = " ".join(text.split()).strip(" ,.;:\"'“”")
+    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
+    return re.sub(r"['’]s$", "", name)
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a span, by end punctuation and line breaks."""
+    begin = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        begin = match.end()
+    after = _SENTENCE_END.search(text, end)
+    return begin, after.start() + 1 if after else len(text)
+
+
+class RecordBuilder:
+    """Builds records; holds the gazetteer and place index, each loaded once and only when needed."""
+
+    def __init__(self, places: PlaceIndex | None = None, gazetteer=None):
+        self._places = places
+        self._gazetteer = gazetteer
+        self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
+
+    @property
+    def gazetteer(self):
+        if self._gazetteer is None:
+            from annotator.suggest.gazetteer import load_gazetteer
+
+            # geonames=False: place spellings come from the place index; groups and people are curated.
+            self._gazetteer = load_gazetteer(geonames=False)
+        return self._gazetteer
+
+    @property
+    def places(self) -> PlaceIndex:
+        if self._places is None:
+            from annotator.eventtable.places import load_index
+
+            self._places = load_index()
+        return self._places
+
+    def actor(self, span: Span, text: str, role: str) -> Actor:
+        key = (text, span.label, role)
+        if key not in self._actors:
+            self._actors[key] = self._name_and_type(span.label, text, role)
+        name, code = self._actors[key]
+        return Actor(text, name, code, role, span.id, span.label)
+
+    def _name_and_type(self, label: str, text: str, role: str) -> tuple[str, int]:
+        canonical = self.gazetteer.canonical(text) or self.gazetteer.canonical(clean_name(text))
+        if canonical and canonical not in self.gazetteer.groups.values() and canonical not in self.gazetteer.people.values():
+            canonical = None  # a place's canonical name says nothing about who acted
+        name = canonical or clean_name(text)
+        words = {w.strip("'’s").lower() for w in re.split(r"[\s-]+", text)}
+        national = bool(words & self.gazetteer.nationality_words)
+        return name, actor_type(text, label, canonical=canonical, role=role, national=national)
+
+    def records(
+        self,
+        article: Article,
+        spans: Sequence[Span],
+        arguments: Iterable[ArgumentLike],
+        *,
+        overrides: Mapping[tuple[int, int], Override] | None = None,
+    ) -> list[EventRecord]:
+        """One record per event span of ``spans``, in text order.
+
+        :param article: the article the spans belong to
+        :param spans: its accepted (or gold) spans, both layers: entity spans give the fillers
+        :param arguments: links from event spans to their fillers
+        :param overrides: the reviewer's date and place choices, by (article_id, span_id)
+        :raises RecordError: when a span or argument belongs to another article
+        """
+        text = article.text
+        by_event: dict[int, list[ArgumentLike]] = {}
+        for link in arguments:
+            for end in (link.event, link.argument):
+                if end.article_id != article.id:
+                    raise RecordError(
+                        f"article {article.id}: argument {link.role} links span {end.id} of article {end.article_id}")
+            by_event.setdefault(link.event.id, []).append(link)
+        events = [s for s in spans if s.layer == Layer.EVENT]
+        for span in spans:
+            if span.article_id != article.id:
+                raise RecordError(f"article {article.id}: span {span.id} belongs to article {span.article_id}")
+            if not 0 <= span.start_char <= span.end_char <= len(text):
+                raise RecordError(
+                    f"article {article.id}: span {span.id} ({span.start_char}-{span.end_char}) lies outside the text "
+                    f"({len(text)} characters)")
+        locations = [s for s in spans if s.layer == Layer.ENTITY and s.label == "LOCATION"]
+        dates = [s for s in spans if s.layer == Layer.ENTITY and s.label == "DATE"]
+        context = None
+        if events:
+            context = self.places.context([s.text_in(text) for s in locations], text)
+        source = Source(
+            article_id=article.id,
+            outlet=article.source or "",
+            url=article.url or "",
+            published=article.published,
+            title=article.title or "",
+            source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
+        )
+        out = []
+        for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
+            out.append(self._record(article, span, by_event.get(span.id, []), locations, dates, context, source,
+                                    (overrides or {}).get((article.id, span.id))))
+        return out
+
+    def _record(self, article, span, links, locations, dates, context, source, override) -> EventRecord:
+        text = article.text
+        where = f"article {article.id}, span {span.id}"
+        notes: list[str] = []
+        sent_start, sent_end = sentence_bounds(text, span.start_char, span.end_char)
+        sentence = text[sent_start:sent_end].strip()
+        label = span.label
+        event_type, disorder = EVENT_TYPES.get(label, (label.replace("_", " ").capitalize(), "Other"))
+        actors, targets, weapons, deaths, time_texts, place_texts = [], [], [], [], [], []
+        for link in sorted(links, key=lambda l: (l.argument.start_char, l.argument.id)):
+            filler = link.argument.text_in(text)
+            role = link.role
+            if role in ("ACTOR", "TARGET") and link.argument.label not in _NOT_ACTORS:
+                (actors if role == "ACTOR" else targets).append(self.actor(link.argument, filler, role))
+            elif role == "TARGET":
+                notes.append(f"target: {clean_name(filler)}")
+            elif role == "WEAPON":
+                weapons.append(clean_name(filler))
+            elif role == "FATALITIES":
+                try:
+                    deaths.append(parse_fatalities(filler))
+                except FatalityError as exc:
+                    notes.append(f"{where}: {exc}")
+            elif role == "TIME":
+                time_texts.append(filler)
+            elif role == "LOCATION":
+                place_texts.append(filler)
+        date = resolve_event_date(
+            published=article.published,
+            time_texts=time_texts,
+            sentence=text[sent_start:sent_end],
+            trigger_offset=span.start_char - sent_start,
+            where=f"article {article.id}",
+        )
+        if not time_texts:
+            # An annotated DATE span in the sentence beats our own search: the annotator read it as a date.
+            nearby = [d for d in dates if sent_start <= d.start_char and d.end_char <= sent_end]
+            nearby.sort(key=lambda d: abs(d.start_char - span.start_char))
+            if nearby:
+                from_span = resolve_event_date(published=article.published, time_texts=[nearby[0].text_in(text)],
+                                               where=f"article {article.id}")
+                if from_span.basis == "argument":
+                    date = replace(from_span, basis="sentence")
+        place = self._place(text, span, place_texts, locations, sent_start, sent_end, context)
+        if override is not None:
+            date, place = self._apply(override, date, place, where)
+        attrs = span.attributes or {}
+        return EventRecord(
+            article_id=article.id,
+            span_id=span.id,
+            label=label,
+            event_type=event_type,
+            disorder_type=disorder,
+            sub_event_type=str(attrs.get("sub_event_type") or ""),
+            modality=str(attrs.get("modality") or Modality.HAPPENED),
+            reported_by=str(attrs.get("reported_by") or ""),
+            trigger=span.text_in(text),
+            sentence=sentence,
+            actors=tuple(actors),
+            targets=tuple(targets),
+            weapons=tuple(weapons),
+            fatalities=combine_in_event(deaths),
+            date=date,
+            place=place,
+            source=source,
+            notes=tuple(notes),
+        )
+
+    def _place(self, text, span, place_texts, locations, sent_start, sent_end, context) -> ResolvedPlace | None:
+        for words in place_texts:
+            resolved = self.places.resolve(words, context, basis="argument")
+            if resolved.place is not None:
+                return resolved
+        in_sentence = [s for s in locations if sent_start <= s.start_char and s.end_char <= sent_end]
+        in_sentence.sort(key=lambda s: min(abs(s.start_char - span.end_char), abs(s.end_char - span.start_char)))
+        for location in in_sentence:
+            resolved = self.places.resolve(location.text_in(text), context, basis="sentence")
+            if resolved.place is not None:
+                return resolved
+        if place_texts:
+            return self.places.resolve(place_texts[0], context, basis="argument")  # unresolved, words kept
+        return None
+
+    def _apply(self, override: Override, date: ResolvedDate, place: ResolvedPlace | None, where: str):
+        if override.date:
+            precision = override.precision or 1
+            if precision not in (1, 2, 3):
+                raise RecordError(f"{where}: reviewer's date precision must be 1, 2 or 3, not {precision}")
+            date = ResolvedDate(override.date, override.date_end or override.date, precision, "reviewer",
+                                text=date.text, note=f"set by the reviewer (was {date.start or 'unresolved'})")
+        if override.geonameid is not None:
+            chosen = next((c for c in (place.candidates if place else ()) if c.geonameid == override.geonameid), None)
+            if chosen is None:
+                try:
+                    chosen = self.places.place(override.geonameid)
+                except KeyError:
+                    raise RecordError(f"{where}: reviewer's place {override.geonameid} is not a GeoNames id in the index") from None
+            place = ResolvedPlace(place.text if place else chosen.name, chosen, place.candidates if place else (chosen,),
+                                  "reviewer", note="picked by the reviewer")
+        return date, place

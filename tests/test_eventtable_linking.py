@@ -1,0 +1,160 @@
+import pytest
+
+from annotator.eventtable.linking import (
+    GroupingError, apply_confirmed, confirm, count_events, merge, propose, split,
+)
+from annotator.eventtable.records import (
+    CIVILIANS, OTHER, POLITICAL_MILITIA, PROTESTERS, REBELS, STATE_FORCES, Override, RecordBuilder, RecordError,
+)
+from eventtable_fixtures import Annotated, places_index, withdrawal_pair  # noqa: F401 - places_index is a fixture
+
+
+@pytest.fixture(scope="session")
+def builder(places_index):
+    return RecordBuilder(places=places_index)
+
+
+def records_of(builder, *annotated):
+    out = []
+    for item in annotated:
+        out += builder.records(item.article, item.spans, item.links)
+    return out
+
+
+def test_records_read_type_actors_place_and_date(builder):
+    first, second = withdrawal_pair()
+    withdrawal, shelling = records_of(builder, second)
+    assert (withdrawal.event_type, withdrawal.sub_event_type) == ("Strategic developments", "Non-violent transfer of territory")
+    assert withdrawal.actors[0].inter == STATE_FORCES
+    assert withdrawal.place.place.geonameid == 691999
+    assert (withdrawal.date.start, withdrawal.date.basis) == ("2022-06-24", "argument")
+    assert (withdrawal.source.outlet, withdrawal.source.url) == ("Coastal Wire", "https://wire.example/b7")
+    assert shelling.place.place.name == "Lysychansk" and shelling.place.basis == "argument"
+    (only,) = records_of(builder, first)
+    # No TIME argument: the date words of its sentence, "on Friday" in a Friday paper.
+    assert (only.date.start, only.date.basis) == ("2022-06-24", "sentence")
+    assert only.reported_by == "the regional governor"
+
+
+@pytest.mark.parametrize(
+    "words, label, role, code",
+    [
+        ("Ukrainian forces", "ARMED_GROUP", "ACTOR", STATE_FORCES),
+        ("the police", "ORG", "ACTOR", STATE_FORCES),
+        ("pro-Russian separatists", "ARMED_GROUP", "ACTOR", REBELS),
+        ("Wagner", "ARMED_GROUP", "ACTOR", OTHER),
+        ("gunmen", "ARMED_GROUP", "ACTOR", POLITICAL_MILITIA),
+        ("hundreds of protesters", "QUANTITY", "ACTOR", PROTESTERS),
+        ("local residents", "QUANTITY", "TARGET", CIVILIANS),
+        ("Maria Petrenko", "PERSON", "TARGET", CIVILIANS),
+        ("Russian artillery", "ARMED_GROUP", "ACTOR", STATE_FORCES),
+    ],
+)
+def test_records_actor_types_follow_acled_inter_codes(builder, words, label, role, code):
+    report = Annotated(9, f"Yesterday {words} were involved.")
+    filler = report.span(words, label)
+    assert builder.actor(filler, words, role).inter == code
+
+
+def test_records_fatalities_and_modality(builder):
+    report = Annotated(5, "Militants killed at least 12 villagers near Maiduguri on Tuesday. "
+                          "The army said it would retake the area soon.", published="2023-03-09")
+    report.span("Maiduguri", "LOCATION")
+    report.event("killed", "VIOLENCE_AGAINST_CIVILIANS", actor=("Militants", "ARMED_GROUP"),
+                 target=("villagers", "QUANTITY"), fatalities=("at least 12 villagers", "QUANTITY"))
+    report.event("retake", "BATTLES", modality="planned", actor=("The army", "ARMED_GROUP"))
+    killing, plan = records_of(builder, report)
+    assert killing.fatalities.low == 12 and killing.fatalities.text == "at least 12 villagers"
+    assert killing.date.start == "2023-03-07"
+    assert killing.place.basis == "sentence" and killing.place.place.country_code == "NG"
+    assert killing.counted and not plan.counted
+    assert plan.date.basis == "published"
+
+
+def test_records_reject_a_span_of_another_article(builder):
+    first, second = withdrawal_pair()
+    with pytest.raises(RecordError, match="article 1: span .* belongs to article 2"):
+        builder.records(first.article, first.spans + second.spans[:1], first.links)
+
+
+def test_linking_two_outlets_two_spellings_make_one_event(builder):
+    first, second = withdrawal_pair()
+    records = records_of(builder, first, second)
+    grouping = propose(records)
+    by_key = {r.key: r for r in records}
+    withdrawal = [g for g in grouping.groups if len(g.members) == 2]
+    assert len(withdrawal) == 1
+    assert {by_key[k].source.outlet for k in withdrawal[0].members} == {"Northern Ledger", "Coastal Wire"}
+    # Three reports, two real-world events: the withdrawal and the shelling.
+    assert count_events(grouping, by_key) == 2
+
+
+def test_linking_other_day_or_other_town_stays_apart(builder):
+    first, _ = withdrawal_pair()
+    later = Annotated(3, "Ukrainian troops were pulling out of Severodonetsk on 3 July 2022.", published="2022-07-04")
+    later.event("pulling out", "STRATEGIC_DEVELOPMENTS", actor=("Ukrainian troops", "ARMED_GROUP"),
+                location=("Severodonetsk", "LOCATION"))
+    elsewhere = Annotated(4, "Ukrainian troops were pulling out of Kherson on Friday.", published="2022-06-24")
+    elsewhere.event("pulling out", "STRATEGIC_DEVELOPMENTS", actor=("Ukrainian troops", "ARMED_GROUP"),
+                    location=("Kherson", "LOCATION"))
+    grouping = propose(records_of(builder, first, later, elsewhere))
+    assert all(len(g.members) == 1 for g in grouping.groups)
+
+
+def test_linking_split_merge_confirm_are_pure_and_replayable(builder):
+    first, second = withdrawal_pair()
+    records = records_of(builder, first, second)
+    by_key = {r.key: r for r in records}
+    proposed = propose(records)
+    pair = next(g for g in proposed.groups if len(g.members) == 2)
+    separated = split(proposed, pair.id, [[pair.members[0]]])
+    assert proposed.get(pair.id).members == pair.members  # the input grouping is untouched
+    assert count_events(separated, by_key) == 3
+    assert all(g.confirmed for g in separated.groups if g.members[0] in pair.members)
+    rejoined = merge(separated, [separated.group_of(k).id for k in pair.members])
+    assert count_events(rejoined, by_key) == 2
+    assert rejoined.group_of(pair.members[0]).confirmed
+    # The store keeps confirmed member sets; replaying them over a fresh proposal gives the same grouping.
+    kept = [g.members for g in separated.groups if g.confirmed]
+    assert apply_confirmed(records, kept) == separated
+    assert confirm(proposed, pair.id).get(pair.id).confirmed
+    with pytest.raises(GroupingError, match="not members"):
+        split(proposed, pair.id, [[(99, 99)]])
+
+
+def test_records_reviewer_overrides_pick_another_candidate_and_a_typed_date(builder):
+    report = Annotated(8, "Clashes broke out in Tripoli last week.", published="2022-06-27")
+    report.event("Clashes", "BATTLES", location=("Tripoli", "LOCATION"))
+    (automatic,) = records_of(builder, report)
+    other = next(c for c in automatic.place.candidates if c.geonameid != automatic.place.place.geonameid)
+    choice = Override(date="2022-06-21", precision=1, geonameid=other.geonameid)
+    (chosen,) = builder.records(report.article, report.spans, report.links, overrides={automatic.key: choice})
+    assert chosen.place.place.geonameid == other.geonameid and chosen.place.basis == "reviewer"
+    assert (chosen.date.start, chosen.date.precision, chosen.date.basis) == ("2022-06-21", 1, "reviewer")
+    assert automatic.date.start in chosen.date.note  # what it was before stays visible
+    with pytest.raises(RecordError, match="article 8, span .*precision must be 1, 2 or 3"):
+        builder.records(report.article, report.spans, report.links,
+                        overrides={automatic.key: Override(date="2022-06-21", precision=5)})
+
+
+def test_records_unresolvable_time_words_fall_back_to_the_published_date_with_a_note(builder):
+    report = Annotated(10, "Fighting resumed near Bakhmut at some point.", published="2023-01-16")
+    report.event("Fighting", "BATTLES", location=("Bakhmut", "LOCATION"), time=("at some point", "DATE"))
+    (record,) = records_of(builder, report)
+    assert (record.date.start, record.date.basis) == ("2023-01-16", "published")
+    assert "at some point" in record.date.note
+
+
+def test_linking_a_nearby_town_and_a_coarser_date_still_meet(builder):
+    # Lysychansk lies across the river from Sievierodonetsk (under 25 km): one battle, two reports.
+    one = Annotated(11, "Russian troops stormed Lysychansk on 2 July 2022.", published="2022-07-03", source="A")
+    one.event("stormed", "BATTLES", actor=("Russian troops", "ARMED_GROUP"), location=("Lysychansk", "LOCATION"))
+    two = Annotated(12, "Russian forces fought for Sievierodonetsk last week.", published="2022-07-06", source="B")
+    two.event("fought", "BATTLES", actor=("Russian forces", "ARMED_GROUP"), location=("Sievierodonetsk", "LOCATION"))
+    far = Annotated(13, "Russian forces fought for Kharkiv last week.", published="2022-07-06", source="C")
+    far.event("fought", "BATTLES", actor=("Russian forces", "ARMED_GROUP"), location=("Kharkiv", "LOCATION"))
+    records = records_of(builder, one, two, far)
+    assert records[1].date.precision == 2  # "last week": 27 June to 3 July, which holds 2 July
+    grouping = propose(records)
+    assert grouping.group_of(records[0].key) == grouping.group_of(records[1].key)
+    assert grouping.group_of(records[2].key).members == (records[2].key,)

@@ -1,0 +1,45 @@
+import pytest
+
+from annotator.eventtable.places import COUNTRY, REGION, TOWN
+from eventtable_fixtures import places_index  # noqa: F401 - a fixture
+
+
+@pytest.fixture(scope="session")
+def places(places_index):
+    return places_index
+
+
+def test_places_transliterations_reach_one_geonames_place(places):
+    spellings = ["Severodonetsk", "Sievierodonetsk", "Syeverodonetsk"]
+    ids = {places.resolve(s).place.geonameid for s in spellings}
+    assert ids == {691999}
+
+
+def test_places_old_names_resolve_through_the_gazetteer(places):
+    assert places.resolve("Kharkov").place.geonameid == places.resolve("Kharkiv").place.geonameid == 706483
+    assert places.resolve("Artemivsk").place.name == "Bakhmut"
+
+
+def test_places_an_ambiguous_name_follows_the_article(places):
+    libya = places.context(["Benghazi"], "Fighting spread across Libya.")
+    lebanon = places.context(["Beirut"], "Clashes in northern Lebanon.")
+    in_libya = places.resolve("Tripoli", libya)
+    in_lebanon = places.resolve("Tripoli", lebanon)
+    assert in_libya.place.country_code == "LY"
+    assert in_lebanon.place.country_code == "LB"
+    # The other Tripoli is kept for the reviewer.
+    assert {c.country_code for c in in_lebanon.candidates} >= {"LY", "LB"}
+
+
+def test_places_precision_town_region_country(places):
+    assert places.resolve("Mariupol").place.precision == TOWN
+    region = places.resolve("the Lugansk region").place
+    assert (region.name, region.precision) == ("Luhansk", REGION)
+    country = places.resolve("Ukraine").place
+    assert (country.geonameid, country.precision, country.iso3) == (690791, COUNTRY, "UKR")
+
+
+def test_places_unknown_name_is_kept_with_no_place(places):
+    resolved = places.resolve("Qwertyuiopville")
+    assert resolved.place is None and resolved.candidates == ()
+    assert "Qwertyuiopville" in resolved.note
