@@ -19,7 +19,8 @@ def register(subparsers) -> None:
         "states. Files are written aside and moved into place when complete. See docs/formats.md.",
     )
     add_db_argument(parser)
-    parser.add_argument("--format", required=True, choices=FORMATS, help="spacy (DocBin), jsonl (Prodigy tasks), brat, doccano")
+    parser.add_argument("--format", required=True, choices=FORMATS, help="spacy (DocBin), jsonl (Prodigy tasks), brat, doccano, events (one row per real-world "
+                        "event: CSV and GeoJSON)")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
     whose = parser.add_mutually_exclusive_group(required=True)
     whose.add_argument("--annotator", metavar="NAME", help="export this annotator's spans")
@@ -33,6 +34,9 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="which articles go to which part (default: 0)")
     parser.add_argument("--include-rejected", action="store_true",
                         help="jsonl: add a reject record per article with the rejected spans (negative examples)")
+    parser.add_argument("--count-all", action="store_true",
+                        help="events: count planned, hypothetical and denied events too (they are in the table"
+                        " either way, with their modality)")
     parser.set_defaults(func=run)
 
 
@@ -48,7 +52,7 @@ def run(args) -> int:
                 report = export_project(
                     store, args.out, format=args.format, annotator=args.annotator, gold=args.gold,
                     states=args.states, labels=args.labels, layers=args.layers, split=split, seed=args.seed,
-                    include_rejected=args.include_rejected, progress=progress,
+                    include_rejected=args.include_rejected, count_all=args.count_all, progress=progress,
                 )
     except ExportError as exc:
         raise CommandError(str(exc)) from exc

@@ -28,7 +28,7 @@ from annotator.export.staging import Staging
 from annotator.model import Layer
 from annotator.store import Store
 
-FORMATS = ("spacy", "jsonl", "brat", "doccano")
+FORMATS = ("spacy", "jsonl", "brat", "doccano", "events")
 MANIFEST = "export.json"
 MANIFEST_FORMAT = "conflict-annotator/export"
 MANIFEST_VERSION = 1
@@ -62,6 +62,8 @@ class ExportReport:
     realigned: list[Misalignment] = field(default_factory=list)
     not_aligned: list[Misalignment] = field(default_factory=list)
     arguments_left_out: int = 0
+    event_counts: dict | None = None  # events export: counted events by type, left-out modalities
+    records: int = 0  # events export: event spans read (reports)
 
     @property
     def articles(self) -> int:
@@ -71,6 +73,16 @@ class ExportReport:
         """A summary for people, as the command prints it."""
         plural = "" if self.articles == 1 else "s"
         out = [f"exported {self.articles} article{plural} of {self.annotator} as {self.format} to {self.out_dir}"]
+        if self.event_counts is not None:
+            counted = self.event_counts
+            rows = self.parts[WHOLE].events if WHOLE in self.parts else 0
+            out.append(f"  {self.records} reported events -> {rows} event rows; counted: {counted['events']}"
+                       f" ({', '.join(f'{k} {v}' for k, v in counted['by_event_type'].items()) or 'none'}),"
+                       f" fatalities {counted['fatalities']}")
+            if counted.get("left_out"):
+                out.append("  not counted (use --count-all): "
+                           + ", ".join(f"{m} {n}" for m, n in counted["left_out"].items()))
+            return out
         for name, counts in self.parts.items():
             extra = f", {counts.rejected_records} reject records" if counts.rejected_records else ""
             out.append(f"  {name}: {counts.articles} articles, {counts.entities} entities, "
@@ -100,6 +112,7 @@ def export_project(
     split: Mapping[str, float] | str | None = None,
     seed: int = 0,
     include_rejected: bool = False,
+    count_all: bool = False,
     progress: Progress | None = None,
 ) -> ExportReport:
     """Export one annotator's (or the gold) spans of the articles in ``states``.
@@ -112,11 +125,18 @@ def export_project(
     :param split: ratios per part, e.g. ``{"train": 0.8, "dev": 0.2}`` or ``"train=0.8,dev=0.2"``
     :param seed: changes which articles go to which part; the same seed always gives the same split
     :param include_rejected: JSONL only: add a ``reject`` record with the rejected spans
+    :param count_all: events only: count planned, hypothetical and denied events too
     :param progress: called after each article; return False to cancel
     :raises ExportError: an unknown format, annotator, state, label or layer, or a bad split
     """
     if format not in FORMATS:
         raise ExportError(f"unknown export format {format!r} (formats: {', '.join(FORMATS)})")
+    if format == "events":
+        if split or labels or layers or include_rejected:
+            raise ExportError("the events export takes whose events and which article states; "
+                              "--split, --labels, --layers and --include-rejected are for training data")
+        return export_events(store, out_dir, annotator=annotator, gold=gold, states=states,
+                             count_all=count_all, progress=progress)
     if include_rejected and format != "jsonl":
         raise ExportError("rejected spans can only be exported as negative examples in the jsonl format")
     if isinstance(split, str):
@@ -174,6 +194,47 @@ def _manifest(report: ExportReport, selection) -> dict:
         "realigned": [m.as_dict() for m in report.realigned],
         "not_aligned": [m.as_dict() for m in report.not_aligned],
     }
+
+
+def export_events(store: Store, out_dir: str | Path, *, annotator: str | None, gold: bool,
+                  states: Sequence[str], count_all: bool = False, progress: Progress | None = None) -> ExportReport:
+    """The event table: ``events.csv`` (one row per real-world event, ACLED-like columns) and
+    ``events.geojson`` of the same rows, with the manifest (docs/formats.md, "Event table")."""
+    from annotator.eventtable import export as event_export
+    from annotator.eventtable.table import build_table
+
+    out_dir = Path(out_dir)
+    cancelled = []
+
+    def tick(done: int, total: int) -> None:
+        if progress is not None and progress(done, total) is False:
+            cancelled.append(done)
+            raise ExportCancelled(f"export cancelled after {done} of {total} articles; nothing was written")
+
+    table = build_table(store, annotator=annotator, gold=gold, states=states, progress=tick)
+    rows = event_export.event_rows(table.grouping, table.records)
+    counted = event_export.counts(rows, include_uncounted=count_all)
+    name = "gold" if gold else annotator
+    report = ExportReport(format="events", out_dir=out_dir, annotator=name or "")
+    report.parts[WHOLE] = PartCounts(articles=len({key[0] for key in table.records}), events=len(rows))
+    report.event_counts = counted
+    report.records = len(table.records)
+    staging = Staging(out_dir)
+    try:
+        event_export.write_csv(rows, staging.file("events.csv"))
+        event_export.write_geojson(rows, staging.file("events.geojson"), include_uncounted=count_all)
+        manifest = {
+            "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "app_version": __version__,
+            "export_format": "events", "table_format": event_export.FORMAT, "table_version": event_export.VERSION,
+            "selection": {"annotator": name, "states": list(states)}, "reports": len(table.records),
+            "counts": counted,
+        }
+        staging.file(MANIFEST).write_bytes((json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        report.files = staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    return report
 
 
 @dataclass

@@ -13,6 +13,7 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 - ``arguments``: links from events to the spans filling their roles
 - ``states``: each annotator's progress on each article
 - ``gold``: the reviewer's decisions behind the gold layer
+- ``events``: the reviewer's decisions behind the event table (dates, places, confirmed groups)
 - ``log``: the append-only action log
 - ``stats``: counts
 - ``foreign``: reading another project file, read-only, for merging
@@ -35,6 +36,7 @@ from annotator.store.errors import (
     StoreError,
     UnknownAnnotatorError,
 )
+from annotator.store.events import EventTable
 from annotator.store.gold import Gold
 from annotator.store.log import Log
 from annotator.store.project import ProjectFile, inspect_file, now
@@ -44,7 +46,7 @@ from annotator.store.stats import Stats
 from annotator.store.suggestions import Suggestions
 
 
-class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, Log, Stats):
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, Log, Stats):
     """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
 
 

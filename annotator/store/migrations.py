@@ -200,3 +200,37 @@ def m0005_span_lookup_indexes(db: Database) -> None:
         CREATE INDEX spans_by_position ON spans(article_id, annotator_id, start_char, end_char, label);
         """
     )
+
+
+@migration("0007_event_table")
+def m0007_event_table(db: Database) -> None:
+    # The reviewer's decisions behind the event table (annotator.eventtable): a date or place chosen
+    # for one event span, and groups of event spans confirmed as one real-world event. Proposed
+    # groups are never stored: they are computed again from the records, and the confirmed ones
+    # replayed over them.
+    db.executescript(
+        """
+        CREATE TABLE event_overrides (
+            span_id INTEGER PRIMARY KEY REFERENCES spans(id) ON DELETE CASCADE,
+            date TEXT,
+            date_end TEXT,
+            precision INTEGER CHECK (precision IS NULL OR precision BETWEEN 1 AND 3),
+            geonameid INTEGER,
+            reviewer TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE event_groups (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('confirm', 'split', 'merge')),
+            reviewer TEXT NOT NULL,
+            replaces TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE event_group_members (
+            span_id INTEGER PRIMARY KEY REFERENCES spans(id) ON DELETE CASCADE,
+            group_id INTEGER NOT NULL REFERENCES event_groups(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL
+        );
+        CREATE INDEX event_group_members_by_group ON event_group_members(group_id);
+        """
+    )

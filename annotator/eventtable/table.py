@@ -1,0 +1,52 @@
+"""The event table of a project: records of one annotator's (or the gold) events, the reviewer's date
+and place choices replayed over them, and the confirmed groups replayed over a fresh proposal.
+
+This is where the pure functions of the package meet the store; the exporter, the command line and
+the windows all build the table here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from annotator.eventtable.linking import Grouping, RecordKey, apply_confirmed, count_events
+from annotator.eventtable.records import EventRecord, Override, RecordBuilder
+
+
+@dataclass
+class EventTable:
+    records: dict[RecordKey, EventRecord]
+    grouping: Grouping
+
+    def events(self, *, include_uncounted: bool = False) -> int:
+        """Real-world events (one per group, never one per report)."""
+        return count_events(self.grouping, self.records, include_uncounted=include_uncounted)
+
+
+def overrides_of(store) -> dict[RecordKey, Override]:
+    return {key: Override(**values) for key, values in store.event_overrides().items()}
+
+
+def build_table(store, *, annotator: str | None = None, gold: bool = False, states: Sequence[str] = ("done",),
+                builder: RecordBuilder | None = None,
+                progress: Callable[[int, int], object] | None = None) -> EventTable:
+    """Records and grouping of the articles in ``states`` of ``annotator`` (or the gold layer).
+
+    :param progress: called with (articles done, articles in all)
+    """
+    from annotator.export.selection import count_selected, iter_selected, make_selection
+
+    selection = make_selection(store, annotator=annotator, gold=gold, states=states, labels=None, layers=None,
+                               split=None, seed=0, include_rejected=False)
+    builder = builder or RecordBuilder()
+    overrides = overrides_of(store)
+    total = count_selected(store, selection)
+    records: dict[RecordKey, EventRecord] = {}
+    for done, item in enumerate(iter_selected(store, selection), start=1):
+        for record in builder.records(item.article, item.spans, item.arguments, overrides=overrides):
+            records[record.key] = record
+        if progress is not None:
+            progress(done, total)
+    grouping = apply_confirmed(list(records.values()), store.event_groups().values())
+    return EventTable(records, grouping)

@@ -1,0 +1,111 @@
+"""The reviewer's decisions behind the event table: a date or place chosen for one event span, and
+groups of event spans confirmed as one real-world event (annotator.eventtable)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from annotator.store.errors import ConflictError
+from annotator.store.project import now
+
+_OVERRIDE_FIELDS = ("date", "date_end", "precision", "geonameid")
+
+
+class EventTable:
+    def event_override(self, span_id: int) -> dict[str, Any] | None:
+        """The reviewer's date/place choice for an event span, if any.
+
+        :param span_id: the event span
+        """
+        row = self._db.execute(
+            "SELECT date, date_end, precision, geonameid, reviewer FROM event_overrides WHERE span_id = ?",
+            [span_id]).fetchone()
+        return dict(zip((*_OVERRIDE_FIELDS, "reviewer"), row)) if row else None
+
+    def set_event_override(self, span_id: int, reviewer: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Store (or, with ``values`` None, remove) the choice for an event span.
+
+        :param span_id: the event span
+        :param reviewer: who chose
+        :param values: date, date_end, precision (1 day, 2 week, 3 month), geonameid; missing keys are None
+        :returns: the previous choice, for undo
+        """
+        before = self.event_override(span_id)
+        with self.transaction():
+            if values is None:
+                self._db.execute("DELETE FROM event_overrides WHERE span_id = ?", [span_id])
+            else:
+                self._db.execute(
+                    "INSERT INTO event_overrides(span_id, date, date_end, precision, geonameid, reviewer, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(span_id) DO UPDATE SET date = excluded.date,"
+                    " date_end = excluded.date_end, precision = excluded.precision, geonameid = excluded.geonameid,"
+                    " reviewer = excluded.reviewer, updated_at = excluded.updated_at",
+                    [span_id, *(values.get(k) for k in _OVERRIDE_FIELDS), reviewer, now()])
+            article = self._db.execute("SELECT article_id FROM spans WHERE id = ?", [span_id]).fetchone()
+            self._log(self.ensure_annotator(reviewer), article[0] if article else None, "event_override",
+                      {"span": span_id, "values": values})
+        return before
+
+    def event_overrides(self) -> dict[tuple[int, int], dict[str, Any]]:
+        """Every choice, by (article id, span id)."""
+        return {
+            (r[0], r[1]): dict(zip(_OVERRIDE_FIELDS, r[2:]))
+            for r in self._db.execute(
+                "SELECT s.article_id, o.span_id, o.date, o.date_end, o.precision, o.geonameid FROM event_overrides o"
+                " JOIN spans s ON s.id = o.span_id")
+        }
+
+    def add_event_group(self, members: Iterable[tuple[int, int]], reviewer: str, kind: str,
+                        replaces: Iterable[Iterable[tuple[int, int]]] = (), group_id: int | None = None) -> int:
+        """Confirm event spans as one real-world event.
+
+        :param members: (article id, span id) of each report of it
+        :param reviewer: who confirmed
+        :param kind: confirm, split or merge (what the reviewer did)
+        :param replaces: the groups as proposed before, kept as provenance
+        :param group_id: reuse this id (redo)
+        :raises ConflictError: a span is already in another confirmed group
+        :returns: the group's id
+        """
+        members = [tuple(m) for m in members]
+        with self.transaction():
+            taken = [m for m in members if self._db.execute(
+                "SELECT 1 FROM event_group_members WHERE span_id = ?", [m[1]]).fetchone()]
+            if taken:
+                raise ConflictError(f"event span(s) {', '.join(str(s) for _, s in taken)} already belong to a "
+                                    "confirmed event; split that one first")
+            cursor = self._db.execute(
+                "INSERT INTO event_groups(id, kind, reviewer, replaces, created_at) VALUES (?, ?, ?, ?, ?)",
+                [group_id, kind, reviewer, json.dumps([[list(m) for m in g] for g in replaces]), now()])
+            new_id = cursor.lastrowid if group_id is None else group_id
+            self._db.conn.executemany(
+                "INSERT INTO event_group_members(span_id, group_id, article_id) VALUES (?, ?, ?)",
+                [(span, new_id, article) for article, span in members])
+            self._log(self.ensure_annotator(reviewer), None, f"event_group_{kind}",
+                      {"group": new_id, "members": [list(m) for m in members]})
+        return new_id
+
+    def remove_event_group(self, group_id: int) -> dict[str, Any]:
+        """Take a confirmed group back (undo, or before a split).
+
+        :param group_id: the group
+        :returns: what :meth:`add_event_group` needs to put it back with the same id
+        """
+        row = self._db.execute("SELECT kind, reviewer, replaces FROM event_groups WHERE id = ?", [group_id]).fetchone()
+        members = self._db.execute("SELECT article_id, span_id FROM event_group_members WHERE group_id = ?"
+                                   " ORDER BY article_id, span_id", [group_id]).fetchall()
+        with self.transaction():
+            self._db.execute("DELETE FROM event_groups WHERE id = ?", [group_id])
+        return {"group_id": group_id, "kind": row[0] if row else "confirm", "reviewer": row[1] if row else "",
+                "replaces": [[tuple(m) for m in g] for g in json.loads(row[2])] if row else [],
+                "members": [tuple(m) for m in members]}
+
+    def event_groups(self) -> dict[int, list[tuple[int, int]]]:
+        """Every confirmed group: id -> (article id, span id) of its members."""
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for group_id, article_id, span_id in self._db.execute(
+            "SELECT group_id, article_id, span_id FROM event_group_members ORDER BY group_id, article_id, span_id"
+        ):
+            groups.setdefault(group_id, []).append((article_id, span_id))
+        return groups
