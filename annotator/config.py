@@ -5,7 +5,8 @@ defaults so tests and scripts can isolate themselves:
 
 - ``ANNOTATOR_HOME``: one folder for data and preferences (tests point it at a tmp dir);
 - ``ANNOTATOR_DB``: the project database (same as ``--db``);
-- ``ANNOTATOR_RESOURCES``: where the bundled samples and schemes live.
+- ``ANNOTATOR_RESOURCES``: where the bundled samples and schemes live;
+- ``ANNOTATOR_CACHE``: where files rebuilt from installed data are kept (tests share one).
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def config_dir() -> Path:
 
 def cache_dir() -> Path:
     """Files rebuilt from installed data when missing (the GeoNames place index)."""
+    cache = os.environ.get("ANNOTATOR_CACHE")
+    if cache:
+        return Path(cache)
     home = os.environ.get("ANNOTATOR_HOME")
     if home:
         return Path(home) / "cache"

@@ -7,10 +7,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch):
+def isolated_home(tmp_path, tmp_path_factory, monkeypatch):
     """Every test gets its own data and preferences folder and no inherited project path."""
     home = tmp_path / "home"
     monkeypatch.setenv("ANNOTATOR_HOME", str(home))
+    # Files rebuilt from installed data (the GeoNames place index, seconds to build) are the same
+    # for every test: one cache beside pytest's temporary folders, built once per machine.
+    monkeypatch.setenv("ANNOTATOR_CACHE", str(tmp_path_factory.getbasetemp().parent / "conflict-annotator-cache"))
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
     return home
 
