@@ -59,7 +59,7 @@ def test_export_selection_labels_and_layers_filter_spans_and_arguments(project, 
         ({"annotator": "maria", "split": {"train": 0.8, "dev": 0.1}}, "must add up to 1, they add up to 0.9"),
         ({"annotator": "maria", "split": {"train/x": 1.0}}, "split part name 'train/x'"),
         ({"annotator": "maria", "include_rejected": True, "format": "spacy"}, "only be exported as negative"),
-        ({"annotator": "maria", "format": "conll"}, "unknown export format 'conll' (formats: spacy, jsonl, brat, doccano)"),
+        ({"annotator": "maria", "format": "conll"}, "unknown export format 'conll' (formats: spacy, jsonl, brat, doccano, events)"),
     ],
 )
 def test_export_selection_bad_choices_say_what_exists(project, tmp_path, options, message):
