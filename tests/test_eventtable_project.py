@@ -11,29 +11,9 @@ import pytest
 from annotator.cli import main
 from annotator.eventtable import decisions
 from annotator.eventtable.table import build_table
-from annotator.model import ArticleState, Layer
 from annotator.eventtable.records import RecordBuilder
 from annotator.store import Store
-from eventtable_fixtures import places_index, withdrawal_pair  # noqa: F401 - a fixture
-
-
-def store_pair(store: Store, annotator: str = "ana") -> dict[str, int]:
-    """The invented two-outlet pair, annotated by ``annotator`` and marked done."""
-    ids: dict[str, int] = {}
-    for annotated in withdrawal_pair():
-        a = annotated.article
-        article_id, _ = store.add_article(a.text, title=a.title, source=a.source, url=a.url, published=a.published)
-        new_ids = {}
-        for span in annotated.spans:
-            new_ids[span.id] = store.add_span(article_id, span.start_char, span.end_char, span.label, span.layer,
-                                              annotator=annotator, attributes=span.attributes)
-            if span.layer is Layer.EVENT:
-                ids[f"{a.source}:{a.text[span.start_char:span.end_char]}"] = new_ids[span.id]
-        for link in annotated.links:
-            store.add_argument(new_ids[link.event.id], new_ids[link.argument.id], link.role)
-        store.set_state(article_id, annotator, ArticleState.DONE)
-        ids[a.source] = article_id
-    return ids
+from eventtable_fixtures import places_index, store_pair  # noqa: F401 - a fixture
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""The event table window through its real widgets: proposed events, confirm/split/merge with undo, a
+report opening its article."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.gui.event_window import EventWindow, choose_rows
+from annotator.store import Store
+from eventtable_fixtures import places_index, store_pair  # noqa: F401 - a fixture
+
+
+@pytest.fixture
+def events(qtbot, tmp_path, places_index, monkeypatch):
+    monkeypatch.setattr("annotator.eventtable.places.load_index", lambda *args, **kwargs: places_index)
+    store = Store.open(tmp_path / "events.sqlite")
+    ids = store_pair(store)
+    window = EventWindow(store, "rita", annotator="ana")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window, store, ids
+    window.close()
+    store.close()
+
+
+def rows(window) -> list[tuple[str, ...]]:
+    model = window.groups
+    return [tuple(model.data(model.index(r, c)) for c in range(model.columnCount())) for r in range(model.rowCount())]
+
+
+def test_event_window_models_pass_qt_model_tests(qtmodeltester, events):
+    window, _store, _ids = events
+    qtmodeltester.check(window.groups)
+    qtmodeltester.check(window.reports)
+
+
+def test_event_window_shows_the_withdrawal_once_with_two_reports_on_the_map(events):
+    window, _store, _ids = events
+    table = rows(window)
+    assert table[0][0].startswith("Strategic developments") and table[0][4] == "2"
+    withdrawal = window.table.grouping.get(window.groups.group_at(0).id)
+    assert {window.table.records[k].place.place.geonameid for k in withdrawal.members} == {691999}
+    assert table[0][2] == window.table.records[withdrawal.members[0]].place.place.name
+    assert len(table) == 2 and window.reports.rowCount() == 2
+    assert len(window.map.events()) == 2
+
+
+def test_event_window_split_then_undo_and_confirm(qtbot, events):
+    window, store, _ids = events
+    choose_rows(window.groups_view, [0])
+    choose_rows(window.reports_view, [1])
+    qtbot.keyClick(window.groups_view, Qt.Key_S)
+    assert len(rows(window)) == 3 and all(r[4] == "1" for r in rows(window))
+    assert all("confirmed" in r[5] for r in rows(window) if r[0].startswith("Strategic"))
+    qtbot.keyClick(window.groups_view, Qt.Key_Z, Qt.ControlModifier)
+    assert [r[4] for r in rows(window)] == ["2", "1"] and store.event_groups() == {}
+    choose_rows(window.groups_view, [0])
+    qtbot.keyClick(window.groups_view, Qt.Key_C)
+    assert rows(window)[0][5] == "confirmed" and len(store.event_groups()) == 1
+
+
+def test_event_window_double_clicked_report_asks_to_open_its_article(qtbot, events):
+    window, _store, ids = events
+    choose_rows(window.groups_view, [0])
+    record = window.reports.record_at(0)
+    with qtbot.waitSignal(window.eventActivated) as opened:
+        window.reports_view.doubleClicked.emit(window.reports.index(0, 0))
+    assert opened.args == [record.article_id, record.span_id]
