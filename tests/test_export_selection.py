@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotator.export import ExportError, export_project, parse_split
-from annotator.export.selection import part_of
+from annotator.selection import part_of
 from test_export_helpers import build_project
 
 

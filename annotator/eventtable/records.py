@@ -3,7 +3,7 @@ into what an ACLED coder writes down: type and sub-type, modality, who claims it
 ACLED inter codes, deaths, date, place and the source article.
 
 Takes domain objects only (an Article, its Spans and argument links with ``.event``, ``.argument`` and
-``.role``, such as :class:`annotator.export.selection.ArgumentLink`); never reads the project itself.
+``.role``, such as :class:`annotator.selection.ArgumentLink`); never reads the project itself.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def build_table(store, *, annotator: str | None = None, gold: bool = False, stat
 
     :param progress: called with (articles done, articles in all)
     """
-    from annotator.export.selection import count_selected, iter_selected, make_selection
+    from annotator.selection import count_selected, iter_selected, make_selection
 
     selection = make_selection(store, annotator=annotator, gold=gold, states=states, labels=None, layers=None,
                                split=None, seed=0, include_rejected=False)

@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Sequence
 from annotator import __version__
 from annotator.export import brat, doccano, docbin, prodigy
 from annotator.export.alignment import Misalignment, TokenMemory, tokenizer_description
-from annotator.export.selection import (
+from annotator.selection import (
     WHOLE,
     ExportError,
     count_selected,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from annotator.export.selection import ArticleExport
+from annotator.selection import ArticleExport
 from annotator.model import Layer
 
 # Attributes written as BRAT attributes (A lines); any other attribute becomes an AnnotatorNotes line.

@@ -18,7 +18,7 @@ from spacy.tokens import DocBin
 from spacy.tokens import Span as SpacySpan
 
 from annotator.export.alignment import Aligned, align_spans, tokenize
-from annotator.export.selection import ArticleExport, Selection
+from annotator.selection import ArticleExport, Selection
 from annotator.model import Layer
 
 ENTS_RULE = "longest first, then earliest start, then label name; a span overlapping one already chosen is left out"

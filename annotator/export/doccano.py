@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from annotator.export.selection import ArticleExport
+from annotator.selection import ArticleExport
 
 
 class DoccanoIds:

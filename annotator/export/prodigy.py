@@ -12,7 +12,7 @@ import json
 from bisect import bisect_right
 
 from annotator.export.alignment import Misalignment, TokenIndex, align_spans, tokenize
-from annotator.export.selection import ArticleExport, Selection, stable_hash32
+from annotator.selection import ArticleExport, Selection, stable_hash32
 from annotator.model import Article, Layer, Span
 
 

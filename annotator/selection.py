@@ -1,4 +1,4 @@
-"""Choosing what an export contains: whose spans, which articles, which labels, which split part.
+"""Choosing what an export or the event table reads: whose spans, which articles, which labels, which split part.
 
 Everything is read in article-id order, a batch of articles at a time, so memory does not grow
 with the project.
