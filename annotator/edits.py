@@ -248,7 +248,7 @@ class Edit:
             else:
                 for step in self.steps:
                     step.redo(store, self.actor)
-                store.log_action(self.actor, "redo", self.article_id, {"what": self.description})
+                store.log(self.actor, "redo", self.article_id, {"what": self.description})
         self.done = True
 
     def revert(self, store) -> None:
@@ -256,7 +256,7 @@ class Edit:
         with store.transaction():
             for step in reversed(self.steps):
                 step.undo(store, self.actor)
-            store.log_action(self.actor, "undo", self.article_id, {"what": self.description})
+            store.log(self.actor, "undo", self.article_id, {"what": self.description})
         self.done = False
 
     @property

@@ -47,7 +47,7 @@ def test_eventtable_project_place_choice_is_stored_undoable_and_replayed(pair):
     edit.revert(store)
     assert build_table(store, annotator="ana").records[(ids["Coastal Wire"], event)].place.place.geonameid == \
         before.place.geonameid
-    assert any(a["action"] == "event_override" and a["annotator"] == "rita" for a in store.actions_for())
+    assert any(a["action"] == "event_override" and a["annotator"] == "rita" for a in store.log_entries())
 
 
 def test_eventtable_project_split_and_merge_are_confirmed_and_undone(pair):

@@ -69,7 +69,7 @@ def test_merge_brings_spans_arguments_attributes_and_states(tmp_path, others):
         attack = next(s for s in mine.spans_for(article_1, "ben") if s.layer == "event")
         assert attack.attributes == {"modality": "planned"}
         assert [a.role for a in mine.arguments_of(attack.id)] == ["ACTOR", "TARGET"]
-        assert any(a["action"] == "merge" for a in mine.actions_for())
+        assert any(a["action"] == "merge" for a in mine.log_entries())
 
 
 def test_merge_same_source_twice_changes_nothing(tmp_path, others):

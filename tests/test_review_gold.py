@@ -170,7 +170,7 @@ def test_review_decisions_survive_reopening_the_project(tmp_path):
     with Store.open(path) as store:
         assert gold_view(store, ids.article_1) == [("Militia fighters", "ARMED_GROUP", "from ana, cho")]
         assert len(load_review(store, ids.article_1).open_disagreements) == 3
-        assert any(a["action"] == "gold_take_version" and a["annotator"] == "rita" for a in store.actions_for())
+        assert any(a["action"] == "gold_take_version" and a["annotator"] == "rita" for a in store.log_entries())
 
 
 def test_review_refuses_an_article_without_two_done_annotators(project):

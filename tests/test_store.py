@@ -120,7 +120,7 @@ def test_store_delete_and_restore_span_keeps_ids_and_arguments(store):
 def test_store_action_log_is_append_only(store):
     article, _ = store.add_article(TEXT)
     store.set_state(article, "ann", ArticleState.DONE)
-    assert store.actions_for(article)[-1]["action"] == "set_state"
+    assert store.log_entries(article)[-1]["action"] == "set_state"
     # Even a writer going around the app (another tool on the same file) cannot rewrite history.
     with sqlite3.connect(store.path) as other, pytest.raises(sqlite3.IntegrityError, match="append-only"):
         other.execute("DELETE FROM actions")

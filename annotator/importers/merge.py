@@ -284,7 +284,7 @@ def merge_articles(store: Store, articles: list[ArticleRecord], input_name: str,
                 _merge_article(store, article, summary, per_annotator)
             for name, counts in sorted(per_annotator.items()):
                 if any(counts.values()):
-                    store.log_action(name, "merge", detail={"input": input_name, **counts})
+                    store.log(name, "merge", detail={"input": input_name, **counts})
     except Exception:
         store.forget_cached_ids()
         raise

@@ -59,7 +59,7 @@ def _prefill(rec: Recorder, article_id: int, annotators: Iterable[str] | None) -
         decision = rec.add_gold_decision(article_id, region.layer, region.start, region.end, "agreed", list(names))
         created += _copy_with_arguments(rec, region.versions[names[0]], region.arguments, decision)
     if created:
-        rec.store.log_action(rec.actor, "gold_prefill", article_id, {"spans": created})
+        rec.store.log(rec.actor, "gold_prefill", article_id, {"spans": created})
     return created
 
 
@@ -86,7 +86,7 @@ def take_version(reviewer: str, disagreement: Region, annotator: str, article_id
         decision = rec.add_gold_decision(article_id, disagreement.layer, disagreement.start, disagreement.end,
                                          "annotator", same)
         created = _copy_with_arguments(rec, disagreement.versions[annotator], disagreement.arguments, decision)
-        rec.store.log_action(rec.actor, "gold_take_version", article_id,
+        rec.store.log(rec.actor, "gold_take_version", article_id,
                              {"annotators": same, "layer": str(disagreement.layer),
                               "region": [disagreement.start, disagreement.end], "spans": created})
         return created
@@ -105,7 +105,7 @@ def add_gold_span(reviewer: str, article_id: int, start: int, end: int, label: s
         span_id = rec.add_span(article_id, start, end, label, layer, annotator=GOLD, status=Status.ACCEPTED,
                                attributes=attributes, log=False)
         rec.point_gold_span(span_id, decision)
-        rec.store.log_action(rec.actor, "gold_add_span", article_id, {"span": span_id, "label": label})
+        rec.store.log(rec.actor, "gold_add_span", article_id, {"span": span_id, "label": label})
         rec.focus = span_id
         return span_id
 
@@ -131,7 +131,7 @@ def edit_gold_span(reviewer: str, article_id: int, span_id: int, **changes: Any)
         decision = rec.add_gold_decision(article_id, after.layer, after.start_char, after.end_char, "reviewer",
                                          previous[1] if previous else [])
         rec.point_gold_span(span_id, decision)
-        rec.store.log_action(rec.actor, "gold_edit_span", article_id,
+        rec.store.log(rec.actor, "gold_edit_span", article_id,
                              {"span": span_id, "changes": {k: str(v) for k, v in changes.items()}})
         rec.focus = span_id
 
@@ -143,7 +143,7 @@ def delete_gold_span(reviewer: str, article_id: int, span_id: int) -> Edit:
         span = _gold_span(rec, span_id)
         rec.add_gold_decision(article_id, span.layer, span.start_char, span.end_char, "reviewer", [])
         rec.delete_span(span_id)
-        rec.store.log_action(rec.actor, "gold_delete_span", article_id, {"span": span_id})
+        rec.store.log(rec.actor, "gold_delete_span", article_id, {"span": span_id})
 
     return Edit("Remove gold span", article_id, reviewer, perform)
 
@@ -152,7 +152,7 @@ def _finish(rec: Recorder, article_id: int, done: bool) -> None:
     _before, note, _ = rec.store.get_state(article_id, GOLD)
     rec.set_state(article_id, ArticleState.DONE if done else ArticleState.IN_PROGRESS,
                   f"reviewed by {rec.actor}" if done else note, annotator=GOLD)
-    rec.store.log_action(rec.actor, "gold_finish" if done else "gold_reopen", article_id)
+    rec.store.log(rec.actor, "gold_finish" if done else "gold_reopen", article_id)
 
 
 def finish_article(reviewer: str, article_id: int, done: bool = True) -> Edit:

@@ -16,7 +16,7 @@ class Log:
             [now(), annotator_id, article_id, action, dump(detail)],
         )
 
-    def log_action(self, annotator: str, action: str, article_id: int | None = None,
+    def log(self, annotator: str, action: str, article_id: int | None = None,
                    detail: dict[str, Any] | None = None) -> None:
         """Record something the annotator did that is not itself a data change (e.g. undo).
 
@@ -28,7 +28,7 @@ class Log:
         with self.transaction():
             self._log(self.ensure_annotator(annotator), article_id, action, detail)
 
-    def actions_for(self, article_id: int | None = None) -> list[dict[str, Any]]:
+    def log_entries(self, article_id: int | None = None) -> list[dict[str, Any]]:
         """The log, oldest first.
 
         :param article_id: only the lines about this article

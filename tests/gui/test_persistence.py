@@ -107,7 +107,7 @@ def test_persistence_sigkill_loses_no_completed_action(tmp_path, project):
         assert (mine[done[2]["span"]].label, mine[done[2]["span"]].text_in(REPORT)) == ("ORG", "Red Cross")
         assert [a.role for a in store.arguments_of(done[3]["event"])] == ["ACTOR"]
         assert store.get_state(ids["report"], "driver")[0] is ArticleState.DONE
-        actions = [a["action"] for a in store.actions_for(ids["report"]) if a["annotator"] == "driver"]
+        actions = [a["action"] for a in store.log_entries(ids["report"]) if a["annotator"] == "driver"]
         assert actions[:3] == ["accept", "reject", "add_span"]
     # Starting again would return to the article the killed window was on (the next one after "done").
     preferences = config.Preferences.load(tmp_path / "driver-home" / "config" / "preferences.json")
