@@ -16,9 +16,15 @@ from annotator.gui.display import plain_tooltip, wrap_label
 
 KIND_TITLES = {"entities": "Entities", "event_triggers": "Event triggers", "event_arguments": "Event arguments"}
 DIAGONAL = QColor("#f3f4f6")
-IdRole = Qt.UserRole + 1  # the article a row stands for
+IdRole = int(Qt.UserRole) + 1  # the article a row stands for
 
 _Index = QModelIndex | QPersistentModelIndex
+
+# Plain ints: Qt asks data() for many roles of every row it lays out, and comparing an int with an
+# enum member takes Enum's slow path (it made a 10,000-article queue take seconds to lay out).
+DISPLAY, TOOLTIP, BACKGROUND, FOREGROUND, ALIGNMENT, FONT = (
+    int(role) for role in (Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole,
+                           Qt.TextAlignmentRole, Qt.FontRole))
 
 
 def agreement_colour(value: float | None) -> QColor:
@@ -88,18 +94,18 @@ class PairModel(_Table):
     def cell(self, row: int, column: int, role: int) -> Any:
         a, b = self.names[row], self.names[column]
         value, shared = self.values.get((a, b), (None, 0))
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             return "" if a == b else f"{fmt(value)}\n{shared} articles"
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             return DIAGONAL if a == b else agreement_colour(value)
-        if role == Qt.TextAlignmentRole:
+        if role == ALIGNMENT:
             return int(Qt.AlignCenter)
-        if role == Qt.ToolTipRole and a != b:
+        if role == TOOLTIP and a != b:
             return plain_tooltip(f"{self.figure} between {a} and {b} over {shared} shared articles")
         return None
 
     def header(self, section: int, orientation: Qt.Orientation, role: int) -> Any:
-        return self.names[section] if role in (Qt.DisplayRole, Qt.ToolTipRole) else None
+        return self.names[section] if role in (DISPLAY, TOOLTIP) else None
 
 
 class ConfusionModel(_Table):
@@ -123,20 +129,20 @@ class ConfusionModel(_Table):
 
     def cell(self, row: int, column: int, role: int) -> Any:
         count = self.entry["matrix"][row][column]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             return str(count)
-        if role == Qt.TextAlignmentRole:
+        if role == ALIGNMENT:
             return int(Qt.AlignCenter)
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             strength = (count / self.largest) ** 0.5 if count else 0.0
             colour = QColor("#16a34a") if row == column else QColor("#dc2626")
             colour.setAlphaF(0.12 + 0.75 * strength if count else 0.0)
             return QBrush(colour)
-        if role == Qt.FontRole and row != column and count:
+        if role == FONT and row != column and count:
             bold = QFont()
             bold.setBold(True)
             return bold
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             a, b = self.entry["annotators"]
             labels = self.entry["labels"]
             return plain_tooltip(f"{count} tokens: {a} said {labels[row]}, {b} said {labels[column]}")
@@ -146,9 +152,9 @@ class ConfusionModel(_Table):
         a, b = self.entry["annotators"]
         label = self.entry["labels"][section]
         name = a if orientation == Qt.Vertical else b
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             return f"{name}: {label}" if orientation == Qt.Vertical else f"{name}:\n{wrap_label(label)}"
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             return plain_tooltip(f"{name}: {label}")
         return None
 
@@ -171,7 +177,7 @@ class ArticleModel(_Table):
 
     def cell(self, row: int, column: int, role: int) -> Any:
         record = self.records[row]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             if column == 0:
                 return str(record["article_id"])
             if column == 1:
@@ -181,15 +187,15 @@ class ArticleModel(_Table):
             if column == 3:
                 return str(record["unmatched"])
             return fmt(record[KINDS[column - 4]]["krippendorff_alpha"])
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             if column == 2:
                 return agreement_colour(record["f1_exact"])
             if column >= 4:
                 return agreement_colour(record[KINDS[column - 4]]["krippendorff_alpha"])
             return None
-        if role == Qt.TextAlignmentRole and column != 1:
+        if role == ALIGNMENT and column != 1:
             return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.ToolTipRole and column == 1:
+        if role == TOOLTIP and column == 1:
             return plain_tooltip(f"{record['title']}\ndone by {', '.join(record['annotators'])}")
         if role == IdRole:
             return record["article_id"]
@@ -197,7 +203,7 @@ class ArticleModel(_Table):
 
     def header(self, section: int, orientation: Qt.Orientation, role: int) -> Any:
         if orientation != Qt.Horizontal:
-            return str(section + 1) if role == Qt.DisplayRole else None
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+            return str(section + 1) if role == DISPLAY else None
+        if role in (DISPLAY, TOOLTIP):
             return self.HEADERS[section]
         return None

@@ -22,9 +22,15 @@ OPEN_TEXT = QColor("#b91c1c")
 SETTLED_TEXT = QColor("#6b7280")
 
 # What a row stands for (an article id, a gold span id), for the window's slots.
-IdRole = Qt.UserRole + 1
+IdRole = int(Qt.UserRole) + 1
 
 _Index = QModelIndex | QPersistentModelIndex
+
+# Plain ints: Qt asks data() for many roles of every row it lays out, and comparing an int with an
+# enum member takes Enum's slow path (it made a 10,000-article queue take seconds to lay out).
+DISPLAY, TOOLTIP, BACKGROUND, FOREGROUND, ALIGNMENT, FONT = (
+    int(role) for role in (Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole,
+                           Qt.TextAlignmentRole, Qt.FontRole))
 
 
 class _RecordList(QAbstractListModel):
@@ -77,11 +83,11 @@ class QueueModel(_RecordList):
         return next((row for row, item in enumerate(self.records) if item.article_id == article_id), -1)
 
     def role_data(self, item: review.QueueItem, role: int) -> Any:
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             score = "-" if item.f1_exact is None else f"{item.f1_exact:.2f}"
             mark = "✓ " if item.finished else ""
             return f"{mark}#{item.article_id}  F1 {score}  {item.title[:50]}"
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             return plain_tooltip(", ".join(item.annotators))
         if role == IdRole:
             return item.article_id
@@ -100,13 +106,13 @@ class DisagreementModel(_RecordList):
         self.set_records(article_review.disagreements if article_review else [])
 
     def role_data(self, region: review.Region, role: int) -> Any:
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             status = "settled" if region.resolved else "open"
             words = self.text[region.start:region.end]
             return f"[{status}] {region.layer} “{short(words)}” — {', '.join(region.kinds)}"
-        if role == Qt.ForegroundRole:
+        if role == FOREGROUND:
             return SETTLED_TEXT if region.resolved else OPEN_TEXT
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             return plain_tooltip(f"{self.text[region.start:region.end]}\n{', '.join(region.kinds)}")
         return None
 
@@ -140,9 +146,9 @@ class VersionModel(_RecordList):
     def data(self, index: _Index, role: int = Qt.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.records):
             return None
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             return self.describe(index.row())
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             return plain_tooltip(self.describe(index.row(), limit=10_000))
         return None
 
@@ -160,9 +166,9 @@ class GoldModel(_RecordList):
 
     def role_data(self, gold: review.GoldSpan, role: int) -> Any:
         span = gold.span
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             return f"{span.label} “{short(span.text_in(self.text))}” — {gold.provenance()}"
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             attributes = ", ".join(f"{k}={v}" for k, v in sorted(span.attributes.items()))
             return plain_tooltip(f"{span.label}: {span.text_in(self.text)}\n{attributes}".rstrip())
         if role == IdRole:
@@ -214,11 +220,11 @@ class ComparisonModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self.cells) and 0 <= index.column() < len(self.headers)):
             return None
         region = self.review.regions[index.row()]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             return self.cells[index.row()][index.column()]
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             return AGREED_COLOUR if not region.kinds else RESOLVED_COLOUR if region.resolved else OPEN_COLOUR
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             full = self.full[index.row()][index.column()]
             kinds = f"\ndisagreement: {', '.join(region.kinds)}" if region.kinds else "\nagreed"
             return plain_tooltip(f"{self.headers[index.column()]}: {full}{kinds}")
@@ -226,11 +232,11 @@ class ComparisonModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Horizontal and 0 <= section < len(self.headers):
-            if role == Qt.DisplayRole:
+            if role == DISPLAY:
                 return self.headers[section]
-            if role == Qt.ToolTipRole:
+            if role == TOOLTIP:
                 return plain_tooltip(self.headers[section])
-        if orientation == Qt.Vertical and 0 <= section < len(self.cells) and role == Qt.DisplayRole:
+        if orientation == Qt.Vertical and 0 <= section < len(self.cells) and role == DISPLAY:
             return str(section + 1)
         return None
 

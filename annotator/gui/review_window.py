@@ -101,6 +101,8 @@ class ReviewWindow(QMainWindow):
     def _build(self) -> None:
         self.progress_label = QLabel()
         self.queue_list = RecordListView(self.queue_model)
+        # One line per article: without this Qt measures all 10,000 rows of a big queue.
+        self.queue_list.setUniformItemSizes(True)
         self.queue_list.currentRowChanged.connect(self._queue_row_changed)
         left = QWidget()
         left_layout = QVBoxLayout(left)
