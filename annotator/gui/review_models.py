@@ -88,7 +88,7 @@ class QueueModel(_RecordList):
             mark = "✓ " if item.finished else ""
             return f"{mark}#{item.article_id}  F1 {score}  {item.title[:50]}"
         if role == TOOLTIP:
-            return plain_tooltip(", ".join(item.annotators))
+            return plain_tooltip(f"{item.title}\nannotators: {', '.join(item.annotators)}")
         if role == IdRole:
             return item.article_id
         return None

@@ -21,7 +21,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListView, QMainWindow, QMessageBox,
+    QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListView, QMainWindow, QMessageBox,
     QPlainTextEdit, QPushButton, QSplitter, QTableView, QTextEdit, QVBoxLayout, QWidget,
 )
 
@@ -67,6 +67,52 @@ class RecordListView(QListView):
         self.setCurrentIndex(self.model().index(row, 0))
 
 
+class ComparisonView(QTableView):
+    """The side-by-side table. Its columns are sized here, on every resize: the text column gets
+    at most a sixth of the width, layer fits its word, and every annotator's column (and gold's)
+    is at least as wide as its longest word, so a label such as STRATEGIC_DEVELOPMENTS is never cut;
+    what is left is shared among them and their text wraps at spaces."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.horizontalHeader().setStretchLastSection(False)
+
+    def size_columns(self) -> None:
+        model = self.model()
+        if model is None or model.columnCount() == 0:
+            return
+        metrics = self.fontMetrics()
+        padding = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 12
+        cells = model.cells
+        headers = model.headers
+
+        def widest(column: int, whole: bool) -> int:
+            texts = [row[column] for row in cells] + [headers[column]]
+            words = texts if whole else [word for text in texts for word in text.split()]
+            return max((metrics.horizontalAdvance(word) for word in words), default=0) + padding
+
+        available = self.viewport().width()
+        # The text column wraps too: it gets up to a sixth, never less than its longest word.
+        text_width = max(widest(0, whole=False), min(widest(0, whole=True), available // 6))
+        layer_width = widest(1, whole=True)
+        needs = [widest(column, whole=False) for column in range(2, model.columnCount())]
+        wanted = [widest(column, whole=True) for column in range(2, model.columnCount())]
+        rest = available - text_width - layer_width
+        spare = max(0, rest - sum(needs))
+        grow = [max(0, w - n) for w, n in zip(wanted, needs)]
+        total_grow = sum(grow) or 1
+        widths = [n + min(g, spare * g // total_grow) for n, g in zip(needs, grow)]
+        for column, width in enumerate([text_width, layer_width, *widths]):
+            self.setColumnWidth(column, width)
+        # Row heights follow the new widths now, not at the next reset (rows too tall or cut).
+        self.verticalHeader().resizeSections(QHeaderView.ResizeToContents)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.size_columns()
+
+
 class ReviewWindow(QMainWindow):
     """Reviewer mode for ``reviewer_name``; gold is written as the reserved annotator ``gold``."""
 
@@ -103,10 +149,16 @@ class ReviewWindow(QMainWindow):
         self.queue_list = RecordListView(self.queue_model)
         # One line per article: without this Qt measures all 10,000 rows of a big queue.
         self.queue_list.setUniformItemSizes(True)
+        # Long titles end in "…" within the pane (the whole title is in the tooltip), rather than
+        # pushing the scores of every row out of sight behind a horizontal scroll bar.
+        self.queue_list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.queue_list.setTextElideMode(Qt.ElideRight)
         self.queue_list.currentRowChanged.connect(self._queue_row_changed)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(QLabel("Articles with disagreements, worst first"))
+        heading = QLabel("Articles with disagreements, worst first")
+        heading.setWordWrap(True)  # the side panes' minimum widths decide how wide the table can be
+        left_layout.addWidget(heading)
         left_layout.addWidget(self.progress_label)
         left_layout.addWidget(self.queue_list)
         reload_button = QPushButton("Reload queue (F5)")
@@ -129,12 +181,14 @@ class ReviewWindow(QMainWindow):
         middle_layout = QVBoxLayout(middle)
         self.article_title = QLabel()
         self.article_title.setTextFormat(Qt.PlainText)
+        # Wrapped: unwrapped, a long title set the window's minimum width (1,500 pixels and more).
+        self.article_title.setWordWrap(True)
         middle_layout.addWidget(self.article_title)
         middle_layout.addWidget(self.text_view, 3)
         middle_layout.addWidget(self.legend)
         middle_layout.addWidget(QLabel("Every annotator's spans side by side (green: agreed, in gold)"))
         self.comparison_model = ComparisonModel(self)
-        self.comparison_table = QTableView()
+        self.comparison_table = ComparisonView()
         self.comparison_table.setModel(self.comparison_model)
         self.comparison_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.comparison_table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -146,6 +200,7 @@ class ReviewWindow(QMainWindow):
 
         self.disagreement_model = DisagreementModel(self)
         self.disagreement_list = RecordListView(self.disagreement_model)
+        self.disagreement_list.setWordWrap(True)  # a long name wraps rather than hides its kinds
         self.disagreement_list.currentRowChanged.connect(lambda _row: self._show_versions())
         self.version_model = VersionModel(self)
         self.version_list = RecordListView(self.version_model)
@@ -159,14 +214,16 @@ class ReviewWindow(QMainWindow):
         self.scheme = scheme
         self._layers = {label.name: label.layer for label in scheme.labels}
         self.label_choice.addItems([label.name for label in scheme.labels])
-        buttons = QHBoxLayout()
+        # Three rows of two: in one row the six buttons alone made the window wider than 1366 pixels,
+        # and a narrower pane leaves the side-by-side table room for its longest labels.
+        buttons = QGridLayout()
         for text, slot in (("Add own (A)", self.add_own_span), ("Relabel (L)", self.relabel_gold),
                            ("Bounds (B)", self.reshape_gold), ("Modality (M)", self.cycle_modality),
                            ("Remove (Del)", self.delete_gold), ("Finish (Ctrl+Return)", self.finish)):
             button = QPushButton(text)
             button.setFocusPolicy(Qt.NoFocus)
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            buttons.addWidget(button, buttons.count() // 2, buttons.count() % 2)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(QLabel("Disagreements (N / P)"))
@@ -182,7 +239,7 @@ class ReviewWindow(QMainWindow):
         right_layout.addLayout(buttons)
 
         splitter = QSplitter()
-        for widget, stretch in ((left, 1), (middle, 3), (right, 2)):
+        for widget, stretch in ((left, 2), (middle, 7), (right, 4)):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
         self.setCentralWidget(splitter)
@@ -365,17 +422,7 @@ class ReviewWindow(QMainWindow):
     def _fill_comparison(self) -> None:
         """One row per region: what each annotator marked there, and what gold holds."""
         self.comparison_model.show(self.current)
-        table = self.comparison_table
-        header = table.horizontalHeader()
-        columns = self.comparison_model.columnCount()
-        # Text and layer fit their words; the annotators' and gold's columns share the rest and wrap
-        # at spaces, each at least as wide as its longest label, so no label is ever cut.
-        metrics = table.fontMetrics()
-        longest = max((metrics.horizontalAdvance(word) for row in self.comparison_model.cells
-                       for cell in row[2:] for word in cell.split()), default=40)
-        header.setMinimumSectionSize(min(longest + 16, 320))
-        for column in range(columns):
-            header.setSectionResizeMode(column, QHeaderView.ResizeToContents if column < 2 else QHeaderView.Stretch)
+        self.comparison_table.size_columns()
 
     def _comparison_clicked(self, index: QModelIndex) -> None:
         region = self.comparison_model.region(index.row())

@@ -289,7 +289,7 @@ def test_review_tooltips_show_annotator_names_literally(qtbot, tmp_path):
         wait_for_queue(qtbot, window)
         shown = Document()
         shown.setHtml(window.queue_list.model().index(0, 0).data(Qt.ToolTipRole))
-        assert shown.toPlainText() == "<b>eve</b>, ann"
+        assert shown.toPlainText() == "Shelling near Rivne.\nannotators: <b>eve</b>, ann"
 
 
 def test_review_window_accepts_fully_agreed_articles_as_one_undoable_step(qtbot, window, three):
