@@ -118,6 +118,7 @@ class ReviewWindow(QMainWindow):
 
     articleFinished = Signal(int)
     queueReady = Signal()  # the whole queue is on show (after opening, F5, a change by another window)
+    queue_piece = 500  # articles per piece of the queue shown while it is being computed
 
     def __init__(self, store: Store, reviewer_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -324,9 +325,11 @@ class ReviewWindow(QMainWindow):
         if self._first_fill:
             self.progress_label.setText("Finding articles with disagreements…")
 
+        piece_size = self.queue_piece
+
         def work(store, job):
             found: list[review.QueueItem] = []
-            for piece in review.review_queue_batches(store):
+            for piece in review.review_queue_batches(store, batch=piece_size):
                 if job.cancelled():
                     return None
                 found += piece

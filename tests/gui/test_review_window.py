@@ -347,3 +347,42 @@ def test_review_window_notices_changes_made_by_another_window(qtbot, window, thr
     with qtbot.waitSignal(window.watcher.changed, timeout=5000):
         pass
     qtbot.waitUntil(lambda: window.queue_list.count() == 3, timeout=5000)
+
+
+def test_review_window_shows_the_queue_piece_by_piece_worst_first(qtbot, tmp_path, monkeypatch):
+    from annotator.review import review_queue
+
+    bench = importlib.util.module_from_spec(importlib.util.spec_from_file_location(
+        "agreement_bench", Path(__file__).resolve().parents[2] / "bench" / "agreement_bench.py"))
+    bench.__spec__.loader.exec_module(bench)
+    bench.build(tmp_path / "big.sqlite", articles=40, sentences=3)
+    with Store.open(tmp_path / "big.sqlite") as store:
+        expected = [item.article_id for item in review_queue(store)]
+        monkeypatch.setattr(ReviewWindow, "queue_piece", 4)
+        window = ReviewWindow(store, "rita")
+        qtbot.addWidget(window)
+        # Nothing is computed on the GUI thread: the window is there before any row is.
+        assert window.queue_list.count() == 0 and window.current is None
+        assert window.progress_label.text() == "Finding articles with disagreements…"
+        counts = []
+        window.queue_model.rowsInserted.connect(lambda *_: counts.append(window.queue_list.count()))
+        with qtbot.waitSignal(window.queueReady, timeout=10_000):
+            pass  # the job started with the window
+        assert counts[:3] == [4, 8, 12] and len(counts) == -(-len(expected) // 4)
+        assert [item.article_id for item in window.queue] == expected
+        assert window.current.article.id == expected[0]  # the worst one, once the queue is complete
+
+
+def test_review_window_closed_while_its_queue_is_computed_is_harmless(qtbot, three):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.background import wait_all
+
+    store, _ = three
+    window = ReviewWindow(store, "rita")
+    window.close()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    assert wait_all(10_000)
+    QApplication.processEvents()  # delivers the queue, if any, to nobody
