@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QCoreApplication, QThread, Signal
 
 from annotator.store import Store
 
@@ -85,6 +85,7 @@ class BackgroundJob(QThread):
             self._perform(self._inline_store)
             return
         _running.add(self)
+        _stop_at_quit()
         # A method, not a lambda: Qt then runs it on the GUI thread, where the job lives.
         self.finished.connect(self._forget)
         super().start()
@@ -125,6 +126,25 @@ class BackgroundJob(QThread):
 
 def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
+
+
+_quit_connected = False
+
+
+def _stop_at_quit() -> None:
+    """When the application quits, ask every job to stop and wait for it: Python tearing down a
+    QThread that still runs aborts the process (a core dump instead of a quiet exit)."""
+    global _quit_connected
+    app = QCoreApplication.instance()
+    if app is not None and not _quit_connected:
+        app.aboutToQuit.connect(_cancel_and_wait)
+        _quit_connected = True
+
+
+def _cancel_and_wait() -> None:
+    for job in list(_running):
+        job.cancel()
+    wait_all(30_000)
 
 
 def wait_all(timeout_ms: int = 10_000) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 
 from annotator.gui.background import BackgroundJob, wait_all
@@ -81,3 +82,34 @@ def test_background_job_on_an_in_memory_project_runs_inline(qtbot):
     # In the same order a thread would report, before start() returns, with the window's connection.
     assert events == [True, "part", "done", "ended"]
     assert job.inline and not job.running()
+
+
+QUITTING = '''
+import os, sys, threading
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from annotator.gui.background import BackgroundJob
+from annotator.store import Store
+
+app = QApplication([])
+Store.open(sys.argv[1]).close()
+
+def work(store, job):
+    while not job.cancelled():
+        threading.Event().wait(0.01)
+
+BackgroundJob(sys.argv[1], work).start()  # nothing but this module keeps it
+QTimer.singleShot(100, app.quit)
+app.exec()
+'''
+
+
+def test_background_job_running_when_the_application_quits_ends_quietly(tmp_path):
+    import subprocess
+
+    # Python tearing down a QThread that still runs aborts the process; quitting stops the jobs first.
+    done = subprocess.run([sys.executable, "-c", QUITTING, str(tmp_path / "p.sqlite")], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Destroyed while" not in done.stderr
