@@ -76,7 +76,7 @@ class ComparisonView(QTableView):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-        self.horizontalHeader().setStretchLastSection(False)
+        self.horizontalHeader().setStretchLastSection(True)  # gold takes what the others leave
 
     def size_columns(self) -> None:
         model = self.model()
@@ -100,9 +100,13 @@ class ComparisonView(QTableView):
         wanted = [widest(column, whole=True) for column in range(2, model.columnCount())]
         rest = available - text_width - layer_width
         spare = max(0, rest - sum(needs))
+        # Share what is spare evenly, no column getting more than fits its text on one line.
         grow = [max(0, w - n) for w, n in zip(wanted, needs)]
-        total_grow = sum(grow) or 1
-        widths = [n + min(g, spare * g // total_grow) for n, g in zip(needs, grow)]
+        extra = [0] * len(grow)
+        for position, column in enumerate(sorted(range(len(grow)), key=grow.__getitem__)):
+            extra[column] = min(grow[column], spare // (len(grow) - position))
+            spare -= extra[column]
+        widths = [n + e for n, e in zip(needs, extra)]
         for column, width in enumerate([text_width, layer_width, *widths]):
             self.setColumnWidth(column, width)
         # Row heights follow the new widths now, not at the next reset (rows too tall or cut).
