@@ -59,8 +59,9 @@ def review_queue_batches(store: Store, annotators: Iterable[str] | None = None,
     # Articles whose spans all match but whose attributes differ have F1 1.0 and nothing unmatched:
     # their place is after every other article, by id. Looking for them takes a query of its own.
     waiting = {r[2] for r in rows}
-    same_spans = sorted(_articles_with_attribute_differences(store, chosen) - waiting)
-    yield from _with_titles(store, [(1.0 if total[article_ids.index(a)] else None, 0, a) for a in same_spans],
+    same_spans = sorted(_articles_with_attribute_differences(store, shared) - waiting)
+    row_of = {article_id: row for row, article_id in enumerate(article_ids)}
+    yield from _with_titles(store, [(1.0 if total[row_of[a]] else None, 0, a) for a in same_spans],
                             shared, chosen, finished, batch)
 
 
@@ -106,12 +107,12 @@ def _exact_matches_per_article(store: Store, chosen: list[str], article_ids: lis
     return matched, total
 
 
-def _articles_with_attribute_differences(store: Store, annotators: list[str]) -> set[int]:
+def _articles_with_attribute_differences(store: Store,
+                                         shared: dict[int, list[str]]) -> set[int]:
     # Same span, different attributes: invisible to span F1 and kappa, still a disagreement.
     rows = store.accepted_spans_with_differing_attributes()
     if not rows:
         return set()
-    _, shared = done_articles(store, annotators)
     variants: dict[tuple, set[str]] = defaultdict(set)
     for article_id, name, start, end, label, layer, attributes in rows:
         if name in shared.get(article_id, ()):
