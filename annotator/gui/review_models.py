@@ -71,13 +71,14 @@ class QueueModel(_RecordList):
         self.records.extend(items)
         self.endInsertRows()
 
-    def set_finished(self, finished: set[int]) -> None:
-        """Gold finished (or reopened) for some articles: their tick changes, nothing else."""
-        changed = [row for row, item in enumerate(self.records) if item.finished != (item.article_id in finished)]
-        for row in changed:
-            self.records[row].finished = not self.records[row].finished
-        if changed:
-            self.dataChanged.emit(self.index(min(changed)), self.index(max(changed)), [Qt.DisplayRole])
+    def set_finished_row(self, row: int, finished: bool) -> bool:
+        """One article's gold finished (or reopened); True if that changed its row."""
+        item = self.records[row]
+        if item.finished == finished:
+            return False
+        item.finished = finished
+        self.dataChanged.emit(self.index(row), self.index(row), [DISPLAY])
+        return True
 
     def row_of(self, article_id: int) -> int:
         return next((row for row, item in enumerate(self.records) if item.article_id == article_id), -1)

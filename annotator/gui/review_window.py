@@ -107,10 +107,15 @@ class ComparisonView(QTableView):
             extra[column] = min(grow[column], spare // (len(grow) - position))
             spare -= extra[column]
         widths = [n + e for n, e in zip(needs, extra)]
+        changed = False
         for column, width in enumerate([text_width, layer_width, *widths]):
-            self.setColumnWidth(column, width)
-        # Row heights follow the new widths now, not at the next reset (rows too tall or cut).
-        self.verticalHeader().resizeSections(QHeaderView.ResizeToContents)
+            if self.columnWidth(column) != width:
+                self.setColumnWidth(column, width)
+                changed = True
+        if changed:
+            # Row heights follow the new widths now, not at the next reset (rows too tall or cut);
+            # a reset with the same widths has sized its rows already.
+            self.verticalHeader().resizeSections(QHeaderView.ResizeToContents)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -293,9 +298,13 @@ class ReviewWindow(QMainWindow):
     def _edit_done(self, edit: Edit, _undone: bool) -> None:
         """After every step and its undo: the queue line, the progress, and the article it changed."""
         self.watcher.announce(self)
-        self.queue_model.set_finished(self.store.article_ids_in_state(GOLD, ArticleState.DONE))
-        self._show_progress()
-        if edit.article_id in {item.article_id for item in self.queue}:
+        # A step changes one article (accepting agreed articles changes several, none of them in the
+        # queue): look at that one row, not all 10,000 of a big queue.
+        row = self.queue_model.row_of(edit.article_id)
+        if row >= 0:
+            finished = self.store.article_ids_in_state(GOLD, ArticleState.DONE)
+            if self.queue_model.set_finished_row(row, edit.article_id in finished):
+                self._show_progress()
             same = self.current is not None and self.current.article.id == edit.article_id
             self.show_article(edit.article_id, keep_position=same)
 
@@ -414,12 +423,14 @@ class ReviewWindow(QMainWindow):
             f"#{article.id} {article.title or ''} — annotators {', '.join(self.current.annotators)} — "
             f"{len(self.current.open_disagreements)} of {len(self.current.disagreements)} disagreements open, "
             f"{self.current.agreed} agreed — review {state}")
+        # Everything below is shown once, with one highlighting pass at the end (each pass marks
+        # every disagreement of the article).
         self.disagreement_list.blockSignals(True)
         self.disagreement_model.show(self.current)
-        self.disagreement_list.blockSignals(False)
         if self.current.disagreements:
             self.disagreement_list.setCurrentRow(min(max(row, 0), len(self.current.disagreements) - 1))
-        self._show_versions()
+        self.disagreement_list.blockSignals(False)
+        self._show_versions(highlight=False)
         self.gold_model.show(self.current)
         if 0 <= gold_row < self.gold_list.count():
             self.gold_list.setCurrentRow(gold_row)
@@ -442,10 +453,10 @@ class ReviewWindow(QMainWindow):
             return self.current.disagreements[row]
         return None
 
-    def _show_versions(self) -> None:
+    def _show_versions(self, highlight: bool = True) -> None:
         disagreement = self.current_disagreement()
         self.version_model.show(disagreement, self.current.article.text if self.current else "")
-        if disagreement is not None:
+        if disagreement is not None and highlight:
             self._highlight()
 
     def _highlight(self) -> None:

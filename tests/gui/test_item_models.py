@@ -54,7 +54,7 @@ def test_item_models_queue_passes_the_model_tester_while_it_fills(qtmodeltester,
     model.append([])
     assert texts(model) == [f"#{ids.article_1}  F1 0.29  {queue[0].title[:50]}",
                             f"#{ids.article_3}  F1 0.80  {queue[1].title[:50]}"]
-    model.set_finished({ids.article_3})
+    assert model.set_finished_row(1, True) and not model.set_finished_row(1, True)
     assert texts(model)[1].startswith(f"✓ #{ids.article_3}")
     assert model.index(1, 0).data(Qt.UserRole + 1) == ids.article_3
     model.set_records(queue[:1])
