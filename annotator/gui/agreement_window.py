@@ -1,42 +1,31 @@
 """The agreement window: figures of annotator.agreement as bars, a pairwise matrix, a label
-confusion table between two annotators, and the articles worth discussing (worst first)."""
+confusion table between two annotators, and the articles worth discussing (worst first).
+
+The tables read the report through the models of annotator.gui.agreement_models; the report is
+computed in a background job (annotator.gui.background) on a connection of its own.
+"""
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QPushButton,
-    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QPushButton, QTableView,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from annotator.agreement import KINDS, compute_agreement
-from annotator.store import Store, StoreError
+from annotator.gui.agreement_models import (
+    KIND_TITLES, ArticleModel, ConfusionModel, IdRole, PairModel, agreement_colour, fmt,
+)
+from annotator.gui.background import BackgroundJob
+from annotator.gui.display import plain_tooltip
+from annotator.store import Store
 
-KIND_TITLES = {"entities": "Entities", "event_triggers": "Event triggers", "event_arguments": "Event arguments"}
+__all__ = ["AgreementWindow", "LabelBars", "agreement_colour", "plain_tooltip"]
 BAR_FIGURES = (("f1_exact", "F1 exact", QColor("#2563eb")), ("f1_overlap", "F1 overlap", QColor("#93c5fd")),
                ("krippendorff_alpha", "Krippendorff's α", QColor("#f59e0b")))
 PAIR_FIGURES = ("f1_exact", "f1_overlap", "cohen_kappa")
-
-
-def plain_tooltip(text: str) -> str:
-    """Tooltips guess rich text from the content; names come from other people's files, so escape
-    them inside a paragraph that is always rendered, and shown literally."""
-    return f"<p>{html.escape(text)}</p>"
-
-
-def agreement_colour(value: float | None) -> QColor:
-    """Red (0 or below) through yellow (0.5) to green (1); grey when the figure is undefined."""
-    if value is None:
-        return QColor("#e5e7eb")
-    t = max(0.0, min(1.0, value))
-    low, high = (QColor("#f87171"), QColor("#fde047")) if t < 0.5 else (QColor("#fde047"), QColor("#4ade80"))
-    f = t * 2 if t < 0.5 else (t - 0.5) * 2
-    return QColor.fromRgbF(low.redF() + (high.redF() - low.redF()) * f,
-                           low.greenF() + (high.greenF() - low.greenF()) * f,
-                           low.blueF() + (high.blueF() - low.blueF()) * f)
 
 
 class LabelBars(QWidget):
@@ -59,7 +48,9 @@ class LabelBars(QWidget):
         if not self.rows:
             painter.drawText(self.rect(), Qt.AlignCenter, "no labels to compare")
             return
-        label_width, top, bar = 190.0, 30.0, 12.0
+        # The label column is as wide as the longest label: "EXPLOSIONS_REMOTE_VIOLENCE" whole.
+        widest = max(painter.fontMetrics().horizontalAdvance(label) for label, _ in self.rows)
+        label_width, top, bar = max(120.0, widest + 16.0), 30.0, 12.0
         scale_width = max(50.0, self.width() - label_width - 70)
         x0 = label_width
         legend_x = x0
@@ -101,34 +92,6 @@ def _chooser_tab(caption: str, chooser: QComboBox, table: QWidget) -> QWidget:
     return tab
 
 
-class _Results(QObject):
-    """Carries a computation's outcome from the worker thread to the window (queued signals)."""
-
-    computed = Signal(dict)
-    failed = Signal(str)
-
-
-class _AgreementJob(QRunnable):
-    """Computes agreement on a connection of its own: SQLite connections stay in their thread."""
-
-    def __init__(self, path, results: _Results):
-        super().__init__()
-        self.path = path
-        self.results = results
-
-    def run(self) -> None:
-        try:
-            with Store.open(self.path, readonly=True) as store:
-                data = compute_agreement(store).to_dict()
-        except StoreError as exc:
-            outcome, value = self.results.failed, str(exc)
-        else:
-            outcome, value = self.results.computed, data
-        # The messenger belongs to this job, not to the window: a window closed meanwhile only
-        # loses its connections, while emitting on an object the window had deleted crashed.
-        outcome.emit(value)
-
-
 class AgreementWindow(QMainWindow):
     """Agreement of the project's annotators; ``articleActivated`` asks to open an article."""
 
@@ -140,6 +103,7 @@ class AgreementWindow(QMainWindow):
         self.store = store
         self.reviewer = reviewer_name
         self.data: dict | None = None
+        self.job: BackgroundJob | None = None
         self.setWindowTitle("Agreement between annotators")
         self.kind_choice = QComboBox()
         for kind in KINDS:
@@ -155,18 +119,28 @@ class AgreementWindow(QMainWindow):
         self.pair_figure = QComboBox()
         self.pair_figure.addItems(PAIR_FIGURES)
         self.pair_figure.currentIndexChanged.connect(lambda _i: self.show_kind())
-        self.pair_table = _table()
+        self.pair_model = PairModel(self)
+        self.pair_table = _table(self.pair_model)
+        self.pair_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.pair_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         pairs = _chooser_tab("Figure:", self.pair_figure, self.pair_table)
 
         self.confusion_pair = QComboBox()
         self.confusion_pair.currentIndexChanged.connect(lambda _i: self.show_confusion())
-        self.confusion_table = _table()
+        self.confusion_model = ConfusionModel(self)
+        self.confusion_table = _table(self.confusion_model)
+        # Column headers hold labels broken over lines: let the header grow to show every line.
+        self.confusion_table.horizontalHeader().setDefaultAlignment(Qt.AlignCenter)
         confusion = _chooser_tab("Annotators (rows ~ columns), token labels:", self.confusion_pair,
                                  self.confusion_table)
 
-        self.article_table = _table()
+        self.article_model = ArticleModel(self)
+        self.article_table = _table(self.article_model)
         self.article_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.article_table.cellDoubleClicked.connect(self._article_chosen)
+        self.article_table.doubleClicked.connect(self._article_chosen)
+        header = self.article_table.horizontalHeader()
+        for column in range(len(ArticleModel.HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.Stretch if column == 1 else QHeaderView.ResizeToContents)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.bars, "Per label")
@@ -189,20 +163,19 @@ class AgreementWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute; for a project file in a worker thread, so a big project does not freeze the window."""
-        if self.store.path is None:  # an in-memory project cannot be opened a second time
-            QApplication.setOverrideCursor(Qt.WaitCursor)
-            try:
-                self._show_results(compute_agreement(self.store).to_dict())
-            finally:
-                QApplication.restoreOverrideCursor()
-            return
+        """Recompute in a background job, so a big project does not freeze the window (an in-memory
+        project is measured at once: it cannot be opened a second time)."""
+        if self.job is not None and self.job.running():
+            # A newer question makes the running one moot: what it still says is not shown.
+            self.job.succeeded.disconnect()
+            self.job.failed.disconnect()
+            self.job.cancel()
         self.refresh_button.setEnabled(False)
         self.summary.setText("Computing agreement…")
-        self._results = _Results()  # no parent: the job keeps it alive after the window is gone
-        self._results.computed.connect(self._show_results)
-        self._results.failed.connect(self._show_failure)
-        QThreadPool.globalInstance().start(_AgreementJob(self.store.path, self._results))
+        self.job = BackgroundJob(self.store, lambda store, _job: compute_agreement(store).to_dict())
+        self.job.succeeded.connect(self._show_results)
+        self.job.failed.connect(self._show_failure)
+        self.job.start()
 
     def _show_results(self, data: dict) -> None:
         self.data = data
@@ -228,7 +201,7 @@ class AgreementWindow(QMainWindow):
             overall = figures["overall"]
             self.summary.setText(
                 f"{self.data['articles']} articles marked done by two or more of {', '.join(self.data['annotators'])}. "
-                f"{KIND_TITLES[self.kind()]}: " + "  ".join(f"{k} {_fmt(v)}" for k, v in overall.items()))
+                f"{KIND_TITLES[self.kind()]}: " + "  ".join(f"{k} {fmt(v)}" for k, v in overall.items()))
         self.bars.set_rows(list(figures["labels"].items()))
         self._fill_pairs(figures)
         self.confusion_pair.blockSignals(True)
@@ -242,98 +215,26 @@ class AgreementWindow(QMainWindow):
         self.show_confusion()
 
     def _fill_pairs(self, figures: dict) -> None:
-        names = self.data["annotators"]
-        figure = self.pair_figure.currentText()
-        table = self.pair_table
-        table.clear()
-        table.setRowCount(len(names))
-        table.setColumnCount(len(names))
-        table.setHorizontalHeaderLabels(names)
-        table.setVerticalHeaderLabels(names)
-        values = {}
-        for pair in figures["pairs"]:
-            a, b = pair["annotators"]
-            values[(a, b)] = values[(b, a)] = (pair[figure], pair["articles"])
-        for i, a in enumerate(names):
-            for j, b in enumerate(names):
-                if a == b:
-                    item = QTableWidgetItem("")
-                    item.setBackground(QColor("#f3f4f6"))
-                else:
-                    value, shared = values.get((a, b), (None, 0))
-                    item = QTableWidgetItem(f"{_fmt(value)}\n{shared} articles")
-                    item.setBackground(agreement_colour(value))
-                    item.setToolTip(plain_tooltip(f"{figure} between {a} and {b} over {shared} shared articles"))
-                item.setTextAlignment(Qt.AlignCenter)
-                table.setItem(i, j, item)
-        table.resizeRowsToContents()
+        self.pair_model.show(self.data["annotators"], figures["pairs"], self.pair_figure.currentText())
 
     def show_confusion(self) -> None:
         if self.data is None:
             return
         entries = self.data[self.kind()]["confusion"]
         index = self.confusion_pair.currentIndex()
-        table = self.confusion_table
-        table.clear()
-        if not 0 <= index < len(entries):
-            table.setRowCount(0)
-            table.setColumnCount(0)
-            return
-        entry = entries[index]
-        labels, matrix = entry["labels"], entry["matrix"]
-        table.setRowCount(len(labels))
-        table.setColumnCount(len(labels))
-        a, b = entry["annotators"]
-        table.setHorizontalHeaderLabels([f"{b}: {label}" for label in labels])
-        table.setVerticalHeaderLabels([f"{a}: {label}" for label in labels])
-        largest = max((v for row in matrix for v in row), default=0) or 1
-        bold = QFont()
-        bold.setBold(True)
-        for i, row in enumerate(matrix):
-            for j, count in enumerate(row):
-                item = QTableWidgetItem(str(count))
-                item.setTextAlignment(Qt.AlignCenter)
-                strength = (count / largest) ** 0.5 if count else 0.0
-                base = QColor("#16a34a") if i == j else QColor("#dc2626")
-                colour = QColor(base)
-                colour.setAlphaF(0.12 + 0.75 * strength if count else 0.0)
-                item.setBackground(QBrush(colour))
-                if i != j and count:
-                    item.setFont(bold)
-                    item.setToolTip(plain_tooltip(f"{count} tokens: {a} said {labels[i]}, {b} said {labels[j]}"))
-                table.setItem(i, j, item)
-        table.resizeColumnsToContents()
+        self.confusion_model.show(entries[index] if 0 <= index < len(entries) else None)
+        self.confusion_table.resizeColumnsToContents()
 
     def _fill_articles(self) -> None:
-        rows = self.data["per_article"] if self.data else []
-        headers = ["article", "title", "f1_exact", "unmatched", *(f"α {KIND_TITLES[k].lower()}" for k in KINDS)]
-        table = self.article_table
-        table.clear()
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            cells = [str(row["article_id"]), row["title"], _fmt(row["f1_exact"]), str(row["unmatched"]),
-                     *(_fmt(row[k]["krippendorff_alpha"]) for k in KINDS)]
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j == 2:
-                    item.setBackground(agreement_colour(row["f1_exact"]))
-                if j >= 4:
-                    item.setBackground(agreement_colour(row[KINDS[j - 4]]["krippendorff_alpha"]))
-                table.setItem(i, j, item)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.article_model.show(self.data["per_article"] if self.data else [])
 
-    def _article_chosen(self, row: int, _column: int) -> None:
-        if self.data and 0 <= row < len(self.data["per_article"]):
-            self.articleActivated.emit(self.data["per_article"][row]["article_id"])
+    def _article_chosen(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.articleActivated.emit(index.data(IdRole))
 
 
-def _table() -> QTableWidget:
-    table = QTableWidget()
+def _table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
     return table
-
-
-def _fmt(value) -> str:
-    return "–" if value is None else f"{value:.3f}"

@@ -1,17 +1,19 @@
-"""File → Export: the command line's export options in one form, run with a progress dialog."""
+"""File → Export: the command line's export options in one form, run in a background job
+(annotator.gui.background) with a progress dialog whose Cancel stops it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QLineEdit, QPlainTextEdit, QProgressDialog, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from annotator import config
 from annotator.export import FORMATS, ExportCancelled, ExportError, export_project
+from annotator.gui.background import BackgroundJob
 from annotator.model import ArticleState
 from annotator.model import GOLD
 from annotator.store import Store
@@ -22,11 +24,15 @@ GOLD_CHOICE = "gold (reviewed)"
 class ExportDialog(QDialog):
     """Choose whose spans, which articles and where; the report of the last export is shown below."""
 
+    exportEnded = Signal()  # the export's report (or why it did not happen) is on show
+
     def __init__(self, store: Store, annotator: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export training data")
         self.store = store
         self.report = None
+        self.job: BackgroundJob | None = None
+        self.progress: QProgressDialog | None = None
         self.format = QComboBox()
         self.format.addItems(FORMATS)
         self.whose = QComboBox()
@@ -78,30 +84,52 @@ class ExportDialog(QDialog):
             self.folder.setText(chosen)
 
     def run_export(self) -> None:
-        """Export with the chosen options; errors and the report land in the dialog, never lost."""
+        """Export with the chosen options in the background; errors and the report land in the
+        dialog, never lost."""
+        if self.job is not None and self.job.running():
+            return  # one export at a time; the button is disabled meanwhile anyway
         gold = self.whose.currentText() == GOLD_CHOICE
-        progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self)
-        progress.setWindowModality(Qt.WindowModal)
-        progress.setMinimumDuration(500)
+        options = dict(
+            format=self.format.currentText(), annotator=None if gold else self.whose.currentText(), gold=gold,
+            states=[state.value for state, box in self.states.items() if box.isChecked()],
+            split=self.split.text().strip() or None, seed=self.seed.value(),
+            include_rejected=self.include_rejected.isChecked() and self.format.currentText() == "jsonl",
+        )
+        folder = Path(self.folder.text()).expanduser()
 
-        def step(done: int, total: int) -> bool:
-            progress.setMaximum(total)
-            progress.setValue(done)
-            QApplication.processEvents()
-            return not progress.wasCanceled()
+        def work(store: Store, job: BackgroundJob):
+            return export_project(store, folder, progress=job.progress, **options)
 
-        try:
-            self.report = export_project(
-                self.store, Path(self.folder.text()).expanduser(), format=self.format.currentText(),
-                annotator=None if gold else self.whose.currentText(), gold=gold,
-                states=[state.value for state, box in self.states.items() if box.isChecked()],
-                split=self.split.text().strip() or None, seed=self.seed.value(),
-                include_rejected=self.include_rejected.isChecked() and self.format.currentText() == "jsonl",
-                progress=step,
-            )
-        except (ExportError, ExportCancelled, OSError) as exc:
-            self.result.setPlainText(f"Not exported: {exc}")
-            return
-        finally:
-            progress.close()
-        self.result.setPlainText("\n".join(self.report.lines()))
+        self.progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self)
+        self.progress.setWindowModality(Qt.WindowModal)
+        self.progress.setMinimumDuration(500)
+        self.job = BackgroundJob(self.store, work)
+        self.progress.canceled.connect(self.job.cancel)
+        self.job.progressed.connect(self._progressed)
+        self.job.succeeded.connect(self._exported)
+        self.job.failed.connect(self._not_exported)
+        self.job.ended.connect(self._ended)
+        self.export_button.setEnabled(False)
+        self.job.start()
+
+    def _progressed(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+
+    def _exported(self, report) -> None:
+        self.report = report
+        self.result.setPlainText("\n".join(report.lines()))
+
+    def _not_exported(self, message: str) -> None:
+        # The job names the exception's type; the reasons the exporter gives are sentences already.
+        for kind in (ExportError, ExportCancelled, OSError):
+            message = message.removeprefix(f"{kind.__name__}: ")
+        self.result.setPlainText(f"Not exported: {message}")
+
+    def _ended(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+        self.export_button.setEnabled(True)
+        self.exportEnded.emit()

@@ -11,39 +11,123 @@ bounds; M step an event's modality; Delete remove it;
 Ctrl+Return finish the article and open the next; F5 reload the queue (after a merge);
 Ctrl+Z / Ctrl+Shift+Z undo / redo.
 Every change is an undoable edit of annotator.review (annotator.edits), wrapped for Qt's undo stack.
+The lists and the table read through the item models of annotator.gui.review_models; the queue is
+computed in a background job on a connection of its own and shown as it comes, so the window opens
+at once on a big project.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-    QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListView, QMainWindow, QMessageBox,
+    QPlainTextEdit, QPushButton, QSplitter, QTableView, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from annotator import review
 from annotator.edits import Edit
-from annotator.gui.agreement_window import plain_tooltip
+from annotator.gui.background import BackgroundJob
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.review_models import (
+    CURRENT_COLOUR, OPEN_COLOUR, RESOLVED_COLOUR, ComparisonModel, DisagreementModel, GoldModel, IdRole, QueueModel,
+    VersionModel,
+)
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
 from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
 from annotator.schemes import scheme_by_name
 from annotator.store import Store, StoreError
 
-OPEN_COLOUR = QColor("#fecaca")
-CURRENT_COLOUR = QColor("#fbbf24")
-RESOLVED_COLOUR = QColor("#e5e7eb")
-AGREED_COLOUR = QColor("#dcfce7")
 GOLD_UNDERLINE = QColor("#15803d")
+
+
+class RecordListView(QListView):
+    """A list view over one of the review models, with the row-based calls the window needs."""
+
+    currentRowChanged = Signal(int)
+
+    def __init__(self, model, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.selectionModel().currentRowChanged.connect(self._row_changed)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.currentRowChanged.emit(current.row() if current.isValid() else -1)
+
+    def count(self) -> int:
+        return self.model().rowCount()
+
+    def currentRow(self) -> int:  # noqa: N802 - the name QListWidget gives it
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def setCurrentRow(self, row: int) -> None:  # noqa: N802 - the name QListWidget gives it
+        self.setCurrentIndex(self.model().index(row, 0))
+
+
+class ComparisonView(QTableView):
+    """The side-by-side table. Its columns are sized here, on every resize: the text column gets
+    at most a sixth of the width, layer fits its word, and every annotator's column (and gold's)
+    is at least as wide as its longest word, so a label such as STRATEGIC_DEVELOPMENTS is never cut;
+    what is left is shared among them and their text wraps at spaces."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)  # gold takes what the others leave
+
+    def size_columns(self) -> None:
+        model = self.model()
+        if model is None or model.columnCount() == 0:
+            return
+        metrics = self.fontMetrics()
+        padding = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 12
+        cells = model.cells
+        headers = model.headers
+
+        def widest(column: int, whole: bool) -> int:
+            texts = [row[column] for row in cells] + [headers[column]]
+            words = texts if whole else [word for text in texts for word in text.split()]
+            return max((metrics.horizontalAdvance(word) for word in words), default=0) + padding
+
+        available = self.viewport().width()
+        # The text column wraps too: it gets up to a sixth, never less than its longest word.
+        text_width = max(widest(0, whole=False), min(widest(0, whole=True), available // 6))
+        layer_width = widest(1, whole=True)
+        needs = [widest(column, whole=False) for column in range(2, model.columnCount())]
+        wanted = [widest(column, whole=True) for column in range(2, model.columnCount())]
+        rest = available - text_width - layer_width
+        spare = max(0, rest - sum(needs))
+        # Share what is spare evenly, no column getting more than fits its text on one line.
+        grow = [max(0, w - n) for w, n in zip(wanted, needs)]
+        extra = [0] * len(grow)
+        for position, column in enumerate(sorted(range(len(grow)), key=grow.__getitem__)):
+            extra[column] = min(grow[column], spare // (len(grow) - position))
+            spare -= extra[column]
+        widths = [n + e for n, e in zip(needs, extra)]
+        changed = False
+        for column, width in enumerate([text_width, layer_width, *widths]):
+            if self.columnWidth(column) != width:
+                self.setColumnWidth(column, width)
+                changed = True
+        if changed:
+            # Row heights follow the new widths now, not at the next reset (rows too tall or cut);
+            # a reset with the same widths has sized its rows already.
+            self.verticalHeader().resizeSections(QHeaderView.ResizeToContents)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.size_columns()
 
 
 class ReviewWindow(QMainWindow):
     """Reviewer mode for ``reviewer_name``; gold is written as the reserved annotator ``gold``."""
 
     articleFinished = Signal(int)
+    queueReady = Signal()  # the whole queue is on show (after opening, F5, a change by another window)
+    queue_piece = 500  # articles per piece of the queue shown while it is being computed
 
     def __init__(self, store: Store, reviewer_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -53,7 +137,9 @@ class ReviewWindow(QMainWindow):
             raise StoreError(f"the reviewer needs a name of their own: {exc}") from exc
         self.store = store
         self.undo_stack = QUndoStack(self)
-        self.queue: list[review.QueueItem] = []
+        self.queue_model = QueueModel(self)
+        self.queue_job: BackgroundJob | None = None
+        self.queue_complete = False
         self.current: review.ArticleReview | None = None
         self.offsets: OffsetMap | None = None
         self._shown_article: int | None = None
@@ -70,18 +156,26 @@ class ReviewWindow(QMainWindow):
 
     def _build(self) -> None:
         self.progress_label = QLabel()
-        self.queue_list = QListWidget()
+        self.queue_list = RecordListView(self.queue_model)
+        # One line per article: without this Qt measures all 10,000 rows of a big queue.
+        self.queue_list.setUniformItemSizes(True)
+        # Long titles end in "…" within the pane (the whole title is in the tooltip), rather than
+        # pushing the scores of every row out of sight behind a horizontal scroll bar.
+        self.queue_list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.queue_list.setTextElideMode(Qt.ElideRight)
         self.queue_list.currentRowChanged.connect(self._queue_row_changed)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(QLabel("Articles with disagreements, worst first"))
+        heading = QLabel("Articles with disagreements, worst first")
+        heading.setWordWrap(True)  # the side panes' minimum widths decide how wide the table can be
+        left_layout.addWidget(heading)
         left_layout.addWidget(self.progress_label)
         left_layout.addWidget(self.queue_list)
         reload_button = QPushButton("Reload queue (F5)")
         reload_button.setFocusPolicy(Qt.NoFocus)
         reload_button.clicked.connect(self.reload_queue)
         left_layout.addWidget(reload_button)
-        agreed_button = QPushButton("Accept fully agreed articles")
+        self.agreed_button = agreed_button = QPushButton("Accept fully agreed articles")
         agreed_button.setFocusPolicy(Qt.NoFocus)
         agreed_button.setToolTip("Articles where every annotator agrees never enter the queue: put them "
                                  "into gold and finish them, as one step you can undo (Ctrl+Z)")
@@ -97,38 +191,49 @@ class ReviewWindow(QMainWindow):
         middle_layout = QVBoxLayout(middle)
         self.article_title = QLabel()
         self.article_title.setTextFormat(Qt.PlainText)
+        # Wrapped: unwrapped, a long title set the window's minimum width (1,500 pixels and more).
+        self.article_title.setWordWrap(True)
         middle_layout.addWidget(self.article_title)
         middle_layout.addWidget(self.text_view, 3)
         middle_layout.addWidget(self.legend)
         middle_layout.addWidget(QLabel("Every annotator's spans side by side (green: agreed, in gold)"))
-        self.comparison_table = QTableWidget()
+        self.comparison_model = ComparisonModel(self)
+        self.comparison_table = ComparisonView()
+        self.comparison_table.setModel(self.comparison_model)
         self.comparison_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.comparison_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.comparison_table.setWordWrap(True)
-        self.comparison_table.cellClicked.connect(self._comparison_clicked)
+        # Rows follow their wrapped text when the columns change width (a resized window).
+        self.comparison_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.comparison_table.clicked.connect(self._comparison_clicked)
         middle_layout.addWidget(self.comparison_table, 2)
 
-        self.disagreement_list = QListWidget()
+        self.disagreement_model = DisagreementModel(self)
+        self.disagreement_list = RecordListView(self.disagreement_model)
+        self.disagreement_list.setWordWrap(True)  # a long name wraps rather than hides its kinds
         self.disagreement_list.currentRowChanged.connect(lambda _row: self._show_versions())
-        self.version_list = QListWidget()
+        self.version_model = VersionModel(self)
+        self.version_list = RecordListView(self.version_model)
         self.version_list.setWordWrap(True)
-        self.version_list.itemActivated.connect(
-            lambda item: self.take_version(self.version_list.row(item)))
-        self.gold_list = QListWidget()
+        self.version_list.activated.connect(lambda index: self.take_version(index.row()))
+        self.gold_model = GoldModel(self)
+        self.gold_list = RecordListView(self.gold_model)
         self.gold_list.setWordWrap(True)
         self.label_choice = QComboBox()
         scheme = scheme_by_name(self.store.get_setting("scheme", "conflict"))
         self.scheme = scheme
         self._layers = {label.name: label.layer for label in scheme.labels}
         self.label_choice.addItems([label.name for label in scheme.labels])
-        buttons = QHBoxLayout()
+        # Three rows of two: in one row the six buttons alone made the window wider than 1366 pixels,
+        # and a narrower pane leaves the side-by-side table room for its longest labels.
+        buttons = QGridLayout()
         for text, slot in (("Add own (A)", self.add_own_span), ("Relabel (L)", self.relabel_gold),
                            ("Bounds (B)", self.reshape_gold), ("Modality (M)", self.cycle_modality),
                            ("Remove (Del)", self.delete_gold), ("Finish (Ctrl+Return)", self.finish)):
             button = QPushButton(text)
             button.setFocusPolicy(Qt.NoFocus)
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            buttons.addWidget(button, buttons.count() // 2, buttons.count() % 2)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(QLabel("Disagreements (N / P)"))
@@ -144,7 +249,7 @@ class ReviewWindow(QMainWindow):
         right_layout.addLayout(buttons)
 
         splitter = QSplitter()
-        for widget, stretch in ((left, 1), (middle, 3), (right, 2)):
+        for widget, stretch in ((left, 2), (middle, 7), (right, 4)):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
         self.setCentralWidget(splitter)
@@ -175,6 +280,9 @@ class ReviewWindow(QMainWindow):
     # -- the queue ---------------------------------------------------------------------------------
 
     def accept_agreed(self) -> None:
+        if not self.queue_complete:  # which articles are fully agreed is known once the queue is
+            self.statusBar().showMessage("The queue is still being computed; try again in a moment", 5000)
+            return
         article_ids = review.agreed_article_ids(self.store, queue=self.queue)
         if not article_ids:
             self.statusBar().showMessage("No fully agreed article is waiting for gold", 8000)
@@ -190,13 +298,13 @@ class ReviewWindow(QMainWindow):
     def _edit_done(self, edit: Edit, _undone: bool) -> None:
         """After every step and its undo: the queue line, the progress, and the article it changed."""
         self.watcher.announce(self)
-        finished = self.store.article_ids_in_state(GOLD, ArticleState.DONE)
-        for row, item in enumerate(self.queue):
-            item.finished = item.article_id in finished
-            self.queue_list.item(row).setText(self._queue_text(item))
-        done, total = review.review_progress(self.queue)
-        self.progress_label.setText(f"Reviewed {done} of {total}")
-        if edit.article_id in {item.article_id for item in self.queue}:
+        # A step changes one article (accepting agreed articles changes several, none of them in the
+        # queue): look at that one row, not all 10,000 of a big queue.
+        row = self.queue_model.row_of(edit.article_id)
+        if row >= 0:
+            finished = self.store.article_ids_in_state(GOLD, ArticleState.DONE)
+            if self.queue_model.set_finished_row(row, edit.article_id in finished):
+                self._show_progress()
             same = self.current is not None and self.current.article.id == edit.article_id
             self.show_article(edit.article_id, keep_position=same)
 
@@ -209,34 +317,81 @@ class ReviewWindow(QMainWindow):
         self.reload_queue()
         self.statusBar().showMessage("Updated with changes made by another window", 6000)
 
+    @property
+    def queue(self) -> list[review.QueueItem]:
+        return self.queue_model.records
+
     def reload_queue(self) -> None:
+        """Compute the queue again in the background; the window stays usable meanwhile.
+
+        On opening, the queue is shown piece by piece as it is found (worst first); on a reload the
+        old queue stays on show until the new one is complete, so the list does not flicker empty.
+        """
+        if self.queue_job is not None:
+            # A newer question makes the running one moot: stop it and ignore what it still says.
+            for signal in (self.queue_job.published, self.queue_job.succeeded, self.queue_job.failed):
+                signal.disconnect()
+            self.queue_job.cancel()
+        self.queue_complete = False
+        self.agreed_button.setEnabled(False)
+        self._first_fill = not self.queue
+        if self._first_fill:
+            self.progress_label.setText("Finding articles with disagreements…")
+
+        piece_size = self.queue_piece
+
+        def work(store, job):
+            found: list[review.QueueItem] = []
+            for piece in review.review_queue_batches(store, batch=piece_size):
+                if job.cancelled():
+                    return None
+                found += piece
+                job.publish(piece)
+            return found
+
+        self.queue_job = job = BackgroundJob(self.store, work)
+        job.published.connect(self._queue_piece)
+        job.succeeded.connect(self._queue_done)
+        job.failed.connect(self._queue_failed)
+        job.start()
+
+    def _queue_piece(self, piece: list[review.QueueItem]) -> None:
+        if self._first_fill:
+            self.queue_model.append(piece)
+            self.progress_label.setText(f"Finding articles with disagreements… {len(self.queue)} so far")
+
+    def _queue_done(self, items: list[review.QueueItem] | None) -> None:
+        if items is None:  # cancelled
+            return
         chosen = self.current.article.id if self.current else None
-        self.queue = review.review_queue(self.store)
-        self.queue_list.blockSignals(True)
-        self.queue_list.clear()
-        for item in self.queue:
-            row = QListWidgetItem(self._queue_text(item))
-            row.setData(Qt.UserRole, item.article_id)
-            row.setToolTip(plain_tooltip(", ".join(item.annotators)))
-            self.queue_list.addItem(row)
-        self.queue_list.blockSignals(False)
-        done, total = review.review_progress(self.queue)
-        self.progress_label.setText(f"Reviewed {done} of {total}")
+        if not self._first_fill:
+            self.queue_list.blockSignals(True)
+            self.queue_model.set_records(items)
+            self.queue_list.blockSignals(False)
+        self.queue_complete = True
+        self.agreed_button.setEnabled(True)
+        self._show_progress()
         if not self.queue:
             self.article_title.setText("No article has disagreements to review: every article two or more "
                                        "annotators marked done is agreed on.")
-        ids = [item.article_id for item in self.queue]
-        if chosen in ids:
-            self.queue_list.setCurrentRow(ids.index(chosen))
+        row = self.queue_model.row_of(chosen) if chosen is not None else -1
+        if row >= 0:
+            if self.queue_list.currentRow() == row:
+                self.show_article(chosen, keep_position=True)  # the file changed: show it as it is now
+            else:
+                self.queue_list.setCurrentRow(row)
         elif self.queue:
             first_open = next((i for i, item in enumerate(self.queue) if not item.finished), 0)
             self.queue_list.setCurrentRow(first_open)
+        self.queueReady.emit()
 
-    @staticmethod
-    def _queue_text(item: review.QueueItem) -> str:
-        score = "-" if item.f1_exact is None else f"{item.f1_exact:.2f}"
-        mark = "✓ " if item.finished else ""
-        return f"{mark}#{item.article_id}  F1 {score}  {item.title[:50]}"
+    def _queue_failed(self, message: str) -> None:
+        self.progress_label.setText("The queue could not be computed")
+        self.statusBar().showMessage(f"The review queue could not be computed: {message}", 15000)
+
+    def _show_progress(self) -> None:
+        done, total = review.review_progress(self.queue)
+        self.progress_label.setText(f"Reviewed {done} of {total}")
 
     def _queue_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.queue):
@@ -252,10 +407,10 @@ class ReviewWindow(QMainWindow):
         row = self.disagreement_list.currentRow() if keep_position else 0
         gold_row = self.gold_list.currentRow() if keep_position else -1
         if self.current is None or self.current.article.id != article_id:
-            ids = [item.article_id for item in self.queue]
-            if article_id in ids and self.queue_list.currentRow() != ids.index(article_id):
+            queue_row = self.queue_model.row_of(article_id)
+            if queue_row >= 0 and self.queue_list.currentRow() != queue_row:
                 self.queue_list.blockSignals(True)
-                self.queue_list.setCurrentRow(ids.index(article_id))
+                self.queue_list.setCurrentRow(queue_row)
                 self.queue_list.blockSignals(False)
         self.current = review.load_review(self.store, article_id)
         article = self.current.article
@@ -268,24 +423,15 @@ class ReviewWindow(QMainWindow):
             f"#{article.id} {article.title or ''} — annotators {', '.join(self.current.annotators)} — "
             f"{len(self.current.open_disagreements)} of {len(self.current.disagreements)} disagreements open, "
             f"{self.current.agreed} agreed — review {state}")
+        # Everything below is shown once, with one highlighting pass at the end (each pass marks
+        # every disagreement of the article).
         self.disagreement_list.blockSignals(True)
-        self.disagreement_list.clear()
-        for disagreement in self.current.disagreements:
-            status = "settled" if disagreement.resolved else "open"
-            words = article.text[disagreement.start:disagreement.end]
-            item = QListWidgetItem(f"[{status}] {disagreement.layer} “{_short(words)}” — {', '.join(disagreement.kinds)}")
-            item.setForeground(QColor("#6b7280") if disagreement.resolved else QColor("#b91c1c"))
-            self.disagreement_list.addItem(item)
-        self.disagreement_list.blockSignals(False)
+        self.disagreement_model.show(self.current)
         if self.current.disagreements:
             self.disagreement_list.setCurrentRow(min(max(row, 0), len(self.current.disagreements) - 1))
-        self._show_versions()
-        self.gold_list.clear()
-        for gold in self.current.gold:
-            span = gold.span
-            item = QListWidgetItem(f"{span.label} “{_short(span.text_in(article.text))}” — {gold.provenance()}")
-            item.setData(Qt.UserRole, span.id)
-            self.gold_list.addItem(item)
+        self.disagreement_list.blockSignals(False)
+        self._show_versions(highlight=False)
+        self.gold_model.show(self.current)
         if 0 <= gold_row < self.gold_list.count():
             self.gold_list.setCurrentRow(gold_row)
         self._fill_comparison()
@@ -293,35 +439,11 @@ class ReviewWindow(QMainWindow):
 
     def _fill_comparison(self) -> None:
         """One row per region: what each annotator marked there, and what gold holds."""
-        review_now = self.current
-        text = review_now.article.text
-        table = self.comparison_table
-        headers = ["Text", "Layer", *review_now.annotators, "Gold"]
-        table.clear()
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.setRowCount(len(review_now.regions))
-        for row, region in enumerate(review_now.regions):
-            colour = AGREED_COLOUR if not region.kinds else RESOLVED_COLOUR if region.resolved else OPEN_COLOUR
-            gold_here = [g.span for g in review_now.gold if g.span.layer is region.layer
-                         and g.span.start_char < region.end and region.start < g.span.end_char]
-            cells = [_short(text[region.start:region.end]), str(region.layer),
-                     *(_describe(spans, region, text) for spans in region.versions.values()),
-                     "; ".join(f"{s.label} “{_short(s.text_in(text), 24)}”" for s in gold_here) or "—"]
-            for column, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                item.setBackground(colour)
-                if region.kinds:
-                    item.setToolTip(", ".join(region.kinds))
-                table.setItem(row, column, item)
-        header = table.horizontalHeader()
-        # Short columns fit their text; the annotators' and gold's share the rest and wrap.
-        for column in range(len(headers)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeToContents if column < 2 else QHeaderView.Stretch)
-        table.resizeRowsToContents()
+        self.comparison_model.show(self.current)
+        self.comparison_table.size_columns()
 
-    def _comparison_clicked(self, row: int, _column: int) -> None:
-        region = self.current.regions[row] if self.current and 0 <= row < len(self.current.regions) else None
+    def _comparison_clicked(self, index: QModelIndex) -> None:
+        region = self.comparison_model.region(index.row())
         if region is not None and region.kinds:
             self.disagreement_list.setCurrentRow(self.current.disagreements.index(region))
 
@@ -331,26 +453,11 @@ class ReviewWindow(QMainWindow):
             return self.current.disagreements[row]
         return None
 
-    def _show_versions(self) -> None:
-        self.version_list.clear()
+    def _show_versions(self, highlight: bool = True) -> None:
         disagreement = self.current_disagreement()
-        if disagreement is None or self.current is None:
-            return
-        text = self.current.article.text
-        for number, (name, spans) in enumerate(disagreement.versions.items(), start=1):
-            if not spans:
-                self.version_list.addItem(f"{number}  {name}: nothing here")
-                continue
-            parts = []
-            for span in spans:
-                described = f"{span.label} “{_short(span.text_in(text))}”"
-                if span.attributes:
-                    described += " " + ", ".join(f"{k}={v}" for k, v in sorted(span.attributes.items()))
-                for argument in disagreement.arguments.get(span.id, []):
-                    described += f"; {argument.role} → “{_short(argument.filler.text_in(text))}”"
-                parts.append(described)
-            self.version_list.addItem(f"{number}  {name}: " + " | ".join(parts))
-        self._highlight()
+        self.version_model.show(disagreement, self.current.article.text if self.current else "")
+        if disagreement is not None and highlight:
+            self._highlight()
 
     def _highlight(self) -> None:
         if self.current is None or self.offsets is None:
@@ -428,8 +535,8 @@ class ReviewWindow(QMainWindow):
                                        self._layers.get(label, Layer.ENTITY)))
 
     def selected_gold(self) -> int | None:
-        item = self.gold_list.currentItem()
-        return item.data(Qt.UserRole) if item else None
+        index = self.gold_list.currentIndex()
+        return index.data(IdRole) if index.isValid() else None
 
     def relabel_gold(self) -> None:
         span_id = self.selected_gold()
@@ -497,24 +604,3 @@ class ReviewWindow(QMainWindow):
         """Asked before finishing with open disagreements; tests replace it."""
         return QMessageBox.question(self, "Finish review", question) == QMessageBox.Yes
 
-
-def _describe(spans, region: review.Region, text: str) -> str:
-    """An annotator's version of a region in a few words: labels, attributes, arguments."""
-    if not spans:
-        return "—"
-    parts = []
-    for span in spans:
-        words = span.label
-        if span.start_char != region.start or span.end_char != region.end:
-            words += f" “{_short(span.text_in(text), 24)}”"
-        if span.attributes:
-            words += " (" + ", ".join(str(v) for _, v in sorted(span.attributes.items())) + ")"
-        for argument in region.arguments.get(span.id, []):
-            words += f"; {argument.role} “{_short(argument.filler.text_in(text), 20)}”"
-        parts.append(words)
-    return " | ".join(parts)
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

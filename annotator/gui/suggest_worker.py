@@ -1,4 +1,5 @@
-"""Run the suggester off the GUI thread, on its own connection to the project file.
+"""Run the suggester off the GUI thread (a :class:`~annotator.gui.background.BackgroundJob`), on its
+own connection to the project file.
 
 The window stays responsive while spaCy loads and works; when the run ends, the window's usual
 check for changes made by another connection picks the new suggestions up.
@@ -9,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
+from annotator.gui.background import BackgroundJob
 from annotator.store import Store
 
 
@@ -21,25 +23,17 @@ def _suggest_articles(*args, **kwargs):
     return suggest_articles(*args, **kwargs)
 
 
-class SuggestThread(QThread):
-    progressed = Signal(int, int)
-    succeeded = Signal(object)  # the run's summary
-    failed = Signal(str)
-
-    def __init__(self, db_path: Path, article_ids: list[int] | None, model: str | None, *, redo: bool,
-                 run: Callable = _suggest_articles, parent=None):
-        super().__init__(parent)
-        self.db_path, self.article_ids, self.model, self.redo, self._run = db_path, article_ids, model, redo, run
-
-    def run(self) -> None:
-        try:
-            with Store.open(self.db_path) as store:
-                summary = self._run(store, self.article_ids, model=self.model or None, redo=self.redo,
-                                    progress=self.progressed.emit, should_stop=self.isInterruptionRequested)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported to the annotator, not lost
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.succeeded.emit(summary)
+def summary_message(summary) -> str:
+    """The status-bar sentence for a finished run. One part per thing the summary reports, so a new
+    field of the summary (articles that failed, say) is one more part here."""
+    parts = [f"Suggested {summary.articles} article(s): {summary.added} new suggestion(s)"]
+    if summary.stopped:
+        parts.append(", stopped early")
+    if summary.skipped:
+        parts.append(f" ({summary.skipped} already done)")
+    if summary.warning:
+        parts.append(f" — {summary.warning}")
+    return "".join(parts)
 
 
 class SuggestRunner(QObject):
@@ -52,39 +46,44 @@ class SuggestRunner(QObject):
     def __init__(self, db_path: Path, model: str, run: Callable = _suggest_articles, parent=None):
         super().__init__(parent)
         self.db_path, self.model, self._run = db_path, model, run
-        self.thread: SuggestThread | None = None
+        self.job: BackgroundJob | None = None
 
     @property
     def running(self) -> bool:
-        return self.thread is not None and self.thread.isRunning()
+        return self.job is not None and self.job.running()
 
     def start(self, article_ids: list[int] | None) -> bool:
         if self.running:
             self.message.emit("Suggestions are already running; stop them first")
             return False
         # Asking for one article means "again, now"; all articles resumes where an earlier run stopped.
-        self.thread = SuggestThread(self.db_path, article_ids, self.model, redo=article_ids is not None,
-                                    run=self._run, parent=self)
-        self.thread.progressed.connect(self.progressed)
-        self.thread.succeeded.connect(self._succeeded)
-        self.thread.failed.connect(lambda text: self.message.emit(f"Suggesting failed: {text}"))
-        self.thread.finished.connect(self.ended)
+        redo = article_ids is not None
+        run = self._run  # as it is now: tests swap it before starting
+
+        def work(store: Store, job: BackgroundJob):
+            return run(store, article_ids, model=self.model or None, redo=redo, progress=job.progress,
+                       should_stop=job.cancelled)
+
+        self.job = BackgroundJob(self.db_path, work, readonly=False)
+        self.job.progressed.connect(self.progressed)
+        self.job.succeeded.connect(self._succeeded)
+        self.job.failed.connect(self._failed)
+        self.job.ended.connect(self.ended)
         self.message.emit("Suggesting… (the window stays usable)")
-        self.thread.start()
+        self.job.start()
         return True
 
     def stop(self) -> None:
         if self.running:
-            self.thread.requestInterruption()
-
-    def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.wait()
+            self.job.cancel()
 
     def _succeeded(self, summary) -> None:
-        text = (f"Suggested {summary.articles} article(s): {summary.added} new suggestion(s)"
-                + (", stopped early" if summary.stopped else "")
-                + (f" ({summary.skipped} already done)" if summary.skipped else ""))
-        if summary.warning:
-            text += f" — {summary.warning}"
-        self.message.emit(text)
+        self.message.emit(summary_message(summary))
+
+    def _failed(self, text: str) -> None:
+        self.message.emit(f"Suggesting failed: {text}")
+
+    def wait(self) -> None:
+        if self.job is not None:
+            self.job.wait()
+

@@ -15,7 +15,13 @@ from annotator.review.gold import (
     prefill_gold,
     take_version,
 )
-from annotator.review.queue import QueueItem, agreed_article_ids, review_progress, review_queue
+from annotator.review.queue import (
+    QueueItem,
+    agreed_article_ids,
+    review_progress,
+    review_queue,
+    review_queue_batches,
+)
 from annotator.review.regions import (
     ATTRIBUTE,
     BOUNDARY,
@@ -36,5 +42,5 @@ __all__ = [
     "ATTRIBUTE", "BOUNDARY", "KIND_ORDER", "LABEL", "MISSING", "ROLE", "ArgumentView", "ArticleReview", "GoldSpan",
     "QueueItem", "Region", "ReviewError", "accept_agreed_articles", "add_gold_span", "agreed_article_ids",
     "delete_gold_span", "edit_gold_span", "finish_article", "gold_spans", "load_review", "prefill_gold",
-    "review_progress", "review_queue", "take_version",
+    "review_progress", "review_queue", "review_queue_batches", "take_version",
 ]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from annotator.agreement import compute_agreement
+import numpy as np
+
+from annotator.agreement import KINDS
+from annotator.agreement.report import _key_table as key_table
+from annotator.agreement.report import _load_units as load_units
 from annotator.agreement.report import done_articles
 from annotator.model import GOLD, ArticleState
 from annotator.store import Store
@@ -24,23 +29,90 @@ class QueueItem:
 
 def review_queue(store: Store, annotators: Iterable[str] | None = None) -> list[QueueItem]:
     """Articles two or more annotators marked done that have a disagreement, worst first."""
-    report = compute_agreement(store, annotators)
-    differing = _articles_with_attribute_differences(store, report.annotators)
+    return [item for batch in review_queue_batches(store, annotators) for item in batch]
+
+
+def review_queue_batches(store: Store, annotators: Iterable[str] | None = None,
+                         batch: int = 500) -> Iterator[list[QueueItem]]:
+    """The review queue in pieces, worst first: their concatenation is :func:`review_queue`.
+
+    The window shows each piece as it comes. Only what the queue needs is computed: exact span
+    matches per article (as in the agreement report, which orders its articles the same way), not
+    the token-level figures, which take most of an agreement run.
+
+    :param annotators: whose work counts (default: everyone but gold)
+    :param batch: articles per piece
+    """
+    chosen, shared = done_articles(store, annotators)
+    if not shared:
+        return
+    article_ids = sorted(shared)
+    matched, total = _exact_matches_per_article(store, chosen, article_ids, shared)
     finished = store.article_ids_in_state(GOLD, ArticleState.DONE)
-    return [
-        QueueItem(row["article_id"], row["title"], row["annotators"], row["f1_exact"], row["unmatched"],
-                  row["article_id"] in finished)
-        for row in report.per_article
-        if row["unmatched"] > 0 or row["article_id"] in differing
-    ]
+    rows = []
+    for row, article_id in enumerate(article_ids):
+        if total[row] > matched[row]:
+            rows.append((round(float(matched[row] / total[row]), 4), int(total[row] - matched[row]), article_id))
+    # The agreement report's order: lowest F1 first, then most unmatched units, then by id.
+    rows.sort(key=lambda r: (r[0], -r[1], r[2]))
+    yield from _with_titles(store, rows, shared, chosen, finished, batch)
+    # Articles whose spans all match but whose attributes differ have F1 1.0 and nothing unmatched:
+    # their place is after every other article, by id. Looking for them takes a query of its own.
+    waiting = {r[2] for r in rows}
+    same_spans = sorted(_articles_with_attribute_differences(store, shared) - waiting)
+    row_of = {article_id: row for row, article_id in enumerate(article_ids)}
+    yield from _with_titles(store, [(1.0 if total[row_of[a]] else None, 0, a) for a in same_spans],
+                            shared, chosen, finished, batch)
 
 
-def _articles_with_attribute_differences(store: Store, annotators: list[str]) -> set[int]:
+def _with_titles(store: Store, rows: list[tuple], shared: dict[int, list[str]], chosen: list[str],
+                 finished: set[int], batch: int) -> Iterator[list[QueueItem]]:
+    for first in range(0, len(rows), batch):
+        piece = rows[first:first + batch]
+        texts = store.article_texts([r[2] for r in piece])
+        yield [QueueItem(article_id, _heading(*texts[article_id]),
+                         [name for name in chosen if name in shared[article_id]], f1, unmatched,
+                         article_id in finished)
+               for f1, unmatched, article_id in piece]
+
+
+def _heading(text: str, title: str | None) -> str:
+    # The agreement report's rule for an article's title (its per-article "title").
+    heading = title or text[:60]
+    return heading.splitlines()[0] if heading.strip() else ""
+
+
+def _exact_matches_per_article(store: Store, chosen: list[str], article_ids: list[int],
+                               shared: dict[int, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per article (in ``article_ids`` order): units matched exactly by the other annotator of a pair,
+    and units counted, summed over pairs and kinds: the agreement report's per-article F1 is
+    matched / counted, and what is not matched is a disagreement."""
+    column = {name: i for i, name in enumerate(chosen)}
+    done = np.zeros((len(article_ids), len(chosen)), dtype=bool)
+    for row, article_id in enumerate(article_ids):
+        for name in shared[article_id]:
+            done[row, column[name]] = True
+    annotator_ids = {annotator_id: column[name] for name, annotator_id in store.annotator_ids_by_name().items()
+                     if name in column}
+    units, _labels = load_units(store, np.asarray(article_ids, dtype=np.int64), done, annotator_ids)
+    matched = np.zeros(len(article_ids))
+    total = np.zeros(len(article_ids))
+    for kind in KINDS:
+        keys = key_table(kind, units[kind], len(chosen))
+        for i, j in itertools.combinations(range(len(chosen)), 2):
+            both = done[keys.article, i] & done[keys.article, j]
+            a, b = keys.per_key[:, i] * both, keys.per_key[:, j] * both
+            matched += 2 * np.bincount(keys.article, weights=np.minimum(a, b), minlength=len(article_ids))
+            total += np.bincount(keys.article, weights=a + b, minlength=len(article_ids))
+    return matched, total
+
+
+def _articles_with_attribute_differences(store: Store,
+                                         shared: dict[int, list[str]]) -> set[int]:
     # Same span, different attributes: invisible to span F1 and kappa, still a disagreement.
     rows = store.accepted_spans_with_differing_attributes()
     if not rows:
         return set()
-    _, shared = done_articles(store, annotators)
     variants: dict[tuple, set[str]] = defaultdict(set)
     for article_id, name, start, end, label, layer, attributes in rows:
         if name in shared.get(article_id, ()):

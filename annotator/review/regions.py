@@ -97,8 +97,7 @@ class ArticleReview:
 
 def load_review(store: Store, article_id: int, annotators: Iterable[str] | None = None) -> ArticleReview:
     """Every done annotator's spans on an article, grouped into agreed regions and disagreements."""
-    _chosen, shared = done_articles(store, annotators)
-    names = shared.get(article_id)
+    names = _done_on(store, article_id, annotators)
     if not names:
         raise ReviewError(f"article {article_id} has not been marked done by two annotators; nothing to review")
     article = store.get_article(article_id)
@@ -121,6 +120,21 @@ def load_review(store: Store, article_id: int, annotators: Iterable[str] | None 
     regions.sort(key=lambda r: (r.start, r.end, r.layer))
     finished = store.get_state(article_id, GOLD)[0] is ArticleState.DONE
     return ArticleReview(article, list(names), regions, gold_spans(store, article_id), finished)
+
+
+def _done_on(store: Store, article_id: int, annotators: Iterable[str] | None) -> list[str] | None:
+    """The annotators who marked this article done, if two or more did (by name, as
+    :func:`~annotator.agreement.report.done_articles` gives them).
+
+    Without a choice of annotators, only this article's states are read: the review window loads an
+    article after every step, and reading every article's states made each step take 0.1 s and more
+    on a project of 10,000 articles.
+    """
+    if annotators:
+        return done_articles(store, annotators)[1].get(article_id)
+    names = sorted(name for name in store.annotator_names() if name != GOLD
+                   and store.get_state(article_id, name)[0] is ArticleState.DONE)
+    return names if len(names) >= 2 else None
 
 
 def gold_spans(store: Store, article_id: int) -> list[GoldSpan]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from PySide6.QtCore import Qt
 
 from annotator.model import ArticleState, Status
 
@@ -23,7 +24,8 @@ def test_menus_export_writes_the_annotators_done_articles(qtbot, window, tmp_pat
     assert dialog.isVisible() and dialog.whose.currentText() == "ana"
     dialog.format.setCurrentText("jsonl")
     dialog.folder.setText(str(tmp_path / "out"))
-    dialog.export_button.click()
+    with qtbot.waitSignal(dialog.exportEnded, timeout=20_000):  # the export runs in the background
+        dialog.export_button.click()
     assert "exported 1 article of ana as jsonl" in dialog.result.toPlainText()
     records = [json.loads(line) for line in (tmp_path / "out").glob("*.jsonl").__next__().read_text().splitlines()]
     labels = {span["label"] for span in records[0]["spans"]}
@@ -36,7 +38,8 @@ def test_menus_export_error_is_shown_not_lost(qtbot, window, tmp_path):
     dialog = window.export_dialog
     dialog.split.setText("train=lots")
     dialog.folder.setText(str(tmp_path / "out"))
-    dialog.run_export()
+    with qtbot.waitSignal(dialog.exportEnded, timeout=20_000):
+        dialog.run_export()
     assert dialog.result.toPlainText().startswith("Not exported:")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -58,7 +61,11 @@ def test_menus_double_click_in_agreement_window_opens_the_article(qtbot, window)
     article = finish_by_two(store)
     trigger(window, "agreement")
     agreement = window.agreement_window
-    qtbot.waitUntil(lambda: agreement.article_table.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: agreement.article_model.rowCount() > 0, timeout=10000)
     assert window.controller.article.id != article
-    agreement.article_table.cellDoubleClicked.emit(0, 0)
+    agreement.tabs.setCurrentWidget(agreement.article_table)
+    table = agreement.article_table
+    where = table.visualRect(agreement.article_model.index(0, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=where)
+    qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=where)  # the second press of a double-click
     assert window.controller.article.id == article
