@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextBlockFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextEdit
 
-from annotator.gui.offsets import OffsetMap
+from annotator.gui.offsets import OffsetMap, shown_length
 from annotator.model import Layer, Span, Status
 
 TAG_GAP = 19  # pixels added under every line for the label tags and event underlines
@@ -79,7 +79,8 @@ class ArticleView(QTextEdit):
 
     def set_article(self, text: str, spans: list[Span], selected: int | None = None) -> None:
         self.text = text
-        self.offsets = OffsetMap(text)
+        shown = shown_length(text)
+        self.offsets = OffsetMap(text, shown)
         self.selected_span_id = selected
         self._index(self._shown(spans))
         self._fragment_cache.clear()
@@ -93,7 +94,7 @@ class ArticleView(QTextEdit):
         spacing = QTextBlockFormat()
         spacing.setLineHeight(TAG_GAP, QTextBlockFormat.LineDistanceHeight.value)
         cursor.setBlockFormat(spacing)
-        cursor.insertText(text)
+        cursor.insertText(text[:shown])
         previous, self._document = self._document, document
         self.setDocument(document)
         if previous is not None:

@@ -22,6 +22,7 @@ from annotator.gui.palette import LabelPalette
 from annotator.gui.review_window import ReviewWindow
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.suggest_worker import SuggestRunner
+from annotator.model import display_title
 from annotator.schemes import Scheme
 from annotator.store import Store
 
@@ -248,7 +249,7 @@ class MainWindow(QMainWindow):
 
     def _show_heading(self, _article_id: int) -> None:
         article = self.controller.article
-        self.heading.setText(article.title or f"Article {article.id}")
+        self.heading.setText(display_title(article.title, article.text[:400], article.id, article.published))
         parts = [p for p in (article.source, article.published, f"#{article.id}",
                              f"{len(article.text):,} characters") if p]
         self.byline.setText("  ·  ".join(parts))

@@ -1,0 +1,78 @@
+"""What the main window shows must be readable: one title rule for heading and list, no empty
+screen after the text, fillers named in the arguments box, tags inside the text view. The texts
+here are invented for these tests."""
+
+from __future__ import annotations
+
+from conftest import open_test_window
+from fixtures import REPORT, find
+from PySide6.QtCore import Qt
+
+from annotator.importers import import_paths
+from annotator.model import Layer, Status
+from annotator.store import Store
+
+BULLETED = ("- Ukrainian forces will hold the bridge at Novi Brod until the convoy passes, an officer said.\n"
+            "- Residents were told to stay indoors.\n")
+
+
+def list_title(window, article_id) -> str:
+    model = window.article_list.model
+    return model.data(model.index(model.row_of(article_id), 1))
+
+
+def test_readable_bulleted_txt_gets_the_same_title_in_heading_and_list(qtbot, tmp_path, home, answers):
+    source = tmp_path / "bulleted.txt"
+    source.write_text(BULLETED, encoding="utf-8")
+    path = tmp_path / "p.sqlite"
+    with Store.open(path) as store:
+        import_paths(store, [source])
+        [article_id] = [a.id for a in store.list_articles("ana", offset=0, limit=5)]
+    window = open_test_window(qtbot, path)
+    try:
+        window.controller.open_article(article_id)
+        heading = window.heading.text()
+        assert heading.startswith("Ukrainian forces will hold the bridge")  # the line, not "Article 1"
+        assert list_title(window, article_id) == heading
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_readable_text_without_words_gets_a_dated_headline(qtbot, tmp_path, home, answers):
+    path = tmp_path / "p.sqlite"
+    with Store.open(path) as store:
+        article_id, _ = store.add_article("\n\n— 🇺🇦 —\n", published="2022-06-24")
+        store.add_article("Ceasefire holds in Lakeport.", title="Ceasefire")
+    window = open_test_window(qtbot, path)
+    try:
+        window.controller.open_article(article_id)
+        assert window.heading.text() == "— 🇺🇦 —"  # still the text's own first line
+        with Store.open(path) as store:
+            blank, _ = store.add_article(" \n\n ", published="2022-06-24")
+        window.controller.check_external_changes()
+        window.controller.open_article(blank)
+        assert window.heading.text() == "Article of 2022-06-24"
+        assert list_title(window, blank) == "Article of 2022-06-24"
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_readable_trailing_blank_lines_are_not_shown_and_spans_keep_offsets(qtbot, tmp_path, home, answers):
+    text = "Shelling hit Velyka Dolyna on Tuesday.\r\n" + "\r\n" * 40
+    path = tmp_path / "p.sqlite"
+    with Store.open(path) as store:
+        article_id, _ = store.add_article(text, title="Shelling")
+    window = open_test_window(qtbot, path)
+    try:
+        assert window.controller.article.id == article_id
+        assert window.view.toPlainText() == "Shelling hit Velyka Dolyna on Tuesday."
+        window.view.select_offsets(*find(text, "Tuesday"))
+        qtbot.keyClick(window.view, Qt.Key_D)
+        [span] = window.store.spans_for(article_id, "ana")
+        assert (span.start_char, span.end_char) == find(text, "Tuesday")
+        assert window.store.get_article(article_id).text == text  # the stored text keeps its tail
+    finally:
+        window.close()
+        window.store.close()
