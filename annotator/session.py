@@ -8,10 +8,12 @@ everything here can be driven and tested without a display.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Callable
 
 from annotator.model import Article, ArticleState, Layer, Span
+from annotator.store import now
 
 FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
 # Time on an article stops counting after this long without a key press or click, and while the
@@ -80,6 +82,7 @@ class AnnotationSession:
     partial: bool = False  # only the first screen's spans are read yet
     anchor: tuple[int, int] | None = None  # where the last selected span was, for Tab after it went away
     seconds_before: float = 0.0
+    seen_at: str = ""  # when the spans on show were last read from the file (see refresh)
 
     # -- the article -----------------------------------------------------------------------------
 
@@ -94,6 +97,7 @@ class AnnotationSession:
         # text is on screen before thousands of spans further down have been read.
         self.partial = len(article.text) > 2 * FIRST_SCREEN_CHARS
         within = (0, FIRST_SCREEN_CHARS) if self.partial else None
+        self.seen_at = now()
         self.spans = self.store.spans_for(article_id, self.annotator, within=within)
         self.spans_by_id = {s.id: s for s in self.spans}
         self.selected = self.link_event = None
@@ -115,22 +119,64 @@ class AnnotationSession:
         if self.article is None:
             return [], []
         if within is None:
+            self.seen_at = now()
             fresh = self.store.spans_for(self.article.id, self.annotator)
             removed = [s.id for s in self.spans]
         else:
             start, end = within
             fresh = self.store.spans_for(self.article.id, self.annotator, within=within)
             removed = [s.id for s in self.spans if s.start_char < end and s.end_char > start]
+        self._swap(removed, fresh)
+        return removed, fresh
+
+    def refresh(self) -> tuple[list[int], list[Span]]:
+        """Take in what another connection wrote since the spans were last read: only the spans
+        written since then, and the ids of those that are gone (a long article is not re-read).
+
+        :returns: (ids no longer valid, spans read now) for the view to swap
+        """
+        if self.article is None:
+            return [], []
+        stamp, self.seen_at = self.seen_at, now()
+        changed, now_ids = self.store.spans_changed_since(self.article.id, self.annotator, stamp)
+        visible = set(now_ids)
+        if self.partial:  # spans beyond the first screen are read by complete(), not here
+            changed = [s for s in changed if s.start_char < FIRST_SCREEN_CHARS]
+        known = self.spans_by_id
+        changed_ids = {s.id for s in changed}
+        # A span can come back with an old stamp (another window undid a delete): read those by id.
+        returned = [i for i in now_ids if i not in known and i not in changed_ids]
+        if returned and not self.partial:
+            changed += self.store.spans_by_ids(returned)
+        removed = [i for i in known if i not in visible or i in changed_ids]
+        fresh = [s for s in changed if s.id in visible]
+        self._swap(removed, fresh)
+        return removed, fresh
+
+    def _swap(self, removed: list[int], fresh: list[Span]) -> None:
+        """Take spans out and put spans in, keeping reading order. Few changes (one edit) are
+        placed by bisection; a long article's 2,000 spans are not re-sorted per key press."""
         gone = set(removed)
-        merged = [s for s in self.spans if s.id not in gone] + fresh
-        merged.sort(key=lambda s: (s.start_char, -s.end_char, s.id))
-        self.spans = merged
-        self.spans_by_id = {s.id: s for s in merged}
+        if len(removed) + len(fresh) > 64:
+            merged = [s for s in self.spans if s.id not in gone] + fresh
+            merged.sort(key=_reading_order)
+            self.spans = merged
+            self.spans_by_id = {s.id: s for s in merged}
+        else:
+            for span_id in gone:
+                span = self.spans_by_id.pop(span_id, None)
+                if span is not None:
+                    i = bisect_left(self.spans, _reading_order(span), key=_reading_order)
+                    while self.spans[i].id != span_id:
+                        i += 1
+                    del self.spans[i]
+            for span in fresh:
+                insort(self.spans, span, key=_reading_order)
+                self.spans_by_id[span.id] = span
         if self.link_event not in self.spans_by_id:
             self.link_event = None
         if self.selected not in self.spans_by_id:
             self.selected = None
-        return removed, fresh
 
     # -- selection -------------------------------------------------------------------------------
 
@@ -189,3 +235,7 @@ class AnnotationSession:
         """(articles done, articles in all) for this annotator."""
         done = self.store.count_articles_where(self.annotator, states=[ArticleState.DONE.value])
         return done, self.store.count_articles()
+
+
+def _reading_order(span: Span) -> tuple[int, int, int]:
+    return span.start_char, -span.end_char, span.id

@@ -68,3 +68,34 @@ def test_session_tab_after_a_span_went_away_continues_from_where_it_was():
     assert session.selected is None
     assert session.step(order, +1) == ids[2]  # not back to the first span of the article
     assert session.next_undecided((25, 31)) == ids[2]
+
+
+def test_session_refresh_reads_only_what_another_connection_changed(tmp_path):
+    path = tmp_path / "p.sqlite"
+    with Store.open(path) as store:
+        article, _ = store.add_article(TEXT)
+        militia = store.add_span(article, 0, 16, "ARMED_GROUP", Layer.ENTITY, annotator=None,
+                                 origin=Origin.SUGGESTED, status=Status.PENDING)
+        dorvan = store.add_span(article, 25, 31, "LOCATION", Layer.ENTITY, annotator="ana")
+    store = Store.open(path)
+    other = Store.open(path)  # a second window on the same file
+    try:
+        session = AnnotationSession(store, "ana")
+        session.open(article)
+        assert session.refresh() == ([], [])  # nothing written since: nothing read
+        teluk = other.add_span(article, 71, 76, "LOCATION", Layer.ENTITY, annotator=None,
+                               origin=Origin.SUGGESTED, status=Status.PENDING)
+        other.update_span(dorvan, "ana", label="PERSON")
+        snapshot = other.delete_span(militia, "ana")
+        removed, fresh = session.refresh()
+        assert sorted(removed) == sorted([dorvan, militia])
+        assert sorted(s.id for s in fresh) == sorted([teluk, dorvan])
+        assert session.spans_by_id[dorvan].label == "PERSON"
+        # Undoing the delete there brings the span back with its old time stamp: still seen here.
+        other.restore_span(snapshot, "ana")
+        _removed, fresh = session.refresh()
+        assert [s.id for s in fresh] == [militia]
+        assert [s.id for s in session.spans] == [s.id for s in store.spans_for(article, "ana")]
+    finally:
+        store.close()
+        other.close()

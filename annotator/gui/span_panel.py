@@ -3,6 +3,8 @@ and event arguments. Edits here go through the same actions as the keyboard."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -67,6 +69,25 @@ class SpanTableModel(QAbstractTableModel):
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         self._rows = {s.id: i for i, s in enumerate(self.spans)}
 
+    def replace_spans(self, removed: list[int], fresh: list[Span]) -> None:
+        """Take rows out and put rows in, in reading order: what one edit changed, without
+        comparing the other rows (a long article has thousands)."""
+        for row in sorted((self._rows[i] for i in set(removed) if i in self._rows), reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self._cells.pop(self.spans[row].id, None)
+            del self.spans[row]
+            self.endRemoveRows()
+        present = {s.id for s in self.spans} if fresh else set()
+        for span in fresh:
+            if span.id in present:  # already shown (not among the removed): leave it
+                continue
+            row = bisect_left(self.spans, _reading_order(span), key=_reading_order)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self.spans.insert(row, span)
+            self._cells.pop(span.id, None)
+            self.endInsertRows()
+        self._rows = {s.id: i for i, s in enumerate(self.spans)}
+
     def row_of(self, span_id: int | None) -> int | None:
         return self._rows.get(span_id) if span_id is not None else None
 
@@ -103,6 +124,10 @@ class SpanTableModel(QAbstractTableModel):
             Qt.FontRole: (label_font, body_font, body_font, body_font),
             Qt.ToolTipRole: (f"{span.label} [{span.start_char}:{span.end_char}] {text!r}",) * 4,
         }
+
+
+def _reading_order(span: Span) -> tuple[int, int, int]:
+    return span.start_char, -span.end_char, span.id
 
 
 def _font(bold: bool, italic: bool, struck: bool) -> QFont:
@@ -205,6 +230,9 @@ class SpanPanel(QWidget):
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
         self.model.set_spans(text, spans)
+
+    def replace_spans(self, removed: list[int], fresh: list[Span]) -> None:
+        self.model.replace_spans(removed, fresh)
 
     def select(self, span_id: int | None) -> None:
         row = self.model.row_of(span_id)

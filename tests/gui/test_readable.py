@@ -50,7 +50,9 @@ def test_readable_text_without_words_gets_a_dated_headline(qtbot, tmp_path, home
         assert window.heading.text() == "— 🇺🇦 —"  # still the text's own first line
         with Store.open(path) as store:
             blank, _ = store.add_article(" \n\n ", published="2022-06-24")
-        window.controller.check_external_changes()
+        assert window.controller.check_external_changes()
+        model = window.article_list.model
+        qtbot.waitUntil(lambda: model.row_of(blank) is not None)  # the list follows a moment later
         window.controller.open_article(blank)
         assert window.heading.text() == "Article of 2022-06-24"
         assert list_title(window, blank) == "Article of 2022-06-24"
@@ -76,3 +78,38 @@ def test_readable_trailing_blank_lines_are_not_shown_and_spans_keep_offsets(qtbo
     finally:
         window.close()
         window.store.close()
+
+
+def long_label_spans(text: str, label: str) -> list:
+    from annotator.model import Origin, Span
+
+    spans, start = [], 0
+    for i, word in enumerate(text.split(" ")):
+        spans.append(Span(id=i + 1, article_id=1, start_char=start, end_char=start + len(word), label=label,
+                          layer=Layer.EVENT, origin=Origin.SUGGESTED, status=Status.PENDING if i % 2 else Status.ACCEPTED))
+        start += len(word) + 1
+    return spans
+
+
+def test_readable_label_tags_stay_inside_the_text_view(qtbot):
+    from annotator.gui.article_view import ArticleView
+
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.resize(420, 300)
+    view.set_colours({"EXPLOSIONS_REMOTE_VIOLENCE": "#c2410c"})
+    text = "shelled struck hit fired shelled struck hit fired shelled struck hit fired"
+    view.set_article(text, long_label_spans(text, "EXPLOSIONS_REMOTE_VIOLENCE"))
+    view.show()
+    qtbot.waitExposed(view)
+    for width in (420, 150):  # a normal column, and one narrower than the label itself
+        view.resize(width, 300)
+        view.painted_tags = []
+        view.viewport().repaint()
+        qtbot.waitUntil(lambda: bool(view.painted_tags))
+        area = view.viewport().rect()
+        outside = [(i, r) for i, r in view.painted_tags if r.left() < 0 or r.right() > area.width()]
+        assert not outside, f"tags cut off at {width}px: {outside[:3]}"
+    # An abbreviated tag still names the label in full when the mouse rests on it.
+    span_id, rect = view.painted_tags[0]
+    assert view.tag_at(rect.center()) == span_id
