@@ -109,7 +109,9 @@ class AnnotationSession:
         if self.article is None or not self.partial:
             return None
         self.partial = False
-        return self.reload()
+        # Only what lies beyond the first screen (and what crosses into it): the first screen's
+        # spans are on show already.
+        return self.reload(within=(FIRST_SCREEN_CHARS, len(self.article.text)))
 
     def reload(self, within: tuple[int, int] | None = None) -> tuple[list[int], list[Span]]:
         """Re-read what the annotator sees: all of it, or only the spans overlapping ``within``.
