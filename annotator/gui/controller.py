@@ -265,7 +265,22 @@ class Controller(QObject):
         self.view.select_span(self.selected)
         self.panel.select(self.selected)
         arguments = self.store.arguments_of(span.id) if span and span.layer is Layer.EVENT else []
-        self.panel.show_span(span, arguments, self.spans_by_id)
+        self.panel.show_span(span, arguments, self._fillers(arguments))
+
+    def _fillers(self, arguments) -> dict[int, Span]:
+        """The spans filling these roles. A filler need not be on show (an accepted suggestion is
+        hidden behind the annotator's copy): those are read from the file, so the box always
+        names the text and the label, never a bare id."""
+        fillers = {}
+        for link in arguments:
+            span = self.spans_by_id.get(link.argument_id)
+            if span is None:
+                try:
+                    span = self.store.get_span(link.argument_id)
+                except StoreError:
+                    continue
+            fillers[link.argument_id] = span
+        return fillers
 
     def step_span(self, direction: int) -> None:
         self.ensure_complete()

@@ -248,7 +248,10 @@ class SpanPanel(QWidget):
         self._updating = False
 
     def show_span(self, span: Span | None, arguments: list[Argument], spans_by_id: dict[int, Span]) -> None:
-        """Fill the details: what the span is, and for an event its attributes and arguments."""
+        """Fill the details: what the span is, and for an event its attributes and arguments.
+
+        :param spans_by_id: at least the spans filling the arguments' roles
+        """
         self._current = span
         self._updating = True
         if span is None:
@@ -281,8 +284,13 @@ class SpanPanel(QWidget):
             self.arguments.clear()
             for link in arguments:
                 target = spans_by_id.get(link.argument_id)
-                shown = excerpt(target.text_in(self.model.text)) if target else f"span {link.argument_id}"
+                if target is not None:
+                    shown = f"“{excerpt(target.text_in(self.model.text))}”  {target.label}"
+                else:  # deleted meanwhile by another window; the link goes with the next refresh
+                    shown = "(a span no longer in the article)"
                 item = QListWidgetItem(f"{link.role}: {shown}")
+                item.setToolTip(f"{link.role}: {target.text_in(self.model.text)} ({target.label}, {target.status.value})"
+                                if target is not None else shown)
                 item.setData(Qt.UserRole, link.id)
                 self.arguments.addItem(item)
         self._updating = False

@@ -113,3 +113,14 @@ def test_readable_label_tags_stay_inside_the_text_view(qtbot):
     # An abbreviated tag still names the label in full when the mouse rests on it.
     span_id, rect = view.painted_tags[0]
     assert view.tag_at(rect.center()) == span_id
+
+
+def test_readable_arguments_box_names_an_accepted_fillers_text_and_label(window, qtbot, project):
+    _path, ids = project
+    c = window.controller
+    c.select(ids["plant"])
+    qtbot.keyClick(window.view, Qt.Key_A)  # the suggested TARGET is accepted; the event stays pending
+    assert ids["plant"] not in c.spans_by_id  # hidden behind the annotator's copy
+    c.select(ids["fire"])
+    rows = [window.span_panel.arguments.item(i).text() for i in range(window.span_panel.arguments.count())]
+    assert sorted(rows) == ["LOCATION: “Velyka Dolyna”  LOCATION", "TARGET: “municipal water plant”  FACILITY"]
