@@ -166,6 +166,12 @@ class ArticleListPanel(QWidget):
         self.label_filter.addItem("Any label", None)
         for label in labels:
             self.label_filter.addItem(label, label)
+            self.label_filter.setItemData(self.label_filter.count() - 1, label, Qt.ToolTipRole)
+        # Wide enough for the longest label ("STRATEGIC_DEVELOPMENTS" was cut to "STRATEGIC_DEV…"),
+        # on a row of its own so the state filter keeps its room too.
+        self.label_filter.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.label_filter.currentIndexChanged.connect(
+            lambda _i: self.label_filter.setToolTip(self.label_filter.currentData() or "Any label"))
         self.pending_filter = QCheckBox("Pending suggestions")
         self.table = QTableView()
         self.table.setModel(model)
@@ -182,12 +188,12 @@ class ArticleListPanel(QWidget):
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.state_filter)
-        filters.addWidget(self.label_filter)
+        filters.addWidget(self.pending_filter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addLayout(filters)
-        layout.addWidget(self.pending_filter)
+        layout.addWidget(self.label_filter)
         layout.addWidget(self.table)
         # Typing waits for a pause before querying, so a long list does not stutter per key.
         self._search_delay = QTimer(self, singleShot=True, interval=250)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import config
-from annotator.gui import dialogs
+from annotator.gui import dialogs, fonts
 from annotator.gui.actions import build_actions, shortcut_rows
 from annotator.gui.article_list import ArticleListModel, ArticleListPanel
 from annotator.gui.agreement_window import AgreementWindow
@@ -32,6 +32,8 @@ MENU_ORDER = ("&File", "&Edit", "&Span", "&Labels", "&Event", "&Article", "&Revi
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, scheme: Scheme, preferences: config.Preferences, db_path: Path | None):
         super().__init__()
+        # Before any widget copies the application font: emoji then fall back to a colour font.
+        self.emoji_font = fonts.install_emoji_fallback()
         self.store = store
         self.db_path = db_path
         self.suggest_when_started = False  # set by app.open_window for a brand-new project
@@ -66,7 +68,6 @@ class MainWindow(QMainWindow):
         spans_dock = self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
         # The palette needs only its buttons' height; the spans get the rest.
         self.resizeDocks([labels_dock, spans_dock], [self.palette.sizeHint().height(), 800], Qt.Vertical)
-        self.span_panel.setMinimumWidth(420)
 
         self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
         self.palette.labelChosen.connect(self.controller.label_key)
@@ -131,6 +132,10 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         self.controller.start(db_key(self.db_path))
         self.focus_text()
+        if self.emoji_font is None and not self._settings.value("hints/emoji_font", False, type=bool):
+            # Once per installation: the README says it too, but boxes in the text need a reason.
+            self._settings.setValue("hints/emoji_font", True)
+            self.statusBar().showMessage(fonts.EMOJI_HINT, 30000)
         if self.suggest_when_started:
             self.suggest_all()
 

@@ -6,16 +6,27 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
+    QListWidgetItem, QPushButton, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
 )
 
-from annotator.model import Argument, Layer, Span, Status
+from annotator.model import Argument, Layer, Origin, Span, Status
 from annotator.schemes import Scheme
 
 EXCERPT = 60
+MIN_TEXT_COLUMN = 120  # pixels left for the span text next to the fixed columns
+
+
+def column_width(view, values: list[str], *, bold: bool = False) -> int:
+    """Pixels a column needs to show the widest of ``values`` (and its header) uncut."""
+    font = QFont(view.font())
+    font.setBold(bold)
+    metrics = QFontMetrics(font)
+    header = QFontMetrics(view.horizontalHeader().font())
+    padding = 2 * view.style().pixelMetric(QStyle.PM_FocusFrameHMargin, None, view) + 14
+    return max([metrics.horizontalAdvance(v) for v in values] + [header.horizontalAdvance("Status") + 12]) + padding
 
 
 class SpanTableModel(QAbstractTableModel):
@@ -117,12 +128,16 @@ class SpanTableModel(QAbstractTableModel):
         text = span.text_in(self.text)
         body_font = _FONTS[(False, span.status is Status.PENDING, span.status is Status.REJECTED)]
         label_font = _FONTS[(True, span.status is Status.PENDING, span.status is Status.REJECTED)]
+        # The origin column shows only the origin; who made it (the suggester, the file) and the
+        # score are in the tooltip, so the column never cuts "suggested".
+        made_by = "".join((f" · {span.source}" if span.source else "",
+                           f" · score {span.score:.2f}" if span.score is not None else ""))
+        tip = f"{span.label} [{span.start_char}:{span.end_char}] {text!r}\n{span.status.value} · {span.origin.value}{made_by}"
         return {
-            Qt.DisplayRole: (span.label, excerpt(text), span.status.value,
-                             span.origin.value + (f" · {span.source}" if span.source else "")),
+            Qt.DisplayRole: (span.label, excerpt(text), span.status.value, span.origin.value),
             Qt.ForegroundRole: (QColor(self.colours.get(span.label, "#555555")), muted, muted, muted),
             Qt.FontRole: (label_font, body_font, body_font, body_font),
-            Qt.ToolTipRole: (f"{span.label} [{span.start_char}:{span.end_char}] {text!r}",) * 4,
+            Qt.ToolTipRole: (tip,) * 4,
         }
 
 
@@ -171,9 +186,16 @@ class SpanPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(1, QHeaderView.Stretch)
-        header.resizeSection(0, 130)
-        header.resizeSection(2, 70)
-        header.resizeSection(3, 80)
+        # Label, status and origin columns fit their longest possible value (the scheme's labels,
+        # the statuses, the origins): measured once, not per row, so 2,000 rows cost nothing, and
+        # "EXPLOSIONS_REMOTE_VIOLENCE" or "suggested" are never cut.
+        fixed = 0
+        for column, values in ((0, [label.name for label in scheme.labels]), (2, [s.value for s in Status]),
+                               (3, [o.value for o in Origin])):
+            width = column_width(self.table, values, bold=column == 0)
+            header.resizeSection(column, width)
+            fixed += width
+        self.setMinimumWidth(fixed + MIN_TEXT_COLUMN + 24)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.details = QLabel()

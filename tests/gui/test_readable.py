@@ -124,3 +124,65 @@ def test_readable_arguments_box_names_an_accepted_fillers_text_and_label(window,
     c.select(ids["fire"])
     rows = [window.span_panel.arguments.item(i).text() for i in range(window.span_panel.arguments.count())]
     assert sorted(rows) == ["LOCATION: “Velyka Dolyna”  LOCATION", "TARGET: “municipal water plant”  FACILITY"]
+
+
+def needed(widget_font, text: str, bold: bool = False) -> float:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    font = QFont(widget_font)
+    font.setBold(bold)
+    return QFontMetrics(font).horizontalAdvance(text)
+
+
+def test_readable_span_table_and_article_list_show_labels_and_origins_uncut(window, qtbot):
+    panel = window.span_panel
+    table, model, header = panel.table, panel.model, panel.table.horizontalHeader()
+    assert model.rowCount() > 0
+    longest = max((label.name for label in panel.scheme.labels), key=len)
+    assert needed(table.font(), longest, bold=True) < header.sectionSize(0)
+    for row in range(model.rowCount()):
+        for column in (0, 2, 3):  # label, status, origin
+            shown = model.data(model.index(row, column))
+            assert needed(table.font(), shown, bold=column == 0) < header.sectionSize(column), shown
+    # Who suggested it moved from the cell to the tooltip.
+    tip = model.data(model.index(0, 3), Qt.ToolTipRole)
+    assert "test-suggester 1.0" in tip and "suggested" in tip
+    combo = window.article_list.label_filter
+    assert needed(combo.font(), "STRATEGIC_DEVELOPMENTS") < combo.width() - 20
+
+
+def test_readable_missing_emoji_font_is_named_once_in_the_status_bar(qtbot, project, answers, monkeypatch):
+    from annotator.gui import fonts
+
+    monkeypatch.setattr(fonts, "installed_families", lambda: ["DejaVu Sans"])
+    path, _ids = project
+    first = open_test_window(qtbot, path)
+    try:
+        assert fonts.EMOJI_PACKAGE in first.statusBar().currentMessage()
+    finally:
+        first.close()
+        first.store.close()
+    second = open_test_window(qtbot, path)
+    try:
+        assert fonts.EMOJI_PACKAGE not in second.statusBar().currentMessage()  # said once is enough
+    finally:
+        second.close()
+        second.store.close()
+
+
+def test_readable_installed_emoji_font_becomes_the_texts_fallback(qtbot, project, answers, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui import fonts
+
+    monkeypatch.setattr(fonts, "installed_families", lambda: ["DejaVu Sans", "Noto Color Emoji"])
+    original = QApplication.font()
+    path, _ids = project
+    window = open_test_window(qtbot, path)
+    try:
+        assert "Noto Color Emoji" in window.view.font().families()
+        assert fonts.EMOJI_PACKAGE not in window.statusBar().currentMessage()
+    finally:
+        window.close()
+        window.store.close()
+        QApplication.setFont(original)  # the next tests start from the platform's font
