@@ -186,3 +186,17 @@ def test_readable_installed_emoji_font_becomes_the_texts_fallback(qtbot, project
         window.close()
         window.store.close()
         QApplication.setFont(original)  # the next tests start from the platform's font
+
+
+def test_readable_bundled_samples_show_no_markup_and_each_has_a_title(tmp_path):
+    import re
+
+    from annotator.importers import import_samples
+
+    with Store.open(tmp_path / "samples.sqlite") as store:
+        assert import_samples(store).imported == 6
+        summaries = store.list_articles("ana", offset=0, limit=10)
+        for summary in summaries:
+            article = store.get_article(summary.id)
+            assert article.title, summary.title  # the heading is the article's own headline
+            assert not re.search(r"</?[a-z]+[ >]|&[a-z]+;", article.text), article.title
