@@ -134,7 +134,7 @@ class ArticleListModel(QAbstractTableModel):
             if column == 4:
                 return str(summary.pending) if summary.pending else ""
         if role == Qt.ToolTipRole and column == 1:
-            return f"{summary.title}\n{summary.length:,} characters"
+            return f"{summary.title}\n#{summary.id} · {summary.length:,} characters"
         if role == Qt.ForegroundRole and column == 2:
             return _STATE_QCOLOURS.setdefault(summary.state, QColor(STATE_COLOURS.get(summary.state, "#000000")))
         if role == Qt.TextAlignmentRole and column in (0, 3, 4):
@@ -181,6 +181,15 @@ class ArticleListPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
+        # One line per article, cut at the end with "…" (the tooltip has the whole title), instead
+        # of two wrapped half-words per row.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setMinimumWidth(270)
+        # The id is in the heading's byline and the title's tooltip; its column is better spent
+        # on the title.
+        self.table.setColumnHidden(0, True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.Stretch)
         for column in (0, 2, 3, 4):

@@ -63,9 +63,9 @@ class MainWindow(QMainWindow):
                                              sorted(label.name for label in scheme.labels))
         self.span_panel = SpanPanel(scheme)
         self.palette = LabelPalette(scheme)
-        self._dock("Articles", self.article_list, Qt.LeftDockWidgetArea)
+        self.articles_dock = self._dock("Articles", self.article_list, Qt.LeftDockWidgetArea)
         labels_dock = self._dock("Labels", self.palette, Qt.RightDockWidgetArea)
-        spans_dock = self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
+        spans_dock = self.spans_dock = self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
         # The palette needs only its buttons' height; the spans get the rest.
         self.resizeDocks([labels_dock, spans_dock], [self.palette.sizeHint().height(), 800], Qt.Vertical)
 
@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self._settings = QSettings(str(config.config_dir() / "window.ini"), QSettings.IniFormat)
         geometry = self._settings.value("geometry")
+        self._docks_placed = geometry is not None  # the user's own dock sizes win over ours
         if geometry is not None:
             self.restoreGeometry(geometry)
             self.restoreState(self._settings.value("docks"))
@@ -274,6 +275,19 @@ class MainWindow(QMainWindow):
             # Time on an article counts only while the window is in front.
             self.controller.window_active(self.isActiveWindow())
         super().changeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._docks_placed:
+            # First start: the article list gets a fifth of the width (titles readable on a wide
+            # screen, the text keeps its room on a 1366-pixel one); later the user's sizes are kept.
+            self._docks_placed = True
+            QTimer.singleShot(0, self._place_docks)  # once the layout has its real width
+
+    def _place_docks(self) -> None:
+        self.resizeDocks([self.articles_dock, self.spans_dock],
+                         [max(self.article_list.minimumWidth(), self.width() // 5),
+                          max(self.span_panel.minimumWidth(), self.width() * 3 // 10)], Qt.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.suggester.stop()

@@ -16,7 +16,9 @@ from annotator.model import Argument, Layer, Origin, Span, Status
 from annotator.schemes import Scheme
 
 EXCERPT = 60
-MIN_TEXT_COLUMN = 120  # pixels left for the span text next to the fixed columns
+MIN_TEXT_COLUMN = 100
+# Short names keep the origin column narrow; the tooltip and the details below say it in full.
+ORIGIN_SHOWN = {Origin.SUGGESTED: "sugg.", Origin.MANUAL: "manual", Origin.IMPORTED: "import"}  # pixels left for the span text next to the fixed columns
 
 
 def column_width(view, values: list[str], *, bold: bool = False) -> int:
@@ -134,7 +136,7 @@ class SpanTableModel(QAbstractTableModel):
                            f" · score {span.score:.2f}" if span.score is not None else ""))
         tip = f"{span.label} [{span.start_char}:{span.end_char}] {text!r}\n{span.status.value} · {span.origin.value}{made_by}"
         return {
-            Qt.DisplayRole: (span.label, excerpt(text), span.status.value, span.origin.value),
+            Qt.DisplayRole: (span.label, excerpt(text), span.status.value, ORIGIN_SHOWN[span.origin]),
             Qt.ForegroundRole: (QColor(self.colours.get(span.label, "#555555")), muted, muted, muted),
             Qt.FontRole: (label_font, body_font, body_font, body_font),
             Qt.ToolTipRole: (tip,) * 4,
@@ -191,7 +193,7 @@ class SpanPanel(QWidget):
         # "EXPLOSIONS_REMOTE_VIOLENCE" or "suggested" are never cut.
         fixed = 0
         for column, values in ((0, [label.name for label in scheme.labels]), (2, [s.value for s in Status]),
-                               (3, [o.value for o in Origin])):
+                               (3, list(ORIGIN_SHOWN.values()))):
             width = column_width(self.table, values, bold=column == 0)
             header.resizeSection(column, width)
             fixed += width

@@ -212,7 +212,7 @@ def test_window_link_argument_with_role_key(window, qtbot, project):
     assert brigade.suggestion_id == ids["brigade"] and brigade.annotator == "ana"
     assert c.selected == event.id
     assert window.span_panel.arguments.count() == 1
-    assert window.span_panel.arguments.item(0).text() == "ACTOR: 58th Brigade"
+    assert window.span_panel.arguments.item(0).text() == "ACTOR: “58th Brigade”  ARMED_GROUP"  # text and label
     window.actions["undo"].trigger()
     assert window.store.arguments_of(event.id) == []
     assert ids["brigade"] in window.view.shown_span_ids()
