@@ -206,11 +206,13 @@ class ArticleView(QTextEdit):
 
     def _shown(self, spans: list[Span]) -> list[ShownSpan]:
         to_doc = self.offsets.to_doc
+        colours = self._colours
+        pending, rejected = Status.PENDING, Status.REJECTED
         return [
             ShownSpan(s.id, to_doc(s.start_char), to_doc(s.end_char), s.label, s.layer,
-                      s.status is Status.PENDING, self._colours.get(s.label, UNKNOWN_LABEL_COLOUR))
+                      s.status is pending, colours.get(s.label, UNKNOWN_LABEL_COLOUR))
             for s in spans
-            if s.status is not Status.REJECTED
+            if s.status is not rejected
         ]
 
     def _index(self, shown: list[ShownSpan]) -> None:

@@ -51,11 +51,13 @@ class OffsetMap:
 
     def to_doc(self, offset: int) -> int:
         """Document position of code-point ``offset`` (0..len(text))."""
+        # Called twice per span when an article opens (thousands of times): no builtins beyond bisect.
         if not 0 <= offset <= self.length:
             raise ValueError(f"offset {offset} is outside the text (length {self.length})")
-        offset = min(offset, self.shown)
+        if offset > self.shown:
+            offset = self.shown
         k = bisect_right(self._cp_thresholds, offset)
-        return offset + (self._deltas[k - 1] if k else 0)
+        return offset + self._deltas[k - 1] if k else offset
 
     def to_offset(self, position: int, *, round_up: bool = False) -> int:
         """Code-point offset of document ``position``.
