@@ -214,14 +214,14 @@ class AnnotationSession:
     def next_undecided(self, after: tuple[int, int] | None) -> int | None:
         """The first suggestion still undecided at or after offsets ``after`` (wrapping around):
         where the annotator goes once they decided one (Prodigy's habit)."""
-        pending = [s for s in self.spans if s.is_suggestion]
-        if not pending:
-            return None
+        # Jump to the decided span's place instead of filtering all 2,000 spans per key press.
+        spans = self.spans
         if after is not None:
-            for span in pending:
-                if (span.start_char, span.end_char) >= after and (span.start_char, span.end_char) != after:
+            first = bisect_left(spans, (after[0], float("-inf"), float("-inf")), key=_reading_order)
+            for span in spans[first:]:
+                if span.annotator is None and (span.start_char, span.end_char) > after:
                     return span.id
-        return pending[0].id
+        return next((span.id for span in spans if span.annotator is None), None)
 
     # -- time --------------------------------------------------------------------------------------
 

@@ -85,14 +85,14 @@ class SpanTableModel(QAbstractTableModel):
     def replace_spans(self, removed: list[int], fresh: list[Span]) -> None:
         """Take rows out and put rows in, in reading order: what one edit changed, without
         comparing the other rows (a long article has thousands)."""
-        for row in sorted((self._rows[i] for i in set(removed) if i in self._rows), reverse=True):
+        gone = set(removed)
+        for row in sorted((self._rows[i] for i in gone if i in self._rows), reverse=True):
             self.beginRemoveRows(QModelIndex(), row, row)
             self._cells.pop(self.spans[row].id, None)
             del self.spans[row]
             self.endRemoveRows()
-        present = {s.id for s in self.spans} if fresh else set()
         for span in fresh:
-            if span.id in present:  # already shown (not among the removed): leave it
+            if span.id in self._rows and span.id not in gone:  # already shown: leave it
                 continue
             row = bisect_left(self.spans, _reading_order(span), key=_reading_order)
             self.beginInsertRows(QModelIndex(), row, row)
