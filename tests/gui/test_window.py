@@ -161,6 +161,17 @@ def test_window_relabel_of_suggestion_accepts_a_corrected_copy(window, qtbot, pr
     assert own_spans(window) == [] and ids["brigade"] in window.view.shown_span_ids()
 
 
+def test_window_narrowing_by_keyboard_skips_punctuation_only_steps(window, qtbot):
+    select_text(window, "the town's hospital")
+    key(qtbot, window, Qt.Key_F)
+    key(qtbot, window, Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)  # narrow the end: "hospital" goes
+    assert own_spans(window)[0].text_in(REPORT) == "the town's"
+    key(qtbot, window, Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)  # "'s" goes in one press
+    assert own_spans(window)[0].text_in(REPORT) == "the town"
+    key(qtbot, window, Qt.Key_Right, Qt.AltModifier | Qt.ShiftModifier)  # and comes back in one
+    assert own_spans(window)[0].text_in(REPORT) == "the town's"
+
+
 def test_window_boundaries_move_by_keyboard(window, qtbot):
     select_text(window, "water plant on")
     key(qtbot, window, Qt.Key_F)
