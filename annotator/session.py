@@ -8,17 +8,25 @@ everything here can be driven and tested without a display.
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Callable
 
 from annotator.model import Article, ArticleState, Layer, Span
-from annotator.store import now
 
 FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
 # Time on an article stops counting after this long without a key press or click, and while the
 # window is in the background: reading a paragraph is work, lunch is not.
 IDLE_SECONDS = 120.0
+# A writer stamps its rows before it commits; looking back this far when asking what changed
+# catches a transaction that was stamped before the last look but committed after it.
+LOOK_BACK_SECONDS = 10.0
+
+
+def look_stamp() -> str:
+    """A time stamp (the store's format: UTC, ISO 8601, milliseconds) a little in the past."""
+    return (datetime.now(timezone.utc) - timedelta(seconds=LOOK_BACK_SECONDS)).isoformat(timespec="milliseconds")
 
 
 @dataclass
@@ -97,7 +105,7 @@ class AnnotationSession:
         # text is on screen before thousands of spans further down have been read.
         self.partial = len(article.text) > 2 * FIRST_SCREEN_CHARS
         within = (0, FIRST_SCREEN_CHARS) if self.partial else None
-        self.seen_at = now()
+        self.seen_at = look_stamp()
         self.spans = self.store.spans_for(article_id, self.annotator, within=within)
         self.spans_by_id = {s.id: s for s in self.spans}
         self.selected = self.link_event = None
@@ -121,7 +129,7 @@ class AnnotationSession:
         if self.article is None:
             return [], []
         if within is None:
-            self.seen_at = now()
+            self.seen_at = look_stamp()
             fresh = self.store.spans_for(self.article.id, self.annotator)
             removed = [s.id for s in self.spans]
         else:
@@ -139,7 +147,7 @@ class AnnotationSession:
         """
         if self.article is None:
             return [], []
-        stamp, self.seen_at = self.seen_at, now()
+        stamp, self.seen_at = self.seen_at, look_stamp()
         changed, now_ids = self.store.spans_changed_since(self.article.id, self.annotator, stamp)
         visible = set(now_ids)
         if self.partial:  # spans beyond the first screen are read by complete(), not here

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotator.model import ArticleState, Layer, Origin, Status
+import annotator.session as session_module
 from annotator.session import IDLE_SECONDS, AnnotationSession, Clock
 from annotator.store import Store
 
@@ -70,7 +71,9 @@ def test_session_tab_after_a_span_went_away_continues_from_where_it_was():
     assert session.next_undecided((25, 31)) == ids[2]
 
 
-def test_session_refresh_reads_only_what_another_connection_changed(tmp_path):
+def test_session_refresh_reads_only_what_another_connection_changed(tmp_path, monkeypatch):
+    # No look-back, so "only what changed" is exact here (the window looks 10 s back, see session).
+    monkeypatch.setattr(session_module, "LOOK_BACK_SECONDS", 0.0)
     path = tmp_path / "p.sqlite"
     with Store.open(path) as store:
         article, _ = store.add_article(TEXT)
