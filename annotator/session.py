@@ -21,7 +21,7 @@ FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at
 IDLE_SECONDS = 120.0
 # A writer stamps its rows before it commits; looking back this far when asking what changed
 # catches a transaction that was stamped before the last look but committed after it.
-LOOK_BACK_SECONDS = 10.0
+LOOK_BACK_SECONDS = 2.0
 
 
 def look_stamp() -> str:
