@@ -72,7 +72,7 @@ def test_session_tab_after_a_span_went_away_continues_from_where_it_was():
 
 
 def test_session_refresh_reads_only_what_another_connection_changed(tmp_path, monkeypatch):
-    # No look-back, so "only what changed" is exact here (the window looks 10 s back, see session).
+    # No look-back, so "only what changed" is exact here (the window looks a little back, see session.LOOK_BACK_SECONDS).
     monkeypatch.setattr(session_module, "LOOK_BACK_SECONDS", 0.0)
     path = tmp_path / "p.sqlite"
     with Store.open(path) as store:
