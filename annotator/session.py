@@ -16,6 +16,9 @@ from typing import Callable
 from annotator.model import Article, ArticleState, Layer, Span
 
 FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
+# Up to this length an article is read whole at once: one query and one paint beat two for a few
+# thousand spans; longer ones show their first screen first and the rest right after.
+PARTIAL_ABOVE_CHARS = 100_000
 # Time on an article stops counting after this long without a key press or click, and while the
 # window is in the background: reading a paragraph is work, lunch is not.
 IDLE_SECONDS = 120.0
@@ -103,7 +106,7 @@ class AnnotationSession:
         self.clock.start()
         # A long article shows its first screen's spans at once and the rest right after, so the
         # text is on screen before thousands of spans further down have been read.
-        self.partial = len(article.text) > 2 * FIRST_SCREEN_CHARS
+        self.partial = len(article.text) > PARTIAL_ABOVE_CHARS
         within = (0, FIRST_SCREEN_CHARS) if self.partial else None
         self.seen_at = look_stamp()
         self.spans = self.store.spans_for(article_id, self.annotator, within=within)

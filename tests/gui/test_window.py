@@ -378,12 +378,12 @@ def test_window_undo_of_something_another_window_removed_is_reported(window, qtb
 
 
 def test_window_long_article_shows_first_screen_then_every_span(window, qtbot):
-    from annotator.session import FIRST_SCREEN_CHARS
+    from annotator.session import PARTIAL_ABOVE_CHARS
     from annotator.model import Origin
 
     store = window.store
     sentence = "Militia fighters shelled the ridge near Oakford at dawn. "
-    text = sentence * (3 * FIRST_SCREEN_CHARS // len(sentence))
+    text = sentence * (PARTIAL_ABOVE_CHARS * 6 // 5 // len(sentence))
     article_id, _ = store.add_article(text, title="Long")
     starts = [i * len(sentence) for i in range(0, len(text) // len(sentence), 7)]
     for start in starts:
