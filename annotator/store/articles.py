@@ -197,6 +197,9 @@ class Articles:
         """
         me = self.ensure_annotator(annotator)
         where, params = self._article_filter(annotator, states, label, has_pending, search)
+        # -- gui-main: the list names an article by the window's one title rule (model.display_title),
+        # read from the title, the text's first lines and the date (the SELECT's first line and the
+        # rows below); a change by the GUI room.
         sql = f"""
             SELECT a.id, a.title, substr(a.text, 1, 400) AS head, a.published,
                    coalesce(st.state, 'todo') AS state, length(a.text) AS length,
@@ -209,8 +212,6 @@ class Articles:
             ORDER BY a.id LIMIT ? OFFSET ?
         """
         rows = self._db.execute(sql, [me, me, me, me, *params, limit, offset]).fetchall()
-        # -- gui-main: the list names an article by the window's one title rule (model.display_title),
-        # read from the title, the text's first lines and the date; a change by the GUI room.
         return [
             ArticleSummary(id=r[0], title=display_title(r[1], r[2], r[0], r[3]), state=r[4],
                            length=r[5], spans=r[6], pending=r[7])
