@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -159,3 +160,29 @@ class Argument:
     argument_id: int
     role: str
     created_at: str | None = None
+
+
+TITLE_SHOWN = 80  # characters of a first line shown as a title (a list row, a heading)
+_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+
+
+def display_title(title: str | None, text: str, article_id: int, published: str | None = None) -> str:
+    """What the window calls an article, the same in its heading and in the article list.
+
+    Its stored title; else its first non-empty line (list markers dropped, shortened), since that
+    is what a reader sees first; else, for a text with no words at all, a dated headline.
+
+    :param title: the stored title, if any
+    :param text: the article text (its first few hundred characters are enough)
+    :param article_id: the article's id, named when nothing else can be
+    :param published: the publication date, if known
+    """
+    if title and title.strip():
+        return " ".join(title.split())
+    for line in text.splitlines():
+        line = " ".join(_BULLET.sub("", line).split())
+        if line:
+            return line if len(line) <= TITLE_SHOWN else line[: TITLE_SHOWN - 1].rstrip() + "…"
+    if published:
+        return f"Article of {published[:10]}"
+    return f"Article {article_id}"

@@ -239,7 +239,8 @@ def test_importers_samples_are_bundled_and_exact(store):
     assert summary.imported >= 5
     texts = [a.text for a in store.iter_articles()]
     assert any("\r\n" in t for t in texts), "a CRLF sample keeps its line ends"
-    assert any("<img src=" in t for t in texts), "an HTML fragment sample keeps its markup"
+    # The web-page sample (it replaced a raw HTML fragment, issue 11 item 6) keeps its residue as read.
+    assert any("\n\nAdvertisement\n\n" in t and "—" in t for t in texts), "pasted page residue stays as stored"
     assert any("🇺🇦" in t for t in texts)
 
 

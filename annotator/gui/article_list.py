@@ -134,7 +134,7 @@ class ArticleListModel(QAbstractTableModel):
             if column == 4:
                 return str(summary.pending) if summary.pending else ""
         if role == Qt.ToolTipRole and column == 1:
-            return f"{summary.title}\n{summary.length:,} characters"
+            return f"{summary.title}\n#{summary.id} · {summary.length:,} characters"
         if role == Qt.ForegroundRole and column == 2:
             return _STATE_QCOLOURS.setdefault(summary.state, QColor(STATE_COLOURS.get(summary.state, "#000000")))
         if role == Qt.TextAlignmentRole and column in (0, 3, 4):
@@ -166,6 +166,12 @@ class ArticleListPanel(QWidget):
         self.label_filter.addItem("Any label", None)
         for label in labels:
             self.label_filter.addItem(label, label)
+            self.label_filter.setItemData(self.label_filter.count() - 1, label, Qt.ToolTipRole)
+        # Wide enough for the longest label ("STRATEGIC_DEVELOPMENTS" was cut to "STRATEGIC_DEV…"),
+        # on a row of its own so the state filter keeps its room too.
+        self.label_filter.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.label_filter.currentIndexChanged.connect(
+            lambda _i: self.label_filter.setToolTip(self.label_filter.currentData() or "Any label"))
         self.pending_filter = QCheckBox("Pending suggestions")
         self.table = QTableView()
         self.table.setModel(model)
@@ -175,6 +181,15 @@ class ArticleListPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
+        # One line per article, cut at the end with "…" (the tooltip has the whole title), instead
+        # of two wrapped half-words per row.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setMinimumWidth(270)
+        # The id is in the heading's byline and the title's tooltip; its column is better spent
+        # on the title.
+        self.table.setColumnHidden(0, True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.Stretch)
         for column in (0, 2, 3, 4):
@@ -182,12 +197,12 @@ class ArticleListPanel(QWidget):
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.state_filter)
-        filters.addWidget(self.label_filter)
+        filters.addWidget(self.pending_filter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addLayout(filters)
-        layout.addWidget(self.pending_filter)
+        layout.addWidget(self.label_filter)
         layout.addWidget(self.table)
         # Typing waits for a pause before querying, so a long list does not stutter per key.
         self._search_delay = QTimer(self, singleShot=True, interval=250)

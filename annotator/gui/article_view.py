@@ -10,20 +10,32 @@ label in a small tag in the gap under its line. Pending suggestions are lighter 
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from typing import NamedTuple
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextBlockFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QFrame, QTextEdit
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap, QTextBlockFormat, QTextCursor, QTextDocument,
+)
+from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip
 
-from annotator.gui.offsets import OffsetMap
+from annotator.gui.offsets import OffsetMap, shown_length
 from annotator.model import Layer, Span, Status
 
+TAG_MARGIN = 4  # pixels kept free between a tag and the viewport's edge
+MIN_TAG_SPACE = 48  # narrower than this at a line's end, a tag shifts left instead of shrinking
 TAG_GAP = 19  # pixels added under every line for the label tags and event underlines
 EVENT_LINE = 3
 FILL_ACCEPTED, FILL_PENDING, FILL_SELECTED, FILL_SELECTED_EVENT = 70, 34, 115, 22
 UNKNOWN_LABEL_COLOUR = "#777777"
+
+
+def tag_text(label: str, metrics: QFontMetricsF, room: float) -> str:
+    """The label as a tag shows it: whole if it fits in ``room`` pixels, else cut with an ellipsis."""
+    if metrics.horizontalAdvance(label) <= room:
+        return label
+    return metrics.elidedText(label, Qt.ElideRight, max(room, metrics.horizontalAdvance("A…")))
 
 
 class ShownSpan(NamedTuple):
@@ -36,6 +48,10 @@ class ShownSpan(NamedTuple):
     layer: Layer
     pending: bool
     colour: str
+
+
+def _order(span: ShownSpan) -> tuple[int, int, int]:
+    return span.start, -span.end, span.id
 
 
 class ArticleView(QTextEdit):
@@ -70,6 +86,9 @@ class ArticleView(QTextEdit):
         self._tag_font.setBold(True)
         self._tag_metrics = QFontMetricsF(self._tag_font)
         self._fragment_cache: dict[tuple[int, int], list[QRectF]] = {}
+        self._tag_cache: dict[tuple, QPixmap] = {}
+        self._tag_texts: dict[tuple[str, int], str] = {}
+        self.painted_tags: list[tuple[int, QRectF]] = []  # (span id, rect) as last painted
         self._document: QTextDocument | None = None
 
     # -- content -----------------------------------------------------------------------------
@@ -79,7 +98,8 @@ class ArticleView(QTextEdit):
 
     def set_article(self, text: str, spans: list[Span], selected: int | None = None) -> None:
         self.text = text
-        self.offsets = OffsetMap(text)
+        shown = shown_length(text)
+        self.offsets = OffsetMap(text, shown)
         self.selected_span_id = selected
         self._index(self._shown(spans))
         self._fragment_cache.clear()
@@ -93,7 +113,7 @@ class ArticleView(QTextEdit):
         spacing = QTextBlockFormat()
         spacing.setLineHeight(TAG_GAP, QTextBlockFormat.LineDistanceHeight.value)
         cursor.setBlockFormat(spacing)
-        cursor.insertText(text)
+        cursor.insertText(text[:shown])
         previous, self._document = self._document, document
         self.setDocument(document)
         if previous is not None:
@@ -102,13 +122,40 @@ class ArticleView(QTextEdit):
 
     def replace_spans(self, removed: list[int], added: list[Span]) -> None:
         """Take spans off and put spans on (the controller passes only what an edit touched)."""
-        spans = dict(self._spans)
-        for span_id in removed:
-            spans.pop(span_id, None)
-        for shown in self._shown(added):
-            spans[shown.id] = shown
-        self._index(list(spans.values()))
+        shown = self._shown(added)
+        if len(removed) + len(shown) > 64:  # a whole article's worth: index afresh
+            spans = dict(self._spans)
+            for span_id in removed:
+                spans.pop(span_id, None)
+            for span in shown:
+                spans[span.id] = span
+            self._index(list(spans.values()))
+        else:  # one edit: place by bisection, not a re-sort of thousands of spans per key press
+            longest_gone = False
+            for span_id in removed:
+                span = self._spans.pop(span_id, None)
+                if span is not None:
+                    self._take_out(span)
+                    longest_gone |= span.end - span.start >= self._longest
+            for span in shown:
+                old = self._spans.get(span.id)
+                if old is not None:
+                    self._take_out(old)
+                self._spans[span.id] = span
+                i = bisect_left(self._ordered, _order(span), key=_order)
+                self._ordered.insert(i, span)
+                self._starts.insert(i, span.start)
+                self._longest = max(self._longest, span.end - span.start)
+            if longest_gone:
+                self._longest = max((s.end - s.start for s in self._ordered), default=0)
         self.viewport().update()
+
+    def _take_out(self, span: ShownSpan) -> None:
+        i = bisect_left(self._ordered, _order(span), key=_order)
+        while self._ordered[i].id != span.id:
+            i += 1
+        del self._ordered[i]
+        del self._starts[i]
 
     def select_span(self, span_id: int | None) -> None:
         self.selected_span_id = span_id if span_id in self._spans else None
@@ -159,15 +206,17 @@ class ArticleView(QTextEdit):
 
     def _shown(self, spans: list[Span]) -> list[ShownSpan]:
         to_doc = self.offsets.to_doc
+        colours = self._colours
+        pending, rejected = Status.PENDING, Status.REJECTED
         return [
             ShownSpan(s.id, to_doc(s.start_char), to_doc(s.end_char), s.label, s.layer,
-                      s.status is Status.PENDING, self._colours.get(s.label, UNKNOWN_LABEL_COLOUR))
+                      s.status is pending, colours.get(s.label, UNKNOWN_LABEL_COLOUR))
             for s in spans
-            if s.status is not Status.REJECTED
+            if s.status is not rejected
         ]
 
     def _index(self, shown: list[ShownSpan]) -> None:
-        self._ordered = sorted(shown, key=lambda s: (s.start, -s.end, s.id))
+        self._ordered = sorted(shown, key=_order)
         self._starts = [s.start for s in self._ordered]
         self._spans = {s.id: s for s in shown}
         self._longest = max((s.end - s.start for s in shown), default=0)
@@ -236,9 +285,10 @@ class ArticleView(QTextEdit):
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.Antialiasing)
-        painter.setFont(self._tag_font)
+        # No antialiasing for straight and dashed lines (dashes antialiased cost most of a frame on
+        # a screen full of suggestions); tags are cached pixmaps painted with it once.
         taken: dict[int, float] = {}  # line top -> x where the next tag may start
+        self.painted_tags = []
         for span, rects in placed:
             colour = QColor(span.colour)
             selected = span.id == self.selected_span_id
@@ -253,22 +303,58 @@ class ArticleView(QTextEdit):
                 for rect in rects:
                     painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
             if selected:
+                painter.setRenderHint(QPainter.Antialiasing, True)
                 painter.setPen(QPen(QColor("#1d232a"), 2))
                 painter.setBrush(Qt.NoBrush)
                 for rect in rects:
                     painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 4), 3, 3)
-            self._paint_tag(painter, span, rects[0], colour, selected, taken)
+                painter.setRenderHint(QPainter.Antialiasing, False)
+            self._paint_tag(painter, span, rects[0], selected, taken)
         painter.end()
 
-    def _paint_tag(self, painter: QPainter, span: ShownSpan, rect: QRectF, colour: QColor, selected: bool,
+    def _paint_tag(self, painter: QPainter, span: ShownSpan, rect: QRectF, selected: bool,
                    taken: dict[int, float]) -> None:
-        label = span.label if len(span.label) <= 28 else span.label[:27] + "…"
-        width = self._tag_metrics.horizontalAdvance(label) + 8
+        """The label under the span's first line, kept inside the viewport: at the right edge it
+        shifts left, and a tag wider than the view is abbreviated (the full name is its tooltip)."""
+        room = self.viewport().width() - 2 * TAG_MARGIN
         line_key = round(rect.top())
         x = max(rect.left(), taken.get(line_key, -1e9))
-        tag = QRectF(x, rect.bottom() + EVENT_LINE + 1.5, width, TAG_GAP - EVENT_LINE - 2.5)
+        pixmap = self._tag_pixmap(span.label, span.colour, span.pending, selected, room)
+        ratio = pixmap.devicePixelRatio() or 1.0
+        width, height = pixmap.width() / ratio, pixmap.height() / ratio
+        space = TAG_MARGIN + room - x  # what is left on this line right of the tags before it
+        if width > space >= MIN_TAG_SPACE:
+            # Abbreviate rather than shift over the neighbour's tag ("ARMED_G…"; tooltip in full).
+            pixmap = self._tag_pixmap(span.label, span.colour, span.pending, selected, space)
+            width = pixmap.width() / ratio
+        x = max(TAG_MARGIN, min(x, TAG_MARGIN + room - width))
+        tag = QRectF(x, rect.bottom() + EVENT_LINE + 1.5, width, height)
         taken[line_key] = tag.right() + 3
-        if span.pending:
+        painter.drawPixmap(tag.topLeft(), pixmap)
+        self.painted_tags.append((span.id, tag))
+
+    def _tag_pixmap(self, label: str, colour_name: str, pending: bool, selected: bool, room: float) -> QPixmap:
+        """A tag drawn once per look and reused: hundreds are on screen, redrawn on every key."""
+        ratio = self.devicePixelRatioF()
+        text_key = (label, int(room))
+        shown = self._tag_texts.get(text_key)
+        if shown is None:
+            shown = self._tag_texts[text_key] = tag_text(label, self._tag_metrics, room - 8)
+        key = (shown, colour_name, pending, selected, ratio)
+        pixmap = self._tag_cache.get(key)
+        if pixmap is not None:
+            return pixmap
+        width = self._tag_metrics.horizontalAdvance(shown) + 8
+        height = TAG_GAP - EVENT_LINE - 2.5
+        pixmap = QPixmap(int(math.ceil(width * ratio)), int(math.ceil(height * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.transparent)
+        colour = QColor(colour_name)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setFont(self._tag_font)
+        tag = QRectF(0.5, 0.5, width - 1, height - 1)
+        if pending:
             painter.setPen(QPen(colour, 1, Qt.DashLine))
             painter.setBrush(QColor("#ffffff"))
             text_colour = colour.darker(130)
@@ -278,7 +364,37 @@ class ArticleView(QTextEdit):
             text_colour = QColor("#ffffff")
         painter.drawRoundedRect(tag, 3, 3)
         painter.setPen(text_colour)
-        painter.drawText(tag, Qt.AlignCenter, label)
+        painter.drawText(tag, Qt.AlignCenter, shown)
+        painter.end()
+        self._tag_cache[key] = pixmap
+        return pixmap
+
+    def tag_at(self, point: QPointF) -> int | None:
+        """The span whose tag is painted at ``point`` (viewport coordinates), if any."""
+        for span_id, rect in reversed(self.painted_tags):
+            if rect.contains(point):
+                return span_id
+        return None
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.ToolTip:
+            # Tags may be abbreviated; the tooltip always names the label in full.
+            point = QPointF(event.pos())
+            span_id = self.tag_at(point)
+            if span_id is None:
+                position = self.document().documentLayout().hitTest(
+                    point + QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value()),
+                    Qt.ExactHit)
+                span_id = self.span_at(position) if position >= 0 else None
+            span = self._spans.get(span_id) if span_id is not None else None
+            if span is None:
+                QToolTip.hideText()
+                event.ignore()
+                return True
+            QToolTip.showText(event.globalPos(), f"{span.label}" + (" (suggestion)" if span.pending else ""),
+                              self.viewport())
+            return True
+        return super().viewportEvent(event)
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
         position = self.cursorForPosition(event.pos()).position()

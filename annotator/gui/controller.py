@@ -23,6 +23,9 @@ from annotator.session import AnnotationSession
 from annotator.store import Store, StoreError
 
 
+LIST_DELAY_MS = 120
+
+
 class Controller(QObject):
     """One annotation session: a store, an annotator, the article on screen, one undo stack."""
 
@@ -52,6 +55,12 @@ class Controller(QObject):
         # Another process (a second window, a suggester) may write the same file.
         self.watcher = watcher_for(store)
         self.watcher.changed.connect(self._file_changed)
+        # The article list's counts follow an edit a moment later, in one query for a burst of
+        # edits: the text and the span panel answer the key press within the frame.
+        self._list_stale: set[int] = set()
+        self._list_reload = False
+        self._list_timer = QTimer(self, singleShot=True, interval=LIST_DELAY_MS)
+        self._list_timer.timeout.connect(self._update_list)
 
     # -- the session's state, as the window and tests read it ------------------------------------
 
@@ -153,7 +162,10 @@ class Controller(QObject):
 
     def _show_reloaded(self, removed: list[int], fresh: list[Span], select: int | None) -> None:
         self.view.replace_spans(removed, fresh)
-        self.panel.set_spans(self.article.text, self.spans)
+        if len(removed) + len(fresh) > 64:
+            self.panel.set_spans(self.article.text, self.spans)
+        else:
+            self.panel.replace_spans(removed, fresh)
         self.select(select if select in self.spans_by_id else None)
 
     def _edit_done(self, edit: edits.Edit, undone: bool) -> None:
@@ -166,9 +178,11 @@ class Controller(QObject):
             self.reload_spans(focus, within=edit.touched)
         else:
             self.select(focus if focus is not None else self.selected)  # arguments or state changed
-        self.article_list.model.refresh_article(edit.article_id)
+        self._list_stale.add(edit.article_id)
+        self._list_timer.start()
         self.watcher.announce(self)
-        self._progress = None
+        if edit.touched is None:  # only a state change can change how many articles are done
+            self._progress = None
         self.statusChanged.emit()
 
     def _edit_failed(self, message: str, edit: edits.Edit) -> None:
@@ -197,12 +211,28 @@ class Controller(QObject):
         finally:
             self._announce = True
 
+    def _update_list(self) -> None:
+        if not self.store.is_open:  # the window closed the project meanwhile
+            return
+        model = self.article_list.model
+        if self._list_reload:
+            model.reload()
+            if self.article is not None:
+                self.article_list.show_current(self.article.id)
+        else:
+            for article_id in self._list_stale:
+                model.refresh_article(article_id)
+        self._list_stale.clear()
+        self._list_reload = False
+
     def _refresh(self, announce: bool) -> None:
+        """Another connection wrote: take in the spans it changed on this article (not all of
+        them again) and re-read the article list a moment later."""
         selected = self.selected
-        self.article_list.model.reload()
+        self._list_reload = True
+        self._list_timer.start()
         if self.article is not None:
-            self.article_list.show_current(self.article.id)
-            self.reload_spans(selected)
+            self._show_reloaded(*self.session.refresh(), selected)
         self._progress = None
         if announce:
             self.message.emit("Updated with changes made by another window")
@@ -223,6 +253,7 @@ class Controller(QObject):
         return self._progress
 
     def close(self) -> None:
+        self._list_timer.stop()
         self.watcher.changed.disconnect(self._file_changed)
         self.session.account_time()
         self.preferences.save()
@@ -234,7 +265,22 @@ class Controller(QObject):
         self.view.select_span(self.selected)
         self.panel.select(self.selected)
         arguments = self.store.arguments_of(span.id) if span and span.layer is Layer.EVENT else []
-        self.panel.show_span(span, arguments, self.spans_by_id)
+        self.panel.show_span(span, arguments, self._fillers(arguments))
+
+    def _fillers(self, arguments) -> dict[int, Span]:
+        """The spans filling these roles. A filler need not be on show (an accepted suggestion is
+        hidden behind the annotator's copy): those are read from the file, so the box always
+        names the text and the label, never a bare id."""
+        fillers = {}
+        for link in arguments:
+            span = self.spans_by_id.get(link.argument_id)
+            if span is None:
+                try:
+                    span = self.store.get_span(link.argument_id)
+                except StoreError:
+                    continue
+            fillers[link.argument_id] = span
+        return fillers
 
     def step_span(self, direction: int) -> None:
         self.ensure_complete()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import config
-from annotator.gui import dialogs
+from annotator.gui import dialogs, fonts
 from annotator.gui.actions import build_actions, shortcut_rows
 from annotator.gui.article_list import ArticleListModel, ArticleListPanel
 from annotator.gui.agreement_window import AgreementWindow
@@ -22,6 +22,7 @@ from annotator.gui.palette import LabelPalette
 from annotator.gui.review_window import ReviewWindow
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.suggest_worker import SuggestRunner
+from annotator.model import display_title
 from annotator.schemes import Scheme
 from annotator.store import Store
 
@@ -31,6 +32,8 @@ MENU_ORDER = ("&File", "&Edit", "&Span", "&Labels", "&Event", "&Article", "&Revi
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, scheme: Scheme, preferences: config.Preferences, db_path: Path | None):
         super().__init__()
+        # Before any widget copies the application font: emoji then fall back to a colour font.
+        self.emoji_font = fonts.install_emoji_fallback()
         self.store = store
         self.db_path = db_path
         self.suggest_when_started = False  # set by app.open_window for a brand-new project
@@ -60,12 +63,11 @@ class MainWindow(QMainWindow):
                                              sorted(label.name for label in scheme.labels))
         self.span_panel = SpanPanel(scheme)
         self.palette = LabelPalette(scheme)
-        self._dock("Articles", self.article_list, Qt.LeftDockWidgetArea)
+        self.articles_dock = self._dock("Articles", self.article_list, Qt.LeftDockWidgetArea)
         labels_dock = self._dock("Labels", self.palette, Qt.RightDockWidgetArea)
-        spans_dock = self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
+        spans_dock = self.spans_dock = self._dock("Spans", self.span_panel, Qt.RightDockWidgetArea)
         # The palette needs only its buttons' height; the spans get the rest.
         self.resizeDocks([labels_dock, spans_dock], [self.palette.sizeHint().height(), 800], Qt.Vertical)
-        self.span_panel.setMinimumWidth(420)
 
         self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
         self.palette.labelChosen.connect(self.controller.label_key)
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self._settings = QSettings(str(config.config_dir() / "window.ini"), QSettings.IniFormat)
         geometry = self._settings.value("geometry")
+        self._docks_placed = geometry is not None  # the user's own dock sizes win over ours
         if geometry is not None:
             self.restoreGeometry(geometry)
             self.restoreState(self._settings.value("docks"))
@@ -130,6 +133,10 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         self.controller.start(db_key(self.db_path))
         self.focus_text()
+        if self.emoji_font is None and not self._settings.value("hints/emoji_font", False, type=bool):
+            # Once per installation: the README says it too, but boxes in the text need a reason.
+            self._settings.setValue("hints/emoji_font", True)
+            self.statusBar().showMessage(fonts.EMOJI_HINT, 30000)
         if self.suggest_when_started:
             self.suggest_all()
 
@@ -248,7 +255,7 @@ class MainWindow(QMainWindow):
 
     def _show_heading(self, _article_id: int) -> None:
         article = self.controller.article
-        self.heading.setText(article.title or f"Article {article.id}")
+        self.heading.setText(display_title(article.title, article.text[:400], article.id, article.published))
         parts = [p for p in (article.source, article.published, f"#{article.id}",
                              f"{len(article.text):,} characters") if p]
         self.byline.setText("  ·  ".join(parts))
@@ -268,6 +275,19 @@ class MainWindow(QMainWindow):
             # Time on an article counts only while the window is in front.
             self.controller.window_active(self.isActiveWindow())
         super().changeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._docks_placed:
+            # First start: the article list gets a fifth of the width (titles readable on a wide
+            # screen, the text keeps its room on a 1366-pixel one); later the user's sizes are kept.
+            self._docks_placed = True
+            QTimer.singleShot(0, self._place_docks)  # once the layout has its real width
+
+    def _place_docks(self) -> None:
+        self.resizeDocks([self.articles_dock, self.spans_dock],
+                         [max(self.article_list.minimumWidth(), self.width() // 5),
+                          max(self.span_panel.minimumWidth(), self.width() * 3 // 10)], Qt.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.suggester.stop()

@@ -15,10 +15,20 @@ from bisect import bisect_right
 _SHIFTS = re.compile("[\U00010000-\U0010FFFF]|\r\n")
 
 
-class OffsetMap:
-    """Offsets of one article text <-> document positions; O(log n) per lookup."""
+def shown_length(text: str) -> int:
+    """How much of ``text`` the view shows: all but trailing blank lines and spaces, which would
+    only scroll the article off the screen. The stored text keeps them; offsets stay exact."""
+    return len(text.rstrip())
 
-    def __init__(self, text: str):
+
+class OffsetMap:
+    """Offsets of one article text <-> document positions; O(log n) per lookup.
+
+    With ``shown`` (a length), the document holds only ``text[:shown]``: offsets in the hidden tail
+    map to the document's end, so a span reaching into trailing blank lines still draws.
+    """
+
+    def __init__(self, text: str, shown: int | None = None):
         self.length = len(text)
         # Each entry: from this code point on, the document position differs by one more (+1 or -1).
         self._cp_thresholds: list[int] = []
@@ -35,13 +45,19 @@ class OffsetMap:
             self._deltas.append(shift)
             self._doc_thresholds.append(threshold + shift)
         self.doc_length = self.length + shift
+        self.shown = self.length if shown is None else max(0, min(shown, self.length))
+        if self.shown < self.length:
+            self.doc_length = self.to_doc(self.shown)
 
     def to_doc(self, offset: int) -> int:
         """Document position of code-point ``offset`` (0..len(text))."""
+        # Called twice per span when an article opens (thousands of times): no builtins beyond bisect.
         if not 0 <= offset <= self.length:
             raise ValueError(f"offset {offset} is outside the text (length {self.length})")
+        if offset > self.shown:
+            offset = self.shown
         k = bisect_right(self._cp_thresholds, offset)
-        return offset + (self._deltas[k - 1] if k else 0)
+        return offset + self._deltas[k - 1] if k else offset
 
     def to_offset(self, position: int, *, round_up: bool = False) -> int:
         """Code-point offset of document ``position``.
@@ -98,8 +114,13 @@ def _is_word_part(char: str) -> bool:
 
 
 def move_boundary(text: str, start: int, end: int, edge: str, direction: int, *, by_token: bool) -> tuple[int, int]:
-    """Move the ``edge`` ("start" or "end") of ``[start, end)`` one token (or character) left (-1)
-    or right (+1). Returns the span unchanged if the move would empty it or leave the text."""
+    """Move the ``edge`` ("start" or "end") of ``[start, end)`` one word (or character) left (-1)
+    or right (+1). Returns the span unchanged if the move would empty it or leave the text.
+
+    By word, an edge lands only on word boundaries (a start on a word's first character, an end
+    after a word's last), so punctuation between words never costs a key press of its own:
+    narrowing "Marochko’s" from the end gives "Marochko" at once, not "Marochko’".
+    """
     original = (start, end)
     if not by_token:
         if edge == "start":
@@ -107,51 +128,27 @@ def move_boundary(text: str, start: int, end: int, edge: str, direction: int, *,
         else:
             end += direction
     elif edge == "start":
-        start = _token_start_before(text, start) if direction < 0 else _token_start_after(text, start)
+        start = _next_boundary(text, start, direction, _is_word_start)
     else:
-        end = _token_end_after(text, end) if direction > 0 else _token_end_before(text, end)
-    if 0 <= start < end <= len(text):
+        end = _next_boundary(text, end, direction, _is_word_end)
+    if start is not None and end is not None and 0 <= start < end <= len(text):
         return start, end
     return original
 
 
-def _skip_token_left(text: str, p: int) -> int:
-    if p > 0 and _is_word_part(text[p - 1]):
-        while p > 0 and _is_word_part(text[p - 1]):
-            p -= 1
-        return p
-    return max(0, p - 1)
+def _is_word_start(text: str, p: int) -> bool:
+    return p < len(text) and _is_word_part(text[p]) and (p == 0 or not _is_word_part(text[p - 1]))
 
 
-def _skip_token_right(text: str, p: int) -> int:
-    if p < len(text) and _is_word_part(text[p]):
-        while p < len(text) and _is_word_part(text[p]):
-            p += 1
-        return p
-    return min(len(text), p + 1)
+def _is_word_end(text: str, p: int) -> bool:
+    return p > 0 and _is_word_part(text[p - 1]) and (p == len(text) or not _is_word_part(text[p]))
 
 
-def _token_start_before(text: str, p: int) -> int:
-    while p > 0 and text[p - 1].isspace():
-        p -= 1
-    return _skip_token_left(text, p)
-
-
-def _token_start_after(text: str, p: int) -> int:
-    p = _skip_token_right(text, p)
-    while p < len(text) and text[p].isspace():
-        p += 1
-    return p
-
-
-def _token_end_after(text: str, p: int) -> int:
-    while p < len(text) and text[p].isspace():
-        p += 1
-    return _skip_token_right(text, p)
-
-
-def _token_end_before(text: str, p: int) -> int:
-    p = _skip_token_left(text, p)
-    while p > 0 and text[p - 1].isspace():
-        p -= 1
-    return p
+def _next_boundary(text: str, p: int, direction: int, is_boundary) -> int | None:
+    """The nearest position past ``p`` in ``direction`` where ``is_boundary`` holds, if any."""
+    p += direction
+    while 0 <= p <= len(text):
+        if is_boundary(text, p):
+            return p
+        p += direction
+    return None

@@ -3,17 +3,32 @@ and event arguments. Edits here go through the same actions as the keyboard."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
+    QListWidgetItem, QPushButton, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
 )
 
-from annotator.model import Argument, Layer, Span, Status
+from annotator.model import Argument, Layer, Origin, Span, Status
 from annotator.schemes import Scheme
 
 EXCERPT = 60
+MIN_TEXT_COLUMN = 100
+# Short names keep the origin column narrow; the tooltip and the details below say it in full.
+ORIGIN_SHOWN = {Origin.SUGGESTED: "sugg.", Origin.MANUAL: "manual", Origin.IMPORTED: "import"}  # pixels left for the span text next to the fixed columns
+
+
+def column_width(view, values: list[str], *, bold: bool = False) -> int:
+    """Pixels a column needs to show the widest of ``values`` (and its header) uncut."""
+    font = QFont(view.font())
+    font.setBold(bold)
+    metrics = QFontMetrics(font)
+    header = QFontMetrics(view.horizontalHeader().font())
+    padding = 2 * view.style().pixelMetric(QStyle.PM_FocusFrameHMargin, None, view) + 14
+    return max([metrics.horizontalAdvance(v) for v in values] + [header.horizontalAdvance("Status") + 12]) + padding
 
 
 class SpanTableModel(QAbstractTableModel):
@@ -67,6 +82,25 @@ class SpanTableModel(QAbstractTableModel):
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         self._rows = {s.id: i for i, s in enumerate(self.spans)}
 
+    def replace_spans(self, removed: list[int], fresh: list[Span]) -> None:
+        """Take rows out and put rows in, in reading order: what one edit changed, without
+        comparing the other rows (a long article has thousands)."""
+        gone = set(removed)
+        for row in sorted((self._rows[i] for i in gone if i in self._rows), reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self._cells.pop(self.spans[row].id, None)
+            del self.spans[row]
+            self.endRemoveRows()
+        for span in fresh:
+            if span.id in self._rows and span.id not in gone:  # already shown: leave it
+                continue
+            row = bisect_left(self.spans, _reading_order(span), key=_reading_order)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self.spans.insert(row, span)
+            self._cells.pop(span.id, None)
+            self.endInsertRows()
+        self._rows = {s.id: i for i, s in enumerate(self.spans)}
+
     def row_of(self, span_id: int | None) -> int | None:
         return self._rows.get(span_id) if span_id is not None else None
 
@@ -96,13 +130,21 @@ class SpanTableModel(QAbstractTableModel):
         text = span.text_in(self.text)
         body_font = _FONTS[(False, span.status is Status.PENDING, span.status is Status.REJECTED)]
         label_font = _FONTS[(True, span.status is Status.PENDING, span.status is Status.REJECTED)]
+        # The origin column shows only the origin; who made it (the suggester, the file) and the
+        # score are in the tooltip, so the column never cuts "suggested".
+        made_by = "".join((f" · {span.source}" if span.source else "",
+                           f" · score {span.score:.2f}" if span.score is not None else ""))
+        tip = f"{span.label} [{span.start_char}:{span.end_char}] {text!r}\n{span.status.value} · {span.origin.value}{made_by}"
         return {
-            Qt.DisplayRole: (span.label, excerpt(text), span.status.value,
-                             span.origin.value + (f" · {span.source}" if span.source else "")),
+            Qt.DisplayRole: (span.label, excerpt(text), span.status.value, ORIGIN_SHOWN[span.origin]),
             Qt.ForegroundRole: (QColor(self.colours.get(span.label, "#555555")), muted, muted, muted),
             Qt.FontRole: (label_font, body_font, body_font, body_font),
-            Qt.ToolTipRole: (f"{span.label} [{span.start_char}:{span.end_char}] {text!r}",) * 4,
+            Qt.ToolTipRole: (tip,) * 4,
         }
+
+
+def _reading_order(span: Span) -> tuple[int, int, int]:
+    return span.start_char, -span.end_char, span.id
 
 
 def _font(bold: bool, italic: bool, struck: bool) -> QFont:
@@ -146,9 +188,16 @@ class SpanPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(1, QHeaderView.Stretch)
-        header.resizeSection(0, 130)
-        header.resizeSection(2, 70)
-        header.resizeSection(3, 80)
+        # Label, status and origin columns fit their longest possible value (the scheme's labels,
+        # the statuses, the origins): measured once, not per row, so 2,000 rows cost nothing, and
+        # "EXPLOSIONS_REMOTE_VIOLENCE" or "suggested" are never cut.
+        fixed = 0
+        for column, values in ((0, [label.name for label in scheme.labels]), (2, [s.value for s in Status]),
+                               (3, list(ORIGIN_SHOWN.values()))):
+            width = column_width(self.table, values, bold=column == 0)
+            header.resizeSection(column, width)
+            fixed += width
+        self.setMinimumWidth(fixed + MIN_TEXT_COLUMN + 24)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.details = QLabel()
@@ -206,6 +255,9 @@ class SpanPanel(QWidget):
     def set_spans(self, text: str, spans: list[Span]) -> None:
         self.model.set_spans(text, spans)
 
+    def replace_spans(self, removed: list[int], fresh: list[Span]) -> None:
+        self.model.replace_spans(removed, fresh)
+
     def select(self, span_id: int | None) -> None:
         row = self.model.row_of(span_id)
         self._updating = True
@@ -220,7 +272,10 @@ class SpanPanel(QWidget):
         self._updating = False
 
     def show_span(self, span: Span | None, arguments: list[Argument], spans_by_id: dict[int, Span]) -> None:
-        """Fill the details: what the span is, and for an event its attributes and arguments."""
+        """Fill the details: what the span is, and for an event its attributes and arguments.
+
+        :param spans_by_id: at least the spans filling the arguments' roles
+        """
         self._current = span
         self._updating = True
         if span is None:
@@ -253,8 +308,13 @@ class SpanPanel(QWidget):
             self.arguments.clear()
             for link in arguments:
                 target = spans_by_id.get(link.argument_id)
-                shown = excerpt(target.text_in(self.model.text)) if target else f"span {link.argument_id}"
+                if target is not None:
+                    shown = f"“{excerpt(target.text_in(self.model.text))}”  {target.label}"
+                else:  # deleted meanwhile by another window; the link goes with the next refresh
+                    shown = "(a span no longer in the article)"
                 item = QListWidgetItem(f"{link.role}: {shown}")
+                item.setToolTip(f"{link.role}: {target.text_in(self.model.text)} ({target.label}, {target.status.value})"
+                                if target is not None else shown)
                 item.setData(Qt.UserRole, link.id)
                 self.arguments.addItem(item)
         self._updating = False

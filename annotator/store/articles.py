@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from annotator.model import Article, content_hash
+from annotator.model import Article, content_hash, display_title
 from annotator.store.errors import NotFoundError
 from annotator.store.project import dump, now
 from annotator.store.states import state_clause
@@ -197,8 +197,11 @@ class Articles:
         """
         me = self.ensure_annotator(annotator)
         where, params = self._article_filter(annotator, states, label, has_pending, search)
+        # -- gui-main: the list names an article by the window's one title rule (model.display_title),
+        # read from the title, the text's first lines and the date (the SELECT's first line and the
+        # rows below); a change by the GUI room.
         sql = f"""
-            SELECT a.id, coalesce(a.title, substr(a.text, 1, 80)) AS title,
+            SELECT a.id, a.title, substr(a.text, 1, 400) AS head, a.published,
                    coalesce(st.state, 'todo') AS state, length(a.text) AS length,
                    (SELECT count(*) FROM spans s WHERE s.article_id = a.id AND s.annotator_id = ?
                         AND s.status = 'accepted') AS spans,
@@ -210,10 +213,11 @@ class Articles:
         """
         rows = self._db.execute(sql, [me, me, me, me, *params, limit, offset]).fetchall()
         return [
-            ArticleSummary(id=r[0], title=r[1].splitlines()[0] if r[1] else "", state=r[2],
-                           length=r[3], spans=r[4], pending=r[5])
+            ArticleSummary(id=r[0], title=display_title(r[1], r[2], r[0], r[3]), state=r[4],
+                           length=r[5], spans=r[6], pending=r[7])
             for r in rows
         ]
+        # -- end gui-main
 
     def next_article_id(self, annotator: str, after: int | None = None) -> int | None:
         """The next article (by id) that ``annotator`` has not finished, wrapping around.

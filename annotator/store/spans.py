@@ -314,3 +314,35 @@ class Spans:
     def labels_in_use(self) -> dict[str, int]:
         """How many spans use each label (any annotator, suggestions too)."""
         return dict(self._db.execute("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label").fetchall())
+
+    # -- gui-main: what changed on an article since the window last looked ---------------------------
+    # A block added by the GUI room (issue 13 item 4): the window's watcher re-reads only what another
+    # connection wrote instead of every span of a long article.
+
+    def spans_changed_since(self, article_id: int, annotator: str, stamp: str) -> tuple[list[Span], list[int]]:
+        """What ``annotator`` sees of an article that was written at or after ``stamp``, and the ids
+        of everything they see now (a span deleted, or a suggestion decided, is missing from those).
+
+        :param article_id: the article
+        :param annotator: whose view (as :meth:`spans_for`)
+        :param stamp: a time stamp as :func:`annotator.store.project.now` makes them
+        """
+        me = self.ensure_annotator(annotator)
+        visible = f" AND (s.annotator_id = ? OR ({UNDECIDED}))"
+        changed = self._spans(_SPAN_SELECT + "WHERE s.article_id = ? AND s.updated_at >= ?" + visible + _ORDER,
+                              [article_id, stamp, me, me, me])
+        ids = [r[0] for r in self._db.conn.execute(
+            "SELECT s.id FROM spans s WHERE s.article_id = ?" + visible, [article_id, me, me, me])]
+        return changed, ids
+
+    def spans_by_ids(self, span_ids: list[int]) -> list[Span]:
+        """These spans (those that exist), in text order.
+
+        :param span_ids: their ids
+        """
+        found: list[Span] = []
+        for start in range(0, len(span_ids), 900):
+            chunk = span_ids[start : start + 900]
+            found += self._spans(_SPAN_SELECT + f"WHERE s.id IN ({', '.join('?' * len(chunk))})" + _ORDER, chunk)
+        return found
+    # -- end gui-main

@@ -7,7 +7,7 @@ from fixtures import TRICKY
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
-from annotator.gui.offsets import OffsetMap, move_boundary, snap_to_tokens
+from annotator.gui.offsets import OffsetMap, move_boundary, shown_length, snap_to_tokens
 
 SAMPLES = [
     TRICKY,
@@ -63,10 +63,39 @@ def test_offsets_snap_keeps_combining_marks_and_drops_spaces():
 def test_offsets_move_boundary_by_word_and_by_character():
     text = "shelled the town, officials said"
     start, end = 12, 16  # town
-    assert move_boundary(text, start, end, "end", +1, by_token=True) == (12, 17)  # the comma
+    # Widening by word skips the comma: a punctuation-only step is never worth a key press.
+    assert move_boundary(text, start, end, "end", +1, by_token=True) == (12, 27)
     assert move_boundary(text, start, end, "start", -1, by_token=True) == (8, 16)
     assert move_boundary(text, start, end, "start", +1, by_token=False) == (13, 16)
     assert move_boundary(text, start, end, "end", -1, by_token=True) == (12, 16)  # would empty it
+
+
+def test_offsets_move_boundary_skips_punctuation_only_steps():
+    text = "said Marochko’s unit, then left"
+    start, end = find_in(text, "Marochko’s")
+    assert move_boundary(text, start, end, "end", -1, by_token=True) == find_in(text, "Marochko")
+    narrowed = find_in(text, "Marochko")
+    assert move_boundary(text, *narrowed, "end", +1, by_token=True) == (start, end)  # back in one press
+    unit = find_in(text, "unit")
+    assert move_boundary(text, *unit, "end", +1, by_token=True) == find_in(text, "unit, then")
+    assert move_boundary(text, *find_in(text, "s unit"), "start", -1, by_token=True) == find_in(text, "Marochko’s unit")
+    assert move_boundary(text, *find_in(text, "’s unit"), "start", +1, by_token=True) == find_in(text, "s unit")
+
+
+def find_in(text: str, needle: str) -> tuple[int, int]:
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def test_offsets_trailing_blank_lines_are_not_shown_but_offsets_stay_exact():
+    text = "Kyiv said 😀 more\r\n\r\n  \n\n"
+    shown = shown_length(text)
+    assert text[:shown] == "Kyiv said 😀 more"
+    offsets = OffsetMap(text, shown)
+    assert offsets.doc_length == shown + 1  # the emoji takes two UTF-16 units
+    assert offsets.to_doc(text.index("more")) == text.index("more") + 1
+    assert offsets.to_doc(len(text)) == offsets.doc_length  # a span into the blank tail ends at the end
+    assert offsets.to_offset(offsets.doc_length) == shown
 
 
 def select_in_document(window, needle: str) -> None:

@@ -161,6 +161,17 @@ def test_window_relabel_of_suggestion_accepts_a_corrected_copy(window, qtbot, pr
     assert own_spans(window) == [] and ids["brigade"] in window.view.shown_span_ids()
 
 
+def test_window_narrowing_by_keyboard_skips_punctuation_only_steps(window, qtbot):
+    select_text(window, "the town's hospital")
+    key(qtbot, window, Qt.Key_F)
+    key(qtbot, window, Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)  # narrow the end: "hospital" goes
+    assert own_spans(window)[0].text_in(REPORT) == "the town's"
+    key(qtbot, window, Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)  # "'s" goes in one press
+    assert own_spans(window)[0].text_in(REPORT) == "the town"
+    key(qtbot, window, Qt.Key_Right, Qt.AltModifier | Qt.ShiftModifier)  # and comes back in one
+    assert own_spans(window)[0].text_in(REPORT) == "the town's"
+
+
 def test_window_boundaries_move_by_keyboard(window, qtbot):
     select_text(window, "water plant on")
     key(qtbot, window, Qt.Key_F)
@@ -212,7 +223,7 @@ def test_window_link_argument_with_role_key(window, qtbot, project):
     assert brigade.suggestion_id == ids["brigade"] and brigade.annotator == "ana"
     assert c.selected == event.id
     assert window.span_panel.arguments.count() == 1
-    assert window.span_panel.arguments.item(0).text() == "ACTOR: 58th Brigade"
+    assert window.span_panel.arguments.item(0).text() == "ACTOR: “58th Brigade”  ARMED_GROUP"  # text and label
     window.actions["undo"].trigger()
     assert window.store.arguments_of(event.id) == []
     assert ids["brigade"] in window.view.shown_span_ids()
@@ -367,12 +378,12 @@ def test_window_undo_of_something_another_window_removed_is_reported(window, qtb
 
 
 def test_window_long_article_shows_first_screen_then_every_span(window, qtbot):
-    from annotator.session import FIRST_SCREEN_CHARS
+    from annotator.session import PARTIAL_ABOVE_CHARS
     from annotator.model import Origin
 
     store = window.store
     sentence = "Militia fighters shelled the ridge near Oakford at dawn. "
-    text = sentence * (3 * FIRST_SCREEN_CHARS // len(sentence))
+    text = sentence * (PARTIAL_ABOVE_CHARS * 6 // 5 // len(sentence))
     article_id, _ = store.add_article(text, title="Long")
     starts = [i * len(sentence) for i in range(0, len(text) // len(sentence), 7)]
     for start in starts:

@@ -1,0 +1,35 @@
+"""Spans written by another connection (a second window, a suggestion run) appear in the window
+without re-reading the article's other spans."""
+
+from __future__ import annotations
+
+from fixtures import REPORT, find
+
+from annotator.model import Layer, Origin, Status
+from annotator.store import Store
+
+
+def test_watcher_refresh_shows_another_connections_span_without_a_full_reload(window, project, monkeypatch):
+    path, ids = project
+    c = window.controller
+    before = set(window.view.shown_span_ids())
+    full_reads = []
+    original = type(window.store).spans_for
+
+    def counting_spans_for(store, article_id, annotator=None, *, within=None):
+        if within is None:
+            full_reads.append(article_id)
+        return original(store, article_id, annotator, within=within)
+
+    monkeypatch.setattr(type(window.store), "spans_for", counting_spans_for)
+    with Store.open(path) as other:  # what a suggestion run or a second window does
+        start, end = find(REPORT, "drones")
+        added = other.add_span(ids["report"], start, end, "WEAPON", Layer.ENTITY, annotator=None,
+                               origin=Origin.SUGGESTED, status=Status.PENDING)
+        other.delete_span(ids["town"])
+    assert c.check_external_changes()
+    shown = set(window.view.shown_span_ids())
+    assert shown == (before | {added}) - {ids["town"]}
+    assert added in {s.id for s in window.span_panel.model.spans}
+    assert ids["town"] not in {s.id for s in window.span_panel.model.spans}
+    assert full_reads == []  # only what changed was read
