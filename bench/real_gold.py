@@ -108,8 +108,11 @@ TITLE_WORDS = {
     "mrs.", "ms", "ms.", "dr", "dr.", "press", "state", "home", "special", "representative", "governor", "mayor",
     "senator", "sen.", "rep.", "class", "operator", "private", "staff", "navy", "army", "air", "marine",
 }
-NATIONALITY_SUFFIXES = ("ian", "ese", "ish", "ean", "ani", "ican", "ic")
-_COUNTRIES_LIKE_NATIONALITIES = {"iran", "pakistan", "afghanistan", "sudan", "oman", "jordan", "japan", "taiwan"}
+NATIONALITY_SUFFIXES = ("ian", "ians", "ese", "ish", "ean", "eans", "ani", "an", "ans", "i", "is", "en")
+_COUNTRIES_LIKE_NATIONALITIES = {"iran", "pakistan", "afghanistan", "sudan", "oman", "jordan", "japan", "taiwan",
+                                 "yemen", "mali", "malawi", "nairobi", "djibouti", "burundi", "haiti", "karachi",
+                                 "delhi", "dubai", "kazakhstan", "uzbekistan", "tajikistan", "turkmenistan",
+                                 "kyrgyzstan", "bahrain", "isis", "hamas", "taliban"}
 EXPLOSIVE = re.compile(r"bomb|explos|ied|vbied|missile|rocket|mortar|shell|grenade|drone|mine|blast|artillery|airstrike",
                        re.I)
 _WORD = re.compile(r"\S+")
@@ -146,8 +149,16 @@ def normalise_span(text: str, start: int, end: int, label: str) -> tuple[int, in
     return start + words[0][0], start + words[-1][1]
 
 
-def is_name(span_text: str) -> bool:
-    return any(w[:1].isupper() and _clean_word(w) not in NOT_NAMES for _, _, w in _words(span_text))
+def is_name(span_text: str, lower_words: set[str] = frozenset()) -> bool:
+    """A name has a capitalised word that is no pronoun and is not a common word capitalised only
+    because it opens a sentence or stands in a headline ("Police say", "Court Convicts Friend"): the
+    document writes those in lower case elsewhere (``lower_words``)."""
+    return any(w[:1].isupper() and _clean_word(w) not in NOT_NAMES and _clean_word(w) not in lower_words
+               for _, _, w in _words(span_text))
+
+
+def lower_case_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z'’-]+", text) if w[:1].islower()}
 
 
 def organisation_label(span_text: str) -> str:
@@ -214,6 +225,7 @@ def re3d_articles(split: str | None = None, data: Path = DATA) -> list[dict]:
     articles = []
     for doc_id in sorted(_split(list(documents), split)):
         text = documents[doc_id]["text"]
+        lower_words = lower_case_words(text)
         best: dict[tuple[int, int], dict] = {}
         for entity in entities[doc_id]:
             key = (entity["begin"], entity["end"])
@@ -233,12 +245,12 @@ def re3d_articles(split: str | None = None, data: Path = DATA) -> list[dict]:
                 begin, end, label = *counted, "QUANTITY"
             elif kind == "Organisation":
                 label = organisation_label(value)
-                if label == "ORG" and not is_name(value):
+                if label == "ORG" and not is_name(value, lower_words):
                     ignore.append({"start": begin, "end": end})  # "we", "people", "the international community"
                     continue
             else:
                 label = RE3D_LABELS[kind]
-                if label in {"PERSON", "LOCATION"} and not is_name(value):
+                if label in {"PERSON", "LOCATION"} and not is_name(value, lower_words):
                     ignore.append({"start": begin, "end": end})  # pronouns and nominals
                     continue
             normalised = normalise_span(text, begin, end, label)
@@ -299,6 +311,7 @@ def wikievents_articles(split: str | None = None, data: Path = DATA) -> list[dic
     articles = []
     for doc in sorted((d for d in docs if d["doc_id"] in wanted), key=lambda d: d["doc_id"]):
         text, offsets = _wikievents_text(doc)
+        lower_words = lower_case_words(text)
         sentence_of = [i for i, sentence in enumerate(doc["sentences"]) for _ in sentence[0]]
         mentions = {m["id"]: m for m in doc["entity_mentions"]}
         spans, ignore, ids = [], [], {}
@@ -309,7 +322,7 @@ def wikievents_articles(split: str | None = None, data: Path = DATA) -> list[dic
             nationality = (mention["end"] - mention["start"] == 1 and kind in {"GPE", "ORG"}
                            and (value.lower() in _nationality_words() or value.lower().endswith(NATIONALITY_SUFFIXES))
                            and value.lower() not in _COUNTRIES_LIKE_NATIONALITIES)
-            if not label or nationality or (label != "WEAPON" and not is_name(value)):
+            if not label or nationality or (label != "WEAPON" and not is_name(value, lower_words)):
                 ignore.append({"start": start, "end": end})
                 continue
             if label == "ORG|ARMED_GROUP":
