@@ -121,7 +121,8 @@ def _split_citation_marks(nlp: Language) -> None:
     from spacy.util import compile_infix_regex
 
     infixes = list(nlp.Defaults.infixes)
-    infixes += [r"(?<=[0-9])\](?=[^\W\d_])", r"(?<=[^\W\d_])\[(?=[0-9])", r"(?<=[^\W\d_.])\[(?=citation)"]
+    infixes += [r"(?<=[0-9])\](?=[^\W\d_])", r"(?<=[^\W\d_])[.,;:!?](?=\[[0-9]+(?:\]|$))",
+                r"(?<=[^\s\d\[])\[(?=[0-9]+(?:\]|$))", r"(?<=[^\W\d_])\[(?=citation)"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 

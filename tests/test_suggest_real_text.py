@@ -1,0 +1,110 @@
+"""What real reporting broke in the suggester, each on an invented sentence: the offsets and label an
+annotator would see."""
+
+import pytest
+
+from annotator.suggest import shared_suggester
+from annotator.suggest.boilerplate import boilerplate_ranges
+
+
+@pytest.fixture(scope="session")
+def suggester():
+    return shared_suggester()
+
+
+def suggested(suggester, text):
+    """{(start, end): (text, label)} of every entity and event suggested."""
+    doc = suggester.nlp(text)
+    found = suggester.analyse(doc)
+    result = {}
+    for item in [*found.entities, *found.events]:
+        span = doc[item.start : item.end]
+        result[(span.start_char, span.end_char)] = (span.text, item.label)
+    return result
+
+
+def at(text, words, occurrence=0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(words, start + 1)
+    return start, start + len(words)
+
+
+def test_suggest_real_text_citation_marks_are_not_part_of_names(suggester):
+    text = "The ceasefire was announced by[1]Philip Hammond in Geneva. Shelling hit Kharkiv[12] and Izium,[13] officials said."
+    found = suggested(suggester, text)
+    assert found[at(text, "Philip Hammond")] == ("Philip Hammond", "PERSON")
+    assert found[at(text, "Kharkiv")] == ("Kharkiv", "LOCATION")
+    assert found[at(text, "Izium")] == ("Izium", "LOCATION")
+    assert not [words for words, _ in found.values() if "[" in words or "]" in words]
+    assert not [words for words, label in found.values() if words in {"1", "12", "13"}]
+
+
+def test_suggest_real_text_near_a_place_opening_a_line_is_a_place(suggester):
+    text = "Near Tal Kabir, three strikes hit an armed unit.\nNear Ras Dulan, one strike destroyed a bridge."
+    found = suggested(suggester, text)
+    assert found[at(text, "Tal Kabir")] == ("Tal Kabir", "LOCATION")
+    assert found[at(text, "Ras Dulan")] == ("Ras Dulan", "LOCATION")
+    assert not [words for words, _ in found.values() if words.startswith("Near")]
+
+
+def test_suggest_real_text_a_title_is_neither_part_of_the_name_nor_an_organisation(suggester):
+    text = ("Secretary of State John Kerry and Defense Secretary Ash Carter met Foreign Secretary Philip Hammond "
+            "and officials of the Foreign Office in London.")
+    found = suggested(suggester, text)
+    assert found[at(text, "John Kerry")] == ("John Kerry", "PERSON")
+    assert found[at(text, "Ash Carter")] == ("Ash Carter", "PERSON")
+    assert found[at(text, "Philip Hammond")] == ("Philip Hammond", "PERSON")
+    assert found[at(text, "Foreign Office")] == ("Foreign Office", "ORG")
+    organisations = [words for words, label in found.values() if label == "ORG"]
+    assert organisations == ["Foreign Office"]
+
+
+def test_suggest_real_text_villages_are_places_not_people(suggester):
+    text = ("Gunmen burned Dembaso village on Sunday. Residents of Mbaleko said the rebels came at dawn, "
+            "and families fled to Sobane.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Dembaso")] == ("Dembaso", "LOCATION")
+    assert found[at(text, "Mbaleko")] == ("Mbaleko", "LOCATION")
+    assert found[at(text, "Sobane")] == ("Sobane", "LOCATION")
+
+
+def test_suggest_real_text_people_quoted_in_a_human_interest_paragraph_are_people(suggester):
+    text = ("Hawa Traore, 34, said the soldiers took her husband. Bintou Sangare, who fled with her five children, "
+            "said she had not eaten for days.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Hawa Traore")] == ("Hawa Traore", "PERSON")
+    assert found[at(text, "Bintou Sangare")] == ("Bintou Sangare", "PERSON")
+    assert at(text, "34") not in found  # an age is no date
+
+
+def test_suggest_real_text_a_surname_alone_is_the_same_person(suggester):
+    text = "Nicolás Maduro spoke on Sunday. Critics said Maduro’s term should end."
+    found = suggested(suggester, text)
+    assert found[at(text, "Maduro", 1)] == ("Maduro", "PERSON")
+
+
+def test_suggest_real_text_a_force_keeps_its_modifiers(suggester):
+    text = ("U.S. forces and the Kurdish YPG advanced. Coalition military forces conducted 23 strikes against "
+            "ISIL tactical units.")
+    found = suggested(suggester, text)
+    assert found[at(text, "U.S. forces")] == ("U.S. forces", "ARMED_GROUP")
+    assert found[at(text, "Kurdish YPG")] == ("Kurdish YPG", "ARMED_GROUP")
+    assert found[at(text, "Coalition military forces")] == ("Coalition military forces", "ARMED_GROUP")
+    assert found[at(text, "ISIL tactical units")] == ("ISIL tactical units", "ARMED_GROUP")
+
+
+def test_suggest_real_text_nothing_inside_page_furniture(suggester):
+    text = ("Read More: Rebels seize town of Kalemba\r\n©2022 Daily Wire Service\r\nFollow us on Twitter @dailywire\r\n"
+            "Sign up for our newsletter\r\nRebels seized Kalemba on Monday, killing three soldiers.")
+    found = suggested(suggester, text)
+    article = text.index("Rebels seized")
+    assert found and all(start >= article for start, _ in found)
+    assert found[at(text, "Kalemba", 1)] == ("Kalemba", "LOCATION")
+    assert found[at(text, "seized")] == ("seized", "BATTLES")
+
+
+def test_suggest_real_text_furniture_lines_have_exact_offsets():
+    text = "Troops advanced.\r\nRead More: Troops advance\r\n© 2022 Wire\nThe town fell."
+    ranges = boilerplate_ranges(text)
+    assert [text[a:b] for a, b in ranges] == ["Read More: Troops advance", "© 2022 Wire"]
