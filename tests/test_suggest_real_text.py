@@ -108,3 +108,21 @@ def test_suggest_real_text_furniture_lines_have_exact_offsets():
     text = "Troops advanced.\r\nRead More: Troops advance\r\n© 2022 Wire\nThe town fell."
     ranges = boilerplate_ranges(text)
     assert [text[a:b] for a, b in ranges] == ["Read More: Troops advance", "© 2022 Wire"]
+
+
+def test_suggest_real_text_attack_words_that_do_no_violence_are_no_events(suggester):
+    for text in ("The administration hit 13 officials with sanctions.",
+                 "Doctors called for resources to attack the virus.",
+                 "Following a 48-hour strike, the government banned rallies."):
+        events = [words for words, label in suggested(suggester, text).values()
+                  if label in {"BATTLES", "EXPLOSIONS_REMOTE_VIOLENCE", "VIOLENCE_AGAINST_CIVILIANS"}]
+        assert events == [], text
+    text = "A drone strike hit the depot."
+    assert suggested(suggester, text)[at(text, "strike")] == ("strike", "EXPLOSIONS_REMOTE_VIOLENCE")
+
+
+def test_suggest_real_text_a_weapon_word_qualifying_a_person_is_no_weapon(suggester):
+    text = "Soldiers arrested an explosives expert. Coalition aircraft destroyed two mortar systems."
+    found = suggested(suggester, text)
+    assert at(text, "explosives") not in found
+    assert found[at(text, "mortar systems")] == ("mortar systems", "WEAPON")

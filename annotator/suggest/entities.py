@@ -641,7 +641,17 @@ def _groups_with_modifiers(doc: Doc, spans: list[EntityCandidate], gazetteer: Ga
     return spans
 
 
+# Nouns a weapon word only qualifies ("an explosives expert", "a weapons depot"): no weapon is named.
+NOT_A_WEAPON_HEADS = {"expert", "experts", "specialist", "specialists", "factory", "factories", "depot", "depots",
+                      "dealer", "dealers", "smuggler", "smugglers", "programme", "program", "inspector", "inspectors",
+                      "maker", "makers", "manufacturer", "manufacturers", "trafficking", "smuggling", "cache", "caches",
+                      "storage", "store", "stores", "facility", "facilities", "site", "sites", "workshop", "deal",
+                      "deals", "sales", "ban", "treaty", "inspections"}
+
+
 def _weapons_with_heads(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
+    spans = [s for s in spans if not (s.label == "WEAPON" and s.priority != MEMORY and s.end < len(doc)
+                                      and doc[s.end].lower_ in NOT_A_WEAPON_HEADS)]
     taken = {i for s in spans for i in range(s.start, s.end)}
     for span in spans:
         if span.label != "WEAPON" or span.priority == MEMORY:

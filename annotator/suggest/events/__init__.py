@@ -16,6 +16,7 @@ from annotator.suggest.events.arguments import arguments
 from annotator.suggest.events.attributes import modality, reported_by
 from annotator.suggest.events.classify import (
     drop_predicates_of_events,
+    figurative,
     linked_weapon,
     type_against_protesters,
     type_by_cause,
@@ -35,6 +36,9 @@ from annotator.suggest.events.triggers import (
 from annotator.suggest.gazetteer import Gazetteer
 
 __all__ = ["EventCandidate", "EventFinder", "TriggerRule", "TriggerSet", "lemma_of", "load_triggers"]
+
+
+VIOLENT_LABELS = {"BATTLES", "EXPLOSIONS_REMOTE_VIOLENCE", "VIOLENCE_AGAINST_CIVILIANS"}
 
 
 class EventFinder:
@@ -60,6 +64,8 @@ class EventFinder:
             if used & set(range(start, end)) or inside_entity & set(range(start, end)):
                 continue
             if rule.subjects and subject_kind(doc[start], by_token) not in rule.subjects:
+                continue
+            if rule.label in VIOLENT_LABELS and figurative(doc[start]):
                 continue
             event = EventCandidate(start, end, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
                                    anaphoric=anaphoric(doc[start], rule))

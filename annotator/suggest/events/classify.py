@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from annotator.suggest.entities import EntityCandidate
-from annotator.suggest.events.triggers import EventCandidate, TriggerSet, lemma_of
+from annotator.suggest.events.triggers import EventCandidate, TriggerSet, lemma_of, pos_class
 from annotator.suggest.gazetteer import Gazetteer
 
 PROTEST_WEAPONS = {"tear gas", "rubber bullets", "water cannon", "water cannons", "stun grenades", "batons"}
@@ -123,3 +123,33 @@ def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, En
             if by_weapon and by_weapon != "protest":
                 event.label, event.sub_event_type = "EXPLOSIONS_REMOTE_VIOLENCE", by_weapon
 
+
+
+# What "hit", "target", "attack" or "strike" mean when no violence is done: "hit 13 officials with
+# sanctions", "attack the virus", "a 48-hour strike", "a hunger strike".
+NON_VIOLENT_OBJECTS = {"sanction", "sanctions", "tariff", "tariffs", "virus", "disease", "pandemic", "corruption",
+                       "poverty", "inflation", "problem", "record", "price", "prices",
+                       "goal", "criticism", "policy", "plan", "law", "ban", "measure", "measures", "tax"}
+LABOUR_STRIKE_WORDS = {"general", "hunger", "labour", "labor", "workers", "worker", "teachers", "doctors", "nurses",
+                       "national", "transport", "rail", "sit-down", "wildcat", "nationwide", "opposition-called",
+                       "union", "miners", "truckers", "student", "students"}
+
+
+def figurative(trigger: Token) -> bool:
+    """True when an attack word does no violence here (sanctions, a virus, a labour strike)."""
+    if not trigger.doc.has_annotation("DEP"):
+        return False
+    for child in trigger.children:
+        words = [child] if child.dep_ in {"dobj", "obj", "nsubjpass"} else [
+            g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ in {"with", "on", "against"} else []
+        if any(lemma_of(w) in NON_VIOLENT_OBJECTS or w.lower_ in NON_VIOLENT_OBJECTS for w in words):
+            return True
+    if lemma_of(trigger) == "strike" and pos_class(trigger) == "NOUN":
+        modifiers = [c for c in trigger.children if c.dep_ in {"amod", "compound", "nmod", "nummod"}]
+        for modifier in modifiers:
+            text = modifier.lower_
+            # "a 48-hour strike", "a three-day strike": a stoppage of work has a length
+            if text in LABOUR_STRIKE_WORDS or text in {"hour", "day", "week"} or any(
+                    text.endswith(s) for s in ("-hour", "-day", "-week")):
+                return True
+    return False
