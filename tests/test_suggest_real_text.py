@@ -126,3 +126,11 @@ def test_suggest_real_text_a_weapon_word_qualifying_a_person_is_no_weapon(sugges
     found = suggested(suggester, text)
     assert at(text, "explosives") not in found
     assert found[at(text, "mortar systems")] == ("mortar systems", "WEAPON")
+
+
+def test_suggest_real_text_a_government_is_an_organisation(suggester):
+    text = "Britain backs the government of Iraq and the Kurdistan regional government against the Taliban government."
+    found = suggested(suggester, text)
+    assert found[at(text, "government of Iraq")] == ("government of Iraq", "ORG")
+    assert found[at(text, "Kurdistan regional government")] == ("Kurdistan regional government", "ORG")
+    assert at(text, "Taliban government") not in found

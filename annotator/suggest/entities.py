@@ -509,6 +509,7 @@ def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list
     spans = _people_by_discourse(doc, spans)
     spans = _places_by_discourse(doc, spans)
     spans = _places_after_place_nouns(doc, spans)
+    spans = _governments(doc, spans)
     spans = _groups_with_modifiers(doc, spans, gazetteer)
     spans = _weapons_with_heads(doc, spans)
     return sorted(spans, key=lambda c: c.start)
@@ -557,6 +558,39 @@ def _places_after_place_nouns(doc: Doc, spans: list[EntityCandidate]) -> list[En
         added.append(EntityCandidate(i, end, "LOCATION", RULE))
         taken |= set(range(i, end))
     return spans + added
+
+
+GOVERNMENT_NOUNS = {"government", "governments"}
+GOVERNMENT_ADJECTIVES = {"federal", "regional", "central", "national", "interim", "transitional", "provincial",
+                         "state", "local", "new"}
+
+
+def _governments(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
+    """"the government of Iraq", "the Iraqi government", "the Kurdistan regional government": a
+    government is an organisation; the place in its name is not a place of the events."""
+    by_token = {i: s for s in spans for i in range(s.start, s.end)}
+    for token in doc:
+        if token.lower_ not in GOVERNMENT_NOUNS:
+            continue
+        start, end = token.i, token.i + 1
+        while start > 0 and (doc[start - 1].ent_type_ in {"GPE", "NORP"} or doc[start - 1].lower_ in GOVERNMENT_ADJECTIVES
+                             or (doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title)):
+            start -= 1
+        place = lambda i: doc[i].ent_type_ == "GPE" or (by_token.get(i) is not None and by_token[i].label == "LOCATION")  # noqa: E731
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and place(end + 1):
+            end += 1
+            while end < len(doc) and place(end):
+                end += 1
+        named = [doc[i] for i in range(start, end) if i != token.i and doc[i].lower_ not in GOVERNMENT_ADJECTIVES | {"of"}]
+        if not named:
+            continue  # "the government" alone names no one
+        if any(by_token.get(t.i) is not None and by_token[t.i].label == "ARMED_GROUP" for t in named):
+            continue  # "the Taliban government": the group is what an annotator records
+        if any(by_token.get(i) is not None and by_token[i].priority == MEMORY for i in range(start, end)):
+            continue
+        spans = _replace(spans, EntityCandidate(start, end, "ORG", RULE))
+        by_token = {i: s for s in spans for i in range(s.start, s.end)}
+    return spans
 
 
 def _replace(spans: list[EntityCandidate], new: EntityCandidate) -> list[EntityCandidate]:
