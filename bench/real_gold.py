@@ -107,6 +107,7 @@ TITLE_WORDS = {
     "spokesman", "spokesperson", "ambassador", "envoy", "king", "queen", "prince", "sheikh", "mr", "mr.", "mrs",
     "mrs.", "ms", "ms.", "dr", "dr.", "press", "state", "home", "special", "representative", "governor", "mayor",
     "senator", "sen.", "rep.", "class", "operator", "private", "staff", "navy", "army", "air", "marine",
+    "agent", "judge", "district", "attorney", "former", "technical",
 }
 NATIONALITY_SUFFIXES = ("ian", "ians", "ese", "ish", "ean", "eans", "ani", "an", "ans", "i", "is", "en")
 _COUNTRIES_LIKE_NATIONALITIES = {"iran", "pakistan", "afghanistan", "sudan", "oman", "jordan", "japan", "taiwan",
@@ -323,7 +324,11 @@ def wikievents_articles(split: str | None = None, data: Path = DATA) -> list[dic
             nationality = (mention["end"] - mention["start"] == 1 and kind in {"GPE", "ORG"}
                            and (value.lower() in _nationality_words() or value.lower().endswith(NATIONALITY_SUFFIXES))
                            and value.lower() not in _COUNTRIES_LIKE_NATIONALITIES)
-            if not label or nationality or (label != "WEAPON" and not is_name(value, lower_words)):
+            # "Prosecutors", "Americans": a group of people capitalised, not a named one
+            group = kind == "PER" and mention["end"] - mention["start"] == 1 and value.endswith("s")
+            demonym = kind == "PER" and mention["end"] - mention["start"] == 1 and (
+                value.lower() in _nationality_words() or value.lower().endswith(NATIONALITY_SUFFIXES))
+            if not label or nationality or group or demonym or (label != "WEAPON" and not is_name(value, lower_words)):
                 ignore.append({"start": start, "end": end})
                 continue
             if label == "ORG|ARMED_GROUP":

@@ -79,9 +79,12 @@ def test_suggest_real_text_people_quoted_in_a_human_interest_paragraph_are_peopl
 
 
 def test_suggest_real_text_a_surname_alone_is_the_same_person(suggester):
-    text = "Nicolás Maduro spoke on Sunday. Critics said Maduro’s term should end."
+    text = ("Nicolás Maduro spoke on Sunday. Critics said Maduro’s term should end. Police identified Daniel "
+            "McAllister as the driver. McAllister rented the truck in Junction Falls.")
     found = suggested(suggester, text)
     assert found[at(text, "Maduro", 1)] == ("Maduro", "PERSON")
+    assert found[at(text, "McAllister", 1)] == ("McAllister", "PERSON")
+    assert found[at(text, "Junction Falls")] == ("Junction Falls", "LOCATION")
 
 
 def test_suggest_real_text_a_force_keeps_its_modifiers(suggester):

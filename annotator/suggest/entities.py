@@ -516,14 +516,18 @@ def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list
 
 
 def _people_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
-    parts: set[str] = set()
+    # The first or last words of a full name ("Maduro", "Timothy"), never a stretch from its middle.
+    parts: set[tuple[str, ...]] = set()
     for span in spans:
         if span.label == "PERSON" and span.end - span.start >= 2:
-            parts |= {t.text for t in doc[span.start : span.end] if t.is_alpha and t.is_title and len(t) > 2}
+            words = tuple(t.text for t in doc[span.start : span.end] if not t.is_punct)
+            for k in range(1, len(words)):
+                parts.add(words[:k])
+                parts.add(words[-k:])
     for span in spans:
         if span.label in {"ORG", "LOCATION"} and span.priority == MODEL and parts:
-            tokens = [t for t in doc[span.start : span.end] if not t.is_punct]
-            if tokens and all(t.text in parts for t in tokens):
+            words = tuple(t.text for t in doc[span.start : span.end] if not t.is_punct)
+            if words in parts and all(w[:1].isupper() for w in words):
                 span.label, span.canonical = "PERSON", None
     return spans
 
