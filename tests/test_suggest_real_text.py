@@ -137,3 +137,17 @@ def test_suggest_real_text_a_government_is_an_organisation(suggester):
     assert found[at(text, "government of Iraq")] == ("government of Iraq", "ORG")
     assert found[at(text, "Kurdistan regional government")] == ("Kurdistan regional government", "ORG")
     assert at(text, "Taliban government") not in found
+
+
+def test_suggest_real_text_warships_and_navies(suggester):
+    text = "The counter-ISIL coalition and the Royal Navy sent HMS Ocean and FS Charles de Gaulle."
+    found = suggested(suggester, text)
+    assert found[at(text, "counter-ISIL coalition")] == ("counter-ISIL coalition", "ARMED_GROUP")
+    assert found[at(text, "Royal Navy")] == ("Royal Navy", "ARMED_GROUP")
+    assert found[at(text, "HMS Ocean")] == ("HMS Ocean", "WEAPON")
+    assert found[at(text, "FS Charles de Gaulle")] == ("FS Charles de Gaulle", "WEAPON")
+
+
+def test_suggest_real_text_an_adviser_in_apposition_is_a_person(suggester):
+    text = "Knox Thames, the Special Advisor to the ambassador, spoke in Ankara."
+    assert suggested(suggester, text)[at(text, "Knox Thames")] == ("Knox Thames", "PERSON")

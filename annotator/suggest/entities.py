@@ -67,6 +67,7 @@ FACILITY_MODIFIERS = [
     "electricity", "TV", "television", "radio", "army", "border", "naval", "research", "storage", "grain",
 ]
 ORDINAL_REGEX = r"^\d+(st|nd|rd|th)$"
+SHIP_PREFIXES = ["HMS", "USS", "FS", "INS", "HMCS", "HMAS", "USNS", "RFS", "TCG", "ROKS", "JS", "HNLMS", "ITS", "ESPS"]
 ACRONYM_REGEX = r"^[A-Z][A-Z0-9]{1,5}$"
 # A count of things is a number before a plural noun; years and spans of time are not counts.
 NOT_A_YEAR_REGEX = r"^(?!(1[89]|20)\d\d$)"
@@ -75,7 +76,8 @@ BACKED_WORDS = ["backed", "led", "installed", "allied", "aligned", "controlled",
 # Nouns of armed personnel that are a span on their own ("Gunmen abducted..."); the others need a
 # modifier ("the Syrian army", not "the army's position").
 NEEDS_MODIFIER = {"force", "army", "armies", "military", "units", "battalion", "brigade", "regiment", "division",
-                  "corps", "garrison", "guards", "defenders", "occupiers", "guard", "coalition", "regime"}
+                  "corps", "garrison", "guards", "defenders", "occupiers", "guard", "coalition", "regime",
+                  "navy", "navies", "fleet"}
 
 
 @dataclass
@@ -140,6 +142,10 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
         {"label": "FACILITY", "pattern": [{"IS_TITLE": True, "OP": "+"}, {"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "*"},
                                            {"LOWER": {"IN": FACILITY_HEADS}}]},
         {"label": "FACILITY", "pattern": [{"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "+"}, {"LOWER": {"IN": FACILITY_HEADS}}]},
+        # a warship by its name: "HMS Ocean", "USS Hopper", "FS Charles de Gaulle"
+        {"label": "WEAPON", "pattern": [{"ORTH": {"IN": SHIP_PREFIXES}}, {"IS_TITLE": True},
+                                         {"IS_TITLE": True, "OP": "?"}, {"LOWER": {"IN": ["de", "du", "la"]}, "OP": "?"},
+                                         {"IS_TITLE": True, "OP": "?"}]},
     ]
     # The model does not always tag "Malian" as NORP, and rules alone have no NER: every pattern
     # with a nationality slot also gets a copy with the nationality word list.
@@ -239,6 +245,7 @@ PERSON_NOUNS = {
     "elder", "midwife", "surgeon", "medic", "nun", "monk", "retiree", "pensioner", "veteran", "member", "head",
     "director", "minister", "secretary", "president", "governor", "mayor", "general", "colonel", "analyst",
     "researcher", "professor", "friend", "neighbour", "neighbor", "relative", "cousin", "uncle", "aunt", "herder",
+    "advisor", "adviser", "ambassador", "envoy", "representative", "coordinator", "negotiator", "diplomat",
 }
 
 
@@ -290,7 +297,8 @@ def _person_by_context(doc: Doc, start: int, end: int) -> bool:
             for token in words[1:]:
                 if token.lower_ in PERSON_NOUNS:
                     return True
-                if not (token.pos_ in {"ADJ", "NUM"} or token.is_lower and token.tag_ in {"JJ", "CD", "NN"}):
+                if not (token.pos_ in {"ADJ", "NUM"} or token.is_lower and token.tag_ in {"JJ", "CD", "NN"}
+                        or token.lower_ in TITLE_WORDS):  # "Knox Thames, the Special Advisor"
                     break
     return False
 
@@ -320,6 +328,9 @@ def _titles(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str |
             return start, end, None
         if label == "PERSON" or set(words) & TITLE_HEADS:
             return start, end, None
+    if label == "ORG" and start > 2 and doc[start - 1].lower_ == "the" and doc[start - 2].lower_ in {"of", "for"} \
+            and doc[start - 3].lower_ in TITLE_HEADS:
+        return start, end, None  # "Minister for the Middle East ...": a minister's brief, not an organisation
     if label == "ORG" and start > 1 and doc[start - 1].lower_ in {"of", "for"} and doc[start - 2].lower_ in TITLE_HEADS:
         # "Secretary of State Kerry": the organisation is part of the title; a name after it is the person
         tail = [i for i in range(start, end) if doc[i].ent_type_ == "PERSON"]
@@ -666,6 +677,12 @@ def _groups_with_modifiers(doc: Doc, spans: list[EntityCandidate], gazetteer: Ga
                   ([current.end] if current is not None else []))
         if current is not None and current.start <= start:
             continue
+        while start < token.i and doc[start].text == "-":
+            if start > 0 and not doc[start - 1].whitespace_ and (doc[start - 1].i not in by_token
+                                                                 or by_token[doc[start - 1].i].label == "ARMED_GROUP"):
+                start -= 1  # "counter-ISIL coalition": the hyphenated word is one modifier
+                break
+            start += 1
         new = EntityCandidate(start, end, "ARMED_GROUP", RULE)
         new.canonical = gazetteer.canonical(doc[start:end].text)
         spans = _replace(spans, new)
