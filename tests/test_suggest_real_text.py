@@ -151,3 +151,10 @@ def test_suggest_real_text_warships_and_navies(suggester):
 def test_suggest_real_text_an_adviser_in_apposition_is_a_person(suggester):
     text = "Knox Thames, the Special Advisor to the ambassador, spoke in Ankara."
     assert suggested(suggester, text)[at(text, "Knox Thames")] == ("Knox Thames", "PERSON")
+
+
+def test_suggest_real_text_killings_named_by_nouns_and_charges_in_court(suggester):
+    text = "Police arrested four men over the assassination of the mayor."
+    assert suggested(suggester, text)[at(text, "assassination")] == ("assassination", "VIOLENCE_AGAINST_CIVILIANS")
+    text = "The driver is on trial on charges of murder."
+    assert at(text, "murder") not in suggested(suggester, text)

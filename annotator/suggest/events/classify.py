@@ -71,8 +71,10 @@ def type_by_weapon(event: EventCandidate, weapon_type: str | None, doc: Doc, tri
         event.label = "EXPLOSIONS_REMOTE_VIOLENCE"
         event.sub_event_type = weapon_type
         return
-    if event.label == "VIOLENCE_AGAINST_CIVILIANS" and not hits_civilians(trigger):
-        # An attack without explosive means on an armed group is a battle.
+    generic = event.rule is None or event.rule.lemmas & {"attack", "shoot"}
+    if event.label == "VIOLENCE_AGAINST_CIVILIANS" and generic and not hits_civilians(trigger):
+        # An attack without explosive means on an armed group is a battle; an assassination or a
+        # stabbing stays violence against a person.
         event.label, event.sub_event_type = "BATTLES", "Armed clash"
 
 
@@ -135,10 +137,17 @@ LABOUR_STRIKE_WORDS = {"general", "hunger", "labour", "labor", "workers", "worke
                        "union", "miners", "truckers", "student", "students"}
 
 
+LEGAL_WORDS = {"charge", "convict", "accuse", "guilty", "trial", "sentence", "indict", "complicity", "suspect",
+               "acquit", "prosecute", "count"}
+
+
 def figurative(trigger: Token) -> bool:
-    """True when an attack word does no violence here (sanctions, a virus, a labour strike)."""
+    """True when an attack word does no violence here (sanctions, a virus, a labour strike), or
+    names a charge in court ("on trial on charges of murder") rather than an event reported."""
     if not trigger.doc.has_annotation("DEP"):
         return False
+    if trigger.dep_ == "pobj" and trigger.head.head is not None and lemma_of(trigger.head.head) in LEGAL_WORDS:
+        return True
     for child in trigger.children:
         words = [child] if child.dep_ in {"dobj", "obj", "nsubjpass"} else [
             g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ in {"with", "on", "against"} else []
