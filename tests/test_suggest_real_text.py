@@ -158,3 +158,10 @@ def test_suggest_real_text_killings_named_by_nouns_and_charges_in_court(suggeste
     assert suggested(suggester, text)[at(text, "assassination")] == ("assassination", "VIOLENCE_AGAINST_CIVILIANS")
     text = "The driver is on trial on charges of murder."
     assert at(text, "murder") not in suggested(suggester, text)
+
+
+def test_suggest_real_text_a_short_form_defined_in_brackets_keeps_its_label(suggester):
+    text = "The Iraqi Security Forces (ISF) advanced on Monday. Coalition trainers said the ISF had held."
+    found = suggested(suggester, text)
+    assert found[at(text, "Iraqi Security Forces")] == ("Iraqi Security Forces", "ARMED_GROUP")
+    assert found[at(text, "ISF", 1)] == ("ISF", "ARMED_GROUP")

@@ -523,7 +523,54 @@ def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list
     spans = _governments(doc, spans)
     spans = _groups_with_modifiers(doc, spans, gazetteer)
     spans = _weapons_with_heads(doc, spans)
+    spans = _hyphenated_names(doc, spans)
+    spans = _acronyms_by_discourse(doc, spans)
     return sorted(spans, key=lambda c: c.start)
+
+
+def _hyphenated_names(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
+    """"CJTF-OIR" is one name, not "CJTF" and "OIR": organisations joined by a hyphen without spaces."""
+    spans = sorted(spans, key=lambda c: c.start)
+    merged: list[EntityCandidate] = []
+    for span in spans:
+        previous = merged[-1] if merged else None
+        if (previous is not None and previous.label in {"ORG", "ARMED_GROUP"} and span.label in {"ORG", "ARMED_GROUP"}
+                and span.start == previous.end + 1 and doc[previous.end].text == "-"
+                and not doc[previous.end - 1].whitespace_ and not doc[previous.end].whitespace_
+                and MEMORY not in {previous.priority, span.priority}):
+            previous.end = span.end
+            if span.label == "ARMED_GROUP":
+                previous.label = "ARMED_GROUP"
+            continue
+        merged.append(span)
+    return merged
+
+
+def _acronyms_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
+    """"the Iraqi Security Forces (ISF)": the short form defined in brackets is the same force or
+    organisation wherever it recurs, whatever the model calls it there."""
+    defined: dict[str, str] = {}
+    by_start = {s.start: s for s in spans}
+    for span in spans:
+        if span.label not in {"ORG", "ARMED_GROUP"} or span.end + 2 >= len(doc):
+            continue
+        if doc[span.end].text == "(" and doc[span.end + 2].text == ")" and doc[span.end + 1].is_upper \
+                and len(doc[span.end + 1]) >= 2:
+            defined[doc[span.end + 1].text] = span.label
+    if not defined:
+        return spans
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    for token in doc:
+        label = defined.get(token.text)
+        if label is None:
+            continue
+        current = by_start.get(token.i)
+        if current is not None and current.end == token.i + 1 and current.priority != MEMORY:
+            current.label = label
+        elif token.i not in taken:
+            spans.append(EntityCandidate(token.i, token.i + 1, label, RULE))
+            taken.add(token.i)
+    return spans
 
 
 def _people_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
