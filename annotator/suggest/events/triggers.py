@@ -71,10 +71,23 @@ class TriggerSet:
 
     rules: tuple[TriggerRule, ...]
     multiword: tuple[tuple[tuple[str, ...], TriggerRule], ...]
+    # Which rules a word can start, in list order: scanning every rule at every token was the
+    # suggester's slowest step.
+    by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    multiword_by_first: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rules: list[TriggerRule]) -> "TriggerSet":
-        return cls(tuple(rules), tuple((tuple(l.split()), rule) for rule in rules for l in rule.lemmas if " " in l))
+        multiword = tuple((tuple(l.split()), rule) for rule in rules for l in rule.lemmas if " " in l)
+        by_word: dict[str, list[int]] = {}
+        for index, rule in enumerate(rules):
+            for lemma in rule.lemmas:
+                by_word.setdefault(lemma, []).append(index)
+        by_first: dict[str, list[int]] = {}
+        for index, (words, _) in enumerate(multiword):
+            by_first.setdefault(words[0], []).append(index)
+        return cls(tuple(rules), multiword, {k: tuple(v) for k, v in by_word.items()},
+                   {k: tuple(v) for k, v in by_first.items()})
 
     def is_consequence(self, token: Token) -> bool:
         """'killed', 'wounded': words whose event is the attack that caused them."""
@@ -137,7 +150,9 @@ def matches(doc: Doc, triggers: TriggerSet):
     for i, token in enumerate(doc):
         lemma = lemma_of(token)
         pos = pos_class(token)
-        for words, rule in triggers.multiword:
+        starting = sorted(set(triggers.multiword_by_first.get(token.lower_, ())) |
+                          set(triggers.multiword_by_first.get(lemma, ())))
+        for words, rule in (triggers.multiword[k] for k in starting):
             if tuple(t.lower_ for t in doc[i : i + len(words)]) == words or (
                 tuple([lemma, *[t.lower_ for t in doc[i + 1 : i + len(words)]]]) == words
             ):
@@ -149,7 +164,8 @@ def matches(doc: Doc, triggers: TriggerSet):
             end_index = i + 3
         else:
             end_index = i + 1
-        for rule in triggers.rules:
+        candidates = sorted(set(triggers.by_word.get(lemma, ())) | set(triggers.by_word.get(token.lower_, ())))
+        for rule in (triggers.rules[k] for k in candidates):
             if (lemma not in rule.lemmas and token.lower_ not in rule.lemmas) or " " in lemma:
                 continue
             if pos not in {rule.pos, "ANY"}:
