@@ -16,7 +16,6 @@ from annotator.suggest.entities import (
     EntityCandidate,
     add_conflict_ruler,
     model_candidates,
-    refine,
     resolve,
     rule_candidates,
 )
@@ -24,6 +23,7 @@ from annotator.suggest.boilerplate import boilerplate_ranges, inside
 from annotator.suggest.events import EventCandidate, EventFinder, load_triggers
 from annotator.suggest.gazetteer import Gazetteer, load_gazetteer
 from annotator.suggest.memory import AnnotationMemory
+from annotator.suggest.refine import refine
 
 SUGGESTER_NAME = "conflict-suggester"
 SUGGESTER_VERSION = "1.5"
