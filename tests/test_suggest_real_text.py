@@ -41,10 +41,12 @@ def test_suggest_real_text_citation_marks_are_not_part_of_names(suggester):
 
 
 def test_suggest_real_text_near_a_place_opening_a_line_is_a_place(suggester):
-    text = "Near Tal Kabir, three strikes hit an armed unit.\nNear Ras Dulan, one strike destroyed a bridge."
+    text = ("Near Tal Kabir, three strikes hit an armed unit.\nNear Ras Dulan, one strike destroyed a bridge.\n"
+            "Near Al Shadaddi, one strike engaged an armed unit.")
     found = suggested(suggester, text)
     assert found[at(text, "Tal Kabir")] == ("Tal Kabir", "LOCATION")
     assert found[at(text, "Ras Dulan")] == ("Ras Dulan", "LOCATION")
+    assert found[at(text, "Al Shadaddi")] == ("Al Shadaddi", "LOCATION")
     assert not [words for words, _ in found.values() if words.startswith("Near")]
 
 

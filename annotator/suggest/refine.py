@@ -112,19 +112,25 @@ def _places_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityC
     return spans
 
 
+NEAR_WORDS = {"near", "outside", "around", "nearby"}
+
+
 def _places_after_place_nouns(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
-    """"Residents of Mbaleko", "the village of Dembaso": a proper name nobody labelled after these
-    words is a place (small villages are beyond both the model and the gazetteer)."""
+    """"Residents of Mbaleko", "the village of Dembaso", "Near Al Shadaddi, one strike ...": a proper
+    name nobody labelled after these words is a place (small villages are beyond both the model and
+    the gazetteer)."""
     taken = {i for s in spans for i in range(s.start, s.end)}
     added = []
-    for token in doc[2:]:
+    for token in doc[1:]:
         i = token.i
-        if i in taken or doc[i - 1].lower_ != "of" or doc[i - 2].lower_ not in OF_PLACE_NOUNS - {"people", "mayor", "governor"}:
+        if i in taken or not (token.pos_ == "PROPN" and token.is_title):
             continue
-        if not (token.pos_ == "PROPN" and token.is_title):
+        after_of = i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in OF_PLACE_NOUNS - {"people", "mayor", "governor"}
+        if not (after_of or doc[i - 1].lower_ in NEAR_WORDS):
             continue
         end = i + 1
-        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title and end not in taken:
+        while end < len(doc) and end not in taken and doc[end].pos_ == "PROPN" and (
+                doc[end].is_title or doc[end].text in {"-", "al", "el", "ad", "as", "az", "ar"}):
             end += 1
         added.append(EntityCandidate(i, end, "LOCATION", RULE))
         taken |= set(range(i, end))
