@@ -397,7 +397,7 @@ def _strip_openers(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
         "ADP", "SCONJ", "CCONJ", "ADV", "PROPN", "ADJ", ""} and not doc[start].is_lower:
         located = located or doc[start].lower_ in PLACE_PREPOSITIONS
         start += 1
-        if doc[start].lower_ == "of":  # "North of Mosul"
+        if doc[start].lower_ == "of" and end - start > 1:  # "North of Mosul"
             start += 1
     return start, end, located
 
