@@ -129,7 +129,7 @@ def _clean_word(word: str) -> str:
 
 def normalise_span(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
     """Our span guidelines: no leading determiner or possessive, no trailing punctuation, no title
-    before a person's name ("Defense Secretary Ash Carter" -> "Ash Carter")."""
+    before a person's name ("Defense Secretary Tom Avery" -> "Tom Avery")."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?\"'”’)" and not
@@ -145,14 +145,14 @@ def normalise_span(text: str, start: int, end: int, label: str) -> tuple[int, in
         if titled:
             rest = words[titled[-1] + 1 :]
             if not rest or not rest[0][2][:1].isupper():
-                return None  # only a title ("the prime minister", "commander of U.S. Central Command")
+                return None  # only a title ("the prime minister", "commander of the Northern Command")
             words = rest
     return start + words[0][0], start + words[-1][1]
 
 
 def is_name(span_text: str, lower_words: set[str] = frozenset()) -> bool:
     """A name has a capitalised word that is no pronoun and is not a common word capitalised only
-    because it opens a sentence or stands in a headline ("Police say", "Court Convicts Friend"): the
+    because it opens a sentence or stands in a headline ("Police say", "Court Convicts Driver"): the
     document writes those in lower case elsewhere (``lower_words``)."""
     return any(w[:1].isupper() and _clean_word(w) not in NOT_NAMES and _clean_word(w) not in lower_words
                for _, _, w in _words(span_text))
@@ -169,7 +169,7 @@ def organisation_label(span_text: str) -> str:
 
 
 def _outermost(spans: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Nested and crossing spans (re3d marks "the Jordan Armed Forces – Arab Army" and "Arab Army")
+    """Nested and crossing spans (re3d marks a whole unit and the formation named inside it)
     cannot all be suggested: the longest wins, the others are ignored."""
     kept, dropped = [], []
     for span in sorted(spans, key=lambda s: (-(s["end"] - s["start"]), s["start"])):

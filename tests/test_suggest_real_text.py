@@ -31,9 +31,9 @@ def at(text, words, occurrence=0):
 
 
 def test_suggest_real_text_citation_marks_are_not_part_of_names(suggester):
-    text = "The ceasefire was announced by[1]Philip Hammond in Geneva. Shelling hit Kharkiv[12] and Izium,[13] officials said."
+    text = "The ceasefire was announced by[1]Philip Harrow in Geneva. Shelling hit Kharkiv[12] and Izium,[13] officials said."
     found = suggested(suggester, text)
-    assert found[at(text, "Philip Hammond")] == ("Philip Hammond", "PERSON")
+    assert found[at(text, "Philip Harrow")] == ("Philip Harrow", "PERSON")
     assert found[at(text, "Kharkiv")] == ("Kharkiv", "LOCATION")
     assert found[at(text, "Izium")] == ("Izium", "LOCATION")
     assert not [words for words, _ in found.values() if "[" in words or "]" in words]
@@ -42,21 +42,21 @@ def test_suggest_real_text_citation_marks_are_not_part_of_names(suggester):
 
 def test_suggest_real_text_near_a_place_opening_a_line_is_a_place(suggester):
     text = ("Near Tal Kabir, three strikes hit an armed unit.\nNear Ras Dulan, one strike destroyed a bridge.\n"
-            "Near Al Shadaddi, one strike engaged an armed unit.")
+            "Near Al Murayjah, one strike engaged an armed unit.")
     found = suggested(suggester, text)
     assert found[at(text, "Tal Kabir")] == ("Tal Kabir", "LOCATION")
     assert found[at(text, "Ras Dulan")] == ("Ras Dulan", "LOCATION")
-    assert found[at(text, "Al Shadaddi")] == ("Al Shadaddi", "LOCATION")
+    assert found[at(text, "Al Murayjah")] == ("Al Murayjah", "LOCATION")
     assert not [words for words, _ in found.values() if words.startswith("Near")]
 
 
 def test_suggest_real_text_a_title_is_neither_part_of_the_name_nor_an_organisation(suggester):
-    text = ("Secretary of State John Kerry and Defense Secretary Ash Carter met Foreign Secretary Philip Hammond "
+    text = ("Secretary of State Helen Marsh and Defense Secretary Tom Avery met Foreign Secretary James Whitcombe "
             "and officials of the Foreign Office in London.")
     found = suggested(suggester, text)
-    assert found[at(text, "John Kerry")] == ("John Kerry", "PERSON")
-    assert found[at(text, "Ash Carter")] == ("Ash Carter", "PERSON")
-    assert found[at(text, "Philip Hammond")] == ("Philip Hammond", "PERSON")
+    assert found[at(text, "Helen Marsh")] == ("Helen Marsh", "PERSON")
+    assert found[at(text, "Tom Avery")] == ("Tom Avery", "PERSON")
+    assert found[at(text, "James Whitcombe")] == ("James Whitcombe", "PERSON")
     assert found[at(text, "Foreign Office")] == ("Foreign Office", "ORG")
     organisations = [words for words, label in found.values() if label == "ORG"]
     assert organisations == ["Foreign Office"]
@@ -81,22 +81,23 @@ def test_suggest_real_text_people_quoted_in_a_human_interest_paragraph_are_peopl
 
 
 def test_suggest_real_text_a_surname_alone_is_the_same_person(suggester):
-    text = ("Nicolás Maduro spoke on Sunday. Critics said Maduro’s term should end. Police identified Daniel "
+    # the model alone calls the second "Novak" an organisation
+    text = ("Laura Novak spoke on Sunday. Critics said Novak’s term should end. Police identified Daniel "
             "McAllister as the driver. McAllister rented the truck in Junction Falls.")
     found = suggested(suggester, text)
-    assert found[at(text, "Maduro", 1)] == ("Maduro", "PERSON")
+    assert found[at(text, "Novak", 1)] == ("Novak", "PERSON")
     assert found[at(text, "McAllister", 1)] == ("McAllister", "PERSON")
     assert found[at(text, "Junction Falls")] == ("Junction Falls", "LOCATION")
 
 
 def test_suggest_real_text_a_force_keeps_its_modifiers(suggester):
-    text = ("U.S. forces and the Kurdish YPG advanced. Coalition military forces conducted 23 strikes against "
-            "ISIL tactical units.")
+    text = ("U.S. forces and the Kurdish YPG advanced. Allied military forces later shelled Daesh tactical units "
+            "near the river.")
     found = suggested(suggester, text)
     assert found[at(text, "U.S. forces")] == ("U.S. forces", "ARMED_GROUP")
     assert found[at(text, "Kurdish YPG")] == ("Kurdish YPG", "ARMED_GROUP")
-    assert found[at(text, "Coalition military forces")] == ("Coalition military forces", "ARMED_GROUP")
-    assert found[at(text, "ISIL tactical units")] == ("ISIL tactical units", "ARMED_GROUP")
+    assert found[at(text, "Allied military forces")] == ("Allied military forces", "ARMED_GROUP")
+    assert found[at(text, "Daesh tactical units")] == ("Daesh tactical units", "ARMED_GROUP")
 
 
 def test_suggest_real_text_nothing_inside_page_furniture(suggester):
@@ -116,9 +117,9 @@ def test_suggest_real_text_furniture_lines_have_exact_offsets():
 
 
 def test_suggest_real_text_attack_words_that_do_no_violence_are_no_events(suggester):
-    for text in ("The administration hit 13 officials with sanctions.",
-                 "Doctors called for resources to attack the virus.",
-                 "Following a 48-hour strike, the government banned rallies."):
+    for text in ("The ministry hit five banks with sanctions.",
+                 "Health workers vowed to attack the epidemic.",
+                 "After a three-day strike by dockers, the port reopened."):
         events = [words for words, label in suggested(suggester, text).values()
                   if label in {"BATTLES", "EXPLOSIONS_REMOTE_VIOLENCE", "VIOLENCE_AGAINST_CIVILIANS"}]
         assert events == [], text
@@ -134,36 +135,36 @@ def test_suggest_real_text_a_weapon_word_qualifying_a_person_is_no_weapon(sugges
 
 
 def test_suggest_real_text_a_government_is_an_organisation(suggester):
-    text = "Britain backs the government of Iraq and the Kurdistan regional government against the Taliban government."
+    text = "Britain backs the government of Chad and the Puntland regional government against the Taliban government."
     found = suggested(suggester, text)
-    assert found[at(text, "government of Iraq")] == ("government of Iraq", "ORG")
-    assert found[at(text, "Kurdistan regional government")] == ("Kurdistan regional government", "ORG")
+    assert found[at(text, "government of Chad")] == ("government of Chad", "ORG")
+    assert found[at(text, "Puntland regional government")] == ("Puntland regional government", "ORG")
     assert at(text, "Taliban government") not in found
 
 
 def test_suggest_real_text_warships_and_navies(suggester):
-    text = "The counter-ISIL coalition and the Royal Navy sent HMS Ocean and FS Charles de Gaulle."
+    text = "The anti-Hamas coalition and the Royal Navy sent HMS Resolute and FS Pierre de Valois."
     found = suggested(suggester, text)
-    assert found[at(text, "counter-ISIL coalition")] == ("counter-ISIL coalition", "ARMED_GROUP")
+    assert found[at(text, "anti-Hamas coalition")] == ("anti-Hamas coalition", "ARMED_GROUP")
     assert found[at(text, "Royal Navy")] == ("Royal Navy", "ARMED_GROUP")
-    assert found[at(text, "HMS Ocean")] == ("HMS Ocean", "WEAPON")
-    assert found[at(text, "FS Charles de Gaulle")] == ("FS Charles de Gaulle", "WEAPON")
+    assert found[at(text, "HMS Resolute")] == ("HMS Resolute", "WEAPON")
+    assert found[at(text, "FS Pierre de Valois")] == ("FS Pierre de Valois", "WEAPON")
 
 
 def test_suggest_real_text_an_adviser_in_apposition_is_a_person(suggester):
-    text = "Knox Thames, the Special Advisor to the ambassador, spoke in Ankara."
-    assert suggested(suggester, text)[at(text, "Knox Thames")] == ("Knox Thames", "PERSON")
+    text = "Maren Holt, the Special Advisor to the ambassador, spoke in Ankara."
+    assert suggested(suggester, text)[at(text, "Maren Holt")] == ("Maren Holt", "PERSON")
 
 
 def test_suggest_real_text_killings_named_by_nouns_and_charges_in_court(suggester):
     text = "Police arrested four men over the assassination of the mayor."
     assert suggested(suggester, text)[at(text, "assassination")] == ("assassination", "VIOLENCE_AGAINST_CIVILIANS")
-    text = "The driver is on trial on charges of murder."
+    text = "The driver faces charges of murder."
     assert at(text, "murder") not in suggested(suggester, text)
 
 
 def test_suggest_real_text_a_short_form_defined_in_brackets_keeps_its_label(suggester):
-    text = "The Iraqi Security Forces (ISF) advanced on Monday. Coalition trainers said the ISF had held."
+    text = "The Kivu Defence Forces (KDF) advanced on Monday. Residents said the KDF had held the bridge."
     found = suggested(suggester, text)
-    assert found[at(text, "Iraqi Security Forces")] == ("Iraqi Security Forces", "ARMED_GROUP")
-    assert found[at(text, "ISF", 1)] == ("ISF", "ARMED_GROUP")
+    assert found[at(text, "Kivu Defence Forces")] == ("Kivu Defence Forces", "ARMED_GROUP")
+    assert found[at(text, "KDF", 1)] == ("KDF", "ARMED_GROUP")

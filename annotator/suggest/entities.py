@@ -142,7 +142,7 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
         {"label": "FACILITY", "pattern": [{"IS_TITLE": True, "OP": "+"}, {"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "*"},
                                            {"LOWER": {"IN": FACILITY_HEADS}}]},
         {"label": "FACILITY", "pattern": [{"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "+"}, {"LOWER": {"IN": FACILITY_HEADS}}]},
-        # a warship by its name: "HMS Ocean", "USS Hopper", "FS Charles de Gaulle"
+        # a warship by its name: "HMS Resolute", "USS Carver", "FS Pierre de Valois"
         {"label": "WEAPON", "pattern": [{"ORTH": {"IN": SHIP_PREFIXES}}, {"IS_TITLE": True},
                                          {"IS_TITLE": True, "OP": "?"}, {"LOWER": {"IN": ["de", "du", "la"]}, "OP": "?"},
                                          {"IS_TITLE": True, "OP": "?"}]},
@@ -269,7 +269,7 @@ def _place_by_context(doc: Doc, start: int, end: int) -> bool:
         return False
     if doc[start].ent_type_ == "PERSON":
         return True
-    # "attacks in Sarmin": a short name, not an acronym, with no word an organisation is named by
+    # "attacks in Tinkare": a short name, not an acronym, with no word an organisation is named by
     span = doc[start:end]
     return (doc[start].ent_type_ == "ORG" and len(span) <= 2 and not any(t.is_upper for t in span)
             and not {t.lower_ for t in span} & ORG_WORDS)
@@ -298,7 +298,7 @@ def _person_by_context(doc: Doc, start: int, end: int) -> bool:
                 if token.lower_ in PERSON_NOUNS:
                     return True
                 if not (token.pos_ in {"ADJ", "NUM"} or token.is_lower and token.tag_ in {"JJ", "CD", "NN"}
-                        or token.lower_ in TITLE_WORDS):  # "Knox Thames, the Special Advisor"
+                        or token.lower_ in TITLE_WORDS):  # "Maren Holt, the Special Advisor"
                     break
     return False
 
@@ -316,8 +316,8 @@ TITLE_HEADS = {"secretary", "minister", "president", "chancellor", "ambassador",
 
 
 def _titles(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str | None]:
-    """A title is no part of a name ("Defense Secretary [Ash Carter]") and no organisation of its
-    own ("Secretary of [State] Kerry", "the [Foreign] Secretary"): the title's words are dropped."""
+    """A title is no part of a name ("Defense Secretary [Tom Avery]") and no organisation of its
+    own ("Secretary of [State] Marsh", "the [Foreign] Secretary"): the title's words are dropped."""
     words = [t.lower_ for t in doc[start:end]]
     # a span made of nothing but title words ("Foreign Secretary", "Prime Minister")
     if all(w in TITLE_WORDS for w in words) and set(words) & (TITLE_HEADS | {"foreign", "defence", "defense", "state", "interior", "home"}):
@@ -330,9 +330,9 @@ def _titles(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str |
             return start, end, None
     if label == "ORG" and start > 2 and doc[start - 1].lower_ == "the" and doc[start - 2].lower_ in {"of", "for"} \
             and doc[start - 3].lower_ in TITLE_HEADS:
-        return start, end, None  # "Minister for the Middle East ...": a minister's brief, not an organisation
+        return start, end, None  # "Minister for the Pacific ...": a minister's brief, not an organisation
     if label == "ORG" and start > 1 and doc[start - 1].lower_ in {"of", "for"} and doc[start - 2].lower_ in TITLE_HEADS:
-        # "Secretary of State Kerry": the organisation is part of the title; a name after it is the person
+        # "Secretary of State Marsh": the organisation is part of the title; a name after it is the person
         tail = [i for i in range(start, end) if doc[i].ent_type_ == "PERSON"]
         if tail:
             return tail[0], end, "PERSON"
@@ -382,7 +382,7 @@ def citation_tokens(doc: Doc) -> set[int]:
     return marks
 
 
-# Capitalised opening words that are no part of a name: "Near Ar Raqqah," opening a line of a
+# Capitalised opening words that are no part of a name: "Near Tal Kabir," opening a line of a
 # strike report is a place, not a person called Near.
 PLACE_PREPOSITIONS = {"near", "in", "at", "outside", "around", "inside", "from", "into", "across", "along",
                       "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -412,7 +412,7 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
         start, end = _trim(doc, piece_start, piece_end)
         opening = [i for i in range(start + 1, end) if doc[i].text == "("]
         if opening and not any(doc[i].text == ")" for i in range(opening[0], end)):
-            end = opening[0]  # "Bolivarian National Armed Forces (FANB": the short form is not part of it
+            end = opening[0]  # "Kivu Defence Forces (KDF": the short form is not part of it
         while start < end and start in citations:
             start += 1
         while end > start and end - 1 in citations:

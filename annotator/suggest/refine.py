@@ -1,8 +1,8 @@
 """Entity suggestions, second pass: what the whole document and the parse show once the model, the
 rules and annotation memory have been chosen between (``entities.resolve``).
 
-One name, one kind of thing: "Nicolás Maduro" ... "Maduro's term" is the same person, a name shown
-to be a place once is a place, "the government of Iraq" is an organisation; a force keeps its
+One name, one kind of thing: "Laura Novak" ... "Novak's term" is the same person, a name shown
+to be a place once is a place, "the government of Chad" is an organisation; a force keeps its
 modifiers ("U.S. forces"); a weapon its head ("mortar systems"); a short form defined in brackets
 its label. Spans from annotation memory are never changed.
 """
@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, RULE, EntityCandidate
 from annotator.suggest.gazetteer import Gazetteer
 
-# Heads of a force named by its modifiers ("Coalition military forces", "the Assad regime", "ISIL
+# Heads of a force named by its modifiers ("Allied military forces", "the Novak regime", "Daesh
 # tactical units"); they need a modifier to be a span.
 GROUP_HEADS_WITH_MODIFIER = {"regime", "coalition", "unit", "units", "terrorists", "terrorist", "members",
                              "allies", "partners"}
@@ -24,7 +24,7 @@ WEAPON_HEADS = {"system", "systems", "launcher", "launchers", "round", "rounds",
 
 def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
     """Corrections that need the chosen spans of the whole document: one name, one kind of thing
-    ("Nicolás Maduro" ... "Maduro's term" is the same person); a force with its modifiers ("U.S.
+    ("Laura Novak" ... "Novak's term" is the same person); a force with its modifiers ("U.S.
     forces", "the Kurdish YPG"); a weapon with its head ("artillery systems")."""
     spans = _people_by_discourse(doc, spans)
     spans = _places_by_discourse(doc, spans)
@@ -38,7 +38,7 @@ def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list
 
 
 def _hyphenated_names(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
-    """"CJTF-OIR" is one name, not "CJTF" and "OIR": organisations joined by a hyphen without spaces."""
+    """"CTF-Alpha" is one name, not "CTF" and "Alpha": organisations joined by a hyphen without spaces."""
     spans = sorted(spans, key=lambda c: c.start)
     merged: list[EntityCandidate] = []
     for span in spans:
@@ -56,7 +56,7 @@ def _hyphenated_names(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCand
 
 
 def _acronyms_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
-    """"the Iraqi Security Forces (ISF)": the short form defined in brackets is the same force or
+    """"the Kivu Defence Forces (KDF)": the short form defined in brackets is the same force or
     organisation wherever it recurs, whatever the model calls it there."""
     defined: dict[str, str] = {}
     by_start = {s.start: s for s in spans}
@@ -83,7 +83,7 @@ def _acronyms_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[Entit
 
 
 def _people_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
-    # The first or last words of a full name ("Maduro", "Timothy"), never a stretch from its middle.
+    # The first or last words of a full name ("Novak", "Laura"), never a stretch from its middle.
     parts: set[tuple[str, ...]] = set()
     for span in spans:
         if span.label == "PERSON" and span.end - span.start >= 2:
@@ -116,7 +116,7 @@ NEAR_WORDS = {"near", "outside", "around", "nearby"}
 
 
 def _places_after_place_nouns(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
-    """"Residents of Mbaleko", "the village of Dembaso", "Near Al Shadaddi, one strike ...": a proper
+    """"Residents of Mbaleko", "the village of Dembaso", "Near Al Murayjah, one strike ...": a proper
     name nobody labelled after these words is a place (small villages are beyond both the model and
     the gazetteer)."""
     taken = {i for s in spans for i in range(s.start, s.end)}
@@ -143,7 +143,7 @@ GOVERNMENT_ADJECTIVES = {"federal", "regional", "central", "national", "interim"
 
 
 def _governments(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
-    """"the government of Iraq", "the Iraqi government", "the Kurdistan regional government": a
+    """"the government of Chad", "the Chadian government", "the Puntland regional government": a
     government is an organisation; the place in its name is not a place of the events."""
     by_token = {i: s for s in spans for i in range(s.start, s.end)}
     for token in doc:
@@ -179,7 +179,7 @@ def _replace(spans: list[EntityCandidate], new: EntityCandidate) -> list[EntityC
 
 HEDGE_WORDS = {"suspected", "alleged", "unidentified", "unknown", "several", "many", "some", "other", "more", "few",
                "most", "all", "both", "such", "former", "presumed", "apparent", "heavily", "armed"}
-# Lower-case adjectives that name whose force it is ("international forces", "Coalition military forces").
+# Lower-case adjectives that name whose force it is ("international forces", "Allied military forces").
 FORCE_ADJECTIVES = {"international", "foreign", "coalition", "military", "local", "tactical", "allied", "partner",
                     "multinational", "joint", "regional", "federal", "national", "government", "state"}
 
@@ -242,7 +242,7 @@ def _groups_with_modifiers(doc: Doc, spans: list[EntityCandidate], gazetteer: Ga
         while start < token.i and doc[start].text == "-":
             if start > 0 and not doc[start - 1].whitespace_ and (doc[start - 1].i not in by_token
                                                                  or by_token[doc[start - 1].i].label == "ARMED_GROUP"):
-                start -= 1  # "counter-ISIL coalition": the hyphenated word is one modifier
+                start -= 1  # "anti-Hamas coalition": the hyphenated word is one modifier
                 break
             start += 1
         new = EntityCandidate(start, end, "ARMED_GROUP", RULE)

@@ -127,9 +127,10 @@ def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, En
 
 
 
-# What "hit", "target", "attack" or "strike" mean when no violence is done: "hit 13 officials with
-# sanctions", "attack the virus", "a 48-hour strike", "a hunger strike".
-NON_VIOLENT_OBJECTS = {"sanction", "sanctions", "tariff", "tariffs", "virus", "disease", "pandemic", "corruption",
+# What "hit", "target", "attack" or "strike" mean when no violence is done: "hit five banks with
+# sanctions", "attack the epidemic", "a three-day strike", "a hunger strike".
+NON_VIOLENT_OBJECTS = {"sanction", "sanctions", "tariff", "tariffs", "virus", "disease", "pandemic", "epidemic",
+                       "outbreak", "corruption",
                        "poverty", "inflation", "problem", "record", "price", "prices",
                        "goal", "criticism", "policy", "plan", "law", "ban", "measure", "measures", "tax"}
 LABOUR_STRIKE_WORDS = {"general", "hunger", "labour", "labor", "workers", "worker", "teachers", "doctors", "nurses",
@@ -143,7 +144,7 @@ LEGAL_WORDS = {"charge", "convict", "accuse", "guilty", "trial", "sentence", "in
 
 def figurative(trigger: Token) -> bool:
     """True when an attack word does no violence here (sanctions, a virus, a labour strike), or
-    names a charge in court ("on trial on charges of murder") rather than an event reported."""
+    names a charge in court ("faces charges of murder") rather than an event reported."""
     if not trigger.doc.has_annotation("DEP"):
         return False
     if trigger.dep_ == "pobj" and trigger.head.head is not None and lemma_of(trigger.head.head) in LEGAL_WORDS:
@@ -157,7 +158,7 @@ def figurative(trigger: Token) -> bool:
         modifiers = [c for c in trigger.children if c.dep_ in {"amod", "compound", "nmod", "nummod"}]
         for modifier in modifiers:
             text = modifier.lower_
-            # "a 48-hour strike", "a three-day strike": a stoppage of work has a length
+            # "a 24-hour strike", "a three-day strike": a stoppage of work has a length
             if text in LABOUR_STRIKE_WORDS or text in {"hour", "day", "week"} or any(
                     text.endswith(s) for s in ("-hour", "-day", "-week")):
                 return True
