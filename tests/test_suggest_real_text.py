@@ -1,0 +1,170 @@
+"""What real reporting broke in the suggester, each on an invented sentence: the offsets and label an
+annotator would see."""
+
+import pytest
+
+from annotator.suggest import shared_suggester
+from annotator.suggest.boilerplate import boilerplate_ranges
+
+
+@pytest.fixture(scope="session")
+def suggester():
+    return shared_suggester()
+
+
+def suggested(suggester, text):
+    """{(start, end): (text, label)} of every entity and event suggested."""
+    doc = suggester.nlp(text)
+    found = suggester.analyse(doc)
+    result = {}
+    for item in [*found.entities, *found.events]:
+        span = doc[item.start : item.end]
+        result[(span.start_char, span.end_char)] = (span.text, item.label)
+    return result
+
+
+def at(text, words, occurrence=0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(words, start + 1)
+    return start, start + len(words)
+
+
+def test_suggest_real_text_citation_marks_are_not_part_of_names(suggester):
+    text = "The ceasefire was announced by[1]Philip Harrow in Geneva. Shelling hit Kharkiv[12] and Izium,[13] officials said."
+    found = suggested(suggester, text)
+    assert found[at(text, "Philip Harrow")] == ("Philip Harrow", "PERSON")
+    assert found[at(text, "Kharkiv")] == ("Kharkiv", "LOCATION")
+    assert found[at(text, "Izium")] == ("Izium", "LOCATION")
+    assert not [words for words, _ in found.values() if "[" in words or "]" in words]
+    assert not [words for words, label in found.values() if words in {"1", "12", "13"}]
+
+
+def test_suggest_real_text_near_a_place_opening_a_line_is_a_place(suggester):
+    text = ("Near Tal Kabir, three strikes hit an armed unit.\nNear Ras Dulan, one strike destroyed a bridge.\n"
+            "Near Al Murayjah, one strike engaged an armed unit.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Tal Kabir")] == ("Tal Kabir", "LOCATION")
+    assert found[at(text, "Ras Dulan")] == ("Ras Dulan", "LOCATION")
+    assert found[at(text, "Al Murayjah")] == ("Al Murayjah", "LOCATION")
+    assert not [words for words, _ in found.values() if words.startswith("Near")]
+
+
+def test_suggest_real_text_a_title_is_neither_part_of_the_name_nor_an_organisation(suggester):
+    text = ("Secretary of State Helen Marsh and Defense Secretary Tom Avery met Foreign Secretary James Whitcombe "
+            "and officials of the Foreign Office in London.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Helen Marsh")] == ("Helen Marsh", "PERSON")
+    assert found[at(text, "Tom Avery")] == ("Tom Avery", "PERSON")
+    assert found[at(text, "James Whitcombe")] == ("James Whitcombe", "PERSON")
+    assert found[at(text, "Foreign Office")] == ("Foreign Office", "ORG")
+    organisations = [words for words, label in found.values() if label == "ORG"]
+    assert organisations == ["Foreign Office"]
+
+
+def test_suggest_real_text_villages_are_places_not_people(suggester):
+    text = ("Gunmen burned Dembaso village on Sunday. Residents of Mbaleko said the rebels came at dawn, "
+            "and families fled to Sobane.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Dembaso")] == ("Dembaso", "LOCATION")
+    assert found[at(text, "Mbaleko")] == ("Mbaleko", "LOCATION")
+    assert found[at(text, "Sobane")] == ("Sobane", "LOCATION")
+
+
+def test_suggest_real_text_people_quoted_in_a_human_interest_paragraph_are_people(suggester):
+    text = ("Hawa Traore, 34, said the soldiers took her husband. Bintou Sangare, who fled with her five children, "
+            "said she had not eaten for days.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Hawa Traore")] == ("Hawa Traore", "PERSON")
+    assert found[at(text, "Bintou Sangare")] == ("Bintou Sangare", "PERSON")
+    assert at(text, "34") not in found  # an age is no date
+
+
+def test_suggest_real_text_a_surname_alone_is_the_same_person(suggester):
+    # the model alone calls the second "Novak" an organisation
+    text = ("Laura Novak spoke on Sunday. Critics said Novak’s term should end. Police identified Daniel "
+            "McAllister as the driver. McAllister rented the truck in Junction Falls.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Novak", 1)] == ("Novak", "PERSON")
+    assert found[at(text, "McAllister", 1)] == ("McAllister", "PERSON")
+    assert found[at(text, "Junction Falls")] == ("Junction Falls", "LOCATION")
+
+
+def test_suggest_real_text_a_force_keeps_its_modifiers(suggester):
+    text = ("U.S. forces and the Kurdish YPG advanced. Allied military forces later shelled Daesh tactical units "
+            "near the river.")
+    found = suggested(suggester, text)
+    assert found[at(text, "U.S. forces")] == ("U.S. forces", "ARMED_GROUP")
+    assert found[at(text, "Kurdish YPG")] == ("Kurdish YPG", "ARMED_GROUP")
+    assert found[at(text, "Allied military forces")] == ("Allied military forces", "ARMED_GROUP")
+    assert found[at(text, "Daesh tactical units")] == ("Daesh tactical units", "ARMED_GROUP")
+
+
+def test_suggest_real_text_nothing_inside_page_furniture(suggester):
+    text = ("Read More: Rebels seize town of Kalemba\r\n©2022 Daily Wire Service\r\nFollow us on Twitter @dailywire\r\n"
+            "Sign up for our newsletter\r\nRebels seized Kalemba on Monday, killing three soldiers.")
+    found = suggested(suggester, text)
+    article = text.index("Rebels seized")
+    assert found and all(start >= article for start, _ in found)
+    assert found[at(text, "Kalemba", 1)] == ("Kalemba", "LOCATION")
+    assert found[at(text, "seized")] == ("seized", "BATTLES")
+
+
+def test_suggest_real_text_furniture_lines_have_exact_offsets():
+    text = "Troops advanced.\r\nRead More: Troops advance\r\n© 2022 Wire\nThe town fell."
+    ranges = boilerplate_ranges(text)
+    assert [text[a:b] for a, b in ranges] == ["Read More: Troops advance", "© 2022 Wire"]
+
+
+def test_suggest_real_text_attack_words_that_do_no_violence_are_no_events(suggester):
+    for text in ("The ministry hit five banks with sanctions.",
+                 "Health workers vowed to attack the epidemic.",
+                 "After a three-day strike by dockers, the port reopened."):
+        events = [words for words, label in suggested(suggester, text).values()
+                  if label in {"BATTLES", "EXPLOSIONS_REMOTE_VIOLENCE", "VIOLENCE_AGAINST_CIVILIANS"}]
+        assert events == [], text
+    text = "A drone strike hit the depot."
+    assert suggested(suggester, text)[at(text, "strike")] == ("strike", "EXPLOSIONS_REMOTE_VIOLENCE")
+
+
+def test_suggest_real_text_a_weapon_word_qualifying_a_person_is_no_weapon(suggester):
+    text = "Soldiers arrested an explosives expert. Coalition aircraft destroyed two mortar systems."
+    found = suggested(suggester, text)
+    assert at(text, "explosives") not in found
+    assert found[at(text, "mortar systems")] == ("mortar systems", "WEAPON")
+
+
+def test_suggest_real_text_a_government_is_an_organisation(suggester):
+    text = "Britain backs the government of Chad and the Puntland regional government against the Taliban government."
+    found = suggested(suggester, text)
+    assert found[at(text, "government of Chad")] == ("government of Chad", "ORG")
+    assert found[at(text, "Puntland regional government")] == ("Puntland regional government", "ORG")
+    assert at(text, "Taliban government") not in found
+
+
+def test_suggest_real_text_warships_and_navies(suggester):
+    text = "The anti-Hamas coalition and the Royal Navy sent HMS Resolute and FS Pierre de Valois."
+    found = suggested(suggester, text)
+    assert found[at(text, "anti-Hamas coalition")] == ("anti-Hamas coalition", "ARMED_GROUP")
+    assert found[at(text, "Royal Navy")] == ("Royal Navy", "ARMED_GROUP")
+    assert found[at(text, "HMS Resolute")] == ("HMS Resolute", "WEAPON")
+    assert found[at(text, "FS Pierre de Valois")] == ("FS Pierre de Valois", "WEAPON")
+
+
+def test_suggest_real_text_an_adviser_in_apposition_is_a_person(suggester):
+    text = "Maren Holt, the Special Advisor to the ambassador, spoke in Ankara."
+    assert suggested(suggester, text)[at(text, "Maren Holt")] == ("Maren Holt", "PERSON")
+
+
+def test_suggest_real_text_killings_named_by_nouns_and_charges_in_court(suggester):
+    text = "Police arrested four men over the assassination of the mayor."
+    assert suggested(suggester, text)[at(text, "assassination")] == ("assassination", "VIOLENCE_AGAINST_CIVILIANS")
+    text = "The driver faces charges of murder."
+    assert at(text, "murder") not in suggested(suggester, text)
+
+
+def test_suggest_real_text_a_short_form_defined_in_brackets_keeps_its_label(suggester):
+    text = "The Kivu Defence Forces (KDF) advanced on Monday. Residents said the KDF had held the bridge."
+    found = suggested(suggester, text)
+    assert found[at(text, "Kivu Defence Forces")] == ("Kivu Defence Forces", "ARMED_GROUP")
+    assert found[at(text, "KDF", 1)] == ("KDF", "ARMED_GROUP")
