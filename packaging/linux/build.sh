@@ -39,8 +39,8 @@ echo "== PyInstaller"
 status=0
 "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
   --distpath "$OUT/dist" --workpath "$OUT/work" packaging/conflict-annotator.spec >"$OUT.pyinstaller.log" 2>&1 || status=$?
-# spaCy's hook lists its test modules, which the spec excludes: hundreds of lines of noise.
-grep -v 'Hidden import "spacy.tests' "$OUT.pyinstaller.log" || true
+# spaCy's and thinc's hooks list their test modules, which the spec excludes: hundreds of lines of noise.
+grep -Ev 'Hidden import "(spacy|thinc)\.tests' "$OUT.pyinstaller.log" || true
 [ "$status" -eq 0 ] || { echo "PyInstaller failed ($status), log: $OUT.pyinstaller.log" >&2; exit 1; }
 BUNDLE=$OUT/dist/conflict-annotator
 # Debug sections of the compiled extensions are most of their size (spaCy: 111 MB -> 14 MB). Only
@@ -48,9 +48,10 @@ BUNDLE=$OUT/dist/conflict-annotator
 find "$BUNDLE" -type f \( -name '*.so' -o -name '*.so.*' \) -not -path '*.libs/*' -exec strip --strip-debug {} +
 
 echo "== bundle: $BUNDLE"
+set +o pipefail  # head/sed closing a pipe early is not a failure of the report
 echo "size: $(du -sh "$BUNDLE" | cut -f1) ($(find "$BUNDLE" -type f | wc -l) files)"
-echo "biggest folders:"
-du -h --max-depth=3 "$BUNDLE/_internal" | sort -rh | sed -n '2,13p'
+echo "biggest parts:"
+(cd "$BUNDLE" && du -sh annotator _internal/*) | sort -rh | head -12 | sed 's/^/  /'
 echo "biggest files:"
 find "$BUNDLE" -type f -printf '%s %P\n' | sort -rn | head -8 | awk '{printf "  %6.1f MB  %s\n", $1/1048576, $2}'
 echo "built in $(( $(date +%s) - start )) s"

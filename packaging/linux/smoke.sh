@@ -67,7 +67,7 @@ echo "[time] extract + Depends: $(elapsed $step_start)"
 
 echo "== shared libraries from the system are all covered by Depends"
 step_start=$(date +%s)
-python3 packaging/linux/check-libs.py "$WORK/root/opt/conflict-annotator" "$WORK/DEBIAN/control" | tail -4
+python3 packaging/linux/check-libs.py "$WORK/root/opt/conflict-annotator" "$WORK/DEBIAN/control"
 echo "[time] library check: $(elapsed $step_start)"
 
 APP=$WORK/root/opt/conflict-annotator/annotator
