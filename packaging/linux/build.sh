@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the wheel, then the self-contained one-folder bundle from it (PyInstaller), and report sizes.
+# Build the sdist and wheel, then the self-contained one-folder bundle from it (PyInstaller), and report sizes.
 #   bash packaging/linux/build.sh          -> dist/conflict_annotator-VERSION-py3-none-any.whl
 #                                             build/linux/dist/conflict-annotator/ (the bundle)
 # A build venv of its own (build/linux/venv) holds the app as installed from the wheel plus the pinned
@@ -22,9 +22,10 @@ fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q "build==1.6.1"
 
-echo "== wheel"
+echo "== sdist and wheel"
 rm -rf "$ROOT/dist"
-"$VENV/bin/python" -m build --wheel --outdir "$ROOT/dist" "$ROOT" >"$OUT.wheel.log" 2>&1 \
+# sdist first, wheel from the sdist: proves the sdist is complete, and no stale build/lib leaks in.
+"$VENV/bin/python" -m build --outdir "$ROOT/dist" "$ROOT" >"$OUT.wheel.log" 2>&1 \
   || { tail -40 "$OUT.wheel.log"; exit 1; }
 WHEEL=$(ls "$ROOT"/dist/conflict_annotator-*.whl)
 echo "$WHEEL ($(du -h "$WHEEL" | cut -f1))"

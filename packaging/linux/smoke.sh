@@ -75,12 +75,13 @@ SAMPLES=$WORK/root/opt/conflict-annotator/_internal/annotator/resources/samples
 mkdir -p "$WORK/home" "$WORK/run"
 # What a user's login session gives a program, and nothing of this build: no venv, no PYTHONPATH.
 run() {
-  local started; started=$(date +%s.%N)
+  local started; started=$(date +%s%N)
   (cd "$WORK/run" && env -i HOME="$WORK/home" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
       QT_QPA_PLATFORM=offscreen ${SMOKE_ENV:-} "$APP" "$@") >"$WORK/out" 2>&1 || {
     cat "$WORK/out"; echo "FAILED: annotator $*" >&2; exit 1; }
   sed 's/^/    /' "$WORK/out"
-  printf '  [time] annotator %s: %.1f s\n' "$*" "$(echo "$(date +%s.%N) - $started" | bc)"
+  local tenths=$(( ($(date +%s%N) - started) / 100000000 ))
+  echo "  [time] annotator $*: $(( tenths / 10 )).$(( tenths % 10 )) s"
 }
 expect() { grep -q -- "$1" "$WORK/out" || { echo "expected '$1' in the output above" >&2; exit 1; }; }
 
