@@ -43,11 +43,16 @@ COPYRIGHT
 find "$STAGE" -type d -exec chmod 755 {} +
 find "$STAGE/opt" -type f -exec chmod go-w {} +
 
-# Libraries the bundle does not carry and the window needs (checked by smoke.sh against ldd):
-# GL/EGL through libglvnd, the X11 connection, the xcb helpers Qt's xcb plugin loads, keyboard
-# maps, fonts, GLib's event loop, D-Bus (menus, portals) and Wayland for Qt's native Wayland plugin.
-DEPENDS="libc6 (>= 2.34), libegl1, libgl1, libxcb1, libx11-xcb1, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1,
- libxcb-image0, libxcb-render-util0, libxcb-randr0, libxcb-shape0, libxcb-xfixes0, libxcb-xkb1, libxkbcommon0,
+# The newest glibc symbol version any file of the bundle asks for (libpython and the wheels' extensions
+# were linked on the build machine): older systems must not accept the package.
+GLIBC_MIN=$(find "$BUNDLE" -type f \( -name '*.so*' -o -name annotator \) -exec objdump -T {} + 2>/dev/null \
+  | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
+# Libraries the bundle leaves to the system (the spec's SESSION_LIBS; check-libs.py proves this list
+# covers every one): the C++ runtime, GL/EGL through libglvnd, X11 and the xcb helpers of Qt's xcb
+# plugin, keyboard maps, fonts, GLib's event loop, D-Bus (menus, portals) and Wayland.
+DEPENDS="libc6 (>= $GLIBC_MIN), libstdc++6, libgcc-s1, libegl1, libgl1, libx11-6, libx11-xcb1, libxcb1,
+ libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-randr0, libxcb-shape0,
+ libxcb-shm0, libxcb-sync1, libxcb-xfixes0, libxcb-xkb1, libxcb-glx0, libxcb-render0, libxkbcommon0,
  libxkbcommon-x11-0, libfontconfig1, libfreetype6, libglib2.0-0, libdbus-1-3, libdrm2, libwayland-client0,
  libwayland-cursor0, libwayland-egl1"
 cat > "$STAGE/DEBIAN/control" <<CONTROL
