@@ -5,12 +5,14 @@ defaults so tests and scripts can isolate themselves:
 
 - ``ANNOTATOR_HOME``: one folder for data and preferences (tests point it at a tmp dir);
 - ``ANNOTATOR_DB``: the project database (same as ``--db``);
-- ``ANNOTATOR_RESOURCES``: where the bundled samples and schemes live;
+- ``ANNOTATOR_RESOURCES``: where the bundled samples, schemes and gazetteer live (the JSON schemas
+  always come from the package itself);
 - ``ANNOTATOR_CACHE``: where files rebuilt from installed data are kept (tests share one).
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import os
 import tempfile
@@ -50,12 +52,31 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def package_data_dir(name: str) -> Path:
+    """The folder of ``annotator.<name>`` (``resources`` or ``schemas``), wherever the package runs from.
+
+    The repository keeps ``resources/`` and ``schemas/`` at its top level; setuptools' ``package-dir``
+    (setup.py) installs them as ``annotator.resources`` and ``annotator.schemas``, so a wheel, an
+    editable install and the PyInstaller bundle all answer through ``importlib.resources``. A bare
+    checkout on ``sys.path`` without any install has no such packages: the folders beside it are used.
+    """
+    try:
+        root = importlib.resources.files(f"annotator.{name}")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / name
+    # Installed on disk (wheel, editable, bundle) this is already a Path; callers glob and join it.
+    return root if isinstance(root, Path) else Path(str(root))
+
+
 def resources_dir() -> Path:
     override = os.environ.get("ANNOTATOR_RESOURCES")
     if override:
         return Path(override)
-    # The package is installed editable (see README), so resources/ sits beside it.
-    return Path(__file__).resolve().parent.parent / "resources"
+    return package_data_dir("resources")
+
+
+def schemas_dir() -> Path:
+    return package_data_dir("schemas")
 
 
 def samples_dir() -> Path:

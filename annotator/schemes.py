@@ -110,7 +110,7 @@ class Scheme:
 
 
 def schemas_dir() -> Path:
-    return config.resources_dir().parent / "schemas"
+    return config.schemas_dir()
 
 
 @cache
