@@ -50,3 +50,21 @@ def build_table(store, *, annotator: str | None = None, gold: bool = False, stat
             progress(done, total)
     grouping = apply_confirmed(list(records.values()), store.event_groups().values())
     return EventTable(records, grouping)
+
+
+def record_of(store, article_id: int, span_id: int, annotator: str,
+              builder: RecordBuilder | None = None) -> EventRecord | None:
+    """The event record of one of ``annotator``'s accepted event spans, as the event table would
+    build it (with the reviewer's choices); None when the span is not such an event."""
+    from annotator.selection import ArgumentLink
+
+    spans = [s for s in store.own_spans(article_id, annotator) if s.status == "accepted"]
+    by_id = {s.id: s for s in spans}
+    if span_id not in by_id:
+        return None
+    links = [ArgumentLink(by_id[a.event_id], by_id[a.argument_id], a.role)
+             for a in store.arguments_for(article_id) if a.event_id in by_id and a.argument_id in by_id]
+    builder = builder or RecordBuilder()
+    overrides = {key: value for key, value in overrides_of(store).items() if key[0] == article_id}
+    found = builder.records(store.get_article(article_id), spans, links, overrides=overrides)
+    return next((r for r in found if r.span_id == span_id), None)

@@ -84,6 +84,8 @@ def action_specs(controller, window) -> list[ActionSpec]:
                    window.show_agreement),
         ActionSpec("review", "&Review", "Review disagreements into &gold…", ("Ctrl+Shift+R",), WINDOW_SCOPE,
                    window.show_review),
+        ActionSpec("events", "&Review", "&Events: one row per real-world event, on a map…", ("Ctrl+Shift+V",),
+                   WINDOW_SCOPE, window.show_events),
         ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), WINDOW_SCOPE, window.show_shortcuts),
     ]
     for label in controller.scheme.labels:

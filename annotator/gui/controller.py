@@ -51,6 +51,9 @@ class Controller(QObject):
         self.panel.spanSelected.connect(self.select)
         self.panel.attributeEdited.connect(self.set_attribute)
         self.panel.argumentRemoveRequested.connect(self.remove_argument)
+        self.panel.placeChosen.connect(self.choose_place)
+        self.panel.dateTyped.connect(self.type_date)
+        self._record_job = None
         self.article_list.articleActivated.connect(self.open_article)
         # Another process (a second window, a suggester) may write the same file.
         self.watcher = watcher_for(store)
@@ -266,6 +269,8 @@ class Controller(QObject):
         self.panel.select(self.selected)
         arguments = self.store.arguments_of(span.id) if span and span.layer is Layer.EVENT else []
         self.panel.show_span(span, arguments, self._fillers(arguments))
+        if span is not None and span.layer is Layer.EVENT:
+            self._read_record(span)
 
     def _fillers(self, arguments) -> dict[int, Span]:
         """The spans filling these roles. A filler need not be on show (an accepted suggestion is
@@ -416,6 +421,71 @@ class Controller(QObject):
         else:
             attributes[name] = value
         self._change_selected(f"Set {name} of {span.label}", {"attributes": attributes})
+
+    # -- the event table's reading of the selected event -----------------------------------------
+
+    def _read_record(self, span: Span) -> None:
+        """Resolve the event's date and place off the GUI thread (the place index takes seconds the
+        first time); the panel shows it when it is ready, if the event is still selected."""
+        self.panel.show_record(span.id, None)  # until the reading arrives
+        if span.is_suggestion or span.status is not Status.ACCEPTED:
+            return
+        from annotator.gui.background import BackgroundJob
+
+        article_id, annotator = span.article_id, self.annotator
+
+        def work(store, _job):
+            from annotator.eventtable.table import record_of
+
+            return record_of(store, article_id, span.id, annotator)
+
+        job = BackgroundJob(self.store, work)
+        # Bound methods of this QObject, not lambdas: Qt then queues the call to the GUI thread.
+        job.succeeded.connect(self._record_ready)
+        job.failed.connect(self._record_failed)
+        self._record_job = job
+        job.start()
+
+    def _record_ready(self, record) -> None:
+        if record is not None:
+            self.panel.show_record(record.span_id, record)
+
+    def _record_failed(self, message: str) -> None:
+        self.message.emit(f"Event table: {message}")
+
+    def choose_place(self, span_id: int, geonameid) -> None:
+        from annotator.eventtable import decisions
+
+        if self.article is not None:
+            self.push(decisions.choose_place(self.annotator, self.article.id, span_id, geonameid))
+
+    def type_date(self, span_id: int, typed: str) -> None:
+        """A date typed for the event: YYYY-MM-DD (day) or YYYY-MM (month); empty clears it."""
+        from datetime import date
+
+        from annotator.eventtable import decisions
+
+        if self.article is None:
+            return
+        if not typed:
+            self.push(decisions.choose_date(self.annotator, self.article.id, span_id, None))
+            return
+        try:
+            if len(typed) == 7:
+                date.fromisoformat(typed + "-01")
+                start, precision = typed + "-01", 3
+            else:
+                start, precision = date.fromisoformat(typed).isoformat(), 1
+        except ValueError:
+            self.message.emit(f"“{typed}” is not a date: type 2022-06-24 for a day or 2022-06 for a month")
+            return
+        end = None
+        if precision == 3:
+            year, month = int(start[:4]), int(start[5:7])
+            following = date(year + month // 12, month % 12 + 1, 1)
+            end = date.fromordinal(following.toordinal() - 1).isoformat()
+        self.push(decisions.choose_date(self.annotator, self.article.id, span_id, start, date_end=end,
+                                        precision=precision))
 
     def _selected_event(self) -> Span | None:
         span = self.selected_span()

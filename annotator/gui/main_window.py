@@ -219,12 +219,22 @@ class MainWindow(QMainWindow):
         self.agreement_window.articleActivated.connect(self.show_article)
         self.agreement_window.show()
 
-    def show_article(self, article_id: int) -> None:
-        """Bring the annotation window forward on an article (from the agreement window's list)."""
-        self.controller.open_article(article_id)
+    def show_article(self, article_id: int, span_id: int | None = None) -> None:
+        """Bring the annotation window forward on an article (from the agreement window's list, or an
+        event of the event table), with ``span_id`` selected when given."""
+        self.controller.open_article(article_id, select=span_id)
         self.raise_()
         self.activateWindow()
         self.focus_text()
+
+    def show_events(self) -> None:
+        # Imported here: the event table brings dateparser and the GeoNames index.
+        from annotator.gui.event_window import EventWindow
+
+        name = self.controller.annotator
+        self.events_window = EventWindow(self.store, name, annotator=name, parent=self)
+        self.events_window.eventActivated.connect(self.show_article)
+        self.events_window.show()
 
     def show_review(self) -> None:
         # The review writes gold spans; the main window picks them up like any other change.

@@ -170,6 +170,8 @@ class SpanPanel(QWidget):
     spanSelected = Signal(int)
     attributeEdited = Signal(int, str, object)  # span id, attribute name, value (None clears)
     argumentRemoveRequested = Signal(int)  # argument link id
+    placeChosen = Signal(int, object)  # event span id, GeoNames id (None: back to the resolved place)
+    dateTyped = Signal(int, str)  # event span id, the date as typed ("" clears the reviewer's date)
 
     def __init__(self, scheme: Scheme, parent=None):
         super().__init__(parent)
@@ -224,6 +226,22 @@ class SpanPanel(QWidget):
         buttons.addStretch()
         buttons.addWidget(self.remove_argument)
         event_layout.addLayout(buttons)
+        # The event as the event table reads it: when, where (GeoNames), who; correctable here.
+        self.record_status = QLabel()
+        self.record_status.setWordWrap(True)
+        self.record_status.setTextFormat(Qt.PlainText)
+        self.record_date = QLineEdit(placeholderText="type a date: 2022-06-24 (day) or 2022-06 (month)")
+        self.record_place = QComboBox()
+        self.record_place.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.record_place.setMinimumContentsLength(18)
+        record_form = QFormLayout()
+        record_form.addRow("Date", self.record_date)
+        record_form.addRow("Place", self.record_place)
+        event_layout.addWidget(QLabel("In the event table:"))
+        event_layout.addWidget(self.record_status)
+        event_layout.addLayout(record_form)
+        self.record_date.returnPressed.connect(self._date_typed)
+        self.record_place.activated.connect(self._place_chosen)
 
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -319,7 +337,58 @@ class SpanPanel(QWidget):
                 self.arguments.addItem(item)
         self._updating = False
 
+    def show_record(self, span_id: int, record) -> None:
+        """What the event table makes of the selected event (None: not an accepted event, or unresolved)."""
+        if self._current is None or self._current.id != span_id:
+            return  # the selection moved on while the record was computed
+        self._updating = True
+        self.record_place.clear()
+        if record is None:
+            accepted = self._current.status.value == "accepted" and not self._current.is_suggestion
+            self.record_status.setText("Reading its date and place…" if accepted else
+                                       "Accept the event to see its date and place as the event table reads them.")
+            self.record_date.setEnabled(False)
+            self.record_place.setEnabled(False)
+            self._updating = False
+            return
+        self.record_date.setEnabled(True)
+        self.record_place.setEnabled(True)
+        date = record.date
+        period = "—" if not date.start else date.start if date.end in (None, date.start) else f"{date.start} – {date.end}"
+        precision = {1: "day", 2: "week", 3: "month"}.get(date.precision, "unknown precision")
+        actors = ", ".join(f"{a.name} ({a.role.lower()})" for a in (*record.actors, *record.targets)) or "none linked"
+        deaths = record.fatalities.best if record.fatalities is not None else None
+        self.record_status.setText(
+            f"{record.event_type} · {record.modality}{'' if record.counted else ' (not counted)'}\n"
+            f"when: {period} ({precision}, from the {date.basis}{': ' + date.text if date.text else ''})\n"
+            f"actors: {actors}" + (f"\nkilled: {deaths}" if deaths is not None else ""))
+        self.record_date.setText(date.start if date.basis == "reviewer" else "")
+        resolved = record.place
+        chosen = resolved.place if resolved else None
+        self.record_place.addItem("(no place resolved)" if chosen is None else
+                                  f"{chosen.name}, {chosen.country} ({resolved.basis})", None)
+        for candidate in (resolved.candidates if resolved else ()):
+            if chosen is not None and candidate.geonameid == chosen.geonameid:
+                continue
+            self.record_place.addItem(f"{candidate.name}, {candidate.country} ({candidate.latitude:.2f}, "
+                                      f"{candidate.longitude:.2f})", candidate.geonameid)
+        if resolved is not None and resolved.basis == "reviewer":
+            self.record_place.addItem("back to the place as resolved", -1)
+        self._updating = False
+
     # -- wishes --------------------------------------------------------------------------------
+
+    def _date_typed(self) -> None:
+        if not self._updating and self._current is not None:
+            self.dateTyped.emit(self._current.id, self.record_date.text().strip())
+
+    def _place_chosen(self, index: int) -> None:
+        if self._updating or self._current is None:
+            return
+        geonameid = self.record_place.itemData(index)
+        if geonameid is None:
+            return  # the place as it is
+        self.placeChosen.emit(self._current.id, None if geonameid == -1 else geonameid)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not self._updating and current.isValid():

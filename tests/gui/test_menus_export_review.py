@@ -69,3 +69,17 @@ def test_menus_double_click_in_agreement_window_opens_the_article(qtbot, window)
     qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=where)
     qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=where)  # the second press of a double-click
     assert window.controller.article.id == article
+
+
+def test_menus_events_window_opens_an_event_in_the_annotation_window(qtbot, window):
+    store = window.store
+    report = store.list_articles("ana", search="Velyka")[0].id
+    fire = next(s for s in store.spans_for(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
+    [mine, *_] = store.decide_suggestion(fire.id, "ana", Status.ACCEPTED)
+    store.set_state(report, "ana", ArticleState.DONE)
+    window.controller.open_article(store.list_articles("ana", search="ceasefire")[0].id)
+    trigger(window, "events")
+    events = window.events_window
+    assert events.groups.rowCount() == 1
+    events.reports_view.doubleClicked.emit(events.reports.index(0, 0))
+    assert window.controller.article.id == report and window.controller.selected == mine

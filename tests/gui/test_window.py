@@ -450,3 +450,24 @@ def test_window_accepted_spans_look_stronger_than_pending_ones(window, qtbot, pr
     window.controller.select(None)
     accepted = window.view.fill_colour_at(inside)
     assert accepted.lightness() < pending.lightness() < QColor("#fbfaf6").lightness()
+
+
+def test_window_event_table_reading_shows_and_takes_a_typed_date(window, qtbot):
+    select_text(window, "repelled an assault")
+    key(qtbot, window, Qt.Key_B)
+    [event] = own_spans(window)
+    panel = window.span_panel
+    qtbot.waitUntil(lambda: "when:" in panel.record_status.text(), timeout=30000)
+    assert "Battles" in panel.record_status.text()
+    panel.record_date.setText("2026-03-10")
+    qtbot.keyClick(panel.record_date, Qt.Key_Return)
+    assert window.store.event_override(event.id)["date"] == "2026-03-10"
+    qtbot.waitUntil(lambda: "2026-03-10" in panel.record_status.text() and "reviewer" in panel.record_status.text(),
+                    timeout=30000)
+    panel.record_date.setText("March")
+    qtbot.keyClick(panel.record_date, Qt.Key_Return)
+    assert "is not a date" in window.statusBar().currentMessage()
+    window.activateWindow()
+    window.view.setFocus()
+    key(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert window.store.event_override(event.id) is None
