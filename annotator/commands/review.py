@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.review import GOLD, accept_agreed_articles, review_progress, review_queue
-from annotator.store import StoreError
+from annotator.commands._common import CommandError, add_db_argument, open_store
 
 
 def register(subparsers) -> None:
@@ -22,6 +20,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from annotator.review import GOLD, accept_agreed_articles, review_progress, review_queue
+    from annotator.store import StoreError
+
     with open_store(args) as store:
         try:
             if args.accept_agreed:

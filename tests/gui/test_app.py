@@ -62,3 +62,23 @@ def test_app_missing_samples_open_an_empty_project_with_a_message(qtbot, home, a
     assert window.store.count_articles() == 0
     assert any("no-samples" in shown and "no such file" in shown for shown in answers.asked)
     window.store.close()
+
+
+def test_app_mistyped_db_opens_no_window_and_creates_nothing(qapp, tmp_path, home, answers, capsys):
+    config.Preferences(annotator="ana").save()
+    typo = tmp_path / "projcets" / "war.sqlite"
+    assert cli.main(["--db", str(typo)]) == 2
+    assert "no project at" in capsys.readouterr().err
+    assert any("no project at" in shown for shown in answers.asked), "a desktop start shows it too"
+    assert not typo.parent.exists()
+
+
+def test_app_first_start_of_the_default_project_suggests_the_samples(qtbot, home, answers):
+    window = open_window(config.default_db_path(), config.Preferences(annotator="ana"))
+    qtbot.addWidget(window)
+    assert window.suggest_when_started
+    window.store.close()
+    again = open_window(config.default_db_path(), config.Preferences(annotator="ana"))
+    qtbot.addWidget(again)
+    assert not again.suggest_when_started, "only a brand-new project is suggested for at start"
+    again.store.close()
