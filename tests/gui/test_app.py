@@ -82,3 +82,42 @@ def test_app_first_start_of_the_default_project_suggests_the_samples(qtbot, home
     qtbot.addWidget(again)
     assert not again.suggest_when_started, "only a brand-new project is suggested for at start"
     again.store.close()
+
+
+FIRST_PAINT = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+seen = []
+
+def painted():
+    windows = [w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
+    seen.append([name for name in ("spacy", "thinc", "numpy", "jsonschema") if name in sys.modules])
+    for window in windows:
+        window.close()
+
+QTimer.singleShot(0, painted)
+from annotator.cli import main
+status = main(["--db", sys.argv[1]])
+print(json.dumps({"status": status, "loaded": seen[0] if seen else None}))
+"""
+
+
+def test_app_first_paint_loads_no_nlp(tmp_path, home, write):
+    """The window opens on the real `annotator --db PATH` path without spaCy, thinc or numpy."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "p.sqlite"
+    assert cli.main(["import", "--db", str(db), str(write("a.txt", "Clashes near Aleppo."))]) == 0
+    config.Preferences(annotator="ana").save()
+    done = subprocess.run([sys.executable, "-c", FIRST_PAINT, str(db)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == 0, done.stderr
+    # jsonschema is used: the project's label scheme is validated when the window loads it.
+    assert result["loaded"] == ["jsonschema"]
