@@ -88,6 +88,10 @@ def _why_unusable(path: Path, exc: BaseException) -> str:
         return f"cannot open {path} as a project: it is not a regular file"
     if not path.exists() and folder.is_dir() and not os.access(folder, os.W_OK):
         return f"cannot create a project at {path}: no permission to write in {folder}"
+    if path.exists() and not os.access(folder, os.W_OK):
+        # WAL mode keeps its -wal and -shm files beside the project, so the folder must be writable too.
+        return (f"cannot open {path} as a project: SQLite writes its journal beside the file and {folder} "
+                "is not writable; copy the project to a folder you can write in")
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot open {path} as a project: the file is read-only"
     return (f"cannot open {path} as a project: SQLite cannot keep a database there ({exc}); "

@@ -167,3 +167,22 @@ def test_cli_parser_repeats_the_domain_constants_faithfully():
 
     assert export.FORMATS == FORMATS
     assert suggest.DEFAULT_BATCH_SIZE == DEFAULT_BATCH_SIZE
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+def test_cli_project_in_an_unwritable_folder_gets_one_sentence(capsys, tmp_path, write):
+    folder = tmp_path / "shared"
+    db = folder / "p.sqlite"
+    assert main(["import", "--db", str(db), str(write("a.txt", "Shelling in Kharkiv."))]) == 0
+    capsys.readouterr()
+    for leftover in folder.glob("p.sqlite-*"):  # as a project copied from elsewhere arrives
+        leftover.unlink()
+    folder.chmod(0o500)
+    try:
+        status, _, err = run(capsys, "stats", "--db", str(db))
+    finally:
+        folder.chmod(0o700)
+    if status == 0:
+        pytest.skip("this SQLite opens WAL files read-only without writing beside them")
+    assert status == 2
+    assert f"{folder} is not writable" in one_sentence_error(err)
