@@ -33,10 +33,11 @@ def run(args) -> int:
     files = collect_files(args.paths)
     total = sum(f.stat().st_size for f in files)
     # The one command that makes a new project: importing into a path is how a project begins.
-    with open_store(args, create=True) as store, tqdm(total=total, unit="B", unit_scale=True, desc="importing",
-                                         file=sys.stderr, disable=None, leave=False) as bar:
-        summary = import_paths(store, files, annotator=args.annotator, skip_invalid=args.skip_invalid,
-                               text_column=args.text_column, encoding=args.encoding, progress=bar.update)
+    with open_store(args, create=True) as store:
+        with tqdm(total=total, unit="B", unit_scale=True, desc="importing", file=sys.stderr, disable=None,
+                  leave=False) as bar:
+            summary = import_paths(store, files, annotator=args.annotator, skip_invalid=args.skip_invalid,
+                                   text_column=args.text_column, encoding=args.encoding, progress=bar.update)
     for line in summary.lines():
         print(line)
     return 0 if summary.ok else 1
