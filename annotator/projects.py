@@ -58,15 +58,16 @@ def open_project(path: str | os.PathLike, *, create: bool = False, readonly: boo
     :raises StoreError: the file is not a project, or one from a newer version (the store's own errors)
     """
     path = Path(path)
-    if path.is_dir():
-        raise UnusablePathError(f"{path} is a folder, not a project file")
-    is_new = not path.exists() or path.stat().st_size == 0
-    default = is_default_project(path)
-    if not path.exists() and (readonly or not (create or default)):
-        raise NoProjectError(f"no project at {path}; `annotator import` creates one")
     try:
+        if path.is_dir():
+            raise UnusablePathError(f"{path} is a folder, not a project file")
+        exists = path.exists()
+        is_new = not exists or path.stat().st_size == 0
+        default = is_default_project(path)
+        if not exists and (readonly or not (create or default)):
+            raise NoProjectError(f"no project at {path}; `annotator import` creates one")
         store = Store.open(path, readonly=readonly)
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError) as exc:  # also a folder on the way that may not be looked into
         raise UnusablePathError(_why_unusable(path, exc)) from exc
     opened = OpenedProject(store)
     if is_new and default and not readonly:
@@ -76,12 +77,19 @@ def open_project(path: str | os.PathLike, *, create: bool = False, readonly: boo
             opened.samples = import_samples(store)
         except InputError as exc:
             opened.samples_error = exc
+        except BaseException:
+            store.close()
+            raise
     return opened
 
 
 def _why_unusable(path: Path, exc: BaseException) -> str:
     """One sentence a user can act on, instead of SQLite's "unable to open database file"."""
     folder = path.parent
+    try:
+        path.exists()
+    except OSError as denied:  # the path cannot even be looked at
+        return f"cannot open {path} as a project: {(denied.strerror or str(denied)).lower()}"
     if isinstance(exc, OSError) and exc.strerror:
         return f"cannot open {path} as a project: {exc.strerror.lower()} ({exc.filename or path})"
     if path.exists() and not path.is_file():
@@ -94,5 +102,6 @@ def _why_unusable(path: Path, exc: BaseException) -> str:
                 "is not writable; copy the project to a folder you can write in")
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot open {path} as a project: the file is read-only"
-    return (f"cannot open {path} as a project: SQLite cannot keep a database there ({exc}); "
+    # SQLite's own words here ("unable to open database file", "disk I/O error") name no cause.
+    return (f"cannot open {path} as a project: SQLite cannot create or open a database file there; "
             "choose a file on a local, writable disk")
