@@ -7,8 +7,11 @@
 set -euo pipefail
 
 need=()
+# Read the loader's cache once: `ldconfig -p | grep -q` under pipefail fails at random, when grep
+# exits at its first match and ldconfig dies of SIGPIPE, and a present library would count as missing.
+cache=$(ldconfig -p 2>/dev/null || true)
 for pair in libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 libxcb-keysyms.so.1:libxcb-keysyms1; do
-  ldconfig -p 2>/dev/null | grep -q "${pair%%:*}" || need+=("${pair##*:}")
+  grep -qF "${pair%%:*}" <<<"$cache" || need+=("${pair##*:}")
 done
 python3 -c "import ensurepip" 2>/dev/null || need+=(python3-venv)
 
