@@ -1,49 +1,29 @@
 """The ``annotator`` command. Alone it opens the window; subcommands do the rest.
 
 Each subcommand lives in ``annotator/commands/<name>.py`` with ``register(subparsers)``; the
-command's function gets the parsed arguments and returns the exit status.
+command's function gets the parsed arguments and returns the exit status. Shared helpers are in
+``annotator/commands/_common.py``.
+
+Building the parser imports every command module, so those modules import their heavy libraries
+(spaCy, numpy, jsonschema, tqdm, the store) inside ``run``: ``annotator --version`` and
+``annotator stats`` start in a fraction of a second (``bench/startup_bench.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
-from pathlib import Path
 
-from annotator import __version__, config
-from annotator.importers.records import InputError
-from annotator.schemes import SchemeError
-from annotator.store import Store, StoreError
+from annotator import __version__
+from annotator.commands._common import CommandError, add_db_argument
 
 # Order is the order of ``annotator --help``.
 COMMAND_MODULES = ["import_", "stats", "suggest", "export", "merge", "agreement", "review", "scheme", "gui"]
 
-
-class CommandError(Exception):
-    """A user mistake in a command: printed as ``annotator: error: ...`` with exit status 2."""
-
-
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        # SUPPRESS: a subcommand's unset --db must not overwrite one given before the subcommand.
-        default=argparse.SUPPRESS,
-        help="project file (default: $ANNOTATOR_DB, else %s)" % config.default_db_path(),
-    )
-
-
-def open_store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
-    """Open the project the arguments name; a new default project starts with the sample articles."""
-    path = config.resolve_db_path(getattr(args, "db", None))
-    first_run = path == config.default_db_path() and not path.exists() and not readonly
-    store = Store.open(path, readonly=readonly)
-    if first_run:
-        from annotator.importers import import_samples
-
-        import_samples(store)
-    return store
+# 128 + SIGPIPE: what a shell reports for a program whose reader went away (`annotator stats | head`).
+EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,20 +39,67 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors whose message is meant for the user; imported only once one is being handled."""
+    from annotator.importers.records import InputError
+    from annotator.schemes import SchemeError
+    from annotator.store import StoreError
+
+    return StoreError, CommandError, InputError, SchemeError
+
+
+def import_sqlite_utils_without_numpy() -> None:
+    """Import sqlite-utils so that it does not import numpy (and pandas) as it would on its own.
+
+    sqlite-utils imports numpy only to add numpy scalar types to the column types it infers when it
+    creates a table from Python values (``COLUMN_TYPE_MAPPING``); the project's tables are created by
+    SQL in the migrations, so nothing here needs that, while numpy is two thirds of `annotator stats`'
+    start-up. Commands that use numpy (agreement, review) import it afterwards as usual.
+    """
+    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        return
+    # A None entry makes `import numpy` raise ImportError, which sqlite-utils treats as "not installed".
+    blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for name in blocked:
+            del sys.modules[name]
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        try:
+            status = _run(argv)
+        except SystemExit:  # --version and --help print, then exit through argparse
+            sys.stdout.flush()
+            raise
+        # Flush here, not at interpreter exit, so a closed pipe surfaces where it can be handled.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (`head`) has all it wanted. Point stdout at devnull so the interpreter's own
+        # flush at exit does not raise again (the recipe in Python's signal module documentation).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return status
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    import_sqlite_utils_without_numpy()
     try:
         return int(args.func(args) or 0)
-    except (StoreError, CommandError, InputError, SchemeError) as exc:
-        print(f"annotator: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("annotator: interrupted; every completed step is saved", file=sys.stderr)
         return 130
-
-
-def db_path_of(args: argparse.Namespace) -> Path:
-    return config.resolve_db_path(getattr(args, "db", None))
+    except Exception as exc:
+        if not isinstance(exc, user_errors()):
+            raise
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return 2

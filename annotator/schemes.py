@@ -6,11 +6,13 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-import jsonschema
+from typing import TYPE_CHECKING
 
 from annotator import config
 from annotator.model import Layer
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_FILE = "scheme.schema.json"
 
@@ -115,6 +117,10 @@ def schemas_dir() -> Path:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    # Imported here: jsonschema costs a tenth of a second, which commands that never read a scheme
+    # (`annotator --version`, `stats`, `agreement`) should not pay.
+    import jsonschema
+
     schema = json.loads((schemas_dir() / SCHEMA_FILE).read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 

@@ -172,6 +172,7 @@ def test_merge_jsonl_without_annotator_is_refused_with_line(tmp_path):
 
 def test_merge_command_reports_and_refuses(tmp_path, others, capsys):
     db = tmp_path / "mine.sqlite"
+    Store.open(db).close()  # merge goes into an existing project; only import makes new ones
     assert main(["merge", "--db", str(db), str(others)]) == 0
     assert "articles: 4 added" in capsys.readouterr().out
     bogus = tmp_path / "notes.txt"

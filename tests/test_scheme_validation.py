@@ -74,6 +74,7 @@ def test_scheme_unknown_attribute_type_is_named(write):
 
 
 def test_scheme_command_shows_current_and_available(tmp_path, capsys):
+    Store.open(tmp_path / "p.sqlite").close()  # an existing project: only import makes new ones
     assert main(["scheme", "--db", str(tmp_path / "p.sqlite")]) == 0
     out = capsys.readouterr().out
     assert "project scheme: conflict" in out and "ace2005" in out and "* conflict" in out
@@ -98,6 +99,7 @@ def test_scheme_switch_refuses_missing_labels_unless_forced(tmp_path, capsys):
 
 
 def test_scheme_switch_to_unknown_scheme_lists_available(tmp_path, capsys):
+    Store.open(tmp_path / "p.sqlite").close()
     assert main(["scheme", "--db", str(tmp_path / "p.sqlite"), "acled9"]) == 2
     assert "no scheme named 'acled9'" in capsys.readouterr().err
 

@@ -356,7 +356,8 @@ def test_suggest_command_reports_and_skips_done_articles(tmp_path, capsys, monke
     db = tmp_path / "p.sqlite"
     with Store.open(db) as store:
         add(store, ARTICLE)
-    monkeypatch.setattr("annotator.commands.suggest.load_suggester", lambda model: suggester)
+    # The command imports the suggester when it runs (so other commands start without spaCy).
+    monkeypatch.setattr("annotator.suggest.load_suggester", lambda model: suggester)
     assert main(["suggest", "--db", str(db)]) == 0
     assert "1 articles suggested" in capsys.readouterr().out
     assert main(["suggest", "--db", str(db), "--article", "1"]) == 0

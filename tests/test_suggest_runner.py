@@ -86,7 +86,7 @@ def test_suggest_runner_command_names_the_failed_article(tmp_path, capsys, monke
         return analyse(doc, memory)
 
     monkeypatch.setattr(rules_only, "analyse", fragile)
-    monkeypatch.setattr("annotator.commands.suggest.load_suggester", lambda model: rules_only)
+    monkeypatch.setattr("annotator.suggest.load_suggester", lambda model: rules_only)
     assert main(["suggest", "--db", str(db)]) == 1
     out = capsys.readouterr().out
     assert "1 articles suggested" in out

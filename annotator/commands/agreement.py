@@ -6,9 +6,7 @@ import csv
 import json
 import sys
 
-from annotator.agreement import KINDS, compute_agreement
-from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.store import StoreError
+from annotator.commands._common import CommandError, add_db_argument, open_store
 
 FIGURES = ("f1_exact", "f1_overlap", "cohen_kappa", "krippendorff_alpha")
 
@@ -31,6 +29,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from annotator.agreement import KINDS, compute_agreement
+    from annotator.store import StoreError
+
     with open_store(args) as store:
         try:
             report = compute_agreement(store, args.annotators)
@@ -70,6 +71,8 @@ def _fmt(value) -> str:
 
 def write_csv(data: dict, out) -> None:
     """Long format: kind, scope (overall/label/pair/article), label, annotator pair, figure, value."""
+    from annotator.agreement import KINDS
+
     writer = csv.writer(out)
     writer.writerow(["kind", "scope", "label", "annotators", "figure", "value"])
     for kind in KINDS:

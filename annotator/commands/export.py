@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from tqdm import tqdm
-
-from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.export import FORMATS, ExportError, export_project, parse_split
+from annotator.commands._common import CommandError, add_db_argument, open_store
 from annotator.model import ArticleState, Layer
+
+# The exporter's FORMATS, repeated so that building the parser does not import spaCy through the
+# exporters; tests/test_cli.py checks the two lists are the same.
+FORMATS = ("spacy", "jsonl", "brat", "doccano", "events")
 
 
 def register(subparsers) -> None:
@@ -41,6 +42,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from tqdm import tqdm
+
+    from annotator.export import ExportError, export_project, parse_split
+
     try:
         split = parse_split(args.split) if args.split else None
         with open_store(args, readonly=True) as store:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.cli import add_db_argument, db_path_of
+from annotator.commands._common import add_db_argument, db_path_of
 
 
 def register(subparsers) -> None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from tqdm import tqdm
-
-from annotator.cli import add_db_argument, open_store
-from annotator.importers import collect_files, import_paths
+from annotator.commands._common import add_db_argument, open_store
 
 
 def register(subparsers) -> None:
@@ -29,12 +26,18 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from tqdm import tqdm
+
+    from annotator.importers import collect_files, import_paths
+
     files = collect_files(args.paths)
     total = sum(f.stat().st_size for f in files)
-    with open_store(args) as store, tqdm(total=total, unit="B", unit_scale=True, desc="importing",
-                                         file=sys.stderr, disable=None, leave=False) as bar:
-        summary = import_paths(store, files, annotator=args.annotator, skip_invalid=args.skip_invalid,
-                               text_column=args.text_column, encoding=args.encoding, progress=bar.update)
+    # The one command that makes a new project: importing into a path is how a project begins.
+    with open_store(args, create=True) as store:
+        with tqdm(total=total, unit="B", unit_scale=True, desc="importing", file=sys.stderr, disable=None,
+                  leave=False) as bar:
+            summary = import_paths(store, files, annotator=args.annotator, skip_invalid=args.skip_invalid,
+                                   text_column=args.text_column, encoding=args.encoding, progress=bar.update)
     for line in summary.lines():
         print(line)
     return 0 if summary.ok else 1

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.importers.merge import MergeError, merge_files
+from annotator.commands._common import CommandError, add_db_argument, open_store
 
 
 def register(subparsers) -> None:
@@ -20,6 +19,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from annotator.importers.merge import MergeError, merge_files
+
     with open_store(args) as store:
         for input_file in args.inputs:
             try:

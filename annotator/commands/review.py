@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.model import check_annotator_name
-from annotator.review import accept_agreed_articles, agreed_article_ids, review_progress, review_queue
-from annotator.store import StoreError
+from annotator.commands._common import CommandError, add_db_argument, open_store
 
 
 def register(subparsers) -> None:
@@ -23,6 +20,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from annotator.model import check_annotator_name
+    from annotator.review import accept_agreed_articles, agreed_article_ids, review_progress, review_queue
+    from annotator.store import StoreError
+
     with open_store(args) as store:
         try:
             if args.accept_agreed:

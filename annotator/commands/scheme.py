@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.schemes import DEFAULT_SCHEME, SchemeError, available_schemes, load_scheme, scheme_by_name
-from annotator.store import Store
+from typing import TYPE_CHECKING
+
+from annotator.commands._common import CommandError, add_db_argument, open_store
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 
 def register(subparsers) -> None:
@@ -26,6 +29,8 @@ def labels_in_use(store: Store) -> dict[str, int]:
 
 
 def run(args) -> int:
+    from annotator.schemes import DEFAULT_SCHEME, SchemeError, scheme_by_name
+
     with open_store(args) as store:
         current = store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME
         if args.name is None:
@@ -54,6 +59,8 @@ def run(args) -> int:
 
 
 def _show(current: str) -> int:
+    from annotator.schemes import SchemeError, available_schemes, load_scheme
+
     print(f"project scheme: {current}")
     print("available:")
     for name, path in available_schemes().items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from annotator.cli import add_db_argument, open_store
+from annotator.commands._common import add_db_argument, open_store
 
 
 def register(subparsers) -> None:

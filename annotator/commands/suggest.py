@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from tqdm import tqdm
-
 from annotator import config
-from annotator.cli import CommandError, add_db_argument, open_store
-from annotator.suggest import DEFAULT_BATCH_SIZE, load_suggester, suggest_articles
+from annotator.commands._common import CommandError, add_db_argument, open_store
+
+# The runner's DEFAULT_BATCH_SIZE, repeated so that `annotator --help` does not load spaCy;
+# tests/test_cli.py checks the two are the same.
+DEFAULT_BATCH_SIZE = 32
 
 
 def register(subparsers) -> None:
@@ -35,11 +36,16 @@ def register(subparsers) -> None:
 def run(args) -> int:
     if args.batch_size < 1 or args.workers < 1:
         raise CommandError("--batch-size and --workers must be at least 1")
+    from tqdm import tqdm
+
+    from annotator.suggest import load_suggester, suggest_articles
+
     model = args.model or config.Preferences.load().suggester_model or None
-    suggester = load_suggester(model)
-    if suggester.warning:
-        print(f"annotator: warning: {suggester.warning}", file=sys.stderr)
+    # The project first: a mistyped --db is refused at once, not after seconds of loading the model.
     with open_store(args) as store:
+        suggester = load_suggester(model)
+        if suggester.warning:
+            print(f"annotator: warning: {suggester.warning}", file=sys.stderr)
         bar = tqdm(total=0, unit="article", file=sys.stderr, desc="suggesting", disable=None)
 
         def progress(done: int, total: int) -> None:

@@ -15,11 +15,9 @@ from annotator import config
 from annotator.gui import dialogs, fonts
 from annotator.gui.actions import build_actions, shortcut_rows
 from annotator.gui.article_list import ArticleListModel, ArticleListPanel
-from annotator.gui.agreement_window import AgreementWindow
 from annotator.gui.article_view import ArticleView
 from annotator.gui.controller import Controller, db_key
 from annotator.gui.palette import LabelPalette
-from annotator.gui.review_window import ReviewWindow
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.suggest_worker import SuggestRunner
 from annotator.model import display_title
@@ -215,6 +213,9 @@ class MainWindow(QMainWindow):
         self.export_dialog.show()
 
     def show_agreement(self) -> None:
+        # Imported here, like the exporter: agreement needs numpy, which the first paint does not.
+        from annotator.gui.agreement_window import AgreementWindow
+
         self.agreement_window = AgreementWindow(self.store, self.controller.annotator, self)
         self.agreement_window.articleActivated.connect(self.show_article)
         self.agreement_window.show()
@@ -238,6 +239,8 @@ class MainWindow(QMainWindow):
 
     def show_review(self) -> None:
         # The review writes gold spans; the main window picks them up like any other change.
+        from annotator.gui.review_window import ReviewWindow
+
         self.review_window = ReviewWindow(self.store, self.controller.annotator, self)
         self.review_window.show()
 
