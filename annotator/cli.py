@@ -48,27 +48,6 @@ def user_errors() -> tuple[type[Exception], ...]:
     return StoreError, CommandError, InputError, SchemeError
 
 
-def import_sqlite_utils_without_numpy() -> None:
-    """Import sqlite-utils so that it does not import numpy (and pandas) as it would on its own.
-
-    sqlite-utils imports numpy only to add numpy scalar types to the column types it infers when it
-    creates a table from Python values (``COLUMN_TYPE_MAPPING``); the project's tables are created by
-    SQL in the migrations, so nothing here needs that, while numpy is two thirds of `annotator stats`'
-    start-up. Commands that use numpy (agreement, review) import it afterwards as usual.
-    """
-    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
-        return
-    # A None entry makes `import numpy` raise ImportError, which sqlite-utils treats as "not installed".
-    blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
-    for name in blocked:
-        sys.modules[name] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        for name in blocked:
-            del sys.modules[name]
-
-
 def main(argv: list[str] | None = None) -> int:
     try:
         try:
@@ -92,7 +71,6 @@ def _run(argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
-    import_sqlite_utils_without_numpy()
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

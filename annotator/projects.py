@@ -14,13 +14,12 @@ here once and without Qt:
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator import config
-from annotator.store import Store, StoreError
+from annotator.store import CannotOpenError, Store, StoreError
 
 if TYPE_CHECKING:
     from annotator.importers import ImportSummary
@@ -67,7 +66,7 @@ def open_project(path: str | os.PathLike, *, create: bool = False, readonly: boo
         if not exists and (readonly or not (create or default)):
             raise NoProjectError(f"no project at {path}; `annotator import` creates one")
         store = Store.open(path, readonly=readonly)
-    except (sqlite3.Error, OSError) as exc:  # also a folder on the way that may not be looked into
+    except (CannotOpenError, OSError) as exc:  # also a folder on the way that may not be looked into
         raise UnusablePathError(_why_unusable(path, exc)) from exc
     opened = OpenedProject(store)
     if is_new and default and not readonly:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from annotator.store.articles import ArticleSummary, Articles, fts_query
 from annotator.store.arguments import Arguments
 from annotator.store.errors import (
+    CannotOpenError,
     ConflictError,
     NewerSchemaError,
     NotAProjectError,
@@ -52,6 +53,7 @@ class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, 
 
 __all__ = [
     "ArticleSummary",
+    "CannotOpenError",
     "ConflictError",
     "NewerSchemaError",
     "NotAProjectError",

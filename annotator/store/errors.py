@@ -15,6 +15,10 @@ class NewerSchemaError(StoreError):
     """The file was written by a newer version of the app; it is left untouched."""
 
 
+class CannotOpenError(StoreError):
+    """SQLite could not open or create the file there (a folder, a read-only place, /proc ...)."""
+
+
 class NotFoundError(StoreError, LookupError):
     """No article, span, argument link or annotator with that id or name."""
 

@@ -6,8 +6,7 @@ Each migration runs in one transaction together with the record that it ran (sql
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from annotator.store._sqlite import Database, Migrations
 
 MIGRATION_SET = "conflict-annotator"
 # Marks our files in the SQLite header (PRAGMA application_id), so a foreign file is told apart

@@ -10,10 +10,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlite_utils import Database
+
 
 from annotator.store import migrations as schema
+from annotator.store._sqlite import Database
 from annotator.store.errors import (
+    CannotOpenError,
     NewerSchemaError,
     NotAProjectError,
     NotFoundError,
@@ -135,9 +137,12 @@ class ProjectFile:
         if not create and not path.exists():
             raise NotFoundError(f"no project at {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        store = cls(Database(path), path)
-        store._configure_connection()
-        store._migrate()
+        try:
+            store = cls(Database(path), path)
+            store._configure_connection()
+            store._migrate()
+        except sqlite3.OperationalError as exc:  # "unable to open database file", "disk I/O error"
+            raise CannotOpenError(f"SQLite cannot open {path}: {exc}") from exc
         return store
 
     @classmethod
