@@ -234,12 +234,14 @@ class SpanPanel(QWidget):
         self.record_place = QComboBox()
         self.record_place.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.record_place.setMinimumContentsLength(18)
-        record_form = QFormLayout()
+        self.record_box = QWidget()
+        record_form = QFormLayout(self.record_box)
+        record_form.setContentsMargins(0, 0, 0, 0)
         record_form.addRow("Date", self.record_date)
         record_form.addRow("Place", self.record_place)
         event_layout.addWidget(QLabel("In the event table:"))
         event_layout.addWidget(self.record_status)
-        event_layout.addLayout(record_form)
+        event_layout.addWidget(self.record_box)
         self.record_date.returnPressed.connect(self._date_typed)
         self.record_place.activated.connect(self._place_chosen)
 
@@ -347,12 +349,11 @@ class SpanPanel(QWidget):
             accepted = self._current.status.value == "accepted" and not self._current.is_suggestion
             self.record_status.setText("Reading its date and place…" if accepted else
                                        "Accept the event to see its date and place as the event table reads them.")
-            self.record_date.setEnabled(False)
-            self.record_place.setEnabled(False)
+            # A pending suggestion has nothing to correct yet: keep the room for the span list.
+            self.record_box.setVisible(False)
             self._updating = False
             return
-        self.record_date.setEnabled(True)
-        self.record_place.setEnabled(True)
+        self.record_box.setVisible(True)
         date = record.date
         period = "—" if not date.start else date.start if date.end in (None, date.start) else f"{date.start} – {date.end}"
         precision = {1: "day", 2: "week", 3: "month"}.get(date.precision, "unknown precision")
