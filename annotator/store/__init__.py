@@ -15,6 +15,7 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 - ``gold``: the reviewer's decisions behind the gold layer
 - ``log``: the append-only action log
 - ``stats``: counts
+- ``bulk``: many finished rows at once (benchmarks, bulk loads)
 - ``foreign``: reading another project file, read-only, for merging
 
 The domain calls only these named methods and receives domain records (``annotator.model``) or
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from annotator.store.articles import ArticleSummary, Articles, fts_query
 from annotator.store.arguments import Arguments
+from annotator.store.bulk import Bulk
 from annotator.store.errors import (
     ConflictError,
     NewerSchemaError,
@@ -44,7 +46,7 @@ from annotator.store.stats import Stats
 from annotator.store.suggestions import Suggestions
 
 
-class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, Log, Stats):
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, Log, Stats, Bulk):
     """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
 
 

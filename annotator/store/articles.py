@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -63,6 +64,23 @@ class Articles:
             [text, title, source, url, published, language, dump(meta), digest, now()],
         )
         return cursor.lastrowid, True
+
+    @contextmanager
+    def deferred_search(self) -> Iterator[None]:
+        """A transaction in which the articles added are indexed for search once, at the end, in one
+        statement, instead of one by one as they are inserted (six times cheaper for a file of
+        articles). Everything inside is one transaction: it all goes in, or nothing does."""
+        with self.transaction():
+            if self._db.execute("SELECT 1 FROM search_deferred").fetchone():
+                yield  # an enclosing block indexes these too
+                return
+            first = self._db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0]
+            self._db.execute("INSERT INTO search_deferred(id, from_id) VALUES (1, ?)", [first])
+            yield
+            self._db.execute("DELETE FROM search_deferred")
+            self._db.execute(
+                "INSERT INTO articles_fts(rowid, title, text) SELECT id, title, text FROM articles WHERE id >= ?",
+                [first])
 
     def get_article(self, article_id: int) -> Article:
         """One article.
@@ -158,11 +176,12 @@ class Articles:
             clauses.append(clause)
             params += values
         if label:
+            # A set from the index spans_by_annotator_label, not a lookup per article.
             clauses.append(
-                "EXISTS (SELECT 1 FROM spans s WHERE s.article_id = a.id AND s.label = ? "
-                "AND (s.annotator_id = ? OR s.annotator_id IS NULL) AND s.status != 'rejected')"
+                "a.id IN (SELECT s.article_id FROM spans s WHERE (s.annotator_id = ? OR s.annotator_id IS NULL)"
+                " AND s.label = ? AND s.status != 'rejected')"
             )
-            params += [label, me]
+            params += [me, label]
         if has_pending is not None:
             clauses.append(("" if has_pending else "NOT ") + "EXISTS (" + UNDECIDED_SUGGESTION + ")")
             params += [me, me]
@@ -187,16 +206,22 @@ class Articles:
 
     def list_articles(self, annotator: str, *, states: Iterable[str] | None = None, label: str | None = None,
                       has_pending: bool | None = None, search: str | None = None, offset: int = 0,
-                      limit: int = 200) -> list[ArticleSummary]:
+                      limit: int = 200, after: int | None = None) -> list[ArticleSummary]:
         """One page of the article list for ``annotator``, in id order, filtered.
 
         :param annotator: whose states and counts are shown
         :param states: see :meth:`count_articles_where` (also ``label``, ``has_pending``, ``search``)
-        :param offset: rows to skip
+        :param offset: rows to skip (after ``after``, if given)
         :param limit: rows to return at most
+        :param after: only articles with a larger id: the last id of the previous page. Prefer it to
+            ``offset`` when scrolling: it costs the same on every page, where ``offset`` walks every
+            row skipped (seconds deep into a million articles)
         """
         me = self.ensure_annotator(annotator)
         where, params = self._article_filter(annotator, states, label, has_pending, search)
+        if after is not None:
+            where = f"a.id > ? AND ({where})"
+            params = [after, *params]
         sql = f"""
             SELECT a.id, coalesce(a.title, substr(a.text, 1, 80)) AS title,
                    coalesce(st.state, 'todo') AS state, length(a.text) AS length,

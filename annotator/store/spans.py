@@ -11,6 +11,7 @@ from annotator.store.suggestions import UNDECIDED
 
 _SPAN_SELECT = "SELECT s.*, an.name AS annotator FROM spans s LEFT JOIN annotators an ON an.id = s.annotator_id "
 _ORDER = " ORDER BY s.start_char, s.end_char DESC, s.id"
+_LAYERS = {"entity": "entity", "event": "event"}  # (Layer members are equal str keys)
 _CHANGEABLE = {"label", "start_char", "end_char", "status", "attributes", "layer", "origin"}
 
 
@@ -175,21 +176,29 @@ class Spans:
         length = self._article_length(article_id)
         annotator_id = self.ensure_annotator(annotator) if annotator else None
         origin, status, stamp = str(Origin(origin)), str(Status(status)), now()
-        ids = []
+        rows = []
+        for span in spans:
+            start, end = span["start_char"], span["end_char"]
+            if not (0 <= start < end <= length):
+                self._check_offsets(article_id, start, end, length)
+            layer = span["layer"]
+            rows.append([None, article_id, annotator_id, start, end, span["label"],
+                         _LAYERS.get(layer) or str(Layer(layer)), origin, status, dump(span.get("attributes")),
+                         span.get("source"), span.get("score"), stamp, stamp])
+        if not rows:
+            return []
         insert = (
-            "INSERT INTO spans(article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
-            " attributes, source, score, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO spans(id, article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
+            " attributes, source, score, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
         with self.transaction():
-            for span in spans:
-                start, end = span["start_char"], span["end_char"]
-                self._check_offsets(article_id, start, end, length)
-                cursor = self._db.conn.execute(insert, [
-                    article_id, annotator_id, start, end, span["label"], str(Layer(span["layer"])), origin,
-                    status, dump(span.get("attributes")), span.get("source"), span.get("score"), stamp, stamp,
-                ])
-                ids.append(cursor.lastrowid)
-        return ids
+            # The first row takes the next id (and the write lock); the rest follow it in one
+            # executemany, with the ids SQLite would have given them one by one.
+            first = self._db.conn.execute(insert, rows[0]).lastrowid
+            for offset, row in enumerate(rows):
+                row[0] = first + offset
+            self._db.conn.executemany(insert, rows[1:])
+        return list(range(first, first + len(rows)))
 
     def update_span(self, span_id: int, actor: str | None = None, **changes: Any) -> dict[str, Any]:
         """Change fields of a span.
