@@ -176,12 +176,12 @@ class Articles:
             clauses.append(clause)
             params += values
         if label:
-            # A set from the index spans_by_annotator_label, not a lookup per article.
+            # A set from the index spans_by_label, not a lookup per article.
             clauses.append(
-                "a.id IN (SELECT s.article_id FROM spans s WHERE (s.annotator_id = ? OR s.annotator_id IS NULL)"
-                " AND s.label = ? AND s.status != 'rejected')"
+                "a.id IN (SELECT s.article_id FROM spans s WHERE s.label = ?"
+                " AND (s.annotator_id = ? OR s.annotator_id IS NULL) AND s.status != 'rejected')"
             )
-            params += [me, label]
+            params += [label, me]
         if has_pending is not None:
             clauses.append(("" if has_pending else "NOT ") + "EXISTS (" + UNDECIDED_SUGGESTION + ")")
             params += [me, me]

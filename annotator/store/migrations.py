@@ -215,7 +215,9 @@ def m0006_speed_at_scale(db: Database) -> None:
     # Indexes: spans_by_article and spans_by_suggestion are prefixes of spans_by_position and
     # spans_by_decision, so they only cost writes and space. The article list's filters on a million
     # articles are answered from covering indexes: an annotator's states by state, and spans by
-    # (annotator, label, status) with the article, layer and origin (also one pass for stats).
+    # (label, annotator, status) with the layer, origin and article (also one pass for stats).
+    # The label leads: led by the annotator, the planner preferred it to spans_by_position for "this
+    # annotator's spans on this article" and scanned all their spans per row of the article list.
     db.executescript(
         """
         CREATE TABLE search_deferred (
@@ -243,8 +245,7 @@ def m0006_speed_at_scale(db: Database) -> None:
         DROP INDEX spans_by_article;
         DROP INDEX spans_by_suggestion;
         DROP INDEX spans_by_annotator_label;
-        CREATE INDEX spans_by_annotator_label
-            ON spans(annotator_id, label, status, layer, origin, article_id);
+        CREATE INDEX spans_by_label ON spans(label, annotator_id, status, layer, origin, article_id);
         DROP INDEX article_states_by_annotator;
         CREATE INDEX article_states_by_annotator ON article_states(annotator_id, state, article_id);
         """
