@@ -25,6 +25,7 @@ EVENTS = "event_triggers"
 ARGUMENTS = "event_arguments"
 KINDS = (ENTITIES, EVENTS, ARGUMENTS)
 _SEPARATOR = "\n"  # between articles when tokenizing them in one pass; never part of a token
+_TOKENIZE_ARTICLES = 1000  # articles tokenized in one pass
 
 
 @dataclass
@@ -179,14 +180,21 @@ def _load_units(store: Store, article_ids: np.ndarray, done: np.ndarray,
     for annotator_id, column in annotator_ids.items():
         annotator_column[annotator_id] = column
 
-    span_ids = _ints(span_columns["id"])
-    by_id = np.argsort(span_ids, kind="stable")  # storage order is id order already; made sure of here
-    span_ids = span_ids[by_id]
-    articles = _ints(span_columns["article"])[by_id]
-    columns = annotator_column[_ints(span_columns["annotator"])[by_id]]
-    starts, ends = _ints(span_columns["start"])[by_id], _ints(span_columns["end"])[by_id]
-    is_event = _ints(span_columns["event"])[by_id].astype(bool)
-    label_index = _ints(span_columns["label"])[by_id]  # into span_labels
+    # Parsed one column at a time, each text dropped once parsed: the texts are as big as the arrays.
+    span_ids = _ints(span_columns.pop("id"))
+    by_id = None if np.all(span_ids[1:] > span_ids[:-1]) else np.argsort(span_ids, kind="stable")
+
+    def column(name: str) -> np.ndarray:
+        values = _ints(span_columns.pop(name))
+        return values if by_id is None else values[by_id]
+
+    if by_id is not None:  # storage order is id order already; made sure of here
+        span_ids = span_ids[by_id]
+    articles = column("article")
+    columns = annotator_column[column("annotator")]
+    starts, ends = column("start"), column("end")
+    is_event = column("event").astype(bool)
+    label_index = column("label")  # into span_labels
     if len(article_ids):
         rows = np.minimum(np.searchsorted(article_ids, articles), len(article_ids) - 1)
         keep = (article_ids[rows] == articles) & done[rows, columns]
@@ -237,34 +245,56 @@ def _load_units(store: Store, article_ids: np.ndarray, done: np.ndarray,
     return units, labels
 
 
+def _code_type(n_labels: int) -> type:
+    return np.int16 if n_labels < np.iinfo(np.int16).max else np.int64
+
+
 def _token_codes(data: AgreementData, texts: list[str]) -> None:
     """Tokenize every article in one pass and paint each annotator's labels on the tokens."""
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     char_base = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))])[:-1]
-    token_starts, token_ends = token_offsets(_SEPARATOR.join(texts))
+    # In pieces of articles: the regex's list of matches for all 10,000 at once was the peak of
+    # memory (150 MB). A piece boundary is a separator, never inside a token, so tokens are the same.
+    starts, ends = [], []
+    for first in range(0, len(texts), _TOKENIZE_ARTICLES):
+        piece_starts, piece_ends = token_offsets(_SEPARATOR.join(texts[first : first + _TOKENIZE_ARTICLES]))
+        starts.append(piece_starts + char_base[first])
+        ends.append(piece_ends + char_base[first])
+    token_starts = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    token_ends = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
     token_article = np.searchsorted(char_base, token_starts, side="right") - 1
     data.token_article = token_article
     n_annotators = len(data.annotators)
+    del starts, ends
     for kind in KINDS:
-        codes = np.full((len(token_starts), n_annotators), metrics.MISSING, dtype=np.int64)
+        # int16: a tenth of the memory of int64 for a million tokens; metrics widen where they count.
+        codes = np.full((len(token_starts), n_annotators), metrics.MISSING, dtype=_code_type(len(data.labels[kind])))
         codes[data.done[token_article]] = metrics.OUTSIDE
-        unit = data.units[kind]
-        if len(unit):
-            # Where one annotator's spans overlap, the earliest (then longest, then first label) names
-            # the token; for arguments, the filler's earliest role wins.
-            tie = unit.event_start if kind == ARGUMENTS else np.zeros(len(unit), dtype=np.int64)
-            order = np.lexsort((tie, unit.label, -unit.end, unit.start, unit.annotator, unit.article))
-            base = char_base[unit.article[order]]
-            first = np.searchsorted(token_ends, base + unit.start[order], side="right")
-            last = np.maximum(first, np.searchsorted(token_starts, base + unit.end[order], side="left"))
-            counts = last - first
-            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-            tokens = np.repeat(first, counts) + offsets
-            cells = tokens * n_annotators + np.repeat(unit.annotator[order], counts)
-            values = np.repeat(unit.label[order], counts)
-            cells, keep = np.unique(cells, return_index=True)  # first occurrence = highest priority
-            codes.reshape(-1)[cells] = values[keep]
+        _paint(codes, data.units[kind], kind == ARGUMENTS, char_base, token_starts, token_ends)
         data.codes[kind] = codes
+
+
+def _paint(codes: np.ndarray, unit: Units, arguments: bool, char_base: np.ndarray, token_starts: np.ndarray,
+           token_ends: np.ndarray) -> None:
+    """Each annotator's labels of one kind on the tokens their units cover. (A function of its own so
+    that its arrays, as big as the tokens, are freed before the next kind's are made.)"""
+    if not len(unit):
+        return
+    n_annotators = codes.shape[1]
+    # Where one annotator's spans overlap, the earliest (then longest, then first label) names
+    # the token; for arguments, the filler's earliest role wins.
+    tie = unit.event_start if arguments else np.zeros(len(unit), dtype=np.int64)
+    order = np.lexsort((tie, unit.label, -unit.end, unit.start, unit.annotator, unit.article))
+    base = char_base[unit.article[order]]
+    first = np.searchsorted(token_ends, base + unit.start[order], side="right")
+    last = np.maximum(first, np.searchsorted(token_starts, base + unit.end[order], side="left"))
+    counts = last - first
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    tokens = np.repeat(first, counts) + offsets
+    cells = tokens * n_annotators + np.repeat(unit.annotator[order], counts)
+    values = np.repeat(unit.label[order], counts)
+    cells, keep = np.unique(cells, return_index=True)  # first occurrence = highest priority
+    codes.reshape(-1)[cells] = values[keep]
 
 
 # -- span matching ---------------------------------------------------------------------------------
