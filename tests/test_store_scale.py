@@ -112,3 +112,23 @@ def test_store_insert_rows_loads_finished_rows_and_refuses_other_tables(store):
     assert len(store.list_articles("ann", search="mopti", limit=2000)) == 1000
     with pytest.raises(StoreError):
         store.insert_rows("actions", ["action"], [("x",)])
+
+
+def test_store_stats_from_one_pass_match_grouping_queries(store):
+    ids = _project(store)
+    span = store.add_span(ids[2], 0, 6, "ATTACK", "event", annotator="ben")
+    store.update_span(span, status=Status.REJECTED)
+    store.delete_span(store.add_span(ids[3], 0, 6, "LOCATION", "entity", annotator="ben"))
+    counts = store.stats()
+    q = store._db.execute
+    assert counts["spans"] == q("SELECT count(*) FROM spans").fetchone()[0]
+    assert counts["spans_by_layer"] == dict(q("SELECT layer, count(*) FROM spans GROUP BY layer ORDER BY layer"))
+    assert counts["spans_by_status"] == dict(q("SELECT status, count(*) FROM spans GROUP BY status ORDER BY status"))
+    assert counts["spans_by_origin"] == dict(q("SELECT origin, count(*) FROM spans GROUP BY origin ORDER BY origin"))
+    assert counts["spans_by_label"] == list(store._db.query(
+        "SELECT layer, label, status, count(*) AS count FROM spans GROUP BY layer, label, status"
+        " ORDER BY layer, label, status"))
+    assert counts["spans_by_annotator"] == list(store._db.query(
+        "SELECT coalesce(an.name, '(suggestions)') AS annotator, s.status, count(*) AS count"
+        " FROM spans s LEFT JOIN annotators an ON an.id = s.annotator_id"
+        " GROUP BY an.name, s.status ORDER BY an.name, s.status"))
