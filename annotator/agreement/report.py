@@ -284,7 +284,7 @@ def _paint(codes: np.ndarray, unit: Units, arguments: bool, char_base: np.ndarra
     # Where one annotator's spans overlap, the earliest (then longest, then first label) names
     # the token; for arguments, the filler's earliest role wins.
     tie = unit.event_start if arguments else np.zeros(len(unit), dtype=np.int64)
-    order = np.lexsort((tie, unit.label, -unit.end, unit.start, unit.annotator, unit.article))
+    order = _lexorder([unit.article, unit.annotator, unit.start, -unit.end, unit.label, tie])
     base = char_base[unit.article[order]]
     first = np.searchsorted(token_ends, base + unit.start[order], side="right")
     last = np.maximum(first, np.searchsorted(token_starts, base + unit.end[order], side="left"))
@@ -299,12 +299,31 @@ def _paint(codes: np.ndarray, unit: Units, arguments: bool, char_base: np.ndarra
 
 # -- span matching ---------------------------------------------------------------------------------
 
+def _lexorder(columns: list[np.ndarray]) -> np.ndarray:
+    """The permutation ``np.lexsort(columns[::-1])`` gives (first column most significant, ties in
+    index order), through one packed int64 key and a stable argsort when the columns' ranges fit in
+    62 bits: a third of lexsort's time for four to seven columns."""
+    n = len(columns[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for col in columns:
+        low = int(col.min())
+        width = int(col.max()) - low + 1
+        span *= width
+        if span >= 1 << 62:
+            return np.lexsort(columns[::-1])
+        key = key * width + (col.astype(np.int64) - low)
+    return np.argsort(key, kind="stable")
+
+
 def _group_ids(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Ids of equal rows across ``columns`` and, per id, the index of one row having it."""
     n = len(columns[0])
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    order = np.lexsort(columns[::-1])
+    order = _lexorder(columns)
     change = np.zeros(n, dtype=bool)
     change[0] = True
     for col in columns:
