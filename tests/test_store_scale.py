@@ -132,3 +132,13 @@ def test_store_stats_from_one_pass_match_grouping_queries(store):
         "SELECT coalesce(an.name, '(suggestions)') AS annotator, s.status, count(*) AS count"
         " FROM spans s LEFT JOIN annotators an ON an.id = s.annotator_id"
         " GROUP BY an.name, s.status ORDER BY an.name, s.status"))
+
+
+def test_store_add_article_outside_a_transaction_is_kept_and_duplicates_found(tmp_path):
+    with Store.open(tmp_path / "p.sqlite") as store:
+        first, created = store.add_article("Shelling in Kharkiv.")
+        again, created_again = store.add_article("Shelling in Kharkiv.")
+        assert (created, created_again, again) == (True, False, first)
+    with Store.open(tmp_path / "p.sqlite") as store:
+        assert store.count_articles() == 1
+        assert store.add_article("Shelling in Kharkiv.") == (first, False)

@@ -249,13 +249,12 @@ class _Writer:
                                                     Origin(span.origin or Origin.IMPORTED)))
         else:
             runs = [((status, Origin.IMPORTED), spans)] if spans else []
+        layers, layer_of, source = self._layers, self._layer, self.default_source
         for (span_status, origin), run in runs:
-            span_ids += self.store.add_spans(
+            span_ids += self.store.add_span_rows(
                 article_id,
-                [{"start_char": span.start, "end_char": span.end, "label": span.label,
-                  "layer": self._layer(span), "attributes": span.attributes,
-                  "source": span.source or self.default_source, "score": span.score}
-                 for span in run],
+                [(span.start, span.end, span.label, layers.get((span.label, span.layer)) or layer_of(span),
+                  span.attributes, span.source or source, span.score) for span in run],
                 annotator=annotator, origin=origin, status=span_status,
             )
         if annotator is not None:

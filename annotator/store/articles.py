@@ -55,15 +55,15 @@ class Articles:
         :returns: (article id, True if it was added now)
         """
         digest = content_hash(text)
-        existing = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
-        if existing:
-            return existing[0], False
+        # One statement for a new text (the usual case), not a look-up first.
         cursor = self._db.execute(
             "INSERT INTO articles(text, title, source, url, published, language, meta, content_hash,"
-            " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_hash) DO NOTHING",
             [text, title, source, url, published, language, dump(meta), digest, now()],
         )
-        return cursor.lastrowid, True
+        if cursor.rowcount == 1:
+            return cursor.lastrowid, True
+        return self._db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()[0], False
 
     @contextmanager
     def deferred_search(self) -> Iterator[None]:

@@ -173,19 +173,33 @@ class Spans:
         :param status: pending, accepted or rejected
         :returns: the new ids, in order
         """
+        return self.add_span_rows(
+            article_id,
+            [(span["start_char"], span["end_char"], span["label"], span["layer"], span.get("attributes"),
+              span.get("source"), span.get("score")) for span in spans],
+            annotator=annotator, origin=origin, status=status)
+
+    def add_span_rows(self, article_id: int, rows: Iterable[tuple], *, annotator: str | None,
+                      origin: Origin | str, status: Status | str) -> list[int]:
+        """:meth:`add_spans` for spans already as tuples, without a dict per span (the importer's path).
+
+        :param article_id: the article
+        :param rows: (start_char, end_char, label, layer, attributes, source, score) per span
+        :param annotator: whose spans; None for shared suggestions
+        :param origin: suggested, manual or imported
+        :param status: pending, accepted or rejected
+        :returns: the new ids, in order
+        """
         length = self._article_length(article_id)
         annotator_id = self.ensure_annotator(annotator) if annotator else None
         origin, status, stamp = str(Origin(origin)), str(Status(status)), now()
-        rows = []
-        for span in spans:
-            start, end = span["start_char"], span["end_char"]
+        values = []
+        for start, end, label, layer, attributes, source, score in rows:
             if not (0 <= start < end <= length):
                 self._check_offsets(article_id, start, end, length)
-            layer = span["layer"]
-            rows.append([None, article_id, annotator_id, start, end, span["label"],
-                         _LAYERS.get(layer) or str(Layer(layer)), origin, status, dump(span.get("attributes")),
-                         span.get("source"), span.get("score"), stamp, stamp])
-        if not rows:
+            values.append([None, article_id, annotator_id, start, end, label, _LAYERS.get(layer) or str(Layer(layer)),
+                           origin, status, dump(attributes) if attributes else "{}", source, score, stamp, stamp])
+        if not values:
             return []
         insert = (
             "INSERT INTO spans(id, article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
@@ -194,11 +208,11 @@ class Spans:
         with self.transaction():
             # The first row takes the next id (and the write lock); the rest follow it in one
             # executemany, with the ids SQLite would have given them one by one.
-            first = self._db.conn.execute(insert, rows[0]).lastrowid
-            for offset, row in enumerate(rows):
+            first = self._db.conn.execute(insert, values[0]).lastrowid
+            for offset, row in enumerate(values):
                 row[0] = first + offset
-            self._db.conn.executemany(insert, rows[1:])
-        return list(range(first, first + len(rows)))
+            self._db.conn.executemany(insert, values[1:])
+        return list(range(first, first + len(values)))
 
     def update_span(self, span_id: int, actor: str | None = None, **changes: Any) -> dict[str, Any]:
         """Change fields of a span.
