@@ -430,7 +430,25 @@ def _overlap_leftovers(kind: str, unit: Units, keys: KeyTable, left_a: np.ndarra
     if kind == ARGUMENTS:
         hit &= (unit.event_start[pa] < unit.event_end[pb]) & (unit.event_start[pb] < unit.event_end[pa])
     found += list(zip(unit.article[pa[hit]].tolist(), unit.label[pa[hit]].tolist()))
-    several = (count_a > 0) & (count_b > 0) & ~single
+    # One unit on one side, several on the other: first fit matches the lone unit once if any unit
+    # of the other side overlaps it, whatever the order; settled by numpy too.
+    one_many = (count_a > 0) & (count_b > 0) & ~single & (np.minimum(count_a, count_b) == 1)
+    if one_many.any():
+        lone_side = np.where(count_a == 1, 0, 1)  # per group: the side with one unit
+        lone_row = lone_side[group] == side
+        in_one_many = one_many[group]
+        the_one = np.full(n_groups, -1, dtype=np.int64)
+        the_one[group[in_one_many & lone_row]] = rows[in_one_many & lone_row]
+        others = in_one_many & ~lone_row
+        pa, pb = the_one[group[others]], rows[others]
+        hit = (unit.start[pa] < unit.end[pb]) & (unit.start[pb] < unit.end[pa])
+        if kind == ARGUMENTS:
+            hit &= (unit.event_start[pa] < unit.event_end[pb]) & (unit.event_start[pb] < unit.event_end[pa])
+        matched = np.zeros(n_groups, dtype=bool)
+        matched[group[others][hit]] = True
+        lone = the_one[np.nonzero(matched)[0]]
+        found += list(zip(unit.article[lone].tolist(), unit.label[lone].tolist()))
+    several = (count_a > 0) & (count_b > 0) & ~single & ~one_many
     if several.any():
         pending: dict[int, list[list[tuple]]] = defaultdict(lambda: [[], []])
         chosen = several[group]
