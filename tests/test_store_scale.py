@@ -73,7 +73,8 @@ def _project(store: Store) -> list[int]:
 def test_store_keyset_pages_are_the_offset_pages(store):
     _project(store)
     for filters in ({}, {"states": ["todo"]}, {"states": ["done", "flagged"]}, {"label": "LOCATION"},
-                    {"search": "kharkiv"}):
+                    {"search": "kharkiv"}, {"has_pending": True}, {"has_pending": False},
+                    {"states": ["todo"], "label": "LOCATION"}):
         by_offset = [a.id for start in range(0, 40, 7) for a in store.list_articles("ann", offset=start, limit=7,
                                                                                        **filters)]
         by_key, last = [], 0
