@@ -128,6 +128,10 @@ elif what.startswith("label"):
     page = store.list_articles("ana", label=sys.argv[3], limit=200)
     total = store.count_articles_where("ana", label=sys.argv[3])
     detail = f"{sys.argv[3]}: {total:,}"
+elif what.startswith("pending"):
+    page = store.list_articles("ana", has_pending=True, limit=200)
+    total = store.count_articles_where("ana", has_pending=True)
+    detail = f"with undecided suggestions: {total:,}"
 elif what == "stats":
     counts = store.stats()
     detail = f"{counts['articles']:,} articles, {counts['spans']:,} spans"
@@ -146,6 +150,7 @@ CASES = [
     ("state todo", ["todo"], 0.5),
     ("state in progress, flagged", ["in_progress,flagged"], 0.5),
     ("label", ["LOCATION"], 0.5),
+    ("pending suggestions", [], 0.5),
 ]
 
 
