@@ -10,6 +10,8 @@ the reviewer's queue. Prints the figures; nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
 import os
 import random
 import resource
@@ -19,6 +21,7 @@ import time
 from pathlib import Path
 
 from annotator.agreement import KINDS, compute_agreement
+from annotator.model import content_hash
 from annotator.store import Store, now
 
 ANNOTATORS = ("ana", "ben", "cho")
@@ -64,39 +67,39 @@ def annotate(rng: random.Random, truth, arguments):
 
 
 def build(path: Path, articles: int, sentences: int, seed: int = 1) -> None:
+    """The synthetic project, written through Store.insert_rows (rows carry their own ids)."""
     rng = random.Random(seed)
     with Store.open(path) as store:
         ids = {name: store.ensure_annotator(name) for name in ANNOTATORS}
         stamp = now()
-        conn = store._db.conn  # bench-only: raw inserts, far faster than the store API
-        with store.transaction():
-            for number in range(articles):
-                text, truth, arguments = f"Report {number}\n\n", [], []
-                for _ in range(sentences):
-                    piece, spans, links = sentence(rng, len(text))
-                    base = len(truth)
-                    truth += spans
-                    arguments += [(base + e, base + a, role) for e, a, role in links]
-                    text += piece
-                article_id, _ = store.add_article(text, title=f"Synthetic report {number}")
-                # Every article done by two or three annotators: partial overlap, as in real teams.
-                done_by = ANNOTATORS if number % 3 else rng.sample(ANNOTATORS, 2)
-                for name in done_by:
-                    spans, links = annotate(rng, truth, arguments)
-                    span_ids = []
-                    for start, end, label, layer in spans:
-                        cursor = conn.execute(
-                            "INSERT INTO spans(article_id, annotator_id, start_char, end_char, label, layer, origin,"
-                            " status, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'manual',"
-                            " 'accepted', '{}', ?, ?)",
-                            [article_id, ids[name], start, end, label, layer, stamp, stamp])
-                        span_ids.append(cursor.lastrowid)
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO arguments(event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?)",
-                        [(span_ids[e], span_ids[a], role, stamp) for e, a, role in links])
-                    conn.execute(
-                        "INSERT INTO article_states(article_id, annotator_id, state, updated_at)"
-                        " VALUES (?, ?, 'done', ?)", [article_id, ids[name], stamp])
+        next_article, next_span = store.max_id("articles") + 1, store.max_id("spans") + 1
+        article_rows, span_rows, argument_rows, state_rows = [], [], set(), []
+        for number in range(articles):
+            text, truth, arguments = f"Report {number}\n\n", [], []
+            for _ in range(sentences):
+                piece, spans, links = sentence(rng, len(text))
+                base = len(truth)
+                truth += spans
+                arguments += [(base + e, base + a, role) for e, a, role in links]
+                text += piece
+            article_id = next_article + number
+            article_rows.append((article_id, text, f"Synthetic report {number}", content_hash(text), stamp))
+            # Every article done by two or three annotators: partial overlap, as in real teams.
+            done_by = ANNOTATORS if number % 3 else rng.sample(ANNOTATORS, 2)
+            for name in done_by:
+                spans, links = annotate(rng, truth, arguments)
+                span_ids = list(range(next_span, next_span + len(spans)))
+                next_span += len(spans)
+                span_rows += [(span_id, article_id, ids[name], start, end, label, layer, "manual", "accepted", "{}",
+                               stamp, stamp) for span_id, (start, end, label, layer) in zip(span_ids, spans)]
+                argument_rows |= {(span_ids[e], span_ids[a], role) for e, a, role in links}
+                state_rows.append((article_id, ids[name], "done", stamp))
+        store.insert_rows("articles", ["id", "text", "title", "content_hash", "imported_at"], article_rows)
+        store.insert_rows("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label", "layer",
+                                    "origin", "status", "attributes", "created_at", "updated_at"], span_rows)
+        store.insert_rows("arguments", ["event_id", "argument_id", "role", "created_at"],
+                          [(*row, stamp) for row in sorted(argument_rows)])
+        store.insert_rows("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
 
 
 def main() -> int:
@@ -105,22 +108,32 @@ def main() -> int:
     parser.add_argument("--sentences", type=int, default=8, help="sentences per article (each ~11 tokens)")
     parser.add_argument("--db", type=Path, help="keep the synthetic project here (default: a temp file)")
     parser.add_argument("--queue", action="store_true", help="also time the reviewer's queue")
+    parser.add_argument("--keep", action="store_true", help="measure the project at --db as it is (no rebuild)")
+    parser.add_argument("--report", type=Path, help="write the whole JSON report here (to compare versions)")
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory()
     path = args.db or Path(folder.name) / "agreement_bench.sqlite"
-    if path.exists():
+    if path.exists() and not args.keep:
         path.unlink()
     started = time.perf_counter()
-    build(path, args.articles, args.sentences)
-    print(f"built {args.articles} articles x {len(ANNOTATORS)} annotators in {time.perf_counter() - started:.1f} s"
+    # In a child process, so the peak memory printed below is agreement's alone.
+    builder = None if args.keep else multiprocessing.Process(target=build, args=(path, args.articles, args.sentences))
+    if builder:
+        builder.start()
+        builder.join()
+        if builder.exitcode:
+            return builder.exitcode
+    print(f"{'kept' if args.keep else 'built'} {args.articles} articles x {len(ANNOTATORS)} annotators in {time.perf_counter() - started:.1f} s"
           f" ({path.stat().st_size / 1e6:.0f} MB)")
     with Store.open(path) as store:
         started, cpu = time.perf_counter(), time.process_time()
         report = compute_agreement(store)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         data = report.to_dict()
-        spans = store._db.execute("SELECT count(*) FROM spans").fetchone()[0]
-        arguments = store._db.execute("SELECT count(*) FROM arguments").fetchone()[0]
+        if args.report:
+            args.report.write_text(json.dumps(data, indent=1, sort_keys=True))
+        counts = store.stats()
+        spans, arguments = counts["spans"], counts["event_arguments"]
         # CPU time as well: on a shared machine the wall time also counts other processes.
         print(f"agreement over {report.articles} articles ({spans} spans, {arguments} arguments):"
               f" {elapsed:.2f} s wall, {cpu:.2f} s CPU")

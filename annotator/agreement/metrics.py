@@ -1,6 +1,7 @@
 """Agreement measures as plain functions over plain data (no store, no Qt).
 
-Token codes are small ints: 0 is "O" (no label), -1 means the annotator did not code the article.
+Token codes are small ints (of any integer type; they are widened where counted): 0 is "O" (no
+label), -1 means the annotator did not code the article.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def f1_score(matches: int, count_a: int, count_b: int) -> float | None:
 def confusion(x: np.ndarray, y: np.ndarray, categories: int) -> np.ndarray:
     """Counts of (code in x, code in y) over positions both coded."""
     both = (x >= 0) & (y >= 0)
-    flat = x[both] * categories + y[both]
+    flat = x[both].astype(np.int64) * categories + y[both]
     return np.bincount(flat, minlength=categories * categories).reshape(categories, categories)
 
 
@@ -56,14 +57,15 @@ def coincidences(codes: np.ndarray, categories: int, groups: np.ndarray | None =
         groups = np.zeros(len(codes), dtype=np.int64)
     out = np.zeros(n_groups * categories * categories)
     coders = codes.shape[1]
+    coded = codes >= 0
+    # Each unordered pair of coders once: the pair (j, i) adds the transpose of what (i, j) adds.
     for i in range(coders):
-        for j in range(coders):
-            if i == j:
-                continue
-            both = pairable & (codes[:, i] >= 0) & (codes[:, j] >= 0)
-            flat = (groups[both] * categories + codes[both, i]) * categories + codes[both, j]
+        for j in range(i + 1, coders):
+            both = pairable & coded[:, i] & coded[:, j]
+            flat = (groups[both].astype(np.int64) * categories + codes[both, i]) * categories + codes[both, j]
             out += np.bincount(flat, weights=weights[both], minlength=len(out))
-    return out.reshape(n_groups, categories, categories)
+    out = out.reshape(n_groups, categories, categories)
+    return out + out.transpose(0, 2, 1)
 
 
 def alpha_from_coincidences(table: np.ndarray) -> float | None:

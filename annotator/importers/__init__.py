@@ -24,7 +24,7 @@ from annotator.importers.records import (
     relation_spans_note,
     state_replaces,
 )
-from annotator.model import Layer, Origin, Status
+from annotator.model import ArticleState, Layer, Origin, Status
 from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import Store
 
@@ -126,7 +126,8 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
     writer = _Writer(store, summary, annotator, scheme, str(path))
     items = 0
     try:
-        with store.transaction():
+        # One transaction per file; its articles are indexed for search once, at the end.
+        with store.deferred_search():
             for item, size in read_path(path, encoding=encoding, text_column=text_column):
                 items += 1
                 if progress:
@@ -187,6 +188,7 @@ class _Writer:
         self.added_now: set[tuple[int, str]] = set()
         self.created_now: set[int] = set()
         self.default_source = f"import:{Path(path).name}"
+        self._layers: dict[tuple[str, str | None], str] = {}
 
     def write(self, record: ArticleRecord) -> None:
         article_id, created = self.store.add_article(
@@ -209,44 +211,65 @@ class _Writer:
         for annotation in record.annotations:
             self._write_annotation(article_id, record, annotation)
         if record.suggestions and (created or not self.store.has_imported_suggestions(article_id)):
-            ids = self._write_spans(article_id, record.suggestions, None, Status.PENDING)
+            ids = self._write_spans(article_id, record.suggestions, None, Status.PENDING,
+                                    bool(record.suggestion_relations))
             self.summary.suggestions += len(record.suggestions)
             self._write_relations(ids, record.suggestion_relations, record)
 
     def _write_annotation(self, article_id: int, record: ArticleRecord, annotation: Annotation) -> None:
         name = self.annotator or annotation.annotator or DEFAULT_ANNOTATOR
         key = (article_id, name)
-        if key not in self.added_now and self.store.has_work(article_id, name):
+        # An article this file created has no work of anyone but what this file wrote (added_now).
+        first = key not in self.added_now
+        new_article = article_id in self.created_now
+        if first and not new_article and self.store.has_work(article_id, name):
             self.summary.annotations_present += 1
             return
-        if key not in self.added_now:
+        if first:
             self.summary.annotations += 1
         self.added_now.add(key)
-        ids = self._write_spans(article_id, annotation.spans, name, Status(annotation.status))
+        ids = self._write_spans(article_id, annotation.spans, name, Status(annotation.status),
+                                bool(annotation.relations))
         self._write_relations(ids, annotation.relations, record)
         if annotation.state:
-            current, _, _ = self.store.get_state(article_id, name)
+            if first and new_article:
+                current = ArticleState.TODO
+            else:
+                current, _, _ = self.store.get_state(article_id, name)
             if state_replaces(current, annotation.state):
                 self.store.set_state(article_id, name, annotation.state, annotation.note)
 
     def _write_spans(self, article_id: int, spans: list[SpanRecord], annotator: str | None,
-                     status: Status) -> dict:
+                     status: Status, need_ids: bool = True) -> dict:
+        """Store spans; returns their ids by the file's own span keys when ``need_ids`` (relations)."""
         span_ids: list[int] = []
-        # Spans that carry their own status or origin (a project file's) are stored in runs of equal ones.
-        for (span_status, origin), run in groupby(
-            spans, key=lambda span: (Status(span.status or status), Origin(span.origin or Origin.IMPORTED))
-        ):
-            span_ids += self.store.add_spans(
+        if any(span.status or span.origin for span in spans):
+            # Spans that carry their own status or origin (a project file's) are stored in runs of equal ones.
+            runs = groupby(spans, key=lambda span: (Status(span.status or status),
+                                                    Origin(span.origin or Origin.IMPORTED)))
+        else:
+            runs = [((status, Origin.IMPORTED), spans)] if spans else []
+        layers, layer_of, source = self._layers, self._layer, self.default_source
+        for (span_status, origin), run in runs:
+            span_ids += self.store.add_span_rows(
                 article_id,
-                [{"start_char": span.start, "end_char": span.end, "label": span.label,
-                  "layer": span.layer_in(self.scheme), "attributes": span.attributes,
-                  "source": span.source or self.default_source, "score": span.score}
-                 for span in run],
+                [(span.start, span.end, span.label, layers.get((span.label, span.layer)) or layer_of(span),
+                  span.attributes, span.source or source, span.score) for span in run],
                 annotator=annotator, origin=origin, status=span_status,
             )
         if annotator is not None:
             self.summary.spans += len(span_ids)
+        if not need_ids:
+            return {}
         return {_hashable(span.key): span_id for span, span_id in zip(spans, span_ids) if span.key is not None}
+
+    def _layer(self, span: SpanRecord) -> str:
+        """The span's layer; the scheme is asked once per label, not once per span."""
+        key = (span.label, span.layer)
+        layer = self._layers.get(key)
+        if layer is None:
+            layer = self._layers[key] = str(span.layer_in(self.scheme))
+        return layer
 
     def _write_relations(self, ids: dict, relations: list[RelationRecord], record: ArticleRecord) -> None:
         kept_aside = []

@@ -16,6 +16,7 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 - ``events``: the reviewer's decisions behind the event table (dates, places, confirmed groups)
 - ``log``: the append-only action log
 - ``stats``: counts
+- ``bulk``: many finished rows at once (benchmarks, bulk loads)
 - ``foreign``: reading another project file, read-only, for merging
 
 The domain calls only these named methods and receives domain records (``annotator.model``) or
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 from annotator.store.articles import ArticleSummary, Articles, fts_query
 from annotator.store.arguments import Arguments
+from annotator.store.bulk import Bulk
 from annotator.store.errors import (
     CannotOpenError,
     ConflictError,
@@ -47,7 +49,7 @@ from annotator.store.stats import Stats
 from annotator.store.suggestions import Suggestions
 
 
-class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, Log, Stats):
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, Log, Stats, Bulk):
     """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
 
 

@@ -112,6 +112,9 @@ class Arguments:
                 found.setdefault(row[1], []).append(Argument(*row))
         return found
 
-    def argument_rows(self) -> list[tuple[int, int, str]]:
-        """(event, filler, role) of every link in the project: read in one pass for agreement."""
-        return self._db.execute("SELECT event_id, argument_id, role FROM arguments").fetchall()
+    def argument_columns(self) -> dict[str, tuple[str, str, str]]:
+        """Every link in the project, read in one pass for agreement: per role, the links' ids, their
+        events and their fillers, each one text of comma-separated ids (in the same order)."""
+        return {role: (ids, events, fillers) for role, ids, events, fillers in self._db.execute(
+            "SELECT role, group_concat(id), group_concat(event_id), group_concat(argument_id) FROM arguments"
+            " GROUP BY role")}

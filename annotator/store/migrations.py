@@ -201,6 +201,59 @@ def m0005_span_lookup_indexes(db: Database) -> None:
     )
 
 
+@migration("0006_speed_at_scale")
+def m0006_speed_at_scale(db: Database) -> None:
+    # Measured with bench/import_vs_insert_all.py and bench/million_articles.py (issue 13).
+    #
+    # Search: indexing each article from a trigger as it is inserted costs six times what one
+    # INSERT ... SELECT into the index costs for the whole file. While a row of search_deferred exists
+    # (only ever inside one writing transaction: Store.deferred_search), articles from its from_id on
+    # are left to that one statement; rows before it are kept in step as always. An update that
+    # changes neither title nor text (meta) no longer rewrites the index.
+    #
+    # Indexes: spans_by_article and spans_by_suggestion are prefixes of spans_by_position and
+    # spans_by_decision, so they only cost writes and space. spans_by_decision keeps only decided
+    # copies: every lookup asks "suggestion_id = ?", and most spans (imported, manual) have none. The article list's
+    # filters on a million articles are answered from covering indexes: an annotator's states by state, and spans by
+    # (label, annotator, status) with the layer, origin and article (also one pass for stats).
+    # The label leads: led by the annotator, the planner preferred it to spans_by_position for "this
+    # annotator's spans on this article" and scanned all their spans per row of the article list.
+    db.executescript(
+        """
+        CREATE TABLE search_deferred (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            from_id INTEGER NOT NULL
+        );
+        DROP TRIGGER articles_fts_insert;
+        DROP TRIGGER articles_fts_delete;
+        DROP TRIGGER articles_fts_update;
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles
+        WHEN NOT EXISTS (SELECT 1 FROM search_deferred WHERE new.id >= from_id) BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles
+        WHEN NOT EXISTS (SELECT 1 FROM search_deferred WHERE old.id >= from_id) BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles
+        WHEN NOT EXISTS (SELECT 1 FROM search_deferred WHERE old.id >= from_id) BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        DROP INDEX spans_by_article;
+        DROP INDEX spans_by_suggestion;
+        DROP INDEX spans_by_decision;
+        CREATE INDEX spans_by_decision ON spans(suggestion_id, annotator_id) WHERE suggestion_id IS NOT NULL;
+        DROP INDEX spans_by_annotator_label;
+        CREATE INDEX spans_by_label ON spans(label, annotator_id, status, layer, origin, article_id);
+        DROP INDEX article_states_by_annotator;
+        CREATE INDEX article_states_by_annotator ON article_states(annotator_id, state, article_id);
+        """
+    )
+
+
 @migration("0007_event_table")
 def m0007_event_table(db: Database) -> None:
     # The reviewer's decisions behind the event table (annotator.eventtable): a date or place chosen
