@@ -70,7 +70,8 @@ class ArticleListModel(QAbstractTableModel):
         if row is None:
             return
         kwargs = self.filter.as_kwargs()
-        fresh = self.store.list_articles(self.annotator, offset=row, limit=1, **kwargs)
+        # Keyset paging: one row after the previous id costs the same anywhere in a million articles.
+        fresh = self.store.list_articles(self.annotator, after=article_id - 1, limit=1, **kwargs)
         if fresh and fresh[0].id == article_id:
             self._rows[row] = fresh[0]
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
@@ -81,8 +82,9 @@ class ArticleListModel(QAbstractTableModel):
     def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
         if parent.isValid():
             return
-        page = self.store.list_articles(self.annotator, offset=len(self._rows), limit=PAGE_SIZE,
-                                        **self.filter.as_kwargs())
+        # The next page after the last id shown: OFFSET would walk every row skipped.
+        after = self._rows[-1].id if self._rows else None
+        page = self.store.list_articles(self.annotator, after=after, limit=PAGE_SIZE, **self.filter.as_kwargs())
         page = page[: self._total - len(self._rows)]
         if not page:
             self._total = len(self._rows)
