@@ -219,3 +219,12 @@ def test_review_queue_includes_an_article_where_only_attributes_differ():
     assert [item.article_id for item in review_queue(store)] == [article]
     [disagreement] = load_review(store, article).disagreements
     assert disagreement.kinds == (ATTRIBUTE,)
+
+
+def test_review_reviewer_is_not_counted_as_an_annotator_by_agreement(project):
+    from annotator.agreement import compute_agreement
+
+    store, ids = project
+    applied(store, take_version("rita", load_review(store, ids.article_1).disagreements[0], "ana", ids.article_1))
+    assert "rita" in store.annotator_names()  # known to the project through her gold edits
+    assert compute_agreement(store).annotators == ["ana", "ben", "cho"]

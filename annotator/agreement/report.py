@@ -108,9 +108,12 @@ class AgreementReport:
 def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tuple[list[str], dict[int, list[str]]]:
     """The annotators considered and, per article at least two of them marked done, who did.
 
-    Everyone except the reserved ``gold`` annotator counts unless ``annotators`` names them.
+    Unless ``annotators`` names them, everyone who marked an article done counts, except the reserved
+    ``gold`` annotator: a reviewer who never annotated (their gold edits make them known to the
+    project) is not an annotator with nothing done.
     """
     known = [name for name in store.annotator_names() if name != GOLD]
+    rows = store.done_by()
     if annotators:
         chosen = list(dict.fromkeys(annotators))
         unknown = [name for name in chosen if name not in known]
@@ -122,8 +125,8 @@ def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tupl
         if len(chosen) < 2:
             raise StoreError("agreement needs at least two annotators")
     else:
-        chosen = known
-    rows = store.done_by()
+        finished = {name for _, name in rows}
+        chosen = [name for name in known if name in finished]
     wanted = set(chosen)
     by_article: dict[int, list[str]] = defaultdict(list)
     for article_id, name in rows:
