@@ -60,7 +60,7 @@ def _article(index: int) -> LearnArticle:
 
 
 ARTICLES = [_article(i) for i in range(12)]
-FAST = dict(epochs=8, batch_size=2, heldout_percent=25)
+FAST = dict(epochs=8, batch_size=2, heldout_percent=25, min_updates=0)
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,10 @@ def test_learn_suggester_records_the_learned_version_and_scores(project):
     suggester = load_suggester().with_learned(model)
     assert suggester.source.endswith("+learned-v0002")
     doc = suggester.nlp("Troops loyal to Major Ilse Brandvold bombarded Sarvik on Tuesday.")
+    shipped = [(t.pos_, t.dep_, t.ent_type_) for t in doc]
     found = suggester.analyse(doc)
+    # The shipped tagger, parser and NER that the rules read are untouched by the learned version.
+    assert [(t.pos_, t.dep_, t.ent_type_) for t in doc] == shipped
     entities = {doc[e.start : e.end].text: e for e in found.entities}
     assert entities["Sarvik"].label == "Town" and entities["Sarvik"].score is not None
     assert "Major Ilse Brandvold" in entities and entities["Major Ilse Brandvold"].label == "Commander"

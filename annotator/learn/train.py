@@ -53,6 +53,8 @@ class TrainConfig:
     base: str = "shipped"  # where the NERs start, one of BASES
     triggers: str = "ner"  # "ner" or "spancat"
     epochs: int = 12
+    # A small project gets more passes: 12 passes over 5 articles are too few updates to learn anything.
+    min_updates: int = 200
     heldout_percent: int = 20
     dropout: float = 0.2
     batch_size: int = 4  # articles per update
@@ -68,6 +70,8 @@ class TrainConfig:
             raise LearnConfigError(f"triggers must be one of {', '.join(TRIGGER_COMPONENTS)}, not {self.triggers!r}")
         if self.epochs < 1:
             raise LearnConfigError(f"epochs must be at least 1, not {self.epochs}")
+        if self.min_updates < 0:
+            raise LearnConfigError(f"min_updates must be 0 or more, not {self.min_updates}")
         if not 0 <= self.dropout < 1:
             raise LearnConfigError(f"dropout must be in [0, 1), not {self.dropout}")
         if self.batch_size < 1:
@@ -237,13 +241,14 @@ def train_pipeline(
     rng = random.Random(config.seed)
     order = list(range(len(prepared.train)))
     batches_per_epoch = (len(order) + config.batch_size - 1) // config.batch_size
-    total = config.epochs * batches_per_epoch * len(work) + 1
+    epochs = max(config.epochs, -(-config.min_updates // batches_per_epoch))
+    total = epochs * batches_per_epoch * len(work) + 1
     done = 0
     losses: dict[str, float] = {}
     epochs_done, stopped_early = 0, False
     if progress:
         progress(0, total)
-    for _epoch in range(config.epochs):
+    for _epoch in range(epochs):
         if config.max_seconds is not None and time.perf_counter() - began > config.max_seconds:
             stopped_early = True
             break
