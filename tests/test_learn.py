@@ -221,3 +221,13 @@ def test_learn_split_depends_on_content_not_order():
     # Adding articles never moves one already held out to the training side.
     _, heldout3 = split_articles(ARTICLES + [_article(i) for i in range(12, 30)], 25)
     assert {a.content_hash for a in heldout} <= {a.content_hash for a in heldout3}
+
+
+@pytest.mark.slow
+def test_learn_is_repeatable_for_the_same_articles():
+    from annotator.learn import train_pipeline
+
+    first = train_pipeline(ARTICLES, TrainConfig(**FAST))
+    again = train_pipeline(list(reversed(ARTICLES)), TrainConfig(**FAST))
+    assert first.losses == again.losses
+    assert first.scores == again.scores

@@ -96,7 +96,8 @@ def split_articles(articles: list[LearnArticle], heldout_percent: int) -> tuple[
     run has a score and something to learn from."""
     if not 0 <= heldout_percent < 100:
         raise LearnInputError(f"held-out share must be 0-99 percent, not {heldout_percent}")
-    usable = [a for a in articles if a.spans]
+    # In hash order, so that the order the caller read the articles in does not change the version.
+    usable = sorted((a for a in articles if a.spans), key=lambda a: a.content_hash)
     heldout = [a for a in usable if heldout_bucket(a) < heldout_percent]
     train = [a for a in usable if heldout_bucket(a) >= heldout_percent]
     if heldout_percent and len(usable) >= 2:
