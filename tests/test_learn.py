@@ -231,3 +231,19 @@ def test_learn_is_repeatable_for_the_same_articles():
     again = train_pipeline(list(reversed(ARTICLES)), TrainConfig(**FAST))
     assert first.losses == again.losses
     assert first.scores == again.scores
+
+
+def test_learn_article_from_store_records_keeps_accepted_spans_once():
+    from annotator.model import Article, Origin, Span, Status
+
+    article = Article(id=4, text="Rebels shelled Kettleby.", content_hash="abc")
+
+    def span(i, start, end, label, status, annotator):
+        return Span(i, 4, start, end, label, Layer.ENTITY if label == "Town" else Layer.EVENT, Origin.SUGGESTED,
+                    status, annotator)
+
+    spans = [span(1, 15, 23, "Town", Status.ACCEPTED, "ana"), span(2, 15, 23, "Town", Status.ACCEPTED, "ben"),
+             span(3, 7, 14, "Shelling", Status.ACCEPTED, "ana"), span(4, 0, 6, "Town", Status.REJECTED, "ana")]
+    learned = LearnArticle.from_article(article, spans)
+    assert learned.article_id == 4 and learned.content_hash == "abc"
+    assert learned.spans == [LearnSpan(7, 14, "Shelling", Layer.EVENT), LearnSpan(15, 23, "Town", Layer.ENTITY)]

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from annotator.model import Layer, content_hash
+from annotator.model import Article, Layer, Span, Status, content_hash
 
 # Where trigger spans go on a Doc for the span categorizer (and for the gold Docs of scoring).
 TRIGGERS_KEY = "triggers"
@@ -47,6 +47,14 @@ class LearnArticle:
     def __post_init__(self):
         if not self.content_hash:
             self.content_hash = content_hash(self.text)
+
+    @classmethod
+    def from_article(cls, article: Article, spans: list[Span]) -> "LearnArticle":
+        """An article and its decided spans as read from the store: accepted ones only, each once
+        (several annotators accepting the same suggestion teach it once)."""
+        kept = {(s.start_char, s.end_char, s.label, Layer(s.layer)) for s in spans if s.status is Status.ACCEPTED}
+        return cls(article.text, [LearnSpan(*key) for key in sorted(kept)], article_id=article.id,
+                   content_hash=article.content_hash)
 
     @property
     def name(self) -> str:
