@@ -247,3 +247,10 @@ def test_learn_article_from_store_records_keeps_accepted_spans_once():
     learned = LearnArticle.from_article(article, spans)
     assert learned.article_id == 4 and learned.content_hash == "abc"
     assert learned.spans == [LearnSpan(7, 14, "Shelling", Layer.EVENT), LearnSpan(15, 23, "Town", Layer.ENTITY)]
+
+
+@pytest.mark.slow
+def test_learn_time_budget_stops_early_and_says_so(tmp_path):
+    version = learn(tmp_path / "project.sqlite", ARTICLES, TrainConfig(**{**FAST, "max_seconds": 0.01}))
+    assert version.manifest["training"]["stopped_early"] is True
+    assert version.manifest["training"]["epochs"] < FAST["epochs"]
