@@ -127,9 +127,11 @@ def rules_scores(suggester, test: list[LearnArticle], layer: Layer) -> dict:
     return score_spans(all_gold(test, layer), predicted)
 
 
-def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, suggester, tmp: Path) -> dict:
+def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, suggester, tmp: Path,
+                results: list[dict]) -> dict:
     folds = folds_of(articles, args.folds)
     result = {"dataset": name, "layer": str(layer), "articles": len(articles), "folds": args.folds, "runs": []}
+    results.append(result)
     for index, test in enumerate(folds[: args.run_folds]):
         rest = hash_order([a for f, fold in enumerate(folds) if f != index for a in fold])
         rules = rules_scores(suggester, test, layer) if suggester is not None else None
@@ -160,6 +162,7 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                 scores["epochs"] = passes
                 result["runs"].append({"fold": index, "system": "spacy train", "fraction": fraction,
                                        "train_articles": len(train), "scores": scores})
+                save(args, results)
                 print(f"{name} fold {index} {fraction:.0%} spacy train: F1 {micro(scores, str(layer))['f1']:.3f} "
                       f"in {scores['seconds']:.0f} s", flush=True)
     return result
@@ -229,15 +232,20 @@ def main(argv=None) -> int:
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         if "re3d" in args.datasets:
-            results.append(run_dataset("re3d", read_re3d(labels=RE3D_LABELS), Layer.ENTITY, args, suggester, Path(tmp)))
+            run_dataset("re3d", read_re3d(labels=RE3D_LABELS), Layer.ENTITY, args, suggester, Path(tmp), results)
         if "wikievents" in args.datasets:
-            results.append(run_dataset("wikievents", read_wikievents(), Layer.EVENT, args, suggester, Path(tmp)))
+            run_dataset("wikievents", read_wikievents(), Layer.EVENT, args, suggester, Path(tmp), results)
     print(table(results))
     print(f"\n{time.perf_counter() - began:.0f} s in all; spaCy {spacy.__version__}")
+    save(args, results)
+    return 0
+
+
+def save(args, results: list[dict]) -> None:
+    """After every fraction, so that a run cut short keeps what it measured."""
     if args.json:
         args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results},
                                         indent=1))
-    return 0
 
 
 if __name__ == "__main__":
