@@ -254,3 +254,26 @@ def test_learn_time_budget_stops_early_and_says_so(tmp_path):
     version = learn(tmp_path / "project.sqlite", ARTICLES, TrainConfig(**{**FAST, "max_seconds": 0.01}))
     assert version.manifest["training"]["stopped_early"] is True
     assert version.manifest["training"]["epochs"] < FAST["epochs"]
+
+
+CONFLICT_LABELS = {"Commander": "PERSON", "Town": "LOCATION", "Shelling": "EXPLOSIONS_REMOTE_VIOLENCE"}
+
+
+@pytest.mark.slow
+def test_learn_suggest_stores_learned_spans_with_version_and_score(store):
+    from annotator.suggest import load_suggester, suggest_articles
+
+    conflict = [LearnArticle(a.text, [LearnSpan(s.start_char, s.end_char, CONFLICT_LABELS[s.label], s.layer)
+                                      for s in a.spans], article_id=a.article_id) for a in ARTICLES]
+    learn(store.path, conflict, TrainConfig(**FAST))
+    outcome = load_for_suggesting(store.path)
+    text = "Troops loyal to Major Ilse Brandvold bombarded Sarvik on Tuesday."
+    with store.transaction():
+        article_id, _ = store.add_article(text)
+    suggester = load_suggester().with_learned(outcome.model)
+    summary = suggest_articles(store, suggester=suggester)
+    spans = [s for s in store.spans_for(article_id) if s.annotator is None]
+    assert summary.source.endswith("+learned-v0001") and {s.source for s in spans} == {summary.source}
+    by_text = {(s.text_in(text), s.label): s for s in spans}
+    for key in (("Sarvik", "LOCATION"), ("bombarded", "EXPLOSIONS_REMOTE_VIOLENCE")):
+        assert key in by_text and 0 <= by_text[key].score <= 1
