@@ -132,7 +132,7 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
     folds = folds_of(articles, args.folds)
     result = {"dataset": name, "layer": str(layer), "articles": len(articles), "folds": args.folds, "runs": []}
     results.append(result)
-    for index, test in enumerate(folds[: args.run_folds]):
+    for index, test in list(enumerate(folds))[args.first_fold : args.first_fold + args.run_folds]:
         rest = hash_order([a for f, fold in enumerate(folds) if f != index for a in fold])
         rules = rules_scores(suggester, test, layer) if suggester is not None else None
         if rules is not None:
@@ -211,6 +211,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=3, help="k of the k-fold split")
     parser.add_argument("--run-folds", type=int, default=2, help="how many of the k folds to run (time)")
+    parser.add_argument("--first-fold", type=int, default=0, help="the first fold to run (to spread runs)")
     parser.add_argument("--fractions", type=float, nargs="+", default=list(FRACTIONS))
     parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
     parser.add_argument("--variants", nargs="+", default=["shipped"],
