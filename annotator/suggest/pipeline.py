@@ -10,9 +10,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from annotator.learn.predict import LearnedSpan, learned_spans
+from annotator.learn.versions import LoadedModel
 from annotator.model import Layer
 from annotator.suggest.entities import (
     MEMORY,
+    MODEL,
     EntityCandidate,
     add_conflict_ruler,
     model_candidates,
@@ -48,14 +51,20 @@ class Suggester:
     model_version: str
     warning: str | None = None
     tried: list[str] = field(default_factory=list)
+    learned: LoadedModel | None = None  # the project's learned version, if any (see with_learned)
 
     @property
     def source(self) -> str:
-        """What a suggestion's ``source`` says: ``<suggester>@<version>/<model>-<model version>``."""
-        return f"{SUGGESTER_NAME}@{SUGGESTER_VERSION}/{self.model_name}-{self.model_version}"
+        """What a suggestion's ``source`` says: ``<suggester>@<version>/<model>-<model version>``,
+        plus ``+learned-vNNNN`` when a learned version takes part."""
+        learned = f"+{self.learned.source_tag}" if self.learned is not None else ""
+        return f"{SUGGESTER_NAME}@{SUGGESTER_VERSION}/{self.model_name}-{self.model_version}{learned}"
 
     def analyse(self, doc: Doc, memory: AnnotationMemory | None = None) -> DocSuggestions:
         candidates = model_candidates(doc, self.gazetteer) + rule_candidates(doc)
+        learned_triggers: list[LearnedSpan] = []
+        if self.learned is not None:
+            candidates, learned_triggers = combine_learned(doc, candidates, self.learned, self.gazetteer)
         remembered_events = []
         if memory is not None:
             for start, end, item in memory.matches(self.nlp, doc):
@@ -66,18 +75,62 @@ class Suggester:
             candidates = [c for c in candidates
                           if not memory.is_rejected(doc[c.start : c.end].text, c.label)]
         entities = refine(doc, resolve(doc, candidates, self.gazetteer), self.gazetteer)
+        # Learned triggers go in after the remembered ones (memory still wins) and before the rules.
+        extra = remembered_events + [(t.start, t.end, _LearnedTrigger(t.label)) for t in learned_triggers]
         furniture = boilerplate_ranges(doc.text)
         if furniture:
             # Page furniture ("Read More: ...", "©2022 ...") is not reporting: nothing is suggested in it.
             entities = [e for e in entities if not inside(furniture, doc[e.start].idx, doc[e.end - 1].idx + len(doc[e.end - 1]))]
-            remembered_events = [r for r in remembered_events
-                                 if not inside(furniture, doc[r[0]].idx, doc[r[1] - 1].idx + len(doc[r[1] - 1]))]
-        events = self.finder.find(doc, entities, extra=remembered_events)
+            extra = [r for r in extra if not inside(furniture, doc[r[0]].idx, doc[r[1] - 1].idx + len(doc[r[1] - 1]))]
+        events = self.finder.find(doc, entities, extra=extra)
         if furniture:
             events = [e for e in events if not inside(furniture, doc[e.start].idx, doc[e.end - 1].idx + len(doc[e.end - 1]))]
+        if learned_triggers:
+            scores = {(t.start, t.end, t.label): t.score for t in learned_triggers}
+            for event in events:
+                if (event.start, event.end, event.label) in scores:
+                    event.score = scores[(event.start, event.end, event.label)]
         if memory is not None:
             events = [e for e in events if not memory.is_rejected(doc[e.start : e.end].text, e.label)]
         return DocSuggestions(entities, events)
+
+    def with_learned(self, learned: LoadedModel | None) -> "Suggester":
+        """The same loaded pipeline and rules, suggesting together with a learned version (or without)."""
+        return Suggester(self.nlp, self.gazetteer, self.finder, self.model_name, self.model_version,
+                         self.warning, self.tried, learned)
+
+
+# --- Learned model hook -------------------------------------------------------------------------
+# Kept apart from the rules: a learned version knows the team's conventions for the labels it was
+# trained on, so its spans beat the shipped NER there; the annotators' memory still beats both, rules
+# still fill in the labels (and the spans) it does not know.
+LEARNED = 2.5  # between RULE (2) and MEMORY (3) in resolve()'s priorities
+
+
+@dataclass
+class _LearnedTrigger:
+    """A learned trigger in the shape EventFinder.find takes for its ``extra`` triggers."""
+
+    label: str
+    sub_event_type: str | None = None
+
+
+def combine_learned(doc: Doc, candidates: list[EntityCandidate], learned: LoadedModel, gazetteer: Gazetteer):
+    """(entity candidates with the learned ones in, learned triggers) for one Doc.
+
+    The shipped NER's candidates for labels the learned version knows are dropped: the learned version
+    was trained on the team's own decisions for exactly those labels. A learned span gets the gazetteer's
+    canonical name when the gazetteer knows the text, whatever the label is called in the scheme.
+    """
+    found = learned_spans(learned.nlp, doc)
+    known = {s.label for s in found if s.layer is Layer.ENTITY} | set(learned.manifest.get("labels", {}).get("entity", []))
+    kept = [c for c in candidates if not (c.priority == MODEL and c.canonical is None and c.label in known)]
+    for span in found:
+        if span.layer is Layer.ENTITY:
+            kept.append(EntityCandidate(span.start, span.end, span.label, LEARNED,
+                                        canonical=gazetteer.canonical(doc[span.start : span.end].text),
+                                        score=span.score))
+    return kept, [s for s in found if s.layer is Layer.EVENT]
 
 
 def _load_model(name: str) -> Language:

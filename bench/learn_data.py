@@ -1,0 +1,71 @@
+"""Readers of the real development sets into LearnArticle records (for the learning benches only).
+
+re3d (CENTCOM, US_State_Department, UK_Government only: the other parts are never read): several types
+may be proposed for one span; the most confident is the gold one. Overlapping spans are kept, the
+learner's reference Doc keeps the longest. WikiEvents dev only (never test): trigger spans typed with
+the KAIROS type's first two parts (Conflict.Attack, Life.Die...).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.learn import LearnArticle, LearnSpan
+from annotator.model import Layer
+
+DATA = Path("/work/shared/data")
+RE3D_PARTS = ("CENTCOM", "US_State_Department", "UK_Government")
+RE3D_LABELS = ("Person", "Organisation", "Location", "Nationality", "MilitaryPlatform", "Weapon")
+
+
+def read_re3d(data: Path = DATA, labels=RE3D_LABELS) -> list[LearnArticle]:
+    articles = []
+    for part in RE3D_PARTS:
+        folder = data / "re3d" / part
+        texts = {}
+        for line in (folder / "documents.json").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                doc = json.loads(line)
+                texts[doc["_id"]] = doc["text"]
+        best: dict[tuple, tuple] = {}
+        for line in (folder / "entities.json").read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            ent = json.loads(line)
+            key = (ent["documentId"], ent["begin"], ent["end"])
+            if key not in best or ent.get("confidence", 0) > best[key][1]:
+                best[key] = (ent["type"], ent.get("confidence", 0))
+        spans: dict[str, list[LearnSpan]] = {doc_id: [] for doc_id in texts}
+        for (doc_id, begin, end), (label, _) in best.items():
+            if label in labels and doc_id in texts:
+                spans[doc_id].append(LearnSpan(begin, end, label, Layer.ENTITY))
+        for doc_id, text in texts.items():
+            articles.append(LearnArticle(text, sorted(spans[doc_id], key=lambda s: s.start_char),
+                                         article_id=f"{part}/{doc_id[:8]}"))
+    return articles
+
+
+def read_wikievents(data: Path = DATA) -> list[LearnArticle]:
+    articles = []
+    for line in (data / "wikievents" / "dev.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        doc = json.loads(line)
+        # The "text" field runs sentences together; token offsets count a separator between them.
+        text = ""
+        for tokens, sentence in doc["sentences"]:
+            text += "\n" * (tokens[0][1] - len(text)) + sentence
+        offsets = [(start, end) for sentence in doc["sentences"] for _, start, end in sentence[0]]
+        words = [w for sentence in doc["sentences"] for w, _, _ in sentence[0]]
+        bad = [w for w, (start, end) in zip(words, offsets) if text[start:end] != w]
+        if bad:
+            raise ValueError(f"wikievents {doc['doc_id']}: token offsets do not match the text ({bad[:3]})")
+        spans = []
+        for event in doc["event_mentions"]:
+            trigger = event["trigger"]
+            label = ".".join(event["event_type"].split(".")[:2])
+            spans.append(LearnSpan(offsets[trigger["start"]][0], offsets[trigger["end"] - 1][1], label, Layer.EVENT))
+        unique = sorted(set(spans), key=lambda s: (s.start_char, s.end_char, s.label))
+        articles.append(LearnArticle(text, unique, article_id=doc["doc_id"]))
+    return articles

@@ -1,0 +1,253 @@
+"""Learning curve on real text: our learner vs plain `spacy train` vs the shipped rules, side by side.
+
+Run (about 25 minutes on the shared 2-core machine):
+    .venv/bin/python bench/learning_curve.py --variants shipped blank shipped-full+rehearse shipped+spancat \
+        --json /tmp/learning_curve.json
+
+k-fold cross-validation by article (folds by content hash): for each fold, the learner trains on
+10, 25, 50 and 100 % of the other folds' articles (nested subsets, in hash order) and is scored on the
+fold, exact match per label. Beside it in the same run, on the same Docs:
+- `spacy train` with spaCy's default CPU config (`python -m spacy init config --pipeline ner`), its
+  dev set being the training articles themselves (the held-back fold is never shown to it), given as
+  many passes over the data (`--training.max_epochs`, no step limit) as our learner made, so that the
+  run stays sane on a shared machine (its default of 20,000 steps would take hours here);
+- the shipped suggester (model + gazetteer + rules), its labels mapped onto the data's where it has one.
+
+Data: re3d's CENTCOM, US_State_Department and UK_Government parts for entities in re3d's own labels
+(the "team with its own scheme" case) and WikiEvents dev for triggers (KAIROS type.subtype). Nothing
+else is read; nothing of the data is written outside the temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from learn_data import RE3D_LABELS, read_re3d, read_wikievents  # noqa: E402
+
+from annotator.learn import LearnArticle, TrainConfig, learned_spans, train_pipeline  # noqa: E402
+from annotator.learn.examples import reference_doc  # noqa: E402
+from annotator.learn.train import gold_spans, prf, score_spans  # noqa: E402
+from annotator.model import Layer  # noqa: E402
+
+FRACTIONS = (0.10, 0.25, 0.50, 1.00)
+# The shipped suggester's labels on re3d's: ARMED_GROUP and ORG are both re3d Organisations.
+RULES_TO_RE3D = {"PERSON": "Person", "LOCATION": "Location", "ORG": "Organisation", "ARMED_GROUP": "Organisation",
+                 "WEAPON": "Weapon"}
+# Its events carry an ACE 2005 type, which KAIROS refines.
+RULES_TO_KAIROS = {"CONFLICT_ATTACK": "Conflict.Attack", "CONFLICT_DEMONSTRATE": "Conflict.Demonstrate",
+                   "JUSTICE_ARREST_JAIL": "Justice.ArrestJailDetain", "LIFE_DIE": "Life.Die",
+                   "LIFE_INJURE": "Life.Injure", "MOVEMENT_TRANSPORT": "Movement.Transportation"}
+
+
+def hash_order(articles: list[LearnArticle]) -> list[LearnArticle]:
+    return sorted(articles, key=lambda a: hashlib.sha256(("fold:" + a.content_hash).encode()).hexdigest())
+
+
+def folds_of(articles: list[LearnArticle], k: int) -> list[list[LearnArticle]]:
+    ordered = hash_order(articles)
+    return [ordered[i::k] for i in range(k)]
+
+
+def all_gold(articles: list[LearnArticle], layer: Layer) -> dict:
+    """Every gold span of the layer: a label a system cannot produce counts as missed."""
+    return {a.content_hash: {s for s in gold_spans(a) if s[3] == str(layer)} for a in articles}
+
+
+def micro(scores: dict, layer: str, labels: set[str] | None = None) -> dict:
+    """Micro P/R/F1 over all the data's labels of the layer, or over ``labels`` only."""
+    tp = fp = fn = 0
+    for key, score in scores["labels"].items():
+        if key.startswith(layer + ":") and (labels is None or key.split(":", 1)[1] in labels):
+            tp, fp, fn = tp + score["tp"], fp + score["fp"], fn + score["fn"]
+    return prf(tp, fp, fn)
+
+
+def spacy_train(train: list[LearnArticle], test: list[LearnArticle], layer: Layer, epochs: int, workdir: Path) -> dict:
+    """Plain `spacy train` (default CPU NER config) on the same articles; scored like ours."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    nlp = spacy.blank("en")
+    docbin = DocBin()
+    for article in train:
+        doc = reference_doc(nlp, article)
+        if layer is Layer.EVENT:
+            doc.ents = list(doc.spans["triggers"])
+        docbin.add(doc)
+    docbin.to_disk(workdir / "train.spacy")
+    config = workdir / "config.cfg"
+    if not config.exists():
+        subprocess.run([sys.executable, "-m", "spacy", "init", "config", str(config), "--pipeline", "ner",
+                        "--lang", "en", "--force"], check=True, capture_output=True)
+    began = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "spacy", "train", str(config), "--output", str(workdir / "out"),
+                          "--paths.train", str(workdir / "train.spacy"), "--paths.dev", str(workdir / "train.spacy"),
+                          "--training.max_epochs", str(epochs), "--training.max_steps", "0"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"spacy train failed:\n{run.stderr[-2000:]}")
+    seconds = time.perf_counter() - began
+    trained = spacy.load(workdir / "out" / "model-last")
+    gold = all_gold(test, layer)
+    predicted = {a.content_hash: {(e.start_char, e.end_char, e.label_, str(layer)) for e in trained(a.text).ents}
+                 for a in test}
+    scores = score_spans(gold, predicted)
+    scores["seconds"] = round(seconds, 1)
+    return scores
+
+
+def rules_scores(suggester, test: list[LearnArticle], layer: Layer) -> dict:
+    """The shipped suggester on the test articles, only on the data's labels it can produce."""
+    predicted = {}
+    for article in test:
+        doc = suggester.nlp(article.text)
+        found = suggester.analyse(doc)
+        spans = set()
+        if layer is Layer.ENTITY:
+            for entity in found.entities:
+                if entity.label in RULES_TO_RE3D:
+                    span = doc[entity.start : entity.end]
+                    spans.add((span.start_char, span.end_char, RULES_TO_RE3D[entity.label], str(layer)))
+        else:
+            for event in found.events:
+                if event.ace2005 in RULES_TO_KAIROS:
+                    span = doc[event.start : event.end]
+                    spans.add((span.start_char, span.end_char, RULES_TO_KAIROS[event.ace2005], str(layer)))
+        predicted[article.content_hash] = spans
+    return score_spans(all_gold(test, layer), predicted)
+
+
+def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, suggester, tmp: Path,
+                results: list[dict]) -> dict:
+    folds = folds_of(articles, args.folds)
+    result = {"dataset": name, "layer": str(layer), "articles": len(articles), "folds": args.folds, "runs": []}
+    results.append(result)
+    for index, test in list(enumerate(folds))[args.first_fold : args.first_fold + args.run_folds]:
+        rest = hash_order([a for f, fold in enumerate(folds) if f != index for a in fold])
+        rules = rules_scores(suggester, test, layer) if suggester is not None else None
+        if rules is not None:
+            result["runs"].append({"fold": index, "system": "shipped rules", "fraction": None, "scores": rules})
+            print(f"{name} fold {index}: shipped rules F1 {micro(rules, str(layer))['f1']:.3f}", flush=True)
+        for fraction in args.fractions:
+            train = rest[: max(2, math.ceil(fraction * len(rest)))]
+            passes = None
+            for variant in args.variants:
+                if variant != args.variants[0] and fraction not in args.variant_fractions:
+                    continue  # the other variants are compared at a few sizes only: time
+                parts = variant.split("+")
+                config = TrainConfig(base=parts[0], triggers="spancat" if "spancat" in parts else "ner",
+                                     rehearse="rehearse" in parts, epochs=args.epochs, heldout_percent=0)
+                trained = train_pipeline(train, config)
+                predicted = {a.content_hash: {(s.start_char, s.end_char, s.label, str(s.layer))
+                                              for s in learned_spans(trained.nlp, a.text, scores=False)} for a in test}
+                scores = score_spans(all_gold(test, layer), predicted)
+                scores["seconds"] = trained.seconds
+                passes = passes or trained.epochs_done
+                result["runs"].append({"fold": index, "system": f"learned {variant}", "fraction": fraction,
+                                       "train_articles": len(train), "scores": scores})
+                print(f"{name} fold {index} {fraction:.0%} ({len(train)} articles) learned {variant}: "
+                      f"F1 {micro(scores, str(layer))['f1']:.3f} in {trained.seconds:.0f} s", flush=True)
+            if args.spacy_train:
+                scores = spacy_train(train, test, layer, passes, tmp / f"{name}-{index}-{fraction}")
+                scores["epochs"] = passes
+                result["runs"].append({"fold": index, "system": "spacy train", "fraction": fraction,
+                                       "train_articles": len(train), "scores": scores})
+                save(args, results)
+                print(f"{name} fold {index} {fraction:.0%} spacy train: F1 {micro(scores, str(layer))['f1']:.3f} "
+                      f"in {scores['seconds']:.0f} s", flush=True)
+    return result
+
+
+def table(results: list[dict]) -> str:
+    """Mean micro F1 over the folds run, per system and fraction, and per-label F1 at 100 %."""
+    lines = []
+    for result in results:
+        layer = result["layer"]
+        lines.append(f"\n### {result['dataset']} ({layer}, {result['articles']} articles, "
+                     f"{result['folds']}-fold, folds run: {len({r['fold'] for r in result['runs']})})")
+        systems = list(dict.fromkeys(r["system"] for r in result["runs"]))
+        fractions = sorted({r["fraction"] for r in result["runs"] if r["fraction"] is not None})
+        rule_labels = set(RULES_TO_RE3D.values() if layer == "entity" else RULES_TO_KAIROS.values())
+        for title, labels in (("all labels", None), ("the labels the shipped rules produce", rule_labels)):
+            lines.append(f"\nmicro F1 over {title}, mean over folds, by share of the training folds used:")
+            lines.append("| system | " + " | ".join(f"{f:.0%}" for f in fractions) + " |")
+            lines.append("| --- |" + " --- |" * len(fractions))
+            for system in systems:
+                cells = []
+                for fraction in fractions:
+                    runs = [r for r in result["runs"] if r["system"] == system and r["fraction"] in (fraction, None)]
+                    f1 = [micro(r["scores"], layer, labels)["f1"] for r in runs]
+                    cells.append(f"{sum(f1) / len(f1):.3f}" if f1 else "")
+                lines.append(f"| {system} | " + " | ".join(cells) + " |")
+        labels = sorted({k for r in result["runs"] for k in r["scores"]["labels"]})
+        lines.append("\nper label at 100 % (P / R / F1, mean over folds):")
+        lines.append("| label | " + " | ".join(systems) + " |")
+        lines.append("| --- |" + " --- |" * len(systems))
+        for label in labels:
+            cells = []
+            for system in systems:
+                runs = [r["scores"]["labels"][label] for r in result["runs"] if r["system"] == system
+                        and r["fraction"] in (1.0, None) and label in r["scores"]["labels"]]
+                if not runs:
+                    cells.append("")
+                    continue
+                mean = {k: sum(r[k] for r in runs) / len(runs) for k in ("precision", "recall", "f1")}
+                cells.append(f"{mean['precision']:.2f} / {mean['recall']:.2f} / {mean['f1']:.2f}")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folds", type=int, default=3, help="k of the k-fold split")
+    parser.add_argument("--run-folds", type=int, default=2, help="how many of the k folds to run (time)")
+    parser.add_argument("--first-fold", type=int, default=0, help="the first fold to run (to spread runs)")
+    parser.add_argument("--fractions", type=float, nargs="+", default=list(FRACTIONS))
+    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    parser.add_argument("--variants", nargs="+", default=["shipped"],
+                        help="learner variants: base[+spancat][+rehearse], e.g. shipped blank shipped-full+rehearse shipped+spancat")
+    parser.add_argument("--variant-fractions", type=float, nargs="+", default=[1.0],
+                        help="fractions at which variants after the first are run")
+    parser.add_argument("--no-spacy-train", dest="spacy_train", action="store_false",
+                        help="skip `spacy train` (it gets as many passes over the data as the first variant made)")
+    parser.add_argument("--datasets", nargs="+", default=["re3d", "wikievents"], choices=["re3d", "wikievents"])
+    parser.add_argument("--no-rules", action="store_true", help="skip the shipped suggester")
+    parser.add_argument("--json", type=Path, help="write every run's scores here")
+    args = parser.parse_args(argv)
+    suggester = None
+    if not args.no_rules:
+        from annotator.suggest import load_suggester
+
+        suggester = load_suggester()
+    results = []
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        if "re3d" in args.datasets:
+            run_dataset("re3d", read_re3d(labels=RE3D_LABELS), Layer.ENTITY, args, suggester, Path(tmp), results)
+        if "wikievents" in args.datasets:
+            run_dataset("wikievents", read_wikievents(), Layer.EVENT, args, suggester, Path(tmp), results)
+    print(table(results))
+    print(f"\n{time.perf_counter() - began:.0f} s in all; spaCy {spacy.__version__}")
+    save(args, results)
+    return 0
+
+
+def save(args, results: list[dict]) -> None:
+    """After every fraction, so that a run cut short keeps what it measured."""
+    if args.json:
+        args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results},
+                                        indent=1))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
