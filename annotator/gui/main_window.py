@@ -86,10 +86,22 @@ class MainWindow(QMainWindow):
         self.suggest_progress.setFormat("Suggesting %v/%m")
         self.suggest_progress.hide()
         self.statusBar().addPermanentWidget(self.suggest_progress)
+        from annotator.gui.learn_runner import LearnRunner
+
+        self.learner = LearnRunner(store, parent=self)
+        self.learn_progress = QProgressBar()
+        self.learn_progress.setMaximumWidth(180)
+        self.learn_progress.setFormat("Learning %p%")
+        self.learn_progress.hide()
+        self.statusBar().addPermanentWidget(self.learn_progress)
+        self.learner.progressed.connect(self._learn_progressed)
+        self.learner.finished.connect(self._learn_finished)
+        self.learner.failed.connect(self._learn_failed)
         self.suggester.progressed.connect(self._suggest_progressed)
         self.suggester.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.suggester.ended.connect(self._suggest_ended)
         self.actions["suggest_stop"].setEnabled(False)
+        self.actions["learn_stop"].setEnabled(False)
 
         self.progress_label = QLabel()
         self.time_label = QLabel()
@@ -195,6 +207,42 @@ class MainWindow(QMainWindow):
 
     def stop_suggesting(self) -> None:
         self.suggester.stop()
+
+    def start_learning(self) -> None:
+        """Train on the team's decisions off the GUI thread; the window stays usable meanwhile."""
+        if self.learner.start(self.controller.annotator):
+            self.learn_progress.setRange(0, 0)
+            self.learn_progress.show()
+            self.actions["learn_stop"].setEnabled(True)
+            self.statusBar().showMessage("Learning from reviewed and finished articles… (the window stays usable)",
+                                         8000)
+        else:
+            self.statusBar().showMessage("Learning is already running; stop it first (Ctrl+Alt+L)", 6000)
+
+    def stop_learning(self) -> None:
+        self.learner.stop()
+
+    def _learn_progressed(self, done: int, total: int) -> None:
+        self.learn_progress.setRange(0, max(total, 1))
+        self.learn_progress.setValue(done)
+
+    def _learn_done(self) -> None:
+        self.learn_progress.hide()
+        self.actions["learn_stop"].setEnabled(False)
+
+    def _learn_finished(self, outcome) -> None:
+        self._learn_done()
+        if outcome is None:
+            self.statusBar().showMessage("Learning stopped: no version was written", 8000)
+            return
+        from annotator.gui.learn_runner import show_outcome
+
+        self.learn_dialog = show_outcome(self, outcome)
+        self.statusBar().showMessage(f"Learned {outcome.version.name}: suggest again to use it", 8000)
+
+    def _learn_failed(self, message: str) -> None:
+        self._learn_done()
+        self.statusBar().showMessage(f"Not learned: {message}", 12000)
 
     def _suggest_progressed(self, done: int, total: int) -> None:
         self.suggest_progress.setRange(0, max(total, 1))
@@ -305,6 +353,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         self.suggester.stop()
         self.suggester.wait()  # what it finished is stored; the rest is picked up next time
+        self.learner.stop()
+        self.learner.wait()  # a stopped run writes nothing
         self.controller.close()
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("docks", self.saveState())

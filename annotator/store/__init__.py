@@ -14,6 +14,7 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 - ``states``: each annotator's progress on each article
 - ``gold``: the reviewer's decisions behind the gold layer
 - ``events``: the reviewer's decisions behind the event table (dates, places, confirmed groups)
+- ``models``: learned versions as the file records them, and the decided spans learning reads
 - ``log``: the append-only action log
 - ``stats``: counts
 - ``bulk``: many finished rows at once (benchmarks, bulk loads)
@@ -42,6 +43,7 @@ from annotator.store.errors import (
 from annotator.store.events import EventTable
 from annotator.store.gold import Gold
 from annotator.store.log import Log
+from annotator.store.models import LearnedModels
 from annotator.store.project import ProjectFile, inspect_file, now
 from annotator.store.spans import Spans
 from annotator.store.states import States
@@ -49,7 +51,7 @@ from annotator.store.stats import Stats
 from annotator.store.suggestions import Suggestions
 
 
-class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, Log, Stats, Bulk):
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Log, Stats, Bulk):
     """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
 
 

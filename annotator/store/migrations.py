@@ -286,3 +286,27 @@ def m0007_event_table(db: Database) -> None:
         CREATE INDEX event_group_members_by_group ON event_group_members(group_id);
         """
     )
+
+
+@migration("0008_model_versions")
+def m0008_model_versions(db: Database) -> None:
+    # Learned versions live in folders beside the project file (ADR 5); the file records each one
+    # (when, from which articles by content hash, scores, spaCy version) so the project says what its
+    # suggestions were learned from even if the folders are moved or lost.
+    db.executescript(
+        """
+        CREATE TABLE model_versions (
+            version TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            spacy_version TEXT NOT NULL,
+            base_model TEXT,
+            labels TEXT NOT NULL DEFAULT '{}',
+            train_hashes TEXT NOT NULL DEFAULT '[]',
+            heldout_hashes TEXT NOT NULL DEFAULT '[]',
+            scores TEXT NOT NULL DEFAULT '{}',
+            entity_f1 REAL,
+            event_f1 REAL,
+            previous_version TEXT
+        );
+        """
+    )

@@ -162,6 +162,24 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+_learned_models: dict[tuple[str, str], object] = {}
+
+
+def learned_model_for(project_path):
+    """The learned version to suggest with (:func:`annotator.learn.load_for_suggesting`), kept loaded per
+    project and version: the window suggests again and again."""
+    from annotator.learn import LoadOutcome, current_version, load_for_suggesting
+
+    picked = current_version(project_path)
+    key = (str(project_path), picked.name if picked else "")
+    if picked is not None and key in _learned_models:
+        return LoadOutcome(_learned_models[key])
+    outcome = load_for_suggesting(project_path)
+    if outcome.model is not None:
+        _learned_models[(str(project_path), outcome.model.version)] = outcome.model
+    return outcome
+
+
 def _pieces_of(store: Store, ids: list[int], size: int) -> Iterator[tuple[str, tuple[int, int, int]]]:
     for article in store.iter_articles(ids):
         parts = pieces(article.text, size)
@@ -187,6 +205,7 @@ def suggest_articles(
     redo: bool = False,
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    learned: bool = True,
 ) -> SuggestSummary:
     """Suggest entities and events for articles (all by default) and store them as pending suggestions.
 
@@ -201,10 +220,20 @@ def suggest_articles(
     :param progress: called with (done, total) after each article
     :param should_stop: polled between articles; True stops cleanly (what is done stays done; with
         worker processes the chunk under way is still read, not stored)
+    :param learned: suggest together with the project's newest good learned version (beside the file),
+        if it has one; a missing, corrupt or incompatible one falls back to the shipped model with a
+        warning in the summary
     """
     suggester = suggester or shared_suggester(model)
+    learned_note = None
+    if learned and store.path is not None:
+        outcome = learned_model_for(store.path)
+        learned_note = outcome.message
+        if outcome.model is not None or suggester.learned is not None:
+            suggester = suggester.with_learned(outcome.model)
     scheme = scheme_by_name(store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME)
-    summary = SuggestSummary(source=suggester.source, warning=suggester.warning)
+    warning = "; ".join(w for w in (suggester.warning, learned_note) if w) or None
+    summary = SuggestSummary(source=suggester.source, warning=warning)
     ids = _article_ids(store, article_ids)
     if not redo:
         done_before = store.suggested_article_ids(suggester.source)
