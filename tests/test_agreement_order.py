@@ -3,7 +3,7 @@ index order), or spans overlapping on a token would name it differently."""
 
 import numpy as np
 
-from annotator.agreement.report import _lexorder
+from annotator.agreement.data import lexorder as _lexorder
 
 
 def test_agreement_lexorder_is_lexsort_order():

@@ -11,7 +11,6 @@ import pytest
 from annotator.cli import main
 from annotator.eventtable import decisions
 from annotator.eventtable.table import build_table
-from annotator.eventtable.records import RecordBuilder
 from annotator.store import Store
 from eventtable_fixtures import places_index, store_pair  # noqa: F401 - a fixture
 

@@ -9,7 +9,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.learn import TrainConfig, learn, models_dir
-from annotator.model import ArticleState, Layer
+from annotator.model import ArticleState
 from annotator.store import Store
 from annotator.suggest import load_gazetteer, load_suggester, suggest_articles
 from test_learn import ARTICLES, FAST

@@ -100,6 +100,10 @@ class MainWindow(QMainWindow):
         self.suggester.progressed.connect(self._suggest_progressed)
         self.suggester.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.suggester.ended.connect(self._suggest_ended)
+        self.suggester.problems.connect(
+            lambda text: dialogs.inform(self, "Some articles were not suggested",
+                                        "The other articles were suggested; these were left as they were "
+                                        "(suggest again to retry):\n\n" + text))
         self.actions["suggest_stop"].setEnabled(False)
         self.actions["learn_stop"].setEnabled(False)
 

@@ -31,6 +31,11 @@ def summary_message(summary) -> str:
         parts.append(", stopped early")
     if summary.skipped:
         parts.append(f" ({summary.skipped} already done)")
+    if getattr(summary, "in_pieces", None):
+        parts.append(f"; {len(summary.in_pieces)} long article(s) in pieces")
+    if getattr(summary, "failed", None):
+        parts.append(f"; {len(summary.failed)} article(s) failed: "
+                     + ", ".join(f"#{article_id}" for article_id, _ in summary.failed))
     if summary.warning:
         parts.append(f" — {summary.warning}")
     return "".join(parts)
@@ -41,6 +46,7 @@ class SuggestRunner(QObject):
 
     progressed = Signal(int, int)
     message = Signal(str)
+    problems = Signal(str)  # articles that could not be suggested, one line each with the reason
     ended = Signal()
 
     def __init__(self, db_path: Path, model: str, run: Callable = _suggest_articles, parent=None):
@@ -79,6 +85,10 @@ class SuggestRunner(QObject):
 
     def _succeeded(self, summary) -> None:
         self.message.emit(summary_message(summary))
+        failed = getattr(summary, "failed", None)
+        if failed:
+            # A status bar cuts long text and clears itself: which articles and why goes in a window.
+            self.problems.emit("\n".join(f"Article #{article_id}: {reason}" for article_id, reason in failed))
 
     def _failed(self, text: str) -> None:
         self.message.emit(f"Suggesting failed: {text}")

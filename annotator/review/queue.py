@@ -10,9 +10,9 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from annotator.agreement import KINDS
-from annotator.agreement.report import _key_table as key_table
-from annotator.agreement.report import _load_units as load_units
-from annotator.agreement.report import done_articles
+from annotator.agreement.matching import key_table
+from annotator.agreement.data import load_units
+from annotator.agreement.data import done_articles
 from annotator.model import GOLD, ArticleState
 from annotator.store import Store
 

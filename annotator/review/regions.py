@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from annotator.agreement.report import done_articles
+from annotator.agreement.data import done_articles
 from annotator.model import GOLD, Article, ArticleState, Layer, Span, Status
 from annotator.store import Store, StoreError
 

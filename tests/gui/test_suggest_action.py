@@ -95,3 +95,17 @@ def test_suggest_action_a_new_default_project_is_suggested_at_first_start(qtbot,
     assert window.store.count_articles() >= 5
     window.close()
     window.store.close()
+
+
+def test_suggest_action_names_the_articles_that_failed_in_a_window(window, qtbot, project, answers):
+    _path, ids = project
+
+    def run(store, article_ids, *, model, redo, progress, should_stop):
+        progress(2, 2)
+        return summary(articles=1, failed=[(ids["tricky"], "ValueError: E088 text too long")], in_pieces=[])
+
+    window.suggester._run = run
+    with qtbot.waitSignal(window.suggester.ended, timeout=10000):
+        window.actions["suggest_all"].trigger()
+    assert "1 article(s) failed: #%d" % ids["tricky"] in window.statusBar().currentMessage()
+    assert any(f"Article #{ids['tricky']}: ValueError: E088" in asked for asked in answers.asked)
