@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QProgressBar, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -118,7 +118,10 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
-        self.resize(1440, 900)
+        # First start: 1440×900, or what the screen has room for (a 1366×768 laptop, an Xvfb screen).
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        self.resize(min(1440, room.width()) if room else 1440, min(900, room.height()) if room else 900)
         self._settings = QSettings(str(config.config_dir() / "window.ini"), QSettings.IniFormat)
         geometry = self._settings.value("geometry")
         self._docks_placed = geometry is not None  # the user's own dock sizes win over ours
