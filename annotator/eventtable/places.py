@@ -308,6 +308,11 @@ def index_path(cache_directory: Path | None = None) -> Path:
 _LOADED: dict[Path, PlaceIndex] = {}
 
 
+def index_loaded() -> bool:
+    """Whether a place index is in memory already (reading an event's place then costs milliseconds)."""
+    return bool(_LOADED)
+
+
 def load_index(cache_directory: Path | None = None) -> PlaceIndex:
     """The place index: in memory if loaded, else from the cache file, else built and cached.
 

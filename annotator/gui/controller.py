@@ -54,6 +54,10 @@ class Controller(QObject):
         self.panel.placeChosen.connect(self.choose_place)
         self.panel.dateTyped.connect(self.type_date)
         self._record_job = None
+        self._record_wanted: int | None = None
+        self._record_timer = QTimer(self, singleShot=True, interval=300)
+        self._record_timer.timeout.connect(self._start_record_job)
+        self.panel.recordRequested.connect(self.read_selected_record)
         self.article_list.articleActivated.connect(self.open_article)
         # Another process (a second window, a suggester) may write the same file.
         self.watcher = watcher_for(store)
@@ -425,24 +429,45 @@ class Controller(QObject):
     # -- the event table's reading of the selected event -----------------------------------------
 
     def _read_record(self, span: Span) -> None:
-        """Resolve the event's date and place off the GUI thread (the place index takes seconds the
-        first time); the panel shows it when it is ready, if the event is still selected."""
-        self.panel.show_record(span.id, None)  # until the reading arrives
-        if span.is_suggestion or span.status is not Status.ACCEPTED:
-            return
-        from annotator.gui.background import BackgroundJob
+        """Show how the event table reads the selected event. The reading runs off the GUI thread,
+        one at a time, once the selection has rested (Tab through events starts none); the GeoNames
+        index it needs takes seconds to load, so the first reading waits for the annotator's click."""
+        self._record_wanted = None
+        accepted = not span.is_suggestion and span.status is Status.ACCEPTED
+        from annotator.eventtable.places import index_loaded
 
-        article_id, annotator = span.article_id, self.annotator
+        self.panel.show_record(span.id, None, needs_index=accepted and not index_loaded())
+        if not accepted or not index_loaded():
+            return
+        self._record_wanted = span.id
+        self._record_timer.start()
+
+    def read_selected_record(self) -> None:
+        """The annotator asked for the reading (the first one loads the place index)."""
+        span = self.selected_span()
+        if span is not None and span.layer is Layer.EVENT and not span.is_suggestion:
+            self._record_wanted = span.id
+            self._start_record_job()
+
+    def _start_record_job(self) -> None:
+        if self._record_wanted is None or self.article is None:
+            return
+        if self._record_job is not None and self._record_job.running():
+            return  # the one under way ends first; _record_ended starts the one wanted now
+        span_id, article_id, annotator = self._record_wanted, self.article.id, self.annotator
+        self._record_wanted = None
+        from annotator.gui.background import BackgroundJob
 
         def work(store, _job):
             from annotator.eventtable.table import record_of
 
-            return record_of(store, article_id, span.id, annotator)
+            return record_of(store, article_id, span_id, annotator)
 
         job = BackgroundJob(self.store, work)
         # Bound methods of this QObject, not lambdas: Qt then queues the call to the GUI thread.
         job.succeeded.connect(self._record_ready)
         job.failed.connect(self._record_failed)
+        job.ended.connect(self._start_record_job)
         self._record_job = job
         job.start()
 

@@ -172,6 +172,7 @@ class SpanPanel(QWidget):
     argumentRemoveRequested = Signal(int)  # argument link id
     placeChosen = Signal(int, object)  # event span id, GeoNames id (None: back to the resolved place)
     dateTyped = Signal(int, str)  # event span id, the date as typed ("" clears the reviewer's date)
+    recordRequested = Signal()  # read the selected event's date and place (loads the place index)
 
     def __init__(self, scheme: Scheme, parent=None):
         super().__init__(parent)
@@ -241,6 +242,11 @@ class SpanPanel(QWidget):
         record_form.addRow("Place", self.record_place)
         event_layout.addWidget(QLabel("In the event table:"))
         event_layout.addWidget(self.record_status)
+        self.record_button = QPushButton("Read its date and place")
+        self.record_button.setToolTip("Resolves the date and the GeoNames place as the event table does; the first "
+                                      "time loads the place index (a few seconds, off the window's thread)")
+        self.record_button.clicked.connect(self.recordRequested)
+        event_layout.addWidget(self.record_button)
         event_layout.addWidget(self.record_box)
         self.record_date.returnPressed.connect(self._date_typed)
         self.record_place.activated.connect(self._place_chosen)
@@ -339,16 +345,19 @@ class SpanPanel(QWidget):
                 self.arguments.addItem(item)
         self._updating = False
 
-    def show_record(self, span_id: int, record) -> None:
-        """What the event table makes of the selected event (None: not an accepted event, or unresolved)."""
+    def show_record(self, span_id: int, record, *, needs_index: bool = False) -> None:
+        """What the event table makes of the selected event (None: not an accepted event, or not read yet;
+        ``needs_index``: the reading waits for the button, which loads the place index)."""
         if self._current is None or self._current.id != span_id:
             return  # the selection moved on while the record was computed
         self._updating = True
         self.record_place.clear()
+        self.record_button.setVisible(record is None and needs_index)
         if record is None:
             accepted = self._current.status.value == "accepted" and not self._current.is_suggestion
-            self.record_status.setText("Reading its date and place…" if accepted else
-                                       "Accept the event to see its date and place as the event table reads them.")
+            self.record_status.setText(
+                "Not read yet." if needs_index else "Reading its date and place…" if accepted else
+                "Accept the event to see its date and place as the event table reads them.")
             # A pending suggestion has nothing to correct yet: keep the room for the span list.
             self.record_box.setVisible(False)
             self._updating = False
