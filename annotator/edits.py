@@ -63,14 +63,14 @@ class _SpanUpdated:
 class _Linked:
     link_id: int
     event_id: int
-    argument_id: int
+    filler_id: int
     role: str
 
     def undo(self, store, actor):
         store.delete_argument(self.link_id, actor=actor)
 
     def redo(self, store, actor):
-        store.add_argument(self.event_id, self.argument_id, self.role, actor=actor, argument_link_id=self.link_id)
+        store.add_argument(self.event_id, self.filler_id, self.role, actor=actor, argument_link_id=self.link_id)
 
 
 @dataclass
@@ -78,7 +78,7 @@ class _Unlinked:
     link: Any  # annotator.model.Argument
 
     def undo(self, store, actor):
-        store.add_argument(self.link.event_id, self.link.argument_id, self.link.role, actor=actor,
+        store.add_argument(self.link.event_id, self.link.filler_id, self.link.role, actor=actor,
                            argument_link_id=self.link.id)
 
     def redo(self, store, actor):
@@ -178,9 +178,9 @@ class Recorder:
             self.touch(span.start_char, span.end_char)
         return created
 
-    def add_argument(self, event_id: int, argument_id: int, role: str, *, log: bool = True) -> int:
-        link_id = self.store.add_argument(event_id, argument_id, role, actor=self.actor if log else None, log=log)
-        self.steps.append(_Linked(link_id, event_id, argument_id, role))
+    def add_argument(self, event_id: int, filler_id: int, role: str, *, log: bool = True) -> int:
+        link_id = self.store.add_argument(event_id, filler_id, role, actor=self.actor if log else None, log=log)
+        self.steps.append(_Linked(link_id, event_id, filler_id, role))
         return link_id
 
     def delete_argument(self, link_id: int):

@@ -153,11 +153,11 @@ _STATUSES = {member.value: member for member in Status}
 
 @dataclass
 class Argument:
-    """Links an event span to the span that fills one of its roles (ACTOR, TARGET, ...)."""
+    """Links an event span to the span that fills one of its roles (ACTOR, TARGET, ...): its filler."""
 
     id: int
     event_id: int
-    argument_id: int
+    filler_id: int  # the span filling the role (stored as the column argument_id)
     role: str
     created_at: str | None = None
 

@@ -32,7 +32,7 @@ class ArgumentLink:
     """An event argument whose both ends are in the export."""
 
     event: Span
-    argument: Span
+    filler: Span
     role: str
     created_at: str | None = None
 
@@ -214,7 +214,7 @@ def iter_selected(store: Store, selection: Selection) -> Iterator[ArticleExport]
         ids = [a.id for a in articles]
         spans_by_article = store.spans_of_articles(ids, selection.annotator_id, statuses)
         arguments_by_event = {
-            event_id: [(link.argument_id, link.role, link.created_at) for link in links]
+            event_id: [(link.filler_id, link.role, link.created_at) for link in links]
             for event_id, links in store.arguments_of_articles(ids, selection.annotator_id).items()
         }
         for article in articles:
@@ -234,13 +234,13 @@ def _article_export(article: Article, selection: Selection, spans: list[Span],
     links: list[ArgumentLink] = []
     left_out = 0
     for span in spans:
-        for argument_id, role, created_at in arguments_by_event.get(span.id, []):
-            if span.id in by_id and argument_id in by_id:
-                links.append(ArgumentLink(span, by_id[argument_id], role, created_at))
+        for filler_id, role, created_at in arguments_by_event.get(span.id, []):
+            if span.id in by_id and filler_id in by_id:
+                links.append(ArgumentLink(span, by_id[filler_id], role, created_at))
             elif span.status == "accepted":
                 left_out += 1
     links.sort(key=lambda l: (l.event.start_char, l.event.end_char, l.event.label, l.role,
-                              l.argument.start_char, l.argument.end_char, l.argument.label))
+                              l.filler.start_char, l.filler.end_char, l.filler.label))
     return ArticleExport(
         article=article,
         part=part_of(article.content_hash, selection.split, selection.seed),

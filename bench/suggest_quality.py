@@ -228,8 +228,8 @@ def run_suggester(articles: list[dict], model: str | None) -> tuple[dict, str, f
         index = {s.id: i for i, s in enumerate(spans)}
         rows = [{"start": s.start_char, "end": s.end_char, "label": s.label, "layer": str(s.layer),
                  "attributes": s.attributes} for s in spans]
-        links = [(index[a.event_id], index[a.argument_id], a.role) for a in store.arguments_for(article_id)
-                 if a.event_id in index and a.argument_id in index]
+        links = [(index[a.event_id], index[a.filler_id], a.role) for a in store.arguments_for(article_id)
+                 if a.event_id in index and a.filler_id in index]
         suggested[gold_id] = (rows, links)
     store.close()
     return suggested, suggester.source, elapsed

@@ -13,7 +13,7 @@ ENTITY, EVENT = Layer.ENTITY, Layer.EVENT
 @dataclass(frozen=True)
 class Link:
     event: Span
-    argument: Span
+    filler: Span
     role: str
 
 
@@ -90,7 +90,7 @@ def store_pair(store: Store, annotator: str = "ana") -> dict[str, int]:
             if span.layer is Layer.EVENT:
                 ids[f"{a.source}:{a.text[span.start_char:span.end_char]}"] = new_ids[span.id]
         for link in annotated.links:
-            store.add_argument(new_ids[link.event.id], new_ids[link.argument.id], link.role)
+            store.add_argument(new_ids[link.event.id], new_ids[link.filler.id], link.role)
         store.set_state(article_id, annotator, ArticleState.DONE)
         ids[a.source] = article_id
     return ids

@@ -17,7 +17,7 @@ def annotations_of(store: Store, annotator: str) -> dict[str, tuple]:
         spans = [s for s in store.spans_for(article.id, annotator) if s.annotator == annotator]
         by_id = {s.id: (s.start_char, s.end_char, s.label) for s in spans}
         arguments = sorted(
-            (by_id[g.event_id], g.role, by_id[g.argument_id])
+            (by_id[g.event_id], g.role, by_id[g.filler_id])
             for g in store.arguments_for(article.id) if g.event_id in by_id
         )
         found[article.text] = (

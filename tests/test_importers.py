@@ -107,7 +107,7 @@ def test_importers_prodigy_event_layer_attributes_and_relations(store, write):
     assert summary.arguments == 2
     event = next(s for s in store.spans_for(1, "ann") if s.layer is Layer.EVENT)
     assert event.attributes["modality"] == "happened"
-    roles = {(a.role, store.get_span(a.argument_id).label) for a in store.arguments_of(event.id)}
+    roles = {(a.role, store.get_span(a.filler_id).label) for a in store.arguments_of(event.id)}
     assert roles == {("ACTOR", "ARMED_GROUP"), ("LOCATION", "LOCATION")}
 
 

@@ -71,7 +71,7 @@ def test_review_prefill_puts_agreed_spans_into_gold_once(project):
     applied(store, prefill_gold("rita", ids.article_2))
     event = next(g.span for g in gold_spans(store, ids.article_2) if g.span.layer is Layer.EVENT)
     [argument] = store.arguments_of(event.id)
-    assert argument.role == "LOCATION" and store.get_span(argument.argument_id).annotator == "gold"
+    assert argument.role == "LOCATION" and store.get_span(argument.filler_id).annotator == "gold"
 
 
 def test_review_take_version_records_provenance_and_resolves(project):
@@ -89,7 +89,7 @@ def test_review_take_version_records_provenance_and_resolves(project):
     ]
     attack_gold = next(g.span for g in gold_spans(store, ids.article_1) if g.span.layer is Layer.EVENT)
     assert attack_gold.attributes == {"modality": "happened"}
-    roles = sorted((a.role, store.get_span(a.argument_id).text_in(TEXT_1)) for a in store.arguments_of(attack_gold.id))
+    roles = sorted((a.role, store.get_span(a.filler_id).text_in(TEXT_1)) for a in store.arguments_of(attack_gold.id))
     # The arguments point at the gold spans already there, not at new copies.
     assert roles == [("ACTOR", "Militia fighters"), ("TARGET", "Dorvan market")]
     assert len(gold_spans(store, ids.article_1)) == 3

@@ -99,7 +99,7 @@ def test_store_each_annotator_sees_own_spans_and_undecided_suggestions(store):
     assert {(s.label, s.annotator, s.status) for s in alice} == {
         ("LOCATION", "alice", Status.ACCEPTED), ("STRATEGIC_DEVELOPMENTS", "alice", Status.ACCEPTED)}
     alice_event = next(s for s in alice if s.label == "STRATEGIC_DEVELOPMENTS")
-    assert [(a.role, store.get_span(a.argument_id).annotator) for a in store.arguments_of(alice_event.id)] == [
+    assert [(a.role, store.get_span(a.filler_id).annotator) for a in store.arguments_of(alice_event.id)] == [
         ("LOCATION", "alice")]
     # bob has decided nothing: he still sees both suggestions
     assert {s.annotator for s in store.spans_for(article, "bob")} == {None}

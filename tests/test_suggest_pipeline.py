@@ -228,7 +228,7 @@ def test_suggest_stores_pending_suggestions_with_source_and_arguments(store, sug
     withdraw = next(s for s in spans if s.layer is Layer.EVENT and s.text_in(ARTICLE) == "withdraw")
     assert withdraw.attributes["modality"] == "planned"
     assert withdraw.attributes["reported_by"] == "Serhiy Haidai"
-    linked = {(a.role, store.get_span(a.argument_id).text_in(ARTICLE)) for a in store.arguments_of(withdraw.id)}
+    linked = {(a.role, store.get_span(a.filler_id).text_in(ARTICLE)) for a in store.arguments_of(withdraw.id)}
     assert ("ACTOR", "Ukrainian forces") in linked and ("LOCATION", "Severodonetsk") in linked
     place = next(s for s in spans if s.text_in(ARTICLE) == "Severodonetsk")
     assert place.attributes["canonical"] == "Sievierodonetsk"

@@ -2,7 +2,7 @@
 into what an ACLED coder writes down: type and sub-type, modality, who claims it, actors with their
 ACLED inter codes, deaths, date, place and the source article.
 
-Takes domain objects only (an Article, its Spans and argument links with ``.event``, ``.argument`` and
+Takes domain objects only (an Article, its Spans and argument links with ``.event``, ``.filler`` and
 ``.role``, such as :class:`annotator.selection.ArgumentLink`); never reads the project itself.
 """
 
@@ -96,7 +96,7 @@ class RecordError(ValueError):
 
 class ArgumentLike(Protocol):
     event: Span
-    argument: Span
+    filler: Span
     role: str
 
 
@@ -264,7 +264,7 @@ class RecordBuilder:
         text = article.text
         by_event: dict[int, list[ArgumentLike]] = {}
         for link in arguments:
-            for end in (link.event, link.argument):
+            for end in (link.event, link.filler):
                 if end.article_id != article.id:
                     raise RecordError(
                         f"article {article.id}: argument {link.role} links span {end.id} of article {end.article_id}")
@@ -305,11 +305,11 @@ class RecordBuilder:
         label = span.label
         event_type, disorder = EVENT_TYPES.get(label, (label.replace("_", " ").capitalize(), "Other"))
         actors, targets, weapons, deaths, time_texts, place_texts = [], [], [], [], [], []
-        for link in sorted(links, key=lambda l: (l.argument.start_char, l.argument.id)):
-            filler = link.argument.text_in(text)
+        for link in sorted(links, key=lambda l: (l.filler.start_char, l.filler.id)):
+            filler = link.filler.text_in(text)
             role = link.role
-            if role in ("ACTOR", "TARGET") and link.argument.label not in _NOT_ACTORS:
-                (actors if role == "ACTOR" else targets).append(self.actor(link.argument, filler, role))
+            if role in ("ACTOR", "TARGET") and link.filler.label not in _NOT_ACTORS:
+                (actors if role == "ACTOR" else targets).append(self.actor(link.filler, filler, role))
             elif role == "TARGET":
                 notes.append(f"target: {clean_name(filler)}")
             elif role == "WEAPON":

@@ -62,8 +62,8 @@ def record_of(store, article_id: int, span_id: int, annotator: str,
     by_id = {s.id: s for s in spans}
     if span_id not in by_id:
         return None
-    links = [ArgumentLink(by_id[a.event_id], by_id[a.argument_id], a.role)
-             for a in store.arguments_for(article_id) if a.event_id in by_id and a.argument_id in by_id]
+    links = [ArgumentLink(by_id[a.event_id], by_id[a.filler_id], a.role)
+             for a in store.arguments_for(article_id) if a.event_id in by_id and a.filler_id in by_id]
     builder = builder or RecordBuilder()
     overrides = {key: value for key, value in overrides_of(store).items() if key[0] == article_id}
     found = builder.records(store.get_article(article_id), spans, links, overrides=overrides)

@@ -65,7 +65,7 @@ def ann_lines(item: ArticleExport) -> list[str]:
                 continue
             seen[link.role] = seen.get(link.role, 0) + 1
             role = link.role if seen[link.role] == 1 else f"{link.role}{seen[link.role]}"
-            parts.append(f"{role}:{ids[link.argument.id]}")
+            parts.append(f"{role}:{ids[link.filler.id]}")
         lines.append(f"{ids[event.id]}\t{' '.join(parts)}")
     attribute_number = note_number = 0
     for span in spans:

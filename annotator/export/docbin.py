@@ -65,7 +65,7 @@ def build_doc(item: ArticleExport, selection: Selection):
         for link in item.arguments:
             if link.event.id != event.span.id:
                 continue
-            target = placed.get(link.argument.id)
+            target = placed.get(link.filler.id)
             if target is None:
                 left_out += 1
                 continue

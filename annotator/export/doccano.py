@@ -33,7 +33,7 @@ def record_for(item: ArticleExport, ids: DoccanoIds) -> dict:
     for link in item.arguments:
         ids.relation += 1
         relations.append({"id": ids.relation, "from_id": entity_ids[link.event.id],
-                          "to_id": entity_ids[link.argument.id], "type": link.role})
+                          "to_id": entity_ids[link.filler.id], "type": link.role})
     return {"text": item.article.text, "entities": entities, "relations": relations,
             "article_id": item.article.id}
 

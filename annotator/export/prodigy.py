@@ -86,7 +86,7 @@ def records_for(item: ArticleExport, selection: Selection) -> tuple[list[dict], 
     entries = {s.id: span_dict(s, tokens, article.text) for s in sorted(item.spans, key=_span_key)}
     relations = []
     for link in item.arguments:
-        head, child = entries[link.event.id], entries[link.argument.id]
+        head, child = entries[link.event.id], entries[link.filler.id]
         relations.append({
             "head": head["token_end"],
             "child": child["token_end"],

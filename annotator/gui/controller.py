@@ -282,13 +282,13 @@ class Controller(QObject):
         names the text and the label, never a bare id."""
         fillers = {}
         for link in arguments:
-            span = self.spans_by_id.get(link.argument_id)
+            span = self.spans_by_id.get(link.filler_id)
             if span is None:
                 try:
-                    span = self.store.get_span(link.argument_id)
+                    span = self.store.get_span(link.filler_id)
                 except StoreError:
                     continue
-            fillers[link.argument_id] = span
+            fillers[link.filler_id] = span
         return fillers
 
     def step_span(self, direction: int) -> None:

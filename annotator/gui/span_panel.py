@@ -333,7 +333,7 @@ class SpanPanel(QWidget):
             self.reported_by.setText(span.attributes.get("reported_by") or "")
             self.arguments.clear()
             for link in arguments:
-                target = spans_by_id.get(link.argument_id)
+                target = spans_by_id.get(link.filler_id)
                 if target is not None:
                     shown = f"“{excerpt(target.text_in(self.model.text))}”  {target.label}"
                 else:  # deleted meanwhile by another window; the link goes with the next refresh

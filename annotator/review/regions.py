@@ -105,8 +105,8 @@ def load_review(store: Store, article_id: int, annotators: Iterable[str] | None 
     by_id = {s.id: s for s in spans}
     arguments: dict[int, list[ArgumentView]] = defaultdict(list)
     for link in store.arguments_for(article_id):
-        if link.event_id in by_id and link.argument_id in by_id:
-            arguments[link.event_id].append(ArgumentView(link.role, by_id[link.argument_id]))
+        if link.event_id in by_id and link.filler_id in by_id:
+            arguments[link.event_id].append(ArgumentView(link.role, by_id[link.filler_id]))
     decided = store.gold_regions(article_id, agreed=False)
     regions = []
     for layer in (Layer.ENTITY, Layer.EVENT):

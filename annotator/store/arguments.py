@@ -10,12 +10,12 @@ _COLUMNS = "g.id, g.event_id, g.argument_id, g.role, g.created_at"
 
 
 class Arguments:
-    def add_argument(self, event_id: int, argument_id: int, role: str, *, actor: str | None = None,
+    def add_argument(self, event_id: int, filler_id: int, role: str, *, actor: str | None = None,
                      log: bool = True, argument_link_id: int | None = None) -> int:
         """Link event span ``event_id`` to the span filling ``role``.
 
         :param event_id: the event span
-        :param argument_id: the span filling the role
+        :param filler_id: the span filling the role (its filler)
         :param role: ACTOR, TARGET, LOCATION ...
         :param actor: who links them (logged)
         :param log: write an action log line
@@ -25,19 +25,19 @@ class Arguments:
         event = self.get_span(event_id)
         if event.layer is not Layer.EVENT:
             raise StoreError(f"span {event_id} ({event.label}) is not an event")
-        other = self.get_span(argument_id)
+        other = self.get_span(filler_id)
         if other.article_id != event.article_id:
             raise StoreError("an event argument must be in the same article as its event")
         with self.transaction():
             cursor = self._db.execute(
                 "INSERT INTO arguments(id, event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT(event_id, argument_id, role) DO UPDATE SET role = excluded.role RETURNING id",
-                [argument_link_id, event_id, argument_id, role, now()],
+                [argument_link_id, event_id, filler_id, role, now()],
             )
             link_id = cursor.fetchone()[0]
             if log and actor:
                 self._log(self.ensure_annotator(actor), event.article_id, "add_argument",
-                          {"event": event_id, "argument": argument_id, "role": role})
+                          {"event": event_id, "argument": filler_id, "role": role})
         return link_id
 
     def delete_argument(self, link_id: int, actor: str | None = None) -> Argument:
@@ -53,7 +53,7 @@ class Arguments:
             if actor:
                 article_id = self.get_span(link.event_id).article_id
                 self._log(self.ensure_annotator(actor), article_id, "delete_argument",
-                          {"event": link.event_id, "argument": link.argument_id, "role": link.role})
+                          {"event": link.event_id, "argument": link.filler_id, "role": link.role})
         return link
 
     def get_argument(self, link_id: int) -> Argument:
@@ -67,15 +67,15 @@ class Arguments:
             raise NotFoundError(f"no event argument with id {link_id}")
         return Argument(*row)
 
-    def find_argument(self, event_id: int, argument_id: int, role: str) -> int | None:
-        """The id of the link of ``event_id`` to ``argument_id`` in ``role``, if present.
+    def find_argument(self, event_id: int, filler_id: int, role: str) -> int | None:
+        """The id of the link of ``event_id`` to ``filler_id`` in ``role``, if present.
 
         :param event_id: the event span
-        :param argument_id: the filling span
+        :param filler_id: the filling span
         :param role: the role
         """
         row = self._db.execute("SELECT id FROM arguments WHERE event_id = ? AND argument_id = ? AND role = ?",
-                               [event_id, argument_id, role]).fetchone()
+                               [event_id, filler_id, role]).fetchone()
         return row[0] if row else None
 
     def arguments_of(self, event_id: int) -> list[Argument]:

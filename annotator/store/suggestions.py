@@ -49,7 +49,7 @@ class Suggestions:
             created.append(copy_id)
             if status is Status.ACCEPTED and suggestion.layer is Layer.EVENT:
                 for arg in self.arguments_of(suggestion_id):
-                    target = self.get_span(arg.argument_id)
+                    target = self.get_span(arg.filler_id)
                     if target.is_suggestion:
                         mine = self._decided_copy(target.id, annotator)
                         if mine is None:

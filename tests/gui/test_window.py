@@ -219,7 +219,7 @@ def test_window_link_argument_with_role_key(window, qtbot, project):
     key(qtbot, window, Qt.Key_1)
     links = window.store.arguments_of(event.id)
     assert [a.role for a in links] == ["ACTOR"]
-    brigade = window.store.get_span(links[0].argument_id)
+    brigade = window.store.get_span(links[0].filler_id)
     assert brigade.suggestion_id == ids["brigade"] and brigade.annotator == "ana"
     assert c.selected == event.id
     assert window.span_panel.arguments.count() == 1
