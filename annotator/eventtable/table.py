@@ -24,8 +24,8 @@ class EventTable:
         return count_events(self.grouping, self.records, include_uncounted=include_uncounted)
 
 
-def overrides_of(store) -> dict[RecordKey, Override]:
-    return {key: Override(**values) for key, values in store.event_overrides().items()}
+def overrides_of(store, article_id: int | None = None) -> dict[RecordKey, Override]:
+    return {key: Override(**values) for key, values in store.event_overrides(article_id).items()}
 
 
 def build_table(store, *, annotator: str | None = None, gold: bool = False, states: Sequence[str] = ("done",),
@@ -65,6 +65,6 @@ def record_of(store, article_id: int, span_id: int, annotator: str,
     links = [ArgumentLink(by_id[a.event_id], by_id[a.filler_id], a.role)
              for a in store.arguments_for(article_id) if a.event_id in by_id and a.filler_id in by_id]
     builder = builder or RecordBuilder()
-    overrides = {key: value for key, value in overrides_of(store).items() if key[0] == article_id}
+    overrides = overrides_of(store, article_id)
     found = builder.records(store.get_article(article_id), spans, links, overrides=overrides)
     return next((r for r in found if r.span_id == span_id), None)

@@ -486,6 +486,7 @@ class Controller(QObject):
 
     def type_date(self, span_id: int, typed: str) -> None:
         """A date typed for the event: YYYY-MM-DD (day) or YYYY-MM (month); empty clears it."""
+        import calendar
         from datetime import date
 
         from annotator.eventtable import decisions
@@ -507,8 +508,7 @@ class Controller(QObject):
         end = None
         if precision == 3:
             year, month = int(start[:4]), int(start[5:7])
-            following = date(year + month // 12, month % 12 + 1, 1)
-            end = date.fromordinal(following.toordinal() - 1).isoformat()
+            end = f"{start[:8]}{calendar.monthrange(year, month)[1]:02d}"
         self.push(decisions.choose_date(self.annotator, self.article.id, span_id, start, date_end=end,
                                         precision=precision))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotator.model import Argument, Layer
 from annotator.store.errors import NotFoundError, StoreError
-from annotator.store.project import now
+from annotator.store.project import chunked, now
 
 _COLUMNS = "g.id, g.event_id, g.argument_id, g.role, g.created_at"
 
@@ -102,8 +102,7 @@ class Arguments:
         :param annotator_id: whose events
         """
         found: dict[int, list[Argument]] = {}
-        for start in range(0, len(article_ids), 900):
-            chunk = article_ids[start : start + 900]
+        for chunk in chunked(article_ids):
             for row in self._db.execute(
                 f"SELECT {_COLUMNS} FROM arguments g JOIN spans s ON s.id = g.event_id"
                 f" WHERE s.article_id IN ({', '.join('?' * len(chunk))}) AND s.annotator_id = ?"

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator
 
 from annotator.model import Article, content_hash, display_title
 from annotator.store.errors import NotFoundError
-from annotator.store.project import dump, now
+from annotator.store.project import chunked, dump, now
 from annotator.store.states import ALL_STATES, state_clause
 from annotator.store.suggestions import UNDECIDED, UNDECIDED_SUGGESTION
 
@@ -125,8 +125,7 @@ class Articles:
         """
         ids = list(dict.fromkeys(ids))
         known: set[int] = set()
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
+        for chunk in chunked(ids):
             known |= {r[0] for r in self._db.execute(
                 f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)}
         return [i for i in ids if i not in known]
@@ -156,8 +155,7 @@ class Articles:
         :param ids: the article ids
         """
         found: dict[int, tuple[str, str | None]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
+        for chunk in chunked(ids):
             for article_id, text, title in self._db.execute(
                 f"SELECT id, text, title FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
             ):

@@ -47,14 +47,16 @@ class EventTable:
                       {"span": span_id, "values": values})
         return before
 
-    def event_overrides(self) -> dict[tuple[int, int], dict[str, Any]]:
-        """Every choice, by (article id, span id)."""
-        return {
-            (r[0], r[1]): dict(zip(_OVERRIDE_FIELDS, r[2:]))
-            for r in self._db.execute(
-                "SELECT s.article_id, o.span_id, o.date, o.date_end, o.precision, o.geonameid FROM event_overrides o"
-                " JOIN spans s ON s.id = o.span_id")
-        }
+    def event_overrides(self, article_id: int | None = None) -> dict[tuple[int, int], dict[str, Any]]:
+        """Every choice, by (article id, span id).
+
+        :param article_id: only the choices on this article's events
+        """
+        sql = ("SELECT s.article_id, o.span_id, o.date, o.date_end, o.precision, o.geonameid FROM event_overrides o"
+               " JOIN spans s ON s.id = o.span_id")
+        rows = self._db.execute(sql, []) if article_id is None else \
+            self._db.execute(sql + " WHERE s.article_id = ?", [article_id])
+        return {(r[0], r[1]): dict(zip(_OVERRIDE_FIELDS, r[2:])) for r in rows}
 
     def add_event_group(self, members: Iterable[tuple[int, int]], reviewer: str, kind: str,
                         replaces: Iterable[Iterable[tuple[int, int]]] = (), group_id: int | None = None) -> int:

@@ -38,6 +38,16 @@ def dump(value: dict[str, Any] | None) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+# SQLite's limit on "?" per statement is 999 in older builds: lists of ids go in pieces below it.
+IDS_PER_QUERY = 900
+
+
+def chunked(ids: list) -> Iterator[list]:
+    """``ids`` in pieces small enough for one ``IN (?, ...)`` each."""
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        yield ids[start : start + IDS_PER_QUERY]
+
+
 def open_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection to a file from elsewhere: its views and triggers must not run our code."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)

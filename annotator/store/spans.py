@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from annotator.model import GOLD, Layer, Origin, Span, Status
 from annotator.store.errors import NotFoundError, OffsetError, StoreError
-from annotator.store.project import dump, now
+from annotator.store.project import chunked, dump, now
 from annotator.store.suggestions import UNDECIDED
 
 _SPAN_SELECT = "SELECT s.*, an.name AS annotator FROM spans s LEFT JOIN annotators an ON an.id = s.annotator_id "
@@ -296,8 +296,7 @@ class Spans:
         """
         statuses = list(statuses)
         found: dict[int, list[Span]] = {}
-        for start in range(0, len(article_ids), 900):
-            chunk = article_ids[start : start + 900]
+        for chunk in chunked(article_ids):
             sql = (
                 "SELECT s.*, an.name AS annotator FROM spans s JOIN annotators an ON an.id = s.annotator_id"
                 f" WHERE s.article_id IN ({', '.join('?' * len(chunk))}) AND s.annotator_id = ?"
@@ -375,8 +374,7 @@ class Spans:
         :param span_ids: their ids
         """
         found: list[Span] = []
-        for start in range(0, len(span_ids), 900):
-            chunk = span_ids[start : start + 900]
+        for chunk in chunked(span_ids):
             found += self._spans(_SPAN_SELECT + f"WHERE s.id IN ({', '.join('?' * len(chunk))})" + _ORDER, chunk)
         return found
     # -- end gui-main
