@@ -8,29 +8,18 @@ from __future__ import annotations
 import pytest
 
 from annotator.cli import main
-from annotator.learn import TrainConfig, learn, models_dir
-from annotator.model import ArticleState
+from annotator.learn import models_dir
 from annotator.store import Store
 from annotator.suggest import load_gazetteer, load_suggester, suggest_articles
-from test_learn import ARTICLES, FAST
-
-LABELS = {"Commander": "PERSON", "Town": "LOCATION", "Shelling": "EXPLOSIONS_REMOTE_VIOLENCE"}
+from learn_fixtures import build_team_project, learn_fast
+from test_learn import ARTICLES
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    # The command trains with the defaults (12 passes, 200 updates at least); the suite uses fewer.
-    monkeypatch.setattr("annotator.learn.project.learn",
-                        lambda path, articles, config=None, **kw: learn(path, articles, TrainConfig(**FAST), **kw))
-    path = tmp_path / "team.sqlite"
-    with Store.open(path) as store:
-        for article in ARTICLES:
-            article_id, _ = store.add_article(article.text)
-            for span in article.spans:
-                store.add_span(article_id, span.start_char, span.end_char, LABELS[span.label], span.layer, annotator="ana")
-            store.set_state(article_id, "ana", ArticleState.DONE)
-        store.add_article("Half done: Major Ilse Brandvold visited Kettleby.")  # not done: not learned from
-    return path
+    learn_fast(monkeypatch)
+    # The last article is not done: not learned from.
+    return build_team_project(tmp_path / "team.sqlite", "Half done: Major Ilse Brandvold visited Kettleby.")
 
 
 def test_learn_project_command_records_a_scored_version_and_suggest_uses_it(project, capsys):

@@ -20,6 +20,19 @@ def rules_only():
     return load_suggester("/nonexistent/pipeline", gazetteer=load_gazetteer(geonames=False))
 
 
+def break_on_poison(suggester, monkeypatch):
+    """Make the suggester fail on any text holding POISON; returns its own analysis, to put back."""
+    analyse = suggester.analyse
+
+    def fragile(doc, memory=None):
+        if "POISON" in doc.text:
+            raise ValueError("the parse went wrong")
+        return analyse(doc, memory)
+
+    monkeypatch.setattr(suggester, "analyse", fragile)
+    return analyse
+
+
 def test_suggest_runner_pieces_put_back_together_are_the_text():
     text = ("Shelling hit the town.\r\n\r\n" + "Troops moved north 🇺🇦 again. " * 4000).strip()
     cut = pieces(text, size=10_000)
@@ -52,14 +65,7 @@ def test_suggest_runner_one_failing_article_is_named_and_the_rest_go_on(rules_on
     store = Store.memory()
     first, _ = store.add_article("Rebels attacked Goma.\n\nPOISON here.")
     second, _ = store.add_article(SHORT)
-    analyse = rules_only.analyse
-
-    def fragile(doc, memory=None):
-        if "POISON" in doc.text:
-            raise ValueError("the parse went wrong")
-        return analyse(doc, memory)
-
-    monkeypatch.setattr(rules_only, "analyse", fragile)
+    analyse = break_on_poison(rules_only, monkeypatch)
     summary = suggest_articles(store, suggester=rules_only)
     assert summary.failed == [(first, "ValueError: the parse went wrong")]
     assert summary.articles == 1
@@ -78,14 +84,7 @@ def test_suggest_runner_command_names_the_failed_article(tmp_path, capsys, monke
     with Store.open(db) as store:
         store.add_article("Rebels attacked Goma.\n\nPOISON here.")
         store.add_article(SHORT)
-    analyse = rules_only.analyse
-
-    def fragile(doc, memory=None):
-        if "POISON" in doc.text:
-            raise ValueError("the parse went wrong")
-        return analyse(doc, memory)
-
-    monkeypatch.setattr(rules_only, "analyse", fragile)
+    break_on_poison(rules_only, monkeypatch)
     monkeypatch.setattr("annotator.suggest.load_suggester", lambda model: rules_only)
     assert main(["suggest", "--db", str(db)]) == 1
     out = capsys.readouterr().out

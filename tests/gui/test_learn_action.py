@@ -10,31 +10,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
-from annotator.learn import TrainConfig, learn
-from annotator.model import ArticleState
 from annotator.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conftest import open_test_window  # noqa: E402
-from test_learn import ARTICLES, FAST  # noqa: E402
-
-LABELS = {"Commander": "PERSON", "Town": "LOCATION", "Shelling": "EXPLOSIONS_REMOTE_VIOLENCE"}
+from learn_fixtures import build_team_project, learn_fast  # noqa: E402
+from test_learn import ARTICLES  # noqa: E402
 
 
 @pytest.fixture
 def team_project(tmp_path, home, monkeypatch):
-    monkeypatch.setattr("annotator.learn.project.learn",
-                        lambda path, articles, config=None, **kw: learn(path, articles, TrainConfig(**FAST), **kw))
-    path = tmp_path / "team.sqlite"
-    with Store.open(path) as store:
-        for article in ARTICLES:
-            article_id, _ = store.add_article(article.text)
-            for span in article.spans:
-                store.add_span(article_id, span.start_char, span.end_char, LABELS[span.label], span.layer,
-                               annotator="ana")
-            store.set_state(article_id, "ana", ArticleState.DONE)
-        store.add_article("Major Dagny Roos said rebels bombarded Drumlin on Tuesday.")
-    return path
+    learn_fast(monkeypatch)
+    return build_team_project(tmp_path / "team.sqlite", "Major Dagny Roos said rebels bombarded Drumlin on Tuesday.")
 
 
 def test_learn_action_runs_off_the_gui_thread_and_shows_the_scores(qtbot, team_project, answers):
