@@ -59,6 +59,12 @@ class AgreementData:
     token_article: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
+def report_title(text: str, title: str | None) -> str:
+    """What agreement and the review queue call an article: its title, else its first line."""
+    heading = title or text[:60]
+    return heading.splitlines()[0] if heading.strip() else ""
+
+
 def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tuple[list[str], dict[int, list[str]]]:
     """The annotators considered and, per article at least two of them marked done, who did.
 
@@ -109,8 +115,7 @@ def load_agreement_data(store: Store, annotators: Iterable[str] | None = None) -
     for article_id, (text, title) in store.article_texts(article_ids).items():
         row = row_of[article_id]
         texts[row] = text
-        heading = title or text[:60]
-        titles[row] = heading.splitlines()[0] if heading.strip() else ""
+        titles[row] = report_title(text, title)
     data = AgreementData(chosen, article_ids, titles, done, labels, units)
     _token_codes(data, texts)
     return data

@@ -12,7 +12,7 @@ import numpy as np
 from annotator.agreement import KINDS
 from annotator.agreement.matching import key_table
 from annotator.agreement.data import load_units
-from annotator.agreement.data import done_articles
+from annotator.agreement.data import done_articles, report_title
 from annotator.model import GOLD, ArticleState
 from annotator.store import Store
 
@@ -70,16 +70,10 @@ def _with_titles(store: Store, rows: list[tuple], shared: dict[int, list[str]], 
     for first in range(0, len(rows), batch):
         piece = rows[first:first + batch]
         texts = store.article_texts([r[2] for r in piece])
-        yield [QueueItem(article_id, _heading(*texts[article_id]),
+        yield [QueueItem(article_id, report_title(*texts[article_id]),
                          [name for name in chosen if name in shared[article_id]], f1, unmatched,
                          article_id in finished)
                for f1, unmatched, article_id in piece]
-
-
-def _heading(text: str, title: str | None) -> str:
-    # The agreement report's rule for an article's title (its per-article "title").
-    heading = title or text[:60]
-    return heading.splitlines()[0] if heading.strip() else ""
 
 
 def _exact_matches_per_article(store: Store, chosen: list[str], article_ids: list[int],
