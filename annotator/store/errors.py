@@ -33,3 +33,11 @@ class ConflictError(StoreError):
 
 class OffsetError(StoreError, ValueError):
     """Offsets outside the article's text, or an empty range."""
+
+
+class ReadOnlyError(StoreError):
+    """The project file cannot be written where it is (a read-only file, folder or medium)."""
+
+
+class DiskFullError(StoreError):
+    """The disk (or the file system holding the project) has no room for the write."""

@@ -89,9 +89,9 @@ def read_foreign_rows(path: Path) -> ForeignRows:
     :raises NewerSchemaError: written by a newer version of the app
     :raises ForeignFileError: no schema steps, a table replaced by a view, or unreadable
     """
-    if not inspect_file(path):
+    if not inspect_file(path, foreign=True):
         raise ForeignFileError(f"{path} is not an annotation project (it has none of our schema steps)")
-    conn = open_readonly(path)
+    conn = open_readonly(path, foreign=True)
     try:
         conn.execute("PRAGMA query_only = ON")
         kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE name IN (%s)"
