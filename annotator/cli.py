@@ -79,5 +79,8 @@ def _run(argv: list[str] | None) -> int:
     except Exception as exc:
         if not isinstance(exc, user_errors()):
             raise
-        print(f"annotator: error: {exc}", file=sys.stderr)
+        from annotator.terminal import visible
+
+        # The message may quote a file's content (a name, a label): shown with control characters escaped.
+        print(f"annotator: error: {visible(str(exc))}", file=sys.stderr)
         return 2

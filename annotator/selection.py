@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Iterator, Mapping, Sequence
 
 from annotator.model import GOLD, Article, ArticleState, Layer, Span
-from annotator.schemes import DEFAULT_SCHEME, SchemeError, scheme_by_name
+from annotator.schemes import DEFAULT_SCHEME, SchemeError
 from annotator.store import Store, UnknownAnnotatorError
 
 BATCH_SIZE = 200
@@ -191,7 +191,7 @@ def project_labels(store: Store) -> set[str]:
     """Labels used by any span of the project, plus those of its scheme."""
     labels = set(store.labels_in_use())
     try:
-        labels |= scheme_by_name(store.get_setting("scheme") or DEFAULT_SCHEME).label_names()
+        labels |= store.project_scheme(DEFAULT_SCHEME).label_names()
     except SchemeError:
         pass  # a project whose scheme file is gone still exports the labels it uses
     return labels

@@ -56,6 +56,40 @@ def _say_waiting(path: Path | None) -> None:
     print(f"annotator: waiting for another program writing to {visible(str(path))}…", file=sys.stderr, flush=True)
 
 
+def add_label_map_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--label-map", action="append", default=[], metavar="THEIRS=OURS",
+        help="rename another tool's label to one of the scheme's as the files are read (repeatable: "
+        "--label-map PER=PERSON --label-map GPE=LOCATION), or a JSON file of such pairs "
+        '({"PER": "PERSON"}); labels left outside the scheme are named and added to the project')
+
+
+def label_map_of(args: argparse.Namespace) -> dict[str, str]:
+    """The ``--label-map`` options as one mapping; a value naming a .json file is read as pairs."""
+    import json
+
+    found: dict[str, str] = {}
+    for value in getattr(args, "label_map", None) or []:
+        if "=" not in value and value.lower().endswith(".json"):
+            try:
+                pairs = json.loads(Path(value).read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise CommandError(f"--label-map {value}: cannot read: {exc.strerror or exc}") from exc
+            except (json.JSONDecodeError, RecursionError) as exc:
+                raise CommandError(f"--label-map {value}: not a JSON object of label pairs ({exc})") from exc
+            if not isinstance(pairs, dict) or not all(isinstance(k, str) and isinstance(v, str) and k and v.strip()
+                                                      for k, v in pairs.items()):
+                raise CommandError(f"--label-map {value}: expected a JSON object of label pairs, "
+                                   '{"THEIRS": "OURS", ...}')
+            found.update(pairs)
+            continue
+        theirs, sep, ours = value.partition("=")
+        if not sep or not theirs.strip() or not ours.strip():
+            raise CommandError(f"--label-map {value!r}: expected THEIRS=OURS (e.g. PER=PERSON) or a .json file")
+        found[theirs.strip()] = ours.strip()
+    return found
+
+
 def say(*lines: str, file: TextIO | None = None) -> None:
     """Print lines that may hold text from files (names, titles, labels) with control characters made
     visible: a colleague's file must not be able to send escape sequences to our terminal."""

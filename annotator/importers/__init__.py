@@ -24,11 +24,14 @@ from annotator.importers.records import (
     RelationRecord,
     SpanRecord,
     check_record,
+    count_outside,
+    outside_note,
+    relabel,
     relation_spans_note,
     state_replaces,
 )
 from annotator.model import ArticleState, Layer, Origin, Status
-from annotator.schemes import Scheme, scheme_by_name
+from annotator.schemes import Scheme
 from annotator.store import DiskFullError, ReadOnlyError, Store, StoreError
 
 __all__ = ["import_paths", "import_samples", "ImportSummary", "InputError", "DEFAULT_ANNOTATOR"]
@@ -105,6 +108,7 @@ def import_paths(
     encoding: str | None = None,
     scheme: Scheme | None = None,
     progress: Callable[[int], None] | None = None,
+    label_map: dict[str, str] | None = None,
 ) -> ImportSummary:
     """Import files and folders into ``store``.
 
@@ -115,14 +119,17 @@ def import_paths(
     :param scheme: decides which labels are events (default: the project's scheme)
     :param progress: called with the number of bytes read since the last call; each file is read
         twice (checked, then written), so the bytes add up to twice the files' size
+    :param label_map: renames labels as they are read (another tool's PER to our PERSON); labels
+        still outside the scheme become labels of the project's own, and the summary names them
     """
-    scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))
+    scheme = scheme or store.project_scheme()
     summary = ImportSummary()
     files = collect_files(paths)
     for number, path in enumerate(files):
         summary.files += 1
         try:
-            _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress)
+            _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress,
+                         label_map)
         except _Stop:
             if files[number + 1:]:
                 summary.notes.append(f"stopped: {len(files) - number - 1} file(s) after {path} were not tried")
@@ -139,7 +146,8 @@ STEP_SECONDS = 0.5
 KEEP_CHARS = 20_000_000
 
 
-def _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress) -> None:
+def _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress,
+                 label_map=None) -> None:
     """Import one file: first every record is read and checked, writing nothing, so a file with a
     bad record (without ``skip_invalid``) adds nothing at all; then the good records are written in
     steps (:data:`STEP_RECORDS`). Should a step fail (disk full, the file made read-only), the steps
@@ -147,7 +155,9 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
     the rest and nothing twice (same text is the same article; an annotator's work is added once)."""
     before = _counters(summary)
     try:
-        kept, items = _check_file(path, summary, skip_invalid, text_column, encoding, progress)
+        outside: dict[tuple[str, str], int] = {}
+        kept, items = _check_file(path, summary, skip_invalid, text_column, encoding, progress, label_map,
+                                  scheme, outside)
     except InputError as error:
         _restore(summary, before)
         summary.failed.append(error)
@@ -159,7 +169,7 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
         # Nothing imported and nothing wrong: without this line the file would pass unnoticed.
         summary.notes.append(f"{path}: no records")
         return
-    records = kept if kept is not None else _good_records(path, text_column, encoding)
+    records = kept if kept is not None else _good_records(path, text_column, encoding, label_map)
     writer = _Writer(store, summary, annotator, scheme, str(path))
     committed = _counters(summary)
     written = 0
@@ -190,13 +200,20 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
         summary.failed.append(InputError(str(path), None, f"{reason}{part}"))
         if isinstance(error, (ReadOnlyError, DiskFullError)):
             raise _Stop from error
+        return
+    if outside:
+        # Never silently: named with their counts, and made labels of the project's own so they show,
+        # filter and export like the scheme's.
+        store.add_scheme_labels({label: layer for label, layer in outside})
+        summary.notes.append(outside_note(str(path), scheme, outside, "--label-map"))
 
 
 class _Stop(Exception):
     """The project cannot take more (disk full, read-only): the files after this one are not tried."""
 
 
-def _check_file(path, summary, skip_invalid, text_column, encoding, progress):
+def _check_file(path, summary, skip_invalid, text_column, encoding, progress, label_map=None, scheme=None,
+                outside=None):
     """Read and check every record of ``path``, writing nothing.
 
     :returns: (the good records with their sizes, kept if the file is small enough, else None; how
@@ -217,6 +234,7 @@ def _check_file(path, summary, skip_invalid, text_column, encoding, progress):
                     raise item
                 summary.rejected.append(item)
                 continue
+            relabel(item, label_map)
             try:
                 check_record(item, str(path))
             except InputError as error:
@@ -224,6 +242,8 @@ def _check_file(path, summary, skip_invalid, text_column, encoding, progress):
                     raise
                 summary.rejected.append(error)
                 continue
+            if scheme is not None and outside is not None:
+                count_outside(item, scheme, outside)
             if kept is not None:
                 chars += len(item.text)
                 kept.append((item, size))
@@ -235,11 +255,12 @@ def _check_file(path, summary, skip_invalid, text_column, encoding, progress):
     return kept, items
 
 
-def _good_records(path, text_column, encoding):
+def _good_records(path, text_column, encoding, label_map):
     """The file's records again, for writing; the bad ones were listed when it was checked."""
     for item, size in read_path(path, encoding=encoding, text_column=text_column):
         if isinstance(item, InputError):
             continue
+        relabel(item, label_map)
         try:
             check_record(item, str(path))
         except InputError:

@@ -377,6 +377,42 @@ class ProjectFile:
                 [key, value],
             )
 
+    # -- the label scheme ------------------------------------------------------------------------
+
+    EXTRA_LABELS_SETTING = "scheme_extra_labels"
+
+    def scheme_extra_labels(self) -> dict[str, str]:
+        """Labels outside the scheme that imported or merged work brought in: name to layer."""
+        raw = self.get_setting(self.EXTRA_LABELS_SETTING)
+        try:
+            found = json.loads(raw) if raw else {}
+        except json.JSONDecodeError:
+            return {}
+        return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+    def add_scheme_labels(self, labels: dict[str, str]) -> None:
+        """Make labels outside the scheme labels of the project's own (shown, filtered, exported).
+
+        :param labels: name to layer ("entity" or "event"); a name already added keeps its layer
+        """
+        with self.transaction():
+            current = self.scheme_extra_labels()
+            merged = {**{str(k): str(v) for k, v in labels.items()}, **current}
+            if merged != current:
+                self.set_setting(self.EXTRA_LABELS_SETTING, json.dumps(merged, sort_keys=True, ensure_ascii=False))
+
+    def project_scheme(self, default: str = "conflict"):
+        """The project's label scheme (:class:`annotator.schemes.Scheme`): the named scheme plus the
+        labels imported or merged work brought in (:meth:`add_scheme_labels`).
+
+        :param default: the scheme's name when the project names none
+        :raises SchemeError: no scheme of the project's scheme name is installed
+        """
+        from annotator.schemes import scheme_by_name
+
+        scheme = scheme_by_name(self.get_setting("scheme", default) or default)
+        return scheme.with_labels(self.scheme_extra_labels())
+
     # -- annotators ----------------------------------------------------------------------------
 
     def ensure_annotator(self, name: str) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from annotator.model import Layer, Origin, Status
-from annotator.schemes import DEFAULT_SCHEME, Scheme, scheme_by_name
+from annotator.schemes import DEFAULT_SCHEME, Scheme
 from annotator.store import NotFoundError, Store
 from annotator.suggest.memory import AnnotationMemory
 from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, shared_suggester
@@ -204,6 +204,7 @@ def suggest_articles(
     workers: int = 1,
     redo: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    piece_progress: Callable[[int, int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     learned: bool = True,
 ) -> SuggestSummary:
@@ -218,6 +219,8 @@ def suggest_articles(
     :param workers: processes for ``nlp.pipe`` (``n_process``)
     :param redo: run again on articles this suggester version already did
     :param progress: called with (done, total) after each article
+    :param piece_progress: called with (articles done, pieces done, pieces in all) after each piece
+        of an article suggested in pieces but its last
     :param should_stop: polled between articles; True stops cleanly (what is done stays done; with
         worker processes the chunk under way is still read, not stored)
     :param learned: suggest together with the project's newest good learned version (beside the file),
@@ -231,7 +234,7 @@ def suggest_articles(
         learned_note = outcome.message
         if outcome.model is not None or suggester.learned is not None:
             suggester = suggester.with_learned(outcome.model)
-    scheme = scheme_by_name(store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME)
+    scheme = store.project_scheme(DEFAULT_SCHEME)
     warning = "; ".join(w for w in (suggester.warning, learned_note) if w) or None
     summary = SuggestSummary(source=suggester.source, warning=warning)
     ids = _article_ids(store, article_ids)
@@ -247,6 +250,7 @@ def suggest_articles(
     memory = AnnotationMemory.from_store(store, suggester.gazetteer)
 
     run = _Run(store, suggester, scheme, summary, memory, total, progress)
+    run.piece_progress = piece_progress
     for chunk in _chunks(ids, batch_size * workers * 8 if workers > 1 else len(ids)):
         docs = suggester.nlp.pipe(_pieces_of(store, chunk, run.piece_chars), as_tuples=True, batch_size=batch_size,
                                   n_process=max(1, workers))
@@ -279,6 +283,7 @@ class _Run:
         self.piece_chars = max(1000, min(PIECE_CHARS, suggester.nlp.max_length // 2))
         self.finished: set[int] = set()
         self.done = 0
+        self.piece_progress: Callable[[int, int, int], None] | None = None
 
     def piece(self, doc, article_id: int, base: int, count: int) -> None:
         entry = self.gathering.setdefault(article_id, _Gathering(remaining=count))
@@ -290,6 +295,9 @@ class _Run:
             entry.failed = True
         entry.remaining -= 1
         if entry.remaining:
+            if self.piece_progress:
+                # A long article is reported piece by piece, so a run on one huge text shows progress.
+                self.piece_progress(self.done, count - entry.remaining, count)
             return
         del self.gathering[article_id]
         if not entry.failed:
