@@ -203,7 +203,11 @@ class ProjectFile:
             if len(applied) < len(schema.KNOWN):
                 raise ReadOnlyError(f"{path} is read-only here and was made by an older version that needs "
                                     "upgrading before it can be read; copy it to a folder you can write")
-            store = cls(Database(open_readonly(path)), path, readonly=True)
+            conn = open_readonly(path)
+            # Our own project: its triggers (search index) run as when it is open read-write, so a
+            # write gets as far as SQLite's "read-only" and is refused in the sentence for that.
+            conn.execute("PRAGMA trusted_schema = ON")
+            store = cls(Database(conn), path, readonly=True)
             store.read_only_place = True
             store._configure_connection()
             return store
