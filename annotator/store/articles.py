@@ -149,6 +149,17 @@ class Articles:
                 yield Article.from_row(row)
             last = rows[-1]["id"]
 
+    def article_lengths(self, ids: list[int]) -> dict[int, int]:
+        """Each article's length in characters, without reading the texts out.
+
+        :param ids: the article ids
+        """
+        found: dict[int, int] = {}
+        for chunk in chunked(ids):
+            found.update(self._db.execute(
+                f"SELECT id, length(text) FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
     def article_texts(self, ids: list[int]) -> dict[int, tuple[str, str | None]]:
         """(text, title) of many articles at once.
 

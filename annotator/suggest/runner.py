@@ -130,8 +130,11 @@ def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: 
 
 
 # An article longer than this is suggested in pieces: spaCy refuses texts over nlp.max_length
-# (1,000,000 characters by default) and its parser needs about 1 GB per 100,000 characters.
-PIECE_CHARS = 50_000
+# (1,000,000 characters by default) and its parser needs about 1 GB per 100,000 characters. Some of
+# the suggester's rules take time growing with the square of a text's length (a 40,000-character
+# piece took 25 s, a 10,000-character one 0.5 s: bench/huge_article.py), so pieces stay near the
+# length of a long news article; cuts fall at paragraph breaks.
+PIECE_CHARS = 10_000
 
 
 def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
@@ -178,6 +181,27 @@ def learned_model_for(project_path):
     if outcome.model is not None:
         _learned_models[(str(project_path), outcome.model.version)] = outcome.model
     return outcome
+
+
+# The most characters parsed in one batch. spaCy's parser holds a batch's work in memory at once
+# (about 1.7 GB for 500,000 characters with en_core_web_sm): 32 pieces of a huge article in one batch
+# took a 5 MB article past 5 GB. Short articles fill batch_size long before this.
+BATCH_CHARS = 100_000
+
+
+def _bounded_docs(nlp, items: Iterator[tuple[str, tuple]], batch_size: int) -> Iterator[tuple]:
+    """``nlp.pipe`` over (text, context) items in batches of at most ``batch_size`` items and
+    :data:`BATCH_CHARS` characters, read lazily: memory stays flat whatever an article's length."""
+    batch: list[tuple[str, tuple]] = []
+    chars = 0
+    for text, where in items:
+        if batch and (len(batch) >= batch_size or chars + len(text) > BATCH_CHARS):
+            yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+            batch, chars = [], 0
+        batch.append((text, where))
+        chars += len(text)
+    if batch:
+        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
 
 
 def _pieces_of(store: Store, ids: list[int], size: int) -> Iterator[tuple[str, tuple[int, int, int]]]:
@@ -251,9 +275,22 @@ def suggest_articles(
 
     run = _Run(store, suggester, scheme, summary, memory, total, progress)
     run.piece_progress = piece_progress
-    for chunk in _chunks(ids, batch_size * workers * 8 if workers > 1 else len(ids)):
-        docs = suggester.nlp.pipe(_pieces_of(store, chunk, run.piece_chars), as_tuples=True, batch_size=batch_size,
-                                  n_process=max(1, workers))
+    if workers > 1:
+        # Worker processes take whole batches of a fixed count; an article in pieces goes through this
+        # process in batches bounded by characters instead (see _bounded_docs), after the others.
+        lengths = store.article_lengths(ids)
+        long_ids = [i for i in ids if lengths.get(i, 0) > run.piece_chars]
+        ids = [i for i in ids if lengths.get(i, 0) <= run.piece_chars]
+        chunks = [(chunk, workers) for chunk in _chunks(ids, batch_size * workers * 8)]
+        chunks += [(long_ids, 1)] if long_ids else []
+    else:
+        chunks = [(ids, 1)]
+    for chunk, processes in chunks:
+        if processes > 1:
+            docs = suggester.nlp.pipe(_pieces_of(store, chunk, run.piece_chars), as_tuples=True,
+                                      batch_size=batch_size, n_process=processes)
+        else:
+            docs = _bounded_docs(suggester.nlp, _pieces_of(store, chunk, run.piece_chars), batch_size)
         try:
             for doc, where in docs:
                 if summary.stopped:
@@ -262,7 +299,7 @@ def suggest_articles(
                 run.piece(doc, *where)
                 if should_stop and should_stop() and run.done < total and not run.gathering:
                     summary.stopped = True
-                    if workers == 1:
+                    if processes == 1:
                         break
         except Exception as exc:  # noqa: BLE001 - spaCy failed inside a batch; the rest go one by one
             run.one_by_one([i for i in chunk if i not in run.finished], exc)
