@@ -368,3 +368,15 @@ def test_import_off_a_terminal_says_how_far_it_is(tmp_path, capsys, monkeypatch)
     assert status == 0
     lines = [line for line in err.splitlines() if line.startswith("importing: ")]
     assert len(lines) >= 20 and lines[-1].endswith("B/s") and "(100%)" in lines[-1]
+
+
+def test_suggest_off_a_terminal_says_how_far_it_is(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(_common, "PROGRESS_SECONDS", 0.0)
+    project = tmp_path / "p.sqlite"
+    source = jsonl(tmp_path / "a.jsonl", *({"text": f"Report {n}: troops shelled Kharkiv."} for n in range(4)))
+    assert run(capsys, "import", "--db", project, source)[0] == 0
+    # A pipeline that is not there: the suggester runs on its rules alone (fast), with a warning.
+    status, out, err = run(capsys, "suggest", "--db", project, "--model", tmp_path / "no-such-pipeline")
+    assert status == 0, err
+    lines = [line for line in err.splitlines() if line.startswith("suggesting: ")]
+    assert lines and lines[-1].startswith("suggesting: 4 articles of 4 articles (100%)")
