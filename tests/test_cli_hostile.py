@@ -56,6 +56,8 @@ def test_terminal_escapes_in_a_colleagues_file_are_printed_visibly(tmp_path, cap
     assert status == 0, err
     assert "\x1b" not in out + err and "\x07" not in out + err and "\u202e" not in out
     assert "ann\\x1b]0;owned\\x07\\x1b[2J\\u202e" in out
+    status, out, err = run(capsys, "stats", "--db", project)
+    assert status == 0 and "ann\\x1b]0;owned" in out and "\x1b" not in out + err
 
 
 def test_visible_keeps_ordinary_text_and_escapes_controls():

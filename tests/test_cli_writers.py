@@ -128,3 +128,15 @@ def test_a_long_import_commits_in_steps_that_let_another_writer_in(tmp_path, mon
     during = [t for t in commits if started < t < ended]
     # One transaction for the file would let the other writer in before or after it only.
     assert len(during) >= 10, f"{len(during)} writes of another program got in during the import"
+
+
+def test_two_imports_at_once_into_a_new_project_both_succeed(tmp_path):
+    """Making the file is a write too: the second program waits for the first's schema steps."""
+    project = tmp_path / "new.sqlite"
+    runs = [annotator("import", "--db", str(project), str(articles_file(tmp_path / f"{name}.jsonl", name, 300)))
+            for name in ("Aleppo", "Goma")]
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+        assert "articles imported: 300" in out
+    assert len(texts_in(project)) == 600

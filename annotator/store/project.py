@@ -215,7 +215,8 @@ class ProjectFile:
         try:
             store = cls(Database(path), path)
             store._configure_connection()
-            store._migrate()
+            if applied != schema.KNOWN:  # an up-to-date file is opened without taking the write lock
+                store._migrate()
         except sqlite3.OperationalError as exc:  # "unable to open database file", "disk I/O error"
             raise CannotOpenError(f"SQLite cannot open {path}: {exc}") from exc
         return store
@@ -239,9 +240,12 @@ class ProjectFile:
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def _migrate(self) -> None:
-        if self._db.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
-            self._db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-        schema.migrations.apply(self._db)
+        # Under the write lock: two programs making or upgrading one file at once (two imports into
+        # a new project) take turns, and the second finds the steps done.
+        with self.transaction():
+            if self._db.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
+                self._db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            schema.migrations.apply(self._db)
 
     def close(self) -> None:
         self._db.close()
