@@ -131,7 +131,12 @@ def _work_of(article: ArticleRecord, name: str) -> Annotation:
 
 def read_project_file(path: Path) -> tuple[list[ArticleRecord], list[str]]:
     try:
-        rows = read_foreign_rows(path)
+        rows = read_foreign_rows(path, limits={
+            ("articles", "text"): MAX_TEXT_CHARS,
+            **{("articles", column): MAX_TITLE_CHARS for column in ("title", "source", "url", "published", "language")},
+            ("annotators", "name"): MAX_NAME_CHARS, ("spans", "label"): MAX_NAME_CHARS,
+            ("arguments", "role"): MAX_NAME_CHARS, ("articles", "meta"): MAX_TEXT_CHARS,
+        })
     except StoreError as exc:
         raise MergeError(str(exc)) from exc
     return _read_project_rows(rows, path), []
