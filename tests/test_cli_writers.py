@@ -140,3 +140,53 @@ def test_two_imports_at_once_into_a_new_project_both_succeed(tmp_path):
         assert run.returncode == 0, err
         assert "articles imported: 300" in out
     assert len(texts_in(project)) == 600
+
+
+def test_a_long_merge_commits_in_steps_that_let_another_writer_in(tmp_path, monkeypatch):
+    from annotator.importers.merge import merge_files
+
+    monkeypatch.setattr(importers, "STEP_RECORDS", 50)
+    project = tmp_path / "p.sqlite"
+    with Store.open(project):
+        pass
+    export = articles_file(tmp_path / "theirs.jsonl", "Mariupol", 3000)
+    lines = [json.loads(line) | {"_annotator_id": "carla"} for line in export.read_text().splitlines()]
+    export.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    commits: list[float] = []
+    done = threading.Event()
+
+    def other_writer():
+        conn = sqlite3.connect(project, timeout=30, isolation_level=None)
+        while not done.is_set():
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO project(key, value) VALUES ('tick', 'x') "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            conn.execute("COMMIT")
+            commits.append(time.monotonic())
+            time.sleep(0.005)
+        conn.close()
+
+    from annotator.importers import merge as merging
+
+    spans: list[float] = []
+    write = merging.merge_articles
+
+    def timed(*args, **kwargs):
+        spans.append(time.monotonic())
+        try:
+            return write(*args, **kwargs)
+        finally:
+            spans.append(time.monotonic())
+
+    monkeypatch.setattr(merging, "merge_articles", timed)
+    with Store.open(project) as store:
+        writer = threading.Thread(target=other_writer)
+        writer.start()
+        try:
+            [summary] = merge_files(store, [export])
+        finally:
+            done.set()
+            writer.join()
+    assert summary.articles_added == 3000 and summary.spans_added == 3000
+    during = [t for t in commits if spans[0] < t < spans[1]]
+    assert len(during) >= 10, f"{len(during)} writes of another program got in during the merge's writing"

@@ -329,7 +329,7 @@ def merge_articles(store: Store, articles: list[ArticleRecord], input_name: str,
     :param input_name: the input file as the user named it (summary and action log)
     :param notes: things the reading noticed, passed on to the summary
     """
-    from annotator.importers import STEP_RECORDS, STEP_SECONDS
+    from annotator.importers import STEP_RECORDS, STEP_SECONDS, let_others_write
 
     summary = MergeSummary(input_name, notes=list(notes or []))
     per_annotator: dict[str, dict[str, int]] = {}
@@ -343,6 +343,8 @@ def merge_articles(store: Store, articles: list[ArticleRecord], input_name: str,
                     if count >= STEP_RECORDS or time.monotonic() - started >= STEP_SECONDS:
                         break
             position += count
+            if position < len(articles):
+                let_others_write(started)
         with store.transaction():
             for name, counts in sorted(per_annotator.items()):
                 if any(counts.values()):
