@@ -7,7 +7,8 @@ every few sentences), imports it into a fresh project with `annotator import`, t
 `annotator suggest` on it as a child process and reads the child's peak resident set size from
 ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` (what `/usr/bin/time -v` reports as "Maximum resident
 set size"). Prints the peak, the wall time and the progress lines the child wrote to stderr (not a
-terminal, so plain lines). Target: peak under 1.5 GB for a 5 MB article.
+terminal, so plain lines). Target: peak under 1.5 GB for a 5 MB article. A run stopped by --timeout
+still reports the peak so far and the last progress line (how far it got).
 """
 
 from __future__ import annotations
@@ -55,16 +56,24 @@ def main() -> None:
         subprocess.run([*annotator, "import", str(text_file), "--db", str(project)], check=True,
                        capture_output=True)
         started = time.monotonic()
-        done = subprocess.run([*annotator, "suggest", "--db", str(project)], capture_output=True, text=True,
-                              timeout=args.timeout)
+        log = Path(tmp) / "suggest.err"
+        with log.open("w") as err:
+            child = subprocess.Popen([*annotator, "suggest", "--db", str(project)], stdout=subprocess.PIPE,
+                                     stderr=err, text=True)
+            try:
+                out, _ = child.communicate(timeout=args.timeout)
+                status = str(child.returncode)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                out, _ = child.communicate()
+                status = f"stopped after --timeout {args.timeout:.0f} s"
         elapsed = time.monotonic() - started
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest of the children
-        print(f"article: {text_file.stat().st_size / 1e6:.1f} MB; suggest exit status {done.returncode}")
+        print(f"article: {text_file.stat().st_size / 1e6:.1f} MB; suggest exit status {status}")
         print(f"peak RSS of a child: {peak_kib / 1024 / 1024:.2f} GB; suggest wall time {elapsed:.0f} s")
-        print("stdout:", done.stdout.strip())
-        lines = done.stderr.strip().splitlines()
+        print("stdout:", out.strip())
+        lines = log.read_text().strip().splitlines()
         print(f"stderr ({len(lines)} lines), first and last:", *lines[:3], "...", *lines[-3:], sep="\n  ")
-
 
 if __name__ == "__main__":
     main()
