@@ -64,6 +64,21 @@ class ExportReport:
     arguments_left_out: int = 0
     event_counts: dict | None = None  # events export: counted events by type, left-out modalities
     records: int = 0  # events export: event spans read (reports)
+    moved_to_fill_parts: int = 0  # articles moved out of their hashed split part so that no part is empty
+
+    @property
+    def empty_parts(self) -> list[str]:
+        """Split parts that got no article (only when there are fewer articles than parts)."""
+        return [name for name, counts in self.parts.items() if counts.articles == 0] if len(self.parts) > 1 else []
+
+    def warnings(self) -> list[str]:
+        """What the user must know before training on the export."""
+        out = []
+        if self.empty_parts:
+            out.append(f"warning: {', '.join(self.empty_parts)} {'is' if len(self.empty_parts) == 1 else 'are'}"
+                       f" empty: {self.articles} article{'' if self.articles == 1 else 's'} cannot fill"
+                       f" {len(self.parts)} parts; mark more articles done or ask for fewer parts")
+        return out
 
     @property
     def articles(self) -> int:
@@ -87,6 +102,11 @@ class ExportReport:
             extra = f", {counts.rejected_records} reject records" if counts.rejected_records else ""
             out.append(f"  {name}: {counts.articles} articles, {counts.entities} entities, "
                        f"{counts.events} events, {counts.arguments} arguments{extra}")
+        if self.moved_to_fill_parts:
+            moved = self.moved_to_fill_parts
+            out.append(f"  {moved} article{'' if moved == 1 else 's'} moved out of {'its' if moved == 1 else 'their'}"
+                       " hashed part so that every part has one (a small export)")
+        out += self.warnings()
         if self.arguments_left_out:
             out.append(f"  {self.arguments_left_out} event arguments left out: the span at one end is not in the export")
         if self.realigned:
@@ -147,7 +167,8 @@ def export_project(
     )
     out_dir = Path(out_dir)
     report = ExportReport(format=format, out_dir=out_dir, annotator=selection.annotator,
-                          parts={name: PartCounts() for name in selection.parts})
+                          parts={name: PartCounts() for name in selection.parts},
+                          moved_to_fill_parts=len(selection.moved))
     total = count_selected(store, selection)
     staging = Staging(out_dir)
     try:

@@ -307,6 +307,12 @@ class Articles:
         clause, params = state_clause(annotator_id, states)
         return self._db.execute(f"SELECT count(*) FROM articles a WHERE {clause}", params).fetchone()[0]
 
+    def content_hashes_in_states(self, annotator_id: int, states: Iterable[str]) -> dict[int, str]:
+        """Article id -> content hash of the articles ``annotator_id`` has in one of ``states``
+        (the export's split reads them before it writes anything)."""
+        clause, params = state_clause(annotator_id, states)
+        return dict(self._db.execute(f"SELECT a.id, a.content_hash FROM articles a WHERE {clause}", params).fetchall())
+
     def articles_in_states(self, annotator_id: int, states: Iterable[str], *, after: int = 0,
                            limit: int = 200) -> list[Article]:
         """The next articles (by id, after ``after``) that ``annotator_id`` has in one of ``states``.
