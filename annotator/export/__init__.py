@@ -60,6 +60,7 @@ class ExportReport:
     files: list[Path] = field(default_factory=list)
     parts: dict[str, PartCounts] = field(default_factory=dict)
     realigned: list[Misalignment] = field(default_factory=list)
+    tokens_split: list[Misalignment] = field(default_factory=list)  # spans kept exact by splitting a token
     not_aligned: list[Misalignment] = field(default_factory=list)
     arguments_left_out: int = 0
     event_counts: dict | None = None  # events export: counted events by type, left-out modalities
@@ -109,8 +110,12 @@ class ExportReport:
         out += self.warnings()
         if self.arguments_left_out:
             out.append(f"  {self.arguments_left_out} event arguments left out: the span at one end is not in the export")
+        if self.tokens_split:
+            out.append(f"{len(self.tokens_split)} spans began or ended inside a token; the token was split,"
+                       " the span kept exactly:")
+            out += [f"  {m.describe()}" for m in self.tokens_split]
         if self.realigned:
-            out.append(f"{len(self.realigned)} spans were not on token boundaries and were widened:")
+            out.append(f"{len(self.realigned)} spans had whitespace at an edge and were trimmed to their tokens:")
             out += [f"  {m.describe()}" for m in self.realigned]
         if self.not_aligned:
             where = "left out of the DocBin" if self.format == "spacy" else "kept with their exact offsets"
@@ -186,7 +191,12 @@ def export_project(
                 report.arguments_left_out += written.arguments_left_out
                 problems = written.problems
                 for problem in problems:
-                    (report.not_aligned if problem.aligned_start is None else report.realigned).append(problem)
+                    if problem.aligned_start is None:
+                        report.not_aligned.append(problem)
+                    elif (problem.aligned_start, problem.aligned_end) == (problem.start_char, problem.end_char):
+                        report.tokens_split.append(problem)
+                    else:
+                        report.realigned.append(problem)
                 if progress is not None and progress(done, total) is False:
                     raise ExportCancelled(f"export cancelled after {done} of {total} articles; nothing was written")
         finally:
@@ -213,6 +223,7 @@ def _manifest(report: ExportReport, selection) -> dict:
         "parts": {name: vars(counts) for name, counts in report.parts.items()},
         "arguments_left_out": report.arguments_left_out,
         "realigned": [m.as_dict() for m in report.realigned],
+        "tokens_split": [m.as_dict() for m in report.tokens_split],
         "not_aligned": [m.as_dict() for m in report.not_aligned],
     }
 
