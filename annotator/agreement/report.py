@@ -69,7 +69,13 @@ class AgreementReport:
             " are missing for it",
             **{kind: scores.to_dict() for kind, scores in self.kinds.items()},
             "per_article": self.per_article,
+            "worth_discussing": [row["article_id"] for row in self.worth_discussing()],
         }
+
+    def worth_discussing(self) -> list[dict[str, Any]]:
+        """The articles with a span, trigger or argument some pair did not match exactly, worst first:
+        an article at F1 1.000 has nothing to discuss."""
+        return [row for row in self.per_article if row["unmatched"] > 0]
 
 
 def _rounded(value: float | None) -> float | None:

@@ -58,8 +58,12 @@ def run(args) -> int:
             print(f"  {' ~ '.join(pair['annotators']):<28}articles {pair['articles']:<5}"
                   f"f1_exact {_fmt(pair['f1_exact'])}  f1_overlap {_fmt(pair['f1_overlap'])}"
                   f"  cohen_kappa {_fmt(pair['cohen_kappa'])}")
-    print(f"\narticles worth discussing (worst first, top {args.worst}):")
-    for row in data["per_article"][: args.worst]:
+    discuss = report.worth_discussing()
+    if not discuss:
+        print("\nno article to discuss: every pair matched every unit exactly")
+    else:
+        print(f"\narticles worth discussing (worst first, {min(args.worst, len(discuss))} of {len(discuss)}):")
+    for row in discuss[: args.worst]:
         print(f"  #{row['article_id']:<6} f1_exact {_fmt(row['f1_exact'])}  unmatched {row['unmatched']:<4}"
               f" {row['title'][:60]}")
     return 0
