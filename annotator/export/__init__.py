@@ -66,6 +66,7 @@ class ExportReport:
     event_counts: dict | None = None  # events export: counted events by type, left-out modalities
     records: int = 0  # events export: event spans read (reports)
     moved_to_fill_parts: int = 0  # articles moved out of their hashed split part so that no part is empty
+    recovered: list[str] = field(default_factory=list)  # what interrupted exports into the folder left
 
     @property
     def empty_parts(self) -> list[str]:
@@ -89,6 +90,7 @@ class ExportReport:
         """A summary for people, as the command prints it."""
         plural = "" if self.articles == 1 else "s"
         out = [f"exported {self.articles} article{plural} of {self.annotator} as {self.format} to {self.out_dir}"]
+        out += [f"  {note}" for note in self.recovered]
         if self.event_counts is not None:
             counted = self.event_counts
             rows = self.parts[WHOLE].events if WHOLE in self.parts else 0
@@ -176,6 +178,7 @@ def export_project(
                           moved_to_fill_parts=len(selection.moved))
     total = count_selected(store, selection)
     staging = Staging(out_dir)
+    report.recovered = staging.notes
     try:
         writer = _WRITERS[format](staging, selection.parts)
         try:
@@ -252,6 +255,7 @@ def export_events(store: Store, out_dir: str | Path, *, annotator: str | None, g
     report.event_counts = counted
     report.records = len(table.records)
     staging = Staging(out_dir)
+    report.recovered = staging.notes
     try:
         event_export.write_csv(rows, staging.file("events.csv"))
         event_export.write_geojson(rows, staging.file("events.geojson"), include_uncounted=count_all)
