@@ -6,7 +6,10 @@ from annotator.agreement.report import (
     EVENTS,
     KINDS,
     AgreementReport,
+    BlindSplit,
+    blind_split,
     compute_agreement,
 )
 
-__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "KINDS", "AgreementReport", "compute_agreement"]
+__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "KINDS", "AgreementReport", "BlindSplit", "blind_split",
+           "compute_agreement"]

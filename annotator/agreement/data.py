@@ -96,9 +96,15 @@ def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tupl
     return sorted(chosen), shared
 
 
-def load_agreement_data(store: Store, annotators: Iterable[str] | None = None) -> AgreementData:
-    """Spans, arguments and token codes of the articles two or more annotators marked done."""
+def load_agreement_data(store: Store, annotators: Iterable[str] | None = None,
+                        within: set[int] | None = None) -> AgreementData:
+    """Spans, arguments and token codes of the articles two or more annotators marked done.
+
+    :param within: only these articles (the blind ones, or the others)
+    """
     chosen, shared = done_articles(store, annotators)
+    if within is not None:
+        shared = {a: names for a, names in shared.items() if a in within}
     column = {name: i for i, name in enumerate(chosen)}
     article_ids = sorted(shared)
     row_of = {article_id: i for i, article_id in enumerate(article_ids)}

@@ -26,7 +26,8 @@ from annotator.agreement.matching import key_table, pair_counts
 from annotator.agreement.tokens import TOKENIZER_DESCRIPTION
 from annotator.store import Store
 
-__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "KINDS", "AgreementReport", "KindScores", "compute_agreement",
+__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "KINDS", "AgreementReport", "BlindSplit", "KindScores",
+           "blind_split", "compute_agreement",
            "done_articles", "load_agreement_data", "report_from"]
 
 
@@ -90,9 +91,37 @@ def _collapse(table: np.ndarray, code: int) -> np.ndarray:
     return np.array([[table.sum() - hit - row - col, col], [row, hit]], dtype=float)
 
 
-def compute_agreement(store: Store, annotators: Iterable[str] | None = None) -> AgreementReport:
-    """Every figure of ``annotator agreement`` and the agreement window."""
-    return report_from(load_agreement_data(store, annotators))
+def compute_agreement(store: Store, annotators: Iterable[str] | None = None,
+                      within: set[int] | None = None) -> AgreementReport:
+    """Every figure of ``annotator agreement`` and the agreement window.
+
+    :param within: only these articles
+    """
+    return report_from(load_agreement_data(store, annotators, within))
+
+
+@dataclass
+class BlindSplit:
+    """Agreement on the articles annotated without suggestions, apart from the others (docs/agreement.md)."""
+
+    share: float
+    blind: AgreementReport
+    with_suggestions: AgreementReport
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"share": self.share, "blind": self.blind.to_dict(), "with_suggestions": self.with_suggestions.to_dict()}
+
+
+def blind_split(store: Store, annotators: Iterable[str] | None = None) -> BlindSplit | None:
+    """With a blind share set, the figures on blind articles and on the others, each on its own;
+    None when the project has no blind share."""
+    share = store.blind_share()
+    if share <= 0:
+        return None
+    _, shared = done_articles(store, annotators)
+    blind = store.blind_article_ids(shared)
+    return BlindSplit(share, compute_agreement(store, annotators, within=blind),
+                      compute_agreement(store, annotators, within=set(shared) - blind))
 
 
 def report_from(data: AgreementData) -> AgreementReport:

@@ -29,19 +29,22 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from annotator.agreement import KINDS, compute_agreement
+    from annotator.agreement import KINDS, blind_split, compute_agreement
     from annotator.store import StoreError
 
     with open_store(args) as store:
         try:
             report = compute_agreement(store, args.annotators)
+            split = blind_split(store, args.annotators)
         except StoreError as exc:
             raise CommandError(str(exc)) from exc
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        data = report.to_dict()
+        data["blind_split"] = split.to_dict() if split else None
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     if args.csv:
-        write_csv(report.to_dict(), sys.stdout)
+        write_csv(report.to_dict(), sys.stdout, split.to_dict() if split else None)
         return 0
     if report.articles == 0:
         print("no article has been marked done by two or more annotators yet; nothing to compare")
@@ -58,6 +61,16 @@ def run(args) -> int:
             print(f"  {' ~ '.join(pair['annotators']):<28}articles {pair['articles']:<5}"
                   f"f1_exact {_fmt(pair['f1_exact'])}  f1_overlap {_fmt(pair['f1_overlap'])}"
                   f"  cohen_kappa {_fmt(pair['cohen_kappa'])}")
+    if split is not None:
+        print(f"\nblind articles (annotated without suggestions; blind share {split.share:g}) apart from the rest:")
+        for name, part in (("blind", split.blind), ("with suggestions", split.with_suggestions)):
+            figures = part.to_dict()
+            print(f"  {name}: {part.articles} articles")
+            for kind in KINDS:
+                print(f"    {kind.replace('_', ' '):<16}" + "  ".join(
+                    f"{figure} {_fmt(value)}" for figure, value in figures[kind]["overall"].items()))
+        if split.blind.articles == 0:
+            print("  no blind article is done by two annotators yet: the figures above still include the suggester")
     discuss = report.worth_discussing()
     if not discuss:
         print("\nno article to discuss: every pair matched every unit exactly")
@@ -73,12 +86,17 @@ def _fmt(value) -> str:
     return "  -  " if value is None else f"{value:.3f}"
 
 
-def write_csv(data: dict, out) -> None:
-    """Long format: kind, scope (overall/label/pair/article), label, annotator pair, figure, value."""
+def write_csv(data: dict, out, split: dict | None = None) -> None:
+    """Long format: kind, scope (overall/label/pair/article, and with a blind share "overall blind" and
+    "overall with suggestions"), label, annotator pair, figure, value."""
     from annotator.agreement import KINDS
 
     writer = csv.writer(out)
     writer.writerow(["kind", "scope", "label", "annotators", "figure", "value"])
+    for part in ("blind", "with_suggestions"):
+        for kind in KINDS if split else ():
+            for figure, value in split[part][kind]["overall"].items():
+                writer.writerow([kind, f"overall {part.replace('_', ' ')}", "", "", figure, value])
     for kind in KINDS:
         for figure, value in data[kind]["overall"].items():
             writer.writerow([kind, "overall", "", "", figure, value])
