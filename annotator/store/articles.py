@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from annotator.model import Article, content_hash, display_title
-from annotator.store.errors import NotFoundError
+from annotator.store.errors import NotFoundError, StoreError
 from annotator.store.project import chunked, dump, now
 from annotator.store.states import ALL_STATES, state_clause
 from annotator.store.suggestions import UNDECIDED, UNDECIDED_SUGGESTION
@@ -81,6 +82,18 @@ class Articles:
             self._db.execute(
                 "INSERT INTO articles_fts(rowid, title, text) SELECT id, title, text FROM articles WHERE id >= ?",
                 [first])
+
+    def verify_search_index(self) -> None:
+        """Check that the search index agrees with the articles (SQLite's FTS5 integrity check).
+
+        :raises StoreError: it does not (searches would miss or repeat articles); the message says so
+        """
+        try:
+            # rank 1: also compare the index with the articles themselves (external content), not only with itself.
+            self._db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path or 'the project'}: the search index disagrees with the articles ({exc})"
+                             ) from exc
 
     def get_article(self, article_id: int) -> Article:
         """One article.
