@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annotator.agreement import ARGUMENTS, ENTITIES, EVENTS, KINDS, compute_agreement
+from annotator.agreement import ARGUMENTS, ENTITIES, EVENTS, MEASURED_UNITS, compute_agreement
 from annotator.agreement import metrics
 from annotator.agreement.report import load_agreement_data
 from annotator.agreement.tokens import token_offsets
@@ -124,7 +124,7 @@ def test_agreement_matches_sklearn_and_krippendorff_packages():
     report = compute_agreement(store).to_dict()
     data = load_agreement_data(store)
     chosen = data.annotators
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         codes = data.codes[kind]
         for (i, a), (j, b) in itertools.combinations(enumerate(chosen), 2):
             both = (codes[:, i] >= 0) & (codes[:, j] >= 0)

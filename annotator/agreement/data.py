@@ -17,11 +17,12 @@ from annotator.agreement.tokens import token_offsets
 from annotator.model import GOLD
 from annotator.store import Store, StoreError
 
-# JSON names of the three things agreement is measured on.
+# JSON names of the three sets of units agreement is measured on, each apart (a "disagreement kind"
+# in the glossary's sense is something else: why a review region disagrees).
 ENTITIES = "entities"
 EVENTS = "event_triggers"
 ARGUMENTS = "event_arguments"
-KINDS = (ENTITIES, EVENTS, ARGUMENTS)
+MEASURED_UNITS = (ENTITIES, EVENTS, ARGUMENTS)
 _SEPARATOR = "\n"  # between articles when tokenizing them in one pass; never part of a token
 _TOKENIZE_ARTICLES = 1000  # articles tokenized in one pass
 
@@ -234,7 +235,7 @@ def _token_codes(data: AgreementData, texts: list[str]) -> None:
     data.token_article = token_article
     n_annotators = len(data.annotators)
     del starts, ends
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         # int16: a tenth of the memory of int64 for a million tokens; metrics widen where they count.
         codes = np.full((len(token_starts), n_annotators), metrics.MISSING, dtype=_code_type(len(data.labels[kind])))
         codes[data.done[token_article]] = metrics.OUTSIDE

@@ -17,7 +17,7 @@ from annotator.agreement.data import (
     ARGUMENTS,
     ENTITIES,
     EVENTS,
-    KINDS,
+    MEASURED_UNITS,
     AgreementData,
     done_articles,
     load_agreement_data,
@@ -26,7 +26,7 @@ from annotator.agreement.matching import key_table, pair_counts
 from annotator.agreement.tokens import TOKENIZER_DESCRIPTION
 from annotator.store import Store
 
-__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "KINDS", "AgreementReport", "BlindSplit", "KindScores",
+__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "MEASURED_UNITS", "AgreementReport", "BlindSplit", "KindScores",
            "blind_split", "compute_agreement",
            "done_articles", "load_agreement_data", "report_from"]
 
@@ -129,11 +129,11 @@ def report_from(data: AgreementData) -> AgreementReport:
     n_articles = len(data.article_ids)
     pairs = list(itertools.combinations(range(len(names)), 2))
     kinds: dict[str, KindScores] = {}
-    article_exact = {kind: np.zeros(n_articles) for kind in KINDS}
-    article_overlap = {kind: np.zeros(n_articles) for kind in KINDS}
-    article_units = {kind: np.zeros(n_articles) for kind in KINDS}
+    article_exact = {kind: np.zeros(n_articles) for kind in MEASURED_UNITS}
+    article_overlap = {kind: np.zeros(n_articles) for kind in MEASURED_UNITS}
+    article_units = {kind: np.zeros(n_articles) for kind in MEASURED_UNITS}
     article_alpha: dict[str, list[float | None]] = {}
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         labels = data.labels[kind]
         n_labels = len(labels)
         codes = data.codes[kind]
@@ -200,7 +200,7 @@ def report_from(data: AgreementData) -> AgreementReport:
             "annotators": [names[c] for c in np.nonzero(data.done[row])[0]],
         }
         matched = total = 0
-        for kind in KINDS:
+        for kind in MEASURED_UNITS:
             exact, units = article_exact[kind][row], article_units[kind][row]
             matched += 2 * exact
             total += units

@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from annotator.agreement import KINDS, blind_split, compute_agreement
+    from annotator.agreement import MEASURED_UNITS, blind_split, compute_agreement
     from annotator.store import StoreError
 
     with open_store(args) as store:
@@ -51,7 +51,7 @@ def run(args) -> int:
         return 0
     data = report.to_dict()
     print(f"{report.articles} articles marked done by two or more of: {', '.join(report.annotators)}")
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         overall = data[kind]["overall"]
         print(f"\n{kind.replace('_', ' ')}: " + "  ".join(
             f"{name} {_fmt(value)}" for name, value in overall.items()))
@@ -66,7 +66,7 @@ def run(args) -> int:
         for name, part in (("blind", split.blind), ("with suggestions", split.with_suggestions)):
             figures = part.to_dict()
             print(f"  {name}: {part.articles} articles")
-            for kind in KINDS:
+            for kind in MEASURED_UNITS:
                 print(f"    {kind.replace('_', ' '):<16}" + "  ".join(
                     f"{figure} {_fmt(value)}" for figure, value in figures[kind]["overall"].items()))
         if split.blind.articles == 0:
@@ -89,15 +89,15 @@ def _fmt(value) -> str:
 def write_csv(data: dict, out, split: dict | None = None) -> None:
     """Long format: kind, scope (overall/label/pair/article, and with a blind share "overall blind" and
     "overall with suggestions"), label, annotator pair, figure, value."""
-    from annotator.agreement import KINDS
+    from annotator.agreement import MEASURED_UNITS
 
     writer = csv.writer(out)
     writer.writerow(["kind", "scope", "label", "annotators", "figure", "value"])
     for part in ("blind", "with_suggestions"):
-        for kind in KINDS if split else ():
+        for kind in MEASURED_UNITS if split else ():
             for figure, value in split[part][kind]["overall"].items():
                 writer.writerow([kind, f"overall {part.replace('_', ' ')}", "", "", figure, value])
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         for figure, value in data[kind]["overall"].items():
             writer.writerow([kind, "overall", "", "", figure, value])
         for label, row in data[kind]["labels"].items():
@@ -112,7 +112,7 @@ def write_csv(data: dict, out, split: dict | None = None) -> None:
                 for figure, value in row.items():
                     writer.writerow([kind, "pair", label, names, figure, value])
     for row in data["per_article"]:
-        for kind in KINDS:
+        for kind in MEASURED_UNITS:
             for figure, value in row[kind].items():
                 writer.writerow([kind, f"article {row['article_id']}", "", "|".join(row["annotators"]),
                                  figure, value])
