@@ -42,6 +42,8 @@ def test_blind_articles_the_window_gets_no_suggestion_on_them():
     store, blind, seen = _pair(0.3)
     assert [(s.label, s.annotator) for s in store.spans_for(seen, "ana")] == [("ARMED_GROUP", "ana"), ("LOCATION", None)]
     assert [(s.label, s.annotator) for s in store.spans_for(blind, "ana")] == [("ARMED_GROUP", "ana")]
+    pending = {row.id: row.pending for row in store.list_articles("ana", limit=100)}
+    assert (pending[blind], pending[seen]) == (0, 1)  # the article list shows no waiting suggestion either
     changed, visible = store.spans_changed_since(blind, "ana", "2000-01-01T00:00:00")
     assert [s.annotator for s in changed] == ["ana"] and len(visible) == 1
     store.set_blind_share(0)

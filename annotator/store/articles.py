@@ -289,9 +289,10 @@ class Articles:
             ORDER BY {'f.rowid' if searching else 'a.id'} LIMIT ? OFFSET ?
         """
         rows = self._db.execute(sql, [me, me, me, me, *params, limit, offset]).fetchall()
+        blind = self.blind_article_ids([r[0] for r in rows])  # they show no suggestion (docs/agreement.md)
         return [
             ArticleSummary(id=r[0], title=display_title(r[1], r[2], r[0], r[3]), state=r[4],
-                           length=r[5], spans=r[6], pending=r[7])
+                           length=r[5], spans=r[6], pending=0 if r[0] in blind else r[7])
             for r in rows
         ]
 
