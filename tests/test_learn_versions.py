@@ -120,7 +120,7 @@ def test_learn_versions_command_says_what_scores_rest_on_and_shows_progress(tmp_
     assert "too few spans to count" in captured.out
     # stderr is no terminal here: plain lines, one per pass at least, with the loss so far.
     passes = [line for line in captured.err.splitlines() if line.startswith("learning: step") and "pass" in line]
-    assert len(passes) >= 8 and "loss entities" in passes[-1]
+    assert len(passes) >= 8 and "loss entities" in passes[-1] and "held-back F1 entity" in passes[-1]
     with Store.open(project) as store:
         assert [row["version"] for row in store.model_versions()] == ["v0001"]
     assert load_for_suggesting(project).model is None  # kept and listed, never used
@@ -150,8 +150,8 @@ def test_learn_versions_progress_lines_without_a_terminal():
     shown = LearnProgress(out, terminal=False, every=0.0)
     shown.step(0, 10)
     shown.step(5, 10)
-    shown.epoch_done(1, 2, {"learned_entities": 12.345})
+    shown.epoch_done(1, 2, {"learned_entities": 12.345}, lambda: {"layers": {"entity": {"f1": 0.4}}})
     shown.close()
     lines = out.getvalue().splitlines()
     assert lines[:2] == ["learning: step 0 of 10 (0%)", "learning: step 5 of 10 (50%)"]
-    assert lines[2] == "learning: step 5 of 10 (50%), pass 1/2, loss entities 12.3"
+    assert lines[2] == "learning: step 5 of 10 (50%), pass 1/2, loss entities 12.3, held-back F1 entity 0.400"

@@ -14,7 +14,8 @@ PLAIN_PROGRESS_SECONDS = 5.0
 class LearnProgress:
     """Training progress on stderr, as ``suggest`` shows it: a bar on a terminal; otherwise a line
     every few seconds and one per pass over the training articles, each with the training loss so far
-    (held-back scores come once, at the end)."""
+    and the F1 per layer the pipeline reaches at that pass on the held-back articles (scoring them
+    takes a fraction of a pass; the version's own scores, per label, come at the end)."""
 
     def __init__(self, out=None, terminal: bool | None = None, every: float = PLAIN_PROGRESS_SECONDS):
         from tqdm import tqdm
@@ -26,6 +27,7 @@ class LearnProgress:
         self.done = self.total = 0
         self.epoch = ""
         self.loss = ""
+        self.score = ""
         self.last_line = time.monotonic()
 
     def step(self, done: int, total: int) -> None:
@@ -37,17 +39,25 @@ class LearnProgress:
         elif time.monotonic() - self.last_line >= self.every:
             self._line()
 
-    def epoch_done(self, epoch: int, epochs: int, losses: dict) -> None:
+    def epoch_done(self, epoch: int, epochs: int, losses: dict, score=None) -> None:
+        """After a pass: the loss so far and, scored now on the held-back articles, F1 per layer."""
         self.epoch = f"pass {epoch}/{epochs}"
         self.loss = ", ".join(f"{name.removeprefix('learned_')} {value:.1f}" for name, value in sorted(losses.items()))
+        scores = score() if score is not None else None
+        layers = (scores or {}).get("layers", {})
+        self.score = ", ".join(f"{layer} {figures['f1']:.3f}" for layer, figures in sorted(layers.items()))
         if self.terminal:
-            self.bar.set_postfix_str(f"{self.epoch}, loss {self.loss}")
+            self.bar.set_postfix_str(", ".join(self._parts()))
         else:
             self._line()
 
+    def _parts(self) -> list[str]:
+        return [part for part in (self.epoch, f"loss {self.loss}" if self.loss else "",
+                                  f"held-back F1 {self.score}" if self.score else "") if part]
+
     def _line(self) -> None:
         share = f" ({100 * self.done // self.total}%)" if self.total else ""
-        extra = "".join(f", {part}" for part in (self.epoch, f"loss {self.loss}" if self.loss else "") if part)
+        extra = "".join(f", {part}" for part in self._parts())
         print(f"learning: step {self.done} of {self.total}{share}{extra}", file=self.out, flush=True)
         self.last_line = time.monotonic()
 

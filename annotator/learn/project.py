@@ -74,12 +74,12 @@ def learning_articles(store) -> list[LearnArticle]:
 def learn_from_project(store, annotator: str, config: TrainConfig | None = None, *,
                        progress: Callable[[int, int], None] | None = None,
                        should_stop: Callable[[], bool] | None = None,
-                       on_epoch: Callable[[int, int, dict], None] | None = None) -> LearnOutcome:
+                       on_epoch: Callable[..., None] | None = None) -> LearnOutcome:
     """Train a new version on the project's decided spans, keep it beside the file and record it
     (the record is the commit point: see annotator.learn.versions).
 
     :param annotator: who started it (the project's log says so)
-    :param on_epoch: (epochs done, epochs, losses so far) after each pass
+    :param on_epoch: after each pass (see :func:`annotator.learn.train_pipeline`)
     :raises LearnInputError: too few articles or spans to learn from (the message says what is needed)
     :raises LearnCancelled: stopped; nothing was written
     :raises VersionError: too little free space (before training), or the version could not be saved

@@ -417,7 +417,7 @@ def learn(
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     record: Callable[[dict], None] | None = None,
-    on_epoch: Callable[[int, int, dict], None] | None = None,
+    on_epoch: Callable[..., None] | None = None,
 ) -> VersionInfo:
     """Train on ``articles`` and keep the result as the project's next version.
 
@@ -427,7 +427,7 @@ def learn(
     :param progress: (done, total) during training
     :param should_stop: polled during training and once more before writing; a stop writes nothing
     :param record: see :func:`save_version`
-    :param on_epoch: (epochs done, epochs, losses so far) after each pass over the training articles
+    :param on_epoch: after each pass over the training articles (see :func:`train_pipeline`)
     :raises LearnCancelled: stopped; nothing was written
     :raises VersionError: too little free space for a version (checked before training), or the save failed
     """
