@@ -9,8 +9,9 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from annotator.model import BLIND_SHARE_SETTING, is_blind
 from annotator.store import migrations as schema
 from annotator.store._sqlite import Database
 from annotator.store.errors import (
@@ -420,6 +421,24 @@ class ProjectFile:
 
         scheme = scheme_by_name(self.get_setting("scheme", default) or default)
         return scheme.with_labels(self.scheme_extra_labels())
+
+    def blind_share(self) -> float:
+        """The share of articles annotated without suggestions (0 when never set; docs/agreement.md)."""
+        try:
+            return float(self.get_setting(BLIND_SHARE_SETTING) or 0)
+        except ValueError:
+            return 0.0
+
+    def set_blind_share(self, share: float) -> None:
+        """:raises StoreError: the share is not between 0 and 1"""
+        if not 0 <= share <= 1:
+            raise StoreError(f"the blind share must be between 0 and 1 (0.2 = one article in five), not {share:g}")
+        self.set_setting(BLIND_SHARE_SETTING, repr(float(share)))
+
+    def blind_article_ids(self, article_ids: Iterable[int]) -> set[int]:
+        """Those of ``article_ids`` that are annotated without suggestions."""
+        share = self.blind_share()
+        return {a for a in article_ids if is_blind(a, share)} if share > 0 else set()
 
     # -- annotators ----------------------------------------------------------------------------
 
