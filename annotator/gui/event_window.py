@@ -19,6 +19,7 @@ from annotator.eventtable import decisions
 from annotator.eventtable.linking import Group, GroupingError
 from annotator.eventtable.table import EventTable, build_table
 from annotator.gui.event_map import EventMap
+from annotator.gui import screen_fit
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
 from annotator.store import StoreError
@@ -194,8 +195,12 @@ class EventWindow(QMainWindow):
         self._shortcuts()
         self.watcher = watcher_for(store)
         self.watcher.changed.connect(lambda origin: origin is not self and self.refresh())
-        self.resize(1300, 760)
+        screen_fit.first_size(self, 1300, 760)
         self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        screen_fit.fit_soon(self)
 
     def _view(self, model, mode) -> QTableView:
         view = QTableView()
@@ -215,8 +220,9 @@ class EventWindow(QMainWindow):
         undo.setShortcut(QKeySequence.Undo)
         redo = self.undo_stack.createRedoAction(self, "Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # Escape and Ctrl+W close it, as they close the other windows one opens from the main window.
         for key, slot in (("C", self.confirm_selected), ("S", self.split_selected), ("G", self.merge_selected),
-                          ("F5", self.refresh)):
+                          ("F5", self.refresh), ("Esc", self.close), ("Ctrl+W", self.close)):
             action = QAction(self)
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(slot)
@@ -246,11 +252,13 @@ class EventWindow(QMainWindow):
         self.summary.setText(f"{len(self.table.records)} reported events in {self.states[0]} articles → "
                              f"{everything} events ({counted} counted; plans, hypotheses and denials are not). "
                              f"Rows with several reports first.")
-        # The event type takes what is left; the short columns fit their text (full text in tooltips).
+        # The event type is read whole ("Strategic developments · Non-violent transfer of territory" was
+        # cut at 1366 pixels); the actors, the one list of any length, take what is left and end in "…".
         header = self.groups_view.horizontalHeader()
         header.setStretchLastSection(False)
+        actors = GROUP_COLUMNS.index("Actors")
         for column in range(len(GROUP_COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.Stretch if column == 0 else QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.Stretch if column == actors else QHeaderView.ResizeToContents)
         rows = [r for r in (self.groups.row_of(g) for g in chosen) if r is not None]
         if not rows and self.groups.rowCount():
             rows = [0]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QProgressBar, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from annotator import config
-from annotator.gui import dialogs, fonts
+from annotator.gui import dialogs, fonts, screen_fit
 from annotator.gui.actions import build_actions, shortcut_rows
 from annotator.gui.article_list import ArticleListModel, ArticleListPanel
 from annotator.gui.article_view import ArticleView
@@ -30,8 +30,8 @@ MENU_ORDER = ("&File", "&Edit", "&Span", "&Labels", "&Event", "&Article", "&Revi
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, scheme: Scheme, preferences: config.Preferences, db_path: Path | None):
         super().__init__()
-        # Before any widget copies the application font: emoji then fall back to a colour font.
-        self.emoji_font = fonts.install_emoji_fallback()
+        # Only looked up, never added to a font: fontconfig draws emoji per character (fonts.py).
+        self.emoji_font = fonts.installed_emoji_family()
         self.store = store
         self.db_path = db_path
         self.suggest_when_started = False  # set by app.open_window for a brand-new project
@@ -118,10 +118,9 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
-        # First start: 1440×900, or what the screen has room for (a 1366×768 laptop, an Xvfb screen).
-        screen = QGuiApplication.primaryScreen()
-        room = screen.availableGeometry() if screen is not None else None
-        self.resize(min(1440, room.width()) if room else 1440, min(900, room.height()) if room else 900)
+        # First start: 1440×900, or what the screen has room for (a 1366×768 laptop, an Xvfb screen),
+        # leaving room for the frame the desktop adds; fit_to_screen corrects it once that is known.
+        screen_fit.first_size(self, 1440, 900)
         self._settings = QSettings(str(config.config_dir() / "window.ini"), QSettings.IniFormat)
         geometry = self._settings.value("geometry")
         self._docks_placed = geometry is not None  # the user's own dock sizes win over ours
@@ -346,6 +345,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
+        screen_fit.fit_soon(self)
         if not self._docks_placed:
             # First start: the article list gets a fifth of the width (titles readable on a wide
             # screen, the text keeps its room on a 1366-pixel one); later the user's sizes are kept.
@@ -366,3 +366,4 @@ class MainWindow(QMainWindow):
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("docks", self.saveState())
         super().closeEvent(event)
+

@@ -33,6 +33,7 @@ from annotator.gui.review_models import (
     CURRENT_COLOUR, OPEN_COLOUR, RESOLVED_COLOUR, ComparisonModel, DisagreementModel, GoldModel, IdRole, QueueModel,
     VersionModel,
 )
+from annotator.gui import screen_fit
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
 from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
@@ -253,7 +254,11 @@ class ReviewWindow(QMainWindow):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
         self.setCentralWidget(splitter)
-        self.resize(1300, 720)
+        screen_fit.first_size(self, 1300, 720)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        screen_fit.fit_soon(self)
 
     def _actions(self) -> None:
         undo = self.undo_stack.createUndoAction(self, "Undo")
@@ -269,7 +274,8 @@ class ReviewWindow(QMainWindow):
         keys += [("N", lambda: self.step_disagreement(1)), ("P", lambda: self.step_disagreement(-1)),
                  ("A", self.add_own_span), ("L", self.relabel_gold), ("B", self.reshape_gold),
                  ("M", self.cycle_modality), ("Delete", self.delete_gold),
-                 ("Ctrl+Return", self.finish), ("Ctrl+Enter", self.finish), ("F5", self.reload_queue)]
+                 ("Ctrl+Return", self.finish), ("Ctrl+Enter", self.finish), ("F5", self.reload_queue),
+                 ("Ctrl+W", self.close)]
         for key, slot in keys:
             action = QAction(self)
             action.setShortcut(QKeySequence(key))
