@@ -339,12 +339,20 @@ def change_span(actor: str, span: Span, description: str, changes: dict[str, Any
 
 
 def link(actor: str, event: Span, filler: Span, role: str) -> Edit:
-    """Make ``filler`` fill ``role`` of ``event``; a suggestion at either end is accepted (alone)."""
+    """Make ``filler`` fill ``role`` of ``event``. A suggested event is accepted as plain A accepts
+    it, with its suggested arguments (linking one more role must not drop the others); a suggested
+    filler is accepted alone, unless accepting the event already made the actor's copy of it."""
 
     def perform(rec: Recorder) -> int:
-        event_id = rec.decide(event.id, Status.ACCEPTED, with_arguments=False)[0] if event.is_suggestion else event.id
-        filler_id = (rec.decide(filler.id, Status.ACCEPTED, with_arguments=False)[0]
-                     if filler.is_suggestion else filler.id)
+        copies: dict[int, int] = {}  # suggestion id -> the actor's accepted copy made here
+        event_id = event.id
+        if event.is_suggestion:
+            created = rec.decide(event.id, Status.ACCEPTED)
+            event_id = created[0]
+            copies = {rec.store.get_span(span_id).suggestion_id: span_id for span_id in created}
+        filler_id = filler.id
+        if filler.is_suggestion:
+            filler_id = copies.get(filler.id) or rec.decide(filler.id, Status.ACCEPTED, with_arguments=False)[0]
         link_id = rec.add_argument(event_id, filler_id, role)
         rec.focus = event_id
         rec.focus_on_revert = event.id

@@ -46,7 +46,7 @@ def action_specs(controller, window) -> list[ActionSpec]:
                    c.delete_selected),
         ActionSpec("relabel", "&Span", "&Relabel…", ("F2",), TEXT_SCOPE, lambda: c.ask_relabel(window)),
         ActionSpec("next_span", "&Span", "&Next span", ("Tab",), TEXT_SCOPE, lambda: c.step_span(+1)),
-        ActionSpec("previous_span", "&Span", "&Previous span", ("Shift+Tab", "Backtab"), TEXT_SCOPE,
+        ActionSpec("previous_span", "&Span", "&Previous span", ("Shift+Tab",), TEXT_SCOPE,
                    lambda: c.step_span(-1)),
         ActionSpec("clear_selection", "&Span", "Clear selection", ("Esc",), TEXT_SCOPE, lambda: c.select(None)),
         ActionSpec("start_left", "&Span", "Widen: start one word left", ("Alt+Left",), TEXT_SCOPE,
