@@ -289,8 +289,13 @@ def apply_all(store, edits: list[Edit]) -> None:
 # -- an annotator's edits ------------------------------------------------------------------------------
 
 def add_span(actor: str, article_id: int, start: int, end: int, label: str, layer: Layer,
-             attributes: dict[str, Any] | None = None) -> Edit:
+             attributes: dict[str, Any] | None = None, *, settles: list[Span] = ()) -> Edit:
+    """A new span of the actor's. ``settles``: pending suggestions it is drawn over, rejected in the
+    same step (the annotator's own span says what is there; left pending, Shift+A accepted them too)."""
+
     def perform(rec: Recorder) -> int:
+        for suggestion in settles:
+            rec.decide(suggestion.id, Status.REJECTED, with_arguments=False)
         rec.focus = rec.add_span(article_id, start, end, label, layer, attributes=attributes)
         return rec.focus
 
@@ -303,6 +308,20 @@ def delete_span(actor: str, span: Span) -> Edit:
         rec.focus_on_revert = span.id
 
     return Edit(f"Delete {span.label}", span.article_id, actor, perform)
+
+
+def remove_decided(actor: str, span: Span, links: list[Any]) -> Edit:
+    """Delete on the actor's accepted copy of a suggestion: the decision becomes a rejection, so the
+    suggestion does not come back pending; ``links`` (the arguments it is the event or the filler
+    of) go with it. Plain deletion would bring the suggestion back and need a second key (X)."""
+
+    def perform(rec: Recorder) -> None:
+        for link in links:
+            rec.delete_argument(link.id)
+        rec.update_span(span.id, status=Status.REJECTED)
+        rec.focus = rec.focus_on_revert = span.id
+
+    return Edit(f"Remove {span.label}", span.article_id, actor, perform)
 
 
 def decide(actor: str, suggestion: Span, status: Status) -> Edit:

@@ -333,8 +333,14 @@ class Controller(QObject):
         cursor = self.view.textCursor()
         cursor.clearSelection()  # the selection became the span; keep the place in the text
         self.view.setTextCursor(cursor)
+        self.ensure_complete()
+        # Pending suggestions of the layer under the new span are settled by it (rejected in the same
+        # step); one with these very offsets and label counts as the annotator's already.
+        under = [s for s in self.spans if s.is_suggestion and s.layer is label.layer
+                 and s.start_char < end and start < s.end_char
+                 and (s.start_char, s.end_char, s.label) != (start, end, label.name)]
         self.push(edits.add_span(self.annotator, self.article.id, start, end, label.name, label.layer,
-                                 self.scheme.default_attributes(label.name)))
+                                 self.scheme.default_attributes(label.name), settles=under))
 
     def _change_selected(self, text: str, changes: dict, *, mergeable: bool = False) -> bool:
         span = self.selected_span()
@@ -390,6 +396,13 @@ class Controller(QObject):
             return
         if span.is_suggestion:
             self.decide(Status.REJECTED)
+            return
+        if span.suggestion_id is not None:
+            if span.status is Status.REJECTED:
+                self.message.emit(f"This {span.label} is rejected already; Ctrl+Z takes the rejection back")
+                return
+            links = [a for a in self.store.arguments_for(self.article.id) if span.id in (a.event_id, a.filler_id)]
+            self.push(edits.remove_decided(self.annotator, span, links))
             return
         self.push(edits.delete_span(self.annotator, span))
 

@@ -88,3 +88,55 @@ def test_first_week_shift_tab_on_a_real_x_server_steps_back(tmp_path):
     assert len({first, second, third}) == 3
     assert (back, back_again) == (second, first)
     assert not [w for w in result["warnings"] if "Ambiguous" in w]
+
+
+def test_first_week_delete_removes_an_accepted_suggestion_in_one_step(window, qtbot, project):
+    _path, ids = project
+    c = window.controller
+    c.select(ids["brigade"])
+    qtbot.keyClick(window.view, Qt.Key_A)
+    [copy] = [s for s in own_spans(window) if s.suggestion_id == ids["brigade"]]
+    c.select(copy.id)
+    qtbot.keyClick(window.view, Qt.Key_Delete)
+    [copy] = [s for s in own_spans(window) if s.suggestion_id == ids["brigade"]]
+    assert copy.status is Status.REJECTED  # decided, so it does not come back pending
+    assert ids["brigade"] not in window.view.shown_span_ids()
+    assert c.selected == copy.id  # the selection stays where the annotator was
+    qtbot.keyClick(window.view, Qt.Key_A, Qt.ShiftModifier)  # accept all: the removed one stays out
+    assert window.store.get_span(copy.id).status is Status.REJECTED
+    assert len([s for s in own_spans(window) if s.suggestion_id == ids["brigade"]]) == 1
+    window.actions["undo"].trigger()  # accept all
+    window.actions["undo"].trigger()  # the removal, in one step
+    assert window.store.get_span(copy.id).status is Status.ACCEPTED
+
+
+def test_first_week_delete_of_an_accepted_event_takes_its_links_along(window, qtbot, project):
+    _path, ids = project
+    c = window.controller
+    c.select(ids["fire"])
+    qtbot.keyClick(window.view, Qt.Key_A)
+    [event] = [s for s in own_spans(window) if s.suggestion_id == ids["fire"]]
+    assert len(window.store.arguments_of(event.id)) == 2
+    c.select(event.id)
+    qtbot.keyClick(window.view, Qt.Key_Delete)
+    assert window.store.get_span(event.id).status is Status.REJECTED
+    assert window.store.arguments_of(event.id) == []
+    window.actions["undo"].trigger()
+    assert len(window.store.arguments_of(event.id)) == 2
+
+
+def test_first_week_a_span_drawn_over_a_pending_suggestion_settles_it(window, qtbot, project):
+    _path, ids = project
+    select_text(window, "58th Brigade said")  # wider than the suggested ARMED_GROUP "58th Brigade"
+    qtbot.keyClick(window.view, Qt.Key_O)  # ORG
+    mine = [s for s in own_spans(window) if s.suggestion_id is None]
+    assert [s.label for s in mine] == ["ORG"]
+    [settled] = [s for s in own_spans(window) if s.suggestion_id == ids["brigade"]]
+    assert settled.status is Status.REJECTED
+    assert ids["brigade"] not in window.view.shown_span_ids()
+    qtbot.keyClick(window.view, Qt.Key_A, Qt.ShiftModifier)
+    assert window.store.get_span(settled.id).status is Status.REJECTED  # Shift+A did not take it too
+    window.actions["undo"].trigger()
+    window.actions["undo"].trigger()  # the span and the settling go together
+    assert own_spans(window) == []
+    assert ids["brigade"] in window.view.shown_span_ids()
