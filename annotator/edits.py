@@ -234,21 +234,26 @@ class Edit:
     focus_on_revert: int | None = None
     result: Any = None
     done: bool = False
+    late: bool = False  # stored after waiting for another writer: the window has moved on meanwhile
     _applied_once: bool = False
 
     def apply(self, store) -> None:
-        """Make the change (the first time) or put it back (redo)."""
+        """Make the change (the first time) or put it back (redo). Raising leaves the file and this
+        edit as they were, so the same edit can be applied again (after a busy file, say)."""
+        recorder = None
         with store.transaction():
             if not self._applied_once:
                 recorder = Recorder(store, self.actor)
-                self.result = self.perform(recorder)
-                self.steps, self.touched = recorder.steps, recorder.touched
-                self.focus, self.focus_on_revert = recorder.focus, recorder.focus_on_revert
-                self._applied_once = True
+                result = self.perform(recorder)
             else:
                 for step in self.steps:
                     step.redo(store, self.actor)
                 store.log(self.actor, "redo", self.article_id, {"what": self.description})
+        if recorder is not None:  # committed: only now is the first application a fact
+            self.result = result
+            self.steps, self.touched = recorder.steps, recorder.touched
+            self.focus, self.focus_on_revert = recorder.focus, recorder.focus_on_revert
+            self._applied_once = True
         self.done = True
 
     def revert(self, store) -> None:

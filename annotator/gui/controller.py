@@ -7,6 +7,7 @@ this class only adds Qt: signals, the undo stack, the widgets.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -109,8 +110,12 @@ class Controller(QObject):
             return
         if name == self.annotator:
             return
+        try:
+            self.store.ensure_annotator(name)
+        except StoreError as exc:  # the file busy for longer than the window waits: nothing changed
+            self.message.emit(f"Could not switch to {name}: {exc}; try again in a moment")
+            return
         self.session.account_time()
-        self.store.ensure_annotator(name)
         self.preferences.annotator = name
         self.preferences.save()
         self.session.annotator = name
@@ -143,7 +148,7 @@ class Controller(QObject):
             self.view.set_article(article.text, self.spans)
             self.panel.set_spans(article.text, self.spans)
             self.preferences.last_article[self.db_key] = article_id
-            self.preferences.save()  # now, not later: a killed window must reopen here
+            self._save_preferences_now()  # now, not later: a killed window must reopen here
             if self.session.partial:
                 QTimer.singleShot(0, self.ensure_complete)
             self.article_list.show_current(article_id)
@@ -176,14 +181,20 @@ class Controller(QObject):
         self.select(select if select in self.spans_by_id else None)
 
     def _edit_done(self, edit: edits.Edit, undone: bool) -> None:
-        """Every edit reports here after redo/undo; undo on another article brings it back."""
+        """Every edit reports here after redo/undo; undo on another article brings it back. An edit
+        stored late (the file was busy) only updates what is on show: the annotator has moved on."""
         focus = edit.focus_on_revert if undone else edit.focus
-        self.session.clock.activity()
-        if self.article is None or edit.article_id != self.article.id:
+        if edit.late:
+            if self.article is not None and edit.article_id == self.article.id:
+                self.reload_spans(self.selected, within=edit.touched)
+        elif self.article is None or edit.article_id != self.article.id:
+            self.session.clock.activity()
             self.open_article(edit.article_id, select=focus)
         elif edit.touched is not None:
+            self.session.clock.activity()
             self.reload_spans(focus, within=edit.touched)
         else:
+            self.session.clock.activity()
             self.select(focus if focus is not None else self.selected)  # arguments or state changed
         self._list_stale.add(edit.article_id)
         self._list_timer.start()
@@ -199,10 +210,11 @@ class Controller(QObject):
         self.article_list.model.refresh_article(edit.article_id)
 
     def push(self, edit: edits.Edit) -> bool:
-        """Apply an edit as one undo step; False if the store refused it."""
+        """Apply an edit as one undo step; False if the store refused it. True too when it waits to
+        be saved (another program holds the file): it is on the undo stack and will be stored."""
         command = EditCommand(self.store, edit, self._edit_done, self._edit_failed)
         self.undo_stack.push(command)
-        return edit.done
+        return edit.done or command.saver.is_waiting(command)
 
     def _file_changed(self, origin) -> None:
         if origin is not self:
@@ -259,10 +271,24 @@ class Controller(QObject):
             self._progress = self.session.progress()
         return self._progress
 
+    def _save_preferences_now(self) -> None:
+        """Write the preferences at once, off the window's thread: the write ends in an fsync, which
+        takes seconds on a disk busy with another program's writes (an import beside the window)."""
+        if self._preferences_writer is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._preferences_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preferences")
+        self._preferences_writer.submit(copy.deepcopy(self.preferences).save)  # in order, one at a time
+
+    _preferences_writer = None
+
     def close(self) -> None:
         self._list_timer.stop()
         self.watcher.changed.disconnect(self._file_changed)
         self.session.account_time()
+        if self._preferences_writer is not None:
+            self._preferences_writer.shutdown(wait=True)  # an earlier write must not land after this one
+            self._preferences_writer = None
         self.preferences.save()
 
     # -- selection ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QProgressBar, QTableWidget,
+    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -18,11 +18,14 @@ from annotator.gui.article_list import ArticleListModel, ArticleListPanel
 from annotator.gui.article_view import ArticleView
 from annotator.gui.controller import Controller, db_key
 from annotator.gui.palette import LabelPalette
+from annotator.gui.saving import saver_for
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.suggest_worker import SuggestRunner
 from annotator.model import display_title
 from annotator.schemes import Scheme
 from annotator.store import Store
+
+CLOSE_WAIT_S = 10.0  # closing with edits waiting: how long to wait for the file before asking
 
 MENU_ORDER = ("&File", "&Edit", "&Span", "&Labels", "&Event", "&Article", "&Review", "&View", "&Help")
 
@@ -107,10 +110,17 @@ class MainWindow(QMainWindow):
         self.actions["suggest_stop"].setEnabled(False)
         self.actions["learn_stop"].setEnabled(False)
 
+        # Edits that wait while another program writes the file (annotator.gui.saving): said here.
+        self.saver = saver_for(store)
+        self.saving_label = QLabel()
+        self.saving_label.setStyleSheet("color: #b45309; font-weight: bold;")
+        self.saving_label.hide()
+        self.saver.pendingChanged.connect(self._saving_changed)
+        self.saver.stalled.connect(self._saving_stalled)
         self.progress_label = QLabel()
         self.time_label = QLabel()
         self.who_label = QLabel()
-        for label in (self.who_label, self.progress_label, self.time_label):
+        for label in (self.saving_label, self.who_label, self.progress_label, self.time_label):
             self.statusBar().addPermanentWidget(label)
         self.controller.statusChanged.connect(self.update_status)
         self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -327,6 +337,21 @@ class MainWindow(QMainWindow):
                              f"{len(article.text):,} characters") if p]
         self.byline.setText("  ·  ".join(parts))
 
+    def _saving_changed(self, pending: int, waiting: float) -> None:
+        if pending:
+            self.saving_label.setText(f"Saving… {pending} edit{'s' if pending > 1 else ''} waiting "
+                                      f"({waiting:.0f} s: another program is writing the file)")
+            self.saving_label.setToolTip("Your edits are kept and written, in order, as soon as the file is "
+                                         "free; keep the window open until this goes away.")
+        self.saving_label.setVisible(bool(pending))
+
+    def _saving_stalled(self, message: str) -> None:
+        self.statusBar().showMessage(message, 20000)
+        # Not modal: the window must go on working (and saving) while the notice is up.
+        self.saving_notice = QMessageBox(QMessageBox.Warning, "Edits not saved yet", message, parent=self)
+        self.saving_notice.setModal(False)
+        self.saving_notice.show()
+
     def update_status(self) -> None:
         done, total = self.controller.progress()
         self.who_label.setText(f"Annotator: {self.controller.annotator}")
@@ -347,17 +372,24 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         screen_fit.fit_soon(self)
         if not self._docks_placed:
-            # First start: the article list gets a fifth of the width (titles readable on a wide
+            # First start: the article list gets 22% of the width (titles readable on a wide
             # screen, the text keeps its room on a 1366-pixel one); later the user's sizes are kept.
             self._docks_placed = True
             QTimer.singleShot(0, self._place_docks)  # once the layout has its real width
 
     def _place_docks(self) -> None:
         self.resizeDocks([self.articles_dock, self.spans_dock],
-                         [max(self.article_list.minimumWidth(), self.width() // 5),
+                         [max(self.article_list.minimumWidth(), self.width() * 22 // 100),
                           max(self.span_panel.minimumWidth(), self.width() * 3 // 10)], Qt.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.saver.pending and not self.saver.flush(CLOSE_WAIT_S):
+            question = (f"{self.saver.pending} edit(s) could not be saved: another program has been writing to "
+                        f"the project file for {self.saver.waiting_seconds():.0f} seconds. Close anyway and "
+                        f"lose them? (No keeps the window open; they are saved as soon as the file is free.)")
+            if dialogs.ask(self, "Edits not saved", question, confirm=True) != "yes":
+                event.ignore()
+                return
         self.suggester.stop()
         self.suggester.wait()  # what it finished is stored; the rest is picked up next time
         self.learner.stop()

@@ -33,3 +33,8 @@ class ConflictError(StoreError):
 
 class OffsetError(StoreError, ValueError):
     """Offsets outside the article's text, or an empty range."""
+
+
+class BusyError(StoreError):
+    """Another connection held the file's write lock longer than this one's busy timeout: nothing was
+    written, and the same change can be tried again (the window retries; see Store.set_busy_timeout)."""

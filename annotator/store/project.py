@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from annotator.store import migrations as schema
 from annotator.store._sqlite import Database
 from annotator.store.errors import (
+    BusyError,
     CannotOpenError,
     NewerSchemaError,
     NotAProjectError,
@@ -200,10 +201,26 @@ class ProjectFile:
         try:
             with self._db.atomic():
                 yield
+        except sqlite3.OperationalError as exc:
+            self.forget_cached_ids()
+            if "locked" in str(exc) or "busy" in str(exc):  # SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT
+                raise BusyError(f"{self.path or 'the project'} is being written by another program: {exc}") from exc
+            raise
         except BaseException:
             # Ids cached inside a rolled-back transaction may no longer exist.
             self.forget_cached_ids()
             raise
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another connection's lock before :class:`BusyError` (default
+        BUSY_TIMEOUT_MS). The window uses a short one: it must not freeze, and retries instead."""
+        self._db.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+    def set_autocheckpoint(self, pages: int) -> None:
+        """After how many WAL pages a commit of this connection copies them into the file (SQLite's
+        default 1000; 0: never, leaving it to the other connections and to the last one to close).
+        The window uses 0: that copy ends in an fsync, seconds on a disk another program keeps busy."""
+        self._db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
     def forget_cached_ids(self) -> None:
         self._annotator_ids.clear()

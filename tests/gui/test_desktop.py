@@ -173,3 +173,30 @@ def test_desktop_selecting_an_event_keeps_the_span_table_rows_in_sight(window, p
     assert window.frameGeometry().height() == height
     assert rows_in_sight() >= min(before, MIN_TABLE_ROWS)
     assert_fits(window)
+
+
+def test_desktop_article_list_shows_whole_titles_and_its_columns_whole(qtbot, tmp_path, home, answers):
+    from PySide6.QtCore import QRect, Qt
+
+    from annotator.gui.article_list import TITLE_LINES
+
+    path, _ids = samples_project(tmp_path)
+    window = open_test_window(qtbot, path)
+    try:
+        qtbot.wait(50)
+        panel = window.article_list
+        table, model = panel.table, panel.model
+        metrics = table.fontMetrics()
+        room = table.columnWidth(1) - 12
+        for row in range(model.rowCount()):
+            title = model.data(model.index(row, 1))
+            # A headline of up to 50 characters is on show whole (a longer one's end is in the tooltip).
+            lines = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextWordWrap, title[:50]).height()
+            assert lines <= TITLE_LINES * metrics.lineSpacing(), title
+            assert table.rowHeight(row) >= TITLE_LINES * metrics.lineSpacing()
+        for column in (2, 4):
+            heading = model.headerData(column, Qt.Horizontal)
+            assert table.horizontalHeader().fontMetrics().horizontalAdvance(heading) < table.columnWidth(column)
+    finally:
+        window.close()
+        window.store.close()
