@@ -253,12 +253,13 @@ class EventWindow(QMainWindow):
                              f"{everything} events ({counted} counted; plans, hypotheses and denials are not). "
                              f"Rows with several reports first.")
         # The event type is read whole ("Strategic developments · Non-violent transfer of territory" was
-        # cut at 1366 pixels); the actors, the one list of any length, take what is left and end in "…".
+        # cut at 1366 pixels); the actors and the status, the texts of any length, share what is left
+        # and end in "…" (whole in the tooltip).
         header = self.groups_view.horizontalHeader()
         header.setStretchLastSection(False)
-        actors = GROUP_COLUMNS.index("Actors")
+        shared = {GROUP_COLUMNS.index("Actors"), GROUP_COLUMNS.index("Status")}
         for column in range(len(GROUP_COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.Stretch if column == actors else QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.Stretch if column in shared else QHeaderView.ResizeToContents)
         rows = [r for r in (self.groups.row_of(g) for g in chosen) if r is not None]
         if not rows and self.groups.rowCount():
             rows = [0]

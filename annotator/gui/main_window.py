@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QTableWidget,
+    QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QProgressBar, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -343,14 +343,16 @@ class MainWindow(QMainWindow):
                                       f"({waiting:.0f} s: another program is writing the file)")
             self.saving_label.setToolTip("Your edits are kept and written, in order, as soon as the file is "
                                          "free; keep the window open until this goes away.")
+        else:  # saved: back to the quiet look for the next wait
+            self.saving_label.setStyleSheet("color: #b45309; font-weight: bold;")
         self.saving_label.setVisible(bool(pending))
 
     def _saving_stalled(self, message: str) -> None:
-        self.statusBar().showMessage(message, 20000)
-        # Not modal: the window must go on working (and saving) while the notice is up.
-        self.saving_notice = QMessageBox(QMessageBox.Warning, "Edits not saved yet", message, parent=self)
-        self.saving_notice.setModal(False)
-        self.saving_notice.show()
+        # Said in the window, not in a dialog: a dialog would take the keyboard from the annotator
+        # mid-sentence, and the keys typed meanwhile would be lost.
+        self.saving_label.setStyleSheet("color: #ffffff; background: #b91c1c; font-weight: bold; padding: 0 4px;")
+        self.saving_label.setToolTip(message)
+        self.statusBar().showMessage(message, 30000)
 
     def update_status(self) -> None:
         done, total = self.controller.progress()

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from annotator.store import BusyError
 
 WINDOW_BUSY_TIMEOUT_MS = 30  # one attempt blocks the window at most about this long
-RETRY_MS = 150
+RETRY_MS = 40  # a free moment between another program's transactions may be short
 STALLED_AFTER_S = 20.0  # then the window says plainly that edits are not in the file yet
 REDO, UNDO = "redo", "undo"
 
@@ -48,6 +48,9 @@ class Saver(QObject):
         # A commit that triggers a checkpoint waits for an fsync: leave checkpoints to the command-line
         # writers and to closing (SQLite checkpoints when the last connection closes).
         store.set_autocheckpoint(0)
+        # Take the write lock before reading: a transaction that reads first and another program
+        # commits meanwhile fails at its first write without waiting at all.
+        store.begin_writes_immediately(True)
         self.queue: deque[tuple[Writing, str]] = deque()
         self.waiting_since: float | None = None
         self._said_stalled = False

@@ -199,8 +199,20 @@ class ProjectFile:
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work; nested blocks become savepoints."""
         try:
-            with self._db.atomic():
-                yield
+            if self._immediate and not self._db.conn.in_transaction:
+                # The write lock first (its wait is the busy timeout), then atomic() nests a savepoint.
+                self._db.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    with self._db.atomic():
+                        yield
+                    self._db.conn.execute("COMMIT")
+                except BaseException:
+                    if self._db.conn.in_transaction:
+                        self._db.conn.execute("ROLLBACK")
+                    raise
+            else:
+                with self._db.atomic():
+                    yield
         except sqlite3.OperationalError as exc:
             self.forget_cached_ids()
             if "locked" in str(exc) or "busy" in str(exc):  # SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT
@@ -210,6 +222,14 @@ class ProjectFile:
             # Ids cached inside a rolled-back transaction may no longer exist.
             self.forget_cached_ids()
             raise
+
+    _immediate = False
+
+    def begin_writes_immediately(self, on: bool) -> None:
+        """Start each outermost transaction with BEGIN IMMEDIATE (the window's writes): waiting for the
+        lock then counts against the busy timeout, instead of failing at once when another program
+        committed between this transaction's first read and its first write."""
+        self._immediate = on
 
     def set_busy_timeout(self, milliseconds: int) -> None:
         """How long a write waits for another connection's lock before :class:`BusyError` (default

@@ -106,8 +106,9 @@ def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_
             done.add(article.id)
             actions += 1
             qtbot.wait(30)
-        outcomes = [json.loads(w.communicate(timeout=60)[0].strip().splitlines()[-1]) for w in writers]
-        qtbot.waitUntil(lambda: window.saver.pending == 0, timeout=15_000)
+        qtbot.waitUntil(lambda: all(w.poll() is not None for w in writers), timeout=60_000)  # events flow
+        outcomes = [json.loads(w.communicate()[0].strip().splitlines()[-1]) for w in writers]
+        qtbot.waitUntil(lambda: window.saver.pending == 0, timeout=30_000)
         longest = heartbeat.stop()
     finally:
         for writer in writers:
