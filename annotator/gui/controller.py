@@ -118,14 +118,20 @@ class Controller(QObject):
         self.session.account_time()
         self.preferences.annotator = name
         self.preferences.save()
+        previous, steps = self.session.annotator, self.undo_stack.count()
         self.session.annotator = name
         self._progress = None
+        # Undo acts for whoever made the edit; the next annotator's Ctrl+Z must not take back the
+        # previous one's work, so the history goes, and the window says so.
         self.undo_stack.clear()
         self.article_list.model.set_annotator(name)
         if self.article is not None:
             current = self.article.id
             self.session.article = None  # force a fresh load for the new annotator
             self.open_article(current)
+        if steps:
+            self.message.emit(f"Now annotating as {name}. {previous}'s {steps} edit(s) of this session are kept "
+                              f"in the file; they can no longer be undone here (Ctrl+Z now undoes {name}'s edits)")
         self.statusChanged.emit()
 
     def start(self, db_key: str) -> None:

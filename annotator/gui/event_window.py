@@ -7,8 +7,8 @@ table. Double-clicking a report, or clicking a point on the map, opens the artic
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QPushButton, QSplitter,
     QTableView, QVBoxLayout, QWidget,
@@ -20,6 +20,7 @@ from annotator.eventtable.linking import Group, GroupingError
 from annotator.eventtable.table import EventTable, build_table
 from annotator.gui.event_map import EventMap
 from annotator.gui import screen_fit
+from annotator.gui.actions import EVENT_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
 from annotator.store import StoreError
@@ -216,20 +217,19 @@ class EventWindow(QMainWindow):
         return view
 
     def _shortcuts(self) -> None:
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcut(QKeySequence.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        # Escape and Ctrl+W close it, as they close the other windows one opens from the main window.
-        for key, slot in (("C", self.confirm_selected), ("S", self.split_selected), ("G", self.merge_selected),
-                          ("F5", self.refresh), ("Esc", self.close), ("Ctrl+W", self.close)):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(key))
-            action.triggered.connect(slot)
-            self.addAction(action)
-        for action in (undo, redo):
-            action.setShortcutContext(Qt.WindowShortcut)
-            self.addAction(action)
+        # The keys are a table in annotator.gui.actions, which F1 in the main window lists too.
+        build_window_keys(self, EVENT_KEYS)
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow():
+            self.undo_stack.setActive()  # Edit → Undo of the window group means this window's history
+        super().changeEvent(event)
 
     # -- reading -----------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QProgressBar, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -71,15 +71,19 @@ class MainWindow(QMainWindow):
         self.resizeDocks([labels_dock, spans_dock], [self.palette.sizeHint().height(), 800], Qt.Vertical)
 
         self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
+        # One undo group for every window on the project; each window makes its stack the active one
+        # when it comes to the front, so Edit → Undo always means the active window's history.
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.controller.undo_stack)
+        self.undo_group.setActiveStack(self.controller.undo_stack)
         self.palette.labelChosen.connect(self.controller.label_key)
         self.view.spanMenuRequested.connect(self._span_menu_requested)
         self.article_list.articleActivated.connect(lambda _id: self.focus_text())  # keys work at once
         self.actions = build_actions(self.controller, self, [self.view, self.span_panel])
         self.actions["snap"].setChecked(preferences.snap_to_tokens)
         self._menus()
-        stack = self.controller.undo_stack
-        stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
-        stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
+        self.undo_group.canUndoChanged.connect(self.actions["undo"].setEnabled)
+        self.undo_group.canRedoChanged.connect(self.actions["redo"].setEnabled)
         self.actions["undo"].setEnabled(False)
         self.actions["redo"].setEnabled(False)
 
@@ -299,6 +303,7 @@ class MainWindow(QMainWindow):
         name = self.controller.annotator
         self.events_window = EventWindow(self.store, name, annotator=name, parent=self)
         self.events_window.eventActivated.connect(self.show_article)
+        self.undo_group.addStack(self.events_window.undo_stack)
         self.events_window.show()
 
     def show_review(self) -> None:
@@ -306,6 +311,7 @@ class MainWindow(QMainWindow):
         from annotator.gui.review_window import ReviewWindow
 
         self.review_window = ReviewWindow(self.store, self.controller.annotator, self)
+        self.undo_group.addStack(self.review_window.undo_stack)
         self.review_window.show()
 
     def show_shortcuts(self) -> None:
@@ -368,6 +374,8 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.ActivationChange:
             # Time on an article counts only while the window is in front.
             self.controller.window_active(self.isActiveWindow())
+            if self.isActiveWindow():
+                self.controller.undo_stack.setActive()
         super().changeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802

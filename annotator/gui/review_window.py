@@ -18,8 +18,8 @@ at once on a big project.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoStack
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListView, QMainWindow, QMessageBox,
     QPlainTextEdit, QPushButton, QSplitter, QTableView, QTextEdit, QVBoxLayout, QWidget,
@@ -34,6 +34,7 @@ from annotator.gui.review_models import (
     VersionModel,
 )
 from annotator.gui import screen_fit
+from annotator.gui.actions import REVIEW_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
 from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
@@ -261,27 +262,19 @@ class ReviewWindow(QMainWindow):
         screen_fit.fit_soon(self)
 
     def _actions(self) -> None:
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcut(QKeySequence.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        # The platform's Redo key differs (Ctrl+Y or Ctrl+Shift+Z); accept both everywhere.
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (undo, redo):
-            action.setShortcutContext(Qt.WindowShortcut)
-            self.addAction(action)
-        # triggered() passes "checked" first: the number must not land in that parameter.
-        keys = [(str(n), lambda _checked=False, n=n: self.take_version(n - 1)) for n in range(1, 10)]
-        keys += [("N", lambda: self.step_disagreement(1)), ("P", lambda: self.step_disagreement(-1)),
-                 ("A", self.add_own_span), ("L", self.relabel_gold), ("B", self.reshape_gold),
-                 ("M", self.cycle_modality), ("Delete", self.delete_gold),
-                 ("Ctrl+Return", self.finish), ("Ctrl+Enter", self.finish), ("F5", self.reload_queue),
-                 ("Ctrl+W", self.close)]
-        for key, slot in keys:
-            action = QAction(self)
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.WindowShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
+        # The keys are a table in annotator.gui.actions, which F1 in the main window lists too.
+        build_window_keys(self, REVIEW_KEYS)
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow():
+            self.undo_stack.setActive()  # Edit → Undo of the window group means this window's history
+        super().changeEvent(event)
 
     # -- the queue ---------------------------------------------------------------------------------
 
