@@ -211,6 +211,9 @@ class Controller(QObject):
 
     def _edit_failed(self, message: str, edit: edits.Edit) -> None:
         self.message.emit(message)
+        if edit.late:
+            # It waited for the file and the annotator moved on: a status line could go unseen.
+            dialogs.inform(self.parent(), "An edit could not be saved", message)
         if self.article is not None and self.article.id == edit.article_id:
             self.reload_spans(self.selected)
         self.article_list.model.refresh_article(edit.article_id)
@@ -220,7 +223,7 @@ class Controller(QObject):
         be saved (another program holds the file): it is on the undo stack and will be stored."""
         command = EditCommand(self.store, edit, self._edit_done, self._edit_failed)
         self.undo_stack.push(command)
-        return edit.done or command.saver.is_waiting(command)
+        return edit.done or command.waiting
 
     def _file_changed(self, origin) -> None:
         if origin is not self:

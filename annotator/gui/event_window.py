@@ -286,9 +286,10 @@ class EventWindow(QMainWindow):
     # -- deciding ----------------------------------------------------------------------------------
 
     def push(self, edit: Edit) -> bool:
-        self.undo_stack.push(EditCommand(self.store, edit, self._edit_done,
-                                         lambda message, _edit: self.statusBar().showMessage(message, 8000)))
-        return edit.done
+        command = EditCommand(self.store, edit, self._edit_done,
+                              lambda message, _edit: self.statusBar().showMessage(message, 8000))
+        self.undo_stack.push(command)
+        return edit.done or command.waiting  # waiting: another program holds the file; saved later
 
     def _edit_done(self, edit: Edit, undone: bool) -> None:
         self.watcher.announce(self)

@@ -290,9 +290,11 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(f"Accepted {len(article_ids)} fully agreed article(s) into gold", 8000)
 
     def push(self, edit: Edit) -> bool:
-        """Apply a review step as one undo step; False if it could not be taken (nothing written)."""
-        self.undo_stack.push(EditCommand(self.store, edit, self._edit_done, self._edit_failed))
-        return edit.done
+        """Apply a review step as one undo step; False if it could not be taken (nothing written).
+        True too while it waits to be saved (another program holds the file)."""
+        command = EditCommand(self.store, edit, self._edit_done, self._edit_failed)
+        self.undo_stack.push(command)
+        return edit.done or command.waiting
 
     def _edit_done(self, edit: Edit, _undone: bool) -> None:
         """After every step and its undo: the queue line, the progress, and the article it changed."""

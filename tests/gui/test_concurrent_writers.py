@@ -198,3 +198,28 @@ def test_concurrent_writers_closing_with_edits_waiting_asks_first(window, projec
     assert not window.isVisible() and answers.asked.count("Edits not saved") == 1
     with Store.open(path) as store:
         assert [s.label for s in store.spans_for(window.controller.article.id, "ana") if not s.is_suggestion] == ["FACILITY"]
+
+
+def test_concurrent_writers_an_edit_that_cannot_be_stored_after_waiting_is_reported(window, project, qtbot, answers):
+    import sqlite3
+
+    path, ids = project
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        window.controller.select(ids["brigade"])
+        qtbot.keyClick(window.view, Qt.Key_A)  # waits: the file is busy
+        assert window.saver.pending == 1
+        # Meanwhile another program decides the same suggestion for this annotator.
+        blocker.execute("INSERT INTO spans(article_id, annotator_id, start_char, end_char, label, layer, origin, "
+                        "status, suggestion_id, created_at, updated_at) SELECT article_id, "
+                        "(SELECT id FROM annotators WHERE name = 'ana'), start_char, end_char, label, layer, origin, "
+                        "'rejected', id, created_at, updated_at FROM spans WHERE id = ?", [ids["brigade"]])
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    qtbot.waitUntil(lambda: window.saver.pending == 0, timeout=5000)
+    told = [text for text in answers.asked if text.startswith("inform:")]
+    assert told and "Could not accept ARMED_GROUP" in told[0] and "already decided" in told[0]
+    window.actions["undo"].trigger()  # nothing of it was stored: undo takes it off quietly
+    assert not window.undo_group.canUndo()
