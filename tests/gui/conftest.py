@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import sys
@@ -20,6 +21,7 @@ if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         {"name": "laptop", "x": 0, "y": 0, "width": LAPTOP[0], "height": LAPTOP[1], "logicalDpi": 96,
          "logicalBaseDpi": 96, "dpr": 1}]}))
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
+    atexit.register(_screen.unlink, missing_ok=True)
 
 from fixtures import build_project  # noqa: E402
 
