@@ -223,3 +223,27 @@ def test_concurrent_writers_an_edit_that_cannot_be_stored_after_waiting_is_repor
     assert told and "Could not accept ARMED_GROUP" in told[0] and "already decided" in told[0]
     window.actions["undo"].trigger()  # nothing of it was stored: undo takes it off quietly
     assert not window.undo_group.canUndo()
+
+
+def test_concurrent_writers_an_undo_waiting_for_the_file_survives_a_new_edit(window, project, qtbot):
+    import sqlite3
+
+    from fixtures import REPORT, find
+
+    path, ids = project
+    view, saver = window.view, window.saver
+    view.select_offsets(*find(REPORT, "hospital"))
+    qtbot.keyClick(view, Qt.Key_F)  # stored at once
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)  # its undo waits
+        view.select_offsets(*find(REPORT, "Thursday"))
+        qtbot.keyClick(view, Qt.Key_D)  # a new edit: Qt drops the undone command from its stack
+        assert saver.pending == 2
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    qtbot.waitUntil(lambda: saver.pending == 0, timeout=5000)
+    mine = [s for s in window.store.spans_for(ids["report"], "ana") if not s.is_suggestion]
+    assert [(s.label, s.text_in(REPORT)) for s in mine] == [("DATE", "Thursday")]
