@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.store import BusyError
 
-WINDOW_BUSY_TIMEOUT_MS = 30  # one attempt blocks the window at most about this long
+WINDOW_BUSY_TIMEOUT_MS = 10  # one attempt blocks the window about this long (more on a loaded machine:
+# SQLite counts the sleeps it asks for, not the time they take)
 RETRY_MS = 40  # a free moment between another program's transactions may be short
 STALLED_AFTER_S = 20.0  # then the window says plainly that edits are not in the file yet
 REDO, UNDO = "redo", "undo"
