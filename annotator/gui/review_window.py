@@ -5,11 +5,10 @@ as plain text with every disagreement and gold span marked, and below it every a
 side by side, region by region; right, the disagreements of the article, the annotators' versions
 of the current one, and gold with where each span came from.
 
-Keys: 1-9 take that annotator's version; N / P next / previous disagreement; A add the selected
-text to gold with the chosen label; L relabel the selected gold span; B give it the selected text's
-bounds; M step an event's modality; Delete remove it;
-Ctrl+Return finish the article and open the next; F5 reload the queue (after a merge);
-Ctrl+Z / Ctrl+Shift+Z undo / redo.
+Keys (the table REVIEW_KEYS in annotator.gui.actions, listed by F1 in the main window): 1-9 take that
+annotator's version; N / P next / previous disagreement; A add the selected text to gold with the
+chosen label; L, B, M, Delete relabel, reshape, step the modality of, remove the gold span;
+Ctrl+Return finish the article; F5 reload the queue; Ctrl+Z / Ctrl+Shift+Z undo / redo; Ctrl+W close.
 Every change is an undoable edit of annotator.review (annotator.edits), wrapped for Qt's undo stack.
 The lists and the table read through the item models of annotator.gui.review_models; the queue is
 computed in a background job on a connection of its own and shown as it comes, so the window opens
