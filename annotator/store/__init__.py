@@ -31,6 +31,7 @@ from annotator.store.articles import ArticleSummary, Articles, fts_query
 from annotator.store.arguments import Arguments
 from annotator.store.bulk import Bulk
 from annotator.store.errors import (
+    BusyError,
     CannotOpenError,
     ConflictError,
     DiskFullError,
@@ -59,6 +60,7 @@ class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, 
 
 __all__ = [
     "ArticleSummary",
+    "BusyError",
     "CannotOpenError",
     "ConflictError",
     "DiskFullError",

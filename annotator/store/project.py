@@ -15,6 +15,7 @@ from annotator.model import BLIND_SHARE_SETTING, is_blind
 from annotator.store import migrations as schema
 from annotator.store._sqlite import Database
 from annotator.store.errors import (
+    BusyError,
     CannotOpenError,
     DiskFullError,
     NewerSchemaError,
@@ -311,6 +312,7 @@ class ProjectFile:
         if self.on_write_wait is None:
             conn.execute("BEGIN IMMEDIATE")
             return
+        patience = conn.execute("PRAGMA busy_timeout").fetchone()[0]
         conn.execute(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -319,7 +321,7 @@ class ProjectFile:
             if not is_busy(exc):
                 raise
         finally:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {patience}")
         self.on_write_wait(self.path)
         while True:
             try:
@@ -333,6 +335,8 @@ class ProjectFile:
         """Turn SQLite's read-only and disk-full errors into one sentence for the user."""
         code = _result_code(exc)
         where = self.path or "the project"
+        if is_busy(exc):
+            raise BusyError(f"{where} is being written by another program: {exc}") from exc
         if code == _SQLITE_READONLY or self.readonly and "readonly" in str(exc):
             raise ReadOnlyError(
                 f"{where} cannot be written here (the file, its folder or the disk is read-only); commands "
@@ -344,6 +348,17 @@ class ProjectFile:
                 f"the disk holding {where} is full; the unfinished step was not written and the file is "
                 "intact. Free some space and run the command again"
             ) from exc
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another connection's lock before :class:`BusyError` (default
+        BUSY_TIMEOUT_MS). The window uses a short one: it must not freeze, and retries instead."""
+        self._db.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+    def set_autocheckpoint(self, pages: int) -> None:
+        """After how many WAL pages a commit of this connection copies them into the file (SQLite's
+        default 1000; 0: never, leaving it to the other connections and to the last one to close).
+        The window uses 0: that copy ends in an fsync, seconds on a disk another program keeps busy."""
+        self._db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
     def forget_cached_ids(self) -> None:
         self._annotator_ids.clear()
