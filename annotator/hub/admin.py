@@ -178,7 +178,7 @@ def assign(url: str, per_article: int, lease_days: float | None) -> AssignReport
         for article, name in conn.execute("SELECT article_id::text, annotator FROM article_states"
                                           " WHERE state = 'done' AND NOT deleted"):
             holders.setdefault(article, set()).add(name)
-        articles = [r[0] for r in conn.execute("SELECT id::text FROM articles ORDER BY imported_at, id")]
+        articles = [r[0] for r in conn.execute("SELECT id::text FROM articles ORDER BY position")]
         new_rows, short = [], 0
         for article in articles:
             have = holders.get(article, set())
@@ -224,7 +224,7 @@ def status(url: str) -> dict[str, Any]:
             " (SELECT g.reviewer FROM gold_leases g WHERE g.article_id = a.id AND g.lease_until > now()),"
             " EXISTS (SELECT 1 FROM article_states s WHERE s.article_id = a.id AND s.annotator = 'gold'"
             "  AND s.state = 'done' AND NOT s.deleted)"
-            " FROM articles a ORDER BY a.imported_at, a.id").fetchall()
+            " FROM articles a ORDER BY a.position").fetchall()
     return {
         "annotators": [{"name": r[0], "reviewer": r[1], "assigned": r[2], "done": r[3], "in_progress": r[4],
                         "lease_expired": r[5], "spans": r[6], "hours": round(float(r[7]) / 3600, 2),

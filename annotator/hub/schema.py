@@ -43,6 +43,8 @@ CREATE TABLE hub_settings (
 );
 CREATE TABLE articles (
     id UUID PRIMARY KEY,
+    -- the order articles were published in: files made from the hub number them the same way
+    position BIGSERIAL NOT NULL,
     content_hash TEXT NOT NULL UNIQUE,
     text TEXT NOT NULL,
     title TEXT, source TEXT, url TEXT, published TEXT, language TEXT,

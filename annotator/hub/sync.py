@@ -207,7 +207,7 @@ def pull(store: Store, conn, me: str) -> dict[str, int]:
         since_params = [] if bootstrap else [cursor]
         pulled["articles"] = cur.execute(
             "SELECT id::text, content_hash, text, title, source, url, published, language, meta, imported_at"
-            " FROM articles WHERE id = ANY(%s::uuid[]) ORDER BY imported_at, id", [new]).fetchall()
+            " FROM articles WHERE id = ANY(%s::uuid[]) ORDER BY position", [new]).fetchall()
         suggestion_sql = ("SELECT id::text, article_id::text, start_char, end_char, label, layer, origin, status,"
                           " attributes, source, score, created_at FROM suggestions")
         pulled["suggestions"] = cur.execute(
