@@ -151,7 +151,7 @@ def assign(url: str, per_article: int, lease_days: float | None) -> AssignReport
     """Hand out articles so each is worked on by ``per_article`` annotators (reviewers excepted).
 
     An assignment whose lease ran out on an article its annotator has not finished is removed first
-    (their work so far stays on the hub); the article goes back to the pool. Those with the fewest
+    (their work so far stays on the hub); the article goes back to the pool, for someone else. Those with the fewest
     open articles get the next ones; nobody gets an article twice, or one they already finished.
     """
     if per_article < 1:
@@ -162,8 +162,8 @@ def assign(url: str, per_article: int, lease_days: float | None) -> AssignReport
             "DELETE FROM assignments a WHERE a.lease_until IS NOT NULL AND a.lease_until <= now()"
             " AND NOT EXISTS (SELECT 1 FROM article_states s WHERE s.article_id = a.article_id"
             " AND s.annotator = a.annotator AND s.state = 'done' AND NOT s.deleted)"
-            " RETURNING (SELECT coalesce(title, left(text, 40)) FROM articles WHERE id = a.article_id), annotator"
-        ).fetchall()
+            " RETURNING (SELECT coalesce(title, left(text, 40)) FROM articles WHERE id = a.article_id), annotator,"
+            " article_id::text").fetchall()
         annotators = [r[0] for r in conn.execute("SELECT name FROM hub_members WHERE NOT reviewer ORDER BY name")]
         load = {name: 0 for name in annotators}
         for name, count in conn.execute(
@@ -178,11 +178,15 @@ def assign(url: str, per_article: int, lease_days: float | None) -> AssignReport
         for article, name in conn.execute("SELECT article_id::text, annotator FROM article_states"
                                           " WHERE state = 'done' AND NOT deleted"):
             holders.setdefault(article, set()).add(name)
+        # Whoever let an article's lease run out does not get it straight back.
+        for _, name, article in returned:
+            holders.setdefault(article, set()).add(name)
         articles = [r[0] for r in conn.execute("SELECT id::text FROM articles ORDER BY position")]
         new_rows, short = [], 0
         for article in articles:
             have = holders.get(article, set())
-            for _ in range(per_article - len(have)):
+            lapsed = {name for _, name, lapsed_article in returned if lapsed_article == article}
+            for _ in range(per_article - len(have - lapsed)):
                 free = [name for name in annotators if name not in have]
                 if not free:
                     short += 1
@@ -196,7 +200,7 @@ def assign(url: str, per_article: int, lease_days: float | None) -> AssignReport
                 "INSERT INTO assignments(article_id, annotator, lease_until) VALUES (%s, %s,"
                 " CASE WHEN %s::float IS NULL THEN NULL ELSE now() + make_interval(secs => %s::float * 86400) END)",
                 [[article, name, lease_days, lease_days] for article, name in new_rows])
-    return AssignReport([(str(t), n) for t, n in returned], len(new_rows), short)
+    return AssignReport([(str(title), name) for title, name, _ in returned], len(new_rows), short)
 
 
 def status(url: str) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def _escape(field: str) -> str:
 def remember_password(url: str) -> str:
     """Move a password out of ``url`` into the password file; returns the URL without it.
 
-    The entry is keyed by host, port, database and user as libpq matches them (a unix-socket folder
+    The entry is keyed by host, port and user as libpq matches them (a unix-socket folder
     is its host), replacing an older entry for the same four. The file is created with mode 0600
     (libpq ignores a password file that others can read).
     """
@@ -90,8 +90,9 @@ def remember_password(url: str) -> str:
     password = params.pop("password", None)
     if password is None:
         return make_url(params)
-    key = ":".join(_escape(params.get(name) or default) for name, default in
-                   (("host", "localhost"), ("port", "5432"), ("dbname", "*"), ("user", "*")))
+    # A role's password is the same in every database of the server: the entry's database is "*".
+    key = ":".join([_escape(params.get("host") or "localhost"), _escape(params.get("port") or "5432"), "*",
+                    _escape(params.get("user") or "*")])
     path = passfile_path()
     lines = []
     if path.exists():
