@@ -24,14 +24,14 @@ def lead_project(path: Path, texts: list[str] = TEXTS) -> Path:
             article_id, _ = store.add_article(text, title=f"Report {number + 1}")
             word = text.split()[-4] if number % 2 else text.split()[1]
             start = text.index(word)
-            store.add_spans(article_id, [{"start_char": start, "end_char": start + len(word), "label": "LOC",
+            store.add_spans(article_id, [{"start_char": start, "end_char": start + len(word), "label": "LOCATION",
                                           "layer": "entity", "source": "test-suggester@1"}],
                             annotator=None, origin="suggested", status="pending")
             store.record_suggestion_run(article_id, "test-suggester@1", 1)
     return path
 
 
-def annotate(store: Store, name: str, article_ids: list[int], *, label: str = "PER", done: bool = True) -> None:
+def annotate(store: Store, name: str, article_ids: list[int], *, label: str = "PERSON", done: bool = True) -> None:
     """What an annotator does on each article: accept the suggestion, mark a span of their own, link
     an event to it, and finish the article."""
     for article_id in article_ids:

@@ -32,15 +32,15 @@ def test_agreement_and_review_on_the_hub_equal_those_after_a_file_merge(tmp_path
     olena, marko, rev = member_name("olena"), member_name("marko"), member_name("rev")
     urls = {n: remember_password(admin.add_annotator(hub_url, n, reviewer=n == rev)) for n in (olena, marko, rev)}
     admin.assign(hub_url, per_article=2, lease_days=None)
-    for name, label in ((olena, "PER"), (marko, "ORG")):
+    for name, label in ((olena, "PERSON"), (marko, "ORG")):
         with Store.open(tmp_path / f"{name}.sqlite") as store:
             sync(store, urls[name])
             ids = store.article_ids()
-            annotate(store, name, ids[:5], label=label if name == marko else "PER")
+            annotate(store, name, ids[:5], label=label if name == marko else "PERSON")
             # Some disagreement beyond the label: marko also marks the last word of article 2.
             if name == marko:
                 text = store.get_article(ids[1]).text
-                store.add_span(ids[1], len(text) - 7, len(text) - 1, "LOC", Layer.ENTITY, annotator=name)
+                store.add_span(ids[1], len(text) - 7, len(text) - 1, "LOCATION", Layer.ENTITY, annotator=name)
             sync(store, urls[name])
     rev_file = tmp_path / "rev.sqlite"
     with Store.open(rev_file) as store:

@@ -44,7 +44,7 @@ def test_b_cannot_insert_a_row_into_a_layer(layers):
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             conn.execute(
                 "INSERT INTO spans(id, article_id, annotator, start_char, end_char, label, layer, origin, status,"
-                " created_at, updated_at) VALUES (%s, %s, %s, 0, 4, 'PER', 'entity', 'manual', 'accepted', 'x', 'x')",
+                " created_at, updated_at) VALUES (%s, %s, %s, 0, 4, 'PERSON', 'entity', 'manual', 'accepted', 'x', 'x')",
                 [uuid.uuid4(), span["article_id"], layers["a"]])
 
 
@@ -58,7 +58,7 @@ def test_b_cannot_change_or_even_see_a_rows(layers):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(
                 "INSERT INTO spans(id, article_id, annotator, start_char, end_char, label, layer, origin, status,"
-                " created_at, updated_at) VALUES (%s, %s, %s, 0, 4, 'PER', 'entity', 'manual', 'accepted', 'x', 'x')"
+                " created_at, updated_at) VALUES (%s, %s, %s, 0, 4, 'PERSON', 'entity', 'manual', 'accepted', 'x', 'x')"
                 " ON CONFLICT (id) DO UPDATE SET label = 'ORG'", [before["id"], before["article_id"], layers["a"]])
     after = one_span_of(layers["admin"], layers["a"])
     assert after["id"] == before["id"] and after["label"] == before["label"] and not after["deleted"]
@@ -72,7 +72,7 @@ def test_b_cannot_write_rows_as_someone_else_or_gold(layers):
                 with conn.transaction():
                     conn.execute(
                         "INSERT INTO spans(id, article_id, annotator, owner, start_char, end_char, label, layer,"
-                        " origin, status, created_at, updated_at) VALUES (%s, %s, %s, %s, 0, 4, 'PER', 'entity',"
+                        " origin, status, created_at, updated_at) VALUES (%s, %s, %s, %s, 0, 4, 'PERSON', 'entity',"
                         " 'manual', 'accepted', 'x', 'x')", [uuid.uuid4(), span["article_id"], annotator, owner])
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO assignments(article_id, annotator) VALUES (%s, %s)",
@@ -96,7 +96,7 @@ def test_gold_is_written_only_by_the_reviewer_holding_the_article_lease(layers, 
     second_url = remember_password(admin.add_annotator(layers["admin"], second, reviewer=True))
     article = one_span_of(layers["admin"], layers["a"])["article_id"]
     insert_gold = ("INSERT INTO spans(id, article_id, annotator, start_char, end_char, label, layer, origin, status,"
-                   " created_at, updated_at) VALUES (%s, %s, 'gold', 0, 4, 'PER', 'entity', 'manual', 'accepted',"
+                   " created_at, updated_at) VALUES (%s, %s, 'gold', 0, 4, 'PERSON', 'entity', 'manual', 'accepted',"
                    " 'x', 'x')")
     with psycopg.connect(layers["urls"][layers["r"]]) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
