@@ -58,6 +58,10 @@ def migrate(conn: psycopg.Connection, url: str) -> list[str]:
             conn.execute(statements)
             conn.execute("INSERT INTO hub_migrations(name) VALUES (%s)", [name])
             done.append(name)
+        if done:
+            # Tables a migration added are granted to the members who exist already.
+            for (member,) in conn.execute("SELECT name FROM hub_members").fetchall():
+                conn.execute(sql.SQL(schema.MEMBER_GRANTS.replace("{role}", "{0}")).format(sql.Identifier(member)))
     return done
 
 

@@ -222,6 +222,25 @@ CREATE POLICY {table}_update ON {table} FOR UPDATE USING (hub_may_write({layer},
 """ for table, layer in (("spans", "annotator"), ("arguments", "annotator"), ("article_states", "annotator"),
                          ("actions", "annotator"), ("gold_decisions", "'gold'"), ("gold_links", "'gold'"))))
 
+migration("0002_event_decisions")(f"""
+-- The reviewer's decisions behind the event table (store/events.py): a date or place chosen for an
+-- event span (kind 'override', id = the span's) and groups of event spans confirmed as one
+-- real-world event (kind 'group'). record is JSON with hub ids. Reviewers only.
+CREATE TABLE event_decisions (
+    id UUID PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('override', 'group')),
+    record TEXT NOT NULL,
+    {_LAYER_COLUMNS}
+);
+CREATE INDEX event_decisions_by_txid ON event_decisions(txid);
+ALTER TABLE event_decisions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY event_decisions_read ON event_decisions FOR SELECT USING (hub_is_reviewer(current_user));
+CREATE POLICY event_decisions_insert ON event_decisions FOR INSERT
+    WITH CHECK (hub_is_reviewer(current_user) AND owner = current_user);
+CREATE POLICY event_decisions_update ON event_decisions FOR UPDATE USING (hub_is_reviewer(current_user))
+    WITH CHECK (hub_is_reviewer(current_user) AND owner = current_user);
+""")
+
 KNOWN = [name for name, _ in MIGRATIONS]
 
 # What a member's role is granted (row-level security narrows it to their rows).
@@ -229,9 +248,9 @@ MEMBER_GRANTS = """
 GRANT USAGE ON SCHEMA public TO {role};
 GRANT SELECT ON hub_members, hub_settings, hub_migrations, articles, suggestions, suggestion_runs,
     assignments, gold_leases, spans, arguments, article_states, actions, gold_decisions, gold_links,
-    model_versions TO {role};
+    model_versions, event_decisions TO {role};
 GRANT INSERT, UPDATE ON spans, arguments, article_states, actions, gold_decisions, gold_links,
-    model_versions TO {role};
+    model_versions, event_decisions TO {role};
 GRANT EXECUTE ON FUNCTION hub_is_reviewer(NAME), hub_is_assigned(UUID, NAME), hub_holds_gold(UUID, NAME),
     hub_take_gold(UUID, DOUBLE PRECISION) TO {role};
 """

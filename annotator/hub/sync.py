@@ -44,7 +44,9 @@ class SyncReport:
     articles_pushed: int = 0
     actions_pushed: int = 0
     pulled: dict[str, int] = field(default_factory=dict)
+    reviewer_records: int = 0  # event-table decisions and learned-version records pushed
     gold_refused: list[str] = field(default_factory=list)  # "article N: held by X until T"
+    gold_waiting: set[int] = field(default_factory=set)  # those articles' local ids
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -119,23 +121,34 @@ def _send_layer(cur, name: str, article: str, payload: dict[str, Any]) -> None:
             [*params, article, [row[key] for row in rows]])
 
 
+def _id_maker(store: Store, me: str) -> hub_ids.IdMaker:
+    return hub_ids.IdMaker(store.hub_prepare(), me, {kind: store.hub_id_map(kind)
+                                                     for kind in ("span", "argument", "gold_decision", "event_group")})
+
+
+def _changed(store: Store, name: str, hub_id, article_ids: dict[int, str],
+             only: set[int] | None = None) -> list[tuple[int, str, dict[str, Any]]]:
+    """(article, fingerprint, payload) of each article whose layer ``name`` differs from what the hub
+    last confirmed (``only``: among these articles)."""
+    layer = store.hub_layer(name, only)
+    pushed = store.hub_pushed(name)
+    changed = []
+    for local_article in sorted((set(layer) | set(pushed)) if only is None else only):
+        article = article_ids.get(local_article)
+        if article is None:
+            continue  # not a hub article (imported only here): stays local
+        payload = _layer_payload(name, article, layer.get(local_article, _EMPTY), hub_id)
+        fingerprint = _fingerprint(payload)
+        if pushed.get(local_article) != fingerprint:
+            changed.append((local_article, fingerprint, payload))
+    return changed
+
+
 def push(store: Store, conn, me: str, reviewer: bool, report: SyncReport) -> None:
-    replica = store.hub_prepare()
     article_ids = store.hub_id_map("article")
-    hub_id = hub_ids.IdMaker(replica, me, {kind: store.hub_id_map(kind)
-                                       for kind in ("span", "argument", "gold_decision")})
+    hub_id = _id_maker(store, me)
     for name in ([me, GOLD] if reviewer else [me]):
-        layer = store.hub_layer(name)
-        pushed = store.hub_pushed(name)
-        dirty: list[tuple[int, str, dict[str, Any]]] = []
-        for local_article in sorted(set(layer) | set(pushed)):
-            article = article_ids.get(local_article)
-            if article is None:
-                continue  # not a hub article (imported only here): stays local
-            payload = _layer_payload(name, article, layer.get(local_article, _EMPTY), hub_id)
-            fingerprint = _fingerprint(payload)
-            if pushed.get(local_article) != fingerprint:
-                dirty.append((local_article, fingerprint, payload))
+        dirty = _changed(store, name, hub_id, article_ids)
         if name == GOLD and dirty:
             dirty = _with_gold_lease(conn, store, dirty, report)
         for start in range(0, len(dirty), ARTICLES_PER_BATCH):
@@ -145,6 +158,8 @@ def push(store: Store, conn, me: str, reviewer: bool, report: SyncReport) -> Non
                     _send_layer(cur, name, article_ids[local_article], payload)
             store.hub_mark_pushed(name, {local_article: fp for local_article, fp, _ in batch}, None)
             report.articles_pushed += len(batch)
+    if reviewer:
+        _push_reviewer_records(store, conn, me, hub_id, article_ids, report)
     after = int(store.get_setting("hub.pushed_action") or 0)
     actions = store.hub_actions_after(me, after)
     action_ids = store.hub_id_map("action")
@@ -159,6 +174,70 @@ def push(store: Store, conn, me: str, reviewer: bool, report: SyncReport) -> Non
         report.actions_pushed += len(batch)
 
 
+def _reviewer_records(store: Store, hub_id, article_ids: dict[int, str]):
+    """(rows, learned versions, fingerprint) of the event table's decisions and learned-version records."""
+    overrides, groups = store.hub_event_decisions()
+
+    def pairs(members):
+        return [[article_ids.get(a), hub_id("span", s)] for a, s in members]
+
+    rows = [(hub_id("span", o["span_id"]), "override",
+             {k: o[k] for k in ("date", "date_end", "precision", "geonameid", "reviewer", "updated_at")})
+            for o in overrides if o["article_id"] in article_ids]
+    rows += [(hub_id("event_group", g["id"]), "group",
+              {"kind": g["kind"], "reviewer": g["reviewer"], "created_at": g["created_at"],
+               "members": pairs(g["members"]), "replaces": [pairs(r) for r in json.loads(g["replaces"])]})
+             for g in groups]
+    versions = store.hub_model_versions()
+    return rows, versions, _fingerprint({"events": rows, "versions": versions})
+
+
+def _push_reviewer_records(store: Store, conn, me: str, hub_id, article_ids: dict[int, str],
+                           report: SyncReport) -> None:
+    """The event table's decisions and the learned-version records, when they changed since the last
+    push: upserts, and a deleted mark on the groups this file knew and no longer has."""
+    rows, versions, fingerprint = _reviewer_records(store, hub_id, article_ids)
+    if store.hub_pushed("reviewer records").get(0) == fingerprint:
+        return
+    known = set(store.hub_id_map("event_group").values()) | set(json.loads(store.get_setting("hub.events_pushed")
+                                                                         or "[]"))
+    gone = sorted(known - {row[0] for row in rows})
+    with conn.transaction(), conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO event_decisions(id, kind, record) VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
+            " kind = excluded.kind, record = excluded.record, deleted = FALSE, owner = current_user,"
+            " txid = pg_current_xact_id()", [[row[0], row[1], json.dumps(row[2])] for row in rows])
+        if gone:
+            cur.execute("UPDATE event_decisions SET deleted = TRUE, owner = current_user, txid = pg_current_xact_id()"
+                        " WHERE kind = 'group' AND id = ANY(%s::uuid[]) AND NOT deleted", [gone])
+        cur.executemany("INSERT INTO model_versions(version, record) VALUES (%s, %s) ON CONFLICT (version) DO UPDATE"
+                        " SET record = excluded.record, owner = current_user, txid = pg_current_xact_id()",
+                        [[v["version"], json.dumps(v)] for v in versions])
+    store.set_setting("hub.events_pushed", json.dumps([row[0] for row in rows if row[1] == "group"]))
+    store.hub_mark_pushed("reviewer records", {0: fingerprint}, None)
+    report.reviewer_records = len(rows) + len(versions)
+
+
+def _settle_pulled(store: Store, me: str, pulled: dict[str, Any], refused: set[int]) -> None:
+    """What a pull wrote is what the hub has: record it as confirmed, so this file does not send other
+    reviewers' gold and event decisions back as its own (articles whose own gold change is still
+    waiting for the lease keep waiting)."""
+    article_ids = store.hub_id_map("article")
+    local_articles = store.hub_local_map("article")
+    hub_id = _id_maker(store, me)
+    touched = {local_articles.get(row["article_id"]) for kind in ("spans", "arguments", "states")
+               for row in pulled.get(kind, []) if row.get("annotator") == GOLD}
+    touched |= {local_articles.get(row["article_id"]) for kind in ("gold_decisions", "gold_links")
+                for row in pulled.get(kind, [])}
+    touched = {article for article in touched if article is not None} - refused
+    if touched:
+        store.hub_mark_pushed(GOLD, {article: fp for article, fp, _ in
+                                     _changed(store, GOLD, hub_id, article_ids, touched)}, None)
+    if pulled.get("event_decisions") or pulled.get("model_versions"):
+        *_, fingerprint = _reviewer_records(store, hub_id, article_ids)
+        store.hub_mark_pushed("reviewer records", {0: fingerprint}, None)
+
+
 def _with_gold_lease(conn, store: Store, dirty, report: SyncReport):
     """The gold articles this reviewer may write: the lease is taken (or renewed) for each."""
     article_ids = store.hub_id_map("article")
@@ -171,6 +250,7 @@ def _with_gold_lease(conn, store: Store, dirty, report: SyncReport):
                 allowed.append(item)
             else:
                 report.gold_refused.append(f"article {item[0]}: held by {holder} until {until:%Y-%m-%d %H:%M} UTC")
+                report.gold_waiting.add(item[0])
     return allowed
 
 
@@ -188,7 +268,7 @@ _PULL_LAYERS = {
 _ORDER = {"spans": " ORDER BY (suggestion_id IS NOT NULL), created_at, id", "actions": " ORDER BY at, id"}
 
 
-def pull(store: Store, conn, me: str) -> dict[str, int]:
+def pull(store: Store, conn, me: str, reviewer: bool, gold_waiting: set[int]) -> dict[str, int]:
     cursor = store.get_setting("hub.cursor")
     bootstrap = cursor is None
     # A file that never synced and holds none of this annotator's work (a new laptop, a lost file)
@@ -223,9 +303,15 @@ def pull(store: Store, conn, me: str) -> dict[str, int]:
             pulled[kind] = cur.execute(sql + (since or " WHERE TRUE") + others + _ORDER.get(kind, ""),
                                        since_params).fetchall()
         pulled["model_versions"] = [json.loads(row["record"]) for row in cur.execute(
-            "SELECT record FROM model_versions" + since, since_params)]
+            "SELECT record FROM model_versions" + (since or " WHERE TRUE") + others,
+            since_params)]
+        pulled["event_decisions"] = [{**row, "record": json.loads(row["record"])} for row in cur.execute(
+            "SELECT id::text, kind, record, deleted FROM event_decisions" + (since or " WHERE TRUE") + others
+            + " ORDER BY txid", since_params)]
     pulled["settings"] = {"scheme": pulled["settings"]["scheme"]} if "scheme" in pulled["settings"] else {}
     counts = store.hub_apply(pulled, me=me)
+    if reviewer:
+        _settle_pulled(store, me, pulled, gold_waiting)
     # The cursor moves only once the file holds what was read (a kill before this repeats the pull).
     store.set_setting("hub.cursor", next_cursor)
     if own_too:
@@ -254,10 +340,14 @@ def sync(store: Store, url: str) -> SyncReport:
         conn.commit()
         report.annotator, report.reviewer = me, reviewer
         store.hub_prepare()
-        # Pull first: a file's first sync learns which of its articles are the hub's, so its work on
-        # them goes up in the same sync.
-        report.pulled = pull(store, conn, me)
+        if store.get_setting("hub.cursor") is None:
+            # A file's first sync learns which of its articles are the hub's, so its work on them
+            # goes up in the same sync.
+            report.pulled = pull(store, conn, me, reviewer, set())
+        # Push before pulling: what the pull overwrites is then already on the hub.
         push(store, conn, me, reviewer, report)
+        pulled = pull(store, conn, me, reviewer, report.gold_waiting)
+        report.pulled = {kind: report.pulled.get(kind, 0) + count for kind, count in pulled.items()}
         if store.get_setting("hub.url") != url:
             store.set_setting("hub.url", url)
     report.seconds = time.perf_counter() - started

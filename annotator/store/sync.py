@@ -16,6 +16,7 @@ meets a hub is exactly what it was; they are plain tables and older versions of 
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, Iterable
 
@@ -189,6 +190,20 @@ class HubSync:
             "SELECT x.id, x.article_id, x.at, x.action, x.detail FROM actions x JOIN annotators an"
             " ON an.id = x.annotator_id WHERE an.name = ? AND x.id > ? ORDER BY x.id", [annotator, after]))
 
+    def hub_event_decisions(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(date/place overrides, confirmed groups with their members) behind the event table, as stored."""
+        overrides = _rows(self._db.execute(
+            "SELECT o.span_id, s.article_id, o.date, o.date_end, o.precision, o.geonameid, o.reviewer, o.updated_at"
+            " FROM event_overrides o JOIN spans s ON s.id = o.span_id ORDER BY o.span_id"))
+        groups = _rows(self._db.execute("SELECT id, kind, reviewer, replaces, created_at FROM event_groups ORDER BY id"))
+        members: dict[int, list[list[int]]] = {}
+        for group_id, article_id, span_id in self._db.execute(
+                "SELECT group_id, article_id, span_id FROM event_group_members ORDER BY group_id, article_id, span_id"):
+            members.setdefault(group_id, []).append([article_id, span_id])
+        for group in groups:
+            group["members"] = members.get(group["id"], [])
+        return overrides, groups
+
     def hub_model_versions(self) -> list[dict[str, Any]]:
         """Every learned-version record as stored."""
         return _rows(self._db.execute("SELECT * FROM model_versions ORDER BY version"))
@@ -360,6 +375,42 @@ class HubSync:
                 else:
                     self._db.execute(f"INSERT OR REPLACE INTO {table}({column}, decision_id) VALUES (?, ?)",
                                      [item_id, decision_id])
+            maps["event_group"] = self.hub_local_map("event_group")
+            for decision in pulled.get("event_decisions", []):
+                record = decision["record"]
+                if decision["kind"] == "override":
+                    span_id = maps["span"].get(decision["id"])
+                    if span_id is None:
+                        continue
+                    if decision["deleted"]:
+                        self._db.execute("DELETE FROM event_overrides WHERE span_id = ?", [span_id])
+                    else:
+                        self._db.execute(
+                            "INSERT OR REPLACE INTO event_overrides(span_id, date, date_end, precision, geonameid,"
+                            " reviewer, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [span_id, record["date"], record["date_end"], record["precision"], record["geonameid"],
+                             record["reviewer"], record["updated_at"]])
+                    continue
+                local_id = maps["event_group"].get(decision["id"])
+                if local_id is not None:
+                    self._db.execute("DELETE FROM event_groups WHERE id = ?", [local_id])
+                if decision["deleted"]:
+                    continue
+
+                def local_pairs(pairs):
+                    found = [(maps["article"].get(a), maps["span"].get(s)) for a, s in pairs]
+                    return [[a, s] for a, s in found if a is not None and s is not None]
+
+                local_id = self._db.execute(
+                    "INSERT INTO event_groups(id, kind, reviewer, replaces, created_at) VALUES (?, ?, ?, ?, ?)",
+                    [local_id, record["kind"], record["reviewer"],
+                     json.dumps([local_pairs(group) for group in record["replaces"]]), record["created_at"]]).lastrowid
+                # A span confirmed into this group leaves any group it was in here (the hub's is newer).
+                self._db.conn.executemany(
+                    "INSERT OR REPLACE INTO event_group_members(span_id, group_id, article_id) VALUES (?, ?, ?)",
+                    [(span, local_id, article) for article, span in local_pairs(record["members"])])
+                self._db.execute("INSERT OR REPLACE INTO hub_ids(kind, hub_id, local_id) VALUES ('event_group', ?, ?)",
+                                 [decision["id"], local_id])
             for record in pulled.get("model_versions", []):
                 columns = list(record)
                 self._db.execute(f"INSERT OR REPLACE INTO model_versions({', '.join(columns)})"

@@ -77,6 +77,8 @@ def test_a_reviewers_gold_goes_to_the_hub_under_a_lease_and_a_second_reviewer_wa
         assert conn.execute("SELECT reviewer FROM gold_leases").fetchone()[0] == rev
     with Store.open(tmp_path / "other.sqlite") as store:
         sync(store, urls[other])
+        quiet = sync(store, urls[other])  # gold it only pulled is not sent back as its own
+        assert quiet.articles_pushed == 0 and not quiet.gold_refused
         article = store.article_ids()[0]
         assert len(store.own_spans(article, "gold")) == 3  # the other reviewer sees the gold ...
         gold_span = store.own_spans(article, "gold")[0]
@@ -92,3 +94,62 @@ def test_a_reviewers_gold_goes_to_the_hub_under_a_lease_and_a_second_reviewer_wa
         assert report.articles_pushed == 1 and not report.gold_refused
     with psycopg.connect(hub_url) as conn:
         assert conn.execute("SELECT count(*) FROM spans WHERE annotator = 'gold' AND NOT deleted").fetchone()[0] == 2
+
+
+def test_event_table_decisions_and_learned_versions_travel_between_reviewers(tmp_path, hub_url, member_name):
+    with Store.open(lead_project(tmp_path / "lead.sqlite")) as store:
+        admin.init(hub_url, store)
+    ann, first, second = member_name("ann"), member_name("first"), member_name("second")
+    urls = {n: remember_password(admin.add_annotator(hub_url, n, reviewer=n != ann)) for n in (ann, first, second)}
+    admin.assign(hub_url, per_article=1, lease_days=None)
+    with Store.open(tmp_path / "ann.sqlite") as store:
+        sync(store, urls[ann])
+        annotate(store, ann, store.article_ids()[:2])
+        sync(store, urls[ann])
+
+    def events_seen(store):
+        """Overrides and groups, with spans named by (article title, offsets, annotator)."""
+        def name(span_id):
+            span = store.get_span(span_id)
+            return store.get_article(span.article_id).title, span.start_char, span.end_char, span.annotator
+        overrides = {name(span): values for (_, span), values in store.event_overrides().items()}
+        groups = sorted(sorted(name(span) for _, span in members) for members in store.event_groups().values())
+        return overrides, groups
+
+    with Store.open(tmp_path / "first.sqlite") as store:
+        sync(store, urls[first])
+        events = [s for a in store.article_ids()[:2] for s in store.own_spans(a, ann) if s.layer is Layer.EVENT]
+        store.set_event_override(events[0].id, first, {"date": "2026-03-02", "precision": 1, "geonameid": 703448})
+        group = store.add_event_group([(e.article_id, e.id) for e in events], first, "confirm")
+        store.record_model_version({"version": "v1", "created_at": "2026-12-01", "spacy_version": "3.8.0",
+                                    "scores": "{}"}, first)
+        assert sync(store, urls[first]).reviewer_records == 3
+        expected = events_seen(store)
+    with Store.open(tmp_path / "second.sqlite") as store:
+        sync(store, urls[second])
+        assert events_seen(store) == expected and len(expected[1]) == 1
+        assert [v["version"] for v in store.model_versions()] == ["v1"]
+    with Store.open(tmp_path / "first.sqlite") as store:
+        store.remove_event_group(group)
+        sync(store, urls[first])
+    with Store.open(tmp_path / "second.sqlite") as store:
+        sync(store, urls[second])
+        assert events_seen(store) == (expected[0], [])
+
+
+def test_a_hub_missing_a_newer_step_is_upgraded_by_init_and_members_can_use_it(tmp_path, hub_url, member_name):
+    lead = lead_project(tmp_path / "lead.sqlite")
+    with Store.open(lead) as store:
+        admin.init(hub_url, store)
+    rev = member_name("rev")
+    url = remember_password(admin.add_annotator(hub_url, rev, reviewer=True))
+    with psycopg.connect(hub_url) as conn:  # as a hub made before step 0002 existed
+        conn.execute("DROP TABLE event_decisions")
+        conn.execute("DELETE FROM hub_migrations WHERE name = '0002_event_decisions'")
+    with Store.open(tmp_path / "rev.sqlite") as store, __import__("pytest").raises(Exception, match="needs upgrading"):
+        sync(store, url)
+    with Store.open(lead) as store:
+        applied, _ = admin.init(hub_url, store)
+    assert applied == ["0002_event_decisions"]
+    with Store.open(tmp_path / "rev.sqlite") as store:
+        assert sync(store, url).pulled["articles"] == 6
