@@ -6,7 +6,7 @@ import json
 
 from annotator import config
 from annotator.commands._common import CommandError, add_db_argument, open_store
-from annotator.commands.sync import add_hub_argument
+from annotator.commands.sync import add_hub_argument, need_psycopg
 
 
 def register(subparsers) -> None:
@@ -46,6 +46,7 @@ def register(subparsers) -> None:
 
 
 def _url(args) -> str:
+    need_psycopg()
     from annotator.hub.connect import remember_password
 
     url = config.resolve_hub_url(args.hub)
@@ -55,10 +56,10 @@ def _url(args) -> str:
 
 
 def run_init(args) -> int:
+    url = _url(args)
     from annotator.hub import admin
     from annotator.hub.connect import redact
 
-    url = _url(args)
     with open_store(args) as store:
         applied, counts = admin.init(url, store)
     print(f"hub at {redact(url)}: schema steps applied: {', '.join(applied) or 'none (up to date)'}")
@@ -67,9 +68,10 @@ def run_init(args) -> int:
 
 
 def run_add(args) -> int:
+    url = _url(args)
     from annotator.hub import admin
 
-    member_url = admin.add_annotator(_url(args), args.name, reviewer=args.reviewer)
+    member_url = admin.add_annotator(url, args.name, reviewer=args.reviewer)
     print(f"{args.name} added as {'a reviewer' if args.reviewer else 'an annotator'}; they run once:"
           f" annotator sync --db {args.name}.sqlite --hub URL")
     print(member_url)
@@ -77,9 +79,10 @@ def run_add(args) -> int:
 
 
 def run_assign(args) -> int:
+    url = _url(args)
     from annotator.hub import admin
 
-    report = admin.assign(_url(args), args.per_article, args.lease)
+    report = admin.assign(url, args.per_article, args.lease)
     for title, name in report.returned:
         print(f"lease ran out: {title!r} taken back from {name}")
     print(f"handed out {report.handed_out} assignments"
@@ -89,9 +92,10 @@ def run_assign(args) -> int:
 
 
 def run_status(args) -> int:
+    url = _url(args)
     from annotator.hub import admin
 
-    status = admin.status(_url(args))
+    status = admin.status(url)
     if args.json:
         print(json.dumps(status, default=str, indent=1))
         return 0

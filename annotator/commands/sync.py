@@ -12,6 +12,15 @@ def add_hub_argument(parser) -> None:
                         " in it is moved into the libpq password file, never into the project")
 
 
+def need_psycopg() -> None:
+    """A clear word instead of a traceback when the hub extra is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None:
+        raise CommandError("the team hub needs psycopg: pip install 'conflict-annotator[hub]'"
+                           " (or pip install 'psycopg[binary]')")
+
+
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "sync",
@@ -26,6 +35,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    need_psycopg()
     from annotator.hub.connect import HubUnreachable, redact, remember_password
     from annotator.hub.sync import sync
     from annotator.store import Store

@@ -114,3 +114,16 @@ def test_commands_without_the_hub_do_not_import_psycopg(tmp_path, write):
     for argv in (["--help"], ["stats", "--db", str(db)], ["sync", "--help"], ["hub", "--help"]):
         done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=120)
         assert done.stderr.strip().splitlines()[-1] == "False", (argv, done.stderr)
+
+
+def test_without_psycopg_the_hub_commands_say_what_to_install(tmp_path):
+    # A None entry in sys.modules makes the import fail as if the extra were not installed.
+    probe = ("import sys\nsys.modules['psycopg'] = None\nimport importlib.util\n"
+             "importlib.util.find_spec = lambda name, *a: None if name == 'psycopg' else _find(name, *a)\n"
+             "from annotator.cli import main\nsys.exit(main(sys.argv[1:]))")
+    probe = probe.replace("import importlib.util\n", "import importlib.util\n_find = importlib.util.find_spec\n")
+    for argv in (["sync", "--db", str(tmp_path / "x.sqlite"), "--hub", "postgresql://a@/b"],
+                 ["hub", "status", "--hub", "postgresql://a@/b"]):
+        done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and "pip install 'conflict-annotator[hub]'" in done.stderr, done.stderr
+    assert not (tmp_path / "x.sqlite").exists()
