@@ -80,11 +80,9 @@ def one_round(job: tuple[str, str, str, int, int]) -> tuple[str, float, int]:
                 store.add_span(article_id, start, start + len(word), "PERSON" if kind == 1 else "ORG",
                                Layer.ENTITY, annotator=name)
             elif kind == 3:
-                event = store.add_span(article_id, text.index("shelling"), text.index("shelling") + 8,
-                                       "EXPLOSIONS_REMOTE_VIOLENCE", Layer.EVENT, annotator=name) \
-                    if not store.find_span(article_id, name, text.index("shelling"), text.index("shelling") + 8,
-                                           Layer.EVENT) else store.find_span(
-                        article_id, name, text.index("shelling"), text.index("shelling") + 8, Layer.EVENT)
+                start = text.index("shelling")
+                event = store.find_span(article_id, name, start, start + 8, Layer.EVENT) or store.add_span(
+                    article_id, start, start + 8, "EXPLOSIONS_REMOTE_VIOLENCE", Layer.EVENT, annotator=name)
                 own = [s for s in store.own_spans(article_id, name) if s.layer is Layer.ENTITY]
                 if own:
                     store.add_argument(event, own[-1].id, "LOCATION", actor=name)

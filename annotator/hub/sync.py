@@ -25,7 +25,7 @@ from typing import Any
 from psycopg.rows import dict_row
 
 from annotator.hub import ids as hub_ids
-from annotator.hub.connect import check_version, connect, redact
+from annotator.hub.connect import check_version, connect
 from annotator.model import GOLD
 from annotator.store import Store
 
@@ -354,4 +354,4 @@ def sync(store: Store, url: str) -> SyncReport:
     return report
 
 
-__all__ = ["SyncReport", "pull", "push", "redact", "sync"]
+__all__ = ["SyncReport", "pull", "push", "sync"]

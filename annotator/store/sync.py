@@ -215,7 +215,7 @@ class HubSync:
 
         Rows are the hub's, with hub ids (text) for rows and references; each is mapped to a local
         row through ``hub_ids`` (added on first sight), so pulling the same rows again changes
-        nothing. A reference to a row this file made itself is resolved by ``own_ids``.
+        nothing.
 
         :param pulled: lists under settings, articles, suggestions, suggestion_runs, spans, arguments,
             states, actions, gold_decisions, gold_links, model_versions, assignments (None: unchanged)
@@ -223,9 +223,8 @@ class HubSync:
         :returns: counts of rows written, per list
         """
         counts: dict[str, int] = {}
-        own = pulled.get("own_ids", {})  # kind -> {hub id: local id} for rows this file made
         with self.transaction():
-            maps = {kind: {**self.hub_local_map(kind), **own.get(kind, {})}
+            maps = {kind: self.hub_local_map(kind)
                     for kind in ("article", "span", "argument", "action", "gold_decision")}
 
             def remember(kind: str, hub_id: str, local_id: int) -> None:
