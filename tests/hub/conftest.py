@@ -6,15 +6,11 @@ to install.
 from __future__ import annotations
 
 import os
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from pg_cluster import remove, start_throwaway  # noqa: E402
+from .pg_cluster import remove, start_throwaway
 
 
 @pytest.fixture(scope="session")

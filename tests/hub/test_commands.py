@@ -13,7 +13,7 @@ import psycopg
 from annotator.cli import main
 from annotator.store import Store
 
-from hub_helpers import TEXTS, annotate, lead_project
+from .hub_helpers import TEXTS, annotate, lead_project
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

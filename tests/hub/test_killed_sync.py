@@ -16,7 +16,7 @@ from annotator.hub.connect import remember_password
 from annotator.hub.sync import sync
 from annotator.store import Store
 
-from hub_helpers import annotate, lead_project
+from .hub_helpers import annotate, lead_project
 
 ARTICLES = 240
 KILLS = 20

@@ -15,7 +15,7 @@ from annotator.hub.sync import sync
 from annotator.model import Layer
 from annotator.store import Store
 
-from hub_helpers import annotate, lead_project
+from .hub_helpers import annotate, lead_project
 
 
 def cli_output(capsys, *argv: str) -> str:

@@ -10,7 +10,7 @@ from annotator.hub.connect import HubError, remember_password
 from annotator.hub.sync import sync
 from annotator.store import Store
 
-from hub_helpers import TEXTS, annotate, lead_project
+from .hub_helpers import TEXTS, annotate, lead_project
 
 
 @pytest.fixture

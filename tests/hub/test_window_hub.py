@@ -11,7 +11,7 @@ from annotator.hub.connect import remember_password
 from annotator.hub.sync import sync
 from annotator.store import Store
 
-from hub_helpers import lead_project
+from .hub_helpers import lead_project
 
 
 def hub_spans(url: str, annotator: str) -> int:
