@@ -25,7 +25,9 @@ from typing import Any
 from psycopg.rows import dict_row
 
 from annotator.hub import ids as hub_ids
-from annotator.hub.connect import check_version, connect
+import psycopg
+
+from annotator.hub.connect import HubUnreachable, check_version, connect, redact
 from annotator.model import GOLD
 from annotator.store import Store
 
@@ -327,11 +329,22 @@ def sync(store: Store, url: str) -> SyncReport:
 
     :param store: the annotator's project file
     :param url: the hub (without a password: the password file has it)
-    :raises HubUnreachable: the server did not answer; nothing in the file changed
+    :raises HubUnreachable: the server did not answer or went away; the file keeps everything and the
+        next sync sends again what the hub had not confirmed
     :raises HubError: not a hub, or a newer one
     """
     started = time.perf_counter()
     report = SyncReport()
+    try:
+        _sync(store, url, report)
+    except psycopg.OperationalError as exc:  # the server went away mid-sync
+        raise HubUnreachable(f"lost the hub at {redact(url)} during the sync ({str(exc).strip()}); what it had not"
+                             " confirmed is sent again next time") from exc
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _sync(store: Store, url: str, report: SyncReport) -> None:
     with connect(url) as conn:
         check_version(conn, url)
         conn.commit()
@@ -350,8 +363,6 @@ def sync(store: Store, url: str) -> SyncReport:
         report.pulled = {kind: report.pulled.get(kind, 0) + count for kind, count in pulled.items()}
         if store.get_setting("hub.url") != url:
             store.set_setting("hub.url", url)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 __all__ = ["SyncReport", "pull", "push", "sync"]
