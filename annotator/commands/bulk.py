@@ -50,6 +50,29 @@ def register(subparsers) -> None:
     suggest.add_argument("--redo", action="store_true", help="make every shard again, even those already written")
     suggest.set_defaults(func=run_suggest)
 
+    pick = commands.add_parser(
+        "select",
+        help="choose articles from a bulk run's shards (text, label, dates, least sure, stratified sample, "
+        "no wire copies)",
+        description="Filters apply in this order: --query, --label, --from/--to, --dedupe, --uncertain, --sample. "
+        "The output is JSON lines with the suggestions, for `annotator import`.",
+    )
+    pick.add_argument("folder", metavar="DIR", help="the --out folder of `bulk suggest`")
+    pick.add_argument("--out", required=True, metavar="FILE", help="where to write the chosen articles (.jsonl, .jsonl.gz)")
+    pick.add_argument("--query", metavar="TEXT",
+                      help='articles with every word of TEXT in title or text (whole words, any case; "quoted phrases")')
+    pick.add_argument("--label", metavar="LABEL", help="articles with suggestions of this label ...")
+    pick.add_argument("--min", type=int, default=1, metavar="N", dest="label_min", help="... at least N of them (default 1)")
+    pick.add_argument("--from", metavar="DATE", dest="date_from", help="published on or after DATE (YYYY-MM-DD)")
+    pick.add_argument("--to", metavar="DATE", dest="date_to", help="published on or before DATE (YYYY-MM-DD)")
+    pick.add_argument("--uncertain", type=int, metavar="N",
+                      help="the N articles whose scored suggestions are least sure (closest to 0.5)")
+    pick.add_argument("--sample", type=int, metavar="N", help="N articles at random, stratified by outlet and month")
+    pick.add_argument("--seed", type=int, default=0, metavar="S", help="the sample's seed (default 0)")
+    pick.add_argument("--dedupe", action="store_true",
+                      help="drop near-duplicate copies of one story (MinHash, Jaccard >= 0.8), keeping the first")
+    pick.set_defaults(func=run_select)
+
 
 def run_suggest(args) -> int:
     if args.workers < 1 or args.chunk_size < 1:
@@ -87,3 +110,48 @@ def run_suggest(args) -> int:
         for where, why in summary.failed:
             print(f"  {where}: {why}")
     return 1 if summary.failed else 0
+
+
+def run_select(args) -> int:
+    from datetime import date
+
+    from annotator.bulk.select import Criteria, SelectError, select
+
+    def day(value: str | None, option: str):
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise CommandError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from exc
+
+    for option, value in (("--min", args.label_min), ("--uncertain", args.uncertain), ("--sample", args.sample)):
+        if value is not None and value < 1:
+            raise CommandError(f"{option} must be at least 1")
+    if args.dedupe:
+        try:
+            import datasketch  # noqa: F401 - only to say clearly what is missing
+        except ImportError as exc:
+            raise CommandError("--dedupe needs datasketch: pip install 'conflict-annotator[bulk]'") from exc
+    criteria = Criteria(query=args.query, label=args.label, label_min=args.label_min,
+                        date_from=day(args.date_from, "--from"), date_to=day(args.date_to, "--to"),
+                        uncertain=args.uncertain, sample=args.sample, seed=args.seed, dedupe=args.dedupe)
+    try:
+        summary = select(args.folder, args.out, criteria)
+    except SelectError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"articles read: {summary.read}")
+    if args.query:
+        print(f"  matching --query: {summary.after_query}")
+    if args.label:
+        print(f"  with at least {args.label_min} {args.label}: {summary.after_label}")
+    if args.date_from or args.date_to:
+        print(f"  in the date range: {summary.after_dates} ({summary.undated} without a date left out)")
+    if args.dedupe:
+        print(f"  near-duplicate copies dropped: {summary.duplicates}")
+    if args.uncertain:
+        print(f"  least sure kept: up to {args.uncertain} ({summary.unscored} without scored suggestions left out)")
+    if args.sample and summary.strata:
+        print(f"  sampled across {summary.strata} outlet-month strata")
+    print(f"written: {summary.written} articles to {args.out}")
+    return 0
