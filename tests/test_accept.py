@@ -104,3 +104,26 @@ def test_accept_refuses_gold_and_unknown_articles(project, capsys):
     assert main(["--db", str(path), "accept", "--annotator", "ana", "--article", "99"]) == 2
     assert "no article with id 99" in capsys.readouterr().err
     assert main(["--db", str(path / "nope.sqlite"), "accept", "--annotator", "ana"]) == 2
+
+
+def test_accept_undo_takes_back_the_last_acceptance_but_keeps_corrections(project, capsys):
+    path, ids = project
+    assert main(["--db", str(path), "accept", "--annotator", "ana", "--labels", "LOCATION"]) == 0
+    assert main(["--db", str(path), "accept", "--annotator", "ana", "--labels", "ARMED_GROUP", "PERSON"]) == 0
+    with Store.open(path) as store:
+        talo = next(s for s in store.spans_for(ids["first"], "ana") if s.label == "PERSON" and not s.is_suggestion)
+        store.update_span(talo.id, label="ORG", actor="ana")  # a correction made after accepting
+    capsys.readouterr()
+    assert main(["--db", str(path), "accept", "--annotator", "ana", "--undo", "--article", str(ids["first"])]) == 0
+    out = capsys.readouterr().out
+    assert "taken back on 1 articles, 1 spans removed" in out and "kept, changed since" in out
+    with Store.open(path) as store:
+        # The second run's ARMED_GROUP is gone (pending again), the corrected span and the first run's stay.
+        assert mine(store, ids["first"]) == [("LOCATION", "accepted"), ("ORG", "accepted")]
+        assert "ARMED_GROUP" in [s.label for s in store.spans_for(ids["first"], "ana") if s.is_suggestion]
+    # Again: now the first run's acceptance is the last one not taken back.
+    assert main(["--db", str(path), "accept", "--annotator", "ana", "--undo", "--article", str(ids["first"])]) == 0
+    with Store.open(path) as store:
+        assert mine(store, ids["first"]) == [("ORG", "accepted")]
+        assert mine(store, ids["second"]) == [("LOCATION", "accepted")]  # not named: untouched
+    assert main(["--db", str(path), "accept", "--annotator", "ana", "--undo", "--done"]) == 2

@@ -82,3 +82,51 @@ def accept_suggestions(store, annotator: str, article_ids: Iterable[int] | None 
         if progress is not None:
             progress(position, len(ids))
     return summary
+
+
+TAKE_BACK = "take_back_accept_all"
+
+
+@dataclass
+class TakeBackSummary:
+    articles: int = 0  # articles where an acceptance was taken back
+    spans: int = 0  # spans removed
+    kept_changed: int = 0  # spans kept because the annotator changed them since
+    edits: list[edits.Edit] = field(default_factory=list)
+
+
+def take_back(store, annotator: str, article_ids: Iterable[int] | None = None) -> TakeBackSummary:
+    """Undo, from the command line, the last accept-all of ``annotator`` on each article (the
+    window's undo stack only holds what was done in that window).
+
+    The log's ``accept_all`` line names the spans it created; those still there and unchanged since
+    are deleted (with their arguments) as one undoable edit per article, logged as ``delete_span``
+    lines plus one ``take_back_accept_all`` line naming the entry taken back. Spans the annotator
+    changed since (relabelled, resized) stay. Article states are left as they are.
+    """
+    ids = list(article_ids) if article_ids is not None else store.article_ids()
+    summary = TakeBackSummary()
+    for article_id in ids:
+        entries = store.log_entries(article_id)
+        taken = {e["detail"].get("entry") for e in entries if e["action"] == TAKE_BACK}
+        last = next((e for e in reversed(entries) if e["action"] == "accept_all" and e["annotator"] == annotator
+                     and e["id"] not in taken), None)
+        if last is None:
+            continue
+        present = [s for s in store.spans_by_ids(last["detail"].get("spans", [])) if s.annotator == annotator]
+        if not present:
+            continue  # undone in the window already, or deleted by hand
+        unchanged = [s for s in present if s.updated_at == s.created_at]
+        summary.kept_changed += len(present) - len(unchanged)
+
+        def perform(rec, spans=unchanged, entry=last["id"]):
+            for span in sorted(spans, key=lambda s: (s.layer is not Layer.EVENT, s.start_char)):
+                rec.delete_span(span.id)
+            rec.store.log(annotator, TAKE_BACK, article_id, {"entry": entry, "spans": [s.id for s in spans]})
+
+        edit = edits.Edit(f"Take back accepting {len(unchanged)} suggestions", article_id, annotator, perform)
+        edit.apply(store)
+        summary.edits.append(edit)
+        summary.articles += 1
+        summary.spans += len(unchanged)
+    return summary

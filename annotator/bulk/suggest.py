@@ -69,7 +69,8 @@ class ChunkReport:
     errors: int = 0
     error_lines: list[str] = field(default_factory=list)
     labels_outside_scheme: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole task
+    load_seconds: float = 0.0  # of which loading the suggester (the worker's first task only)
     source: str = ""
     worker: str = ""
     peak_rss_mb: float = 0.0
@@ -127,6 +128,7 @@ def suggest_chunk(chunk: Chunk, job: Job) -> ChunkReport:
     report = ChunkReport(chunk.name, chunk.describe(), worker=f"{socket.gethostname()}:{os.getpid()}")
     started = time.perf_counter()
     suggester, memory, warning = _suggester_for(job)
+    report.load_seconds = round(time.perf_counter() - started, 3)
     report.source, report.warning = suggester.source, warning
     scheme = scheme_by_name(job.scheme)
     piece_chars = max(1000, min(PIECE_CHARS, suggester.nlp.max_length // 2))

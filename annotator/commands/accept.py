@@ -25,6 +25,9 @@ def register(subparsers) -> None:
     parser.add_argument("--min-score", type=float, metavar="S",
                         help="only suggestions scored at least S (unscored suggestions are then left pending)")
     parser.add_argument("--done", action="store_true", help="mark each article done afterwards (Ctrl+Return)")
+    parser.add_argument("--undo", action="store_true",
+                        help="take back the annotator's last accept-all on each article (this command's or the "
+                        "window's): the spans it made that are unchanged since are deleted; states stay")
     parser.set_defaults(func=run)
 
 
@@ -42,7 +45,11 @@ def run(args) -> int:
         layers=frozenset(Layer(name) for name in args.layers) if args.layers else None,
         min_score=args.min_score,
     )
+    if args.undo and (args.labels or args.layers or args.min_score is not None or args.done):
+        raise CommandError("--undo takes only --annotator and --article")
     with open_store(args) as store:
+        if args.undo:
+            return _undo(store, annotator, args.articles)
         if args.articles:
             missing = store.missing_article_ids(args.articles)
             if missing:
@@ -63,4 +70,18 @@ def run(args) -> int:
           f"{summary.articles} articles ({summary.spans} spans with their event arguments)")
     if args.done:
         print(f"  marked done: {summary.marked_done} articles")
+    return 0
+
+
+def _undo(store, annotator: str, articles) -> int:
+    from annotator.bulk.accept import take_back
+
+    if articles:
+        missing = store.missing_article_ids(articles)
+        if missing:
+            raise CommandError(f"--article: no article with id {', '.join(map(str, missing))}")
+    summary = take_back(store, annotator, articles)
+    print(f"{annotator}: taken back on {summary.articles} articles, {summary.spans} spans removed")
+    if summary.kept_changed:
+        print(f"  kept, changed since they were accepted: {summary.kept_changed} spans")
     return 0
