@@ -139,15 +139,18 @@ def _read_gzipped_lines(path: Path, encoding: str | None) -> Iterator[Item]:
     if Path(path.stem).suffix.lower() not in JSON_SUFFIXES:
         raise InputError(str(path), None, "of gzipped files only JSON lines (.jsonl.gz) can be imported")
     try:
-        with gzip.open(path, "rb") as handle:
+        with path.open("rb") as compressed, gzip.GzipFile(fileobj=compressed, mode="rb") as handle:
+            read = 0
             for number, raw in enumerate(handle, start=1):
+                # Progress in compressed bytes, the unit of the file size the caller's bar counts to.
+                size, read = compressed.tell() - read, compressed.tell()
                 try:
                     line = raw.decode(encoding or "utf-8")
                 except UnicodeDecodeError as exc:
-                    yield InputError(str(path), number, f"not valid {encoding or 'UTF-8'} at column {exc.start + 1}"), len(raw)
+                    yield InputError(str(path), number, f"not valid {encoding or 'UTF-8'} at column {exc.start + 1}"), size
                     continue
                 yield from _read_lines(path, [line.lstrip("\ufeff") if number == 1 else line], first_number=number,
-                                       size=len(raw))
+                                       size=size)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         # A shard cut short (a killed run writes to a temporary name, so only a copy gone wrong).
         raise InputError(str(path), None, f"not a complete gzip file: {exc}") from exc
