@@ -16,6 +16,10 @@ The articles are generated (bench/synthetic.py: invented sentences, messy charac
             a third of the shards are written, then run again: every input article must be in
             exactly one shard, no shard lost, none written twice, no temporary file left
 Peak memory per worker is each worker process's peak resident set (ru_maxrss) as its tasks report.
+On a machine shared with other work, wall-clock rates follow the load more than the code; the
+processor time per article (pipe2: this process and its two pipe workers; bulk: the workers' tasks
+after loading the pipeline) is printed beside them, and their ratio is what the throughput ratio
+would be on two free cores.
 
 On a shared 2-core machine 200,000 articles take hours; --articles sets the size, and the output
 says which size ran.
@@ -28,6 +32,7 @@ import gzip
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -63,14 +68,23 @@ def texts_of(paths: list[Path]) -> list[str]:
     return [json.loads(line)["text"] for path in paths for line in path.open(encoding="utf-8")]
 
 
-def plain_pipe(texts: list[str], batch_size: int) -> float:
+def _cpu(who) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def plain_pipe(texts: list[str], batch_size: int) -> tuple[float, float]:
+    """(wall seconds, processor seconds of this process and its pipe workers)."""
     from annotator.suggest import load_suggester
 
     nlp = load_suggester().nlp
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     for _doc in nlp.pipe(texts, n_process=2, batch_size=batch_size):
         pass
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    # spaCy joins its worker processes when the pipe is exhausted: their time is in RUSAGE_CHILDREN.
+    return wall, _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu
 
 
 def bulk(inputs: Path, out: Path, workers: int, chunk_size: int) -> dict:
@@ -90,7 +104,7 @@ def bulk(inputs: Path, out: Path, workers: int, chunk_size: int) -> dict:
     for shard in shards:
         peaks[shard["worker"]] = max(peaks.get(shard["worker"], 0.0), shard["peak_rss_mb"])
     return {"wall": wall, "articles": manifest["articles"], "busiest_worker_seconds": max(per_worker.values()),
-            "peak_mb": sorted(peaks.values())}
+            "peak_mb": sorted(peaks.values()), "cpu": sum(s["cpu_seconds"] for s in shards)}
 
 
 def _command(inputs: Path, out: Path, workers: int, chunk_size: int) -> list[str]:
@@ -139,9 +153,12 @@ def main() -> None:
     print(f"{len(texts):,} generated articles in {len(paths)} files, {characters / len(texts):.0f} characters each "
           f"on average; chunks of {args.chunk_size}; load average {os.getloadavg()[0]:.1f}", flush=True)
 
-    pipe_seconds = plain_pipe(texts, args.batch_size)
+    pipe_seconds, pipe_cpu = plain_pipe(texts, args.batch_size)
     pipe_rate = len(texts) / pipe_seconds
-    print(f"pipe2  nlp.pipe(n_process=2): {pipe_seconds:.1f} s, {pipe_rate:.1f} articles/s", flush=True)
+    pipe_cpu_rate = len(texts) / pipe_cpu
+    print(f"pipe2  nlp.pipe(n_process=2): {pipe_seconds:.1f} s, {pipe_rate:.1f} articles/s; processor time "
+          f"{pipe_cpu:.1f} s, {pipe_cpu_rate:.1f} articles per processor second; load {os.getloadavg()[0]:.1f}",
+          flush=True)
     del texts
     results = {}
     for workers in (1, 2):
@@ -151,7 +168,9 @@ def main() -> None:
         print(f"bulk{workers}  {workers} worker(s): {result['wall']:.1f} s wall, {rate:.1f} articles/s "
               f"({rate / pipe_rate:.2f}x pipe2); busiest worker {result['busiest_worker_seconds']:.1f} s of tasks "
               f"({result['articles'] / result['busiest_worker_seconds']:.1f} articles/s without starting the "
-              f"cluster and loading the pipeline); peak memory per worker {', '.join(f'{mb:.0f}' for mb in result['peak_mb'])} MB; "
+              f"cluster and loading the pipeline); processor time of the tasks {result['cpu']:.1f} s, "
+              f"{result['articles'] / result['cpu']:.1f} articles per processor second "
+              f"({result['articles'] / result['cpu'] / pipe_cpu_rate:.2f}x pipe2); peak memory per worker {', '.join(f'{mb:.0f}' for mb in result['peak_mb'])} MB; "
               f"load {os.getloadavg()[0]:.1f}", flush=True)
     killed = killed_and_continued(work / "input", work / "killed", args.chunk_size, args.articles)
     ok = (killed["articles_in_shards"] == killed["distinct"] == killed["expected"] and not killed["temporary_left"])

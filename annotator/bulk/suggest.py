@@ -71,6 +71,7 @@ class ChunkReport:
     labels_outside_scheme: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0  # the whole task
     load_seconds: float = 0.0  # of which loading the suggester (the worker's first task only)
+    cpu_seconds: float = 0.0  # processor time of the task after loading (user + system)
     source: str = ""
     worker: str = ""
     peak_rss_mb: float = 0.0
@@ -129,6 +130,7 @@ def suggest_chunk(chunk: Chunk, job: Job) -> ChunkReport:
     started = time.perf_counter()
     suggester, memory, warning = _suggester_for(job)
     report.load_seconds = round(time.perf_counter() - started, 3)
+    cpu_before = _cpu()
     report.source, report.warning = suggester.source, warning
     scheme = scheme_by_name(job.scheme)
     piece_chars = max(1000, min(PIECE_CHARS, suggester.nlp.max_length // 2))
@@ -156,6 +158,7 @@ def suggest_chunk(chunk: Chunk, job: Job) -> ChunkReport:
                     flush()
             flush()
         report.seconds = round(time.perf_counter() - started, 3)
+        report.cpu_seconds = round(_cpu() - cpu_before, 3)
         report.peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         # The report first, then the shard: a shard that exists always has its report beside it.
         report_path(job.out_dir, chunk).write_text(json.dumps(report.as_dict(), ensure_ascii=False), encoding="utf-8")
@@ -164,6 +167,11 @@ def suggest_chunk(chunk: Chunk, job: Job) -> ChunkReport:
         if temporary.exists():
             temporary.unlink()
     return report
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _error(report: ChunkReport, line: str) -> None:
