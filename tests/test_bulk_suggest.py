@@ -187,3 +187,31 @@ def test_command_defaults_match_the_bulk_package():
     from annotator.commands import bulk
 
     assert (bulk.DEFAULT_CHUNK_SIZE, bulk.DEFAULT_MEMORY_LIMIT) == (DEFAULT_CHUNK_SIZE, DEFAULT_MEMORY_LIMIT)
+
+
+def test_bulk_suggest_uses_the_projects_learned_version_and_select_ranks_by_its_scores(scheduler, tmp_path,
+                                                                                       monkeypatch, capsys):
+    from learn_fixtures import build_team_project, learn_fast
+
+    learn_fast(monkeypatch)
+    project = build_team_project(tmp_path / "team.sqlite", "Half done: Major Ilse Brandvold visited Kettleby.")
+    assert main(["learn", "--db", str(project)]) == 0
+    write_jsonl(tmp_path / "feed.jsonl", [{"text": "Colonel Arvo Tammik said that rebels shelled Sarvik overnight."},
+                                          {"text": "Major Ilse Brandvold visited Kettleby on Monday."},
+                                          {"text": "Police arrested two men in Teluk."}])
+    out = tmp_path / "out"
+    assert main(["bulk", "suggest", str(tmp_path / "feed.jsonl"), "--out", str(out), "--scheduler", scheduler,
+                 "--db", str(project)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["learned_version"] == "v0001" and manifest["suggester"][0].endswith("+learned-v0001")
+    records = shard_records(out)
+    scored = [s for r in records for s in r["spans"] if "score" in s]
+    assert scored and all(s["source"].endswith("+learned-v0001") for r in records for s in r["spans"])
+    capsys.readouterr()
+    assert main(["bulk", "select", str(out), "--out", str(tmp_path / "pick.jsonl"), "--uncertain", "1"]) == 0
+    assert "written: 1 articles" in capsys.readouterr().out
+    [picked] = [json.loads(line) for line in (tmp_path / "pick.jsonl").read_text().splitlines()]
+    from annotator.bulk.select import uncertainty
+
+    least_sure = min((uncertainty(r), r["text"]) for r in records if uncertainty(r) is not None)
+    assert picked["text"] == least_sure[1]
