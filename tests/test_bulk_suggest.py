@@ -215,3 +215,14 @@ def test_bulk_suggest_uses_the_projects_learned_version_and_select_ranks_by_its_
 
     least_sure = min((uncertainty(r), r["text"]) for r in records if uncertainty(r) is not None)
     assert picked["text"] == least_sure[1]
+
+
+def test_bulk_suggest_refuses_missing_input_and_project_before_making_anything(tmp_path, capsys):
+    write_jsonl(tmp_path / "feed.jsonl", articles(1))
+    out = tmp_path / "out"
+    assert main(["bulk", "suggest", str(tmp_path / "missing.jsonl"), "--out", str(out)]) == 2
+    assert "missing.jsonl: no such file or folder" in capsys.readouterr().err
+    assert main(["bulk", "suggest", str(tmp_path / "feed.jsonl"), "--out", str(out), "--db",
+                 str(tmp_path / "nope.sqlite")]) == 2
+    assert "no project at" in capsys.readouterr().err
+    assert not out.exists()

@@ -87,11 +87,12 @@ def bulk_suggest(inputs: list[str | Path], out_dir: str | Path, *, workers: int 
     :param redo: make every shard again, even those already there
     """
     out = Path(out_dir)
+    # The input and the project first: a mistake is refused before any folder is made.
+    chunks = plan_chunks(inputs, chunk_size)
+    settings = project_settings(project) if project is not None else {}
     (out / "shards").mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
-    chunks = plan_chunks(inputs, chunk_size)
     summary = BulkSummary(chunks=len(chunks))
-    settings = project_settings(project) if project is not None else {}
     job = Job(out_dir=str(out.resolve()), model=model, scheme=settings.get("scheme", "conflict"),
               project=str(Path(project).resolve()) if project is not None else None,
               learned_version=settings.get("learned_version"), memory=settings.get("memory"),
