@@ -37,7 +37,6 @@ from annotator.gui.actions import REVIEW_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
 from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
-from annotator.schemes import scheme_by_name
 from annotator.store import Store, StoreError
 
 GOLD_UNDERLINE = QColor("#15803d")
@@ -221,7 +220,7 @@ class ReviewWindow(QMainWindow):
         self.gold_list = RecordListView(self.gold_model)
         self.gold_list.setWordWrap(True)
         self.label_choice = QComboBox()
-        scheme = scheme_by_name(self.store.get_setting("scheme", "conflict"))
+        scheme = self.store.project_scheme()
         self.scheme = scheme
         self._layers = {label.name: label.layer for label in scheme.labels}
         self.label_choice.addItems([label.name for label in scheme.labels])

@@ -49,9 +49,6 @@ class Saver(QObject):
         # A commit that triggers a checkpoint waits for an fsync: leave checkpoints to the command-line
         # writers and to closing (SQLite checkpoints when the last connection closes).
         store.set_autocheckpoint(0)
-        # Take the write lock before reading: a transaction that reads first and another program
-        # commits meanwhile fails at its first write without waiting at all.
-        store.begin_writes_immediately(True)
         self.queue: deque[tuple[Writing, str]] = deque()
         self.waiting_since: float | None = None
         self._said_stalled = False
