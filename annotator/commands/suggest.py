@@ -54,6 +54,8 @@ def run(args) -> int:
           f"{' (use --redo to run them again)' if summary.skipped else ''}")
     print(f"  suggestions: {summary.added} new, {summary.kept} already there, {summary.removed} outdated removed;"
           f" {summary.arguments} event arguments")
+    if summary.blind:
+        print(f"  {summary.blind} blind articles left without suggestions (see `annotator settings --blind-share`)")
     if summary.in_pieces:
         print(f"  long articles suggested in pieces: {', '.join(f'#{i}' for i in summary.in_pieces)}")
     if summary.failed:

@@ -417,6 +417,39 @@ class _Writer:
             )
 
 
+def import_urls(store: Store, urls: list[str], *, fetcher=None, scheme: Scheme | None = None,
+                progress: Callable[[int], None] | None = None) -> ImportSummary:
+    """Fetch web pages and import their articles (:mod:`annotator.importers.web`): every page is
+    fetched first, then the good ones go in together, in one transaction; each URL that failed is
+    one line of ``summary.failed``, and nothing of it is stored.
+
+    :param urls: the pages
+    :param fetcher: an :class:`annotator.importers.web.Fetcher` (default: its usual timeouts and pauses)
+    :param progress: called with 1 after each URL
+    """
+    from annotator.importers.web import Fetcher
+
+    fetcher = fetcher or Fetcher()
+    scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))
+    summary = ImportSummary()
+    fetched = []
+    for url in urls:
+        result = fetcher.fetch(url)
+        if result.error is not None:
+            summary.failed.append(InputError(url, None, result.error))
+        else:
+            fetched.append(result)
+        if progress:
+            progress(1)
+    writer = _Writer(store, summary, None, scheme, "web")
+    with store.deferred_search():
+        for result in fetched:
+            check_record(result.record, result.url)
+            writer.write(result.record)
+    summary.files = len(fetched)
+    return summary
+
+
 def _hashable(key):
     return tuple(_hashable(k) for k in key) if isinstance(key, (list, tuple)) else key
 

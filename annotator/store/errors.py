@@ -41,3 +41,8 @@ class ReadOnlyError(StoreError):
 
 class DiskFullError(StoreError):
     """The disk (or the file system holding the project) has no room for the write."""
+
+
+class BusyError(StoreError):
+    """Another connection held the file's write lock longer than this one's busy timeout: nothing was
+    written, and the same change can be tried again (the window retries; see Store.set_busy_timeout)."""

@@ -9,11 +9,13 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from annotator.model import BLIND_SHARE_SETTING, is_blind
 from annotator.store import migrations as schema
 from annotator.store._sqlite import Database
 from annotator.store.errors import (
+    BusyError,
     CannotOpenError,
     DiskFullError,
     NewerSchemaError,
@@ -310,6 +312,7 @@ class ProjectFile:
         if self.on_write_wait is None:
             conn.execute("BEGIN IMMEDIATE")
             return
+        patience = conn.execute("PRAGMA busy_timeout").fetchone()[0]
         conn.execute(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -318,7 +321,7 @@ class ProjectFile:
             if not is_busy(exc):
                 raise
         finally:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {patience}")
         self.on_write_wait(self.path)
         while True:
             try:
@@ -332,6 +335,8 @@ class ProjectFile:
         """Turn SQLite's read-only and disk-full errors into one sentence for the user."""
         code = _result_code(exc)
         where = self.path or "the project"
+        if is_busy(exc):
+            raise BusyError(f"{where} is being written by another program: {exc}") from exc
         if code == _SQLITE_READONLY or self.readonly and "readonly" in str(exc):
             raise ReadOnlyError(
                 f"{where} cannot be written here (the file, its folder or the disk is read-only); commands "
@@ -343,6 +348,17 @@ class ProjectFile:
                 f"the disk holding {where} is full; the unfinished step was not written and the file is "
                 "intact. Free some space and run the command again"
             ) from exc
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another connection's lock before :class:`BusyError` (default
+        BUSY_TIMEOUT_MS). The window uses a short one: it must not freeze, and retries instead."""
+        self._db.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+    def set_autocheckpoint(self, pages: int) -> None:
+        """After how many WAL pages a commit of this connection copies them into the file (SQLite's
+        default 1000; 0: never, leaving it to the other connections and to the last one to close).
+        The window uses 0: that copy ends in an fsync, seconds on a disk another program keeps busy."""
+        self._db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
     def forget_cached_ids(self) -> None:
         self._annotator_ids.clear()
@@ -420,6 +436,24 @@ class ProjectFile:
 
         scheme = scheme_by_name(self.get_setting("scheme", default) or default)
         return scheme.with_labels(self.scheme_extra_labels())
+
+    def blind_share(self) -> float:
+        """The share of articles annotated without suggestions (0 when never set; docs/agreement.md)."""
+        try:
+            return float(self.get_setting(BLIND_SHARE_SETTING) or 0)
+        except ValueError:
+            return 0.0
+
+    def set_blind_share(self, share: float) -> None:
+        """:raises StoreError: the share is not between 0 and 1"""
+        if not 0 <= share <= 1:
+            raise StoreError(f"the blind share must be between 0 and 1 (0.2 = one article in five), not {share:g}")
+        self.set_setting(BLIND_SHARE_SETTING, repr(float(share)))
+
+    def blind_article_ids(self, article_ids: Iterable[int]) -> set[int]:
+        """Those of ``article_ids`` that are annotated without suggestions."""
+        share = self.blind_share()
+        return {a for a in article_ids if is_blind(a, share)} if share > 0 else set()
 
     # -- annotators ----------------------------------------------------------------------------
 

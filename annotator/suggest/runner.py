@@ -30,6 +30,7 @@ class SuggestSummary:
     warning: str | None = None
     failed: list[tuple[int, str]] = field(default_factory=list)  # (article id, why) of articles left out
     in_pieces: list[int] = field(default_factory=list)  # long articles suggested piece by piece
+    blind: int = 0  # articles left out: annotated without suggestions (the project's blind share)
 
 
 def _article_ids(store: Store, article_ids: Iterable[int] | None) -> list[int]:
@@ -262,6 +263,10 @@ def suggest_articles(
     warning = "; ".join(w for w in (suggester.warning, learned_note) if w) or None
     summary = SuggestSummary(source=suggester.source, warning=warning)
     ids = _article_ids(store, article_ids)
+    blind = store.blind_article_ids(ids)
+    if blind:
+        summary.blind = len(blind)
+        ids = [i for i in ids if i not in blind]
     if not redo:
         done_before = store.suggested_article_ids(suggester.source)
         summary.skipped = sum(1 for i in ids if i in done_before)
