@@ -31,7 +31,7 @@ from annotator.importers.records import (
     state_replaces,
 )
 from annotator.model import ArticleState, Layer, Origin, Status
-from annotator.schemes import Scheme
+from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import DiskFullError, ReadOnlyError, Store, StoreError
 
 __all__ = ["import_paths", "import_samples", "ImportSummary", "InputError", "DEFAULT_ANNOTATOR"]
