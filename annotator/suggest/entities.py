@@ -32,7 +32,14 @@ MODEL_LABELS = {
     "DATE": "DATE",
     "TIME": "DATE",
     "PERCENT": "QUANTITY",
+    "WEAPON": "WEAPON",  # the conflict component's own label (scripts/train_conflict_model.py)
 }
+
+# The rule families, each switched on or off as a whole (bench/suggest_quality.py --families measures
+# what each adds on outlets it was not tuned on): gazetteer names, the shape patterns by the label
+# they give, the model's labels corrected by context, and the document-wide second pass (refine.py).
+SHAPE_FAMILIES = {"ARMED_GROUP": "groups", "QUANTITY": "counts", "FACILITY": "facilities", "WEAPON": "weapons"}
+RULE_FAMILIES = ("names", "groups", "counts", "facilities", "weapons", "context", "refine")
 
 # Priority when spans overlap: the annotators' own choices, then rules, then the model.
 MEMORY, RULE, MODEL = 3, 2, 1
@@ -275,12 +282,53 @@ def _place_by_context(doc: Doc, start: int, end: int) -> bool:
             and not {t.lower_ for t in span} & ORG_WORDS)
 
 
+# "known in Russian as Северодонецк": a second name for the place a place noun just named.
+def _other_name_of_place(doc: Doc, start: int) -> bool:
+    before = [t.lower_ for t in doc[max(0, start - 5) : start]]
+    if "as" not in before[-1:] or "known" not in before and "called" not in before:
+        return False
+    window = doc[max(0, start - 12) : start]
+    return any(t.lower_ in PLACE_NOUNS for t in window)
+
+
+# Words Arabic-named armed groups are made of ("Jabhat al-Nusra", "Ahrar al-Sham", "Jaish al-Islam",
+# "Kataib Hezbollah", "Liwa al-Quds"): front, free men, army, battalions, brigade, supporters,
+# soldiers, companies, movement, commission/organisation, liberation, league.
+ARABIC_GROUP_WORDS = {"jabhat", "jabhet", "ahrar", "jaish", "jaysh", "kataib", "kata'ib", "liwa", "ansar", "jund",
+                      "saraya", "harakat", "haraka", "hayat", "hay'at", "tahrir", "asaib", "asa'ib", "usbat", "fatah",
+                      "faylaq", "jamaat", "jama'at", "tanzim", "hizb"}
+
+
+def _group_by_name(doc: Doc, start: int, end: int) -> bool:
+    """An Arabic-named armed group the model took for a person ("Ahrar al-Sham"): a group word of
+    the name's opening, then more of the name."""
+    words = [t.lower_ for t in doc[start:end] if not t.is_punct]
+    return len(words) >= 2 and words[0] in ARABIC_GROUP_WORDS
+
+
+SPEECH_VERBS = {"say", "tell", "add", "explain", "recall", "describe", "recount", "write", "insist", "complain"}
+PERSONAL_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
+
+
+def _speaker(doc: Doc, start: int, end: int) -> bool:
+    """"Liliya Nesterenko said her house...": a two- or three-word name, saying something, then
+    spoken of as he or she, is a person (the small model calls unfamiliar names organisations)."""
+    span = doc[start:end]
+    if not 2 <= len(span) <= 3 or not all(t.is_title and t.is_alpha for t in span):
+        return False
+    if {t.lower_ for t in span} & ORG_WORDS or end >= len(doc) or doc[end].lemma_ not in SPEECH_VERBS:
+        return False
+    return any(t.lower_ in PERSONAL_PRONOUNS for t in doc[end + 1 : end + 6])
+
+
 def _person_by_context(doc: Doc, start: int, end: int) -> bool:
     """A name the model called an organisation or place that the sentence shows is a person's:
     "Amina Keita, a mother of four", "Moussa Diarra, 52,", "Idrissa Maiga, who fled".
 
     Quotes in human-interest paragraphs name people the small model does not know."""
     span = doc[start:end]
+    if _speaker(doc, start, end):
+        return True
     if not all(t.is_title or t.is_punct or t.lower_ in {"al", "bin", "ibn", "de", "van", "von"} for t in span):
         return False
     if {t.lower_ for t in span} & ORG_WORDS:
@@ -402,7 +450,9 @@ def _strip_openers(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
     return start, end, located
 
 
-def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
+def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) -> list[EntityCandidate]:
+    """The model's entities on the scheme's labels; with ``context``, relabelled where the sentence
+    shows the model wrong ("fled to Barangi" is a place, "Amina Keita, a mother of four" a person)."""
     found = []
     citations = citation_tokens(doc)
     for ent, piece_start, piece_end in _split_at_line_breaks(doc):
@@ -421,7 +471,7 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
             continue
         if label in {"PERSON", "ORG"}:
             start, end, located = _strip_openers(doc, start, end)
-            if located:
+            if located and context:
                 label = "LOCATION"
         if label in {"PERSON", "ORG"}:
             start, end, label = _titles(doc, start, end, label)
@@ -432,9 +482,12 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
             continue  # "Ukrainian" tagged as a place
         if label == "DATE" and not _anchored_date(doc[start:end]):
             continue  # "weeks", "overnight", "the third day", "39-year-old": not a date to record
-        if label in {"ORG", "PERSON"} and _place_by_context(doc, start, end):
+        if context and label in {"ORG", "PERSON"} and _group_by_name(doc, start, end):
+            label = "ARMED_GROUP"
+        elif context and label in {"ORG", "PERSON"} and (_place_by_context(doc, start, end)
+                                                          or _other_name_of_place(doc, start)):
             label = "LOCATION"
-        elif label in {"ORG", "LOCATION"} and _person_by_context(doc, start, end):
+        elif context and label in {"ORG", "LOCATION"} and _person_by_context(doc, start, end):
             label = "PERSON"
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
@@ -445,9 +498,21 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
     return found
 
 
-def rule_candidates(doc: Doc) -> list[EntityCandidate]:
+def _inside_longer_name(doc: Doc, span: SpacySpan) -> bool:
+    """A one-word geonames spelling that opens a longer capitalised name ("Human" of "Human Rights
+    Watch", "Mercy" of "Mercy Corps") is part of that name, not a place."""
+    if len(span) != 1 or span.end >= len(doc):
+        return False
+    following = doc[span.end]
+    return following.is_title and following.is_alpha and following.lower_ not in PLACE_NOUNS | REGION_NOUNS
+
+
+def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
     found = []
-    for span in [*doc.spans.get(NAMES_KEY, []), *doc.spans.get(RULES_KEY, [])]:
+    names = [s for s in doc.spans.get(NAMES_KEY, []) if "names" in families
+             and not (s.id_.startswith(GEONAMES_ID) and _inside_longer_name(doc, s))]
+    shapes = [s for s in doc.spans.get(RULES_KEY, []) if SHAPE_FAMILIES.get(s.label_) in families]
+    for span in names + shapes:
         start, end = _trim(doc, span.start, span.end)
         canonical = span.id_ or None
         priority = RULE
