@@ -177,7 +177,7 @@ def test_suggest_real_text_a_speaker_spoken_of_as_she_is_a_person(suggester):
 
 
 def test_suggest_real_text_arabic_named_armed_groups_are_armed_groups_not_people(suggester):
-    text = "Fighters of Ahrar al-Sham and Jaish al-Muhajireen attacked the village, residents said."
+    text = "Ahrar al-Sham and Jaish al-Muhajireen attacked the village, residents said."
     found = suggested(suggester, text)
     assert found[at(text, "Ahrar al-Sham")] == ("Ahrar al-Sham", "ARMED_GROUP")
     assert found[at(text, "Jaish al-Muhajireen")] == ("Jaish al-Muhajireen", "ARMED_GROUP")

@@ -460,6 +460,11 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
         if label is None:
             continue
         start, end = _trim(doc, piece_start, piece_end)
+        # "the port town of Kyaukphyu", "residents of Mbaleko": the common words before "of" are no
+        # part of the name.
+        of = next((i for i in range(start, min(end - 1, start + 4)) if doc[i].lower_ == "of"), None)
+        if of is not None and label != "DATE" and all(t.is_lower or t.lower_ in OF_PLACE_NOUNS for t in doc[start:of]):
+            start = of + 1
         opening = [i for i in range(start + 1, end) if doc[i].text == "("]
         if opening and not any(doc[i].text == ")" for i in range(opening[0], end)):
             end = opening[0]  # "Kivu Defence Forces (KDF": the short form is not part of it
@@ -478,16 +483,16 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
             if label is None:
                 continue
         words = {t.lower_ for t in doc[start:end]}
-        if label == "LOCATION" and words <= gazetteer.nationality_words:
-            continue  # "Ukrainian" tagged as a place
+        if label in {"LOCATION", "ORG", "PERSON"} and words <= gazetteer.nationality_words:
+            continue  # "Ukrainian" tagged as a place or an organisation
         if label == "DATE" and not _anchored_date(doc[start:end]):
             continue  # "weeks", "overnight", "the third day", "39-year-old": not a date to record
-        if context and label in {"ORG", "PERSON"} and _group_by_name(doc, start, end):
+        if context and label in {"ORG", "PERSON", "LOCATION"} and _group_by_name(doc, start, end):
             label = "ARMED_GROUP"
         elif context and label in {"ORG", "PERSON"} and (_place_by_context(doc, start, end)
                                                           or _other_name_of_place(doc, start)):
             label = "LOCATION"
-        elif context and label in {"ORG", "LOCATION"} and _person_by_context(doc, start, end):
+        elif context and label in {"ORG", "LOCATION", "FACILITY"} and _person_by_context(doc, start, end):
             label = "PERSON"
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
@@ -549,6 +554,11 @@ def _merge_neighbours(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazette
     merged: list[EntityCandidate] = []
     for span in spans:
         previous = merged[-1] if merged else None
+        if (previous is not None and previous.end == span.start and previous.label == "PERSON"
+                and span.label in {"ORG", "LOCATION"} and span.priority == MODEL and span.canonical is None
+                and span.end - span.start == 1 and doc[span.start].is_title and doc[previous.end - 1].is_title
+                and doc[previous.end - 1].whitespace_):
+            span.label = "PERSON"  # "Oleksandr" + "Prokudin" tagged apart, the surname as something else
         if previous is not None and previous.end == span.start and previous.label == span.label and (
             span.label == "WEAPON"
             # a first name and a surname found apart ("Oleksandr" + "Prokudin") are one person
