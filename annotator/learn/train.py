@@ -54,7 +54,7 @@ class LearnConfigError(ValueError):
 class TrainConfig:
     """How to train. Defaults are the measured best on re3d and WikiEvents (docs/learning.md)."""
 
-    base: str = "shipped-full"  # where the NERs start, one of BASES
+    base: str = "shipped"  # where the NERs start, one of BASES
     triggers: str = "ner"  # "ner" or "spancat"
     epochs: int = 40  # at most; early stopping usually ends training well before
     # A small project gets more passes: 12 passes over 5 articles are too few updates to learn anything.

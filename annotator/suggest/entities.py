@@ -462,6 +462,9 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
         start, end = _trim(doc, piece_start, piece_end)
         # "the port town of Kyaukphyu", "residents of Mbaleko": the common words before "of" are no
         # part of the name.
+        # "Allied military forces later": a trailing adverb is no part of a name either.
+        while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ == "ADV":
+            end -= 1
         of = next((i for i in range(start, min(end - 1, start + 4)) if doc[i].lower_ == "of"), None)
         if of is not None and label != "DATE" and all(t.is_lower or t.lower_ in OF_PLACE_NOUNS for t in doc[start:of]):
             start = of + 1
@@ -487,7 +490,10 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
             continue  # "Ukrainian" tagged as a place or an organisation
         if label == "DATE" and not _anchored_date(doc[start:end]):
             continue  # "weeks", "overnight", "the third day", "39-year-old": not a date to record
-        if context and label in {"ORG", "PERSON", "LOCATION"} and _group_by_name(doc, start, end):
+        if context and label == "WEAPON" and all(t.is_title for t in doc[start:end]) \
+                and _place_by_context(doc, start, end):
+            label = "LOCATION"  # "rebels seized Kalemba": a named thing taken is a place, not a weapon
+        elif context and label in {"ORG", "PERSON", "LOCATION"} and _group_by_name(doc, start, end):
             label = "ARMED_GROUP"
         elif context and label in {"ORG", "PERSON"} and (_place_by_context(doc, start, end)
                                                           or _other_name_of_place(doc, start)):
@@ -512,8 +518,23 @@ def _inside_longer_name(doc: Doc, span: SpacySpan) -> bool:
     return following.is_title and following.is_alpha and following.lower_ not in PLACE_NOUNS | REGION_NOUNS
 
 
-def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
+def _named_before_place_noun(doc: Doc) -> list[EntityCandidate]:
+    """"Dembaso village", "Rakhine state": capitalised words before a lower-case place noun name a
+    place, when nothing else claimed them (model priority: the model's own span wins)."""
     found = []
+    for token in doc:
+        if not (token.is_lower and token.lower_ in PLACE_NOUNS) or token.i == 0:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].is_title and doc[start - 1].is_alpha and not doc[start - 1].is_sent_start:
+            start -= 1
+        if start < token.i and doc[start].lower_ not in PLACE_PREPOSITIONS | OTHER_OPENERS:
+            found.append(EntityCandidate(start, token.i, "LOCATION", MODEL))
+    return found
+
+
+def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
+    found = _named_before_place_noun(doc) if "context" in families else []
     names = [s for s in doc.spans.get(NAMES_KEY, []) if "names" in families
              and not (s.id_.startswith(GEONAMES_ID) and _inside_longer_name(doc, s))]
     shapes = [s for s in doc.spans.get(RULES_KEY, []) if SHAPE_FAMILIES.get(s.label_) in families]
