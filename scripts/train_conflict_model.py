@@ -174,10 +174,25 @@ def train(hold_out: str | None, out: Path, config: dict, log=print) -> dict:
         {"name": "WikiEvents dev", "url": "https://github.com/raspberryice/gen-arg", "license": "MIT"},
     ]
     nlp.meta["training"] = summary
-    out.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(out)
+    save_without_training_words(nlp, out, config)
     log(f"best development F1 {best:.3f} at step {best_step}; written to {out}")
     return summary
+
+
+def save_without_training_words(trained, out: Path, config: dict) -> None:
+    """Write the trained NER into a copy of the base pipeline: its vocabulary is the base model's
+    (plus the labels), so no word of the training texts is shipped (the trained pipeline's own
+    vocabulary remembers every word it read)."""
+    base = spacy.load(config["base_model"])
+    clean = spacy.load(config["base_model"], exclude=[p for p in base.component_names if p != "ner"])
+    for label in trained.get_pipe("ner").labels:
+        if label not in clean.get_pipe("ner").labels:
+            clean.get_pipe("ner").add_label(label)
+    clean.get_pipe("ner").from_bytes(trained.get_pipe("ner").to_bytes(exclude=["vocab"]), exclude=["vocab"])
+    clean.meta.update({k: trained.meta[k] for k in ("name", "version", "description", "sources", "training")
+                       if k in trained.meta})
+    out.mkdir(parents=True, exist_ok=True)
+    clean.to_disk(out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,7 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hold-out", choices=RE3D_SOURCES, help="leave this re3d outlet (and one WikiEvents fold) out")
     parser.add_argument("--out", type=Path, help=f"output folder (default {SHIPPED.relative_to(ROOT)} without --hold-out)")
     parser.add_argument("--max-steps", type=int, help="override the config's max_steps")
+    parser.add_argument("--resave", type=Path, metavar="FOLDER",
+                        help="only write FOLDER's trained NER again without the training texts' words")
     args = parser.parse_args(argv)
+    if args.resave:
+        save_without_training_words(spacy.load(args.resave), args.resave, json.loads(CONFIG.read_text(encoding="utf-8")))
+        return 0
     config = json.loads(CONFIG.read_text(encoding="utf-8"))
     if args.max_steps:
         config["max_steps"] = args.max_steps
