@@ -2,7 +2,7 @@
 
 Leave one outlet out (re3d; about an hour on the shared 2-core machine):
     nice .venv/bin/python bench/learning_curve.py --datasets re3d --by-outlet --fractions 1.0 \
-        --variants shipped-full --max-steps 1000 --json /tmp/learning_curve.json
+        --variants shipped-full shipped --max-steps 1000 --no-rules --json /tmp/learning_curve.json
 
 Folds: with ``--by-outlet`` re3d's three outlets (train on two, score on the third, each in turn);
 otherwise k folds by content hash. For each fold the learner trains on 10, 25, 50 and 100 % of the
@@ -271,7 +271,7 @@ def main(argv=None) -> int:
     parser.add_argument("--max-steps", type=int, default=TrainConfig.max_updates,
                         help="updates at most, for the learner and for spacy train alike")
     parser.add_argument("--by-outlet", action="store_true", help="re3d: leave one outlet out instead of hash folds")
-    parser.add_argument("--variants", nargs="+", default=["shipped-full"],
+    parser.add_argument("--variants", nargs="+", default=["shipped"],
                         help="learner variants: base[+spancat][+rehearse], e.g. shipped blank shipped-full+rehearse shipped+spancat")
     parser.add_argument("--variant-fractions", type=float, nargs="+", default=[1.0],
                         help="fractions at which variants after the first are run")
