@@ -1,7 +1,7 @@
 """Learning curve on real text: our learner vs plain `spacy train` from the same start vs the shipped suggester.
 
 Leave one outlet out (re3d; about an hour on the shared 2-core machine):
-    nice .venv/bin/python bench/learning_curve.py --datasets re3d --by-outlet --fractions 1.0 \
+    nice .venv/bin/python bench/learning_curve.py --datasets re3d --by-outlet --run-folds 3 --fractions 1.0 \
         --variants shipped-full shipped --max-steps 1000 --no-rules --json /tmp/learning_curve.json
 
 Folds: with ``--by-outlet`` re3d's three outlets (train on two, score on the third, each in turn);
