@@ -254,6 +254,7 @@ def train_pipeline(
     *,
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_epoch: Callable[[int, int, dict, Callable[[], dict | None]], None] | None = None,
 ) -> TrainResult:
     """Train learned components on ``articles`` and score them on the articles held back.
 
@@ -261,6 +262,8 @@ def train_pipeline(
     :param config: options (defaults: :class:`TrainConfig`)
     :param progress: called with (done, total) steps: one per batch, plus one for scoring
     :param should_stop: polled before every batch; True raises :class:`LearnCancelled`
+    :param on_epoch: called after each epoch with (epochs done, epochs, losses so far, and a function
+        that scores the pipeline as it is on the held-back articles, for progress shown with a score)
     :raises LearnInputError: the articles cannot be learned from (the message says which and why)
     :raises LearnConfigError: an option is out of range, or the shipped model is missing for base='shipped'
     """
@@ -328,11 +331,16 @@ def train_pipeline(
                     break
             if stopped_early or without_gain >= config.patience:
                 break
-        if stopped_early or without_gain >= config.patience:
-            epochs_done += 1
+        if stopped_early:
             break
         epochs_done += 1
+        if on_epoch:
+            on_epoch(epochs_done, epochs, dict(losses),
+                     lambda: score_articles(nlp, prepared.heldout) if prepared.heldout else None)
+        if without_gain >= config.patience:
+            break
     if development:
+        # The best weights seen on the development articles are the version's.
         f1 = _development_f1(nlp, development)
         if f1 > best_f1:
             best_f1, best_update = f1, done
