@@ -18,6 +18,8 @@ from annotator.suggest import names as _names  # noqa: F401  (registers the name
 from annotator.suggest.gazetteer import Gazetteer
 
 RULES_KEY = "conflict_rules"
+WEAPONS_KEY = "conflict_weapons"
+WEAPONS_MATCHER_NAME = "conflict_weapons"
 RULER_NAME = "conflict_ruler"
 NAMES_KEY = "conflict_names"
 NAMES_RULER_NAME = "conflict_names"
@@ -114,10 +116,7 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
             # A string pattern goes to the ruler's PhraseMatcher: tens of thousands of names as token
             # patterns would make the token Matcher the slowest step of the pipeline by far.
             patterns.append({"label": label, "pattern": variant, "id": pattern_id})
-    nationality = {"ENT_TYPE": "NORP", "OP": "?"}
-    for term in gazetteer.weapons:
-        attr = "ORTH" if any(ch.isupper() for ch in term) else "LOWER"
-        patterns.append({"label": "WEAPON", "pattern": [nationality, *_token_pattern(nlp, term, attr)]})
+    # Weapon terms are matched by annotator/suggest/names.py's WeaponsMatcher (see add_conflict_ruler).
     alone = sorted(gazetteer.force_nouns - NEEDS_MODIFIER)
     all_nouns = sorted(gazetteer.force_nouns)
     affiliation = {"LOWER": {"IN": sorted(gazetteer.affiliation_words)}}
@@ -183,6 +182,7 @@ def add_conflict_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
     shapes = [p for p in patterns if not isinstance(p["pattern"], str)]
     # ~25,000 names: matched by their tokens in a dictionary (annotator/suggest/names.py), whose
     # tokenizing is cached between runs; it needs nothing but the tokens, so it runs first.
+    from annotator import config
     from annotator.suggest.names import tokenized_names
 
     names_matcher = nlp.add_pipe("conflict_names_matcher", name=NAMES_RULER_NAME, first=True,
@@ -193,6 +193,10 @@ def add_conflict_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
         config={"spans_key": RULES_KEY, "overwrite": True, "validate": False},
     )
     shapes_ruler.add_patterns(shapes)
+    weapons = nlp.add_pipe("conflict_weapons_matcher", name=WEAPONS_MATCHER_NAME, after=RULER_NAME,
+                           config={"key": WEAPONS_KEY})
+    weapons.add(tokenized_names(nlp, [(term, "WEAPON", term) for term in sorted(gazetteer.weapons)],
+                                config.cache_dir() / "suggester-weapons.json"), gazetteer.nationality_words)
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -537,7 +541,8 @@ def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
     found = _named_before_place_noun(doc) if "context" in families else []
     names = [s for s in doc.spans.get(NAMES_KEY, []) if "names" in families
              and not (s.id_.startswith(GEONAMES_ID) and _inside_longer_name(doc, s))]
-    shapes = [s for s in doc.spans.get(RULES_KEY, []) if SHAPE_FAMILIES.get(s.label_) in families]
+    shapes = [s for s in [*doc.spans.get(RULES_KEY, []), *doc.spans.get(WEAPONS_KEY, [])]
+              if SHAPE_FAMILIES.get(s.label_) in families]
     for span in names + shapes:
         start, end = _trim(doc, span.start, span.end)
         canonical = span.id_ or None
