@@ -20,7 +20,7 @@ from annotator import __version__
 from annotator.commands._common import CommandError, add_db_argument
 
 # Order is the order of ``annotator --help``.
-COMMAND_MODULES = ["import_", "stats", "suggest", "learn", "export", "merge", "agreement", "review", "scheme", "gui"]
+COMMAND_MODULES = ["import_", "stats", "suggest", "learn", "next_", "export", "merge", "agreement", "review", "scheme", "gui"]
 
 # 128 + SIGPIPE: what a shell reports for a program whose reader went away (`annotator stats | head`).
 EXIT_BROKEN_PIPE = 141

@@ -15,6 +15,7 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 - ``gold``: the reviewer's decisions behind the gold layer
 - ``events``: the reviewer's decisions behind the event table (dates, places, confirmed groups)
 - ``models``: learned versions as the file records them, and the decided spans learning reads
+- ``uncertainty``: how unsure the learned version is about each unfinished article (the queue's order)
 - ``log``: the append-only action log
 - ``stats``: counts
 - ``bulk``: many finished rows at once (benchmarks, bulk loads)
@@ -49,9 +50,10 @@ from annotator.store.spans import Spans
 from annotator.store.states import States
 from annotator.store.stats import Stats
 from annotator.store.suggestions import Suggestions
+from annotator.store.uncertainty import Uncertainty
 
 
-class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Log, Stats, Bulk):
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Uncertainty, Log, Stats, Bulk):
     """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
 
 

@@ -115,7 +115,8 @@ def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, En
         trigger = doc[event.start]
         if not triggers.is_consequence(trigger):
             continue
-        causes = [e for e in events if e is not event and doc[e.start].sent == trigger.sent
+        # An untyped learned trigger is no cause to copy from: it takes its type from the others.
+        causes = [e for e in events if e is not event and e.label and doc[e.start].sent == trigger.sent
                   and not triggers.is_consequence(doc[e.start])]
         if causes:
             cause = min(causes, key=lambda e: abs(e.start - event.start))
