@@ -42,7 +42,7 @@ def test_next_command_without_a_learned_version_keeps_the_list_order(tmp_path, c
     with Store.open(path) as store:
         first, _ = store.add_article("First report: rebels shelled Sarvik.")
         second, _ = store.add_article("Second report: talks in Kettleby.")
-    assert main(["next", "--db", str(path), "--annotator", "maria"]) == 0
+    assert main(["next", "--db", str(path), "--annotator", "maria", "--order", "uncertain"]) == 0
     printed = capsys.readouterr().out
     assert "no learned version yet" in printed
     rows = [line.split()[0] for line in printed.splitlines() if line.strip()[:1].isdigit()]
@@ -66,6 +66,8 @@ def test_next_command_scores_unfinished_articles_with_the_learned_version(tmp_pa
     assert main(["learn", "--db", str(project), "--annotator", "rita"]) == 0
     capsys.readouterr()
     assert main(["next", "--db", str(project), "--annotator", "ana"]) == 0
+    assert "learned version" not in capsys.readouterr().out  # the default is the list's order
+    assert main(["next", "--db", str(project), "--annotator", "ana", "--order", "uncertain"]) == 0
     printed = capsys.readouterr().out
     assert "learned version v0001" in printed
     with Store.open(project) as store:

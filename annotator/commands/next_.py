@@ -10,18 +10,19 @@ ORDERS = ("uncertain", "list")
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "next",
-        help="list the articles to annotate next: the learned version's least certain first",
-        description="Orders the articles ANNOTATOR has not finished by how many errors the learned version "
-        "expects to make in them per 100 words (as Prodigy's ner.teach asks about what the model is least "
-        "sure of). The scores are computed with the current learned version and kept in the project; "
-        "they are computed again when a newer version is in use, or with --rescore. Without a learned "
-        "version, or with --order list, the order is the article list's. See docs/learning.md.",
+        help="list the articles to annotate next (--order uncertain: the learned version's least certain first)",
+        description="Lists the articles ANNOTATOR has not finished. With --order uncertain, by how many errors "
+        "the learned version expects to make in them per 100 words (as Prodigy's ner.teach asks about what "
+        "the model is least sure of); the scores are computed with the current learned version and kept in "
+        "the project, and computed again when a newer version is in use, or with --rescore. The default is "
+        "the article list's order: the simulated annotation curve did not show the uncertain order needing "
+        "fewer articles (docs/learning.md).",
     )
     add_db_argument(parser)
     parser.add_argument("--annotator", metavar="NAME", default=None,
                         help="whose unfinished articles (default: your name in the preferences)")
-    parser.add_argument("--order", choices=ORDERS, default="uncertain",
-                        help="uncertain: least certain first (default); list: the article list's order")
+    parser.add_argument("--order", choices=ORDERS, default="list",
+                        help="list: the article list's order (default); uncertain: the learned version's least certain first")
     parser.add_argument("--count", type=int, default=10, metavar="N", help="how many to list (default 10)")
     parser.add_argument("--rescore", action="store_true", help="score the articles again even if the scores are current")
     parser.set_defaults(func=run)
