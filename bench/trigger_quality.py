@@ -1,7 +1,7 @@
 """Event triggers: the rules alone beside the learned trigger model, by cross-validation on development data.
 
 Run by hand (a few minutes; scikit-learn from the ``test`` extra):
-    nice .venv/bin/python -u bench/trigger_quality.py [--folds 5] [--thresholds 0.5,0.7] [--keep 0.05]
+    nice .venv/bin/python -u bench/trigger_quality.py [--folds 5] [--thresholds 0.5,0.7] [--keep 0.05] [--skip-wikievents] [--sample N]
 
 - WikiEvents dev, split by document into ``--folds`` folds: for each fold a model is trained on the other
   documents, alone and with all of event_location (never the fold's own text), and the whole suggester
@@ -118,7 +118,7 @@ def wikievents_cv(suggester, triggers, location, folds: int, thresholds, keep: f
     return rules, learned, len(reports)
 
 
-def event_location_loso(suggester, triggers, location, wikievents_rows, threshold, keep):
+def event_location_loso(suggester, triggers, location, wikievents_rows, threshold, keep, sample=None, show=print):
     location_rows = training_rows(location, triggers, partial_weight=PARTIAL_WEIGHT, other_verbs=OTHER_VERBS)
     alone = fit(wikievents_rows.subset(lambda g: True), bits=BITS, regularisation=REGULARISATION)
     alone.threshold, alone.keep_threshold = threshold, keep
@@ -131,9 +131,10 @@ def event_location_loso(suggester, triggers, location, wikievents_rows, threshol
         finders = {who: EventFinder(suggester.gazetteer, list(triggers.rules), m)
                    for who, m in (("rules", None), ("WikiEvents alone", alone), ("+ event_location", model))}
         counts = defaultdict(Counter)
-        for report, doc in location:
-            if report.group != source:
-                continue
+        scored = [(report, doc) for report, doc in location if report.group == source]
+        if sample is not None and len(scored) > sample:
+            scored = random.Random(SEED).sample(scored, sample)
+        for report, doc in scored:
             # The entities once (the costly part), the event finders on them each in turn.
             entities = suggester.analyse(doc).entities
             for who, finder in finders.items():
@@ -141,6 +142,7 @@ def event_location_loso(suggester, triggers, location, wikievents_rows, threshol
                 score(counts[who], [(doc[e.start].idx, doc[e.end - 1].idx + len(doc[e.end - 1])) for e in events], report)
                 counts[who]["sentences"] += 1
         table[source] = counts
+        show(source, counts)
     return table
 
 
@@ -151,6 +153,8 @@ def main() -> None:
     parser.add_argument("--keep", type=float, default=KEEP_THRESHOLD, help="a rule's word is dropped below this probability")
     parser.add_argument("--skip-location", action="store_true", help="only the WikiEvents cross-validation")
     parser.add_argument("--skip-wikievents", action="store_true", help="only event_location, leave one source out")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="score a seeded random sample of this many sentences per held-out source (default: all)")
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
     started = time.perf_counter()
@@ -176,16 +180,20 @@ def main() -> None:
     wikievents_rows = training_rows(parsed(suggester.nlp, wikievents_reports(), cache=CACHE), triggers)
     print(f"\nevent_location, leave one source out (new words p >= {THRESHOLD}): recall of the marked event verb,"
           " (triggers suggested per sentence)")
-    table = event_location_loso(suggester, triggers, location, wikievents_rows, THRESHOLD, args.keep)
     total = defaultdict(Counter)
-    for source, counts in list(table.items()) + [("all sources", None)]:
-        counts = counts or total
-        cells = []
-        for who in ("rules", "WikiEvents alone", "+ event_location"):
-            if source != "all sources":
-                total[who].update(counts[who])
-            cells.append(f"{who} {prf(counts[who])[1]:.3f} ({counts[who]['predicted'] / counts[who]['sentences']:.2f})")
+    whos = ("rules", "WikiEvents alone", "+ event_location")
+
+    def show(source, counts):
+        cells = [f"{who} {prf(counts[who])[1]:.3f} ({counts[who]['predicted'] / max(counts[who]['sentences'], 1):.2f})"
+                 for who in whos]
         print(f"{source:<14} n={counts['rules']['sentences']:<5} " + "   ".join(cells), flush=True)
+
+    table = event_location_loso(suggester, triggers, location, wikievents_rows, THRESHOLD, args.keep,
+                                args.sample, show)
+    for counts in table.values():
+        for who in whos:
+            total[who].update(counts[who])
+    show("all sources", total)
     print(f"\n{time.perf_counter() - started:.0f} s")
 
 
