@@ -141,23 +141,28 @@ class Preferences:
         values = {k: v for k, v in raw.items() if k in known and k != "version"}
         return cls(**values)
 
-    def save(self, path: Path | None = None) -> None:
+    def save(self, path: Path | None = None, *, sync: bool = True) -> None:
+        """:param sync: False skips the fsync (see :func:`write_atomically`): for the window's thread."""
         path = path or preferences_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         data = asdict(self)
         data["version"] = PREFERENCES_VERSION
-        write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+        write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"), sync=sync)
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Write aside and rename, so a crash never leaves a half-written file under the final name."""
+def write_atomically(path: Path, payload: bytes, *, sync: bool = True) -> None:
+    """Write aside and rename, so a crash never leaves a half-written file under the final name.
+
+    ``sync=False`` skips the fsync: the file still survives the process being killed, not a power
+    cut, and the write no longer waits seconds on a disk another program keeps busy."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -31,7 +31,7 @@ from annotator.importers.records import (
     state_replaces,
 )
 from annotator.model import ArticleState, Layer, Origin, Status
-from annotator.schemes import Scheme
+from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import DiskFullError, ReadOnlyError, Store, StoreError
 
 __all__ = ["import_paths", "import_samples", "ImportSummary", "InputError", "DEFAULT_ANNOTATOR"]
@@ -430,7 +430,7 @@ def import_urls(store: Store, urls: list[str], *, fetcher=None, scheme: Scheme |
     from annotator.importers.web import Fetcher
 
     fetcher = fetcher or Fetcher()
-    scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))
+    scheme = scheme or store.project_scheme()
     summary = ImportSummary()
     fetched = []
     for url in urls:

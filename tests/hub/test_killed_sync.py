@@ -59,13 +59,15 @@ def test_sync_killed_twenty_times_then_completed_loses_and_doubles_nothing(tmp_p
     chunk = len(ids) // KILLS
     round_ = 0
     while outcomes["killed"] < KILLS:
-        assert round_ < 3 * KILLS, outcomes
+        assert round_ < 4 * KILLS, f"too few syncs were still running when killed: {outcomes}"
         # Between syncs the annotator goes on working: new articles, a deleted span, a changed label.
         with Store.open(db) as store:
             annotate(store, name, ids[round_ * chunk:(round_ + 1) * chunk])
-            earlier = store.own_spans(ids[rng.randrange(min(round_ + 1, KILLS) * chunk)], name)
+            worked_on = [a for a in ids[:min(round_ + 1, KILLS) * chunk] if store.own_spans(a, name)]
+            earlier = store.own_spans(worked_on[rng.randrange(len(worked_on))], name)
             store.delete_span(earlier[-1].id, actor=name)
-            store.update_span(earlier[0].id, actor=name, label="ORG")
+            if len(earlier) > 1:
+                store.update_span(earlier[0].id, actor=name, label="ORG")
         round_ += 1
         process = run_sync(db, url, env)
         # A random moment once the sync talks to the hub (before that a kill only stops Python starting).
@@ -89,7 +91,7 @@ def test_sync_killed_twenty_times_then_completed_loses_and_doubles_nothing(tmp_p
     assert finished.wait(timeout=120) == 0, finished.stderr.read()
     assert hub_count(hub_url, "SELECT count(*) FROM spans WHERE NOT deleted") == local_spans
     # Deleted spans stay as marks only if the hub had seen them before the deletion: one per round at most.
-    assert hub_count(hub_url, "SELECT count(*) FROM spans WHERE deleted") <= KILLS
+    assert hub_count(hub_url, "SELECT count(*) FROM spans WHERE deleted") <= round_
     with psycopg.connect(hub_url) as conn:
         assert sorted(r[0] for r in conn.execute("SELECT label FROM spans WHERE NOT deleted")) == labels
     assert hub_count(hub_url, "SELECT count(*) FROM arguments WHERE NOT deleted") == local_links

@@ -7,10 +7,11 @@ import json
 import shutil
 
 import psycopg
+import pytest
 
 from annotator.cli import main
 from annotator.hub import admin
-from annotator.hub.connect import remember_password
+from annotator.hub.connect import HubError, remember_password
 from annotator.hub.sync import sync
 from annotator.model import Layer
 from annotator.store import Store
@@ -146,7 +147,7 @@ def test_a_hub_missing_a_newer_step_is_upgraded_by_init_and_members_can_use_it(t
     with psycopg.connect(hub_url) as conn:  # as a hub made before step 0002 existed
         conn.execute("DROP TABLE event_decisions")
         conn.execute("DELETE FROM hub_migrations WHERE name = '0002_event_decisions'")
-    with Store.open(tmp_path / "rev.sqlite") as store, __import__("pytest").raises(Exception, match="needs upgrading"):
+    with Store.open(tmp_path / "rev.sqlite") as store, pytest.raises(HubError, match="needs upgrading"):
         sync(store, url)
     with Store.open(lead) as store:
         applied, _ = admin.init(hub_url, store)

@@ -8,6 +8,7 @@ import pytest
 from annotator.hub import admin
 from annotator.hub.connect import HubError, remember_password
 from annotator.hub.sync import sync
+from annotator.model import content_hash
 from annotator.store import Store
 
 from .hub_helpers import TEXTS, annotate, lead_project
@@ -92,3 +93,29 @@ def test_a_newer_hub_is_refused_untouched(tmp_path, team):
         admin.init(team["admin"], store)
     with Store.open(tmp_path / "olena.sqlite") as store, pytest.raises(HubError, match="newer version"):
         sync(store, remember_password(team["urls"]["olena"]))
+
+
+def test_articles_and_suggestions_published_later_reach_the_annotators_next_sync(tmp_path, team):
+    url = remember_password(team["urls"]["olena"])
+    path = tmp_path / "olena.sqlite"
+    with Store.open(path) as store:
+        sync(store, url)
+        first_text = store.get_article(store.article_ids()[0]).text
+    with Store.open(team["lead"]) as store:  # the lead imports and suggests more, then publishes again
+        new_id, _ = store.add_article("Drones struck a depot outside Lisk at dawn.", title="Report 7")
+        store.add_spans(new_id, [{"start_char": 0, "end_char": 6, "label": "WEAPON", "layer": "entity"}],
+                        annotator=None, origin="suggested", status="pending")
+        old_id = store.article_id_by_hash(content_hash(first_text))
+        store.add_spans(old_id, [{"start_char": 0, "end_char": 8, "label": "EXPLOSIONS_REMOTE_VIOLENCE",
+                                  "layer": "event"}], annotator=None, origin="suggested", status="pending")
+        _, counts = admin.init(team["admin"], store)
+        assert counts["articles"] == 7
+    admin.assign(team["admin"], per_article=2, lease_days=None)
+    with Store.open(path) as store:
+        report = sync(store, url)
+        assert report.pulled["articles"] == 1 and report.pulled["suggestions"] == 2
+        assert store.count_articles() == 7
+        first = store.article_ids()[0]
+        assert sorted(s.label for s in store.spans_for(first, team["names"]["olena"]) if s.is_suggestion) == [
+            "EXPLOSIONS_REMOTE_VIOLENCE", "LOCATION"]
+        assert sync(store, url).pulled == {kind: 0 for kind in report.pulled}  # and only once
