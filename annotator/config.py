@@ -93,6 +93,11 @@ def conflict_model_dir() -> Path:
     return resources_dir() / "models" / "conflict_ner"
 
 
+def trigger_model_dir() -> Path:
+    """The shipped learned trigger model (scripts/train_triggers.py writes it)."""
+    return resources_dir() / "models" / "triggers"
+
+
 def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
 

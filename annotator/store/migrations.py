@@ -310,3 +310,20 @@ def m0008_model_versions(db: Database) -> None:
         );
         """
     )
+
+
+@migration("0009_article_uncertainty")
+def m0009_article_uncertainty(db: Database) -> None:
+    # What the learned version is least sure of, per article, so the queue can offer it first
+    # (annotator.learn.uncertainty). One row per article: the latest scoring replaces the last.
+    db.executescript(
+        """
+        CREATE TABLE article_uncertainty (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            score REAL NOT NULL,
+            computed_at TEXT NOT NULL
+        );
+        CREATE INDEX article_uncertainty_by_score ON article_uncertainty(score DESC);
+        """
+    )

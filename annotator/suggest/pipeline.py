@@ -191,8 +191,14 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
             model_version += "+" + _swap_ner(nlp, Path(entity_model))
     _split_citation_marks(nlp)
     add_conflict_ruler(nlp, gazetteer)
-    return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers()), model_name, model_version,
-                     warning, tried)
+    trigger_model = None
+    if warning is None:
+        from annotator.suggest.events.learned import shipped_trigger_model
+
+        # Where triggers are is learned (docs/suggester.md); without a fitting model the rules decide.
+        trigger_model, _ = shipped_trigger_model(f"{model_name}-{model_version}")
+    return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers(), trigger_model), model_name,
+                     model_version, warning, tried)
 
 
 def _swap_ner(nlp: Language, folder: Path) -> str:

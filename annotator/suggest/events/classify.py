@@ -121,8 +121,9 @@ def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, En
         if not consequence[index]:
             continue
         trigger = doc[event.start]
-        causes = [e for other, e in enumerate(events) if other != index and sentence[other] == sentence[index]
-                  and not consequence[other]]
+        # An untyped learned trigger is no cause to copy from: it takes its type from the others.
+        causes = [e for other, e in enumerate(events) if other != index and e.label
+                  and sentence[other] == sentence[index] and not consequence[other]]
         if causes:
             cause = min(causes, key=lambda e: abs(e.start - event.start))
             event.label, event.sub_event_type = cause.label, cause.sub_event_type
