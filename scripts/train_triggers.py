@@ -177,7 +177,7 @@ def main() -> None:
                          partial_weight=PARTIAL_WEIGHT, other_verbs=OTHER_VERBS)
     model = fit(rows, bits=BITS, threshold=THRESHOLD, regularisation=REGULARISATION)
     model.keep_threshold = KEEP_THRESHOLD
-    model.save(args.out, base_model=f"{suggester.model_name}-{suggester.model_version}",
+    model.save(args.out, base_model=suggester.features_of,
                data={"wikievents_dev_reports": len(wikievents), "event_location_sentences": len(event_location),
                      "rows": len(rows.labels), "triggers": int(sum(rows.labels))},
                trained_by="scripts/train_triggers.py")

@@ -71,7 +71,7 @@ def test_learned_trigger_model_can_overrule_a_rule_word(suggester):
 
 
 def test_shipped_trigger_model_is_used_by_the_suggester_and_finds_attacks(suggester):
-    model, why = shipped_trigger_model(f"{suggester.model_name}-{suggester.model_version}")
+    model, why = shipped_trigger_model(suggester.features_of)
     assert why is None and suggester.finder.model is not None
     events = events_of(suggester, "Militants stormed a police station in the north, killing three officers.")
     assert {"stormed", "killing"} & set(events)

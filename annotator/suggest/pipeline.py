@@ -56,6 +56,9 @@ class Suggester:
     learned: LoadedModel | None = None  # the project's learned version, if any (see with_learned)
     # The rule families in use (entities.RULE_FAMILIES); the benches switch them off one at a time.
     rules: frozenset[str] = frozenset(RULE_FAMILIES)
+    # The base pipeline ("en_core_web_sm-3.8.0") whose tags, parse and token vectors the learned
+    # trigger model reads; None without a spaCy model.
+    features_of: str | None = None
 
     @property
     def source(self) -> str:
@@ -175,6 +178,7 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
         except (OSError, ImportError, ValueError) as exc:
             tried.append(f"{name}: {str(exc).splitlines()[0]}")
     warning = None
+    features_of = None
     if nlp is None:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
@@ -184,6 +188,9 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
     else:
         model_name = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}"
         model_version = nlp.meta.get("version", "0")
+        # The trigger model reads the tagger's and parser's features, which swapping in another NER
+        # (its own internal token vectors) leaves as they were: it is matched against this name.
+        features_of = f"{model_name}-{model_version}"
         if entity_model is None and not model:
             shipped = conflict_model_dir()
             entity_model = shipped if (shipped / "ner").is_dir() else False
@@ -196,9 +203,9 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
         from annotator.suggest.events.learned import shipped_trigger_model
 
         # Where triggers are is learned (docs/suggester.md); without a fitting model the rules decide.
-        trigger_model, _ = shipped_trigger_model(f"{model_name}-{model_version}")
+        trigger_model, _ = shipped_trigger_model(features_of)
     return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers(), trigger_model), model_name,
-                     model_version, warning, tried)
+                     model_version, warning, tried, features_of=features_of if warning is None else None)
 
 
 def _swap_ner(nlp: Language, folder: Path) -> str:
