@@ -5,6 +5,7 @@ defaults so tests and scripts can isolate themselves:
 
 - ``ANNOTATOR_HOME``: one folder for data and preferences (tests point it at a tmp dir);
 - ``ANNOTATOR_DB``: the project database (same as ``--db``);
+- ``ANNOTATOR_HUB``: the team hub's URL when neither ``--hub`` nor the project names one;
 - ``ANNOTATOR_RESOURCES``: where the bundled samples, schemes and gazetteer live (the JSON schemas
   always come from the package itself);
 - ``ANNOTATOR_CACHE``: where files rebuilt from installed data are kept (tests share one).
@@ -99,6 +100,11 @@ def resolve_db_path(cli_value: str | os.PathLike | None) -> Path:
     if env:
         return Path(env)
     return default_db_path()
+
+
+def resolve_hub_url(cli_value: str | None, project_value: str | None = None) -> str | None:
+    """The team hub: ``--hub`` wins over the project's own setting, which wins over ``ANNOTATOR_HUB``."""
+    return cli_value or project_value or os.environ.get("ANNOTATOR_HUB") or None
 
 
 def preferences_path() -> Path:

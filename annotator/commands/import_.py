@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import sys
-
 from pathlib import Path
 
-from annotator.commands._common import CommandError, add_db_argument, open_store
+from annotator.commands._common import (
+    CommandError,
+    Progress,
+    add_db_argument,
+    add_label_map_argument,
+    label_map_of,
+    open_store,
+    say,
+)
 
 
 def register(subparsers) -> None:
@@ -31,31 +38,31 @@ def register(subparsers) -> None:
                         help="import the good records of a file and list the bad ones")
     parser.add_argument("--text-column", metavar="NAME", help="the CSV column with the article text (default: text)")
     parser.add_argument("--encoding", metavar="NAME", help="the files' encoding if not UTF-8 (e.g. cp1251)")
+    add_label_map_argument(parser)
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from tqdm import tqdm
-
     from annotator.importers import collect_files, import_paths
 
     if not args.paths and not args.urls:
         raise CommandError("name files or folders to import, or --urls FILE")
+    label_map = label_map_of(args)
     files = collect_files(args.paths)
     urls = _read_urls(args.urls) if args.urls else []
-    total = sum(f.stat().st_size for f in files)
+    # Each file is read twice: checked whole first, then written (annotator.importers).
+    total = 2 * sum(f.stat().st_size for f in files)
     web = None
     # The one command that makes a new project: importing into a path is how a project begins.
     with open_store(args, create=True) as store:
-        with tqdm(total=total, unit="B", unit_scale=True, desc="importing", file=sys.stderr, disable=None,
-                  leave=False) as bar:
+        with Progress("importing", "B", total, stream=sys.stderr) as bar:
             summary = import_paths(store, files, annotator=args.annotator, skip_invalid=args.skip_invalid,
-                                   text_column=args.text_column, encoding=args.encoding, progress=bar.update)
+                                   text_column=args.text_column, encoding=args.encoding, progress=bar.update,
+                                   label_map=label_map)
         if args.urls:
             web = _import_urls(store, urls, args)
     if files or web is None:
-        for line in summary.lines():
-            print(line)
+        say(*summary.lines())
     if web is not None:
         _print_web(web, len(urls))
     return 0 if summary.ok and (web is None or web.ok) else 1
@@ -68,23 +75,19 @@ def _read_urls(path: str) -> list[str]:
 
 
 def _import_urls(store, urls: list[str], args):
-    from tqdm import tqdm
-
     from annotator.importers import import_urls
     from annotator.importers.web import Fetcher
 
-    with tqdm(total=len(urls), unit="page", desc="fetching", file=sys.stderr, disable=None, leave=False) as bar:
+    with Progress("fetching", "page", len(urls), stream=sys.stderr) as bar:
         return import_urls(store, urls, fetcher=Fetcher(timeout=args.timeout, delay=args.fetch_delay),
                            progress=bar.update)
 
 
 def _print_web(web, listed: int) -> None:
     failed, web.failed = web.failed, []
-    print(f"web pages listed: {listed}, fetched: {listed - len(failed)}")
-    for line in web.lines()[1:]:  # the articles, as for files
-        print(line)
+    say(f"web pages listed: {listed}, fetched: {listed - len(failed)}")
+    say(*web.lines()[1:])  # the articles, as for files
     if failed:
-        print(f"pages not imported: {len(failed)}")
-        for error in failed:
-            print(f"  {error}")
+        say(f"pages not imported: {len(failed)}")
+        say(*(f"  {error}" for error in failed))
     web.failed = failed

@@ -19,10 +19,11 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 - ``stats``: counts
 - ``bulk``: many finished rows at once (benchmarks, bulk loads)
 - ``foreign``: reading another project file, read-only, for merging
+- ``sync``: what a team-hub sync reads and writes, and its bookkeeping (annotator.hub)
 
 The domain calls only these named methods and receives domain records (``annotator.model``) or
 plain values, never a connection or a row cursor; a second backend (a shared server database)
-can offer the same methods (docs/adr/0003-the-store-is-the-only-sql.md).
+can offer the same methods (docs/adr/0004-one-data-layer-one-undo-model.md).
 """
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ from annotator.store.articles import ArticleSummary, Articles, fts_query
 from annotator.store.arguments import Arguments
 from annotator.store.bulk import Bulk
 from annotator.store.errors import (
+    BusyError,
     CannotOpenError,
     ConflictError,
+    DiskFullError,
     NewerSchemaError,
     NotAProjectError,
     NotFoundError,
     OffsetError,
+    ReadOnlyError,
     StoreError,
     UnknownAnnotatorError,
 )
@@ -49,20 +53,25 @@ from annotator.store.spans import Spans
 from annotator.store.states import States
 from annotator.store.stats import Stats
 from annotator.store.suggestions import Suggestions
+from annotator.store.sync import HubSync
 
 
-class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Log, Stats, Bulk):
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Log, Stats, Bulk,
+            HubSync):
     """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
 
 
 __all__ = [
     "ArticleSummary",
+    "BusyError",
     "CannotOpenError",
     "ConflictError",
+    "DiskFullError",
     "NewerSchemaError",
     "NotAProjectError",
     "NotFoundError",
     "OffsetError",
+    "ReadOnlyError",
     "Store",
     "StoreError",
     "UnknownAnnotatorError",
