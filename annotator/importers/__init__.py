@@ -430,7 +430,7 @@ def import_urls(store: Store, urls: list[str], *, fetcher=None, scheme: Scheme |
     from annotator.importers.web import Fetcher
 
     fetcher = fetcher or Fetcher()
-    scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))
+    scheme = scheme or store.project_scheme()
     summary = ImportSummary()
     fetched = []
     for url in urls:
