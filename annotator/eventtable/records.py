@@ -207,8 +207,9 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 class RecordBuilder:
     """Builds records; holds the gazetteer and place index, each loaded once and only when needed."""
 
-    def __init__(self, places: PlaceIndex | None = None, gazetteer=None):
+    def __init__(self, places: PlaceIndex | None = None, gazetteer=None, nlp=None):
         self._places = places
+        self._nlp = nlp
         self._gazetteer = gazetteer
         self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
 
@@ -252,6 +253,7 @@ class RecordBuilder:
         arguments: Iterable[ArgumentLike],
         *,
         overrides: Mapping[tuple[int, int], Override] | None = None,
+        docs: Mapping[str, object] | None = None,
     ) -> list[EventRecord]:
         """One record per event span of ``spans``, in text order.
 
@@ -374,7 +376,7 @@ class RecordBuilder:
         for location in in_sentence:
             resolved = self.places.resolve(location.text_in(text), context, basis="sentence")
             if resolved.place is not None:
-                return resolved
+                return replace(resolved, offsets=(location.start_char, location.end_char))
         if place_texts:
             return self.places.resolve(place_texts[0], context, basis="argument")  # unresolved, words kept
         return None
