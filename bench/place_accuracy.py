@@ -45,23 +45,28 @@ def events(limit: int | None = None) -> list[dict]:
             spans = item.get("spans") or []
             verbs = [s for s in spans if s["label"] == "VERB"]
             golds = [s for s in spans if s["label"] == "LOCATION"]
+            golds = [g for g in golds if _usable(item, g)]
             if len(verbs) == 1 and golds:
                 found.append({"text": item["text"], "verb": _offsets(item, verbs[0]),
                               "gold": [_offsets(item, g) for g in golds], "source": item.get("source")})
     return found[:limit] if limit else found
 
 
+def _usable(item: dict, span: dict) -> bool:
+    """A gold span whose words can be read (a handful carry one stray letter as their words)."""
+    return len(_offsets(item, span)["words"].strip()) >= 2
+
+
 def _offsets(item: dict, span: dict) -> dict:
-    """Offsets and words of a span. About one span in ten carries start == end (and token indices that
-    do not fit either) beside its right words: those are found in the text by their words."""
+    """Offsets and words of a span. About one span in ten carries offsets that do not fit its words
+    (start == end, or another stretch of the text): those are found in the text by their words."""
     text = item["text"]
     start, end = span["start"], span["end"]
-    if end <= start:
-        words = span.get("text", "")
+    words = span.get("text") or text[start:end]
+    if text[start:end] != words:
         start = text.find(words) if words else -1
         end = start + len(words) if start >= 0 else -1
-        return {"start": start, "end": end, "words": words}
-    return {"start": start, "end": end, "words": text[start:end]}
+    return {"start": start, "end": end, "words": words}
 
 
 class Baseline:
@@ -103,9 +108,11 @@ def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, 
             spans.append(span(i, ent.start_char, ent.end_char, "LOCATION", Layer.ENTITY))
     [record] = builder.records(Article(id=1, text=text), spans, [], docs={text: doc})
     resolved = record.place
-    if resolved is None or resolved.place is None:
-        return None, None, resolved.basis if resolved else "none"
+    if resolved is None:
+        return None, None, "none"
     where = resolved.offsets
+    if resolved.place is None:
+        return None, where, f"unresolved {resolved.text!r}"
     return resolved.place.geonameid, where, resolved.basis
 
 

@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Protocol, Sequence
 from annotator.eventtable.dates import ResolvedDate, resolve_event_date
 from annotator.eventtable.fatalities import FatalityError, Fatalities, combine_in_event, parse_fatalities
 from annotator.eventtable.places import PlaceIndex, ResolvedPlace
+from annotator.eventtable.where import dateline, mentions, rank_mentions
 from annotator.model import Article, Layer, Modality, Span
 
 # Scheme label -> ACLED's event type as ACLED writes it, and its disorder type (the "type family" that
@@ -87,7 +88,6 @@ _WORD_RULES: tuple[tuple[re.Pattern, int], ...] = tuple(
 )
 # Fillers that are not actors: a shelled town or bridge is where or what, not whom.
 _NOT_ACTORS = {"LOCATION", "FACILITY", "DATE", "WEAPON"}
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n")
 
 
 class RecordError(ValueError):
@@ -195,13 +195,35 @@ def clean_name(text: str) -> str:
     return re.sub(r"['’]s$", "", name)
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around a span, by end punctuation and line breaks."""
-    begin = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        begin = match.end()
-    after = _SENTENCE_END.search(text, end)
-    return begin, after.start() + 1 if after else len(text)
+def sentence_bounds(doc, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a span, by spaCy's sentence boundaries ("the U.N. said" ends no sentence)."""
+    span = doc.char_span(start, max(end, start + 1), alignment_mode="expand")
+    if span is None or not len(span):
+        return 0, len(doc.text)
+    first, last = span[0].sent, span[-1].sent
+    return first.start_char, last.end_char
+
+
+_PARSERS: dict[str, object] = {}
+
+
+def load_parser(model: str | None = None):
+    """The spaCy pipeline that parses articles for the event table: the suggester's model (its parser
+    and entities), loaded once a process."""
+    import spacy  # imported here: commands that build no records start fast
+
+    from annotator.suggest.pipeline import DEFAULT_MODELS
+
+    names = [model] if model else list(DEFAULT_MODELS)
+    for name in names:
+        if name in _PARSERS:
+            return _PARSERS[name]
+        try:
+            _PARSERS[name] = spacy.load(name, exclude=["lemmatizer"])
+            return _PARSERS[name]
+        except OSError:
+            continue
+    raise RecordError(f"no spaCy model to parse articles with: tried {', '.join(names)}")
 
 
 class RecordBuilder:
@@ -210,6 +232,7 @@ class RecordBuilder:
     def __init__(self, places: PlaceIndex | None = None, gazetteer=None, nlp=None):
         self._places = places
         self._nlp = nlp
+        self._docs: dict[str, object] = {}  # the last few articles' parses: windows ask again and again
         self._gazetteer = gazetteer
         self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
 
@@ -229,6 +252,18 @@ class RecordBuilder:
 
             self._places = load_index()
         return self._places
+
+    def parse(self, text: str):
+        """The article parsed (sentences, dependencies, entities); the last 64 kept."""
+        doc = self._docs.get(text)
+        if doc is None:
+            if self._nlp is None:
+                self._nlp = load_parser()
+            doc = self._nlp(text)
+            if len(self._docs) >= 64:
+                self._docs.pop(next(iter(self._docs)))
+            self._docs[text] = doc
+        return doc
 
     def actor(self, span: Span, text: str, role: str) -> Actor:
         key = (text, span.label, role)
@@ -281,9 +316,11 @@ class RecordBuilder:
                     f"({len(text)} characters)")
         locations = [s for s in spans if s.layer == Layer.ENTITY and s.label == "LOCATION"]
         dates = [s for s in spans if s.layer == Layer.ENTITY and s.label == "DATE"]
-        context = None
+        context = doc = found = None
         if events:
-            context = self.places.context([s.text_in(text) for s in locations], text)
+            doc = (docs or {}).get(text) or self.parse(text)
+            found = mentions(doc, [(s.start_char, s.end_char) for s in locations])
+            context = self.places.context([m.text for m in found], text)
         source = Source(
             article_id=article.id,
             outlet=article.source or "",
@@ -294,15 +331,15 @@ class RecordBuilder:
         )
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
-            out.append(self._record(article, span, by_event.get(span.id, []), locations, dates, context, source,
+            out.append(self._record(article, span, by_event.get(span.id, []), doc, found, dates, context, source,
                                     (overrides or {}).get((article.id, span.id))))
         return out
 
-    def _record(self, article, span, links, locations, dates, context, source, override) -> EventRecord:
+    def _record(self, article, span, links, doc, found, dates, context, source, override) -> EventRecord:
         text = article.text
         where = f"article {article.id}, span {span.id}"
         notes: list[str] = []
-        sent_start, sent_end = sentence_bounds(text, span.start_char, span.end_char)
+        sent_start, sent_end = sentence_bounds(doc, span.start_char, span.end_char)
         sentence = text[sent_start:sent_end].strip()
         label = span.label
         event_type, disorder = EVENT_TYPES.get(label, (label.replace("_", " ").capitalize(), "Other"))
@@ -341,7 +378,7 @@ class RecordBuilder:
                                                where=f"article {article.id}")
                 if from_span.basis == "argument":
                     date = replace(from_span, basis="sentence")
-        place = self._place(text, span, place_texts, locations, sent_start, sent_end, context)
+        place = self._place(doc, span, place_texts, found, context)
         if override is not None:
             date, place = self._apply(override, date, place, where)
         attrs = span.attributes or {}
@@ -366,19 +403,45 @@ class RecordBuilder:
             notes=tuple(notes),
         )
 
-    def _place(self, text, span, place_texts, locations, sent_start, sent_end, context) -> ResolvedPlace | None:
+    def _place(self, doc, span, place_texts, found, context) -> ResolvedPlace | None:
+        """The LOCATION argument, else the parse's best place for the trigger, else the article's setting."""
         for words in place_texts:
             resolved = self.places.resolve(words, context, basis="argument")
             if resolved.place is not None:
                 return resolved
-        in_sentence = [s for s in locations if sent_start <= s.start_char and s.end_char <= sent_end]
-        in_sentence.sort(key=lambda s: min(abs(s.start_char - span.end_char), abs(s.end_char - span.start_char)))
-        for location in in_sentence:
-            resolved = self.places.resolve(location.text_in(text), context, basis="sentence")
+        unresolved = None
+        attached: list[ResolvedPlace] = []
+        for candidate in rank_mentions(doc, span.start_char, span.end_char, found):
+            resolved = self.places.resolve(candidate.mention.text, context, basis=candidate.basis)
+            resolved = replace(resolved, offsets=(candidate.mention.start, candidate.mention.end))
+            if resolved.place is not None and candidate.tier <= 1:
+                attached.append(resolved)  # of the places the trigger hangs on, the finest is where
+                continue
+            if attached:
+                break
             if resolved.place is not None:
-                return replace(resolved, offsets=(location.start_char, location.end_char))
+                return resolved
+            if unresolved is None and candidate.tier <= 1:
+                unresolved = resolved
+        if attached:
+            return min(attached, key=lambda r: r.place.precision)
         if place_texts:
             return self.places.resolve(place_texts[0], context, basis="argument")  # unresolved, words kept
+        setting = self._setting(doc, span, found, context)
+        return setting or unresolved
+
+    def _setting(self, doc, span, found, context) -> ResolvedPlace | None:
+        """Where the article is set: its dateline, else the nearest place named before the event."""
+        words = dateline(doc.text)
+        if words:
+            resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis="article")
+            if resolved.place is not None:
+                start = doc.text.find(words)
+                return replace(resolved, offsets=(start, start + len(words)), note="the article's dateline")
+        for mention in sorted((m for m in found if m.end <= span.start_char), key=lambda m: -m.start):
+            resolved = self.places.resolve(mention.text, context, basis="article")
+            if resolved.place is not None:
+                return replace(resolved, offsets=(mention.start, mention.end), note="named earlier in the article")
         return None
 
     def _apply(self, override: Override, date: ResolvedDate, place: ResolvedPlace | None, where: str):
