@@ -161,8 +161,10 @@ def main() -> None:
 
     tallies: dict[str, dict[str, Counter]] = {"baseline": defaultdict(Counter), "event table": defaultdict(Counter)}
     misses = []
+    resolvable = 0
     for item, doc in zip(items, docs):
         ids, country = gold_ids(item), gold_country(item)
+        resolvable += bool(ids)
         base_id, base_where = baseline.choose(doc)
         our_id, our_where, basis = our_choice(builder, doc, item)
         for system, gid, where in (("baseline", base_id, base_where), ("event table", our_id, our_where)):
@@ -186,6 +188,7 @@ def main() -> None:
         n = b["n"]
         cells = "  ".join(f"{b[m] / n:>8.1%}  {o[m] / n:>11.1%}" for m in ("place", "country", "words"))
         print(f"{source:<14}{n:>6}  {cells}")
+    print(f"gold words the place index resolves at all (the ceiling of 'place right'): {resolvable / len(items):.1%}")
     for line in misses:
         print(line)
 

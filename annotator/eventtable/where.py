@@ -124,11 +124,11 @@ def _proper_names_in_place(doc) -> list:
         root, after = run.root, (doc[run.end] if run.end < len(doc) else None)
         before = doc[run.start - 1] if run.start > 0 else None
         named = any(t.ent_type_ in _NOT_PLACES for t in run)  # the model read a person or group here
-        if after is not None and after.lower_ in REGION_WORDS:
-            kept.append(run)
+        if (after is not None and after.lower_ in REGION_WORDS) or (len(run) > 1 and run[-1].lower_ in REGION_WORDS):
+            kept.append(run)  # "Damboa town", "Bama Town"
         elif root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in REGION_WORDS | {"localities"}:
             kept.append(run)  # "the city of Daraa", even where the model said organisation
-        elif not named and root.dep_ == "pobj" and (
+        elif root.dep_ == "pobj" and (not named or root.head.lower_ in {"in", "into", "at", "near", "outside"}) and (
                 root.head.lower_ in PLACE_PREPOSITIONS or (root.head.lower_ == "of" and root.head.head.lower_ in DIRECTION_WORDS)):
             kept.append(run)
         elif root.dep_ == "conj" and before is not None and any(k.root.i == root.head.i for k in kept):
@@ -169,8 +169,8 @@ def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] |
             return (4, "destination or origin")
         if preposition == "of" and grand.lower_ in DIRECTION_WORDS:
             return (1, "direction")  # "north of Jammu"
-        if preposition == "of" and grand.lower_ in ROLE_NOUNS:
-            return None  # "the governor of Kandahar"
+        if preposition == "of" and (grand.lower_ in ROLE_NOUNS or (grand.pos_ == "PROPN" and grand.lower_ not in REGION_WORDS)):
+            return None  # "the governor of Kandahar", "the Islamic State of Iraq": a title or a name
         if preposition in PLACE_PREPOSITIONS or preposition == "of":
             return (1, "place preposition")
     if token.dep_ in {"nsubj", "nsubjpass"} and head.i in trigger_tokens and token.dep_ == "nsubj":
