@@ -31,7 +31,8 @@ COLUMNS = (
     "counted", "sources", "number_of_sources", "spans", "date_basis", "place_basis", "place_candidates",
 )
 _NOTES_LIMIT = 400
-_BASIS_RANK = {"reviewer": 0, "argument": 1, "sentence": 2, "published": 3, "unresolved": 4, "none": 5}
+_BASIS_RANK = {"reviewer": 0, "argument": 1, "attachment": 2, "sentence": 3, "article": 4, "published": 5,
+               "unresolved": 6, "none": 7}
 
 
 class EventExportError(ValueError):

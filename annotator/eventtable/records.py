@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Protocol, Sequence
 
 from annotator.eventtable.dates import ResolvedDate, resolve_event_date
-from annotator.eventtable.fatalities import FatalityError, Fatalities, combine_in_event, parse_fatalities
+from annotator.eventtable.fatalities import (
+    ARRESTED, INJURED, MISSING, Casualties, FatalityError, Fatalities, combine_in_event, parse_fatalities, read_casualties,
+)
 from annotator.eventtable.places import PlaceIndex, ResolvedPlace
 from annotator.eventtable.where import dateline, mentions, rank_mentions
 from annotator.model import Article, Layer, Modality, Span
@@ -90,6 +92,22 @@ _WORD_RULES: tuple[tuple[re.Pattern, int], ...] = tuple(
 _NOT_ACTORS = {"LOCATION", "FACILITY", "DATE", "WEAPON"}
 
 
+_ARMED = {STATE_FORCES, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, OTHER}
+
+
+def _by_victims(label: str, event_type: str, disorder: str, victims, targets) -> tuple[str, str, str]:
+    """ACLED's rule on who died: violence against civilians needs unarmed victims. When every victim
+    named is armed ("killed 139 insurgents"), the event is a battle (or remote violence, as labelled)."""
+    if label != "VIOLENCE_AGAINST_CIVILIANS":
+        return event_type, disorder, ""
+    codes = [actor_type(v, "") for v in victims] + [t.inter for t in targets]
+    codes = [c for c in codes if c != OTHER]
+    if codes and all(c in _ARMED for c in codes):
+        battle, family = EVENT_TYPES["BATTLES"]
+        return battle, family, f"typed {battle}, not {event_type}: the victims are armed ({', '.join(victims) or 'targets'})"
+    return event_type, disorder, ""
+
+
 class RecordError(ValueError):
     """An event span the records cannot be built from; the message names article and span."""
 
@@ -154,6 +172,7 @@ class EventRecord:
     place: ResolvedPlace | None
     source: Source
     notes: tuple[str, ...] = field(default=())
+    casualties: Casualties | None = None  # killed, injured, missing, arrested apart; fatalities is killed
 
     @property
     def key(self) -> tuple[int, int]:
@@ -344,6 +363,7 @@ class RecordBuilder:
         label = span.label
         event_type, disorder = EVENT_TYPES.get(label, (label.replace("_", " ").capitalize(), "Other"))
         actors, targets, weapons, deaths, time_texts, place_texts = [], [], [], [], [], []
+        argued: dict[str, list[Fatalities]] = {}
         for link in sorted(links, key=lambda l: (l.filler.start_char, l.filler.id)):
             filler = link.filler.text_in(text)
             role = link.role
@@ -354,10 +374,18 @@ class RecordBuilder:
             elif role == "WEAPON":
                 weapons.append(clean_name(filler))
             elif role == "FATALITIES":
-                try:
-                    deaths.append(parse_fatalities(filler))
-                except FatalityError as exc:
-                    notes.append(f"{where}: {exc}")
+                said = read_casualties(filler)
+                others = {o: said.of(o) for o in (INJURED, MISSING, ARRESTED) if said.of(o)}
+                if said.context and not said.killed:
+                    notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
+                elif others and not said.killed:
+                    for outcome, count in others.items():
+                        argued.setdefault(outcome, []).append(count)  # "wounded around 100": never deaths
+                else:
+                    try:
+                        deaths.append(said.killed or parse_fatalities(filler))
+                    except FatalityError as exc:
+                        notes.append(f"{where}: {exc}")
             elif role == "TIME":
                 time_texts.append(filler)
             elif role == "LOCATION":
@@ -382,6 +410,18 @@ class RecordBuilder:
         if override is not None:
             date, place = self._apply(override, date, place, where)
         attrs = span.attributes or {}
+        said = read_casualties(text[sent_start:sent_end])
+        casualties = Casualties(
+            killed=combine_in_event(deaths) if deaths else said.killed,
+            injured=combine_in_event(argued[INJURED]) if INJURED in argued else said.injured,
+            missing=combine_in_event(argued[MISSING]) if MISSING in argued else said.missing,
+            arrested=combine_in_event(argued[ARRESTED]) if ARRESTED in argued else said.arrested,
+            context=said.context, victims=said.victims)
+        if said.context:
+            notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
+        event_type, disorder, retyped = _by_victims(label, event_type, disorder, casualties.victims, targets)
+        if retyped:
+            notes.append(retyped)
         return EventRecord(
             article_id=article.id,
             span_id=span.id,
@@ -396,11 +436,12 @@ class RecordBuilder:
             actors=tuple(actors),
             targets=tuple(targets),
             weapons=tuple(weapons),
-            fatalities=combine_in_event(deaths),
+            fatalities=casualties.killed,
             date=date,
             place=place,
             source=source,
             notes=tuple(notes),
+            casualties=casualties,
         )
 
     def _place(self, doc, span, place_texts, found, context) -> ResolvedPlace | None:

@@ -70,7 +70,7 @@ class Candidate:
 
     @property
     def basis(self) -> str:
-        return {"attachment": "argument", "sentence": "sentence", "setting": "article"}[self.role]
+        return {"attachment": "attachment", "sentence": "sentence", "setting": "article"}[self.role]
 
 
 def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
