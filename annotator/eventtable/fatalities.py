@@ -236,7 +236,11 @@ class Casualties:
 _STOP = (r"in|on|at|near|and|or|from|to|by|during|after|before|when|while|the|a|an|as|said|says|since|with|"
          r"were|was|have|has|had|are|is|be|been|being|reportedly|also|later|this|that|which|who|last|early|late|"
          r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|overnight")
-_NOUN = rf"(?:\s+of(?:\s+the)?)?(?:\s+(?!(?:{_STOP})\b)[A-Za-z'’-]+){{0,3}}"
+_WORD_NOT_STOP = rf"\s+(?!(?:{_STOP})\b)[A-Za-z'’-]+"
+# "civilians", "dozens of civilians", "members of the YPG", "pro-Assad soldiers"
+_NOUN = rf"(?:\s+of(?:\s+the)?)?(?:{_WORD_NOT_STOP}){{0,3}}(?:\s+of(?:\s+the)?(?:{_WORD_NOT_STOP}){{1,2}})?"
+_BOTH = re.compile(r"\b(?:kill\w*|dead)\s+(?:and|or)\s+(?:wound\w*|injur\w*)|\b(?:wound\w*|injur\w*)\s+(?:and|or)\s+kill\w*",
+                   re.I)
 _WAR_TOLL = re.compile(r"\b(?:war|conflict|insurgency|uprising|fighting|violence|crisis)\b[^.;]{0,80}?\b(?:has|have|had)\s+"
                        r"(?:so far\s+)?(?:killed|claimed|left)\b", re.I)
 _PATTERNS = {
@@ -258,9 +262,10 @@ _PEOPLE = re.compile(
     r"fighter|militant|rebel|insurgent|member|resident|villager|worker|journalist|student|teacher|doctor|nurse|"
     r"farmer|trader|guard|commander|leader|official|pilot|driver|passenger|protester|demonstrator|gunman|"
     r"attacker|bomber|jihadist|policemen|people|soldiers|civilians|men|women|children)\b", re.I)
-_ARTICLE = re.compile(r"^(?:a|an|one|single)$", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|one|single|no|none|zero)$", re.I)
 
 
+_FOLLOWING = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<count>{_COUNT})(?P<noun>{_NOUN})(?=[\s,.;]|$)", re.I)
 _JOINED = re.compile(rf"(?P<count>\b{_COUNT})(?P<noun>{_NOUN}),?\s+(?:and\s+)?", re.I)
 
 
@@ -295,6 +300,9 @@ def read_casualties(sentence: str) -> Casualties:
                 if _ARTICLE.match(match.group("count").strip()) and not _PEOPLE.match(noun):
                     continue  # "a bomb killed", "an attack wounded": an article, not a count of people
                 words = match.group(0)
+                if _BOTH.search(sentence[max(0, match.start() - 25):match.end()]):
+                    taken.append(span)
+                    continue  # "killing and wounding scores": how many died is not said
                 toll = _WAR_TOLL.search(sentence)
                 if _CUMULATIVE.search(_clause(sentence, match.start(), match.end())) or (
                         toll is not None and toll.start() < match.start("count")):
@@ -309,10 +317,22 @@ def read_casualties(sentence: str) -> Casualties:
                 found[outcome].append(count)
                 if outcome == KILLED and noun.strip():
                     victims.append(re.sub(r"^of\s+(?:the\s+)?", "", noun.strip(" ,").lower()))
+                if pattern is patterns[0]:
+                    # "wounded 10 policemen and six civilians": the counts after, joined by "and"
+                    rest = match.end()
+                    while (more := _FOLLOWING.match(sentence, rest)) is not None:
+                        try:
+                            found[outcome].append(parse_fatalities(more.group("count") + more.group("noun")))
+                        except FatalityError:
+                            break
+                        taken.append(more.span("count"))
+                        rest = more.end()
                 if pattern is patterns[1]:
                     # "three soldiers and two civilians were killed": the counts before, joined by "and"
                     before = sentence[:match.start("count")]
                     for earlier in reversed(list(_JOINED.finditer(before))):
+                        if "including" in sentence[max(0, earlier.start() - 12):earlier.start()].lower():
+                            break  # "five killed, including two children, and nine injured": a part, not more
                         if earlier.end() != len(before) or any(a < earlier.end("count") and earlier.start("count") < b
                                                                for a, b in taken):
                             break
