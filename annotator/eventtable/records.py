@@ -138,6 +138,7 @@ class Source:
     published: str | None
     title: str
     source_scale: str = ""
+    dateline: str = ""  # the place word of the article's dateline ("KYIV"): reports of one incident share it
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class Override:
     date_end: str | None = None
     precision: int | None = None
     geonameid: int | None = None  # a candidate (or any GeoNames place) picked by the reviewer
+    background: bool | None = None  # the reviewer's say: True background (out of the table), False an event
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ class EventRecord:
     source: Source
     notes: tuple[str, ...] = field(default=())
     casualties: Casualties | None = None  # killed, injured, missing, arrested apart; fatalities is killed
+    background: bool = False  # told as history ("a war in 2006"): out of the table unless the reviewer keeps it
 
     @property
     def key(self) -> tuple[int, int]:
@@ -347,6 +350,7 @@ class RecordBuilder:
             published=article.published,
             title=article.title or "",
             source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
+            dateline=(dateline(text) or "").casefold(),
         )
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
@@ -407,8 +411,13 @@ class RecordBuilder:
                 if from_span.basis == "argument":
                     date = replace(from_span, basis="sentence")
         place = self._place(doc, span, place_texts, found, context)
+        background = date.background_for(article.published)
+        if background:
+            notes.append(f"background: dated {date.text!r}, long before the report; out of the table unless kept")
         if override is not None:
             date, place = self._apply(override, date, place, where)
+            if override.background is not None:
+                background = override.background
         attrs = span.attributes or {}
         said = read_casualties(text[sent_start:sent_end])
         casualties = Casualties(
@@ -442,6 +451,7 @@ class RecordBuilder:
             source=source,
             notes=tuple(notes),
             casualties=casualties,
+            background=background,
         )
 
     def _place(self, doc, span, place_texts, found, context) -> ResolvedPlace | None:

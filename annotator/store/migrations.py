@@ -310,3 +310,10 @@ def m0008_model_versions(db: Database) -> None:
         );
         """
     )
+
+
+@migration("0009_event_background")
+def m0009_event_background(db: Database) -> None:
+    # The reviewer's say on whether an event is background ("a war fought in 2006" in a 2017 report):
+    # 1 background (out of the table), 0 an event of its own, NULL let the dates decide (eventtable.dates).
+    db.executescript("ALTER TABLE event_overrides ADD COLUMN background INTEGER CHECK (background IN (0, 1));")
