@@ -81,18 +81,35 @@ def bcubed(clusters: dict, gold: dict) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topics", type=int, default=None, help="only the first N topics")
+    parser.add_argument("--records", type=Path, default=None,
+                        help="keep the built records in this file and read them from it next time "
+                             "(to try linking changes without parsing again; delete it after changing records)")
     args = parser.parse_args()
 
-    import spacy
+    import pickle
 
     from annotator.eventtable.linking import propose
+
+    items = articles(args.topics)
+    started = time.perf_counter()
+    if args.records is not None and args.records.exists():
+        records, gold, lemma, published = pickle.loads(args.records.read_bytes())
+    else:
+        records, gold, lemma, published = build(items)
+        if args.records is not None:
+            args.records.write_bytes(pickle.dumps((records, gold, lemma, published)))
+    grouping = propose(list(records.values()))
+    report(records, gold, lemma, published, grouping, items, started)
+
+def build(items):
+    """Records of every gold event mention, built by the project's RecordBuilder."""
+    import spacy
+
     from annotator.eventtable.places import load_index
     from annotator.eventtable.records import RecordBuilder
     from annotator.model import Article, Layer, Origin, Span, Status
     from annotator.suggest.pipeline import DEFAULT_MODELS
 
-    items = articles(args.topics)
-    started = time.perf_counter()
     nlp = None
     for name in DEFAULT_MODELS:
         try:
@@ -128,7 +145,10 @@ def main() -> None:
                           source=item["doc_id"])
         for record in builder.records(article, spans, [], docs={item["text"]: doc}):
             records[record.key] = record
-    grouping = propose(list(records.values()))
+    return records, gold, lemma, published
+
+
+def report(records, gold, lemma, published, grouping, items, started) -> None:
     ours = {key: group.id for group in grouping.groups for key in group.members}
     print(f"{len(items)} articles, {len(records)} event mentions, {len(set(gold.values()))} gold chains "
           f"(built and linked in {time.perf_counter() - started:.0f} s)")

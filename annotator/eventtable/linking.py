@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from annotator.eventtable.places import COUNTRY, REGION, distance_km
+from annotator.eventtable.places import COUNTRY, REGION, TOWN, distance_km
 from annotator.eventtable.records import EventRecord
 
 RecordKey = tuple[int, int]  # (article_id, span_id)
@@ -88,8 +88,9 @@ def _period_of(start_text: str | None, end_text: str | None, fallback: bool) -> 
         return None
     start, end = date.fromisoformat(start_text), date.fromisoformat(end_text or start_text)
     if fallback:
-        # A published date standing in for an unknown one: the event may be the day before.
-        start -= timedelta(days=1)
+        # A published date standing in for an unknown one: news reports what happened within the week
+        # before (ACLED's weekly coding), so it contradicts nothing in that week.
+        start -= timedelta(days=7)
     return start, end
 
 
@@ -101,8 +102,11 @@ def _dates(a: EventRecord, b: EventRecord) -> float | None:
     if not (pa[0] <= pb[1] and pb[0] <= pa[1]):
         return None
     if a.date.is_fallback or b.date.is_fallback:
-        return 0.75  # a published date standing in: "the same day's news", not "the same day"
-    return 1.5 if max(a.date.precision or 3, b.date.precision or 3) <= 2 else 0.75
+        # a published date standing in: the same day's news is some evidence, the same week's little
+        days = abs((date.fromisoformat(a.date.end or a.date.start) - date.fromisoformat(b.date.end or b.date.start)).days)
+        return 1.0 if days <= 1 else 0.25
+    coarsest = max(a.date.precision or 3, b.date.precision or 3)
+    return {1: 1.5, 2: 1.25, 3: 0.75}.get(coarsest, 0.25)
 
 
 def dates_compatible(a: EventRecord, b: EventRecord) -> bool:
@@ -119,11 +123,11 @@ def _places(a: EventRecord, b: EventRecord) -> float | None:
     if pa is None or pb is None:
         return 0.0
     if pa.geonameid == pb.geonameid:
-        return 1.5 if pa.precision != COUNTRY else 0.25
+        return {TOWN: 1.5, REGION: 0.75}.get(pa.precision, 0.5)
     if pa.country_code != pb.country_code:
         return None
     if COUNTRY in (pa.precision, pb.precision):
-        return 0.0  # a country says nothing about which of its towns
+        return 0.25  # a country says nothing about which of its towns: never enough alone
     return 1.0 if _near(pa, pb) else None
 
 
@@ -170,7 +174,7 @@ def family(record: EventRecord) -> str:
     return record.disorder_type if record.disorder_type != "Other" else record.event_type.casefold()
 
 
-THRESHOLD = 2.5  # evidence two records need (the same type word counts 1, a matching day 1.5...)
+THRESHOLD = 2.0  # evidence two records need (the same type word counts 1, a matching day 1.5...)
 
 
 def affinity(a: EventRecord, b: EventRecord) -> float | None:

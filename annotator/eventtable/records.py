@@ -17,7 +17,7 @@ from annotator.eventtable.fatalities import (
     ARRESTED, INJURED, MISSING, Casualties, FatalityError, Fatalities, combine_in_event, parse_fatalities, read_casualties,
 )
 from annotator.eventtable.places import PlaceIndex, ResolvedPlace
-from annotator.eventtable.where import dateline, mentions, rank_mentions
+from annotator.eventtable.where import dateline, dateline_end, mentions, names_a_place, rank_mentions
 from annotator.model import Article, Layer, Modality, Span
 
 # Scheme label -> ACLED's event type as ACLED writes it, and its disorder type (the "type family" that
@@ -106,6 +106,20 @@ def _by_victims(label: str, event_type: str, disorder: str, victims, targets) ->
         battle, family = EVENT_TYPES["BATTLES"]
         return battle, family, f"typed {battle}, not {event_type}: the victims are armed ({', '.join(victims) or 'targets'})"
     return event_type, disorder, ""
+
+
+def _without_dateline(text: str, start: int, end: int) -> str:
+    """The sentence with an opening dateline blanked (offsets kept): "KYIV, June 24 -" dates the report."""
+    cut = dateline_end(text) if start == 0 else 0
+    return " " * cut + text[start + cut:end] if cut else text[start:end]
+
+
+def _plausible(place, context) -> bool:
+    """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
+    lies in a country the article names, or is a region or a city of 100,000 or more."""
+    if context is not None and place.country_code in context.countries:
+        return True
+    return place.precision != 1 or place.population >= 100_000
 
 
 class RecordError(ValueError):
@@ -397,7 +411,7 @@ class RecordBuilder:
         date = resolve_event_date(
             published=article.published,
             time_texts=time_texts,
-            sentence=text[sent_start:sent_end],
+            sentence=_without_dateline(text, sent_start, sent_end),
             trigger_offset=span.start_char - sent_start,
             where=f"article {article.id}",
         )
@@ -465,6 +479,9 @@ class RecordBuilder:
         for candidate in rank_mentions(doc, span.start_char, span.end_char, found):
             resolved = self.places.resolve(candidate.mention.text, context, basis=candidate.basis)
             resolved = replace(resolved, offsets=(candidate.mention.start, candidate.mention.end))
+            if candidate.mention.origin == "name" and resolved.place is not None and not _plausible(resolved.place, context):
+                resolved = replace(resolved, place=None, note=f"{resolved.text!r} is a town's name only far from the "
+                                                               "article's countries: read as a word, not a place")
             if resolved.place is not None and candidate.tier <= 1:
                 attached.append(resolved)  # of the places the trigger hangs on, the finest is where
                 continue
@@ -489,7 +506,8 @@ class RecordBuilder:
             if resolved.place is not None:
                 start = doc.text.find(words)
                 return replace(resolved, offsets=(start, start + len(words)), note="the article's dateline")
-        for mention in sorted((m for m in found if m.end <= span.start_char), key=lambda m: -m.start):
+        for mention in sorted((m for m in found if m.end <= span.start_char and names_a_place(doc, m)),
+                              key=lambda m: -m.start):
             resolved = self.places.resolve(mention.text, context, basis="article")
             if resolved.place is not None:
                 return replace(resolved, offsets=(mention.start, mention.end), note="named earlier in the article")

@@ -54,6 +54,7 @@ class Mention:
     end: int
     text: str
     root: int  # index of the mention's head token in the doc
+    origin: str = "entity"  # entity | annotated (a LOCATION span) | name (a proper name the model left untyped)
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
@@ -77,10 +78,10 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
     """Place mentions of a doc: its GPE/LOC/FAC entities and the given LOCATION spans (character offsets),
     each stretched over a following region word; initials of organisations left out."""
     found: dict[tuple[int, int], Mention] = {}
-    spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in locations]
-    spans += [ent for ent in doc.ents if ent.label_ in ENTITY_PLACES]
-    spans += _proper_names_in_place(doc)
-    for span in spans:
+    spans = [(doc.char_span(s, e, alignment_mode="expand"), "annotated") for s, e in locations]
+    spans += [(ent, "entity") for ent in doc.ents if ent.label_ in ENTITY_PLACES]
+    spans += [(run, "name") for run in _proper_names_in_place(doc)]
+    for span, origin in spans:
         if span is None or not len(span):
             continue
         start, end = span.start, span.end
@@ -96,7 +97,7 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
         chunk = doc[start:end]
         key = (chunk.start_char, chunk.end_char)
         if not any(k[0] < key[1] and key[0] < k[1] for k in found):
-            found[key] = Mention(chunk.start_char, chunk.end_char, chunk.text, chunk.root.i)
+            found[key] = Mention(chunk.start_char, chunk.end_char, chunk.text, chunk.root.i, origin)
     return sorted(found.values(), key=lambda m: m.start)
 
 
@@ -131,6 +132,8 @@ def _proper_names_in_place(doc) -> list:
         elif root.dep_ == "pobj" and (not named or root.head.lower_ in {"in", "into", "at", "near", "outside"}) and (
                 root.head.lower_ in PLACE_PREPOSITIONS or (root.head.lower_ == "of" and root.head.head.lower_ in DIRECTION_WORDS)):
             kept.append(run)
+        elif root.dep_ == "dobj" and not any(t.ent_type_ in {"PERSON", "ORG", "NORP"} for t in run):
+            kept.append(run)  # "shelled Kramatorsk": kept only if the gazetteer knows a place of the name
         elif root.dep_ == "conj" and before is not None and any(k.root.i == root.head.i for k in kept):
             kept.append(run)  # "the towns of Khan Touman, Aleis and Alzorba"
     return kept
@@ -223,6 +226,17 @@ def rank_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence[Men
     return ranked
 
 
+def names_a_place(doc, mention: Mention) -> bool:
+    """Whether a mention reads as a place at all: not inside a title or an organisation's name."""
+    return _role(doc[mention.root], set(), None) is not None
+
+
+def dateline_end(text: str) -> int:
+    """Where an opening dateline ends (0 without one): its date is the report's, not an event's."""
+    match = _DATELINE.match(text[:120])
+    return match.end() if match else 0
+
+
 def dateline(text: str) -> str | None:
     """The place of a dateline opening the article ("KYIV, June 24 (Reuters) -" -> "KYIV")."""
     match = _DATELINE.match(text[:120])
@@ -232,4 +246,4 @@ def dateline(text: str) -> str | None:
     return place.split(",")[0].strip() if place else None
 
 
-__all__ = ["Candidate", "Mention", "dateline", "mentions", "rank_mentions"]
+__all__ = ["Candidate", "Mention", "dateline", "dateline_end", "mentions", "names_a_place", "rank_mentions"]
