@@ -174,6 +174,7 @@ def family(record: EventRecord) -> str:
     return record.disorder_type if record.disorder_type != "Other" else record.event_type.casefold()
 
 
+RARE_NAME_ARTICLES = 50
 THRESHOLD = 2.0  # evidence two records need (the same type word counts 1, a matching day 1.5...)
 
 
@@ -191,8 +192,11 @@ def affinity(a: EventRecord, b: EventRecord) -> float | None:
         score += 1.0
     if a.article_id == b.article_id:
         score += 1.5  # one report names its event again and again ("the attack", "the blast")
-    elif a.source.dateline and a.source.dateline == b.source.dateline:
-        score += 0.5
+    else:
+        if a.source.dateline and a.source.dateline == b.source.dateline:
+            score += 0.5
+        shared = len(a.source.names & b.source.names)
+        score += 1.0 if shared >= 4 else 0.5 if shared >= 2 else 0.0  # the same people, groups and places
     return score
 
 
@@ -242,6 +246,20 @@ def _candidate_pairs(block: list[EventRecord]):
     pairs: set[tuple[int, int]] = set()
     for ids in by_article.values():
         pairs.update((x, y) for n, x in enumerate(ids) for y in ids[n + 1:])
+    # Articles naming the same rare names (each in a few articles only: "Kabul" in every other one says little)
+    by_name: dict[str, list[int]] = {}
+    for article_id, ids in by_article.items():
+        for name in block[ids[0]].source.names:
+            by_name.setdefault(name, []).append(article_id)
+    sharing: dict[tuple[int, int], int] = {}
+    for articles in by_name.values():
+        if len(articles) <= RARE_NAME_ARTICLES:
+            for n, x in enumerate(articles):
+                for y in articles[n + 1:]:
+                    sharing[(x, y)] = sharing.get((x, y), 0) + 1
+    for (x, y), count in sharing.items():
+        if count >= 2:
+            pairs.update((min(i, j), max(i, j)) for i in by_article[x] for j in by_article[y])
     dated.sort()
     active: list[tuple[date, int]] = []
     for start, end, i in dated:

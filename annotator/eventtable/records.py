@@ -17,6 +17,7 @@ from annotator.eventtable.fatalities import (
     ARRESTED, INJURED, MISSING, Casualties, FatalityError, Fatalities, combine_in_event, parse_fatalities, read_casualties,
 )
 from annotator.eventtable.places import PlaceIndex, ResolvedPlace
+from annotator.suggest.gazetteer import fold
 from annotator.eventtable.where import dateline, dateline_end, mentions, names_a_place, rank_mentions
 from annotator.model import Article, Layer, Modality, Span
 
@@ -108,6 +109,9 @@ def _by_victims(label: str, event_type: str, disorder: str, victims, targets) ->
     return event_type, disorder, ""
 
 
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
+
+
 def _without_dateline(text: str, start: int, end: int) -> str:
     """The sentence with an opening dateline blanked (offsets kept): "KYIV, June 24 -" dates the report."""
     cut = dateline_end(text) if start == 0 else 0
@@ -153,6 +157,8 @@ class Source:
     title: str
     source_scale: str = ""
     dateline: str = ""  # the place word of the article's dateline ("KYIV"): reports of one incident share it
+    names: frozenset[str] = frozenset()  # the article's named people, groups and places, folded: reports of one
+    # incident name the same ones
 
 
 @dataclass(frozen=True)
@@ -365,6 +371,7 @@ class RecordBuilder:
             title=article.title or "",
             source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
             dateline=(dateline(text) or "").casefold(),
+            names=frozenset(fold(e.text) for e in doc.ents if e.label_ in _NAME_LABELS) if doc is not None else frozenset(),
         )
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
