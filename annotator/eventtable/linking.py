@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from annotator.eventtable.places import COUNTRY, REGION, TOWN, distance_km
-from annotator.eventtable.records import EventRecord
+from annotator.eventtable.records import UNTYPED_FAMILY, EventRecord
 
 RecordKey = tuple[int, int]  # (article_id, span_id)
 TOWN_KM = 25.0
@@ -171,7 +171,7 @@ def _counts(a: EventRecord, b: EventRecord) -> bool:
 
 def family(record: EventRecord) -> str:
     """The type family linking compares: ACLED's disorder type, else the event type itself."""
-    return record.disorder_type if record.disorder_type != "Other" else record.event_type.casefold()
+    return record.disorder_type if record.disorder_type != UNTYPED_FAMILY else record.event_type.casefold()
 
 
 RARE_NAME_ARTICLES = 50

@@ -21,16 +21,8 @@ from annotator.suggest.gazetteer import fold
 from annotator.eventtable.where import dateline, dateline_end, mentions, names_a_place, rank_mentions
 from annotator.model import Article, Layer, Modality, Span
 
-# Scheme label -> ACLED's event type as ACLED writes it, and its disorder type (the "type family" that
-# linking compares: a clash and a shelling of one town may be the same event seen two ways).
-EVENT_TYPES = {
-    "BATTLES": ("Battles", "Political violence"),
-    "EXPLOSIONS_REMOTE_VIOLENCE": ("Explosions/Remote violence", "Political violence"),
-    "VIOLENCE_AGAINST_CIVILIANS": ("Violence against civilians", "Political violence"),
-    "PROTESTS": ("Protests", "Demonstrations"),
-    "RIOTS": ("Riots", "Demonstrations"),
-    "STRATEGIC_DEVELOPMENTS": ("Strategic developments", "Strategic developments"),
-}
+# A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
+UNTYPED_FAMILY = "Other"
 
 STATE_FORCES, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, RIOTERS, PROTESTERS, CIVILIANS, OTHER = range(1, 9)
 INTER_NAMES = {
@@ -96,15 +88,27 @@ _NOT_ACTORS = {"LOCATION", "FACILITY", "DATE", "WEAPON"}
 _ARMED = {STATE_FORCES, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, OTHER}
 
 
-def _by_victims(label: str, event_type: str, disorder: str, victims, targets) -> tuple[str, str, str]:
-    """ACLED's rule on who died: violence against civilians needs unarmed victims. When every victim
-    named is armed ("killed 139 insurgents"), the event is a battle (or remote violence, as labelled)."""
-    if label != "VIOLENCE_AGAINST_CIVILIANS":
+def _meaning(scheme, label: str) -> tuple[str, str]:
+    """The event type and type family the scheme gives a label (its ``event_table``)."""
+    found = scheme.label(label) if scheme is not None else None
+    table = found.event_table if found is not None else {}
+    if table:
+        return table["event_type"], table["disorder_type"]
+    return label.replace("_", " ").capitalize(), UNTYPED_FAMILY
+
+
+def _by_victims(scheme, label: str, event_type: str, disorder: str, victims, targets) -> tuple[str, str, str]:
+    """ACLED's rule on who died, as the scheme states it (``if_victims_armed``): violence against
+    civilians needs unarmed victims; when every victim named is armed ("killed 139 insurgents") the
+    event is of the label the scheme names (a battle)."""
+    found = scheme.label(label) if scheme is not None else None
+    instead = (found.event_table or {}).get("if_victims_armed") if found is not None else None
+    if not instead:
         return event_type, disorder, ""
     codes = [actor_type(v, "") for v in victims] + [t.inter for t in targets]
     codes = [c for c in codes if c != OTHER]
     if codes and all(c in _ARMED for c in codes):
-        battle, family = EVENT_TYPES["BATTLES"]
+        battle, family = _meaning(scheme, instead)
         return battle, family, f"typed {battle}, not {event_type}: the victims are armed ({', '.join(victims) or 'targets'})"
     return event_type, disorder, ""
 
@@ -271,9 +275,16 @@ def load_parser(model: str | None = None):
 class RecordBuilder:
     """Builds records; holds the gazetteer and place index, each loaded once and only when needed."""
 
-    def __init__(self, places: PlaceIndex | None = None, gazetteer=None, nlp=None):
+    def __init__(self, places: PlaceIndex | None = None, gazetteer=None, nlp=None, scheme=None):
+        """:param scheme: the project's label scheme: what each event label means to the event table
+            (default: the conflict scheme)"""
         self._places = places
         self._nlp = nlp
+        if scheme is None:
+            from annotator.schemes import DEFAULT_SCHEME, scheme_by_name
+
+            scheme = scheme_by_name(DEFAULT_SCHEME)
+        self.scheme = scheme
         self._docs: dict[str, object] = {}  # the last few articles' parses: windows ask again and again
         self._gazetteer = gazetteer
         self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
@@ -386,7 +397,7 @@ class RecordBuilder:
         sent_start, sent_end = sentence_bounds(doc, span.start_char, span.end_char)
         sentence = text[sent_start:sent_end].strip()
         label = span.label
-        event_type, disorder = EVENT_TYPES.get(label, (label.replace("_", " ").capitalize(), "Other"))
+        event_type, disorder = _meaning(self.scheme, label)
         actors, targets, weapons, deaths, time_texts, place_texts = [], [], [], [], [], []
         argued: dict[str, list[Fatalities]] = {}
         for link in sorted(links, key=lambda l: (l.filler.start_char, l.filler.id)):
@@ -449,7 +460,7 @@ class RecordBuilder:
             context=said.context, victims=said.victims)
         if said.context:
             notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
-        event_type, disorder, retyped = _by_victims(label, event_type, disorder, casualties.victims, targets)
+        event_type, disorder, retyped = _by_victims(self.scheme, label, event_type, disorder, casualties.victims, targets)
         if retyped:
             notes.append(retyped)
         return EventRecord(

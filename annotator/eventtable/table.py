@@ -24,6 +24,13 @@ class EventTable:
         return count_events(self.grouping, self.records, include_uncounted=include_uncounted)
 
 
+def _builder(store) -> RecordBuilder:
+    """A record builder reading labels as the project's scheme means them to the event table."""
+    from annotator.schemes import DEFAULT_SCHEME, scheme_by_name
+
+    return RecordBuilder(scheme=scheme_by_name(store.get_setting("scheme") or DEFAULT_SCHEME))
+
+
 def overrides_of(store, article_id: int | None = None) -> dict[RecordKey, Override]:
     return {key: Override(**values) for key, values in store.event_overrides(article_id).items()}
 
@@ -39,7 +46,7 @@ def build_table(store, *, annotator: str | None = None, gold: bool = False, stat
 
     selection = make_selection(store, annotator=annotator, gold=gold, states=states, labels=None, layers=None,
                                split=None, seed=0, include_rejected=False)
-    builder = builder or RecordBuilder()
+    builder = builder or _builder(store)
     overrides = overrides_of(store)
     total = count_selected(store, selection)
     records: dict[RecordKey, EventRecord] = {}
@@ -64,7 +71,7 @@ def record_of(store, article_id: int, span_id: int, annotator: str,
         return None
     links = [ArgumentLink(by_id[a.event_id], by_id[a.filler_id], a.role)
              for a in store.arguments_for(article_id) if a.event_id in by_id and a.filler_id in by_id]
-    builder = builder or RecordBuilder()
+    builder = builder or _builder(store)
     overrides = overrides_of(store, article_id)
     found = builder.records(store.get_article(article_id), spans, links, overrides=overrides)
     return next((r for r in found if r.span_id == span_id), None)
