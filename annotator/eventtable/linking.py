@@ -99,8 +99,11 @@ def _dates(a: EventRecord, b: EventRecord) -> float | None:
     pa, pb = _period(a), _period(b)
     if pa is None or pb is None:
         return 0.0
-    if not (pa[0] <= pb[1] and pb[0] <= pa[1]):
+    slack = timedelta(days=1)  # "overnight", time zones: reports of one event may name adjacent days
+    if not (pa[0] <= pb[1] + slack and pb[0] <= pa[1] + slack):
         return None
+    if not (pa[0] <= pb[1] and pb[0] <= pa[1]):
+        return 0.75
     if a.date.is_fallback or b.date.is_fallback:
         # a published date standing in: the same day's news is some evidence, the same week's little
         days = abs((date.fromisoformat(a.date.end or a.date.start) - date.fromisoformat(b.date.end or b.date.start)).days)
@@ -196,7 +199,7 @@ def affinity(a: EventRecord, b: EventRecord) -> float | None:
         if a.source.dateline and a.source.dateline == b.source.dateline:
             score += 0.5
         shared = len(a.source.names & b.source.names)
-        score += 1.0 if shared >= 4 else 0.5 if shared >= 2 else 0.0  # the same people, groups and places
+        score += 1.5 if shared >= 4 else 1.0 if shared >= 2 else 0.0  # the same people, groups and places
     return score
 
 

@@ -116,10 +116,16 @@ def _by_victims(scheme, label: str, event_type: str, disorder: str, victims, tar
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
 
 
+_DATE_LINE = re.compile(r"^[ \t]*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}|\d{4}-\d{2}-\d{2})"
+                        r"[^\n]{0,20}$", re.M)
+
+
 def _without_dateline(text: str, start: int, end: int) -> str:
-    """The sentence with an opening dateline blanked (offsets kept): "KYIV, June 24 -" dates the report."""
+    """The sentence with what dates the report blanked (offsets kept): an opening dateline ("KYIV, June
+    24 -") and a line holding nothing but a date ("May 03, 2013" under a headline)."""
     cut = dateline_end(text) if start == 0 else 0
-    return " " * cut + text[start + cut:end] if cut else text[start:end]
+    sentence = " " * cut + text[start + cut:end] if cut else text[start:end]
+    return _DATE_LINE.sub(lambda m: " " * len(m.group(0)), sentence)
 
 
 def _plausible(place, context) -> bool:
