@@ -278,6 +278,24 @@ def load_parser(model: str | None = None):
     raise RecordError(f"no spaCy model to parse articles with: tried {', '.join(names)}")
 
 
+@dataclass
+class _Reading:
+    """What stage 1 reads of one event span: its sentence and its arguments' words, by role."""
+
+    article: Article
+    span: Span
+    sentence_start: int
+    sentence_end: int
+    where: str
+    actors: list = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    weapons: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    time_texts: list = field(default_factory=list)
+    place_texts: list = field(default_factory=list)
+    fatality_texts: list = field(default_factory=list)
+
+
 class RecordBuilder:
     """Builds records; holds the gazetteer and place index, each loaded once and only when needed."""
 
@@ -397,67 +415,104 @@ class RecordBuilder:
         return out
 
     def _record(self, article, span, links, doc, found, dates, context, source, override) -> EventRecord:
+        """One record, one way: the words read (arguments, sentence) -> date -> place -> counts and the
+        type they imply -> the reviewer's choices over all of it. Each stage reads only what the ones
+        before it produced."""
+        reading = self._read(article, span, links, doc)
+        date, background = self._dated(reading, dates)
+        place = self._place(doc, span, reading.place_texts, found, context)
+        casualties, event_type, disorder = self._counted(reading)
+        if override is not None:
+            date, place = self._apply(override, date, place, reading.where)
+            if override.background is not None:
+                background = override.background
+        attrs = span.attributes or {}
+        return EventRecord(
+            article_id=article.id,
+            span_id=span.id,
+            label=span.label,
+            event_type=event_type,
+            disorder_type=disorder,
+            sub_event_type=str(attrs.get("sub_event_type") or ""),
+            modality=str(attrs.get("modality") or Modality.HAPPENED),
+            reported_by=str(attrs.get("reported_by") or ""),
+            trigger=span.text_in(article.text),
+            sentence=article.text[reading.sentence_start:reading.sentence_end].strip(),
+            actors=tuple(reading.actors),
+            targets=tuple(reading.targets),
+            weapons=tuple(reading.weapons),
+            fatalities=casualties.killed,
+            date=date,
+            place=place,
+            source=source,
+            notes=tuple(reading.notes),
+            casualties=casualties,
+            background=background,
+        )
+
+    def _read(self, article, span, links, doc) -> "_Reading":
+        """Stage 1: the event's sentence and its arguments' words, sorted by role."""
         text = article.text
-        where = f"article {article.id}, span {span.id}"
-        notes: list[str] = []
-        sent_start, sent_end = sentence_bounds(doc, span.start_char, span.end_char)
-        sentence = text[sent_start:sent_end].strip()
-        label = span.label
-        event_type, disorder = _meaning(self.scheme, label)
-        actors, targets, weapons, deaths, time_texts, place_texts = [], [], [], [], [], []
-        argued: dict[str, list[Fatalities]] = {}
+        start, end = sentence_bounds(doc, span.start_char, span.end_char)
+        reading = _Reading(article, span, start, end, f"article {article.id}, span {span.id}")
         for link in sorted(links, key=lambda l: (l.filler.start_char, l.filler.id)):
             filler = link.filler.text_in(text)
             role = link.role
             if role in ("ACTOR", "TARGET") and link.filler.label not in _NOT_ACTORS:
-                (actors if role == "ACTOR" else targets).append(self.actor(link.filler, filler, role))
+                (reading.actors if role == "ACTOR" else reading.targets).append(self.actor(link.filler, filler, role))
             elif role == "TARGET":
-                notes.append(f"target: {clean_name(filler)}")
+                reading.notes.append(f"target: {clean_name(filler)}")
             elif role == "WEAPON":
-                weapons.append(clean_name(filler))
+                reading.weapons.append(clean_name(filler))
             elif role == "FATALITIES":
-                said = read_casualties(filler)
-                others = {o: said.of(o) for o in (INJURED, MISSING, ARRESTED) if said.of(o)}
-                if said.context and not said.killed:
-                    notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
-                elif others and not said.killed:
-                    for outcome, count in others.items():
-                        argued.setdefault(outcome, []).append(count)  # "wounded around 100": never deaths
-                else:
-                    try:
-                        deaths.append(said.killed or parse_fatalities(filler))
-                    except FatalityError as exc:
-                        notes.append(f"{where}: {exc}")
+                reading.fatality_texts.append(filler)
             elif role == "TIME":
-                time_texts.append(filler)
+                reading.time_texts.append(filler)
             elif role == "LOCATION":
-                place_texts.append(filler)
-        date = resolve_event_date(
-            published=article.published,
-            time_texts=time_texts,
-            sentence=_without_dateline(text, sent_start, sent_end),
-            trigger_offset=span.start_char - sent_start,
-            where=f"article {article.id}",
-        )
-        if not time_texts:
+                reading.place_texts.append(filler)
+        return reading
+
+    def _dated(self, reading: "_Reading", dates) -> tuple[ResolvedDate, bool]:
+        """Stage 2: the date (TIME words, else the sentence's, else an annotated DATE span nearby, else
+        the published date marked as such) and whether it makes the event background."""
+        article, span = reading.article, reading.span
+        text, start, end = article.text, reading.sentence_start, reading.sentence_end
+        date = resolve_event_date(published=article.published, time_texts=reading.time_texts,
+                                  sentence=_without_dateline(text, start, end), trigger_offset=span.start_char - start,
+                                  where=f"article {article.id}")
+        if not reading.time_texts:
             # An annotated DATE span in the sentence beats our own search: the annotator read it as a date.
-            nearby = [d for d in dates if sent_start <= d.start_char and d.end_char <= sent_end]
+            nearby = [d for d in dates if start <= d.start_char and d.end_char <= end]
             nearby.sort(key=lambda d: abs(d.start_char - span.start_char))
             if nearby:
                 from_span = resolve_event_date(published=article.published, time_texts=[nearby[0].text_in(text)],
                                                where=f"article {article.id}")
                 if from_span.basis == "argument":
                     date = replace(from_span, basis="sentence")
-        place = self._place(doc, span, place_texts, found, context)
         background = date.background_for(article.published)
         if background:
-            notes.append(f"background: dated {date.text!r}, long before the report; out of the table unless kept")
-        if override is not None:
-            date, place = self._apply(override, date, place, where)
-            if override.background is not None:
-                background = override.background
-        attrs = span.attributes or {}
-        said = read_casualties(text[sent_start:sent_end])
+            reading.notes.append(f"background: dated {date.text!r}, long before the report; out of the table unless kept")
+        return date, background
+
+    def _counted(self, reading: "_Reading") -> tuple[Casualties, str, str]:
+        """Stage 4: killed, injured, missing and arrested (FATALITIES words first, else the sentence), and
+        the type the label means once who died is known."""
+        deaths: list[Fatalities] = []
+        argued: dict[str, list[Fatalities]] = {}
+        for words in reading.fatality_texts:
+            said = read_casualties(words)
+            others = {o: said.of(o) for o in (INJURED, MISSING, ARRESTED) if said.of(o)}
+            if said.context and not said.killed:
+                reading.notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
+            elif others and not said.killed:
+                for outcome, count in others.items():
+                    argued.setdefault(outcome, []).append(count)  # "wounded around 100": never deaths
+            else:
+                try:
+                    deaths.append(said.killed or parse_fatalities(words))
+                except FatalityError as exc:
+                    reading.notes.append(f"{reading.where}: {exc}")
+        said = read_casualties(reading.article.text[reading.sentence_start:reading.sentence_end])
         casualties = Casualties(
             killed=combine_in_event(deaths) if deaths else said.killed,
             injured=combine_in_event(argued[INJURED]) if INJURED in argued else said.injured,
@@ -465,32 +520,14 @@ class RecordBuilder:
             arrested=combine_in_event(argued[ARRESTED]) if ARRESTED in argued else said.arrested,
             context=said.context, victims=said.victims)
         if said.context:
-            notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
-        event_type, disorder, retyped = _by_victims(self.scheme, label, event_type, disorder, casualties.victims, targets)
+            reading.notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
+        label = reading.span.label
+        event_type, disorder = _meaning(self.scheme, label)
+        event_type, disorder, retyped = _by_victims(self.scheme, label, event_type, disorder, casualties.victims,
+                                                    reading.targets)
         if retyped:
-            notes.append(retyped)
-        return EventRecord(
-            article_id=article.id,
-            span_id=span.id,
-            label=label,
-            event_type=event_type,
-            disorder_type=disorder,
-            sub_event_type=str(attrs.get("sub_event_type") or ""),
-            modality=str(attrs.get("modality") or Modality.HAPPENED),
-            reported_by=str(attrs.get("reported_by") or ""),
-            trigger=span.text_in(text),
-            sentence=sentence,
-            actors=tuple(actors),
-            targets=tuple(targets),
-            weapons=tuple(weapons),
-            fatalities=casualties.killed,
-            date=date,
-            place=place,
-            source=source,
-            notes=tuple(notes),
-            casualties=casualties,
-            background=background,
-        )
+            reading.notes.append(retyped)
+        return casualties, event_type, disorder
 
     def _place(self, doc, span, place_texts, found, context) -> ResolvedPlace | None:
         """The LOCATION argument, else the parse's best place for the trigger, else the article's setting."""

@@ -1,6 +1,10 @@
-"""The event table of a project: records of one annotator's (or the gold) events, the reviewer's date
-and place choices replayed over them, and the confirmed groups replayed over a fresh proposal.
+"""The event table of a project, as one pipeline that flows one way:
 
+    selection -> records (each: words -> date -> place -> counts -> the reviewer's choices; records.py)
+              -> linking (groups, the reviewer's confirmed groups replayed; linking.py)
+              -> rows (one per group; export.py)
+
+each stage a function of the one before (:func:`read_records`, :func:`link`, :meth:`EventTable.rows`).
 This is where the pure functions of the package meet the store; the exporter, the command line and
 the windows all build the table here.
 """
@@ -23,6 +27,12 @@ class EventTable:
         """Real-world events (one per group, never one per report)."""
         return count_events(self.grouping, self.records, include_uncounted=include_uncounted)
 
+    def rows(self, *, include_background: bool = False) -> list[dict]:
+        """The last stage: one row per group (docs/formats.md, "Event table")."""
+        from annotator.eventtable.export import event_rows
+
+        return event_rows(self.grouping, self.records, include_background=include_background)
+
 
 def _builder(store) -> RecordBuilder:
     """A record builder reading labels as the project's scheme means them to the event table."""
@@ -42,6 +52,15 @@ def build_table(store, *, annotator: str | None = None, gold: bool = False, stat
 
     :param progress: called with (articles done, articles in all)
     """
+    records = read_records(store, annotator=annotator, gold=gold, states=states, builder=builder, progress=progress)
+    return EventTable(records, link(store, records))
+
+
+def read_records(store, *, annotator: str | None, gold: bool, states: Sequence[str],
+                 builder: RecordBuilder | None = None,
+                 progress: Callable[[int, int], object] | None = None) -> dict[RecordKey, EventRecord]:
+    """Stage one: a record per accepted (or gold) event span of the selection, the reviewer's date,
+    place and background choices replayed over each."""
     from annotator.selection import count_selected, iter_selected, make_selection
 
     selection = make_selection(store, annotator=annotator, gold=gold, states=states, labels=None, layers=None,
@@ -55,8 +74,12 @@ def build_table(store, *, annotator: str | None = None, gold: bool = False, stat
             records[record.key] = record
         if progress is not None:
             progress(done, total)
-    grouping = apply_confirmed(list(records.values()), store.event_groups().values())
-    return EventTable(records, grouping)
+    return records
+
+
+def link(store, records: dict[RecordKey, EventRecord]) -> Grouping:
+    """Stage two: the reviewer's confirmed groups replayed, the other records grouped afresh."""
+    return apply_confirmed(list(records.values()), store.event_groups().values())
 
 
 def record_of(store, article_id: int, span_id: int, annotator: str,
