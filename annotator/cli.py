@@ -20,7 +20,8 @@ from annotator import __version__
 from annotator.commands._common import CommandError, add_db_argument
 
 # Order is the order of ``annotator --help``.
-COMMAND_MODULES = ["import_", "stats", "suggest", "learn", "export", "merge", "agreement", "review", "scheme", "gui"]
+COMMAND_MODULES = ["import_", "stats", "suggest", "learn", "export", "merge", "agreement", "review", "scheme", "settings",
+                   "gui"]
 
 # 128 + SIGPIPE: what a shell reports for a program whose reader went away (`annotator stats | head`).
 EXIT_BROKEN_PIPE = 141
@@ -79,5 +80,8 @@ def _run(argv: list[str] | None) -> int:
     except Exception as exc:
         if not isinstance(exc, user_errors()):
             raise
-        print(f"annotator: error: {exc}", file=sys.stderr)
+        from annotator.terminal import visible
+
+        # The message may quote a file's content (a name, a label): shown with control characters escaped.
+        print(f"annotator: error: {visible(str(exc))}", file=sys.stderr)
         return 2

@@ -299,21 +299,26 @@ class Edit:
     focus_on_revert: int | None = None
     result: Any = None
     done: bool = False
+    late: bool = False  # stored after waiting for another writer: the window has moved on meanwhile
     _applied_once: bool = False
 
     def apply(self, store) -> None:
-        """Make the change (the first time) or put it back (redo)."""
+        """Make the change (the first time) or put it back (redo). Raising leaves the file and this
+        edit as they were, so the same edit can be applied again (after a busy file, say)."""
+        recorder = None
         with store.transaction():
             if not self._applied_once:
                 recorder = Recorder(store, self.actor)
-                self.result = self.perform(recorder)
-                self.steps, self.touched = recorder.steps, recorder.touched
-                self.focus, self.focus_on_revert = recorder.focus, recorder.focus_on_revert
-                self._applied_once = True
+                result = self.perform(recorder)
             else:
                 for step in self.steps:
                     step.redo(store, self.actor)
                 store.log(self.actor, "redo", self.article_id, {"what": self.description})
+        if recorder is not None:  # committed: only now is the first application a fact
+            self.result = result
+            self.steps, self.touched = recorder.steps, recorder.touched
+            self.focus, self.focus_on_revert = recorder.focus, recorder.focus_on_revert
+            self._applied_once = True
         self.done = True
 
     def revert(self, store) -> None:
@@ -354,8 +359,13 @@ def apply_all(store, edits: list[Edit]) -> None:
 # -- an annotator's edits ------------------------------------------------------------------------------
 
 def add_span(actor: str, article_id: int, start: int, end: int, label: str, layer: Layer,
-             attributes: dict[str, Any] | None = None) -> Edit:
+             attributes: dict[str, Any] | None = None, *, settles: list[Span] = ()) -> Edit:
+    """A new span of the actor's. ``settles``: pending suggestions it is drawn over, rejected in the
+    same step (the annotator's own span says what is there; left pending, Shift+A accepted them too)."""
+
     def perform(rec: Recorder) -> int:
+        for suggestion in settles:
+            rec.decide(suggestion.id, Status.REJECTED, with_arguments=False)
         rec.focus = rec.add_span(article_id, start, end, label, layer, attributes=attributes)
         return rec.focus
 
@@ -368,6 +378,20 @@ def delete_span(actor: str, span: Span) -> Edit:
         rec.focus_on_revert = span.id
 
     return Edit(f"Delete {span.label}", span.article_id, actor, perform)
+
+
+def remove_decided(actor: str, span: Span, links: list[Any]) -> Edit:
+    """Delete on the actor's accepted copy of a suggestion: the decision becomes a rejection, so the
+    suggestion does not come back pending; ``links`` (the arguments it is the event or the filler
+    of) go with it. Plain deletion would bring the suggestion back and need a second key (X)."""
+
+    def perform(rec: Recorder) -> None:
+        for link in links:
+            rec.delete_argument(link.id)
+        rec.update_span(span.id, status=Status.REJECTED)
+        rec.focus = rec.focus_on_revert = span.id
+
+    return Edit(f"Remove {span.label}", span.article_id, actor, perform)
 
 
 def decide(actor: str, suggestion: Span, status: Status) -> Edit:
@@ -404,12 +428,20 @@ def change_span(actor: str, span: Span, description: str, changes: dict[str, Any
 
 
 def link(actor: str, event: Span, filler: Span, role: str) -> Edit:
-    """Make ``filler`` fill ``role`` of ``event``; a suggestion at either end is accepted (alone)."""
+    """Make ``filler`` fill ``role`` of ``event``. A suggested event is accepted as plain A accepts
+    it, with its suggested arguments (linking one more role must not drop the others); a suggested
+    filler is accepted alone, unless accepting the event already made the actor's copy of it."""
 
     def perform(rec: Recorder) -> int:
-        event_id = rec.decide(event.id, Status.ACCEPTED, with_arguments=False)[0] if event.is_suggestion else event.id
-        filler_id = (rec.decide(filler.id, Status.ACCEPTED, with_arguments=False)[0]
-                     if filler.is_suggestion else filler.id)
+        copies: dict[int, int] = {}  # suggestion id -> the actor's accepted copy made here
+        event_id = event.id
+        if event.is_suggestion:
+            created = rec.decide(event.id, Status.ACCEPTED)
+            event_id = created[0]
+            copies = {rec.store.get_span(span_id).suggestion_id: span_id for span_id in created}
+        filler_id = filler.id
+        if filler.is_suggestion:
+            filler_id = copies.get(filler.id) or rec.decide(filler.id, Status.ACCEPTED, with_arguments=False)[0]
         link_id = rec.add_argument(event_id, filler_id, role)
         rec.focus = event_id
         rec.focus_on_revert = event.id

@@ -186,3 +186,22 @@ def display_title(title: str | None, text: str, article_id: int, published: str 
     if published:
         return f"Article of {published[:10]}"
     return f"Article {article_id}"
+
+
+# -- blind articles: annotated without suggestions --------------------------------------------------
+
+BLIND_SHARE_SETTING = "blind_share"
+
+
+def is_blind(article_id: int, share: float) -> bool:
+    """Whether an article is annotated without suggestions at this project share (docs/agreement.md).
+
+    Decided by a hash of the article id alone: the same articles stay blind as the project grows, and
+    raising the share keeps every article a lower share made blind.
+    """
+    if share <= 0:
+        return False
+    if share >= 1:
+        return True
+    digest = hashlib.sha256(f"blind:{int(article_id)}".encode("ascii")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     import jsonschema
 
 SCHEMA_FILE = "scheme.schema.json"
+# Muted colours for labels a project took in from other tools' files (Scheme.with_labels).
+_EXTRA_COLOURS = ("#b0b0b0", "#c7b39b", "#a9c1c9", "#c4a9c9", "#b5c9a9", "#c9c3a9")
 
 
 class SchemeError(ValueError):
@@ -106,6 +108,20 @@ class Scheme:
         values = list(modality.values)
         shown = self.modality_of({"modality": current} if current else {})
         return values[(values.index(shown) + 1) % len(values)] if shown in values else values[0]
+
+    def with_labels(self, extra: dict[str, Layer | str]) -> "Scheme":
+        """This scheme plus labels a project took in from other tools' files (``extra``: name to
+        layer), each a label of its own with no key and a colour of its own; labels the scheme
+        already has are left as they are."""
+        added = tuple(
+            Label(name, "", _EXTRA_COLOURS[sum(name.encode("utf-8")) % len(_EXTRA_COLOURS)], Layer(layer),
+                  "not in the scheme: came with imported or merged work")
+            for name, layer in sorted(extra.items()) if self.label(name) is None
+        )
+        if not added:
+            return self
+        return Scheme(self.name, self.title, self.labels + added, self.roles, self.attributes,
+                      self.description, self.path)
 
     def missing_labels(self, used: set[str]) -> set[str]:
         """Labels in use in a project that this scheme does not define (they are kept, never dropped)."""

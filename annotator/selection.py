@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Iterator, Mapping, Sequence
 
 from annotator.model import GOLD, Article, ArticleState, Layer, Span
-from annotator.schemes import DEFAULT_SCHEME, SchemeError, scheme_by_name
+from annotator.schemes import DEFAULT_SCHEME, SchemeError
 from annotator.store import Store, UnknownAnnotatorError
 
 BATCH_SIZE = 200
@@ -77,10 +77,15 @@ class Selection:
     split: tuple[tuple[str, float], ...]
     seed: int
     include_rejected: bool
+    # Articles moved out of their hashed part so that no part of a small split is empty (see fill_parts).
+    moved: Mapping[int, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def parts(self) -> list[str]:
         return [name for name, _ in self.split] if self.split else [WHOLE]
+
+    def part_of(self, article: Article) -> str:
+        return self.moved.get(article.id) or part_of(article.content_hash, self.split, self.seed)
 
 
 def parse_split(text: str) -> dict[str, float]:
@@ -113,21 +118,61 @@ def check_split(split: Mapping[str, float] | None) -> tuple[tuple[str, float], .
     return tuple(split.items())
 
 
+def split_point(content_hash: str, seed: int) -> float:
+    """Where an article falls in [0, 1): the split gives each part a stretch of this line."""
+    digest = hashlib.sha256(f"{seed}\x00{content_hash}".encode("ascii")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
 def part_of(content_hash: str, split: tuple[tuple[str, float], ...], seed: int) -> str:
     """The split part of an article, from its content hash and the seed alone.
 
-    Adding or removing other articles never moves an article to another part.
+    Adding or removing other articles never moves an article to another part (but see
+    :func:`fill_parts`, which moves a few articles of a small export so that no part is empty).
     """
     if not split:
         return WHOLE
-    digest = hashlib.sha256(f"{seed}\x00{content_hash}".encode("ascii")).digest()
-    point = int.from_bytes(digest[:8], "big") / 2**64
+    point = split_point(content_hash, seed)
     cumulative = 0.0
     for name, ratio in split:
         cumulative += ratio
         if point < cumulative:
             return name
     return split[-1][0]
+
+
+def fill_parts(hashes: Mapping[int, str], split: tuple[tuple[str, float], ...], seed: int) -> dict[int, str]:
+    """Articles to move so that every part gets at least one article when there are enough.
+
+    On a small export the hashed parts can come out empty (8 articles at train=0.8,dev=0.2 leave
+    dev empty one time in six). Each empty part then takes, from the part that has the most
+    articles (more than one), the article whose point lies nearest to the empty part's stretch:
+    only those few articles move, the rest stay where the hash puts them.
+
+    :param hashes: article id -> content hash, of every article the export takes
+    :returns: article id -> part, for the moved articles only
+    """
+    if len(split) < 2 or len(hashes) < len(split):
+        return {}
+    points = {article_id: split_point(digest, seed) for article_id, digest in hashes.items()}
+    members: dict[str, list[int]] = {name: [] for name, _ in split}
+    for article_id, digest in hashes.items():
+        members[part_of(digest, split, seed)].append(article_id)
+    stretches, cumulative = {}, 0.0
+    for name, ratio in split:
+        stretches[name] = (cumulative, cumulative + ratio)
+        cumulative += ratio
+    moved: dict[int, str] = {}
+    for name, _ in split:
+        if members[name]:
+            continue
+        donor = max(members, key=lambda part: (len(members[part]), part))
+        low, high = stretches[name]
+        nearest = min(members[donor], key=lambda a: (min(abs(points[a] - low), abs(points[a] - high)), a))
+        members[donor].remove(nearest)
+        members[name].append(nearest)
+        moved[nearest] = name
+    return moved
 
 
 def make_selection(
@@ -175,15 +220,18 @@ def make_selection(
             listing = ", ".join(sorted(known_labels)) or "none"
             raise ExportError(f"unknown label {', '.join(map(repr, bad_labels))} (labels in this project: {listing})")
         chosen_labels = frozenset(labels)
+    parts = check_split(split)
+    moved = fill_parts(store.content_hashes_in_states(annotator_id, chosen_states), parts, seed) if parts else {}
     return Selection(
         annotator=name,
         annotator_id=annotator_id,
         states=chosen_states,
         labels=chosen_labels,
         layers=chosen_layers,
-        split=check_split(split),
+        split=parts,
         seed=seed,
         include_rejected=include_rejected,
+        moved=moved,
     )
 
 
@@ -191,7 +239,7 @@ def project_labels(store: Store) -> set[str]:
     """Labels used by any span of the project, plus those of its scheme."""
     labels = set(store.labels_in_use())
     try:
-        labels |= scheme_by_name(store.get_setting("scheme") or DEFAULT_SCHEME).label_names()
+        labels |= store.project_scheme(DEFAULT_SCHEME).label_names()
     except SchemeError:
         pass  # a project whose scheme file is gone still exports the labels it uses
     return labels
@@ -243,7 +291,7 @@ def _article_export(article: Article, selection: Selection, spans: list[Span],
                               l.filler.start_char, l.filler.end_char, l.filler.label))
     return ArticleExport(
         article=article,
-        part=part_of(article.content_hash, selection.split, selection.seed),
+        part=selection.part_of(article),
         spans=accepted,
         arguments=links,
         rejected=rejected,
@@ -259,6 +307,7 @@ def describe(selection: Selection) -> dict:
         "labels": sorted(selection.labels) if selection.labels else None,
         "layers": sorted(selection.layers) if selection.layers else None,
         "split": dict(selection.split) if selection.split else None,
+        "moved_to_fill_parts": {str(k): v for k, v in sorted(selection.moved.items())},
         "seed": selection.seed,
         "include_rejected": selection.include_rejected,
     }
@@ -273,5 +322,5 @@ def stable_hash32(value) -> int:
 
 __all__ = [
     "ArticleExport", "ArgumentLink", "ExportError", "Selection",
-    "count_selected", "iter_selected", "make_selection", "parse_split", "part_of", "stable_hash32",
+    "count_selected", "fill_parts", "iter_selected", "make_selection", "parse_split", "part_of", "stable_hash32",
 ]

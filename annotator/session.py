@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from annotator.model import Article, ArticleState, Layer, Span
+from annotator.store.errors import BusyError
 
 FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
 # Up to this length an article is read whole at once: one query and one paint beat two for a few
@@ -94,6 +95,7 @@ class AnnotationSession:
     anchor: tuple[int, int] | None = None  # where the last selected span was, for Tab after it went away
     seconds_before: float = 0.0
     seen_at: str = ""  # when the spans on show were last read from the file (see refresh)
+    unsaved_seconds: dict[tuple[int, str], float] = field(default_factory=dict)  # the file was busy
 
     # -- the article -----------------------------------------------------------------------------
 
@@ -237,9 +239,17 @@ class AnnotationSession:
     # -- time --------------------------------------------------------------------------------------
 
     def account_time(self) -> None:
-        """Put the active time on the current article into the project file."""
+        """Put the active time on the current article into the project file. While another program
+        holds the file, the seconds are kept here and written with the next accounting."""
         if self.article is not None:
-            self.store.add_seconds(self.article.id, self.annotator, self.clock.take())
+            key = (self.article.id, self.annotator)
+            self.unsaved_seconds[key] = self.unsaved_seconds.get(key, 0.0) + self.clock.take()
+        for (article_id, annotator), seconds in list(self.unsaved_seconds.items()):
+            try:
+                self.store.add_seconds(article_id, annotator, seconds)
+            except BusyError:
+                return
+            del self.unsaved_seconds[(article_id, annotator)]
 
     def seconds_on_article(self) -> float:
         return self.seconds_before + (self.clock.seconds() if self.article else 0.0)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annotator.agreement import ARGUMENTS, ENTITIES, EVENTS, KINDS, compute_agreement
+from annotator.agreement import ARGUMENTS, ENTITIES, EVENTS, MEASURED_UNITS, compute_agreement
 from annotator.agreement import metrics
 from annotator.agreement.report import load_agreement_data
 from annotator.agreement.tokens import token_offsets
@@ -124,7 +124,7 @@ def test_agreement_matches_sklearn_and_krippendorff_packages():
     report = compute_agreement(store).to_dict()
     data = load_agreement_data(store)
     chosen = data.annotators
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         codes = data.codes[kind]
         for (i, a), (j, b) in itertools.combinations(enumerate(chosen), 2):
             both = (codes[:, i] >= 0) & (codes[:, j] >= 0)
@@ -238,3 +238,17 @@ def test_agreement_vectorized_span_matching_equals_plain_reading():
     assert figures["f1_exact"] == approx(expected_exact)
     assert figures["f1_overlap"] == approx(expected_overlap)
     assert figures["f1_overlap"] > figures["f1_exact"]  # the random spans do overlap
+
+
+def test_agreement_articles_worth_discussing_leave_out_full_agreement(tmp_path, capsys):
+    # Article 2 is at F1 1.000 (everything agrees): the command must not offer it for discussion.
+    db = tmp_path / "p.sqlite"
+    with Store.open(db) as store:
+        build_three_annotators(store)
+        report = compute_agreement(store)
+    assert [row["article_id"] for row in report.worth_discussing()] == [1, 3]
+    assert report.to_dict()["worth_discussing"] == [1, 3]
+    assert main(["agreement", "--db", str(db)]) == 0
+    listed = capsys.readouterr().out.split("articles worth discussing")[1].splitlines()
+    assert listed[0] == " (worst first, 2 of 2):"
+    assert [line.split()[0] for line in listed[1:]] == ["#1", "#3"]

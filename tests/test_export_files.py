@@ -155,3 +155,96 @@ def test_export_files_brat_config_names_the_labels_roles_and_attributes_used(pro
     assert "PROTESTS\tLOCATION*:<ENTITY>" in config
     assert "modality\tArg:<EVENT>, Value:happened" in config
     assert "sub_event_type\tArg:<EVENT>, Value:Shelling_artillery_missile_attack" in config
+
+
+class Killed(BaseException):
+    """Stands for a kill: nothing after it runs (no except, no cleanup that catches Exception)."""
+
+
+def _kill_after(monkeypatch, moves: int):
+    from annotator.export import staging
+
+    real = os.replace
+    count = []
+
+    def replace(src, dst):
+        if len(count) == moves:
+            raise Killed()
+        count.append((src, dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(staging.os, "replace", replace)
+
+
+def _export_twice_killed(store, out, monkeypatch, moves):
+    export_project(store, out, format="spacy", annotator="maria", split={"train": 0.5, "dev": 0.5}, seed=1)
+    _kill_after(monkeypatch, moves)
+    with pytest.raises(Killed):
+        export_project(store, out, format="spacy", annotator="maria", split={"train": 0.5, "dev": 0.5}, seed=2)
+    monkeypatch.undo()
+
+
+@pytest.mark.parametrize("moves", [1, 2, 3])
+def test_export_files_kill_while_moving_never_leaves_a_mix_that_looks_complete(project, tmp_path, monkeypatch, moves):
+    # moves=1: the staged folder became .ready, then the kill; 2, 3: one or two parts moved already.
+    store, _ = project
+    out = tmp_path / "out"
+    _export_twice_killed(store, out, monkeypatch, moves)
+    assert not (out / "export.json").exists()  # new dev/ beside old train/ must not look complete
+    expected = tmp_path / "expected"
+    export_project(store, expected, format="spacy", annotator="maria", split={"train": 0.5, "dev": 0.5}, seed=2)
+    # The next export into the folder first finishes the interrupted one, then writes its own.
+    report = export_project(store, out, format="jsonl", annotator="maria")
+    assert any("finished putting in place an export interrupted" in line for line in report.lines())
+    assert {k: v for k, v in snapshot(out).items() if k.split("/")[0] in ("train", "dev")} == \
+        {k: v for k, v in snapshot(expected).items() if k.split("/")[0] in ("train", "dev")}
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_export_files_half_written_folder_of_a_killed_export_is_removed(project, tmp_path):
+    store, _ = project
+    out = tmp_path / "out"
+    export_project(store, out, format="jsonl", annotator="maria")
+    before = snapshot(out)
+    stale = out / ".export-k1ll3d.part"
+    (stale / "all").mkdir(parents=True)
+    (stale / "all.jsonl").write_text("half a line", encoding="utf-8")
+    report = export_project(store, out, format="jsonl", annotator="maria")
+    assert not stale.exists()
+    assert "  removed .export-k1ll3d.part, left by an interrupted export" in report.lines()
+    assert snapshot(out) == before
+
+
+KILLED_EXPORT = """
+import os, signal, sys
+from annotator.export import export_project, staging
+from annotator.store import Store
+real, moves = os.replace, []
+def replace(src, dst):
+    if len(moves) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    moves.append(dst)
+    real(src, dst)
+staging.os.replace = replace
+with Store.open(sys.argv[1], readonly=True) as store:
+    export_project(store, sys.argv[2], format="spacy", annotator="maria", split={"train": 0.5, "dev": 0.5}, seed=2)
+"""
+
+
+def test_export_files_real_sigkill_while_moving_is_finished_by_the_next_run(project, tmp_path):
+    import signal
+
+    from annotator.export.staging import recover
+
+    store, _ = project
+    out = tmp_path / "out"
+    export_project(store, out, format="spacy", annotator="maria", split={"train": 0.5, "dev": 0.5}, seed=1)
+    done = subprocess.run([sys.executable, "-c", KILLED_EXPORT, str(store.path), str(out)], capture_output=True)
+    assert done.returncode == -signal.SIGKILL
+    assert not (out / "export.json").exists()
+    assert [p.name for p in out.iterdir() if p.name.endswith(".ready")]
+    notes = recover(out)
+    assert notes[0].startswith("finished putting in place an export interrupted")
+    expected = tmp_path / "expected"
+    export_project(store, expected, format="spacy", annotator="maria", split={"train": 0.5, "dev": 0.5}, seed=2)
+    assert snapshot(out) == snapshot(expected)

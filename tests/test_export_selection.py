@@ -109,3 +109,41 @@ def test_export_selection_split_writes_one_file_per_part(project, tmp_path):
     assert names == ["dev.jsonl", "export.json", "train.jsonl"]
     total = sum(len((out / f"{part}.jsonl").read_text(encoding="utf-8").splitlines()) for part in ("train", "dev"))
     assert total == 3 == report.articles
+
+
+def _eight_done_articles(store) -> dict[int, str]:
+    hashes = {}
+    for n in range(8):
+        article, _ = store.add_article(f"Invented report number {n}: fighting near the river crossing.")
+        store.set_state(article, "maria", "done")
+        hashes[article] = store.get_article(article).content_hash
+    return hashes
+
+
+def test_export_selection_small_split_gives_every_part_an_article(store, tmp_path):
+    hashes = _eight_done_articles(store)
+    split = (("train", 0.8), ("dev", 0.2))
+    # A seed for which hashing alone leaves dev empty: what the user met with 8 articles.
+    seed = next(s for s in range(200) if all(part_of(h, split, s) == "train" for h in hashes.values()))
+    report = export_project(store, tmp_path / "out", format="jsonl", annotator="maria",
+                            split=dict(split), seed=seed)
+    assert report.parts["dev"].articles == 1 and report.parts["train"].articles == 7
+    assert len((tmp_path / "out" / "dev.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+    assert any("moved out of its hashed part" in line for line in report.lines())
+    assert not report.warnings()
+    # The same export again puts the same article in dev.
+    again = export_project(store, tmp_path / "again", format="jsonl", annotator="maria", split=dict(split), seed=seed)
+    assert (tmp_path / "again" / "dev.jsonl").read_text(encoding="utf-8") == \
+        (tmp_path / "out" / "dev.jsonl").read_text(encoding="utf-8")
+    assert again.parts["dev"].articles == 1
+
+
+def test_export_selection_warns_when_a_part_must_stay_empty(store, tmp_path):
+    article, _ = store.add_article("One lonely invented report about a checkpoint.")
+    store.set_state(article, "maria", "done")
+    report = export_project(store, tmp_path / "out", format="jsonl", annotator="maria",
+                            split={"train": 0.5, "dev": 0.3, "test": 0.2})
+    assert len(report.empty_parts) == 2
+    warning = report.warnings()[0]
+    assert warning.startswith("warning:") and "1 article cannot fill 3 parts" in warning
+    assert warning in report.lines()

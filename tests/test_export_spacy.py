@@ -57,24 +57,43 @@ def test_export_spacy_overlapping_entities_longest_wins_all_kept_in_span_group(s
     assert [s.text for s in doc.spans["entities"]] == ["Officials", "North Korvath Province", "Korvath"]
 
 
-def test_export_spacy_misaligned_span_is_widened_and_reported(store, tmp_path, capsys):
+def test_export_spacy_span_inside_a_token_splits_the_token_and_keeps_its_characters(store, tmp_path):
     text = "Troops left Korvath-based units behind on Monday."
     article, _ = store.add_article(text)
     start, end = at(text, "orvath")  # starts inside a token
     store.add_span(article, start, end, "LOCATION", "entity", annotator="maria")
     store.set_state(article, "maria", "done")
     report = export_project(store, tmp_path, format="spacy", annotator="maria")
-    (moved,) = report.realigned
-    assert (moved.article_id, moved.start_char, moved.end_char) == (article, start, end)
-    assert text[moved.aligned_start : moved.aligned_end] == "Korvath"
-    assert any("re-aligned" in line and f"article {article}" in line for line in report.lines())
+    assert report.realigned == [] and report.not_aligned == []
+    (split,) = report.tokens_split
+    assert (split.article_id, split.start_char, split.end_char) == (article, start, end)
+    assert any("the token 'Korvath' was split" in line and f"article {article}" in line for line in report.lines())
     (doc,) = docs_of(tmp_path / "all")
-    assert [e.text for e in doc.ents] == ["Korvath"]
+    assert doc.text == text
+    assert [e.text for e in doc.ents] == ["orvath"]
     manifest = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
-    assert manifest["realigned"][0]["start"] == start
+    assert manifest["tokens_split"][0]["start"] == start
 
 
-def test_export_spacy_widening_that_would_swallow_a_span_is_reported_not_applied(store, tmp_path):
+def test_export_spacy_citation_run_glued_to_a_word_is_never_widened(store, tmp_path):
+    text = "At least forty people died.[3][4][5] The shelling went on."
+    article, _ = store.add_article(text)
+    add(store, article, text, "died", "KILLING", "event")
+    add(store, article, text, "forty people", "QUANTITY")
+    store.set_state(article, "maria", "done")
+    report = export_project(store, tmp_path / "spacy", format="spacy", annotator="maria")
+    (doc,) = docs_of(tmp_path / "spacy" / "all")
+    assert [s.text for s in doc.spans["events"]] == ["died"]
+    assert [m.text for m in report.tokens_split] == ["died"] and report.realigned == []
+    export_project(store, tmp_path / "jsonl", format="jsonl", annotator="maria")
+    record = json.loads((tmp_path / "jsonl" / "all.jsonl").read_text(encoding="utf-8"))
+    (event,) = [s for s in record["spans"] if s["layer"] == "event"]
+    tokens = record["tokens"][event["token_start"] : event["token_end"] + 1]
+    assert [t["text"] for t in tokens] == ["died"]
+    assert "".join(t["text"] + (" " if t["ws"] else "") for t in record["tokens"]) == text
+
+
+def test_export_spacy_two_spans_in_one_token_both_keep_their_characters(store, tmp_path):
     text = "Shelling hit KorvathOstra road early."  # "KorvathOstra" is one token
     article, _ = store.add_article(text)
     add(store, article, text, "Korvath", "LOCATION")
@@ -82,12 +101,22 @@ def test_export_spacy_widening_that_would_swallow_a_span_is_reported_not_applied
     add(store, article, text, "Shelling", "EXPLOSIONS_REMOTE_VIOLENCE", "event")
     store.set_state(article, "maria", "done")
     report = export_project(store, tmp_path, format="spacy", annotator="maria")
-    assert report.realigned == []
-    assert [(m.text, m.aligned_start) for m in report.not_aligned] == [("Korvath", None), ("Ostra", None)]
-    assert "would cover LOCATION" in report.not_aligned[0].reason
-    assert any("could not be put on token boundaries (left out of the DocBin)" in l for l in report.lines())
+    assert report.realigned == [] and report.not_aligned == []
+    assert [m.text for m in report.tokens_split] == ["Korvath", "Ostra"]
     (doc,) = docs_of(tmp_path / "all")
-    assert doc.ents == () and [s.text for s in doc.spans["events"]] == ["Shelling"]
+    assert [e.text for e in doc.ents] == ["Korvath", "Ostra"] and [s.text for s in doc.spans["events"]] == ["Shelling"]
+
+
+def test_export_spacy_whitespace_at_an_edge_is_trimmed_never_widened(store, tmp_path):
+    text = "Two villages were hit."
+    article, _ = store.add_article(text)
+    store.add_span(article, 3, 12, "LOCATION", "entity", annotator="maria")  # " villages"
+    store.set_state(article, "maria", "done")
+    report = export_project(store, tmp_path, format="spacy", annotator="maria")
+    (trimmed,) = report.realigned
+    assert text[trimmed.aligned_start : trimmed.aligned_end] == "villages"
+    (doc,) = docs_of(tmp_path / "all")
+    assert [e.text for e in doc.ents] == ["villages"]
 
 
 def test_export_spacy_whitespace_span_cannot_be_aligned_and_is_reported(store, tmp_path):

@@ -60,7 +60,8 @@ def _article(index: int) -> LearnArticle:
 
 
 ARTICLES = [_article(i) for i in range(12)]
-FAST = dict(epochs=8, batch_size=2, heldout_percent=25, min_updates=0)
+# 30% holds 3 of the 12 articles back: the fewest on which a version may be used (MIN_HELDOUT_ARTICLES).
+FAST = dict(epochs=8, batch_size=2, heldout_percent=30, min_updates=0)
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +266,9 @@ def test_learn_suggest_stores_learned_spans_with_version_and_score(store):
 
     conflict = [LearnArticle(a.text, [LearnSpan(s.start_char, s.end_char, CONFLICT_LABELS[s.label], s.layer)
                                       for s in a.spans], article_id=a.article_id) for a in ARTICLES]
-    learn(store.path, conflict, TrainConfig(**FAST))
+    # The project file's record is the commit point: an unrecorded version folder is never used.
+    learn(store.path, conflict, TrainConfig(**FAST),
+          record=lambda manifest: store.record_model_version(manifest_row(manifest), "ana"))
     outcome = load_for_suggesting(store.path)
     text = "Troops loyal to Major Ilse Brandvold bombarded Sarvik on Tuesday."
     with store.transaction():

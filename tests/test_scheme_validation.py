@@ -104,6 +104,19 @@ def test_scheme_switch_to_unknown_scheme_lists_available(tmp_path, capsys):
     assert "no scheme named 'acled9'" in capsys.readouterr().err
 
 
-def test_scheme_bundled_schemes_are_valid():
-    assert scheme_by_name("conflict").label("BATTLES") is not None
-    assert scheme_by_name("ace2005").label("CONFLICT_ATTACK") is not None
+@pytest.mark.parametrize("name, attack", [("conflict", "BATTLES"), ("ace2005", "CONFLICT_ATTACK")])
+def test_scheme_bundled_schemes_are_usable_in_the_window(name, attack):
+    import re
+
+    from annotator.model import Layer
+
+    scheme = scheme_by_name(name)
+    assert scheme.label(attack).layer is Layer.EVENT
+    assert {label.name for label in scheme.entity_labels} >= {"PERSON", "LOCATION", "DATE"}
+    # One key press gives one label: no two labels share a key, and each key is one character.
+    keys = [label.key for label in scheme.labels]
+    assert len(keys) == len(set(keys)) and all(len(key) == 1 for key in keys)
+    # Each label is drawn in a colour of its own.
+    colours = [label.color for label in scheme.labels]
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c, re.IGNORECASE) for c in colours) and len(set(colours)) == len(colours)
+    assert {role.name for role in scheme.roles} >= {"ACTOR", "TARGET", "LOCATION", "TIME"}

@@ -16,16 +16,32 @@ def test_store_deferred_search_indexes_articles_added_and_changed_inside(store):
     before, _ = store.add_article("Shelling in Kharkiv overnight.")
     with store.deferred_search():
         first, _ = store.add_article("Protest in Bamako.", title="Bamako")
-        second, _ = store.add_article("Clashes near Goma.")
+        second, _ = store.add_article("Clashes near Goma.", title="Goma report")
+        # Changing an article fires the index's update trigger: for one not indexed yet, and one that is.
         store.update_article_meta(first, {"n": 1})
-        store._db.execute("UPDATE articles SET title = 'Goma report' WHERE id = ?", [second])
-        store._db.execute("UPDATE articles SET title = 'Kharkiv report' WHERE id = ?", [before])
+        store.update_article_meta(before, {"n": 2})
+    # Each article is found once, by words of its title and of its text.
     assert _search(store, "bamako") == [first]
     assert _search(store, "goma report") == [second]
-    assert _search(store, "kharkiv report") == [before]
-    assert store._db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')") is not None
+    assert _search(store, "clashes") == [second]
+    assert _search(store, "kharkiv") == [before]
+    store.verify_search_index()  # raises when a search could miss or repeat an article
     store.add_article("Later, one by one: Mopti.")
     assert len(_search(store, "mopti")) == 1
+
+
+def test_store_verify_search_index_notices_a_broken_index(store):
+    import sqlite3
+
+    article, _ = store.add_article("Shelling in Kharkiv overnight.")
+    store.verify_search_index()
+    # Another program drops the article's words from the index (a damaged file): search loses it.
+    with sqlite3.connect(store.path) as other:
+        other.execute("INSERT INTO articles_fts(articles_fts, rowid, title, text)"
+                      " SELECT 'delete', id, title, text FROM articles WHERE id = ?", [article])
+    assert _search(store, "kharkiv") == []
+    with pytest.raises(StoreError, match="the search index disagrees with the articles"):
+        store.verify_search_index()
 
 
 def test_store_deferred_search_failing_leaves_no_article_and_no_index_rows(store):
@@ -46,7 +62,7 @@ def test_importers_failed_file_leaves_no_search_rows(store, write):
     assert summary.imported == 1 and len(summary.failed) == 1
     assert len(_search(store, "idlib")) == 1
     assert _search(store, "aleppo") == []
-    store._db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+    store.verify_search_index()
 
 
 def _project(store: Store) -> list[int]:

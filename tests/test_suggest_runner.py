@@ -90,3 +90,34 @@ def test_suggest_runner_command_names_the_failed_article(tmp_path, capsys, monke
     out = capsys.readouterr().out
     assert "1 articles suggested" in out
     assert "#1: ValueError: the parse went wrong" in out
+
+
+def test_suggest_runner_parses_a_huge_article_in_batches_of_bounded_size_with_progress(tmp_path, rules_only,
+                                                                                         monkeypatch):
+    """spaCy holds a whole batch's parse in memory: the pieces of one huge article must not all go
+    into one batch (32 pieces of 50,000 characters took a 5 MB article past 5 GB), and the run
+    reports each piece as it goes (issue 17, item 10). Sizes scaled down 10 times for speed."""
+    from annotator.suggest import runner
+
+    monkeypatch.setattr(runner, "PIECE_CHARS", 2_000)
+    monkeypatch.setattr(runner, "BATCH_CHARS", 5_000)
+    text = "".join(f"Paragraph {n}: shelling hit the town and troops moved north.\n\n" for n in range(600))
+    batches: list[int] = []
+    pipe = rules_only.nlp.pipe
+
+    def measured(texts, **kwargs):
+        items = list(texts)
+        batches.append(sum(len(t) for t, _ in items))
+        return pipe(iter(items), **kwargs)
+
+    monkeypatch.setattr(rules_only.nlp, "pipe", measured)
+    with Store.open(tmp_path / "p.sqlite") as store:
+        store.add_article(text)
+        pieces_seen: list[tuple[int, int]] = []
+        summary = suggest_articles(store, suggester=rules_only, learned=False,
+                                   piece_progress=lambda done, piece, of: pieces_seen.append((piece, of)))
+    assert summary.articles == 1 and not summary.failed and summary.added > 100
+    assert len(text) > 5 * runner.BATCH_CHARS
+    assert max(batches) <= runner.BATCH_CHARS, f"a batch of {max(batches):,} characters"
+    count = len(pieces(text, runner.PIECE_CHARS))
+    assert count > 15 and pieces_seen == [(n, count) for n in range(1, count)]

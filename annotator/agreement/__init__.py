@@ -4,9 +4,12 @@ from annotator.agreement.report import (
     ARGUMENTS,
     ENTITIES,
     EVENTS,
-    KINDS,
+    MEASURED_UNITS,
     AgreementReport,
+    BlindSplit,
+    blind_split,
     compute_agreement,
 )
 
-__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "KINDS", "AgreementReport", "compute_agreement"]
+__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "MEASURED_UNITS", "AgreementReport", "BlindSplit", "blind_split",
+           "compute_agreement"]

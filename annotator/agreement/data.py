@@ -17,11 +17,12 @@ from annotator.agreement.tokens import token_offsets
 from annotator.model import GOLD
 from annotator.store import Store, StoreError
 
-# JSON names of the three things agreement is measured on.
+# JSON names of the three sets of units agreement is measured on, each apart (a "disagreement kind"
+# in the glossary's sense is something else: why a review region disagrees).
 ENTITIES = "entities"
 EVENTS = "event_triggers"
 ARGUMENTS = "event_arguments"
-KINDS = (ENTITIES, EVENTS, ARGUMENTS)
+MEASURED_UNITS = (ENTITIES, EVENTS, ARGUMENTS)
 _SEPARATOR = "\n"  # between articles when tokenizing them in one pass; never part of a token
 _TOKENIZE_ARTICLES = 1000  # articles tokenized in one pass
 
@@ -96,9 +97,15 @@ def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tupl
     return sorted(chosen), shared
 
 
-def load_agreement_data(store: Store, annotators: Iterable[str] | None = None) -> AgreementData:
-    """Spans, arguments and token codes of the articles two or more annotators marked done."""
+def load_agreement_data(store: Store, annotators: Iterable[str] | None = None,
+                        within: set[int] | None = None) -> AgreementData:
+    """Spans, arguments and token codes of the articles two or more annotators marked done.
+
+    :param within: only these articles (the blind ones, or the others)
+    """
     chosen, shared = done_articles(store, annotators)
+    if within is not None:
+        shared = {a: names for a, names in shared.items() if a in within}
     column = {name: i for i, name in enumerate(chosen)}
     article_ids = sorted(shared)
     row_of = {article_id: i for i, article_id in enumerate(article_ids)}
@@ -228,7 +235,7 @@ def _token_codes(data: AgreementData, texts: list[str]) -> None:
     data.token_article = token_article
     n_annotators = len(data.annotators)
     del starts, ends
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         # int16: a tenth of the memory of int64 for a million tokens; metrics widen where they count.
         codes = np.full((len(token_starts), n_annotators), metrics.MISSING, dtype=_code_type(len(data.labels[kind])))
         codes[data.done[token_article]] = metrics.OUTSIDE

@@ -72,10 +72,9 @@ def pair_counts(kind: str, unit: Units, keys: KeyTable, done: np.ndarray, i: int
     counted = a + b
     overlap_label = np.bincount(keys.label, weights=exact, minlength=n_labels)
     overlap_article = np.bincount(keys.article, weights=exact, minlength=n_articles)
-    extra = _overlap_leftovers(kind, unit, keys, a - exact, b - exact)
-    for article, label in extra:
-        overlap_label[label] += 1
-        overlap_article[article] += 1
+    extra_article, extra_label = _overlap_leftovers(kind, unit, keys, a - exact, b - exact)
+    overlap_label += np.bincount(extra_label, minlength=n_labels)
+    overlap_article += np.bincount(extra_article, minlength=n_articles)
     return PairCounts(
         exact_label=np.bincount(keys.label, weights=exact, minlength=n_labels),
         overlap_label=overlap_label,
@@ -87,8 +86,9 @@ def pair_counts(kind: str, unit: Units, keys: KeyTable, done: np.ndarray, i: int
 
 
 def _overlap_leftovers(kind: str, unit: Units, keys: KeyTable, left_a: np.ndarray,
-                       left_b: np.ndarray) -> list[tuple[int, int]]:
-    """(article, label) of each overlap match among units left after exact matching.
+                       left_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Articles and labels (two parallel arrays) of the overlap matches among units left after exact
+    matching.
 
     Same label (and, for arguments, same event label), overlapping ranges (event and filler), one to
     one, first fit in order of offsets. A group with one unit on each side, the usual case, is
@@ -102,7 +102,7 @@ def _overlap_leftovers(kind: str, unit: Units, keys: KeyTable, left_a: np.ndarra
         sides.append(rows)
     rows_a, rows_b = sides
     if not len(rows_a) or not len(rows_b):
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     rows = np.concatenate([rows_a, rows_b])
     side = np.concatenate([np.zeros(len(rows_a), dtype=np.int64), np.ones(len(rows_b), dtype=np.int64)])
     group_columns = [unit.article[rows], unit.label[rows]]
@@ -112,7 +112,7 @@ def _overlap_leftovers(kind: str, unit: Units, keys: KeyTable, left_a: np.ndarra
     n_groups = int(group.max()) + 1
     count_a = np.bincount(group[side == 0], minlength=n_groups)
     count_b = np.bincount(group[side == 1], minlength=n_groups)
-    found: list[tuple[int, int]] = []
+    found_rows: list[np.ndarray] = []  # unit rows (of side a or b) that found an overlap match
     single = (count_a == 1) & (count_b == 1)
     # One unit each side: they match if they overlap.
     in_single = single[group]
@@ -124,7 +124,7 @@ def _overlap_leftovers(kind: str, unit: Units, keys: KeyTable, left_a: np.ndarra
     hit = (unit.start[pa] < unit.end[pb]) & (unit.start[pb] < unit.end[pa])
     if kind == ARGUMENTS:
         hit &= (unit.event_start[pa] < unit.event_end[pb]) & (unit.event_start[pb] < unit.event_end[pa])
-    found += list(zip(unit.article[pa[hit]].tolist(), unit.label[pa[hit]].tolist()))
+    found_rows.append(pa[hit])
     # One unit on one side, several on the other: first fit matches the lone unit once if any unit
     # of the other side overlaps it, whatever the order; settled by numpy too.
     one_many = (count_a > 0) & (count_b > 0) & ~single & (np.minimum(count_a, count_b) == 1)
@@ -141,33 +141,39 @@ def _overlap_leftovers(kind: str, unit: Units, keys: KeyTable, left_a: np.ndarra
             hit &= (unit.event_start[pa] < unit.event_end[pb]) & (unit.event_start[pb] < unit.event_end[pa])
         matched = np.zeros(n_groups, dtype=bool)
         matched[group[others][hit]] = True
-        lone = the_one[np.nonzero(matched)[0]]
-        found += list(zip(unit.article[lone].tolist(), unit.label[lone].tolist()))
+        found_rows.append(the_one[np.nonzero(matched)[0]])
     several = (count_a > 0) & (count_b > 0) & ~single & ~one_many
     if several.any():
-        pending: dict[int, list[list[tuple]]] = defaultdict(lambda: [[], []])
-        chosen = several[group]
-        picked = rows[chosen]
-        bounds = [unit.start[picked], unit.end[picked]]
-        if kind == ARGUMENTS:
-            bounds = [unit.event_start[picked], unit.event_end[picked], *bounds]
-        intervals = zip(*(b.tolist() for b in bounds))
-        for g, s_, interval, article, label in zip(group[chosen].tolist(), side[chosen].tolist(), intervals,
-                                                   unit.article[picked].tolist(), unit.label[picked].tolist()):
-            pending[g][s_].append((interval, article, label))
-        for mine, theirs in pending.values():
-            theirs.sort()
-            used = [False] * len(theirs)
-            for interval, article, label in sorted(mine):
-                for position, (other, _, _) in enumerate(theirs):
-                    if not used[position] and _intervals_overlap(interval, other):
-                        used[position] = True
-                        found.append((article, label))
-                        break
-    return found
+        found_rows.append(_first_fit(kind, unit, group, side, rows, several))
+    matched_rows = np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64)
+    return unit.article[matched_rows], unit.label[matched_rows]
 
 
-def _intervals_overlap(a: tuple, b: tuple) -> bool:
-    if len(a) == 2:
-        return a[0] < b[1] and b[0] < a[1]
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+def _first_fit(kind: str, unit: Units, group: np.ndarray, side: np.ndarray, rows: np.ndarray,
+               several: np.ndarray) -> np.ndarray:
+    """Groups with several units on both sides: each unit of side a, in order of offsets, takes the
+    first unused unit of side b (in order of offsets) that overlaps it. Returns the matched a rows."""
+    pending: dict[int, list[list[tuple]]] = defaultdict(lambda: [[], []])
+    chosen = several[group]
+    picked = rows[chosen]
+    bounds = [unit.start[picked], unit.end[picked]]
+    if kind == ARGUMENTS:
+        bounds = [unit.event_start[picked], unit.event_end[picked], *bounds]
+    intervals = zip(*(b.tolist() for b in bounds))
+    for g, s_, interval, row in zip(group[chosen].tolist(), side[chosen].tolist(), intervals, picked.tolist()):
+        pending[g][s_].append((interval, row))
+    matched: list[int] = []
+    for mine, theirs in pending.values():
+        theirs.sort()
+        used = [False] * len(theirs)
+        for interval, row in sorted(mine):
+            start, end = interval[0], interval[1]
+            for position, (other, _) in enumerate(theirs):
+                if other[0] >= end:
+                    break  # sorted by their first start: none further on can overlap
+                if not used[position] and start < other[1] and (
+                        len(interval) == 2 or (interval[2] < other[3] and other[2] < interval[3])):
+                    used[position] = True
+                    matched.append(row)
+                    break
+    return np.asarray(matched, dtype=np.int64)

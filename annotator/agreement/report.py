@@ -17,7 +17,7 @@ from annotator.agreement.data import (
     ARGUMENTS,
     ENTITIES,
     EVENTS,
-    KINDS,
+    MEASURED_UNITS,
     AgreementData,
     done_articles,
     load_agreement_data,
@@ -26,7 +26,8 @@ from annotator.agreement.matching import key_table, pair_counts
 from annotator.agreement.tokens import TOKENIZER_DESCRIPTION
 from annotator.store import Store
 
-__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "KINDS", "AgreementReport", "KindScores", "compute_agreement",
+__all__ = ["ARGUMENTS", "ENTITIES", "EVENTS", "MEASURED_UNITS", "AgreementReport", "BlindSplit", "KindScores",
+           "blind_split", "compute_agreement",
            "done_articles", "load_agreement_data", "report_from"]
 
 
@@ -69,7 +70,13 @@ class AgreementReport:
             " are missing for it",
             **{kind: scores.to_dict() for kind, scores in self.kinds.items()},
             "per_article": self.per_article,
+            "worth_discussing": [row["article_id"] for row in self.worth_discussing()],
         }
+
+    def worth_discussing(self) -> list[dict[str, Any]]:
+        """The articles with a span, trigger or argument some pair did not match exactly, worst first:
+        an article at F1 1.000 has nothing to discuss."""
+        return [row for row in self.per_article if row["unmatched"] > 0]
 
 
 def _rounded(value: float | None) -> float | None:
@@ -84,9 +91,37 @@ def _collapse(table: np.ndarray, code: int) -> np.ndarray:
     return np.array([[table.sum() - hit - row - col, col], [row, hit]], dtype=float)
 
 
-def compute_agreement(store: Store, annotators: Iterable[str] | None = None) -> AgreementReport:
-    """Every figure of ``annotator agreement`` and the agreement window."""
-    return report_from(load_agreement_data(store, annotators))
+def compute_agreement(store: Store, annotators: Iterable[str] | None = None,
+                      within: set[int] | None = None) -> AgreementReport:
+    """Every figure of ``annotator agreement`` and the agreement window.
+
+    :param within: only these articles
+    """
+    return report_from(load_agreement_data(store, annotators, within))
+
+
+@dataclass
+class BlindSplit:
+    """Agreement on the articles annotated without suggestions, apart from the others (docs/agreement.md)."""
+
+    share: float
+    blind: AgreementReport
+    with_suggestions: AgreementReport
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"share": self.share, "blind": self.blind.to_dict(), "with_suggestions": self.with_suggestions.to_dict()}
+
+
+def blind_split(store: Store, annotators: Iterable[str] | None = None) -> BlindSplit | None:
+    """With a blind share set, the figures on blind articles and on the others, each on its own;
+    None when the project has no blind share."""
+    share = store.blind_share()
+    if share <= 0:
+        return None
+    _, shared = done_articles(store, annotators)
+    blind = store.blind_article_ids(shared)
+    return BlindSplit(share, compute_agreement(store, annotators, within=blind),
+                      compute_agreement(store, annotators, within=set(shared) - blind))
 
 
 def report_from(data: AgreementData) -> AgreementReport:
@@ -94,11 +129,11 @@ def report_from(data: AgreementData) -> AgreementReport:
     n_articles = len(data.article_ids)
     pairs = list(itertools.combinations(range(len(names)), 2))
     kinds: dict[str, KindScores] = {}
-    article_exact = {kind: np.zeros(n_articles) for kind in KINDS}
-    article_overlap = {kind: np.zeros(n_articles) for kind in KINDS}
-    article_units = {kind: np.zeros(n_articles) for kind in KINDS}
+    article_exact = {kind: np.zeros(n_articles) for kind in MEASURED_UNITS}
+    article_overlap = {kind: np.zeros(n_articles) for kind in MEASURED_UNITS}
+    article_units = {kind: np.zeros(n_articles) for kind in MEASURED_UNITS}
     article_alpha: dict[str, list[float | None]] = {}
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         labels = data.labels[kind]
         n_labels = len(labels)
         codes = data.codes[kind]
@@ -165,7 +200,7 @@ def report_from(data: AgreementData) -> AgreementReport:
             "annotators": [names[c] for c in np.nonzero(data.done[row])[0]],
         }
         matched = total = 0
-        for kind in KINDS:
+        for kind in MEASURED_UNITS:
             exact, units = article_exact[kind][row], article_units[kind][row]
             matched += 2 * exact
             total += units

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from annotator.commands._common import add_db_argument, open_store
+from annotator.commands._common import (
+    Progress,
+    add_db_argument,
+    add_label_map_argument,
+    label_map_of,
+    open_store,
+    say,
+)
 
 
 def register(subparsers) -> None:
@@ -22,22 +29,22 @@ def register(subparsers) -> None:
                         help="import the good records of a file and list the bad ones")
     parser.add_argument("--text-column", metavar="NAME", help="the CSV column with the article text (default: text)")
     parser.add_argument("--encoding", metavar="NAME", help="the files' encoding if not UTF-8 (e.g. cp1251)")
+    add_label_map_argument(parser)
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from tqdm import tqdm
-
     from annotator.importers import collect_files, import_paths
 
+    label_map = label_map_of(args)
     files = collect_files(args.paths)
-    total = sum(f.stat().st_size for f in files)
+    # Each file is read twice: checked whole first, then written (annotator.importers).
+    total = 2 * sum(f.stat().st_size for f in files)
     # The one command that makes a new project: importing into a path is how a project begins.
     with open_store(args, create=True) as store:
-        with tqdm(total=total, unit="B", unit_scale=True, desc="importing", file=sys.stderr, disable=None,
-                  leave=False) as bar:
+        with Progress("importing", "B", total, stream=sys.stderr) as bar:
             summary = import_paths(store, files, annotator=args.annotator, skip_invalid=args.skip_invalid,
-                                   text_column=args.text_column, encoding=args.encoding, progress=bar.update)
-    for line in summary.lines():
-        print(line)
+                                   text_column=args.text_column, encoding=args.encoding, progress=bar.update,
+                                   label_map=label_map)
+    say(*summary.lines())
     return 0 if summary.ok else 1

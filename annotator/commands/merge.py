@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from annotator.commands._common import CommandError, add_db_argument, open_store
+from annotator.commands._common import (
+    CommandError,
+    add_db_argument,
+    add_label_map_argument,
+    label_map_of,
+    open_store,
+    say,
+)
 
 
 def register(subparsers) -> None:
@@ -15,17 +22,19 @@ def register(subparsers) -> None:
     )
     add_db_argument(parser)
     parser.add_argument("inputs", nargs="+", metavar="FILE", help="project file or JSONL export")
+    add_label_map_argument(parser)
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     from annotator.importers.merge import MergeError, merge_files
 
+    label_map = label_map_of(args)
     with open_store(args) as store:
         for input_file in args.inputs:
             try:
-                [summary] = merge_files(store, [input_file])
+                [summary] = merge_files(store, [input_file], label_map=label_map)
             except MergeError as exc:
                 raise CommandError(f"{exc} (nothing from this file was merged)") from exc
-            print("\n".join(summary.lines()))
+            say(*summary.lines())
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.commands._common import CommandError, add_db_argument, open_store
+from annotator.commands._common import CommandError, add_db_argument, open_store, say
 
 
 def register(subparsers) -> None:
@@ -34,14 +34,14 @@ def run(args) -> int:
                 finished = agreed_article_ids(store, args.annotators)
                 if finished:
                     accept_agreed_articles(reviewer, finished, args.annotators).apply(store)
-                print(f"articles with full agreement put into gold and finished: {len(finished)}")
+                say(f"articles with full agreement put into gold and finished: {len(finished)}")
             queue = review_queue(store, args.annotators)
         except StoreError as exc:
             raise CommandError(str(exc)) from exc
     done, total = review_progress(queue)
-    print(f"reviewed {done} of {total} articles with disagreements")
+    say(f"reviewed {done} of {total} articles with disagreements")
     for item in queue:
         score = "  -  " if item.f1_exact is None else f"{item.f1_exact:.3f}"
         mark = "done" if item.finished else "open"
-        print(f"  #{item.article_id:<6} {mark}  f1_exact {score}  unmatched {item.unmatched:<4} {item.title[:60]}")
+        say(f"  #{item.article_id:<6} {mark}  f1_exact {score}  unmatched {item.unmatched:<4} {item.title[:60]}")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from annotator.commands._common import add_db_argument, open_store
+from annotator.commands._common import add_db_argument, open_store, say
 
 
 def register(subparsers) -> None:
@@ -20,22 +20,22 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
-    print(f"articles: {stats['articles']}")
-    print(f"spans: {stats['spans']}  (event arguments: {stats['event_arguments']})")
+    say(f"articles: {stats['articles']}")
+    say(f"spans: {stats['spans']}  (event arguments: {stats['event_arguments']})")
     for key in ("spans_by_layer", "spans_by_status", "spans_by_origin"):
         parts = ", ".join(f"{k} {v}" for k, v in stats[key].items()) or "none"
-        print(f"  by {key.removeprefix('spans_by_')}: {parts}")
+        say(f"  by {key.removeprefix('spans_by_')}: {parts}")
     if stats["spans_by_label"]:
-        print("spans by label:")
+        say("spans by label:")
         width = max(len(r["label"]) for r in stats["spans_by_label"])
         for row in stats["spans_by_label"]:
-            print(f"  {row['layer']:<6} {row['label']:<{width}}  {row['status']:<8} {row['count']:>7}")
+            say(f"  {row['layer']:<6} {row['label']:<{width}}  {row['status']:<8} {row['count']:>7}")
     if stats["spans_by_annotator"]:
-        print("spans by annotator:")
+        say("spans by annotator:")
         for row in stats["spans_by_annotator"]:
-            print(f"  {row['annotator']:<20} {row['status']:<8} {row['count']:>7}")
+            say(f"  {row['annotator']:<20} {row['status']:<8} {row['count']:>7}")
     if stats["article_states"]:
-        print("article states:")
+        say("article states:")
         for row in stats["article_states"]:
-            print(f"  {row['annotator']:<20} {row['state']:<11} {row['count']:>7}")
+            say(f"  {row['annotator']:<20} {row['state']:<11} {row['count']:>7}")
     return 0

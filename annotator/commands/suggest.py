@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from annotator import config
-from annotator.commands._common import CommandError, add_db_argument, open_store
+from annotator.commands._common import CommandError, Progress, add_db_argument, open_store, say
 
 # The runner's DEFAULT_BATCH_SIZE, repeated so that `annotator --help` does not load spaCy;
 # tests/test_cli.py checks the two are the same.
@@ -36,8 +36,6 @@ def register(subparsers) -> None:
 def run(args) -> int:
     if args.batch_size < 1 or args.workers < 1:
         raise CommandError("--batch-size and --workers must be at least 1")
-    from tqdm import tqdm
-
     from annotator.suggest import load_suggester, suggest_articles
 
     model = args.model or config.Preferences.load().suggester_model or None
@@ -46,29 +44,25 @@ def run(args) -> int:
         suggester = load_suggester(model)
         if suggester.warning:
             print(f"annotator: warning: {suggester.warning}", file=sys.stderr)
-        bar = tqdm(total=0, unit="article", file=sys.stderr, desc="suggesting", disable=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-        try:
-            summary = suggest_articles(store, args.articles, suggester=suggester, batch_size=args.batch_size,
-                                       workers=args.workers, redo=args.redo, progress=progress)
-        finally:
-            bar.close()
+        # On a terminal a bar; in a log, a line every few seconds (articles, and pieces of a long one).
+        with Progress("suggesting", "article", stream=sys.stderr) as bar:
+            summary = suggest_articles(
+                store, args.articles, suggester=suggester, batch_size=args.batch_size, workers=args.workers,
+                redo=args.redo, progress=bar.set,
+                piece_progress=lambda done, pieces, of: bar.set(done + pieces / of))
     print(f"{summary.source}: {summary.articles} articles suggested, {summary.skipped} already done"
           f"{' (use --redo to run them again)' if summary.skipped else ''}")
     print(f"  suggestions: {summary.added} new, {summary.kept} already there, {summary.removed} outdated removed;"
           f" {summary.arguments} event arguments")
+    if summary.blind:
+        print(f"  {summary.blind} blind articles left without suggestions (see `annotator settings --blind-share`)")
     if summary.in_pieces:
         print(f"  long articles suggested in pieces: {', '.join(f'#{i}' for i in summary.in_pieces)}")
     if summary.failed:
         print(f"  not suggested, {len(summary.failed)} article(s) failed (the others are done; run again to retry):")
         for article_id, reason in summary.failed:
-            print(f"    #{article_id}: {reason}")
+            say(f"    #{article_id}: {reason}")
     if summary.labels_outside_scheme:
         left_out = ", ".join(f"{k} {v}" for k, v in sorted(summary.labels_outside_scheme.items()))
-        print(f"  not suggested (the project's scheme lacks these labels): {left_out}")
+        say(f"  not suggested (the project's scheme lacks these labels): {left_out}")
     return 1 if summary.failed else 0

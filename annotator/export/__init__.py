@@ -60,10 +60,27 @@ class ExportReport:
     files: list[Path] = field(default_factory=list)
     parts: dict[str, PartCounts] = field(default_factory=dict)
     realigned: list[Misalignment] = field(default_factory=list)
+    tokens_split: list[Misalignment] = field(default_factory=list)  # spans kept exact by splitting a token
     not_aligned: list[Misalignment] = field(default_factory=list)
     arguments_left_out: int = 0
     event_counts: dict | None = None  # events export: counted events by type, left-out modalities
     records: int = 0  # events export: event spans read (reports)
+    moved_to_fill_parts: int = 0  # articles moved out of their hashed split part so that no part is empty
+    recovered: list[str] = field(default_factory=list)  # what interrupted exports into the folder left
+
+    @property
+    def empty_parts(self) -> list[str]:
+        """Split parts that got no article (only when there are fewer articles than parts)."""
+        return [name for name, counts in self.parts.items() if counts.articles == 0] if len(self.parts) > 1 else []
+
+    def warnings(self) -> list[str]:
+        """What the user must know before training on the export."""
+        out = []
+        if self.empty_parts:
+            out.append(f"warning: {', '.join(self.empty_parts)} {'is' if len(self.empty_parts) == 1 else 'are'}"
+                       f" empty: {self.articles} article{'' if self.articles == 1 else 's'} cannot fill"
+                       f" {len(self.parts)} parts; mark more articles done or ask for fewer parts")
+        return out
 
     @property
     def articles(self) -> int:
@@ -73,6 +90,7 @@ class ExportReport:
         """A summary for people, as the command prints it."""
         plural = "" if self.articles == 1 else "s"
         out = [f"exported {self.articles} article{plural} of {self.annotator} as {self.format} to {self.out_dir}"]
+        out += [f"  {note}" for note in self.recovered]
         if self.event_counts is not None:
             counted = self.event_counts
             rows = self.parts[WHOLE].events if WHOLE in self.parts else 0
@@ -87,10 +105,19 @@ class ExportReport:
             extra = f", {counts.rejected_records} reject records" if counts.rejected_records else ""
             out.append(f"  {name}: {counts.articles} articles, {counts.entities} entities, "
                        f"{counts.events} events, {counts.arguments} arguments{extra}")
+        if self.moved_to_fill_parts:
+            moved = self.moved_to_fill_parts
+            out.append(f"  {moved} article{'' if moved == 1 else 's'} moved out of {'its' if moved == 1 else 'their'}"
+                       " hashed part so that every part has one (a small export)")
+        out += self.warnings()
         if self.arguments_left_out:
             out.append(f"  {self.arguments_left_out} event arguments left out: the span at one end is not in the export")
+        if self.tokens_split:
+            out.append(f"{len(self.tokens_split)} spans began or ended inside a token; the token was split,"
+                       " the span kept exactly:")
+            out += [f"  {m.describe()}" for m in self.tokens_split]
         if self.realigned:
-            out.append(f"{len(self.realigned)} spans were not on token boundaries and were widened:")
+            out.append(f"{len(self.realigned)} spans had whitespace at an edge and were trimmed to their tokens:")
             out += [f"  {m.describe()}" for m in self.realigned]
         if self.not_aligned:
             where = "left out of the DocBin" if self.format == "spacy" else "kept with their exact offsets"
@@ -147,9 +174,11 @@ def export_project(
     )
     out_dir = Path(out_dir)
     report = ExportReport(format=format, out_dir=out_dir, annotator=selection.annotator,
-                          parts={name: PartCounts() for name in selection.parts})
+                          parts={name: PartCounts() for name in selection.parts},
+                          moved_to_fill_parts=len(selection.moved))
     total = count_selected(store, selection)
     staging = Staging(out_dir)
+    report.recovered = staging.notes
     try:
         writer = _WRITERS[format](staging, selection.parts)
         try:
@@ -165,7 +194,12 @@ def export_project(
                 report.arguments_left_out += written.arguments_left_out
                 problems = written.problems
                 for problem in problems:
-                    (report.not_aligned if problem.aligned_start is None else report.realigned).append(problem)
+                    if problem.aligned_start is None:
+                        report.not_aligned.append(problem)
+                    elif (problem.aligned_start, problem.aligned_end) == (problem.start_char, problem.end_char):
+                        report.tokens_split.append(problem)
+                    else:
+                        report.realigned.append(problem)
                 if progress is not None and progress(done, total) is False:
                     raise ExportCancelled(f"export cancelled after {done} of {total} articles; nothing was written")
         finally:
@@ -192,6 +226,7 @@ def _manifest(report: ExportReport, selection) -> dict:
         "parts": {name: vars(counts) for name, counts in report.parts.items()},
         "arguments_left_out": report.arguments_left_out,
         "realigned": [m.as_dict() for m in report.realigned],
+        "tokens_split": [m.as_dict() for m in report.tokens_split],
         "not_aligned": [m.as_dict() for m in report.not_aligned],
     }
 
@@ -220,6 +255,7 @@ def export_events(store: Store, out_dir: str | Path, *, annotator: str | None, g
     report.event_counts = counted
     report.records = len(table.records)
     staging = Staging(out_dir)
+    report.recovered = staging.notes
     try:
         event_export.write_csv(rows, staging.file("events.csv"))
         event_export.write_geojson(rows, staging.file("events.geojson"), include_uncounted=count_all)

@@ -1,9 +1,11 @@
 """Tokens for an article and the rule that puts each span on token boundaries.
 
-Rule (documented in docs/formats.md): a span keeps its offsets when they fall on token boundaries.
-Otherwise it is widened to the tokens it overlaps (spaCy's ``alignment_mode="expand"``), unless the
-widened range would cover part of another exported span that the original did not touch, or it
-overlaps only whitespace: then it cannot be aligned. Both cases are reported.
+Rule (documented in docs/formats.md): a span always keeps the characters the annotator marked.
+Where one of its ends falls inside a token (``died.[3][4][5`` is one token to spaCy, the span is
+``died``), that token is split there (:func:`tokenize_for`), so the span's exact characters become
+tokens; each such split is reported. A span is never widened. A span with whitespace at an edge is
+trimmed to the tokens inside it (reported); one that covers only whitespace cannot be aligned
+(reported, and left out of the formats that need tokens).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def tokenizer_description() -> str:
     """Names the tokenizer in the export manifest, so a later reader can rebuild the same tokens."""
     import spacy
 
-    return f"spacy.blank({TOKENIZER_LANGUAGE!r}), spaCy {spacy.__version__}"
+    return (f"spacy.blank({TOKENIZER_LANGUAGE!r}), spaCy {spacy.__version__}; a token is split where an"
+            " exported span begins or ends inside it (the manifest's tokens_split lists each)")
 
 
 # Articles tokenized before strings are freed per article: they fill the tokenizer's cache, which spaCy
@@ -58,6 +61,52 @@ class TokenMemory:
 def tokenize(text: str):
     """A spaCy ``Doc`` of the article text: tokens only."""
     return tokenizer_pipeline().make_doc(text)
+
+
+def tokenize_for(text: str, spans: list[Span]):
+    """The article's tokens, split wherever a span begins or ends inside a token.
+
+    :returns: the Doc (its text is ``text`` exactly) and, per span that needed a split, the span and
+        the text of the token it cut (for the report)
+    """
+    from spacy.tokens import Doc
+
+    doc = tokenize(text)
+    cuts = sorted({s.start_char for s in spans} | {s.end_char for s in spans})
+    if not cuts or not len(doc):
+        return doc, []
+    index = TokenIndex(doc)
+    inside: dict[int, list[int]] = {}  # token -> the cuts strictly inside it
+    for cut in cuts:
+        token = bisect_right(index.starts, cut) - 1
+        if token >= 0 and index.starts[token] < cut < index.ends[token]:
+            inside.setdefault(token, []).append(cut)
+    if not inside:
+        return doc, []
+    words: list[str] = []
+    spaces: list[bool] = []
+    for token, (start, end, space) in enumerate(zip(index.starts, index.ends, index.followed_by_space)):
+        bounds = [start, *inside.get(token, ()), end]
+        for left, right in zip(bounds, bounds[1:]):
+            words.append(text[left:right])
+            spaces.append(False)
+        spaces[-1] = space
+    cut_tokens = {}
+    for span in spans:
+        for edge in (span.start_char, span.end_char):
+            token = bisect_right(index.starts, edge) - 1
+            if token in inside and edge in inside[token]:
+                cut_tokens.setdefault(span.id, (span, text[index.starts[token]:index.ends[token]]))
+    split_doc = Doc(doc.vocab, words=words, spaces=spaces)
+    return split_doc, list(cut_tokens.values())
+
+
+def split_reports(article_id: int, text: str, cut: list[tuple[Span, str]], spans: list[Span]) -> list["Misalignment"]:
+    """One report per exported span whose edge split a token (the span itself did not move)."""
+    wanted = {s.id for s in spans}
+    return [_problem(article_id, text, span, (span.start_char, span.end_char),
+                     f"the token {token!r} was split so that the span keeps its exact characters")
+            for span, token in cut if span.id in wanted]
 
 
 @dataclass(frozen=True)
@@ -94,6 +143,8 @@ class Misalignment:
         where = f"article {self.article_id}: {self.layer} {self.label} {self.start_char}-{self.end_char} {self.text!r}"
         if self.aligned_start is None:
             return f"{where}: not aligned ({self.reason})"
+        if (self.aligned_start, self.aligned_end) == (self.start_char, self.end_char):
+            return f"{where}: {self.reason}"
         return f"{where}: re-aligned to {self.aligned_start}-{self.aligned_end} ({self.reason})"
 
     def as_dict(self) -> dict:
@@ -134,7 +185,8 @@ class TokenIndex:
 
 def align_spans(doc, article_id: int, text: str, spans: list[Span],
                 index: TokenIndex | None = None) -> tuple[list[Aligned], list[Misalignment]]:
-    """Apply the alignment rule to every span of one article."""
+    """Apply the alignment rule to every span of one article; ``doc`` comes from :func:`tokenize_for`
+    (with plain :func:`tokenize`, a span whose end falls inside a token cannot be aligned)."""
     index = index or TokenIndex(doc)
     aligned: list[Aligned] = []
     problems: list[Misalignment] = []
@@ -148,28 +200,15 @@ def align_spans(doc, article_id: int, text: str, spans: list[Span],
             aligned.append(Aligned(span, first, last, span.start_char, span.end_char))
             continue
         new_start, new_end = index.starts[first], index.ends[last]
-        swallowed = _swallowed(span, new_start, new_end, spans)
-        if swallowed is not None:
-            problems.append(_problem(
-                article_id, text, span, None,
-                f"widening it to tokens {new_start}-{new_end} would cover {swallowed.label} "
-                f"{swallowed.start_char}-{swallowed.end_char}",
-            ))
+        if new_start < span.start_char or new_end > span.end_char:
+            # Only when the Doc was not split at the span's edges: never widen past what was marked.
+            problems.append(_problem(article_id, text, span, None,
+                                     f"an end falls inside a token ({text[new_start:new_end]!r})"))
             continue
         aligned.append(Aligned(span, first, last, new_start, new_end))
-        problems.append(_problem(article_id, text, span, (new_start, new_end), "widened to whole tokens"))
+        problems.append(_problem(article_id, text, span, (new_start, new_end),
+                                 "trimmed: whitespace at its edges is in no token"))
     return aligned, problems
-
-
-def _swallowed(span: Span, new_start: int, new_end: int, spans: list[Span]) -> Span | None:
-    for other in spans:
-        if other is span:
-            continue
-        touched_before = other.start_char < span.end_char and span.start_char < other.end_char
-        touched_after = other.start_char < new_end and new_start < other.end_char
-        if touched_after and not touched_before:
-            return other
-    return None
 
 
 def _problem(article_id: int, text: str, span: Span, new: tuple[int, int] | None, reason: str) -> Misalignment:

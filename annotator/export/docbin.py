@@ -17,7 +17,7 @@ import srsly.msgpack
 from spacy.tokens import DocBin
 from spacy.tokens import Span as SpacySpan
 
-from annotator.export.alignment import Aligned, align_spans, tokenize
+from annotator.export.alignment import Aligned, align_spans, split_reports, tokenize_for
 from annotator.selection import ArticleExport, Selection
 from annotator.model import Layer
 
@@ -43,10 +43,12 @@ def choose_ents(aligned: list[Aligned]) -> list[Aligned]:
 
 
 def build_doc(item: ArticleExport, selection: Selection):
-    """One article as a spaCy Doc; returns the Doc, the alignment problems and arguments left out."""
+    """One article as a spaCy Doc; returns the Doc, the alignment problems (tokens split first) and
+    the arguments left out."""
     article = item.article
-    doc = tokenize(article.text)
+    doc, cut = tokenize_for(article.text, item.spans)
     aligned, problems = align_spans(doc, article.id, article.text, item.spans)
+    problems = split_reports(article.id, article.text, cut, item.spans) + problems
     aligned.sort(key=lambda a: (a.token_start, a.token_end, a.span.label, a.span.id))
     entities = [a for a in aligned if a.span.layer is Layer.ENTITY]
     events = [a for a in aligned if a.span.layer is Layer.EVENT]

@@ -1,7 +1,7 @@
 """Prodigy task JSONL: one record per article (plus one ``reject`` record for rejected spans).
 
-Offsets in ``spans`` are the stored ones, exact; token indices are those of the tokens the span
-overlaps (a span off token boundaries is reported, never moved here). Relations follow Prodigy's
+Offsets in ``spans`` are the stored ones, exact; the tokens are split where a span's edge falls
+inside one (reported), so token indices cover exactly the span's characters. Relations follow Prodigy's
 relations UI: ``head``/``child`` are the index of the *last* token of the event and of the argument.
 The schema of a record is ``schemas/task.schema.json``; docs/formats.md explains every field.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 
-from annotator.export.alignment import Misalignment, TokenIndex, align_spans, tokenize
+from annotator.export.alignment import Misalignment, TokenIndex, align_spans, split_reports, tokenize_for
 from annotator.selection import ArticleExport, Selection, stable_hash32
 from annotator.model import Article, Layer, Span
 
@@ -74,9 +74,10 @@ def _span_key(span: Span) -> tuple:
 def records_for(item: ArticleExport, selection: Selection) -> tuple[list[dict], list[Misalignment]]:
     """The accept record, and with ``include_rejected`` a reject record, for one article."""
     article = item.article
-    doc = tokenize(article.text)
+    doc, cut = tokenize_for(article.text, item.spans + item.rejected)
     index = TokenIndex(doc)
     _, problems = align_spans(doc, article.id, article.text, item.spans, index)
+    problems = split_reports(article.id, article.text, cut, item.spans) + problems
     tokens = _SpanTokens(index)
     text = article.text
     token_list = [

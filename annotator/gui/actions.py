@@ -36,8 +36,9 @@ def action_specs(controller, window) -> list[ActionSpec]:
         ActionSpec("export", "&File", "&Export training data…", ("Ctrl+Shift+E",), WINDOW_SCOPE,
                    window.show_export),
         ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), WINDOW_SCOPE, window.close),
-        ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), WINDOW_SCOPE, c.undo_stack.undo),
-        ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), WINDOW_SCOPE, c.undo_stack.redo),
+        # The window group's undo: the history of whichever window is active (annotation, review, events).
+        ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), WINDOW_SCOPE, window.undo_group.undo),
+        ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), WINDOW_SCOPE, window.undo_group.redo),
         ActionSpec("accept", "&Span", "&Accept suggestion", ("A",), TEXT_SCOPE, lambda: c.decide(Status.ACCEPTED)),
         ActionSpec("reject", "&Span", "Re&ject suggestion", ("X",), TEXT_SCOPE, lambda: c.decide(Status.REJECTED)),
         ActionSpec("accept_all", "&Span", "Accept all suggestions of the article", ("Shift+A",), TEXT_SCOPE,
@@ -46,7 +47,7 @@ def action_specs(controller, window) -> list[ActionSpec]:
                    c.delete_selected),
         ActionSpec("relabel", "&Span", "&Relabel…", ("F2",), TEXT_SCOPE, lambda: c.ask_relabel(window)),
         ActionSpec("next_span", "&Span", "&Next span", ("Tab",), TEXT_SCOPE, lambda: c.step_span(+1)),
-        ActionSpec("previous_span", "&Span", "&Previous span", ("Shift+Tab", "Backtab"), TEXT_SCOPE,
+        ActionSpec("previous_span", "&Span", "&Previous span", ("Shift+Tab",), TEXT_SCOPE,
                    lambda: c.step_span(-1)),
         ActionSpec("clear_selection", "&Span", "Clear selection", ("Esc",), TEXT_SCOPE, lambda: c.select(None)),
         ActionSpec("start_left", "&Span", "Widen: start one word left", ("Alt+Left",), TEXT_SCOPE,
@@ -139,9 +140,73 @@ def build_actions(controller, window, text_widgets) -> dict[str, QAction]:
 
 
 def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str, str]]:
-    """(menu, action, keys) for the help table, in menu order."""
+    """(menu, action, keys) for the help table: the main window's in menu order, then the review
+    and events windows' keys from their tables below."""
     rows = []
     for action in actions.values():
         keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
         rows.append((action.property("menu").replace("&", ""), action.text().replace("&", ""), keys))
+    for where, table in (("Review window", REVIEW_KEYS), ("Events window", EVENT_KEYS)):
+        for key in table:
+            shown = [QKeySequence(k).toString(QKeySequence.NativeText) for k in key.keys]
+            rows.append((where, key.text, f"{shown[0]}–{shown[-1]}" if key.numbered else ", ".join(shown)))
     return rows
+
+
+@dataclass(frozen=True)
+class WindowKey:
+    """A key of the review or events window: the window's method it calls (with ``arguments``), for
+    the window to build its action from and for F1 to list.
+
+    :param numbered: one key per digit; the method gets the digit's position (1 → 0)
+    """
+
+    method: str
+    text: str
+    keys: tuple[str, ...]
+    arguments: tuple = ()
+    numbered: bool = False
+
+
+REVIEW_KEYS = (
+    WindowKey("take_version", "Take version 1–9 into gold", tuple("123456789"), numbered=True),
+    WindowKey("step_disagreement", "Next disagreement", ("N",), (1,)),
+    WindowKey("step_disagreement", "Previous disagreement", ("P",), (-1,)),
+    WindowKey("add_own_span", "Add your own span (the label chosen below)", ("A",)),
+    WindowKey("relabel_gold", "Relabel the gold span", ("L",)),
+    WindowKey("reshape_gold", "Bounds of the gold span from the text selection", ("B",)),
+    WindowKey("cycle_modality", "Next modality of the gold event", ("M",)),
+    WindowKey("delete_gold", "Remove the gold span", ("Delete",)),
+    WindowKey("finish", "Finish the article (gold done) and open the next", ("Ctrl+Return", "Ctrl+Enter")),
+    WindowKey("reload_queue", "Reload the queue", ("F5",)),
+    WindowKey("undo", "Undo", ("Ctrl+Z",)),
+    WindowKey("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
+    WindowKey("close", "Close the window", ("Ctrl+W",)),
+)
+EVENT_KEYS = (
+    WindowKey("confirm_selected", "Confirm the selected event", ("C",)),
+    WindowKey("split_selected", "Split the selected reports off as another event", ("S",)),
+    WindowKey("merge_selected", "Merge the selected events", ("G",)),
+    WindowKey("refresh", "Recompute the table", ("F5",)),
+    WindowKey("undo", "Undo", ("Ctrl+Z",)),
+    WindowKey("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
+    WindowKey("close", "Close the window", ("Esc", "Ctrl+W")),
+)
+
+
+def build_window_keys(window, table: tuple[WindowKey, ...]) -> list[QAction]:
+    """The actions of ``table`` on ``window`` (window-wide shortcuts), as F1 lists them."""
+    built = []
+    for key in table:
+        method = getattr(window, key.method)
+        groups = ([((k,), (n,)) for n, k in enumerate(key.keys)] if key.numbered
+                  else [(key.keys, key.arguments)])
+        for keys, arguments in groups:
+            action = QAction(key.text, window)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.WindowShortcut)
+            # triggered() passes "checked" first: it must not land in the method's parameters.
+            action.triggered.connect(lambda _checked=False, method=method, arguments=arguments: method(*arguments))
+            window.addAction(action)
+            built.append(action)
+    return built

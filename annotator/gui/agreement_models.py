@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from annotator.agreement import KINDS
+from annotator.agreement import MEASURED_UNITS
 from annotator.gui.display import plain_tooltip, wrap_label
 
 KIND_TITLES = {"entities": "Entities", "event_triggers": "Event triggers", "event_arguments": "Event arguments"}
@@ -162,7 +162,7 @@ class ConfusionModel(_Table):
 class ArticleModel(_Table):
     """The report's articles, worst first: F1, unmatched units and alpha per kind, coloured."""
 
-    HEADERS = ["article", "title", "f1_exact", "unmatched", *(f"α {KIND_TITLES[k].lower()}" for k in KINDS)]
+    HEADERS = ["article", "title", "f1_exact", "unmatched", *(f"α {KIND_TITLES[k].lower()}" for k in MEASURED_UNITS)]
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -186,12 +186,12 @@ class ArticleModel(_Table):
                 return fmt(record["f1_exact"])
             if column == 3:
                 return str(record["unmatched"])
-            return fmt(record[KINDS[column - 4]]["krippendorff_alpha"])
+            return fmt(record[MEASURED_UNITS[column - 4]]["krippendorff_alpha"])
         if role == BACKGROUND:
             if column == 2:
                 return agreement_colour(record["f1_exact"])
             if column >= 4:
-                return agreement_colour(record[KINDS[column - 4]]["krippendorff_alpha"])
+                return agreement_colour(record[MEASURED_UNITS[column - 4]]["krippendorff_alpha"])
             return None
         if role == ALIGNMENT and column != 1:
             return int(Qt.AlignRight | Qt.AlignVCenter)

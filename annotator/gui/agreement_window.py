@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QVBoxLayout, QWidget,
 )
 
-from annotator.agreement import KINDS, compute_agreement
+from annotator.agreement import MEASURED_UNITS, compute_agreement
 from annotator.gui.agreement_models import (
     KIND_TITLES, ArticleModel, ConfusionModel, IdRole, PairModel, agreement_colour, fmt,
 )
@@ -106,7 +106,7 @@ class AgreementWindow(QMainWindow):
         self.job: BackgroundJob | None = None
         self.setWindowTitle("Agreement between annotators")
         self.kind_choice = QComboBox()
-        for kind in KINDS:
+        for kind in MEASURED_UNITS:
             self.kind_choice.addItem(KIND_TITLES[kind], kind)
         self.kind_choice.currentIndexChanged.connect(lambda _i: self.show_kind())
         self.refresh_button = QPushButton("Recompute")

@@ -14,7 +14,7 @@ from annotator import config
 from annotator.gui import dialogs
 from annotator.gui.main_window import MainWindow
 from annotator.projects import open_project
-from annotator.schemes import SchemeError, scheme_by_name
+from annotator.schemes import SchemeError
 from annotator.store import StoreError
 
 
@@ -38,7 +38,7 @@ def open_window(db_path: Path, preferences: config.Preferences | None = None, *,
         preferences.annotator = name.strip()
         preferences.save()
     store.ensure_annotator(preferences.annotator)
-    scheme = scheme_by_name(store.get_setting("scheme", preferences.scheme or "conflict"))
+    scheme = store.project_scheme(preferences.scheme or "conflict")
     window = MainWindow(store, scheme, preferences, db_path)
     # A first start should look like every later one: the sample articles with their suggestions.
     window.suggest_when_started = opened.samples is not None and opened.samples.imported > 0

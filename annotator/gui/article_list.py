@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QStyle, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -15,6 +15,7 @@ from annotator.model import ArticleState
 from annotator.store import ArticleSummary, Store
 
 PAGE_SIZE = 200
+TITLE_LINES = 3
 STATE_COLOURS = {
     "todo": "#6b7280", "in_progress": "#b45309", "done": "#15803d", "skipped": "#6b7280", "flagged": "#b91c1c",
 }
@@ -129,14 +130,16 @@ class ArticleListModel(QAbstractTableModel):
                 return str(summary.id)
             if column == 1:
                 return summary.title
-            if column == 2:
-                return f"{STATE_MARKS.get(summary.state, '')} {summary.state.replace('_', ' ')}"
+            if column == 2:  # the mark alone: the title needs the room (the word is in the tooltip)
+                return STATE_MARKS.get(summary.state, "")
             if column == 3:
                 return str(summary.spans)
             if column == 4:
                 return str(summary.pending) if summary.pending else ""
         if role == Qt.ToolTipRole and column == 1:
-            return f"{summary.title}\n#{summary.id} · {summary.length:,} characters"
+            return f"{summary.title}\n#{summary.id} · {summary.length:,} characters · {summary.spans} spans"
+        if role == Qt.ToolTipRole and column == 2:
+            return summary.state.replace("_", " ")
         if role == Qt.ForegroundRole and column == 2:
             return _STATE_QCOLOURS.setdefault(summary.state, QColor(STATE_COLOURS.get(summary.state, "#000000")))
         if role == Qt.TextAlignmentRole and column in (0, 3, 4):
@@ -183,19 +186,29 @@ class ArticleListPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
-        # One line per article, cut at the end with "…" (the tooltip has the whole title), instead
-        # of two wrapped half-words per row.
-        self.table.setWordWrap(False)
+        # Three lines per article: a headline of 50 characters shows whole in the list's width on a
+        # 1366-pixel screen (one line cut nearly every title); longer ones end in "…" (the tooltip
+        # has the whole title).
+        self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.ElideRight)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(TITLE_LINES * self.fontMetrics().lineSpacing() + 8)
         self.setMinimumWidth(270)
-        # The id is in the heading's byline and the title's tooltip; its column is better spent
-        # on the title.
+        # The id is in the heading's byline and the title's tooltip, the span count in the tooltip:
+        # their columns are better spent on the title.
         self.table.setColumnHidden(0, True)
+        self.table.setColumnHidden(3, True)
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Fixed)
         header.setSectionResizeMode(1, QHeaderView.Stretch)
-        for column in (0, 2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
+        # Fixed widths, measured once: ResizeToContents measured every loaded row (Python calls per
+        # cell) on each change of one row, which stalled the window for seconds on a growing list.
+        metrics, heading = self.table.fontMetrics(), header.fontMetrics()
+        padding = 2 * (self.table.style().pixelMetric(QStyle.PM_FocusFrameHMargin, None, self.table) + 1) + 8
+        for column, widest in ((2, max(STATE_MARKS.values(), key=metrics.horizontalAdvance)),
+                               (3, "99999"), (4, "9999")):
+            needed = max(metrics.horizontalAdvance(widest), heading.horizontalAdvance(model.COLUMNS[column]))
+            header.resizeSection(column, needed + padding)
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.state_filter)

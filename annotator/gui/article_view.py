@@ -24,7 +24,8 @@ from annotator.gui.offsets import OffsetMap, shown_length
 from annotator.model import Layer, Span, Status
 
 TAG_MARGIN = 4  # pixels kept free between a tag and the viewport's edge
-MIN_TAG_SPACE = 48  # narrower than this at a line's end, a tag shifts left instead of shrinking
+MIN_ABBREVIATED_TAG = 22  # less room than this at a line's end (after the tags before it): no tag
+LINE_SLACK = 6  # pixels between two rects' tops that still count as one line
 TAG_GAP = 19  # pixels added under every line for the label tags and event underlines
 EVENT_LINE = 3
 FILL_ACCEPTED, FILL_PENDING, FILL_SELECTED, FILL_SELECTED_EVENT = 70, 34, 115, 22
@@ -317,17 +318,21 @@ class ArticleView(QTextEdit):
         """The label under the span's first line, kept inside the viewport: at the right edge it
         shifts left, and a tag wider than the view is abbreviated (the full name is its tooltip)."""
         room = self.viewport().width() - 2 * TAG_MARGIN
-        line_key = round(rect.top())
-        x = max(rect.left(), taken.get(line_key, -1e9))
+        # One line's spans share a key even when a taller glyph (an emoji) moves a rect a few pixels.
+        line_key = next((key for key in taken if abs(key - rect.top()) < LINE_SLACK), round(rect.top()))
+        first_free = taken.get(line_key, TAG_MARGIN)  # right of the tags already on this line
         pixmap = self._tag_pixmap(span.label, span.colour, span.pending, selected, room)
         ratio = pixmap.devicePixelRatio() or 1.0
         width, height = pixmap.width() / ratio, pixmap.height() / ratio
-        space = TAG_MARGIN + room - x  # what is left on this line right of the tags before it
-        if width > space >= MIN_TAG_SPACE:
-            # Abbreviate rather than shift over the neighbour's tag ("ARMED_G…"; tooltip in full).
+        # Under the span; at the right edge shifted left, but never over the previous tag.
+        x = max(first_free, min(max(rect.left(), first_free), TAG_MARGIN + room - width))
+        space = TAG_MARGIN + room - x
+        if width > space:
+            if space < MIN_ABBREVIATED_TAG:
+                return  # no room left on this line: the label is in the tooltip and the span list
+            # Abbreviate rather than cover the neighbour's tag ("ARMED_G…"; tooltip in full).
             pixmap = self._tag_pixmap(span.label, span.colour, span.pending, selected, space)
             width = pixmap.width() / ratio
-        x = max(TAG_MARGIN, min(x, TAG_MARGIN + room - width))
         tag = QRectF(x, rect.bottom() + EVENT_LINE + 1.5, width, height)
         taken[line_key] = tag.right() + 3
         painter.drawPixmap(tag.topLeft(), pixmap)

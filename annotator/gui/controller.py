@@ -7,6 +7,7 @@ this class only adds Qt: signals, the undo stack, the widgets.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -109,18 +110,28 @@ class Controller(QObject):
             return
         if name == self.annotator:
             return
+        try:
+            self.store.ensure_annotator(name)
+        except StoreError as exc:  # the file busy for longer than the window waits: nothing changed
+            self.message.emit(f"Could not switch to {name}: {exc}; try again in a moment")
+            return
         self.session.account_time()
-        self.store.ensure_annotator(name)
         self.preferences.annotator = name
         self.preferences.save()
+        previous, steps = self.session.annotator, self.undo_stack.count()
         self.session.annotator = name
         self._progress = None
+        # Undo acts for whoever made the edit; the next annotator's Ctrl+Z must not take back the
+        # previous one's work, so the history goes, and the window says so.
         self.undo_stack.clear()
         self.article_list.model.set_annotator(name)
         if self.article is not None:
             current = self.article.id
             self.session.article = None  # force a fresh load for the new annotator
             self.open_article(current)
+        if steps:
+            self.message.emit(f"Now annotating as {name}. {previous}'s {steps} edit(s) of this session are kept "
+                              f"in the file; they can no longer be undone here (Ctrl+Z now undoes {name}'s edits)")
         self.statusChanged.emit()
 
     def start(self, db_key: str) -> None:
@@ -143,7 +154,7 @@ class Controller(QObject):
             self.view.set_article(article.text, self.spans)
             self.panel.set_spans(article.text, self.spans)
             self.preferences.last_article[self.db_key] = article_id
-            self.preferences.save()  # now, not later: a killed window must reopen here
+            self._save_preferences_now()  # now, not later: a killed window must reopen here
             if self.session.partial:
                 QTimer.singleShot(0, self.ensure_complete)
             self.article_list.show_current(article_id)
@@ -176,14 +187,20 @@ class Controller(QObject):
         self.select(select if select in self.spans_by_id else None)
 
     def _edit_done(self, edit: edits.Edit, undone: bool) -> None:
-        """Every edit reports here after redo/undo; undo on another article brings it back."""
+        """Every edit reports here after redo/undo; undo on another article brings it back. An edit
+        stored late (the file was busy) only updates what is on show: the annotator has moved on."""
         focus = edit.focus_on_revert if undone else edit.focus
-        self.session.clock.activity()
-        if self.article is None or edit.article_id != self.article.id:
+        if edit.late:
+            if self.article is not None and edit.article_id == self.article.id:
+                self.reload_spans(self.selected, within=edit.touched)
+        elif self.article is None or edit.article_id != self.article.id:
+            self.session.clock.activity()
             self.open_article(edit.article_id, select=focus)
         elif edit.touched is not None:
+            self.session.clock.activity()
             self.reload_spans(focus, within=edit.touched)
         else:
+            self.session.clock.activity()
             self.select(focus if focus is not None else self.selected)  # arguments or state changed
         self._list_stale.add(edit.article_id)
         self._list_timer.start()
@@ -194,15 +211,19 @@ class Controller(QObject):
 
     def _edit_failed(self, message: str, edit: edits.Edit) -> None:
         self.message.emit(message)
+        if edit.late:
+            # It waited for the file and the annotator moved on: a status line could go unseen.
+            dialogs.inform(self.parent(), "An edit could not be saved", message)
         if self.article is not None and self.article.id == edit.article_id:
             self.reload_spans(self.selected)
         self.article_list.model.refresh_article(edit.article_id)
 
     def push(self, edit: edits.Edit) -> bool:
-        """Apply an edit as one undo step; False if the store refused it."""
+        """Apply an edit as one undo step; False if the store refused it. True too when it waits to
+        be saved (another program holds the file): it is on the undo stack and will be stored."""
         command = EditCommand(self.store, edit, self._edit_done, self._edit_failed)
         self.undo_stack.push(command)
-        return edit.done
+        return edit.done or command.waiting
 
     def _file_changed(self, origin) -> None:
         if origin is not self:
@@ -259,10 +280,24 @@ class Controller(QObject):
             self._progress = self.session.progress()
         return self._progress
 
+    def _save_preferences_now(self) -> None:
+        """Write the preferences at once, off the window's thread: the write ends in an fsync, which
+        takes seconds on a disk busy with another program's writes (an import beside the window)."""
+        if self._preferences_writer is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._preferences_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preferences")
+        self._preferences_writer.submit(copy.deepcopy(self.preferences).save)  # in order, one at a time
+
+    _preferences_writer = None
+
     def close(self) -> None:
         self._list_timer.stop()
         self.watcher.changed.disconnect(self._file_changed)
         self.session.account_time()
+        if self._preferences_writer is not None:
+            self._preferences_writer.shutdown(wait=True)  # an earlier write must not land after this one
+            self._preferences_writer = None
         self.preferences.save()
 
     # -- selection ---------------------------------------------------------------------------
@@ -333,8 +368,14 @@ class Controller(QObject):
         cursor = self.view.textCursor()
         cursor.clearSelection()  # the selection became the span; keep the place in the text
         self.view.setTextCursor(cursor)
+        self.ensure_complete()
+        # Pending suggestions of the layer under the new span are settled by it (rejected in the same
+        # step); one with these very offsets and label counts as the annotator's already.
+        under = [s for s in self.spans if s.is_suggestion and s.layer is label.layer
+                 and s.start_char < end and start < s.end_char
+                 and (s.start_char, s.end_char, s.label) != (start, end, label.name)]
         self.push(edits.add_span(self.annotator, self.article.id, start, end, label.name, label.layer,
-                                 self.scheme.default_attributes(label.name)))
+                                 self.scheme.default_attributes(label.name), settles=under))
 
     def _change_selected(self, text: str, changes: dict, *, mergeable: bool = False) -> bool:
         span = self.selected_span()
@@ -390,6 +431,13 @@ class Controller(QObject):
             return
         if span.is_suggestion:
             self.decide(Status.REJECTED)
+            return
+        if span.suggestion_id is not None:
+            if span.status is Status.REJECTED:
+                self.message.emit(f"This {span.label} is rejected already; Ctrl+Z takes the rejection back")
+                return
+            links = [a for a in self.store.arguments_for(self.article.id) if span.id in (a.event_id, a.filler_id)]
+            self.push(edits.remove_decided(self.annotator, span, links))
             return
         self.push(edits.delete_span(self.annotator, span))
 

@@ -7,8 +7,8 @@ table. Double-clicking a report, or clicking a point on the map, opens the artic
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QPushButton, QSplitter,
     QTableView, QVBoxLayout, QWidget,
@@ -19,6 +19,8 @@ from annotator.eventtable import decisions
 from annotator.eventtable.linking import Group, GroupingError
 from annotator.eventtable.table import EventTable, build_table
 from annotator.gui.event_map import EventMap
+from annotator.gui import screen_fit
+from annotator.gui.actions import EVENT_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
 from annotator.store import StoreError
@@ -194,8 +196,12 @@ class EventWindow(QMainWindow):
         self._shortcuts()
         self.watcher = watcher_for(store)
         self.watcher.changed.connect(lambda origin: origin is not self and self.refresh())
-        self.resize(1300, 760)
+        screen_fit.first_size(self, 1300, 760)
         self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        screen_fit.fit_soon(self)
 
     def _view(self, model, mode) -> QTableView:
         view = QTableView()
@@ -211,19 +217,19 @@ class EventWindow(QMainWindow):
         return view
 
     def _shortcuts(self) -> None:
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcut(QKeySequence.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for key, slot in (("C", self.confirm_selected), ("S", self.split_selected), ("G", self.merge_selected),
-                          ("F5", self.refresh)):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(key))
-            action.triggered.connect(slot)
-            self.addAction(action)
-        for action in (undo, redo):
-            action.setShortcutContext(Qt.WindowShortcut)
-            self.addAction(action)
+        # The keys are a table in annotator.gui.actions, which F1 in the main window lists too.
+        build_window_keys(self, EVENT_KEYS)
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow():
+            self.undo_stack.setActive()  # Edit → Undo of the window group means this window's history
+        super().changeEvent(event)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -246,11 +252,14 @@ class EventWindow(QMainWindow):
         self.summary.setText(f"{len(self.table.records)} reported events in {self.states[0]} articles → "
                              f"{everything} events ({counted} counted; plans, hypotheses and denials are not). "
                              f"Rows with several reports first.")
-        # The event type takes what is left; the short columns fit their text (full text in tooltips).
+        # The event type is read whole ("Strategic developments · Non-violent transfer of territory" was
+        # cut at 1366 pixels); the actors and the status, the texts of any length, share what is left
+        # and end in "…" (whole in the tooltip).
         header = self.groups_view.horizontalHeader()
         header.setStretchLastSection(False)
+        shared = {GROUP_COLUMNS.index("Actors"), GROUP_COLUMNS.index("Status")}
         for column in range(len(GROUP_COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.Stretch if column == 0 else QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.Stretch if column in shared else QHeaderView.ResizeToContents)
         rows = [r for r in (self.groups.row_of(g) for g in chosen) if r is not None]
         if not rows and self.groups.rowCount():
             rows = [0]
@@ -277,9 +286,10 @@ class EventWindow(QMainWindow):
     # -- deciding ----------------------------------------------------------------------------------
 
     def push(self, edit: Edit) -> bool:
-        self.undo_stack.push(EditCommand(self.store, edit, self._edit_done,
-                                         lambda message, _edit: self.statusBar().showMessage(message, 8000)))
-        return edit.done
+        command = EditCommand(self.store, edit, self._edit_done,
+                              lambda message, _edit: self.statusBar().showMessage(message, 8000))
+        self.undo_stack.push(command)
+        return edit.done or command.waiting  # waiting: another program holds the file; saved later
 
     def _edit_done(self, edit: Edit, undone: bool) -> None:
         self.watcher.announce(self)

@@ -1,13 +1,15 @@
-"""Emoji in article text: a colour emoji font as fallback, or a hint which package gives one.
+"""Emoji in article text: whether a colour emoji font is installed, and a hint which package gives one.
 
-Qt falls back through fontconfig, but with no emoji font installed at all a flag or a smiley is
-drawn as an empty box, and nothing says why.
+Qt asks fontconfig for a fallback per character, so with an emoji font installed a flag or a smiley
+in the text is drawn in colour while every other character keeps the interface font. Nothing here
+changes a font: putting the emoji font in the application font's families made Qt resolve the whole
+interface to it (13-pixel spaces, windows three screens wide). With no emoji font installed at all,
+emoji are drawn as empty boxes, and the hint says why.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFontDatabase
 
 # Best first; the first is what Debian and Ubuntu ship as fonts-noto-color-emoji.
 EMOJI_FAMILIES = ("Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", "Twemoji", "JoyPixels",
@@ -22,7 +24,7 @@ def installed_families() -> list[str]:
 
 
 def emoji_family(families: list[str]) -> str | None:
-    """The emoji font to fall back to, of those installed; None if there is none."""
+    """The emoji font fontconfig can fall back to, of those installed; None if there is none."""
     known = {family.lower(): family for family in families}
     for wanted in EMOJI_FAMILIES:
         if wanted.lower() in known:
@@ -30,19 +32,6 @@ def emoji_family(families: list[str]) -> str | None:
     return None
 
 
-def with_emoji_fallback(font: QFont, family: str | None) -> QFont:
-    """``font`` with ``family`` after its own families, for characters it lacks."""
-    if family is None or family in font.families():
-        return font
-    font = QFont(font)
-    font.setFamilies([*(font.families() or [font.family()]), family])
-    return font
-
-
-def install_emoji_fallback() -> str | None:
-    """Give the application font an emoji fallback; the family used, or None if none is installed."""
-    family = emoji_family(installed_families())
-    app = QApplication.instance()
-    if family is not None and app is not None:
-        QApplication.setFont(with_emoji_fallback(app.font(), family))
-    return family
+def installed_emoji_family() -> str | None:
+    """The installed emoji font, or None (then the window shows :data:`EMOJI_HINT` once)."""
+    return emoji_family(installed_families())

@@ -5,24 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog, QDockWidget, QHeaderView, QLabel, QMainWindow, QMenu, QProgressBar, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from annotator import config
-from annotator.gui import dialogs, fonts
+from annotator.gui import dialogs, fonts, screen_fit
 from annotator.gui.actions import build_actions, shortcut_rows
 from annotator.gui.article_list import ArticleListModel, ArticleListPanel
 from annotator.gui.article_view import ArticleView
 from annotator.gui.controller import Controller, db_key
 from annotator.gui.palette import LabelPalette
+from annotator.gui.saving import saver_for
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.suggest_worker import SuggestRunner
 from annotator.model import display_title
 from annotator.schemes import Scheme
 from annotator.store import Store
+
+CLOSE_WAIT_S = 10.0  # closing with edits waiting: how long to wait for the file before asking
 
 MENU_ORDER = ("&File", "&Edit", "&Span", "&Labels", "&Event", "&Article", "&Review", "&View", "&Help")
 
@@ -30,8 +33,8 @@ MENU_ORDER = ("&File", "&Edit", "&Span", "&Labels", "&Event", "&Article", "&Revi
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, scheme: Scheme, preferences: config.Preferences, db_path: Path | None):
         super().__init__()
-        # Before any widget copies the application font: emoji then fall back to a colour font.
-        self.emoji_font = fonts.install_emoji_fallback()
+        # Only looked up, never added to a font: fontconfig draws emoji per character (fonts.py).
+        self.emoji_font = fonts.installed_emoji_family()
         self.store = store
         self.db_path = db_path
         self.suggest_when_started = False  # set by app.open_window for a brand-new project
@@ -68,15 +71,19 @@ class MainWindow(QMainWindow):
         self.resizeDocks([labels_dock, spans_dock], [self.palette.sizeHint().height(), 800], Qt.Vertical)
 
         self.controller = Controller(store, scheme, preferences, self.view, self.span_panel, self.article_list, self)
+        # One undo group for every window on the project; each window makes its stack the active one
+        # when it comes to the front, so Edit → Undo always means the active window's history.
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.controller.undo_stack)
+        self.undo_group.setActiveStack(self.controller.undo_stack)
         self.palette.labelChosen.connect(self.controller.label_key)
         self.view.spanMenuRequested.connect(self._span_menu_requested)
         self.article_list.articleActivated.connect(lambda _id: self.focus_text())  # keys work at once
         self.actions = build_actions(self.controller, self, [self.view, self.span_panel])
         self.actions["snap"].setChecked(preferences.snap_to_tokens)
         self._menus()
-        stack = self.controller.undo_stack
-        stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
-        stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
+        self.undo_group.canUndoChanged.connect(self.actions["undo"].setEnabled)
+        self.undo_group.canRedoChanged.connect(self.actions["redo"].setEnabled)
         self.actions["undo"].setEnabled(False)
         self.actions["redo"].setEnabled(False)
 
@@ -107,10 +114,17 @@ class MainWindow(QMainWindow):
         self.actions["suggest_stop"].setEnabled(False)
         self.actions["learn_stop"].setEnabled(False)
 
+        # Edits that wait while another program writes the file (annotator.gui.saving): said here.
+        self.saver = saver_for(store)
+        self.saving_label = QLabel()
+        self.saving_label.setStyleSheet("color: #b45309; font-weight: bold;")
+        self.saving_label.hide()
+        self.saver.pendingChanged.connect(self._saving_changed)
+        self.saver.stalled.connect(self._saving_stalled)
         self.progress_label = QLabel()
         self.time_label = QLabel()
         self.who_label = QLabel()
-        for label in (self.who_label, self.progress_label, self.time_label):
+        for label in (self.saving_label, self.who_label, self.progress_label, self.time_label):
             self.statusBar().addPermanentWidget(label)
         self.controller.statusChanged.connect(self.update_status)
         self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -118,10 +132,9 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
-        # First start: 1440×900, or what the screen has room for (a 1366×768 laptop, an Xvfb screen).
-        screen = QGuiApplication.primaryScreen()
-        room = screen.availableGeometry() if screen is not None else None
-        self.resize(min(1440, room.width()) if room else 1440, min(900, room.height()) if room else 900)
+        # First start: 1440×900, or what the screen has room for (a 1366×768 laptop, an Xvfb screen),
+        # leaving room for the frame the desktop adds; fit_to_screen corrects it once that is known.
+        screen_fit.first_size(self, 1440, 900)
         self._settings = QSettings(str(config.config_dir() / "window.ini"), QSettings.IniFormat)
         geometry = self._settings.value("geometry")
         self._docks_placed = geometry is not None  # the user's own dock sizes win over ours
@@ -290,6 +303,7 @@ class MainWindow(QMainWindow):
         name = self.controller.annotator
         self.events_window = EventWindow(self.store, name, annotator=name, parent=self)
         self.events_window.eventActivated.connect(self.show_article)
+        self.undo_group.addStack(self.events_window.undo_stack)
         self.events_window.show()
 
     def show_review(self) -> None:
@@ -297,6 +311,7 @@ class MainWindow(QMainWindow):
         from annotator.gui.review_window import ReviewWindow
 
         self.review_window = ReviewWindow(self.store, self.controller.annotator, self)
+        self.undo_group.addStack(self.review_window.undo_stack)
         self.review_window.show()
 
     def show_shortcuts(self) -> None:
@@ -328,6 +343,23 @@ class MainWindow(QMainWindow):
                              f"{len(article.text):,} characters") if p]
         self.byline.setText("  ·  ".join(parts))
 
+    def _saving_changed(self, pending: int, waiting: float) -> None:
+        if pending:
+            self.saving_label.setText(f"Saving… {pending} edit{'s' if pending > 1 else ''} waiting "
+                                      f"({waiting:.0f} s: another program is writing the file)")
+            self.saving_label.setToolTip("Your edits are kept and written, in order, as soon as the file is "
+                                         "free; keep the window open until this goes away.")
+        else:  # saved: back to the quiet look for the next wait
+            self.saving_label.setStyleSheet("color: #b45309; font-weight: bold;")
+        self.saving_label.setVisible(bool(pending))
+
+    def _saving_stalled(self, message: str) -> None:
+        # Said in the window, not in a dialog: a dialog would take the keyboard from the annotator
+        # mid-sentence, and the keys typed meanwhile would be lost.
+        self.saving_label.setStyleSheet("color: #ffffff; background: #b91c1c; font-weight: bold; padding: 0 4px;")
+        self.saving_label.setToolTip(message)
+        self.statusBar().showMessage(message, 30000)
+
     def update_status(self) -> None:
         done, total = self.controller.progress()
         self.who_label.setText(f"Annotator: {self.controller.annotator}")
@@ -342,22 +374,32 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.ActivationChange:
             # Time on an article counts only while the window is in front.
             self.controller.window_active(self.isActiveWindow())
+            if self.isActiveWindow():
+                self.controller.undo_stack.setActive()
         super().changeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
+        screen_fit.fit_soon(self)
         if not self._docks_placed:
-            # First start: the article list gets a fifth of the width (titles readable on a wide
+            # First start: the article list gets 22% of the width (titles readable on a wide
             # screen, the text keeps its room on a 1366-pixel one); later the user's sizes are kept.
             self._docks_placed = True
             QTimer.singleShot(0, self._place_docks)  # once the layout has its real width
 
     def _place_docks(self) -> None:
         self.resizeDocks([self.articles_dock, self.spans_dock],
-                         [max(self.article_list.minimumWidth(), self.width() // 5),
+                         [max(self.article_list.minimumWidth(), self.width() * 22 // 100),
                           max(self.span_panel.minimumWidth(), self.width() * 3 // 10)], Qt.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.saver.pending and not self.saver.flush(CLOSE_WAIT_S):
+            question = (f"{self.saver.pending} edit(s) could not be saved: another program has been writing to "
+                        f"the project file for {self.saver.waiting_seconds():.0f} seconds. Close anyway and "
+                        f"lose them? (No keeps the window open; they are saved as soon as the file is free.)")
+            if dialogs.ask(self, "Edits not saved", question, confirm=True) != "yes":
+                event.ignore()
+                return
         self.suggester.stop()
         self.suggester.wait()  # what it finished is stored; the rest is picked up next time
         self.learner.stop()
@@ -366,3 +408,4 @@ class MainWindow(QMainWindow):
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("docks", self.saveState())
         super().closeEvent(event)
+

@@ -5,11 +5,10 @@ as plain text with every disagreement and gold span marked, and below it every a
 side by side, region by region; right, the disagreements of the article, the annotators' versions
 of the current one, and gold with where each span came from.
 
-Keys: 1-9 take that annotator's version; N / P next / previous disagreement; A add the selected
-text to gold with the chosen label; L relabel the selected gold span; B give it the selected text's
-bounds; M step an event's modality; Delete remove it;
-Ctrl+Return finish the article and open the next; F5 reload the queue (after a merge);
-Ctrl+Z / Ctrl+Shift+Z undo / redo.
+Keys (the table REVIEW_KEYS in annotator.gui.actions, listed by F1 in the main window): 1-9 take that
+annotator's version; N / P next / previous disagreement; A add the selected text to gold with the
+chosen label; L, B, M, Delete relabel, reshape, step the modality of, remove the gold span;
+Ctrl+Return finish the article; F5 reload the queue; Ctrl+Z / Ctrl+Shift+Z undo / redo; Ctrl+W close.
 Every change is an undoable edit of annotator.review (annotator.edits), wrapped for Qt's undo stack.
 The lists and the table read through the item models of annotator.gui.review_models; the queue is
 computed in a background job on a connection of its own and shown as it comes, so the window opens
@@ -18,8 +17,8 @@ at once on a big project.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoStack
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListView, QMainWindow, QMessageBox,
     QPlainTextEdit, QPushButton, QSplitter, QTableView, QTextEdit, QVBoxLayout, QWidget,
@@ -33,10 +32,11 @@ from annotator.gui.review_models import (
     CURRENT_COLOUR, OPEN_COLOUR, RESOLVED_COLOUR, ComparisonModel, DisagreementModel, GoldModel, IdRole, QueueModel,
     VersionModel,
 )
+from annotator.gui import screen_fit
+from annotator.gui.actions import REVIEW_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
 from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
-from annotator.schemes import scheme_by_name
 from annotator.store import Store, StoreError
 
 GOLD_UNDERLINE = QColor("#15803d")
@@ -220,7 +220,7 @@ class ReviewWindow(QMainWindow):
         self.gold_list = RecordListView(self.gold_model)
         self.gold_list.setWordWrap(True)
         self.label_choice = QComboBox()
-        scheme = scheme_by_name(self.store.get_setting("scheme", "conflict"))
+        scheme = self.store.project_scheme()
         self.scheme = scheme
         self._layers = {label.name: label.layer for label in scheme.labels}
         self.label_choice.addItems([label.name for label in scheme.labels])
@@ -253,29 +253,26 @@ class ReviewWindow(QMainWindow):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
         self.setCentralWidget(splitter)
-        self.resize(1300, 720)
+        screen_fit.first_size(self, 1300, 720)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        screen_fit.fit_soon(self)
 
     def _actions(self) -> None:
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcut(QKeySequence.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        # The platform's Redo key differs (Ctrl+Y or Ctrl+Shift+Z); accept both everywhere.
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (undo, redo):
-            action.setShortcutContext(Qt.WindowShortcut)
-            self.addAction(action)
-        # triggered() passes "checked" first: the number must not land in that parameter.
-        keys = [(str(n), lambda _checked=False, n=n: self.take_version(n - 1)) for n in range(1, 10)]
-        keys += [("N", lambda: self.step_disagreement(1)), ("P", lambda: self.step_disagreement(-1)),
-                 ("A", self.add_own_span), ("L", self.relabel_gold), ("B", self.reshape_gold),
-                 ("M", self.cycle_modality), ("Delete", self.delete_gold),
-                 ("Ctrl+Return", self.finish), ("Ctrl+Enter", self.finish), ("F5", self.reload_queue)]
-        for key, slot in keys:
-            action = QAction(self)
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.WindowShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
+        # The keys are a table in annotator.gui.actions, which F1 in the main window lists too.
+        build_window_keys(self, REVIEW_KEYS)
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow():
+            self.undo_stack.setActive()  # Edit → Undo of the window group means this window's history
+        super().changeEvent(event)
 
     # -- the queue ---------------------------------------------------------------------------------
 
@@ -291,9 +288,11 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(f"Accepted {len(article_ids)} fully agreed article(s) into gold", 8000)
 
     def push(self, edit: Edit) -> bool:
-        """Apply a review step as one undo step; False if it could not be taken (nothing written)."""
-        self.undo_stack.push(EditCommand(self.store, edit, self._edit_done, self._edit_failed))
-        return edit.done
+        """Apply a review step as one undo step; False if it could not be taken (nothing written).
+        True too while it waits to be saved (another program holds the file)."""
+        command = EditCommand(self.store, edit, self._edit_done, self._edit_failed)
+        self.undo_stack.push(command)
+        return edit.done or command.waiting
 
     def _edit_done(self, edit: Edit, _undone: bool) -> None:
         """After every step and its undo: the queue line, the progress, and the article it changed."""

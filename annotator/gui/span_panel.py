@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
+    QFrame, QListWidgetItem, QPushButton, QScrollArea, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
 )
 
 from annotator.model import Argument, Layer, Origin, Span, Status
@@ -17,6 +17,7 @@ from annotator.schemes import Scheme
 
 EXCERPT = 60
 MIN_TEXT_COLUMN = 100
+MIN_TABLE_ROWS = 8  # the span table keeps this many rows in sight whatever is selected
 # Short names keep the origin column narrow; the tooltip and the details below say it in full.
 ORIGIN_SHOWN = {Origin.SUGGESTED: "sugg.", Origin.MANUAL: "manual", Origin.IMPORTED: "import"}  # pixels left for the span text next to the fixed columns
 
@@ -257,9 +258,20 @@ class SpanPanel(QWidget):
         lower_layout.addWidget(self.details)
         lower_layout.addWidget(self.event_box)
         lower_layout.addStretch()
+        # The details scroll within their share: an event's form, arguments and event-table reading
+        # are taller than a 1366x768 screen leaves, and without the scroll area they pushed the span
+        # table down to two rows and the window past the bottom of the screen.
+        self.details_area = QScrollArea()
+        self.details_area.setWidget(lower)
+        self.details_area.setWidgetResizable(True)
+        self.details_area.setFrameShape(QFrame.NoFrame)
+        self.details_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.details_area.setMinimumHeight(120)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + MIN_TABLE_ROWS * 22 + 4)
         splitter = QSplitter(Qt.Vertical)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
-        splitter.addWidget(lower)
+        splitter.addWidget(self.details_area)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)

@@ -1,12 +1,15 @@
 """Bring articles, and the annotations other tools made on them, into a project.
 
 ``import_paths`` walks files and folders, reads each file with ``readers``, checks every record, and
-writes one file per transaction: a file imports whole or not at all, unless ``skip_invalid`` is set,
-in which case good records go in and bad ones are listed with file, line and reason.
+checks a whole file before writing any of it: a file with a bad record imports nothing, unless
+``skip_invalid`` is set, in which case good records go in and bad ones are listed with file, line and
+reason. The writing then commits in short steps, so other programs writing the same project are
+never kept waiting for long (docs/adr/0002-second-instance-writes-too.md).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -21,12 +24,15 @@ from annotator.importers.records import (
     RelationRecord,
     SpanRecord,
     check_record,
+    count_outside,
+    outside_note,
+    relabel,
     relation_spans_note,
     state_replaces,
 )
 from annotator.model import ArticleState, Layer, Origin, Status
-from annotator.schemes import Scheme, scheme_by_name
-from annotator.store import Store
+from annotator.schemes import Scheme
+from annotator.store import DiskFullError, ReadOnlyError, Store, StoreError
 
 __all__ = ["import_paths", "import_samples", "ImportSummary", "InputError", "DEFAULT_ANNOTATOR"]
 
@@ -102,6 +108,7 @@ def import_paths(
     encoding: str | None = None,
     scheme: Scheme | None = None,
     progress: Callable[[int], None] | None = None,
+    label_map: dict[str, str] | None = None,
 ) -> ImportSummary:
     """Import files and folders into ``store``.
 
@@ -110,54 +117,168 @@ def import_paths(
     :param text_column: the CSV column holding the article text (default "text")
     :param encoding: the files' encoding when it is not UTF-8
     :param scheme: decides which labels are events (default: the project's scheme)
-    :param progress: called with the number of bytes read since the last call
+    :param progress: called with the number of bytes read since the last call; each file is read
+        twice (checked, then written), so the bytes add up to twice the files' size
+    :param label_map: renames labels as they are read (another tool's PER to our PERSON); labels
+        still outside the scheme become labels of the project's own, and the summary names them
     """
-    scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))
+    scheme = scheme or store.project_scheme()
     summary = ImportSummary()
-    for path in collect_files(paths):
+    files = collect_files(paths)
+    for number, path in enumerate(files):
         summary.files += 1
-        _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress)
+        try:
+            _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress,
+                         label_map)
+        except _Stop:
+            if files[number + 1:]:
+                summary.notes.append(f"stopped: {len(files) - number - 1} file(s) after {path} were not tried")
+            break
     return summary
 
 
-def _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress) -> None:
+# A long import commits in steps of at most this many records or seconds, so that other programs
+# writing the same file (the window, a second import, a suggestion run) get their turn in between.
+STEP_RECORDS = 300
+STEP_SECONDS = 0.5
+
+
+def let_others_write(step_started: float) -> None:
+    """Pause after a committed step so that a program waiting for the lock gets it. SQLite's busy
+    wait polls (every 100 ms once it has waited a while) rather than queueing, so a writer that took
+    the lock again at once could keep a waiting window out for the whole import. The pause is a
+    quarter of the step's time, at least 10 ms: a waiter gets in within a few steps, and a long
+    import is at most a fifth slower in wall time (its CPU time is unchanged)."""
+    time.sleep(max(0.01, 0.25 * (time.monotonic() - step_started)))
+
+
+# A file whose records hold up to this many characters is kept in memory between checking and
+# writing; a bigger one is read a second time instead.
+KEEP_CHARS = 20_000_000
+
+
+def _import_file(store, path, summary, annotator, skip_invalid, text_column, encoding, scheme, progress,
+                 label_map=None) -> None:
+    """Import one file: first every record is read and checked, writing nothing, so a file with a
+    bad record (without ``skip_invalid``) adds nothing at all; then the good records are written in
+    steps (:data:`STEP_RECORDS`). Should a step fail (disk full, the file made read-only), the steps
+    before it stay and the summary says how many records they hold: importing the file again adds
+    the rest and nothing twice (same text is the same article; an annotator's work is added once)."""
     before = _counters(summary)
-    rejected_before = len(summary.rejected)
-    writer = _Writer(store, summary, annotator, scheme, str(path))
-    items = 0
     try:
-        # One transaction per file; its articles are indexed for search once, at the end.
-        with store.deferred_search():
-            for item, size in read_path(path, encoding=encoding, text_column=text_column):
-                items += 1
-                if progress:
-                    progress(size)
-                if isinstance(item, InputError):
-                    if not skip_invalid:
-                        raise item
-                    summary.rejected.append(item)
-                    continue
-                try:
-                    check_record(item, str(path))
-                except InputError as error:
-                    if not skip_invalid:
-                        raise
-                    summary.rejected.append(error)
-                    continue
-                writer.write(item)
+        outside: dict[tuple[str, str], int] = {}
+        kept, items = _check_file(path, summary, skip_invalid, text_column, encoding, progress, label_map,
+                                  scheme, outside)
     except InputError as error:
         _restore(summary, before)
-        del summary.rejected[rejected_before:]
         summary.failed.append(error)
-        store.forget_cached_ids()
+        return
     except OSError as error:
-        _restore(summary, before)
         summary.failed.append(InputError(str(path), None, f"cannot read: {error.strerror or error}"))
+        return
+    if not items:
+        # Nothing imported and nothing wrong: without this line the file would pass unnoticed.
+        summary.notes.append(f"{path}: no records")
+        return
+    records = kept if kept is not None else _good_records(path, text_column, encoding, label_map)
+    writer = _Writer(store, summary, annotator, scheme, str(path))
+    committed = _counters(summary)
+    written = 0
+    try:
+        records = iter(records)
+        finished = False
+        while not finished:
+            started, count = time.monotonic(), 0
+            # Each step's articles are indexed for search once, at its end.
+            with store.deferred_search():
+                for record, size in records:
+                    writer.write(record)
+                    count += 1
+                    if progress:
+                        progress(size)
+                    if count >= STEP_RECORDS or time.monotonic() - started >= STEP_SECONDS:
+                        break
+                else:
+                    finished = True
+            written += count
+            committed = _counters(summary)
+            if not finished:
+                let_others_write(started)
+    except (StoreError, OSError) as error:
+        _restore(summary, committed)
         store.forget_cached_ids()
-    else:
-        if not items:
-            # Nothing imported and nothing wrong: without this line the file would pass unnoticed.
-            summary.notes.append(f"{path}: no records")
+        reason = getattr(error, "strerror", None) or str(error)
+        part = (f"; {written:,} of its records were stored before this: import the file again when fixed "
+                "to add the rest (nothing is added twice)") if written else "; nothing of it was stored"
+        summary.failed.append(InputError(str(path), None, f"{reason}{part}"))
+        if isinstance(error, (ReadOnlyError, DiskFullError)):
+            raise _Stop from error
+        return
+    if outside:
+        # Never silently: named with their counts, and made labels of the project's own so they show,
+        # filter and export like the scheme's.
+        store.add_scheme_labels({label: layer for label, layer in outside})
+        summary.notes.append(outside_note(str(path), scheme, outside, "--label-map"))
+
+
+class _Stop(Exception):
+    """The project cannot take more (disk full, read-only): the files after this one are not tried."""
+
+
+def _check_file(path, summary, skip_invalid, text_column, encoding, progress, label_map=None, scheme=None,
+                outside=None):
+    """Read and check every record of ``path``, writing nothing.
+
+    :returns: (the good records with their sizes, kept if the file is small enough, else None; how
+        many items the file had)
+    :raises InputError: a bad record (unless ``skip_invalid``, which lists it in the summary instead)
+    """
+    kept: list | None = []
+    chars = 0
+    items = 0
+    rejected_before = len(summary.rejected)
+    try:
+        for item, size in read_path(path, encoding=encoding, text_column=text_column):
+            items += 1
+            if progress:
+                progress(size)
+            if isinstance(item, InputError):
+                if not skip_invalid:
+                    raise item
+                summary.rejected.append(item)
+                continue
+            relabel(item, label_map)
+            try:
+                check_record(item, str(path))
+            except InputError as error:
+                if not skip_invalid:
+                    raise
+                summary.rejected.append(error)
+                continue
+            if scheme is not None and outside is not None:
+                count_outside(item, scheme, outside)
+            if kept is not None:
+                chars += len(item.text)
+                kept.append((item, size))
+                if chars > KEEP_CHARS:
+                    kept = None
+    except InputError:
+        del summary.rejected[rejected_before:]
+        raise
+    return kept, items
+
+
+def _good_records(path, text_column, encoding, label_map):
+    """The file's records again, for writing; the bad ones were listed when it was checked."""
+    for item, size in read_path(path, encoding=encoding, text_column=text_column):
+        if isinstance(item, InputError):
+            continue
+        relabel(item, label_map)
+        try:
+            check_record(item, str(path))
+        except InputError:
+            continue
+        yield item, size
 
 
 _COUNTED = ("imported", "already_present", "annotations", "annotations_present", "spans", "suggestions",

@@ -4,30 +4,36 @@ into this project, article by article matched on the text's content hash.
 An input is read into the importers' own records (``ArticleRecord`` with one ``Annotation`` per
 annotator), so import and merge share the layer guess and the rule on article states. A project file
 from someone else is untrusted: ``annotator.store.foreign`` reads its rows read-only, and every value is checked
-here before anything is written. One input file is one transaction. Merging the same input again
+here before anything is written; then it is written in short steps. Merging the same input again
 changes nothing: a span already there (same annotator, offsets, label, layer) is not added twice.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from annotator.importers.readers import JSON_SUFFIXES, read_path
+from annotator.importers.readers import JSON_SUFFIXES, TOO_DEEP, read_path
 from annotator.importers.records import (
+    MAX_NAME_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
     Annotation,
     ArticleRecord,
     InputError,
     RelationRecord,
     SpanRecord,
     check_record,
+    outside_note,
+    relabel,
     relation_spans_note,
     state_replaces,
 )
 from annotator.model import GOLD, ArticleState, Layer, Origin, Status, content_hash
-from annotator.schemes import Scheme, scheme_by_name
+from annotator.schemes import Scheme
 from annotator.store import Store, StoreError
 from annotator.store.foreign import ForeignRows, read_foreign_rows
 
@@ -64,28 +70,48 @@ class MergeSummary:
         ]
 
 
-def merge_files(store: Store, paths: Iterable[str | Path], scheme: Scheme | None = None) -> list[MergeSummary]:
-    """Merge each input file in its own transaction; stops at the first one that cannot be merged
-    (the ones before it stay merged) and raises MergeError naming it."""
-    scheme = scheme or scheme_by_name(store.get_setting("scheme", "conflict"))
+def merge_files(store: Store, paths: Iterable[str | Path], scheme: Scheme | None = None,
+                label_map: dict[str, str] | None = None) -> list[MergeSummary]:
+    """Merge each input file; stops at the first one that cannot be merged (the ones before it stay
+    merged) and raises MergeError naming it.
+
+    :param label_map: renames labels as they are read (another tool's PER to our PERSON); labels
+        still outside the scheme become labels of the project's own, and the summary names them
+    """
+    scheme = scheme or store.project_scheme()
     summaries = []
     for raw in paths:
         path = Path(raw)
-        articles, notes = read_input(path, scheme)
-        summaries.append(merge_articles(store, articles, str(path), notes))
+        articles, notes = read_input(path, scheme, label_map)
+        outside: dict[tuple[str, str], int] = {}
+        for article in articles:
+            for work in article.annotations:
+                for span in work.spans:
+                    if scheme.label(span.label) is None:
+                        key = (span.label, str(span.layer or span.layer_in(scheme)))
+                        outside[key] = outside.get(key, 0) + 1
+        summary = merge_articles(store, articles, str(path), notes)
+        if outside:
+            store.add_scheme_labels({label: layer for label, layer in outside})
+            summary.notes.append(outside_note(str(path), scheme, outside, "--label-map"))
+        summaries.append(summary)
     return summaries
 
 
-def read_input(path: Path, scheme: Scheme) -> tuple[list[ArticleRecord], list[str]]:
-    """Read and check a whole input file before anything is written."""
+def read_input(path: Path, scheme: Scheme, label_map: dict[str, str] | None = None
+               ) -> tuple[list[ArticleRecord], list[str]]:
+    """Read and check a whole input file before anything is written; labels renamed by ``label_map``."""
     if not path.is_file():
         raise MergeError(f"{path}: no such file")
     with path.open("rb") as handle:
         head = handle.read(len(_SQLITE_MAGIC))
     if head == _SQLITE_MAGIC:
-        return read_project_file(path)
+        articles, notes = read_project_file(path)
+        for article in articles:
+            relabel(article, label_map)
+        return articles, notes
     if path.suffix.lower() in JSON_SUFFIXES:
-        return read_jsonl(path, scheme)
+        return read_jsonl(path, scheme, label_map)
     raise MergeError(
         f"{path}: neither a project file (SQLite) nor a JSONL export; merge takes those two"
     )
@@ -105,7 +131,12 @@ def _work_of(article: ArticleRecord, name: str) -> Annotation:
 
 def read_project_file(path: Path) -> tuple[list[ArticleRecord], list[str]]:
     try:
-        rows = read_foreign_rows(path)
+        rows = read_foreign_rows(path, limits={
+            ("articles", "text"): MAX_TEXT_CHARS,
+            **{("articles", column): MAX_TITLE_CHARS for column in ("title", "source", "url", "published", "language")},
+            ("annotators", "name"): MAX_NAME_CHARS, ("spans", "label"): MAX_NAME_CHARS,
+            ("arguments", "role"): MAX_NAME_CHARS, ("articles", "meta"): MAX_TEXT_CHARS,
+        })
     except StoreError as exc:
         raise MergeError(str(exc)) from exc
     return _read_project_rows(rows, path), []
@@ -113,6 +144,10 @@ def read_project_file(path: Path) -> tuple[list[ArticleRecord], list[str]]:
 
 def _fail(path: Path, table: str, row_id: Any, column: str, reason: str) -> MergeError:
     return MergeError(f"{path}: table {table}, row {row_id}: {column}: {reason}")
+
+
+def _over(length: int, limit: int) -> str:
+    return f"{length:,} characters, more than the {limit:,} a merge takes"
 
 
 def _text_or_none(value: Any, path: Path, table: str, row_id: Any, column: str) -> str | None:
@@ -128,6 +163,8 @@ def _json_object(value: Any, path: Path, table: str, row_id: Any, column: str) -
         parsed = json.loads(value) if isinstance(value, str) else None
     except json.JSONDecodeError as exc:
         raise _fail(path, table, row_id, column, f"not JSON ({exc.msg})") from exc
+    except RecursionError as exc:
+        raise _fail(path, table, row_id, column, TOO_DEEP) from exc
     if not isinstance(parsed, dict):
         raise _fail(path, table, row_id, column, "expected a JSON object")
     return parsed
@@ -146,14 +183,21 @@ def _read_project_rows(rows: ForeignRows, path: Path) -> list[ArticleRecord]:
     for row_id, name in rows.annotators:
         if not isinstance(name, str) or not name.strip():
             raise _fail(path, "annotators", row_id, "name", "an annotator needs a non-empty name")
+        if len(name) > MAX_NAME_CHARS:
+            raise _fail(path, "annotators", row_id, "name", _over(len(name), MAX_NAME_CHARS))
         names[row_id] = name.strip()
     articles: dict[int, ArticleRecord] = {}
     for row in rows.articles:
         row_id, text = row.id, row.text
         if not isinstance(text, str) or not text:
             raise _fail(path, "articles", row_id, "text", "an article needs non-empty text")
+        if len(text) > MAX_TEXT_CHARS:
+            raise _fail(path, "articles", row_id, "text", _over(len(text), MAX_TEXT_CHARS))
         fields = {c: _text_or_none(getattr(row, c), path, "articles", row_id, c)
                   for c in ("title", "source", "url", "published", "language")}
+        for column, value in fields.items():
+            if value is not None and len(value) > MAX_TITLE_CHARS:
+                raise _fail(path, "articles", row_id, column, _over(len(value), MAX_TITLE_CHARS))
         articles[row_id] = ArticleRecord(text, **fields, meta=_json_object(row.meta, path, "articles", row_id, "meta"))
 
     def work_of(article_id: Any, annotator_id: Any, table: str, row_id: Any) -> Annotation | None:
@@ -179,6 +223,8 @@ def _read_project_rows(rows: ForeignRows, path: Path) -> list[ArticleRecord]:
                         f"{start!r}-{end!r} is not a range inside the article (length {len(text)})")
         if not isinstance(label, str) or not label.strip():
             raise _fail(path, "spans", row_id, "label", "a span needs a label")
+        if len(label) > MAX_NAME_CHARS:
+            raise _fail(path, "spans", row_id, "label", _over(len(label), MAX_NAME_CHARS))
         if row.score is not None and not isinstance(row.score, (int, float)):
             raise _fail(path, "spans", row_id, "score", "expected a number")
         work.spans.append(SpanRecord(
@@ -212,7 +258,8 @@ def _read_project_rows(rows: ForeignRows, path: Path) -> list[ArticleRecord]:
 
 # -- JSONL exports ---------------------------------------------------------------------------------
 
-def read_jsonl(path: Path, scheme: Scheme) -> tuple[list[ArticleRecord], list[str]]:
+def read_jsonl(path: Path, scheme: Scheme, label_map: dict[str, str] | None = None
+               ) -> tuple[list[ArticleRecord], list[str]]:
     """Prodigy-style records, each naming its annotator in ``_annotator_id``; parsed by the importer.
     The records of one text become one article, with one annotation per annotator."""
     by_hash: dict[str, ArticleRecord] = {}
@@ -222,6 +269,7 @@ def read_jsonl(path: Path, scheme: Scheme) -> tuple[list[ArticleRecord], list[st
         for record, _size in read_path(path):
             if isinstance(record, InputError):
                 raise record
+            relabel(record, label_map)
             check_record(record, str(path))
             article = by_hash.setdefault(content_hash(record.text), ArticleRecord(
                 record.text, record.line, record.title, record.source, record.url, record.published,
@@ -270,21 +318,44 @@ def _hashable(key: Any) -> Any:
 
 def merge_articles(store: Store, articles: list[ArticleRecord], input_name: str,
                    notes: list[str] | None = None) -> MergeSummary:
-    """Write checked articles of one input file in one transaction.
+    """Write checked articles of one input file, committing in short steps (as the importer does:
+    ``STEP_RECORDS`` articles or ``STEP_SECONDS``) so other programs writing the project get their turn.
+
+    Everything was read and checked before this is called, so a bad file merges nothing. Should a step
+    fail (disk full, the project made read-only), the steps before it stay and the error says how
+    many articles they hold; merging the same file again adds the rest and nothing twice.
 
     :param articles: the records read from the input, one annotation per annotator
     :param input_name: the input file as the user named it (summary and action log)
     :param notes: things the reading noticed, passed on to the summary
     """
+    from annotator.importers import STEP_RECORDS, STEP_SECONDS, let_others_write
+
     summary = MergeSummary(input_name, notes=list(notes or []))
     per_annotator: dict[str, dict[str, int]] = {}
+    position = 0
     try:
+        while position < len(articles):
+            started = time.monotonic()
+            with store.transaction():
+                for count, article in enumerate(articles[position:], start=1):
+                    _merge_article(store, article, summary, per_annotator)
+                    if count >= STEP_RECORDS or time.monotonic() - started >= STEP_SECONDS:
+                        break
+            position += count
+            if position < len(articles):
+                let_others_write(started)
         with store.transaction():
-            for article in articles:
-                _merge_article(store, article, summary, per_annotator)
             for name, counts in sorted(per_annotator.items()):
                 if any(counts.values()):
                     store.log(name, "merge", detail={"input": input_name, **counts})
+    except StoreError as exc:
+        store.forget_cached_ids()
+        if not position:
+            raise
+        raise type(exc)(f"{exc}; {position:,} of the {len(articles):,} articles of {input_name} were merged "
+                        "before this: merge the file again when fixed to add the rest (nothing is added twice)"
+                        ) from exc
     except Exception:
         store.forget_cached_ids()
         raise

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from annotator.importers import formats
-from annotator.importers.records import ArticleRecord, InputError
+from annotator.importers.records import MAX_TEXT_CHARS, ArticleRecord, InputError
 
 JSON_SUFFIXES = {".jsonl", ".json", ".ndjson", ".jsonlines"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -24,6 +24,12 @@ SUPPORTED = JSON_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES
 _BLANK = " \t\r\n\ufeff"
 
 Item = tuple["ArticleRecord | InputError", int]
+
+# The longest line of JSON lines read: room for a text of MAX_TEXT_CHARS written with \u escapes.
+# A longer line is refused as it is read, in pieces, never held whole.
+MAX_LINE_BYTES = 6 * MAX_TEXT_CHARS + 1_000_000
+# Files of the formats read whole (CSV, a JSON array, plain text) are refused above this size.
+MAX_WHOLE_FILE_BYTES = 2_000_000_000
 
 
 def decode(path: Path, data: bytes, encoding: str | None) -> str:
@@ -61,6 +67,12 @@ def read_path(path: Path, *, encoding: str | None = None, text_column: str | Non
         # Large exports are JSON lines: stream them so memory stays flat whatever the file size.
         yield from _stream_lines(path, encoding)
         return
+    size = path.stat().st_size
+    limit = 4 * MAX_TEXT_CHARS if suffix in TEXT_SUFFIXES else MAX_WHOLE_FILE_BYTES
+    if size > limit:
+        what = ("an article" if suffix in TEXT_SUFFIXES else "a file in this format; split it, or convert it "
+                "to JSON lines, which are read line by line")
+        raise InputError(str(path), None, f"{size:,} bytes, more than the {limit:,} this importer takes for {what}")
     data = path.read_bytes()
     wide = _is_wide(data, encoding)
     if suffix not in JSON_SUFFIXES and not wide:
@@ -98,7 +110,10 @@ def _is_json_lines(path: Path, encoding: str | None) -> bool:
                 in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}:
             return False
         handle.seek(0)
-        for raw in handle:
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            if len(raw) > MAX_LINE_BYTES:
+                # Too long to look at whole: the line reader refuses it by its line number.
+                return raw.lstrip(b"\xef\xbb\xbf \t").startswith(b"{")
             if raw.strip(b" \t\r\n"):
                 try:
                     line = raw.decode(encoding or "utf-8-sig")
@@ -108,9 +123,35 @@ def _is_json_lines(path: Path, encoding: str | None) -> bool:
     return False
 
 
+def _lines_within_limit(path: Path, handle) -> Iterator[tuple[int, bytes | InputError]]:
+    """(line number, the line's bytes) for each line, or an InputError for a line longer than
+    :data:`MAX_LINE_BYTES`, which is skipped in pieces rather than read whole."""
+    number = 0
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield number, raw
+            continue
+        length = len(raw)
+        while not raw.endswith(b"\n"):
+            raw = handle.readline(1 << 20)
+            if not raw:
+                break
+            length += len(raw)
+        yield number, InputError(str(path), number, f"a line of {length:,} bytes, more than the "
+                                 f"{MAX_LINE_BYTES:,} this importer reads (one article's text may have up to "
+                                 f"{MAX_TEXT_CHARS:,} characters)")
+
+
 def _stream_lines(path: Path, encoding: str | None) -> Iterator[Item]:
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in _lines_within_limit(path, handle):
+            if isinstance(raw, InputError):
+                yield raw, 0
+                continue
             try:
                 line = raw.decode(encoding or "utf-8")
             except UnicodeDecodeError as exc:
@@ -146,6 +187,8 @@ def read_json_stream(path: Path, text: str) -> Iterator[Item]:
             values = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(str(path), exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from exc
+        except RecursionError as exc:
+            raise InputError(str(path), 1, TOO_DEEP) from exc
         for index, value in enumerate(values, start=1):
             yield _convert(path, value, index, f"item {index}"), len(text) // max(len(values), 1)
         return
@@ -157,10 +200,15 @@ def read_json_stream(path: Path, text: str) -> Iterator[Item]:
         yield from _read_concatenated(path, text)
 
 
+# Python's parser gives up (RecursionError) on values nested about a thousand deep; no article needs
+# more than a few levels, so such a file is refused with this reason rather than a traceback.
+TOO_DEEP = "JSON nested too deeply to read (values inside values, about a thousand levels)"
+
+
 def _parses(line: str) -> bool:
     try:
         json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return True
 
@@ -175,6 +223,9 @@ def _read_lines(path: Path, lines: list[str], first_number: int = 1, size: int |
             value = json.loads(line.lstrip("\ufeff"))
         except json.JSONDecodeError as exc:
             yield InputError(str(path), number, f"not valid JSON: {exc.msg} (column {exc.colno})"), consumed
+            continue
+        except RecursionError:
+            yield InputError(str(path), number, TOO_DEEP), consumed
             continue
         yield _convert(path, value, number, None), consumed
 
@@ -197,6 +248,9 @@ def _read_concatenated(path: Path, text: str) -> Iterator[Item]:
             # Values spread over several lines cannot be resynchronised reliably: stop at the first error.
             bad_line = text.count("\n", 0, exc.pos) + 1
             yield InputError(str(path), bad_line, f"not valid JSON: {exc.msg}"), length - start
+            return
+        except RecursionError:
+            yield InputError(str(path), line, TOO_DEEP), length - start
             return
         yield _convert(path, value, line, None), end - start
         line += text.count("\n", start, end)

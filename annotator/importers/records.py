@@ -113,12 +113,70 @@ class ArticleRecord:
     spans_from_relations: int = 0
 
 
+def relabel(record: ArticleRecord, label_map: dict[str, str] | None) -> None:
+    """Rename the record's span labels by ``label_map`` (another tool's name to ours: PER=PERSON)."""
+    if not label_map:
+        return
+    for spans in [a.spans for a in record.annotations] + [record.suggestions]:
+        for span in spans:
+            if isinstance(span.label, str) and span.label in label_map:
+                span.label = label_map[span.label]
+
+
+def count_outside(record: ArticleRecord, scheme: "Scheme", counts: dict[tuple[str, str], int]) -> None:
+    """Add to ``counts`` ((label, layer) to spans) the record's span labels its scheme lacks."""
+    for spans in [a.spans for a in record.annotations] + [record.suggestions]:
+        for span in spans:
+            if scheme.label(span.label) is None:
+                key = (span.label, str(span.layer_in(scheme)))
+                counts[key] = counts.get(key, 0) + 1
+
+
+def outside_note(path: str, scheme: "Scheme", counts: dict[tuple[str, str], int], option: str) -> str:
+    """The summary's line naming labels outside the scheme, with their counts."""
+    listed = ", ".join(f"{label} ({count} span{'s' if count != 1 else ''})"
+                       for (label, _), count in sorted(counts.items()))
+    example = next(iter(sorted(counts)))[0]
+    return (f"{path}: labels not in the project's scheme {scheme.name!r}, added to it as labels of their own: "
+            f"{listed}; to use the scheme's labels instead, import again with {option} {example}=LABEL")
+
+
 def relation_spans_note(path: str, record: ArticleRecord) -> str | None:
     """The summary's line about spans a record's relations brought in, if any."""
     if not record.spans_from_relations:
         return None
     return (f"{path}:{record.line}: {record.spans_from_relations} span(s) added from relation endpoints"
             " (head_span/child_span) that are not in 'spans'")
+
+
+# What one record may hold. Far beyond any news article, and low enough that a file made to exhaust
+# memory (a 1 GB line, a 100 MB title) is refused by name instead of taking the machine down.
+# README's "What the importer reads" lists them.
+MAX_TEXT_CHARS = 20_000_000
+MAX_TITLE_CHARS = 10_000  # also the outlet, url, date and language fields
+MAX_NAME_CHARS = 200  # labels, roles, annotator names
+MAX_SPANS = 100_000  # per record
+
+
+def too_long(path: str, line: int | None, field: str, length: int, limit: int) -> InputError:
+    return InputError(path, line, f"{length:,} characters, more than the {limit:,} this importer takes", field)
+
+
+def check_sizes(record: ArticleRecord, path: str) -> None:
+    """Raise InputError naming the file, line, field and limit of anything over the limits above."""
+    if isinstance(record.text, str) and len(record.text) > MAX_TEXT_CHARS:
+        raise too_long(path, record.line, "text", len(record.text), MAX_TEXT_CHARS)
+    for name in ("title", "source", "url", "published", "language"):
+        value = getattr(record, name)
+        if isinstance(value, str) and len(value) > MAX_TITLE_CHARS:
+            raise too_long(path, record.line, name, len(value), MAX_TITLE_CHARS)
+    spans = sum(len(a.spans) for a in record.annotations) + len(record.suggestions)
+    if spans > MAX_SPANS:
+        raise InputError(path, record.line, f"{spans:,} spans, more than the {MAX_SPANS:,} this importer takes "
+                         "for one article", "spans")
+    for annotation in record.annotations:
+        if isinstance(annotation.annotator, str) and len(annotation.annotator) > MAX_NAME_CHARS:
+            raise too_long(path, record.line, "annotator", len(annotation.annotator), MAX_NAME_CHARS)
 
 
 def check_record(record: ArticleRecord, path: str) -> None:
@@ -131,6 +189,7 @@ def check_record(record: ArticleRecord, path: str) -> None:
         raise InputError(path, record.line, f"must be a string, not {type(record.text).__name__}", "text")
     if not record.text.strip():
         raise InputError(path, record.line, "is empty", "text")
+    check_sizes(record, path)
     groups = [("spans", a.spans) for a in record.annotations] + [("suggestions", record.suggestions)]
     for name, spans in groups:
         for index, span in enumerate(spans):
@@ -146,6 +205,8 @@ def _check_span(record: ArticleRecord, span: SpanRecord, path: str, where: str) 
         raise InputError(path, record.line, f"offsets must be integers, got {span.start!r}, {span.end!r}", where)
     if not isinstance(span.label, str) or not span.label.strip():
         raise InputError(path, record.line, f"label must be a non-empty string, got {span.label!r}", where)
+    if len(span.label) > MAX_NAME_CHARS:
+        raise too_long(path, record.line, f"{where}.label", len(span.label), MAX_NAME_CHARS)
     if span.layer not in (None, "entity", "event"):
         raise InputError(path, record.line, f"layer must be 'entity' or 'event', got {span.layer!r}", where)
     inside = 0 <= span.start < span.end <= len(text)
@@ -176,6 +237,8 @@ def _check_relations(spans: list[SpanRecord], relations: list[RelationRecord], p
                                  f"relations[{index}]")
         if not isinstance(relation.role, str) or not relation.role:
             raise InputError(path, line, "a relation needs a label (its role)", f"relations[{index}]")
+        if len(relation.role) > MAX_NAME_CHARS:
+            raise too_long(path, line, f"relations[{index}].label", len(relation.role), MAX_NAME_CHARS)
 
 
 def utf16_to_codepoints(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -214,6 +214,7 @@ def train_pipeline(
     *,
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_epoch: Callable[[int, int, dict, Callable[[], dict | None]], None] | None = None,
 ) -> TrainResult:
     """Train learned components on ``articles`` and score them on the articles held back.
 
@@ -221,6 +222,8 @@ def train_pipeline(
     :param config: options (defaults: :class:`TrainConfig`)
     :param progress: called with (done, total) steps: one per batch, plus one for scoring
     :param should_stop: polled before every batch; True raises :class:`LearnCancelled`
+    :param on_epoch: called after each epoch with (epochs done, epochs, losses so far, and a function
+        that scores the pipeline as it is on the held-back articles, for progress shown with a score)
     :raises LearnInputError: the articles cannot be learned from (the message says which and why)
     :raises LearnConfigError: an option is out of range, or the shipped model is missing for base='shipped'
     """
@@ -279,6 +282,9 @@ def train_pipeline(
         if stopped_early:
             break
         epochs_done += 1
+        if on_epoch:
+            on_epoch(epochs_done, epochs, dict(losses),
+                     lambda: score_articles(nlp, prepared.heldout) if prepared.heldout else None)
     if should_stop and should_stop():
         raise LearnCancelled("learning stopped: no version was written")
     scores = score_articles(nlp, prepared.heldout) if prepared.heldout else {"labels": {}, "layers": {}, "articles": 0}

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from annotator.agreement import KINDS
+from annotator.agreement import MEASURED_UNITS
 from annotator.agreement.matching import key_table
 from annotator.agreement.data import load_units
 from annotator.agreement.data import done_articles, report_title
@@ -91,7 +91,7 @@ def _exact_matches_per_article(store: Store, chosen: list[str], article_ids: lis
     units, _labels = load_units(store, np.asarray(article_ids, dtype=np.int64), done, annotator_ids)
     matched = np.zeros(len(article_ids))
     total = np.zeros(len(article_ids))
-    for kind in KINDS:
+    for kind in MEASURED_UNITS:
         keys = key_table(kind, units[kind], len(chosen))
         for i, j in itertools.combinations(range(len(chosen)), 2):
             both = done[keys.article, i] & done[keys.article, j]

@@ -22,7 +22,7 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 
 The domain calls only these named methods and receives domain records (``annotator.model``) or
 plain values, never a connection or a row cursor; a second backend (a shared server database)
-can offer the same methods (docs/adr/0003-the-store-is-the-only-sql.md).
+can offer the same methods (docs/adr/0004-one-data-layer-one-undo-model.md).
 """
 
 from __future__ import annotations
@@ -31,12 +31,15 @@ from annotator.store.articles import ArticleSummary, Articles, fts_query
 from annotator.store.arguments import Arguments
 from annotator.store.bulk import Bulk
 from annotator.store.errors import (
+    BusyError,
     CannotOpenError,
     ConflictError,
+    DiskFullError,
     NewerSchemaError,
     NotAProjectError,
     NotFoundError,
     OffsetError,
+    ReadOnlyError,
     StoreError,
     UnknownAnnotatorError,
 )
@@ -57,12 +60,15 @@ class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, 
 
 __all__ = [
     "ArticleSummary",
+    "BusyError",
     "CannotOpenError",
     "ConflictError",
+    "DiskFullError",
     "NewerSchemaError",
     "NotAProjectError",
     "NotFoundError",
     "OffsetError",
+    "ReadOnlyError",
     "Store",
     "StoreError",
     "UnknownAnnotatorError",

@@ -17,7 +17,10 @@ def _import_sqlite_utils_without_numpy():
         import sqlite_utils
 
         return sqlite_utils
-    # A None entry makes `import numpy` raise ImportError, which sqlite-utils treats as "not installed".
+    # Why: numpy (and pandas) would be two thirds of a plain command's start-up, for column types we
+    # never infer (the migrations create every table). How: a None entry makes `import numpy` raise
+    # ImportError, which sqlite-utils treats as "not installed"; the entries are removed right after,
+    # so agreement and review import numpy as usual.
     blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
     for name in blocked:
         sys.modules[name] = None  # type: ignore[assignment]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from annotator.model import Article, content_hash, display_title
-from annotator.store.errors import NotFoundError
+from annotator.store.errors import NotFoundError, StoreError
 from annotator.store.project import chunked, dump, now
 from annotator.store.states import ALL_STATES, state_clause
 from annotator.store.suggestions import UNDECIDED, UNDECIDED_SUGGESTION
@@ -82,6 +83,18 @@ class Articles:
                 "INSERT INTO articles_fts(rowid, title, text) SELECT id, title, text FROM articles WHERE id >= ?",
                 [first])
 
+    def verify_search_index(self) -> None:
+        """Check that the search index agrees with the articles (SQLite's FTS5 integrity check).
+
+        :raises StoreError: it does not (searches would miss or repeat articles); the message says so
+        """
+        try:
+            # rank 1: also compare the index with the articles themselves (external content), not only with itself.
+            self._db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path or 'the project'}: the search index disagrees with the articles ({exc})"
+                             ) from exc
+
     def get_article(self, article_id: int) -> Article:
         """One article.
 
@@ -148,6 +161,17 @@ class Articles:
             for row in rows:
                 yield Article.from_row(row)
             last = rows[-1]["id"]
+
+    def article_lengths(self, ids: list[int]) -> dict[int, int]:
+        """Each article's length in characters, without reading the texts out.
+
+        :param ids: the article ids
+        """
+        found: dict[int, int] = {}
+        for chunk in chunked(ids):
+            found.update(self._db.execute(
+                f"SELECT id, length(text) FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
 
     def article_texts(self, ids: list[int]) -> dict[int, tuple[str, str | None]]:
         """(text, title) of many articles at once.
@@ -276,9 +300,10 @@ class Articles:
             ORDER BY {'f.rowid' if searching else 'a.id'} LIMIT ? OFFSET ?
         """
         rows = self._db.execute(sql, [me, me, me, me, *params, limit, offset]).fetchall()
+        blind = self.blind_article_ids([r[0] for r in rows])  # they show no suggestion (docs/agreement.md)
         return [
             ArticleSummary(id=r[0], title=display_title(r[1], r[2], r[0], r[3]), state=r[4],
-                           length=r[5], spans=r[6], pending=r[7])
+                           length=r[5], spans=r[6], pending=0 if r[0] in blind else r[7])
             for r in rows
         ]
 
@@ -306,6 +331,12 @@ class Articles:
         """
         clause, params = state_clause(annotator_id, states)
         return self._db.execute(f"SELECT count(*) FROM articles a WHERE {clause}", params).fetchone()[0]
+
+    def content_hashes_in_states(self, annotator_id: int, states: Iterable[str]) -> dict[int, str]:
+        """Article id -> content hash of the articles ``annotator_id`` has in one of ``states``
+        (the export's split reads them before it writes anything)."""
+        clause, params = state_clause(annotator_id, states)
+        return dict(self._db.execute(f"SELECT a.id, a.content_hash FROM articles a WHERE {clause}", params).fetchall())
 
     def articles_in_states(self, annotator_id: int, states: Iterable[str], *, after: int = 0,
                            limit: int = 200) -> list[Article]:

@@ -33,3 +33,16 @@ class ConflictError(StoreError):
 
 class OffsetError(StoreError, ValueError):
     """Offsets outside the article's text, or an empty range."""
+
+
+class ReadOnlyError(StoreError):
+    """The project file cannot be written where it is (a read-only file, folder or medium)."""
+
+
+class DiskFullError(StoreError):
+    """The disk (or the file system holding the project) has no room for the write."""
+
+
+class BusyError(StoreError):
+    """Another connection held the file's write lock longer than this one's busy timeout: nothing was
+    written, and the same change can be tried again (the window retries; see Store.set_busy_timeout)."""

@@ -81,17 +81,19 @@ class ForeignRows:
     states: list[StateRow] = field(default_factory=list)  # by article, then annotator
 
 
-def read_foreign_rows(path: Path) -> ForeignRows:
+def read_foreign_rows(path: Path, limits: dict[tuple[str, str], int] | None = None) -> ForeignRows:
     """Read another project file's rows, changing nothing in it.
 
     :param path: the other project file
+    :param limits: the most characters (table, column) may hold; a longer value is refused before
+        any row is read, so a file made to exhaust memory is never loaded
     :raises NotAProjectError: not one of our projects
     :raises NewerSchemaError: written by a newer version of the app
     :raises ForeignFileError: no schema steps, a table replaced by a view, or unreadable
     """
-    if not inspect_file(path):
+    if not inspect_file(path, foreign=True):
         raise ForeignFileError(f"{path} is not an annotation project (it has none of our schema steps)")
-    conn = open_readonly(path)
+    conn = open_readonly(path, foreign=True)
     try:
         conn.execute("PRAGMA query_only = ON")
         kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE name IN (%s)"
@@ -101,6 +103,14 @@ def read_foreign_rows(path: Path) -> ForeignRows:
                 # A view of the same name could show anything; only real tables are read.
                 raise ForeignFileError(f"{path}: {table!r} is {kinds.get(table) or 'missing'}, not a table;"
                                        " refusing a file that does not have our layout")
+        for (table, column), limit in (limits or {}).items():
+            if table not in TABLES or not column.isidentifier():
+                raise ValueError(f"not a column read by a merge: {table}.{column}")
+            found = conn.execute(f"SELECT rowid, length({column}) FROM {table} WHERE length({column}) > ? LIMIT 1",
+                                 [limit]).fetchone()
+            if found:
+                raise ForeignFileError(f"{path}: table {table}, row {found[0]}: {column}: {found[1]:,} characters, "
+                                       f"more than the {limit:,} a merge takes")
         return ForeignRows(
             annotators=[AnnotatorRow(*r) for r in conn.execute("SELECT id, name FROM annotators")],
             articles=[ArticleRow(*r) for r in conn.execute(

@@ -4,9 +4,11 @@ the decided spans learning reads."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any, Iterator
 
 from annotator.model import GOLD, Article, Span
+from annotator.store.errors import StoreError
 
 _COLUMNS = ("version", "created_at", "spacy_version", "base_model", "labels", "train_hashes", "heldout_hashes",
             "scores", "entity_f1", "event_f1", "previous_version")
@@ -19,14 +21,21 @@ class LearnedModels:
         :param row: the manifest's row: version, created_at, spacy_version, base_model, labels,
             train_hashes, heldout_hashes, scores (JSON text), entity_f1, event_f1, previous_version
         :param annotator: who started the learning (logged)
+        :raises StoreError: the file cannot take the record (a full disk, a read-only file); the
+            version then does not count (the record is its commit point)
         """
         values = [row.get(column) for column in _COLUMNS]
-        with self.transaction():
-            self._db.execute(
-                f"INSERT OR REPLACE INTO model_versions({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                values)
-            self._log(self.ensure_annotator(annotator), None, "learn",
-                      {"version": row["version"], "entity_f1": row.get("entity_f1"), "event_f1": row.get("event_f1")})
+        try:
+            with self.transaction():
+                self._db.execute(
+                    f"INSERT OR REPLACE INTO model_versions({', '.join(_COLUMNS)})"
+                    f" VALUES ({', '.join('?' * len(_COLUMNS))})", values)
+                self._log(self.ensure_annotator(annotator), None, "learn",
+                          {"version": row["version"], "entity_f1": row.get("entity_f1"),
+                           "event_f1": row.get("event_f1")})
+        except sqlite3.OperationalError as exc:  # "database or disk is full", "attempt to write a readonly database"
+            raise StoreError(f"{self.path}: cannot record the learned version {row['version']} ({exc});"
+                             " free some space (or make the file writable) and learn again") from exc
 
     def model_versions(self) -> list[dict[str, Any]]:
         """Every recorded version, oldest first, with ``labels`` and ``scores`` parsed."""

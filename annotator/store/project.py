@@ -4,26 +4,35 @@ annotators. The other store modules add what the file keeps on top of this base.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-
-
+from annotator.model import BLIND_SHARE_SETTING, is_blind
 from annotator.store import migrations as schema
 from annotator.store._sqlite import Database
 from annotator.store.errors import (
+    BusyError,
     CannotOpenError,
+    DiskFullError,
     NewerSchemaError,
     NotAProjectError,
     NotFoundError,
+    ReadOnlyError,
     StoreError,
     UnknownAnnotatorError,
 )
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a writer that can say it is waiting (``ProjectFile.on_write_wait``) waits silently for
+# another program's transaction before saying so; after that it waits as long as it takes.
+QUIET_WAIT_MS = 500
+
+# SQLite's primary result codes that get a sentence of their own instead of a traceback.
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_FULL = 5, 6, 8, 13
 
 
 def now() -> str:
@@ -48,17 +57,54 @@ def chunked(ids: list) -> Iterator[list]:
         yield ids[start : start + IDS_PER_QUERY]
 
 
-def open_readonly(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a file from elsewhere: its views and triggers must not run our code."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def _result_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if code is not None else None
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Another connection holds the write lock (after this connection's busy timeout ran out)."""
+    return _result_code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED) or "database is locked" in str(exc)
+
+
+def writable_place(path: Path) -> bool:
+    """Whether SQLite may write the file and, beside it, its -wal and -shm files. ``os.access``
+    also answers for root on a read-only mount or an immutable file, where permissions do not."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def open_readonly(path: Path, *, foreign: bool = False) -> sqlite3.Connection:
+    """A read-only connection: its views and triggers must not run our code.
+
+    :param foreign: a file from elsewhere (a colleague's copy, perhaps on read-only media): opened
+        ``immutable``, so SQLite takes no locks and leaves no -wal or -shm file beside it. A file
+        with a -wal beside it is opened plainly instead, so that what the -wal holds is read too.
+
+    Our own project in a folder that cannot be written is opened ``immutable`` as well: a WAL file
+    otherwise needs a -shm file beside it even to be read, and SQLite cannot make one there.
+    """
+    uri = path.resolve().as_uri()
+    wal_beside = Path(f"{path}-wal").exists()
+    if foreign and not wal_beside:
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+    else:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        if not wal_beside and not writable_place(path):
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                conn.close()
+                conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
 
 
-def inspect_file(path: Path) -> list[str]:
+def inspect_file(path: Path, *, foreign: bool = False) -> list[str]:
     """Check, read-only, that ``path`` is one of our projects of a version we understand.
 
     :param path: the file to look at; an empty or missing file is fine (a new project)
+    :param foreign: someone else's file: see :func:`open_readonly`
     :returns: the migrations applied in it
     :raises NotAProjectError: another SQLite file, or not SQLite at all
     :raises NewerSchemaError: written by a newer version of the app
@@ -66,7 +112,7 @@ def inspect_file(path: Path) -> list[str]:
     if not path.exists() or path.stat().st_size == 0:
         return []
     try:
-        conn = open_readonly(path)
+        conn = open_readonly(path, foreign=foreign)
     except sqlite3.Error as exc:
         raise NotAProjectError(f"{path}: cannot open: {exc}") from exc
     try:
@@ -121,6 +167,13 @@ class ProjectFile:
         self.path = path
         self.readonly = readonly
         self._annotator_ids: dict[str, int] = {}
+        # Set by a caller that can tell its user (the command line prints a line): called once per
+        # transaction that has to wait for another program's, and the transaction then waits as long
+        # as it takes instead of failing after BUSY_TIMEOUT_MS. Without it, the busy timeout holds.
+        self.on_write_wait: Callable[[Path | None], None] | None = None
+        # True when the file was asked for read-write but its place cannot be written: reading works,
+        # the first write is refused with a sentence saying so.
+        self.read_only_place = False
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -146,11 +199,26 @@ class ProjectFile:
             return store
         if not create and not path.exists():
             raise NotFoundError(f"no project at {path}")
+        if path.exists() and path.stat().st_size and not writable_place(path):
+            # A project on read-only media or in a folder we may not write: open it for reading, so
+            # commands that only read work; a write is refused naming the reason (ReadOnlyError).
+            if len(applied) < len(schema.KNOWN):
+                raise ReadOnlyError(f"{path} is read-only here and was made by an older version that needs "
+                                    "upgrading before it can be read; copy it to a folder you can write")
+            conn = open_readonly(path)
+            # Our own project: its triggers (search index) run as when it is open read-write, so a
+            # write gets as far as SQLite's "read-only" and is refused in the sentence for that.
+            conn.execute("PRAGMA trusted_schema = ON")
+            store = cls(Database(conn), path, readonly=True)
+            store.read_only_place = True
+            store._configure_connection()
+            return store
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             store = cls(Database(path), path)
             store._configure_connection()
-            store._migrate()
+            if applied != schema.KNOWN:  # an up-to-date file is opened without taking the write lock
+                store._migrate()
         except sqlite3.OperationalError as exc:  # "unable to open database file", "disk I/O error"
             raise CannotOpenError(f"SQLite cannot open {path}: {exc}") from exc
         return store
@@ -174,9 +242,12 @@ class ProjectFile:
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def _migrate(self) -> None:
-        if self._db.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
-            self._db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-        schema.migrations.apply(self._db)
+        # Under the write lock: two programs making or upgrading one file at once (two imports into
+        # a new project) take turns, and the second finds the steps done.
+        with self.transaction():
+            if self._db.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
+                self._db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            schema.migrations.apply(self._db)
 
     def close(self) -> None:
         self._db.close()
@@ -196,14 +267,98 @@ class ProjectFile:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic unit of work; nested blocks become savepoints."""
+        """One atomic unit of work; nested blocks become savepoints.
+
+        The outermost block takes the write lock at once (``BEGIN IMMEDIATE``): a transaction that
+        first read and then wanted to write would fail outright, not wait, when another connection
+        had committed in between. SQLite's "disk full" and "read-only" come out as
+        :class:`DiskFullError` and :class:`ReadOnlyError`, each a sentence naming the file.
+        """
+        conn = self._db.conn
+        if conn.in_transaction:
+            try:
+                with self._db.atomic():
+                    yield
+            except BaseException:
+                self.forget_cached_ids()
+                raise
+            return
         try:
-            with self._db.atomic():
+            self._begin()
+            try:
                 yield
-        except BaseException:
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except BaseException as exc:
             # Ids cached inside a rolled-back transaction may no longer exist.
             self.forget_cached_ids()
+            if isinstance(exc, sqlite3.Error):
+                self._raise_plainly(exc)
             raise
+
+    def _begin(self) -> None:
+        conn = self._db.conn
+        if self.readonly:
+            conn.execute("BEGIN")  # reading is allowed; a write inside is refused by SQLite (read-only)
+            return
+        if self.on_write_wait is None:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        patience = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {patience}")
+        self.on_write_wait(self.path)
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+
+    def _raise_plainly(self, exc: sqlite3.Error) -> None:
+        """Turn SQLite's read-only and disk-full errors into one sentence for the user."""
+        code = _result_code(exc)
+        where = self.path or "the project"
+        if is_busy(exc):
+            raise BusyError(f"{where} is being written by another program: {exc}") from exc
+        if code == _SQLITE_READONLY or self.readonly and "readonly" in str(exc):
+            raise ReadOnlyError(
+                f"{where} cannot be written here (the file, its folder or the disk is read-only); commands "
+                "that only read it still work. To change it, copy it to a folder you can write (or make "
+                "this one writable) and run the command again"
+            ) from exc
+        if code == _SQLITE_FULL:
+            raise DiskFullError(
+                f"the disk holding {where} is full; the unfinished step was not written and the file is "
+                "intact. Free some space and run the command again"
+            ) from exc
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another connection's lock before :class:`BusyError` (default
+        BUSY_TIMEOUT_MS). The window uses a short one: it must not freeze, and retries instead."""
+        self._db.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+    def set_autocheckpoint(self, pages: int) -> None:
+        """After how many WAL pages a commit of this connection copies them into the file (SQLite's
+        default 1000; 0: never, leaving it to the other connections and to the last one to close).
+        The window uses 0: that copy ends in an fsync, seconds on a disk another program keeps busy."""
+        self._db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
     def forget_cached_ids(self) -> None:
         self._annotator_ids.clear()
@@ -245,6 +400,60 @@ class ProjectFile:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, value],
             )
+
+    # -- the label scheme ------------------------------------------------------------------------
+
+    EXTRA_LABELS_SETTING = "scheme_extra_labels"
+
+    def scheme_extra_labels(self) -> dict[str, str]:
+        """Labels outside the scheme that imported or merged work brought in: name to layer."""
+        raw = self.get_setting(self.EXTRA_LABELS_SETTING)
+        try:
+            found = json.loads(raw) if raw else {}
+        except json.JSONDecodeError:
+            return {}
+        return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+    def add_scheme_labels(self, labels: dict[str, str]) -> None:
+        """Make labels outside the scheme labels of the project's own (shown, filtered, exported).
+
+        :param labels: name to layer ("entity" or "event"); a name already added keeps its layer
+        """
+        with self.transaction():
+            current = self.scheme_extra_labels()
+            merged = {**{str(k): str(v) for k, v in labels.items()}, **current}
+            if merged != current:
+                self.set_setting(self.EXTRA_LABELS_SETTING, json.dumps(merged, sort_keys=True, ensure_ascii=False))
+
+    def project_scheme(self, default: str = "conflict"):
+        """The project's label scheme (:class:`annotator.schemes.Scheme`): the named scheme plus the
+        labels imported or merged work brought in (:meth:`add_scheme_labels`).
+
+        :param default: the scheme's name when the project names none
+        :raises SchemeError: no scheme of the project's scheme name is installed
+        """
+        from annotator.schemes import scheme_by_name
+
+        scheme = scheme_by_name(self.get_setting("scheme", default) or default)
+        return scheme.with_labels(self.scheme_extra_labels())
+
+    def blind_share(self) -> float:
+        """The share of articles annotated without suggestions (0 when never set; docs/agreement.md)."""
+        try:
+            return float(self.get_setting(BLIND_SHARE_SETTING) or 0)
+        except ValueError:
+            return 0.0
+
+    def set_blind_share(self, share: float) -> None:
+        """:raises StoreError: the share is not between 0 and 1"""
+        if not 0 <= share <= 1:
+            raise StoreError(f"the blind share must be between 0 and 1 (0.2 = one article in five), not {share:g}")
+        self.set_setting(BLIND_SHARE_SETTING, repr(float(share)))
+
+    def blind_article_ids(self, article_ids: Iterable[int]) -> set[int]:
+        """Those of ``article_ids`` that are annotated without suggestions."""
+        share = self.blind_share()
+        return {a for a in article_ids if is_blind(a, share)} if share > 0 else set()
 
     # -- annotators ----------------------------------------------------------------------------
 

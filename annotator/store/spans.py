@@ -61,8 +61,16 @@ class Spans:
         if annotator is None:
             return self._spans(_SPAN_SELECT + "WHERE s.article_id = ?" + overlap + _ORDER, [article_id])
         me = self.ensure_annotator(annotator)
-        sql = _SPAN_SELECT + "WHERE s.article_id = ?" + overlap + f" AND (s.annotator_id = ? OR ({UNDECIDED}))" + _ORDER
-        return self._spans(sql, [article_id, me, me, me])
+        visible, params = self._visible(article_id, me)
+        sql = _SPAN_SELECT + "WHERE s.article_id = ?" + overlap + visible + _ORDER
+        return self._spans(sql, [article_id, *params])
+
+    def _visible(self, article_id: int, me: int) -> tuple[str, list[int]]:
+        """What an annotator sees of an article: their own spans and the undecided suggestions, or on a
+        blind article (annotated without suggestions, docs/agreement.md) their own spans only."""
+        if self.blind_article_ids([article_id]):
+            return " AND s.annotator_id = ?", [me]
+        return f" AND (s.annotator_id = ? OR ({UNDECIDED}))", [me, me, me]
 
     def own_spans(self, article_id: int, annotator: str) -> list[Span]:
         """``annotator``'s own spans on an article, any status, in the order they were made.
@@ -361,11 +369,11 @@ class Spans:
         :param stamp: a time stamp as :func:`annotator.store.project.now` makes them
         """
         me = self.ensure_annotator(annotator)
-        visible = f" AND (s.annotator_id = ? OR ({UNDECIDED}))"
+        visible, params = self._visible(article_id, me)
         changed = self._spans(_SPAN_SELECT + "WHERE s.article_id = ? AND s.updated_at >= ?" + visible + _ORDER,
-                              [article_id, stamp, me, me, me])
+                              [article_id, stamp, *params])
         ids = [r[0] for r in self._db.conn.execute(
-            "SELECT s.id FROM spans s WHERE s.article_id = ?" + visible, [article_id, me, me, me])]
+            "SELECT s.id FROM spans s WHERE s.article_id = ?" + visible, [article_id, *params])]
         return changed, ids
 
     def spans_by_ids(self, span_ids: list[int]) -> list[Span]:

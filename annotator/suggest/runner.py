@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from annotator.model import Layer, Origin, Status
-from annotator.schemes import DEFAULT_SCHEME, Scheme, scheme_by_name
+from annotator.schemes import DEFAULT_SCHEME, Scheme
 from annotator.store import NotFoundError, Store
 from annotator.suggest.memory import AnnotationMemory
 from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, shared_suggester
@@ -30,6 +30,7 @@ class SuggestSummary:
     warning: str | None = None
     failed: list[tuple[int, str]] = field(default_factory=list)  # (article id, why) of articles left out
     in_pieces: list[int] = field(default_factory=list)  # long articles suggested piece by piece
+    blind: int = 0  # articles left out: annotated without suggestions (the project's blind share)
 
 
 def _article_ids(store: Store, article_ids: Iterable[int] | None) -> list[int]:
@@ -130,8 +131,11 @@ def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: 
 
 
 # An article longer than this is suggested in pieces: spaCy refuses texts over nlp.max_length
-# (1,000,000 characters by default) and its parser needs about 1 GB per 100,000 characters.
-PIECE_CHARS = 50_000
+# (1,000,000 characters by default) and its parser needs about 1 GB per 100,000 characters. Some of
+# the suggester's rules take time growing with the square of a text's length (a 40,000-character
+# piece took 25 s, a 10,000-character one 0.5 s: bench/huge_article.py), so pieces stay near the
+# length of a long news article; cuts fall at paragraph breaks.
+PIECE_CHARS = 10_000
 
 
 def pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
@@ -180,6 +184,27 @@ def learned_model_for(project_path):
     return outcome
 
 
+# The most characters parsed in one batch. spaCy's parser holds a batch's work in memory at once
+# (about 1.7 GB for 500,000 characters with en_core_web_sm): 32 pieces of a huge article in one batch
+# took a 5 MB article past 5 GB. Short articles fill batch_size long before this.
+BATCH_CHARS = 100_000
+
+
+def _bounded_docs(nlp, items: Iterator[tuple[str, tuple]], batch_size: int) -> Iterator[tuple]:
+    """``nlp.pipe`` over (text, context) items in batches of at most ``batch_size`` items and
+    :data:`BATCH_CHARS` characters, read lazily: memory stays flat whatever an article's length."""
+    batch: list[tuple[str, tuple]] = []
+    chars = 0
+    for text, where in items:
+        if batch and (len(batch) >= batch_size or chars + len(text) > BATCH_CHARS):
+            yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+            batch, chars = [], 0
+        batch.append((text, where))
+        chars += len(text)
+    if batch:
+        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+
+
 def _pieces_of(store: Store, ids: list[int], size: int) -> Iterator[tuple[str, tuple[int, int, int]]]:
     for article in store.iter_articles(ids):
         parts = pieces(article.text, size)
@@ -204,6 +229,7 @@ def suggest_articles(
     workers: int = 1,
     redo: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    piece_progress: Callable[[int, int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     learned: bool = True,
 ) -> SuggestSummary:
@@ -218,6 +244,8 @@ def suggest_articles(
     :param workers: processes for ``nlp.pipe`` (``n_process``)
     :param redo: run again on articles this suggester version already did
     :param progress: called with (done, total) after each article
+    :param piece_progress: called with (articles done, pieces done, pieces in all) after each piece
+        of an article suggested in pieces but its last
     :param should_stop: polled between articles; True stops cleanly (what is done stays done; with
         worker processes the chunk under way is still read, not stored)
     :param learned: suggest together with the project's newest good learned version (beside the file),
@@ -231,10 +259,14 @@ def suggest_articles(
         learned_note = outcome.message
         if outcome.model is not None or suggester.learned is not None:
             suggester = suggester.with_learned(outcome.model)
-    scheme = scheme_by_name(store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME)
+    scheme = store.project_scheme(DEFAULT_SCHEME)
     warning = "; ".join(w for w in (suggester.warning, learned_note) if w) or None
     summary = SuggestSummary(source=suggester.source, warning=warning)
     ids = _article_ids(store, article_ids)
+    blind = store.blind_article_ids(ids)
+    if blind:
+        summary.blind = len(blind)
+        ids = [i for i in ids if i not in blind]
     if not redo:
         done_before = store.suggested_article_ids(suggester.source)
         summary.skipped = sum(1 for i in ids if i in done_before)
@@ -247,9 +279,23 @@ def suggest_articles(
     memory = AnnotationMemory.from_store(store, suggester.gazetteer)
 
     run = _Run(store, suggester, scheme, summary, memory, total, progress)
-    for chunk in _chunks(ids, batch_size * workers * 8 if workers > 1 else len(ids)):
-        docs = suggester.nlp.pipe(_pieces_of(store, chunk, run.piece_chars), as_tuples=True, batch_size=batch_size,
-                                  n_process=max(1, workers))
+    run.piece_progress = piece_progress
+    if workers > 1:
+        # Worker processes take whole batches of a fixed count; an article in pieces goes through this
+        # process in batches bounded by characters instead (see _bounded_docs), after the others.
+        lengths = store.article_lengths(ids)
+        long_ids = [i for i in ids if lengths.get(i, 0) > run.piece_chars]
+        ids = [i for i in ids if lengths.get(i, 0) <= run.piece_chars]
+        chunks = [(chunk, workers) for chunk in _chunks(ids, batch_size * workers * 8)]
+        chunks += [(long_ids, 1)] if long_ids else []
+    else:
+        chunks = [(ids, 1)]
+    for chunk, processes in chunks:
+        if processes > 1:
+            docs = suggester.nlp.pipe(_pieces_of(store, chunk, run.piece_chars), as_tuples=True,
+                                      batch_size=batch_size, n_process=processes)
+        else:
+            docs = _bounded_docs(suggester.nlp, _pieces_of(store, chunk, run.piece_chars), batch_size)
         try:
             for doc, where in docs:
                 if summary.stopped:
@@ -258,7 +304,7 @@ def suggest_articles(
                 run.piece(doc, *where)
                 if should_stop and should_stop() and run.done < total and not run.gathering:
                     summary.stopped = True
-                    if workers == 1:
+                    if processes == 1:
                         break
         except Exception as exc:  # noqa: BLE001 - spaCy failed inside a batch; the rest go one by one
             run.one_by_one([i for i in chunk if i not in run.finished], exc)
@@ -279,6 +325,7 @@ class _Run:
         self.piece_chars = max(1000, min(PIECE_CHARS, suggester.nlp.max_length // 2))
         self.finished: set[int] = set()
         self.done = 0
+        self.piece_progress: Callable[[int, int, int], None] | None = None
 
     def piece(self, doc, article_id: int, base: int, count: int) -> None:
         entry = self.gathering.setdefault(article_id, _Gathering(remaining=count))
@@ -290,6 +337,9 @@ class _Run:
             entry.failed = True
         entry.remaining -= 1
         if entry.remaining:
+            if self.piece_progress:
+                # A long article is reported piece by piece, so a run on one huge text shows progress.
+                self.piece_progress(self.done, count - entry.remaining, count)
             return
         del self.gathering[article_id]
         if not entry.failed:

@@ -1,11 +1,27 @@
 from __future__ import annotations
 
+import atexit
+import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# The offscreen platform's screen is 800x600 unless told otherwise; the smallest screen the window
+# must fit is a 1366x768 laptop, with window frames as a desktop draws them. Read when the one
+# QApplication of the run is made, which is after this file is imported.
+LAPTOP = (1366, 768)
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    _screen = Path(tempfile.gettempdir()) / f"annotator-tests-screen-{os.getpid()}.json"
+    _screen.write_text(json.dumps({"windowFrameMargins": True, "screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": LAPTOP[0], "height": LAPTOP[1], "logicalDpi": 96,
+         "logicalBaseDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
+    atexit.register(_screen.unlink, missing_ok=True)
 
 from fixtures import build_project  # noqa: E402
 

@@ -48,12 +48,12 @@ def test_article_list_filters_by_state_and_search(many):
     many.set_state(3, "ana", ArticleState.DONE)
     model.set_filter(ArticleFilter(states=["done"]))
     assert [model.article_at(r).id for r in range(model.rowCount())] == [3]
-    assert "done" in model.data(model.index(0, 2))
+    assert model.data(model.index(0, 2)) == "✓" and model.data(model.index(0, 2), Qt.ToolTipRole) == "done"
     model.set_filter(ArticleFilter(search="airstrike"))
     assert model.total == 45 and model.rowCount() == 45
     many.set_state(11, "ana", ArticleState.FLAGGED)
     model.refresh_article(11)
-    assert "flagged" in model.data(model.index(model.row_of(11), 2))
+    assert model.data(model.index(model.row_of(11), 2), Qt.ToolTipRole) == "flagged"
 
 
 

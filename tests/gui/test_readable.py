@@ -170,24 +170,6 @@ def test_readable_missing_emoji_font_is_named_once_in_the_status_bar(qtbot, proj
         second.store.close()
 
 
-def test_readable_installed_emoji_font_becomes_the_texts_fallback(qtbot, project, answers, monkeypatch):
-    from PySide6.QtWidgets import QApplication
-
-    from annotator.gui import fonts
-
-    monkeypatch.setattr(fonts, "installed_families", lambda: ["DejaVu Sans", "Noto Color Emoji"])
-    original = QApplication.font()
-    path, _ids = project
-    window = open_test_window(qtbot, path)
-    try:
-        assert "Noto Color Emoji" in window.view.font().families()
-        assert fonts.EMOJI_PACKAGE not in window.statusBar().currentMessage()
-    finally:
-        window.close()
-        window.store.close()
-        QApplication.setFont(original)  # the next tests start from the platform's font
-
-
 def test_readable_bundled_samples_show_no_markup_and_each_has_a_title(tmp_path):
     import re
 

@@ -263,6 +263,12 @@ def test_agreement_window_closed_while_computing_is_harmless(qtbot, three):
     QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     assert wait_all(10_000)
     QApplication.processEvents()  # delivers the result, if any, to nobody
+    # What the user sees next: opening the window again works and shows the figures.
+    again = AgreementWindow(store, "rita")
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.computed, timeout=10_000):
+        again.show()
+    assert "f1_exact 0.522" in again.summary.text()
 
 
 def test_review_window_f5_reloads_the_queue_after_new_work(qtbot, window, three):
