@@ -119,7 +119,8 @@ def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="score only the first N items (a quick look)")
-    parser.add_argument("--misses", type=int, default=0, help="print this many of our misses")
+    parser.add_argument("--misses", type=int, default=0,
+                        help="print this many of our misses (of events whose gold words the gazetteer knows)")
     args = parser.parse_args()
 
     from annotator.eventtable.places import load_index
@@ -175,7 +176,7 @@ def main() -> None:
                 t["place"] += gid in ids
                 t["country"] += bool(country) and chosen_country == country
                 t["words"] += overlaps(where, item)
-        if our_id not in ids and len(misses) < args.misses:
+        if our_id not in ids and ids and len(misses) < args.misses:
             got = index.describe(our_id) if our_id else "nothing"
             golds = " | ".join(g["words"] for g in item["gold"])
             misses.append(f"[{item['source']}] gold {golds!r} got {got} ({basis}) :: {item['text'][:220]}")

@@ -163,3 +163,14 @@ def test_linking_two_reports_of_one_shelling_join(builder):
     (two,) = builder.records(other.article, other.spans, other.links)
     (group,) = propose([one, two]).groups
     assert len(group.members) == 2
+
+
+def test_place_a_name_on_the_thing_where_it_happened_and_never_a_month(builder):
+    record = record_of(builder, "A gas attack killed 13 people in the Osaka subway in March 1995.", "killed")
+    assert record.place.place.name == "Osaka"
+    assert record.date.start == "1995-03-01"
+
+
+def test_place_a_part_of_a_town_is_read_as_the_town(places_index):
+    place = places_index.resolve("Hama countryside").place
+    assert place is not None and place.geonameid == places_index.resolve("Hama").place.geonameid

@@ -107,6 +107,9 @@ _REGION_AFFIXES = re.compile(
     r"^(?:muhafazat|wilayat e|wilayat|mayorality of|misto|provincia de|province of|oblast)\s+"
     r"|\s+(?:governorate|province|oblast|region|state|district|prefecture|city)$"
 )
+# Words after a name that say which part of it, not another place: "Hama countryside", "Sheikh Said district".
+_GENERIC_AFTER = re.compile(r"^(?P<name>.+?)\s+(?:countryside|neighbou?rhoods?|suburbs?|outskirts|area|camp|"
+                            r"district|quarter|sector|governorate|province|region|city)$", re.I)
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|an|ad|ash|at|az|ad)\s+")
 # Acronyms that name a country; any other all-capital word ("SANA", "HRW") is an organisation, not a place.
 _COUNTRY_ACRONYMS = {"us", "usa", "uk", "drc", "uae", "car"}
@@ -319,6 +322,10 @@ class PlaceIndex:
         for key in dict.fromkeys(keys):
             ids.extend(i for i in self._by_key.get(key, ()) if i not in ids)
         found = [self.place(i, precision) for i in ids]
+        if not found:
+            generic = _GENERIC_AFTER.match(words)
+            if generic:
+                return self._lookup(generic.group("name"))  # "Hama countryside", "Eastleigh neighborhood"
         regions = [p for p in found if p.geonameid < 0]
         if precision == REGION and regions:
             return regions  # "Helmand province": the province, not a town called Helmand

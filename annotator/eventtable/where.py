@@ -44,6 +44,9 @@ _DATELINE = re.compile(
     r"(?:\((?:Reuters|AP|AFP|UPI|Xinhua|dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP))?\s*(?:-|–|—|:)\s")
 
 ENTITY_PLACES = {"GPE", "LOC", "FAC"}
+# Words that are never a place however they are tagged ("in March 1995": March, Cambridgeshire, exists).
+NEVER_PLACES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
         if start == end:
             continue
         words = doc[start:end].text
+        if words.casefold() in NEVER_PLACES:
+            continue
         if words.isupper() and len(words) <= 6 and words not in {"US", "UK", "USA", "DRC", "UAE", "U.S.", "U.K."}:
             continue  # "SANA", "HRW": an organisation's initials
         if end < len(doc) and doc[end].lower_ in REGION_WORDS and doc[end].lower_ not in {"city", "area"}:
@@ -132,6 +137,9 @@ def _proper_names_in_place(doc) -> list:
         elif root.dep_ == "pobj" and (not named or root.head.lower_ in {"in", "into", "at", "near", "outside"}) and (
                 root.head.lower_ in PLACE_PREPOSITIONS or (root.head.lower_ == "of" and root.head.head.lower_ in DIRECTION_WORDS)):
             kept.append(run)
+        elif root.dep_ in {"compound", "poss"} and root.head.dep_ == "pobj" and root.head.head.lower_ in PLACE_PREPOSITIONS \
+                and not named:
+            kept.append(run)  # "outside his Freetown home", "in a Barcelona suburb"
         elif root.dep_ == "dobj" and not any(t.ent_type_ in {"PERSON", "ORG", "NORP"} for t in run):
             kept.append(run)  # "shelled Kramatorsk": kept only if the gazetteer knows a place of the name
         elif root.dep_ == "conj" and before is not None and any(k.root.i == root.head.i for k in kept):
@@ -165,6 +173,10 @@ def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] |
         return (3, "container")  # "Syria's Aleppo province": Syria only contains the place
     if token.dep_ == "compound" and head.i in trigger_tokens:
         return (0, "names the trigger")  # "the Kabul bombing"
+    if token.dep_ in {"compound", "poss"} and head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPOSITIONS \
+            and head.lower_ not in REGION_WORDS:
+        token = head  # "in the Tokyo subway", "outside his Freetown home": where the thing is
+        head = token.head
     if token.dep_ == "pobj":
         preposition = head.lower_
         grand = head.head
