@@ -5,6 +5,7 @@ defaults so tests and scripts can isolate themselves:
 
 - ``ANNOTATOR_HOME``: one folder for data and preferences (tests point it at a tmp dir);
 - ``ANNOTATOR_DB``: the project database (same as ``--db``);
+- ``ANNOTATOR_HUB``: the team hub's URL when neither ``--hub`` nor the project names one;
 - ``ANNOTATOR_RESOURCES``: where the bundled samples, schemes and gazetteer live (the JSON schemas
   always come from the package itself);
 - ``ANNOTATOR_CACHE``: where files rebuilt from installed data are kept (tests share one).
@@ -101,6 +102,11 @@ def resolve_db_path(cli_value: str | os.PathLike | None) -> Path:
     return default_db_path()
 
 
+def resolve_hub_url(cli_value: str | None, project_value: str | None = None) -> str | None:
+    """The team hub: ``--hub`` wins over the project's own setting, which wins over ``ANNOTATOR_HUB``."""
+    return cli_value or project_value or os.environ.get("ANNOTATOR_HUB") or None
+
+
 def preferences_path() -> Path:
     return config_dir() / "preferences.json"
 
@@ -130,23 +136,28 @@ class Preferences:
         values = {k: v for k, v in raw.items() if k in known and k != "version"}
         return cls(**values)
 
-    def save(self, path: Path | None = None) -> None:
+    def save(self, path: Path | None = None, *, sync: bool = True) -> None:
+        """:param sync: False skips the fsync (see :func:`write_atomically`): for the window's thread."""
         path = path or preferences_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         data = asdict(self)
         data["version"] = PREFERENCES_VERSION
-        write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+        write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"), sync=sync)
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Write aside and rename, so a crash never leaves a half-written file under the final name."""
+def write_atomically(path: Path, payload: bytes, *, sync: bool = True) -> None:
+    """Write aside and rename, so a crash never leaves a half-written file under the final name.
+
+    ``sync=False`` skips the fsync: the file still survives the process being killed, not a power
+    cut, and the write no longer waits seconds on a disk another program keeps busy."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -472,8 +472,14 @@ def accept_all(actor: str, article_id: int, suggestions: list[Span]) -> Edit:
     """Every pending suggestion shown, as one step; entities first, so an event accepted afterwards
     links to the entity copies instead of copying them a second time."""
 
-    def perform(rec: Recorder) -> None:
+    def perform(rec: Recorder) -> list[int]:
+        created: list[int] = []
         for span in sorted(suggestions, key=lambda s: (s.layer is Layer.EVENT, s.start_char)):
-            rec.decide(span.id, Status.ACCEPTED)
+            created += rec.decide(span.id, Status.ACCEPTED)
+        # One line that says what the whole step did, besides the store's line per decision: the
+        # article's history reads "accepted all 7" whether the window or `annotator accept` did it.
+        rec.store.log(actor, "accept_all", article_id,
+                      {"suggestions": sorted(s.id for s in suggestions), "spans": created})
+        return created
 
     return Edit(f"Accept all {len(suggestions)} suggestions", article_id, actor, perform)

@@ -151,8 +151,10 @@ class Progress:
         amount = self._amount(self.done)
         if self.total:
             amount += f" of {self._amount(self.total)} ({100 * self.done / self.total:.0f}%)"
-        rate = self._amount(self.done / elapsed)
-        print(f"{self.desc}: {amount}, {rate}/s", file=self.stream, flush=True)
+        rate = self.done / elapsed
+        # A slow count (pieces of one huge article) reads better per minute than as "0 articles/s".
+        pace = f"{self._amount(rate)}/s" if rate >= 1 or self.unit == "B" else f"{self._amount(rate * 60)}/min"
+        print(f"{self.desc}: {amount}, {pace}", file=self.stream, flush=True)
 
     def _amount(self, value: float) -> str:
         if self.unit == "B":
@@ -160,6 +162,8 @@ class Progress:
                 if value >= size:
                     return f"{value / size:.1f} {unit}"
             return f"{value:.0f} B"
+        if value != int(value) and value < 10:
+            return f"{value:.1f} {self.unit}s"  # a share of an article done piece by piece: 0.4 articles
         return f"{value:,.0f} {self.unit}s" if value != 1 else f"1 {self.unit}"
 
     def close(self) -> None:

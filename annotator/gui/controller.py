@@ -7,7 +7,6 @@ this class only adds Qt: signals, the undo stack, the widgets.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -281,23 +280,15 @@ class Controller(QObject):
         return self._progress
 
     def _save_preferences_now(self) -> None:
-        """Write the preferences at once, off the window's thread: the write ends in an fsync, which
-        takes seconds on a disk busy with another program's writes (an import beside the window)."""
-        if self._preferences_writer is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._preferences_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preferences")
-        self._preferences_writer.submit(copy.deepcopy(self.preferences).save)  # in order, one at a time
-
-    _preferences_writer = None
+        """Write the preferences at once, without the fsync: that waits seconds on a disk busy with
+        another program's writes (an import beside the window); the file still survives a killed
+        window, and closing writes it with the fsync."""
+        self.preferences.save(sync=False)
 
     def close(self) -> None:
         self._list_timer.stop()
         self.watcher.changed.disconnect(self._file_changed)
         self.session.account_time()
-        if self._preferences_writer is not None:
-            self._preferences_writer.shutdown(wait=True)  # an earlier write must not land after this one
-            self._preferences_writer = None
         self.preferences.save()
 
     # -- selection ---------------------------------------------------------------------------

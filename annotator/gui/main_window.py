@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
             self.restoreState(self._settings.value("docks"))
         self.update_status()
+        from annotator.gui.hub_status import HubStatus
+
+        self.hub = HubStatus(self, store)  # syncs with the team hub when the project has one
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -31,7 +31,7 @@ from annotator.importers.records import (
     state_replaces,
 )
 from annotator.model import ArticleState, Layer, Origin, Status
-from annotator.schemes import Scheme
+from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import DiskFullError, ReadOnlyError, Store, StoreError
 
 __all__ = ["import_paths", "import_samples", "ImportSummary", "InputError", "DEFAULT_ANNOTATOR"]
@@ -415,6 +415,39 @@ class _Writer:
                 f"{self.path}:{record.line}: {len(kept_aside)} relation(s) between entities kept in the "
                 "article's meta (arguments start at an event)"
             )
+
+
+def import_urls(store: Store, urls: list[str], *, fetcher=None, scheme: Scheme | None = None,
+                progress: Callable[[int], None] | None = None) -> ImportSummary:
+    """Fetch web pages and import their articles (:mod:`annotator.importers.web`): every page is
+    fetched first, then the good ones go in together, in one transaction; each URL that failed is
+    one line of ``summary.failed``, and nothing of it is stored.
+
+    :param urls: the pages
+    :param fetcher: an :class:`annotator.importers.web.Fetcher` (default: its usual timeouts and pauses)
+    :param progress: called with 1 after each URL
+    """
+    from annotator.importers.web import Fetcher
+
+    fetcher = fetcher or Fetcher()
+    scheme = scheme or store.project_scheme()
+    summary = ImportSummary()
+    fetched = []
+    for url in urls:
+        result = fetcher.fetch(url)
+        if result.error is not None:
+            summary.failed.append(InputError(url, None, result.error))
+        else:
+            fetched.append(result)
+        if progress:
+            progress(1)
+    writer = _Writer(store, summary, None, scheme, "web")
+    with store.deferred_search():
+        for result in fetched:
+            check_record(result.record, result.url)
+            writer.write(result.record)
+    summary.files = len(fetched)
+    return summary
 
 
 def _hashable(key):

@@ -19,7 +19,9 @@ from annotator.importers.records import MAX_TEXT_CHARS, ArticleRecord, InputErro
 JSON_SUFFIXES = {".jsonl", ".json", ".ndjson", ".jsonlines"}
 TEXT_SUFFIXES = {".txt", ".text"}
 CSV_SUFFIXES = {".csv", ".tsv"}
-SUPPORTED = JSON_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}  # saved web pages: annotator.importers.web
+GZIP_SUFFIX = ".gz"  # gzipped JSON lines (.jsonl.gz: the shards of `annotator bulk suggest`)
+SUPPORTED = JSON_SUFFIXES | TEXT_SUFFIXES | CSV_SUFFIXES | HTML_SUFFIXES | {GZIP_SUFFIX}
 # What a blank line of JSON lines may hold: the "\r" of CRLF line ends stays on a line split at "\n".
 _BLANK = " \t\r\n\ufeff"
 
@@ -63,6 +65,14 @@ def read_path(path: Path, *, encoding: str | None = None, text_column: str | Non
     if suffix not in SUPPORTED:
         raise InputError(str(path), None, f"cannot import {suffix or 'files without a suffix'}; "
                          f"supported: {', '.join(sorted(SUPPORTED))}")
+    if suffix == GZIP_SUFFIX:
+        yield from _read_gzipped_lines(path, encoding)
+        return
+    if suffix in HTML_SUFFIXES:
+        from annotator.importers.web import read_html
+
+        yield from read_html(path, path.read_bytes())
+        return
     if suffix in JSON_SUFFIXES and _is_json_lines(path, encoding):
         # Large exports are JSON lines: stream them so memory stays flat whatever the file size.
         yield from _stream_lines(path, encoding)
@@ -161,6 +171,35 @@ def _stream_lines(path: Path, encoding: str | None) -> Iterator[Item]:
             if number == 1:
                 line = line.lstrip("\ufeff")
             yield from _read_lines(path, [line], first_number=number, size=len(raw))
+
+
+def _read_gzipped_lines(path: Path, encoding: str | None) -> Iterator[Item]:
+    import gzip
+    import zlib
+
+    if Path(path.stem).suffix.lower() not in JSON_SUFFIXES:
+        raise InputError(str(path), None, "of gzipped files only JSON lines (.jsonl.gz) can be imported")
+    try:
+        with path.open("rb") as compressed, gzip.GzipFile(fileobj=compressed, mode="rb") as handle:
+            read = 0
+            for number, raw in enumerate(handle, start=1):
+                # Progress in compressed bytes, the unit of the file size the caller's bar counts to.
+                size, read = compressed.tell() - read, compressed.tell()
+                try:
+                    line = raw.decode(encoding or "utf-8")
+                except UnicodeDecodeError as exc:
+                    yield InputError(str(path), number, f"not valid {encoding or 'UTF-8'} at column {exc.start + 1}"), size
+                    continue
+                yield from _read_lines(path, [line.lstrip("\ufeff") if number == 1 else line], first_number=number,
+                                       size=size)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        # A shard cut short (a killed run writes to a temporary name, so only a copy gone wrong).
+        raise InputError(str(path), None, f"not a complete gzip file: {exc}") from exc
+
+
+def read_json_lines(path: Path, lines: list[str], first_number: int = 1) -> Iterator[Item]:
+    """JSON lines already split (a part of a large file), numbered from ``first_number``."""
+    return _read_lines(path, lines, first_number=first_number)
 
 
 TITLE_MAX = 150

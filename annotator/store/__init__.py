@@ -19,6 +19,7 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 - ``stats``: counts
 - ``bulk``: many finished rows at once (benchmarks, bulk loads)
 - ``foreign``: reading another project file, read-only, for merging
+- ``sync``: what a team-hub sync reads and writes, and its bookkeeping (annotator.hub)
 
 The domain calls only these named methods and receives domain records (``annotator.model``) or
 plain values, never a connection or a row cursor; a second backend (a shared server database)
@@ -52,9 +53,11 @@ from annotator.store.spans import Spans
 from annotator.store.states import States
 from annotator.store.stats import Stats
 from annotator.store.suggestions import Suggestions
+from annotator.store.sync import HubSync
 
 
-class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Log, Stats, Bulk):
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Log, Stats, Bulk,
+            HubSync):
     """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
 
 

