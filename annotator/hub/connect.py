@@ -3,7 +3,7 @@
 Passwords never go into a project file. A URL given with a password (what ``annotator hub
 add-annotator`` prints) is split: the password goes into libpq's password file (``$PGPASSFILE``, else
 ``~/.pgpass``, mode 0600, which libpq and so psycopg read by themselves) and the project keeps the URL
-without it (docs/adr/0006-team-hub.md says why a password file rather than the system keyring).
+without it (docs/adr/0008-team-hub.md says why a password file rather than the system keyring).
 """
 
 from __future__ import annotations
