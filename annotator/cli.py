@@ -20,8 +20,8 @@ from annotator import __version__
 from annotator.commands._common import CommandError, add_db_argument
 
 # Order is the order of ``annotator --help``.
-COMMAND_MODULES = ["import_", "stats", "suggest", "accept", "bulk", "learn", "export", "merge", "agreement", "review",
-                   "scheme", "settings", "sync", "hub", "gui"]
+COMMAND_MODULES = ["import_", "stats", "suggest", "accept", "bulk", "learn", "next_", "export", "merge", "agreement",
+                   "review", "scheme", "settings", "sync", "hub", "gui"]
 
 # 128 + SIGPIPE: what a shell reports for a program whose reader went away (`annotator stats | head`).
 EXIT_BROKEN_PIPE = 141

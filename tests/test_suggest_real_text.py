@@ -168,3 +168,29 @@ def test_suggest_real_text_a_short_form_defined_in_brackets_keeps_its_label(sugg
     found = suggested(suggester, text)
     assert found[at(text, "Kivu Defence Forces")] == ("Kivu Defence Forces", "ARMED_GROUP")
     assert found[at(text, "KDF", 1)] == ("KDF", "ARMED_GROUP")
+
+
+def test_suggest_real_text_a_speaker_spoken_of_as_she_is_a_person(suggester):
+    text = "Liliya Nesterenko said her house was hit twice during the night."
+    found = suggested(suggester, text)
+    assert found[at(text, "Liliya Nesterenko")] == ("Liliya Nesterenko", "PERSON")
+
+
+def test_suggest_real_text_arabic_named_armed_groups_are_armed_groups_not_people(suggester):
+    text = "Ahrar al-Sham and Jaish al-Muhajireen attacked the village, residents said."
+    found = suggested(suggester, text)
+    assert found[at(text, "Ahrar al-Sham")] == ("Ahrar al-Sham", "ARMED_GROUP")
+    assert found[at(text, "Jaish al-Muhajireen")] == ("Jaish al-Muhajireen", "ARMED_GROUP")
+
+
+def test_suggest_real_text_a_place_spelling_opening_an_organisation_s_name_is_no_place(suggester):
+    text = "Human Rights Watch said the strikes killed 12 civilians in Idlib."
+    found = suggested(suggester, text)
+    assert ("Human", "LOCATION") not in found.values()
+    assert found[at(text, "Idlib")] == ("Idlib", "LOCATION")
+
+
+def test_suggest_real_text_a_town_s_name_in_another_script_is_a_place(suggester):
+    text = "The town, known in Russian as Северодонецк, had a pre-war population of about 100,000."
+    found = suggested(suggester, text)
+    assert found[at(text, "Северодонецк")] == ("Северодонецк", "LOCATION")

@@ -63,7 +63,8 @@ def project_settings(project: str | Path) -> dict[str, Any]:
     if not Path(project).is_file():
         raise NotFoundError(f"no project at {project}")
     with Store.open(Path(project), readonly=True) as store:
-        scheme = store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME
+        # The named scheme plus the labels imported work brought in: the workers get the whole of it.
+        scheme = store.project_scheme(DEFAULT_SCHEME)
         memory = AnnotationMemory.from_store(store, load_gazetteer())
     picked = current_version(project)
     data = (memory.remembered, memory.spellings, memory.rejected) if memory.remembered or memory.rejected else None
@@ -171,7 +172,7 @@ def _write_manifest(out: Path, chunks: list[Chunk], job: Job, summary: BulkSumma
         "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "inputs": [str(p) for p in inputs],
         "suggester": sorted(summary.sources),
-        "scheme": job.scheme,
+        "scheme": getattr(job.scheme, "name", job.scheme),
         "project": job.project,
         "learned_version": job.learned_version,
         "chunks": len(chunks),

@@ -36,7 +36,7 @@ class Job:
 
     :param out_dir: where the shards go (on a cluster: a folder every worker can write to)
     :param model: the spaCy pipeline (None: the default, as ``annotator suggest``)
-    :param scheme: the label scheme whose labels are suggested
+    :param scheme: the label scheme whose labels are suggested (a name, or a project's own Scheme)
     :param project: the project file whose learned version is used (its models folder must be
         readable by the workers), or None
     :param learned_version: that version's name, chosen once by the client so every task uses it
@@ -46,7 +46,7 @@ class Job:
 
     out_dir: str
     model: str | None = None
-    scheme: str = "conflict"
+    scheme: Any = "conflict"
     project: str | None = None
     learned_version: str | None = None
     memory: tuple | None = None
@@ -132,7 +132,7 @@ def suggest_chunk(chunk: Chunk, job: Job) -> ChunkReport:
     report.load_seconds = round(time.perf_counter() - started, 3)
     cpu_before = _cpu()
     report.source, report.warning = suggester.source, warning
-    scheme = scheme_by_name(job.scheme)
+    scheme = scheme_by_name(job.scheme) if isinstance(job.scheme, str) else job.scheme
     piece_chars = max(1000, min(PIECE_CHARS, suggester.nlp.max_length // 2))
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.with_name(f".{final.name}.{os.getpid()}.tmp")

@@ -55,9 +55,7 @@ def run(args) -> int:
             if missing:
                 raise CommandError(f"--article: no article with id {', '.join(map(str, missing))}")
         if args.labels:
-            from annotator.schemes import DEFAULT_SCHEME, scheme_by_name
-
-            scheme = scheme_by_name(store.get_setting("scheme", DEFAULT_SCHEME) or DEFAULT_SCHEME)
+            scheme = store.project_scheme()
             known = {label.name for label in scheme.labels}
             unknown = sorted(set(args.labels) - known)
             if unknown:

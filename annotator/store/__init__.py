@@ -15,6 +15,7 @@ The package is split by what the file keeps; :class:`Store` puts the parts toget
 - ``gold``: the reviewer's decisions behind the gold layer
 - ``events``: the reviewer's decisions behind the event table (dates, places, confirmed groups)
 - ``models``: learned versions as the file records them, and the decided spans learning reads
+- ``uncertainty``: how unsure the learned version is about each unfinished article (the queue's order)
 - ``log``: the append-only action log
 - ``stats``: counts
 - ``bulk``: many finished rows at once (benchmarks, bulk loads)
@@ -54,10 +55,11 @@ from annotator.store.states import States
 from annotator.store.stats import Stats
 from annotator.store.suggestions import Suggestions
 from annotator.store.sync import HubSync
+from annotator.store.uncertainty import Uncertainty
 
 
-class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Log, Stats, Bulk,
-            HubSync):
+class Store(ProjectFile, Articles, Spans, Suggestions, Arguments, States, Gold, EventTable, LearnedModels, Uncertainty,
+            Log, Stats, Bulk, HubSync):
     """An open project file (SQLite). Use :meth:`Store.open` or :meth:`Store.memory`."""
 
 

@@ -312,8 +312,25 @@ def m0008_model_versions(db: Database) -> None:
     )
 
 
-@migration("0009_event_background")
-def m0009_event_background(db: Database) -> None:
+@migration("0009_article_uncertainty")
+def m0009_article_uncertainty(db: Database) -> None:
+    # What the learned version is least sure of, per article, so the queue can offer it first
+    # (annotator.learn.uncertainty). One row per article: the latest scoring replaces the last.
+    db.executescript(
+        """
+        CREATE TABLE article_uncertainty (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            score REAL NOT NULL,
+            computed_at TEXT NOT NULL
+        );
+        CREATE INDEX article_uncertainty_by_score ON article_uncertainty(score DESC);
+        """
+    )
+
+
+@migration("0010_event_background")
+def m0010_event_background(db: Database) -> None:
     # The reviewer's say on whether an event is background ("a war fought in 2006" in a 2017 report):
     # 1 background (out of the table), 0 an event of its own, NULL let the dates decide (eventtable.dates).
     db.executescript("ALTER TABLE event_overrides ADD COLUMN background INTEGER CHECK (background IN (0, 1));")

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan
 
+from annotator.suggest import names as _names  # noqa: F401  (registers the names matcher's factory)
 from annotator.suggest.gazetteer import Gazetteer
 
 RULES_KEY = "conflict_rules"
+WEAPONS_KEY = "conflict_weapons"
+WEAPONS_MATCHER_NAME = "conflict_weapons"
 RULER_NAME = "conflict_ruler"
 NAMES_KEY = "conflict_names"
 NAMES_RULER_NAME = "conflict_names"
@@ -32,7 +35,14 @@ MODEL_LABELS = {
     "DATE": "DATE",
     "TIME": "DATE",
     "PERCENT": "QUANTITY",
+    "WEAPON": "WEAPON",  # the conflict component's own label (scripts/train_conflict_model.py)
 }
+
+# The rule families, each switched on or off as a whole (bench/suggest_quality.py --families measures
+# what each adds on outlets it was not tuned on): gazetteer names, the shape patterns by the label
+# they give, the model's labels corrected by context, and the document-wide second pass (refine.py).
+SHAPE_FAMILIES = {"ARMED_GROUP": "groups", "QUANTITY": "counts", "FACILITY": "facilities", "WEAPON": "weapons"}
+RULE_FAMILIES = ("names", "groups", "counts", "facilities", "weapons", "context", "refine")
 
 # Priority when spans overlap: the annotators' own choices, then rules, then the model.
 MEMORY, RULE, MODEL = 3, 2, 1
@@ -106,10 +116,7 @@ def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
             # A string pattern goes to the ruler's PhraseMatcher: tens of thousands of names as token
             # patterns would make the token Matcher the slowest step of the pipeline by far.
             patterns.append({"label": label, "pattern": variant, "id": pattern_id})
-    nationality = {"ENT_TYPE": "NORP", "OP": "?"}
-    for term in gazetteer.weapons:
-        attr = "ORTH" if any(ch.isupper() for ch in term) else "LOWER"
-        patterns.append({"label": "WEAPON", "pattern": [nationality, *_token_pattern(nlp, term, attr)]})
+    # Weapon terms are matched by annotator/suggest/names.py's WeaponsMatcher (see add_conflict_ruler).
     alone = sorted(gazetteer.force_nouns - NEEDS_MODIFIER)
     all_nouns = sorted(gazetteer.force_nouns)
     affiliation = {"LOWER": {"IN": sorted(gazetteer.affiliation_words)}}
@@ -173,19 +180,23 @@ def add_conflict_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
     patterns = rule_patterns(nlp, gazetteer)
     names = [p for p in patterns if isinstance(p["pattern"], str)]
     shapes = [p for p in patterns if not isinstance(p["pattern"], str)]
-    # spaCy runs the pipes before a ruler over every phrase pattern: first in line, that is only
-    # the tokenizer, which keeps loading ~23,000 names to a few seconds.
-    first = nlp.pipe_names[0] if nlp.pipe_names else None
-    names_ruler = nlp.add_pipe(
-        "span_ruler", name=NAMES_RULER_NAME, before=first,
-        config={"spans_key": NAMES_KEY, "overwrite": True, "validate": False, "phrase_matcher_attr": "ORTH"},
-    )
-    names_ruler.add_patterns(names)
+    # ~25,000 names: matched by their tokens in a dictionary (annotator/suggest/names.py), whose
+    # tokenizing is cached between runs; it needs nothing but the tokens, so it runs first.
+    from annotator import config
+    from annotator.suggest.names import tokenized_names
+
+    names_matcher = nlp.add_pipe("conflict_names_matcher", name=NAMES_RULER_NAME, first=True,
+                                 config={"key": NAMES_KEY})
+    names_matcher.add(tokenized_names(nlp, [(p["pattern"], p["label"], p["id"]) for p in names]))
     shapes_ruler = nlp.add_pipe(
         "span_ruler", name=RULER_NAME, after="ner" if "ner" in nlp.pipe_names else None,
         config={"spans_key": RULES_KEY, "overwrite": True, "validate": False},
     )
     shapes_ruler.add_patterns(shapes)
+    weapons = nlp.add_pipe("conflict_weapons_matcher", name=WEAPONS_MATCHER_NAME, after=RULER_NAME,
+                           config={"key": WEAPONS_KEY})
+    weapons.add(tokenized_names(nlp, [(term, "WEAPON", term) for term in sorted(gazetteer.weapons)],
+                                config.cache_dir() / "suggester-weapons.json"), gazetteer.nationality_words)
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -275,12 +286,53 @@ def _place_by_context(doc: Doc, start: int, end: int) -> bool:
             and not {t.lower_ for t in span} & ORG_WORDS)
 
 
+# "known in Russian as Северодонецк": a second name for the place a place noun just named.
+def _other_name_of_place(doc: Doc, start: int) -> bool:
+    before = [t.lower_ for t in doc[max(0, start - 5) : start]]
+    if "as" not in before[-1:] or "known" not in before and "called" not in before:
+        return False
+    window = doc[max(0, start - 12) : start]
+    return any(t.lower_ in PLACE_NOUNS for t in window)
+
+
+# Words Arabic-named armed groups are made of ("Jabhat al-Nusra", "Ahrar al-Sham", "Jaish al-Islam",
+# "Kataib Hezbollah", "Liwa al-Quds"): front, free men, army, battalions, brigade, supporters,
+# soldiers, companies, movement, commission/organisation, liberation, league.
+ARABIC_GROUP_WORDS = {"jabhat", "jabhet", "ahrar", "jaish", "jaysh", "kataib", "kata'ib", "liwa", "ansar", "jund",
+                      "saraya", "harakat", "haraka", "hayat", "hay'at", "tahrir", "asaib", "asa'ib", "usbat", "fatah",
+                      "faylaq", "jamaat", "jama'at", "tanzim", "hizb"}
+
+
+def _group_by_name(doc: Doc, start: int, end: int) -> bool:
+    """An Arabic-named armed group the model took for a person ("Ahrar al-Sham"): a group word of
+    the name's opening, then more of the name."""
+    words = [t.lower_ for t in doc[start:end] if not t.is_punct]
+    return len(words) >= 2 and words[0] in ARABIC_GROUP_WORDS
+
+
+SPEECH_VERBS = {"say", "tell", "add", "explain", "recall", "describe", "recount", "write", "insist", "complain"}
+PERSONAL_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
+
+
+def _speaker(doc: Doc, start: int, end: int) -> bool:
+    """"Liliya Nesterenko said her house...": a two- or three-word name, saying something, then
+    spoken of as he or she, is a person (the small model calls unfamiliar names organisations)."""
+    span = doc[start:end]
+    if not 2 <= len(span) <= 3 or not all(t.is_title and t.is_alpha for t in span):
+        return False
+    if {t.lower_ for t in span} & ORG_WORDS or end >= len(doc) or doc[end].lemma_ not in SPEECH_VERBS:
+        return False
+    return any(t.lower_ in PERSONAL_PRONOUNS for t in doc[end + 1 : end + 6])
+
+
 def _person_by_context(doc: Doc, start: int, end: int) -> bool:
     """A name the model called an organisation or place that the sentence shows is a person's:
     "Amina Keita, a mother of four", "Moussa Diarra, 52,", "Idrissa Maiga, who fled".
 
     Quotes in human-interest paragraphs name people the small model does not know."""
     span = doc[start:end]
+    if _speaker(doc, start, end):
+        return True
     if not all(t.is_title or t.is_punct or t.lower_ in {"al", "bin", "ibn", "de", "van", "von"} for t in span):
         return False
     if {t.lower_ for t in span} & ORG_WORDS:
@@ -402,7 +454,9 @@ def _strip_openers(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
     return start, end, located
 
 
-def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
+def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) -> list[EntityCandidate]:
+    """The model's entities on the scheme's labels; with ``context``, relabelled where the sentence
+    shows the model wrong ("fled to Barangi" is a place, "Amina Keita, a mother of four" a person)."""
     found = []
     citations = citation_tokens(doc)
     for ent, piece_start, piece_end in _split_at_line_breaks(doc):
@@ -410,6 +464,14 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
         if label is None:
             continue
         start, end = _trim(doc, piece_start, piece_end)
+        # "the port town of Kyaukphyu", "residents of Mbaleko": the common words before "of" are no
+        # part of the name.
+        # "Allied military forces later": a trailing adverb is no part of a name either.
+        while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ == "ADV":
+            end -= 1
+        of = next((i for i in range(start, min(end - 1, start + 4)) if doc[i].lower_ == "of"), None)
+        if of is not None and label != "DATE" and all(t.is_lower or t.lower_ in OF_PLACE_NOUNS for t in doc[start:of]):
+            start = of + 1
         opening = [i for i in range(start + 1, end) if doc[i].text == "("]
         if opening and not any(doc[i].text == ")" for i in range(opening[0], end)):
             end = opening[0]  # "Kivu Defence Forces (KDF": the short form is not part of it
@@ -421,20 +483,26 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
             continue
         if label in {"PERSON", "ORG"}:
             start, end, located = _strip_openers(doc, start, end)
-            if located:
+            if located and context:
                 label = "LOCATION"
         if label in {"PERSON", "ORG"}:
             start, end, label = _titles(doc, start, end, label)
             if label is None:
                 continue
         words = {t.lower_ for t in doc[start:end]}
-        if label == "LOCATION" and words <= gazetteer.nationality_words:
-            continue  # "Ukrainian" tagged as a place
+        if label in {"LOCATION", "ORG", "PERSON"} and words <= gazetteer.nationality_words:
+            continue  # "Ukrainian" tagged as a place or an organisation
         if label == "DATE" and not _anchored_date(doc[start:end]):
             continue  # "weeks", "overnight", "the third day", "39-year-old": not a date to record
-        if label in {"ORG", "PERSON"} and _place_by_context(doc, start, end):
+        if context and label == "WEAPON" and all(t.is_title for t in doc[start:end]) \
+                and _place_by_context(doc, start, end):
+            label = "LOCATION"  # "rebels seized Kalemba": a named thing taken is a place, not a weapon
+        elif context and label in {"ORG", "PERSON", "LOCATION"} and _group_by_name(doc, start, end):
+            label = "ARMED_GROUP"
+        elif context and label in {"ORG", "PERSON"} and (_place_by_context(doc, start, end)
+                                                          or _other_name_of_place(doc, start)):
             label = "LOCATION"
-        elif label in {"ORG", "LOCATION"} and _person_by_context(doc, start, end):
+        elif context and label in {"ORG", "LOCATION", "FACILITY"} and _person_by_context(doc, start, end):
             label = "PERSON"
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
@@ -445,9 +513,37 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer) -> list[EntityCandidate]:
     return found
 
 
-def rule_candidates(doc: Doc) -> list[EntityCandidate]:
+def _inside_longer_name(doc: Doc, span: SpacySpan) -> bool:
+    """A one-word geonames spelling that opens a longer capitalised name ("Human" of "Human Rights
+    Watch", "Mercy" of "Mercy Corps") is part of that name, not a place."""
+    if len(span) != 1 or span.end >= len(doc):
+        return False
+    following = doc[span.end]
+    return following.is_title and following.is_alpha and following.lower_ not in PLACE_NOUNS | REGION_NOUNS
+
+
+def _named_before_place_noun(doc: Doc) -> list[EntityCandidate]:
+    """"Dembaso village", "Rakhine state": capitalised words before a lower-case place noun name a
+    place, when nothing else claimed them (model priority: the model's own span wins)."""
     found = []
-    for span in [*doc.spans.get(NAMES_KEY, []), *doc.spans.get(RULES_KEY, [])]:
+    for token in doc:
+        if not (token.is_lower and token.lower_ in PLACE_NOUNS) or token.i == 0:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].is_title and doc[start - 1].is_alpha and not doc[start - 1].is_sent_start:
+            start -= 1
+        if start < token.i and doc[start].lower_ not in PLACE_PREPOSITIONS | OTHER_OPENERS:
+            found.append(EntityCandidate(start, token.i, "LOCATION", MODEL))
+    return found
+
+
+def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
+    found = _named_before_place_noun(doc) if "context" in families else []
+    names = [s for s in doc.spans.get(NAMES_KEY, []) if "names" in families
+             and not (s.id_.startswith(GEONAMES_ID) and _inside_longer_name(doc, s))]
+    shapes = [s for s in [*doc.spans.get(RULES_KEY, []), *doc.spans.get(WEAPONS_KEY, [])]
+              if SHAPE_FAMILIES.get(s.label_) in families]
+    for span in names + shapes:
         start, end = _trim(doc, span.start, span.end)
         canonical = span.id_ or None
         priority = RULE
@@ -484,6 +580,11 @@ def _merge_neighbours(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazette
     merged: list[EntityCandidate] = []
     for span in spans:
         previous = merged[-1] if merged else None
+        if (previous is not None and previous.end == span.start and previous.label == "PERSON"
+                and span.label in {"ORG", "LOCATION"} and span.priority == MODEL and span.canonical is None
+                and span.end - span.start == 1 and doc[span.start].is_title and doc[previous.end - 1].is_title
+                and doc[previous.end - 1].whitespace_):
+            span.label = "PERSON"  # "Oleksandr" + "Prokudin" tagged apart, the surname as something else
         if previous is not None and previous.end == span.start and previous.label == span.label and (
             span.label == "WEAPON"
             # a first name and a surname found apart ("Oleksandr" + "Prokudin") are one person

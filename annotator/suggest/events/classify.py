@@ -111,12 +111,19 @@ def drop_predicates_of_events(doc: Doc, events: list[EventCandidate],
 def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, EntityCandidate],
                   triggers: TriggerSet, gazetteer: Gazetteer) -> None:
     """A killing or wounding takes the type of the attack that caused it, in the same sentence."""
-    for event in events:
-        trigger = doc[event.start]
-        if not triggers.is_consequence(trigger):
+    # Each trigger's sentence and kind once: Token.sent walks the Doc, and a long report has
+    # hundreds of triggers (this loop was a third of the suggester's time over the parse).
+    consequence = [triggers.is_consequence(doc[e.start]) for e in events]
+    if not any(consequence):
+        return
+    sentence = [doc[e.start].sent.start for e in events]
+    for index, event in enumerate(events):
+        if not consequence[index]:
             continue
-        causes = [e for e in events if e is not event and doc[e.start].sent == trigger.sent
-                  and not triggers.is_consequence(doc[e.start])]
+        trigger = doc[event.start]
+        # An untyped learned trigger is no cause to copy from: it takes its type from the others.
+        causes = [e for other, e in enumerate(events) if other != index and e.label
+                  and sentence[other] == sentence[index] and not consequence[other]]
         if causes:
             cause = min(causes, key=lambda e: abs(e.start - event.start))
             event.label, event.sub_event_type = cause.label, cause.sub_event_type

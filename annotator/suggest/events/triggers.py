@@ -136,6 +136,33 @@ def lemma_of(token: Token) -> str:
     return word
 
 
+MONTH_WORDS = {"march"}  # the month names that are also trigger words
+DATE_WORDS = {"in", "since", "until", "till", "by", "from", "through", "early", "late", "mid", "last",
+              "next", "before", "after", "during", "between"}
+
+
+def is_month(token: Token) -> bool:
+    """'March' the month, not the protest: a date entity, a day or year beside it, a date word before
+    it ("in March", "since March"), or, without a parse, any capitalised "March" past a sentence's
+    first word (a protest march is lower case there)."""
+    if token.lower_ not in MONTH_WORDS:
+        return False
+    doc = token.doc
+    if token.ent_type_ == "DATE":
+        return True
+    before = doc[token.i - 1] if token.i > 0 else None
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if (before is not None and before.like_num) or (after is not None and after.like_num):
+        return True
+    if before is not None and before.lower_ in DATE_WORDS and (token.is_title or token.is_upper
+                                                                or not doc.has_annotation("DEP")):
+        return True
+    if token.is_title and not doc.has_annotation("DEP") and before is not None and not before.is_sent_end \
+            and before.text not in {".", "!", "?", "\n", "\n\n", '"', "\u201c"}:
+        return True
+    return token.is_title and doc.has_annotation("DEP") and token.pos_ == "PROPN"
+
+
 def pos_class(token: Token) -> str:
     if not token.doc.has_annotation("POS") and not token.doc.has_annotation("TAG"):
         return "ANY"

@@ -1,0 +1,219 @@
+"""Train the conflict entity component the suggester ships (resources/models/conflict_ner/).
+
+    nice .venv/bin/python scripts/train_conflict_model.py                     # the shipped model: all dev data
+    nice .venv/bin/python scripts/train_conflict_model.py --hold-out CENTCOM --out /tmp/conflict_ner-CENTCOM
+                                                       # a leave-one-outlet-out variant, for the benches
+
+The recipe (scripts/conflict_ner.json holds its numbers): en_core_web_sm's own ``ner`` with its
+internal tok2vec, fine-tuned on public conflict annotations, early stopping on development articles
+kept apart from its training articles. Keeping the model's OntoNotes labels where the data's mean
+the same (a place stays GPE, a nationality NORP, a facility FAC) starts those labels from what the
+model already knows and keeps the rules that read ``ENT_TYPE`` working; WEAPON is added.
+
+Data (read where they are, never copied: ``$CONFLICT_REAL_DATA``, default /work/shared/data), through
+bench/real_gold.py, so spans follow our span guidelines:
+- re3d's CENTCOM, US_State_Department (public domain, US government works) and UK_Government
+  (Open Government Licence v3.0) outlets, their Organisation as ORG, Nationality as NORP;
+- WikiEvents dev (MIT) entity names. WikiEvents annotates no dates and no numbers: every token the
+  base model reads as a date, time or number there is *missing* (no loss either way), not a
+  negative, or the model would learn that dates are not entities.
+Spans the gold marks with a type we do not map (nominals, pronouns, low-confidence crowd spans,
+money, quantities) are missing too.
+
+``--hold-out OUTLET`` leaves one re3d outlet and the WikiEvents fold of the same index out of the
+training data, for the leave-one-outlet-out figures (bench/suggest_quality.py --loo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import spacy
+from spacy.training import Example
+from spacy.util import minibatch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from real_gold import RE3D_SOURCES, re3d_articles, wikievents_articles, wikievents_fold  # noqa: E402
+
+CONFIG = Path(__file__).resolve().parent / "conflict_ner.json"
+SHIPPED = ROOT / "resources" / "models" / "conflict_ner"
+# Our gold labels -> the component's labels (OntoNotes names where they mean the same thing).
+TO_MODEL = {"PERSON": "PERSON", "ORG": "ORG", "LOCATION": "GPE", "FACILITY": "FAC", "DATE": "DATE",
+            "WEAPON": "WEAPON", "NORP": "NORP"}
+# Gold spans of unmapped types that still mean a nationality.
+NATIONALITY_TYPES = {"Nationality", "NORP"}
+# What WikiEvents never annotates: the base model's guesses of these are missing, not negatives.
+UNANNOTATED_IN_WIKIEVENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+
+
+def articles_for(hold_out: str | None) -> tuple[list[dict], list[dict]]:
+    """(re3d articles, WikiEvents articles) to learn from, without the held-out outlet and fold."""
+    re3d, wiki = [], []
+    for index, outlet in enumerate(RE3D_SOURCES):
+        if outlet != hold_out:
+            re3d += re3d_articles(outlet)
+    fold = RE3D_SOURCES.index(hold_out) if hold_out else None
+    wiki = [a for a in wikievents_articles() if fold is None or wikievents_fold(a["id"]) != fold]
+    return re3d, wiki
+
+
+def reference(nlp, base, article: dict, wikievents: bool):
+    """The article's tokens with gold entities in the component's labels, the rest outside, and
+    missing where the gold says nothing (unmapped types; WikiEvents' dates and numbers)."""
+    doc = nlp.make_doc(article["text"])
+    ents, missing = [], []
+    for span in article["spans"]:
+        if span["layer"] != "entity" or span["label"] not in TO_MODEL:
+            continue
+        placed = doc.char_span(span["start"], span["end"], label=TO_MODEL[span["label"]], alignment_mode="expand")
+        if placed is not None:
+            ents.append(placed)
+    for span in article["ignore"]:
+        placed = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+        if placed is None:
+            continue
+        if span.get("type") in NATIONALITY_TYPES:
+            ents.append(doc.char_span(placed.start_char, placed.end_char, label="NORP"))
+        else:
+            missing.append(placed)
+    if wikievents:
+        guessed = base(article["text"])
+        missing += [doc.char_span(e.start_char, e.end_char, alignment_mode="expand") for e in guessed.ents
+                    if e.label_ in UNANNOTATED_IN_WIKIEVENTS]
+        missing += [doc[t.i : t.i + 1] for t in doc if t.like_num]
+    chosen, taken = [], set()
+    for span in sorted(ents, key=lambda s: (-(s.end - s.start), s.start)):
+        if span is None or taken & set(range(span.start, span.end)):
+            continue
+        taken |= set(range(span.start, span.end))
+        chosen.append(span)
+    gaps = [m for m in missing if m is not None and not taken & set(range(m.start, m.end))]
+    gap_tokens = sorted({i for m in gaps for i in range(m.start, m.end)})
+    doc.set_ents(chosen, missing=[doc[i : i + 1] for i in gap_tokens], default="outside")
+    return doc
+
+
+def score(nlp, examples: list[Example]) -> float:
+    """Exact F1 on the examples' known tokens: a prediction over a missing token is not counted."""
+    tp = fp = fn = 0
+    for example in examples:
+        predicted = nlp(example.reference.text)
+        known = {t.i for t in example.reference if t.ent_iob_ != ""}
+        gold = {(e.start, e.end, e.label_) for e in example.reference.ents}
+        found = {(e.start, e.end, e.label_) for e in predicted.ents if e.label_ in TO_MODEL.values()
+                 and all(i in known for i in range(e.start, e.end))}
+        tp, fp, fn = tp + len(gold & found), fp + len(found - gold), fn + len(gold - found)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def dev_article(article: dict, percent: int) -> bool:
+    return int(hashlib.sha256(("dev:" + article["id"]).encode()).hexdigest()[:8], 16) % 100 < percent
+
+
+def train(hold_out: str | None, out: Path, config: dict, log=print) -> dict:
+    random.seed(config["seed"])
+    spacy.util.fix_random_seed(config["seed"])
+    base = spacy.load(config["base_model"])
+    nlp = spacy.load(config["base_model"], exclude=[p for p in base.component_names if p != "ner"])
+    ner = nlp.get_pipe("ner")
+    for label in TO_MODEL.values():
+        if label not in ner.labels:
+            ner.add_label(label)
+    re3d, wiki = articles_for(hold_out)
+    examples = {"train": [], "dev": []}
+    for articles, is_wiki in ((re3d, False), (wiki, True)):
+        for article in articles:
+            doc = reference(nlp, base, article, is_wiki)
+            part = "dev" if dev_article(article, config["dev_percent"]) else "train"
+            examples[part].append(Example(nlp.make_doc(article["text"]), doc))
+    log(f"held out: {hold_out or 'nothing'}; {len(examples['train'])} training and {len(examples['dev'])} "
+        f"development articles ({len(re3d)} re3d, {len(wiki)} WikiEvents)")
+    optimizer = nlp.resume_training()
+    optimizer.learn_rate = config["learn_rate"]
+    best, best_step, best_bytes, step, evals_without_gain = -1.0, 0, None, 0, 0
+    began = time.perf_counter()
+    rng = random.Random(config["seed"])
+    while step < config["max_steps"]:
+        order = list(examples["train"])
+        rng.shuffle(order)
+        for batch in minibatch(order, size=config["batch_size"]):
+            losses: dict = {}
+            nlp.update(batch, sgd=optimizer, drop=config["dropout"], losses=losses)
+            step += 1
+            if step % config["eval_every"] == 0:
+                f1 = score(nlp, examples["dev"])
+                log(f"step {step}: loss {losses.get('ner', 0):.1f}, development F1 {f1:.3f} "
+                    f"({time.perf_counter() - began:.0f} s)")
+                if f1 > best:
+                    best, best_step, best_bytes, evals_without_gain = f1, step, ner.to_bytes(), 0
+                else:
+                    evals_without_gain += 1
+            if step >= config["max_steps"] or evals_without_gain >= config["patience"]:
+                break
+        if evals_without_gain >= config["patience"]:
+            break
+    if best_bytes is not None:
+        ner.from_bytes(best_bytes)
+    summary = {"held_out": hold_out, "steps": step, "best_step": best_step, "development_f1": round(best, 4),
+               "train_articles": len(examples["train"]), "development_articles": len(examples["dev"]),
+               "seconds": round(time.perf_counter() - began), "config": config}
+    nlp.meta["name"] = "conflict_ner"
+    nlp.meta["version"] = config["version"]
+    nlp.meta["description"] = ("en_core_web_sm's ner fine-tuned on re3d (CENTCOM, US_State_Department, "
+                               "UK_Government) and WikiEvents dev entity names; see scripts/train_conflict_model.py")
+    nlp.meta["sources"] = [
+        {"name": "re3d (CENTCOM, US_State_Department)", "url": "https://github.com/dstl/re3d", "license": "public domain"},
+        {"name": "re3d (UK_Government)", "url": "https://github.com/dstl/re3d", "license": "OGL v3.0"},
+        {"name": "WikiEvents dev", "url": "https://github.com/raspberryice/gen-arg", "license": "MIT"},
+    ]
+    nlp.meta["training"] = summary
+    save_without_training_words(nlp, out, config)
+    log(f"best development F1 {best:.3f} at step {best_step}; written to {out}")
+    return summary
+
+
+def save_without_training_words(trained, out: Path, config: dict) -> None:
+    """Write the trained NER into a copy of the base pipeline: its vocabulary is the base model's
+    (plus the labels), so no word of the training texts is shipped (the trained pipeline's own
+    vocabulary remembers every word it read)."""
+    base = spacy.load(config["base_model"])
+    clean = spacy.load(config["base_model"], exclude=[p for p in base.component_names if p != "ner"])
+    for label in trained.get_pipe("ner").labels:
+        if label not in clean.get_pipe("ner").labels:
+            clean.get_pipe("ner").add_label(label)
+    clean.get_pipe("ner").from_bytes(trained.get_pipe("ner").to_bytes(exclude=["vocab"]), exclude=["vocab"])
+    clean.meta.update({k: trained.meta[k] for k in ("name", "version", "description", "sources", "training")
+                       if k in trained.meta})
+    out.mkdir(parents=True, exist_ok=True)
+    clean.to_disk(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hold-out", choices=RE3D_SOURCES, help="leave this re3d outlet (and one WikiEvents fold) out")
+    parser.add_argument("--out", type=Path, help=f"output folder (default {SHIPPED.relative_to(ROOT)} without --hold-out)")
+    parser.add_argument("--max-steps", type=int, help="override the config's max_steps")
+    parser.add_argument("--resave", type=Path, metavar="FOLDER",
+                        help="only write FOLDER's trained NER again without the training texts' words")
+    args = parser.parse_args(argv)
+    if args.resave:
+        save_without_training_words(spacy.load(args.resave), args.resave, json.loads(CONFIG.read_text(encoding="utf-8")))
+        return 0
+    config = json.loads(CONFIG.read_text(encoding="utf-8"))
+    if args.max_steps:
+        config["max_steps"] = args.max_steps
+    if args.hold_out and not args.out:
+        parser.error("--hold-out needs --out: the shipped folder holds the model trained on everything")
+    train(args.hold_out, args.out or SHIPPED, config)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""Learned triggers: the model decides where triggers are, the rules still type them; 'March' the month is
+no protest. Invented sentences only."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from annotator.suggest import shared_suggester
+from annotator.suggest.events import EventFinder
+from annotator.suggest.events.learned import (
+    META_FILE,
+    TrainingRows,
+    TriggerModel,
+    TriggerModelError,
+    candidates,
+    fit,
+    hashed,
+    rule_hits,
+    shipped_trigger_model,
+)
+from annotator.suggest.pipeline import load_suggester
+
+BITS = 12
+
+
+@pytest.fixture(scope="module")
+def suggester():
+    return shared_suggester()
+
+
+def events_of(suggester, text):
+    doc = suggester.nlp(text)
+    return {doc[e.start : e.end].text: e for e in suggester.analyse(doc).events}
+
+
+def hand_model(weights: dict[str, float], width: int = 96, threshold: float = 0.5, keep: float = 0.0) -> TriggerModel:
+    """A model whose hashed features carry the given weights (the rest 0), with bias -4: only the words
+    named here can pass the threshold."""
+    sparse = np.zeros(1 << BITS, dtype=np.float32)
+    for feature, weight in {"bias": -4.0, **weights}.items():
+        sparse[hashed([feature], BITS)[0]] += weight
+    return TriggerModel(sparse, np.zeros(width, dtype=np.float32), threshold, {"bits": BITS}, keep)
+
+
+def with_finder(suggester, model):
+    return dataclasses.replace(suggester, finder=EventFinder(suggester.gazetteer,
+                                                             list(suggester.finder.triggers.rules), model))
+
+
+def test_learned_trigger_finds_a_word_no_rule_knows_and_types_it_from_its_sentence(suggester):
+    text = "Gunmen waylaid a convoy near Kunduz and killed four soldiers."
+    plain = with_finder(suggester, None)
+    assert "waylaid" not in events_of(plain, text)
+    learned = events_of(with_finder(suggester, hand_model({"w=waylaid": 8.0, "w=killed": 8.0})), text)
+    # typed like the killing in the same sentence, since no rule says what "waylay" is
+    assert learned["waylaid"].label == learned["killed"].label
+    assert learned["waylaid"].score > 0.9
+
+
+def test_learned_trigger_model_can_overrule_a_rule_word(suggester):
+    text = "Rebels attacked the village on Tuesday."
+    assert "attacked" in events_of(with_finder(suggester, None), text)
+    # every word scores below the keep threshold: the rule's word is dropped too
+    assert events_of(with_finder(suggester, hand_model({}, keep=0.5)), text) == {}
+    # below the threshold for new words but above the one for keeping a rule's word: kept
+    assert "attacked" in events_of(with_finder(suggester, hand_model({}, keep=0.01)), text)
+
+
+def test_shipped_trigger_model_is_used_by_the_suggester_and_finds_attacks(suggester):
+    model, why = shipped_trigger_model(suggester.features_of)
+    assert why is None and suggester.finder.model is not None
+    events = events_of(suggester, "Militants stormed a police station in the north, killing three officers.")
+    assert {"stormed", "killing"} & set(events)
+    assert all(e.label for e in events.values())
+
+
+def test_shipped_trigger_model_is_not_used_with_another_pipeline():
+    model, why = shipped_trigger_model("en_other_pipeline-1.0")
+    assert model is None and "en_other_pipeline-1.0" in why
+
+
+def test_trigger_model_saves_and_loads_and_names_a_damaged_file(tmp_path):
+    model = hand_model({"w=waylaid": 3.0}, width=4)
+    model.save(tmp_path / "m", base_model="x-1")
+    again = TriggerModel.load(tmp_path / "m")
+    assert again.meta["base_model"] == "x-1" and again.threshold == 0.5
+    assert again.sparse[hashed(["w=waylaid"], BITS)[0]] == pytest.approx(3.0)
+    meta = json.loads((tmp_path / "m" / META_FILE).read_text())
+    (tmp_path / "m" / META_FILE).write_text(json.dumps({**meta, "bits": BITS + 1}))
+    with pytest.raises(TriggerModelError, match=META_FILE):
+        TriggerModel.load(tmp_path / "m")
+    with pytest.raises(TriggerModelError, match="nowhere"):
+        TriggerModel.load(tmp_path / "nowhere")
+
+
+def test_training_learns_triggers_and_leaves_missing_words_out(suggester):
+    texts = ["Rebels ambushed a patrol near the river.", "Soldiers shelled the market at dawn.",
+             "Gunmen raided the village and burned houses.", "The minister visited the hospital on Monday.",
+             "Officials opened a school in the capital.", "Farmers sold grain at the market."] * 3
+    rows = TrainingRows.empty()
+    triggers = suggester.finder.triggers
+    for number, doc in enumerate(suggester.nlp.pipe(texts)):
+        verbs = {t.i for t in doc if t.pos_ == "VERB"}
+        violent = number % 6 < 3
+        labels = {i: int(violent and i in verbs) for i in candidates(doc)}
+        if number % 6 == 2:
+            labels = {i: v for i, v in labels.items() if doc[i].lower_ != "burned"}  # missing: not learned
+        rows.add(doc, rule_hits(doc, triggers), labels, str(number % 6), BITS)
+    model = fit(rows, bits=BITS, regularisation=10.0)
+    doc = suggester.nlp("Rebels ambushed a patrol near the river.")
+    probabilities = model.probabilities(doc, rule_hits(doc, triggers))
+    ambushed = next(t.i for t in doc if t.text == "ambushed")
+    river = next(t.i for t in doc if t.text == "river")
+    assert probabilities[ambushed] > 0.5 > probabilities[river]
+    assert len(rows.labels) == sum(len(candidates(d)) for d in suggester.nlp.pipe(texts)) - 3
+
+
+def test_training_needs_both_kinds_of_words():
+    with pytest.raises(TriggerModelError, match="both"):
+        fit(TrainingRows([np.array([1])], [np.zeros(0, dtype=np.float32)], [1], ["a"]), bits=BITS)
+
+
+@pytest.mark.parametrize("rules_only", [False, True])
+@pytest.mark.parametrize("text", ["Talks resumed in March.", "The ceasefire held until March, officials said.",
+                                  "Since March fighting has displaced thousands.", "On 3 March the talks ended.",
+                                  "KYIV, March 3 - The talks ended."])
+def test_march_the_month_is_no_protest(suggester, text, rules_only):
+    chosen = load_suggester("no-such-spacy-model") if rules_only else suggester
+    events = events_of(chosen, text)
+    assert "March" not in events
+
+
+@pytest.mark.parametrize("rules_only", [False, True])
+def test_a_protest_march_is_still_a_protest(suggester, rules_only):
+    chosen = load_suggester("no-such-spacy-model") if rules_only else suggester
+    events = events_of(chosen, "Thousands of students will march on parliament.")
+    assert events["march"].label == "PROTESTS"
