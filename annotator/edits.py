@@ -124,6 +124,51 @@ class _GoldPointed:
         (store.point_gold_argument if self.argument else store.point_gold_span)(self.target, self.after)
 
 
+@dataclass
+class _EventOverrideSet:
+    span_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def undo(self, store, actor):
+        store.set_event_override(self.span_id, actor, _override_values(self.before))
+
+    def redo(self, store, actor):
+        store.set_event_override(self.span_id, actor, self.after)
+
+
+@dataclass
+class _EventGroupAdded:
+    group_id: int
+    snapshot: dict[str, Any] | None = None
+
+    def undo(self, store, actor):
+        self.snapshot = store.remove_event_group(self.group_id)
+
+    def redo(self, store, actor):
+        s = self.snapshot
+        store.add_event_group(s["members"], s["reviewer"], s["kind"], s["replaces"], group_id=s["group_id"])
+
+
+@dataclass
+class _EventGroupRemoved:
+    snapshot: dict[str, Any]
+
+    def undo(self, store, actor):
+        s = self.snapshot
+        store.add_event_group(s["members"], s["reviewer"], s["kind"], s["replaces"], group_id=s["group_id"])
+
+    def redo(self, store, actor):
+        self.snapshot = store.remove_event_group(self.snapshot["group_id"])
+
+
+def _override_values(override: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An event override as stored, without who made it."""
+    if override is None:
+        return None
+    return {k: v for k, v in override.items() if k != "reviewer"}
+
+
 class Recorder:
     """Performs one edit's writes through the store and keeps the steps that undo and redo them.
 
@@ -207,6 +252,26 @@ class Recorder:
     def point_gold_argument(self, link_id: int, decision_id: int | None) -> None:
         before = self.store.point_gold_argument(link_id, decision_id)
         self.steps.append(_GoldPointed(link_id, before, decision_id, argument=True))
+
+    def set_event_override(self, span_id: int, changes: dict[str, Any]) -> None:
+        """The reviewer's date, place or background choice for an event span, merged over the stored one
+        (a change to None takes that choice back; nothing left removes the override)."""
+        before = self.store.event_override(span_id)
+        after = {**(_override_values(before) or {}), **changes}
+        after = after if any(v is not None for v in after.values()) else None
+        self.store.set_event_override(span_id, self.actor, after)
+        self.steps.append(_EventOverrideSet(span_id, before, after))
+        self.focus = span_id
+
+    def add_event_group(self, members, kind: str, replaces) -> int:
+        group_id = self.store.add_event_group(members, self.actor, kind, replaces)
+        self.steps.append(_EventGroupAdded(group_id))
+        return group_id
+
+    def remove_event_group(self, group_id: int) -> dict[str, Any]:
+        snapshot = self.store.remove_event_group(group_id)
+        self.steps.append(_EventGroupRemoved(snapshot))
+        return snapshot
 
 
 Perform = Callable[[Recorder], Any]

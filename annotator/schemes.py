@@ -31,6 +31,7 @@ class Label:
     layer: Layer
     description: str = ""
     subtypes: tuple[str, ...] = ()
+    event_table: dict[str, str] = field(default_factory=dict, compare=False)  # the label's meaning to the event table
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ def load_scheme(path: str | Path) -> Scheme:
         Label(l["name"], l["key"], l["color"], Layer.ENTITY, l.get("description", ""))
         for l in raw["entity_labels"]
     ) + tuple(
-        Label(l["name"], l["key"], l["color"], Layer.EVENT, l.get("description", ""), tuple(l.get("subtypes", ())))
+        Label(l["name"], l["key"], l["color"], Layer.EVENT, l.get("description", ""), tuple(l.get("subtypes", ())),
+              dict(l.get("event_table", {})))
         for l in raw["event_labels"]
     )
     _check_unique(path, "label name", [l.name for l in labels])

@@ -1,4 +1,5 @@
-"""Render the event map offscreen with invented events and save docs/screenshots/event_map.png.
+"""Render the event map offscreen with invented events: docs/screenshots/event_map.png (all events,
+close ones clustered) and event_map_zoomed.png (zoomed in on the Donbas as the wheel would).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/event_map_screenshot.py
 """
@@ -31,6 +32,15 @@ EXTRA = [
 ]
 
 
+# More invented reports, a few kilometres apart, so that points cluster at the scale of the country.
+DONBAS = ["Bakhmut", "Soledar", "Sloviansk", "Kramatorsk", "Lysychansk", "Popasna", "Siversk", "Kostiantynivka",
+          "Druzhkivka", "Avdiivka", "Marinka", "Vuhledar"]
+for number, town in enumerate(DONBAS * 2):
+    day = 10 + number % 15
+    EXTRA.append((f"Shells hit {town} on {day} June 2022, officials said.", f"2022-06-{day + 1:02d}", "hit",
+                  "EXPLOSIONS_REMOTE_VIOLENCE", {"location": (town, "LOCATION")}))
+
+
 def main() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -50,9 +60,16 @@ def main() -> None:
     widget.set_events(rows)
     widget.show()
     app.processEvents()
-    target = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "event_map.png"
-    widget.grab().save(str(target))
-    print(f"{len(rows)} events drawn; saved {target}")
+    folder = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    widget.grab().save(str(folder / "event_map.png"))
+    kramatorsk = next(r for r in rows if r["location"] == "Kramatorsk")
+    widget.zoom(4.0, widget.point_of(kramatorsk))
+    here = widget.point_of(kramatorsk)
+    widget.pan(widget.width() / 2 - here.x(), widget.height() / 2 - here.y())  # as a drag would
+    app.processEvents()
+    widget.grab().save(str(folder / "event_map_zoomed.png"))
+    print(f"{len(rows)} events drawn in {len(widget.clusters())} points or clusters when zoomed; "
+          f"saved {folder / 'event_map.png'} and {folder / 'event_map_zoomed.png'}")
 
 
 if __name__ == "__main__":

@@ -83,10 +83,15 @@ def main() -> None:
     articles = synthetic(args.articles)
     builder = RecordBuilder(places=index)
     builder.gazetteer  # loaded before the clock starts, like the index
+    builder.parse_many(["The spaCy model is loaded before the clock starts too."])
 
     cpu0 = time.process_time()
     t0 = time.perf_counter()
-    records = [r for a in articles for r in builder.records(a.article, a.spans, a.links)]
+    records = []
+    for start in range(0, len(articles), 32):  # parsed in batches, as the event table's read_records does
+        chunk = articles[start:start + 32]
+        builder.parse_many([a.article.text for a in chunk])
+        records += [r for a in chunk for r in builder.records(a.article, a.spans, a.links)]
     t1 = time.perf_counter()
     grouping = propose(records)
     t2 = time.perf_counter()

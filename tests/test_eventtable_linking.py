@@ -66,7 +66,8 @@ def test_records_fatalities_and_modality(builder):
     killing, plan = records_of(builder, report)
     assert killing.fatalities.low == 12 and killing.fatalities.text == "at least 12 villagers"
     assert killing.date.start == "2023-03-07"
-    assert killing.place.basis == "sentence" and killing.place.place.country_code == "NG"
+    # "near Maiduguri" hangs on the trigger in the parse: the place is read from that attachment
+    assert killing.place.basis == "attachment" and killing.place.place.country_code == "NG"
     assert killing.counted and not plan.counted
     assert plan.date.basis == "published"
 

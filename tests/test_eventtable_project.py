@@ -84,3 +84,23 @@ def test_eventtable_project_export_command_writes_csv_and_geojson(pair, tmp_path
     assert "2 event rows" in printed
     assert main(["export", "--db", str(store.path), "--format", "events", "--annotator", "ana",
                  "--out", str(out), "--split", "train=1"]) == 2
+
+
+def test_eventtable_project_reviewer_keeps_a_background_event_undoably(pair):
+    from annotator.eventtable.export import event_rows
+
+    store, ids = pair
+    event = ids["Coastal Wire:shelling"]
+    key = (ids["Coastal Wire"], event)
+    rows = event_rows(build_table(store, annotator="ana").grouping, build_table(store, annotator="ana").records)
+    assert any(f"{key[0]}:{key[1]}" in r["spans"] for r in rows)
+    edit = decisions.mark_background("rita", ids["Coastal Wire"], event, True)
+    edit.apply(store)
+    table = build_table(store, annotator="ana")
+    assert table.records[key].background
+    assert not any(f"{key[0]}:{key[1]}" in r["spans"] for r in event_rows(table.grouping, table.records))
+    assert any(f"{key[0]}:{key[1]}" in r["spans"]
+               for r in event_rows(table.grouping, table.records, include_background=True))
+    edit.revert(store)
+    assert not build_table(store, annotator="ana").records[key].background
+    assert store.event_override(event) is None

@@ -17,6 +17,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 DAY, WEEK, MONTH = 1, 2, 3
+YEAR = 4  # not one of ACLED's: a year alone ("in 1945") dates background, never an event row's day
+# An event that ended this long before its report is background ("fought a war in 2006"): left out of
+# the table unless the reviewer keeps it (annotator.eventtable.decisions.keep_background).
+BACKGROUND_DAYS = 180
 
 # How the date was found: the TIME argument, a date words in the event's sentence, the article's
 # published date as the fallback, or nothing usable.
@@ -36,6 +40,7 @@ _DATE_WORDS = re.compile(
     rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
     rf"|\b(?:in\s+|early\s+|late\s+|mid-)?(?:{_MONTHS})\b(?:\s+\d{{4}})?"
     r"|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b(?:in|since|during|by|of|until)\s+(?:early\s+|late\s+|mid-)?(?:1[6-9]\d\d|20\d\d)\b(?!\s*(?:people|soldiers|km))"
     r"|\b(?:yesterday|today|tonight|overnight|last night|this morning|this week|last week|this month|last month"
     r"|earlier this (?:week|month)|last weekend|this weekend|the day before|(?:\w+|\d+) (?:days|weeks) ago)\b",
     re.I,
@@ -73,6 +78,16 @@ class ResolvedDate:
     @property
     def is_fallback(self) -> bool:
         return self.basis == FROM_PUBLISHED
+
+    def background_for(self, published: str | None) -> bool:
+        """Whether the event ended well before its report: a memory, not news (see BACKGROUND_DAYS)."""
+        if not self.end or not published or self.basis == FROM_PUBLISHED:
+            return False
+        try:
+            report = parse_published(published)
+        except DateError:
+            return False
+        return report is not None and (report - date.fromisoformat(self.end)).days > BACKGROUND_DAYS
 
 
 def parse_published(value: str | None, *, where: str = "article.published") -> date | None:
@@ -165,6 +180,14 @@ def _resolve(words: str, published: date | None) -> tuple[str, str, int] | None:
     if published is None and not _absolute(words):
         return None  # "yesterday" against no date at all: saying a day would be invention
     base = published or date(2000, 1, 1)
+    year = re.fullmatch(r"(?:in|since|during|by|of|until)\s+(?:early\s+|late\s+|mid-)?(\d{4})", words, re.I)
+    if year:
+        start, end = date(int(year.group(1)), 1, 1), date(int(year.group(1)), 12, 31)
+        if published is not None and start > published:
+            return None
+        if published is not None and end > published:
+            end = published
+        return start.isoformat(), end.isoformat(), YEAR
     special = _special(words, base)
     if special is None:
         data = _parser(base).get_date_data(re.sub(r"^(?:on|in)\s+", "", words, flags=re.I))
@@ -184,9 +207,7 @@ def _resolve(words: str, published: date | None) -> tuple[str, str, int] | None:
             # A month in the published month ends at publication, not at a day the paper had not seen yet.
             if published is not None and start <= published < end:
                 end = published
-            special = (start, end, MONTH if period == "month" else MONTH)
-            if period == "year":
-                return None  # a year alone is coarser than any precision ACLED codes
+            special = (start, end, MONTH if period == "month" else YEAR)
         else:
             special = (day, day, DAY)
     start, end, precision = special

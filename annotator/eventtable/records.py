@@ -13,20 +13,16 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Protocol, Sequence
 
 from annotator.eventtable.dates import ResolvedDate, resolve_event_date
-from annotator.eventtable.fatalities import FatalityError, Fatalities, combine_in_event, parse_fatalities
+from annotator.eventtable.fatalities import (
+    ARRESTED, INJURED, MISSING, Casualties, FatalityError, Fatalities, combine_in_event, parse_fatalities, read_casualties,
+)
 from annotator.eventtable.places import PlaceIndex, ResolvedPlace
+from annotator.suggest.gazetteer import fold
+from annotator.eventtable.where import dateline, dateline_end, mentions, names_a_place, rank_mentions
 from annotator.model import Article, Layer, Modality, Span
 
-# Scheme label -> ACLED's event type as ACLED writes it, and its disorder type (the "type family" that
-# linking compares: a clash and a shelling of one town may be the same event seen two ways).
-EVENT_TYPES = {
-    "BATTLES": ("Battles", "Political violence"),
-    "EXPLOSIONS_REMOTE_VIOLENCE": ("Explosions/Remote violence", "Political violence"),
-    "VIOLENCE_AGAINST_CIVILIANS": ("Violence against civilians", "Political violence"),
-    "PROTESTS": ("Protests", "Demonstrations"),
-    "RIOTS": ("Riots", "Demonstrations"),
-    "STRATEGIC_DEVELOPMENTS": ("Strategic developments", "Strategic developments"),
-}
+# A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
+UNTYPED_FAMILY = "Other"
 
 STATE_FORCES, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, RIOTERS, PROTESTERS, CIVILIANS, OTHER = range(1, 9)
 INTER_NAMES = {
@@ -87,7 +83,57 @@ _WORD_RULES: tuple[tuple[re.Pattern, int], ...] = tuple(
 )
 # Fillers that are not actors: a shelled town or bridge is where or what, not whom.
 _NOT_ACTORS = {"LOCATION", "FACILITY", "DATE", "WEAPON"}
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n")
+
+
+_ARMED = {STATE_FORCES, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, OTHER}
+
+
+def _meaning(scheme, label: str) -> tuple[str, str]:
+    """The event type and type family the scheme gives a label (its ``event_table``)."""
+    found = scheme.label(label) if scheme is not None else None
+    table = found.event_table if found is not None else {}
+    if table:
+        return table["event_type"], table["disorder_type"]
+    return label.replace("_", " ").capitalize(), UNTYPED_FAMILY
+
+
+def _by_victims(scheme, label: str, event_type: str, disorder: str, victims, targets) -> tuple[str, str, str]:
+    """ACLED's rule on who died, as the scheme states it (``if_victims_armed``): violence against
+    civilians needs unarmed victims; when every victim named is armed ("killed 139 insurgents") the
+    event is of the label the scheme names (a battle)."""
+    found = scheme.label(label) if scheme is not None else None
+    instead = (found.event_table or {}).get("if_victims_armed") if found is not None else None
+    if not instead:
+        return event_type, disorder, ""
+    codes = [actor_type(v, "") for v in victims] + [t.inter for t in targets]
+    codes = [c for c in codes if c != OTHER]
+    if codes and all(c in _ARMED for c in codes):
+        battle, family = _meaning(scheme, instead)
+        return battle, family, f"typed {battle}, not {event_type}: the victims are armed ({', '.join(victims) or 'targets'})"
+    return event_type, disorder, ""
+
+
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
+
+
+_DATE_LINE = re.compile(r"^[ \t]*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}|\d{4}-\d{2}-\d{2})"
+                        r"[^\n]{0,20}$", re.M)
+
+
+def _without_dateline(text: str, start: int, end: int) -> str:
+    """The sentence with what dates the report blanked (offsets kept): an opening dateline ("KYIV, June
+    24 -") and a line holding nothing but a date ("May 03, 2013" under a headline)."""
+    cut = dateline_end(text) if start == 0 else 0
+    sentence = " " * cut + text[start + cut:end] if cut else text[start:end]
+    return _DATE_LINE.sub(lambda m: " " * len(m.group(0)), sentence)
+
+
+def _plausible(place, context) -> bool:
+    """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
+    lies in a country the article names, or is a region or a city of 100,000 or more."""
+    if context is not None and place.country_code in context.countries:
+        return True
+    return place.precision != 1 or place.population >= 100_000
 
 
 class RecordError(ValueError):
@@ -120,6 +166,9 @@ class Source:
     published: str | None
     title: str
     source_scale: str = ""
+    dateline: str = ""  # the place word of the article's dateline ("KYIV"): reports of one incident share it
+    names: frozenset[str] = frozenset()  # the article's named people, groups and places, folded: reports of one
+    # incident name the same ones
 
 
 @dataclass(frozen=True)
@@ -130,6 +179,7 @@ class Override:
     date_end: str | None = None
     precision: int | None = None
     geonameid: int | None = None  # a candidate (or any GeoNames place) picked by the reviewer
+    background: bool | None = None  # the reviewer's say: True background (out of the table), False an event
 
 
 @dataclass(frozen=True)
@@ -154,6 +204,8 @@ class EventRecord:
     place: ResolvedPlace | None
     source: Source
     notes: tuple[str, ...] = field(default=())
+    casualties: Casualties | None = None  # killed, injured, missing, arrested apart; fatalities is killed
+    background: bool = False  # told as history ("a war in 2006"): out of the table unless the reviewer keeps it
 
     @property
     def key(self) -> tuple[int, int]:
@@ -195,20 +247,69 @@ def clean_name(text: str) -> str:
     return re.sub(r"['’]s$", "", name)
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around a span, by end punctuation and line breaks."""
-    begin = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        begin = match.end()
-    after = _SENTENCE_END.search(text, end)
-    return begin, after.start() + 1 if after else len(text)
+def sentence_bounds(doc, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a span, by spaCy's sentence boundaries ("the U.N. said" ends no sentence)."""
+    span = doc.char_span(start, max(end, start + 1), alignment_mode="expand")
+    if span is None or not len(span):
+        return 0, len(doc.text)
+    first, last = span[0].sent, span[-1].sent
+    return first.start_char, last.end_char
+
+
+_PARSERS: dict[str, object] = {}
+
+
+def load_parser(model: str | None = None):
+    """The spaCy pipeline that parses articles for the event table: the suggester's model (its parser
+    and entities), loaded once a process."""
+    import spacy  # imported here: commands that build no records start fast
+
+    from annotator.suggest.pipeline import DEFAULT_MODELS
+
+    names = [model] if model else list(DEFAULT_MODELS)
+    for name in names:
+        if name in _PARSERS:
+            return _PARSERS[name]
+        try:
+            _PARSERS[name] = spacy.load(name, exclude=["lemmatizer"])
+            return _PARSERS[name]
+        except OSError:
+            continue
+    raise RecordError(f"no spaCy model to parse articles with: tried {', '.join(names)}")
+
+
+@dataclass
+class _Reading:
+    """What stage 1 reads of one event span: its sentence and its arguments' words, by role."""
+
+    article: Article
+    span: Span
+    sentence_start: int
+    sentence_end: int
+    where: str
+    actors: list = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    weapons: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    time_texts: list = field(default_factory=list)
+    place_texts: list = field(default_factory=list)
+    fatality_texts: list = field(default_factory=list)
 
 
 class RecordBuilder:
     """Builds records; holds the gazetteer and place index, each loaded once and only when needed."""
 
-    def __init__(self, places: PlaceIndex | None = None, gazetteer=None):
+    def __init__(self, places: PlaceIndex | None = None, gazetteer=None, nlp=None, scheme=None):
+        """:param scheme: the project's label scheme: what each event label means to the event table
+            (default: the conflict scheme)"""
         self._places = places
+        self._nlp = nlp
+        if scheme is None:
+            from annotator.schemes import DEFAULT_SCHEME, scheme_by_name
+
+            scheme = scheme_by_name(DEFAULT_SCHEME)
+        self.scheme = scheme
+        self._docs: dict[str, object] = {}  # the last few articles' parses: windows ask again and again
         self._gazetteer = gazetteer
         self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
 
@@ -228,6 +329,31 @@ class RecordBuilder:
 
             self._places = load_index()
         return self._places
+
+    def parse(self, text: str):
+        """The article parsed (sentences, dependencies, entities); the last 64 kept."""
+        doc = self._docs.get(text)
+        if doc is None:
+            if self._nlp is None:
+                self._nlp = load_parser()
+            doc = self._nlp(text)
+            if len(self._docs) >= 64:
+                self._docs.pop(next(iter(self._docs)))
+            self._docs[text] = doc
+        return doc
+
+    def parse_many(self, texts: Sequence[str]) -> None:
+        """Parse several articles in one batch (spaCy's ``pipe`` is several times faster than one by
+        one); :meth:`records` then finds them parsed. Keep batches under 64, the parses kept."""
+        wanted = [t for t in dict.fromkeys(texts) if t not in self._docs]
+        if not wanted:
+            return
+        if self._nlp is None:
+            self._nlp = load_parser()
+        for text, doc in zip(wanted, self._nlp.pipe(wanted, batch_size=len(wanted))):
+            if len(self._docs) >= 64:
+                self._docs.pop(next(iter(self._docs)))
+            self._docs[text] = doc
 
     def actor(self, span: Span, text: str, role: str) -> Actor:
         key = (text, span.label, role)
@@ -252,6 +378,7 @@ class RecordBuilder:
         arguments: Iterable[ArgumentLike],
         *,
         overrides: Mapping[tuple[int, int], Override] | None = None,
+        docs: Mapping[str, object] | None = None,
     ) -> list[EventRecord]:
         """One record per event span of ``spans``, in text order.
 
@@ -279,9 +406,11 @@ class RecordBuilder:
                     f"({len(text)} characters)")
         locations = [s for s in spans if s.layer == Layer.ENTITY and s.label == "LOCATION"]
         dates = [s for s in spans if s.layer == Layer.ENTITY and s.label == "DATE"]
-        context = None
+        context = doc = found = None
         if events:
-            context = self.places.context([s.text_in(text) for s in locations], text)
+            doc = (docs or {}).get(text) or self.parse(text)
+            found = mentions(doc, [(s.start_char, s.end_char) for s in locations])
+            context = self.places.context([m.text for m in found], text)
         source = Source(
             article_id=article.id,
             outlet=article.source or "",
@@ -289,94 +418,173 @@ class RecordBuilder:
             published=article.published,
             title=article.title or "",
             source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
+            dateline=(dateline(text) or "").casefold(),
+            names=frozenset(fold(e.text) for e in doc.ents if e.label_ in _NAME_LABELS) if doc is not None else frozenset(),
         )
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
-            out.append(self._record(article, span, by_event.get(span.id, []), locations, dates, context, source,
+            out.append(self._record(article, span, by_event.get(span.id, []), doc, found, dates, context, source,
                                     (overrides or {}).get((article.id, span.id))))
         return out
 
-    def _record(self, article, span, links, locations, dates, context, source, override) -> EventRecord:
+    def _record(self, article, span, links, doc, found, dates, context, source, override) -> EventRecord:
+        """One record, one way: the words read (arguments, sentence) -> date -> place -> counts and the
+        type they imply -> the reviewer's choices over all of it. Each stage reads only what the ones
+        before it produced."""
+        reading = self._read(article, span, links, doc)
+        date, background = self._dated(reading, dates)
+        place = self._place(doc, span, reading.place_texts, found, context)
+        casualties, event_type, disorder = self._counted(reading)
+        if override is not None:
+            date, place = self._apply(override, date, place, reading.where)
+            if override.background is not None:
+                background = override.background
+        attrs = span.attributes or {}
+        return EventRecord(
+            article_id=article.id,
+            span_id=span.id,
+            label=span.label,
+            event_type=event_type,
+            disorder_type=disorder,
+            sub_event_type=str(attrs.get("sub_event_type") or ""),
+            modality=str(attrs.get("modality") or Modality.HAPPENED),
+            reported_by=str(attrs.get("reported_by") or ""),
+            trigger=span.text_in(article.text),
+            sentence=article.text[reading.sentence_start:reading.sentence_end].strip(),
+            actors=tuple(reading.actors),
+            targets=tuple(reading.targets),
+            weapons=tuple(reading.weapons),
+            fatalities=casualties.killed,
+            date=date,
+            place=place,
+            source=source,
+            notes=tuple(reading.notes),
+            casualties=casualties,
+            background=background,
+        )
+
+    def _read(self, article, span, links, doc) -> "_Reading":
+        """Stage 1: the event's sentence and its arguments' words, sorted by role."""
         text = article.text
-        where = f"article {article.id}, span {span.id}"
-        notes: list[str] = []
-        sent_start, sent_end = sentence_bounds(text, span.start_char, span.end_char)
-        sentence = text[sent_start:sent_end].strip()
-        label = span.label
-        event_type, disorder = EVENT_TYPES.get(label, (label.replace("_", " ").capitalize(), "Other"))
-        actors, targets, weapons, deaths, time_texts, place_texts = [], [], [], [], [], []
+        start, end = sentence_bounds(doc, span.start_char, span.end_char)
+        reading = _Reading(article, span, start, end, f"article {article.id}, span {span.id}")
         for link in sorted(links, key=lambda l: (l.filler.start_char, l.filler.id)):
             filler = link.filler.text_in(text)
             role = link.role
             if role in ("ACTOR", "TARGET") and link.filler.label not in _NOT_ACTORS:
-                (actors if role == "ACTOR" else targets).append(self.actor(link.filler, filler, role))
+                (reading.actors if role == "ACTOR" else reading.targets).append(self.actor(link.filler, filler, role))
             elif role == "TARGET":
-                notes.append(f"target: {clean_name(filler)}")
+                reading.notes.append(f"target: {clean_name(filler)}")
             elif role == "WEAPON":
-                weapons.append(clean_name(filler))
+                reading.weapons.append(clean_name(filler))
             elif role == "FATALITIES":
-                try:
-                    deaths.append(parse_fatalities(filler))
-                except FatalityError as exc:
-                    notes.append(f"{where}: {exc}")
+                reading.fatality_texts.append(filler)
             elif role == "TIME":
-                time_texts.append(filler)
+                reading.time_texts.append(filler)
             elif role == "LOCATION":
-                place_texts.append(filler)
-        date = resolve_event_date(
-            published=article.published,
-            time_texts=time_texts,
-            sentence=text[sent_start:sent_end],
-            trigger_offset=span.start_char - sent_start,
-            where=f"article {article.id}",
-        )
-        if not time_texts:
+                reading.place_texts.append(filler)
+        return reading
+
+    def _dated(self, reading: "_Reading", dates) -> tuple[ResolvedDate, bool]:
+        """Stage 2: the date (TIME words, else the sentence's, else an annotated DATE span nearby, else
+        the published date marked as such) and whether it makes the event background."""
+        article, span = reading.article, reading.span
+        text, start, end = article.text, reading.sentence_start, reading.sentence_end
+        date = resolve_event_date(published=article.published, time_texts=reading.time_texts,
+                                  sentence=_without_dateline(text, start, end), trigger_offset=span.start_char - start,
+                                  where=f"article {article.id}")
+        if not reading.time_texts:
             # An annotated DATE span in the sentence beats our own search: the annotator read it as a date.
-            nearby = [d for d in dates if sent_start <= d.start_char and d.end_char <= sent_end]
+            nearby = [d for d in dates if start <= d.start_char and d.end_char <= end]
             nearby.sort(key=lambda d: abs(d.start_char - span.start_char))
             if nearby:
                 from_span = resolve_event_date(published=article.published, time_texts=[nearby[0].text_in(text)],
                                                where=f"article {article.id}")
                 if from_span.basis == "argument":
                     date = replace(from_span, basis="sentence")
-        place = self._place(text, span, place_texts, locations, sent_start, sent_end, context)
-        if override is not None:
-            date, place = self._apply(override, date, place, where)
-        attrs = span.attributes or {}
-        return EventRecord(
-            article_id=article.id,
-            span_id=span.id,
-            label=label,
-            event_type=event_type,
-            disorder_type=disorder,
-            sub_event_type=str(attrs.get("sub_event_type") or ""),
-            modality=str(attrs.get("modality") or Modality.HAPPENED),
-            reported_by=str(attrs.get("reported_by") or ""),
-            trigger=span.text_in(text),
-            sentence=sentence,
-            actors=tuple(actors),
-            targets=tuple(targets),
-            weapons=tuple(weapons),
-            fatalities=combine_in_event(deaths),
-            date=date,
-            place=place,
-            source=source,
-            notes=tuple(notes),
-        )
+        background = date.background_for(article.published)
+        if background:
+            reading.notes.append(f"background: dated {date.text!r}, long before the report; out of the table unless kept")
+        return date, background
 
-    def _place(self, text, span, place_texts, locations, sent_start, sent_end, context) -> ResolvedPlace | None:
+    def _counted(self, reading: "_Reading") -> tuple[Casualties, str, str]:
+        """Stage 4: killed, injured, missing and arrested (FATALITIES words first, else the sentence), and
+        the type the label means once who died is known."""
+        deaths: list[Fatalities] = []
+        argued: dict[str, list[Fatalities]] = {}
+        for words in reading.fatality_texts:
+            said = read_casualties(words)
+            others = {o: said.of(o) for o in (INJURED, MISSING, ARRESTED) if said.of(o)}
+            if said.context and not said.killed:
+                reading.notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
+            elif others and not said.killed:
+                for outcome, count in others.items():
+                    argued.setdefault(outcome, []).append(count)  # "wounded around 100": never deaths
+            else:
+                try:
+                    deaths.append(said.killed or parse_fatalities(words))
+                except FatalityError as exc:
+                    reading.notes.append(f"{reading.where}: {exc}")
+        said = read_casualties(reading.article.text[reading.sentence_start:reading.sentence_end])
+        casualties = Casualties(
+            killed=combine_in_event(deaths) if deaths else said.killed,
+            injured=combine_in_event(argued[INJURED]) if INJURED in argued else said.injured,
+            missing=combine_in_event(argued[MISSING]) if MISSING in argued else said.missing,
+            arrested=combine_in_event(argued[ARRESTED]) if ARRESTED in argued else said.arrested,
+            context=said.context, victims=said.victims)
+        if said.context:
+            reading.notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
+        label = reading.span.label
+        event_type, disorder = _meaning(self.scheme, label)
+        event_type, disorder, retyped = _by_victims(self.scheme, label, event_type, disorder, casualties.victims,
+                                                    reading.targets)
+        if retyped:
+            reading.notes.append(retyped)
+        return casualties, event_type, disorder
+
+    def _place(self, doc, span, place_texts, found, context) -> ResolvedPlace | None:
+        """The LOCATION argument, else the parse's best place for the trigger, else the article's setting."""
         for words in place_texts:
             resolved = self.places.resolve(words, context, basis="argument")
             if resolved.place is not None:
                 return resolved
-        in_sentence = [s for s in locations if sent_start <= s.start_char and s.end_char <= sent_end]
-        in_sentence.sort(key=lambda s: min(abs(s.start_char - span.end_char), abs(s.end_char - span.start_char)))
-        for location in in_sentence:
-            resolved = self.places.resolve(location.text_in(text), context, basis="sentence")
+        unresolved = None
+        attached: list[ResolvedPlace] = []
+        for candidate in rank_mentions(doc, span.start_char, span.end_char, found):
+            resolved = self.places.resolve(candidate.mention.text, context, basis=candidate.basis)
+            resolved = replace(resolved, offsets=(candidate.mention.start, candidate.mention.end))
+            if candidate.mention.origin == "name" and resolved.place is not None and not _plausible(resolved.place, context):
+                resolved = replace(resolved, place=None, note=f"{resolved.text!r} is a town's name only far from the "
+                                                               "article's countries: read as a word, not a place")
+            if resolved.place is not None and candidate.tier <= 1:
+                attached.append(resolved)  # of the places the trigger hangs on, the finest is where
+                continue
+            if attached:
+                break
             if resolved.place is not None:
                 return resolved
+            if unresolved is None and candidate.tier <= 1:
+                unresolved = resolved
+        if attached:
+            return min(attached, key=lambda r: r.place.precision)
         if place_texts:
             return self.places.resolve(place_texts[0], context, basis="argument")  # unresolved, words kept
+        setting = self._setting(doc, span, found, context)
+        return setting or unresolved
+
+    def _setting(self, doc, span, found, context) -> ResolvedPlace | None:
+        """Where the article is set: its dateline, else the nearest place named before the event."""
+        words = dateline(doc.text)
+        if words:
+            resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis="article")
+            if resolved.place is not None:
+                start = doc.text.find(words)
+                return replace(resolved, offsets=(start, start + len(words)), note="the article's dateline")
+        for mention in sorted((m for m in found if m.end <= span.start_char and names_a_place(doc, m)),
+                              key=lambda m: -m.start):
+            resolved = self.places.resolve(mention.text, context, basis="article")
+            if resolved.place is not None:
+                return replace(resolved, offsets=(mention.start, mention.end), note="named earlier in the article")
         return None
 
     def _apply(self, override: Override, date: ResolvedDate, place: ResolvedPlace | None, where: str):

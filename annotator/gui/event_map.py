@@ -1,8 +1,11 @@
 """The event map: a bundled Natural Earth outline (no tile server is reachable) with events as points.
 
 Equirectangular projection, its x squeezed by the cosine of the middle latitude so towns keep their
-shape at the scale of a war; zoomed to the events' extent. Clicking a point emits ``eventClicked`` with
-the article id and event span id of the event's first report, so the window can open it.
+shape at the scale of a war; zoomed to the events' extent at first, then the wheel zooms about the
+pointer and a drag pans. Events closer on screen than ``CLUSTER_PIXELS`` are drawn as one cluster with
+its count, and a name is written only where it overlaps no other name or point, so labels never
+overlap. Clicking a point emits ``eventClicked`` with the article id and event span id of the event's
+first report, so the window can open it; clicking a cluster of several places zooms in on it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
 from annotator import config
@@ -29,7 +32,11 @@ EVENT_COLOURS = {
 }
 POINT_RADIUS = 6
 HIT_RADIUS = 9
+CLUSTER_PIXELS = 22  # events nearer than this on screen are one cluster
+ZOOM_STEP = 1.25  # one wheel notch
+DRAG_PIXELS = 4  # a press that moves less than this is a click, not a drag
 _MIN_SPAN_DEGREES = 4.0
+_MIN_ZOOM_DEGREES = 0.05
 
 
 def outline_path() -> Path:
@@ -72,6 +79,9 @@ class EventMap(QWidget):
         self._outline = load_outline(outline)
         self._events: list[dict] = []
         self._extent = QRectF(-180, -90, 360, 180)  # lon, -lat
+        self._layout: tuple | None = None  # (clusters, labels), until the view or the events change
+        self._press: QPointF | None = None
+        self._dragged = False
         self.setMinimumSize(320, 200)
         self.setMouseTracking(True)
         self.setAccessibleName("Event map")
@@ -96,7 +106,87 @@ class EventMap(QWidget):
             centre = QPointF((max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2)
             pad = 1.3  # a margin so edge points are not cut by the frame
             self._extent = QRectF(centre.x() - width * pad / 2, centre.y() - height * pad / 2, width * pad, height * pad)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._layout = None
         self.update()
+
+    def extent(self) -> QRectF:
+        """What the map shows: longitude and minus latitude, in degrees."""
+        return QRectF(self._extent)
+
+    def zoom(self, factor: float, about: QPointF | None = None) -> None:
+        """Zoom in (factor > 1) or out, keeping the place under ``about`` (widget pixels) where it is."""
+        about = about if about is not None else QPointF(self.width() / 2, self.height() / 2)
+        inverse, _ok = self._transform().inverted()
+        anchor = inverse.map(about)
+        width = min(max(self._extent.width() / factor, _MIN_ZOOM_DEGREES), 360.0)
+        height = min(max(self._extent.height() / factor, _MIN_ZOOM_DEGREES), 180.0)
+        left = anchor.x() - (anchor.x() - self._extent.left()) * width / self._extent.width()
+        top = anchor.y() - (anchor.y() - self._extent.top()) * height / self._extent.height()
+        self._extent = QRectF(left, top, width, height)
+        self._changed()
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the view by (dx, dy) widget pixels: the map follows the pointer."""
+        inverse, _ok = self._transform().inverted()
+        origin, moved = inverse.map(QPointF(0, 0)), inverse.map(QPointF(dx, dy))
+        self._extent.translate(origin.x() - moved.x(), origin.y() - moved.y())
+        self._changed()
+
+    # -- clusters and labels ---------------------------------------------------------------------
+    def clusters(self) -> list[tuple[QPointF, list[dict]]]:
+        """Events as drawn: (centre in widget pixels, its events), nearer ones merged."""
+        return self._laid_out()[0]
+
+    def label_rects(self) -> list[tuple[str, QRectF]]:
+        """The names written and where: none overlaps another or any point."""
+        return self._laid_out()[1]
+
+    def _laid_out(self) -> tuple:
+        if self._layout is None:
+            transform = self._transform()
+            groups: list[list] = []  # [sum x, sum y, rows]
+            ordered = sorted(self._events, key=lambda r: (-int(r.get("number_of_sources") or 1), r["event_id_cnty"]))
+            for row in ordered:
+                point = transform.map(QPointF(row["longitude"], -row["latitude"]))
+                for group in groups:
+                    n = len(group[2])
+                    if math.hypot(group[0] / n - point.x(), group[1] / n - point.y()) < CLUSTER_PIXELS:
+                        group[0] += point.x()
+                        group[1] += point.y()
+                        group[2].append(row)
+                        break
+                else:
+                    groups.append([point.x(), point.y(), [row]])
+            clusters = [(QPointF(x / len(rows), y / len(rows)), rows) for x, y, rows in groups]
+            metrics = QFontMetricsF(self.font())
+            taken = [QRectF(c.x() - self._radius(rows), c.y() - self._radius(rows), 2 * self._radius(rows),
+                            2 * self._radius(rows)) for c, rows in clusters]
+            labels = []
+            for centre, rows in sorted(clusters, key=lambda c: -len(c[1])):
+                names = list(dict.fromkeys(str(r.get("location") or "") for r in rows if r.get("location")))
+                if not names:
+                    continue
+                text = names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")
+                size = metrics.size(0, text)
+                radius = self._radius(rows)
+                for dx, dy in ((radius + 3, -size.height() / 2), (-radius - 3 - size.width(), -size.height() / 2),
+                               (-size.width() / 2, -radius - 2 - size.height()), (-size.width() / 2, radius + 2)):
+                    rect = QRectF(centre.x() + dx, centre.y() + dy, size.width(), size.height())
+                    if not any(rect.intersects(other) for other in taken):
+                        taken.append(rect)
+                        labels.append((text, rect))
+                        break
+            self._layout = (clusters, labels)
+        return self._layout
+
+    @staticmethod
+    def _radius(rows: list[dict]) -> float:
+        if len(rows) > 1:
+            return POINT_RADIUS + 3 + min(len(rows), 30) ** 0.5 * 2
+        return POINT_RADIUS + min(int(rows[0].get("number_of_sources") or 1) - 1, 4)
 
     # -- projection ----------------------------------------------------------------------------
     def _transform(self) -> QTransform:
@@ -114,15 +204,19 @@ class EventMap(QWidget):
         """Where an event is drawn, in widget coordinates."""
         return self._transform().map(QPointF(row["longitude"], -row["latitude"]))
 
-    def event_at(self, position: QPointF) -> dict | None:
-        """The event drawn nearest ``position`` within the hit radius; the most recent on ties."""
-        best, best_distance = None, float(HIT_RADIUS)
-        for row in self._events:
-            point = self.point_of(row)
-            distance = math.hypot(point.x() - position.x(), point.y() - position.y())
-            if distance <= best_distance:
-                best, best_distance = row, distance
+    def cluster_at(self, position: QPointF) -> tuple[QPointF, list[dict]] | None:
+        """The point or cluster drawn under ``position``, if any."""
+        best, best_distance = None, None
+        for centre, rows in self.clusters():
+            distance = math.hypot(centre.x() - position.x(), centre.y() - position.y())
+            if distance <= max(HIT_RADIUS, self._radius(rows)) and (best_distance is None or distance < best_distance):
+                best, best_distance = (centre, rows), distance
         return best
+
+    def event_at(self, position: QPointF) -> dict | None:
+        """The event drawn under ``position``: a point's, or a cluster's first (most reported) event."""
+        found = self.cluster_at(position)
+        return found[1][0] if found else None
 
     # -- Qt --------------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -138,20 +232,25 @@ class EventMap(QWidget):
         for shape in self._outline:
             painter.drawPath(shape)
         painter.restore()
-        for row in sorted(self._events, key=lambda r: r.get("counted", True)):
-            point = self.point_of(row)
-            colour = QColor(EVENT_COLOURS.get(row.get("event_type", ""), "#444444"))
+        for centre, rows in self.clusters():
+            radius = self._radius(rows)
             painter.setPen(QPen(QColor("#222222"), 1))
+            if len(rows) > 1:
+                painter.setBrush(QBrush(QColor("#555555")))
+                painter.drawEllipse(centre, radius, radius)
+                painter.setPen(QColor("#ffffff"))
+                painter.drawText(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius),
+                                 Qt.AlignmentFlag.AlignCenter, str(len(rows)))
+                continue
+            row = rows[0]
+            colour = QColor(EVENT_COLOURS.get(row.get("event_type", ""), "#444444"))
             # Events left out of counts (planned, hypothetical, denied) are drawn hollow.
             painter.setBrush(QBrush(colour) if row.get("counted", True) else Qt.BrushStyle.NoBrush)
-            radius = POINT_RADIUS + min(int(row.get("number_of_sources", 1)) - 1, 4)
-            painter.drawEllipse(point, radius, radius)
-        # Place names beside the points, after all points, so no point hides a name.
+            painter.drawEllipse(centre, radius, radius)
+        # Names after all points, each only where it overlaps no other name or point.
         painter.setPen(QColor("#222222"))
-        for row in self._events:
-            if row.get("location"):
-                point = self.point_of(row)
-                painter.drawText(point + QPointF(POINT_RADIUS + 4, 4), str(row["location"]))
+        for text, rect in self.label_rects():
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         painter.setPen(QColor("#333333"))
         counted = sum(1 for r in self._events if r.get("counted", True))
         painter.drawText(self.rect().adjusted(8, 4, -8, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
@@ -160,6 +259,13 @@ class EventMap(QWidget):
         painter.end()
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            delta = event.position() - self._press
+            if self._dragged or math.hypot(delta.x(), delta.y()) >= DRAG_PIXELS:
+                self._dragged = True
+                self.pan(delta.x(), delta.y())
+                self._press = event.position()
+                return
         row = self.event_at(event.position())
         self.setToolTip(
             f"{row['event_date'] or 'undated'} · {row['event_type']} · {row['location']}\n"
@@ -168,13 +274,36 @@ class EventMap(QWidget):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
-            row = self.event_at(event.position())
-            if row is not None:
-                article_id, span_id = (int(x) for x in row["spans"].split()[0].split(":"))
-                self.eventClicked.emit(article_id, span_id)
-                return
+            self._press, self._dragged = event.position(), False
+            return
         super().mousePressEvent(event)
 
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self._press is not None:
+            dragged, self._press, self._dragged = self._dragged, None, False
+            if not dragged:
+                self._click(event.position())
+            return
+        super().mouseReleaseEvent(event)
+
+    def _click(self, position: QPointF) -> None:
+        found = self.cluster_at(position)
+        if found is None:
+            return
+        centre, rows = found
+        places = {(round(r["latitude"], 3), round(r["longitude"], 3)) for r in rows}
+        if len(places) > 1:
+            self.zoom(2.5, centre)  # several places under one disc: show them apart
+            return
+        article_id, span_id = (int(x) for x in rows[0]["spans"].split()[0].split(":"))
+        self.eventClicked.emit(article_id, span_id)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        notches = event.angleDelta().y() / 120
+        if notches:
+            self.zoom(ZOOM_STEP ** notches, event.position())
+        event.accept()
+
     def resizeEvent(self, event) -> None:  # noqa: N802
-        self.update()
+        self._changed()
         super().resizeEvent(event)

@@ -9,7 +9,17 @@ from typing import Any, Iterable
 from annotator.store.errors import ConflictError
 from annotator.store.project import now
 
-_OVERRIDE_FIELDS = ("date", "date_end", "precision", "geonameid")
+_OVERRIDE_FIELDS = ("date", "date_end", "precision", "geonameid", "background")
+
+
+def _stored(field: str, value: Any) -> Any:
+    return (None if value is None else int(bool(value))) if field == "background" else value
+
+
+def _typed(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("background") is not None:
+        values["background"] = bool(values["background"])
+    return values
 
 
 class EventTable:
@@ -19,16 +29,17 @@ class EventTable:
         :param span_id: the event span
         """
         row = self._db.execute(
-            "SELECT date, date_end, precision, geonameid, reviewer FROM event_overrides WHERE span_id = ?",
+            "SELECT date, date_end, precision, geonameid, background, reviewer FROM event_overrides WHERE span_id = ?",
             [span_id]).fetchone()
-        return dict(zip((*_OVERRIDE_FIELDS, "reviewer"), row)) if row else None
+        return _typed(dict(zip((*_OVERRIDE_FIELDS, "reviewer"), row))) if row else None
 
     def set_event_override(self, span_id: int, reviewer: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
         """Store (or, with ``values`` None, remove) the choice for an event span.
 
         :param span_id: the event span
         :param reviewer: who chose
-        :param values: date, date_end, precision (1 day, 2 week, 3 month), geonameid; missing keys are None
+        :param values: date, date_end, precision (1 day, 2 week, 3 month), geonameid, background (True: the
+            event is background, out of the table; False: an event of its own; None: the dates decide); missing keys are None
         :returns: the previous choice, for undo
         """
         before = self.event_override(span_id)
@@ -37,11 +48,11 @@ class EventTable:
                 self._db.execute("DELETE FROM event_overrides WHERE span_id = ?", [span_id])
             else:
                 self._db.execute(
-                    "INSERT INTO event_overrides(span_id, date, date_end, precision, geonameid, reviewer, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(span_id) DO UPDATE SET date = excluded.date,"
+                    "INSERT INTO event_overrides(span_id, date, date_end, precision, geonameid, background, reviewer,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(span_id) DO UPDATE SET date = excluded.date,"
                     " date_end = excluded.date_end, precision = excluded.precision, geonameid = excluded.geonameid,"
-                    " reviewer = excluded.reviewer, updated_at = excluded.updated_at",
-                    [span_id, *(values.get(k) for k in _OVERRIDE_FIELDS), reviewer, now()])
+                    " background = excluded.background, reviewer = excluded.reviewer, updated_at = excluded.updated_at",
+                    [span_id, *(_stored(k, values.get(k)) for k in _OVERRIDE_FIELDS), reviewer, now()])
             article = self._db.execute("SELECT article_id FROM spans WHERE id = ?", [span_id]).fetchone()
             self._log(self.ensure_annotator(reviewer), article[0] if article else None, "event_override",
                       {"span": span_id, "values": values})
@@ -52,11 +63,11 @@ class EventTable:
 
         :param article_id: only the choices on this article's events
         """
-        sql = ("SELECT s.article_id, o.span_id, o.date, o.date_end, o.precision, o.geonameid FROM event_overrides o"
-               " JOIN spans s ON s.id = o.span_id")
+        sql = ("SELECT s.article_id, o.span_id, o.date, o.date_end, o.precision, o.geonameid, o.background"
+               " FROM event_overrides o JOIN spans s ON s.id = o.span_id")
         rows = self._db.execute(sql, []) if article_id is None else \
             self._db.execute(sql + " WHERE s.article_id = ?", [article_id])
-        return {(r[0], r[1]): dict(zip(_OVERRIDE_FIELDS, r[2:])) for r in rows}
+        return {(r[0], r[1]): _typed(dict(zip(_OVERRIDE_FIELDS, r[2:]))) for r in rows}
 
     def add_event_group(self, members: Iterable[tuple[int, int]], reviewer: str, kind: str,
                         replaces: Iterable[Iterable[tuple[int, int]]] = (), group_id: int | None = None) -> int:

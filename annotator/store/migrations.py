@@ -327,3 +327,10 @@ def m0009_article_uncertainty(db: Database) -> None:
         CREATE INDEX article_uncertainty_by_score ON article_uncertainty(score DESC);
         """
     )
+
+
+@migration("0010_event_background")
+def m0010_event_background(db: Database) -> None:
+    # The reviewer's say on whether an event is background ("a war fought in 2006" in a 2017 report):
+    # 1 background (out of the table), 0 an event of its own, NULL let the dates decide (eventtable.dates).
+    db.executescript("ALTER TABLE event_overrides ADD COLUMN background INTEGER CHECK (background IN (0, 1));")

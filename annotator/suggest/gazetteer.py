@@ -34,14 +34,24 @@ def gazetteer_dir() -> Path:
     return config.resources_dir() / "gazetteer"
 
 
+_DROPPED = str.maketrans({c: None for c in ".'`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4"})
+
+
 def fold(text: str) -> str:
-    """Case-, accent- and whitespace-insensitive key of a name: 'the  Kyïv' -> 'kyiv'."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = plain.casefold().split()
+    """Case-, accent-, apostrophe- and spacing-insensitive key of a name, the one key every part of the
+    program compares names by: 'the  Kyïv' -> 'kyiv', 'Tall ‘Afar' -> 'tall afar', 'Deir ez-Zor' and
+    'Deir ez Zor' -> 'deir ez zor', "Da'esh" and 'Daesh' -> 'daesh', 'U.S.' -> 'us'.
+
+    Apostrophes go because transliterations of Arabic ayn and hamza put them anywhere or nowhere; hyphens
+    become spaces; full stops go ("D.C.", "St. Petersburg"); a leading "the" goes.
+    """
+    if not text.isascii():  # NFKD is the slow part, and most names need none
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = text.translate(_DROPPED).casefold().replace("-", " ").split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
-    return " ".join(words)
+    return " ".join(words).strip(" ,;:")
 
 
 @dataclass

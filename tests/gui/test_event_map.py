@@ -37,3 +37,66 @@ def test_event_map_click_on_empty_sea_emits_nothing(qtbot):
     qtbot.waitExposed(widget)
     with qtbot.assertNotEmitted(widget.eventClicked):
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
+
+
+def _shown(qtbot, rows, size=(600, 400)):
+    widget = EventMap()
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.set_events(rows)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _wheel(widget, position, notches):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    point = QPointF(position)
+    event = QWheelEvent(point, widget.mapToGlobal(point), QPoint(0, 0), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_event_map_wheel_zooms_about_the_pointer_and_drag_pans(qtbot):
+    rows = [row("UKR1-10", 48.94, 38.49, "1:10"), row("UKR3-30", 46.64, 32.61, "3:30")]
+    widget = _shown(qtbot, rows)
+    before = widget.extent()
+    under = widget.point_of(rows[0])
+    _wheel(widget, under.toPoint(), 2)
+    assert widget.extent().width() < before.width() * 0.7  # zoomed in
+    after = widget.point_of(rows[0])
+    assert abs(after.x() - under.x()) < 2 and abs(after.y() - under.y()) < 2  # the place under the pointer stays
+    start = widget.point_of(rows[1])
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=QPoint(300, 200))
+    for x in range(300, 361, 10):
+        qtbot.mouseMove(widget, QPoint(x, 200 + (x - 300) // 2))
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(360, 230))
+    moved = widget.point_of(rows[1])
+    assert abs(moved.x() - start.x() - 60) < 3 and abs(moved.y() - start.y() - 30) < 3  # the map follows the drag
+
+
+def test_event_map_close_points_cluster_and_labels_never_overlap(qtbot):
+    # Thirty events in and around three towns a few kilometres apart, seen from far away.
+    rows = [row(f"SYR{i}", 36.20 + (i % 3) * 0.03, 37.15 + (i % 5) * 0.03, f"{i}:{i}") for i in range(1, 31)]
+    for r, name in zip(rows, ["Aleppo", "Anadan", "Haritan"] * 10):
+        r["location"] = name
+    rows.append(row("UKR99", 48.9, 38.5, "99:99"))
+    widget = _shown(qtbot, rows)
+    clusters = widget.clusters()
+    assert sum(len(members) for _, members in clusters) == 31 and len(clusters) < 31
+    labels = [rect for _, rect in widget.label_rects()]
+    assert all(not a.intersects(b) for i, a in enumerate(labels) for b in labels[i + 1:])
+    # A click on a cluster of several places zooms in until they come apart.
+    centre, members = max(clusters, key=lambda c: len(c[1]))
+    width = widget.extent().width()
+    with qtbot.assertNotEmitted(widget.eventClicked):
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=centre.toPoint())
+    assert widget.extent().width() < width
+    for _ in range(8):
+        _wheel(widget, widget.point_of(rows[0]).toPoint(), 4)
+    assert len(widget.clusters()) > len(clusters)
+    labels = [rect for _, rect in widget.label_rects()]
+    assert all(not a.intersects(b) for i, a in enumerate(labels) for b in labels[i + 1:])

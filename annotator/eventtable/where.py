@@ -1,0 +1,261 @@
+"""Where an event happened, read from the parse of its article (spaCy's dependencies and entities).
+
+The order, strongest first:
+
+1. the trigger's own attachments: the object of a place preposition ("in", "at", "near", "off",
+   "outside", "north of"...) hanging from the trigger, from the clause it heads or sits in, or from its
+   object ("an attack on a checkpoint in Kabul"); a place naming the trigger ("the Kabul bombing"); a
+   place the trigger acts on ("shelled Aleppo");
+2. the sentence's other places by role: never a destination ("en route to Kenya", "fled to Turkey"), a
+   possessor that only contains another place ("Syria's Aleppo province"), a place inside a title or an
+   organisation ("the Middle East director", "Iraqi police"), or an actor ("Iran captured...") while
+   anything else is left;
+3. the article's setting: its dateline ("KYIV, June 24 (Reuters) -"), else the last place placed
+   earlier in the article.
+
+A place mention is an entity (GPE, LOC, FAC) or an annotated LOCATION span, stretched over the words
+news puts after a region's name ("Aleppo province"); all-capital initials ("SANA") are organisations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+# Prepositions that say where; "to", "from", "toward" say where to or from, not where it happened.
+PLACE_PREPOSITIONS = {"in", "at", "near", "off", "outside", "inside", "across", "around", "throughout", "within",
+                      "along", "over", "on", "into", "onto", "through", "outskirts", "by", "between", "beside"}
+MOVEMENT_PREPOSITIONS = {"to", "toward", "towards", "from", "for", "via", "against", "with"}
+DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                   "northern", "southern", "eastern", "western", "outside", "near", "close", "km", "kilometres",
+                   "kilometers", "miles"}
+REGION_WORDS = {"province", "governorate", "region", "state", "district", "oblast", "prefecture", "county",
+                "countryside", "city", "town", "village", "area", "neighbourhood", "neighborhood", "suburb",
+                "camp", "valley", "desert"}
+# Nouns that make a place before them a title's or an organisation's ("Middle East director").
+ROLE_NOUNS = {"director", "spokesman", "spokeswoman", "spokesperson", "official", "officials", "minister",
+              "ministry", "president", "governor", "police", "army", "forces", "troops", "agency", "envoy",
+              "ambassador", "embassy", "government", "authorities", "chief", "commander", "head", "correspondent",
+              "office", "council", "representative", "researcher", "analyst", "team", "division", "desk"}
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Za-z'’.\- ]{1,40}?(?:,\s*[A-Z][A-Za-z'’.\- ]{1,30})?)\s*"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?\s*"
+    r"(?:\((?:Reuters|AP|AFP|UPI|Xinhua|dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP))?\s*(?:-|–|—|:)\s")
+
+ENTITY_PLACES = {"GPE", "LOC", "FAC"}
+# Words that are never a place however they are tagged ("in March 1995": March, Cambridgeshire, exists).
+NEVER_PLACES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Words that may name a place: character offsets in the article and the tokens they cover."""
+
+    start: int
+    end: int
+    text: str
+    root: int  # index of the mention's head token in the doc
+    origin: str = "entity"  # entity | annotated (a LOCATION span) | name (a proper name the model left untyped)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place mention ranked for one event: lower ``tier`` first, then ``distance`` in the tree."""
+
+    mention: Mention
+    tier: int
+    distance: int
+    role: str  # attachment | sentence | setting
+
+    @property
+    def basis(self) -> str:
+        return {"attachment": "attachment", "sentence": "sentence", "setting": "article"}[self.role]
+
+
+def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
+    """Place mentions of a doc: its GPE/LOC/FAC entities and the given LOCATION spans (character offsets),
+    each stretched over a following region word; initials of organisations left out."""
+    found: dict[tuple[int, int], Mention] = {}
+    spans = [(doc.char_span(s, e, alignment_mode="expand"), "annotated") for s, e in locations]
+    spans += [(ent, "entity") for ent in doc.ents if ent.label_ in ENTITY_PLACES]
+    spans += [(run, "name") for run in _proper_names_in_place(doc)]
+    for span, origin in spans:
+        if span is None or not len(span):
+            continue
+        start, end = span.start, span.end
+        while start < end and doc[start].lower_ in {"the", "a"}:
+            start += 1
+        if start == end:
+            continue
+        words = doc[start:end].text
+        if words.casefold() in NEVER_PLACES:
+            continue
+        if words.isupper() and len(words) <= 6 and words not in {"US", "UK", "USA", "DRC", "UAE", "U.S.", "U.K."}:
+            continue  # "SANA", "HRW": an organisation's initials
+        if end < len(doc) and doc[end].lower_ in REGION_WORDS and doc[end].lower_ not in {"city", "area"}:
+            end += 1  # "Aleppo province", "Donetsk region"
+        chunk = doc[start:end]
+        key = (chunk.start_char, chunk.end_char)
+        if not any(k[0] < key[1] and key[0] < k[1] for k in found):
+            found[key] = Mention(chunk.start_char, chunk.end_char, chunk.text, chunk.root.i, origin)
+    return sorted(found.values(), key=lambda m: m.start)
+
+
+_NOT_PLACES = {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY",
+               "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT"}
+
+
+def _proper_names_in_place(doc) -> list:
+    """Runs of proper nouns the model gave no entity, where the words around them say place: the object
+    of a place preposition ("in Damboa"), after "the town of", or before a region word ("Damboa town")."""
+    runs, current = [], []
+    for token in doc:
+        if token.pos_ == "PROPN" and token.ent_type_ not in ENTITY_PLACES:
+            current.append(token)
+        elif current and token.text in {"-", "'", "’"} and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
+            current.append(token)
+        else:
+            if current:
+                runs.append(doc[current[0].i: current[-1].i + 1])
+            current = []
+    if current:
+        runs.append(doc[current[0].i: current[-1].i + 1])
+    kept = []
+    for run in runs:
+        root, after = run.root, (doc[run.end] if run.end < len(doc) else None)
+        before = doc[run.start - 1] if run.start > 0 else None
+        named = any(t.ent_type_ in _NOT_PLACES for t in run)  # the model read a person or group here
+        if (after is not None and after.lower_ in REGION_WORDS) or (len(run) > 1 and run[-1].lower_ in REGION_WORDS):
+            kept.append(run)  # "Damboa town", "Bama Town"
+        elif root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in REGION_WORDS | {"localities"}:
+            kept.append(run)  # "the city of Daraa", even where the model said organisation
+        elif root.dep_ == "pobj" and (not named or root.head.lower_ in {"in", "into", "at", "near", "outside"}) and (
+                root.head.lower_ in PLACE_PREPOSITIONS or (root.head.lower_ == "of" and root.head.head.lower_ in DIRECTION_WORDS)):
+            kept.append(run)
+        elif root.dep_ in {"compound", "poss"} and root.head.dep_ == "pobj" and root.head.head.lower_ in PLACE_PREPOSITIONS \
+                and not named:
+            kept.append(run)  # "outside his Freetown home", "in a Barcelona suburb"
+        elif root.dep_ == "dobj" and not any(t.ent_type_ in {"PERSON", "ORG", "NORP"} for t in run):
+            kept.append(run)  # "shelled Kramatorsk": kept only if the gazetteer knows a place of the name
+        elif root.dep_ == "conj" and before is not None and any(k.root.i == root.head.i for k in kept):
+            kept.append(run)  # "the towns of Khan Touman, Aleis and Alzorba"
+    return kept
+
+
+def _path_up(token) -> list:
+    chain = [token]
+    while chain[-1].head.i != chain[-1].i and len(chain) < 50:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _tree_distance(a, b) -> int:
+    up_a, up_b = _path_up(a), _path_up(b)
+    index_b = {t.i: n for n, t in enumerate(up_b)}
+    for n, token in enumerate(up_a):
+        if token.i in index_b:
+            return n + index_b[token.i]
+    return 99
+
+
+def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] | None:
+    """How a place's head token hangs in its sentence, as (tier, why); None when it cannot be the place."""
+    head = token.head
+    # A place in a title or organisation: "Middle East director", "Iraqi police", "Kabul's governor".
+    if token.dep_ in {"compound", "amod", "nmod", "poss"} and head.lower_ in ROLE_NOUNS:
+        return None
+    if token.dep_ == "poss" and head.ent_type_ in ENTITY_PLACES | {""} and head.lower_ in REGION_WORDS:
+        return (3, "container")  # "Syria's Aleppo province": Syria only contains the place
+    if token.dep_ == "compound" and head.i in trigger_tokens:
+        return (0, "names the trigger")  # "the Kabul bombing"
+    if token.dep_ in {"compound", "poss"} and head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPOSITIONS \
+            and head.lower_ not in REGION_WORDS:
+        token = head  # "in the Tokyo subway", "outside his Freetown home": where the thing is
+        head = token.head
+    if token.dep_ == "pobj":
+        preposition = head.lower_
+        grand = head.head
+        if preposition in MOVEMENT_PREPOSITIONS or grand.lower_ in {"route"}:
+            return (4, "destination or origin")
+        if preposition == "of" and grand.lower_ in DIRECTION_WORDS:
+            return (1, "direction")  # "north of Jammu"
+        if preposition == "of" and (grand.lower_ in ROLE_NOUNS or (grand.pos_ == "PROPN" and grand.lower_ not in REGION_WORDS)):
+            return None  # "the governor of Kandahar", "the Islamic State of Iraq": a title or a name
+        if preposition in PLACE_PREPOSITIONS or preposition == "of":
+            return (1, "place preposition")
+    if token.dep_ in {"nsubj", "nsubjpass"} and head.i in trigger_tokens and token.dep_ == "nsubj":
+        return (5, "actor")  # "Iran captured": who acted, a place only if nothing else is said
+    if token.dep_ == "dobj" and head.i in trigger_tokens:
+        return (1, "acted on")  # "shelled Aleppo"
+    if token.dep_ == "appos":
+        return (3, "apposition")
+    return (3, "in the sentence")
+
+
+def _attached(token, trigger) -> bool:
+    """Whether a place token hangs from the trigger: under it, under its clause head or under its object,
+    without crossing into another clause."""
+    clause = trigger
+    while clause.dep_ in {"xcomp", "conj", "aux", "auxpass", "amod", "compound", "pcomp"} and clause.head.i != clause.i:
+        clause = clause.head
+    for ancestor in token.ancestors:
+        if ancestor.i in (trigger.i, clause.i):
+            return True
+        if ancestor.dep_ in {"ccomp", "advcl", "relcl", "parataxis"} and ancestor.i not in (trigger.i, clause.i):
+            return False
+    return False
+
+
+def rank_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence[Mention]) -> list[Candidate]:
+    """The place mentions of the trigger's sentence, best first (see the module's order)."""
+    trigger_span = doc.char_span(trigger_start, trigger_end, alignment_mode="expand")
+    if trigger_span is None or not len(trigger_span):
+        return []
+    trigger = trigger_span.root
+    sentence = trigger.sent
+    trigger_tokens = {t.i for t in trigger_span}
+    ranked = []
+    for mention in found:
+        if not (sentence.start_char <= mention.start and mention.end <= sentence.end_char):
+            continue
+        if mention.overlaps(trigger_start, trigger_end):
+            continue
+        token = doc[mention.root]
+        role = _role(token, trigger_tokens, sentence)
+        if role is None:
+            continue
+        tier, _why = role
+        if tier == 1 and not _attached(token, trigger):
+            tier = 2  # a place preposition, but of another clause
+        distance = _tree_distance(token, trigger)
+        ranked.append(Candidate(mention, tier, distance, "attachment" if tier <= 1 else "sentence"))
+    ranked.sort(key=lambda c: (c.tier, c.distance, c.mention.start))
+    return ranked
+
+
+def names_a_place(doc, mention: Mention) -> bool:
+    """Whether a mention reads as a place at all: not inside a title or an organisation's name."""
+    return _role(doc[mention.root], set(), None) is not None
+
+
+def dateline_end(text: str) -> int:
+    """Where an opening dateline ends (0 without one): its date is the report's, not an event's."""
+    match = _DATELINE.match(text[:120])
+    return match.end() if match else 0
+
+
+def dateline(text: str) -> str | None:
+    """The place of a dateline opening the article ("KYIV, June 24 (Reuters) -" -> "KYIV")."""
+    match = _DATELINE.match(text[:120])
+    if not match:
+        return None
+    place = match.group("place").strip(" ,")
+    return place.split(",")[0].strip() if place else None
+
+
+__all__ = ["Candidate", "Mention", "dateline", "dateline_end", "mentions", "names_a_place", "rank_mentions"]

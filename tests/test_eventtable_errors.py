@@ -1,0 +1,176 @@
+"""The event table's error classes seen on real news (issue 20), each on invented text of the same shape:
+the place where it happened, counts as ACLED and UCDP count them, dates of background events, and
+links across reports."""
+
+import pytest
+
+from annotator.eventtable.dates import YEAR, resolve_event_date
+from annotator.eventtable.fatalities import read_casualties
+from annotator.eventtable.linking import propose
+from annotator.eventtable.places import COUNTRY, REGION
+from annotator.eventtable.records import RecordBuilder
+from annotator.suggest.gazetteer import fold
+from eventtable_fixtures import Annotated, places_index  # noqa: F401 - places_index is a fixture
+
+
+@pytest.fixture(scope="session")
+def builder(places_index):
+    return RecordBuilder(places=places_index)
+
+
+def record_of(builder, text, trigger, label="BATTLES", published="2024-05-10", **arguments):
+    report = Annotated(70, text, published=published)
+    report.event(trigger, label, **arguments)
+    (record,) = builder.records(report.article, report.spans, report.links)
+    return record
+
+
+# -- where it happened -------------------------------------------------------------------------------
+
+def test_place_after_an_abbreviation_with_full_stops_is_in_the_same_sentence(builder):
+    # A sentence rule on full stops ended the sentence at "U.N." and never saw "in Kismayo".
+    record = record_of(builder, "Officials of the U.N. said a convoy was ambushed in Kismayo on Monday.", "ambushed")
+    assert record.place.place.name == "Kismayo"
+    assert record.date.start == "2024-05-06"
+
+
+def test_place_where_it_happened_beats_a_destination(builder):
+    record = record_of(builder, "A cargo ship bound for Kenya was seized off Mogadishu by gunmen.", "seized")
+    assert record.place.place.name == "Mogadishu"
+
+
+def test_place_an_actor_country_is_not_where_it_happened(builder):
+    record = record_of(builder, "Iran seized a tanker near Fujairah on Sunday.", "seized")
+    assert record.place.place.country_code == "AE"
+
+
+def test_place_a_possessive_country_contains_the_region_named(builder):
+    record = record_of(builder, "Rebels shelled villages in Syria's Idlib province overnight.", "shelled")
+    assert (record.place.place.name, record.place.place.precision) == ("Idlib", REGION)
+    assert record.place.place.admin1 == "Idlib"
+
+
+def test_place_titles_and_agency_initials_are_never_places(builder):
+    record = record_of(builder, "The group's deputy Middle East director said soldiers were attacked, SANA reported.",
+                       "attacked")
+    assert record.place is None or record.place.place is None
+
+
+def test_place_an_article_dateline_places_an_event_its_sentence_leaves_unplaced(builder):
+    record = record_of(builder, "KHARKIV, May 9 (Reuters) - Two drones struck a depot overnight, officials said.",
+                       "struck")
+    assert record.place.place.name == "Kharkiv" and record.place.basis == "article"
+
+
+@pytest.mark.parametrize("words, country, precision", [
+    ("Anbar", "IQ", REGION), ("Florida", "US", REGION), ("Texas", "US", REGION), ("Kentucky", "US", REGION),
+    ("Northern Ireland", "GB", REGION), ("Diyala", "IQ", REGION), ("Helmand Province", "AF", REGION),
+    ("Russian Federation", "RU", COUNTRY), ("Washington D.C.", "US", 1),
+])
+def test_gazetteer_regions_and_official_country_names_resolve(places_index, words, country, precision):
+    place = places_index.resolve(words).place
+    assert (place.country_code, place.precision) == (country, precision)
+
+
+def test_gazetteer_agency_initials_resolve_to_nothing(places_index):
+    assert places_index.resolve("SANA").place is None
+
+
+def test_fold_is_one_rule_for_every_name():
+    assert fold("Deir ez-Zor") == fold("Deir ez Zor") == "deir ez zor"
+    assert fold("Da'esh") == fold("Da’esh") == fold("Daesh") == "daesh"
+    assert fold("Washington D.C.") == "washington dc"
+
+
+# -- counts -------------------------------------------------------------------------------------------
+
+def test_counts_injured_are_never_fatalities(builder):
+    record = record_of(builder, "A car bomb wounded around 100 people in Kirkuk.", "wounded", label="EXPLOSIONS_REMOTE_VIOLENCE",
+                       fatalities=("wounded around 100 people", "QUANTITY"))
+    assert record.fatalities is None
+    assert record.casualties.injured.best == 100
+
+
+def test_counts_a_distance_is_not_a_death(builder):
+    record = record_of(builder, "Troops killed two militants in Kupwara, 200 kilometers north of Srinagar.", "killed")
+    assert record.fatalities.best == 2
+
+
+def test_counts_a_war_toll_is_context_not_an_event(builder):
+    said = read_casualties("More than 300,000 people have been killed in Yemen's civil war.")
+    assert said.killed is None and said.context
+    record = record_of(builder, "More than 300,000 people have been killed in Yemen's civil war.", "killed")
+    assert record.fatalities is None and any("toll" in n for n in record.notes)
+
+
+def test_counts_ranges_and_vague_words_give_low_best_high():
+    said = read_casualties("Between 10 and 15 people died and dozens were injured; police arrested 4 men.")
+    assert (said.killed.low, said.killed.best, said.killed.high) == (10, 10, 15)
+    assert said.injured.low == 12 and said.arrested.best == 4
+
+
+def test_counts_armed_victims_make_a_battle_not_violence_against_civilians(builder):
+    record = record_of(builder, "Soldiers killed 139 insurgents near Kunduz.", "killed", label="VIOLENCE_AGAINST_CIVILIANS")
+    assert record.event_type == "Battles"
+    civilians = record_of(builder, "Gunmen killed 12 villagers near Kunduz.", "killed", label="VIOLENCE_AGAINST_CIVILIANS")
+    assert civilians.event_type == "Violence against civilians"
+
+
+# -- dates ---------------------------------------------------------------------------------------------
+
+def test_dates_a_bare_year_dates_a_background_event(builder):
+    record = record_of(builder, "The bombing of the city killed 40,000 people in 1943.", "killed")
+    assert (record.date.start, record.date.precision) == ("1943-01-01", YEAR)
+    assert record.background
+
+
+def test_dates_a_war_long_ago_is_background_not_the_publication_day(builder):
+    record = record_of(builder, "The militia fought a month-long war with its neighbour in 2006.", "fought",
+                       published="2017-01-13")
+    assert record.date.start == "2006-01-01" and record.background
+
+
+def test_dates_without_a_published_date_only_absolute_dates_resolve():
+    relative = resolve_event_date(published=None, time_texts=[], sentence="Rebels attacked the base last week.")
+    assert relative.start is None and "no published date" in relative.note
+    absolute = resolve_event_date(published=None, time_texts=[], sentence="Rebels attacked the base on 3 May 2022.")
+    assert absolute.start == "2022-05-03"
+
+
+# -- one event across reports ------------------------------------------------------------------------
+
+def test_linking_same_country_alone_never_joins_events_in_towns(builder):
+    one = record_of(builder, "Insurgents attacked a checkpoint in Kandahar on 3 July 2002.", "attacked", published=None)
+    other = Annotated(71, "Insurgents attacked a convoy in Herat on 3 July 2002.")
+    other.event("attacked", "BATTLES")
+    (two,) = builder.records(other.article, other.spans, other.links)
+    grouping = propose([one, two])
+    assert len(grouping.groups) == 2
+
+
+def test_linking_reports_months_apart_stay_apart(builder):
+    october = record_of(builder, "Troops advanced on Mosul on 17 October 2016.", "advanced", published="2016-10-18")
+    later = Annotated(72, "Troops advanced on Mosul on 29 January 2017.", published="2017-01-30")
+    later.event("advanced", "BATTLES")
+    (january,) = builder.records(later.article, later.spans, later.links)
+    assert len(propose([october, january]).groups) == 2
+
+
+def test_linking_two_reports_of_one_shelling_join(builder):
+    one = record_of(builder, "Artillery shelled Kramatorsk on 2 May 2024.", "shelled", label="EXPLOSIONS_REMOTE_VIOLENCE")
+    other = Annotated(73, "KRAMATORSK, May 3 - Shells hit the city on 2 May 2024, officials said.", published="2024-05-03")
+    other.event("hit", "EXPLOSIONS_REMOTE_VIOLENCE")
+    (two,) = builder.records(other.article, other.spans, other.links)
+    (group,) = propose([one, two]).groups
+    assert len(group.members) == 2
+
+
+def test_place_a_name_on_the_thing_where_it_happened_and_never_a_month(builder):
+    record = record_of(builder, "A gas attack killed 13 people in the Osaka subway in March 1995.", "killed")
+    assert record.place.place.name == "Osaka"
+    assert record.date.start == "1995-03-01"
+
+
+def test_place_a_part_of_a_town_is_read_as_the_town(places_index):
+    place = places_index.resolve("Hama countryside").place
+    assert place is not None and place.geonameid == places_index.resolve("Hama").place.geonameid
