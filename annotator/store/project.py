@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -236,10 +237,25 @@ class ProjectFile:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not self.readonly and self.path is not None:
-            self._db.enable_wal()
+            self._enable_wal()
             # WAL with synchronous=NORMAL keeps every committed action through a crash or kill of
             # the app; only a power cut may lose the last few (SQLite's documented trade-off).
             conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _enable_wal(self) -> None:
+        conn = self._db.conn
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = wal")
+                return
+            except sqlite3.OperationalError as exc:
+                # Switching a new file to WAL needs it to itself, and SQLite does not wait for that (no
+                # busy handler): two programs making one new project (two imports) meet here.
+                if not is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         # Under the write lock: two programs making or upgrading one file at once (two imports into
