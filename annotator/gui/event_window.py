@@ -7,7 +7,7 @@ table. Double-clicking a report, or clicking a point on the map, opens the artic
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QPushButton, QSplitter,
@@ -21,7 +21,7 @@ from annotator.eventtable.table import EventTable, build_table
 from annotator.gui.event_map import EventMap
 from annotator.gui import screen_fit
 from annotator.gui.actions import EVENT_KEYS, build_window_keys
-from annotator.gui.undo import EditCommand
+from annotator.gui.undo import EditCommand, WindowHistory
 from annotator.gui.watcher import watcher_for
 from annotator.store import StoreError
 
@@ -148,7 +148,7 @@ def choose_rows(view: QTableView, rows: list[int]) -> None:
         selection.setCurrentIndex(model.index(rows[0], 0), QItemSelectionModel.NoUpdate)
 
 
-class EventWindow(QMainWindow):
+class EventWindow(WindowHistory, QMainWindow):
     """Events of ``annotator`` (or gold), for ``reviewer`` to confirm, split and merge."""
 
     eventActivated = Signal(int, int)  # article id, event span id: open it in the annotation window
@@ -219,17 +219,6 @@ class EventWindow(QMainWindow):
     def _shortcuts(self) -> None:
         # The keys are a table in annotator.gui.actions, which F1 in the main window lists too.
         build_window_keys(self, EVENT_KEYS)
-
-    def undo(self) -> None:
-        self.undo_stack.undo()
-
-    def redo(self) -> None:
-        self.undo_stack.redo()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.ActivationChange and self.isActiveWindow():
-            self.undo_stack.setActive()  # Edit → Undo of the window group means this window's history
-        super().changeEvent(event)
 
     # -- reading -----------------------------------------------------------------------------------
 

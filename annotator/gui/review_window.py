@@ -17,7 +17,7 @@ at once on a big project.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListView, QMainWindow, QMessageBox,
@@ -34,7 +34,7 @@ from annotator.gui.review_models import (
 )
 from annotator.gui import screen_fit
 from annotator.gui.actions import REVIEW_KEYS, build_window_keys
-from annotator.gui.undo import EditCommand
+from annotator.gui.undo import EditCommand, WindowHistory
 from annotator.gui.watcher import watcher_for
 from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
 from annotator.store import Store, StoreError
@@ -122,7 +122,7 @@ class ComparisonView(QTableView):
         self.size_columns()
 
 
-class ReviewWindow(QMainWindow):
+class ReviewWindow(WindowHistory, QMainWindow):
     """Reviewer mode for ``reviewer_name``; gold is written as the reserved annotator ``gold``."""
 
     articleFinished = Signal(int)
@@ -262,17 +262,6 @@ class ReviewWindow(QMainWindow):
     def _actions(self) -> None:
         # The keys are a table in annotator.gui.actions, which F1 in the main window lists too.
         build_window_keys(self, REVIEW_KEYS)
-
-    def undo(self) -> None:
-        self.undo_stack.undo()
-
-    def redo(self) -> None:
-        self.undo_stack.redo()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.ActivationChange and self.isActiveWindow():
-            self.undo_stack.setActive()  # Edit → Undo of the window group means this window's history
-        super().changeEvent(event)
 
     # -- the queue ---------------------------------------------------------------------------------
 

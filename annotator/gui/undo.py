@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QUndoCommand
 
 from annotator.edits import Edit
@@ -92,3 +93,20 @@ class EditCommand(QUndoCommand):
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
         return isinstance(other, EditCommand) and self.edit.merge(other.edit)
+
+
+class WindowHistory:
+    """Undo and redo for a window beside the main one (review, events) that keeps its own
+    ``undo_stack`` in the application's undo group: Edit → Undo means the active window's history.
+    Put it before the Qt window class in the bases."""
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow():
+            self.undo_stack.setActive()
+        super().changeEvent(event)
