@@ -103,22 +103,11 @@ def main() -> None:
 
 def build(items):
     """Records of every gold event mention, built by the project's RecordBuilder."""
-    import spacy
-
     from annotator.eventtable.places import load_index
-    from annotator.eventtable.records import RecordBuilder
+    from annotator.eventtable.records import RecordBuilder, load_parser
     from annotator.model import Article, Layer, Origin, Span, Status
-    from annotator.suggest.pipeline import DEFAULT_MODELS
 
-    nlp = None
-    for name in DEFAULT_MODELS:
-        try:
-            nlp = spacy.load(name)
-            break
-        except OSError:
-            continue
-    if nlp is None:
-        raise SystemExit(f"none of the suggester's models is installed: {', '.join(DEFAULT_MODELS)}")
+    nlp = load_parser(lemmas=True)  # the same-lemma baseline reads lemmas
     docs = list(nlp.pipe((a["text"] for a in items), batch_size=32))
     builder = RecordBuilder(places=load_index(), nlp=nlp)
     records, gold, lemma, published = {}, {}, {}, {}

@@ -124,22 +124,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from annotator.eventtable.places import load_index
-    from annotator.eventtable.records import RecordBuilder
-    from annotator.suggest.pipeline import DEFAULT_MODELS
-
-    import spacy
+    from annotator.eventtable.records import RecordBuilder, load_parser
 
     items = events(args.limit)
     started = time.perf_counter()
-    nlp = None
-    for name in DEFAULT_MODELS:
-        try:
-            nlp = spacy.load(name)
-            break
-        except OSError:
-            continue
-    if nlp is None:
-        raise SystemExit(f"none of the suggester's models is installed: {', '.join(DEFAULT_MODELS)}")
+    nlp = load_parser()  # the parser the event table itself uses
     docs = list(nlp.pipe((item["text"] for item in items), batch_size=256))
     index = load_index()
     baseline = Baseline()

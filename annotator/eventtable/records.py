@@ -256,23 +256,24 @@ def sentence_bounds(doc, start: int, end: int) -> tuple[int, int]:
     return first.start_char, last.end_char
 
 
-_PARSERS: dict[str, object] = {}
+_PARSERS: dict[tuple[str, bool], object] = {}
 
 
-def load_parser(model: str | None = None):
+def load_parser(model: str | None = None, *, lemmas: bool = False):
     """The spaCy pipeline that parses articles for the event table: the suggester's model (its parser
-    and entities), loaded once a process."""
+    and entities), loaded once a process. The event table reads no lemmas, so the lemmatizer is left
+    out unless ``lemmas`` (a bench's same-lemma baseline) asks for it."""
     import spacy  # imported here: commands that build no records start fast
 
     from annotator.suggest.pipeline import DEFAULT_MODELS
 
     names = [model] if model else list(DEFAULT_MODELS)
     for name in names:
-        if name in _PARSERS:
-            return _PARSERS[name]
+        if (name, lemmas) in _PARSERS:
+            return _PARSERS[name, lemmas]
         try:
-            _PARSERS[name] = spacy.load(name, exclude=["lemmatizer"])
-            return _PARSERS[name]
+            _PARSERS[name, lemmas] = spacy.load(name, exclude=[] if lemmas else ["lemmatizer"])
+            return _PARSERS[name, lemmas]
         except OSError:
             continue
     raise RecordError(f"no spaCy model to parse articles with: tried {', '.join(names)}")
