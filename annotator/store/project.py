@@ -330,22 +330,21 @@ class ProjectFile:
             return
         patience = conn.execute("PRAGMA busy_timeout").fetchone()[0]
         conn.execute(f"PRAGMA busy_timeout = {QUIET_WAIT_MS}")
+        told = False
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc):
-                raise
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                if not told:  # the quiet wait ran out: say so once, then wait with the usual patience
+                    conn.execute(f"PRAGMA busy_timeout = {patience}")
+                    self.on_write_wait(self.path)
+                    told = True
         finally:
             conn.execute(f"PRAGMA busy_timeout = {patience}")
-        self.on_write_wait(self.path)
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if not is_busy(exc):
-                    raise
 
     def _raise_plainly(self, exc: sqlite3.Error) -> None:
         """Turn SQLite's read-only and disk-full errors into one sentence for the user."""
