@@ -92,6 +92,20 @@ def test_a_file_with_a_bad_record_after_many_steps_imports_nothing(tmp_path, cap
     assert texts_in(project) == []
 
 
+def write_ticks(project, commits: list[float], done: threading.Event) -> None:
+    """Another program's one-line writes, as fast as the lock allows, until ``done``: each commit's
+    time goes into ``commits``."""
+    conn = sqlite3.connect(project, timeout=30, isolation_level=None)
+    while not done.is_set():
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO project(key, value) VALUES ('tick', 'x') "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        conn.execute("COMMIT")
+        commits.append(time.monotonic())
+        time.sleep(0.005)
+    conn.close()
+
+
 def test_a_long_import_commits_in_steps_that_let_another_writer_in(tmp_path, monkeypatch):
     """While one import writes 3,000 articles, another connection's one-line writes keep getting
     through: the import never holds the lock for the whole file."""
@@ -103,19 +117,8 @@ def test_a_long_import_commits_in_steps_that_let_another_writer_in(tmp_path, mon
     commits: list[float] = []
     done = threading.Event()
 
-    def other_writer():
-        conn = sqlite3.connect(project, timeout=30, isolation_level=None)
-        while not done.is_set():
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO project(key, value) VALUES ('tick', 'x') "
-                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            conn.execute("COMMIT")
-            commits.append(time.monotonic())
-            time.sleep(0.005)
-        conn.close()
-
     with Store.open(project) as store:
-        writer = threading.Thread(target=other_writer)
+        writer = threading.Thread(target=write_ticks, args=(project, commits, done))
         writer.start()
         try:
             started = time.monotonic()
@@ -155,17 +158,6 @@ def test_a_long_merge_commits_in_steps_that_let_another_writer_in(tmp_path, monk
     commits: list[float] = []
     done = threading.Event()
 
-    def other_writer():
-        conn = sqlite3.connect(project, timeout=30, isolation_level=None)
-        while not done.is_set():
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO project(key, value) VALUES ('tick', 'x') "
-                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            conn.execute("COMMIT")
-            commits.append(time.monotonic())
-            time.sleep(0.005)
-        conn.close()
-
     from annotator.importers import merge as merging
 
     spans: list[float] = []
@@ -180,7 +172,7 @@ def test_a_long_merge_commits_in_steps_that_let_another_writer_in(tmp_path, monk
 
     monkeypatch.setattr(merging, "merge_articles", timed)
     with Store.open(project) as store:
-        writer = threading.Thread(target=other_writer)
+        writer = threading.Thread(target=write_ticks, args=(project, commits, done))
         writer.start()
         try:
             [summary] = merge_files(store, [export])
