@@ -1,7 +1,7 @@
 import pytest
 
 from annotator.eventtable.linking import (
-    GroupingError, apply_confirmed, confirm, count_events, merge, propose, split,
+    GroupingError, affinity, apply_confirmed, confirm, count_events, merge, propose, split,
 )
 from annotator.eventtable.records import (
     CIVILIANS, OTHER, POLITICAL_MILITIA, PROTESTERS, REBELS, STATE_FORCES, Override, RecordBuilder, RecordError,
@@ -159,3 +159,64 @@ def test_linking_a_nearby_town_and_a_coarser_date_still_meet(builder):
     grouping = propose(records)
     assert grouping.group_of(records[0].key) == grouping.group_of(records[1].key)
     assert grouping.group_of(records[2].key).members == (records[2].key,)
+
+
+def test_linking_labels_the_scheme_does_not_explain_join_by_related_words(builder):
+    # "quake" and "earthquake" mean nothing to the conflict scheme's event table: their words decide.
+    first = Annotated(21, "A quake struck Mopti on 3 May 2022, residents said.", published="2022-05-03", source="A")
+    first.event("quake", "quake", location=("Mopti", "LOCATION"))
+    second = Annotated(22, "The earthquake that shook Mopti on 3 May 2022 destroyed homes.", published="2022-05-04",
+                       source="B")
+    second.event("earthquake", "earthquake", location=("Mopti", "LOCATION"))
+    unrelated = Annotated(23, "Police arrested a trader in Mopti on 3 May 2022.", published="2022-05-04", source="C")
+    unrelated.event("arrested", "arrest", location=("Mopti", "LOCATION"))
+    quake, earthquake, arrest = records_of(builder, first, second, unrelated)
+    assert quake.disorder_type == earthquake.disorder_type == arrest.disorder_type  # no scheme family apart
+    grouping = propose([quake, earthquake, arrest])
+    assert grouping.group_of(quake.key) == grouping.group_of(earthquake.key)
+    assert grouping.group_of(arrest.key).members == (arrest.key,)
+
+
+def test_linking_a_report_in_between_never_chains_two_annotated_towns(builder):
+    # Two battles on one day in towns 60+ km apart (Kramatorsk, Izium), and three reports of that day
+    # naming no place, that fit either: they may join one of them, never both into one event.
+    one = Annotated(31, "Russian troops stormed Kramatorsk on 2 July 2022.", published="2022-07-03", source="A")
+    one.event("stormed", "BATTLES", actor=("Russian troops", "ARMED_GROUP"), location=("Kramatorsk", "LOCATION"))
+    two = Annotated(32, "Russian troops stormed Izium on 2 July 2022.", published="2022-07-03", source="B")
+    two.event("stormed", "BATTLES", actor=("Russian troops", "ARMED_GROUP"), location=("Izium", "LOCATION"))
+    between = []
+    for article_id in (33, 34, 35):
+        report = Annotated(article_id, "Russian troops stormed the town on 2 July 2022.", published="2022-07-03",
+                           source=f"S{article_id}")
+        report.event("stormed", "BATTLES", actor=("Russian troops", "ARMED_GROUP"))
+        between.append(report)
+    records = records_of(builder, one, two, *between)
+    assert {r.place.basis for r in records[:2]} == {"argument"}
+    grouping = propose(records)
+    assert grouping.group_of(records[0].key) != grouping.group_of(records[1].key)
+
+
+def test_linking_a_misread_place_does_not_keep_a_report_out_of_its_event(builder):
+    # Five reports of one raid; the last names a town 80 km off in its sentence (not as the event's
+    # annotated place): that contradicts the first report's place, but it agrees with the three others
+    # on everything. Complete linkage kept it out; on the mean evidence it joins.
+    texts = [
+        (41, "Gunmen raided Djibo on 3 May 2022, killing two traders, the army said.", "Djibo"),
+        (42, "Gunmen raided a market on 3 May 2022, killing two traders, the army said.", None),
+        (43, "Gunmen raided a busy market on 3 May 2022, killing two traders, the army said.", None),
+        (44, "Gunmen raided the market on 3 May 2022, killing two traders, the army said.", None),
+        (45, "Gunmen raided a market on 3 May 2022, killing two traders near Arbinda, the army said.", None),
+    ]
+    reports = []
+    for article_id, text, place in texts:
+        report = Annotated(article_id, text, published="2022-05-04", source=f"S{article_id}")
+        arguments = {"actor": ("Gunmen", "ARMED_GROUP"), "fatalities": ("two traders", "QUANTITY")}
+        if place:
+            arguments["location"] = (place, "LOCATION")
+        report.event("raided", "VIOLENCE_AGAINST_CIVILIANS", **arguments)
+        reports.append(report)
+    records = records_of(builder, *reports)
+    assert records[4].place.place.name == "Aribinda" and records[4].place.basis != "argument"
+    assert affinity(records[0], records[4]) is None  # Djibo and Aribinda: too far apart for one town
+    grouping = propose(records)
+    assert len(grouping.group_of(records[0].key).members) == 5
