@@ -103,6 +103,25 @@ def test_counts_a_war_toll_is_context_not_an_event(builder):
     assert record.fatalities is None and any("toll" in n for n in record.notes)
 
 
+@pytest.mark.parametrize("sentence, killed", [
+    # the count before an active verb with its own object did the killing
+    ("Two car bombs killed 15 people near the market.", 15),
+    ("A young gunman killed another judge in the square.", None),
+    # years are never counts, in the event's clause or joined to it
+    ("The 2019 bombing killed three people.", 3),
+    ("In the 2016 attacks 44 people were killed.", 44),
+    ("On 4 March 2019, two people were killed.", 2),
+    # a part of a count is not more deaths
+    ("14 villagers including five children were killed.", 14),
+    # still counted: a headline's elided passive and counts joined by "and"
+    ("Two soldiers killed in blast.", 2),
+    ("Three soldiers and two civilians were killed.", 5),
+])
+def test_counts_agents_years_and_parts_are_not_added_to_the_dead(sentence, killed):
+    said = read_casualties(sentence)
+    assert (said.killed.best if said.killed else None) == killed
+
+
 def test_counts_ranges_and_vague_words_give_low_best_high():
     said = read_casualties("Between 10 and 15 people died and dozens were injured; police arrested 4 men.")
     assert (said.killed.low, said.killed.best, said.killed.high) == (10, 10, 15)

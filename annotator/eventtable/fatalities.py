@@ -258,7 +258,7 @@ _PATTERNS = {
 
 
 _PEOPLE = re.compile(
-    r"^\s*(?:[a-z'’-]+\s+)?(?:person|man|woman|child|boy|girl|baby|soldier|civilian|officer|policeman|policewoman|"
+    r"^\s*(?:[a-z'’-]+\s+){0,2}(?:person|man|woman|child|boy|girl|baby|soldier|civilian|officer|policeman|policewoman|"
     r"fighter|militant|rebel|insurgent|member|resident|villager|worker|journalist|student|teacher|doctor|nurse|"
     r"farmer|trader|guard|commander|leader|official|pilot|driver|passenger|protester|demonstrator|gunman|"
     r"attacker|bomber|jihadist|policemen|people|soldiers|civilians|men|women|children)\b", re.I)
@@ -266,15 +266,35 @@ _ARTICLE = re.compile(r"^(?:a|an|one|single|no|none|zero)$", re.I)
 
 
 _FOLLOWING = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<count>{_COUNT})(?P<noun>{_NOUN})(?=[\s,.;]|$)", re.I)
-_JOINED = re.compile(rf"(?P<count>\b{_COUNT})(?P<noun>{_NOUN}),?\s+(?:and\s+)?", re.I)
+# "three soldiers and two civilians were killed": counts joined by "and" or a comma (a count before
+# with no joiner is something else: "the 2008 attacks 166 people were killed")
+_JOINED = re.compile(rf"(?P<count>\b{_COUNT})(?P<noun>{_NOUN})(?:,\s*(?:and\s+)?|\s+and\s+)", re.I)
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_INCLUDING = re.compile(rf"(?P<count>\b{_COUNT})(?P<noun>{_NOUN})\s+(?:including|among them)\s+$", re.I)
+# What follows an active verb when the count before it did the deed: its own count or an object
+# ("killed 15 people", "killed another judge", "shot dead the officer")
+_OBJECT_NEXT = re.compile(rf"^\s+(?:{_COUNT}|the|another|his|her|their|its)\b", re.I)
+_PASSIVE = re.compile(r"\b(?:were|was|have|has|had|are|is|been|being|died|dies|perished)\b", re.I)
 
 
 def _counted(sentence: str, match: re.Match) -> bool:
-    """A count stands only if no unit follows or precedes its number ("200 kilometers", "in 2006")."""
+    """A count stands only if no unit follows or precedes its number ("200 kilometers", "in 2006"), it is
+    no year ("the 2014 bombing"; "2014 people" is a count), and it is not the subject of an active verb
+    with its own object ("two car bombs killed 15 people": 15 died, not 17)."""
     count_start, count_end = match.span("count")
     if _UNIT_AFTER.match(sentence[count_end:count_end + 14]):
         return False
+    if _YEAR.match(match.group("count").strip()) and not _PEOPLE.match(match.group("noun") or ""):
+        return False
+    if (match.end() > match.end("noun") and not _PASSIVE.search(sentence[match.end("noun"):match.end()])
+            and _OBJECT_NEXT.match(sentence[match.end():])):
+        return False  # the count before an active verb with its own count after: who did it
     return not _UNIT_BEFORE.search(sentence[max(0, count_start - 14):count_start])
+
+
+def _a_year(part: re.Match) -> bool:
+    """A count joined to another that is a year ("On 22 February 2001, two people were killed")."""
+    return bool(_YEAR.match(part.group("count").strip())) and not _PEOPLE.match(part.group("noun") or "")
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
@@ -320,7 +340,7 @@ def read_casualties(sentence: str) -> Casualties:
                 if pattern is patterns[0]:
                     # "wounded 10 policemen and six civilians": the counts after, joined by "and"
                     rest = match.end()
-                    while (more := _FOLLOWING.match(sentence, rest)) is not None:
+                    while (more := _FOLLOWING.match(sentence, rest)) is not None and not _a_year(more):
                         try:
                             found[outcome].append(parse_fatalities(more.group("count") + more.group("noun")))
                         except FatalityError:
@@ -330,7 +350,18 @@ def read_casualties(sentence: str) -> Casualties:
                 if pattern is patterns[1]:
                     # "three soldiers and two civilians were killed": the counts before, joined by "and"
                     before = sentence[:match.start("count")]
+                    whole = _INCLUDING.search(before)
+                    if whole is not None and not _a_year(whole):
+                        # "13 civilians including three women have been killed": 13, the part inside it
+                        try:
+                            found[outcome][-1] = parse_fatalities(whole.group("count") + whole.group("noun"))
+                            taken.append(whole.span("count"))
+                        except FatalityError:
+                            pass
+                        continue
                     for earlier in reversed(list(_JOINED.finditer(before))):
+                        if _a_year(earlier):
+                            break
                         if "including" in sentence[max(0, earlier.start() - 12):earlier.start()].lower():
                             break  # "five killed, including two children, and nine injured": a part, not more
                         if earlier.end() != len(before) or any(a < earlier.end("count") and earlier.start("count") < b
