@@ -220,3 +220,26 @@ def test_linking_a_misread_place_does_not_keep_a_report_out_of_its_event(builder
     assert affinity(records[0], records[4]) is None  # Djibo and Aribinda: too far apart for one town
     grouping = propose(records)
     assert len(grouping.group_of(records[0].key).members) == 5
+
+
+def test_records_of_placed_events_read_the_same_from_sentences_alone(places_index):
+    # Every event has a LOCATION argument the index knows: the full parse is not needed, and the records
+    # read from the sentence recogniser alone equal those read from the full parse.
+    report = Annotated(51, "The U.N. said gunmen raided Djibo on 3 May 2022, killing 14 villagers including five "
+                           "children. Two days later police arrested 4 men in Mopti.", published="2022-05-06")
+    report.event("raided", "VIOLENCE_AGAINST_CIVILIANS", actor=("gunmen", "ARMED_GROUP"), location=("Djibo", "LOCATION"))
+    report.event("arrested", "VIOLENCE_AGAINST_CIVILIANS", actor=("police", "ORG"), location=("Mopti", "LOCATION"))
+    light = RecordBuilder(places=places_index)
+    assert not light.needs_parse(report.article, report.spans, report.links)
+    light.prepare([(report.article, report.spans, report.links)])
+    full = RecordBuilder(places=places_index)
+    full.parse_many([report.article.text])
+    read_light = light.records(report.article, report.spans, report.links)
+    read_full = full.records(report.article, report.spans, report.links)
+    assert report.article.text not in light._docs  # never fully parsed
+    assert [(r.sentence, r.date, r.place.place.geonameid, r.fatalities) for r in read_light] == \
+           [(r.sentence, r.date, r.place.place.geonameid, r.fatalities) for r in read_full]
+    assert read_light[0].fatalities.best == 14 and read_light[0].sentence.startswith("The U.N. said")
+    # one event without a place argument: the place is looked for in the parse
+    report.event("said", "STRATEGIC_DEVELOPMENTS")
+    assert light.needs_parse(report.article, report.spans, report.links)

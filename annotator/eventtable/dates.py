@@ -154,7 +154,21 @@ def _special(words: str, base: date) -> tuple[date, date, int] | None:
     if key == "the day before":
         day = base - timedelta(days=1)
         return day, day, DAY
+    # The commonest words of all, answered here: dateparser takes milliseconds a call and a new parser
+    # for every published day.
+    if key in {"yesterday", "today"}:
+        day = base - timedelta(days=1) if key == "yesterday" else base
+        return day, day, DAY
+    weekday = _WEEKDAY_NUMBERS.get(key.removeprefix("on "))
+    if weekday is not None:
+        # "on Friday": the Friday of the week up to publication ("on Friday" in a Friday paper is that day)
+        day = base - timedelta(days=(base.weekday() - weekday) % 7)
+        return day, day, DAY
     return None
+
+
+_WEEKDAY_NUMBERS = {name: number for number, name in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
 
 
 def _absolute(words: str) -> bool:

@@ -19,7 +19,7 @@ towns into one event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
@@ -298,24 +298,57 @@ def propose(records: Sequence[EventRecord], *, fixed: Iterable[RecordKey] = ()) 
     :param fixed: records already in a confirmed group: left out here (see :func:`apply_confirmed`)
     """
     skip = set(fixed)
-    blocks: dict[tuple[str, bool], list[EventRecord]] = {}
+    blocks: dict[tuple[str, bool, bool], list[EventRecord]] = {}
     for record in records:
         if record.key not in skip:
-            blocks.setdefault((family(record), record.counted), []).append(record)
+            blocks.setdefault((family(record), record.counted, record.background), []).append(record)
     groups: list[Group] = []
     for block in blocks.values():
         groups.extend(_group(members, False) for members in _average_linkage(block))
     return Grouping(tuple(sorted(groups, key=lambda g: g.members[0])))
 
 
+def _town(record: EventRecord):
+    place = record.place.place if record.place else None
+    return place if place is not None and place.precision == TOWN else None
+
+
+def _sweep(dated: list[tuple[date, date, int]], pairs: set, pair_with=None) -> None:
+    """Pairs of records whose periods meet (a sweep over start dates); with ``pair_with`` only pairs
+    it accepts (given the earlier record's index and the later one's)."""
+    dated = sorted(dated)
+    active: list[tuple[date, int]] = []
+    for start, end, i in dated:
+        active = [(e, j) for e, j in active if e >= start]
+        pairs.update((min(i, j), max(i, j)) for _, j in active if pair_with is None or pair_with(j, i))
+        active.append((end, i))
+
+
+def _near_towns(towns: dict[int, object]) -> list[tuple[int, int]]:
+    """Pairs of distinct towns close enough to be one event's place, found through a grid of cells
+    about a town's radius wide instead of comparing every pair of places."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    for geonameid, place in towns.items():
+        cells.setdefault((int(place.latitude // 0.25), int(place.longitude // 0.25)), []).append(geonameid)
+    near = []
+    for (y, x), ids in cells.items():
+        others = [g for dy in (-1, 0, 1) for dx in (-1, 0, 1) for g in cells.get((y + dy, x + dx), ())]
+        near.extend((p, q) for p in ids for q in others if p < q and _near(towns[p], towns[q]))
+    return near
+
+
 def _candidate_pairs(block: list[EventRecord]):
-    """Pairs that could reach the threshold, without comparing every pair of a big block: records of one
-    article; dated records whose periods meet (a sweep over start dates); undated records with a place,
-    against the records of that place's country. An undated, unplaced record can only reach it within
-    its own article."""
+    """Pairs that could reach the threshold, without comparing every pair of a big block (any other pair
+    counts as contradicting): records of one article; articles sharing rare names; dated records whose
+    periods meet, when placed in one town or two near ones, or when either is not placed in a town;
+    undated records with a place, against the records of that place's country. An undated, unplaced
+    record can only reach it within its own article."""
     by_article: dict[int, list[int]] = {}
     by_country: dict[str, list[int]] = {}
+    by_town: dict[int, list[tuple[date, date, int]]] = {}
+    towns: dict[int, object] = {}
     dated: list[tuple[date, date, int]] = []
+    loose: set[int] = set()  # dated records not placed in a town: they may meet any record of their days
     undated_placed: list[int] = []
     for i, record in enumerate(block):
         by_article.setdefault(record.article_id, []).append(i)
@@ -325,6 +358,12 @@ def _candidate_pairs(block: list[EventRecord]):
         period = _period(record)
         if period is not None:
             dated.append((period[0], period[1], i))
+            town = _town(record)
+            if town is None:
+                loose.add(i)
+            else:
+                towns[town.geonameid] = town
+                by_town.setdefault(town.geonameid, []).append((period[0], period[1], i))
         elif place is not None:
             undated_placed.append(i)
     pairs: set[tuple[int, int]] = set()
@@ -344,12 +383,13 @@ def _candidate_pairs(block: list[EventRecord]):
     for (x, y), count in sharing.items():
         if count >= 2:
             pairs.update((min(i, j), max(i, j)) for i in by_article[x] for j in by_article[y])
-    dated.sort()
-    active: list[tuple[date, int]] = []
-    for start, end, i in dated:
-        active = [(e, j) for e, j in active if e >= start]
-        pairs.update((min(i, j), max(i, j)) for _, j in active)
-        active.append((end, i))
+    for records_there in by_town.values():
+        _sweep(records_there, pairs)
+    for p, q in _near_towns(towns):
+        in_p = {i for _, _, i in by_town[p]}
+        _sweep(by_town[p] + by_town[q], pairs, lambda x, y: (x in in_p) != (y in in_p))
+    if loose:
+        _sweep(dated, pairs, lambda x, y: x in loose or y in loose)
     for i in undated_placed:
         country = block[i].place.place.country_code
         pairs.update((min(i, j), max(i, j)) for j in by_country.get(country, ()) if j != i)
@@ -365,15 +405,43 @@ CONTRADICTION = -1.0
 FIRM = {"argument", "reviewer"}  # what the annotator linked to the event or the reviewer chose
 
 
-def _firmly_apart(a: EventRecord, b: EventRecord) -> bool:
-    """Two reports whose annotated (or reviewer's) places or dates contradict are never one event,
-    whatever the others say: no report in between chains two towns or two days together. Places and
-    dates read from the sentence may be misread, so theirs weigh only :data:`CONTRADICTION`."""
-    if family(a) != family(b) or a.counted != b.counted or a.background != b.background:
+@dataclass
+class _Firm:
+    """A group's annotated (or reviewer's) places and periods. Two groups whose firm places or dates
+    contradict never join, whatever the rest says: no report in between chains two towns or two days
+    together. Places and dates read from the sentence may be misread: theirs weigh only
+    :data:`CONTRADICTION` in the mean."""
+
+    places: list = field(default_factory=list)
+    periods: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, record: EventRecord) -> "_Firm":
+        firm = cls()
+        if record.place and record.place.basis in FIRM and record.place.place is not None:
+            firm.places.append(record.place.place)
+        period = _period(record)
+        if record.date.basis in FIRM and period is not None:
+            firm.periods.append(period)
+        return firm
+
+    def fits(self, other: "_Firm") -> bool:
+        slack = timedelta(days=1)
+        return (all(_place_fits(p, q) for p in self.places for q in other.places)
+                and all(a[0] <= b[1] + slack and b[0] <= a[1] + slack for a in self.periods for b in other.periods))
+
+    def add(self, other: "_Firm") -> None:
+        self.places.extend(p for p in other.places if p not in self.places)
+        self.periods.extend(p for p in other.periods if p not in self.periods)
+
+
+def _place_fits(pa, pb) -> bool:
+    """Two places that may be one event's (as :func:`_places`, for places alone)."""
+    if pa.geonameid == pb.geonameid:
         return True
-    if a.place and b.place and a.place.basis in FIRM and b.place.basis in FIRM and _places(a, b) is None:
-        return True
-    return a.date.basis in FIRM and b.date.basis in FIRM and _dates(a, b) is None
+    if pa.country_code != pb.country_code:
+        return False
+    return COUNTRY in (pa.precision, pb.precision) or _near(pa, pb)
 
 
 def _mean(total: float, scored: int, pairs: int) -> float:
@@ -384,7 +452,7 @@ def _mean(total: float, scored: int, pairs: int) -> float:
 def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
     """Agglomerative clustering with cannot-links: two groups join, strongest first, while the mean
     evidence over every record pair across them reaches the threshold. A pair that contradicts (or was
-    never a candidate) weighs :data:`CONTRADICTION`; one firmly apart (:func:`_firmly_apart`) forbids
+    never a candidate) weighs :data:`CONTRADICTION`; annotated places or dates apart (:class:`_Firm`) forbid
     the join. Complete linkage asked every pair to reach the threshold alone, which split reports of one
     event whenever one pair said little or one report misread its date or place (ECB+ development
     topics, bench/link_bench.py: pairwise F1 on dated articles 0.47 with it on the tuned half)."""
@@ -399,11 +467,12 @@ def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
     for i, j in _candidate_pairs(block):
         value = affinity(block[i], block[j])
         if value is None:
-            value = float("-inf") if _firmly_apart(block[i], block[j]) else CONTRADICTION
+            value = CONTRADICTION
         total[i][j] = total[j][i] = value
         count[i][j] = count[j][i] = 1
     size = {i: 1 for i in range(n)}
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    firm = {i: _Firm.of(block[i]) for i in range(n)}
     heap = [(-value, i, j) for i in range(n) for j, value in total[i].items() if i < j and value >= THRESHOLD]
     heapq.heapify(heap)
     while heap:
@@ -413,7 +482,7 @@ def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
         mean = _mean(total[a][b], count[a][b], size[a] * size[b])
         if abs(mean + negative) > 1e-9:
             continue  # a stale entry: the pair's mean changed with an earlier join
-        if mean < THRESHOLD:
+        if mean < THRESHOLD or not firm[a].fits(firm[b]):
             continue
         # join b into a; a's sums with every other cluster are the two sums added
         for c in list(total[b]):
@@ -426,6 +495,7 @@ def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
         total.pop(b), count.pop(b)
         size[a] += size.pop(b)
         members[a].extend(members.pop(b))
+        firm[a].add(firm.pop(b))
         for c, value in total[a].items():
             # only pairs with no cannot-link can ever join: the rest never enter the heap
             mean = _mean(value, count[a][c], size[a] * size[c])

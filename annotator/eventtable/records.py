@@ -136,6 +136,26 @@ def _plausible(place, context) -> bool:
     return place.precision != 1 or place.population >= 100_000
 
 
+def _keep(cache: dict, text: str, doc) -> None:
+    """Keep a parse, the oldest dropped past 64 (an article's windows ask for it again and again)."""
+    if len(cache) >= 64:
+        cache.pop(next(iter(cache)))
+    cache[text] = doc
+
+
+# Annotated labels whose words name people, groups and places (beside the model's entities)
+_NAMED_SPAN_LABELS = {"PERSON", "ORG", "LOCATION", "FACILITY"}
+
+
+def _names(doc, spans: Sequence[Span], text: str) -> frozenset[str]:
+    """The article's named people, groups and places, folded: the model's entities and the annotated
+    names (an article read for sentences alone has no entities; its annotation still names them)."""
+    names = {fold(s.text_in(text)) for s in spans if s.layer == Layer.ENTITY and s.label in _NAMED_SPAN_LABELS}
+    if doc is not None and doc.has_annotation("ENT_IOB"):
+        names.update(fold(e.text) for e in doc.ents if e.label_ in _NAME_LABELS)
+    return frozenset(names)
+
+
 class RecordError(ValueError):
     """An event span the records cannot be built from; the message names article and span."""
 
@@ -256,24 +276,41 @@ def sentence_bounds(doc, start: int, end: int) -> tuple[int, int]:
     return first.start_char, last.end_char
 
 
-_PARSERS: dict[tuple[str, bool], object] = {}
+_PARSERS: dict[tuple[str, bool, bool], object] = {}
+_FULL_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "ner", "lemmatizer"]
 
 
-def load_parser(model: str | None = None, *, lemmas: bool = False):
+def load_parser(model: str | None = None, *, lemmas: bool = False, sentences_only: bool = False):
     """The spaCy pipeline that parses articles for the event table: the suggester's model (its parser
     and entities), loaded once a process. The event table reads no lemmas, so the lemmatizer is left
-    out unless ``lemmas`` (a bench's same-lemma baseline) asks for it."""
+    out unless ``lemmas`` (a bench's same-lemma baseline) asks for it.
+
+    :param sentences_only: the model's sentence recogniser alone (about 1/40 of the full parse's time):
+        sentence boundaries for articles whose places the annotation gives (:meth:`RecordBuilder.needs_parse`);
+        the full parse when the model has none
+    """
     import spacy  # imported here: commands that build no records start fast
 
     from annotator.suggest.pipeline import DEFAULT_MODELS
 
     names = [model] if model else list(DEFAULT_MODELS)
     for name in names:
-        if (name, lemmas) in _PARSERS:
-            return _PARSERS[name, lemmas]
+        key = (name, lemmas, sentences_only)
+        if key in _PARSERS:
+            return _PARSERS[key]
         try:
-            _PARSERS[name, lemmas] = spacy.load(name, exclude=[] if lemmas else ["lemmatizer"])
-            return _PARSERS[name, lemmas]
+            if sentences_only:
+                nlp = spacy.load(name, exclude=_FULL_PIPES)
+                if "senter" not in nlp.component_names:
+                    _PARSERS[key] = load_parser(name)
+                    return _PARSERS[key]
+                for other in [c for c in nlp.component_names if c != "senter"]:
+                    nlp.remove_pipe(other)
+                nlp.enable_pipe("senter")
+                _PARSERS[key] = nlp
+            else:
+                _PARSERS[key] = spacy.load(name, exclude=[] if lemmas else ["lemmatizer"])
+            return _PARSERS[key]
         except OSError:
             continue
     raise RecordError(f"no spaCy model to parse articles with: tried {', '.join(names)}")
@@ -311,6 +348,9 @@ class RecordBuilder:
             scheme = scheme_by_name(DEFAULT_SCHEME)
         self.scheme = scheme
         self._docs: dict[str, object] = {}  # the last few articles' parses: windows ask again and again
+        self._sentences: dict[str, object] = {}  # the same, sentence boundaries only (see needs_parse)
+        self._sentence_nlp = None
+        self._named: dict[str, bool] = {}  # LOCATION words -> whether the place index knows them
         self._gazetteer = gazetteer
         self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
 
@@ -352,9 +392,45 @@ class RecordBuilder:
         if self._nlp is None:
             self._nlp = load_parser()
         for text, doc in zip(wanted, self._nlp.pipe(wanted, batch_size=len(wanted))):
-            if len(self._docs) >= 64:
-                self._docs.pop(next(iter(self._docs)))
-            self._docs[text] = doc
+            _keep(self._docs, text, doc)
+
+    def prepare(self, items: Sequence[tuple[Article, Sequence[Span], Sequence[ArgumentLike]]]) -> None:
+        """Read a batch of articles (under 64) as :meth:`records` will need them, in two spaCy batches:
+        the full parse for those whose events need it for their places (:meth:`needs_parse`),
+        sentence boundaries alone for the others. An article whose text is already parsed (the same
+        text twice in a run: wire copies) is not parsed again."""
+        full, light = [], []
+        for article, spans, arguments in items:
+            (full if self.needs_parse(article, spans, arguments) else light).append(article.text)
+        self.parse_many(full)
+        wanted = [t for t in dict.fromkeys(light) if t not in self._docs and t not in self._sentences]
+        if wanted:
+            if self._sentence_nlp is None:
+                self._sentence_nlp = load_parser(sentences_only=True)
+            for text, doc in zip(wanted, self._sentence_nlp.pipe(wanted, batch_size=len(wanted))):
+                _keep(self._sentences, text, doc)
+
+    def needs_parse(self, article: Article, spans: Sequence[Span], arguments: Iterable[ArgumentLike]) -> bool:
+        """Whether the article's records read the full parse: only when an event span has no LOCATION
+        argument naming a place the index knows (the place is then looked for in the parse). Otherwise
+        the annotation says where, and sentence boundaries are all the date and counts read."""
+        placed = set()
+        for link in arguments:
+            if link.role == "LOCATION":
+                words = link.filler.text_in(article.text)
+                if words not in self._named:
+                    self._named[words] = bool(self.places.lookup(words))
+                if self._named[words]:
+                    placed.add(link.event.id)
+        return any(s.layer == Layer.EVENT and s.id not in placed for s in spans)
+
+    def _doc(self, article: Article, spans: Sequence[Span], arguments: Sequence[ArgumentLike]):
+        text = article.text
+        if text in self._docs:
+            return self._docs[text]
+        if text in self._sentences and not self.needs_parse(article, spans, arguments):
+            return self._sentences[text]
+        return self.parse(text)
 
     def actor(self, span: Span, text: str, role: str) -> Actor:
         key = (text, span.label, role)
@@ -390,6 +466,7 @@ class RecordBuilder:
         :raises RecordError: when a span or argument belongs to another article
         """
         text = article.text
+        arguments = list(arguments)
         by_event: dict[int, list[ArgumentLike]] = {}
         for link in arguments:
             for end in (link.event, link.filler):
@@ -409,7 +486,7 @@ class RecordBuilder:
         dates = [s for s in spans if s.layer == Layer.ENTITY and s.label == "DATE"]
         context = doc = found = None
         if events:
-            doc = (docs or {}).get(text) or self.parse(text)
+            doc = (docs or {}).get(text) or self._doc(article, spans, arguments)
             found = mentions(doc, [(s.start_char, s.end_char) for s in locations])
             context = self.places.context([m.text for m in found], text)
         source = Source(
@@ -420,7 +497,7 @@ class RecordBuilder:
             title=article.title or "",
             source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
             dateline=(dateline(text) or "").casefold(),
-            names=frozenset(fold(e.text) for e in doc.ents if e.label_ in _NAME_LABELS) if doc is not None else frozenset(),
+            names=_names(doc, spans, text),
         )
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):

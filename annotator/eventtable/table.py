@@ -77,7 +77,7 @@ def read_records(store, *, annotator: str | None, gold: bool, states: Sequence[s
 
     def flush() -> None:
         nonlocal done
-        builder.parse_many([item.article.text for item in batch])  # one spaCy batch for the lot
+        builder.prepare([(item.article, item.spans, item.arguments) for item in batch])  # a spaCy batch or two
         for item in batch:
             for record in builder.records(item.article, item.spans, item.arguments, overrides=overrides):
                 records[record.key] = record
