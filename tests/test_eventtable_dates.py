@@ -59,3 +59,10 @@ def test_dates_published_date_is_the_marked_fallback():
 def test_dates_a_malformed_published_date_is_named():
     with pytest.raises(DateError, match="article 7: published.*24/06/2022"):
         resolve_event_date(published="24/06/2022", time_texts=[], sentence="", where="article 7")
+
+
+def test_dates_a_written_date_with_its_weekday_is_that_date_in_a_later_paper():
+    # "Friday, 3 June 2022" read in a paper of 20 June: 3 June, not the Friday a week later.
+    assert resolve_expression("Friday, 3 June 2022", date(2022, 6, 20)) == ("2022-06-03", "2022-06-03", 1)
+    # a month written with its year, in a paper of that month, ends at publication
+    assert resolve_expression("in June 2022", date(2022, 6, 20)) == ("2022-06-01", "2022-06-20", 3)

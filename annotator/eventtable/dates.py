@@ -159,6 +159,15 @@ def _special(words: str, base: date) -> tuple[date, date, int] | None:
     if key in {"yesterday", "today"}:
         day = base - timedelta(days=1) if key == "yesterday" else base
         return day, day, DAY
+    if key == "last week":
+        monday = base - timedelta(days=base.weekday() + 7)
+        return monday, monday + timedelta(days=6), WEEK
+    month = _MONTH_NUMBERS.get(key.removeprefix("in "))
+    if month is not None and key not in {"may", "march"}:
+        # "in February": the last February up to publication, ending at publication if it is this month
+        year = base.year if month <= base.month else base.year - 1
+        start, end = _month(date(year, month, 1))
+        return start, min(end, base), MONTH
     weekday = _WEEKDAY_NUMBERS.get(key.removeprefix("on "))
     if weekday is not None:
         # "on Friday": the Friday of the week up to publication ("on Friday" in a Friday paper is that day)
@@ -167,6 +176,9 @@ def _special(words: str, base: date) -> tuple[date, date, int] | None:
     return None
 
 
+_MONTH_NUMBERS = {name: number for number, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"), start=1)}
 _WEEKDAY_NUMBERS = {name: number for number, name in enumerate(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
 
@@ -203,6 +215,16 @@ def _resolve(words: str, published: date | None) -> tuple[str, str, int] | None:
             end = published
         return start.isoformat(), end.isoformat(), YEAR
     special = _special(words, base)
+    if special is None and published is not None and _absolute(words):
+        # A written year: the date is the same in every paper, so dateparser reads it once, not once per
+        # published day; only the paper's own day is applied here.
+        alone = _resolve(words, None)
+        if alone is None:
+            return None
+        start, end, precision = date.fromisoformat(alone[0]), date.fromisoformat(alone[1]), alone[2]
+        if precision in (MONTH, YEAR) and start <= published < end:
+            end = published
+        special = (start, end, precision)
     if special is None:
         data = _parser(base).get_date_data(re.sub(r"^(?:on|in)\s+", "", words, flags=re.I))
         if data is None or data.date_obj is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _UNITS = {
     "zero": 0, "no": 0, "none": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4,
@@ -257,6 +258,9 @@ _PATTERNS = {
 }
 
 
+_MENTIONED = {outcome: re.compile(rf"\b(?:{words})", re.I) for outcome, words in _OUTCOME_WORDS.items()}
+
+
 _PEOPLE = re.compile(
     r"^\s*(?:[a-z'’-]+\s+){0,2}(?:person|man|woman|child|boy|girl|baby|soldier|civilian|officer|policeman|policewoman|"
     r"fighter|militant|rebel|insurgent|member|resident|villager|worker|journalist|student|teacher|doctor|nurse|"
@@ -304,6 +308,7 @@ def _clause(sentence: str, start: int, end: int) -> str:
     return sentence[left:min(rights) if rights else len(sentence)]
 
 
+@lru_cache(maxsize=4096)  # the same FATALITIES words ("two people") come back in report after report
 def read_casualties(sentence: str) -> Casualties:
     """Killed, injured, missing and arrested counts of a sentence, and its cumulative tolls as context."""
     found: dict[str, list[Fatalities]] = {KILLED: [], INJURED: [], MISSING: [], ARRESTED: []}
@@ -311,6 +316,8 @@ def read_casualties(sentence: str) -> Casualties:
     context: list[str] = []
     taken: list[tuple[int, int]] = []
     for outcome, patterns in _PATTERNS.items():
+        if not _MENTIONED[outcome].search(sentence):
+            continue  # most sentences name one outcome or none: the two long patterns are not tried
         for pattern in patterns:
             for match in pattern.finditer(sentence):
                 span = match.span("count")

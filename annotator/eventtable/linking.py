@@ -464,12 +464,16 @@ def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
     # those missing: never candidates, or contradicting).
     total: dict[int, dict[int, float]] = {i: {} for i in range(n)}
     count: dict[int, dict[int, int]] = {i: {} for i in range(n)}
+    # The actors' names and types, once a record: most candidate pairs of a big block fail on them.
+    actors = [({x.name.casefold() for x in r.actors}, {x.inter for x in r.actors}) for r in block]
     for i, j in _candidate_pairs(block):
+        (names_i, inters_i), (names_j, inters_j) = actors[i], actors[j]
+        if names_i and names_j and not (names_i & names_j or inters_i & inters_j):
+            continue  # as actors_compatible: a contradiction, which a pair left out counts as
         value = affinity(block[i], block[j])
-        if value is None:
-            value = CONTRADICTION
-        total[i][j] = total[j][i] = value
-        count[i][j] = count[j][i] = 1
+        if value is not None:
+            total[i][j] = total[j][i] = value
+            count[i][j] = count[j][i] = 1
     size = {i: 1 for i in range(n)}
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     firm = {i: _Firm.of(block[i]) for i in range(n)}

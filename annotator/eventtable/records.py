@@ -351,6 +351,7 @@ class RecordBuilder:
         self._sentences: dict[str, object] = {}  # the same, sentence boundaries only (see needs_parse)
         self._sentence_nlp = None
         self._named: dict[str, bool] = {}  # LOCATION words -> whether the place index knows them
+        self.parsed_fully = 0  # articles given the full parse (the rest: sentence boundaries only)
         self._gazetteer = gazetteer
         self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
 
@@ -378,6 +379,7 @@ class RecordBuilder:
             if self._nlp is None:
                 self._nlp = load_parser()
             doc = self._nlp(text)
+            self.parsed_fully += 1
             if len(self._docs) >= 64:
                 self._docs.pop(next(iter(self._docs)))
             self._docs[text] = doc
@@ -393,6 +395,7 @@ class RecordBuilder:
             self._nlp = load_parser()
         for text, doc in zip(wanted, self._nlp.pipe(wanted, batch_size=len(wanted))):
             _keep(self._docs, text, doc)
+        self.parsed_fully += len(wanted)
 
     def prepare(self, items: Sequence[tuple[Article, Sequence[Span], Sequence[ArgumentLike]]]) -> None:
         """Read a batch of articles (under 64) as :meth:`records` will need them, in two spaCy batches:
