@@ -121,6 +121,7 @@ def _to_int(text: str) -> int | None:
     return _words_to_int(text)
 
 
+@lru_cache(maxsize=4096)  # "two people", "at least 12 people": the same words in report after report
 def parse_fatalities(text: str) -> Fatalities:
     """The count in one FATALITIES phrase.
 
