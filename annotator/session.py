@@ -102,16 +102,16 @@ class AnnotationSession:
     def open(self, article_id: int) -> Article:
         """Read an article and the spans of its first screen (all of them for a short article)."""
         self.account_time()
-        article = self.store.get_article(article_id)
+        article = self.store.articles.get(article_id)
         self.article = article
-        self.seconds_before = self.store.get_state(article_id, self.annotator)[2]
+        self.seconds_before = self.store.states.get(article_id, self.annotator)[2]
         self.clock.start()
         # A long article shows its first screen's spans at once and the rest right after, so the
         # text is on screen before thousands of spans further down have been read.
         self.partial = len(article.text) > PARTIAL_ABOVE_CHARS
         within = (0, FIRST_SCREEN_CHARS) if self.partial else None
         self.seen_at = look_stamp()
-        self.spans = self.store.spans_for(article_id, self.annotator, within=within)
+        self.spans = self.store.spans.for_article(article_id, self.annotator, within=within)
         self.spans_by_id = {s.id: s for s in self.spans}
         self.selected = self.link_event = None
         self.anchor = None
@@ -135,11 +135,11 @@ class AnnotationSession:
             return [], []
         if within is None:
             self.seen_at = look_stamp()
-            fresh = self.store.spans_for(self.article.id, self.annotator)
+            fresh = self.store.spans.for_article(self.article.id, self.annotator)
             removed = [s.id for s in self.spans]
         else:
             start, end = within
-            fresh = self.store.spans_for(self.article.id, self.annotator, within=within)
+            fresh = self.store.spans.for_article(self.article.id, self.annotator, within=within)
             removed = [s.id for s in self.spans if s.start_char < end and s.end_char > start]
         self._swap(removed, fresh)
         return removed, fresh
@@ -153,7 +153,7 @@ class AnnotationSession:
         if self.article is None:
             return [], []
         stamp, self.seen_at = self.seen_at, look_stamp()
-        changed, now_ids = self.store.spans_changed_since(self.article.id, self.annotator, stamp)
+        changed, now_ids = self.store.spans.changed_since(self.article.id, self.annotator, stamp)
         visible = set(now_ids)
         if self.partial:  # spans beyond the first screen are read by complete(), not here
             changed = [s for s in changed if s.start_char < FIRST_SCREEN_CHARS]
@@ -162,7 +162,7 @@ class AnnotationSession:
         # A span can come back with an old stamp (another window undid a delete): read those by id.
         returned = [i for i in now_ids if i not in known and i not in changed_ids]
         if returned and not self.partial:
-            changed += self.store.spans_by_ids(returned)
+            changed += self.store.spans.by_ids(returned)
         removed = [i for i in known if i not in visible or i in changed_ids]
         fresh = [s for s in changed if s.id in visible]
         self._swap(removed, fresh)
@@ -246,7 +246,7 @@ class AnnotationSession:
             self.unsaved_seconds[key] = self.unsaved_seconds.get(key, 0.0) + self.clock.take()
         for (article_id, annotator), seconds in list(self.unsaved_seconds.items()):
             try:
-                self.store.add_seconds(article_id, annotator, seconds)
+                self.store.states.add_seconds(article_id, annotator, seconds)
             except BusyError:
                 return
             del self.unsaved_seconds[(article_id, annotator)]
@@ -256,8 +256,8 @@ class AnnotationSession:
 
     def progress(self) -> tuple[int, int]:
         """(articles done, articles in all) for this annotator."""
-        done = self.store.count_articles_where(self.annotator, states=[ArticleState.DONE.value])
-        return done, self.store.count_articles()
+        done = self.store.articles.count_where(self.annotator, states=[ArticleState.DONE.value])
+        return done, self.store.articles.count()
 
 
 def _reading_order(span: Span) -> tuple[int, int, int]:

@@ -82,14 +82,14 @@ def main() -> int:
         path = Path(home) / "bench.sqlite"
         text, spans = long_article(args.chars, args.spans)
         with Store.open(path) as store:
-            long_id, _ = store.add_article(text, title="Long article")
-            short_id, _ = store.add_article("A short article to switch away to.", title="Short")
+            long_id, _ = store.articles.add(text, title="Long article")
+            short_id, _ = store.articles.add("A short article to switch away to.", title="Short")
             # Half of the spans are pending suggestions, half already accepted by the annotator.
             for i, (start, end, label, layer) in enumerate(spans):
                 mine = i % 2 == 0
-                store.add_span(long_id, start, end, label, layer, annotator="bench" if mine else None,
-                               origin=Origin.MANUAL if mine else Origin.SUGGESTED,
-                               status=Status.ACCEPTED if mine else Status.PENDING, log=False)
+                store.spans.add(long_id, start, end, label, layer, annotator="bench" if mine else None,
+                                origin=Origin.MANUAL if mine else Origin.SUGGESTED,
+                                status=Status.ACCEPTED if mine else Status.PENDING, log=False)
         from annotator.gui.app import open_window
 
         window = open_window(path, config.Preferences(annotator="bench"))
@@ -139,8 +139,8 @@ def main() -> int:
             run("undo", lambda: (c.undo_stack.undo(), view.viewport().repaint()))
             run("redo", lambda: (c.undo_stack.redo(), view.viewport().repaint()))
             # Another connection adds a suggestion; the window's watcher picks it up.
-            other.add_span(long_id, 100 + i, 104 + i, "WEAPON", Layer.ENTITY, annotator=None,
-                           origin=Origin.SUGGESTED, status=Status.PENDING, log=False)
+            other.spans.add(long_id, 100 + i, 104 + i, "WEAPON", Layer.ENTITY, annotator=None,
+                            origin=Origin.SUGGESTED, status=Status.PENDING, log=False)
             run("external change (watcher)", lambda: (c.check_external_changes(), view.viewport().repaint()))
             if profiler:
                 profiler.disable()

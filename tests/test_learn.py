@@ -268,14 +268,14 @@ def test_learn_suggest_stores_learned_spans_with_version_and_score(store):
                                       for s in a.spans], article_id=a.article_id) for a in ARTICLES]
     # The project file's record is the commit point: an unrecorded version folder is never used.
     learn(store.path, conflict, TrainConfig(**FAST),
-          record=lambda manifest: store.record_model_version(manifest_row(manifest), "ana"))
+          record=lambda manifest: store.learned.record(manifest_row(manifest), "ana"))
     outcome = load_for_suggesting(store.path)
     text = "Troops loyal to Major Ilse Brandvold bombarded Sarvik on Tuesday."
     with store.transaction():
-        article_id, _ = store.add_article(text)
+        article_id, _ = store.articles.add(text)
     suggester = load_suggester().with_learned(outcome.model)
     summary = suggest_articles(store, suggester=suggester)
-    spans = [s for s in store.spans_for(article_id) if s.annotator is None]
+    spans = [s for s in store.spans.for_article(article_id) if s.annotator is None]
     assert summary.source.endswith("+learned-v0001") and {s.source for s in spans} == {summary.source}
     by_text = {(s.text_in(text), s.label): s for s in spans}
     for key in (("Sarvik", "LOCATION"), ("bombarded", "EXPLOSIONS_REMOTE_VIOLENCE")):

@@ -37,7 +37,7 @@ def open_window(db_path: Path, preferences: config.Preferences | None = None, *,
             return None
         preferences.annotator = name.strip()
         preferences.save()
-    store.ensure_annotator(preferences.annotator)
+    store.annotators.ensure(preferences.annotator)
     scheme = store.project_scheme(preferences.scheme or "conflict")
     window = MainWindow(store, scheme, preferences, db_path)
     # A first start should look like every later one: the sample articles with their suggestions.

@@ -110,7 +110,7 @@ class Controller(QObject):
         if name == self.annotator:
             return
         try:
-            self.store.ensure_annotator(name)
+            self.store.annotators.ensure(name)
         except StoreError as exc:  # the file busy for longer than the window waits: nothing changed
             self.message.emit(f"Could not switch to {name}: {exc}; try again in a moment")
             return
@@ -137,7 +137,7 @@ class Controller(QObject):
         """Open the article this annotator left off at, or their next unfinished one."""
         self.db_key = db_key
         last = self.preferences.last_article.get(db_key)
-        for article_id in (last, self.store.next_article_id(self.annotator)):
+        for article_id in (last, self.store.articles.next_id(self.annotator)):
             if article_id is None:
                 continue
             try:
@@ -297,7 +297,7 @@ class Controller(QObject):
         span = self.session.select(span_id)
         self.view.select_span(self.selected)
         self.panel.select(self.selected)
-        arguments = self.store.arguments_of(span.id) if span and span.layer is Layer.EVENT else []
+        arguments = self.store.arguments.of_event(span.id) if span and span.layer is Layer.EVENT else []
         self.panel.show_span(span, arguments, self._fillers(arguments))
         if span is not None and span.layer is Layer.EVENT:
             self._read_record(span)
@@ -311,7 +311,7 @@ class Controller(QObject):
             span = self.spans_by_id.get(link.filler_id)
             if span is None:
                 try:
-                    span = self.store.get_span(link.filler_id)
+                    span = self.store.spans.get(link.filler_id)
                 except StoreError:
                     continue
             fillers[link.filler_id] = span
@@ -427,7 +427,7 @@ class Controller(QObject):
             if span.status is Status.REJECTED:
                 self.message.emit(f"This {span.label} is rejected already; Ctrl+Z takes the rejection back")
                 return
-            links = [a for a in self.store.arguments_for(self.article.id) if span.id in (a.event_id, a.filler_id)]
+            links = [a for a in self.store.arguments.for_article(self.article.id) if span.id in (a.event_id, a.filler_id)]
             self.push(edits.remove_decided(self.annotator, span, links))
             return
         self.push(edits.delete_span(self.annotator, span))
@@ -449,7 +449,7 @@ class Controller(QObject):
     def remove_argument(self, link_id: int) -> None:
         if self.article is None:
             return
-        link = self.store.get_argument(link_id)
+        link = self.store.arguments.get(link_id)
         self.push(edits.unlink(self.annotator, self.article.id, link_id, link.role, link.event_id))
 
     def set_attribute(self, span_id: int, name: str, value) -> None:
@@ -603,7 +603,7 @@ class Controller(QObject):
         current = self.article.id
         self.push(edits.set_state(self.annotator, current, state, note))
         if advance:
-            following = self.store.next_article_id(self.annotator, after=current)
+            following = self.store.articles.next_id(self.annotator, after=current)
             if following is not None and following != current:
                 self.open_article(following)
             else:
@@ -618,7 +618,7 @@ class Controller(QObject):
     def flag(self, parent_widget=None) -> None:
         if self.article is None:
             return
-        previous_note = self.store.get_state(self.article.id, self.annotator)[1] or ""
+        previous_note = self.store.states.get(self.article.id, self.annotator)[1] or ""
         note = dialogs.ask(parent_widget, "Flag article", "What is wrong with this article?", default=previous_note)
         if note is None:
             return

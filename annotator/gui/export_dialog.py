@@ -36,7 +36,7 @@ class ExportDialog(QDialog):
         self.format = QComboBox()
         self.format.addItems(FORMATS)
         self.whose = QComboBox()
-        names = [n for n in store.annotator_names() if n != GOLD]
+        names = [n for n in store.annotators.names() if n != GOLD]
         self.whose.addItems(names + [GOLD_CHOICE])
         self.whose.setCurrentText(annotator)
         self.states = {state: QCheckBox(state.value.replace("_", " ")) for state in ArticleState}

@@ -59,7 +59,7 @@ def main_window_shots(app) -> None:
         QTest.qWaitForWindowActive(window)
         window.start()
         c, view = window.controller, window.view
-        drone = next(a.id for a in window.store.list_articles("Ana", offset=0, limit=10)
+        drone = next(a.id for a in window.store.articles.list("Ana", offset=0, limit=10)
                      if a.title.startswith("Drone strike"))
         c.open_article(drone)
         view.setFocus()
@@ -92,8 +92,8 @@ def events_window_shot(app) -> None:
 
     path = Path(os.environ["ANNOTATOR_HOME"]) / "samples.sqlite"
     with Store.open(path) as store:
-        for summary in store.list_articles("Ana", offset=0, limit=10):
-            pending = [s for s in store.spans_for(summary.id, "Ana") if s.is_suggestion]
+        for summary in store.articles.list("Ana", offset=0, limit=10):
+            pending = [s for s in store.spans.for_article(summary.id, "Ana") if s.is_suggestion]
             edits.apply_all(store, [edits.accept_all("Ana", summary.id, pending),
                                     edits.set_state("Ana", summary.id, ArticleState.DONE)])
         window = EventWindow(store, "Ana", annotator="Ana")

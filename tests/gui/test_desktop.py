@@ -210,14 +210,14 @@ def test_desktop_label_tags_of_neighbouring_spans_never_overlap(window, qtbot):
     text = ("Ann Bo Cy 🇺🇦 Di Ed Flo Gus Hal Ivo Jo Kai Lu Max Ned Oz Pia Qi Ro Sy Ty Ulf Vi Wu Xi Yo Zed "
             "and then a long sentence follows, with more short names: Al Bea Col Dot Eve Fay Gil Hu Ike.")
     store = window.store
-    article_id, _ = store.add_article(text, title="Tags")
+    article_id, _ = store.articles.add(text, title="Tags")
     position = 0
     for word in text.replace(",", " ").replace(".", " ").replace(":", " ").split():
         start = text.index(word, position)
         position = start + len(word)
         if word[0].isupper():  # long labels on short words: every tag is wider than its span
             label = "EXPLOSIONS_REMOTE_VIOLENCE" if len(word) % 2 else "STRATEGIC_DEVELOPMENTS"
-            store.add_span(article_id, start, position, label, Layer.EVENT, annotator="ana")
+            store.spans.add(article_id, start, position, label, Layer.EVENT, annotator="ana")
     window.controller.open_article(article_id)
     view = window.view
     for width in (420, 700):  # the text pane narrow and wider: different words end the lines

@@ -42,7 +42,7 @@ def test_learn_action_runs_off_the_gui_thread_and_shows_the_scores(qtbot, team_p
     assert "v0001: learned from" in shown and "entity:PERSON" in shown and "F1 before" in shown
     assert not window.learn_progress.isVisible()
     with Store.open(team_project) as store:
-        assert [row["version"] for row in store.model_versions()] == ["v0001"]
+        assert [row["version"] for row in store.learned.versions()] == ["v0001"]
     window.close()
     window.store.close()
 

@@ -15,10 +15,10 @@ def trigger(window, name):
 
 def test_menus_export_writes_the_annotators_done_articles(qtbot, window, tmp_path):
     store = window.store
-    report = store.list_articles("ana", search="Velyka")[0].id
-    fire = next(s for s in store.spans_for(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
-    store.decide_suggestion(fire.id, "ana", Status.ACCEPTED)
-    store.set_state(report, "ana", ArticleState.DONE)
+    report = store.articles.list("ana", search="Velyka")[0].id
+    fire = next(s for s in store.spans.for_article(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
+    store.suggestions.decide(fire.id, "ana", Status.ACCEPTED)
+    store.states.set(report, "ana", ArticleState.DONE)
     trigger(window, "export")
     dialog = window.export_dialog
     assert dialog.isVisible() and dialog.whose.currentText() == "ana"
@@ -73,11 +73,11 @@ def test_menus_double_click_in_agreement_window_opens_the_article(qtbot, window)
 
 def test_menus_events_window_opens_an_event_in_the_annotation_window(qtbot, window):
     store = window.store
-    report = store.list_articles("ana", search="Velyka")[0].id
-    fire = next(s for s in store.spans_for(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
-    [mine, *_] = store.decide_suggestion(fire.id, "ana", Status.ACCEPTED)
-    store.set_state(report, "ana", ArticleState.DONE)
-    window.controller.open_article(store.list_articles("ana", search="ceasefire")[0].id)
+    report = store.articles.list("ana", search="Velyka")[0].id
+    fire = next(s for s in store.spans.for_article(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
+    [mine, *_] = store.suggestions.decide(fire.id, "ana", Status.ACCEPTED)
+    store.states.set(report, "ana", ArticleState.DONE)
+    window.controller.open_article(store.articles.list("ana", search="ceasefire")[0].id)
     trigger(window, "events")
     events = window.events_window
     assert events.groups.rowCount() == 1

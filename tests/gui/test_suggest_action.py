@@ -25,8 +25,8 @@ def test_suggest_action_runs_off_the_gui_thread_and_refreshes(window, qtbot, pro
     def run(store, article_ids, *, model, redo, progress, should_stop):
         calls.append((threading.get_ident(), article_ids, redo, store is not window.store))
         start, end = find(REPORT, "Thursday")
-        store.add_span(article_ids[0], start, end, "DATE", Layer.ENTITY, annotator=None,
-                       origin=Origin.SUGGESTED, status=Status.PENDING, source="stand-in")
+        store.spans.add(article_ids[0], start, end, "DATE", Layer.ENTITY, annotator=None,
+                        origin=Origin.SUGGESTED, status=Status.PENDING, source="stand-in")
         progress(1, 1)
         return summary()
 
@@ -92,7 +92,7 @@ def test_suggest_action_a_new_default_project_is_suggested_at_first_start(qtbot,
     with qtbot.waitSignal(window.suggester.ended, timeout=5000):
         window.start()
     assert asked == [None], "every sample article is suggested, in the background"
-    assert window.store.count_articles() >= 5
+    assert window.store.articles.count() >= 5
     window.close()
     window.store.close()
 

@@ -14,19 +14,19 @@ def test_watcher_refresh_shows_another_connections_span_without_a_full_reload(wi
     c = window.controller
     before = set(window.view.shown_span_ids())
     full_reads = []
-    original = type(window.store).spans_for
+    original = type(window.store.spans).for_article
 
-    def counting_spans_for(store, article_id, annotator=None, *, within=None):
+    def counting_spans_for(spans, article_id, annotator=None, *, within=None):
         if within is None:
             full_reads.append(article_id)
-        return original(store, article_id, annotator, within=within)
+        return original(spans, article_id, annotator, within=within)
 
-    monkeypatch.setattr(type(window.store), "spans_for", counting_spans_for)
+    monkeypatch.setattr(type(window.store.spans), "for_article", counting_spans_for)
     with Store.open(path) as other:  # what a suggestion run or a second window does
         start, end = find(REPORT, "drones")
-        added = other.add_span(ids["report"], start, end, "WEAPON", Layer.ENTITY, annotator=None,
-                               origin=Origin.SUGGESTED, status=Status.PENDING)
-        other.delete_span(ids["town"])
+        added = other.spans.add(ids["report"], start, end, "WEAPON", Layer.ENTITY, annotator=None,
+                                origin=Origin.SUGGESTED, status=Status.PENDING)
+        other.spans.delete(ids["town"])
     assert c.check_external_changes()
     shown = set(window.view.shown_span_ids())
     assert shown == (before | {added}) - {ids["town"]}

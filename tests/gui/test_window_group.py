@@ -38,7 +38,7 @@ def test_window_group_edit_undo_follows_the_active_window(window, qtbot):
     activate(qtbot, window)
     assert window.undo_group.activeStack() is window.controller.undo_stack
     window.actions["undo"].trigger()
-    assert [s for s in window.store.spans_for(window.controller.article.id, "ana") if not s.is_suggestion] == []
+    assert [s for s in window.store.spans.for_article(window.controller.article.id, "ana") if not s.is_suggestion] == []
 
 
 def test_window_group_switching_annotator_says_the_history_is_gone(window, qtbot, answers, project):
