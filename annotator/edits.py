@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
-from annotator.model import ArticleState, Layer, Span, Status
+from annotator.domain import ArticleState, Layer, Span, Status
 
 
 class Step(Protocol):
@@ -75,7 +75,7 @@ class _Linked:
 
 @dataclass
 class _Unlinked:
-    link: Any  # annotator.model.Argument
+    link: Any  # annotator.domain.Argument
 
     def undo(self, store, actor):
         store.arguments.add(self.link.event_id, self.link.filler_id, self.link.role, actor=actor,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterator, Mapping, Sequence
 
-from annotator.model import GOLD, Article, ArticleState, Layer, Span
+from annotator.domain import GOLD, Article, ArticleState, Layer, Span
 from annotator.schemes import DEFAULT_SCHEME, SchemeError
 from annotator.store import Store, UnknownAnnotatorError
 

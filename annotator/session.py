@@ -13,7 +13,7 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Callable
 
-from annotator.model import Article, ArticleState, Layer, Span
+from annotator.domain import Article, ArticleState, Layer, Span
 from annotator.store.errors import BusyError
 
 FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from annotator.agreement import MEASURED_UNITS, compute_agreement
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.store import Store, now
 
 ANNOTATORS = ("ana", "ben", "cho")
@@ -101,7 +101,7 @@ def build(path: Path, articles: int, sentences: int, seed: int = 1, mixed: bool 
         store.bulk.insert("articles", ["id", "text", "title", "content_hash", "imported_at"], article_rows)
         store.bulk.insert("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label", "layer",
                                     "origin", "status", "attributes", "created_at", "updated_at"], span_rows)
-        store.bulk.insert("arguments", ["event_id", "argument_id", "role", "created_at"],
+        store.bulk.insert("arguments", ["event_id", "filler_id", "role", "created_at"],
                           [(*row, stamp) for row in sorted(argument_rows)])
         store.bulk.insert("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
 

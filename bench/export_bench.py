@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.store import Store
 
 FORMATS = ("spacy", "jsonl", "brat", "doccano")
@@ -100,7 +100,7 @@ def build_project(path: Path, articles: int) -> None:
             store.bulk.insert("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label",
                                         "layer", "origin", "status", "attributes", "created_at", "updated_at"],
                               span_rows)
-            store.bulk.insert("arguments", ["event_id", "argument_id", "role", "created_at"], argument_rows)
+            store.bulk.insert("arguments", ["event_id", "filler_id", "role", "created_at"], argument_rows)
             store.bulk.insert("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
 
 

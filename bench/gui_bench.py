@@ -29,7 +29,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator import config  # noqa: E402
-from annotator.model import Layer, Origin, Status  # noqa: E402
+from annotator.domain import Layer, Origin, Status  # noqa: E402
 from annotator.store import Store  # noqa: E402
 
 ENTITIES = [("Velyka Dolyna", "LOCATION"), ("the 58th Brigade", "ARMED_GROUP"), ("Oksana Hrytsenko", "PERSON"),

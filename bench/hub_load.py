@@ -31,7 +31,7 @@ import psycopg  # noqa: E402
 from annotator.hub import admin  # noqa: E402
 from annotator.hub.connect import remember_password  # noqa: E402
 from annotator.hub.sync import sync  # noqa: E402
-from annotator.model import Layer, Status  # noqa: E402
+from annotator.domain import Layer, Status  # noqa: E402
 from annotator.store import Store  # noqa: E402
 from pg_cluster import remove, start_throwaway  # noqa: E402
 

@@ -35,7 +35,7 @@ def _pool(rng: random.Random, size: int = 4000) -> list[tuple[str, list[tuple[in
 
 def build(path: Path, articles: int) -> None:
     from annotator.store import Store
-    from annotator.model import content_hash
+    from annotator.domain import content_hash
 
     started = time.perf_counter()
     with Store.open(path) as store:

@@ -28,7 +28,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store import Store
 from annotator.suggest import fold, load_suggester, suggest_articles
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.model import Article, ArticleState, Layer, Origin, Span, Status
+from annotator.domain import Article, ArticleState, Layer, Origin, Span, Status
 from annotator.store import Store
 
 ENTITY, EVENT = Layer.ENTITY, Layer.EVENT

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.learn import TrainConfig, learn
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import Store
 from test_learn import ARTICLES, FAST
 

@@ -6,7 +6,7 @@ import pytest
 
 from annotator.bulk.accept import AcceptFilter, accept_suggestions
 from annotator.cli import main
-from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.domain import ArticleState, Layer, Origin, Status
 from annotator.store import Store
 
 FIRST = "Rebels shelled Dorvan on Tuesday, the governor Mira Talo said."

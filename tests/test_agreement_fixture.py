@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store import Store
 
 TEXT_1 = "Militia fighters attacked Dorvan market on Tuesday."

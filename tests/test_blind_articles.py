@@ -9,7 +9,7 @@ import pytest
 
 from annotator.agreement import ENTITIES, blind_split
 from annotator.cli import main
-from annotator.model import is_blind
+from annotator.domain import is_blind
 from annotator.store import Store, StoreError
 from annotator.suggest import load_gazetteer, load_suggester, suggest_articles
 

@@ -15,7 +15,7 @@ import pytest
 from annotator.bulk.chunks import plan_chunks, read_chunk
 from annotator.cli import main
 from annotator.importers import import_paths
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 from annotator.store import Store
 
 TEXTS = [

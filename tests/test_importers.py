@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from annotator.importers import import_paths, import_samples
-from annotator.model import ArticleState, Layer, Status
+from annotator.domain import ArticleState, Layer, Status
 from annotator.importers.readers import read_text
 from pathlib import Path
 
@@ -270,7 +270,7 @@ def test_importers_records_of_one_text_count_as_one_article(store, write):
 
 
 def test_importers_own_export_bookkeeping_is_not_kept_in_meta(store, write):
-    from annotator.model import content_hash
+    from annotator.domain import content_hash
 
     meta = {"article_id": 41, "content_hash": content_hash(WAR), "title": "Shelling", "desk": "east"}
     import_paths(store, [write("ours.jsonl", jsonl({"text": WAR, "meta": meta}))])

@@ -28,7 +28,7 @@ from annotator.learn import (
     models_dir,
     split_articles,
 )
-from annotator.model import Layer
+from annotator.domain import Layer
 
 COMMANDERS = ["Colonel Arvo Tammik", "Major Ilse Brandvold", "Captain Oren Falk", "General Sava Morrin",
               "Colonel Pell Uktar", "Major Dagny Roos"]
@@ -235,7 +235,7 @@ def test_learn_is_repeatable_for_the_same_articles():
 
 
 def test_learn_article_from_store_records_keeps_accepted_spans_once():
-    from annotator.model import Article, Origin, Span, Status
+    from annotator.domain import Article, Origin, Span, Status
 
     article = Article(id=4, text="Rebels shelled Kettleby.", content_hash="abc")
 

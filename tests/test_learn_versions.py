@@ -16,7 +16,7 @@ from annotator.commands.learn import LearnProgress
 from annotator.learn import VersionError, current_version, learn, list_versions, load_for_suggesting, models_dir
 from annotator.learn import versions
 from annotator.learn.versions import FORMAT, MIN_HELDOUT_ARTICLES, MIN_LABEL_SPANS, clean_leftovers, manifest_row
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import Store
 from learn_fixtures import LABELS, learn_fast
 from test_learn import ARTICLES

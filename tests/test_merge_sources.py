@@ -10,7 +10,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.importers.merge import MergeError, merge_files
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.store import Store
 from test_agreement_fixture import TEXT_1, TEXT_2, build_three_annotators
 
@@ -35,7 +35,7 @@ def _snapshot(db: sqlite3.Connection) -> dict:
             " JOIN annotators an ON an.id = s.annotator_id").fetchall()),
         "arguments": sorted(db.execute(
             "SELECT e.start_char, e.label, f.start_char, f.label, g.role, an.name FROM arguments g"
-            " JOIN spans e ON e.id = g.event_id JOIN spans f ON f.id = g.argument_id"
+            " JOIN spans e ON e.id = g.event_id JOIN spans f ON f.id = g.filler_id"
             " JOIN annotators an ON an.id = e.annotator_id").fetchall()),
         "states": sorted(db.execute(
             "SELECT a.content_hash, an.name, st.state FROM article_states st"

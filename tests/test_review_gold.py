@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotator.export import export_project
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.review import (
     ATTRIBUTE, BOUNDARY, LABEL, MISSING, ROLE, ReviewError, add_gold_span, delete_gold_span, edit_gold_span,
     accept_agreed_articles, agreed_article_ids, finish_article, gold_spans, load_review, prefill_gold,

@@ -108,7 +108,7 @@ def test_scheme_switch_to_unknown_scheme_lists_available(tmp_path, capsys):
 def test_scheme_bundled_schemes_are_usable_in_the_window(name, attack):
     import re
 
-    from annotator.model import Layer
+    from annotator.domain import Layer
 
     scheme = scheme_by_name(name)
     assert scheme.label(attack).layer is Layer.EVENT

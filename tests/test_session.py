@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.domain import ArticleState, Layer, Origin, Status
 import annotator.session as session_module
 from annotator.session import IDLE_SECONDS, AnnotationSession, Clock
 from annotator.store import Store

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from annotator.store import migrations
-from annotator.model import ArticleState, Status
+from annotator.domain import ArticleState, Status, content_hash
 from annotator.store import NewerSchemaError, NotAProjectError, Store, StoreError
 
 TEXT = "Ukrainian forces will withdraw from Severodonetsk 🇺🇦, an official said."
@@ -189,3 +189,45 @@ def test_writes_through_several_parts_are_one_transaction_and_roll_back_together
     store.annotators.ensure("ben")
     store.spans.add(article, 0, 9, "ORG", "entity", annotator="ana")
     assert [s.annotator for s in store.spans.for_article(article)] == ["ana"]
+
+
+def _file_before_filler_column(path):
+    """A project as version 0010 left it: the arguments' filler column still called argument_id."""
+    from sqlite_utils import Database
+
+    db = Database(path)
+    db.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+    migrations.migrations.apply(db, stop_before="0011_arguments_filler_id")
+    db.execute("INSERT INTO annotators(id, name, created_at) VALUES (1, 'ana', 'now')")
+    db.execute("INSERT INTO articles(id, text, content_hash, imported_at) VALUES (1, ?, 'h', 'now')", [TEXT])
+    for span_id, (start, end, label, layer) in {1: (19, 27, "RETREAT", "event"), 2: (0, 17, "ORG", "entity")}.items():
+        db.execute("INSERT INTO spans(id, article_id, annotator_id, start_char, end_char, label, layer, origin,"
+                   " status, created_at, updated_at) VALUES (?, 1, 1, ?, ?, ?, ?, 'manual', 'accepted', 'now', 'now')",
+                   [span_id, start, end, label, layer])
+    db.execute("INSERT INTO arguments(event_id, argument_id, role, created_at) VALUES (1, 2, 'ACTOR', 'now')")
+    db.conn.commit()
+    db.close()
+
+
+def test_an_upgraded_file_keeps_each_role_and_its_filler(tmp_path):
+    path = tmp_path / "before_0011.sqlite"
+    _file_before_filler_column(path)
+    with Store.open(path) as store:
+        [link] = store.arguments.for_article(1)
+        assert (link.event_id, link.filler_id, link.role) == (1, 2, "ACTOR")
+        assert store.pragma("foreign_keys") == 1
+        store.spans.delete(2, "ana")  # the filler goes: its link goes with it
+        assert store.arguments.for_article(1) == []
+
+
+def test_a_colleagues_file_from_before_the_filler_column_merges_with_its_links(tmp_path):
+    from annotator.importers.merge import merge_files
+
+    theirs = tmp_path / "theirs.sqlite"
+    _file_before_filler_column(theirs)
+    mine = Store.memory()
+    merge_files(mine, [theirs])
+    article = mine.articles.id_by_hash(content_hash(TEXT))
+    event = next(s for s in mine.spans.for_article(article, "ana") if s.label == "RETREAT")
+    [link] = mine.arguments.of_event(event.id)
+    assert link.role == "ACTOR" and mine.spans.get(link.filler_id).label == "ORG"

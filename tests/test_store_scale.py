@@ -4,7 +4,7 @@ the state and label filters written as sets, spans added in one statement, bulk 
 import pytest
 
 from annotator.importers import import_paths
-from annotator.model import ArticleState, Status
+from annotator.domain import ArticleState, Status
 from annotator.store import Store, StoreError
 
 

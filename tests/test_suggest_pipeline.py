@@ -3,7 +3,7 @@
 import pytest
 
 from annotator.cli import main
-from annotator.model import Layer, Status
+from annotator.domain import Layer, Status
 from annotator.store import Store
 from annotator.suggest import SUGGESTER_NAME, load_gazetteer, load_suggester, shared_suggester, suggest_articles
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.model import Status
+from annotator.domain import Status
 from annotator.store import Store
 from annotator.suggest import load_gazetteer, load_suggester, suggest_articles
 from annotator.suggest.runner import pieces

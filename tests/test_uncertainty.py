@@ -7,7 +7,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.learn.uncertainty import uncertainty
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import Store
 from learn_fixtures import build_team_project, learn_fast
 

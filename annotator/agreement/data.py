@@ -14,7 +14,7 @@ import numpy as np
 
 from annotator.agreement import metrics
 from annotator.agreement.tokens import token_offsets
-from annotator.model import GOLD
+from annotator.domain import GOLD
 from annotator.store import Store, StoreError
 
 # JSON names of the three sets of units agreement is measured on, each apart (a "disagreement kind"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from annotator import edits
-from annotator.model import ArticleState, Layer, Span
+from annotator.domain import ArticleState, Layer, Span
 
 
 @dataclass

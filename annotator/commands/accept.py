@@ -33,7 +33,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from annotator.bulk.accept import AcceptFilter, accept_suggestions
-    from annotator.model import Layer, check_annotator_name
+    from annotator.domain import Layer, check_annotator_name
     from annotator.store import StoreError
 
     try:

@@ -35,7 +35,7 @@ def run(args) -> int:
         from annotator import config
 
         args.annotator = config.Preferences.load().annotator or "annotator"
-    from annotator.model import display_title
+    from annotator.domain import display_title
 
     with open_store(args) as store:
         ids = store.uncertainty.unfinished_ids(args.annotator)

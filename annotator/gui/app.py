@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from annotator import config
 from annotator.gui import dialogs
 from annotator.gui.main_window import MainWindow
-from annotator.projects import open_project
+from annotator.opening import open_project
 from annotator.schemes import SchemeError
 from annotator.store import StoreError
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import ArticleSummary, Store
 
 PAGE_SIZE = 200

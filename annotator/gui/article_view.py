@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip
 
 from annotator.gui.offsets import OffsetMap, shown_length
-from annotator.model import Layer, Span, Status
+from annotator.domain import Layer, Span, Status
 
 TAG_MARGIN = 4  # pixels kept free between a tag and the viewport's edge
 MIN_ABBREVIATED_TAG = 22  # less room than this at a line's end (after the tags before it): no tag

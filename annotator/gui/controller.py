@@ -17,7 +17,7 @@ from annotator.gui import dialogs
 from annotator.gui.offsets import move_boundary, snap_to_tokens
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
-from annotator.model import ArticleState, Layer, Span, Status, check_annotator_name
+from annotator.domain import ArticleState, Layer, Span, Status, check_annotator_name
 from annotator.schemes import Scheme
 from annotator.session import AnnotationSession
 from annotator.store import Store, StoreError

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 from annotator import config
 from annotator.export import FORMATS, ExportCancelled, ExportError, export_project
 from annotator.gui.background import BackgroundJob
-from annotator.model import ArticleState
-from annotator.model import GOLD
+from annotator.domain import ArticleState
+from annotator.domain import GOLD
 from annotator.store import Store
 
 GOLD_CHOICE = "gold (reviewed)"

@@ -21,7 +21,7 @@ from annotator.gui.palette import LabelPalette
 from annotator.gui.saving import saver_for
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.suggest_worker import SuggestRunner
-from annotator.model import display_title
+from annotator.domain import display_title
 from annotator.schemes import Scheme
 from annotator.store import Store
 

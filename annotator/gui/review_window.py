@@ -36,7 +36,7 @@ from annotator.gui import screen_fit
 from annotator.gui.actions import REVIEW_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand, WindowHistory
 from annotator.gui.watcher import watcher_for
-from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
+from annotator.domain import GOLD, ArticleState, Layer, check_annotator_name
 from annotator.store import Store, StoreError
 
 GOLD_UNDERLINE = QColor("#15803d")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QFrame, QListWidgetItem, QPushButton, QScrollArea, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
 )
 
-from annotator.model import Argument, Layer, Origin, Span, Status
+from annotator.domain import Argument, Layer, Origin, Span, Status
 from annotator.schemes import Scheme
 
 EXCERPT = 60

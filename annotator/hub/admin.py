@@ -16,7 +16,7 @@ from psycopg import sql
 from annotator.hub import ids as hub_ids
 from annotator.hub import schema
 from annotator.hub.connect import HubError, applied_migrations, connect, make_url, parse, redact
-from annotator.model import GOLD
+from annotator.domain import GOLD
 from annotator.store import Store
 
 # Role names become PostgreSQL roles and annotator names: kept to what needs no quoting anywhere.

@@ -28,7 +28,7 @@ from annotator.hub import ids as hub_ids
 import psycopg
 
 from annotator.hub.connect import HubUnreachable, check_version, connect, redact
-from annotator.model import GOLD
+from annotator.domain import GOLD
 from annotator.store import Store
 
 ARTICLES_PER_BATCH = 100

@@ -30,7 +30,7 @@ from annotator.importers.records import (
     relation_spans_note,
     state_replaces,
 )
-from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.domain import ArticleState, Layer, Origin, Status
 from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import DiskFullError, ReadOnlyError, Store, StoreError
 

@@ -32,7 +32,7 @@ from annotator.importers.records import (
     relation_spans_note,
     state_replaces,
 )
-from annotator.model import GOLD, ArticleState, Layer, Origin, Status, content_hash
+from annotator.domain import GOLD, ArticleState, Layer, Origin, Status, content_hash
 from annotator.schemes import Scheme
 from annotator.store import Store, StoreError
 from annotator.store.foreign import ForeignRows, read_foreign_rows
@@ -236,16 +236,16 @@ def _read_project_rows(rows: ForeignRows, path: Path) -> list[ArticleRecord]:
             source=_text_or_none(row.source, path, "spans", row_id, "source"),
         ))
         span_owner[row_id] = work
-    for row_id, event_id, argument_id, role in rows.arguments:
+    for row_id, event_id, filler_id, role in rows.arguments:
         work = span_owner.get(event_id)
         if work is None:
             continue  # an argument of a suggestion or of gold: neither is merged
-        if span_owner.get(argument_id) is not work:
-            raise _fail(path, "arguments", row_id, "argument_id",
+        if span_owner.get(filler_id) is not work:
+            raise _fail(path, "arguments", row_id, "filler_id",
                         "the filler is not a span of the same annotator and article")
         if not isinstance(role, str) or not role.strip():
             raise _fail(path, "arguments", row_id, "role", "an argument needs a role")
-        work.relations.append(RelationRecord(event_id, argument_id, role))
+        work.relations.append(RelationRecord(event_id, filler_id, role))
     for article_id, annotator_id, state, note in rows.states:
         row_id = f"({article_id}, {annotator_id})"
         work = work_of(article_id, annotator_id, "article_states", row_id)

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from spacy.language import Language
 
 from annotator.learn.predict import ENTITIES_PIPE, SCORE_BEAM_WIDTH, TRIGGERS_PIPE, _tokens_copy, learned_labels
-from annotator.model import Layer
+from annotator.domain import Layer
 
 # Spans the beam gives less than this are not considered at all (the beam keeps many unlikely parses).
 FLOOR = 0.02

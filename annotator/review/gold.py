@@ -1,6 +1,6 @@
 """Settling disagreements into gold, as undoable edits (:mod:`annotator.edits`).
 
-Gold is the spans and arguments of the reserved annotator :data:`annotator.model.GOLD`. Each gold
+Gold is the spans and arguments of the reserved annotator :data:`annotator.domain.GOLD`. Each gold
 span and argument points to the decision it came from (kind, annotators, reviewer, time): what all
 annotators agreed on, one annotator's version taken by the reviewer, or the reviewer's own edit.
 Every function here returns an :class:`~annotator.edits.Edit` (not yet applied): the review window
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from annotator.edits import Edit, Recorder
-from annotator.model import GOLD, ArticleState, Layer, Span, Status
+from annotator.domain import GOLD, ArticleState, Layer, Span, Status
 from annotator.review.regions import ArgumentView, Region, ReviewError, load_review
 
 

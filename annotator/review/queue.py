@@ -13,7 +13,7 @@ from annotator.agreement import MEASURED_UNITS
 from annotator.agreement.matching import key_table
 from annotator.agreement.data import load_units
 from annotator.agreement.data import done_articles, report_title
-from annotator.model import GOLD, ArticleState
+from annotator.domain import GOLD, ArticleState
 from annotator.store import Store
 
 

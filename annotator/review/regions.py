@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from annotator.agreement.data import done_articles
-from annotator.model import GOLD, Article, ArticleState, Layer, Span, Status
+from annotator.domain import GOLD, Article, ArticleState, Layer, Span, Status
 from annotator.store import Store, StoreError
 
 BOUNDARY = "boundary"

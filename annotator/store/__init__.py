@@ -28,7 +28,7 @@ class with short verbs over the one connection (docs/adr/0012-the-store-is-made-
 - ``store.sync`` (``sync``): what a team-hub sync reads and writes, and its bookkeeping (annotator.hub)
 - ``foreign`` (a function, not a part): reading another project file, read-only, for merging
 
-The domain calls only these named verbs and receives domain records (``annotator.model``) or
+The domain calls only these named verbs and receives domain records (``annotator.domain``) or
 plain values, never a connection or a row cursor; a second backend (a shared server database)
 can offer the same parts.
 """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from annotator.model import Argument, Layer
+from annotator.domain import Argument, Layer
 from annotator.store.errors import NotFoundError, StoreError
 from annotator.store.project import chunked, now
 from annotator.store.part import Part
 
-_COLUMNS = "g.id, g.event_id, g.argument_id, g.role, g.created_at"
+_COLUMNS = "g.id, g.event_id, g.filler_id, g.role, g.created_at"
 
 
 class Arguments(Part):
@@ -31,8 +31,8 @@ class Arguments(Part):
             raise StoreError("an event argument must be in the same article as its event")
         with self.transaction():
             cursor = self._db.execute(
-                "INSERT INTO arguments(id, event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(event_id, argument_id, role) DO UPDATE SET role = excluded.role RETURNING id",
+                "INSERT INTO arguments(id, event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role RETURNING id",
                 [argument_link_id, event_id, filler_id, role, now()],
             )
             link_id = cursor.fetchone()[0]
@@ -75,7 +75,7 @@ class Arguments(Part):
         :param filler_id: the filling span
         :param role: the role
         """
-        row = self._db.execute("SELECT id FROM arguments WHERE event_id = ? AND argument_id = ? AND role = ?",
+        row = self._db.execute("SELECT id FROM arguments WHERE event_id = ? AND filler_id = ? AND role = ?",
                                [event_id, filler_id, role]).fetchone()
         return row[0] if row else None
 
@@ -107,7 +107,7 @@ class Arguments(Part):
             for row in self._db.execute(
                 f"SELECT {_COLUMNS} FROM arguments g JOIN spans s ON s.id = g.event_id"
                 f" WHERE s.article_id IN ({', '.join('?' * len(chunk))}) AND s.annotator_id = ?"
-                " ORDER BY g.event_id, g.role, g.argument_id", [*chunk, annotator_id]
+                " ORDER BY g.event_id, g.role, g.filler_id", [*chunk, annotator_id]
             ):
                 found.setdefault(row[1], []).append(Argument(*row))
         return found
@@ -116,5 +116,5 @@ class Arguments(Part):
         """Every link in the project, read in one pass for agreement: per role, the links' ids, their
         events and their fillers, each one text of comma-separated ids (in the same order)."""
         return {role: (ids, events, fillers) for role, ids, events, fillers in self._db.execute(
-            "SELECT role, group_concat(id), group_concat(event_id), group_concat(argument_id) FROM arguments"
+            "SELECT role, group_concat(id), group_concat(event_id), group_concat(filler_id) FROM arguments"
             " GROUP BY role")}

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from annotator.model import Article, content_hash, display_title
+from annotator.domain import Article, content_hash, display_title
 from annotator.store.errors import NotFoundError, StoreError
 from annotator.store.project import chunked, dump, now
 from annotator.store.states import ALL_STATES, state_clause
@@ -119,7 +119,7 @@ class Articles(Part):
     def id_by_hash(self, digest: str) -> int | None:
         """The article whose text has this content hash, if any.
 
-        :param digest: :func:`annotator.model.content_hash` of the text
+        :param digest: :func:`annotator.domain.content_hash` of the text
         """
         row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
         return row[0] if row else None

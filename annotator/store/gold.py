@@ -1,6 +1,6 @@
 """Gold provenance: the reviewer's decisions and which gold span and argument came from which.
 
-Gold spans themselves are ordinary spans of the reserved annotator :data:`annotator.model.GOLD`;
+Gold spans themselves are ordinary spans of the reserved annotator :data:`annotator.domain.GOLD`;
 these tables say, for each, whether all annotators agreed, whose version was taken, or whether the
 reviewer made it.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store.project import now
 from annotator.store.part import Part
 
@@ -126,7 +126,7 @@ class Gold(Part):
         span = self._db.execute("SELECT decision_id FROM gold_span_decisions WHERE span_id = ?", [span_id]).fetchone()
         links = self._db.execute(
             "SELECT d.argument_link_id, d.decision_id FROM gold_argument_decisions d JOIN arguments g"
-            " ON g.id = d.argument_link_id WHERE g.event_id = ? OR g.argument_id = ?", [span_id, span_id]).fetchall()
+            " ON g.id = d.argument_link_id WHERE g.event_id = ? OR g.filler_id = ?", [span_id, span_id]).fetchall()
         return {"decision": span[0] if span else None, "arguments": [list(link) for link in links]}
 
     def restore_snapshot(self, span_id: int, snapshot: dict[str, Any] | None) -> None:

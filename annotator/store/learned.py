@@ -7,7 +7,7 @@ import json
 import sqlite3
 from typing import Any, Iterator
 
-from annotator.model import GOLD, Article, Span
+from annotator.domain import GOLD, Article, Span
 from annotator.store.errors import StoreError
 from annotator.store.part import Part
 

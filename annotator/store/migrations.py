@@ -334,3 +334,18 @@ def m0010_event_background(db: Database) -> None:
     # The reviewer's say on whether an event is background ("a war fought in 2006" in a 2017 report):
     # 1 background (out of the table), 0 an event of its own, NULL let the dates decide (eventtable.dates).
     db.executescript("ALTER TABLE event_overrides ADD COLUMN background INTEGER CHECK (background IN (0, 1));")
+
+
+@migration("0011_arguments_filler_id")
+def m0011_arguments_filler_id(db: Database) -> None:
+    # The column holding the span that fills a role was called argument_id, though the argument is the
+    # link (the row) and the span is its filler (GLOSSARY); the domain and the hub already say filler_id.
+    # SQLite (3.25+) renames the column in the unique constraint and the index too; the index's name
+    # follows.
+    db.executescript(
+        """
+        ALTER TABLE arguments RENAME COLUMN argument_id TO filler_id;
+        DROP INDEX arguments_by_argument;
+        CREATE INDEX arguments_by_filler ON arguments(filler_id);
+        """
+    )

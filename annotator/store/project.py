@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from annotator.model import BLIND_SHARE_SETTING, is_blind
+from annotator.domain import BLIND_SHARE_SETTING, is_blind
 from annotator.store import migrations as schema
 from annotator.store._sqlite import Database
 from annotator.store.errors import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from annotator.model import GOLD, Layer, Origin, Span, Status
+from annotator.domain import GOLD, Layer, Origin, Span, Status
 from annotator.store.errors import NotFoundError, OffsetError, StoreError
 from annotator.store.project import chunked, dump, now
 from annotator.store.suggestions import UNDECIDED
@@ -265,7 +265,7 @@ class Spans(Part):
                 raise NotFoundError(f"no span with id {span_id}")
             span_row = rows[0]
             arg_rows = list(self._db.query(
-                "SELECT * FROM arguments WHERE event_id = ? OR argument_id = ?", [span_id, span_id]))
+                "SELECT * FROM arguments WHERE event_id = ? OR filler_id = ?", [span_id, span_id]))
             decided = [r[0] for r in self._db.execute("SELECT id FROM spans WHERE suggestion_id = ?", [span_id])]
             gold = self._store.gold.snapshot_of_span(span_id)
             self._db.execute("DELETE FROM spans WHERE id = ?", [span_id])

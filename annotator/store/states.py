@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store.project import now
 from annotator.store.part import Part
 

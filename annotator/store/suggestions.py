@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from annotator.model import Layer, Span, Status
+from annotator.domain import Layer, Span, Status
 from annotator.store.errors import ConflictError, StoreError
 from annotator.store.project import now
 from annotator.store.part import Part

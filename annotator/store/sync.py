@@ -20,7 +20,7 @@ import json
 import uuid
 from typing import Any, Iterable
 
-from annotator.model import GOLD
+from annotator.domain import GOLD
 from annotator.store.project import chunked
 from annotator.store.part import Part
 
@@ -153,7 +153,7 @@ class HubSync(Part):
             if wanted is None or span["article_id"] in wanted:
                 entry(span["article_id"])["spans"].append(span)
         for link in _rows(self._db.execute(
-                "SELECT g.id, s.article_id, g.event_id, g.argument_id AS filler_id, g.role, g.created_at"
+                "SELECT g.id, s.article_id, g.event_id, g.filler_id, g.role, g.created_at"
                 " FROM arguments g JOIN spans s ON s.id = g.event_id WHERE s.annotator_id = ? ORDER BY g.id",
                 [me])):
             if wanted is None or link["article_id"] in wanted:
@@ -321,8 +321,8 @@ class HubSync(Part):
                 if link["deleted"] or event_id is None or filler_id is None:
                     continue
                 local_id = self._db.execute(
-                    "INSERT INTO arguments(id, event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT(event_id, argument_id, role) DO UPDATE SET role = excluded.role RETURNING id",
+                    "INSERT INTO arguments(id, event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role RETURNING id",
                     [local_id, event_id, filler_id, link["role"], link["created_at"]]).fetchone()[0]
                 remember("argument", link["id"], local_id)
                 counts["arguments"] += 1

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from annotator.model import Layer, Status
+from annotator.domain import Layer, Status
 from annotator.store import Store
 from annotator.suggest.gazetteer import Gazetteer, fold
 

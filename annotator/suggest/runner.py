@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 from annotator.schemes import DEFAULT_SCHEME, Scheme
 from annotator.store import NotFoundError, Store
 from annotator.suggest.memory import AnnotationMemory

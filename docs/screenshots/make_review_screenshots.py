@@ -56,7 +56,7 @@ def truth(text: str) -> tuple[list[tuple[int, int, str, str]], list[tuple[int, i
 
 
 def label_as(store, article_id: int, text: str, name: str, rng: random.Random) -> None:
-    from annotator.model import ArticleState
+    from annotator.domain import ArticleState
 
     spans, arguments = truth(text)
     made = {}

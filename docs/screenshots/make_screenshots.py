@@ -48,7 +48,7 @@ def main_window_shots(app) -> None:
     """The main window on the drone-strike sample (emoji, an event with arguments), mid-morning."""
     from annotator import config
     from annotator.gui.app import open_window
-    from annotator.model import Layer
+    from annotator.domain import Layer
 
     path = Path(os.environ["ANNOTATOR_HOME"]) / "samples.sqlite"
     sample_project(path)
@@ -67,7 +67,7 @@ def main_window_shots(app) -> None:
             # A few decisions, so accepted, pending and an event with its arguments are all on show.
             # Through the controller, as the keys do: under Xvfb without a window manager the window
             # is never "active", and Qt sends window shortcuts only to an active window.
-            from annotator.model import Status
+            from annotator.domain import Status
 
             for _ in range(3):
                 c.step_span(+1)
@@ -87,7 +87,7 @@ def events_window_shot(app) -> None:
     """The events window at 1366×768 on the samples, every suggestion accepted by Ana and each article done."""
     from annotator import edits
     from annotator.gui.event_window import EventWindow
-    from annotator.model import ArticleState
+    from annotator.domain import ArticleState
     from annotator.store import Store
 
     path = Path(os.environ["ANNOTATOR_HOME"]) / "samples.sqlite"

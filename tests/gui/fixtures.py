@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 from annotator.store import Store
 
 REPORT = (

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotator.gui.article_list import PAGE_SIZE, ArticleFilter, ArticleListModel
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import Store
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from conftest import open_test_window
 from PySide6.QtCore import Qt, QTimer
 
-from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.domain import ArticleState, Layer, Origin, Status
 from annotator.store import Store
 
 SECONDS = float(os.environ.get("ANNOTATOR_PRESSURE_SECONDS", "12"))

@@ -205,7 +205,7 @@ def test_desktop_article_list_shows_whole_titles_and_its_columns_whole(qtbot, tm
 def test_desktop_label_tags_of_neighbouring_spans_never_overlap(window, qtbot):
     from PySide6.QtCore import QRectF
 
-    from annotator.model import Layer
+    from annotator.domain import Layer
 
     text = ("Ann Bo Cy 🇺🇦 Di Ed Flo Gus Hal Ivo Jo Kai Lu Max Ned Oz Pia Qi Ro Sy Ty Ulf Vi Wu Xi Yo Zed "
             "and then a long sentence follows, with more short names: Al Bea Col Dot Eve Fay Gil Hu Ike.")

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
-from annotator.model import Status
+from annotator.domain import Status
 
 
 def own_spans(window, article_id=None):

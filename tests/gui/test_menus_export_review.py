@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtCore import Qt
 
-from annotator.model import ArticleState, Status
+from annotator.domain import ArticleState, Status
 
 
 def trigger(window, name):

@@ -14,7 +14,7 @@ from fixtures import REPORT, find
 from PySide6.QtCore import Qt
 
 from annotator import config
-from annotator.model import ArticleState, Status
+from annotator.domain import ArticleState, Status
 from annotator.store import Store
 
 DRIVER = Path(__file__).with_name("drive_window.py")

@@ -9,7 +9,7 @@ from fixtures import REPORT, find
 from PySide6.QtCore import Qt
 
 from annotator.importers import import_paths
-from annotator.model import Layer, Status
+from annotator.domain import Layer, Status
 from annotator.store import Store
 
 BULLETED = ("- Ukrainian forces will hold the bridge at Novi Brod until the convoy passes, an officer said.\n"
@@ -81,7 +81,7 @@ def test_readable_trailing_blank_lines_are_not_shown_and_spans_keep_offsets(qtbo
 
 
 def long_label_spans(text: str, label: str) -> list:
-    from annotator.model import Origin, Span
+    from annotator.domain import Origin, Span
 
     spans, start = [], 0
     for i, word in enumerate(text.split(" ")):

@@ -301,8 +301,8 @@ def test_review_tooltips_show_annotator_names_literally(qtbot, tmp_path):
 def test_review_window_accepts_fully_agreed_articles_as_one_undoable_step(qtbot, window, three):
     from PySide6.QtWidgets import QPushButton
 
-    from annotator.model import ArticleState
-    from annotator.model import GOLD
+    from annotator.domain import ArticleState
+    from annotator.domain import GOLD
 
     store, ids = three
     button = next(b for b in window.findChildren(QPushButton) if b.text() == "Accept fully agreed articles")

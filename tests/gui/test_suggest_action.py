@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from fixtures import REPORT, find
 from PySide6.QtCore import Qt
 
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 
 
 def summary(**values):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fixtures import REPORT, find
 
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 from annotator.store import Store
 
 

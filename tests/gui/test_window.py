@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QTableWidget
 
-from annotator.model import ArticleState, Layer, Status
+from annotator.domain import ArticleState, Layer, Status
 from annotator.store import Store
 
 
@@ -383,7 +383,7 @@ def test_window_undo_of_something_another_window_removed_is_reported(window, qtb
 
 def test_window_long_article_shows_first_screen_then_every_span(window, qtbot):
     from annotator.session import PARTIAL_ABOVE_CHARS
-    from annotator.model import Origin
+    from annotator.domain import Origin
 
     store = window.store
     sentence = "Militia fighters shelled the ridge near Oakford at dawn. "

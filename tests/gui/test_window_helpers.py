@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 
 
 def finish_by_two(store) -> int:

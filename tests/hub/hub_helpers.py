@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.model import Layer, Status
+from annotator.domain import Layer, Status
 from annotator.store import Store
 
 TEXTS = [

@@ -13,7 +13,7 @@ from annotator.cli import main
 from annotator.hub import admin
 from annotator.hub.connect import HubError, remember_password
 from annotator.hub.sync import sync
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store import Store
 
 from .hub_helpers import annotate, lead_project

@@ -8,7 +8,7 @@ import pytest
 from annotator.hub import admin
 from annotator.hub.connect import HubError, remember_password
 from annotator.hub.sync import sync
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.store import Store
 
 from .hub_helpers import TEXTS, annotate, lead_project
