@@ -1,4 +1,5 @@
-"""One-off rewrite (issue 18): calls on the old one-class Store become calls on the part they mean.
+"""Rewrite (issue 18): calls on the old one-class Store become calls on the part they mean, and the
+modules renamed for their names (annotator.model, annotator.projects) are imported by their new ones.
 
 Kept in the repository as the record of the method -> part.verb map that ADR 0012 describes; run once
 from the repository root (``python scripts/store_parts_rewrite.py``). Running it again changes
@@ -154,6 +155,9 @@ PART_MODULE = {
     "arguments": "arguments", "states": "states", "gold": "gold", "events": "events", "learned": "learned",
     "uncertainty": "uncertainty", "log": "log", "stats": "stats", "bulk": "bulk", "sync": "sync",
 }
+# Modules renamed by issue 18 (names that misled): old dotted name -> new.
+MODULES = {"annotator.model": "annotator.domain", "annotator.projects": "annotator.opening"}
+
 # Methods that need a call to be recognised (the bare name is also a part's name).
 CALL_ONLY = {"log", "stats"}
 
@@ -210,6 +214,8 @@ def main() -> None:
             new = _inside(text, parts[0]) if parts else text
         else:
             new = _outside(text, STORE_RECEIVER)
+            for old_module, new_module in MODULES.items():
+                new = re.sub(re.escape(old_module) + r"\b", new_module, new)
             if name.startswith(("tests/", "bench/")):
                 new = _outside(new, LOCAL_STORES)
         if new != text:
