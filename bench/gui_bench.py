@@ -125,13 +125,13 @@ def main() -> int:
             app.processEvents()
             figures["open article (all spans)"].append((time.perf_counter() - start) * 1000)
             # Each action is timed from key press to repainted text, on a suggestion mid-article.
-            pending = [s for s in c.spans if s.is_suggestion]
+            pending = [s for s in c.session.spans if s.is_suggestion]
             c.select(pending[len(pending) // 2].id)
             view.viewport().repaint()
             run("accept (A)", key(Qt.Key_A))
             run("reject (X)", key(Qt.Key_X))
             # The suggestion selected after X gets a label it does not have yet.
-            run("relabel (label key)", key(Qt.Key_W if c.selected_span().label != "WEAPON" else Qt.Key_D))
+            run("relabel (label key)", key(Qt.Key_W if c.session.selected_span().label != "WEAPON" else Qt.Key_D))
             run("next span (Tab)", key(Qt.Key_Tab))
             middle = len(text) // 2 + 7 * i
             view.select_offsets(middle, middle + 5)
@@ -147,7 +147,7 @@ def main() -> int:
             while c.undo_stack.canUndo():  # every run starts alike
                 c.undo_stack.undo()
             app.processEvents()
-        shown = len(c.spans)
+        shown = len(c.session.spans)
         other.close()
         window.close()
         window.store.close()

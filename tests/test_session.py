@@ -103,3 +103,38 @@ def test_session_refresh_reads_only_what_another_connection_changed(tmp_path, mo
     finally:
         store.close()
         other.close()
+
+
+def test_session_announces_what_changed_to_whoever_listens():
+    store = Store.memory()
+    article, _ = store.articles.add(TEXT)
+    militia = store.spans.add(article, 0, 16, "ARMED_GROUP", Layer.ENTITY, annotator="ana")
+    session = AnnotationSession(store, "ana")
+    heard = []
+    session.events.article_opened.connect(lambda opened, spans: heard.append(("opened", opened.id, [s.id for s in spans])))
+    session.events.spans_changed.connect(lambda removed, fresh: heard.append(("spans", removed, [s.id for s in fresh])))
+    session.events.selection_changed.connect(lambda span: heard.append(("selected", span.id if span else None)))
+    session.events.annotator_changed.connect(lambda name: heard.append(("annotator", name)))
+
+    session.open(article)
+    session.select(militia)
+    dorvan = store.spans.add(article, 25, 31, "LOCATION", Layer.ENTITY, annotator="ana")
+    session.reload(within=(25, 31))
+    session.switch_annotator("ben")  # ben has no spans here: the article is shown again, empty
+
+    assert heard == [("opened", article, [militia]), ("selected", None), ("selected", militia),
+                     ("spans", [], [dorvan]),
+                     ("annotator", "ben"), ("opened", article, []), ("selected", None)]
+    assert session.annotator == "ben"
+
+
+def test_session_says_nothing_when_nothing_changed():
+    store = Store.memory()
+    article, _ = store.articles.add(TEXT)
+    session = AnnotationSession(store, "ana")
+    session.open(article)
+    heard = []
+    session.events.spans_changed.connect(lambda *change: heard.append(change))
+    session.reload()
+    session.refresh()
+    assert heard == []

@@ -244,6 +244,14 @@ class ArticleListPanel(QWidget):
         if index.isValid():
             self.articleActivated.emit(self.model.article_at(index.row()).id)
 
+    def follow(self, session) -> None:
+        """Keep the list on the session's annotator and its article (see AnnotationSession.events)."""
+        session.events.annotator_changed.connect(self.model.set_annotator)
+        session.events.article_opened.connect(self._article_opened)
+
+    def _article_opened(self, article, _spans) -> None:
+        self.show_current(article.id)
+
     def show_current(self, article_id: int) -> None:
         """Select the row of the article on screen, if it is loaded and passes the filter."""
         row = self.model.row_of(article_id)

@@ -72,7 +72,7 @@ def main_window_shots(app) -> None:
             for _ in range(3):
                 c.step_span(+1)
                 c.decide(Status.ACCEPTED)
-        event = next((s for s in c.spans if s.layer is Layer.EVENT), None)
+        event = next((s for s in c.session.spans if s.layer is Layer.EVENT), None)
         if event is not None:
             c.select(event.id)
         app.processEvents()

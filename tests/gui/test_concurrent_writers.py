@@ -76,11 +76,11 @@ def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_
     qtbot.wait(100)
     try:
         while any(w.poll() is None for w in writers):
-            article = c.article
+            article = c.session.article
             if article is None or article.id in done:
                 break  # every article done: more than enough
             text = article.text
-            suggestion = next((s for s in c.spans if s.is_suggestion), None)
+            suggestion = next((s for s in c.session.spans if s.is_suggestion), None)
             if suggestion is not None:
                 c.select(suggestion.id)
                 qtbot.keyClick(view, Qt.Key_A)
@@ -168,7 +168,7 @@ def test_concurrent_writers_an_edit_meeting_a_held_lock_shows_saving_and_is_stor
     assert not window.saving_label.isVisible()
     mine = [s for s in window.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion]
     assert sorted((s.label, s.text_in(REPORT)) for s in mine) == [("ARMED_GROUP", "58th Brigade"), ("DATE", "Thursday")]
-    assert [s.text_in(REPORT) for s in window.controller.spans if s.annotator == "ana"].count("Thursday") == 1
+    assert [s.text_in(REPORT) for s in window.controller.session.spans if s.annotator == "ana"].count("Thursday") == 1
     window.actions["undo"].trigger()  # the undo stack matches the file: the accept, then the date
     window.actions["undo"].trigger()
     assert [s for s in window.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion] == []
@@ -197,7 +197,7 @@ def test_concurrent_writers_closing_with_edits_waiting_asks_first(window, projec
     window.close()  # the file is free: saved, then closed without a question
     assert not window.isVisible() and answers.asked.count("Edits not saved") == 1
     with Store.open(path) as store:
-        assert [s.label for s in store.spans.for_article(window.controller.article.id, "ana") if not s.is_suggestion] == ["FACILITY"]
+        assert [s.label for s in store.spans.for_article(window.controller.session.article.id, "ana") if not s.is_suggestion] == ["FACILITY"]
 
 
 def test_concurrent_writers_an_edit_that_cannot_be_stored_after_waiting_is_reported(window, project, qtbot, answers):

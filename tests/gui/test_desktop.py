@@ -76,7 +76,7 @@ def test_desktop_main_window_fits_a_laptop_screen_open_and_with_an_event_selecte
         assert window.frameGeometry().height() == height
         window.view.setFocus()
         qtbot.keyClick(window.view, "a")  # accepted: the event table's reading shows too
-        window.controller.select(next(s.id for s in window.controller.spans if s.suggestion_id == ids["fire"]))
+        window.controller.select(next(s.id for s in window.controller.session.spans if s.suggestion_id == ids["fire"]))
         assert_fits(window)
         assert window.frameGeometry().height() == height
     finally:
@@ -168,7 +168,7 @@ def test_desktop_selecting_an_event_keeps_the_span_table_rows_in_sight(window, p
     before = rows_in_sight()
     window.controller.select(ids["fire"])
     qtbot.keyClick(window.view, "a")  # accepted: its event-table reading joins the details
-    window.controller.select(next(s.id for s in window.controller.spans if s.suggestion_id == ids["fire"]))
+    window.controller.select(next(s.id for s in window.controller.session.spans if s.suggestion_id == ids["fire"]))
     QApplication.processEvents()
     assert window.frameGeometry().height() == height
     assert rows_in_sight() >= min(before, MIN_TABLE_ROWS)

@@ -19,7 +19,7 @@ from annotator.domain import Status
 
 
 def own_spans(window, article_id=None):
-    article_id = article_id or window.controller.article.id
+    article_id = article_id or window.controller.session.article.id
     return [s for s in window.store.spans.for_article(article_id, "ana") if not s.is_suggestion]
 
 
@@ -31,7 +31,7 @@ def select_text(window, needle: str) -> None:
 
 def roles_of(window, event_id):
     store = window.store
-    text = window.controller.article.text
+    text = window.controller.session.article.text
     return sorted((a.role, store.spans.get(a.filler_id).text_in(text)) for a in store.arguments.of_event(event_id))
 
 
@@ -68,11 +68,11 @@ def test_first_week_shift_tab_steps_back_through_the_spans(window, qtbot):
     c = window.controller
     qtbot.keyClick(window.view, Qt.Key_Tab)
     qtbot.keyClick(window.view, Qt.Key_Tab)
-    second = c.selected
+    second = c.session.selected
     qtbot.keyClick(window.view, Qt.Key_Tab)
-    assert c.selected != second
+    assert c.session.selected != second
     qtbot.keyClick(window.view, Qt.Key_Backtab, Qt.ShiftModifier)  # what Shift+Tab delivers
-    assert c.selected == second
+    assert c.session.selected == second
 
 
 @pytest.mark.skipif(not (shutil.which("xvfb-run") and shutil.which("xdotool")),
@@ -101,7 +101,7 @@ def test_first_week_delete_removes_an_accepted_suggestion_in_one_step(window, qt
     [copy] = [s for s in own_spans(window) if s.suggestion_id == ids["brigade"]]
     assert copy.status is Status.REJECTED  # decided, so it does not come back pending
     assert ids["brigade"] not in window.view.shown_span_ids()
-    assert c.selected == copy.id  # the selection stays where the annotator was
+    assert c.session.selected == copy.id  # the selection stays where the annotator was
     qtbot.keyClick(window.view, Qt.Key_A, Qt.ShiftModifier)  # accept all: the removed one stays out
     assert window.store.spans.get(copy.id).status is Status.REJECTED
     assert len([s for s in own_spans(window) if s.suggestion_id == ids["brigade"]]) == 1

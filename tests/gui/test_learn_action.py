@@ -31,11 +31,11 @@ def test_learn_action_runs_off_the_gui_thread_and_shows_the_scores(qtbot, team_p
         window.actions["learn"].trigger()
         assert window.learner.running and window.learn_progress.isVisible()
         # The window answers while the model trains: a label key on selected text makes a span now.
-        text = window.controller.article.text
+        text = window.controller.session.article.text
         start = text.index("Drumlin")
         window.view.select_offsets(start, start + len("Drumlin"))
         qtbot.keyClick(window.view, Qt.Key_L)
-        assert [s.label for s in window.controller.spans if not s.is_suggestion] == ["LOCATION"]
+        assert [s.label for s in window.controller.session.spans if not s.is_suggestion] == ["LOCATION"]
         assert window.learner.running, "the span was made while learning was still under way"
     assert done.args[0].version.name == "v0001"
     shown = window.learn_dialog.findChild(QPlainTextEdit).toPlainText()

@@ -62,13 +62,13 @@ def test_menus_double_click_in_agreement_window_opens_the_article(qtbot, window)
     trigger(window, "agreement")
     agreement = window.agreement_window
     qtbot.waitUntil(lambda: agreement.article_model.rowCount() > 0, timeout=10000)
-    assert window.controller.article.id != article
+    assert window.controller.session.article.id != article
     agreement.tabs.setCurrentWidget(agreement.article_table)
     table = agreement.article_table
     where = table.visualRect(agreement.article_model.index(0, 0)).center()
     qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=where)
     qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=where)  # the second press of a double-click
-    assert window.controller.article.id == article
+    assert window.controller.session.article.id == article
 
 
 def test_menus_events_window_opens_an_event_in_the_annotation_window(qtbot, window):
@@ -82,4 +82,4 @@ def test_menus_events_window_opens_an_event_in_the_annotation_window(qtbot, wind
     events = window.events_window
     assert events.groups.rowCount() == 1
     events.reports_view.doubleClicked.emit(events.reports.index(0, 0))
-    assert window.controller.article.id == report and window.controller.selected == mine
+    assert window.controller.session.article.id == report and window.controller.session.selected == mine

@@ -36,7 +36,7 @@ def test_persistence_restart_returns_to_the_article_with_every_action(qtbot, pro
     window.store.close()
 
     again = open_test_window(qtbot, path)
-    assert again.controller.article.id == ids["plain2"]
+    assert again.controller.session.article.id == ids["plain2"]
     mine = [s for s in again.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion]
     assert sorted((s.label, s.text_in(REPORT)) for s in mine) == [("ARMED_GROUP", "58th Brigade"), ("ORG", "Red Cross")]
     assert again.store.states.get(ids["report"], "ana")[2] > 0  # time on the article was kept
@@ -51,7 +51,7 @@ def test_persistence_first_start_asks_for_the_annotator(qtbot, project, answers)
     answers.append("  Dana ")
     window = open_window(path, config.Preferences())
     qtbot.addWidget(window)
-    assert window.controller.annotator == "Dana"
+    assert window.controller.session.annotator == "Dana"
     assert config.Preferences.load().annotator == "Dana"
     window.store.close()
     answers.append(None)  # cancelling the question opens nothing

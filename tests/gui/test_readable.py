@@ -68,7 +68,7 @@ def test_readable_trailing_blank_lines_are_not_shown_and_spans_keep_offsets(qtbo
         article_id, _ = store.articles.add(text, title="Shelling")
     window = open_test_window(qtbot, path)
     try:
-        assert window.controller.article.id == article_id
+        assert window.controller.session.article.id == article_id
         assert window.view.toPlainText() == "Shelling hit Velyka Dolyna on Tuesday."
         window.view.select_offsets(*find(text, "Tuesday"))
         qtbot.keyClick(window.view, Qt.Key_D)
@@ -120,7 +120,7 @@ def test_readable_arguments_box_names_an_accepted_fillers_text_and_label(window,
     c = window.controller
     c.select(ids["plant"])
     qtbot.keyClick(window.view, Qt.Key_A)  # the suggested TARGET is accepted; the event stays pending
-    assert ids["plant"] not in c.spans_by_id  # hidden behind the annotator's copy
+    assert ids["plant"] not in c.session.spans_by_id  # hidden behind the annotator's copy
     c.select(ids["fire"])
     rows = [window.span_panel.arguments.item(i).text() for i in range(window.span_panel.arguments.count())]
     assert sorted(rows) == ["LOCATION: “Velyka Dolyna”  LOCATION", "TARGET: “municipal water plant”  FACILITY"]

@@ -39,7 +39,7 @@ def test_suggest_action_runs_off_the_gui_thread_and_refreshes(window, qtbot, pro
     assert article_ids == [ids["report"]] and redo
     added = set(window.view.shown_span_ids()) - before
     assert len(added) == 1
-    assert window.controller.spans_by_id[added.pop()].text_in(REPORT) == "Thursday"
+    assert window.controller.session.spans_by_id[added.pop()].text_in(REPORT) == "Thursday"
     assert "1 new suggestion" in window.statusBar().currentMessage()
     assert window.suggest_progress.isHidden()
 

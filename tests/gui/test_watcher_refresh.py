@@ -33,3 +33,22 @@ def test_watcher_refresh_shows_another_connections_span_without_a_full_reload(wi
     assert added in {s.id for s in window.span_panel.model.spans}
     assert ids["town"] not in {s.id for s in window.span_panel.model.spans}
     assert full_reads == []  # only what changed was read
+
+
+def test_the_view_and_the_panel_follow_the_session_without_the_controller(window, project):
+    """A change made through the session alone (no controller call) reaches the text and the panel."""
+    path, ids = project
+    session = window.controller.session
+    with Store.open(path) as other:
+        start, end = find(REPORT, "drones")
+        added = other.spans.add(ids["report"], start, end, "WEAPON", Layer.ENTITY, annotator=None,
+                                origin=Origin.SUGGESTED, status=Status.PENDING)
+    session.refresh()
+    assert added in window.view.shown_span_ids()
+    assert added in {s.id for s in window.span_panel.model.spans}
+    session.select(added)
+    assert window.view.selected_span_id == added
+    assert "WEAPON" in window.span_panel.details.text() and "drones" in window.span_panel.details.text()
+    session.select(ids["fire"])  # an event: the panel lists its roles with their fillers' text
+    roles = [window.span_panel.arguments.item(i).text() for i in range(window.span_panel.arguments.count())]
+    assert any(r.startswith("TARGET:") and "municipal water plant" in r for r in roles)

@@ -19,7 +19,7 @@ def select_text(window, needle: str) -> None:
 
 
 def own_spans(window, article_id=None):
-    article_id = article_id or window.controller.article.id
+    article_id = article_id or window.controller.session.article.id
     return [s for s in window.store.spans.for_article(article_id, "ana") if not s.is_suggestion]
 
 
@@ -29,7 +29,7 @@ def key(qtbot, window, key, modifier=Qt.NoModifier):
 
 def test_window_opens_on_first_article_with_suggestions_drawn(window, project):
     _path, ids = project
-    assert window.controller.article.id == ids["report"]
+    assert window.controller.session.article.id == ids["report"]
     assert window.view.toPlainText().startswith("Shelling damages water plant")
     assert len(window.view.shown_span_ids()) == 7
     start, _ = find(REPORT, "Oksana Hrytsenko")
@@ -50,7 +50,7 @@ def test_window_label_key_adds_span_snapped_to_words(window, qtbot):
     [span] = own_spans(window)
     assert (span.label, span.layer, span.text_in(REPORT)) == ("DATE", Layer.ENTITY, "overnight")
     assert span.annotator == "ana" and span.status is Status.ACCEPTED
-    assert window.controller.selected == span.id
+    assert window.controller.session.selected == span.id
 
 
 def test_window_snapping_off_keeps_exact_characters(window, qtbot):
@@ -75,16 +75,16 @@ def test_window_tab_moves_between_spans_and_panel_follows(window, qtbot, project
     c = window.controller
     order = window.view.shown_span_ids()
     key(qtbot, window, Qt.Key_Tab)
-    assert c.selected == order[0]
+    assert c.session.selected == order[0]
     key(qtbot, window, Qt.Key_Tab)
-    assert c.selected == order[1]
+    assert c.session.selected == order[1]
     assert window.span_panel.table.currentIndex().row() == window.span_panel.model.row_of(order[1])
     key(qtbot, window, Qt.Key_Backtab, Qt.ShiftModifier)
-    assert c.selected == order[0]
+    assert c.session.selected == order[0]
     # Selecting in the panel selects in the text.
     row = window.span_panel.model.row_of(ids["brigade"])
     window.span_panel.table.selectRow(row)
-    assert c.selected == ids["brigade"] and window.view.selected_span_id == ids["brigade"]
+    assert c.session.selected == ids["brigade"] and window.view.selected_span_id == ids["brigade"]
 
 
 def test_window_click_on_span_in_text_selects_it(window, qtbot, project):
@@ -95,7 +95,7 @@ def test_window_click_on_span_in_text_selects_it(window, qtbot, project):
     cursor.setPosition(view.offsets.to_doc(start + 3))
     point = view.cursorRect(cursor).center()
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=QPoint(point.x(), point.y()))
-    assert window.controller.selected == ids["brigade"]
+    assert window.controller.session.selected == ids["brigade"]
     assert window.span_panel.table.currentIndex().row() == window.span_panel.model.row_of(ids["brigade"])
 
 
@@ -225,7 +225,7 @@ def test_window_link_argument_with_role_key(window, qtbot, project):
     assert [a.role for a in links] == ["ACTOR"]
     brigade = window.store.spans.get(links[0].filler_id)
     assert brigade.suggestion_id == ids["brigade"] and brigade.annotator == "ana"
-    assert c.selected == event.id
+    assert c.session.selected == event.id
     assert window.span_panel.arguments.count() == 1
     assert window.span_panel.arguments.item(0).text() == "ACTOR: “58th Brigade”  ARMED_GROUP"  # text and label
     window.actions["undo"].trigger()
@@ -267,20 +267,20 @@ def test_window_done_skip_flag_and_undo_returns_to_article(window, qtbot, answer
     c = window.controller
     qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier)
     assert store.states.get(ids["report"], "ana")[0] is ArticleState.DONE
-    assert c.article.id == ids["tricky"]
+    assert c.session.article.id == ids["tricky"]
     assert "Done 1 of 5" in window.progress_label.text()
     qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier | Qt.ShiftModifier)
     assert store.states.get(ids["tricky"], "ana")[0] is ArticleState.SKIPPED
-    assert c.article.id == ids["plain0"]
+    assert c.session.article.id == ids["plain0"]
     answers.append("text is cut off")
     qtbot.keyClick(window.view, Qt.Key_F, Qt.ControlModifier | Qt.ShiftModifier)
     assert store.states.get(ids["plain0"], "ana")[:2] == (ArticleState.FLAGGED, "text is cut off")
     window.actions["undo"].trigger()
     assert store.states.get(ids["plain0"], "ana")[0] is not ArticleState.FLAGGED
     window.actions["undo"].trigger()  # undo the skip: back to the tricky article
-    assert c.article.id == ids["tricky"]
+    assert c.session.article.id == ids["tricky"]
     window.actions["undo"].trigger()  # undo done: back to the report
-    assert c.article.id == ids["report"]
+    assert c.session.article.id == ids["report"]
     assert store.states.get(ids["report"], "ana")[0] is not ArticleState.DONE
 
 
@@ -290,7 +290,7 @@ def test_window_undo_after_moving_on_reopens_the_article(window, qtbot, project)
     key(qtbot, window, Qt.Key_D)
     window.controller.open_article(ids["plain1"])
     window.actions["undo"].trigger()
-    assert window.controller.article.id == ids["report"]
+    assert window.controller.session.article.id == ids["report"]
     assert own_spans(window, ids["report"]) == []
 
 
@@ -307,7 +307,7 @@ def test_window_article_list_filters_and_search(window, qtbot, project):
     panel.table.selectRow(panel.model.row_of(ids["plain2"]))
     qtbot.mouseClick(panel.table.viewport(), Qt.LeftButton,
                      pos=panel.table.visualRect(panel.model.index(panel.model.row_of(ids["plain2"]), 1)).center())
-    assert window.controller.article.id == ids["plain2"]
+    assert window.controller.session.article.id == ids["plain2"]
 
 
 def test_window_switch_annotator_shows_their_own_layer(window, qtbot, answers, project):
@@ -316,7 +316,7 @@ def test_window_switch_annotator_shows_their_own_layer(window, qtbot, answers, p
     key(qtbot, window, Qt.Key_A)
     answers.append("ben")
     qtbot.keyClick(window.view, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.controller.annotator == "ben"
+    assert window.controller.session.annotator == "ben"
     assert ids["brigade"] in window.view.shown_span_ids()  # ben has not decided it yet
     assert window.controller.undo_stack.count() == 0
     select_text(window, "Red Cross")
@@ -328,7 +328,7 @@ def test_window_switch_annotator_shows_their_own_layer(window, qtbot, answers, p
 def test_window_switch_annotator_refuses_the_reserved_gold_name(window, qtbot, answers):
     answers.append("gold")
     qtbot.keyClick(window.view, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.controller.annotator == "ana"
+    assert window.controller.session.annotator == "ana"
     assert "reserved" in window.statusBar().currentMessage()
 
 

@@ -51,10 +51,10 @@ def test_window_keeps_working_while_the_hub_is_down_and_catches_up(qtbot, tmp_pa
         # (the label is read as it changes: the next round soon says "syncing…" again)
         qtbot.waitUntil(lambda: "offline" in hub.label.text() and "work is kept" in hub.label.text(), timeout=15000)
         # Offline, the window goes on as ever: spans are made and shown.
-        text = controller.article.text
+        text = controller.session.article.text
         start = text.index("Dorvala")
         controller.add_span(start, start + len("Dorvala"), "LOCATION")
-        assert [s.label for s in window.store.spans.own(controller.article.id, name)] == ["PERSON", "LOCATION"]
+        assert [s.label for s in window.store.spans.own(controller.session.article.id, name)] == ["PERSON", "LOCATION"]
         failures = hub.failures
         qtbot.waitUntil(lambda: hub.failures > failures, timeout=15000)  # it keeps trying
     finally:
