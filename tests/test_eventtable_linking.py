@@ -243,3 +243,15 @@ def test_records_of_placed_events_read_the_same_from_sentences_alone(places_inde
     # one event without a place argument: the place is looked for in the parse
     report.event("said", "STRATEGIC_DEVELOPMENTS")
     assert light.needs_parse(report.article, report.spans, report.links)
+
+
+def test_linking_finds_near_towns_in_cells_narrowed_by_latitude():
+    # Two towns 24 km apart east-west at 50°N lie two grid columns apart (a column is 18 km wide there):
+    # they must still be compared as one event's possible places.
+    from annotator.eventtable.linking import _near_towns
+    from annotator.eventtable.places import Place, distance_km
+
+    west = Place(-1, "Westtown", "UA", "Ukraine", "UKR", "UA.07", 50.0, 36.24, 1000)
+    east = Place(-2, "Easttown", "UA", "Ukraine", "UKR", "UA.07", 50.0, 36.57, 1000)
+    assert 20 < distance_km((west.latitude, west.longitude), (east.latitude, east.longitude)) < 25
+    assert _near_towns({-1: west, -2: east}) == [(-2, -1)]

@@ -19,6 +19,7 @@ towns into one event.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -332,7 +333,9 @@ def _near_towns(towns: dict[int, object]) -> list[tuple[int, int]]:
         cells.setdefault((int(place.latitude // 0.25), int(place.longitude // 0.25)), []).append(geonameid)
     near = []
     for (y, x), ids in cells.items():
-        others = [g for dy in (-1, 0, 1) for dx in (-1, 0, 1) for g in cells.get((y + dy, x + dx), ())]
+        # a cell is 28 km high everywhere, but narrower away from the equator (18 km wide at Kharkiv)
+        wide = int(TOWN_KM / (111.2 * 0.25 * max(math.cos(math.radians((y + 0.5) * 0.25)), 0.05))) + 1
+        others = [g for dy in (-1, 0, 1) for dx in range(-wide, wide + 1) for g in cells.get((y + dy, x + dx), ())]
         near.extend((p, q) for p in ids for q in others if p < q and _near(towns[p], towns[q]))
     return near
 
