@@ -255,3 +255,20 @@ def test_linking_finds_near_towns_in_cells_narrowed_by_latitude():
     east = Place(-2, "Easttown", "UA", "Ukraine", "UKR", "UA.07", 50.0, 36.57, 1000)
     assert 20 < distance_km((west.latitude, west.longitude), (east.latitude, east.longitude)) < 25
     assert _near_towns({-1: west, -2: east}) == [(-2, -1)]
+
+
+def test_linking_reports_of_other_targets_stay_apart(builder):
+    # One day, one town, one armed group: an attack on soldiers and an attack on villagers are two events.
+    soldiers = Annotated(61, "Gunmen attacked soldiers in Djibo on 3 May 2022.", published="2022-05-04", source="A")
+    soldiers.event("attacked", "BATTLES", actor=("Gunmen", "ARMED_GROUP"), target=("soldiers", "ARMED_GROUP"),
+                   location=("Djibo", "LOCATION"))
+    villagers = Annotated(62, "Gunmen attacked villagers in Djibo on 3 May 2022.", published="2022-05-04", source="B")
+    villagers.event("attacked", "BATTLES", actor=("Gunmen", "ARMED_GROUP"), target=("villagers", "QUANTITY"),
+                    location=("Djibo", "LOCATION"))
+    again = Annotated(63, "Gunmen attacked troops in Djibo on 3 May 2022.", published="2022-05-04", source="C")
+    again.event("attacked", "BATTLES", actor=("Gunmen", "ARMED_GROUP"), target=("troops", "ARMED_GROUP"),
+                location=("Djibo", "LOCATION"))
+    first, second, third = records_of(builder, soldiers, villagers, again)
+    grouping = propose([first, second, third])
+    assert grouping.group_of(first.key) == grouping.group_of(third.key)  # soldiers, troops: state forces both
+    assert grouping.group_of(second.key).members == (second.key,)

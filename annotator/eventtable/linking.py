@@ -7,7 +7,7 @@ labels; labels the scheme does not explain share one family, and their words mus
 word or of one word family, :data:`WORD_FAMILIES`), one modality class, and nothing they both know contradicts: dates
 whose periods (each as wide as its precision) do not meet, places farther apart than their precision
 allows (25 km between towns, as UCDP's where_prec 2; 300 km from a region; a country-level place says
-nothing about a town, never "same country" alone), or actors of no common name or type. Past those
+nothing about a town, never "same country" alone), or actors (or targets) of no common name or type. Past those
 rules, evidence adds up (:func:`affinity`): the same type word or related words, dates that meet (less
 for a published date standing in), the same place or a near one, the same article or the same
 dateline, shared names. Records are then joined by average linkage with cannot-links
@@ -159,13 +159,16 @@ def _near(pa, pb) -> bool:
 
 
 def actors_compatible(a: EventRecord, b: EventRecord) -> bool:
-    """Unknown actors fit anyone; known ones must share a name or an ACLED actor type."""
-    if not a.actors or not b.actors:
+    """Unknown actors (and targets) fit anyone; known ones must share a name or an ACLED actor type."""
+    return _same_side(a.actors, b.actors) and _same_side(a.targets, b.targets)
+
+
+def _same_side(these, those) -> bool:
+    if not these or not those:
         return True
-    names_a = {x.name.casefold() for x in a.actors}
-    if names_a & {x.name.casefold() for x in b.actors}:
+    if {x.name.casefold() for x in these} & {x.name.casefold() for x in those}:
         return True
-    return bool({x.inter for x in a.actors} & {x.inter for x in b.actors})
+    return bool({x.inter for x in these} & {x.inter for x in those})
 
 
 def _counts(a: EventRecord, b: EventRecord) -> bool:
