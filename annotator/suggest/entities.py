@@ -303,6 +303,24 @@ ARABIC_GROUP_WORDS = {"jabhat", "jabhet", "ahrar", "jaish", "jaysh", "kataib", "
                       "faylaq", "jamaat", "jama'at", "tanzim", "hizb"}
 
 
+def _arabic_group_extent(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The whole of an Arabic-named group the model cut short: "Harakat" of "Harakat Nour al-Sham"
+    (the rest of the name follows), "Ansar al-Din" of "Jabhat Ansar al-Din" (a group word before)."""
+    while start > 0 and doc[start - 1].lower_ in ARABIC_GROUP_WORDS and doc[start - 1].is_title:
+        start -= 1
+    if doc[start].lower_ not in ARABIC_GROUP_WORDS:
+        return start, end
+    while end < len(doc):
+        token = doc[end]
+        if token.is_title and token.is_alpha and not token.is_sent_start:
+            end += 1
+        elif token.lower_ == "al" and end + 2 < len(doc) and doc[end + 1].text == "-" and doc[end + 2].is_title:
+            end += 3  # "al-Sham" is three tokens
+        else:
+            break
+    return start, end
+
+
 def _group_by_name(doc: Doc, start: int, end: int) -> bool:
     """An Arabic-named armed group the model took for a person ("Ahrar al-Sham"): a group word of
     the name's opening, then more of the name."""
@@ -489,6 +507,8 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
             start, end, label = _titles(doc, start, end, label)
             if label is None:
                 continue
+        if context and label in {"ORG", "PERSON", "LOCATION"}:
+            start, end = _arabic_group_extent(doc, start, end)
         words = {t.lower_ for t in doc[start:end]}
         if label in {"LOCATION", "ORG", "PERSON"} and words <= gazetteer.nationality_words:
             continue  # "Ukrainian" tagged as a place or an organisation
