@@ -205,3 +205,15 @@ def test_suggest_real_text_an_arabic_named_group_cut_short_by_the_model_is_sugge
     text = "Fighters of Jabhat Ansar al-Din attacked an army post near the town."
     found = suggested(suggester, text)
     assert found[at(text, "Jabhat Ansar al-Din")] == ("Jabhat Ansar al-Din", "ARMED_GROUP")
+
+
+def test_suggest_real_text_common_words_the_model_cut_from_a_longer_name_are_no_name(suggester):
+    # The conflict NER, trained on spans such as "the city of ...", tags "city of" as a place of its own.
+    text = "A parcel bomb exploded on a busy street in the city of Lyon, wounding 13 people."
+    found = suggested(suggester, text)
+    assert found[at(text, "Lyon")] == ("Lyon", "LOCATION")
+    assert not [words for words, label in found.values() if words.startswith("city")]
+    text = "\"If the government of the United States agrees, we will cooperate,\" Maduro said."
+    found = suggested(suggester, text)
+    assert not [words for words, label in found.values() if words.startswith("government")]
+    assert found[at(text, "Maduro")] == ("Maduro", "PERSON")

@@ -423,6 +423,9 @@ def _titles(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str |
     return start, end, label
 
 
+FUNCTION_POS = {"ADP", "DET", "CCONJ", "SCONJ", "PART", "PRON"}
+
+
 def _split_at_line_breaks(doc: Doc):
     """The model's entities cut at line breaks: a heading's last word and the dateline under it
     ("Velyka Dolyna\r\n\r\nVELYKA DOLYNA") are two names, never one."""
@@ -528,6 +531,13 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
             label = "ARMED_GROUP"
             # "Troops" alone tagged ORG is a generic force: the rules decide about those.
             if len(words) == 1:
+                continue
+        if context and label in {"LOCATION", "ORG", "PERSON"}:
+            # "city of" (of "the city of Lyon"), "government of the": a piece of common words ending
+            # in a function word, from a model trained on spans that include them, names nothing.
+            while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ in FUNCTION_POS:
+                end -= 1
+            if all(t.is_lower or t.is_punct for t in doc[start:end]):
                 continue
         found.append(EntityCandidate(start, end, label, MODEL))
     return found
