@@ -218,7 +218,7 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                                      rehearse="rehearse" in parts, epochs=args.epochs, heldout_percent=0,
                                      transfer_labels="notransfer" not in parts,
                                      max_updates=args.max_steps, max_seconds=None,
-                                     entity_start=start or "model")
+                                     entity_start=(start if "smstart" not in parts else None) or "model")
                 trained = train_pipeline(train, config)
                 predicted = {a.content_hash: decided(a, {(s.start_char, s.end_char, s.label, str(s.layer))
                                                          for s in learned_spans(trained.nlp, a.text, scores=False)})
@@ -300,7 +300,7 @@ def main(argv=None) -> int:
                         help="updates at most, for the learner and for spacy train alike")
     parser.add_argument("--by-outlet", action="store_true", help="re3d: leave one outlet out instead of hash folds")
     parser.add_argument("--variants", nargs="+", default=["shipped"],
-                        help="learner variants: base[+spancat][+rehearse][+notransfer], e.g. shipped blank shipped-full+rehearse shipped+spancat")
+                        help="learner variants: base[+spancat][+rehearse][+notransfer][+smstart: en_core_web_sm's NER even with --start-loo], e.g. shipped blank shipped-full+rehearse shipped+spancat")
     parser.add_argument("--variant-fractions", type=float, nargs="+", default=[1.0],
                         help="fractions at which variants after the first are run")
     parser.add_argument("--no-spacy-train", dest="spacy_train", action="store_false",

@@ -1,12 +1,13 @@
 """Training a pipeline on a project's accepted spans, and scoring it on the articles held back.
 
 The learned pipeline holds only the learned components (an NER for entities, an NER or a span
-categorizer for triggers), each with its own token-to-vector layer. The default recipe is spaCy's
-own fine-tuning, which measured best (docs/learning.md): the shipped NER whole, with its internal
-token-to-vector layer, the project's labels added, updated until the score on development articles
-(kept apart from both the training and the held-out articles) stops rising, and the best weights kept. The shipped pipeline's tagger,
-parser and NER are never updated: the rules that read them keep working as before, and the
-suggester combines both (see ``annotator/suggest/pipeline.py``).
+categorizer for triggers), each with its own token-to-vector layer. The default recipe, measured
+best leave one outlet out (docs/learning.md): the entity NER takes the word features and hidden
+layer of the shipped conflict NER, and a new output layer for the project's labels, whose labels
+that NER already tags start from its output weights; updated until the score on development
+articles (kept apart from both the training and the held-out articles) stops rising, and the best
+weights kept. The shipped pipeline's tagger, parser and NER are never updated: the rules that read
+them keep working as before, and the suggester combines both (see ``annotator/suggest/pipeline.py``).
 """
 
 from __future__ import annotations
