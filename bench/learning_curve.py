@@ -1,8 +1,9 @@
 """Learning curve on real text: our learner vs plain `spacy train` from the same start vs the shipped suggester.
 
-Leave one outlet out (re3d; about an hour on the shared 2-core machine):
-    nice .venv/bin/python bench/learning_curve.py --datasets re3d --by-outlet --run-folds 3 --fractions 1.0 \
-        --variants shipped-full shipped --max-steps 1000 --no-rules --json /tmp/learning_curve.json
+Leave one outlet out (re3d; 20-30 minutes a fold on the shared 2-core machine), both systems starting
+from the conflict NER trained without the scored outlet (scripts/train_conflict_model.py --hold-out):
+    nice .venv/bin/python bench/learning_curve.py --datasets re3d --by-outlet --first-fold K --run-folds 1 \
+        --fractions 1.0 --variants shipped --max-steps 1000 --no-rules --start-loo /tmp/learn19/loo --json /tmp/lc-fK.json
 
 Folds: with ``--by-outlet`` re3d's three outlets (train on two, score on the third, each in turn);
 otherwise k folds by content hash. For each fold the learner trains on 10, 25, 50 and 100 % of the
@@ -16,7 +17,8 @@ other folds' articles (nested subsets, in hash order) and is scored on the fold,
 - the shipped suggester (model + gazetteer + rules), its labels mapped onto the data's where it has one.
 
 Data: re3d's CENTCOM, US_State_Department and UK_Government parts for entities in re3d's own labels
-(the "team with its own scheme" case) and WikiEvents dev for triggers (KAIROS type.subtype). Nothing
+(the "team with its own scheme" case; spans whose type the crowd backed with less than 0.5 are
+undecided for every system: missing in training, not scored; ``--min-confidence 0`` counts them as gold) and WikiEvents dev for triggers (KAIROS type.subtype). Nothing
 else is read; nothing of the data is written outside the temporary folder.
 """
 
