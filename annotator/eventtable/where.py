@@ -84,6 +84,7 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
     spans = [(doc.char_span(s, e, alignment_mode="expand"), "annotated") for s, e in locations]
     spans += [(ent, "entity") for ent in doc.ents if ent.label_ in ENTITY_PLACES]
     spans += [(run, "name") for run in _proper_names_in_place(doc)]
+    spans += [(run, "name") for run in _named_regions(doc)]
     for span, origin in spans:
         if span is None or not len(span):
             continue
@@ -145,6 +146,26 @@ def _proper_names_in_place(doc) -> list:
         elif root.dep_ == "conj" and before is not None and any(k.root.i == root.head.i for k in kept):
             kept.append(run)  # "the towns of Khan Touman, Aleis and Alzorba"
     return kept
+
+
+# Region words that follow a region's own name ("Aleppo province"); "city" or "area" follow anything.
+_ADMIN_WORDS = {"province", "governorate", "region", "state", "district", "oblast", "prefecture", "county"}
+
+
+def _named_regions(doc) -> list:
+    """Capitalised words before an administrative word, whatever the model tagged them: "Syria's Aleppo
+    province" where "Aleppo" came out as an adjective or a nationality."""
+    runs = []
+    for token in doc:
+        if token.lower_ not in _ADMIN_WORDS or token.i == 0:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_start \
+                and doc[start - 1].ent_type_ not in {"PERSON", "ORG", "DATE", "CARDINAL"} and token.i - start < 3:
+            start -= 1
+        if start < token.i:
+            runs.append(doc[start: token.i + 1])
+    return runs
 
 
 def _path_up(token) -> list:
