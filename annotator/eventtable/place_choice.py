@@ -40,7 +40,8 @@ def _bucket(value: int, edges: Sequence[int]) -> str:
 
 
 # Entity types whose words are never a place, however a town happens to be called ("May", "Second").
-_NOT_PLACE_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_NOT_PLACE_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "LAW",
+                       "LANGUAGE", "WORK_OF_ART"}
 
 
 def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence[Mention],
@@ -61,11 +62,16 @@ def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence
         if token is not None and token.pos_ == "PROPN" and not token.is_punct:
             run.append(token)
             continue
+        if run and token is not None and token.text in {"-", "'", "’"} and token.i + 1 < len(doc) \
+                and doc[token.i + 1].pos_ == "PROPN":
+            run.append(token)  # "Al-Quds", "Tal Rifa'at": one name, never "Al" alone
+            continue
         if run:
             span = doc[run[0].i: run[-1].i + 1]
             words = span.text
             if not any(m.overlaps(span.start_char, span.end_char) for m in kept) \
-                    and not (words.isupper() and len(words) <= 6) and words.casefold() not in NEVER_PLACES \
+                    and len(words) >= 3 and not (words.isupper() and len(words) <= 6) \
+                    and words.casefold() not in NEVER_PLACES \
                     and not any(t.ent_type_ in _NOT_PLACE_ENTITIES for t in span) \
                     and not (span.start_char < trigger_end and trigger_start < span.end_char) \
                     and resolve(words)[0] != "none":

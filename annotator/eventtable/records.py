@@ -610,9 +610,9 @@ class RecordBuilder:
             basis = hangs[0].basis if hangs else "sentence"
             resolved = replace(self.places.resolve(mention.text, context, basis=basis),
                                offsets=(mention.start, mention.end))
-            # A proper name the model did not call a place, or called a person ("Kerry"), is a place far
-            # from the article's countries only if it is a big one.
-            doubtful = mention.origin == "name" or (mention.origin == "propn" and doc[mention.root].ent_type_ == "PERSON")
+            # A proper name the model did not call a place ("Kerry", "Minister") is a place far from the
+            # article's countries only if it is a big one.
+            doubtful = mention.origin in ("name", "propn")
             if resolved.place is None or (doubtful and not _plausible(resolved.place, context)):
                 unresolved = unresolved or replace(resolved, place=None)  # the words kept for the reviewer
                 continue

@@ -207,6 +207,8 @@ def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] |
             return (1, "direction")  # "north of Jammu"
         if preposition == "of" and (grand.lower_ in ROLE_NOUNS or (grand.pos_ == "PROPN" and grand.lower_ not in REGION_WORDS)):
             return None  # "the governor of Kandahar", "the Islamic State of Iraq": a title or a name
+        if preposition == "of" and grand.ent_type_ == "ORG" and token.ent_type_ == "ORG":
+            return None  # one organisation's name around it, even where its head is "State"
         if preposition in PLACE_PREPOSITIONS or preposition == "of":
             return (1, "place preposition")
     if token.dep_ in {"nsubj", "nsubjpass"} and head.i in trigger_tokens and token.dep_ == "nsubj":
