@@ -261,6 +261,17 @@ def main() -> None:
             golds = " | ".join(g["words"] for g in item["gold"])
             misses.append(f"[{item['source']}] gold {golds!r} got {got} ({basis}) :: {item['text'][:220]}")
 
+    # The other side: sentences a person read as not saying where the event happened. A place read from
+    # such a sentence is likely wrong (the article's setting is what an event row should fall back on).
+    said_anyway = Counter()
+    placeless = [(item, doc) for item, doc in zip(everything, all_docs) if not item["gold"]]
+    for item, doc in placeless:
+        said_anyway["baseline"] += baseline.choose(doc)[0] is not None
+        said_anyway["first+index"] += first_place_in_our_index(index, doc)[0] is not None
+        for system, builder in (("rules", rules), ("learned", held_out_builders[fold_of(item["source"])])):
+            gid, _where, basis = our_choice(builder, doc, item)
+            said_anyway[system] += gid is not None and basis in ("attachment", "sentence")
+
     sources = ["all"] + sorted(k for k in tallies["baseline"] if k != "all")
     head = "  ".join(f"{name:>11}" for name in systems)
     for measure, title in (("place", "place right"), ("country", "country right"), ("words", "words right")):
@@ -269,6 +280,9 @@ def main() -> None:
             n = tallies["baseline"][source]["n"]
             cells = "  ".join(f"{tallies[name][source][measure] / n:>11.1%}" for name in systems)
             print(f"{source:<14}{n:>6}  {cells}")
+    if placeless:
+        cells = ", ".join(f"{name} {said_anyway[name] / len(placeless):.1%}" for name in systems)
+        print(f"\n{len(placeless)} sentences whose annotator marked no place: a place read from the sentence anyway: {cells}")
     print(f"\ngold words the place index resolves at all (the ceiling of 'place right'): {resolvable / len(pairs):.1%}")
     print(f"took {time.perf_counter() - started:.0f} s")
     for words, count in unresolved.most_common(args.unresolved):
