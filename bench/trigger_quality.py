@@ -97,9 +97,11 @@ def with_model(suggester, model, threshold=None, keep=None):
     return dataclasses.replace(suggester, finder=finder)
 
 
-# The settings the inner leave-one-group-out chooses from.
+# The settings the inner leave-one-group-out chooses from. A rule's word is never dropped (keep 0): trained
+# on 20 reports, the model gave "drone strike" in "A drone strike hit a fuel depot" 0.05 and overruled a
+# rule that is plainly right; ``--keeps 0,0.05,0.1`` lets the cross-validation choose it again.
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
-KEEPS = (0.0, 0.05, 0.1)
+KEEPS = (0.0,)
 
 
 class ScoredFinder(EventFinder):
@@ -208,11 +210,14 @@ def event_location_loso(suggester, triggers, location, wikievents_rows, threshol
 
 
 def main() -> None:
+    global KEEPS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--regularisation", default="1,3", help="scikit-learn's C values the inner cross-validation chooses from")
     parser.add_argument("--event-location", type=float, default=EVENT_LOCATION_WEIGHT,
                         help="weight of event_location's rows in every training set (0: WikiEvents dev alone)")
     parser.add_argument("--keep", type=float, default=KEEP_THRESHOLD, help="(event_location part) a rule's word is dropped below this")
+    parser.add_argument("--keeps", default=",".join(str(k) for k in KEEPS),
+                        help="probabilities under which a rule's word is dropped, for the inner cross-validation to choose from")
     parser.add_argument("--skip-location", action="store_true", help="only the WikiEvents cross-validation")
     parser.add_argument("--skip-wikievents", action="store_true", help="only event_location, leave one source out")
     parser.add_argument("--sample", type=int, default=None,
@@ -224,6 +229,7 @@ def main() -> None:
     location = parsed(suggester.nlp, event_location_reports(), cache=CACHE)
     print(f"event_location: {len(location)} sentences ({time.perf_counter() - started:.0f} s)", flush=True)
 
+    KEEPS = tuple(float(k) for k in args.keeps.split(","))
     if not args.skip_wikievents:
         regularisations = [float(c) for c in args.regularisation.split(",")]
         pairs = parsed(suggester.nlp, wikievents_reports(), cache=CACHE)
