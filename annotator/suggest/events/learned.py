@@ -37,10 +37,11 @@ def candidates(doc: Doc) -> list[int]:
     return [t.i for t in doc if t.pos_ in CANDIDATE_POS]
 
 
-def rule_hits(doc: Doc, triggers: TriggerSet) -> dict[int, str]:
-    """Token index -> label of the first trigger rule matching there (the rules as a feature)."""
+def rule_hits(doc: Doc, triggers: TriggerSet, found=None) -> dict[int, str]:
+    """Token index -> label of the first trigger rule matching there (the rules as a feature).
+    ``found``: ``matches(doc, triggers)`` when the caller has them already."""
     hits: dict[int, str] = {}
-    for start, end, rule in matches(doc, triggers):
+    for start, end, rule in matches(doc, triggers) if found is None else found:
         for i in range(start, end):
             hits.setdefault(i, rule.label)
     return hits
@@ -74,10 +75,23 @@ def token_features(doc: Doc, i: int, hits: dict[int, str]) -> list[str]:
     return features
 
 
+# Feature strings recur (a word, its tag, its neighbours): their hashes are kept, per number of bits.
+_HASHES: dict[int, dict[str, int]] = {}
+_HASHES_KEPT = 500_000
+
+
 def hashed(features: list[str], bits: int) -> np.ndarray:
+    known = _HASHES.setdefault(bits, {})
+    if len(known) > _HASHES_KEPT:
+        known.clear()  # a memory bound for very long runs; the hashes are computed again
     mask = (1 << bits) - 1
-    return np.fromiter((zlib.crc32(f.encode("utf-8")) & mask for f in features), dtype=np.int64,
-                       count=len(features))
+    indices = []
+    for feature in features:
+        index = known.get(feature)
+        if index is None:
+            index = known[feature] = zlib.crc32(feature.encode("utf-8")) & mask
+        indices.append(index)
+    return np.array(indices, dtype=np.int64)
 
 
 @dataclass
