@@ -9,7 +9,7 @@ of resources ships without editing this file (the file patterns are package-data
 from setuptools import find_namespace_packages, find_packages, setup
 
 MAPPED = {"annotator.resources": "resources", "annotator.schemas": "schemas"}
-# resources/samples, resources/schemes, ...: data folders, listed as (namespace) packages because
+# resources/samples, resources/label_schemes, ...: data folders, listed as (namespace) packages because
 # setuptools ships data only from packages.
 DATA_FOLDERS = [f"annotator.resources.{name}" for name in find_namespace_packages(where="resources", exclude=["__pycache__*"])]
 

@@ -85,7 +85,7 @@ def samples_dir() -> Path:
 
 
 def schemes_dir() -> Path:
-    return resources_dir() / "schemes"
+    return resources_dir() / "label_schemes"
 
 
 def conflict_model_dir() -> Path:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
-from annotator.model import ArticleState, Layer, Span, Status
+from annotator.domain import ArticleState, Layer, Span, Status
 
 
 class Step(Protocol):
@@ -29,10 +29,10 @@ class _SpanAdded:
     snapshot: dict[str, Any] | None = None
 
     def undo(self, store, actor):
-        self.snapshot = store.delete_span(self.span_id, actor=actor)
+        self.snapshot = store.spans.delete(self.span_id, actor=actor)
 
     def redo(self, store, actor):
-        store.restore_span(self.snapshot, actor=actor)
+        store.spans.restore(self.snapshot, actor=actor)
 
 
 @dataclass
@@ -40,10 +40,10 @@ class _SpanDeleted:
     snapshot: dict[str, Any]
 
     def undo(self, store, actor):
-        store.restore_span(self.snapshot, actor=actor)
+        store.spans.restore(self.snapshot, actor=actor)
 
     def redo(self, store, actor):
-        self.snapshot = store.delete_span(self.snapshot["span"]["id"], actor=actor)
+        self.snapshot = store.spans.delete(self.snapshot["span"]["id"], actor=actor)
 
 
 @dataclass
@@ -53,10 +53,10 @@ class _SpanUpdated:
     after: dict[str, Any]
 
     def undo(self, store, actor):
-        store.update_span(self.span_id, actor=actor, **self.before)
+        store.spans.update(self.span_id, actor=actor, **self.before)
 
     def redo(self, store, actor):
-        store.update_span(self.span_id, actor=actor, **self.after)
+        store.spans.update(self.span_id, actor=actor, **self.after)
 
 
 @dataclass
@@ -67,22 +67,22 @@ class _Linked:
     role: str
 
     def undo(self, store, actor):
-        store.delete_argument(self.link_id, actor=actor)
+        store.arguments.delete(self.link_id, actor=actor)
 
     def redo(self, store, actor):
-        store.add_argument(self.event_id, self.filler_id, self.role, actor=actor, argument_link_id=self.link_id)
+        store.arguments.add(self.event_id, self.filler_id, self.role, actor=actor, argument_link_id=self.link_id)
 
 
 @dataclass
 class _Unlinked:
-    link: Any  # annotator.model.Argument
+    link: Any  # annotator.domain.Argument
 
     def undo(self, store, actor):
-        store.add_argument(self.link.event_id, self.link.filler_id, self.link.role, actor=actor,
-                           argument_link_id=self.link.id)
+        store.arguments.add(self.link.event_id, self.link.filler_id, self.link.role, actor=actor,
+                            argument_link_id=self.link.id)
 
     def redo(self, store, actor):
-        store.delete_argument(self.link.id, actor=actor)
+        store.arguments.delete(self.link.id, actor=actor)
 
 
 @dataclass
@@ -93,10 +93,10 @@ class _StateSet:
     after: tuple[ArticleState, str | None]
 
     def undo(self, store, actor):
-        store.set_state(self.article_id, self.annotator, *self.before)
+        store.states.set(self.article_id, self.annotator, *self.before)
 
     def redo(self, store, actor):
-        store.set_state(self.article_id, self.annotator, *self.after)
+        store.states.set(self.article_id, self.annotator, *self.after)
 
 
 @dataclass
@@ -104,10 +104,10 @@ class _DecisionAdded:
     row: dict[str, Any]
 
     def undo(self, store, actor):
-        store.delete_gold_decision(self.row["id"])
+        store.gold.delete_decision(self.row["id"])
 
     def redo(self, store, actor):
-        store.restore_gold_decision(self.row)
+        store.gold.restore_decision(self.row)
 
 
 @dataclass
@@ -118,10 +118,10 @@ class _GoldPointed:
     argument: bool = False
 
     def undo(self, store, actor):
-        (store.point_gold_argument if self.argument else store.point_gold_span)(self.target, self.before)
+        (store.gold.point_argument if self.argument else store.gold.point_span)(self.target, self.before)
 
     def redo(self, store, actor):
-        (store.point_gold_argument if self.argument else store.point_gold_span)(self.target, self.after)
+        (store.gold.point_argument if self.argument else store.gold.point_span)(self.target, self.after)
 
 
 @dataclass
@@ -131,10 +131,10 @@ class _EventOverrideSet:
     after: dict[str, Any] | None
 
     def undo(self, store, actor):
-        store.set_event_override(self.span_id, actor, _override_values(self.before))
+        store.events.set_override(self.span_id, actor, _override_values(self.before))
 
     def redo(self, store, actor):
-        store.set_event_override(self.span_id, actor, self.after)
+        store.events.set_override(self.span_id, actor, self.after)
 
 
 @dataclass
@@ -143,11 +143,11 @@ class _EventGroupAdded:
     snapshot: dict[str, Any] | None = None
 
     def undo(self, store, actor):
-        self.snapshot = store.remove_event_group(self.group_id)
+        self.snapshot = store.events.remove_group(self.group_id)
 
     def redo(self, store, actor):
         s = self.snapshot
-        store.add_event_group(s["members"], s["reviewer"], s["kind"], s["replaces"], group_id=s["group_id"])
+        store.events.add_group(s["members"], s["reviewer"], s["kind"], s["replaces"], group_id=s["group_id"])
 
 
 @dataclass
@@ -156,10 +156,10 @@ class _EventGroupRemoved:
 
     def undo(self, store, actor):
         s = self.snapshot
-        store.add_event_group(s["members"], s["reviewer"], s["kind"], s["replaces"], group_id=s["group_id"])
+        store.events.add_group(s["members"], s["reviewer"], s["kind"], s["replaces"], group_id=s["group_id"])
 
     def redo(self, store, actor):
-        self.snapshot = store.remove_event_group(self.snapshot["group_id"])
+        self.snapshot = store.events.remove_group(self.snapshot["group_id"])
 
 
 def _override_values(override: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -190,21 +190,21 @@ class Recorder:
     def add_span(self, article_id: int, start: int, end: int, label: str, layer: Layer | str, *,
                  annotator: str | None = None, attributes: dict[str, Any] | None = None, **fields: Any) -> int:
         """A new span of ``annotator`` (default: the actor)."""
-        span_id = self.store.add_span(article_id, start, end, label, layer, annotator=annotator or self.actor,
-                                      attributes=attributes, log=fields.pop("log", True), **fields)
+        span_id = self.store.spans.add(article_id, start, end, label, layer, annotator=annotator or self.actor,
+                                       attributes=attributes, log=fields.pop("log", True), **fields)
         self.steps.append(_SpanAdded(span_id))
         self.touch(start, end)
         return span_id
 
     def delete_span(self, span_id: int) -> dict[str, Any]:
-        snapshot = self.store.delete_span(span_id, actor=self.actor)
+        snapshot = self.store.spans.delete(span_id, actor=self.actor)
         self.steps.append(_SpanDeleted(snapshot))
         self.touch(snapshot["span"]["start_char"], snapshot["span"]["end_char"])
         return snapshot
 
     def update_span(self, span_id: int, **changes: Any) -> dict[str, Any]:
-        span = self.store.get_span(span_id)
-        before = self.store.update_span(span_id, actor=self.actor, **changes)
+        span = self.store.spans.get(span_id)
+        before = self.store.spans.update(span_id, actor=self.actor, **changes)
         self.steps.append(_SpanUpdated(span_id, before, dict(changes)))
         self.touch(span.start_char, span.end_char)
         self.touch(changes.get("start_char", span.start_char), changes.get("end_char", span.end_char))
@@ -214,62 +214,62 @@ class Recorder:
         """The actor's decided copy of a suggestion; accepting an event ``with_arguments`` also
         accepts the suggestions filling its roles."""
         if with_arguments:
-            created = self.store.decide_suggestion(suggestion_id, self.actor, status)
+            created = self.store.suggestions.decide(suggestion_id, self.actor, status)
         else:
-            created = [self.store.decide_suggestion_only(suggestion_id, self.actor, status)]
+            created = [self.store.suggestions.decide_only(suggestion_id, self.actor, status)]
         for span_id in created:
-            span = self.store.get_span(span_id)
+            span = self.store.spans.get(span_id)
             self.steps.append(_SpanAdded(span_id))
             self.touch(span.start_char, span.end_char)
         return created
 
     def add_argument(self, event_id: int, filler_id: int, role: str, *, log: bool = True) -> int:
-        link_id = self.store.add_argument(event_id, filler_id, role, actor=self.actor if log else None, log=log)
+        link_id = self.store.arguments.add(event_id, filler_id, role, actor=self.actor if log else None, log=log)
         self.steps.append(_Linked(link_id, event_id, filler_id, role))
         return link_id
 
     def delete_argument(self, link_id: int):
-        link = self.store.delete_argument(link_id, actor=self.actor)
+        link = self.store.arguments.delete(link_id, actor=self.actor)
         self.steps.append(_Unlinked(link))
         return link
 
     def set_state(self, article_id: int, state: ArticleState | str, note: str | None = None, *,
                   annotator: str | None = None) -> None:
         annotator = annotator or self.actor
-        before = self.store.set_state(article_id, annotator, state, note)
+        before = self.store.states.set(article_id, annotator, state, note)
         self.steps.append(_StateSet(article_id, annotator, before, (ArticleState(state), note)))
 
     def add_gold_decision(self, article_id: int, layer: Layer | str, start: int, end: int, kind: str,
                           annotators: list[str]) -> int:
-        row = self.store.add_gold_decision(article_id, layer, start, end, kind, annotators, self.actor)
+        row = self.store.gold.add_decision(article_id, layer, start, end, kind, annotators, self.actor)
         self.steps.append(_DecisionAdded(row))
         return row["id"]
 
     def point_gold_span(self, span_id: int, decision_id: int | None) -> None:
-        before = self.store.point_gold_span(span_id, decision_id)
+        before = self.store.gold.point_span(span_id, decision_id)
         self.steps.append(_GoldPointed(span_id, before, decision_id))
 
     def point_gold_argument(self, link_id: int, decision_id: int | None) -> None:
-        before = self.store.point_gold_argument(link_id, decision_id)
+        before = self.store.gold.point_argument(link_id, decision_id)
         self.steps.append(_GoldPointed(link_id, before, decision_id, argument=True))
 
     def set_event_override(self, span_id: int, changes: dict[str, Any]) -> None:
         """The reviewer's date, place or background choice for an event span, merged over the stored one
         (a change to None takes that choice back; nothing left removes the override)."""
-        before = self.store.event_override(span_id)
+        before = self.store.events.override(span_id)
         after = {**(_override_values(before) or {}), **changes}
         after = after if any(v is not None for v in after.values()) else None
-        self.store.set_event_override(span_id, self.actor, after)
+        self.store.events.set_override(span_id, self.actor, after)
         self.steps.append(_EventOverrideSet(span_id, before, after))
         self.focus = span_id
 
     def add_event_group(self, members, kind: str, replaces) -> int:
-        group_id = self.store.add_event_group(members, self.actor, kind, replaces)
+        group_id = self.store.events.add_group(members, self.actor, kind, replaces)
         self.steps.append(_EventGroupAdded(group_id))
         return group_id
 
     def remove_event_group(self, group_id: int) -> dict[str, Any]:
-        snapshot = self.store.remove_event_group(group_id)
+        snapshot = self.store.events.remove_group(group_id)
         self.steps.append(_EventGroupRemoved(snapshot))
         return snapshot
 
@@ -313,7 +313,7 @@ class Edit:
             else:
                 for step in self.steps:
                     step.redo(store, self.actor)
-                store.log(self.actor, "redo", self.article_id, {"what": self.description})
+                store.log.add(self.actor, "redo", self.article_id, {"what": self.description})
         if recorder is not None:  # committed: only now is the first application a fact
             self.result = result
             self.steps, self.touched = recorder.steps, recorder.touched
@@ -326,7 +326,7 @@ class Edit:
         with store.transaction():
             for step in reversed(self.steps):
                 step.undo(store, self.actor)
-            store.log(self.actor, "undo", self.article_id, {"what": self.description})
+            store.log.add(self.actor, "undo", self.article_id, {"what": self.description})
         self.done = False
 
     @property
@@ -438,7 +438,7 @@ def link(actor: str, event: Span, filler: Span, role: str) -> Edit:
         if event.is_suggestion:
             created = rec.decide(event.id, Status.ACCEPTED)
             event_id = created[0]
-            copies = {rec.store.get_span(span_id).suggestion_id: span_id for span_id in created}
+            copies = {rec.store.spans.get(span_id).suggestion_id: span_id for span_id in created}
         filler_id = filler.id
         if filler.is_suggestion:
             filler_id = copies.get(filler.id) or rec.decide(filler.id, Status.ACCEPTED, with_arguments=False)[0]
@@ -478,8 +478,8 @@ def accept_all(actor: str, article_id: int, suggestions: list[Span]) -> Edit:
             created += rec.decide(span.id, Status.ACCEPTED)
         # One line that says what the whole step did, besides the store's line per decision: the
         # article's history reads "accepted all 7" whether the window or `annotator accept` did it.
-        rec.store.log(actor, "accept_all", article_id,
-                      {"suggestions": sorted(s.id for s in suggestions), "spans": created})
+        rec.store.log.add(actor, "accept_all", article_id,
+                          {"suggestions": sorted(s.id for s in suggestions), "spans": created})
         return created
 
     return Edit(f"Accept all {len(suggestions)} suggestions", article_id, actor, perform)

@@ -1,4 +1,4 @@
-"""Label schemes as data: ``resources/schemes/*.json``, validated against ``schemas/scheme.schema.json``."""
+"""Label schemes as data: ``resources/label_schemes/*.json``, validated against ``schemas/scheme.schema.json``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator import config
-from annotator.model import Layer
+from annotator.domain import Layer
 
 if TYPE_CHECKING:
     import jsonschema

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterator, Mapping, Sequence
 
-from annotator.model import GOLD, Article, ArticleState, Layer, Span
+from annotator.domain import GOLD, Article, ArticleState, Layer, Span
 from annotator.schemes import DEFAULT_SCHEME, SchemeError
 from annotator.store import Store, UnknownAnnotatorError
 
@@ -191,11 +191,11 @@ def make_selection(
     if gold and annotator:
         raise ExportError("choose either an annotator or the gold layer, not both")
     if not gold and not annotator:
-        known = ", ".join(store.annotator_names()) or "none yet"
+        known = ", ".join(store.annotators.names()) or "none yet"
         raise ExportError(f"say whose spans to export: an annotator (known: {known}) or the gold layer")
     name = GOLD if gold else annotator
     try:
-        annotator_id = store.annotator_id(name)
+        annotator_id = store.annotators.id_of(name)
     except UnknownAnnotatorError as exc:
         if gold:
             raise ExportError("the project has no gold layer yet (no annotator named 'gold'): review first") from exc
@@ -221,7 +221,7 @@ def make_selection(
             raise ExportError(f"unknown label {', '.join(map(repr, bad_labels))} (labels in this project: {listing})")
         chosen_labels = frozenset(labels)
     parts = check_split(split)
-    moved = fill_parts(store.content_hashes_in_states(annotator_id, chosen_states), parts, seed) if parts else {}
+    moved = fill_parts(store.articles.hashes_in_states(annotator_id, chosen_states), parts, seed) if parts else {}
     return Selection(
         annotator=name,
         annotator_id=annotator_id,
@@ -237,7 +237,7 @@ def make_selection(
 
 def project_labels(store: Store) -> set[str]:
     """Labels used by any span of the project, plus those of its scheme."""
-    labels = set(store.labels_in_use())
+    labels = set(store.spans.labels_in_use())
     try:
         labels |= store.project_scheme(DEFAULT_SCHEME).label_names()
     except SchemeError:
@@ -246,7 +246,7 @@ def project_labels(store: Store) -> set[str]:
 
 
 def count_selected(store: Store, selection: Selection) -> int:
-    return store.count_articles_in_states(selection.annotator_id, selection.states)
+    return store.articles.count_in_states(selection.annotator_id, selection.states)
 
 
 def iter_selected(store: Store, selection: Selection) -> Iterator[ArticleExport]:
@@ -254,16 +254,16 @@ def iter_selected(store: Store, selection: Selection) -> Iterator[ArticleExport]
     last_id = 0
     statuses = ["accepted", "rejected"] if selection.include_rejected else ["accepted"]
     while True:
-        articles = store.articles_in_states(selection.annotator_id, selection.states, after=last_id,
+        articles = store.articles.in_states(selection.annotator_id, selection.states, after=last_id,
                                             limit=BATCH_SIZE)
         if not articles:
             return
         last_id = articles[-1].id
         ids = [a.id for a in articles]
-        spans_by_article = store.spans_of_articles(ids, selection.annotator_id, statuses)
+        spans_by_article = store.spans.of_articles(ids, selection.annotator_id, statuses)
         arguments_by_event = {
             event_id: [(link.filler_id, link.role, link.created_at) for link in links]
-            for event_id, links in store.arguments_of_articles(ids, selection.annotator_id).items()
+            for event_id, links in store.arguments.of_articles(ids, selection.annotator_id).items()
         }
         for article in articles:
             yield _article_export(article, selection, spans_by_article.get(article.id, []), arguments_by_event)

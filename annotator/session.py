@@ -1,8 +1,10 @@
 """One annotator's session on a project, Qt-free: the article on screen, the spans they see, the
 selection, which spans are read yet, and the time they actually spent.
 
-The window's controller turns key presses into edits and keeps widgets in step with this state;
-everything here can be driven and tested without a display.
+The session says what changed (:class:`SessionEvents`: the article opened, spans swapped, the
+selection moved, another annotator took the chair) and the window's views listen, as napari's evented
+models do; the window's controller only turns key presses into edits and tells the session to re-read.
+Everything here can be driven and tested without a display (docs/adr/0013-a-window-listens-to-its-session.md).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Callable
 
-from annotator.model import Article, ArticleState, Layer, Span
-from annotator.store.errors import BusyError
+from annotator.domain import Argument, Article, ArticleState, Layer, Span
+from annotator.store.errors import BusyError, StoreError
 
 FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
 # Up to this length an article is read whole at once: one query and one paint beat two for a few
@@ -31,6 +33,38 @@ LOOK_BACK_SECONDS = 2.0
 def look_stamp() -> str:
     """A time stamp (the store's format: UTC, ISO 8601, milliseconds) a little in the past."""
     return (datetime.now(timezone.utc) - timedelta(seconds=LOOK_BACK_SECONDS)).isoformat(timespec="milliseconds")
+
+
+class Event:
+    """One kind of change: whoever listens is called, in the order they connected, with the change."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[..., None]] = []
+
+    def connect(self, listener: Callable[..., None]) -> None:
+        self._listeners.append(listener)
+
+    def disconnect(self, listener: Callable[..., None]) -> None:
+        self._listeners.remove(listener)
+
+    def emit(self, *change) -> None:
+        for listener in list(self._listeners):
+            listener(*change)
+
+
+class SessionEvents:
+    """What an :class:`AnnotationSession` announces, and with what."""
+
+    def __init__(self) -> None:
+        #: (article, spans): another article is on show, with the spans read so far
+        self.article_opened = Event()
+        #: (removed span ids, fresh spans): spans on show were swapped (an edit, a refresh, the rest
+        #: of a long article read)
+        self.spans_changed = Event()
+        #: (span or None): the selection moved
+        self.selection_changed = Event()
+        #: (name): another annotator took the chair
+        self.annotator_changed = Event()
 
 
 @dataclass
@@ -96,25 +130,36 @@ class AnnotationSession:
     seconds_before: float = 0.0
     seen_at: str = ""  # when the spans on show were last read from the file (see refresh)
     unsaved_seconds: dict[tuple[int, str], float] = field(default_factory=dict)  # the file was busy
+    events: SessionEvents = field(default_factory=SessionEvents, repr=False, compare=False)
+
+    def switch_annotator(self, name: str) -> None:
+        """Someone else takes the chair: their time starts, the article on show is read again for them."""
+        self.account_time()
+        self.annotator = name
+        self.events.annotator_changed.emit(name)
+        if self.article is not None:
+            self.open(self.article.id)
 
     # -- the article -----------------------------------------------------------------------------
 
     def open(self, article_id: int) -> Article:
         """Read an article and the spans of its first screen (all of them for a short article)."""
         self.account_time()
-        article = self.store.get_article(article_id)
+        article = self.store.articles.get(article_id)
         self.article = article
-        self.seconds_before = self.store.get_state(article_id, self.annotator)[2]
+        self.seconds_before = self.store.states.get(article_id, self.annotator)[2]
         self.clock.start()
         # A long article shows its first screen's spans at once and the rest right after, so the
         # text is on screen before thousands of spans further down have been read.
         self.partial = len(article.text) > PARTIAL_ABOVE_CHARS
         within = (0, FIRST_SCREEN_CHARS) if self.partial else None
         self.seen_at = look_stamp()
-        self.spans = self.store.spans_for(article_id, self.annotator, within=within)
+        self.spans = self.store.spans.for_article(article_id, self.annotator, within=within)
         self.spans_by_id = {s.id: s for s in self.spans}
         self.selected = self.link_event = None
         self.anchor = None
+        self.events.article_opened.emit(article, self.spans)
+        self.events.selection_changed.emit(None)
         return article
 
     def complete(self) -> tuple[list[int], list[Span]] | None:
@@ -135,11 +180,11 @@ class AnnotationSession:
             return [], []
         if within is None:
             self.seen_at = look_stamp()
-            fresh = self.store.spans_for(self.article.id, self.annotator)
+            fresh = self.store.spans.for_article(self.article.id, self.annotator)
             removed = [s.id for s in self.spans]
         else:
             start, end = within
-            fresh = self.store.spans_for(self.article.id, self.annotator, within=within)
+            fresh = self.store.spans.for_article(self.article.id, self.annotator, within=within)
             removed = [s.id for s in self.spans if s.start_char < end and s.end_char > start]
         self._swap(removed, fresh)
         return removed, fresh
@@ -153,7 +198,7 @@ class AnnotationSession:
         if self.article is None:
             return [], []
         stamp, self.seen_at = self.seen_at, look_stamp()
-        changed, now_ids = self.store.spans_changed_since(self.article.id, self.annotator, stamp)
+        changed, now_ids = self.store.spans.changed_since(self.article.id, self.annotator, stamp)
         visible = set(now_ids)
         if self.partial:  # spans beyond the first screen are read by complete(), not here
             changed = [s for s in changed if s.start_char < FIRST_SCREEN_CHARS]
@@ -162,7 +207,7 @@ class AnnotationSession:
         # A span can come back with an old stamp (another window undid a delete): read those by id.
         returned = [i for i in now_ids if i not in known and i not in changed_ids]
         if returned and not self.partial:
-            changed += self.store.spans_by_ids(returned)
+            changed += self.store.spans.by_ids(returned)
         removed = [i for i in known if i not in visible or i in changed_ids]
         fresh = [s for s in changed if s.id in visible]
         self._swap(removed, fresh)
@@ -192,6 +237,8 @@ class AnnotationSession:
             self.link_event = None
         if self.selected not in self.spans_by_id:
             self.selected = None
+        if removed or fresh:
+            self.events.spans_changed.emit(removed, fresh)
 
     # -- selection -------------------------------------------------------------------------------
 
@@ -202,7 +249,26 @@ class AnnotationSession:
             self.anchor = (span.start_char, span.end_char)
             if span.layer is Layer.EVENT:
                 self.link_event = span.id
+        self.events.selection_changed.emit(span)
         return span
+
+    def links_of(self, span: Span | None) -> tuple[list[Argument], dict[int, Span]]:
+        """An event's argument links and the spans filling them. A filler need not be on show (an
+        accepted suggestion is hidden behind the annotator's copy): those are read from the file, so
+        a view always names the text and the label, never a bare id."""
+        if span is None or span.layer is not Layer.EVENT:
+            return [], {}
+        arguments = self.store.arguments.of_event(span.id)
+        fillers = {}
+        for link in arguments:
+            filler = self.spans_by_id.get(link.filler_id)
+            if filler is None:
+                try:
+                    filler = self.store.spans.get(link.filler_id)
+                except StoreError:
+                    continue
+            fillers[link.filler_id] = filler
+        return arguments, fillers
 
     def selected_span(self) -> Span | None:
         return self.spans_by_id.get(self.selected) if self.selected is not None else None
@@ -246,7 +312,7 @@ class AnnotationSession:
             self.unsaved_seconds[key] = self.unsaved_seconds.get(key, 0.0) + self.clock.take()
         for (article_id, annotator), seconds in list(self.unsaved_seconds.items()):
             try:
-                self.store.add_seconds(article_id, annotator, seconds)
+                self.store.states.add_seconds(article_id, annotator, seconds)
             except BusyError:
                 return
             del self.unsaved_seconds[(article_id, annotator)]
@@ -256,8 +322,8 @@ class AnnotationSession:
 
     def progress(self) -> tuple[int, int]:
         """(articles done, articles in all) for this annotator."""
-        done = self.store.count_articles_where(self.annotator, states=[ArticleState.DONE.value])
-        return done, self.store.count_articles()
+        done = self.store.articles.count_where(self.annotator, states=[ArticleState.DONE.value])
+        return done, self.store.articles.count()
 
 
 def _reading_order(span: Span) -> tuple[int, int, int]:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from annotator.agreement import MEASURED_UNITS, compute_agreement
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.store import Store, now
 
 ANNOTATORS = ("ana", "ben", "cho")
@@ -71,12 +71,12 @@ def annotate(rng: random.Random, truth, arguments):
 
 
 def build(path: Path, articles: int, sentences: int, seed: int = 1, mixed: bool = False) -> None:
-    """The synthetic project, written through Store.insert_rows (rows carry their own ids)."""
+    """The synthetic project, written through store.bulk.insert (rows carry their own ids)."""
     rng = random.Random(seed)
     with Store.open(path) as store:
-        ids = {name: store.ensure_annotator(name) for name in ANNOTATORS}
+        ids = {name: store.annotators.ensure(name) for name in ANNOTATORS}
         stamp = now()
-        next_article, next_span = store.max_id("articles") + 1, store.max_id("spans") + 1
+        next_article, next_span = store.bulk.max_id("articles") + 1, store.bulk.max_id("spans") + 1
         article_rows, span_rows, argument_rows, state_rows = [], [], set(), []
         for number in range(articles):
             text, truth, arguments = f"Report {number}\n\n", [], []
@@ -98,12 +98,12 @@ def build(path: Path, articles: int, sentences: int, seed: int = 1, mixed: bool 
                                stamp, stamp) for span_id, (start, end, label, layer) in zip(span_ids, spans)]
                 argument_rows |= {(span_ids[e], span_ids[a], role) for e, a, role in links}
                 state_rows.append((article_id, ids[name], "done", stamp))
-        store.insert_rows("articles", ["id", "text", "title", "content_hash", "imported_at"], article_rows)
-        store.insert_rows("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label", "layer",
+        store.bulk.insert("articles", ["id", "text", "title", "content_hash", "imported_at"], article_rows)
+        store.bulk.insert("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label", "layer",
                                     "origin", "status", "attributes", "created_at", "updated_at"], span_rows)
-        store.insert_rows("arguments", ["event_id", "argument_id", "role", "created_at"],
+        store.bulk.insert("arguments", ["event_id", "filler_id", "role", "created_at"],
                           [(*row, stamp) for row in sorted(argument_rows)])
-        store.insert_rows("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
+        store.bulk.insert("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
 
 
 def main() -> int:
@@ -143,7 +143,7 @@ def main() -> int:
         data = report.to_dict()
         if args.report:
             args.report.write_text(json.dumps(data, indent=1, sort_keys=True))
-        counts = store.stats()
+        counts = store.stats.counts()
         spans, arguments = counts["spans"], counts["event_arguments"]
         # CPU time as well: on a shared machine the wall time also counts other processes.
         annotator_articles = sum(len(row["annotators"]) for row in report.per_article)

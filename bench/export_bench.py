@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.store import Store
 
 FORMATS = ("spacy", "jsonl", "brat", "doccano")
@@ -75,14 +75,14 @@ def invented_article(rng: random.Random, number: int) -> tuple[str, list, list]:
 
 
 def build_project(path: Path, articles: int) -> None:
-    """Bulk-load a project through Store.insert_rows (rows carry their own ids): the store's
+    """Bulk-load a project through store.bulk.insert (rows carry their own ids): the store's
     one-transaction-per-span API would make building 100,000 articles take longer than the export
     being measured."""
     rng = random.Random(articles)
     stamp = datetime(2026, 1, 1, tzinfo=timezone.utc).isoformat(timespec="milliseconds")
     with Store.open(path) as store:
-        me = store.ensure_annotator(ANNOTATOR)
-        next_span = store.max_id("spans") + 1
+        me = store.annotators.ensure(ANNOTATOR)
+        next_span = store.bulk.max_id("spans") + 1
         for first in range(1, articles + 1, 10_000):
             article_rows, span_rows, argument_rows, state_rows = [], [], [], []
             for number in range(first, min(first + 10_000, articles + 1)):
@@ -95,13 +95,13 @@ def build_project(path: Path, articles: int) -> None:
                               for span_id, (start, end, label, layer, attributes) in zip(ids, spans)]
                 argument_rows += [(ids[event], ids[target], role, stamp) for event, target, role in arguments]
                 state_rows.append((number, me, "done", stamp))
-            store.insert_rows("articles", ["id", "text", "title", "source", "meta", "content_hash", "imported_at"],
+            store.bulk.insert("articles", ["id", "text", "title", "source", "meta", "content_hash", "imported_at"],
                               article_rows)
-            store.insert_rows("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label",
+            store.bulk.insert("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label",
                                         "layer", "origin", "status", "attributes", "created_at", "updated_at"],
                               span_rows)
-            store.insert_rows("arguments", ["event_id", "argument_id", "role", "created_at"], argument_rows)
-            store.insert_rows("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
+            store.bulk.insert("arguments", ["event_id", "filler_id", "role", "created_at"], argument_rows)
+            store.bulk.insert("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
 
 
 CHILD = """

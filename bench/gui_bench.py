@@ -29,7 +29,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator import config  # noqa: E402
-from annotator.model import Layer, Origin, Status  # noqa: E402
+from annotator.domain import Layer, Origin, Status  # noqa: E402
 from annotator.store import Store  # noqa: E402
 
 ENTITIES = [("Velyka Dolyna", "LOCATION"), ("the 58th Brigade", "ARMED_GROUP"), ("Oksana Hrytsenko", "PERSON"),
@@ -82,14 +82,14 @@ def main() -> int:
         path = Path(home) / "bench.sqlite"
         text, spans = long_article(args.chars, args.spans)
         with Store.open(path) as store:
-            long_id, _ = store.add_article(text, title="Long article")
-            short_id, _ = store.add_article("A short article to switch away to.", title="Short")
+            long_id, _ = store.articles.add(text, title="Long article")
+            short_id, _ = store.articles.add("A short article to switch away to.", title="Short")
             # Half of the spans are pending suggestions, half already accepted by the annotator.
             for i, (start, end, label, layer) in enumerate(spans):
                 mine = i % 2 == 0
-                store.add_span(long_id, start, end, label, layer, annotator="bench" if mine else None,
-                               origin=Origin.MANUAL if mine else Origin.SUGGESTED,
-                               status=Status.ACCEPTED if mine else Status.PENDING, log=False)
+                store.spans.add(long_id, start, end, label, layer, annotator="bench" if mine else None,
+                                origin=Origin.MANUAL if mine else Origin.SUGGESTED,
+                                status=Status.ACCEPTED if mine else Status.PENDING, log=False)
         from annotator.gui.app import open_window
 
         window = open_window(path, config.Preferences(annotator="bench"))
@@ -125,13 +125,13 @@ def main() -> int:
             app.processEvents()
             figures["open article (all spans)"].append((time.perf_counter() - start) * 1000)
             # Each action is timed from key press to repainted text, on a suggestion mid-article.
-            pending = [s for s in c.spans if s.is_suggestion]
+            pending = [s for s in c.session.spans if s.is_suggestion]
             c.select(pending[len(pending) // 2].id)
             view.viewport().repaint()
             run("accept (A)", key(Qt.Key_A))
             run("reject (X)", key(Qt.Key_X))
             # The suggestion selected after X gets a label it does not have yet.
-            run("relabel (label key)", key(Qt.Key_W if c.selected_span().label != "WEAPON" else Qt.Key_D))
+            run("relabel (label key)", key(Qt.Key_W if c.session.selected_span().label != "WEAPON" else Qt.Key_D))
             run("next span (Tab)", key(Qt.Key_Tab))
             middle = len(text) // 2 + 7 * i
             view.select_offsets(middle, middle + 5)
@@ -139,15 +139,15 @@ def main() -> int:
             run("undo", lambda: (c.undo_stack.undo(), view.viewport().repaint()))
             run("redo", lambda: (c.undo_stack.redo(), view.viewport().repaint()))
             # Another connection adds a suggestion; the window's watcher picks it up.
-            other.add_span(long_id, 100 + i, 104 + i, "WEAPON", Layer.ENTITY, annotator=None,
-                           origin=Origin.SUGGESTED, status=Status.PENDING, log=False)
+            other.spans.add(long_id, 100 + i, 104 + i, "WEAPON", Layer.ENTITY, annotator=None,
+                            origin=Origin.SUGGESTED, status=Status.PENDING, log=False)
             run("external change (watcher)", lambda: (c.check_external_changes(), view.viewport().repaint()))
             if profiler:
                 profiler.disable()
             while c.undo_stack.canUndo():  # every run starts alike
                 c.undo_stack.undo()
             app.processEvents()
-        shown = len(c.spans)
+        shown = len(c.session.spans)
         other.close()
         window.close()
         window.store.close()

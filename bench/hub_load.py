@@ -31,7 +31,7 @@ import psycopg  # noqa: E402
 from annotator.hub import admin  # noqa: E402
 from annotator.hub.connect import remember_password  # noqa: E402
 from annotator.hub.sync import sync  # noqa: E402
-from annotator.model import Layer, Status  # noqa: E402
+from annotator.domain import Layer, Status  # noqa: E402
 from annotator.store import Store  # noqa: E402
 from pg_cluster import remove, start_throwaway  # noqa: E402
 
@@ -49,13 +49,13 @@ def make_lead(path: Path, articles: int) -> None:
     with Store.open(path) as store:
         for n in range(articles):
             text = invented(n)
-            article_id, _ = store.add_article(text, title=f"Report {n}")
+            article_id, _ = store.articles.add(text, title=f"Report {n}")
             spans = []
             for place in dict.fromkeys(p for p in PLACES if p in text):
                 start = text.index(place)
                 spans.append({"start_char": start, "end_char": start + len(place), "label": "LOCATION",
                               "layer": "entity", "source": "bench@1"})
-            store.add_spans(article_id, spans, annotator=None, origin="suggested", status="pending")
+            store.spans.add_many(article_id, spans, annotator=None, origin="suggested", status="pending")
 
 
 def one_round(job: tuple[str, str, str, int, int]) -> tuple[str, float, int]:
@@ -63,31 +63,31 @@ def one_round(job: tuple[str, str, str, int, int]) -> tuple[str, float, int]:
     name, url, db, actions, round_number = job
     done = 0
     with Store.open(db) as store:
-        ids = store.article_ids()
+        ids = store.articles.ids()
         while done < actions:
             article_id = ids[(round_number * actions + done) % len(ids)]
-            text = store.get_article(article_id).text
+            text = store.articles.get(article_id).text
             kind = done % 5
             if kind == 0:
-                pending = [s for s in store.spans_for(article_id, name) if s.is_suggestion]
+                pending = [s for s in store.spans.for_article(article_id, name) if s.is_suggestion]
                 if pending:
-                    store.decide_suggestion(pending[0].id, name, Status.ACCEPTED)
+                    store.suggestions.decide(pending[0].id, name, Status.ACCEPTED)
                 else:
-                    store.set_state(article_id, name, "in_progress")
+                    store.states.set(article_id, name, "in_progress")
             elif kind in (1, 2):
                 word = text.split()[(done * 3 + round_number) % 20 + 2].strip(".,:")
                 start = text.index(word)
-                store.add_span(article_id, start, start + len(word), "PERSON" if kind == 1 else "ORG",
-                               Layer.ENTITY, annotator=name)
+                store.spans.add(article_id, start, start + len(word), "PERSON" if kind == 1 else "ORG",
+                                Layer.ENTITY, annotator=name)
             elif kind == 3:
                 start = text.index("shelling")
-                event = store.find_span(article_id, name, start, start + 8, Layer.EVENT) or store.add_span(
+                event = store.spans.find(article_id, name, start, start + 8, Layer.EVENT) or store.spans.add(
                     article_id, start, start + 8, "EXPLOSIONS_REMOTE_VIOLENCE", Layer.EVENT, annotator=name)
-                own = [s for s in store.own_spans(article_id, name) if s.layer is Layer.ENTITY]
+                own = [s for s in store.spans.own(article_id, name) if s.layer is Layer.ENTITY]
                 if own:
-                    store.add_argument(event, own[-1].id, "LOCATION", actor=name)
+                    store.arguments.add(event, own[-1].id, "LOCATION", actor=name)
             else:
-                store.set_state(article_id, name, "done")
+                store.states.set(article_id, name, "done")
             done += 1
         started = time.perf_counter()
         sync(store, url)
@@ -134,9 +134,9 @@ def main() -> int:
         with psycopg.connect(admin_url) as conn:
             for name in names:
                 with Store.open(work / f"{name}.sqlite") as store:
-                    local = {"spans": sum(len(store.own_spans(a, name)) for a in store.article_ids()),
-                             "actions": len(store.hub_actions_after(name, 0)),
-                             "states": len([1 for a in store.article_ids() if store.get_state(a, name)[0] != "todo"])}
+                    local = {"spans": sum(len(store.spans.own(a, name)) for a in store.articles.ids()),
+                             "actions": len(store.sync.actions_after(name, 0)),
+                             "states": len([1 for a in store.articles.ids() if store.states.get(a, name)[0] != "todo"])}
                 hub = {"spans": conn.execute("SELECT count(*) FROM spans WHERE annotator = %s AND NOT deleted",
                                              [name]).fetchone()[0],
                        "actions": conn.execute("SELECT count(*) FROM actions WHERE annotator = %s",

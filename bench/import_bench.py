@@ -28,7 +28,7 @@ started = time.perf_counter()
 with Store.open(sys.argv[1]) as store:
     summary = import_paths(store, [sys.argv[2]], annotator="bench")
     seconds = time.perf_counter() - started
-    stats = store.stats()
+    stats = store.stats.counts()
 print(json.dumps({"seconds": seconds, "imported": summary.imported, "spans": stats["spans"],
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from annotator.learn import LearnArticle, LearnSpan
-from annotator.model import Layer
+from annotator.domain import Layer
 
 DATA = Path("/work/shared/data")
 RE3D_PARTS = ("CENTCOM", "US_State_Department", "UK_Government")

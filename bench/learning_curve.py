@@ -41,7 +41,7 @@ from learn_data import RE3D_LABELS, read_re3d, read_wikievents  # noqa: E402
 from annotator.learn import LearnArticle, TrainConfig, learned_spans, train_pipeline  # noqa: E402
 from annotator.learn.examples import reference_doc  # noqa: E402
 from annotator.learn.train import SHIPPED_MODEL, development_split, gold_spans, prf, score_spans  # noqa: E402
-from annotator.model import Layer  # noqa: E402
+from annotator.domain import Layer  # noqa: E402
 
 FRACTIONS = (0.10, 0.25, 0.50, 1.00)
 # The shipped suggester's labels on re3d's: ARMED_GROUP and ORG are both re3d Organisations.

@@ -105,7 +105,7 @@ def build(items):
     """Records of every gold event mention, built by the project's RecordBuilder."""
     from annotator.eventtable.places import load_index
     from annotator.eventtable.records import RecordBuilder, load_parser
-    from annotator.model import Article, Layer, Origin, Span, Status
+    from annotator.domain import Article, Layer, Origin, Span, Status
 
     nlp = load_parser(lemmas=True)  # the same-lemma baseline reads lemmas
     docs = list(nlp.pipe((a["text"] for a in items), batch_size=32))

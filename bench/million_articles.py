@@ -5,7 +5,7 @@ and ``annotator stats`` take, and what fills the file.
 
 Builds the project once if the file does not exist (synthetic conflict news of ~400 characters;
 annotator "ana" worked on a tenth of the articles, "ben" on a twentieth, 10 spans each; shared
-pending suggestions on a fifth), through Store.insert_rows. Then each measurement runs in a fresh
+pending suggestions on a fifth), through store.bulk.insert. Then each measurement runs in a fresh
 process ``--repeat`` times and the median is printed with its limit. Nothing is asserted.
 """
 
@@ -35,23 +35,23 @@ def _pool(rng: random.Random, size: int = 4000) -> list[tuple[str, list[tuple[in
 
 def build(path: Path, articles: int) -> None:
     from annotator.store import Store
-    from annotator.model import content_hash
+    from annotator.domain import content_hash
 
     started = time.perf_counter()
     with Store.open(path) as store:
         for name in ANNOTATORS:
-            store.ensure_annotator(name)
+            store.annotators.ensure(name)
         step = 100_000
         span_base = 0
         for first in range(0, articles, step):
             count = min(step, articles - first)
             article_rows, span_rows, state_rows = _rows_slice(first, count, span_base)
             span_base += len(span_rows)
-            store.insert_rows("articles", ["id", "text", "title", "meta", "content_hash", "imported_at"],
+            store.bulk.insert("articles", ["id", "text", "title", "meta", "content_hash", "imported_at"],
                               [(i, t, ti, m, content_hash(t), s) for i, t, ti, m, _, s in article_rows])
-            store.insert_rows("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label",
+            store.bulk.insert("spans", ["id", "article_id", "annotator_id", "start_char", "end_char", "label",
                                         "layer", "origin", "status", "created_at", "updated_at"], span_rows)
-            store.insert_rows("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
+            store.bulk.insert("article_states", ["article_id", "annotator_id", "state", "updated_at"], state_rows)
             print(f"  {first + count:,} articles, {time.perf_counter() - started:.0f} s", flush=True)
     print(f"built {articles:,} articles in {time.perf_counter() - started:.0f} s", flush=True)
 
@@ -100,40 +100,40 @@ what, path = sys.argv[1], sys.argv[2]
 opened = time.perf_counter()  # timed from here: opening the file is part of what the window waits for
 store = Store.open(path)
 if what == "open":
-    page = store.list_articles("ana", limit=200)
-    total = store.count_articles_where("ana")
-    store.next_article_id("ana")
+    page = store.articles.list("ana", limit=200)
+    total = store.articles.count_where("ana")
+    store.articles.next_id("ana")
     detail = f"{total:,} articles, first page {len(page)}"
 elif what == "scroll offset":
-    deep = store.count_articles() * 6 // 10
+    deep = store.articles.count() * 6 // 10
     opened = time.perf_counter()
-    page = store.list_articles("ana", offset=deep, limit=200)
+    page = store.articles.list("ana", offset=deep, limit=200)
     detail = f"page at offset {deep:,} starts at {page[0].id}"
 elif what == "scroll keyset":
-    deep = store.count_articles() * 6 // 10
+    deep = store.articles.count() * 6 // 10
     opened = time.perf_counter()
-    page = store.list_articles("ana", after=deep, limit=200)
+    page = store.articles.list("ana", after=deep, limit=200)
     detail = f"page after id {deep:,} starts at {page[0].id}"
 elif what.startswith("search"):
     words = sys.argv[3]
-    page = store.list_articles("ana", search=words, limit=200)
-    total = store.count_articles_where("ana", search=words)
+    page = store.articles.list("ana", search=words, limit=200)
+    total = store.articles.count_where("ana", search=words)
     detail = f"{words!r}: {total:,} hits"
 elif what.startswith("state"):
     states = sys.argv[3].split(",")
-    page = store.list_articles("ana", states=states, limit=200)
-    total = store.count_articles_where("ana", states=states)
+    page = store.articles.list("ana", states=states, limit=200)
+    total = store.articles.count_where("ana", states=states)
     detail = f"{states}: {total:,}"
 elif what.startswith("label"):
-    page = store.list_articles("ana", label=sys.argv[3], limit=200)
-    total = store.count_articles_where("ana", label=sys.argv[3])
+    page = store.articles.list("ana", label=sys.argv[3], limit=200)
+    total = store.articles.count_where("ana", label=sys.argv[3])
     detail = f"{sys.argv[3]}: {total:,}"
 elif what.startswith("pending"):
-    page = store.list_articles("ana", has_pending=True, limit=200)
-    total = store.count_articles_where("ana", has_pending=True)
+    page = store.articles.list("ana", has_pending=True, limit=200)
+    total = store.articles.count_where("ana", has_pending=True)
     detail = f"with undecided suggestions: {total:,}"
 elif what == "stats":
-    counts = store.stats()
+    counts = store.stats.counts()
     detail = f"{counts['articles']:,} articles, {counts['spans']:,} spans"
 done = time.perf_counter()
 print(json.dumps({"seconds": done - opened, "with_open": done - started, "detail": detail}))

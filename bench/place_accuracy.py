@@ -94,7 +94,7 @@ class Baseline:
 
 
 def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, str]:
-    from annotator.model import Article, Layer, Origin, Span, Status
+    from annotator.domain import Article, Layer, Origin, Span, Status
 
     text, verb = item["text"], item["verb"]
 

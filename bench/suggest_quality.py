@@ -28,7 +28,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store import Store
 from annotator.suggest import fold, load_suggester, suggest_articles
 
@@ -237,17 +237,17 @@ def run_suggester(articles: list[dict], model, suggester=None) -> tuple[dict, st
     store = Store.memory()
     ids = {}
     for article in articles:
-        ids[article["id"]], _ = store.add_article(article["text"], title=article["id"])
+        ids[article["id"]], _ = store.articles.add(article["text"], title=article["id"])
     started = time.perf_counter()
     suggest_articles(store, list(ids.values()), suggester=suggester)
     elapsed = time.perf_counter() - started
     suggested = {}
     for gold_id, article_id in ids.items():
-        spans = [s for s in store.spans_for(article_id) if s.annotator is None]
+        spans = [s for s in store.spans.for_article(article_id) if s.annotator is None]
         index = {s.id: i for i, s in enumerate(spans)}
         rows = [{"start": s.start_char, "end": s.end_char, "label": s.label, "layer": str(s.layer),
                  "attributes": s.attributes} for s in spans]
-        links = [(index[a.event_id], index[a.filler_id], a.role) for a in store.arguments_for(article_id)
+        links = [(index[a.event_id], index[a.filler_id], a.role) for a in store.arguments.for_article(article_id)
                  if a.event_id in index and a.filler_id in index]
         suggested[gold_id] = (rows, links)
     store.close()
@@ -443,7 +443,7 @@ def measure_speed(articles: list[dict], copies: int, model: str | None, workers:
         with store.transaction():
             for n in range(copies):
                 for article in articles:
-                    store.add_article(f"{article['text']}\n[copy {n}]")
+                    store.articles.add(f"{article['text']}\n[copy {n}]")
         characters = sum(len(a["text"]) for a in articles) * copies
         started = time.perf_counter()
         summary = suggest_articles(store, suggester=suggester, workers=workers)

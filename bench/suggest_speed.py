@@ -76,7 +76,7 @@ def main() -> int:
         with Store.open(project) as store:
             with store.transaction():
                 for text in corpus:
-                    store.add_article(text)
+                    store.articles.add(text)
         plain = [sys.executable, "-c", PLAIN, str(corpus_file), *DEFAULT_MODELS]
         suggest = [str(annotator), "--db", str(project), "suggest", "--redo"]
         for _ in range(args.repeat):

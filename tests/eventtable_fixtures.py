@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.model import Article, ArticleState, Layer, Origin, Span, Status
+from annotator.domain import Article, ArticleState, Layer, Origin, Span, Status
 from annotator.store import Store
 
 ENTITY, EVENT = Layer.ENTITY, Layer.EVENT
@@ -82,16 +82,16 @@ def store_pair(store: Store, annotator: str = "ana") -> dict[str, int]:
     ids: dict[str, int] = {}
     for annotated in withdrawal_pair():
         a = annotated.article
-        article_id, _ = store.add_article(a.text, title=a.title, source=a.source, url=a.url, published=a.published)
+        article_id, _ = store.articles.add(a.text, title=a.title, source=a.source, url=a.url, published=a.published)
         new_ids = {}
         for span in annotated.spans:
-            new_ids[span.id] = store.add_span(article_id, span.start_char, span.end_char, span.label, span.layer,
-                                              annotator=annotator, attributes=span.attributes)
+            new_ids[span.id] = store.spans.add(article_id, span.start_char, span.end_char, span.label, span.layer,
+                                               annotator=annotator, attributes=span.attributes)
             if span.layer is Layer.EVENT:
                 ids[f"{a.source}:{a.text[span.start_char:span.end_char]}"] = new_ids[span.id]
         for link in annotated.links:
-            store.add_argument(new_ids[link.event.id], new_ids[link.filler.id], link.role)
-        store.set_state(article_id, annotator, ArticleState.DONE)
+            store.arguments.add(new_ids[link.event.id], new_ids[link.filler.id], link.role)
+        store.states.set(article_id, annotator, ArticleState.DONE)
         ids[a.source] = article_id
     return ids
 

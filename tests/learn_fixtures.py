@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.learn import TrainConfig, learn
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import Store
 from test_learn import ARTICLES, FAST
 
@@ -24,10 +24,10 @@ def build_team_project(path: Path, unfinished: str) -> Path:
     """Every invented report labelled by "ana" and marked done, plus one article ``unfinished`` left todo."""
     with Store.open(path) as store:
         for article in ARTICLES:
-            article_id, _ = store.add_article(article.text)
+            article_id, _ = store.articles.add(article.text)
             for span in article.spans:
-                store.add_span(article_id, span.start_char, span.end_char, LABELS[span.label], span.layer,
-                               annotator="ana")
-            store.set_state(article_id, "ana", ArticleState.DONE)
-        store.add_article(unfinished)
+                store.spans.add(article_id, span.start_char, span.end_char, LABELS[span.label], span.layer,
+                                annotator="ana")
+            store.states.set(article_id, "ana", ArticleState.DONE)
+        store.articles.add(unfinished)
     return path

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store import Store
 
 TEXT_1 = "Militia fighters attacked Dorvan market on Tuesday."
@@ -44,15 +44,15 @@ class ThreeAnnotators:
 def _span(store: Store, article_id: int, text: str, words: str, label: str, annotator: str,
           layer: Layer = Layer.ENTITY, **attributes) -> int:
     start = text.index(words)
-    return store.add_span(article_id, start, start + len(words), label, layer, annotator=annotator,
-                          attributes=attributes or None)
+    return store.spans.add(article_id, start, start + len(words), label, layer, annotator=annotator,
+                           attributes=attributes or None)
 
 
 def build_three_annotators(store: Store) -> ThreeAnnotators:
-    a1, _ = store.add_article(TEXT_1, title="Market attack in Dorvan")
-    a2, _ = store.add_article(TEXT_2, title="Soldiers killed near Sela")
-    a3, _ = store.add_article(TEXT_3, title="Arrest in Teluk")
-    a4, _ = store.add_article(TEXT_4, title="Overnight shelling")
+    a1, _ = store.articles.add(TEXT_1, title="Market attack in Dorvan")
+    a2, _ = store.articles.add(TEXT_2, title="Soldiers killed near Sela")
+    a3, _ = store.articles.add(TEXT_3, title="Arrest in Teluk")
+    a4, _ = store.articles.add(TEXT_4, title="Overnight shelling")
 
     event = Layer.EVENT
     for name, group, place_label, date, event_label, modality, place_role in (
@@ -65,26 +65,26 @@ def build_three_annotators(store: Store) -> ThreeAnnotators:
         if date:
             _span(store, a1, TEXT_1, "Tuesday", "DATE", name)
         attack = _span(store, a1, TEXT_1, "attacked", event_label, name, event, modality=modality)
-        store.add_argument(attack, actor, "ACTOR")
-        store.add_argument(attack, place, place_role)
-        store.set_state(a1, name, "done")
+        store.arguments.add(attack, actor, "ACTOR")
+        store.arguments.add(attack, place, place_role)
+        store.states.set(a1, name, "done")
 
     for name in ("ana", "ben"):
         sela = _span(store, a2, TEXT_2, "Sela", "LOCATION", name)
         killed = _span(store, a2, TEXT_2, "killed", "BATTLES", name, event, modality="happened")
-        store.add_argument(killed, sela, "LOCATION")
-        store.set_state(a2, name, "done")
+        store.arguments.add(killed, sela, "LOCATION")
+        store.states.set(a2, name, "done")
     _span(store, a2, TEXT_2, "soldiers", "PERSON", "cho")
-    store.set_state(a2, "cho", "in_progress")
+    store.states.set(a2, "cho", "in_progress")
 
     _span(store, a3, TEXT_3, "Police", "ORG", "ben")
     for name in ("ben", "cho"):
         _span(store, a3, TEXT_3, "Omar Haddad", "PERSON", name)
         _span(store, a3, TEXT_3, "Teluk", "LOCATION", name)
-        store.set_state(a3, name, "done")
+        store.states.set(a3, name, "done")
 
     _span(store, a4, TEXT_4, "Shelling", "EXPLOSIONS_REMOTE_VIOLENCE", "ana", event)
-    store.set_state(a4, "ana", "done")
+    store.states.set(a4, "ana", "done")
     return ThreeAnnotators(a1, a2, a3, a4)
 
 
@@ -93,7 +93,7 @@ def test_agreement_fixture_has_partial_overlap_of_articles():
     ids = build_three_annotators(store)
     done = {
         article: sorted(name for name in ("ana", "ben", "cho")
-                        if str(store.get_state(article, name)[0]) == "done")
+                        if str(store.states.get(article, name)[0]) == "done")
         for article in (ids.article_1, ids.article_2, ids.article_3, ids.article_4)
     }
     assert done == {

@@ -151,11 +151,11 @@ def test_agreement_span_only_one_annotator_marked_lowers_kappa():
     # Two annotators agree on everything except one span only ana marked; dropping "O" positions
     # would report perfect agreement, counting them must not.
     store = Store.memory()
-    article, _ = store.add_article("Guards fired at Ilva port.")
+    article, _ = store.articles.add("Guards fired at Ilva port.")
     for name in ("ana", "ben"):
-        store.add_span(article, 16, 25, "LOCATION", "entity", annotator=name)
-        store.set_state(article, name, "done")
-    store.add_span(article, 0, 6, "ARMED_GROUP", "entity", annotator="ana")
+        store.spans.add(article, 16, 25, "LOCATION", "entity", annotator=name)
+        store.states.set(article, name, "done")
+    store.spans.add(article, 0, 6, "ARMED_GROUP", "entity", annotator="ana")
     report = compute_agreement(store).to_dict()
     assert report[ENTITIES]["pairs"][0]["cohen_kappa"] < 1
     assert report[ENTITIES]["overall"]["krippendorff_alpha"] < 1
@@ -221,15 +221,15 @@ def test_agreement_vectorized_span_matching_equals_plain_reading():
     text = " ".join(f"w{i}" for i in range(60))
     marked: dict[str, list[tuple]] = {"ana": [], "ben": []}
     for number in range(6):
-        article, _ = store.add_article(f"{number} {text}")
+        article, _ = store.articles.add(f"{number} {text}")
         for name in marked:
             for _ in range(12):
                 start = int(rng.integers(0, 150))
                 end = start + int(rng.integers(1, 12))
                 label = ["PERSON", "LOCATION"][int(rng.integers(0, 2))]
-                store.add_span(article, start, end, label, "entity", annotator=name)
+                store.spans.add(article, start, end, label, "entity", annotator=name)
                 marked[name].append((article, start, end, label))
-            store.set_state(article, name, "done")
+            store.states.set(article, name, "done")
     expected_exact, expected_overlap = reference_f1(
         [(a * 1000 + s, a * 1000 + e, l) for a, s, e, l in marked["ana"]],
         [(a * 1000 + s, a * 1000 + e, l) for a, s, e, l in marked["ben"]],

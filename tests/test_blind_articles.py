@@ -9,7 +9,7 @@ import pytest
 
 from annotator.agreement import ENTITIES, blind_split
 from annotator.cli import main
-from annotator.model import is_blind
+from annotator.domain import is_blind
 from annotator.store import Store, StoreError
 from annotator.suggest import load_gazetteer, load_suggester, suggest_articles
 
@@ -28,26 +28,26 @@ def test_blind_articles_follow_the_id_and_the_share():
 def _pair(share: float) -> tuple[Store, int, int]:
     """A project with one blind and one seen article at ``share``, each with a pending suggestion."""
     store = Store.memory()
-    ids = [store.add_article(f"{TEXT} Report {n}.")[0] for n in range(40)]
+    ids = [store.articles.add(f"{TEXT} Report {n}.")[0] for n in range(40)]
     blind = next(a for a in ids if is_blind(a, share))
     seen = next(a for a in ids if not is_blind(a, share))
     for article in (blind, seen):
-        store.add_span(article, 41, 45, "LOCATION", "entity", annotator=None, origin="suggested", status="pending")
-        store.add_span(article, 0, 16, "ARMED_GROUP", "entity", annotator="ana")
+        store.spans.add(article, 41, 45, "LOCATION", "entity", annotator=None, origin="suggested", status="pending")
+        store.spans.add(article, 0, 16, "ARMED_GROUP", "entity", annotator="ana")
     store.set_blind_share(share)
     return store, blind, seen
 
 
 def test_blind_articles_the_window_gets_no_suggestion_on_them():
     store, blind, seen = _pair(0.3)
-    assert [(s.label, s.annotator) for s in store.spans_for(seen, "ana")] == [("ARMED_GROUP", "ana"), ("LOCATION", None)]
-    assert [(s.label, s.annotator) for s in store.spans_for(blind, "ana")] == [("ARMED_GROUP", "ana")]
-    pending = {row.id: row.pending for row in store.list_articles("ana", limit=100)}
+    assert [(s.label, s.annotator) for s in store.spans.for_article(seen, "ana")] == [("ARMED_GROUP", "ana"), ("LOCATION", None)]
+    assert [(s.label, s.annotator) for s in store.spans.for_article(blind, "ana")] == [("ARMED_GROUP", "ana")]
+    pending = {row.id: row.pending for row in store.articles.list("ana", limit=100)}
     assert (pending[blind], pending[seen]) == (0, 1)  # the article list shows no waiting suggestion either
-    changed, visible = store.spans_changed_since(blind, "ana", "2000-01-01T00:00:00")
+    changed, visible = store.spans.changed_since(blind, "ana", "2000-01-01T00:00:00")
     assert [s.annotator for s in changed] == ["ana"] and len(visible) == 1
     store.set_blind_share(0)
-    assert len(store.spans_for(blind, "ana")) == 2
+    assert len(store.spans.for_article(blind, "ana")) == 2
 
 
 def test_blind_articles_a_share_outside_0_to_1_is_refused():
@@ -57,29 +57,29 @@ def test_blind_articles_a_share_outside_0_to_1_is_refused():
 
 def test_blind_articles_suggest_leaves_them_out():
     store = Store.memory()
-    ids = [store.add_article(f"{TEXT} Report {n}.")[0] for n in range(12)]
+    ids = [store.articles.add(f"{TEXT} Report {n}.")[0] for n in range(12)]
     store.set_blind_share(0.5)
     blind = {a for a in ids if is_blind(a, 0.5)}
     assert blind and blind != set(ids)
     rules_only = load_suggester("/nonexistent/pipeline", gazetteer=load_gazetteer(geonames=False))
     summary = suggest_articles(store, suggester=rules_only)
     assert summary.blind == len(blind) and summary.articles == len(ids) - len(blind)
-    assert all(store.spans_for(a) == [] for a in blind)
-    assert all(store.spans_for(a) for a in set(ids) - blind)
+    assert all(store.spans.for_article(a) == [] for a in blind)
+    assert all(store.spans.for_article(a) for a in set(ids) - blind)
 
 
 def _agreeing_except_on_blind(path, share: float) -> tuple[set[int], set[int]]:
     """ana and ben agree on every seen article and disagree on every blind one."""
     with Store.open(path) as store:
-        ids = [store.add_article(f"{TEXT} Report {n}.")[0] for n in range(10)]
+        ids = [store.articles.add(f"{TEXT} Report {n}.")[0] for n in range(10)]
         store.set_blind_share(share)
         blind = {a for a in ids if is_blind(a, share)}
         for article in ids:
-            store.add_span(article, 0, 16, "ARMED_GROUP", "entity", annotator="ana")
-            store.add_span(article, 0, 16, "ARMED_GROUP" if article not in blind else "PERSON", "entity",
-                           annotator="ben")
+            store.spans.add(article, 0, 16, "ARMED_GROUP", "entity", annotator="ana")
+            store.spans.add(article, 0, 16, "ARMED_GROUP" if article not in blind else "PERSON", "entity",
+                            annotator="ben")
             for name in ("ana", "ben"):
-                store.set_state(article, name, "done")
+                store.states.set(article, name, "done")
     return blind, set(ids) - blind
 
 
@@ -107,7 +107,7 @@ def test_blind_articles_settings_command(tmp_path, capsys):
     path = tmp_path / "p.sqlite"
     with Store.open(path) as store:
         for n in range(20):
-            store.add_article(f"{TEXT} Report {n}.")
+            store.articles.add(f"{TEXT} Report {n}.")
     assert main(["settings", "--db", str(path), "--blind-share", "0.25"]) == 0
     blind = sum(is_blind(a, 0.25) for a in range(1, 21))
     assert capsys.readouterr().out == f"blind share: 0.25 ({blind} of 20 articles annotated without suggestions)\n"

@@ -171,9 +171,9 @@ def test_select_command_output_imports_with_its_suggestions(tmp_path, store, cap
     assert "articles read: 2" in printed and "written: 1 articles" in printed
     summary = import_paths(store, [out])
     assert summary.imported == 1 and summary.suggestions == 3 and summary.arguments == 1
-    [article] = list(store.iter_articles())
+    [article] = list(store.articles.iter())
     assert article.source == "Valley Post"
-    assert sorted(s.label for s in store.spans_for(article.id) if s.is_suggestion) == [
+    assert sorted(s.label for s in store.spans.for_article(article.id) if s.is_suggestion) == [
         "ARMED_GROUP", "EXPLOSIONS_REMOTE_VIOLENCE", "LOCATION"]
 
 

@@ -15,7 +15,7 @@ import pytest
 from annotator.bulk.chunks import plan_chunks, read_chunk
 from annotator.cli import main
 from annotator.importers import import_paths
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 from annotator.store import Store
 
 TEXTS = [
@@ -55,12 +55,12 @@ def shard_records(out) -> list[dict]:
 
 def suggestion_rows(store) -> list[tuple]:
     rows = []
-    for article in store.iter_articles():
-        spans = [s for s in store.spans_for(article.id) if s.is_suggestion]
+    for article in store.articles.iter():
+        spans = [s for s in store.spans.for_article(article.id) if s.is_suggestion]
         by_id = {s.id: s for s in spans}
         for span in spans:
             roles = sorted((a.role, by_id[a.filler_id].start_char, by_id[a.filler_id].label)
-                           for a in store.arguments_of(span.id))
+                           for a in store.arguments.of_event(span.id))
             attributes = {k: v for k, v in span.attributes.items()}
             rows.append((article.text, span.start_char, span.end_char, span.label, str(span.layer),
                          json.dumps(attributes, sort_keys=True), span.source, tuple(roles)))
@@ -107,11 +107,11 @@ def test_bulk_suggest_writes_shards_that_import_as_suggest_would_store(scheduler
         summary = import_paths(bulk, [out / "shards"])
         assert summary.ok and summary.imported == 9 and summary.suggestions == manifest["spans"]
         imported = suggestion_rows(bulk)
-        [article] = [a for a in bulk.iter_articles() if a.title == "Report 3"]
+        [article] = [a for a in bulk.articles.iter() if a.title == "Report 3"]
         assert article.source == "Coast Wire" and article.published == "2026-01-13"
     with Store.open(tmp_path / "plain.sqlite") as plain:
         for record in records:
-            plain.add_article(record["text"], title=record["title"])
+            plain.articles.add(record["text"], title=record["title"])
         from annotator.suggest import suggest_articles
 
         suggest_articles(plain, learned=False)
@@ -148,10 +148,10 @@ def test_bulk_suggest_uses_the_projects_scheme_and_memory(scheduler, tmp_path, c
     project = tmp_path / "team.sqlite"
     with Store.open(project) as store:
         text = "The Dorvan Water Board said supplies were cut."
-        article, _ = store.add_article(text)
+        article, _ = store.articles.add(text)
         start = text.index("Dorvan Water Board")
-        store.add_span(article, start, start + len("Dorvan Water Board"), "ORG", Layer.ENTITY, annotator="ana",
-                       origin=Origin.MANUAL, status=Status.ACCEPTED)
+        store.spans.add(article, start, start + len("Dorvan Water Board"), "ORG", Layer.ENTITY, annotator="ana",
+                        origin=Origin.MANUAL, status=Status.ACCEPTED)
     write_jsonl(tmp_path / "feed.jsonl", [{"text": "Engineers of the Dorvan Water Board inspected the plant."}])
     assert main(["bulk", "suggest", str(tmp_path / "feed.jsonl"), "--out", str(tmp_path / "out"), "--scheduler",
                  scheduler, "--db", str(project)]) == 0
@@ -178,7 +178,7 @@ def test_gzipped_shard_cut_short_is_refused_by_import(store, tmp_path):
     (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
     summary = import_paths(store, [tmp_path / "cut.jsonl.gz"])
     assert "cut.jsonl.gz: not a complete gzip file" in str(summary.failed[0])
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_command_defaults_match_the_bulk_package():

@@ -37,10 +37,10 @@ def colleague_project(tmp_path: Path, name: str = "ann") -> Path:
     path = tmp_path / "colleague" / "theirs.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     with Store.open(path) as store:
-        article_id, _ = store.add_article("Rebels attacked the garrison in Djibo on Monday.")
-        store.ensure_annotator(name)
-        store.add_span(article_id, 32, 37, "LOCATION", "entity", annotator=name, log=False)
-        store.set_state(article_id, name, "done")
+        article_id, _ = store.articles.add("Rebels attacked the garrison in Djibo on Monday.")
+        store.annotators.ensure(name)
+        store.spans.add(article_id, 32, 37, "LOCATION", "entity", annotator=name, log=False)
+        store.states.set(article_id, name, "done")
     return path
 
 
@@ -105,7 +105,7 @@ def test_a_line_over_the_limit_is_refused_without_being_read_whole(tmp_path, cap
 def test_a_project_file_with_a_huge_title_is_refused_by_merge(tmp_path, capsys):
     theirs = colleague_project(tmp_path)
     with Store.open(theirs) as store:
-        store.add_article("Second report.", title="x" * (records.MAX_TITLE_CHARS + 5))
+        store.articles.add("Second report.", title="x" * (records.MAX_TITLE_CHARS + 5))
     project = tmp_path / "p.sqlite"
     with Store.open(project):
         pass
@@ -152,7 +152,7 @@ def test_disk_full_during_merge_is_one_sentence_not_a_traceback(tmp_path, capsys
     theirs = colleague_project(tmp_path)
     with Store.open(theirs) as store:
         for n in range(30):
-            store.add_article(f"Report {n}: " + "artillery struck the bridge again. " * 300)
+            store.articles.add(f"Report {n}: " + "artillery struck the bridge again. " * 300)
     project = tmp_path / "p.sqlite"
     with Store.open(project):
         pass
@@ -313,7 +313,7 @@ def test_label_map_renames_another_tools_labels_on_import_and_merge(tmp_path, ca
     status, out, _ = run(capsys, "import", "--db", project, "--label-map", "GPE=LOCATION", source)
     assert status == 0 and "not in the project's scheme" not in out
     with Store.open(project) as store:
-        assert store.labels_in_use() == {"LOCATION": 1}
+        assert store.spans.labels_in_use() == {"LOCATION": 1}
         assert store.scheme_extra_labels() == {}
     pairs = tmp_path / "map.json"
     pairs.write_text(json.dumps({"GPE": "LOCATION"}), encoding="utf-8")
@@ -324,13 +324,13 @@ def test_label_map_renames_another_tools_labels_on_import_and_merge(tmp_path, ca
     assert status == 0, err
     assert "not in the project's scheme" not in out
     with Store.open(other) as store:
-        assert store.labels_in_use() == {"LOCATION": 1}
+        assert store.spans.labels_in_use() == {"LOCATION": 1}
 
 
 def test_merge_names_labels_outside_the_scheme(tmp_path, capsys):
     theirs = colleague_project(tmp_path)
     with Store.open(theirs) as store:
-        store.add_span(1, 0, 6, "REBEL_GROUP", "entity", annotator="ann", log=False)
+        store.spans.add(1, 0, 6, "REBEL_GROUP", "entity", annotator="ann", log=False)
     project = tmp_path / "p.sqlite"
     with Store.open(project):
         pass

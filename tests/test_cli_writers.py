@@ -31,7 +31,7 @@ def articles_file(path: Path, prefix: str, count: int) -> Path:
 
 def texts_in(project: Path) -> list[str]:
     with Store.open(project, readonly=True) as store:
-        return [article.text for article in store.iter_articles()]
+        return [article.text for article in store.articles.iter()]
 
 
 def test_two_imports_at_once_on_one_file_both_succeed_with_every_article_once(tmp_path, capsys):
@@ -49,7 +49,7 @@ def test_two_imports_at_once_on_one_file_both_succeed_with_every_article_once(tm
     texts = texts_in(project)
     assert len(texts) == len(set(texts)) == 5001
     with Store.open(project, readonly=True) as store:
-        assert store.count_articles() == 5001
+        assert store.articles.count() == 5001
 
 
 def test_an_import_waits_for_another_programs_write_and_says_so(tmp_path):

@@ -46,7 +46,7 @@ def test_eventtable_project_place_choice_is_stored_undoable_and_replayed(pair):
     edit.revert(store)
     assert build_table(store, annotator="ana").records[(ids["Coastal Wire"], event)].place.place.geonameid == \
         before.place.geonameid
-    assert any(a["action"] == "event_override" and a["annotator"] == "rita" for a in store.log_entries())
+    assert any(a["action"] == "event_override" and a["annotator"] == "rita" for a in store.log.entries())
 
 
 def test_eventtable_project_split_and_merge_are_confirmed_and_undone(pair):
@@ -55,17 +55,17 @@ def test_eventtable_project_split_and_merge_are_confirmed_and_undone(pair):
     [group] = [g for g in table.grouping.groups if len(g.members) == 2]
     split = decisions.split_group("rita", table.grouping, group.id, [[group.members[0]]])
     split.apply(store)
-    assert len(store.event_groups()) == 2
+    assert len(store.events.groups()) == 2
     table = build_table(store, annotator="ana")
     assert len(table.grouping.groups) == 3  # the two withdrawal reports apart now, and the shelling
     separate = [g for g in table.grouping.groups if g.confirmed]
     assert len(separate) == 2 and all(len(g.members) == 1 for g in separate)
     merged = decisions.merge_groups("rita", table.grouping, [g.id for g in separate])
     merged.apply(store)
-    assert [sorted(m) for m in store.event_groups().values()] == [sorted(group.members)]
+    assert [sorted(m) for m in store.events.groups().values()] == [sorted(group.members)]
     merged.revert(store)
     split.revert(store)
-    assert store.event_groups() == {}
+    assert store.events.groups() == {}
 
 
 def test_eventtable_project_export_command_writes_csv_and_geojson(pair, tmp_path, capsys):
@@ -103,4 +103,4 @@ def test_eventtable_project_reviewer_keeps_a_background_event_undoably(pair):
                for r in event_rows(table.grouping, table.records, include_background=True))
     edit.revert(store)
     assert not build_table(store, annotator="ana").records[key].background
-    assert store.event_override(event) is None
+    assert store.events.override(event) is None

@@ -9,10 +9,10 @@ from test_export_helpers import build_project
 def test_export_command_writes_files_and_prints_the_summary(store, tmp_path, capsys):
     build_project(store)
     text = "Shelling hit KorvathOstra road early."
-    article, _ = store.add_article(text)
+    article, _ = store.articles.add(text)
     start = text.index("Korvath")
-    store.add_span(article, start, start + 7, "LOCATION", "entity", annotator="maria")
-    store.set_state(article, "maria", "done")
+    store.spans.add(article, start, start + 7, "LOCATION", "entity", annotator="maria")
+    store.states.set(article, "maria", "done")
     out = tmp_path / "corpus"
     status = main(["export", "--db", str(store.path), "--format", "spacy", "--out", str(out),
                    "--annotator", "maria", "--split", "train=0.5,dev=0.5", "--seed", "1"])

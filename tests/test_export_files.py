@@ -109,10 +109,10 @@ def test_export_files_brat_offsets_match_the_txt_file_with_crlf(project, tmp_pat
 
 def test_export_files_brat_span_across_a_line_break_becomes_fragments(store, tmp_path):
     text = "Fighting near the\r\nriver crossing went on."
-    article, _ = store.add_article(text)
+    article, _ = store.articles.add(text)
     start, end = at(text, "the\r\nriver crossing")
-    store.add_span(article, start, end, "FACILITY", "entity", annotator="maria")
-    store.set_state(article, "maria", "done")
+    store.spans.add(article, start, end, "FACILITY", "entity", annotator="maria")
+    store.states.set(article, "maria", "done")
     export_project(store, tmp_path, format="brat", annotator="maria")
     ann = (tmp_path / "all" / f"{article}.ann").read_text(encoding="utf-8")
     assert ann == f"T1\tFACILITY {start} {start + 3};{start + 5} {end}\tthe river crossing\n"

@@ -24,17 +24,17 @@ def at(text: str, words: str, nth: int = 0) -> tuple[int, int]:
 def add(store: Store, article: int, text: str, words: str, label: str, layer: str = "entity",
         annotator: str | None = "maria", **kwargs) -> int:
     start, end = at(text, words)
-    return store.add_span(article, start, end, label, layer, annotator=annotator, **kwargs)
+    return store.spans.add(article, start, end, label, layer, annotator=annotator, **kwargs)
 
 
 def build_project(store: Store) -> dict[str, int]:
     """Four articles for annotator maria (three done), a gold layer on one, suggestions left pending."""
     ids = {}
-    ids["shelling"], _ = store.add_article(SHELLING, title="Shelling in Korvath", source="Invented Wire",
-                                           url="https://example.invalid/1", meta={"desk": "east"})
-    ids["protest"], _ = store.add_article(PROTEST, title="Square protest", source="Invented Daily")
-    ids["quiet"], _ = store.add_article(QUIET, source="Invented Wire")
-    ids["unfinished"], _ = store.add_article(UNFINISHED)
+    ids["shelling"], _ = store.articles.add(SHELLING, title="Shelling in Korvath", source="Invented Wire",
+                                            url="https://example.invalid/1", meta={"desk": "east"})
+    ids["protest"], _ = store.articles.add(PROTEST, title="Square protest", source="Invented Daily")
+    ids["quiet"], _ = store.articles.add(QUIET, source="Invented Wire")
+    ids["unfinished"], _ = store.articles.add(UNFINISHED)
 
     a = ids["shelling"]
     actor = add(store, a, SHELLING, "Rebel fighters", "ARMED_GROUP")
@@ -45,27 +45,27 @@ def build_project(store: Store) -> dict[str, int]:
     when = add(store, a, SHELLING, "Tuesday", "DATE")
     add(store, a, SHELLING, "three civilians", "QUANTITY")
     add(store, a, SHELLING, "Anna Veltri", "PERSON")
-    store.add_argument(event, actor, "ACTOR")
-    store.add_argument(event, place, "LOCATION")
-    store.add_argument(event, when, "TIME")
+    store.arguments.add(event, actor, "ACTOR")
+    store.arguments.add(event, place, "LOCATION")
+    store.arguments.add(event, when, "TIME")
     wrong = add(store, a, SHELLING, "governor", "PERSON", annotator=None, origin="suggested", status="pending")
-    store.decide_suggestion(wrong, "maria", "rejected")
+    store.suggestions.decide(wrong, "maria", "rejected")
     add(store, a, SHELLING, "water plant", "FACILITY", annotator=None, origin="suggested", status="pending")
-    store.set_state(a, "maria", "done")
+    store.states.set(a, "maria", "done")
 
     p = ids["protest"]
     gathered = add(store, p, PROTEST, "gathered", "PROTESTS", "event", attributes={"modality": "happened"})
     square = add(store, p, PROTEST, "Delmar Square", "LOCATION")
-    store.add_argument(gathered, square, "LOCATION")
+    store.arguments.add(gathered, square, "LOCATION")
     add(store, p, PROTEST, "Protesters", "ARMED_GROUP", status="rejected")
-    store.set_state(p, "maria", "done")
+    store.states.set(p, "maria", "done")
 
-    store.set_state(ids["quiet"], "maria", "done")
+    store.states.set(ids["quiet"], "maria", "done")
 
     add(store, ids["unfinished"], UNFINISHED, "Velin", "LOCATION")
-    store.set_state(ids["unfinished"], "maria", "in_progress")
+    store.states.set(ids["unfinished"], "maria", "in_progress")
 
     add(store, a, SHELLING, "Rebel fighters", "ARMED_GROUP", annotator="gold")
     add(store, a, SHELLING, "Korvath", "LOCATION", annotator="gold")
-    store.set_state(a, "gold", "done")
+    store.states.set(a, "gold", "done")
     return ids

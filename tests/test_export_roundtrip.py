@@ -13,18 +13,18 @@ from test_export_helpers import build_project
 def annotations_of(store: Store, annotator: str) -> dict[str, tuple]:
     """Per article text: the annotator's spans (with status and attributes), arguments and state."""
     found = {}
-    for article in store.iter_articles():
-        spans = [s for s in store.spans_for(article.id, annotator) if s.annotator == annotator]
+    for article in store.articles.iter():
+        spans = [s for s in store.spans.for_article(article.id, annotator) if s.annotator == annotator]
         by_id = {s.id: (s.start_char, s.end_char, s.label) for s in spans}
         arguments = sorted(
             (by_id[g.event_id], g.role, by_id[g.filler_id])
-            for g in store.arguments_for(article.id) if g.event_id in by_id
+            for g in store.arguments.for_article(article.id) if g.event_id in by_id
         )
         found[article.text] = (
             sorted((s.start_char, s.end_char, s.label, str(s.layer), str(s.status), json.dumps(s.attributes, sort_keys=True))
                    for s in spans),
             arguments,
-            str(store.get_state(article.id, annotator)[0]),
+            str(store.states.get(article.id, annotator)[0]),
         )
     return found
 

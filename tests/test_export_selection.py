@@ -75,7 +75,7 @@ def test_export_selection_no_gold_layer_is_a_clear_error(tmp_path):
     from annotator.store import Store
 
     with Store.open(tmp_path / "p.sqlite") as store:
-        store.ensure_annotator("maria")
+        store.annotators.ensure("maria")
         with pytest.raises(ExportError, match="no gold layer yet"):
             export_project(store, tmp_path / "out", format="jsonl", gold=True)
 
@@ -114,9 +114,9 @@ def test_export_selection_split_writes_one_file_per_part(project, tmp_path):
 def _eight_done_articles(store) -> dict[int, str]:
     hashes = {}
     for n in range(8):
-        article, _ = store.add_article(f"Invented report number {n}: fighting near the river crossing.")
-        store.set_state(article, "maria", "done")
-        hashes[article] = store.get_article(article).content_hash
+        article, _ = store.articles.add(f"Invented report number {n}: fighting near the river crossing.")
+        store.states.set(article, "maria", "done")
+        hashes[article] = store.articles.get(article).content_hash
     return hashes
 
 
@@ -139,8 +139,8 @@ def test_export_selection_small_split_gives_every_part_an_article(store, tmp_pat
 
 
 def test_export_selection_warns_when_a_part_must_stay_empty(store, tmp_path):
-    article, _ = store.add_article("One lonely invented report about a checkpoint.")
-    store.set_state(article, "maria", "done")
+    article, _ = store.articles.add("One lonely invented report about a checkpoint.")
+    store.states.set(article, "maria", "done")
     report = export_project(store, tmp_path / "out", format="jsonl", annotator="maria",
                             split={"train": 0.5, "dev": 0.3, "test": 0.2})
     assert len(report.empty_parts) == 2

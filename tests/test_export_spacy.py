@@ -46,11 +46,11 @@ def test_export_spacy_doc_has_entities_events_and_arguments(project, tmp_path):
 
 def test_export_spacy_overlapping_entities_longest_wins_all_kept_in_span_group(store, tmp_path):
     text = "Officials in North Korvath Province said the road was closed."
-    article, _ = store.add_article(text)
+    article, _ = store.articles.add(text)
     add(store, article, text, "North Korvath Province", "LOCATION")
     add(store, article, text, "Korvath", "LOCATION")
     add(store, article, text, "Officials", "PERSON")
-    store.set_state(article, "maria", "done")
+    store.states.set(article, "maria", "done")
     export_project(store, tmp_path, format="spacy", annotator="maria")
     (doc,) = docs_of(tmp_path / "all")
     assert [e.text for e in doc.ents] == ["Officials", "North Korvath Province"]
@@ -59,10 +59,10 @@ def test_export_spacy_overlapping_entities_longest_wins_all_kept_in_span_group(s
 
 def test_export_spacy_span_inside_a_token_splits_the_token_and_keeps_its_characters(store, tmp_path):
     text = "Troops left Korvath-based units behind on Monday."
-    article, _ = store.add_article(text)
+    article, _ = store.articles.add(text)
     start, end = at(text, "orvath")  # starts inside a token
-    store.add_span(article, start, end, "LOCATION", "entity", annotator="maria")
-    store.set_state(article, "maria", "done")
+    store.spans.add(article, start, end, "LOCATION", "entity", annotator="maria")
+    store.states.set(article, "maria", "done")
     report = export_project(store, tmp_path, format="spacy", annotator="maria")
     assert report.realigned == [] and report.not_aligned == []
     (split,) = report.tokens_split
@@ -77,10 +77,10 @@ def test_export_spacy_span_inside_a_token_splits_the_token_and_keeps_its_charact
 
 def test_export_spacy_citation_run_glued_to_a_word_is_never_widened(store, tmp_path):
     text = "At least forty people died.[3][4][5] The shelling went on."
-    article, _ = store.add_article(text)
+    article, _ = store.articles.add(text)
     add(store, article, text, "died", "KILLING", "event")
     add(store, article, text, "forty people", "QUANTITY")
-    store.set_state(article, "maria", "done")
+    store.states.set(article, "maria", "done")
     report = export_project(store, tmp_path / "spacy", format="spacy", annotator="maria")
     (doc,) = docs_of(tmp_path / "spacy" / "all")
     assert [s.text for s in doc.spans["events"]] == ["died"]
@@ -95,11 +95,11 @@ def test_export_spacy_citation_run_glued_to_a_word_is_never_widened(store, tmp_p
 
 def test_export_spacy_two_spans_in_one_token_both_keep_their_characters(store, tmp_path):
     text = "Shelling hit KorvathOstra road early."  # "KorvathOstra" is one token
-    article, _ = store.add_article(text)
+    article, _ = store.articles.add(text)
     add(store, article, text, "Korvath", "LOCATION")
     add(store, article, text, "Ostra", "LOCATION")
     add(store, article, text, "Shelling", "EXPLOSIONS_REMOTE_VIOLENCE", "event")
-    store.set_state(article, "maria", "done")
+    store.states.set(article, "maria", "done")
     report = export_project(store, tmp_path, format="spacy", annotator="maria")
     assert report.realigned == [] and report.not_aligned == []
     assert [m.text for m in report.tokens_split] == ["Korvath", "Ostra"]
@@ -109,9 +109,9 @@ def test_export_spacy_two_spans_in_one_token_both_keep_their_characters(store, t
 
 def test_export_spacy_whitespace_at_an_edge_is_trimmed_never_widened(store, tmp_path):
     text = "Two villages were hit."
-    article, _ = store.add_article(text)
-    store.add_span(article, 3, 12, "LOCATION", "entity", annotator="maria")  # " villages"
-    store.set_state(article, "maria", "done")
+    article, _ = store.articles.add(text)
+    store.spans.add(article, 3, 12, "LOCATION", "entity", annotator="maria")  # " villages"
+    store.states.set(article, "maria", "done")
     report = export_project(store, tmp_path, format="spacy", annotator="maria")
     (trimmed,) = report.realigned
     assert text[trimmed.aligned_start : trimmed.aligned_end] == "villages"
@@ -121,9 +121,9 @@ def test_export_spacy_whitespace_at_an_edge_is_trimmed_never_widened(store, tmp_
 
 def test_export_spacy_whitespace_span_cannot_be_aligned_and_is_reported(store, tmp_path):
     text = "Two  villages were hit."
-    article, _ = store.add_article(text)
-    store.add_span(article, 3, 5, "LOCATION", "entity", annotator="maria")  # the double space
-    store.set_state(article, "maria", "done")
+    article, _ = store.articles.add(text)
+    store.spans.add(article, 3, 5, "LOCATION", "entity", annotator="maria")  # the double space
+    store.states.set(article, "maria", "done")
     report = export_project(store, tmp_path, format="spacy", annotator="maria")
     assert [(m.start_char, m.end_char, m.aligned_start) for m in report.not_aligned] == [(3, 5, None)]
     assert any("not aligned" in line for line in report.lines())
@@ -138,12 +138,12 @@ def synthetic_training_project(store) -> None:
             text = f"{group} attacked positions near {place} on day {i}, officials said."
         else:
             text = f"Talks resumed in {place} after {i} days of calm."
-        article, _ = store.add_article(text)
+        article, _ = store.articles.add(text)
         if i % 4:
             add(store, article, text, group, "ARMED_GROUP")
             add(store, article, text, "attacked", "BATTLES", "event", attributes={"modality": "happened"})
         add(store, article, text, place, "LOCATION")
-        store.set_state(article, "maria", "done")
+        store.states.set(article, "maria", "done")
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from annotator.importers import import_paths, import_samples
-from annotator.model import ArticleState, Layer, Status
+from annotator.domain import ArticleState, Layer, Status
 from annotator.importers.readers import read_text
 from pathlib import Path
 
@@ -33,7 +33,7 @@ def test_importers_text_file_keeps_text_exactly_and_takes_title(store, write):
     path = write("a.txt", raw)
     summary = import_paths(store, [path])
     assert summary.imported == 1
-    article = store.get_article(1)
+    article = store.articles.get(1)
     assert article.text == raw
     assert article.title == "Shelling resumes near Kharkiv"
 
@@ -51,7 +51,7 @@ def test_importers_folder_recursive_and_reimport_adds_nothing(store, write):
     assert import_paths(store, [folder]).imported == 3
     again = import_paths(store, [folder])
     assert (again.imported, again.already_present) == (0, 3)
-    assert store.count_articles() == 3
+    assert store.articles.count() == 3
 
 
 def test_importers_prodigy_answers(store, write):
@@ -66,23 +66,23 @@ def test_importers_prodigy_answers(store, write):
     ))
     summary = import_paths(store, [path], annotator="olena")
     assert summary.imported == 4
-    accepted = store.spans_for(1, "olena")
+    accepted = store.spans.for_article(1, "olena")
     assert [(s.label, s.status, s.annotator) for s in accepted] == [
         ("ARMED_GROUP", Status.ACCEPTED, "olena"), ("LOCATION", Status.ACCEPTED, "olena")]
-    assert store.get_state(1, "olena")[0] is ArticleState.DONE
-    assert store.get_article(1).source == "wire"
-    assert {s.status for s in store.spans_for(2, "olena")} == {Status.REJECTED}
-    assert store.get_state(3, "olena")[0] is ArticleState.SKIPPED
+    assert store.states.get(1, "olena")[0] is ArticleState.DONE
+    assert store.articles.get(1).source == "wire"
+    assert {s.status for s in store.spans.for_article(2, "olena")} == {Status.REJECTED}
+    assert store.states.get(3, "olena")[0] is ArticleState.SKIPPED
     # ignored and unanswered spans stay as suggestions anyone can decide: nothing lost
-    assert [(s.annotator, s.status) for s in store.spans_for(3, "olena")] == [(None, Status.PENDING)] * 2
-    assert [(s.annotator, s.status) for s in store.spans_for(4, "someone")] == [(None, Status.PENDING)] * 2
-    assert store.get_state(4, "olena")[0] is ArticleState.TODO
+    assert [(s.annotator, s.status) for s in store.spans.for_article(3, "olena")] == [(None, Status.PENDING)] * 2
+    assert [(s.annotator, s.status) for s in store.spans.for_article(4, "someone")] == [(None, Status.PENDING)] * 2
+    assert store.states.get(4, "olena")[0] is ArticleState.TODO
 
 
 def test_importers_prodigy_annotator_from_record_when_not_given(store, write):
     path = write("p.jsonl", jsonl({"text": WAR, "spans": [], "answer": "accept", "_annotator_id": "ds-olena"}))
     import_paths(store, [path])
-    assert store.annotator_names() == ["ds-olena"]
+    assert store.annotators.names() == ["ds-olena"]
 
 
 def test_importers_prodigy_event_layer_attributes_and_relations(store, write):
@@ -105,16 +105,16 @@ def test_importers_prodigy_event_layer_attributes_and_relations(store, write):
     }
     summary = import_paths(store, [write("e.jsonl", jsonl(record))], annotator="ann")
     assert summary.arguments == 2
-    event = next(s for s in store.spans_for(1, "ann") if s.layer is Layer.EVENT)
+    event = next(s for s in store.spans.for_article(1, "ann") if s.layer is Layer.EVENT)
     assert event.attributes["modality"] == "happened"
-    roles = {(a.role, store.get_span(a.filler_id).label) for a in store.arguments_of(event.id)}
+    roles = {(a.role, store.spans.get(a.filler_id).label) for a in store.arguments.of_event(event.id)}
     assert roles == {("ACTOR", "ARMED_GROUP"), ("LOCATION", "LOCATION")}
 
 
 def test_importers_layer_from_scheme_when_not_given(store, write):
     record = {"text": WAR, "answer": "accept", "spans": [{"start": 15, "end": 22, "label": "BATTLES"}]}
     import_paths(store, [write("e.jsonl", jsonl(record))], annotator="ann")
-    assert store.spans_for(1, "ann")[0].layer is Layer.EVENT
+    assert store.spans.for_article(1, "ann")[0].layer is Layer.EVENT
 
 
 def test_importers_doccano_both_shapes(store, write):
@@ -126,13 +126,13 @@ def test_importers_doccano_both_shapes(store, write):
     summary = import_paths(store, [path], annotator="doc")
     assert summary.imported == 2 and summary.spans == 4
     # a relation between two entities cannot be an event argument: kept in meta, and said so
-    assert store.get_article(1).meta["relations_between_entities"] == [
+    assert store.articles.get(1).meta["relations_between_entities"] == [
         {"label": "attacked", "head": [0, 14, "ARMED_GROUP"], "child": [23, 30, "LOCATION"]}]
     assert any("kept in the article's meta" in note for note in summary.notes)
     seq = write("seq.jsonl", jsonl({"text": "Kyiv and Kiev", "label": [[0, 4, "LOCATION"], [9, 13, "LOCATION"]]}))
     import_paths(store, [seq], annotator="doc")
-    assert [s.text_in("Kyiv and Kiev") for s in store.spans_for(3, "doc")] == ["Kyiv", "Kiev"]
-    assert store.get_state(3, "doc")[0] is ArticleState.DONE
+    assert [s.text_in("Kyiv and Kiev") for s in store.spans.for_article(3, "doc")] == ["Kyiv", "Kiev"]
+    assert store.states.get(3, "doc")[0] is ArticleState.DONE
 
 
 def test_importers_label_studio_annotations_predictions_and_utf16_offsets(store, write):
@@ -146,18 +146,18 @@ def test_importers_label_studio_annotations_predictions_and_utf16_offsets(store,
                 {"id": "p1", "type": "labels", "value": {"start": 5, "end": 11, "text": "Troops", "labels": ["ARMED_GROUP"]}}]}]}
     summary = import_paths(store, [write("ls.json", json.dumps([task]))])
     assert summary.utf16_fixed == 2
-    mine = store.spans_for(1, "ira@example.org")
+    mine = store.spans.for_article(1, "ira@example.org")
     assert [(s.text_in(text), s.annotator) for s in mine] == [("Troops", None), ("Sievierodonetsk", "ira@example.org")]
     suggestion = mine[0]
     assert (suggestion.source, suggestion.score) == ("ner-v2", 0.8)
-    assert store.get_article(1).title == "Withdrawal"
+    assert store.articles.get(1).title == "Withdrawal"
 
 
 def test_importers_csv_with_text_column(store, write):
     path = write("a.csv", 'id,headline,body,url\n1,Clash,"Fighting near\r\nAleppo, nine killed.",https://x.invalid/1\n')
     summary = import_paths(store, [path], text_column="body")
     assert summary.imported == 1
-    article = store.get_article(1)
+    article = store.articles.get(1)
     assert article.text == "Fighting near\r\nAleppo, nine killed."
     assert (article.title, article.url, article.meta["id"]) == ("Clash", "https://x.invalid/1", "1")
 
@@ -211,7 +211,7 @@ def test_importers_bad_record_error_names_file_line_and_field(store, write, reco
     summary = import_paths(store, [path])
     assert f"bad.jsonl:2: " in str(summary.failed[0])
     assert message in str(summary.failed[0])
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_importers_unknown_encoding_is_refused_with_a_hint(store, write):
@@ -219,12 +219,12 @@ def test_importers_unknown_encoding_is_refused_with_a_hint(store, write):
     summary = import_paths(store, [path])
     assert "not valid UTF-8" in str(summary.failed[0]) and "--encoding" in str(summary.failed[0])
     ok = import_paths(store, [path], encoding="cp1251")
-    assert store.get_article(1).text == "Обстрел Харькова\n\nТекст." and ok.imported == 1
+    assert store.articles.get(1).text == "Обстрел Харькова\n\nТекст." and ok.imported == 1
 
 
 def test_importers_utf8_bom_is_not_part_of_the_text(store, write):
     import_paths(store, [write("bom.txt", "\ufeffKyiv under fire\n\nText.".encode("utf-8"))])
-    assert store.get_article(1).text == "Kyiv under fire\n\nText."
+    assert store.articles.get(1).text == "Kyiv under fire\n\nText."
 
 
 def test_importers_one_bad_file_does_not_stop_the_others(store, write):
@@ -237,7 +237,7 @@ def test_importers_one_bad_file_does_not_stop_the_others(store, write):
 def test_importers_samples_are_bundled_and_exact(store):
     summary = import_samples(store)
     assert summary.imported >= 5
-    texts = [a.text for a in store.iter_articles()]
+    texts = [a.text for a in store.articles.iter()]
     assert any("\r\n" in t for t in texts), "a CRLF sample keeps its line ends"
     # The web-page sample (it replaced a raw HTML fragment, issue 11 item 6) keeps its residue as read.
     assert any("\n\nAdvertisement\n\n" in t and "—" in t for t in texts), "pasted page residue stays as stored"
@@ -249,13 +249,13 @@ def test_importers_encoding_error_in_json_lines_names_the_line(store, write):
     path = write("latin.jsonl", good + b"\n" + good.replace(b"Monday", b"Montag") + b"\n" + '{"text": "Café"}'.encode("latin-1") + b"\n")
     summary = import_paths(store, [path])
     assert "latin.jsonl:3: not valid UTF-8" in str(summary.failed[0])
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_importers_json_lines_with_crlf_and_bom(store, write):
     lines = [json.dumps({"text": WAR}), json.dumps({"text": "Second report"})]
     import_paths(store, [write("crlf.jsonl", ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))])
-    assert [a.text for a in store.iter_articles()] == [WAR, "Second report"]
+    assert [a.text for a in store.articles.iter()] == [WAR, "Second report"]
 
 
 def test_importers_records_of_one_text_count_as_one_article(store, write):
@@ -264,17 +264,17 @@ def test_importers_records_of_one_text_count_as_one_article(store, write):
                                   {"text": WAR, "spans": [{"start": 23, "end": 30, "label": "LOCATION"}], "answer": "reject"}))
     summary = import_paths(store, [path], annotator="ann")
     assert (summary.imported, summary.already_present) == (1, 0)
-    assert {(s.label, s.status) for s in store.spans_for(1, "ann")} == {
+    assert {(s.label, s.status) for s in store.spans.for_article(1, "ann")} == {
         ("ARMED_GROUP", Status.ACCEPTED), ("LOCATION", Status.REJECTED)}
-    assert store.get_state(1, "ann")[0] is ArticleState.DONE
+    assert store.states.get(1, "ann")[0] is ArticleState.DONE
 
 
 def test_importers_own_export_bookkeeping_is_not_kept_in_meta(store, write):
-    from annotator.model import content_hash
+    from annotator.domain import content_hash
 
     meta = {"article_id": 41, "content_hash": content_hash(WAR), "title": "Shelling", "desk": "east"}
     import_paths(store, [write("ours.jsonl", jsonl({"text": WAR, "meta": meta}))])
-    article = store.get_article(1)
+    article = store.articles.get(1)
     assert article.title == "Shelling"
     assert article.meta == {"desk": "east"}
 
@@ -289,12 +289,12 @@ def test_importers_binary_file_named_txt_is_refused_as_not_text(store, write, na
     summary = import_paths(store, [path])
     message = str(summary.failed[0])
     assert message.startswith(f"{path}: not text") and f"NUL byte at byte {offset}" in message
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_importers_utf16_text_file_is_text_despite_its_nul_bytes(store, write):
     assert import_paths(store, [write("wide.txt", "Kyiv under fire\n\nText.".encode("utf-16"))]).imported == 1
-    assert store.get_article(1).text == "Kyiv under fire\n\nText."
+    assert store.articles.get(1).text == "Kyiv under fire\n\nText."
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])  # UTF-16 is read whole, UTF-8 streamed
@@ -303,7 +303,7 @@ def test_importers_json_lines_skip_blank_lines_with_or_without_cr(store, write, 
             + json.dumps({"text": "Third report"}) + "\r\n")
     summary = import_paths(store, [write("blank.jsonl", text.encode(encoding))])
     assert summary.ok, summary.lines()
-    assert [a.text for a in store.iter_articles()] == [WAR, "Second report", "Third report"]
+    assert [a.text for a in store.articles.iter()] == [WAR, "Second report", "Third report"]
 
 
 def test_importers_label_studio_task_without_text_is_refused(store, write):
@@ -313,13 +313,13 @@ def test_importers_label_studio_task_without_text_is_refused(store, write):
     message = str(summary.failed[0])
     assert message.startswith(f"{path}:2: data: ")
     assert "'image'" in message and "'x.png'" in message
-    assert store.count_articles() == 0
+    assert store.articles.count() == 0
 
 
 def test_importers_label_studio_task_text_under_another_name_is_still_taken(store, write):
     path = write("ls.jsonl", jsonl({"data": {"body": WAR}}))
     assert import_paths(store, [path]).imported == 1
-    assert store.get_article(1).text == WAR
+    assert store.articles.get(1).text == WAR
 
 
 def test_importers_empty_file_is_named_in_the_summary(store, write):

@@ -28,7 +28,7 @@ from annotator.learn import (
     models_dir,
     split_articles,
 )
-from annotator.model import Layer
+from annotator.domain import Layer
 
 COMMANDERS = ["Colonel Arvo Tammik", "Major Ilse Brandvold", "Captain Oren Falk", "General Sava Morrin",
               "Colonel Pell Uktar", "Major Dagny Roos"]
@@ -235,7 +235,7 @@ def test_learn_is_repeatable_for_the_same_articles():
 
 
 def test_learn_article_from_store_records_keeps_accepted_spans_once():
-    from annotator.model import Article, Origin, Span, Status
+    from annotator.domain import Article, Origin, Span, Status
 
     article = Article(id=4, text="Rebels shelled Kettleby.", content_hash="abc")
 
@@ -268,14 +268,14 @@ def test_learn_suggest_stores_learned_spans_with_version_and_score(store):
                                       for s in a.spans], article_id=a.article_id) for a in ARTICLES]
     # The project file's record is the commit point: an unrecorded version folder is never used.
     learn(store.path, conflict, TrainConfig(**FAST),
-          record=lambda manifest: store.record_model_version(manifest_row(manifest), "ana"))
+          record=lambda manifest: store.learned.record(manifest_row(manifest), "ana"))
     outcome = load_for_suggesting(store.path)
     text = "Troops loyal to Major Ilse Brandvold bombarded Sarvik on Tuesday."
     with store.transaction():
-        article_id, _ = store.add_article(text)
+        article_id, _ = store.articles.add(text)
     suggester = load_suggester().with_learned(outcome.model)
     summary = suggest_articles(store, suggester=suggester)
-    spans = [s for s in store.spans_for(article_id) if s.annotator is None]
+    spans = [s for s in store.spans.for_article(article_id) if s.annotator is None]
     assert summary.source.endswith("+learned-v0001") and {s.source for s in spans} == {summary.source}
     by_text = {(s.text_in(text), s.label): s for s in spans}
     for key in (("Sarvik", "LOCATION"), ("bombarded", "EXPLOSIONS_REMOTE_VIOLENCE")):

@@ -27,17 +27,17 @@ def test_learn_project_command_records_a_scored_version_and_suggest_uses_it(proj
     printed = capsys.readouterr().out
     assert "v0001: learned from" in printed and "entity:PERSON" in printed and "F1 before" in printed
     with Store.open(project) as store:
-        [row] = store.model_versions()
+        [row] = store.learned.versions()
         assert row["version"] == "v0001" and row["entity_f1"] is not None
         assert len(row["train_hashes"]) + len(row["heldout_hashes"]) == len(ARTICLES)
-        assert any(entry["action"] == "learn" and entry["annotator"] == "rita" for entry in store.log_entries())
-        new, _ = store.add_article("Colonel Arvo Tammik said that rebels shelled Sarvik overnight.")
+        assert any(entry["action"] == "learn" and entry["annotator"] == "rita" for entry in store.log.entries())
+        new, _ = store.articles.add("Colonel Arvo Tammik said that rebels shelled Sarvik overnight.")
         rules_only = load_suggester("/nonexistent/pipeline", gazetteer=load_gazetteer(geonames=False))
         summary = suggest_articles(store, [new], suggester=rules_only)
         assert summary.source.endswith("+learned-v0001")
-        found = {(s.text_in(store.get_article(new).text), s.label, s.source) for s in store.spans_for(new)}
+        found = {(s.text_in(store.articles.get(new).text), s.label, s.source) for s in store.spans.for_article(new)}
         assert ("Colonel Arvo Tammik", "PERSON", summary.source) in found
-        assert all(s.score is not None for s in store.spans_for(new) if s.label == "PERSON")
+        assert all(s.score is not None for s in store.spans.for_article(new) if s.label == "PERSON")
 
 
 def test_learn_project_list_and_go_back(project, capsys):
@@ -68,6 +68,6 @@ def test_learn_project_corrupt_version_falls_back_with_a_message(project, capsys
 def test_learn_project_with_nothing_finished_says_so(tmp_path, capsys):
     path = tmp_path / "empty.sqlite"
     with Store.open(path) as store:
-        store.add_article("Nothing decided here.")
+        store.articles.add("Nothing decided here.")
     assert main(["learn", "--db", str(path)]) == 2
     assert "nothing to learn from yet" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from annotator.commands.learn import LearnProgress
 from annotator.learn import VersionError, current_version, learn, list_versions, load_for_suggesting, models_dir
 from annotator.learn import versions
 from annotator.learn.versions import FORMAT, MIN_HELDOUT_ARTICLES, MIN_LABEL_SPANS, clean_leftovers, manifest_row
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import Store
 from learn_fixtures import LABELS, learn_fast
 from test_learn import ARTICLES
@@ -55,7 +55,7 @@ def test_learn_versions_an_unrecorded_folder_is_ignored_and_cleaned(tmp_path):
     project = tmp_path / "project.sqlite"
     with Store.open(project) as store:
         recorded = write_version(project, "v0001", held=4, spans_per_label=8)
-        store.record_model_version(manifest_row(recorded), "ana")
+        store.learned.record(manifest_row(recorded), "ana")
     # Killed between the rename and the record: a whole folder the project file does not list.
     write_version(project, "v0002", held=4, spans_per_label=8, f1=0.9)
     (models_dir(project) / ".v0003.x1y2.partial" / "pipeline").mkdir(parents=True)
@@ -100,11 +100,11 @@ def test_learn_versions_too_little_space_refuses_before_training(tmp_path, monke
 def small_project(path, articles) -> None:
     with Store.open(path) as store:
         for article in articles:
-            article_id, _ = store.add_article(article.text)
+            article_id, _ = store.articles.add(article.text)
             for span in article.spans:
-                store.add_span(article_id, span.start_char, span.end_char, LABELS[span.label], span.layer,
-                               annotator="ana")
-            store.set_state(article_id, "ana", ArticleState.DONE)
+                store.spans.add(article_id, span.start_char, span.end_char, LABELS[span.label], span.layer,
+                                annotator="ana")
+            store.states.set(article_id, "ana", ArticleState.DONE)
 
 
 @pytest.mark.slow
@@ -122,7 +122,7 @@ def test_learn_versions_command_says_what_scores_rest_on_and_shows_progress(tmp_
     passes = [line for line in captured.err.splitlines() if line.startswith("learning: step") and "pass" in line]
     assert len(passes) >= 8 and "loss entities" in passes[-1] and "held-back F1 entity" in passes[-1]
     with Store.open(project) as store:
-        assert [row["version"] for row in store.model_versions()] == ["v0001"]
+        assert [row["version"] for row in store.learned.versions()] == ["v0001"]
     assert load_for_suggesting(project).model is None  # kept and listed, never used
     assert main(["learn", "--db", str(project), "--list"]) == 0
     assert "v0001  not used" in capsys.readouterr().out

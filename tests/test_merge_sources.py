@@ -10,7 +10,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.importers.merge import MergeError, merge_files
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.store import Store
 from test_agreement_fixture import TEXT_1, TEXT_2, build_three_annotators
 
@@ -35,7 +35,7 @@ def _snapshot(db: sqlite3.Connection) -> dict:
             " JOIN annotators an ON an.id = s.annotator_id").fetchall()),
         "arguments": sorted(db.execute(
             "SELECT e.start_char, e.label, f.start_char, f.label, g.role, an.name FROM arguments g"
-            " JOIN spans e ON e.id = g.event_id JOIN spans f ON f.id = g.argument_id"
+            " JOIN spans e ON e.id = g.event_id JOIN spans f ON f.id = g.filler_id"
             " JOIN annotators an ON an.id = e.annotator_id").fetchall()),
         "states": sorted(db.execute(
             "SELECT a.content_hash, an.name, st.state FROM article_states st"
@@ -55,21 +55,21 @@ def others(tmp_path):
 def test_merge_brings_spans_arguments_attributes_and_states(tmp_path, others):
     with Store.open(tmp_path / "mine.sqlite") as mine:
         # Article 2 is already here (added first, so it has another id): it is matched by its text.
-        existing, _ = mine.add_article(TEXT_2)
-        mine.add_article("Something else entirely.")
+        existing, _ = mine.articles.add(TEXT_2)
+        mine.articles.add("Something else entirely.")
         [summary] = merge_files(mine, [others])
         assert summary.articles_added == 3 and summary.articles_matched == 1
         with Store.open(others) as theirs:
             assert snapshot(mine)["spans"] == snapshot(theirs)["spans"]
             assert snapshot(mine)["arguments"] == snapshot(theirs)["arguments"]
             assert snapshot(mine)["states"] == snapshot(theirs)["states"]
-        sela = [s for s in mine.spans_for(existing, "ana") if s.label == "LOCATION"]
+        sela = [s for s in mine.spans.for_article(existing, "ana") if s.label == "LOCATION"]
         assert [s.text_in(TEXT_2) for s in sela] == ["Sela"]
-        article_1 = mine.article_id_by_hash(content_hash(TEXT_1))
-        attack = next(s for s in mine.spans_for(article_1, "ben") if s.layer == "event")
+        article_1 = mine.articles.id_by_hash(content_hash(TEXT_1))
+        attack = next(s for s in mine.spans.for_article(article_1, "ben") if s.layer == "event")
         assert attack.attributes == {"modality": "planned"}
-        assert [a.role for a in mine.arguments_of(attack.id)] == ["ACTOR", "TARGET"]
-        assert any(a["action"] == "merge" for a in mine.log_entries())
+        assert [a.role for a in mine.arguments.of_event(attack.id)] == ["ACTOR", "TARGET"]
+        assert any(a["action"] == "merge" for a in mine.log.entries())
 
 
 def test_merge_same_source_twice_changes_nothing(tmp_path, others):
@@ -84,11 +84,11 @@ def test_merge_same_source_twice_changes_nothing(tmp_path, others):
 def test_merge_does_not_undo_a_finished_article(tmp_path, others):
     with Store.open(tmp_path / "mine.sqlite") as mine:
         merge_files(mine, [others])
-        article_2 = mine.article_id_by_hash(content_hash(TEXT_2))
-        assert str(mine.get_state(article_2, "cho")[0]) == "in_progress"
-        mine.set_state(article_2, "cho", "done")
+        article_2 = mine.articles.id_by_hash(content_hash(TEXT_2))
+        assert str(mine.states.get(article_2, "cho")[0]) == "in_progress"
+        mine.states.set(article_2, "cho", "done")
         merge_files(mine, [others])
-        assert str(mine.get_state(article_2, "cho")[0]) == "done"
+        assert str(mine.states.get(article_2, "cho")[0]) == "done"
 
 
 def test_merge_refuses_a_foreign_sqlite_file(tmp_path):
@@ -98,7 +98,7 @@ def test_merge_refuses_a_foreign_sqlite_file(tmp_path):
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match="not an annotation project"):
             merge_files(mine, [foreign])
-        assert mine.count_articles() == 0
+        assert mine.articles.count() == 0
 
 
 def test_merge_refuses_a_newer_version_file(tmp_path, others):
@@ -108,7 +108,7 @@ def test_merge_refuses_a_newer_version_file(tmp_path, others):
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match="newer version"):
             merge_files(mine, [others])
-        assert mine.count_articles() == 0
+        assert mine.articles.count() == 0
 
 
 def test_merge_refuses_a_malformed_project_and_writes_nothing(tmp_path, others):
@@ -118,7 +118,7 @@ def test_merge_refuses_a_malformed_project_and_writes_nothing(tmp_path, others):
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match=r"table spans, row 2: start_char/end_char: .*9999"):
             merge_files(mine, [others])
-        assert mine.count_articles() == 0 and mine.annotator_names() == []
+        assert mine.articles.count() == 0 and mine.annotators.names() == []
 
 
 def test_merge_refuses_a_view_in_place_of_a_table(tmp_path, others):
@@ -152,10 +152,10 @@ def test_merge_jsonl_export_with_annotator_ids(tmp_path):
     with Store.open(tmp_path / "mine.sqlite") as mine:
         [summary] = merge_files(mine, [export])
         assert summary.annotators == ["dee", "eli"] and summary.spans_added == 3
-        article = mine.article_id_by_hash(content_hash(TEXT_1))
-        dee = {(s.text_in(TEXT_1), s.label, str(s.layer)) for s in mine.spans_for(article, "dee")}
+        article = mine.articles.id_by_hash(content_hash(TEXT_1))
+        dee = {(s.text_in(TEXT_1), s.label, str(s.layer)) for s in mine.spans.for_article(article, "dee")}
         assert dee == {("Dorvan market", "LOCATION", "entity"), ("attacked", "BATTLES", "event")}
-        assert str(mine.get_state(article, "eli")[0]) == "done"
+        assert str(mine.states.get(article, "eli")[0]) == "done"
         before = snapshot(mine)
         merge_files(mine, [export])
         assert snapshot(mine) == before
@@ -167,7 +167,7 @@ def test_merge_jsonl_without_annotator_is_refused_with_line(tmp_path):
     with Store.open(tmp_path / "mine.sqlite") as mine:
         with pytest.raises(MergeError, match=r"export.jsonl:1: _annotator_id: no annotator named"):
             merge_files(mine, [export])
-        assert mine.count_articles() == 0
+        assert mine.articles.count() == 0
 
 
 def test_merge_command_reports_and_refuses(tmp_path, others, capsys):
@@ -185,7 +185,7 @@ def test_merge_leaves_out_the_sources_gold(tmp_path, others):
     from annotator.review import finish_article, load_review, take_version
 
     with Store.open(others) as theirs:
-        article_1 = theirs.article_id_by_hash(content_hash(TEXT_1))
+        article_1 = theirs.articles.id_by_hash(content_hash(TEXT_1))
         take_version("rita", load_review(theirs, article_1).disagreements[0], "ana", article_1).apply(theirs)
         finish_article("rita", article_1).apply(theirs)
     with Store.open(tmp_path / "mine.sqlite") as mine:
@@ -218,16 +218,16 @@ def test_merge_keeps_done_against_skipped_but_takes_flagged(tmp_path, others):
     # The same rule as import: "done" wins over todo, in_progress and skipped; "flagged" asks for a look.
     with Store.open(tmp_path / "mine.sqlite") as mine:
         merge_files(mine, [others])
-        article_1 = mine.article_id_by_hash(content_hash(TEXT_1))
-        article_2 = mine.article_id_by_hash(content_hash(TEXT_2))
-        mine.set_state(article_2, "cho", "done")
+        article_1 = mine.articles.id_by_hash(content_hash(TEXT_1))
+        article_2 = mine.articles.id_by_hash(content_hash(TEXT_2))
+        mine.states.set(article_2, "cho", "done")
     with Store.open(others) as theirs:
-        theirs.set_state(theirs.article_id_by_hash(content_hash(TEXT_2)), "cho", "skipped")
-        theirs.set_state(theirs.article_id_by_hash(content_hash(TEXT_1)), "ben", "flagged", "is Dorvan a town?")
+        theirs.states.set(theirs.articles.id_by_hash(content_hash(TEXT_2)), "cho", "skipped")
+        theirs.states.set(theirs.articles.id_by_hash(content_hash(TEXT_1)), "ben", "flagged", "is Dorvan a town?")
     with Store.open(tmp_path / "mine.sqlite") as mine:
         [summary] = merge_files(mine, [others])
-        assert str(mine.get_state(article_2, "cho")[0]) == "done"
-        assert mine.get_state(article_1, "ben")[:2] == ("flagged", "is Dorvan a town?")
+        assert str(mine.states.get(article_2, "cho")[0]) == "done"
+        assert mine.states.get(article_1, "ben")[:2] == ("flagged", "is Dorvan a town?")
         assert summary.states_changed == 1
 
 

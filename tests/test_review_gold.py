@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotator.export import export_project
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.review import (
     ATTRIBUTE, BOUNDARY, LABEL, MISSING, ROLE, ReviewError, add_gold_span, delete_gold_span, edit_gold_span,
     accept_agreed_articles, agreed_article_ids, finish_article, gold_spans, load_review, prefill_gold,
@@ -35,7 +35,7 @@ def described(review):
 
 
 def gold_view(store, article_id):
-    return sorted((g.span.text_in(store.get_article(article_id).text), g.span.label, g.provenance())
+    return sorted((g.span.text_in(store.articles.get(article_id).text), g.span.label, g.provenance())
                   for g in gold_spans(store, article_id))
 
 
@@ -70,8 +70,8 @@ def test_review_prefill_puts_agreed_spans_into_gold_once(project):
     # Article 2: the agreed event comes with its agreed argument.
     applied(store, prefill_gold("rita", ids.article_2))
     event = next(g.span for g in gold_spans(store, ids.article_2) if g.span.layer is Layer.EVENT)
-    [argument] = store.arguments_of(event.id)
-    assert argument.role == "LOCATION" and store.get_span(argument.filler_id).annotator == "gold"
+    [argument] = store.arguments.of_event(event.id)
+    assert argument.role == "LOCATION" and store.spans.get(argument.filler_id).annotator == "gold"
 
 
 def test_review_take_version_records_provenance_and_resolves(project):
@@ -89,7 +89,7 @@ def test_review_take_version_records_provenance_and_resolves(project):
     ]
     attack_gold = next(g.span for g in gold_spans(store, ids.article_1) if g.span.layer is Layer.EVENT)
     assert attack_gold.attributes == {"modality": "happened"}
-    roles = sorted((a.role, store.get_span(a.filler_id).text_in(TEXT_1)) for a in store.arguments_of(attack_gold.id))
+    roles = sorted((a.role, store.spans.get(a.filler_id).text_in(TEXT_1)) for a in store.arguments.of_event(attack_gold.id))
     # The arguments point at the gold spans already there, not at new copies.
     assert roles == [("ACTOR", "Militia fighters"), ("TARGET", "Dorvan market")]
     assert len(gold_spans(store, ids.article_1)) == 3
@@ -137,7 +137,7 @@ def test_review_own_span_edit_and_delete(project):
     removed.revert(store)
     assert gold_view(store, ids.article_1) == [("Tuesday", "DATE", "edited by rita")]
     with pytest.raises(ReviewError, match="not in gold"):
-        edit_gold_span("rita", ids.article_1, store.spans_for(ids.article_1, "ana")[0].id, label="ORG").apply(store)
+        edit_gold_span("rita", ids.article_1, store.spans.for_article(ids.article_1, "ana")[0].id, label="ORG").apply(store)
 
 
 def test_review_edit_of_a_taken_span_names_what_it_was_based_on(project):
@@ -170,7 +170,7 @@ def test_review_decisions_survive_reopening_the_project(tmp_path):
     with Store.open(path) as store:
         assert gold_view(store, ids.article_1) == [("Militia fighters", "ARMED_GROUP", "from ana, cho")]
         assert len(load_review(store, ids.article_1).open_disagreements) == 3
-        assert any(a["action"] == "gold_take_version" and a["annotator"] == "rita" for a in store.log_entries())
+        assert any(a["action"] == "gold_take_version" and a["annotator"] == "rita" for a in store.log.entries())
 
 
 def test_review_refuses_an_article_without_two_done_annotators(project):
@@ -186,12 +186,12 @@ def test_review_accept_agreed_finishes_articles_outside_the_queue(project, capsy
     edit = applied(store, accept_agreed_articles("rita", agreed))
     assert gold_view(store, ids.article_2) == [("Sela", "LOCATION", "agreed by ana, ben"),
                                               ("killed", "BATTLES", "agreed by ana, ben")]
-    assert str(store.get_state(ids.article_2, "gold")[0]) == "done"
+    assert str(store.states.get(ids.article_2, "gold")[0]) == "done"
     assert agreed_article_ids(store) == []
     # One step, undone whole: the gold and the finished state go again.
     edit.revert(store)
     assert gold_view(store, ids.article_2) == []
-    assert str(store.get_state(ids.article_2, "gold")[0]) == "todo"
+    assert str(store.states.get(ids.article_2, "gold")[0]) == "todo"
 
 
 def test_review_command_lists_queue_and_accepts_agreed(tmp_path, capsys):
@@ -211,11 +211,11 @@ def test_review_command_lists_queue_and_accepts_agreed(tmp_path, capsys):
 def test_review_queue_includes_an_article_where_only_attributes_differ():
     store = Store.memory()
     text = "Troops withdrew from the ridge."
-    article, _ = store.add_article(text)
+    article, _ = store.articles.add(text)
     for name, modality in (("ana", "happened"), ("ben", "planned")):
-        store.add_span(article, 7, 15, "STRATEGIC_DEVELOPMENTS", "event", annotator=name,
-                       attributes={"modality": modality})
-        store.set_state(article, name, "done")
+        store.spans.add(article, 7, 15, "STRATEGIC_DEVELOPMENTS", "event", annotator=name,
+                        attributes={"modality": modality})
+        store.states.set(article, name, "done")
     assert [item.article_id for item in review_queue(store)] == [article]
     [disagreement] = load_review(store, article).disagreements
     assert disagreement.kinds == (ATTRIBUTE,)
@@ -226,5 +226,5 @@ def test_review_reviewer_is_not_counted_as_an_annotator_by_agreement(project):
 
     store, ids = project
     applied(store, take_version("rita", load_review(store, ids.article_1).disagreements[0], "ana", ids.article_1))
-    assert "rita" in store.annotator_names()  # known to the project through her gold edits
+    assert "rita" in store.annotators.names()  # known to the project through her gold edits
     assert compute_agreement(store).annotators == ["ana", "ben", "cho"]

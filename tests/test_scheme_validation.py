@@ -84,9 +84,9 @@ def test_scheme_switch_refuses_missing_labels_unless_forced(tmp_path, capsys):
     db = tmp_path / "p.sqlite"
     with Store.open(db) as store:
         with store.transaction():
-            article, _ = store.add_article("Troops clashed near Kharkiv.")
-        store.add_span(article, 7, 14, "BATTLES", "event", annotator="ann")
-        store.add_span(article, 20, 27, "LOCATION", "entity", annotator="ann")
+            article, _ = store.articles.add("Troops clashed near Kharkiv.")
+        store.spans.add(article, 7, 14, "BATTLES", "event", annotator="ann")
+        store.spans.add(article, 20, 27, "LOCATION", "entity", annotator="ann")
     assert main(["scheme", "--db", str(db), "ace2005"]) == 2
     err = capsys.readouterr().err
     assert "BATTLES (1 spans)" in err and "--force" in err and "LOCATION" not in err
@@ -95,7 +95,7 @@ def test_scheme_switch_refuses_missing_labels_unless_forced(tmp_path, capsys):
     assert main(["scheme", "--db", str(db), "ace2005", "--force"]) == 0
     with Store.open(db) as store:
         assert store.get_setting("scheme") == "ace2005"
-        assert [s.label for s in store.spans_for(article)] == ["BATTLES", "LOCATION"]  # kept, not dropped
+        assert [s.label for s in store.spans.for_article(article)] == ["BATTLES", "LOCATION"]  # kept, not dropped
 
 
 def test_scheme_switch_to_unknown_scheme_lists_available(tmp_path, capsys):
@@ -108,7 +108,7 @@ def test_scheme_switch_to_unknown_scheme_lists_available(tmp_path, capsys):
 def test_scheme_bundled_schemes_are_usable_in_the_window(name, attack):
     import re
 
-    from annotator.model import Layer
+    from annotator.domain import Layer
 
     scheme = scheme_by_name(name)
     assert scheme.label(attack).layer is Layer.EVENT

@@ -3,7 +3,7 @@
 import pytest
 
 from annotator.cli import main
-from annotator.model import Layer, Status
+from annotator.domain import Layer, Status
 from annotator.store import Store
 from annotator.suggest import SUGGESTER_NAME, load_gazetteer, load_suggester, shared_suggester, suggest_articles
 
@@ -209,12 +209,12 @@ ARTICLE = ("Ukrainian forces will withdraw from Severodonetsk, governor Serhiy H
 
 def add(store, text):
     with store.transaction():
-        article_id, _ = store.add_article(text)
+        article_id, _ = store.articles.add(text)
     return article_id
 
 
 def suggestions(store, article_id):
-    return [s for s in store.spans_for(article_id) if s.annotator is None]
+    return [s for s in store.spans.for_article(article_id) if s.annotator is None]
 
 
 def test_suggest_stores_pending_suggestions_with_source_and_arguments(store, suggester):
@@ -228,7 +228,7 @@ def test_suggest_stores_pending_suggestions_with_source_and_arguments(store, sug
     withdraw = next(s for s in spans if s.layer is Layer.EVENT and s.text_in(ARTICLE) == "withdraw")
     assert withdraw.attributes["modality"] == "planned"
     assert withdraw.attributes["reported_by"] == "Serhiy Haidai"
-    linked = {(a.role, store.get_span(a.filler_id).text_in(ARTICLE)) for a in store.arguments_of(withdraw.id)}
+    linked = {(a.role, store.spans.get(a.filler_id).text_in(ARTICLE)) for a in store.arguments.of_event(withdraw.id)}
     assert ("ACTOR", "Ukrainian forces") in linked and ("LOCATION", "Severodonetsk") in linked
     place = next(s for s in spans if s.text_in(ARTICLE) == "Severodonetsk")
     assert place.attributes["canonical"] == "Sievierodonetsk"
@@ -238,32 +238,32 @@ def test_suggest_again_never_duplicates(store, suggester):
     article = add(store, ARTICLE)
     suggest_articles(store, suggester=suggester)
     first = [(s.start_char, s.end_char, s.label) for s in suggestions(store, article)]
-    arguments = len(store.arguments_for(article))
+    arguments = len(store.arguments.for_article(article))
     again = suggest_articles(store, suggester=suggester)
     assert again.articles == 0 and again.skipped == 1
     redo = suggest_articles(store, suggester=suggester, redo=True)
     assert redo.added == 0 and redo.kept == len(first)
     assert [(s.start_char, s.end_char, s.label) for s in suggestions(store, article)] == first
-    assert len(store.arguments_for(article)) == arguments
+    assert len(store.arguments.for_article(article)) == arguments
 
 
 def test_suggest_again_keeps_what_annotators_decided(store, suggester):
     article = add(store, ARTICLE)
     suggest_articles(store, suggester=suggester)
     spans = {s.text_in(ARTICLE): s for s in suggestions(store, article)}
-    store.decide_suggestion(spans["Lysychansk"].id, "ann", "accepted")
-    store.decide_suggestion(spans["Friday"].id, "ann", "rejected")
-    [copy] = store.decide_suggestion(spans["Russian troops"].id, "ann", "accepted")
-    store.update_span(copy, actor="ann", label="ORG")
-    mine_before = [(s.id, s.label, s.status) for s in store.spans_for(article, "ann") if s.annotator == "ann"]
+    store.suggestions.decide(spans["Lysychansk"].id, "ann", "accepted")
+    store.suggestions.decide(spans["Friday"].id, "ann", "rejected")
+    [copy] = store.suggestions.decide(spans["Russian troops"].id, "ann", "accepted")
+    store.spans.update(copy, actor="ann", label="ORG")
+    mine_before = [(s.id, s.label, s.status) for s in store.spans.for_article(article, "ann") if s.annotator == "ann"]
     # A suggestion row nobody decided and that a new run no longer makes goes; decided ones stay.
-    store.update_span(spans["Lysychansk"].id, label="FACILITY")
-    store.update_span(spans["four civilians"].id, label="PERSON")
+    store.spans.update(spans["Lysychansk"].id, label="FACILITY")
+    store.spans.update(spans["four civilians"].id, label="PERSON")
     suggest_articles(store, suggester=suggester, redo=True)
     after = {(s.text_in(ARTICLE), s.label) for s in suggestions(store, article)}
     assert ("Lysychansk", "FACILITY") in after  # decided by ann: kept as it was
     assert ("four civilians", "PERSON") not in after and ("four civilians", "QUANTITY") in after
-    assert [(s.id, s.label, s.status) for s in store.spans_for(article, "ann") if s.annotator == "ann"] == mine_before
+    assert [(s.id, s.label, s.status) for s in store.spans.for_article(article, "ann") if s.annotator == "ann"] == mine_before
 
 
 def test_suggest_stops_and_resumes_where_it_stopped(store, suggester):
@@ -290,7 +290,7 @@ def test_suggest_learns_from_accepted_and_added_spans(store, suggester):
     text = "Fighters of the Grom Legion held the ridge."
     first = add(store, text)
     start = text.index("Grom Legion")
-    store.add_span(first, start, start + len("Grom Legion"), "ARMED_GROUP", "entity", annotator="ann")
+    store.spans.add(first, start, start + len("Grom Legion"), "ARMED_GROUP", "entity", annotator="ann")
     later = add(store, "The grom legion said it had lost two men.")
     suggest_articles(store, [later], suggester=suggester)
     assert ("grom legion", "ARMED_GROUP") in {(s.text_in("The grom legion said it had lost two men."), s.label)
@@ -301,8 +301,8 @@ def test_suggest_learns_event_labels_and_subtypes(store, suggester):
     text = "A mob torched the mayor's house."
     first = add(store, text)
     start = text.index("torched")
-    store.add_span(first, start, start + 7, "RIOTS", "event", annotator="ann",
-                   attributes={"sub_event_type": "Mob violence"})
+    store.spans.add(first, start, start + 7, "RIOTS", "event", annotator="ann",
+                    attributes={"sub_event_type": "Mob violence"})
     later_text = "Villagers torched the police station."
     later = add(store, later_text)
     suggest_articles(store, [later], suggester=suggester)
@@ -315,7 +315,7 @@ def test_suggest_rejected_text_is_not_suggested_again_in_any_spelling(store, sug
     first = add(store, "Crowds gathered in Kharkov.")
     suggest_articles(store, [first], suggester=suggester)
     kharkov = next(s for s in suggestions(store, first) if s.label == "LOCATION")
-    store.decide_suggestion(kharkov.id, "ann", "rejected")
+    store.suggestions.decide(kharkov.id, "ann", "rejected")
     later_text = "Sirens sounded in Kharkiv and Odesa."
     later = add(store, later_text)
     suggest_articles(store, [later], suggester=suggester)

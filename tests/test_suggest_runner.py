@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.model import Status
+from annotator.domain import Status
 from annotator.store import Store
 from annotator.suggest import load_gazetteer, load_suggester, suggest_articles
 from annotator.suggest.runner import pieces
@@ -49,28 +49,28 @@ def test_suggest_runner_huge_article_is_suggested_in_pieces_with_exact_offsets(r
     store = Store.memory()
     paragraph = "Militia fighters shelled the bridge near Kiev on Tuesday.\n\n"
     huge = paragraph * (30_000 // len(paragraph))
-    big, _ = store.add_article(huge)
-    small, _ = store.add_article(SHORT)
+    big, _ = store.articles.add(huge)
+    small, _ = store.articles.add(SHORT)
     summary = suggest_articles(store, suggester=rules_only)
     assert summary.failed == []
     assert summary.in_pieces == [big] and summary.articles == 2
-    found = [s for s in store.spans_for(big) if s.label == "LOCATION"]
+    found = [s for s in store.spans.for_article(big) if s.label == "LOCATION"]
     assert len(found) == huge.count("Kiev")
     assert all(s.text_in(huge) == "Kiev" for s in found)  # offsets on the right characters, every piece
     assert any(s.start_char > 20_000 for s in found)
-    assert any(s.text_in(SHORT) == "Kiev" for s in store.spans_for(small))
+    assert any(s.text_in(SHORT) == "Kiev" for s in store.spans.for_article(small))
 
 
 def test_suggest_runner_one_failing_article_is_named_and_the_rest_go_on(rules_only, monkeypatch):
     store = Store.memory()
-    first, _ = store.add_article("Rebels attacked Goma.\n\nPOISON here.")
-    second, _ = store.add_article(SHORT)
+    first, _ = store.articles.add("Rebels attacked Goma.\n\nPOISON here.")
+    second, _ = store.articles.add(SHORT)
     analyse = break_on_poison(rules_only, monkeypatch)
     summary = suggest_articles(store, suggester=rules_only)
     assert summary.failed == [(first, "ValueError: the parse went wrong")]
     assert summary.articles == 1
-    assert store.spans_for(first) == []  # nothing half-stored
-    assert {s.text_in(SHORT) for s in store.spans_for(second) if s.status is Status.PENDING} >= {"Kiev"}
+    assert store.spans.for_article(first) == []  # nothing half-stored
+    assert {s.text_in(SHORT) for s in store.spans.for_article(second) if s.status is Status.PENDING} >= {"Kiev"}
     # The failed article was not marked as done by this suggester: the next run tries it again.
     monkeypatch.setattr(rules_only, "analyse", analyse)
     again = suggest_articles(store, suggester=rules_only)
@@ -82,8 +82,8 @@ def test_suggest_runner_command_names_the_failed_article(tmp_path, capsys, monke
 
     db = tmp_path / "p.sqlite"
     with Store.open(db) as store:
-        store.add_article("Rebels attacked Goma.\n\nPOISON here.")
-        store.add_article(SHORT)
+        store.articles.add("Rebels attacked Goma.\n\nPOISON here.")
+        store.articles.add(SHORT)
     break_on_poison(rules_only, monkeypatch)
     monkeypatch.setattr("annotator.suggest.load_suggester", lambda model: rules_only)
     assert main(["suggest", "--db", str(db)]) == 1
@@ -112,7 +112,7 @@ def test_suggest_runner_parses_a_huge_article_in_batches_of_bounded_size_with_pr
 
     monkeypatch.setattr(rules_only.nlp, "pipe", measured)
     with Store.open(tmp_path / "p.sqlite") as store:
-        store.add_article(text)
+        store.articles.add(text)
         pieces_seen: list[tuple[int, int]] = []
         summary = suggest_articles(store, suggester=rules_only, learned=False,
                                    piece_progress=lambda done, piece, of: pieces_seen.append((piece, of)))

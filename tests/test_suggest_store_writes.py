@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 from annotator.schemes import DEFAULT_SCHEME
 from annotator.store import Store
 from annotator.suggest import SuggestSummary, load_gazetteer, load_suggester
@@ -44,12 +44,12 @@ def run(store, article_id, suggester, *, place_canonical="Marivka", extra_event=
 
 
 def shared(store, article_id):
-    return {(s.text_in(TEXT), s.label): s for s in store.spans_for(article_id) if s.annotator is None}
+    return {(s.text_in(TEXT), s.label): s for s in store.spans.for_article(article_id) if s.annotator is None}
 
 
 def test_suggest_store_writes_one_row_per_span_with_its_links(rules_only):
     store = Store.memory()
-    article_id, _ = store.add_article(TEXT)
+    article_id, _ = store.articles.add(TEXT)
     summary = run(store, article_id, rules_only)
     spans = shared(store, article_id)
     assert set(spans) == {("Rebels", "ARMED_GROUP"), ("Marivka", "LOCATION"),
@@ -60,18 +60,18 @@ def test_suggest_store_writes_one_row_per_span_with_its_links(rules_only):
     assert place.origin is Origin.SUGGESTED and place.source == rules_only.source
     assert spans[("Rebels", "ARMED_GROUP")].score == pytest.approx(0.9)
     shelled = spans[("shelled", "EXPLOSIONS_REMOTE_VIOLENCE")]
-    links = {(a.role, a.filler_id) for a in store.arguments_of(shelled.id)}
+    links = {(a.role, a.filler_id) for a in store.arguments.of_event(shelled.id)}
     assert links == {("ACTOR", spans[("Rebels", "ARMED_GROUP")].id), ("LOCATION", place.id)}
-    assert {(a.role, a.filler_id) for a in store.arguments_of(spans[("killed", "VIOLENCE_AGAINST_CIVILIANS")].id)} \
+    assert {(a.role, a.filler_id) for a in store.arguments.of_event(spans[("killed", "VIOLENCE_AGAINST_CIVILIANS")].id)} \
         == {("LOCATION", place.id)}
 
 
 def test_suggest_store_writes_second_run_follows_own_rows_and_spares_decided_ones(rules_only):
     store = Store.memory()
-    article_id, _ = store.add_article(TEXT)
+    article_id, _ = store.articles.add(TEXT)
     run(store, article_id, rules_only)
     before = shared(store, article_id)
-    store.decide_suggestion(before[("Rebels", "ARMED_GROUP")].id, "ana", Status.ACCEPTED)
+    store.suggestions.decide(before[("Rebels", "ARMED_GROUP")].id, "ana", Status.ACCEPTED)
 
     summary = run(store, article_id, rules_only, place_canonical="Marivka (new)", extra_event=False)
     after = shared(store, article_id)
@@ -80,17 +80,17 @@ def test_suggest_store_writes_second_run_follows_own_rows_and_spares_decided_one
     assert {k: s.id for k, s in after.items()} == {k: s.id for k, s in before.items() if k in after}
     assert after[("Marivka", "LOCATION")].attributes == {"canonical": "Marivka (new)"}
     shelled = after[("shelled", "EXPLOSIONS_REMOTE_VIOLENCE")]
-    assert len(store.arguments_of(shelled.id)) == 2  # linked again, not twice
+    assert len(store.arguments.of_event(shelled.id)) == 2  # linked again, not twice
 
 
 def test_suggest_store_writes_store_methods_write_what_they_are_given():
     store = Store.memory()
-    article_id, _ = store.add_article(TEXT)
-    event, place = store.add_span_rows(article_id, [(*offsets("shelled"), "BATTLES", Layer.EVENT, {}, "s@1", None),
+    article_id, _ = store.articles.add(TEXT)
+    event, place = store.spans.add_rows(article_id, [(*offsets("shelled"), "BATTLES", Layer.EVENT, {}, "s@1", None),
                                                     (*offsets("Marivka"), "LOCATION", Layer.ENTITY, {}, "s@1", None)],
                                        annotator=None, origin=Origin.SUGGESTED, status=Status.PENDING)
-    store.link_suggested_arguments([(event, place, "LOCATION"), (event, place, "LOCATION")])
-    store.refresh_suggestion_attributes([(place, {"canonical": "Marivka"})])
-    assert [(a.role, a.filler_id) for a in store.arguments_of(event)] == [("LOCATION", place)]
-    assert store.get_span(place).attributes == {"canonical": "Marivka"}
-    assert store.get_span(event).attributes == {}
+    store.suggestions.link_arguments([(event, place, "LOCATION"), (event, place, "LOCATION")])
+    store.suggestions.refresh_attributes([(place, {"canonical": "Marivka"})])
+    assert [(a.role, a.filler_id) for a in store.arguments.of_event(event)] == [("LOCATION", place)]
+    assert store.spans.get(place).attributes == {"canonical": "Marivka"}
+    assert store.spans.get(event).attributes == {}

@@ -7,7 +7,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.learn.uncertainty import uncertainty
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import Store
 from learn_fixtures import build_team_project, learn_fast
 
@@ -21,27 +21,27 @@ def test_uncertainty_is_expected_errors_per_hundred_words():
 
 def test_store_orders_unfinished_articles_by_uncertainty_unscored_last(tmp_path):
     with Store.open(tmp_path / "p.sqlite") as store:
-        calm, _ = store.add_article("Calm report: the market opened.")
-        unsure, _ = store.add_article("Unsure report: shelling near Avdiivka.")
-        unscored, _ = store.add_article("A report nobody scored yet.")
-        store.set_uncertainty("v0001", {calm: 0.4, unsure: 2.5})
-        assert store.uncertainty_of([calm, unsure, unscored]) == {calm: ("v0001", 0.4), unsure: ("v0001", 2.5)}
-        assert store.next_by_uncertainty("maria") == unsure
+        calm, _ = store.articles.add("Calm report: the market opened.")
+        unsure, _ = store.articles.add("Unsure report: shelling near Avdiivka.")
+        unscored, _ = store.articles.add("A report nobody scored yet.")
+        store.uncertainty.set("v0001", {calm: 0.4, unsure: 2.5})
+        assert store.uncertainty.of([calm, unsure, unscored]) == {calm: ("v0001", 0.4), unsure: ("v0001", 2.5)}
+        assert store.uncertainty.next_id("maria") == unsure
         # "next" from the article just left moves on to the next most uncertain
-        assert store.next_by_uncertainty("maria", after=unsure) == calm
-        store.set_state(calm, "maria", ArticleState.DONE)
-        assert store.unfinished_article_ids("maria") == [unsure, unscored]
-        assert store.next_by_uncertainty("maria", after=unsure) == unscored
+        assert store.uncertainty.next_id("maria", after=unsure) == calm
+        store.states.set(calm, "maria", ArticleState.DONE)
+        assert store.uncertainty.unfinished_ids("maria") == [unsure, unscored]
+        assert store.uncertainty.next_id("maria", after=unsure) == unscored
         # a later scoring replaces the earlier one
-        store.set_uncertainty("v0002", {unsure: 0.1})
-        assert store.uncertainty_of([unsure]) == {unsure: ("v0002", 0.1)}
+        store.uncertainty.set("v0002", {unsure: 0.1})
+        assert store.uncertainty.of([unsure]) == {unsure: ("v0002", 0.1)}
 
 
 def test_next_command_without_a_learned_version_keeps_the_list_order(tmp_path, capsys):
     path = tmp_path / "p.sqlite"
     with Store.open(path) as store:
-        first, _ = store.add_article("First report: rebels shelled Sarvik.")
-        second, _ = store.add_article("Second report: talks in Kettleby.")
+        first, _ = store.articles.add("First report: rebels shelled Sarvik.")
+        second, _ = store.articles.add("Second report: talks in Kettleby.")
     assert main(["next", "--db", str(path), "--annotator", "maria", "--order", "uncertain"]) == 0
     printed = capsys.readouterr().out
     assert "no learned version yet" in printed
@@ -51,7 +51,7 @@ def test_next_command_without_a_learned_version_keeps_the_list_order(tmp_path, c
 
 def test_next_command_rejects_a_count_below_one(tmp_path, capsys):
     with Store.open(tmp_path / "p.sqlite") as store:
-        store.add_article("A report.")
+        store.articles.add("A report.")
     assert main(["next", "--db", str(tmp_path / "p.sqlite"), "--count", "0"]) == 2
     assert "--count" in capsys.readouterr().err
 
@@ -61,8 +61,8 @@ def test_next_command_scores_unfinished_articles_with_the_learned_version(tmp_pa
     learn_fast(monkeypatch)
     project = build_team_project(tmp_path / "team.sqlite", "Half done: Major Ilse Brandvold visited Kettleby.")
     with Store.open(project) as store:
-        other, _ = store.add_article("Colonel Arvo Tammik said that rebels shelled Sarvik overnight, and "
-                                     "Captain Lena Morrow said the Harbour Front withdrew from Kettleby.")
+        other, _ = store.articles.add("Colonel Arvo Tammik said that rebels shelled Sarvik overnight, and "
+                                      "Captain Lena Morrow said the Harbour Front withdrew from Kettleby.")
     assert main(["learn", "--db", str(project), "--annotator", "rita"]) == 0
     capsys.readouterr()
     assert main(["next", "--db", str(project), "--annotator", "ana"]) == 0
@@ -71,8 +71,8 @@ def test_next_command_scores_unfinished_articles_with_the_learned_version(tmp_pa
     printed = capsys.readouterr().out
     assert "learned version v0001" in printed
     with Store.open(project) as store:
-        unfinished = store.unfinished_article_ids("ana")
-        scores = store.uncertainty_of(unfinished)
+        unfinished = store.uncertainty.unfinished_ids("ana")
+        scores = store.uncertainty.of(unfinished)
         # both unfinished articles scored by v0001 and kept; the finished ones are not in the queue
         assert set(scores) == set(unfinished) and other in unfinished and len(unfinished) == 2
         assert {version for version, _ in scores.values()} == {"v0001"}

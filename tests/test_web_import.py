@@ -61,7 +61,7 @@ def test_saved_page_imports_its_article_alone(tmp_path, write, capsys):
     assert main(["--db", str(db), "import", str(saved)]) == 0
     assert "articles imported: 1" in capsys.readouterr().out
     with Store.open(db) as store:
-        [article] = list(store.iter_articles())
+        [article] = list(store.articles.iter())
     only_article(article.text)
     assert article.title == "Shelling cuts water in Dorvan"
     assert article.source == "The Valley Post"
@@ -81,7 +81,7 @@ def test_page_without_an_article_is_refused_with_its_name(tmp_path, write, capsy
 def test_bundled_html_sample_goes_through_the_page_reader(store):
     assert any(p.suffix == ".html" for p in config.samples_dir().iterdir())
     import_samples(store)
-    [sample] = [a for a in store.iter_articles() if a.source == "Coastline Daily"]
+    [sample] = [a for a in store.articles.iter() if a.source == "Coastline Daily"]
     assert sample.title == "Fishing boats turned back as navy patrols close Port Sable"
     assert sample.published == "2026-04-09"
     assert "Navy patrol boats turned back" in sample.text
@@ -174,7 +174,7 @@ def test_url_import_fetches_politely_and_names_each_failure(server, tmp_path, ca
     assert "/private/leaked" not in paths
     assert all(agent.startswith("conflict-annotator/") for _, agent in Handler.seen)
     with Store.open(db) as store:
-        articles = sorted(store.iter_articles(), key=lambda a: a.published)
+        articles = sorted(store.articles.iter(), key=lambda a: a.published)
     assert [a.title for a in articles] == ["Shelling cuts water in Dorvan", "Talks in Lakeport"]
     assert [a.url for a in articles] == good
     assert articles[0].source == "The Valley Post" and articles[1].published == "2026-03-15"

@@ -14,7 +14,7 @@ import numpy as np
 
 from annotator.agreement import metrics
 from annotator.agreement.tokens import token_offsets
-from annotator.model import GOLD
+from annotator.domain import GOLD
 from annotator.store import Store, StoreError
 
 # JSON names of the three sets of units agreement is measured on, each apart (a "disagreement kind"
@@ -73,8 +73,8 @@ def done_articles(store: Store, annotators: Iterable[str] | None = None) -> tupl
     ``gold`` annotator: a reviewer who never annotated (their gold edits make them known to the
     project) is not an annotator with nothing done.
     """
-    known = [name for name in store.annotator_names() if name != GOLD]
-    rows = store.done_by()
+    known = [name for name in store.annotators.names() if name != GOLD]
+    rows = store.states.done_by()
     if annotators:
         chosen = list(dict.fromkeys(annotators))
         unknown = [name for name in chosen if name not in known]
@@ -114,12 +114,12 @@ def load_agreement_data(store: Store, annotators: Iterable[str] | None = None,
         for name in names:
             done[row_of[article_id], column[name]] = True
     annotator_ids = {
-        annotator_id: column[name] for name, annotator_id in store.annotator_ids_by_name().items() if name in column
+        annotator_id: column[name] for name, annotator_id in store.annotators.ids_by_name().items() if name in column
     }
     units, labels = load_units(store, np.asarray(article_ids, dtype=np.int64), done, annotator_ids)
     titles: list[str] = [""] * len(article_ids)
     texts: list[str] = [""] * len(article_ids)
-    for article_id, (text, title) in store.article_texts(article_ids).items():
+    for article_id, (text, title) in store.articles.texts(article_ids).items():
         row = row_of[article_id]
         texts[row] = text
         titles[row] = report_title(text, title)
@@ -144,7 +144,7 @@ def load_units(store: Store, article_ids: np.ndarray, done: np.ndarray,
 
     The store hands over whole columns (one text each); filtering and joining is done by numpy.
     """
-    span_labels, span_columns = store.accepted_span_columns(annotator_ids)
+    span_labels, span_columns = store.spans.accepted_columns(annotator_ids)
     annotator_column = np.full(max(annotator_ids, default=0) + 1, -1, dtype=np.int64)
     for annotator_id, column in annotator_ids.items():
         annotator_column[annotator_id] = column
@@ -188,7 +188,7 @@ def load_units(store: Store, article_ids: np.ndarray, done: np.ndarray,
         position = np.minimum(np.searchsorted(span_ids, ids), len(span_ids) - 1)
         return position, (span_ids[position] == ids) & keep[position]
 
-    by_role = store.argument_columns()
+    by_role = store.arguments.columns()
     roles_read = sorted(by_role)
     link_ids = [_ints(by_role[role][0]) for role in roles_read]
     in_order = np.argsort(np.concatenate(link_ids or [np.zeros(0, dtype=np.int64)]), kind="stable")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from annotator import edits
-from annotator.model import ArticleState, Layer, Span
+from annotator.domain import ArticleState, Layer, Span
 
 
 @dataclass
@@ -62,11 +62,11 @@ def accept_suggestions(store, annotator: str, article_ids: Iterable[int] | None 
     :param progress: called with (articles handled, articles in all)
     """
     only = only or AcceptFilter()
-    ids = list(article_ids) if article_ids is not None else store.article_ids()
+    ids = list(article_ids) if article_ids is not None else store.articles.ids()
     summary = AcceptSummary()
     for position, article_id in enumerate(ids, 1):
         summary.articles += 1
-        pending = [s for s in store.spans_for(article_id, annotator) if s.is_suggestion and only.takes(s)]
+        pending = [s for s in store.spans.for_article(article_id, annotator) if s.is_suggestion and only.takes(s)]
         if pending:
             edit = edits.accept_all(annotator, article_id, pending)
             edit.apply(store)
@@ -74,7 +74,7 @@ def accept_suggestions(store, annotator: str, article_ids: Iterable[int] | None 
             summary.accepted_articles += 1
             summary.suggestions += len(pending)
             summary.spans += len(edit.result or [])
-        if done and store.get_state(article_id, annotator)[0] is not ArticleState.DONE:
+        if done and store.states.get(article_id, annotator)[0] is not ArticleState.DONE:
             edit = edits.set_state(annotator, article_id, ArticleState.DONE)
             edit.apply(store)
             summary.edits.append(edit)
@@ -104,16 +104,16 @@ def take_back(store, annotator: str, article_ids: Iterable[int] | None = None) -
     lines plus one ``take_back_accept_all`` line naming the entry taken back. Spans the annotator
     changed since (relabelled, resized) stay. Article states are left as they are.
     """
-    ids = list(article_ids) if article_ids is not None else store.article_ids()
+    ids = list(article_ids) if article_ids is not None else store.articles.ids()
     summary = TakeBackSummary()
     for article_id in ids:
-        entries = store.log_entries(article_id)
+        entries = store.log.entries(article_id)
         taken = {e["detail"].get("entry") for e in entries if e["action"] == TAKE_BACK}
         last = next((e for e in reversed(entries) if e["action"] == "accept_all" and e["annotator"] == annotator
                      and e["id"] not in taken), None)
         if last is None:
             continue
-        present = [s for s in store.spans_by_ids(last["detail"].get("spans", [])) if s.annotator == annotator]
+        present = [s for s in store.spans.by_ids(last["detail"].get("spans", [])) if s.annotator == annotator]
         if not present:
             continue  # undone in the window already, or deleted by hand
         unchanged = [s for s in present if s.updated_at == s.created_at]
@@ -122,7 +122,7 @@ def take_back(store, annotator: str, article_ids: Iterable[int] | None = None) -
         def perform(rec, spans=unchanged, entry=last["id"]):
             for span in sorted(spans, key=lambda s: (s.layer is not Layer.EVENT, s.start_char)):
                 rec.delete_span(span.id)
-            rec.store.log(annotator, TAKE_BACK, article_id, {"entry": entry, "spans": [s.id for s in spans]})
+            rec.store.log.add(annotator, TAKE_BACK, article_id, {"entry": entry, "spans": [s.id for s in spans]})
 
         edit = edits.Edit(f"Take back accepting {len(unchanged)} suggestions", article_id, annotator, perform)
         edit.apply(store)

@@ -42,7 +42,7 @@ def open_store(args: argparse.Namespace, *, create: bool = False, readonly: bool
 
     The default project is the exception: it is made on first use, with the sample articles.
     """
-    from annotator.projects import open_project
+    from annotator.opening import open_project
 
     opened = open_project(db_path_of(args), create=create, readonly=readonly)
     if opened.samples_error is not None:

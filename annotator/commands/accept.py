@@ -33,7 +33,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from annotator.bulk.accept import AcceptFilter, accept_suggestions
-    from annotator.model import Layer, check_annotator_name
+    from annotator.domain import Layer, check_annotator_name
     from annotator.store import StoreError
 
     try:
@@ -51,7 +51,7 @@ def run(args) -> int:
         if args.undo:
             return _undo(store, annotator, args.articles)
         if args.articles:
-            missing = store.missing_article_ids(args.articles)
+            missing = store.articles.missing(args.articles)
             if missing:
                 raise CommandError(f"--article: no article with id {', '.join(map(str, missing))}")
         if args.labels:
@@ -75,7 +75,7 @@ def _undo(store, annotator: str, articles) -> int:
     from annotator.bulk.accept import take_back
 
     if articles:
-        missing = store.missing_article_ids(articles)
+        missing = store.articles.missing(articles)
         if missing:
             raise CommandError(f"--article: no article with id {', '.join(map(str, missing))}")
     summary = take_back(store, annotator, articles)

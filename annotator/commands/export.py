@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from annotator.commands._common import CommandError, add_db_argument, open_store
-from annotator.model import ArticleState, Layer
+from annotator.domain import ArticleState, Layer
 
 # The exporter's FORMATS, repeated so that building the parser does not import spaCy through the
 # exporters; tests/test_cli.py checks the two lists are the same.

@@ -35,10 +35,10 @@ def run(args) -> int:
         from annotator import config
 
         args.annotator = config.Preferences.load().annotator or "annotator"
-    from annotator.model import display_title
+    from annotator.domain import display_title
 
     with open_store(args) as store:
-        ids = store.unfinished_article_ids(args.annotator)
+        ids = store.uncertainty.unfinished_ids(args.annotator)
         if not ids:
             print(f"{args.annotator} has finished every article")
             return 0
@@ -48,7 +48,7 @@ def run(args) -> int:
             if scores:
                 ids = sorted(ids, key=lambda i: (i not in scores, -scores.get(i, ("", 0.0))[1], i))
         for article_id in ids[: args.count]:
-            article = store.get_article(article_id)
+            article = store.articles.get(article_id)
             title = display_title(article.title, article.text, article.id)
             figure = f"{scores[article_id][1]:7.2f}" if article_id in scores else "      -"
             print(f"{article_id:>8} {figure}  {title[:70]}")
@@ -65,7 +65,7 @@ def _current_scores(store, args, ids: list[int]) -> dict[int, tuple[str, float]]
     if current is None:
         print("no learned version yet (`annotator learn` makes one): the article list's order")
         return {}
-    stored = store.uncertainty_of(ids)
+    stored = store.uncertainty.of(ids)
     if args.rescore or any(stored.get(i, ("",))[0] != current.name for i in ids):
         import sys
 
@@ -78,5 +78,5 @@ def _current_scores(store, args, ids: list[int]) -> dict[int, tuple[str, float]]
             raise CommandError(str(exc)) from exc
         print(f"scoring {len(ids)} unfinished articles with {current.name}...", file=sys.stderr)
         score_project(store, args.annotator, loaded)
-        stored = store.uncertainty_of(ids)
+        stored = store.uncertainty.of(ids)
     return stored

@@ -20,7 +20,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from annotator.model import check_annotator_name
+    from annotator.domain import check_annotator_name
     from annotator.review import accept_agreed_articles, agreed_article_ids, review_progress, review_queue
     from annotator.store import StoreError
 

@@ -25,7 +25,7 @@ def register(subparsers) -> None:
 
 
 def labels_in_use(store: Store) -> dict[str, int]:
-    return store.labels_in_use()
+    return store.spans.labels_in_use()
 
 
 def run(args) -> int:

@@ -42,6 +42,6 @@ def run(args) -> int:
             except StoreError as exc:
                 raise CommandError(str(exc)) from exc
         share = store.blind_share()
-        blind = len(store.blind_article_ids(store.article_ids()))
-        print(f"blind share: {share:g} ({blind} of {store.count_articles()} articles annotated without suggestions)")
+        blind = len(store.blind_article_ids(store.articles.ids()))
+        print(f"blind share: {share:g} ({blind} of {store.articles.count()} articles annotated without suggestions)")
     return 0

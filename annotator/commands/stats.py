@@ -16,7 +16,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     with open_store(args) as store:
-        stats = store.stats()
+        stats = store.stats.counts()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0

@@ -66,7 +66,7 @@ def run(args) -> int:
 
 def _forget_new_file(store, path, new_file: bool) -> None:
     """A file this sync was to make, left empty by a failure, is removed: no empty project behind."""
-    empty = new_file and store.count_articles() == 0
+    empty = new_file and store.articles.count() == 0
     store.close()
     if empty:
         for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

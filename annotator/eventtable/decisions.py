@@ -33,7 +33,7 @@ def mark_background(reviewer: str, article_id: int, span_id: int, background: bo
 
 def _stored_group(store, members: Sequence[RecordKey]) -> int | None:
     wanted = set(members)
-    for group_id, stored in store.event_groups().items():
+    for group_id, stored in store.events.groups().items():
         if wanted & set(stored):
             return group_id
     return None

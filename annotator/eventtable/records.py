@@ -19,7 +19,7 @@ from annotator.eventtable.fatalities import (
 from annotator.eventtable.places import PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
 from annotator.eventtable.where import dateline, dateline_end, mentions, names_a_place, rank_mentions
-from annotator.model import Article, Layer, Modality, Span
+from annotator.domain import Article, Layer, Modality, Span
 
 # A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
 UNTYPED_FAMILY = "Other"

@@ -45,7 +45,7 @@ def _builder(store) -> RecordBuilder:
 
 
 def overrides_of(store, article_id: int | None = None) -> dict[RecordKey, Override]:
-    return {key: Override(**values) for key, values in store.event_overrides(article_id).items()}
+    return {key: Override(**values) for key, values in store.events.overrides(article_id).items()}
 
 
 def build_table(store, *, annotator: str | None = None, gold: bool = False, states: Sequence[str] = ("done",),
@@ -96,7 +96,7 @@ def read_records(store, *, annotator: str | None, gold: bool, states: Sequence[s
 
 def link(store, records: dict[RecordKey, EventRecord]) -> Grouping:
     """Stage two: the reviewer's confirmed groups replayed, the other records grouped afresh."""
-    return apply_confirmed(list(records.values()), store.event_groups().values())
+    return apply_confirmed(list(records.values()), store.events.groups().values())
 
 
 def record_of(store, article_id: int, span_id: int, annotator: str,
@@ -105,13 +105,13 @@ def record_of(store, article_id: int, span_id: int, annotator: str,
     build it (with the reviewer's choices); None when the span is not such an event."""
     from annotator.selection import ArgumentLink
 
-    spans = [s for s in store.own_spans(article_id, annotator) if s.status == "accepted"]
+    spans = [s for s in store.spans.own(article_id, annotator) if s.status == "accepted"]
     by_id = {s.id: s for s in spans}
     if span_id not in by_id:
         return None
     links = [ArgumentLink(by_id[a.event_id], by_id[a.filler_id], a.role)
-             for a in store.arguments_for(article_id) if a.event_id in by_id and a.filler_id in by_id]
+             for a in store.arguments.for_article(article_id) if a.event_id in by_id and a.filler_id in by_id]
     builder = builder or _builder(store)
     overrides = overrides_of(store, article_id)
-    found = builder.records(store.get_article(article_id), spans, links, overrides=overrides)
+    found = builder.records(store.articles.get(article_id), spans, links, overrides=overrides)
     return next((r for r in found if r.span_id == span_id), None)

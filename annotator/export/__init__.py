@@ -25,7 +25,7 @@ from annotator.selection import (
     parse_split,
 )
 from annotator.export.staging import Staging
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store import Store
 
 FORMATS = ("spacy", "jsonl", "brat", "doccano", "events")

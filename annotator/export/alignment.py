@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 
-from annotator.model import Span
+from annotator.domain import Span
 
 TOKENIZER_LANGUAGE = "en"
 

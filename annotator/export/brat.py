@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from annotator.selection import ArticleExport
-from annotator.model import Layer
+from annotator.domain import Layer
 
 # Attributes written as BRAT attributes (A lines); any other attribute becomes an AnnotatorNotes line.
 CHOICE_ATTRIBUTES = ("modality", "sub_event_type")

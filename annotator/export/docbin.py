@@ -19,7 +19,7 @@ from spacy.tokens import Span as SpacySpan
 
 from annotator.export.alignment import Aligned, align_spans, split_reports, tokenize_for
 from annotator.selection import ArticleExport, Selection
-from annotator.model import Layer
+from annotator.domain import Layer
 
 ENTS_RULE = "longest first, then earliest start, then label name; a span overlapping one already chosen is left out"
 ENTITIES_KEY = "entities"

@@ -13,7 +13,7 @@ from bisect import bisect_right
 
 from annotator.export.alignment import Misalignment, TokenIndex, align_spans, split_reports, tokenize_for
 from annotator.selection import ArticleExport, Selection, stable_hash32
-from annotator.model import Article, Layer, Span
+from annotator.domain import Article, Layer, Span
 
 
 def article_meta(article: Article) -> dict:

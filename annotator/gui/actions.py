@@ -9,7 +9,7 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from annotator.model import Status
+from annotator.domain import Status
 
 # Span-level keys are single letters: they act only while the text or the span panel has focus,
 # so typing in the search box or a note never triggers them.

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from annotator import config
 from annotator.gui import dialogs
 from annotator.gui.main_window import MainWindow
-from annotator.projects import open_project
+from annotator.opening import open_project
 from annotator.schemes import SchemeError
 from annotator.store import StoreError
 
@@ -37,7 +37,7 @@ def open_window(db_path: Path, preferences: config.Preferences | None = None, *,
             return None
         preferences.annotator = name.strip()
         preferences.save()
-    store.ensure_annotator(preferences.annotator)
+    store.annotators.ensure(preferences.annotator)
     scheme = store.project_scheme(preferences.scheme or "conflict")
     window = MainWindow(store, scheme, preferences, db_path)
     # A first start should look like every later one: the sample articles with their suggestions.

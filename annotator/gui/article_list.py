@@ -1,4 +1,4 @@
-"""The article list: a paging table model over ``Store.list_articles`` and its filter bar."""
+"""The article list: a paging table model over ``store.articles.list`` and its filter bar."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import ArticleSummary, Store
 
 PAGE_SIZE = 200
@@ -53,8 +53,8 @@ class ArticleListModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         kwargs = self.filter.as_kwargs()
-        self._total = self.store.count_articles_where(self.annotator, **kwargs)
-        self._rows = self.store.list_articles(self.annotator, offset=0, limit=PAGE_SIZE, **kwargs)
+        self._total = self.store.articles.count_where(self.annotator, **kwargs)
+        self._rows = self.store.articles.list(self.annotator, offset=0, limit=PAGE_SIZE, **kwargs)
         self.endResetModel()
 
     def set_filter(self, article_filter: ArticleFilter) -> None:
@@ -72,7 +72,7 @@ class ArticleListModel(QAbstractTableModel):
             return
         kwargs = self.filter.as_kwargs()
         # Keyset paging: one row after the previous id costs the same anywhere in a million articles.
-        fresh = self.store.list_articles(self.annotator, after=article_id - 1, limit=1, **kwargs)
+        fresh = self.store.articles.list(self.annotator, after=article_id - 1, limit=1, **kwargs)
         if fresh and fresh[0].id == article_id:
             self._rows[row] = fresh[0]
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
@@ -85,7 +85,7 @@ class ArticleListModel(QAbstractTableModel):
             return
         # The next page after the last id shown: OFFSET would walk every row skipped.
         after = self._rows[-1].id if self._rows else None
-        page = self.store.list_articles(self.annotator, after=after, limit=PAGE_SIZE, **self.filter.as_kwargs())
+        page = self.store.articles.list(self.annotator, after=after, limit=PAGE_SIZE, **self.filter.as_kwargs())
         page = page[: self._total - len(self._rows)]
         if not page:
             self._total = len(self._rows)
@@ -243,6 +243,14 @@ class ArticleListPanel(QWidget):
     def _activated(self, index) -> None:
         if index.isValid():
             self.articleActivated.emit(self.model.article_at(index.row()).id)
+
+    def follow(self, session) -> None:
+        """Keep the list on the session's annotator and its article (see AnnotationSession.events)."""
+        session.events.annotator_changed.connect(self.model.set_annotator)
+        session.events.article_opened.connect(self._article_opened)
+
+    def _article_opened(self, article, _spans) -> None:
+        self.show_current(article.id)
 
     def show_current(self, article_id: int) -> None:
         """Select the row of the article on screen, if it is loaded and passes the filter."""

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip
 
 from annotator.gui.offsets import OffsetMap, shown_length
-from annotator.model import Layer, Span, Status
+from annotator.domain import Layer, Span, Status
 
 TAG_MARGIN = 4  # pixels kept free between a tag and the viewport's edge
 MIN_ABBREVIATED_TAG = 22  # less room than this at a line's end (after the tags before it): no tag
@@ -94,6 +94,19 @@ class ArticleView(QTextEdit):
 
     # -- content -----------------------------------------------------------------------------
 
+    def follow(self, session) -> None:
+        """Show what an :class:`annotator.session.AnnotationSession` announces: the article it opened,
+        the spans it swapped, the span it selected. Nobody pushes these into the view by hand."""
+        session.events.article_opened.connect(self._article_opened)
+        session.events.spans_changed.connect(self.replace_spans)
+        session.events.selection_changed.connect(self._selection_changed)
+
+    def _article_opened(self, article, spans: list[Span]) -> None:
+        self.set_article(article.text, spans)
+
+    def _selection_changed(self, span: Span | None) -> None:
+        self.select_span(span.id if span is not None else None)
+
     def set_colours(self, colours: dict[str, str]) -> None:
         self._colours = dict(colours)
 
@@ -122,7 +135,7 @@ class ArticleView(QTextEdit):
         self.moveCursor(QTextCursor.Start)
 
     def replace_spans(self, removed: list[int], added: list[Span]) -> None:
-        """Take spans off and put spans on (the controller passes only what an edit touched)."""
+        """Take spans off and put spans on (the session announces only what an edit touched)."""
         shown = self._shown(added)
         if len(removed) + len(shown) > 64:  # a whole article's worth: index afresh
             spans = dict(self._spans)

@@ -17,7 +17,7 @@ from annotator.gui import dialogs
 from annotator.gui.offsets import move_boundary, snap_to_tokens
 from annotator.gui.undo import EditCommand
 from annotator.gui.watcher import watcher_for
-from annotator.model import ArticleState, Layer, Span, Status, check_annotator_name
+from annotator.domain import ArticleState, Layer, Span, Status, check_annotator_name
 from annotator.schemes import Scheme
 from annotator.session import AnnotationSession
 from annotator.store import Store, StoreError
@@ -44,6 +44,13 @@ class Controller(QObject):
         self.article_list = article_list
         self.undo_stack = QUndoStack(self)
         self.session = AnnotationSession(store, preferences.annotator)
+        # The views show what the session announces; this controller only turns input into edits
+        # and tells the session to re-read (docs/adr/0013-a-window-listens-to-its-session.md).
+        view.follow(self.session)
+        panel.follow(self.session)
+        article_list.follow(self.session)
+        self.session.events.article_opened.connect(self._article_opened)
+        self.session.events.selection_changed.connect(self._selection_changed)
         self._progress: tuple[int, int] | None = None
         self.db_key = ""
         self.view.set_colours({label.name: label.color for label in scheme.labels})
@@ -69,35 +76,6 @@ class Controller(QObject):
         self._list_timer = QTimer(self, singleShot=True, interval=LIST_DELAY_MS)
         self._list_timer.timeout.connect(self._update_list)
 
-    # -- the session's state, as the window and tests read it ------------------------------------
-
-    @property
-    def annotator(self) -> str:
-        return self.session.annotator
-
-    @property
-    def article(self):
-        return self.session.article
-
-    @property
-    def spans(self) -> list[Span]:
-        return self.session.spans
-
-    @property
-    def spans_by_id(self) -> dict[int, Span]:
-        return self.session.spans_by_id
-
-    @property
-    def selected(self) -> int | None:
-        return self.session.selected
-
-    @property
-    def link_event(self) -> int | None:
-        return self.session.link_event
-
-    def selected_span(self) -> Span | None:
-        return self.session.selected_span()
-
     # -- who and where -----------------------------------------------------------------------
 
     def switch_annotator(self, name: str) -> None:
@@ -107,27 +85,21 @@ class Controller(QObject):
         except ValueError as exc:
             self.message.emit(str(exc))
             return
-        if name == self.annotator:
+        if name == self.session.annotator:
             return
         try:
-            self.store.ensure_annotator(name)
+            self.store.annotators.ensure(name)
         except StoreError as exc:  # the file busy for longer than the window waits: nothing changed
             self.message.emit(f"Could not switch to {name}: {exc}; try again in a moment")
             return
-        self.session.account_time()
         self.preferences.annotator = name
         self.preferences.save()
         previous, steps = self.session.annotator, self.undo_stack.count()
-        self.session.annotator = name
         self._progress = None
         # Undo acts for whoever made the edit; the next annotator's Ctrl+Z must not take back the
         # previous one's work, so the history goes, and the window says so.
         self.undo_stack.clear()
-        self.article_list.model.set_annotator(name)
-        if self.article is not None:
-            current = self.article.id
-            self.session.article = None  # force a fresh load for the new annotator
-            self.open_article(current)
+        self.session.switch_annotator(name)  # the list and the article on show follow it
         if steps:
             self.message.emit(f"Now annotating as {name}. {previous}'s {steps} edit(s) of this session are kept "
                               f"in the file; they can no longer be undone here (Ctrl+Z now undoes {name}'s edits)")
@@ -137,7 +109,7 @@ class Controller(QObject):
         """Open the article this annotator left off at, or their next unfinished one."""
         self.db_key = db_key
         last = self.preferences.last_article.get(db_key)
-        for article_id in (last, self.store.next_article_id(self.annotator)):
+        for article_id in (last, self.store.articles.next_id(self.session.annotator)):
             if article_id is None:
                 continue
             try:
@@ -148,51 +120,46 @@ class Controller(QObject):
         self.statusChanged.emit()
 
     def open_article(self, article_id: int, select: int | None = None) -> None:
-        if self.article is None or self.article.id != article_id:
-            article = self.session.open(article_id)
-            self.view.set_article(article.text, self.spans)
-            self.panel.set_spans(article.text, self.spans)
-            self.preferences.last_article[self.db_key] = article_id
-            self._save_preferences_now()  # now, not later: a killed window must reopen here
-            if self.session.partial:
-                QTimer.singleShot(0, self.ensure_complete)
-            self.article_list.show_current(article_id)
-            self.articleOpened.emit(article_id)
-        if select is not None and select not in self.spans_by_id:
+        if self.session.article is None or self.session.article.id != article_id:
+            self.session.open(article_id)
+        if select is not None and select not in self.session.spans_by_id:
             self.ensure_complete()
         self.select(select)
         self.statusChanged.emit()
 
+    def _article_opened(self, article, _spans) -> None:
+        """The session opened an article (here, or for another annotator): the window reopens there."""
+        self.preferences.last_article[self.db_key] = article.id
+        self._save_preferences_now()  # now, not later: a killed window must reopen here
+        if self.session.partial:
+            QTimer.singleShot(0, self.ensure_complete)
+        self.articleOpened.emit(article.id)
+
     def ensure_complete(self) -> None:
         """Read the spans beyond the first screen, if they are not read yet."""
-        changed = self.session.complete()
-        if changed is not None:
-            self._show_reloaded(*changed, self.selected)
+        if self.session.complete() is not None:
+            self._reselect(self.session.selected)
 
     def reload_spans(self, select: int | None = None, within: tuple[int, int] | None = None) -> None:
         """Re-read what the annotator sees: all of it, or only the spans overlapping ``within``
         (an edit reports the offsets it touched, so a long article is not re-read per action)."""
-        if self.article is None:
+        if self.session.article is None:
             return
-        removed, fresh = self.session.reload(within)
-        self._show_reloaded(removed, fresh, select)
+        self.session.reload(within)
+        self._reselect(select)
 
-    def _show_reloaded(self, removed: list[int], fresh: list[Span], select: int | None) -> None:
-        self.view.replace_spans(removed, fresh)
-        if len(removed) + len(fresh) > 64:
-            self.panel.set_spans(self.article.text, self.spans)
-        else:
-            self.panel.replace_spans(removed, fresh)
-        self.select(select if select in self.spans_by_id else None)
+    def _reselect(self, select: int | None) -> None:
+        """After spans were swapped (the views took them from the session): select again."""
+        self.select(select if select in self.session.spans_by_id else None)
 
     def _edit_done(self, edit: edits.Edit, undone: bool) -> None:
         """Every edit reports here after redo/undo; undo on another article brings it back. An edit
         stored late (the file was busy) only updates what is on show: the annotator has moved on."""
         focus = edit.focus_on_revert if undone else edit.focus
         if edit.late:
-            if self.article is not None and edit.article_id == self.article.id:
-                self.reload_spans(self.selected, within=edit.touched)
-        elif self.article is None or edit.article_id != self.article.id:
+            if self.session.article is not None and edit.article_id == self.session.article.id:
+                self.reload_spans(self.session.selected, within=edit.touched)
+        elif self.session.article is None or edit.article_id != self.session.article.id:
             self.session.clock.activity()
             self.open_article(edit.article_id, select=focus)
         elif edit.touched is not None:
@@ -200,7 +167,7 @@ class Controller(QObject):
             self.reload_spans(focus, within=edit.touched)
         else:
             self.session.clock.activity()
-            self.select(focus if focus is not None else self.selected)  # arguments or state changed
+            self.select(focus if focus is not None else self.session.selected)  # arguments or state changed
         self._list_stale.add(edit.article_id)
         self._list_timer.start()
         self.watcher.announce(self)
@@ -213,8 +180,8 @@ class Controller(QObject):
         if edit.late:
             # It waited for the file and the annotator moved on: a status line could go unseen.
             dialogs.inform(self.parent(), "An edit could not be saved", message)
-        if self.article is not None and self.article.id == edit.article_id:
-            self.reload_spans(self.selected)
+        if self.session.article is not None and self.session.article.id == edit.article_id:
+            self.reload_spans(self.session.selected)
         self.article_list.model.refresh_article(edit.article_id)
 
     def push(self, edit: edits.Edit) -> bool:
@@ -244,8 +211,8 @@ class Controller(QObject):
         model = self.article_list.model
         if self._list_reload:
             model.reload()
-            if self.article is not None:
-                self.article_list.show_current(self.article.id)
+            if self.session.article is not None:
+                self.article_list.show_current(self.session.article.id)
         else:
             for article_id in self._list_stale:
                 model.refresh_article(article_id)
@@ -255,18 +222,16 @@ class Controller(QObject):
     def _refresh(self, announce: bool) -> None:
         """Another connection wrote: take in the spans it changed on this article (not all of
         them again) and re-read the article list a moment later."""
-        selected = self.selected
+        selected = self.session.selected
         self._list_reload = True
         self._list_timer.start()
-        if self.article is not None:
-            self._show_reloaded(*self.session.refresh(), selected)
+        if self.session.article is not None:
+            self.session.refresh()
+            self._reselect(selected)
         self._progress = None
         if announce:
             self.message.emit("Updated with changes made by another window")
         self.statusChanged.emit()
-
-    def seconds_on_article(self) -> float:
-        return self.session.seconds_on_article()
 
     def window_active(self, active: bool) -> None:
         """The window gained or lost focus: the clock runs only while it is in front."""
@@ -294,28 +259,11 @@ class Controller(QObject):
     # -- selection ---------------------------------------------------------------------------
 
     def select(self, span_id: int | None) -> None:
-        span = self.session.select(span_id)
-        self.view.select_span(self.selected)
-        self.panel.select(self.selected)
-        arguments = self.store.arguments_of(span.id) if span and span.layer is Layer.EVENT else []
-        self.panel.show_span(span, arguments, self._fillers(arguments))
+        self.session.select(span_id)  # the text and the span panel follow the session
+
+    def _selection_changed(self, span: Span | None) -> None:
         if span is not None and span.layer is Layer.EVENT:
             self._read_record(span)
-
-    def _fillers(self, arguments) -> dict[int, Span]:
-        """The spans filling these roles. A filler need not be on show (an accepted suggestion is
-        hidden behind the annotator's copy): those are read from the file, so the box always
-        names the text and the label, never a bare id."""
-        fillers = {}
-        for link in arguments:
-            span = self.spans_by_id.get(link.filler_id)
-            if span is None:
-                try:
-                    span = self.store.get_span(link.filler_id)
-                except StoreError:
-                    continue
-            fillers[link.filler_id] = span
-        return fillers
 
     def step_span(self, direction: int) -> None:
         self.ensure_complete()
@@ -340,20 +288,20 @@ class Controller(QObject):
         offsets = self.view.selected_offsets()
         if offsets is not None:
             self.add_span(*offsets, label_name)
-        elif self.selected_span() is not None:
+        elif self.session.selected_span() is not None:
             self.relabel(label_name)
         else:
             self.message.emit("Select some text first, then press a label key")
 
     def add_span(self, start: int, end: int, label_name: str) -> None:
-        if self.article is None:
+        if self.session.article is None:
             return
         label = self.scheme.label(label_name)
         if label is None:
             return
         if self.preferences.snap_to_tokens:
-            start, end = snap_to_tokens(self.article.text, start, end)
-        if start >= end or not self.article.text[start:end].strip():
+            start, end = snap_to_tokens(self.session.article.text, start, end)
+        if start >= end or not self.session.article.text[start:end].strip():
             self.message.emit("The selection is only spaces; select the words to label")
             return
         cursor = self.view.textCursor()
@@ -362,24 +310,24 @@ class Controller(QObject):
         self.ensure_complete()
         # Pending suggestions of the layer under the new span are settled by it (rejected in the same
         # step); one with these very offsets and label counts as the annotator's already.
-        under = [s for s in self.spans if s.is_suggestion and s.layer is label.layer
+        under = [s for s in self.session.spans if s.is_suggestion and s.layer is label.layer
                  and s.start_char < end and start < s.end_char
                  and (s.start_char, s.end_char, s.label) != (start, end, label.name)]
-        self.push(edits.add_span(self.annotator, self.article.id, start, end, label.name, label.layer,
+        self.push(edits.add_span(self.session.annotator, self.session.article.id, start, end, label.name, label.layer,
                                  self.scheme.default_attributes(label.name), settles=under))
 
     def _change_selected(self, text: str, changes: dict, *, mergeable: bool = False) -> bool:
-        span = self.selected_span()
-        if span is None or self.article is None:
+        span = self.session.selected_span()
+        if span is None or self.session.article is None:
             self.message.emit("Select a span first (click it or press Tab)")
             return False
         if span.is_suggestion:
             text = f"Accept and {text[:1].lower()}{text[1:]}"
-        return self.push(edits.change_span(self.annotator, span, text, changes, mergeable=mergeable))
+        return self.push(edits.change_span(self.session.annotator, span, text, changes, mergeable=mergeable))
 
     def relabel(self, label_name: str) -> None:
         label = self.scheme.label(label_name)
-        span = self.selected_span()
+        span = self.session.selected_span()
         if label is None or span is None or span.label == label.name:
             return
         changed = self._change_selected(f"Relabel {span.label} as {label.name}",
@@ -388,37 +336,37 @@ class Controller(QObject):
             self._advance((span.start_char, span.end_char))
 
     def nudge(self, edge: str, direction: int) -> None:
-        span = self.selected_span()
-        if span is None or self.article is None:
+        span = self.session.selected_span()
+        if span is None or self.session.article is None:
             return
-        start, end = move_boundary(self.article.text, span.start_char, span.end_char, edge, direction,
+        start, end = move_boundary(self.session.article.text, span.start_char, span.end_char, edge, direction,
                                    by_token=self.preferences.snap_to_tokens)
         if (start, end) == (span.start_char, span.end_char):
             return
         self._change_selected(f"Resize {span.label}", {"start_char": start, "end_char": end}, mergeable=True)
 
     def decide(self, status: Status) -> None:
-        span = self.selected_span()
-        if span is None or self.article is None:
+        span = self.session.selected_span()
+        if span is None or self.session.article is None:
             self.message.emit("Select a suggestion first (Tab moves between spans)")
             return
         if not span.is_suggestion:
             self.message.emit(f"This {span.label} is already yours ({span.status.value}); Delete removes it")
             return
-        if self.push(edits.decide(self.annotator, span, status)):
+        if self.push(edits.decide(self.session.annotator, span, status)):
             self._advance((span.start_char, span.end_char))
 
     def accept_all(self) -> None:
         self.ensure_complete()
-        pending = [s for s in self.spans if s.is_suggestion]
-        if not pending or self.article is None:
+        pending = [s for s in self.session.spans if s.is_suggestion]
+        if not pending or self.session.article is None:
             self.message.emit("No pending suggestions on this article")
             return
-        self.push(edits.accept_all(self.annotator, self.article.id, pending))
+        self.push(edits.accept_all(self.session.annotator, self.session.article.id, pending))
 
     def delete_selected(self) -> None:
-        span = self.selected_span()
-        if span is None or self.article is None:
+        span = self.session.selected_span()
+        if span is None or self.session.article is None:
             return
         if span.is_suggestion:
             self.decide(Status.REJECTED)
@@ -427,35 +375,35 @@ class Controller(QObject):
             if span.status is Status.REJECTED:
                 self.message.emit(f"This {span.label} is rejected already; Ctrl+Z takes the rejection back")
                 return
-            links = [a for a in self.store.arguments_for(self.article.id) if span.id in (a.event_id, a.filler_id)]
-            self.push(edits.remove_decided(self.annotator, span, links))
+            links = [a for a in self.store.arguments.for_article(self.session.article.id) if span.id in (a.event_id, a.filler_id)]
+            self.push(edits.remove_decided(self.session.annotator, span, links))
             return
-        self.push(edits.delete_span(self.annotator, span))
+        self.push(edits.delete_span(self.session.annotator, span))
 
     # -- events: arguments and attributes ------------------------------------------------------
 
     def link(self, role: str) -> None:
         """Make the selected span fill ``role`` of the event selected before it."""
-        event = self.spans_by_id.get(self.link_event) if self.link_event is not None else None
-        target = self.selected_span()
-        if event is None or self.article is None:
+        event = self.session.spans_by_id.get(self.session.link_event) if self.session.link_event is not None else None
+        target = self.session.selected_span()
+        if event is None or self.session.article is None:
             self.message.emit("Select an event first, then the span that fills the role")
             return
         if target is None or target.id == event.id:
             self.message.emit(f"Now select the span that is the {role} of {event.label}, and press the role key")
             return
-        self.push(edits.link(self.annotator, event, target, role))
+        self.push(edits.link(self.session.annotator, event, target, role))
 
     def remove_argument(self, link_id: int) -> None:
-        if self.article is None:
+        if self.session.article is None:
             return
-        link = self.store.get_argument(link_id)
-        self.push(edits.unlink(self.annotator, self.article.id, link_id, link.role, link.event_id))
+        link = self.store.arguments.get(link_id)
+        self.push(edits.unlink(self.session.annotator, self.session.article.id, link_id, link.role, link.event_id))
 
     def set_attribute(self, span_id: int, name: str, value) -> None:
-        if span_id != self.selected:
+        if span_id != self.session.selected:
             self.select(span_id)
-        span = self.selected_span()
+        span = self.session.selected_span()
         if span is None:
             return
         attributes = dict(span.attributes)
@@ -483,17 +431,17 @@ class Controller(QObject):
 
     def read_selected_record(self) -> None:
         """The annotator asked for the reading (the first one loads the place index)."""
-        span = self.selected_span()
+        span = self.session.selected_span()
         if span is not None and span.layer is Layer.EVENT and not span.is_suggestion:
             self._record_wanted = span.id
             self._start_record_job()
 
     def _start_record_job(self) -> None:
-        if self._record_wanted is None or self.article is None:
+        if self._record_wanted is None or self.session.article is None:
             return
         if self._record_job is not None and self._record_job.running():
             return  # the one under way ends first; _record_ended starts the one wanted now
-        span_id, article_id, annotator = self._record_wanted, self.article.id, self.annotator
+        span_id, article_id, annotator = self._record_wanted, self.session.article.id, self.session.annotator
         self._record_wanted = None
         from annotator.gui.background import BackgroundJob
 
@@ -520,8 +468,8 @@ class Controller(QObject):
     def choose_place(self, span_id: int, geonameid) -> None:
         from annotator.eventtable import decisions
 
-        if self.article is not None:
-            self.push(decisions.choose_place(self.annotator, self.article.id, span_id, geonameid))
+        if self.session.article is not None:
+            self.push(decisions.choose_place(self.session.annotator, self.session.article.id, span_id, geonameid))
 
     def type_date(self, span_id: int, typed: str) -> None:
         """A date typed for the event: YYYY-MM-DD (day) or YYYY-MM (month); empty clears it."""
@@ -530,10 +478,10 @@ class Controller(QObject):
 
         from annotator.eventtable import decisions
 
-        if self.article is None:
+        if self.session.article is None:
             return
         if not typed:
-            self.push(decisions.choose_date(self.annotator, self.article.id, span_id, None))
+            self.push(decisions.choose_date(self.session.annotator, self.session.article.id, span_id, None))
             return
         try:
             if len(typed) == 7:
@@ -548,11 +496,11 @@ class Controller(QObject):
         if precision == 3:
             year, month = int(start[:4]), int(start[5:7])
             end = f"{start[:8]}{calendar.monthrange(year, month)[1]:02d}"
-        self.push(decisions.choose_date(self.annotator, self.article.id, span_id, start, date_end=end,
+        self.push(decisions.choose_date(self.session.annotator, self.session.article.id, span_id, start, date_end=end,
                                         precision=precision))
 
     def _selected_event(self) -> Span | None:
-        span = self.selected_span()
+        span = self.session.selected_span()
         if span is None or span.layer is not Layer.EVENT:
             self.message.emit("Select an event first")
             return None
@@ -586,11 +534,11 @@ class Controller(QObject):
             self.set_attribute(span.id, "reported_by", answer.strip() or None)
 
     def ask_relabel(self, parent_widget=None) -> None:
-        span = self.selected_span()
+        span = self.session.selected_span()
         if span is None:
             return
         names = [label.name for label in self.scheme.labels]
-        choice = dialogs.ask(parent_widget, "Relabel", f"New label for “{span.text_in(self.article.text)}”:",
+        choice = dialogs.ask(parent_widget, "Relabel", f"New label for “{span.text_in(self.session.article.text)}”:",
                              choices=names, default=span.label)
         if choice:
             self.relabel(choice)
@@ -598,12 +546,12 @@ class Controller(QObject):
     # -- article states ------------------------------------------------------------------------
 
     def _set_state(self, state: ArticleState, note: str | None = None, *, advance: bool = True) -> None:
-        if self.article is None:
+        if self.session.article is None:
             return
-        current = self.article.id
-        self.push(edits.set_state(self.annotator, current, state, note))
+        current = self.session.article.id
+        self.push(edits.set_state(self.session.annotator, current, state, note))
         if advance:
-            following = self.store.next_article_id(self.annotator, after=current)
+            following = self.store.articles.next_id(self.session.annotator, after=current)
             if following is not None and following != current:
                 self.open_article(following)
             else:
@@ -616,9 +564,9 @@ class Controller(QObject):
         self._set_state(ArticleState.SKIPPED)
 
     def flag(self, parent_widget=None) -> None:
-        if self.article is None:
+        if self.session.article is None:
             return
-        previous_note = self.store.get_state(self.article.id, self.annotator)[1] or ""
+        previous_note = self.store.states.get(self.session.article.id, self.session.annotator)[1] or ""
         note = dialogs.ask(parent_widget, "Flag article", "What is wrong with this article?", default=previous_note)
         if note is None:
             return
@@ -626,7 +574,7 @@ class Controller(QObject):
 
     def step_article(self, direction: int) -> None:
         model = self.article_list.model
-        row = model.row_of(self.article.id) if self.article else None
+        row = model.row_of(self.session.article.id) if self.session.article else None
         target = 0 if row is None else row + direction
         if target >= model.rowCount() and model.canFetchMore():
             model.fetchMore()

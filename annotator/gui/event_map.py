@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from annotator import config
 
-# Colours of the scheme's event labels (resources/schemes/conflict.json), by ACLED event type.
+# Colours of the scheme's event labels (resources/label_schemes/conflict.json), by ACLED event type.
 EVENT_COLOURS = {
     "Battles": "#d62728",
     "Explosions/Remote violence": "#ff7f0e",

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 from annotator import config
 from annotator.export import FORMATS, ExportCancelled, ExportError, export_project
 from annotator.gui.background import BackgroundJob
-from annotator.model import ArticleState
-from annotator.model import GOLD
+from annotator.domain import ArticleState
+from annotator.domain import GOLD
 from annotator.store import Store
 
 GOLD_CHOICE = "gold (reviewed)"
@@ -36,7 +36,7 @@ class ExportDialog(QDialog):
         self.format = QComboBox()
         self.format.addItems(FORMATS)
         self.whose = QComboBox()
-        names = [n for n in store.annotator_names() if n != GOLD]
+        names = [n for n in store.annotators.names() if n != GOLD]
         self.whose.addItems(names + [GOLD_CHOICE])
         self.whose.setCurrentText(annotator)
         self.states = {state: QCheckBox(state.value.replace("_", " ")) for state in ArticleState}

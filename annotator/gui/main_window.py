@@ -21,7 +21,7 @@ from annotator.gui.palette import LabelPalette
 from annotator.gui.saving import saver_for
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.suggest_worker import SuggestRunner
-from annotator.model import display_title
+from annotator.domain import display_title
 from annotator.schemes import Scheme
 from annotator.store import Store
 
@@ -181,14 +181,14 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def ask_annotator(self) -> None:
-        name = dialogs.ask(self, "Annotator", "Who is annotating?", default=self.controller.annotator)
+        name = dialogs.ask(self, "Annotator", "Who is annotating?", default=self.controller.session.annotator)
         if name and name.strip():
             self.controller.switch_annotator(name)
 
     def span_menu(self) -> QMenu:
         """The right-click menu of the selected span: the same actions as the keys."""
         menu = QMenu(self)
-        span = self.controller.selected_span()
+        span = self.controller.session.selected_span()
         if span is None:
             for name in ("accept_all", "suggest_article"):
                 menu.addAction(self.actions[name])
@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             for name in ("modality", "sub_event_type", "reported_by"):
                 menu.addAction(self.actions[name])
-        elif self.controller.link_event is not None:
+        elif self.controller.session.link_event is not None:
             link = menu.addMenu("Link to the event as")
             for name, action in self.actions.items():
                 if name.startswith("role:"):
@@ -216,8 +216,8 @@ class MainWindow(QMainWindow):
         self._open_menu.popup(position)
 
     def suggest_current(self) -> None:
-        if self.controller.article is not None:
-            self._start_suggesting([self.controller.article.id])
+        if self.controller.session.article is not None:
+            self._start_suggesting([self.controller.session.article.id])
 
     def suggest_all(self) -> None:
         self._start_suggesting(None)
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
 
     def start_learning(self) -> None:
         """Train on the team's decisions off the GUI thread; the window stays usable meanwhile."""
-        if self.learner.start(self.controller.annotator):
+        if self.learner.start(self.controller.session.annotator):
             self.learn_progress.setRange(0, 0)
             self.learn_progress.show()
             self.actions["learn_stop"].setEnabled(True)
@@ -280,14 +280,14 @@ class MainWindow(QMainWindow):
         # Imported here: the exporter loads spaCy, which takes seconds; the window must open fast.
         from annotator.gui.export_dialog import ExportDialog
 
-        self.export_dialog = ExportDialog(self.store, self.controller.annotator, self)
+        self.export_dialog = ExportDialog(self.store, self.controller.session.annotator, self)
         self.export_dialog.show()
 
     def show_agreement(self) -> None:
         # Imported here, like the exporter: agreement needs numpy, which the first paint does not.
         from annotator.gui.agreement_window import AgreementWindow
 
-        self.agreement_window = AgreementWindow(self.store, self.controller.annotator, self)
+        self.agreement_window = AgreementWindow(self.store, self.controller.session.annotator, self)
         self.agreement_window.articleActivated.connect(self.show_article)
         self.agreement_window.show()
 
@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
         # Imported here: the event table brings dateparser and the GeoNames index.
         from annotator.gui.event_window import EventWindow
 
-        name = self.controller.annotator
+        name = self.controller.session.annotator
         self.events_window = EventWindow(self.store, name, annotator=name, parent=self)
         self.events_window.eventActivated.connect(self.show_article)
         self.undo_group.addStack(self.events_window.undo_stack)
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         # The review writes gold spans; the main window picks them up like any other change.
         from annotator.gui.review_window import ReviewWindow
 
-        self.review_window = ReviewWindow(self.store, self.controller.annotator, self)
+        self.review_window = ReviewWindow(self.store, self.controller.session.annotator, self)
         self.undo_group.addStack(self.review_window.undo_stack)
         self.review_window.show()
 
@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
     # -- status ------------------------------------------------------------------------------------
 
     def _show_heading(self, _article_id: int) -> None:
-        article = self.controller.article
+        article = self.controller.session.article
         self.heading.setText(display_title(article.title, article.text[:400], article.id, article.published))
         parts = [p for p in (article.source, article.published, f"#{article.id}",
                              f"{len(article.text):,} characters") if p]
@@ -365,12 +365,12 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         done, total = self.controller.progress()
-        self.who_label.setText(f"Annotator: {self.controller.annotator}")
+        self.who_label.setText(f"Annotator: {self.controller.session.annotator}")
         self.progress_label.setText(f"Done {done} of {total}")
         self._tick()
 
     def _tick(self) -> None:
-        seconds = int(self.controller.seconds_on_article())
+        seconds = int(self.controller.session.seconds_on_article())
         self.time_label.setText(f"On this article {seconds // 60}:{seconds % 60:02d}")
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name

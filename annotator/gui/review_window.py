@@ -36,7 +36,7 @@ from annotator.gui import screen_fit
 from annotator.gui.actions import REVIEW_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand, WindowHistory
 from annotator.gui.watcher import watcher_for
-from annotator.model import GOLD, ArticleState, Layer, check_annotator_name
+from annotator.domain import GOLD, ArticleState, Layer, check_annotator_name
 from annotator.store import Store, StoreError
 
 GOLD_UNDERLINE = QColor("#15803d")
@@ -290,7 +290,7 @@ class ReviewWindow(WindowHistory, QMainWindow):
         # queue): look at that one row, not all 10,000 of a big queue.
         row = self.queue_model.row_of(edit.article_id)
         if row >= 0:
-            finished = self.store.article_ids_in_state(GOLD, ArticleState.DONE)
+            finished = self.store.states.article_ids(GOLD, ArticleState.DONE)
             if self.queue_model.set_finished_row(row, edit.article_id in finished):
                 self._show_progress()
             same = self.current is not None and self.current.article.id == edit.article_id
@@ -551,7 +551,7 @@ class ReviewWindow(WindowHistory, QMainWindow):
         span_id = self.selected_gold()
         if span_id is None:
             return
-        span = self.store.get_span(span_id)
+        span = self.store.spans.get(span_id)
         if span.layer is not Layer.EVENT:
             self.statusBar().showMessage("modality belongs to events", 5000)
             return

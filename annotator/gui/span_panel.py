@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QFrame, QListWidgetItem, QPushButton, QScrollArea, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget, QHBoxLayout,
 )
 
-from annotator.model import Argument, Layer, Origin, Span, Status
+from annotator.domain import Argument, Layer, Origin, Span, Status
 from annotator.schemes import Scheme
 
 EXCERPT = 60
@@ -289,6 +289,27 @@ class SpanPanel(QWidget):
         self.show_span(None, [], {})
 
     # -- showing -------------------------------------------------------------------------------
+
+    def follow(self, session) -> None:
+        """Show what an :class:`annotator.session.AnnotationSession` announces: its article's spans
+        in the table, the selected span's details with its argument links and their fillers."""
+        self._session = session
+        session.events.article_opened.connect(self._article_opened)
+        session.events.spans_changed.connect(self._spans_changed)
+        session.events.selection_changed.connect(self._selection_changed)
+
+    def _article_opened(self, article, spans: list[Span]) -> None:
+        self.set_spans(article.text, spans)
+
+    def _spans_changed(self, removed: list[int], fresh: list[Span]) -> None:
+        if len(removed) + len(fresh) > 64:  # a whole article's worth: one reset beats row-by-row moves
+            self.set_spans(self._session.article.text, self._session.spans)
+        else:
+            self.replace_spans(removed, fresh)
+
+    def _selection_changed(self, span: Span | None) -> None:
+        self.select(span.id if span is not None else None)
+        self.show_span(span, *self._session.links_of(span))
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
         self.model.set_spans(text, spans)

@@ -16,7 +16,7 @@ from psycopg import sql
 from annotator.hub import ids as hub_ids
 from annotator.hub import schema
 from annotator.hub.connect import HubError, applied_migrations, connect, make_url, parse, redact
-from annotator.model import GOLD
+from annotator.domain import GOLD
 from annotator.store import Store
 
 # Role names become PostgreSQL roles and annotator names: kept to what needs no quoting anywhere.
@@ -68,11 +68,11 @@ def migrate(conn: psycopg.Connection, url: str) -> list[str]:
 def publish(conn: psycopg.Connection, store: Store) -> dict[str, int]:
     """Put the file's articles, scheme, suggestions and learned-version records on the hub (what is
     already there stays); the file remembers which of its rows are which hub rows."""
-    replica = store.hub_prepare()
-    make_id = hub_ids.IdMaker(replica, "", {"span": store.hub_id_map("span")})
-    articles = store.hub_articles()
+    replica = store.sync.prepare()
+    make_id = hub_ids.IdMaker(replica, "", {"span": store.sync.id_map("span")})
+    articles = store.sync.articles()
     article_ids = {a["id"]: hub_ids.article_id(a["content_hash"]) for a in articles}
-    suggestions, runs = store.hub_suggestions()
+    suggestions, runs = store.sync.suggestions()
     counts = {}
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("INSERT INTO hub_settings(key, value) VALUES ('scheme', %s)"
@@ -95,12 +95,12 @@ def publish(conn: psycopg.Connection, store: Store) -> dict[str, int]:
             "INSERT INTO suggestion_runs(article_id, source, spans, finished_at) VALUES (%s, %s, %s, %s)"
             " ON CONFLICT DO NOTHING",
             [[article_ids[r["article_id"]], r["source"], r["spans"], r["finished_at"]] for r in runs])
-        versions = store.hub_model_versions()
+        versions = store.sync.model_versions()
         cur.executemany("INSERT INTO model_versions(version, record) VALUES (%s, %s)"
                         " ON CONFLICT (version) DO UPDATE SET record = excluded.record",
                         [[v["version"], json.dumps(v)] for v in versions])
-    store.hub_remember("article", [(hub_id, local) for local, hub_id in article_ids.items()])
-    store.hub_remember("span", [(make_id("span", s["id"]), s["id"]) for s in suggestions])
+    store.sync.remember("article", [(hub_id, local) for local, hub_id in article_ids.items()])
+    store.sync.remember("span", [(make_id("span", s["id"]), s["id"]) for s in suggestions])
     return counts
 
 

@@ -1,6 +1,6 @@
 """Ids the client makes: a row gets its hub id from the file that made it, with no round trip.
 
-Each project file has a replica id (a UUID made once, ``Store.hub_prepare``); a row it made is
+Each project file has a replica id (a UUID made once, ``store.sync.prepare``); a row it made is
 ``uuid5(replica, "annotator:kind:local id")`` (the annotator's name is in it so that two people
 who started from copies of one file still make different ids), so pushing the same row again, after a kill or a week offline,
 names the same hub row. An article is named by its text (``uuid5`` of its content hash), so two

@@ -28,7 +28,7 @@ from annotator.hub import ids as hub_ids
 import psycopg
 
 from annotator.hub.connect import HubUnreachable, check_version, connect, redact
-from annotator.model import GOLD
+from annotator.domain import GOLD
 from annotator.store import Store
 
 ARTICLES_PER_BATCH = 100
@@ -124,16 +124,16 @@ def _send_layer(cur, name: str, article: str, payload: dict[str, Any]) -> None:
 
 
 def _id_maker(store: Store, me: str) -> hub_ids.IdMaker:
-    return hub_ids.IdMaker(store.hub_prepare(), me, {kind: store.hub_id_map(kind)
-                                                     for kind in ("span", "argument", "gold_decision", "event_group")})
+    return hub_ids.IdMaker(store.sync.prepare(), me, {kind: store.sync.id_map(kind)
+                                                      for kind in ("span", "argument", "gold_decision", "event_group")})
 
 
 def _changed(store: Store, name: str, hub_id, article_ids: dict[int, str],
              only: set[int] | None = None) -> list[tuple[int, str, dict[str, Any]]]:
     """(article, fingerprint, payload) of each article whose layer ``name`` differs from what the hub
     last confirmed (``only``: among these articles)."""
-    layer = store.hub_layer(name, only)
-    pushed = store.hub_pushed(name)
+    layer = store.sync.layer(name, only)
+    pushed = store.sync.pushed(name)
     changed = []
     for local_article in sorted((set(layer) | set(pushed)) if only is None else only):
         article = article_ids.get(local_article)
@@ -147,7 +147,7 @@ def _changed(store: Store, name: str, hub_id, article_ids: dict[int, str],
 
 
 def push(store: Store, conn, me: str, reviewer: bool, report: SyncReport) -> None:
-    article_ids = store.hub_id_map("article")
+    article_ids = store.sync.id_map("article")
     hub_id = _id_maker(store, me)
     for name in ([me, GOLD] if reviewer else [me]):
         dirty = _changed(store, name, hub_id, article_ids)
@@ -158,13 +158,13 @@ def push(store: Store, conn, me: str, reviewer: bool, report: SyncReport) -> Non
             with conn.transaction(), conn.cursor() as cur:
                 for local_article, _, payload in batch:
                     _send_layer(cur, name, article_ids[local_article], payload)
-            store.hub_mark_pushed(name, {local_article: fp for local_article, fp, _ in batch}, None)
+            store.sync.mark_pushed(name, {local_article: fp for local_article, fp, _ in batch}, None)
             report.articles_pushed += len(batch)
     if reviewer:
         _push_reviewer_records(store, conn, me, hub_id, article_ids, report)
     after = int(store.get_setting("hub.pushed_action") or 0)
-    actions = store.hub_actions_after(me, after)
-    action_ids = store.hub_id_map("action")
+    actions = store.sync.actions_after(me, after)
+    action_ids = store.sync.id_map("action")
     for start in range(0, len(actions), ACTIONS_PER_BATCH):
         batch = actions[start:start + ACTIONS_PER_BATCH]
         rows = [[action_ids.get(a["id"]) or hub_id("action", a["id"]), article_ids.get(a["article_id"]), me, a["at"],
@@ -172,13 +172,13 @@ def push(store: Store, conn, me: str, reviewer: bool, report: SyncReport) -> Non
         with conn.transaction(), conn.cursor() as cur:
             cur.executemany("INSERT INTO actions(id, article_id, annotator, at, action, detail)"
                             " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING", rows)
-        store.hub_mark_pushed(me, {}, batch[-1]["id"])
+        store.sync.mark_pushed(me, {}, batch[-1]["id"])
         report.actions_pushed += len(batch)
 
 
 def _reviewer_records(store: Store, hub_id, article_ids: dict[int, str]):
     """(rows, learned versions, fingerprint) of the event table's decisions and learned-version records."""
-    overrides, groups = store.hub_event_decisions()
+    overrides, groups = store.sync.event_decisions()
 
     def pairs(members):
         return [[article_ids.get(a), hub_id("span", s)] for a, s in members]
@@ -190,7 +190,7 @@ def _reviewer_records(store: Store, hub_id, article_ids: dict[int, str]):
               {"kind": g["kind"], "reviewer": g["reviewer"], "created_at": g["created_at"],
                "members": pairs(g["members"]), "replaces": [pairs(r) for r in json.loads(g["replaces"])]})
              for g in groups]
-    versions = store.hub_model_versions()
+    versions = store.sync.model_versions()
     return rows, versions, _fingerprint({"events": rows, "versions": versions})
 
 
@@ -199,9 +199,9 @@ def _push_reviewer_records(store: Store, conn, me: str, hub_id, article_ids: dic
     """The event table's decisions and the learned-version records, when they changed since the last
     push: upserts, and a deleted mark on the groups this file knew and no longer has."""
     rows, versions, fingerprint = _reviewer_records(store, hub_id, article_ids)
-    if store.hub_pushed("reviewer records").get(0) == fingerprint:
+    if store.sync.pushed("reviewer records").get(0) == fingerprint:
         return
-    known = set(store.hub_id_map("event_group").values()) | set(json.loads(store.get_setting("hub.events_pushed")
+    known = set(store.sync.id_map("event_group").values()) | set(json.loads(store.get_setting("hub.events_pushed")
                                                                          or "[]"))
     gone = sorted(known - {row[0] for row in rows})
     with conn.transaction(), conn.cursor() as cur:
@@ -216,7 +216,7 @@ def _push_reviewer_records(store: Store, conn, me: str, hub_id, article_ids: dic
                         " SET record = excluded.record, owner = current_user, txid = pg_current_xact_id()",
                         [[v["version"], json.dumps(v)] for v in versions])
     store.set_setting("hub.events_pushed", json.dumps([row[0] for row in rows if row[1] == "group"]))
-    store.hub_mark_pushed("reviewer records", {0: fingerprint}, None)
+    store.sync.mark_pushed("reviewer records", {0: fingerprint}, None)
     report.reviewer_records = len(rows) + len(versions)
 
 
@@ -224,8 +224,8 @@ def _settle_pulled(store: Store, me: str, pulled: dict[str, Any], refused: set[i
     """What a pull wrote is what the hub has: record it as confirmed, so this file does not send other
     reviewers' gold and event decisions back as its own (articles whose own gold change is still
     waiting for the lease keep waiting)."""
-    article_ids = store.hub_id_map("article")
-    local_articles = store.hub_local_map("article")
+    article_ids = store.sync.id_map("article")
+    local_articles = store.sync.local_map("article")
     hub_id = _id_maker(store, me)
     touched = {local_articles.get(row["article_id"]) for kind in ("spans", "arguments", "states")
                for row in pulled.get(kind, []) if row.get("annotator") == GOLD}
@@ -233,16 +233,16 @@ def _settle_pulled(store: Store, me: str, pulled: dict[str, Any], refused: set[i
                 for row in pulled.get(kind, [])}
     touched = {article for article in touched if article is not None} - refused
     if touched:
-        store.hub_mark_pushed(GOLD, {article: fp for article, fp, _ in
-                                     _changed(store, GOLD, hub_id, article_ids, touched)}, None)
+        store.sync.mark_pushed(GOLD, {article: fp for article, fp, _ in
+                                      _changed(store, GOLD, hub_id, article_ids, touched)}, None)
     if pulled.get("event_decisions") or pulled.get("model_versions"):
         *_, fingerprint = _reviewer_records(store, hub_id, article_ids)
-        store.hub_mark_pushed("reviewer records", {0: fingerprint}, None)
+        store.sync.mark_pushed("reviewer records", {0: fingerprint}, None)
 
 
 def _with_gold_lease(conn, store: Store, dirty, report: SyncReport):
     """The gold articles this reviewer may write: the lease is taken (or renewed) for each."""
-    article_ids = store.hub_id_map("article")
+    article_ids = store.sync.id_map("article")
     allowed = []
     with conn.transaction():
         for item in dirty:
@@ -275,14 +275,14 @@ def pull(store: Store, conn, me: str, reviewer: bool, gold_waiting: set[int]) ->
     bootstrap = cursor is None
     # A file that never synced and holds none of this annotator's work (a new laptop, a lost file)
     # takes their own layer back from the hub too.
-    own_too = bootstrap and not store.hub_layer(me)
+    own_too = bootstrap and not store.sync.layer(me)
     pulled: dict[str, Any] = {}
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         next_cursor = str(conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())").fetchone()[0])
         cur = conn.cursor(row_factory=dict_row)
         pulled["settings"] = {row["key"]: row["value"] for row in cur.execute("SELECT key, value FROM hub_settings")}
-        known = store.hub_local_map("article")
+        known = store.sync.local_map("article")
         visible = [row["id"] for row in cur.execute("SELECT id::text FROM articles")]
         new = [article for article in visible if article not in known]
         since = "" if bootstrap else " WHERE txid >= %s::xid8"
@@ -311,16 +311,16 @@ def pull(store: Store, conn, me: str, reviewer: bool, gold_waiting: set[int]) ->
             "SELECT id::text, kind, record, deleted FROM event_decisions" + (since or " WHERE TRUE") + others
             + " ORDER BY txid", since_params)]
     pulled["settings"] = {"scheme": pulled["settings"]["scheme"]} if "scheme" in pulled["settings"] else {}
-    counts = store.hub_apply(pulled, me=me)
+    counts = store.sync.apply(pulled, me=me)
     if reviewer:
         _settle_pulled(store, me, pulled, gold_waiting)
     # The cursor moves only once the file holds what was read (a kill before this repeats the pull).
     store.set_setting("hub.cursor", next_cursor)
     if own_too:
         # Everything pulled is already on the hub: the log lines this file now holds are not pushed again.
-        with_actions = store.hub_actions_after(me, 0)
+        with_actions = store.sync.actions_after(me, 0)
         if with_actions:
-            store.hub_mark_pushed(me, {}, with_actions[-1]["id"])
+            store.sync.mark_pushed(me, {}, with_actions[-1]["id"])
     return counts
 
 
@@ -352,7 +352,7 @@ def _sync(store: Store, url: str, report: SyncReport) -> None:
         reviewer = bool(conn.execute("SELECT hub_is_reviewer(current_user)").fetchone()[0])
         conn.commit()
         report.annotator, report.reviewer = me, reviewer
-        store.hub_prepare()
+        store.sync.prepare()
         if store.get_setting("hub.cursor") is None:
             # A file's first sync learns which of its articles are the hub's, so its work on them
             # goes up in the same sync.

@@ -30,7 +30,7 @@ from annotator.importers.records import (
     relation_spans_note,
     state_replaces,
 )
-from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.domain import ArticleState, Layer, Origin, Status
 from annotator.schemes import Scheme, scheme_by_name
 from annotator.store import DiskFullError, ReadOnlyError, Store, StoreError
 
@@ -190,7 +190,7 @@ def _import_file(store, path, summary, annotator, skip_invalid, text_column, enc
         while not finished:
             started, count = time.monotonic(), 0
             # Each step's articles are indexed for search once, at its end.
-            with store.deferred_search():
+            with store.articles.deferred_search():
                 for record, size in records:
                     writer.write(record)
                     count += 1
@@ -312,7 +312,7 @@ class _Writer:
         self._layers: dict[tuple[str, str | None], str] = {}
 
     def write(self, record: ArticleRecord) -> None:
-        article_id, created = self.store.add_article(
+        article_id, created = self.store.articles.add(
             record.text, title=record.title, source=record.source, url=record.url,
             published=record.published, language=record.language, meta=record.meta,
         )
@@ -331,7 +331,7 @@ class _Writer:
             self.summary.notes.append(note)
         for annotation in record.annotations:
             self._write_annotation(article_id, record, annotation)
-        if record.suggestions and (created or not self.store.has_imported_suggestions(article_id)):
+        if record.suggestions and (created or not self.store.suggestions.has_imported(article_id)):
             ids = self._write_spans(article_id, record.suggestions, None, Status.PENDING,
                                     bool(record.suggestion_relations))
             self.summary.suggestions += len(record.suggestions)
@@ -343,7 +343,7 @@ class _Writer:
         # An article this file created has no work of anyone but what this file wrote (added_now).
         first = key not in self.added_now
         new_article = article_id in self.created_now
-        if first and not new_article and self.store.has_work(article_id, name):
+        if first and not new_article and self.store.spans.has_work(article_id, name):
             self.summary.annotations_present += 1
             return
         if first:
@@ -356,9 +356,9 @@ class _Writer:
             if first and new_article:
                 current = ArticleState.TODO
             else:
-                current, _, _ = self.store.get_state(article_id, name)
+                current, _, _ = self.store.states.get(article_id, name)
             if state_replaces(current, annotation.state):
-                self.store.set_state(article_id, name, annotation.state, annotation.note)
+                self.store.states.set(article_id, name, annotation.state, annotation.note)
 
     def _write_spans(self, article_id: int, spans: list[SpanRecord], annotator: str | None,
                      status: Status, need_ids: bool = True) -> dict:
@@ -372,7 +372,7 @@ class _Writer:
             runs = [((status, Origin.IMPORTED), spans)] if spans else []
         layers, layer_of, source = self._layers, self._layer, self.default_source
         for (span_status, origin), run in runs:
-            span_ids += self.store.add_span_rows(
+            span_ids += self.store.spans.add_rows(
                 article_id,
                 [(span.start, span.end, span.label, layers.get((span.label, span.layer)) or layer_of(span),
                   span.attributes, span.source or source, span.score) for span in run],
@@ -395,22 +395,22 @@ class _Writer:
     def _write_relations(self, ids: dict, relations: list[RelationRecord], record: ArticleRecord) -> None:
         kept_aside = []
         for relation in relations:
-            head = self.store.get_span(ids[_hashable(relation.head)])
+            head = self.store.spans.get(ids[_hashable(relation.head)])
             child_id = ids[_hashable(relation.child)]
             if head.layer is Layer.EVENT:
-                self.store.add_argument(head.id, child_id, relation.role, log=False)
+                self.store.arguments.add(head.id, child_id, relation.role, log=False)
                 self.summary.arguments += 1
             else:
-                kept_aside.append((head, self.store.get_span(child_id), relation.role))
+                kept_aside.append((head, self.store.spans.get(child_id), relation.role))
         if kept_aside:
             # Our arguments always start at an event; a relation between two entities (doccano's
             # "foundedBy") is kept in the article's meta rather than dropped.
-            article = self.store.get_article(kept_aside[0][0].article_id)
+            article = self.store.articles.get(kept_aside[0][0].article_id)
             extra = article.meta.get("relations_between_entities", [])
             extra += [{"label": role, "head": [head.start_char, head.end_char, head.label],
                        "child": [child.start_char, child.end_char, child.label]}
                       for head, child, role in kept_aside]
-            self.store.update_article_meta(article.id, {**article.meta, "relations_between_entities": extra})
+            self.store.articles.update_meta(article.id, {**article.meta, "relations_between_entities": extra})
             self.summary.notes.append(
                 f"{self.path}:{record.line}: {len(kept_aside)} relation(s) between entities kept in the "
                 "article's meta (arguments start at an event)"
@@ -442,7 +442,7 @@ def import_urls(store: Store, urls: list[str], *, fetcher=None, scheme: Scheme |
         if progress:
             progress(1)
     writer = _Writer(store, summary, None, scheme, "web")
-    with store.deferred_search():
+    with store.articles.deferred_search():
         for result in fetched:
             check_record(result.record, result.url)
             writer.write(result.record)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.importers.records import (
     Annotation,
     ArticleRecord,

@@ -32,7 +32,7 @@ from annotator.importers.records import (
     relation_spans_note,
     state_replaces,
 )
-from annotator.model import GOLD, ArticleState, Layer, Origin, Status, content_hash
+from annotator.domain import GOLD, ArticleState, Layer, Origin, Status, content_hash
 from annotator.schemes import Scheme
 from annotator.store import Store, StoreError
 from annotator.store.foreign import ForeignRows, read_foreign_rows
@@ -236,16 +236,16 @@ def _read_project_rows(rows: ForeignRows, path: Path) -> list[ArticleRecord]:
             source=_text_or_none(row.source, path, "spans", row_id, "source"),
         ))
         span_owner[row_id] = work
-    for row_id, event_id, argument_id, role in rows.arguments:
+    for row_id, event_id, filler_id, role in rows.arguments:
         work = span_owner.get(event_id)
         if work is None:
             continue  # an argument of a suggestion or of gold: neither is merged
-        if span_owner.get(argument_id) is not work:
-            raise _fail(path, "arguments", row_id, "argument_id",
+        if span_owner.get(filler_id) is not work:
+            raise _fail(path, "arguments", row_id, "filler_id",
                         "the filler is not a span of the same annotator and article")
         if not isinstance(role, str) or not role.strip():
             raise _fail(path, "arguments", row_id, "role", "an argument needs a role")
-        work.relations.append(RelationRecord(event_id, argument_id, role))
+        work.relations.append(RelationRecord(event_id, filler_id, role))
     for article_id, annotator_id, state, note in rows.states:
         row_id = f"({article_id}, {annotator_id})"
         work = work_of(article_id, annotator_id, "article_states", row_id)
@@ -348,7 +348,7 @@ def merge_articles(store: Store, articles: list[ArticleRecord], input_name: str,
         with store.transaction():
             for name, counts in sorted(per_annotator.items()):
                 if any(counts.values()):
-                    store.log(name, "merge", detail={"input": input_name, **counts})
+                    store.log.add(name, "merge", detail={"input": input_name, **counts})
     except StoreError as exc:
         store.forget_cached_ids()
         if not position:
@@ -365,7 +365,7 @@ def merge_articles(store: Store, articles: list[ArticleRecord], input_name: str,
 
 def _merge_article(store: Store, article: ArticleRecord, summary: MergeSummary,
                    per_annotator: dict[str, dict[str, int]]) -> None:
-    article_id, created = store.add_article(
+    article_id, created = store.articles.add(
         article.text, title=article.title, source=article.source, url=article.url,
         published=article.published, language=article.language, meta=article.meta,
     )
@@ -376,9 +376,9 @@ def _merge_article(store: Store, article: ArticleRecord, summary: MergeSummary,
     for work in article.annotations:
         name = work.annotator
         counts = per_annotator.setdefault(name, {"spans": 0, "arguments": 0, "states": 0})
-        store.ensure_annotator(name)  # named in the project even when their work here is empty
+        store.annotators.ensure(name)  # named in the project even when their work here is empty
         existing: dict[tuple[int, int, str, str], int] = {}
-        for span in store.own_spans(article_id, name):
+        for span in store.spans.own(article_id, name):
             # The oldest of identical spans stands for them all.
             existing.setdefault((span.start_char, span.end_char, span.label, str(span.layer)), span.id)
         local: dict[Any, int] = {}
@@ -388,7 +388,7 @@ def _merge_article(store: Store, article: ArticleRecord, summary: MergeSummary,
                 local[span.key] = existing[identity]
                 summary.spans_present += 1
                 continue
-            span_id = store.add_span(
+            span_id = store.spans.add(
                 article_id, span.start, span.end, span.label, Layer(span.layer), annotator=name,
                 origin=Origin(span.origin or Origin.IMPORTED), status=Status(span.status or work.status),
                 attributes=span.attributes, source=span.source, score=span.score, log=False,
@@ -398,16 +398,16 @@ def _merge_article(store: Store, article: ArticleRecord, summary: MergeSummary,
             counts["spans"] += 1
         for relation in work.relations:
             event_id, filler_id = local[relation.head], local[relation.child]
-            if store.find_argument(event_id, filler_id, relation.role) is not None:
+            if store.arguments.find(event_id, filler_id, relation.role) is not None:
                 continue
-            if store.get_span(event_id).layer is not Layer.EVENT:
+            if store.spans.get(event_id).layer is not Layer.EVENT:
                 raise MergeError(f"{summary.input}: an argument ({relation.role}) starts at a span that is not an event")
-            store.add_argument(event_id, filler_id, relation.role, log=False)
+            store.arguments.add(event_id, filler_id, relation.role, log=False)
             summary.arguments_added += 1
             counts["arguments"] += 1
         if work.state is not None:
-            current, note, _ = store.get_state(article_id, name)
+            current, note, _ = store.states.get(article_id, name)
             if (current, note) != (work.state, work.note) and state_replaces(current, work.state):
-                store.set_state(article_id, name, work.state, work.note)
+                store.states.set(article_id, name, work.state, work.note)
                 summary.states_changed += 1
                 counts["states"] += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annotator.model import ArticleState, Layer
+from annotator.domain import ArticleState, Layer
 
 if TYPE_CHECKING:  # the scheme module loads jsonschema; records are read long before a scheme is needed
     from annotator.schemes import Scheme

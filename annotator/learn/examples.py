@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from annotator.model import Article, Layer, Span, Status, content_hash
+from annotator.domain import Article, Layer, Span, Status, content_hash
 
 # Where trigger spans go on a Doc for the span categorizer (and for the gold Docs of scoring).
 TRIGGERS_KEY = "triggers"

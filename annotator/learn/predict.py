@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.learn.examples import TRIGGERS_KEY
-from annotator.model import Layer
+from annotator.domain import Layer
 
 ENTITIES_PIPE = "learned_entities"
 TRIGGERS_PIPE = "learned_triggers"

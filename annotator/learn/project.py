@@ -67,8 +67,8 @@ class LearnOutcome:
 
 
 def learning_articles(store) -> list[LearnArticle]:
-    """The project's reviewed or finished articles as learning input (see Store.learning_material)."""
-    return [LearnArticle.from_article(article, spans) for article, spans in store.learning_material()]
+    """The project's reviewed or finished articles as learning input (see store.learned.material)."""
+    return [LearnArticle.from_article(article, spans) for article, spans in store.learned.material()]
 
 
 def learn_from_project(store, annotator: str, config: TrainConfig | None = None, *,
@@ -85,10 +85,10 @@ def learn_from_project(store, annotator: str, config: TrainConfig | None = None,
     :raises VersionError: too little free space (before training), or the version could not be saved
     """
     articles = learning_articles(store)
-    notes = clean_leftovers(store.path, {row["version"] for row in store.model_versions()})
+    notes = clean_leftovers(store.path, {row["version"] for row in store.learned.versions()})
     before = current_version(store.path)
     info = learn(store.path, articles, config, progress=progress, should_stop=should_stop, on_epoch=on_epoch,
-                 record=lambda manifest: store.record_model_version(manifest_row(manifest), annotator))
+                 record=lambda manifest: store.learned.record(manifest_row(manifest), annotator))
     previous = (info.manifest or {}).get("previous") or (
         {"version": before.name, "scores": before.manifest.get("scores")} if before and before.manifest else None)
     return LearnOutcome(info, previous, len(articles), notes)

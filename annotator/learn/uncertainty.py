@@ -7,7 +7,7 @@ is wrong about it, min(p, 1 - p), summed and divided by the article's length. Pe
 annotator's time goes by words read; an article where the version hesitates often teaches more per
 minute than a long one where it hesitates once.
 
-Scores are kept in the project file (:meth:`Store.set_uncertainty`) with the version that computed
+Scores are kept in the project file (``store.uncertainty.set``) with the version that computed
 them; ``annotator next`` orders the queue by them (docs/learning.md, "What to annotate next").
 """
 
@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 from spacy.language import Language
 
 from annotator.learn.predict import ENTITIES_PIPE, SCORE_BEAM_WIDTH, TRIGGERS_PIPE, _tokens_copy, learned_labels
-from annotator.model import Layer
+from annotator.domain import Layer
 
 # Spans the beam gives less than this are not considered at all (the beam keeps many unlikely parses).
 FLOOR = 0.02
@@ -64,12 +64,12 @@ def score_articles(nlp: Language, articles: Iterable[tuple[int, str]], *,
 def score_project(store, annotator: str, loaded, *, progress: Callable[[int, int], None] | None = None) -> int:
     """Score the articles ``annotator`` has not finished with the learned version ``loaded`` (a
     :class:`~annotator.learn.versions.LoadedModel`) and keep the scores in the project; returns how many."""
-    ids = store.unfinished_article_ids(annotator)
+    ids = store.uncertainty.unfinished_ids(annotator)
     total = len(ids)
     scores = score_articles(
         nlp=loaded.nlp,
-        articles=((i, store.get_article(i).text) for i in ids),
+        articles=((i, store.articles.get(i).text) for i in ids),
         progress=(lambda done: progress(done, total)) if progress is not None else None,
     )
-    store.set_uncertainty(loaded.version, scores)
+    store.uncertainty.set(loaded.version, scores)
     return len(scores)

@@ -181,7 +181,7 @@ def recorded_versions(project_path: str | Path) -> set[str] | None:
         return None
     try:
         with Store.open(path, readonly=True) as store:
-            return {row["version"] for row in store.model_versions()}
+            return {row["version"] for row in store.learned.versions()}
     except StoreError:
         return None  # not (yet) a project of this version: nothing to check against
 

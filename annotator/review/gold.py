@@ -1,6 +1,6 @@
 """Settling disagreements into gold, as undoable edits (:mod:`annotator.edits`).
 
-Gold is the spans and arguments of the reserved annotator :data:`annotator.model.GOLD`. Each gold
+Gold is the spans and arguments of the reserved annotator :data:`annotator.domain.GOLD`. Each gold
 span and argument points to the decision it came from (kind, annotators, reviewer, time): what all
 annotators agreed on, one annotator's version taken by the reviewer, or the reviewer's own edit.
 Every function here returns an :class:`~annotator.edits.Edit` (not yet applied): the review window
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from annotator.edits import Edit, Recorder
-from annotator.model import GOLD, ArticleState, Layer, Span, Status
+from annotator.domain import GOLD, ArticleState, Layer, Span, Status
 from annotator.review.regions import ArgumentView, Region, ReviewError, load_review
 
 
@@ -27,8 +27,8 @@ def _copy_to_gold(rec: Recorder, span: Span, decision_id: int) -> int:
 def _gold_filler(rec: Recorder, filler: Span, decision_id: int) -> int:
     """The gold span an argument should point to: one on the same offsets (same label preferred),
     else a copy of the annotator's filler."""
-    found = rec.store.find_span(filler.article_id, GOLD, filler.start_char, filler.end_char, filler.layer,
-                                prefer_label=filler.label)
+    found = rec.store.spans.find(filler.article_id, GOLD, filler.start_char, filler.end_char, filler.layer,
+                                 prefer_label=filler.label)
     return found if found is not None else _copy_to_gold(rec, filler, decision_id)
 
 
@@ -48,18 +48,18 @@ def _copy_with_arguments(rec: Recorder, spans: list[Span], arguments: dict[int, 
 def _prefill(rec: Recorder, article_id: int, annotators: Iterable[str] | None) -> list[int]:
     review = load_review(rec.store, article_id, annotators)
     names = review.annotators
-    already = set(rec.store.gold_regions(article_id, agreed=True))
+    already = set(rec.store.gold.regions(article_id, agreed=True))
     created: list[int] = []
     # Entities first, so agreed events find their agreed fillers already in gold.
     for region in sorted(review.regions, key=lambda r: r.layer is Layer.EVENT):
         if region.kinds or (region.layer, region.start, region.end) in already:
             continue
-        if rec.store.span_ids_in_region(article_id, GOLD, region.layer, region.start, region.end):
+        if rec.store.spans.ids_in_region(article_id, GOLD, region.layer, region.start, region.end):
             continue
         decision = rec.add_gold_decision(article_id, region.layer, region.start, region.end, "agreed", list(names))
         created += _copy_with_arguments(rec, region.versions[names[0]], region.arguments, decision)
     if created:
-        rec.store.log(rec.actor, "gold_prefill", article_id, {"spans": created})
+        rec.store.log.add(rec.actor, "gold_prefill", article_id, {"spans": created})
     return created
 
 
@@ -80,13 +80,13 @@ def take_version(reviewer: str, disagreement: Region, annotator: str, article_id
     same = disagreement.same_as(annotator)
 
     def perform(rec: Recorder) -> list[int]:
-        for span_id in rec.store.span_ids_in_region(article_id, GOLD, disagreement.layer, disagreement.start,
-                                                    disagreement.end):
+        for span_id in rec.store.spans.ids_in_region(article_id, GOLD, disagreement.layer, disagreement.start,
+                                                     disagreement.end):
             rec.delete_span(span_id)
         decision = rec.add_gold_decision(article_id, disagreement.layer, disagreement.start, disagreement.end,
                                          "annotator", same)
         created = _copy_with_arguments(rec, disagreement.versions[annotator], disagreement.arguments, decision)
-        rec.store.log(rec.actor, "gold_take_version", article_id,
+        rec.store.log.add(rec.actor, "gold_take_version", article_id,
                              {"annotators": same, "layer": str(disagreement.layer),
                               "region": [disagreement.start, disagreement.end], "spans": created})
         return created
@@ -105,7 +105,7 @@ def add_gold_span(reviewer: str, article_id: int, start: int, end: int, label: s
         span_id = rec.add_span(article_id, start, end, label, layer, annotator=GOLD, status=Status.ACCEPTED,
                                attributes=attributes, log=False)
         rec.point_gold_span(span_id, decision)
-        rec.store.log(rec.actor, "gold_add_span", article_id, {"span": span_id, "label": label})
+        rec.store.log.add(rec.actor, "gold_add_span", article_id, {"span": span_id, "label": label})
         rec.focus = span_id
         return span_id
 
@@ -113,7 +113,7 @@ def add_gold_span(reviewer: str, article_id: int, start: int, end: int, label: s
 
 
 def _gold_span(rec: Recorder, span_id: int) -> Span:
-    span = rec.store.get_span(span_id)
+    span = rec.store.spans.get(span_id)
     if span.annotator != GOLD:
         raise ReviewError(f"span {span_id} is not in gold")
     return span
@@ -125,13 +125,13 @@ def edit_gold_span(reviewer: str, article_id: int, span_id: int, **changes: Any)
 
     def perform(rec: Recorder) -> None:
         _gold_span(rec, span_id)
-        previous = rec.store.gold_decision_of_span(span_id)
+        previous = rec.store.gold.decision_of_span(span_id)
         rec.update_span(span_id, **changes)
-        after = rec.store.get_span(span_id)
+        after = rec.store.spans.get(span_id)
         decision = rec.add_gold_decision(article_id, after.layer, after.start_char, after.end_char, "reviewer",
                                          previous[1] if previous else [])
         rec.point_gold_span(span_id, decision)
-        rec.store.log(rec.actor, "gold_edit_span", article_id,
+        rec.store.log.add(rec.actor, "gold_edit_span", article_id,
                              {"span": span_id, "changes": {k: str(v) for k, v in changes.items()}})
         rec.focus = span_id
 
@@ -143,16 +143,16 @@ def delete_gold_span(reviewer: str, article_id: int, span_id: int) -> Edit:
         span = _gold_span(rec, span_id)
         rec.add_gold_decision(article_id, span.layer, span.start_char, span.end_char, "reviewer", [])
         rec.delete_span(span_id)
-        rec.store.log(rec.actor, "gold_delete_span", article_id, {"span": span_id})
+        rec.store.log.add(rec.actor, "gold_delete_span", article_id, {"span": span_id})
 
     return Edit("Remove gold span", article_id, reviewer, perform)
 
 
 def _finish(rec: Recorder, article_id: int, done: bool) -> None:
-    _before, note, _ = rec.store.get_state(article_id, GOLD)
+    _before, note, _ = rec.store.states.get(article_id, GOLD)
     rec.set_state(article_id, ArticleState.DONE if done else ArticleState.IN_PROGRESS,
                   f"reviewed by {rec.actor}" if done else note, annotator=GOLD)
-    rec.store.log(rec.actor, "gold_finish" if done else "gold_reopen", article_id)
+    rec.store.log.add(rec.actor, "gold_finish" if done else "gold_reopen", article_id)
 
 
 def finish_article(reviewer: str, article_id: int, done: bool = True) -> Edit:

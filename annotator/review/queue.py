@@ -13,7 +13,7 @@ from annotator.agreement import MEASURED_UNITS
 from annotator.agreement.matching import key_table
 from annotator.agreement.data import load_units
 from annotator.agreement.data import done_articles, report_title
-from annotator.model import GOLD, ArticleState
+from annotator.domain import GOLD, ArticleState
 from annotator.store import Store
 
 
@@ -48,7 +48,7 @@ def review_queue_batches(store: Store, annotators: Iterable[str] | None = None,
         return
     article_ids = sorted(shared)
     matched, total = _exact_matches_per_article(store, chosen, article_ids, shared)
-    finished = store.article_ids_in_state(GOLD, ArticleState.DONE)
+    finished = store.states.article_ids(GOLD, ArticleState.DONE)
     rows = []
     for row, article_id in enumerate(article_ids):
         if total[row] > matched[row]:
@@ -69,7 +69,7 @@ def _with_titles(store: Store, rows: list[tuple], shared: dict[int, list[str]], 
                  finished: set[int], batch: int) -> Iterator[list[QueueItem]]:
     for first in range(0, len(rows), batch):
         piece = rows[first:first + batch]
-        texts = store.article_texts([r[2] for r in piece])
+        texts = store.articles.texts([r[2] for r in piece])
         yield [QueueItem(article_id, report_title(*texts[article_id]),
                          [name for name in chosen if name in shared[article_id]], f1, unmatched,
                          article_id in finished)
@@ -86,7 +86,7 @@ def _exact_matches_per_article(store: Store, chosen: list[str], article_ids: lis
     for row, article_id in enumerate(article_ids):
         for name in shared[article_id]:
             done[row, column[name]] = True
-    annotator_ids = {annotator_id: column[name] for name, annotator_id in store.annotator_ids_by_name().items()
+    annotator_ids = {annotator_id: column[name] for name, annotator_id in store.annotators.ids_by_name().items()
                      if name in column}
     units, _labels = load_units(store, np.asarray(article_ids, dtype=np.int64), done, annotator_ids)
     matched = np.zeros(len(article_ids))
@@ -104,7 +104,7 @@ def _exact_matches_per_article(store: Store, chosen: list[str], article_ids: lis
 def _articles_with_attribute_differences(store: Store,
                                          shared: dict[int, list[str]]) -> set[int]:
     # Same span, different attributes: invisible to span F1 and kappa, still a disagreement.
-    rows = store.accepted_spans_with_differing_attributes()
+    rows = store.spans.accepted_with_differing_attributes()
     if not rows:
         return set()
     variants: dict[tuple, set[str]] = defaultdict(set)
@@ -128,4 +128,4 @@ def agreed_article_ids(store: Store, annotators: Iterable[str] | None = None,
     _, shared = done_articles(store, annotators)
     queue = review_queue(store, annotators) if queue is None else queue
     queued = {item.article_id for item in queue}
-    return sorted(set(shared) - queued - store.article_ids_in_state(GOLD, ArticleState.DONE))
+    return sorted(set(shared) - queued - store.states.article_ids(GOLD, ArticleState.DONE))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from annotator.agreement.data import done_articles
-from annotator.model import GOLD, Article, ArticleState, Layer, Span, Status
+from annotator.domain import GOLD, Article, ArticleState, Layer, Span, Status
 from annotator.store import Store, StoreError
 
 BOUNDARY = "boundary"
@@ -100,14 +100,14 @@ def load_review(store: Store, article_id: int, annotators: Iterable[str] | None 
     names = _done_on(store, article_id, annotators)
     if not names:
         raise ReviewError(f"article {article_id} has not been marked done by two annotators; nothing to review")
-    article = store.get_article(article_id)
-    spans = [s for s in store.spans_for(article_id) if s.annotator in names and s.status is Status.ACCEPTED]
+    article = store.articles.get(article_id)
+    spans = [s for s in store.spans.for_article(article_id) if s.annotator in names and s.status is Status.ACCEPTED]
     by_id = {s.id: s for s in spans}
     arguments: dict[int, list[ArgumentView]] = defaultdict(list)
-    for link in store.arguments_for(article_id):
+    for link in store.arguments.for_article(article_id):
         if link.event_id in by_id and link.filler_id in by_id:
             arguments[link.event_id].append(ArgumentView(link.role, by_id[link.filler_id]))
-    decided = store.gold_regions(article_id, agreed=False)
+    decided = store.gold.regions(article_id, agreed=False)
     regions = []
     for layer in (Layer.ENTITY, Layer.EVENT):
         for spans_here in _regions([s for s in spans if s.layer is layer]):
@@ -118,7 +118,7 @@ def load_review(store: Store, article_id: int, annotators: Iterable[str] | None 
             resolved = bool(kinds) and any(l == layer and s < end and start < e for l, s, e in decided)
             regions.append(Region(layer, start, end, kinds, versions, dict(arguments), resolved))
     regions.sort(key=lambda r: (r.start, r.end, r.layer))
-    finished = store.get_state(article_id, GOLD)[0] is ArticleState.DONE
+    finished = store.states.get(article_id, GOLD)[0] is ArticleState.DONE
     return ArticleReview(article, list(names), regions, gold_spans(store, article_id), finished)
 
 
@@ -132,15 +132,15 @@ def _done_on(store: Store, article_id: int, annotators: Iterable[str] | None) ->
     """
     if annotators:
         return done_articles(store, annotators)[1].get(article_id)
-    names = sorted(name for name in store.annotator_names() if name != GOLD
-                   and store.get_state(article_id, name)[0] is ArticleState.DONE)
+    names = sorted(name for name in store.annotators.names() if name != GOLD
+                   and store.states.get(article_id, name)[0] is ArticleState.DONE)
     return names if len(names) >= 2 else None
 
 
 def gold_spans(store: Store, article_id: int) -> list[GoldSpan]:
     """The gold layer of an article with where each span came from."""
-    provenance = store.gold_provenance(article_id)
-    spans = [s for s in store.spans_for(article_id) if s.annotator == GOLD]
+    provenance = store.gold.provenance(article_id)
+    spans = [s for s in store.spans.for_article(article_id) if s.annotator == GOLD]
     return [GoldSpan(s, *provenance.get(s.id, (None, [], None))) for s in spans]
 
 

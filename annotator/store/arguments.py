@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from annotator.model import Argument, Layer
+from annotator.domain import Argument, Layer
 from annotator.store.errors import NotFoundError, StoreError
 from annotator.store.project import chunked, now
+from annotator.store.part import Part
 
-_COLUMNS = "g.id, g.event_id, g.argument_id, g.role, g.created_at"
+_COLUMNS = "g.id, g.event_id, g.filler_id, g.role, g.created_at"
 
 
-class Arguments:
-    def add_argument(self, event_id: int, filler_id: int, role: str, *, actor: str | None = None,
-                     log: bool = True, argument_link_id: int | None = None) -> int:
+class Arguments(Part):
+    def add(self, event_id: int, filler_id: int, role: str, *, actor: str | None = None,
+            log: bool = True, argument_link_id: int | None = None) -> int:
         """Link event span ``event_id`` to the span filling ``role``.
 
         :param event_id: the event span
@@ -22,41 +23,41 @@ class Arguments:
         :param argument_link_id: reuse this link id (redo puts back the same row)
         :returns: the link's id
         """
-        event = self.get_span(event_id)
+        event = self._store.spans.get(event_id)
         if event.layer is not Layer.EVENT:
             raise StoreError(f"span {event_id} ({event.label}) is not an event")
-        other = self.get_span(filler_id)
+        other = self._store.spans.get(filler_id)
         if other.article_id != event.article_id:
             raise StoreError("an event argument must be in the same article as its event")
         with self.transaction():
             cursor = self._db.execute(
-                "INSERT INTO arguments(id, event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(event_id, argument_id, role) DO UPDATE SET role = excluded.role RETURNING id",
+                "INSERT INTO arguments(id, event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role RETURNING id",
                 [argument_link_id, event_id, filler_id, role, now()],
             )
             link_id = cursor.fetchone()[0]
             if log and actor:
-                self._log(self.ensure_annotator(actor), event.article_id, "add_argument",
-                          {"event": event_id, "argument": filler_id, "role": role})
+                self._store.log.write(self._store.annotators.ensure(actor), event.article_id, "add_argument",
+                                      {"event": event_id, "argument": filler_id, "role": role})
         return link_id
 
-    def delete_argument(self, link_id: int, actor: str | None = None) -> Argument:
+    def delete(self, link_id: int, actor: str | None = None) -> Argument:
         """Remove one event-argument link.
 
         :param link_id: the link
         :param actor: who removes it (logged)
         :returns: the link, so undo can put it back
         """
-        link = self.get_argument(link_id)
+        link = self.get(link_id)
         with self.transaction():
             self._db.execute("DELETE FROM arguments WHERE id = ?", [link_id])
             if actor:
-                article_id = self.get_span(link.event_id).article_id
-                self._log(self.ensure_annotator(actor), article_id, "delete_argument",
-                          {"event": link.event_id, "argument": link.filler_id, "role": link.role})
+                article_id = self._store.spans.get(link.event_id).article_id
+                self._store.log.write(self._store.annotators.ensure(actor), article_id, "delete_argument",
+                                      {"event": link.event_id, "argument": link.filler_id, "role": link.role})
         return link
 
-    def get_argument(self, link_id: int) -> Argument:
+    def get(self, link_id: int) -> Argument:
         """One event-argument link.
 
         :param link_id: its id
@@ -67,18 +68,18 @@ class Arguments:
             raise NotFoundError(f"no event argument with id {link_id}")
         return Argument(*row)
 
-    def find_argument(self, event_id: int, filler_id: int, role: str) -> int | None:
+    def find(self, event_id: int, filler_id: int, role: str) -> int | None:
         """The id of the link of ``event_id`` to ``filler_id`` in ``role``, if present.
 
         :param event_id: the event span
         :param filler_id: the filling span
         :param role: the role
         """
-        row = self._db.execute("SELECT id FROM arguments WHERE event_id = ? AND argument_id = ? AND role = ?",
+        row = self._db.execute("SELECT id FROM arguments WHERE event_id = ? AND filler_id = ? AND role = ?",
                                [event_id, filler_id, role]).fetchone()
         return row[0] if row else None
 
-    def arguments_of(self, event_id: int) -> list[Argument]:
+    def of_event(self, event_id: int) -> list[Argument]:
         """The links of one event, in the order they were made.
 
         :param event_id: the event span
@@ -86,7 +87,7 @@ class Arguments:
         return [Argument(*r) for r in self._db.execute(
             f"SELECT {_COLUMNS} FROM arguments g WHERE g.event_id = ? ORDER BY g.id", [event_id])]
 
-    def arguments_for(self, article_id: int) -> list[Argument]:
+    def for_article(self, article_id: int) -> list[Argument]:
         """Every link of every event of an article.
 
         :param article_id: the article
@@ -95,7 +96,7 @@ class Arguments:
             f"SELECT {_COLUMNS} FROM arguments g JOIN spans s ON s.id = g.event_id WHERE s.article_id = ?"
             " ORDER BY g.id", [article_id])]
 
-    def arguments_of_articles(self, article_ids: list[int], annotator_id: int) -> dict[int, list[Argument]]:
+    def of_articles(self, article_ids: list[int], annotator_id: int) -> dict[int, list[Argument]]:
         """One annotator's links on many articles, by event, in export order.
 
         :param article_ids: the articles
@@ -106,14 +107,14 @@ class Arguments:
             for row in self._db.execute(
                 f"SELECT {_COLUMNS} FROM arguments g JOIN spans s ON s.id = g.event_id"
                 f" WHERE s.article_id IN ({', '.join('?' * len(chunk))}) AND s.annotator_id = ?"
-                " ORDER BY g.event_id, g.role, g.argument_id", [*chunk, annotator_id]
+                " ORDER BY g.event_id, g.role, g.filler_id", [*chunk, annotator_id]
             ):
                 found.setdefault(row[1], []).append(Argument(*row))
         return found
 
-    def argument_columns(self) -> dict[str, tuple[str, str, str]]:
+    def columns(self) -> dict[str, tuple[str, str, str]]:
         """Every link in the project, read in one pass for agreement: per role, the links' ids, their
         events and their fillers, each one text of comma-separated ids (in the same order)."""
         return {role: (ids, events, fillers) for role, ids, events, fillers in self._db.execute(
-            "SELECT role, group_concat(id), group_concat(event_id), group_concat(argument_id) FROM arguments"
+            "SELECT role, group_concat(id), group_concat(event_id), group_concat(filler_id) FROM arguments"
             " GROUP BY role")}

@@ -7,11 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from annotator.model import Article, content_hash, display_title
+from annotator.domain import Article, content_hash, display_title
 from annotator.store.errors import NotFoundError, StoreError
 from annotator.store.project import chunked, dump, now
 from annotator.store.states import ALL_STATES, state_clause
 from annotator.store.suggestions import UNDECIDED, UNDECIDED_SUGGESTION
+from annotator.store.part import Part
 
 
 @dataclass
@@ -32,8 +33,8 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{t}"' for t in terms if t)
 
 
-class Articles:
-    def add_article(
+class Articles(Part):
+    def add(
         self,
         text: str,
         *,
@@ -92,10 +93,10 @@ class Articles:
             # rank 1: also compare the index with the articles themselves (external content), not only with itself.
             self._db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path or 'the project'}: the search index disagrees with the articles ({exc})"
+            raise StoreError(f"{self._store.path or 'the project'}: the search index disagrees with the articles ({exc})"
                              ) from exc
 
-    def get_article(self, article_id: int) -> Article:
+    def get(self, article_id: int) -> Article:
         """One article.
 
         :param article_id: its id
@@ -106,7 +107,7 @@ class Articles:
             raise NotFoundError(f"no article with id {article_id}")
         return Article.from_row(rows[0])
 
-    def update_article_meta(self, article_id: int, meta: dict[str, Any]) -> None:
+    def update_meta(self, article_id: int, meta: dict[str, Any]) -> None:
         """Replace an article's meta.
 
         :param article_id: its id
@@ -115,23 +116,23 @@ class Articles:
         with self.transaction():
             self._db.execute("UPDATE articles SET meta = ? WHERE id = ?", [dump(meta), article_id])
 
-    def article_id_by_hash(self, digest: str) -> int | None:
+    def id_by_hash(self, digest: str) -> int | None:
         """The article whose text has this content hash, if any.
 
-        :param digest: :func:`annotator.model.content_hash` of the text
+        :param digest: :func:`annotator.domain.content_hash` of the text
         """
         row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
         return row[0] if row else None
 
-    def count_articles(self) -> int:
+    def count(self) -> int:
         """How many articles the project holds."""
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def article_ids(self) -> list[int]:
+    def ids(self) -> list[int]:
         """Every article id, in order."""
         return [r[0] for r in self._db.execute("SELECT id FROM articles ORDER BY id")]
 
-    def missing_article_ids(self, ids: Iterable[int]) -> list[int]:
+    def missing(self, ids: Iterable[int]) -> list[int]:
         """Those of ``ids`` that name no article, in the order given.
 
         :param ids: article ids to check
@@ -143,7 +144,7 @@ class Articles:
                 f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)}
         return [i for i in ids if i not in known]
 
-    def iter_articles(self, ids: Iterable[int] | None = None, batch: int = 500) -> Iterator[Article]:
+    def iter(self, ids: Iterable[int] | None = None, batch: int = 500) -> Iterator[Article]:
         """Stream articles in id order without loading them all.
 
         :param ids: only these, in the order given
@@ -151,7 +152,7 @@ class Articles:
         """
         if ids is not None:
             for article_id in ids:
-                yield self.get_article(article_id)
+                yield self.get(article_id)
             return
         last = 0
         while True:
@@ -162,7 +163,7 @@ class Articles:
                 yield Article.from_row(row)
             last = rows[-1]["id"]
 
-    def article_lengths(self, ids: list[int]) -> dict[int, int]:
+    def lengths(self, ids: list[int]) -> dict[int, int]:
         """Each article's length in characters, without reading the texts out.
 
         :param ids: the article ids
@@ -173,7 +174,7 @@ class Articles:
                 f"SELECT id, length(text) FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return found
 
-    def article_texts(self, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    def texts(self, ids: list[int]) -> dict[int, tuple[str, str | None]]:
         """(text, title) of many articles at once.
 
         :param ids: the article ids
@@ -188,9 +189,9 @@ class Articles:
 
     # -- the article list ----------------------------------------------------------------------
 
-    def _article_filter(self, annotator: str, states: Iterable[str] | None, label: str | None,
-                        has_pending: bool | None, search: str | None) -> tuple[str, list[Any]]:
-        me = self._annotator_ids.get(annotator) or self.ensure_annotator(annotator)
+    def _filter(self, annotator: str, states: Iterable[str] | None, label: str | None,
+                has_pending: bool | None, search: str | None) -> tuple[str, list[Any]]:
+        me = self._store.annotators.ensure(annotator)
         clauses: list[str] = []
         params: list[Any] = []
         if states:
@@ -212,9 +213,9 @@ class Articles:
             params.append(fts_query(search))
         return (" AND ".join(clauses) if clauses else "1"), params
 
-    def count_articles_where(self, annotator: str, *, states: Iterable[str] | None = None,
-                             label: str | None = None, has_pending: bool | None = None,
-                             search: str | None = None) -> int:
+    def count_where(self, annotator: str, *, states: Iterable[str] | None = None,
+                    label: str | None = None, has_pending: bool | None = None,
+                    search: str | None = None) -> int:
         """How many articles :meth:`list_articles` would list with these filters.
 
         :param annotator: whose states, spans and undecided suggestions count
@@ -225,7 +226,7 @@ class Articles:
         """
         searching = bool(search and search.strip())
         if states and not (label or has_pending is not None or searching):
-            return self._count_in_states(annotator, states)
+            return self._count_in_named_states(annotator, states)
         if searching and not (states or label or has_pending is not None):
             # Straight from the index: "a.id IN (matches)" first copied every match (a third more).
             return self._db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
@@ -233,35 +234,35 @@ class Articles:
         if label and not (states or has_pending is not None or searching):
             # The distinct articles of the label's index range (every span's article exists: the
             # foreign key cascades), not "a.id IN (...)" probed article by article: 0.5 s -> 0.2 s.
-            me = self._annotator_ids.get(annotator) or self.ensure_annotator(annotator)
+            me = self._store.annotators.ensure(annotator)
             return self._db.execute(
                 "SELECT count(DISTINCT s.article_id) FROM spans s WHERE s.label = ?"
                 " AND (s.annotator_id = ? OR s.annotator_id IS NULL) AND s.status != 'rejected'",
                 [label, me]).fetchone()[0]
         if has_pending is not None and not (states or label or searching):
             # One scan of the suggestions, not a probe per article: 12 s -> 1.1 s on a million.
-            me = self._annotator_ids.get(annotator) or self.ensure_annotator(annotator)
+            me = self._store.annotators.ensure(annotator)
             with_pending = self._db.execute(
                 f"SELECT count(DISTINCT s.article_id) FROM spans s WHERE {UNDECIDED}", [me, me]).fetchone()[0]
-            return with_pending if has_pending else self.count_articles() - with_pending
-        where, params = self._article_filter(annotator, states, label, has_pending, search)
+            return with_pending if has_pending else self.count() - with_pending
+        where, params = self._filter(annotator, states, label, has_pending, search)
         return self._db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
 
-    def _count_in_states(self, annotator: str, states: Iterable[str]) -> int:
+    def _count_in_named_states(self, annotator: str, states: Iterable[str]) -> int:
         """Counted from the annotator's state rows alone (an index range), not article by article:
         'todo' is every article less those recorded in another state (0.7 s -> 0.1 s on a million)."""
-        me = self._annotator_ids.get(annotator) or self.ensure_annotator(annotator)
+        me = self._store.annotators.ensure(annotator)
         wanted = {str(s) for s in states}
         counted = [s for s in ALL_STATES if (s in wanted) != ("todo" in wanted)]
         marks = ", ".join("?" * len(counted)) or "NULL"
         recorded = self._db.execute(
             f"SELECT count(*) FROM article_states WHERE annotator_id = ? AND state IN ({marks})",
             [me, *counted]).fetchone()[0]
-        return self.count_articles() - recorded if "todo" in wanted else recorded
+        return self.count() - recorded if "todo" in wanted else recorded
 
-    def list_articles(self, annotator: str, *, states: Iterable[str] | None = None, label: str | None = None,
-                      has_pending: bool | None = None, search: str | None = None, offset: int = 0,
-                      limit: int = 200, after: int | None = None) -> list[ArticleSummary]:
+    def list(self, annotator: str, *, states: Iterable[str] | None = None, label: str | None = None,
+             has_pending: bool | None = None, search: str | None = None, offset: int = 0,
+             limit: int = 200, after: int | None = None) -> list[ArticleSummary]:
         """One page of the article list for ``annotator``, in id order, filtered.
 
         :param annotator: whose states and counts are shown
@@ -272,9 +273,9 @@ class Articles:
             ``offset`` when scrolling: it costs the same on every page, where ``offset`` walks every
             row skipped (seconds deep into a million articles)
         """
-        me = self.ensure_annotator(annotator)
+        me = self._store.annotators.ensure(annotator)
         searching = bool(search and search.strip())
-        where, params = self._article_filter(annotator, states, label, has_pending, None)
+        where, params = self._filter(annotator, states, label, has_pending, None)
         if after is not None:
             where = f"{'f.rowid' if searching else 'a.id'} > ? AND ({where})"
             params = [after, *params]
@@ -300,20 +301,20 @@ class Articles:
             ORDER BY {'f.rowid' if searching else 'a.id'} LIMIT ? OFFSET ?
         """
         rows = self._db.execute(sql, [me, me, me, me, *params, limit, offset]).fetchall()
-        blind = self.blind_article_ids([r[0] for r in rows])  # they show no suggestion (docs/agreement.md)
+        blind = self._store.blind_article_ids([r[0] for r in rows])  # they show no suggestion (docs/agreement.md)
         return [
             ArticleSummary(id=r[0], title=display_title(r[1], r[2], r[0], r[3]), state=r[4],
                            length=r[5], spans=r[6], pending=0 if r[0] in blind else r[7])
             for r in rows
         ]
 
-    def next_article_id(self, annotator: str, after: int | None = None) -> int | None:
+    def next_id(self, annotator: str, after: int | None = None) -> int | None:
         """The next article (by id) that ``annotator`` has not finished, wrapping around.
 
         :param annotator: whose states count
         :param after: the article to start after (default: the first)
         """
-        me = self.ensure_annotator(annotator)
+        me = self._store.annotators.ensure(annotator)
         clause, params = state_clause(me, ("todo", "in_progress"))
         sql = f"SELECT a.id FROM articles a WHERE {clause} AND a.id > ? ORDER BY a.id LIMIT 1"
         row = self._db.execute(sql, [*params, after or 0]).fetchone()
@@ -323,7 +324,7 @@ class Articles:
 
     # -- articles by an annotator's state (export) ------------------------------------------------
 
-    def count_articles_in_states(self, annotator_id: int, states: Iterable[str]) -> int:
+    def count_in_states(self, annotator_id: int, states: Iterable[str]) -> int:
         """How many articles ``annotator_id`` has in one of ``states``.
 
         :param annotator_id: the annotator's id
@@ -332,14 +333,14 @@ class Articles:
         clause, params = state_clause(annotator_id, states)
         return self._db.execute(f"SELECT count(*) FROM articles a WHERE {clause}", params).fetchone()[0]
 
-    def content_hashes_in_states(self, annotator_id: int, states: Iterable[str]) -> dict[int, str]:
+    def hashes_in_states(self, annotator_id: int, states: Iterable[str]) -> dict[int, str]:
         """Article id -> content hash of the articles ``annotator_id`` has in one of ``states``
         (the export's split reads them before it writes anything)."""
         clause, params = state_clause(annotator_id, states)
         return dict(self._db.execute(f"SELECT a.id, a.content_hash FROM articles a WHERE {clause}", params).fetchall())
 
-    def articles_in_states(self, annotator_id: int, states: Iterable[str], *, after: int = 0,
-                           limit: int = 200) -> list[Article]:
+    def in_states(self, annotator_id: int, states: Iterable[str], *, after: int = 0,
+                  limit: int = 200) -> list[Article]:
         """The next articles (by id, after ``after``) that ``annotator_id`` has in one of ``states``.
 
         :param annotator_id: the annotator's id

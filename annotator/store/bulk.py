@@ -8,14 +8,15 @@ from itertools import islice
 from typing import Any, Iterable, Sequence
 
 from annotator.store.errors import StoreError
+from annotator.store.part import Part
 
 # Tables whose rows stand alone once written; the action log is left to the named methods.
 LOADABLE = {"articles", "spans", "arguments", "article_states", "annotators", "suggestion_runs"}
 
 
-class Bulk:
-    def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                    batch: int = 50_000) -> int:
+class Bulk(Part):
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+               batch: int = 50_000) -> int:
         """Append many rows to one table in one transaction; constraints and foreign keys still hold.
 
         :param table: one of :data:`LOADABLE`
@@ -32,7 +33,7 @@ class Bulk:
         sql = f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         written = 0
         rows = iter(rows)
-        with self.deferred_search():
+        with self._store.articles.deferred_search():
             while chunk := list(islice(rows, batch)):
                 self._db.conn.executemany(sql, chunk)
                 written += len(chunk)

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 from annotator.store.errors import ConflictError
 from annotator.store.project import now
+from annotator.store.part import Part
 
 _OVERRIDE_FIELDS = ("date", "date_end", "precision", "geonameid", "background")
 
@@ -22,8 +23,8 @@ def _typed(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-class EventTable:
-    def event_override(self, span_id: int) -> dict[str, Any] | None:
+class EventDecisions(Part):
+    def override(self, span_id: int) -> dict[str, Any] | None:
         """The reviewer's date/place choice for an event span, if any.
 
         :param span_id: the event span
@@ -33,7 +34,7 @@ class EventTable:
             [span_id]).fetchone()
         return _typed(dict(zip((*_OVERRIDE_FIELDS, "reviewer"), row))) if row else None
 
-    def set_event_override(self, span_id: int, reviewer: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
+    def set_override(self, span_id: int, reviewer: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
         """Store (or, with ``values`` None, remove) the choice for an event span.
 
         :param span_id: the event span
@@ -42,7 +43,7 @@ class EventTable:
             event is background, out of the table; False: an event of its own; None: the dates decide); missing keys are None
         :returns: the previous choice, for undo
         """
-        before = self.event_override(span_id)
+        before = self.override(span_id)
         with self.transaction():
             if values is None:
                 self._db.execute("DELETE FROM event_overrides WHERE span_id = ?", [span_id])
@@ -54,11 +55,11 @@ class EventTable:
                     " background = excluded.background, reviewer = excluded.reviewer, updated_at = excluded.updated_at",
                     [span_id, *(_stored(k, values.get(k)) for k in _OVERRIDE_FIELDS), reviewer, now()])
             article = self._db.execute("SELECT article_id FROM spans WHERE id = ?", [span_id]).fetchone()
-            self._log(self.ensure_annotator(reviewer), article[0] if article else None, "event_override",
-                      {"span": span_id, "values": values})
+            self._store.log.write(self._store.annotators.ensure(reviewer), article[0] if article else None, "event_override",
+                                  {"span": span_id, "values": values})
         return before
 
-    def event_overrides(self, article_id: int | None = None) -> dict[tuple[int, int], dict[str, Any]]:
+    def overrides(self, article_id: int | None = None) -> dict[tuple[int, int], dict[str, Any]]:
         """Every choice, by (article id, span id).
 
         :param article_id: only the choices on this article's events
@@ -69,8 +70,8 @@ class EventTable:
             self._db.execute(sql + " WHERE s.article_id = ?", [article_id])
         return {(r[0], r[1]): _typed(dict(zip(_OVERRIDE_FIELDS, r[2:]))) for r in rows}
 
-    def add_event_group(self, members: Iterable[tuple[int, int]], reviewer: str, kind: str,
-                        replaces: Iterable[Iterable[tuple[int, int]]] = (), group_id: int | None = None) -> int:
+    def add_group(self, members: Iterable[tuple[int, int]], reviewer: str, kind: str,
+                  replaces: Iterable[Iterable[tuple[int, int]]] = (), group_id: int | None = None) -> int:
         """Confirm event spans as one real-world event.
 
         :param members: (article id, span id) of each report of it
@@ -95,11 +96,11 @@ class EventTable:
             self._db.conn.executemany(
                 "INSERT INTO event_group_members(span_id, group_id, article_id) VALUES (?, ?, ?)",
                 [(span, new_id, article) for article, span in members])
-            self._log(self.ensure_annotator(reviewer), None, f"event_group_{kind}",
-                      {"group": new_id, "members": [list(m) for m in members]})
+            self._store.log.write(self._store.annotators.ensure(reviewer), None, f"event_group_{kind}",
+                                  {"group": new_id, "members": [list(m) for m in members]})
         return new_id
 
-    def remove_event_group(self, group_id: int) -> dict[str, Any]:
+    def remove_group(self, group_id: int) -> dict[str, Any]:
         """Take a confirmed group back (undo, or before a split).
 
         :param group_id: the group
@@ -114,7 +115,7 @@ class EventTable:
                 "replaces": [[tuple(m) for m in g] for g in json.loads(row[2])] if row else [],
                 "members": [tuple(m) for m in members]}
 
-    def event_groups(self) -> dict[int, list[tuple[int, int]]]:
+    def groups(self) -> dict[int, list[tuple[int, int]]]:
         """Every confirmed group: id -> (article id, span id) of its members."""
         groups: dict[int, list[tuple[int, int]]] = {}
         for group_id, article_id, span_id in self._db.execute(

@@ -59,7 +59,7 @@ class SpanRow(NamedTuple):
 class ArgumentRow(NamedTuple):
     id: Any
     event_id: Any
-    argument_id: Any
+    filler_id: Any
     role: Any
 
 
@@ -79,6 +79,13 @@ class ForeignRows:
     spans: list[SpanRow] = field(default_factory=list)  # annotators' own spans only, by id
     arguments: list[ArgumentRow] = field(default_factory=list)  # by id
     states: list[StateRow] = field(default_factory=list)  # by article, then annotator
+
+
+def _filler_column(conn: sqlite3.Connection) -> str:
+    """The arguments' filler column: ``filler_id``, or ``argument_id`` in a file made before migration
+    0011 (a colleague's older copy is merged as it is, without upgrading it)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(arguments)")}
+    return "filler_id" if "filler_id" in columns else "argument_id"
 
 
 def read_foreign_rows(path: Path, limits: dict[tuple[str, str], int] | None = None) -> ForeignRows:
@@ -120,7 +127,7 @@ def read_foreign_rows(path: Path, limits: dict[tuple[str, str], int] | None = No
                 "SELECT id, article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
                 " attributes, source, score FROM spans WHERE annotator_id IS NOT NULL ORDER BY id")],
             arguments=[ArgumentRow(*r) for r in conn.execute(
-                "SELECT id, event_id, argument_id, role FROM arguments ORDER BY id")],
+                f"SELECT id, event_id, {_filler_column(conn)}, role FROM arguments ORDER BY id")],
             states=[StateRow(*r) for r in conn.execute(
                 "SELECT article_id, annotator_id, state, note FROM article_states"
                 " ORDER BY article_id, annotator_id")],

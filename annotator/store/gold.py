@@ -1,6 +1,6 @@
 """Gold provenance: the reviewer's decisions and which gold span and argument came from which.
 
-Gold spans themselves are ordinary spans of the reserved annotator :data:`annotator.model.GOLD`;
+Gold spans themselves are ordinary spans of the reserved annotator :data:`annotator.domain.GOLD`;
 these tables say, for each, whether all annotators agreed, whose version was taken, or whether the
 reviewer made it.
 """
@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store.project import now
+from annotator.store.part import Part
 
 GOLD_KINDS = ("agreed", "annotator", "reviewer")
 
 
-class Gold:
-    def add_gold_decision(self, article_id: int, layer: Layer | str, start: int, end: int, kind: str,
-                          annotators: list[str], reviewer: str) -> dict[str, Any]:
+class Gold(Part):
+    def add_decision(self, article_id: int, layer: Layer | str, start: int, end: int, kind: str,
+                     annotators: list[str], reviewer: str) -> dict[str, Any]:
         """Record that ``reviewer`` settled a region of an article.
 
         :param article_id: the article
@@ -37,7 +38,7 @@ class Gold:
             row["id"] = self._db["gold_decisions"].insert(row).last_pk
         return row
 
-    def restore_gold_decision(self, row: dict[str, Any]) -> None:
+    def restore_decision(self, row: dict[str, Any]) -> None:
         """Put back a decision :meth:`delete_gold_decision` removed (redo), with the same id.
 
         :param row: the stored row
@@ -45,7 +46,7 @@ class Gold:
         with self.transaction():
             self._db["gold_decisions"].insert(row)
 
-    def delete_gold_decision(self, decision_id: int) -> None:
+    def delete_decision(self, decision_id: int) -> None:
         """Remove a decision (undo); the spans pointing to it lose their provenance.
 
         :param decision_id: the decision
@@ -53,14 +54,14 @@ class Gold:
         with self.transaction():
             self._db.execute("DELETE FROM gold_decisions WHERE id = ?", [decision_id])
 
-    def point_gold_span(self, span_id: int, decision_id: int | None) -> int | None:
+    def point_span(self, span_id: int, decision_id: int | None) -> int | None:
         """Say which decision a gold span came from (None: no recorded decision).
 
         :param span_id: the gold span
         :param decision_id: the decision
         :returns: the decision it pointed to before
         """
-        before = self.gold_decision_of_span(span_id)
+        before = self.decision_of_span(span_id)
         with self.transaction():
             if decision_id is None:
                 self._db.execute("DELETE FROM gold_span_decisions WHERE span_id = ?", [span_id])
@@ -69,7 +70,7 @@ class Gold:
                                  [span_id, decision_id])
         return before[0] if before else None
 
-    def point_gold_argument(self, link_id: int, decision_id: int | None) -> int | None:
+    def point_argument(self, link_id: int, decision_id: int | None) -> int | None:
         """Say which decision a gold argument link came from.
 
         :param link_id: the argument link
@@ -86,7 +87,7 @@ class Gold:
                                  " VALUES (?, ?)", [link_id, decision_id])
         return row[0] if row else None
 
-    def gold_decision_of_span(self, span_id: int) -> tuple[int, list[str]] | None:
+    def decision_of_span(self, span_id: int) -> tuple[int, list[str]] | None:
         """(decision id, annotators it named) of a gold span, if recorded.
 
         :param span_id: the gold span
@@ -96,7 +97,7 @@ class Gold:
             " WHERE g.span_id = ?", [span_id]).fetchone()
         return (row[0], json.loads(row[1])) if row else None
 
-    def gold_provenance(self, article_id: int) -> dict[int, tuple[str, list[str], str]]:
+    def provenance(self, article_id: int) -> dict[int, tuple[str, list[str], str]]:
         """Per gold span of an article: (kind, annotators, reviewer) of the decision it came from.
 
         :param article_id: the article
@@ -108,7 +109,7 @@ class Gold:
                 " JOIN gold_decisions d ON d.id = g.decision_id WHERE d.article_id = ?", [article_id])
         }
 
-    def gold_regions(self, article_id: int, *, agreed: bool) -> list[tuple[Layer, int, int]]:
+    def regions(self, article_id: int, *, agreed: bool) -> list[tuple[Layer, int, int]]:
         """(layer, start, end) of the regions of an article settled by agreement (``agreed``) or by
         the reviewer's choice (not ``agreed``).
 
@@ -121,14 +122,14 @@ class Gold:
 
     # -- kept with a deleted span, so restoring it restores its provenance -------------------------
 
-    def _gold_snapshot(self, span_id: int) -> dict[str, Any]:
+    def snapshot_of_span(self, span_id: int) -> dict[str, Any]:
         span = self._db.execute("SELECT decision_id FROM gold_span_decisions WHERE span_id = ?", [span_id]).fetchone()
         links = self._db.execute(
             "SELECT d.argument_link_id, d.decision_id FROM gold_argument_decisions d JOIN arguments g"
-            " ON g.id = d.argument_link_id WHERE g.event_id = ? OR g.argument_id = ?", [span_id, span_id]).fetchall()
+            " ON g.id = d.argument_link_id WHERE g.event_id = ? OR g.filler_id = ?", [span_id, span_id]).fetchall()
         return {"decision": span[0] if span else None, "arguments": [list(link) for link in links]}
 
-    def _restore_gold_snapshot(self, span_id: int, snapshot: dict[str, Any] | None) -> None:
+    def restore_snapshot(self, span_id: int, snapshot: dict[str, Any] | None) -> None:
         if not snapshot:
             return
         if snapshot.get("decision") is not None:

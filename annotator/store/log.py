@@ -6,17 +6,18 @@ import json
 from typing import Any
 
 from annotator.store.project import dump, now
+from annotator.store.part import Part
 
 
-class Log:
-    def _log(self, annotator_id: int | None, article_id: int | None, action: str,
-             detail: dict[str, Any] | None = None) -> None:
+class Log(Part):
+    def write(self, annotator_id: int | None, article_id: int | None, action: str,
+              detail: dict[str, Any] | None = None) -> None:
         self._db.execute(
             "INSERT INTO actions(at, annotator_id, article_id, action, detail) VALUES (?, ?, ?, ?, ?)",
             [now(), annotator_id, article_id, action, dump(detail)],
         )
 
-    def log(self, annotator: str, action: str, article_id: int | None = None,
+    def add(self, annotator: str, action: str, article_id: int | None = None,
                    detail: dict[str, Any] | None = None) -> None:
         """Record something the annotator did that is not itself a data change (e.g. undo).
 
@@ -26,9 +27,9 @@ class Log:
         :param detail: anything worth keeping, as JSON
         """
         with self.transaction():
-            self._log(self.ensure_annotator(annotator), article_id, action, detail)
+            self.write(self._store.annotators.ensure(annotator), article_id, action, detail)
 
-    def log_entries(self, article_id: int | None = None) -> list[dict[str, Any]]:
+    def entries(self, article_id: int | None = None) -> list[dict[str, Any]]:
         """The log, oldest first.
 
         :param article_id: only the lines about this article

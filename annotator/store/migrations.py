@@ -189,7 +189,7 @@ def m0004_suggestion_runs(db: Database) -> None:
 
 @migration("0005_span_lookup_indexes")
 def m0005_span_lookup_indexes(db: Database) -> None:
-    # What one annotator sees (Store.spans_for, the article list's pending count) asks per
+    # What one annotator sees (store.spans.for_article, the article list's pending count) asks per
     # suggestion "has this annotator decided it?" and "did they make the same span?". Without these
     # the planner scans all of the annotator's spans for each suggestion: 1 s instead of 30 ms on
     # a 2,000-span article (bench/gui_bench.py).
@@ -207,7 +207,7 @@ def m0006_speed_at_scale(db: Database) -> None:
     #
     # Search: indexing each article from a trigger as it is inserted costs six times what one
     # INSERT ... SELECT into the index costs for the whole file. While a row of search_deferred exists
-    # (only ever inside one writing transaction: Store.deferred_search), articles from its from_id on
+    # (only ever inside one writing transaction: store.articles.deferred_search), articles from its from_id on
     # are left to that one statement; rows before it are kept in step as always. An update that
     # changes neither title nor text (meta) no longer rewrites the index.
     #
@@ -334,3 +334,18 @@ def m0010_event_background(db: Database) -> None:
     # The reviewer's say on whether an event is background ("a war fought in 2006" in a 2017 report):
     # 1 background (out of the table), 0 an event of its own, NULL let the dates decide (eventtable.dates).
     db.executescript("ALTER TABLE event_overrides ADD COLUMN background INTEGER CHECK (background IN (0, 1));")
+
+
+@migration("0011_arguments_filler_id")
+def m0011_arguments_filler_id(db: Database) -> None:
+    # The column holding the span that fills a role was called argument_id, though the argument is the
+    # link (the row) and the span is its filler (GLOSSARY); the domain and the hub already say filler_id.
+    # SQLite (3.25+) renames the column in the unique constraint and the index too; the index's name
+    # follows.
+    db.executescript(
+        """
+        ALTER TABLE arguments RENAME COLUMN argument_id TO filler_id;
+        DROP INDEX arguments_by_argument;
+        CREATE INDEX arguments_by_filler ON arguments(filler_id);
+        """
+    )

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from annotator.model import BLIND_SHARE_SETTING, is_blind
+from annotator.domain import BLIND_SHARE_SETTING, is_blind
 from annotator.store import migrations as schema
 from annotator.store._sqlite import Database
 from annotator.store.errors import (
@@ -24,7 +24,6 @@ from annotator.store.errors import (
     NotFoundError,
     ReadOnlyError,
     StoreError,
-    UnknownAnnotatorError,
 )
 
 BUSY_TIMEOUT_MS = 10_000
@@ -167,7 +166,6 @@ class ProjectFile:
         self._db = db
         self.path = path
         self.readonly = readonly
-        self._annotator_ids: dict[str, int] = {}
         # Set by a caller that can tell its user (the command line prints a line): called once per
         # transaction that has to wait for another program's, and the transaction then waits as long
         # as it takes instead of failing after BUSY_TIMEOUT_MS. Without it, the busy timeout holds.
@@ -376,7 +374,7 @@ class ProjectFile:
         self._db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 
     def forget_cached_ids(self) -> None:
-        self._annotator_ids.clear()
+        """Drop what was cached of rows a rolled-back transaction may have made (the parts' caches)."""
 
     def schema_steps(self) -> list[str]:
         """The numbered migrations recorded in the file, in order."""
@@ -469,47 +467,3 @@ class ProjectFile:
         """Those of ``article_ids`` that are annotated without suggestions."""
         share = self.blind_share()
         return {a for a in article_ids if is_blind(a, share)} if share > 0 else set()
-
-    # -- annotators ----------------------------------------------------------------------------
-
-    def ensure_annotator(self, name: str) -> int:
-        """The id of annotator ``name``, adding them on first use.
-
-        :param name: the annotator's name (surrounding spaces are dropped)
-        """
-        name = name.strip()
-        if not name:
-            raise StoreError("an annotator needs a name")
-        cached = self._annotator_ids.get(name)
-        if cached is not None:
-            return cached
-        row = self._db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone()
-        if row:
-            self._annotator_ids[name] = row[0]
-            return row[0]
-        with self.transaction():
-            cursor = self._db.execute(
-                "INSERT INTO annotators(name, created_at) VALUES (?, ?)", [name, now()]
-            )
-        self._annotator_ids[name] = cursor.lastrowid
-        return cursor.lastrowid
-
-    def annotator_id(self, name: str) -> int:
-        """The id of an existing annotator.
-
-        :param name: the annotator's name
-        :raises UnknownAnnotatorError: naming who exists
-        """
-        row = self._db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone()
-        if not row:
-            known = ", ".join(self.annotator_names()) or "none yet"
-            raise UnknownAnnotatorError(f"no annotator named {name!r} in this project (known: {known})")
-        return row[0]
-
-    def annotator_names(self) -> list[str]:
-        """Everyone who has ever worked in the project, by name."""
-        return [r[0] for r in self._db.execute("SELECT name FROM annotators ORDER BY name")]
-
-    def annotator_ids_by_name(self) -> dict[str, int]:
-        """Every annotator's id, by name."""
-        return {name: annotator_id for annotator_id, name in self._db.execute("SELECT id, name FROM annotators")}

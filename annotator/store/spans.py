@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from annotator.model import GOLD, Layer, Origin, Span, Status
+from annotator.domain import GOLD, Layer, Origin, Span, Status
 from annotator.store.errors import NotFoundError, OffsetError, StoreError
 from annotator.store.project import chunked, dump, now
 from annotator.store.suggestions import UNDECIDED
+from annotator.store.part import Part
 
 _SPAN_SELECT = "SELECT s.*, an.name AS annotator FROM spans s LEFT JOIN annotators an ON an.id = s.annotator_id "
 _ORDER = " ORDER BY s.start_char, s.end_char DESC, s.id"
@@ -19,8 +20,8 @@ def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: (str(v) if hasattr(v, "value") else v) for k, v in changes.items()}
 
 
-class Spans:
-    def _spans(self, sql: str, params) -> list[Span]:
+class Spans(Part):
+    def select(self, sql: str, params) -> list[Span]:
         cursor = self._db.conn.execute(sql, params)
         columns = [d[0] for d in cursor.description]
         return [Span.from_row(dict(zip(columns, row))) for row in cursor]
@@ -36,19 +37,19 @@ class Spans:
         if not (0 <= start < end <= length):
             raise OffsetError(f"span {start}-{end} is outside article {article_id} (length {length})")
 
-    def get_span(self, span_id: int) -> Span:
+    def get(self, span_id: int) -> Span:
         """One span.
 
         :param span_id: its id
         :raises NotFoundError: no such span
         """
-        spans = self._spans(_SPAN_SELECT + "WHERE s.id = ?", [span_id])
+        spans = self.select(_SPAN_SELECT + "WHERE s.id = ?", [span_id])
         if not spans:
             raise NotFoundError(f"no span with id {span_id}")
         return spans[0]
 
-    def spans_for(self, article_id: int, annotator: str | None = None, *,
-                  within: tuple[int, int] | None = None) -> list[Span]:
+    def for_article(self, article_id: int, annotator: str | None = None, *,
+                    within: tuple[int, int] | None = None) -> list[Span]:
         """What ``annotator`` sees on an article: their own spans plus the suggestions they have not
         decided (and that do not repeat one of their spans), in text order.
 
@@ -59,27 +60,27 @@ class Spans:
         """
         overlap = "" if within is None else f" AND s.start_char < {int(within[1])} AND s.end_char > {int(within[0])}"
         if annotator is None:
-            return self._spans(_SPAN_SELECT + "WHERE s.article_id = ?" + overlap + _ORDER, [article_id])
-        me = self.ensure_annotator(annotator)
+            return self.select(_SPAN_SELECT + "WHERE s.article_id = ?" + overlap + _ORDER, [article_id])
+        me = self._store.annotators.ensure(annotator)
         visible, params = self._visible(article_id, me)
         sql = _SPAN_SELECT + "WHERE s.article_id = ?" + overlap + visible + _ORDER
-        return self._spans(sql, [article_id, *params])
+        return self.select(sql, [article_id, *params])
 
     def _visible(self, article_id: int, me: int) -> tuple[str, list[int]]:
         """What an annotator sees of an article: their own spans and the undecided suggestions, or on a
         blind article (annotated without suggestions, docs/agreement.md) their own spans only."""
-        if self.blind_article_ids([article_id]):
+        if self._store.blind_article_ids([article_id]):
             return " AND s.annotator_id = ?", [me]
         return f" AND (s.annotator_id = ? OR ({UNDECIDED}))", [me, me, me]
 
-    def own_spans(self, article_id: int, annotator: str) -> list[Span]:
+    def own(self, article_id: int, annotator: str) -> list[Span]:
         """``annotator``'s own spans on an article, any status, in the order they were made.
 
         :param article_id: the article
         :param annotator: whose spans
         """
-        return self._spans(_SPAN_SELECT + "WHERE s.article_id = ? AND s.annotator_id = ? ORDER BY s.id",
-                           [article_id, self.ensure_annotator(annotator)])
+        return self.select(_SPAN_SELECT + "WHERE s.article_id = ? AND s.annotator_id = ? ORDER BY s.id",
+                           [article_id, self._store.annotators.ensure(annotator)])
 
     def has_work(self, article_id: int, annotator: str) -> bool:
         """Whether ``annotator`` has any span or a state on the article.
@@ -94,8 +95,8 @@ class Spans:
             [annotator, article_id, article_id],
         ).fetchone() is not None
 
-    def find_span(self, article_id: int, annotator: str, start: int, end: int, layer: Layer | str,
-                  prefer_label: str | None = None) -> int | None:
+    def find(self, article_id: int, annotator: str, start: int, end: int, layer: Layer | str,
+             prefer_label: str | None = None) -> int | None:
         """The id of ``annotator``'s span on exactly these offsets and layer (that label first), if any.
 
         :param article_id: the article
@@ -108,12 +109,12 @@ class Spans:
         row = self._db.execute(
             "SELECT id FROM spans WHERE article_id = ? AND annotator_id = ? AND start_char = ?"
             " AND end_char = ? AND layer = ? ORDER BY (label = ?) DESC, id",
-            [article_id, self.ensure_annotator(annotator), start, end, str(Layer(layer)), prefer_label],
+            [article_id, self._store.annotators.ensure(annotator), start, end, str(Layer(layer)), prefer_label],
         ).fetchone()
         return row[0] if row else None
 
-    def span_ids_in_region(self, article_id: int, annotator: str, layer: Layer | str, start: int,
-                           end: int) -> list[int]:
+    def ids_in_region(self, article_id: int, annotator: str, layer: Layer | str, start: int,
+                      end: int) -> list[int]:
         """``annotator``'s spans of one layer overlapping ``[start, end)``, in text order.
 
         :param article_id: the article
@@ -125,13 +126,13 @@ class Spans:
         return [r[0] for r in self._db.execute(
             "SELECT id FROM spans WHERE article_id = ? AND annotator_id = ? AND layer = ?"
             " AND start_char < ? AND end_char > ? ORDER BY start_char, id",
-            [article_id, self.ensure_annotator(annotator), str(Layer(layer)), end, start])]
+            [article_id, self._store.annotators.ensure(annotator), str(Layer(layer)), end, start])]
 
-    def add_span(self, article_id: int, start_char: int, end_char: int, label: str, layer: Layer | str, *,
-                 annotator: str | None, origin: Origin | str = Origin.MANUAL,
-                 status: Status | str = Status.ACCEPTED, attributes: dict[str, Any] | None = None,
-                 source: str | None = None, score: float | None = None, suggestion_id: int | None = None,
-                 log: bool = True) -> int:
+    def add(self, article_id: int, start_char: int, end_char: int, label: str, layer: Layer | str, *,
+            annotator: str | None, origin: Origin | str = Origin.MANUAL,
+            status: Status | str = Status.ACCEPTED, attributes: dict[str, Any] | None = None,
+            source: str | None = None, score: float | None = None, suggestion_id: int | None = None,
+            log: bool = True) -> int:
         """Add one span.
 
         :param article_id: the article
@@ -150,7 +151,7 @@ class Spans:
         :raises OffsetError: offsets outside the article text or empty
         """
         self._check_offsets(article_id, start_char, end_char, self._article_length(article_id))
-        annotator_id = self.ensure_annotator(annotator) if annotator else None
+        annotator_id = self._store.annotators.ensure(annotator) if annotator else None
         stamp = now()
         with self.transaction():
             cursor = self._db.execute(
@@ -163,14 +164,14 @@ class Spans:
             span_id = cursor.lastrowid
             if annotator_id is not None and status != Status.PENDING and annotator != GOLD:
                 # (Gold's state is the reviewer's "finished", set by the review alone.)
-                self._started(article_id, annotator_id)
+                self._store.states.mark_started(article_id, annotator_id)
             if log and annotator_id is not None:
-                self._log(annotator_id, article_id, "add_span",
-                          {"span": span_id, "start": start_char, "end": end_char, "label": label})
+                self._store.log.write(annotator_id, article_id, "add_span",
+                                      {"span": span_id, "start": start_char, "end": end_char, "label": label})
         return span_id
 
-    def add_spans(self, article_id: int, spans: Iterable[dict[str, Any]], *, annotator: str | None,
-                  origin: Origin | str, status: Status | str) -> list[int]:
+    def add_many(self, article_id: int, spans: Iterable[dict[str, Any]], *, annotator: str | None,
+                 origin: Origin | str, status: Status | str) -> list[int]:
         """Add many spans to one article in one transaction (imports, suggestions).
 
         :param article_id: the article
@@ -181,14 +182,14 @@ class Spans:
         :param status: pending, accepted or rejected
         :returns: the new ids, in order
         """
-        return self.add_span_rows(
+        return self.add_rows(
             article_id,
             [(span["start_char"], span["end_char"], span["label"], span["layer"], span.get("attributes"),
               span.get("source"), span.get("score")) for span in spans],
             annotator=annotator, origin=origin, status=status)
 
-    def add_span_rows(self, article_id: int, rows: Iterable[tuple], *, annotator: str | None,
-                      origin: Origin | str, status: Status | str) -> list[int]:
+    def add_rows(self, article_id: int, rows: Iterable[tuple], *, annotator: str | None,
+                 origin: Origin | str, status: Status | str) -> list[int]:
         """:meth:`add_spans` for spans already as tuples, without a dict per span (the importer's path).
 
         :param article_id: the article
@@ -199,7 +200,7 @@ class Spans:
         :returns: the new ids, in order
         """
         length = self._article_length(article_id)
-        annotator_id = self.ensure_annotator(annotator) if annotator else None
+        annotator_id = self._store.annotators.ensure(annotator) if annotator else None
         origin, status, stamp = str(Origin(origin)), str(Status(status)), now()
         values = []
         for start, end, label, layer, attributes, source, score in rows:
@@ -222,7 +223,7 @@ class Spans:
             self._db.conn.executemany(insert, values[1:])
         return list(range(first, first + len(values)))
 
-    def update_span(self, span_id: int, actor: str | None = None, **changes: Any) -> dict[str, Any]:
+    def update(self, span_id: int, actor: str | None = None, **changes: Any) -> dict[str, Any]:
         """Change fields of a span.
 
         :param span_id: the span
@@ -233,7 +234,7 @@ class Spans:
         bad = set(changes) - _CHANGEABLE
         if bad:
             raise StoreError(f"cannot change {', '.join(sorted(bad))} of a span")
-        before = self.get_span(span_id)
+        before = self.get(span_id)
         previous = {key: getattr(before, key) for key in changes}
         values = {
             key: (dump(value) if key == "attributes" else str(value) if key in {"status", "layer", "origin"} else value)
@@ -247,11 +248,11 @@ class Spans:
             self._db.execute(f"UPDATE spans SET {assignments}, updated_at = ? WHERE id = ?",
                              [*values.values(), now(), span_id])
             if actor:
-                self._log(self.ensure_annotator(actor), before.article_id, "update_span",
-                          {"span": span_id, "changes": _jsonable(changes)})
+                self._store.log.write(self._store.annotators.ensure(actor), before.article_id, "update_span",
+                                      {"span": span_id, "changes": _jsonable(changes)})
         return previous
 
-    def delete_span(self, span_id: int, actor: str | None = None) -> dict[str, Any]:
+    def delete(self, span_id: int, actor: str | None = None) -> dict[str, Any]:
         """Delete a span and its argument links.
 
         :param span_id: the span
@@ -264,16 +265,16 @@ class Spans:
                 raise NotFoundError(f"no span with id {span_id}")
             span_row = rows[0]
             arg_rows = list(self._db.query(
-                "SELECT * FROM arguments WHERE event_id = ? OR argument_id = ?", [span_id, span_id]))
+                "SELECT * FROM arguments WHERE event_id = ? OR filler_id = ?", [span_id, span_id]))
             decided = [r[0] for r in self._db.execute("SELECT id FROM spans WHERE suggestion_id = ?", [span_id])]
-            gold = self._gold_snapshot(span_id)
+            gold = self._store.gold.snapshot_of_span(span_id)
             self._db.execute("DELETE FROM spans WHERE id = ?", [span_id])
             if actor:
-                self._log(self.ensure_annotator(actor), span_row["article_id"], "delete_span",
-                          {"span": span_id, "label": span_row["label"]})
+                self._store.log.write(self._store.annotators.ensure(actor), span_row["article_id"], "delete_span",
+                                      {"span": span_id, "label": span_row["label"]})
         return {"span": span_row, "arguments": arg_rows, "decided": decided, "gold": gold}
 
-    def restore_span(self, snapshot: dict[str, Any], actor: str | None = None) -> int:
+    def restore(self, snapshot: dict[str, Any], actor: str | None = None) -> int:
         """Undo :meth:`delete_span`: the span, its id, its argument links (and gold provenance) come back.
 
         :param snapshot: what :meth:`delete_span` returned
@@ -286,16 +287,16 @@ class Spans:
                 self._db["arguments"].insert(arg, replace=True)
             for decided_id in snapshot.get("decided", []):
                 self._db.execute("UPDATE spans SET suggestion_id = ? WHERE id = ?", [span_row["id"], decided_id])
-            self._restore_gold_snapshot(span_row["id"], snapshot.get("gold"))
+            self._store.gold.restore_snapshot(span_row["id"], snapshot.get("gold"))
             if actor:
-                self._log(self.ensure_annotator(actor), span_row["article_id"], "restore_span",
-                          {"span": span_row["id"]})
+                self._store.log.write(self._store.annotators.ensure(actor), span_row["article_id"], "restore_span",
+                                      {"span": span_row["id"]})
         return span_row["id"]
 
     # -- reading many at once ------------------------------------------------------------------------
 
-    def spans_of_articles(self, article_ids: list[int], annotator_id: int,
-                          statuses: Iterable[str] = ("accepted",)) -> dict[int, list[Span]]:
+    def of_articles(self, article_ids: list[int], annotator_id: int,
+                    statuses: Iterable[str] = ("accepted",)) -> dict[int, list[Span]]:
         """One annotator's spans on many articles, by article, in export order.
 
         :param article_ids: the articles
@@ -311,11 +312,11 @@ class Spans:
                 f" AND s.status IN ({', '.join('?' * len(statuses))})"
                 " ORDER BY s.article_id, s.start_char, s.end_char, s.layer, s.label, s.id"
             )
-            for span in self._spans(sql, [*chunk, annotator_id, *statuses]):
+            for span in self.select(sql, [*chunk, annotator_id, *statuses]):
                 found.setdefault(span.article_id, []).append(span)
         return found
 
-    def accepted_span_columns(self, annotator_ids: Iterable[int]) -> tuple[list[str], dict[str, str | None]]:
+    def accepted_columns(self, annotator_ids: Iterable[int]) -> tuple[list[str], dict[str, str | None]]:
         """Every accepted span of these annotators, what agreement is computed from, read in one pass
         as columns: each column is one text of comma-separated integers, in the same (storage) order.
 
@@ -339,7 +340,7 @@ class Spans:
             f" WHERE status = 'accepted' AND +annotator_id IN ({marks})", [*labels, *ids]).fetchone()
         return labels, dict(zip(("id", "article", "annotator", "start", "end", "event", "label"), row))
 
-    def accepted_spans_with_differing_attributes(self) -> list[tuple[int, str, int, int, str, str, str]]:
+    def accepted_with_differing_attributes(self) -> list[tuple[int, str, int, int, str, str, str]]:
         """(article, annotator, start, end, label, layer, attributes) of accepted spans that some
         other annotator accepted on the same offsets and label with different attributes."""
         # Grouping first keeps this one pass over the spans, not a self-join.
@@ -360,7 +361,7 @@ class Spans:
     # A block added by the GUI room (issue 13 item 4): the window's watcher re-reads only what another
     # connection wrote instead of every span of a long article.
 
-    def spans_changed_since(self, article_id: int, annotator: str, stamp: str) -> tuple[list[Span], list[int]]:
+    def changed_since(self, article_id: int, annotator: str, stamp: str) -> tuple[list[Span], list[int]]:
         """What ``annotator`` sees of an article that was written at or after ``stamp``, and the ids
         of everything they see now (a span deleted, or a suggestion decided, is missing from those).
 
@@ -368,21 +369,21 @@ class Spans:
         :param annotator: whose view (as :meth:`spans_for`)
         :param stamp: a time stamp as :func:`annotator.store.project.now` makes them
         """
-        me = self.ensure_annotator(annotator)
+        me = self._store.annotators.ensure(annotator)
         visible, params = self._visible(article_id, me)
-        changed = self._spans(_SPAN_SELECT + "WHERE s.article_id = ? AND s.updated_at >= ?" + visible + _ORDER,
+        changed = self.select(_SPAN_SELECT + "WHERE s.article_id = ? AND s.updated_at >= ?" + visible + _ORDER,
                               [article_id, stamp, *params])
         ids = [r[0] for r in self._db.conn.execute(
             "SELECT s.id FROM spans s WHERE s.article_id = ?" + visible, [article_id, *params])]
         return changed, ids
 
-    def spans_by_ids(self, span_ids: list[int]) -> list[Span]:
+    def by_ids(self, span_ids: list[int]) -> list[Span]:
         """These spans (those that exist), in text order.
 
         :param span_ids: their ids
         """
         found: list[Span] = []
         for chunk in chunked(span_ids):
-            found += self._spans(_SPAN_SELECT + f"WHERE s.id IN ({', '.join('?' * len(chunk))})" + _ORDER, chunk)
+            found += self.select(_SPAN_SELECT + f"WHERE s.id IN ({', '.join('?' * len(chunk))})" + _ORDER, chunk)
         return found
     # -- end gui-main

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store.project import now
+from annotator.store.part import Part
 
 ALL_STATES = tuple(str(state) for state in ArticleState)
 
@@ -37,8 +38,8 @@ def state_clause(annotator_id: int, states: Iterable[str]) -> tuple[str, list[An
     )
 
 
-class States:
-    def get_state(self, article_id: int, annotator: str) -> tuple[ArticleState, str | None, float]:
+class States(Part):
+    def get(self, article_id: int, annotator: str) -> tuple[ArticleState, str | None, float]:
         """(state, note, seconds spent) of ``annotator`` on an article.
 
         :param article_id: the article
@@ -46,14 +47,14 @@ class States:
         """
         row = self._db.execute(
             "SELECT state, note, seconds FROM article_states WHERE article_id = ? AND annotator_id = ?",
-            [article_id, self.ensure_annotator(annotator)],
+            [article_id, self._store.annotators.ensure(annotator)],
         ).fetchone()
         if row is None:
             return ArticleState.TODO, None, 0.0
         return ArticleState(row[0]), row[1], row[2]
 
-    def set_state(self, article_id: int, annotator: str, state: ArticleState | str,
-                  note: str | None = None) -> tuple[ArticleState, str | None]:
+    def set(self, article_id: int, annotator: str, state: ArticleState | str,
+            note: str | None = None) -> tuple[ArticleState, str | None]:
         """Set ``annotator``'s state of an article.
 
         :param article_id: the article
@@ -63,8 +64,8 @@ class States:
         :returns: the previous (state, note), for undo
         """
         state = ArticleState(state)
-        me = self.ensure_annotator(annotator)
-        previous_state, previous_note, _ = self.get_state(article_id, annotator)
+        me = self._store.annotators.ensure(annotator)
+        previous_state, previous_note, _ = self.get(article_id, annotator)
         with self.transaction():
             self._db.execute(
                 "INSERT INTO article_states(article_id, annotator_id, state, note, updated_at)"
@@ -72,7 +73,7 @@ class States:
                 " DO UPDATE SET state = excluded.state, note = excluded.note, updated_at = excluded.updated_at",
                 [article_id, me, str(state), note, now()],
             )
-            self._log(me, article_id, "set_state", {"state": str(state), "note": note})
+            self._store.log.write(me, article_id, "set_state", {"state": str(state), "note": note})
         return previous_state, previous_note
 
     def add_seconds(self, article_id: int, annotator: str, seconds: float) -> None:
@@ -84,7 +85,7 @@ class States:
         """
         if seconds <= 0:
             return
-        me = self.ensure_annotator(annotator)
+        me = self._store.annotators.ensure(annotator)
         with self.transaction():
             # Looking at an article is not working on it: the state stays what it was ('todo').
             self._db.execute(
@@ -94,7 +95,7 @@ class States:
                 [article_id, me, seconds, now()],
             )
 
-    def _started(self, article_id: int, annotator_id: int) -> None:
+    def mark_started(self, article_id: int, annotator_id: int) -> None:
         """The annotator made a span or a decision here: a 'todo' article is now in progress."""
         self._db.execute(
             "INSERT INTO article_states(article_id, annotator_id, state, updated_at) VALUES (?, ?, 'in_progress', ?)"
@@ -103,7 +104,7 @@ class States:
             [article_id, annotator_id, now()],
         )
 
-    def article_ids_in_state(self, annotator: str, state: ArticleState | str) -> set[int]:
+    def article_ids(self, annotator: str, state: ArticleState | str) -> set[int]:
         """Articles ``annotator`` has recorded in ``state`` (never 'todo' by default).
 
         :param annotator: whose state

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from annotator.store.part import Part
 
 
-class Stats:
-    def stats(self) -> dict[str, Any]:
+class Stats(Part):
+    def counts(self) -> dict[str, Any]:
         """Counts for ``annotator stats``; ``articles`` and ``spans`` are the two totals."""
         q = self._db.execute
-        names = {annotator_id: name for name, annotator_id in self.annotator_ids_by_name().items()}
+        names = {annotator_id: name for name, annotator_id in self._store.annotators.ids_by_name().items()}
         # One pass over the covering index spans_by_label, in its order (no sorting), and every
         # grouping made from its rows: five GROUP BY scans of the spans took seconds on a million
         # articles (bench/million_articles.py).

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from annotator.model import Layer, Span, Status
+from annotator.domain import Layer, Span, Status
 from annotator.store.errors import ConflictError, StoreError
 from annotator.store.project import dump, now
+from annotator.store.part import Part
 
 # The one rule "suggestion row ``s`` is still undecided for annotator ``?`` (given twice)": shared,
 # pending, not decided by them, and not repeating a span of their own (same offsets and label).
@@ -22,8 +23,8 @@ UNDECIDED = (
 UNDECIDED_SUGGESTION = "SELECT 1 FROM spans s WHERE s.article_id = a.id AND " + UNDECIDED
 
 
-class Suggestions:
-    def decide_suggestion(self, suggestion_id: int, annotator: str, status: Status | str) -> list[int]:
+class Suggestions(Part):
+    def decide(self, suggestion_id: int, annotator: str, status: Status | str) -> list[int]:
         """Accept or reject a shared suggestion for ``annotator``: their layer gets a decided copy.
 
         Accepting an event also accepts the suggested spans filling its arguments, with the links.
@@ -35,7 +36,7 @@ class Suggestions:
         :raises ConflictError: this annotator has decided it already
         """
         status = Status(status)
-        suggestion = self.get_span(suggestion_id)
+        suggestion = self._store.spans.get(suggestion_id)
         if not suggestion.is_suggestion:
             raise StoreError(f"span {suggestion_id} is not a suggestion")
         if self._decided_copy(suggestion_id, annotator) is not None:
@@ -45,54 +46,54 @@ class Suggestions:
                                 f"({suggestion.label} at {suggestion.start_char}-{suggestion.end_char})")
         created: list[int] = []
         with self.transaction():
-            copy_id = self._copy_suggestion(suggestion, annotator, status)
+            copy_id = self._copy(suggestion, annotator, status)
             created.append(copy_id)
             if status is Status.ACCEPTED and suggestion.layer is Layer.EVENT:
-                for arg in self.arguments_of(suggestion_id):
-                    target = self.get_span(arg.filler_id)
+                for arg in self._store.arguments.of_event(suggestion_id):
+                    target = self._store.spans.get(arg.filler_id)
                     if target.is_suggestion:
                         mine = self._decided_copy(target.id, annotator)
                         if mine is None:
-                            mine = self._copy_suggestion(target, annotator, Status.ACCEPTED)
+                            mine = self._copy(target, annotator, Status.ACCEPTED)
                             created.append(mine)
-                        elif self.get_span(mine).status is Status.REJECTED:
+                        elif self._store.spans.get(mine).status is Status.REJECTED:
                             continue
-                        self.add_argument(copy_id, mine, arg.role, log=False)
+                        self._store.arguments.add(copy_id, mine, arg.role, log=False)
                     else:
-                        self.add_argument(copy_id, target.id, arg.role, log=False)
-            self._log(self.ensure_annotator(annotator), suggestion.article_id,
-                      "accept" if status is Status.ACCEPTED else "reject",
-                      {"suggestion": suggestion_id, "spans": created})
+                        self._store.arguments.add(copy_id, target.id, arg.role, log=False)
+            self._store.log.write(self._store.annotators.ensure(annotator), suggestion.article_id,
+                                  "accept" if status is Status.ACCEPTED else "reject",
+                                  {"suggestion": suggestion_id, "spans": created})
         return created
 
-    def decide_suggestion_only(self, suggestion_id: int, annotator: str, status: Status | str) -> int:
+    def decide_only(self, suggestion_id: int, annotator: str, status: Status | str) -> int:
         """Accept or reject one suggestion without its arguments (setting an attribute on a
         pending event accepts that span only).
 
         :returns: the id of the decided copy
         """
         status = Status(status)
-        suggestion = self.get_span(suggestion_id)
+        suggestion = self._store.spans.get(suggestion_id)
         if not suggestion.is_suggestion:
             raise StoreError(f"span {suggestion_id} is not a suggestion")
         if self._decided_copy(suggestion_id, annotator) is not None:
             raise ConflictError(f"{annotator} has already decided suggestion {suggestion_id}")
         with self.transaction():
-            copy_id = self._copy_suggestion(suggestion, annotator, status)
-            self._log(self.ensure_annotator(annotator), suggestion.article_id,
-                      "accept" if status is Status.ACCEPTED else "reject",
-                      {"suggestion": suggestion_id, "spans": [copy_id]})
+            copy_id = self._copy(suggestion, annotator, status)
+            self._store.log.write(self._store.annotators.ensure(annotator), suggestion.article_id,
+                                  "accept" if status is Status.ACCEPTED else "reject",
+                                  {"suggestion": suggestion_id, "spans": [copy_id]})
         return copy_id
 
     def _decided_copy(self, suggestion_id: int, annotator: str) -> int | None:
         row = self._db.execute(
             "SELECT id FROM spans WHERE suggestion_id = ? AND annotator_id = ?",
-            [suggestion_id, self.ensure_annotator(annotator)],
+            [suggestion_id, self._store.annotators.ensure(annotator)],
         ).fetchone()
         return row[0] if row else None
 
-    def _copy_suggestion(self, suggestion: Span, annotator: str, status: Status) -> int:
-        return self.add_span(
+    def _copy(self, suggestion: Span, annotator: str, status: Status) -> int:
+        return self._store.spans.add(
             suggestion.article_id, suggestion.start_char, suggestion.end_char, suggestion.label,
             suggestion.layer, annotator=annotator, origin=suggestion.origin, status=status,
             attributes=suggestion.attributes, source=suggestion.source, score=suggestion.score,
@@ -101,7 +102,7 @@ class Suggestions:
 
     # -- what suggesters wrote --------------------------------------------------------------------
 
-    def shared_suggestions(self, article_id: int) -> list[tuple[int, int, int, str, str, str | None, bool]]:
+    def shared(self, article_id: int) -> list[tuple[int, int, int, str, str, str | None, bool]]:
         """Every shared suggestion of an article as (id, start, end, label, layer, source, decided by anyone).
 
         :param article_id: the article
@@ -113,7 +114,7 @@ class Suggestions:
             [article_id],
         ).fetchall()
 
-    def has_imported_suggestions(self, article_id: int) -> bool:
+    def has_imported(self, article_id: int) -> bool:
         """Whether an import already gave this article shared suggestions.
 
         :param article_id: the article
@@ -123,7 +124,7 @@ class Suggestions:
             [article_id],
         ).fetchone() is not None
 
-    def delete_suggestions(self, span_ids: Iterable[int]) -> int:
+    def delete(self, span_ids: Iterable[int]) -> int:
         """Remove shared suggestions nobody decided (a new suggester run no longer makes them).
 
         :param span_ids: the suggestions
@@ -136,7 +137,7 @@ class Suggestions:
                     "DELETE FROM spans WHERE id = ? AND annotator_id IS NULL", [span_id]).rowcount
         return removed
 
-    def refresh_suggestion_attributes(self, changes: Iterable[tuple[int, dict[str, Any]]]) -> None:
+    def refresh_attributes(self, changes: Iterable[tuple[int, dict[str, Any]]]) -> None:
         """Set the attributes of shared suggestions a suggester made again, in one statement (a run
         over a long project refreshes tens of thousands of them).
 
@@ -147,21 +148,21 @@ class Suggestions:
             self._db.conn.executemany("UPDATE spans SET attributes = ?, updated_at = ? WHERE id = ?",
                                       [(dump(attributes), stamp, span_id) for span_id, attributes in changes])
 
-    def link_suggested_arguments(self, links: Iterable[tuple[int, int, str]]) -> None:
+    def link_arguments(self, links: Iterable[tuple[int, int, str]]) -> None:
         """Link suggested events to the suggested spans filling their roles, in one statement; as
-        :meth:`add_argument` without its checks, which the suggester's own links pass by construction
-        (an event and its fillers are spans of the same article it has just written).
+        ``store.arguments.add`` without its checks, which the suggester's own links pass by
+        construction (an event and its fillers are spans of the same article it has just written).
 
         :param links: (event span id, filler span id, role) per link
         """
         stamp = now()
         with self.transaction():
             self._db.conn.executemany(
-                "INSERT INTO arguments(event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(event_id, argument_id, role) DO UPDATE SET role = excluded.role",
+                "INSERT INTO arguments(event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role",
                 [(event_id, filler_id, role, stamp) for event_id, filler_id, role in links])
 
-    def record_suggestion_run(self, article_id: int, suggester: str, spans: int) -> None:
+    def record_run(self, article_id: int, suggester: str, spans: int) -> None:
         """Remember that ``suggester`` (name@version/model) has run on an article.
 
         :param article_id: the article
@@ -176,7 +177,7 @@ class Suggestions:
                 [article_id, suggester, spans, now()],
             )
 
-    def suggested_article_ids(self, suggester: str) -> set[int]:
+    def article_ids(self, suggester: str) -> set[int]:
         """Articles ``suggester`` (name@version/model) has already run on.
 
         :param suggester: as recorded by :meth:`record_suggestion_run`
@@ -184,7 +185,7 @@ class Suggestions:
         return {r[0] for r in self._db.execute(
             "SELECT article_id FROM suggestion_runs WHERE source = ?", [suggester])}
 
-    def decided_span_texts(self) -> Iterator[tuple[str, str, str, dict[str, Any], str]]:
+    def decided_texts(self) -> Iterator[tuple[str, str, str, dict[str, Any], str]]:
         """(label, layer, status, attributes, covered text) of every annotator's span: what the
         suggester's memory learns from."""
         rows = self._db.execute(

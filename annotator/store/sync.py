@@ -20,8 +20,9 @@ import json
 import uuid
 from typing import Any, Iterable
 
-from annotator.model import GOLD
+from annotator.domain import GOLD
 from annotator.store.project import chunked
+from annotator.store.part import Part
 
 _SPAN_COLUMNS = ("id", "article_id", "annotator_id", "start_char", "end_char", "label", "layer", "origin",
                  "status", "attributes", "source", "score", "suggestion_id", "created_at", "updated_at")
@@ -34,10 +35,10 @@ def _rows(cursor) -> list[dict[str, Any]]:
     return [dict(zip(columns, row)) for row in cursor]
 
 
-class HubSync:
+class HubSync(Part):
     # -- bookkeeping ------------------------------------------------------------------------------
 
-    def hub_prepare(self) -> str:
+    def prepare(self) -> str:
         """Make the sync bookkeeping if missing; returns this file's replica id (made once)."""
         with self.transaction():
             for statement in (
@@ -49,31 +50,31 @@ class HubSync:
                 "CREATE TABLE IF NOT EXISTS hub_assignments (article_id INTEGER PRIMARY KEY, lease_until TEXT)",
             ):
                 self._db.execute(statement)
-            replica = self.get_setting("hub.replica")
+            replica = self._store.get_setting("hub.replica")
             if replica is None:
                 replica = str(uuid.uuid4())
                 self._db.execute("INSERT INTO project(key, value) VALUES ('hub.replica', ?)", [replica])
         return replica
 
-    def hub_is_prepared(self) -> bool:
+    def is_prepared(self) -> bool:
         """Whether this file has ever synced (has the bookkeeping)."""
         return self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'hub_ids'").fetchone() is not None
 
-    def hub_id_map(self, kind: str) -> dict[int, str]:
+    def id_map(self, kind: str) -> dict[int, str]:
         """local id -> hub id of the rows of one kind that came from the hub.
 
         :param kind: article, span, argument, action, gold_decision
         """
         return dict(self._db.execute("SELECT local_id, hub_id FROM hub_ids WHERE kind = ?", [kind]).fetchall())
 
-    def hub_local_map(self, kind: str) -> dict[str, int]:
+    def local_map(self, kind: str) -> dict[str, int]:
         """hub id -> local id of the rows of one kind that came from the hub.
 
         :param kind: article, span, argument, action, gold_decision
         """
         return dict(self._db.execute("SELECT hub_id, local_id FROM hub_ids WHERE kind = ?", [kind]).fetchall())
 
-    def hub_remember(self, kind: str, pairs: Iterable[tuple[str, int]]) -> None:
+    def remember(self, kind: str, pairs: Iterable[tuple[str, int]]) -> None:
         """Record that local rows are hub rows (``hub init`` publishing this file's own rows).
 
         :param kind: the rows' kind
@@ -83,7 +84,7 @@ class HubSync:
             self._db.conn.executemany("INSERT OR IGNORE INTO hub_ids(kind, hub_id, local_id) VALUES (?, ?, ?)",
                                       [(kind, hub_id, local_id) for hub_id, local_id in pairs])
 
-    def hub_pushed(self, layer: str) -> dict[int, str]:
+    def pushed(self, layer: str) -> dict[int, str]:
         """article id -> fingerprint the hub last confirmed for one layer.
 
         :param layer: an annotator's name or 'gold'
@@ -91,7 +92,7 @@ class HubSync:
         return dict(self._db.execute("SELECT article_id, fingerprint FROM hub_pushed WHERE layer = ?",
                                      [layer]).fetchall())
 
-    def hub_mark_pushed(self, layer: str, fingerprints: dict[int, str], last_action: int | None) -> None:
+    def mark_pushed(self, layer: str, fingerprints: dict[int, str], last_action: int | None) -> None:
         """Record what the hub confirmed (after its commit: a kill in between only repeats the push).
 
         :param layer: an annotator's name or 'gold'
@@ -104,32 +105,32 @@ class HubSync:
                 " ON CONFLICT(layer, article_id) DO UPDATE SET fingerprint = excluded.fingerprint",
                 [(layer, article_id, fp) for article_id, fp in fingerprints.items()])
             if last_action is not None:
-                self._set_hub_value("hub.pushed_action", str(last_action))
+                self._set_value("hub.pushed_action", str(last_action))
 
-    def _set_hub_value(self, key: str, value: str) -> None:
+    def _set_value(self, key: str, value: str) -> None:
         self._db.execute("INSERT INTO project(key, value) VALUES (?, ?)"
                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
 
-    def hub_assignments(self) -> dict[int, str | None]:
+    def assignments(self) -> dict[int, str | None]:
         """The articles the hub assigns to this file's annotator: article id -> lease end (or None)."""
-        if not self.hub_is_prepared():
+        if not self.is_prepared():
             return {}
         return dict(self._db.execute("SELECT article_id, lease_until FROM hub_assignments").fetchall())
 
     # -- what this file publishes or pushes -------------------------------------------------------
 
-    def hub_articles(self) -> list[dict[str, Any]]:
+    def articles(self) -> list[dict[str, Any]]:
         """Every article as stored (for publishing), by id."""
         return _rows(self._db.execute(f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles ORDER BY id"))
 
-    def hub_suggestions(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def suggestions(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(shared suggestions, suggestion runs) as stored, for publishing."""
         spans = _rows(self._db.execute(
             f"SELECT {', '.join(_SPAN_COLUMNS)} FROM spans WHERE annotator_id IS NULL ORDER BY id"))
         runs = _rows(self._db.execute("SELECT article_id, source, spans, finished_at FROM suggestion_runs"))
         return spans, runs
 
-    def hub_layer(self, annotator: str, article_ids: Iterable[int] | None = None) -> dict[int, dict[str, Any]]:
+    def layer(self, annotator: str, article_ids: Iterable[int] | None = None) -> dict[int, dict[str, Any]]:
         """One layer as stored, per article: spans, argument links of its events, its state and, for
         the gold layer, the gold decisions and which gold span or link came from which.
 
@@ -152,7 +153,7 @@ class HubSync:
             if wanted is None or span["article_id"] in wanted:
                 entry(span["article_id"])["spans"].append(span)
         for link in _rows(self._db.execute(
-                "SELECT g.id, s.article_id, g.event_id, g.argument_id AS filler_id, g.role, g.created_at"
+                "SELECT g.id, s.article_id, g.event_id, g.filler_id, g.role, g.created_at"
                 " FROM arguments g JOIN spans s ON s.id = g.event_id WHERE s.annotator_id = ? ORDER BY g.id",
                 [me])):
             if wanted is None or link["article_id"] in wanted:
@@ -180,7 +181,7 @@ class HubSync:
                             {"item_kind": kind, "item_id": item_id, "decision_id": decision_id})
         return layer
 
-    def hub_actions_after(self, annotator: str, after: int) -> list[dict[str, Any]]:
+    def actions_after(self, annotator: str, after: int) -> list[dict[str, Any]]:
         """``annotator``'s log lines after local id ``after``, oldest first.
 
         :param annotator: whose lines
@@ -190,7 +191,7 @@ class HubSync:
             "SELECT x.id, x.article_id, x.at, x.action, x.detail FROM actions x JOIN annotators an"
             " ON an.id = x.annotator_id WHERE an.name = ? AND x.id > ? ORDER BY x.id", [annotator, after]))
 
-    def hub_event_decisions(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def event_decisions(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(date/place overrides, confirmed groups with their members) behind the event table, as stored."""
         overrides = _rows(self._db.execute(
             "SELECT o.span_id, s.article_id, o.date, o.date_end, o.precision, o.geonameid, o.reviewer, o.updated_at"
@@ -204,13 +205,13 @@ class HubSync:
             group["members"] = members.get(group["id"], [])
         return overrides, groups
 
-    def hub_model_versions(self) -> list[dict[str, Any]]:
+    def model_versions(self) -> list[dict[str, Any]]:
         """Every learned-version record as stored."""
         return _rows(self._db.execute("SELECT * FROM model_versions ORDER BY version"))
 
     # -- what a pull writes -----------------------------------------------------------------------
 
-    def hub_apply(self, pulled: dict[str, list[dict[str, Any]]], *, me: str) -> dict[str, int]:
+    def apply(self, pulled: dict[str, list[dict[str, Any]]], *, me: str) -> dict[str, int]:
         """Write what a pull brought, in one transaction (a killed pull leaves the file as it was).
 
         Rows are the hub's, with hub ids (text) for rows and references; each is mapped to a local
@@ -224,7 +225,7 @@ class HubSync:
         """
         counts: dict[str, int] = {}
         with self.transaction():
-            maps = {kind: self.hub_local_map(kind)
+            maps = {kind: self.local_map(kind)
                     for kind in ("article", "span", "argument", "action", "gold_decision")}
 
             def remember(kind: str, hub_id: str, local_id: int) -> None:
@@ -233,7 +234,7 @@ class HubSync:
                 maps[kind][hub_id] = local_id
 
             for key, value in pulled.get("settings", {}).items():
-                self._set_hub_value(key, value)
+                self._set_value(key, value)
             counts["articles"] = 0
             for article in pulled.get("articles", []):
                 if article["id"] in maps["article"]:
@@ -279,7 +280,7 @@ class HubSync:
 
             def annotator_id(name: str) -> int:
                 if name not in annotator_ids:
-                    annotator_ids[name] = self.ensure_annotator(name)
+                    annotator_ids[name] = self._store.annotators.ensure(name)
                 return annotator_ids[name]
 
             counts["spans"] = 0
@@ -320,8 +321,8 @@ class HubSync:
                 if link["deleted"] or event_id is None or filler_id is None:
                     continue
                 local_id = self._db.execute(
-                    "INSERT INTO arguments(id, event_id, argument_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT(event_id, argument_id, role) DO UPDATE SET role = excluded.role RETURNING id",
+                    "INSERT INTO arguments(id, event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role RETURNING id",
                     [local_id, event_id, filler_id, link["role"], link["created_at"]]).fetchone()[0]
                 remember("argument", link["id"], local_id)
                 counts["arguments"] += 1
@@ -374,7 +375,7 @@ class HubSync:
                 else:
                     self._db.execute(f"INSERT OR REPLACE INTO {table}({column}, decision_id) VALUES (?, ?)",
                                      [item_id, decision_id])
-            maps["event_group"] = self.hub_local_map("event_group")
+            maps["event_group"] = self.local_map("event_group")
             for decision in pulled.get("event_decisions", []):
                 record = decision["record"]
                 if decision["kind"] == "override":
@@ -416,7 +417,7 @@ class HubSync:
                                  f" VALUES ({', '.join('?' * len(columns))})", [record[c] for c in columns])
         return counts
 
-    def hub_article_hashes(self, article_ids: Iterable[int]) -> dict[int, str]:
+    def article_hashes(self, article_ids: Iterable[int]) -> dict[int, str]:
         """article id -> content hash.
 
         :param article_ids: the articles

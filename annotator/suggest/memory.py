@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from annotator.model import Layer, Status
+from annotator.domain import Layer, Status
 from annotator.store import Store
 from annotator.suggest.gazetteer import Gazetteer, fold
 
@@ -40,7 +40,7 @@ class AnnotationMemory:
         votes: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
         subtypes: dict[tuple[str, str], Counter] = defaultdict(Counter)
         spellings: dict[str, set[str]] = defaultdict(set)
-        for label, layer, status, attributes, text in store.decided_span_texts():
+        for label, layer, status, attributes, text in store.suggestions.decided_texts():
             key = gazetteer.normalise(text)
             if not key:
                 continue

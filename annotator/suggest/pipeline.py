@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from annotator.config import conflict_model_dir
 from annotator.learn.predict import LearnedSpan, learned_spans
 from annotator.learn.versions import LoadedModel
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.suggest.entities import (
     MEMORY,
     MODEL,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 from annotator.schemes import DEFAULT_SCHEME, Scheme
 from annotator.store import NotFoundError, Store
 from annotator.suggest.memory import AnnotationMemory
@@ -35,9 +35,9 @@ class SuggestSummary:
 
 def _article_ids(store: Store, article_ids: Iterable[int] | None) -> list[int]:
     if article_ids is None:
-        return store.article_ids()
+        return store.articles.ids()
     ids = list(dict.fromkeys(article_ids))
-    missing = store.missing_article_ids(ids)
+    missing = store.articles.missing(ids)
     if missing:
         raise NotFoundError(f"no article with id {', '.join(map(str, missing))}")
     return ids
@@ -83,7 +83,7 @@ def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: 
     The new spans of each layer, the refreshed attributes and the argument links each go in one
     statement: a row at a time, with the checks an annotator's edit needs, was a tenth of a run."""
     existing: dict[tuple, tuple[int, str | None, bool]] = {}
-    for span_id, start, end, label, layer, source, decided in store.shared_suggestions(article_id):
+    for span_id, start, end, label, layer, source, decided in store.suggestions.shared(article_id):
         existing[(start, end, label, layer)] = (span_id, source, bool(decided))
     wanted: set[tuple] = set()
     refreshed: list[tuple[int, dict]] = []
@@ -113,7 +113,7 @@ def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: 
         return True, new_index[key]
 
     def write_new() -> list[int]:
-        ids = store.add_span_rows(article_id, new_rows, annotator=None, origin=Origin.SUGGESTED,
+        ids = store.spans.add_rows(article_id, new_rows, annotator=None, origin=Origin.SUGGESTED,
                                   status=Status.PENDING)
         new_rows.clear()
         new_index.clear()
@@ -145,13 +145,13 @@ def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: 
         links = [(new_ids[at] if new else at, entity_ids[entity_key], role)
                  for (new, at), arguments in event_places
                  for role, entity_key in arguments if role in roles and entity_key in entity_ids]
-        store.link_suggested_arguments(links)
+        store.suggestions.link_arguments(links)
         summary.arguments += len(links)
-        store.refresh_suggestion_attributes(refreshed)
+        store.suggestions.refresh_attributes(refreshed)
         stale = [span_id for key, (span_id, source, decided) in existing.items()
                  if key not in wanted and not decided and (source or "").startswith(SUGGESTER_NAME + "@")]
-        summary.removed += store.delete_suggestions(stale)
-        store.record_suggestion_run(article_id, suggester.source, len(wanted))
+        summary.removed += store.suggestions.delete(stale)
+        store.suggestions.record_run(article_id, suggester.source, len(wanted))
 
 
 # An article longer than this is suggested in pieces: spaCy refuses texts over nlp.max_length
@@ -230,7 +230,7 @@ def _bounded_docs(nlp, items: Iterator[tuple[str, tuple]], batch_size: int) -> I
 
 
 def _pieces_of(store: Store, ids: list[int], size: int) -> Iterator[tuple[str, tuple[int, int, int]]]:
-    for article in store.iter_articles(ids):
+    for article in store.articles.iter(ids):
         parts = pieces(article.text, size)
         for base, piece in parts:
             yield piece, (article.id, base, len(parts))
@@ -292,7 +292,7 @@ def suggest_articles(
         summary.blind = len(blind)
         ids = [i for i in ids if i not in blind]
     if not redo:
-        done_before = store.suggested_article_ids(suggester.source)
+        done_before = store.suggestions.article_ids(suggester.source)
         summary.skipped = sum(1 for i in ids if i in done_before)
         ids = [i for i in ids if i not in done_before]
     total = len(ids)
@@ -307,7 +307,7 @@ def suggest_articles(
     if workers > 1:
         # Worker processes take whole batches of a fixed count; an article in pieces goes through this
         # process in batches bounded by characters instead (see _bounded_docs), after the others.
-        lengths = store.article_lengths(ids)
+        lengths = store.articles.lengths(ids)
         long_ids = [i for i in ids if lengths.get(i, 0) > run.piece_chars]
         ids = [i for i in ids if lengths.get(i, 0) <= run.piece_chars]
         chunks = [(chunk, workers) for chunk in _chunks(ids, batch_size * workers * 8)]
@@ -387,7 +387,7 @@ class _Run:
         for article_id in article_ids:
             self.gathering.pop(article_id, None)
             try:
-                parts = pieces(self.store.get_article(article_id).text, self.piece_chars)
+                parts = pieces(self.store.articles.get(article_id).text, self.piece_chars)
                 docs = [(self.suggester.nlp(piece), base) for base, piece in parts]
             except Exception as failure:  # noqa: BLE001
                 self.fail(article_id, failure)

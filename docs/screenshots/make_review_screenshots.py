@@ -56,7 +56,7 @@ def truth(text: str) -> tuple[list[tuple[int, int, str, str]], list[tuple[int, i
 
 
 def label_as(store, article_id: int, text: str, name: str, rng: random.Random) -> None:
-    from annotator.model import ArticleState
+    from annotator.domain import ArticleState
 
     spans, arguments = truth(text)
     made = {}
@@ -69,11 +69,11 @@ def label_as(store, article_id: int, text: str, name: str, rng: random.Random) -
         elif roll < 0.28:
             label = SWAPS.get(label, label)
         attributes = {"modality": "happened" if rng.random() < 0.8 else "planned"} if layer == "event" else None
-        made[i] = store.add_span(article_id, start, end, label, layer, annotator=name, attributes=attributes)
+        made[i] = store.spans.add(article_id, start, end, label, layer, annotator=name, attributes=attributes)
     for event, filler, role in arguments:
         if event in made and filler in made:
-            store.add_argument(made[event], made[filler], role if rng.random() > 0.1 else "TARGET")
-    store.set_state(article_id, name, ArticleState.DONE)
+            store.arguments.add(made[event], made[filler], role if rng.random() > 0.1 else "TARGET")
+    store.states.set(article_id, name, ArticleState.DONE)
 
 
 def main() -> int:
@@ -97,7 +97,7 @@ def main() -> int:
         with Store.open(path) as store:
             for number, file in enumerate(sorted(args.texts.glob("*.txt"))):
                 text = file.read_text(encoding="utf-8")
-                article_id, _ = store.add_article(text, title=text.strip().splitlines()[0][:120])
+                article_id, _ = store.articles.add(text, title=text.strip().splitlines()[0][:120])
                 for name in ("ana", "ben", "cho")[: 3 if number % 2 == 0 else 2]:
                     label_as(store, article_id, text, name, random.Random(f"{file.name}:{name}"))
 

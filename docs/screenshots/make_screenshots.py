@@ -48,7 +48,7 @@ def main_window_shots(app) -> None:
     """The main window on the drone-strike sample (emoji, an event with arguments), mid-morning."""
     from annotator import config
     from annotator.gui.app import open_window
-    from annotator.model import Layer
+    from annotator.domain import Layer
 
     path = Path(os.environ["ANNOTATOR_HOME"]) / "samples.sqlite"
     sample_project(path)
@@ -59,7 +59,7 @@ def main_window_shots(app) -> None:
         QTest.qWaitForWindowActive(window)
         window.start()
         c, view = window.controller, window.view
-        drone = next(a.id for a in window.store.list_articles("Ana", offset=0, limit=10)
+        drone = next(a.id for a in window.store.articles.list("Ana", offset=0, limit=10)
                      if a.title.startswith("Drone strike"))
         c.open_article(drone)
         view.setFocus()
@@ -67,12 +67,12 @@ def main_window_shots(app) -> None:
             # A few decisions, so accepted, pending and an event with its arguments are all on show.
             # Through the controller, as the keys do: under Xvfb without a window manager the window
             # is never "active", and Qt sends window shortcuts only to an active window.
-            from annotator.model import Status
+            from annotator.domain import Status
 
             for _ in range(3):
                 c.step_span(+1)
                 c.decide(Status.ACCEPTED)
-        event = next((s for s in c.spans if s.layer is Layer.EVENT), None)
+        event = next((s for s in c.session.spans if s.layer is Layer.EVENT), None)
         if event is not None:
             c.select(event.id)
         app.processEvents()
@@ -87,13 +87,13 @@ def events_window_shot(app) -> None:
     """The events window at 1366×768 on the samples, every suggestion accepted by Ana and each article done."""
     from annotator import edits
     from annotator.gui.event_window import EventWindow
-    from annotator.model import ArticleState
+    from annotator.domain import ArticleState
     from annotator.store import Store
 
     path = Path(os.environ["ANNOTATOR_HOME"]) / "samples.sqlite"
     with Store.open(path) as store:
-        for summary in store.list_articles("Ana", offset=0, limit=10):
-            pending = [s for s in store.spans_for(summary.id, "Ana") if s.is_suggestion]
+        for summary in store.articles.list("Ana", offset=0, limit=10):
+            pending = [s for s in store.spans.for_article(summary.id, "Ana") if s.is_suggestion]
             edits.apply_all(store, [edits.accept_all("Ana", summary.id, pending),
                                     edits.set_state("Ana", summary.id, ArticleState.DONE)])
         window = EventWindow(store, "Ana", annotator="Ana")

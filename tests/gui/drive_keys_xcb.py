@@ -48,7 +48,7 @@ def main() -> int:
     def key(name: str) -> int | None:
         subprocess.run(["xdotool", "key", name], check=True)
         QTest.qWait(200)
-        return window.controller.selected
+        return window.controller.session.selected
 
     steps = [key("Tab"), key("Tab"), key("Tab"), key("shift+Tab"), key("shift+Tab")]
     print(json.dumps({"selected": steps, "warnings": warnings}), flush=True)

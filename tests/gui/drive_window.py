@@ -30,25 +30,25 @@ def main(path: str) -> int:
         return 3
     view, c = window.view, window.controller
     view.setFocus()
-    text = c.article.text
-    suggestions = {s.text_in(text): s.id for s in c.spans if s.is_suggestion}
+    text = c.session.article.text
+    suggestions = {s.text_in(text): s.id for s in c.session.spans if s.is_suggestion}
 
     c.select(suggestions["58th Brigade"])
     QTest.keyClick(view, Qt.Key_A)
     # Accepting moves on to the next undecided suggestion; the accepted copy stays in the text.
-    report(span=next(s.id for s in c.spans if s.suggestion_id == suggestions["58th Brigade"]))
+    report(span=next(s.id for s in c.session.spans if s.suggestion_id == suggestions["58th Brigade"]))
     c.select(suggestions["Tuesday"])
     QTest.keyClick(view, Qt.Key_X)
-    report(span=next(s.id for s in c.spans if s.suggestion_id == suggestions["Tuesday"]))
+    report(span=next(s.id for s in c.session.spans if s.suggestion_id == suggestions["Tuesday"]))
     start = text.index("Red Cross")
     view.select_offsets(start, start + len("Red Cross"))
     QTest.keyClick(view, Qt.Key_O)
-    report(span=c.selected)
+    report(span=c.session.selected)
     start = text.index("repelled an assault")
     view.select_offsets(start, start + len("repelled an assault"))
     QTest.keyClick(view, Qt.Key_B)
-    event = c.selected
-    c.select(next(s.id for s in c.spans if s.suggestion_id == suggestions["58th Brigade"]))
+    event = c.session.selected
+    c.select(next(s.id for s in c.session.spans if s.suggestion_id == suggestions["58th Brigade"]))
     QTest.keyClick(view, Qt.Key_1)
     report(event=event)
     QTest.keyClick(view, Qt.Key_Return, Qt.ControlModifier)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 from annotator.store import Store
 
 REPORT = (
@@ -38,18 +38,18 @@ def find(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
 def add_suggestion(store: Store, article_id: int, text: str, needle: str, label: str, layer: Layer,
                    nth: int = 0, **attributes) -> int:
     start, end = find(text, needle, nth)
-    return store.add_span(article_id, start, end, label, layer, annotator=None, origin=Origin.SUGGESTED,
-                          status=Status.PENDING, source="test-suggester 1.0", score=0.9, attributes=attributes)
+    return store.spans.add(article_id, start, end, label, layer, annotator=None, origin=Origin.SUGGESTED,
+                           status=Status.PENDING, source="test-suggester 1.0", score=0.9, attributes=attributes)
 
 
 def build_project(store: Store) -> dict[str, int]:
     """The report with suggestions (one event with arguments), the tricky text, three short articles."""
-    report, _ = store.add_article(REPORT, title="Shelling damages water plant near Velyka Dolyna",
-                                  source="Invented Wire", published="2026-03-14")
-    tricky, _ = store.add_article(TRICKY, title="Tricky <b>characters</b>")
+    report, _ = store.articles.add(REPORT, title="Shelling damages water plant near Velyka Dolyna",
+                                   source="Invented Wire", published="2026-03-14")
+    tricky, _ = store.articles.add(TRICKY, title="Tricky <b>characters</b>")
     ids = {"report": report, "tricky": tricky}
     for i, (title, text) in enumerate(PLAIN):
-        ids[f"plain{i}"] = store.add_article(text, title=title)[0]
+        ids[f"plain{i}"] = store.articles.add(text, title=title)[0]
     town = add_suggestion(store, report, REPORT, "Velyka Dolyna", "LOCATION", Layer.ENTITY, nth=1)
     plant = add_suggestion(store, report, REPORT, "municipal water plant", "FACILITY", Layer.ENTITY)
     add_suggestion(store, report, REPORT, "Oksana Hrytsenko", "PERSON", Layer.ENTITY)
@@ -58,7 +58,7 @@ def build_project(store: Store) -> dict[str, int]:
     add_suggestion(store, report, REPORT, "Red Cross", "ORG", Layer.ENTITY)
     fire = add_suggestion(store, report, REPORT, "Artillery fire struck", "EXPLOSIONS_REMOTE_VIOLENCE",
                           Layer.EVENT, modality="happened", sub_event_type="Shelling/artillery/missile attack")
-    store.add_argument(fire, plant, "TARGET")
-    store.add_argument(fire, town, "LOCATION")
+    store.arguments.add(fire, plant, "TARGET")
+    store.arguments.add(fire, town, "LOCATION")
     ids.update(town=town, plant=plant, brigade=brigade, fire=fire)
     return ids

@@ -56,10 +56,10 @@ def test_accept_done_stores_what_shift_a_and_ctrl_return_store(qtbot, tmp_path, 
 
     window = open_test_window(qtbot, by_window)
     try:
-        assert window.controller.article.id == report
+        assert window.controller.session.article.id == report
         qtbot.keyClick(window.view, Qt.Key_A, Qt.ShiftModifier)
         qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier)
-        assert window.controller.article.id != report  # done and next
+        assert window.controller.session.article.id != report  # done and next
     finally:
         window.close()
         window.store.close()

@@ -35,7 +35,7 @@ def test_app_new_default_project_gets_the_sample_articles(qtbot, home, answers):
     assert not path.exists()
     window = open_window(path, config.Preferences(annotator="ana"))
     qtbot.addWidget(window)
-    assert window.store.count_articles() >= 1
+    assert window.store.articles.count() >= 1
     window.store.close()
 
 
@@ -43,7 +43,7 @@ def test_app_existing_or_other_projects_get_no_samples(qtbot, tmp_path, home, an
     other = tmp_path / "empty.sqlite"
     window = open_window(other, config.Preferences(annotator="ana"))
     qtbot.addWidget(window)
-    assert window.store.count_articles() == 0
+    assert window.store.articles.count() == 0
     window.store.close()
 
 
@@ -59,7 +59,7 @@ def test_app_missing_samples_open_an_empty_project_with_a_message(qtbot, home, a
     monkeypatch.setattr(config, "samples_dir", lambda: home / "no-samples")
     window = open_window(config.default_db_path(), config.Preferences(annotator="ana"))
     qtbot.addWidget(window)
-    assert window.store.count_articles() == 0
+    assert window.store.articles.count() == 0
     assert any("no-samples" in shown and "no such file" in shown for shown in answers.asked)
     window.store.close()
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotator.gui.article_list import PAGE_SIZE, ArticleFilter, ArticleListModel
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 from annotator.store import Store
 
 
@@ -18,7 +18,7 @@ def many(tmp_path, home):
     with store.transaction():
         for i in range(PAGE_SIZE * 2 + 50):
             topic = "airstrike" if i % 10 == 0 else "market"
-            store.add_article(f"Report {i} about a {topic} in town number {i}.", title=f"Report {i}")
+            store.articles.add(f"Report {i} about a {topic} in town number {i}.", title=f"Report {i}")
     yield store
     store.close()
 
@@ -45,13 +45,13 @@ def test_article_list_loads_a_page_at_a_time(many):
 
 def test_article_list_filters_by_state_and_search(many):
     model = ArticleListModel(many, "ana")
-    many.set_state(3, "ana", ArticleState.DONE)
+    many.states.set(3, "ana", ArticleState.DONE)
     model.set_filter(ArticleFilter(states=["done"]))
     assert [model.article_at(r).id for r in range(model.rowCount())] == [3]
     assert model.data(model.index(0, 2)) == "✓" and model.data(model.index(0, 2), Qt.ToolTipRole) == "done"
     model.set_filter(ArticleFilter(search="airstrike"))
     assert model.total == 45 and model.rowCount() == 45
-    many.set_state(11, "ana", ArticleState.FLAGGED)
+    many.states.set(11, "ana", ArticleState.FLAGGED)
     model.refresh_article(11)
     assert model.data(model.index(model.row_of(11), 2), Qt.ToolTipRole) == "flagged"
 
@@ -63,7 +63,7 @@ def test_article_list_survives_many_qt_calls(many, qapp):
     from annotator.gui.span_panel import SpanTableModel
 
     spans_model = SpanTableModel()
-    spans_model.set_spans("some text", many.spans_for(1, "ana"))
+    spans_model.set_spans("some text", many.spans.for_article(1, "ana"))
     models = [ArticleListModel(many, "ana"), spans_model]
     for model in models:
         for _ in range(20_000):  # more than None's whole reference count at start-up

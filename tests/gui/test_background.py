@@ -11,14 +11,14 @@ from annotator.store import Store
 
 def test_background_job_runs_on_its_own_connection_and_reports(qtbot, tmp_path):
     with Store.open(tmp_path / "p.sqlite") as store:
-        store.add_article("Shelling near Rivne.")
+        store.articles.add("Shelling near Rivne.")
         seen = []
 
         def work(own, job):
             seen.append((threading.get_ident(), own is not store))
             job.progress(1, 2)
             job.publish("half")
-            return own.count_articles()
+            return own.articles.count()
 
         job = BackgroundJob(store, work)
         progress, parts = [], []

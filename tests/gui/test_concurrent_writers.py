@@ -19,7 +19,7 @@ from pathlib import Path
 from conftest import open_test_window
 from PySide6.QtCore import Qt, QTimer
 
-from annotator.model import ArticleState, Layer, Origin, Status
+from annotator.domain import ArticleState, Layer, Origin, Status
 from annotator.store import Store
 
 SECONDS = float(os.environ.get("ANNOTATOR_PRESSURE_SECONDS", "12"))
@@ -57,10 +57,10 @@ def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_
     path = tmp_path / "busy.sqlite"
     with Store.open(path) as store:
         for n in range(400):
-            article_id, _ = store.add_article(invented_article(n), title=f"Day {n}")
+            article_id, _ = store.articles.add(invented_article(n), title=f"Day {n}")
             start = invented_article(n).index("Officials")
-            store.add_span(article_id, start, start + len("Officials"), "PERSON", Layer.ENTITY, annotator=None,
-                           origin=Origin.SUGGESTED, status=Status.PENDING, source="test-suggester 1.0", score=0.8)
+            store.spans.add(article_id, start, start + len("Officials"), "PERSON", Layer.ENTITY, annotator=None,
+                            origin=Origin.SUGGESTED, status=Status.PENDING, source="test-suggester 1.0", score=0.8)
     window = open_test_window(qtbot, path)
     c, view = window.controller, window.view
     env = {**os.environ, "ANNOTATOR_HOME": str(home)}
@@ -76,11 +76,11 @@ def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_
     qtbot.wait(100)
     try:
         while any(w.poll() is None for w in writers):
-            article = c.article
+            article = c.session.article
             if article is None or article.id in done:
                 break  # every article done: more than enough
             text = article.text
-            suggestion = next((s for s in c.spans if s.is_suggestion), None)
+            suggestion = next((s for s in c.session.spans if s.is_suggestion), None)
             if suggestion is not None:
                 c.select(suggestion.id)
                 qtbot.keyClick(view, Qt.Key_A)
@@ -124,12 +124,12 @@ def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_
     assert waited > 0  # and the window really met it
     with Store.open(path) as store:
         mine = {(s.article_id, s.start_char, s.end_char, s.label): s
-                for article_id in done for s in store.own_spans(article_id, "ana")}
+                for article_id in done for s in store.spans.own(article_id, "ana")}
         assert expected_spans <= set(mine), sorted(expected_spans - set(mine))[:5]
         assert not (undone_spans & set(mine))
         decided = {s.suggestion_id for s in mine.values() if s.status is Status.ACCEPTED}
         assert accepted <= decided
-        assert all(store.get_state(article_id, "ana")[0] is ArticleState.DONE for article_id in done)
+        assert all(store.states.get(article_id, "ana")[0] is ArticleState.DONE for article_id in done)
     # 100 ms on a machine with a core to spare; on a loaded one a thread waits for a core as long as
     # the load says, whatever it does, so the bound grows with it (the load is printed above).
     allowed = 0.100 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
@@ -166,12 +166,12 @@ def test_concurrent_writers_an_edit_meeting_a_held_lock_shows_saving_and_is_stor
         blocker.close()
     qtbot.waitUntil(lambda: saver.pending == 0, timeout=5000)
     assert not window.saving_label.isVisible()
-    mine = [s for s in window.store.spans_for(ids["report"], "ana") if not s.is_suggestion]
+    mine = [s for s in window.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion]
     assert sorted((s.label, s.text_in(REPORT)) for s in mine) == [("ARMED_GROUP", "58th Brigade"), ("DATE", "Thursday")]
-    assert [s.text_in(REPORT) for s in window.controller.spans if s.annotator == "ana"].count("Thursday") == 1
+    assert [s.text_in(REPORT) for s in window.controller.session.spans if s.annotator == "ana"].count("Thursday") == 1
     window.actions["undo"].trigger()  # the undo stack matches the file: the accept, then the date
     window.actions["undo"].trigger()
-    assert [s for s in window.store.spans_for(ids["report"], "ana") if not s.is_suggestion] == []
+    assert [s for s in window.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion] == []
 
 
 def test_concurrent_writers_closing_with_edits_waiting_asks_first(window, project, qtbot, answers, monkeypatch):
@@ -197,7 +197,7 @@ def test_concurrent_writers_closing_with_edits_waiting_asks_first(window, projec
     window.close()  # the file is free: saved, then closed without a question
     assert not window.isVisible() and answers.asked.count("Edits not saved") == 1
     with Store.open(path) as store:
-        assert [s.label for s in store.spans_for(window.controller.article.id, "ana") if not s.is_suggestion] == ["FACILITY"]
+        assert [s.label for s in store.spans.for_article(window.controller.session.article.id, "ana") if not s.is_suggestion] == ["FACILITY"]
 
 
 def test_concurrent_writers_an_edit_that_cannot_be_stored_after_waiting_is_reported(window, project, qtbot, answers):
@@ -245,5 +245,5 @@ def test_concurrent_writers_an_undo_waiting_for_the_file_survives_a_new_edit(win
         blocker.execute("ROLLBACK")
         blocker.close()
     qtbot.waitUntil(lambda: saver.pending == 0, timeout=5000)
-    mine = [s for s in window.store.spans_for(ids["report"], "ana") if not s.is_suggestion]
+    mine = [s for s in window.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion]
     assert [(s.label, s.text_in(REPORT)) for s in mine] == [("DATE", "Thursday")]

@@ -76,7 +76,7 @@ def test_desktop_main_window_fits_a_laptop_screen_open_and_with_an_event_selecte
         assert window.frameGeometry().height() == height
         window.view.setFocus()
         qtbot.keyClick(window.view, "a")  # accepted: the event table's reading shows too
-        window.controller.select(next(s.id for s in window.controller.spans if s.suggestion_id == ids["fire"]))
+        window.controller.select(next(s.id for s in window.controller.session.spans if s.suggestion_id == ids["fire"]))
         assert_fits(window)
         assert window.frameGeometry().height() == height
     finally:
@@ -168,7 +168,7 @@ def test_desktop_selecting_an_event_keeps_the_span_table_rows_in_sight(window, p
     before = rows_in_sight()
     window.controller.select(ids["fire"])
     qtbot.keyClick(window.view, "a")  # accepted: its event-table reading joins the details
-    window.controller.select(next(s.id for s in window.controller.spans if s.suggestion_id == ids["fire"]))
+    window.controller.select(next(s.id for s in window.controller.session.spans if s.suggestion_id == ids["fire"]))
     QApplication.processEvents()
     assert window.frameGeometry().height() == height
     assert rows_in_sight() >= min(before, MIN_TABLE_ROWS)
@@ -205,19 +205,19 @@ def test_desktop_article_list_shows_whole_titles_and_its_columns_whole(qtbot, tm
 def test_desktop_label_tags_of_neighbouring_spans_never_overlap(window, qtbot):
     from PySide6.QtCore import QRectF
 
-    from annotator.model import Layer
+    from annotator.domain import Layer
 
     text = ("Ann Bo Cy 🇺🇦 Di Ed Flo Gus Hal Ivo Jo Kai Lu Max Ned Oz Pia Qi Ro Sy Ty Ulf Vi Wu Xi Yo Zed "
             "and then a long sentence follows, with more short names: Al Bea Col Dot Eve Fay Gil Hu Ike.")
     store = window.store
-    article_id, _ = store.add_article(text, title="Tags")
+    article_id, _ = store.articles.add(text, title="Tags")
     position = 0
     for word in text.replace(",", " ").replace(".", " ").replace(":", " ").split():
         start = text.index(word, position)
         position = start + len(word)
         if word[0].isupper():  # long labels on short words: every tag is wider than its span
             label = "EXPLOSIONS_REMOTE_VIOLENCE" if len(word) % 2 else "STRATEGIC_DEVELOPMENTS"
-            store.add_span(article_id, start, position, label, Layer.EVENT, annotator="ana")
+            store.spans.add(article_id, start, position, label, Layer.EVENT, annotator="ana")
     window.controller.open_article(article_id)
     view = window.view
     for width in (420, 700):  # the text pane narrow and wider: different words end the lines

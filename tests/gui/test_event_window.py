@@ -55,10 +55,10 @@ def test_event_window_split_then_undo_and_confirm(qtbot, events):
     assert len(rows(window)) == 3 and all(r[4] == "1" for r in rows(window))
     assert all("confirmed" in r[5] for r in rows(window) if r[0].startswith("Strategic"))
     qtbot.keyClick(window.groups_view, Qt.Key_Z, Qt.ControlModifier)
-    assert [r[4] for r in rows(window)] == ["2", "1"] and store.event_groups() == {}
+    assert [r[4] for r in rows(window)] == ["2", "1"] and store.events.groups() == {}
     choose_rows(window.groups_view, [0])
     qtbot.keyClick(window.groups_view, Qt.Key_C)
-    assert rows(window)[0][5] == "confirmed" and len(store.event_groups()) == 1
+    assert rows(window)[0][5] == "confirmed" and len(store.events.groups()) == 1
 
 
 def test_event_window_double_clicked_report_asks_to_open_its_article(qtbot, events):

@@ -15,12 +15,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
-from annotator.model import Status
+from annotator.domain import Status
 
 
 def own_spans(window, article_id=None):
-    article_id = article_id or window.controller.article.id
-    return [s for s in window.store.spans_for(article_id, "ana") if not s.is_suggestion]
+    article_id = article_id or window.controller.session.article.id
+    return [s for s in window.store.spans.for_article(article_id, "ana") if not s.is_suggestion]
 
 
 def select_text(window, needle: str) -> None:
@@ -31,8 +31,8 @@ def select_text(window, needle: str) -> None:
 
 def roles_of(window, event_id):
     store = window.store
-    text = window.controller.article.text
-    return sorted((a.role, store.get_span(a.filler_id).text_in(text)) for a in store.arguments_of(event_id))
+    text = window.controller.session.article.text
+    return sorted((a.role, store.spans.get(a.filler_id).text_in(text)) for a in store.arguments.of_event(event_id))
 
 
 def test_first_week_linking_to_a_suggested_event_keeps_its_suggested_arguments(window, qtbot, project):
@@ -46,7 +46,7 @@ def test_first_week_linking_to_a_suggested_event_keeps_its_suggested_arguments(w
     assert roles_of(window, event.id) == [("ACTOR", "58th Brigade"), ("LOCATION", "Velyka Dolyna"),
                                           ("TARGET", "municipal water plant")]
     # As plain A: the fillers are the annotator's accepted copies, not the shared suggestions.
-    assert all(window.store.get_span(a.filler_id).annotator == "ana" for a in window.store.arguments_of(event.id))
+    assert all(window.store.spans.get(a.filler_id).annotator == "ana" for a in window.store.arguments.of_event(event.id))
     window.actions["undo"].trigger()  # one step: the event, its arguments and the new link go together
     assert own_spans(window) == []
     assert ids["fire"] in window.view.shown_span_ids()
@@ -68,11 +68,11 @@ def test_first_week_shift_tab_steps_back_through_the_spans(window, qtbot):
     c = window.controller
     qtbot.keyClick(window.view, Qt.Key_Tab)
     qtbot.keyClick(window.view, Qt.Key_Tab)
-    second = c.selected
+    second = c.session.selected
     qtbot.keyClick(window.view, Qt.Key_Tab)
-    assert c.selected != second
+    assert c.session.selected != second
     qtbot.keyClick(window.view, Qt.Key_Backtab, Qt.ShiftModifier)  # what Shift+Tab delivers
-    assert c.selected == second
+    assert c.session.selected == second
 
 
 @pytest.mark.skipif(not (shutil.which("xvfb-run") and shutil.which("xdotool")),
@@ -101,13 +101,13 @@ def test_first_week_delete_removes_an_accepted_suggestion_in_one_step(window, qt
     [copy] = [s for s in own_spans(window) if s.suggestion_id == ids["brigade"]]
     assert copy.status is Status.REJECTED  # decided, so it does not come back pending
     assert ids["brigade"] not in window.view.shown_span_ids()
-    assert c.selected == copy.id  # the selection stays where the annotator was
+    assert c.session.selected == copy.id  # the selection stays where the annotator was
     qtbot.keyClick(window.view, Qt.Key_A, Qt.ShiftModifier)  # accept all: the removed one stays out
-    assert window.store.get_span(copy.id).status is Status.REJECTED
+    assert window.store.spans.get(copy.id).status is Status.REJECTED
     assert len([s for s in own_spans(window) if s.suggestion_id == ids["brigade"]]) == 1
     window.actions["undo"].trigger()  # accept all
     window.actions["undo"].trigger()  # the removal, in one step
-    assert window.store.get_span(copy.id).status is Status.ACCEPTED
+    assert window.store.spans.get(copy.id).status is Status.ACCEPTED
 
 
 def test_first_week_delete_of_an_accepted_event_takes_its_links_along(window, qtbot, project):
@@ -116,13 +116,13 @@ def test_first_week_delete_of_an_accepted_event_takes_its_links_along(window, qt
     c.select(ids["fire"])
     qtbot.keyClick(window.view, Qt.Key_A)
     [event] = [s for s in own_spans(window) if s.suggestion_id == ids["fire"]]
-    assert len(window.store.arguments_of(event.id)) == 2
+    assert len(window.store.arguments.of_event(event.id)) == 2
     c.select(event.id)
     qtbot.keyClick(window.view, Qt.Key_Delete)
-    assert window.store.get_span(event.id).status is Status.REJECTED
-    assert window.store.arguments_of(event.id) == []
+    assert window.store.spans.get(event.id).status is Status.REJECTED
+    assert window.store.arguments.of_event(event.id) == []
     window.actions["undo"].trigger()
-    assert len(window.store.arguments_of(event.id)) == 2
+    assert len(window.store.arguments.of_event(event.id)) == 2
 
 
 def test_first_week_a_span_drawn_over_a_pending_suggestion_settles_it(window, qtbot, project):
@@ -135,7 +135,7 @@ def test_first_week_a_span_drawn_over_a_pending_suggestion_settles_it(window, qt
     assert settled.status is Status.REJECTED
     assert ids["brigade"] not in window.view.shown_span_ids()
     qtbot.keyClick(window.view, Qt.Key_A, Qt.ShiftModifier)
-    assert window.store.get_span(settled.id).status is Status.REJECTED  # Shift+A did not take it too
+    assert window.store.spans.get(settled.id).status is Status.REJECTED  # Shift+A did not take it too
     window.actions["undo"].trigger()
     window.actions["undo"].trigger()  # the span and the settling go together
     assert own_spans(window) == []

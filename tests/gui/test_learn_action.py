@@ -31,18 +31,18 @@ def test_learn_action_runs_off_the_gui_thread_and_shows_the_scores(qtbot, team_p
         window.actions["learn"].trigger()
         assert window.learner.running and window.learn_progress.isVisible()
         # The window answers while the model trains: a label key on selected text makes a span now.
-        text = window.controller.article.text
+        text = window.controller.session.article.text
         start = text.index("Drumlin")
         window.view.select_offsets(start, start + len("Drumlin"))
         qtbot.keyClick(window.view, Qt.Key_L)
-        assert [s.label for s in window.controller.spans if not s.is_suggestion] == ["LOCATION"]
+        assert [s.label for s in window.controller.session.spans if not s.is_suggestion] == ["LOCATION"]
         assert window.learner.running, "the span was made while learning was still under way"
     assert done.args[0].version.name == "v0001"
     shown = window.learn_dialog.findChild(QPlainTextEdit).toPlainText()
     assert "v0001: learned from" in shown and "entity:PERSON" in shown and "F1 before" in shown
     assert not window.learn_progress.isVisible()
     with Store.open(team_project) as store:
-        assert [row["version"] for row in store.model_versions()] == ["v0001"]
+        assert [row["version"] for row in store.learned.versions()] == ["v0001"]
     window.close()
     window.store.close()
 

@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtCore import Qt
 
-from annotator.model import ArticleState, Status
+from annotator.domain import ArticleState, Status
 
 
 def trigger(window, name):
@@ -15,10 +15,10 @@ def trigger(window, name):
 
 def test_menus_export_writes_the_annotators_done_articles(qtbot, window, tmp_path):
     store = window.store
-    report = store.list_articles("ana", search="Velyka")[0].id
-    fire = next(s for s in store.spans_for(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
-    store.decide_suggestion(fire.id, "ana", Status.ACCEPTED)
-    store.set_state(report, "ana", ArticleState.DONE)
+    report = store.articles.list("ana", search="Velyka")[0].id
+    fire = next(s for s in store.spans.for_article(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
+    store.suggestions.decide(fire.id, "ana", Status.ACCEPTED)
+    store.states.set(report, "ana", ArticleState.DONE)
     trigger(window, "export")
     dialog = window.export_dialog
     assert dialog.isVisible() and dialog.whose.currentText() == "ana"
@@ -62,24 +62,24 @@ def test_menus_double_click_in_agreement_window_opens_the_article(qtbot, window)
     trigger(window, "agreement")
     agreement = window.agreement_window
     qtbot.waitUntil(lambda: agreement.article_model.rowCount() > 0, timeout=10000)
-    assert window.controller.article.id != article
+    assert window.controller.session.article.id != article
     agreement.tabs.setCurrentWidget(agreement.article_table)
     table = agreement.article_table
     where = table.visualRect(agreement.article_model.index(0, 0)).center()
     qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=where)
     qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=where)  # the second press of a double-click
-    assert window.controller.article.id == article
+    assert window.controller.session.article.id == article
 
 
 def test_menus_events_window_opens_an_event_in_the_annotation_window(qtbot, window):
     store = window.store
-    report = store.list_articles("ana", search="Velyka")[0].id
-    fire = next(s for s in store.spans_for(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
-    [mine, *_] = store.decide_suggestion(fire.id, "ana", Status.ACCEPTED)
-    store.set_state(report, "ana", ArticleState.DONE)
-    window.controller.open_article(store.list_articles("ana", search="ceasefire")[0].id)
+    report = store.articles.list("ana", search="Velyka")[0].id
+    fire = next(s for s in store.spans.for_article(report, "ana") if s.label == "EXPLOSIONS_REMOTE_VIOLENCE")
+    [mine, *_] = store.suggestions.decide(fire.id, "ana", Status.ACCEPTED)
+    store.states.set(report, "ana", ArticleState.DONE)
+    window.controller.open_article(store.articles.list("ana", search="ceasefire")[0].id)
     trigger(window, "events")
     events = window.events_window
     assert events.groups.rowCount() == 1
     events.reports_view.doubleClicked.emit(events.reports.index(0, 0))
-    assert window.controller.article.id == report and window.controller.selected == mine
+    assert window.controller.session.article.id == report and window.controller.session.selected == mine

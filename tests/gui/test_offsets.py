@@ -120,7 +120,7 @@ def test_offsets_spans_made_in_the_window_cover_exactly_the_selected_characters(
     window.controller.toggle_snap(False)
     select_in_document(window, needle)
     qtbot.keyClick(window.view, label_key)
-    [span] = [s for s in window.store.spans_for(ids["tricky"], "ana") if not s.is_suggestion]
+    [span] = [s for s in window.store.spans.for_article(ids["tricky"], "ana") if not s.is_suggestion]
     assert span.text_in(TRICKY) == needle
     # And it is drawn over the same characters it stores.
     shown = window.view.spans_between(0, 10_000)

@@ -14,7 +14,7 @@ from fixtures import REPORT, find
 from PySide6.QtCore import Qt
 
 from annotator import config
-from annotator.model import ArticleState, Status
+from annotator.domain import ArticleState, Status
 from annotator.store import Store
 
 DRIVER = Path(__file__).with_name("drive_window.py")
@@ -36,10 +36,10 @@ def test_persistence_restart_returns_to_the_article_with_every_action(qtbot, pro
     window.store.close()
 
     again = open_test_window(qtbot, path)
-    assert again.controller.article.id == ids["plain2"]
-    mine = [s for s in again.store.spans_for(ids["report"], "ana") if not s.is_suggestion]
+    assert again.controller.session.article.id == ids["plain2"]
+    mine = [s for s in again.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion]
     assert sorted((s.label, s.text_in(REPORT)) for s in mine) == [("ARMED_GROUP", "58th Brigade"), ("ORG", "Red Cross")]
-    assert again.store.get_state(ids["report"], "ana")[2] > 0  # time on the article was kept
+    assert again.store.states.get(ids["report"], "ana")[2] > 0  # time on the article was kept
     again.close()
     again.store.close()
 
@@ -51,7 +51,7 @@ def test_persistence_first_start_asks_for_the_annotator(qtbot, project, answers)
     answers.append("  Dana ")
     window = open_window(path, config.Preferences())
     qtbot.addWidget(window)
-    assert window.controller.annotator == "Dana"
+    assert window.controller.session.annotator == "Dana"
     assert config.Preferences.load().annotator == "Dana"
     window.store.close()
     answers.append(None)  # cancelling the question opens nothing
@@ -74,7 +74,7 @@ def test_persistence_second_window_sees_the_first_windows_edits(qtbot, project, 
     second.controller.select(ids["plant"])
     qtbot.keyClick(second.view, Qt.Key_X)
     assert first.controller.check_external_changes()
-    statuses = {s.suggestion_id: s.status for s in first.store.spans_for(ids["report"], "ana") if not s.is_suggestion}
+    statuses = {s.suggestion_id: s.status for s in first.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion}
     assert statuses == {ids["brigade"]: Status.ACCEPTED, ids["plant"]: Status.REJECTED}
     assert not first.controller.check_external_changes()  # nothing new: no needless refresh
     for window in (first, second):
@@ -101,13 +101,13 @@ def test_persistence_sigkill_loses_no_completed_action(tmp_path, project):
     assert process.returncode == -signal.SIGKILL
     assert len(done) == 5
     with Store.open(path) as store:
-        mine = {s.id: s for s in store.spans_for(ids["report"], "driver") if not s.is_suggestion}
+        mine = {s.id: s for s in store.spans.for_article(ids["report"], "driver") if not s.is_suggestion}
         assert mine[done[0]["span"]].label == "ARMED_GROUP"
         assert mine[done[1]["span"]].status is Status.REJECTED
         assert (mine[done[2]["span"]].label, mine[done[2]["span"]].text_in(REPORT)) == ("ORG", "Red Cross")
-        assert [a.role for a in store.arguments_of(done[3]["event"])] == ["ACTOR"]
-        assert store.get_state(ids["report"], "driver")[0] is ArticleState.DONE
-        actions = [a["action"] for a in store.log_entries(ids["report"]) if a["annotator"] == "driver"]
+        assert [a.role for a in store.arguments.of_event(done[3]["event"])] == ["ACTOR"]
+        assert store.states.get(ids["report"], "driver")[0] is ArticleState.DONE
+        actions = [a["action"] for a in store.log.entries(ids["report"]) if a["annotator"] == "driver"]
         assert actions[:3] == ["accept", "reject", "add_span"]
     # Starting again would return to the article the killed window was on (the next one after "done").
     preferences = config.Preferences.load(tmp_path / "driver-home" / "config" / "preferences.json")

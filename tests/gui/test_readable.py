@@ -9,7 +9,7 @@ from fixtures import REPORT, find
 from PySide6.QtCore import Qt
 
 from annotator.importers import import_paths
-from annotator.model import Layer, Status
+from annotator.domain import Layer, Status
 from annotator.store import Store
 
 BULLETED = ("- Ukrainian forces will hold the bridge at Novi Brod until the convoy passes, an officer said.\n"
@@ -27,7 +27,7 @@ def test_readable_bulleted_txt_gets_the_same_title_in_heading_and_list(qtbot, tm
     path = tmp_path / "p.sqlite"
     with Store.open(path) as store:
         import_paths(store, [source])
-        [article_id] = [a.id for a in store.list_articles("ana", offset=0, limit=5)]
+        [article_id] = [a.id for a in store.articles.list("ana", offset=0, limit=5)]
     window = open_test_window(qtbot, path)
     try:
         window.controller.open_article(article_id)
@@ -42,14 +42,14 @@ def test_readable_bulleted_txt_gets_the_same_title_in_heading_and_list(qtbot, tm
 def test_readable_text_without_words_gets_a_dated_headline(qtbot, tmp_path, home, answers):
     path = tmp_path / "p.sqlite"
     with Store.open(path) as store:
-        article_id, _ = store.add_article("\n\n— 🇺🇦 —\n", published="2022-06-24")
-        store.add_article("Ceasefire holds in Lakeport.", title="Ceasefire")
+        article_id, _ = store.articles.add("\n\n— 🇺🇦 —\n", published="2022-06-24")
+        store.articles.add("Ceasefire holds in Lakeport.", title="Ceasefire")
     window = open_test_window(qtbot, path)
     try:
         window.controller.open_article(article_id)
         assert window.heading.text() == "— 🇺🇦 —"  # still the text's own first line
         with Store.open(path) as store:
-            blank, _ = store.add_article(" \n\n ", published="2022-06-24")
+            blank, _ = store.articles.add(" \n\n ", published="2022-06-24")
         assert window.controller.check_external_changes()
         model = window.article_list.model
         qtbot.waitUntil(lambda: model.row_of(blank) is not None)  # the list follows a moment later
@@ -65,23 +65,23 @@ def test_readable_trailing_blank_lines_are_not_shown_and_spans_keep_offsets(qtbo
     text = "Shelling hit Velyka Dolyna on Tuesday.\r\n" + "\r\n" * 40
     path = tmp_path / "p.sqlite"
     with Store.open(path) as store:
-        article_id, _ = store.add_article(text, title="Shelling")
+        article_id, _ = store.articles.add(text, title="Shelling")
     window = open_test_window(qtbot, path)
     try:
-        assert window.controller.article.id == article_id
+        assert window.controller.session.article.id == article_id
         assert window.view.toPlainText() == "Shelling hit Velyka Dolyna on Tuesday."
         window.view.select_offsets(*find(text, "Tuesday"))
         qtbot.keyClick(window.view, Qt.Key_D)
-        [span] = window.store.spans_for(article_id, "ana")
+        [span] = window.store.spans.for_article(article_id, "ana")
         assert (span.start_char, span.end_char) == find(text, "Tuesday")
-        assert window.store.get_article(article_id).text == text  # the stored text keeps its tail
+        assert window.store.articles.get(article_id).text == text  # the stored text keeps its tail
     finally:
         window.close()
         window.store.close()
 
 
 def long_label_spans(text: str, label: str) -> list:
-    from annotator.model import Origin, Span
+    from annotator.domain import Origin, Span
 
     spans, start = [], 0
     for i, word in enumerate(text.split(" ")):
@@ -120,7 +120,7 @@ def test_readable_arguments_box_names_an_accepted_fillers_text_and_label(window,
     c = window.controller
     c.select(ids["plant"])
     qtbot.keyClick(window.view, Qt.Key_A)  # the suggested TARGET is accepted; the event stays pending
-    assert ids["plant"] not in c.spans_by_id  # hidden behind the annotator's copy
+    assert ids["plant"] not in c.session.spans_by_id  # hidden behind the annotator's copy
     c.select(ids["fire"])
     rows = [window.span_panel.arguments.item(i).text() for i in range(window.span_panel.arguments.count())]
     assert sorted(rows) == ["LOCATION: “Velyka Dolyna”  LOCATION", "TARGET: “municipal water plant”  FACILITY"]
@@ -177,8 +177,8 @@ def test_readable_bundled_samples_show_no_markup_and_each_has_a_title(tmp_path):
 
     with Store.open(tmp_path / "samples.sqlite") as store:
         assert import_samples(store).imported == 7
-        summaries = store.list_articles("ana", offset=0, limit=10)
+        summaries = store.articles.list("ana", offset=0, limit=10)
         for summary in summaries:
-            article = store.get_article(summary.id)
+            article = store.articles.get(summary.id)
             assert article.title, summary.title  # the heading is the article's own headline
             assert not re.search(r"</?[a-z]+[ >]|&[a-z]+;", article.text), article.title

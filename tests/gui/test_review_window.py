@@ -79,7 +79,7 @@ def press(qtbot, window, key, modifier=Qt.NoModifier):
 
 
 def gold(store, article_id):
-    text = store.get_article(article_id).text
+    text = store.articles.get(article_id).text
     return sorted((g.span.text_in(text), g.span.label, g.provenance()) for g in gold_spans(store, article_id))
 
 
@@ -141,7 +141,7 @@ def test_review_window_finish_marks_gold_done_and_opens_the_next(qtbot, window, 
         press(qtbot, window, Qt.Key_1)  # ana's version of each disagreement
     press(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
     assert asked == []  # nothing was left open, so nothing to confirm
-    assert str(store.get_state(ids.article_1, "gold")[0]) == "done"
+    assert str(store.states.get(ids.article_1, "gold")[0]) == "done"
     assert window.progress_label.text() == "Reviewed 1 of 2"
     assert window.current.article.id == ids.article_3
     # Article 3's agreed spans are already in gold when it opens.
@@ -154,11 +154,11 @@ def test_review_window_finish_marks_gold_done_and_opens_the_next(qtbot, window, 
 def test_review_window_shows_article_text_as_plain_text(qtbot, tmp_path):
     with Store.open(tmp_path / "html.sqlite") as store:
         text = "<b>Shelling</b> hit <a href='x'>Rivne</a> &amp; more"
-        article, _ = store.add_article(text, title="<i>not italic</i>")
+        article, _ = store.articles.add(text, title="<i>not italic</i>")
         for name, label in (("ana", "LOCATION"), ("ben", "FACILITY")):
             start = text.index("Rivne")
-            store.add_span(article, start, start + 5, label, "entity", annotator=name)
-            store.set_state(article, name, "done")
+            store.spans.add(article, start, start + 5, label, "entity", annotator=name)
+            store.states.set(article, name, "done")
         window = ReviewWindow(store, "rita")
         qtbot.addWidget(window)
         wait_for_queue(qtbot, window)
@@ -200,7 +200,7 @@ def test_review_window_undo_of_finish_reopens_and_updates_progress(qtbot, window
     assert window.progress_label.text() == "Reviewed 1 of 2"
     assert texts(window.queue_list)[0].startswith("✓ #1")
     press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
-    assert str(store.get_state(ids.article_1, "gold")[0]) != "done"
+    assert str(store.states.get(ids.article_1, "gold")[0]) != "done"
     assert window.progress_label.text() == "Reviewed 0 of 2"
     assert texts(window.queue_list)[0].startswith("#1")
 
@@ -274,7 +274,7 @@ def test_agreement_window_closed_while_computing_is_harmless(qtbot, three):
 def test_review_window_f5_reloads_the_queue_after_new_work(qtbot, window, three):
     store, ids = three
     # cho finishes article 2, where cho marked "soldiers" that nobody else did: a new disagreement.
-    store.set_state(ids.article_2, "cho", "done")
+    store.states.set(ids.article_2, "cho", "done")
     assert window.queue_list.count() == 2
     with qtbot.waitSignal(window.queueReady, timeout=10_000):
         press(qtbot, window, Qt.Key_F5)
@@ -286,10 +286,10 @@ def test_review_tooltips_show_annotator_names_literally(qtbot, tmp_path):
     from PySide6.QtGui import QTextDocument as Document
 
     with Store.open(tmp_path / "names.sqlite") as store:
-        article, _ = store.add_article("Shelling near Rivne.")
+        article, _ = store.articles.add("Shelling near Rivne.")
         for name, label in (("<b>eve</b>", "LOCATION"), ("ann", "FACILITY")):
-            store.add_span(article, 14, 19, label, "entity", annotator=name)
-            store.set_state(article, name, "done")
+            store.spans.add(article, 14, 19, label, "entity", annotator=name)
+            store.states.set(article, name, "done")
         window = ReviewWindow(store, "rita")
         qtbot.addWidget(window)
         wait_for_queue(qtbot, window)
@@ -301,17 +301,17 @@ def test_review_tooltips_show_annotator_names_literally(qtbot, tmp_path):
 def test_review_window_accepts_fully_agreed_articles_as_one_undoable_step(qtbot, window, three):
     from PySide6.QtWidgets import QPushButton
 
-    from annotator.model import ArticleState
-    from annotator.model import GOLD
+    from annotator.domain import ArticleState
+    from annotator.domain import GOLD
 
     store, ids = three
     button = next(b for b in window.findChildren(QPushButton) if b.text() == "Accept fully agreed articles")
     button.click()
-    assert store.get_state(ids.article_2, GOLD)[0] is ArticleState.DONE
+    assert store.states.get(ids.article_2, GOLD)[0] is ArticleState.DONE
     agreed = {(g.span.start_char, g.span.end_char, g.span.label) for g in gold_spans(store, ids.article_2)}
     assert agreed, "what every annotator marked on article 2 is gold now"
     press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
-    assert store.get_state(ids.article_2, GOLD)[0] is not ArticleState.DONE
+    assert store.states.get(ids.article_2, GOLD)[0] is not ArticleState.DONE
     assert gold_spans(store, ids.article_2) == []
     press(qtbot, window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert {(g.span.start_char, g.span.end_char, g.span.label) for g in gold_spans(store, ids.article_2)} == agreed
@@ -347,9 +347,9 @@ def test_review_window_notices_changes_made_by_another_window(qtbot, window, thr
     store, ids = three
     assert window.queue_list.count() == 2
     with Store.open(store.path) as other:  # a second window or process on the same file
-        text = other.get_article(ids.article_4).text
-        other.add_span(ids.article_4, 0, len(text.split()[0]), "ORG", "entity", annotator="cho")
-        other.set_state(ids.article_4, "cho", "done")
+        text = other.articles.get(ids.article_4).text
+        other.spans.add(ids.article_4, 0, len(text.split()[0]), "ORG", "entity", annotator="cho")
+        other.states.set(ids.article_4, "cho", "done")
     with qtbot.waitSignal(window.watcher.changed, timeout=5000):
         pass
     qtbot.waitUntil(lambda: window.queue_list.count() == 3, timeout=5000)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from fixtures import REPORT, find
 from PySide6.QtCore import Qt
 
-from annotator.model import Layer, Origin, Status
+from annotator.domain import Layer, Origin, Status
 
 
 def summary(**values):
@@ -25,8 +25,8 @@ def test_suggest_action_runs_off_the_gui_thread_and_refreshes(window, qtbot, pro
     def run(store, article_ids, *, model, redo, progress, should_stop):
         calls.append((threading.get_ident(), article_ids, redo, store is not window.store))
         start, end = find(REPORT, "Thursday")
-        store.add_span(article_ids[0], start, end, "DATE", Layer.ENTITY, annotator=None,
-                       origin=Origin.SUGGESTED, status=Status.PENDING, source="stand-in")
+        store.spans.add(article_ids[0], start, end, "DATE", Layer.ENTITY, annotator=None,
+                        origin=Origin.SUGGESTED, status=Status.PENDING, source="stand-in")
         progress(1, 1)
         return summary()
 
@@ -39,7 +39,7 @@ def test_suggest_action_runs_off_the_gui_thread_and_refreshes(window, qtbot, pro
     assert article_ids == [ids["report"]] and redo
     added = set(window.view.shown_span_ids()) - before
     assert len(added) == 1
-    assert window.controller.spans_by_id[added.pop()].text_in(REPORT) == "Thursday"
+    assert window.controller.session.spans_by_id[added.pop()].text_in(REPORT) == "Thursday"
     assert "1 new suggestion" in window.statusBar().currentMessage()
     assert window.suggest_progress.isHidden()
 
@@ -92,7 +92,7 @@ def test_suggest_action_a_new_default_project_is_suggested_at_first_start(qtbot,
     with qtbot.waitSignal(window.suggester.ended, timeout=5000):
         window.start()
     assert asked == [None], "every sample article is suggested, in the background"
-    assert window.store.count_articles() >= 5
+    assert window.store.articles.count() >= 5
     window.close()
     window.store.close()
 

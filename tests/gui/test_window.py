@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QTableWidget
 
-from annotator.model import ArticleState, Layer, Status
+from annotator.domain import ArticleState, Layer, Status
 from annotator.store import Store
 
 
@@ -19,8 +19,8 @@ def select_text(window, needle: str) -> None:
 
 
 def own_spans(window, article_id=None):
-    article_id = article_id or window.controller.article.id
-    return [s for s in window.store.spans_for(article_id, "ana") if not s.is_suggestion]
+    article_id = article_id or window.controller.session.article.id
+    return [s for s in window.store.spans.for_article(article_id, "ana") if not s.is_suggestion]
 
 
 def key(qtbot, window, key, modifier=Qt.NoModifier):
@@ -29,7 +29,7 @@ def key(qtbot, window, key, modifier=Qt.NoModifier):
 
 def test_window_opens_on_first_article_with_suggestions_drawn(window, project):
     _path, ids = project
-    assert window.controller.article.id == ids["report"]
+    assert window.controller.session.article.id == ids["report"]
     assert window.view.toPlainText().startswith("Shelling damages water plant")
     assert len(window.view.shown_span_ids()) == 7
     start, _ = find(REPORT, "Oksana Hrytsenko")
@@ -50,7 +50,7 @@ def test_window_label_key_adds_span_snapped_to_words(window, qtbot):
     [span] = own_spans(window)
     assert (span.label, span.layer, span.text_in(REPORT)) == ("DATE", Layer.ENTITY, "overnight")
     assert span.annotator == "ana" and span.status is Status.ACCEPTED
-    assert window.controller.selected == span.id
+    assert window.controller.session.selected == span.id
 
 
 def test_window_snapping_off_keeps_exact_characters(window, qtbot):
@@ -75,16 +75,16 @@ def test_window_tab_moves_between_spans_and_panel_follows(window, qtbot, project
     c = window.controller
     order = window.view.shown_span_ids()
     key(qtbot, window, Qt.Key_Tab)
-    assert c.selected == order[0]
+    assert c.session.selected == order[0]
     key(qtbot, window, Qt.Key_Tab)
-    assert c.selected == order[1]
+    assert c.session.selected == order[1]
     assert window.span_panel.table.currentIndex().row() == window.span_panel.model.row_of(order[1])
     key(qtbot, window, Qt.Key_Backtab, Qt.ShiftModifier)
-    assert c.selected == order[0]
+    assert c.session.selected == order[0]
     # Selecting in the panel selects in the text.
     row = window.span_panel.model.row_of(ids["brigade"])
     window.span_panel.table.selectRow(row)
-    assert c.selected == ids["brigade"] and window.view.selected_span_id == ids["brigade"]
+    assert c.session.selected == ids["brigade"] and window.view.selected_span_id == ids["brigade"]
 
 
 def test_window_click_on_span_in_text_selects_it(window, qtbot, project):
@@ -95,7 +95,7 @@ def test_window_click_on_span_in_text_selects_it(window, qtbot, project):
     cursor.setPosition(view.offsets.to_doc(start + 3))
     point = view.cursorRect(cursor).center()
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=QPoint(point.x(), point.y()))
-    assert window.controller.selected == ids["brigade"]
+    assert window.controller.session.selected == ids["brigade"]
     assert window.span_panel.table.currentIndex().row() == window.span_panel.model.row_of(ids["brigade"])
 
 
@@ -126,7 +126,7 @@ def test_window_accept_all_is_one_undo_step(window, qtbot, project):
     mine = own_spans(window)
     assert len(mine) == 7 and all(s.status is Status.ACCEPTED for s in mine)
     event = next(s for s in mine if s.layer is Layer.EVENT)
-    roles = sorted(a.role for a in window.store.arguments_of(event.id))
+    roles = sorted(a.role for a in window.store.arguments.of_event(event.id))
     assert roles == ["LOCATION", "TARGET"]
     # Accepting the event linked the already-accepted entities instead of copying them again.
     assert len({s.suggestion_id for s in mine}) == 7
@@ -200,7 +200,7 @@ def test_window_delete_and_undo_restores_same_span(window, qtbot, project):
     select_text(window, "hospital")
     key(qtbot, window, Qt.Key_F)
     [span] = own_spans(window)
-    window.store.add_argument(ids["fire"], ids["plant"], "ACTOR")
+    window.store.arguments.add(ids["fire"], ids["plant"], "ACTOR")
     key(qtbot, window, Qt.Key_Delete)
     assert own_spans(window) == []
     window.actions["undo"].trigger()
@@ -210,7 +210,7 @@ def test_window_delete_and_undo_restores_same_span(window, qtbot, project):
     key(qtbot, window, Qt.Key_Delete)
     decided = [s for s in own_spans(window) if s.suggestion_id == ids["plant"]]
     assert decided and decided[0].status is Status.REJECTED
-    assert window.store.get_span(ids["plant"]).status is Status.PENDING
+    assert window.store.spans.get(ids["plant"]).status is Status.PENDING
 
 
 def test_window_link_argument_with_role_key(window, qtbot, project):
@@ -221,20 +221,20 @@ def test_window_link_argument_with_role_key(window, qtbot, project):
     [event] = own_spans(window)
     c.select(ids["brigade"])  # a suggestion: linking accepts it
     key(qtbot, window, Qt.Key_1)
-    links = window.store.arguments_of(event.id)
+    links = window.store.arguments.of_event(event.id)
     assert [a.role for a in links] == ["ACTOR"]
-    brigade = window.store.get_span(links[0].filler_id)
+    brigade = window.store.spans.get(links[0].filler_id)
     assert brigade.suggestion_id == ids["brigade"] and brigade.annotator == "ana"
-    assert c.selected == event.id
+    assert c.session.selected == event.id
     assert window.span_panel.arguments.count() == 1
     assert window.span_panel.arguments.item(0).text() == "ACTOR: “58th Brigade”  ARMED_GROUP"  # text and label
     window.actions["undo"].trigger()
-    assert window.store.arguments_of(event.id) == []
+    assert window.store.arguments.of_event(event.id) == []
     assert ids["brigade"] in window.view.shown_span_ids()
     window.actions["redo"].trigger()
     window.span_panel.arguments.setCurrentRow(0)
     qtbot.mouseClick(window.span_panel.remove_argument, Qt.LeftButton)
-    assert window.store.arguments_of(event.id) == []
+    assert window.store.arguments.of_event(event.id) == []
 
 
 def test_window_event_attributes_by_keyboard_and_panel(window, qtbot, answers, project):
@@ -249,16 +249,16 @@ def test_window_event_attributes_by_keyboard_and_panel(window, qtbot, answers, p
     key(qtbot, window, Qt.Key_U)
     answers.append("regional governor")
     key(qtbot, window, Qt.Key_Y)
-    event = window.store.get_span(event.id)
+    event = window.store.spans.get(event.id)
     assert event.attributes == {"modality": "planned", "sub_event_type": "Air/drone strike",
                                 "reported_by": "regional governor"}
     panel = window.span_panel
     assert panel.modality.currentText() == "planned" and panel.reported_by.text() == "regional governor"
     panel.modality.setCurrentIndex(panel.modality.findData("denied"))
     panel.modality.activated.emit(panel.modality.currentIndex())
-    assert window.store.get_span(event.id).attributes["modality"] == "denied"
+    assert window.store.spans.get(event.id).attributes["modality"] == "denied"
     window.actions["undo"].trigger()
-    assert window.store.get_span(event.id).attributes["modality"] == "planned"
+    assert window.store.spans.get(event.id).attributes["modality"] == "planned"
 
 
 def test_window_done_skip_flag_and_undo_returns_to_article(window, qtbot, answers, project):
@@ -266,22 +266,22 @@ def test_window_done_skip_flag_and_undo_returns_to_article(window, qtbot, answer
     store = window.store
     c = window.controller
     qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier)
-    assert store.get_state(ids["report"], "ana")[0] is ArticleState.DONE
-    assert c.article.id == ids["tricky"]
+    assert store.states.get(ids["report"], "ana")[0] is ArticleState.DONE
+    assert c.session.article.id == ids["tricky"]
     assert "Done 1 of 5" in window.progress_label.text()
     qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier | Qt.ShiftModifier)
-    assert store.get_state(ids["tricky"], "ana")[0] is ArticleState.SKIPPED
-    assert c.article.id == ids["plain0"]
+    assert store.states.get(ids["tricky"], "ana")[0] is ArticleState.SKIPPED
+    assert c.session.article.id == ids["plain0"]
     answers.append("text is cut off")
     qtbot.keyClick(window.view, Qt.Key_F, Qt.ControlModifier | Qt.ShiftModifier)
-    assert store.get_state(ids["plain0"], "ana")[:2] == (ArticleState.FLAGGED, "text is cut off")
+    assert store.states.get(ids["plain0"], "ana")[:2] == (ArticleState.FLAGGED, "text is cut off")
     window.actions["undo"].trigger()
-    assert store.get_state(ids["plain0"], "ana")[0] is not ArticleState.FLAGGED
+    assert store.states.get(ids["plain0"], "ana")[0] is not ArticleState.FLAGGED
     window.actions["undo"].trigger()  # undo the skip: back to the tricky article
-    assert c.article.id == ids["tricky"]
+    assert c.session.article.id == ids["tricky"]
     window.actions["undo"].trigger()  # undo done: back to the report
-    assert c.article.id == ids["report"]
-    assert store.get_state(ids["report"], "ana")[0] is not ArticleState.DONE
+    assert c.session.article.id == ids["report"]
+    assert store.states.get(ids["report"], "ana")[0] is not ArticleState.DONE
 
 
 def test_window_undo_after_moving_on_reopens_the_article(window, qtbot, project):
@@ -290,7 +290,7 @@ def test_window_undo_after_moving_on_reopens_the_article(window, qtbot, project)
     key(qtbot, window, Qt.Key_D)
     window.controller.open_article(ids["plain1"])
     window.actions["undo"].trigger()
-    assert window.controller.article.id == ids["report"]
+    assert window.controller.session.article.id == ids["report"]
     assert own_spans(window, ids["report"]) == []
 
 
@@ -307,7 +307,7 @@ def test_window_article_list_filters_and_search(window, qtbot, project):
     panel.table.selectRow(panel.model.row_of(ids["plain2"]))
     qtbot.mouseClick(panel.table.viewport(), Qt.LeftButton,
                      pos=panel.table.visualRect(panel.model.index(panel.model.row_of(ids["plain2"]), 1)).center())
-    assert window.controller.article.id == ids["plain2"]
+    assert window.controller.session.article.id == ids["plain2"]
 
 
 def test_window_switch_annotator_shows_their_own_layer(window, qtbot, answers, project):
@@ -316,19 +316,19 @@ def test_window_switch_annotator_shows_their_own_layer(window, qtbot, answers, p
     key(qtbot, window, Qt.Key_A)
     answers.append("ben")
     qtbot.keyClick(window.view, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.controller.annotator == "ben"
+    assert window.controller.session.annotator == "ben"
     assert ids["brigade"] in window.view.shown_span_ids()  # ben has not decided it yet
     assert window.controller.undo_stack.count() == 0
     select_text(window, "Red Cross")
     key(qtbot, window, Qt.Key_O)
-    ben = [s for s in window.store.spans_for(ids["report"], "ben") if not s.is_suggestion]
+    ben = [s for s in window.store.spans.for_article(ids["report"], "ben") if not s.is_suggestion]
     assert [s.annotator for s in ben] == ["ben"]
 
 
 def test_window_switch_annotator_refuses_the_reserved_gold_name(window, qtbot, answers):
     answers.append("gold")
     qtbot.keyClick(window.view, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.controller.annotator == "ana"
+    assert window.controller.session.annotator == "ana"
     assert "reserved" in window.statusBar().currentMessage()
 
 
@@ -336,10 +336,10 @@ def test_window_modality_key_on_an_event_without_modality_gives_planned(window, 
     select_text(window, "repelled an assault")
     key(qtbot, window, Qt.Key_B)
     [event] = own_spans(window)
-    window.store.update_span(event.id, attributes={})  # e.g. imported from a tool without modality
+    window.store.spans.update(event.id, attributes={})  # e.g. imported from a tool without modality
     window.controller.reload_spans(event.id)
     key(qtbot, window, Qt.Key_M)
-    assert window.store.get_span(event.id).attributes["modality"] == "planned"
+    assert window.store.spans.get(event.id).attributes["modality"] == "planned"
 
 
 def test_window_help_lists_every_shortcut(window, qtbot):
@@ -374,7 +374,7 @@ def test_window_undo_of_something_another_window_removed_is_reported(window, qtb
     key(qtbot, window, Qt.Key_D)
     [span] = own_spans(window)
     with Store.open(window.db_path) as other:  # a second window deletes it meanwhile
-        other.delete_span(span.id, actor="ana")
+        other.spans.delete(span.id, actor="ana")
     window.actions["undo"].trigger()
     assert "Could not undo" in window.statusBar().currentMessage()
     assert span.id not in window.view.shown_span_ids()
@@ -383,16 +383,16 @@ def test_window_undo_of_something_another_window_removed_is_reported(window, qtb
 
 def test_window_long_article_shows_first_screen_then_every_span(window, qtbot):
     from annotator.session import PARTIAL_ABOVE_CHARS
-    from annotator.model import Origin
+    from annotator.domain import Origin
 
     store = window.store
     sentence = "Militia fighters shelled the ridge near Oakford at dawn. "
     text = sentence * (PARTIAL_ABOVE_CHARS * 6 // 5 // len(sentence))
-    article_id, _ = store.add_article(text, title="Long")
+    article_id, _ = store.articles.add(text, title="Long")
     starts = [i * len(sentence) for i in range(0, len(text) // len(sentence), 7)]
     for start in starts:
-        store.add_span(article_id, start + 40, start + 47, "LOCATION", Layer.ENTITY, annotator=None,
-                       origin=Origin.SUGGESTED, status=Status.PENDING)
+        store.spans.add(article_id, start + 40, start + 47, "LOCATION", Layer.ENTITY, annotator=None,
+                        origin=Origin.SUGGESTED, status=Status.PENDING)
     c = window.controller
     c.open_article(article_id)
     first_screen = len(window.view.shown_span_ids())
@@ -430,7 +430,7 @@ def test_window_adding_a_span_far_down_keeps_the_text_where_it_was(window, qtbot
     c = window.controller
     store = window.store
     text = "".join(f"Paragraph {i}: shelling was reported near Riverton.\n" for i in range(300))
-    article_id, _ = store.add_article(text, title="Many paragraphs")
+    article_id, _ = store.articles.add(text, title="Many paragraphs")
     c.open_article(article_id)
     window.view.select_offsets(text.index("Paragraph 250"), text.index("Paragraph 250") + 9)
     window.view.ensureCursorVisible()
@@ -467,7 +467,7 @@ def test_window_event_table_reading_shows_and_takes_a_typed_date(window, qtbot):
     assert "Battles" in panel.record_status.text()
     panel.record_date.setText("2026-03-10")
     qtbot.keyClick(panel.record_date, Qt.Key_Return)
-    assert window.store.event_override(event.id)["date"] == "2026-03-10"
+    assert window.store.events.override(event.id)["date"] == "2026-03-10"
     qtbot.waitUntil(lambda: "2026-03-10" in panel.record_status.text() and "reviewer" in panel.record_status.text(),
                     timeout=30000)
     panel.record_date.setText("March")
@@ -476,4 +476,4 @@ def test_window_event_table_reading_shows_and_takes_a_typed_date(window, qtbot):
     window.activateWindow()
     window.view.setFocus()
     key(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
-    assert window.store.event_override(event.id) is None
+    assert window.store.events.override(event.id) is None

@@ -38,7 +38,7 @@ def test_window_group_edit_undo_follows_the_active_window(window, qtbot):
     activate(qtbot, window)
     assert window.undo_group.activeStack() is window.controller.undo_stack
     window.actions["undo"].trigger()
-    assert [s for s in window.store.spans_for(window.controller.article.id, "ana") if not s.is_suggestion] == []
+    assert [s for s in window.store.spans.for_article(window.controller.session.article.id, "ana") if not s.is_suggestion] == []
 
 
 def test_window_group_switching_annotator_says_the_history_is_gone(window, qtbot, answers, project):
@@ -49,5 +49,5 @@ def test_window_group_switching_annotator_says_the_history_is_gone(window, qtbot
     window.controller.message.connect(said.append)
     answers.append("ben")
     qtbot.keyClick(window.view, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.controller.annotator == "ben"
+    assert window.controller.session.annotator == "ben"
     assert any("ana's 1 edit(s)" in text and "no longer be undone" in text for text in said), said

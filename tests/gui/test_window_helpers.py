@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from annotator.model import ArticleState
+from annotator.domain import ArticleState
 
 
 def finish_by_two(store) -> int:
     """Two annotators mark the last short test article done with one different span: a disagreement."""
-    article = store.list_articles("ana", search="ceasefire")[0].id
-    text = store.get_article(article).text
+    article = store.articles.list("ana", search="ceasefire")[0].id
+    text = store.articles.get(article).text
     start = text.index("Lakeport")
-    store.add_span(article, start, start + len("Lakeport"), "LOCATION", "entity", annotator="ana")
-    store.add_span(article, start, start + len("Lakeport"), "ORG", "entity", annotator="ben")
+    store.spans.add(article, start, start + len("Lakeport"), "LOCATION", "entity", annotator="ana")
+    store.spans.add(article, start, start + len("Lakeport"), "ORG", "entity", annotator="ben")
     for name in ("ana", "ben"):
-        store.set_state(article, name, ArticleState.DONE)
+        store.states.set(article, name, ArticleState.DONE)
     return article

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.model import Layer, Status
+from annotator.domain import Layer, Status
 from annotator.store import Store
 
 TEXTS = [
@@ -21,13 +21,13 @@ def lead_project(path: Path, texts: list[str] = TEXTS) -> Path:
     """The team lead's file: articles and a suggested place in each ("in X" / first capitalised word)."""
     with Store.open(path) as store:
         for number, text in enumerate(texts):
-            article_id, _ = store.add_article(text, title=f"Report {number + 1}")
+            article_id, _ = store.articles.add(text, title=f"Report {number + 1}")
             word = text.split()[-4] if number % 2 else text.split()[1]
             start = text.index(word)
-            store.add_spans(article_id, [{"start_char": start, "end_char": start + len(word), "label": "LOCATION",
-                                          "layer": "entity", "source": "test-suggester@1"}],
+            store.spans.add_many(article_id, [{"start_char": start, "end_char": start + len(word), "label": "LOCATION",
+                                               "layer": "entity", "source": "test-suggester@1"}],
                             annotator=None, origin="suggested", status="pending")
-            store.record_suggestion_run(article_id, "test-suggester@1", 1)
+            store.suggestions.record_run(article_id, "test-suggester@1", 1)
     return path
 
 
@@ -35,16 +35,16 @@ def annotate(store: Store, name: str, article_ids: list[int], *, label: str = "P
     """What an annotator does on each article: accept the suggestion, mark a span of their own, link
     an event to it, and finish the article."""
     for article_id in article_ids:
-        text = store.get_article(article_id).text
-        for span in store.spans_for(article_id, name):
+        text = store.articles.get(article_id).text
+        for span in store.spans.for_article(article_id, name):
             if span.is_suggestion:
-                store.decide_suggestion(span.id, name, Status.ACCEPTED)
+                store.suggestions.decide(span.id, name, Status.ACCEPTED)
         first = text.split()[0]
-        event = store.add_span(article_id, 0, len(first), "BATTLES", Layer.EVENT, annotator=name)
+        event = store.spans.add(article_id, 0, len(first), "BATTLES", Layer.EVENT, annotator=name)
         word_start = text.index(text.split()[2])
-        filler = store.add_span(article_id, word_start, word_start + len(text.split()[2]), label, Layer.ENTITY,
-                                annotator=name)
-        store.add_argument(event, filler, "ACTOR", actor=name)
-        store.add_seconds(article_id, name, 12.5)
+        filler = store.spans.add(article_id, word_start, word_start + len(text.split()[2]), label, Layer.ENTITY,
+                                 annotator=name)
+        store.arguments.add(event, filler, "ACTOR", actor=name)
+        store.states.add_seconds(article_id, name, 12.5)
         if done:
-            store.set_state(article_id, name, "done")
+            store.states.set(article_id, name, "done")

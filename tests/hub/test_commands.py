@@ -48,9 +48,9 @@ def test_lead_sets_up_adds_assigns_and_reads_status_and_annotators_sync(tmp_path
     assert f"{own}: made from postgresql://{names[0]}@/" in out  # the password is never printed back
     assert stat.S_IMODE(os.stat(passfile).st_mode) == 0o600 and urls[0].split(":")[2].split("@")[0] in passfile.read_text()
     with Store.open(own) as store:
-        assert store.count_articles() == 3  # ivan's half
+        assert store.articles.count() == 3  # ivan's half
         assert store.get_setting("hub.url").startswith(f"postgresql://{names[0]}@")
-        annotate(store, names[0], store.article_ids()[:2])
+        annotate(store, names[0], store.articles.ids()[:2])
     status, out, _ = run(capsys, "sync", "--db", str(own))  # the project remembers its hub
     assert status == 0 and "pushed: 2 articles' work" in out
 
@@ -79,7 +79,7 @@ def test_an_expired_lease_returns_the_unfinished_article_to_the_pool(tmp_path, h
     own = tmp_path / "slow.sqlite"
     assert main(["sync", "--db", str(own), "--hub", urls[slow]]) == 0
     with Store.open(own) as store:
-        annotate(store, slow, store.article_ids()[:1])  # finishes one
+        annotate(store, slow, store.articles.ids()[:1])  # finishes one
     assert main(["sync", "--db", str(own)]) == 0
     _, out, _ = run(capsys, "hub", "assign", "--per-article", "1", "--lease", "2", "--hub", hub_url)
     assert "handed out 0 assignments" in out  # leases still running: nothing moves
@@ -94,7 +94,7 @@ def test_an_expired_lease_returns_the_unfinished_article_to_the_pool(tmp_path, h
     quick_file = tmp_path / "quick.sqlite"
     assert main(["sync", "--db", str(quick_file), "--hub", urls[quick]]) == 0
     with Store.open(quick_file) as store:
-        assert [store.get_article(a).title for a in store.article_ids()] == ["Report 2", "Report 3"]
+        assert [store.articles.get(a).title for a in store.articles.ids()] == ["Report 2", "Report 3"]
 
 
 def test_sync_without_a_reachable_hub_says_so_and_leaves_no_file(tmp_path, capsys, pg_cluster, passfile):

@@ -52,7 +52,7 @@ def test_sync_killed_twenty_times_then_completed_loses_and_doubles_nothing(tmp_p
     db = tmp_path / "kira.sqlite"
     with Store.open(db) as store:
         sync(store, url)
-        ids = store.article_ids()
+        ids = store.articles.ids()
     env = {**os.environ, "PYTHONPATH": os.getcwd() + os.pathsep + os.environ.get("PYTHONPATH", "")}
     rng = random.Random(21)
     outcomes = {"killed": 0, "finished first": 0}
@@ -66,11 +66,11 @@ def test_sync_killed_twenty_times_then_completed_loses_and_doubles_nothing(tmp_p
         # Between syncs the annotator goes on working: new articles, a deleted span, a changed label.
         with Store.open(db) as store:
             annotate(store, name, ids[round_ * chunk:(round_ + 1) * chunk])
-            worked_on = [a for a in ids[:min(round_ + 1, KILLS) * chunk] if store.own_spans(a, name)]
-            earlier = store.own_spans(worked_on[rng.randrange(len(worked_on))], name)
-            store.delete_span(earlier[-1].id, actor=name)
+            worked_on = [a for a in ids[:min(round_ + 1, KILLS) * chunk] if store.spans.own(a, name)]
+            earlier = store.spans.own(worked_on[rng.randrange(len(worked_on))], name)
+            store.spans.delete(earlier[-1].id, actor=name)
             if len(earlier) > 1:
-                store.update_span(earlier[0].id, actor=name, label="ORG")
+                store.spans.update(earlier[0].id, actor=name, label="ORG")
         round_ += 1
         process = run_sync(db, url, env)
         # A random moment once the sync talks to the hub (before that a kill only stops Python starting).
@@ -86,11 +86,11 @@ def test_sync_killed_twenty_times_then_completed_loses_and_doubles_nothing(tmp_p
         process.wait()
         assert hub_count(hub_url, "SELECT count(*) FROM spans") <= ARTICLES * 3  # never a doubled row
     with Store.open(db) as store:
-        local_spans = sum(len(store.own_spans(a, name)) for a in ids)
-        local_links = sum(len(store.arguments_for(a)) for a in ids)
-        local_actions = len(store.hub_actions_after(name, 0))
-        local_articles = store.count_articles()
-        labels = sorted(s.label for a in ids for s in store.own_spans(a, name))
+        local_spans = sum(len(store.spans.own(a, name)) for a in ids)
+        local_links = sum(len(store.arguments.for_article(a)) for a in ids)
+        local_actions = len(store.sync.actions_after(name, 0))
+        local_articles = store.articles.count()
+        labels = sorted(s.label for a in ids for s in store.spans.own(a, name))
     finished = run_sync(db, url, env)
     assert finished.wait(timeout=120) == 0, finished.stderr.read()
     assert hub_count(hub_url, "SELECT count(*) FROM spans WHERE NOT deleted") == local_spans
@@ -102,11 +102,11 @@ def test_sync_killed_twenty_times_then_completed_loses_and_doubles_nothing(tmp_p
     assert hub_count(hub_url, "SELECT count(*) FROM actions") == local_actions
     assert hub_count(hub_url, "SELECT count(*) FROM article_states WHERE state = 'done'") == ARTICLES
     with Store.open(db) as store:
-        assert store.count_articles() == local_articles
-        assert sum(len(store.own_spans(a, name)) for a in store.article_ids()) == local_spans
+        assert store.articles.count() == local_articles
+        assert sum(len(store.spans.own(a, name)) for a in store.articles.ids()) == local_spans
         assert sync(store, url).articles_pushed == 0
     with Store.open(tmp_path / "reviewer.sqlite") as store:
         sync(store, reviewer_url)
-        assert sum(len(store.own_spans(a, name)) for a in store.article_ids()) == local_spans
-        assert sum(len(store.arguments_for(a)) for a in store.article_ids()) == local_links
+        assert sum(len(store.spans.own(a, name)) for a in store.articles.ids()) == local_spans
+        assert sum(len(store.arguments.for_article(a)) for a in store.articles.ids()) == local_links
     print(outcomes)

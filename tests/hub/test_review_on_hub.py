@@ -13,7 +13,7 @@ from annotator.cli import main
 from annotator.hub import admin
 from annotator.hub.connect import HubError, remember_password
 from annotator.hub.sync import sync
-from annotator.model import Layer
+from annotator.domain import Layer
 from annotator.store import Store
 
 from .hub_helpers import annotate, lead_project
@@ -36,12 +36,12 @@ def test_agreement_and_review_on_the_hub_equal_those_after_a_file_merge(tmp_path
     for name, label in ((olena, "PERSON"), (marko, "ORG")):
         with Store.open(tmp_path / f"{name}.sqlite") as store:
             sync(store, urls[name])
-            ids = store.article_ids()
+            ids = store.articles.ids()
             annotate(store, name, ids[:5], label=label if name == marko else "PERSON")
             # Some disagreement beyond the label: marko also marks the last word of article 2.
             if name == marko:
-                text = store.get_article(ids[1]).text
-                store.add_span(ids[1], len(text) - 7, len(text) - 1, "LOCATION", Layer.ENTITY, annotator=name)
+                text = store.articles.get(ids[1]).text
+                store.spans.add(ids[1], len(text) - 7, len(text) - 1, "LOCATION", Layer.ENTITY, annotator=name)
             sync(store, urls[name])
     rev_file = tmp_path / "rev.sqlite"
     with Store.open(rev_file) as store:
@@ -63,14 +63,14 @@ def test_a_reviewers_gold_goes_to_the_hub_under_a_lease_and_a_second_reviewer_wa
     admin.assign(hub_url, per_article=1, lease_days=None)
     with Store.open(tmp_path / "ann.sqlite") as store:
         sync(store, urls[ann])
-        annotate(store, ann, store.article_ids()[:1])
+        annotate(store, ann, store.articles.ids()[:1])
         sync(store, urls[ann])
     with Store.open(tmp_path / "rev.sqlite") as store:
         sync(store, urls[rev])
-        article = store.article_ids()[0]
-        for span in store.own_spans(article, ann):
-            store.add_span(article, span.start_char, span.end_char, span.label, span.layer, annotator="gold")
-        store.set_state(article, "gold", "done")
+        article = store.articles.ids()[0]
+        for span in store.spans.own(article, ann):
+            store.spans.add(article, span.start_char, span.end_char, span.label, span.layer, annotator="gold")
+        store.states.set(article, "gold", "done")
         report = sync(store, urls[rev])
         assert report.articles_pushed == 1 and not report.gold_refused
     with psycopg.connect(hub_url) as conn:
@@ -80,13 +80,13 @@ def test_a_reviewers_gold_goes_to_the_hub_under_a_lease_and_a_second_reviewer_wa
         sync(store, urls[other])
         quiet = sync(store, urls[other])  # gold it only pulled is not sent back as its own
         assert quiet.articles_pushed == 0 and not quiet.gold_refused
-        article = store.article_ids()[0]
-        assert len(store.own_spans(article, "gold")) == 3  # the other reviewer sees the gold ...
-        gold_span = store.own_spans(article, "gold")[0]
-        store.delete_span(gold_span.id, actor=other)
+        article = store.articles.ids()[0]
+        assert len(store.spans.own(article, "gold")) == 3  # the other reviewer sees the gold ...
+        gold_span = store.spans.own(article, "gold")[0]
+        store.spans.delete(gold_span.id, actor=other)
         report = sync(store, urls[other])  # ... but cannot change it while rev holds the lease
         assert report.articles_pushed == 0 and len(report.gold_refused) == 1 and rev in report.gold_refused[0]
-        assert len(store.own_spans(article, "gold")) == 2  # nothing lost locally: it waits for the lease
+        assert len(store.spans.own(article, "gold")) == 2  # nothing lost locally: it waits for the lease
     with psycopg.connect(hub_url) as conn:
         assert conn.execute("SELECT count(*) FROM spans WHERE annotator = 'gold' AND NOT deleted").fetchone()[0] == 3
         conn.execute("UPDATE gold_leases SET lease_until = now() - interval '1 minute'")
@@ -105,33 +105,33 @@ def test_event_table_decisions_and_learned_versions_travel_between_reviewers(tmp
     admin.assign(hub_url, per_article=1, lease_days=None)
     with Store.open(tmp_path / "ann.sqlite") as store:
         sync(store, urls[ann])
-        annotate(store, ann, store.article_ids()[:2])
+        annotate(store, ann, store.articles.ids()[:2])
         sync(store, urls[ann])
 
     def events_seen(store):
         """Overrides and groups, with spans named by (article title, offsets, annotator)."""
         def name(span_id):
-            span = store.get_span(span_id)
-            return store.get_article(span.article_id).title, span.start_char, span.end_char, span.annotator
-        overrides = {name(span): values for (_, span), values in store.event_overrides().items()}
-        groups = sorted(sorted(name(span) for _, span in members) for members in store.event_groups().values())
+            span = store.spans.get(span_id)
+            return store.articles.get(span.article_id).title, span.start_char, span.end_char, span.annotator
+        overrides = {name(span): values for (_, span), values in store.events.overrides().items()}
+        groups = sorted(sorted(name(span) for _, span in members) for members in store.events.groups().values())
         return overrides, groups
 
     with Store.open(tmp_path / "first.sqlite") as store:
         sync(store, urls[first])
-        events = [s for a in store.article_ids()[:2] for s in store.own_spans(a, ann) if s.layer is Layer.EVENT]
-        store.set_event_override(events[0].id, first, {"date": "2026-03-02", "precision": 1, "geonameid": 703448})
-        group = store.add_event_group([(e.article_id, e.id) for e in events], first, "confirm")
-        store.record_model_version({"version": "v1", "created_at": "2026-12-01", "spacy_version": "3.8.0",
-                                    "scores": "{}"}, first)
+        events = [s for a in store.articles.ids()[:2] for s in store.spans.own(a, ann) if s.layer is Layer.EVENT]
+        store.events.set_override(events[0].id, first, {"date": "2026-03-02", "precision": 1, "geonameid": 703448})
+        group = store.events.add_group([(e.article_id, e.id) for e in events], first, "confirm")
+        store.learned.record({"version": "v1", "created_at": "2026-12-01", "spacy_version": "3.8.0",
+                              "scores": "{}"}, first)
         assert sync(store, urls[first]).reviewer_records == 3
         expected = events_seen(store)
     with Store.open(tmp_path / "second.sqlite") as store:
         sync(store, urls[second])
         assert events_seen(store) == expected and len(expected[1]) == 1
-        assert [v["version"] for v in store.model_versions()] == ["v1"]
+        assert [v["version"] for v in store.learned.versions()] == ["v1"]
     with Store.open(tmp_path / "first.sqlite") as store:
-        store.remove_event_group(group)
+        store.events.remove_group(group)
         sync(store, urls[first])
     with Store.open(tmp_path / "second.sqlite") as store:
         sync(store, urls[second])

@@ -28,7 +28,7 @@ def layers(tmp_path, hub_url, member_name):
     admin.assign(hub_url, per_article=2, lease_days=None)
     with Store.open(tmp_path / "a.sqlite") as store:
         sync(store, urls[a])
-        annotate(store, a, store.article_ids()[:2])
+        annotate(store, a, store.articles.ids()[:2])
         sync(store, urls[a])
     return {"a": a, "b": b, "r": r, "urls": urls, "admin": hub_url}
 

@@ -8,7 +8,7 @@ import pytest
 from annotator.hub import admin
 from annotator.hub.connect import HubError, remember_password
 from annotator.hub.sync import sync
-from annotator.model import content_hash
+from annotator.domain import content_hash
 from annotator.store import Store
 
 from .hub_helpers import TEXTS, annotate, lead_project
@@ -36,10 +36,10 @@ def test_sync_creates_a_missing_file_from_the_hub_with_the_assigned_articles(tmp
     url = remember_password(team["urls"]["olena"])
     with Store.open(path) as store:
         report = sync(store, url)
-        assert store.count_articles() == len(TEXTS)
+        assert store.articles.count() == len(TEXTS)
         assert report.pulled["suggestions"] == len(TEXTS)
         assert store.get_setting("scheme") == "conflict"
-        assert len(store.hub_assignments()) == len(TEXTS)
+        assert len(store.sync.assignments()) == len(TEXTS)
         assert store.get_setting("hub.url").startswith(f"postgresql://{team['names']['olena']}@/")  # no password
 
 
@@ -53,9 +53,9 @@ def test_two_annotators_offline_then_syncing_give_the_reviewer_both_layers(tmp_p
             sync(store, urls[role])
     # Offline: each works in their own file, no hub involved.
     with Store.open(files["olena"]) as store:
-        annotate(store, olena, store.article_ids()[:4])
+        annotate(store, olena, store.articles.ids()[:4])
     with Store.open(files["marko"]) as store:
-        annotate(store, marko, store.article_ids()[2:], label="ORG")
+        annotate(store, marko, store.articles.ids()[2:], label="ORG")
     for role in ("olena", "marko"):
         with Store.open(files[role]) as store:
             report = sync(store, urls[role])
@@ -67,21 +67,21 @@ def test_two_annotators_offline_then_syncing_give_the_reviewer_both_layers(tmp_p
     assert counts(team["admin"], "arguments") == 8  # one ACTOR link per annotator and article
     with Store.open(tmp_path / "rev.sqlite") as store:
         sync(store, urls["rev"])
-        assert sorted(store.annotator_names()) == sorted([olena, marko])
-        local = {name: sum(len(store.own_spans(a, name)) for a in store.article_ids()) for name in (olena, marko)}
+        assert sorted(store.annotators.names()) == sorted([olena, marko])
+        local = {name: sum(len(store.spans.own(a, name)) for a in store.articles.ids()) for name in (olena, marko)}
         assert local == {olena: 12, marko: 12}
-        assert len(store.done_by()) == 8
+        assert len(store.states.done_by()) == 8
 
 
 def test_an_annotator_does_not_see_another_layer(tmp_path, team):
     urls = {role: remember_password(url) for role, url in team["urls"].items()}
     with Store.open(tmp_path / "olena.sqlite") as store:
         sync(store, urls["olena"])
-        annotate(store, team["names"]["olena"], store.article_ids()[:2])
+        annotate(store, team["names"]["olena"], store.articles.ids()[:2])
         sync(store, urls["olena"])
     with Store.open(tmp_path / "marko.sqlite") as store:
         sync(store, urls["marko"])
-        assert team["names"]["olena"] not in store.annotator_names()
+        assert team["names"]["olena"] not in store.annotators.names()
     with psycopg.connect(urls["marko"]) as conn:
         assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
 
@@ -100,22 +100,22 @@ def test_articles_and_suggestions_published_later_reach_the_annotators_next_sync
     path = tmp_path / "olena.sqlite"
     with Store.open(path) as store:
         sync(store, url)
-        first_text = store.get_article(store.article_ids()[0]).text
+        first_text = store.articles.get(store.articles.ids()[0]).text
     with Store.open(team["lead"]) as store:  # the lead imports and suggests more, then publishes again
-        new_id, _ = store.add_article("Drones struck a depot outside Lisk at dawn.", title="Report 7")
-        store.add_spans(new_id, [{"start_char": 0, "end_char": 6, "label": "WEAPON", "layer": "entity"}],
-                        annotator=None, origin="suggested", status="pending")
-        old_id = store.article_id_by_hash(content_hash(first_text))
-        store.add_spans(old_id, [{"start_char": 0, "end_char": 8, "label": "EXPLOSIONS_REMOTE_VIOLENCE",
-                                  "layer": "event"}], annotator=None, origin="suggested", status="pending")
+        new_id, _ = store.articles.add("Drones struck a depot outside Lisk at dawn.", title="Report 7")
+        store.spans.add_many(new_id, [{"start_char": 0, "end_char": 6, "label": "WEAPON", "layer": "entity"}],
+                             annotator=None, origin="suggested", status="pending")
+        old_id = store.articles.id_by_hash(content_hash(first_text))
+        store.spans.add_many(old_id, [{"start_char": 0, "end_char": 8, "label": "EXPLOSIONS_REMOTE_VIOLENCE",
+                                       "layer": "event"}], annotator=None, origin="suggested", status="pending")
         _, counts = admin.init(team["admin"], store)
         assert counts["articles"] == 7
     admin.assign(team["admin"], per_article=2, lease_days=None)
     with Store.open(path) as store:
         report = sync(store, url)
         assert report.pulled["articles"] == 1 and report.pulled["suggestions"] == 2
-        assert store.count_articles() == 7
-        first = store.article_ids()[0]
-        assert sorted(s.label for s in store.spans_for(first, team["names"]["olena"]) if s.is_suggestion) == [
+        assert store.articles.count() == 7
+        first = store.articles.ids()[0]
+        assert sorted(s.label for s in store.spans.for_article(first, team["names"]["olena"]) if s.is_suggestion) == [
             "EXPLOSIONS_REMOTE_VIOLENCE", "LOCATION"]
         assert sync(store, url).pulled == {kind: 0 for kind in report.pulled}  # and only once

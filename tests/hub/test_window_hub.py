@@ -51,10 +51,10 @@ def test_window_keeps_working_while_the_hub_is_down_and_catches_up(qtbot, tmp_pa
         # (the label is read as it changes: the next round soon says "syncing…" again)
         qtbot.waitUntil(lambda: "offline" in hub.label.text() and "work is kept" in hub.label.text(), timeout=15000)
         # Offline, the window goes on as ever: spans are made and shown.
-        text = controller.article.text
+        text = controller.session.article.text
         start = text.index("Dorvala")
         controller.add_span(start, start + len("Dorvala"), "LOCATION")
-        assert [s.label for s in window.store.own_spans(controller.article.id, name)] == ["PERSON", "LOCATION"]
+        assert [s.label for s in window.store.spans.own(controller.session.article.id, name)] == ["PERSON", "LOCATION"]
         failures = hub.failures
         qtbot.waitUntil(lambda: hub.failures > failures, timeout=15000)  # it keeps trying
     finally:
@@ -74,7 +74,7 @@ def test_team_hub_dialog_sets_the_hub_and_syncs(qtbot, tmp_path, hub_url, member
     admin.assign(hub_url, per_article=1, lease_days=None)
     path = tmp_path / "bo.sqlite"
     with Store.open(path) as store:
-        store.add_article("A local note about Tamsk.")
+        store.articles.add("A local note about Tamsk.")
     preferences = config.Preferences.load()
     preferences.annotator = name
     window = open_window(path, preferences, create=False)
@@ -88,6 +88,6 @@ def test_team_hub_dialog_sets_the_hub_and_syncs(qtbot, tmp_path, hub_url, member
     dialog.sync_button.click()
     qtbot.waitUntil(lambda: window.hub.syncs >= 1, timeout=15000)
     assert window.store.get_setting("hub.url").startswith(f"postgresql://{name}@")  # the password went elsewhere
-    assert window.store.count_articles() == 7  # its own article and the six the hub assigns
+    assert window.store.articles.count() == 7  # its own article and the six the hub assigns
     assert "synced" in dialog.state_label.text() and "pulled" in dialog.details.toPlainText()
     window.close()

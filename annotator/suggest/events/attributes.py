@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from annotator.model import Modality
+from annotator.domain import Modality
 from annotator.suggest.entities import EntityCandidate
 from annotator.suggest.events.triggers import LIGHT_VERBS, lemma_of, pos_class
 

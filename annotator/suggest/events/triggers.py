@@ -13,7 +13,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from annotator.model import Modality
+from annotator.domain import Modality
 from annotator.suggest.entities import EntityCandidate
 from annotator.suggest.gazetteer import GazetteerError, gazetteer_dir
 

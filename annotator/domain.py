@@ -157,7 +157,7 @@ class Argument:
 
     id: int
     event_id: int
-    filler_id: int  # the span filling the role (stored as the column argument_id)
+    filler_id: int  # the span filling the role
     role: str
     created_at: str | None = None
 

@@ -7,15 +7,16 @@ import json
 import sqlite3
 from typing import Any, Iterator
 
-from annotator.model import GOLD, Article, Span
+from annotator.domain import GOLD, Article, Span
 from annotator.store.errors import StoreError
+from annotator.store.part import Part
 
 _COLUMNS = ("version", "created_at", "spacy_version", "base_model", "labels", "train_hashes", "heldout_hashes",
             "scores", "entity_f1", "event_f1", "previous_version")
 
 
-class LearnedModels:
-    def record_model_version(self, row: dict[str, Any], annotator: str) -> None:
+class LearnedVersions(Part):
+    def record(self, row: dict[str, Any], annotator: str) -> None:
         """Record a learned version (what ``annotator.learn.manifest_row`` gives).
 
         :param row: the manifest's row: version, created_at, spacy_version, base_model, labels,
@@ -30,14 +31,14 @@ class LearnedModels:
                 self._db.execute(
                     f"INSERT OR REPLACE INTO model_versions({', '.join(_COLUMNS)})"
                     f" VALUES ({', '.join('?' * len(_COLUMNS))})", values)
-                self._log(self.ensure_annotator(annotator), None, "learn",
+                self._store.log.write(self._store.annotators.ensure(annotator), None, "learn",
                           {"version": row["version"], "entity_f1": row.get("entity_f1"),
                            "event_f1": row.get("event_f1")})
         except sqlite3.OperationalError as exc:  # "database or disk is full", "attempt to write a readonly database"
-            raise StoreError(f"{self.path}: cannot record the learned version {row['version']} ({exc});"
+            raise StoreError(f"{self._store.path}: cannot record the learned version {row['version']} ({exc});"
                              " free some space (or make the file writable) and learn again") from exc
 
-    def model_versions(self) -> list[dict[str, Any]]:
+    def versions(self) -> list[dict[str, Any]]:
         """Every recorded version, oldest first, with ``labels`` and ``scores`` parsed."""
         rows = list(self._db.query(f"SELECT {', '.join(_COLUMNS)} FROM model_versions ORDER BY version"))
         for row in rows:
@@ -45,7 +46,7 @@ class LearnedModels:
                 row[key] = json.loads(row[key] or "null")
         return rows
 
-    def learning_material(self) -> Iterator[tuple[Article, list[Span]]]:
+    def material(self) -> Iterator[tuple[Article, list[Span]]]:
         """(article, decided spans) of every article fit to learn from: its gold spans where the review
         finished it, else the accepted spans of the annotator who last marked it done. Articles neither
         reviewed nor done are left out: every word of a learning text that carries no span is learned
@@ -58,6 +59,6 @@ class LearnedModels:
         for article_id, name, _is_gold in rows:
             chosen.setdefault(article_id, name)
         for article_id, name in sorted(chosen.items()):
-            spans = [s for s in self.own_spans(article_id, name) if s.status == "accepted"]
-            yield self.get_article(article_id), spans
+            spans = [s for s in self._store.spans.own(article_id, name) if s.status == "accepted"]
+            yield self._store.articles.get(article_id), spans
 
