@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from annotator.domain import Argument, Article, ArticleState, Layer, Span
+from annotator.evented import Event
 from annotator.store.errors import BusyError, StoreError
 
 FIRST_SCREEN_CHARS = 6000  # more than a maximised window shows of an article at once
@@ -33,23 +34,6 @@ LOOK_BACK_SECONDS = 2.0
 def look_stamp() -> str:
     """A time stamp (the store's format: UTC, ISO 8601, milliseconds) a little in the past."""
     return (datetime.now(timezone.utc) - timedelta(seconds=LOOK_BACK_SECONDS)).isoformat(timespec="milliseconds")
-
-
-class Event:
-    """One kind of change: whoever listens is called, in the order they connected, with the change."""
-
-    def __init__(self) -> None:
-        self._listeners: list[Callable[..., None]] = []
-
-    def connect(self, listener: Callable[..., None]) -> None:
-        self._listeners.append(listener)
-
-    def disconnect(self, listener: Callable[..., None]) -> None:
-        self._listeners.remove(listener)
-
-    def emit(self, *change) -> None:
-        for listener in list(self._listeners):
-            listener(*change)
 
 
 class SessionEvents:

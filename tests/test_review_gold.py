@@ -228,3 +228,17 @@ def test_review_reviewer_is_not_counted_as_an_annotator_by_agreement(project):
     applied(store, take_version("rita", load_review(store, ids.article_1).disagreements[0], "ana", ids.article_1))
     assert "rita" in store.annotators.names()  # known to the project through her gold edits
     assert compute_agreement(store).annotators == ["ana", "ben", "cho"]
+
+
+def test_review_session_announces_each_review_and_whether_it_is_the_one_on_show(project):
+    from annotator.review.session import ReviewSession
+
+    store, ids = project
+    session = ReviewSession(store, "rita")
+    heard = []
+    session.article_reviewed.connect(lambda current, same: heard.append((current.article.id, same)))
+    session.open(ids.article_1)
+    session.open(ids.article_1)  # read again after a step: the views keep their place
+    session.open(ids.article_2)
+    assert heard == [(ids.article_1, False), (ids.article_1, True), (ids.article_2, False)]
+    assert session.current.article.id == ids.article_2

@@ -46,7 +46,7 @@ def run(args) -> int:
         raise CommandError(f"no project at {path}, and no hub to make it from: give --hub URL")
     store = Store.open(path, create=new_file)
     try:
-        url = config.resolve_hub_url(args.hub, store.get_setting("hub.url"))
+        url = config.resolve_hub_url(args.hub, store.sync.url())
         if not url:
             raise CommandError(f"{path} has no team hub: give --hub URL (or set ANNOTATOR_HUB)")
         url = remember_password(url)

@@ -3,6 +3,8 @@ and the reviewer's confirm, split and merge (undoable, stored with who decided).
 
 Rows are groups of event spans (annotator.eventtable.linking); their reports are listed under the
 table. Double-clicking a report, or clicking a point on the map, opens the article at that event.
+The table is built by a Qt-free ``annotator.eventtable.session.EventTableSession``; the window shows
+each table it announces (docs/adr/0013-a-window-listens-to-its-session.md).
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from PySide6.QtWidgets import (
 from annotator.edits import Edit
 from annotator.eventtable import decisions
 from annotator.eventtable.linking import Group, GroupingError
-from annotator.eventtable.table import EventTable, build_table
+from annotator.eventtable.session import EventTableSession
+from annotator.eventtable.table import EventTable
 from annotator.gui.event_map import EventMap
 from annotator.gui import screen_fit
 from annotator.gui.actions import EVENT_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand, WindowHistory
 from annotator.gui.watcher import watcher_for
-from annotator.store import StoreError
 
 GROUP_COLUMNS = ("Event", "Date", "Place", "Actors", "Reports", "Status")
 REPORT_COLUMNS = ("Outlet", "Published", "Trigger", "Sentence")
@@ -159,7 +161,8 @@ class EventWindow(WindowHistory, QMainWindow):
         self.store, self.reviewer = store, reviewer
         self.annotator, self.gold, self.states = annotator, gold, tuple(states)
         self.undo_stack = QUndoStack(self)
-        self.table: EventTable | None = None
+        # The table lives in a Qt-free session; this window shows each table it announces.
+        self.session = EventTableSession(store, reviewer, annotator=annotator, gold=gold, states=states)
         self.setWindowTitle(f"Events — {'gold' if gold else annotator} — reviewed by {reviewer}")
         self.groups = EventGroupsModel(self)
         self.reports = ReportsModel(self)
@@ -169,6 +172,8 @@ class EventWindow(WindowHistory, QMainWindow):
         self.reports_view = self._view(self.reports, QAbstractItemView.ExtendedSelection)
         self.reports_view.doubleClicked.connect(self._report_activated)
         self.map = EventMap()
+        self.session.table_built.connect(self._show_table)
+        self.session.table_failed.connect(lambda message: self.summary.setText(f"No event table: {message}"))
         self.map.eventClicked.connect(self.eventActivated)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.PlainText)
@@ -224,21 +229,21 @@ class EventWindow(WindowHistory, QMainWindow):
 
     def refresh(self) -> None:
         """Build the table again (records, the reviewer's choices, confirmed groups)."""
-        chosen = self.selected_group_ids()
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            self.table = build_table(self.store, annotator=self.annotator, gold=self.gold, states=self.states)
-        except (StoreError, ValueError) as exc:
-            self.summary.setText(f"No event table: {exc}")
-            return
+            self.session.rebuild()
         finally:
             QApplication.restoreOverrideCursor()
+
+    def _show_table(self, table: EventTable) -> None:
+        """The session built the table: show it, keeping the events that were selected."""
+        chosen = self.selected_group_ids()
         from annotator.eventtable.export import event_rows
 
-        self.groups.set_table(self.table)
-        self.map.set_events(event_rows(self.table.grouping, self.table.records))
-        counted, everything = self.table.events(), self.table.events(include_uncounted=True)
-        self.summary.setText(f"{len(self.table.records)} reported events in {self.states[0]} articles → "
+        self.groups.set_table(table)
+        self.map.set_events(event_rows(table.grouping, table.records))
+        counted, everything = table.events(), table.events(include_uncounted=True)
+        self.summary.setText(f"{len(table.records)} reported events in {self.states[0]} articles → "
                              f"{everything} events ({counted} counted; plans, hypotheses and denials are not). "
                              f"Rows with several reports first.")
         # The event type is read whole ("Strategic developments · Non-violent transfer of territory" was
@@ -261,11 +266,12 @@ class EventWindow(WindowHistory, QMainWindow):
 
     def _show_reports(self) -> None:
         ids = self.selected_group_ids()
-        if self.table is None or not ids:
+        table = self.session.table
+        if table is None or not ids:
             self.reports.set_records([])
             return
-        group = self.table.grouping.get(ids[0])
-        self.reports.set_records([self.table.records[k] for k in group.members if k in self.table.records])
+        group = table.grouping.get(ids[0])
+        self.reports.set_records([table.records[k] for k in group.members if k in table.records])
         self.reports_view.resizeColumnsToContents()
 
     def _report_activated(self, index) -> None:
@@ -286,7 +292,7 @@ class EventWindow(WindowHistory, QMainWindow):
         self.refresh()
 
     def _decide(self, make) -> None:
-        if self.table is None:
+        if self.session.table is None:
             return
         try:
             edit = make()
@@ -300,7 +306,7 @@ class EventWindow(WindowHistory, QMainWindow):
         if len(ids) != 1:
             self.statusBar().showMessage("Select one event to confirm (several: merge them)", 6000)
             return
-        self._decide(lambda: decisions.confirm_group(self.reviewer, self.table.grouping, ids[0]))
+        self._decide(lambda: decisions.confirm_group(self.reviewer, self.session.table.grouping, ids[0]))
 
     def split_selected(self) -> None:
         ids = self.selected_group_ids()
@@ -309,11 +315,11 @@ class EventWindow(WindowHistory, QMainWindow):
             self.statusBar().showMessage("Select one event, then the reports below that are another event", 6000)
             return
         part = [self.reports.record_at(row).key for row in rows]
-        self._decide(lambda: decisions.split_group(self.reviewer, self.table.grouping, ids[0], [part]))
+        self._decide(lambda: decisions.split_group(self.reviewer, self.session.table.grouping, ids[0], [part]))
 
     def merge_selected(self) -> None:
         ids = self.selected_group_ids()
         if len(ids) < 2:
             self.statusBar().showMessage("Select two or more events that are one (Ctrl+click)", 6000)
             return
-        self._decide(lambda: decisions.merge_groups(self.reviewer, self.table.grouping, ids))
+        self._decide(lambda: decisions.merge_groups(self.reviewer, self.session.table.grouping, ids))

@@ -26,7 +26,7 @@ FIRST_SYNC_AFTER_MS = 1500
 def _sync_in_job(store: Store, job) -> list[str]:
     from annotator.hub.sync import sync
 
-    return sync(store, store.get_setting("hub.url")).lines()
+    return sync(store, store.sync.url()).lines()
 
 
 class HubStatus(QObject):
@@ -60,7 +60,7 @@ class HubStatus(QObject):
         self.refresh_schedule()
 
     def url(self) -> str | None:
-        return None if self.store.path is None else self.store.get_setting("hub.url")
+        return None if self.store.path is None else self.store.sync.url()
 
     def refresh_schedule(self) -> None:
         """Start syncing if the project has a hub (after the dialog set one), else say there is none."""
@@ -151,7 +151,7 @@ class HubDialog(QDialog):
             except HubError as exc:
                 self.state_label.setText(str(exc))
                 return
-            self.status.store.set_setting("hub.url", url)
+            self.status.store.sync.set_url(url)
             self.url_edit.setText(url)
             self.status.refresh_schedule()
         self.status.sync_now()

@@ -10,6 +10,8 @@ annotator's version; N / P next / previous disagreement; A add the selected text
 chosen label; L, B, M, Delete relabel, reshape, step the modality of, remove the gold span;
 Ctrl+Return finish the article; F5 reload the queue; Ctrl+Z / Ctrl+Shift+Z undo / redo; Ctrl+W close.
 Every change is an undoable edit of annotator.review (annotator.edits), wrapped for Qt's undo stack.
+The article under review is held by a Qt-free ``annotator.review.session.ReviewSession``; the window
+shows each review the session announces (docs/adr/0013-a-window-listens-to-its-session.md).
 The lists and the table read through the item models of annotator.gui.review_models; the queue is
 computed in a background job on a connection of its own and shown as it comes, so the window opens
 at once on a big project.
@@ -36,6 +38,7 @@ from annotator.gui import screen_fit
 from annotator.gui.actions import REVIEW_KEYS, build_window_keys
 from annotator.gui.undo import EditCommand, WindowHistory
 from annotator.gui.watcher import watcher_for
+from annotator.review.session import ReviewSession
 from annotator.domain import GOLD, ArticleState, Layer, check_annotator_name
 from annotator.store import Store, StoreError
 
@@ -140,9 +143,10 @@ class ReviewWindow(WindowHistory, QMainWindow):
         self.queue_model = QueueModel(self)
         self.queue_job: BackgroundJob | None = None
         self.queue_complete = False
-        self.current: review.ArticleReview | None = None
+        # The article under review lives in a Qt-free session; this window shows what it announces.
+        self.session = ReviewSession(store, self.reviewer)
+        self.session.article_reviewed.connect(self._show_review)
         self.offsets: OffsetMap | None = None
-        self._shown_article: int | None = None
         self.setWindowTitle(f"Review into gold — {self.reviewer}")
         self._build()
         self._actions()
@@ -293,8 +297,7 @@ class ReviewWindow(WindowHistory, QMainWindow):
             finished = self.store.states.article_ids(GOLD, ArticleState.DONE)
             if self.queue_model.set_finished_row(row, edit.article_id in finished):
                 self._show_progress()
-            same = self.current is not None and self.current.article.id == edit.article_id
-            self.show_article(edit.article_id, keep_position=same)
+            self.show_article(edit.article_id)
 
     def _edit_failed(self, message: str, _edit: Edit) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -351,7 +354,7 @@ class ReviewWindow(WindowHistory, QMainWindow):
     def _queue_done(self, items: list[review.QueueItem] | None) -> None:
         if items is None:  # cancelled
             return
-        chosen = self.current.article.id if self.current else None
+        chosen = self.session.current.article.id if self.session.current else None
         if not self._first_fill:
             self.queue_list.blockSignals(True)
             self.queue_model.set_records(items)
@@ -365,7 +368,7 @@ class ReviewWindow(WindowHistory, QMainWindow):
         row = self.queue_model.row_of(chosen) if chosen is not None else -1
         if row >= 0:
             if self.queue_list.currentRow() == row:
-                self.show_article(chosen, keep_position=True)  # the file changed: show it as it is now
+                self.show_article(chosen)  # the file changed: show it as it is now
             else:
                 self.queue_list.setCurrentRow(row)
         elif self.queue:
@@ -391,35 +394,37 @@ class ReviewWindow(WindowHistory, QMainWindow):
 
     # -- showing an article ------------------------------------------------------------------------
 
-    def show_article(self, article_id: int, keep_position: bool = False) -> None:
-        row = self.disagreement_list.currentRow() if keep_position else 0
-        gold_row = self.gold_list.currentRow() if keep_position else -1
-        if self.current is None or self.current.article.id != article_id:
-            queue_row = self.queue_model.row_of(article_id)
+    def show_article(self, article_id: int) -> None:
+        """Review an article as the file holds it now (the one on show again keeps its place)."""
+        self.session.open(article_id)
+
+    def _show_review(self, current: review.ArticleReview, same_article: bool) -> None:
+        """The session read an article's review: show it, where the reviewer was if it is the same one."""
+        row = self.disagreement_list.currentRow() if same_article else 0
+        gold_row = self.gold_list.currentRow() if same_article else -1
+        article = current.article
+        if not same_article:
+            queue_row = self.queue_model.row_of(article.id)
             if queue_row >= 0 and self.queue_list.currentRow() != queue_row:
                 self.queue_list.blockSignals(True)
                 self.queue_list.setCurrentRow(queue_row)
                 self.queue_list.blockSignals(False)
-        self.current = review.load_review(self.store, article_id)
-        article = self.current.article
-        if self._shown_article != article.id or not keep_position:
             self.text_view.setPlainText(article.text)  # plain text: nothing in an article is rendered
-            self._shown_article = article.id
         self.offsets = OffsetMap(article.text)
-        state = "finished" if self.current.finished else "open"
+        state = "finished" if current.finished else "open"
         self.article_title.setText(
-            f"#{article.id} {article.title or ''} — annotators {', '.join(self.current.annotators)} — "
-            f"{len(self.current.open_disagreements)} of {len(self.current.disagreements)} disagreements open, "
-            f"{self.current.agreed} agreed — review {state}")
+            f"#{article.id} {article.title or ''} — annotators {', '.join(current.annotators)} — "
+            f"{len(current.open_disagreements)} of {len(current.disagreements)} disagreements open, "
+            f"{current.agreed} agreed — review {state}")
         # Everything below is shown once, with one highlighting pass at the end (each pass marks
         # every disagreement of the article).
         self.disagreement_list.blockSignals(True)
-        self.disagreement_model.show(self.current)
-        if self.current.disagreements:
-            self.disagreement_list.setCurrentRow(min(max(row, 0), len(self.current.disagreements) - 1))
+        self.disagreement_model.show(current)
+        if current.disagreements:
+            self.disagreement_list.setCurrentRow(min(max(row, 0), len(current.disagreements) - 1))
         self.disagreement_list.blockSignals(False)
         self._show_versions(highlight=False)
-        self.gold_model.show(self.current)
+        self.gold_model.show(current)
         if 0 <= gold_row < self.gold_list.count():
             self.gold_list.setCurrentRow(gold_row)
         self._fill_comparison()
@@ -427,37 +432,37 @@ class ReviewWindow(WindowHistory, QMainWindow):
 
     def _fill_comparison(self) -> None:
         """One row per region: what each annotator marked there, and what gold holds."""
-        self.comparison_model.show(self.current)
+        self.comparison_model.show(self.session.current)
         self.comparison_table.size_columns()
 
     def _comparison_clicked(self, index: QModelIndex) -> None:
         region = self.comparison_model.region(index.row())
         if region is not None and region.kinds:
-            self.disagreement_list.setCurrentRow(self.current.disagreements.index(region))
+            self.disagreement_list.setCurrentRow(self.session.current.disagreements.index(region))
 
     def current_disagreement(self) -> review.Region | None:
         row = self.disagreement_list.currentRow()
-        if self.current and 0 <= row < len(self.current.disagreements):
-            return self.current.disagreements[row]
+        if self.session.current and 0 <= row < len(self.session.current.disagreements):
+            return self.session.current.disagreements[row]
         return None
 
     def _show_versions(self, highlight: bool = True) -> None:
         disagreement = self.current_disagreement()
-        self.version_model.show(disagreement, self.current.article.text if self.current else "")
+        self.version_model.show(disagreement, self.session.current.article.text if self.session.current else "")
         if disagreement is not None and highlight:
             self._highlight()
 
     def _highlight(self) -> None:
-        if self.current is None or self.offsets is None:
+        if self.session.current is None or self.offsets is None:
             return
         selections = []
         current = self.current_disagreement()
-        for disagreement in self.current.disagreements:
+        for disagreement in self.session.current.disagreements:
             colour = RESOLVED_COLOUR if disagreement.resolved else OPEN_COLOUR
             if disagreement is current:
                 colour = CURRENT_COLOUR
             selections.append(self._selection(disagreement.start, disagreement.end, background=colour))
-        for gold in self.current.gold:
+        for gold in self.session.current.gold:
             selections.append(self._selection(gold.span.start_char, gold.span.end_char, underline=GOLD_UNDERLINE))
         self.text_view.setExtraSelections(selections)
         if current is not None:
@@ -487,8 +492,8 @@ class ReviewWindow(WindowHistory, QMainWindow):
     # -- review steps ------------------------------------------------------------------------------
 
     def step_disagreement(self, step: int) -> None:
-        if self.current and self.current.disagreements:
-            row = (self.disagreement_list.currentRow() + step) % len(self.current.disagreements)
+        if self.session.current and self.session.current.disagreements:
+            row = (self.disagreement_list.currentRow() + step) % len(self.session.current.disagreements)
             self.disagreement_list.setCurrentRow(row)
 
     def take_version(self, index: int) -> None:
@@ -496,21 +501,21 @@ class ReviewWindow(WindowHistory, QMainWindow):
         if disagreement is None or not 0 <= index < len(disagreement.versions):
             return
         name = list(disagreement.versions)[index]
-        article_id = self.current.article.id
+        article_id = self.session.current.article.id
         self.push(review.take_version(self.reviewer, disagreement, name, article_id))
         self._advance_to_open()
 
     def _advance_to_open(self) -> None:
-        if self.current is None:
+        if self.session.current is None:
             return
-        for offset in range(1, len(self.current.disagreements) + 1):
-            row = (self.disagreement_list.currentRow() + offset) % len(self.current.disagreements)
-            if not self.current.disagreements[row].resolved:
+        for offset in range(1, len(self.session.current.disagreements) + 1):
+            row = (self.disagreement_list.currentRow() + offset) % len(self.session.current.disagreements)
+            if not self.session.current.disagreements[row].resolved:
                 self.disagreement_list.setCurrentRow(row)
                 return
 
     def add_own_span(self) -> None:
-        if self.current is None or self.offsets is None:
+        if self.session.current is None or self.offsets is None:
             return
         cursor = self.text_view.textCursor()
         if not cursor.hasSelection():
@@ -518,7 +523,7 @@ class ReviewWindow(WindowHistory, QMainWindow):
             return
         start, end = self.offsets.selection_to_offsets(cursor.selectionStart(), cursor.selectionEnd())
         label = self.label_choice.currentText()
-        article_id = self.current.article.id
+        article_id = self.session.current.article.id
         self.push(review.add_gold_span(self.reviewer, article_id, start, end, label,
                                        self._layers.get(label, Layer.ENTITY)))
 
@@ -532,7 +537,7 @@ class ReviewWindow(WindowHistory, QMainWindow):
             self.statusBar().showMessage("choose a gold span in the list first", 5000)
             return
         label = self.label_choice.currentText()
-        self.push(review.edit_gold_span(self.reviewer, self.current.article.id, span_id, label=label,
+        self.push(review.edit_gold_span(self.reviewer, self.session.current.article.id, span_id, label=label,
                                         layer=self._layers.get(label, Layer.ENTITY)))
 
     def reshape_gold(self) -> None:
@@ -543,7 +548,7 @@ class ReviewWindow(WindowHistory, QMainWindow):
             self.statusBar().showMessage("choose a gold span in the list and select its new words in the text", 5000)
             return
         start, end = self.offsets.selection_to_offsets(cursor.selectionStart(), cursor.selectionEnd())
-        self.push(review.edit_gold_span(self.reviewer, self.current.article.id, span_id, start_char=start,
+        self.push(review.edit_gold_span(self.reviewer, self.session.current.article.id, span_id, start_char=start,
                                         end_char=end))
 
     def cycle_modality(self) -> None:
@@ -557,22 +562,22 @@ class ReviewWindow(WindowHistory, QMainWindow):
             return
         following = self.scheme.next_modality(span.attributes.get("modality"))
         if following is not None:
-            self.push(review.edit_gold_span(self.reviewer, self.current.article.id, span_id,
+            self.push(review.edit_gold_span(self.reviewer, self.session.current.article.id, span_id,
                                             attributes={**span.attributes, "modality": following}))
 
     def delete_gold(self) -> None:
         span_id = self.selected_gold()
         if span_id is not None:
-            self.push(review.delete_gold_span(self.reviewer, self.current.article.id, span_id))
+            self.push(review.delete_gold_span(self.reviewer, self.session.current.article.id, span_id))
 
     def finish(self) -> None:
-        if self.current is None:
+        if self.session.current is None:
             return
-        still_open = len(self.current.open_disagreements)
+        still_open = len(self.session.current.open_disagreements)
         if still_open and not self.confirm(
                 f"{still_open} disagreement(s) are still open. Finish the article anyway?"):
             return
-        article_id = self.current.article.id
+        article_id = self.session.current.article.id
         # Finishing and moving on (which puts the next article's agreed spans into gold) are one
         # step: Ctrl+Z right after takes both back and returns to this article.
         self.undo_stack.beginMacro(f"Finish article #{article_id}")

@@ -110,7 +110,7 @@ def init(url: str, store: Store) -> tuple[list[str], dict[str, int]]:
     with connect(url) as conn:
         applied = migrate(conn, url)
         counts = publish(conn, store)
-    store.set_setting("hub.url", url)
+    store.sync.set_url(url)
     return applied, counts
 
 

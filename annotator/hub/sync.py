@@ -162,7 +162,7 @@ def push(store: Store, conn, me: str, reviewer: bool, report: SyncReport) -> Non
             report.articles_pushed += len(batch)
     if reviewer:
         _push_reviewer_records(store, conn, me, hub_id, article_ids, report)
-    after = int(store.get_setting("hub.pushed_action") or 0)
+    after = store.sync.last_pushed_action()
     actions = store.sync.actions_after(me, after)
     action_ids = store.sync.id_map("action")
     for start in range(0, len(actions), ACTIONS_PER_BATCH):
@@ -201,8 +201,7 @@ def _push_reviewer_records(store: Store, conn, me: str, hub_id, article_ids: dic
     rows, versions, fingerprint = _reviewer_records(store, hub_id, article_ids)
     if store.sync.pushed("reviewer records").get(0) == fingerprint:
         return
-    known = set(store.sync.id_map("event_group").values()) | set(json.loads(store.get_setting("hub.events_pushed")
-                                                                         or "[]"))
+    known = set(store.sync.id_map("event_group").values()) | store.sync.pushed_group_ids()
     gone = sorted(known - {row[0] for row in rows})
     with conn.transaction(), conn.cursor() as cur:
         cur.executemany(
@@ -215,7 +214,7 @@ def _push_reviewer_records(store: Store, conn, me: str, hub_id, article_ids: dic
         cur.executemany("INSERT INTO model_versions(version, record) VALUES (%s, %s) ON CONFLICT (version) DO UPDATE"
                         " SET record = excluded.record, owner = current_user, txid = pg_current_xact_id()",
                         [[v["version"], json.dumps(v)] for v in versions])
-    store.set_setting("hub.events_pushed", json.dumps([row[0] for row in rows if row[1] == "group"]))
+    store.sync.set_pushed_group_ids(row[0] for row in rows if row[1] == "group")
     store.sync.mark_pushed("reviewer records", {0: fingerprint}, None)
     report.reviewer_records = len(rows) + len(versions)
 
@@ -271,7 +270,7 @@ _ORDER = {"spans": " ORDER BY (suggestion_id IS NOT NULL), created_at, id", "act
 
 
 def pull(store: Store, conn, me: str, reviewer: bool, gold_waiting: set[int]) -> dict[str, int]:
-    cursor = store.get_setting("hub.cursor")
+    cursor = store.sync.cursor()
     bootstrap = cursor is None
     # A file that never synced and holds none of this annotator's work (a new laptop, a lost file)
     # takes their own layer back from the hub too.
@@ -315,7 +314,7 @@ def pull(store: Store, conn, me: str, reviewer: bool, gold_waiting: set[int]) ->
     if reviewer:
         _settle_pulled(store, me, pulled, gold_waiting)
     # The cursor moves only once the file holds what was read (a kill before this repeats the pull).
-    store.set_setting("hub.cursor", next_cursor)
+    store.sync.set_cursor(next_cursor)
     if own_too:
         # Everything pulled is already on the hub: the log lines this file now holds are not pushed again.
         with_actions = store.sync.actions_after(me, 0)
@@ -353,7 +352,7 @@ def _sync(store: Store, url: str, report: SyncReport) -> None:
         conn.commit()
         report.annotator, report.reviewer = me, reviewer
         store.sync.prepare()
-        if store.get_setting("hub.cursor") is None:
+        if store.sync.cursor() is None:
             # A file's first sync learns which of its articles are the hub's, so its work on them
             # goes up in the same sync.
             report.pulled = pull(store, conn, me, reviewer, set())
@@ -361,8 +360,7 @@ def _sync(store: Store, url: str, report: SyncReport) -> None:
         push(store, conn, me, reviewer, report)
         pulled = pull(store, conn, me, reviewer, report.gold_waiting)
         report.pulled = {kind: report.pulled.get(kind, 0) + count for kind, count in pulled.items()}
-        if store.get_setting("hub.url") != url:
-            store.set_setting("hub.url", url)
+        store.sync.set_url(url)
 
 
 __all__ = ["SyncReport", "pull", "push", "sync"]

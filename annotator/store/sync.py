@@ -111,6 +111,35 @@ class HubSync(Part):
         self._db.execute("INSERT INTO project(key, value) VALUES (?, ?)"
                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
 
+    # -- where the syncs left off (kept among the project's settings, under "hub.") -----------------
+
+    def url(self) -> str | None:
+        """The hub this file syncs with (no password: that is kept elsewhere); None before the first sync."""
+        return self._store.get_setting("hub.url")
+
+    def set_url(self, url: str) -> None:
+        if self.url() != url:
+            self._store.set_setting("hub.url", url)
+
+    def last_pushed_action(self) -> int:
+        """The id of the last log line the hub confirmed (0: none yet)."""
+        return int(self._store.get_setting("hub.pushed_action") or 0)
+
+    def cursor(self) -> str | None:
+        """Where the last pull stopped in the hub's changes; None if this file never pulled."""
+        return self._store.get_setting("hub.cursor")
+
+    def set_cursor(self, cursor: str) -> None:
+        """Move the pull's cursor, once the file holds what was read (a kill before repeats the pull)."""
+        self._store.set_setting("hub.cursor", cursor)
+
+    def pushed_group_ids(self) -> set[str]:
+        """Hub ids of the confirmed event groups this file last pushed (one missing now was removed here)."""
+        return set(json.loads(self._store.get_setting("hub.events_pushed") or "[]"))
+
+    def set_pushed_group_ids(self, group_ids: Iterable[str]) -> None:
+        self._store.set_setting("hub.events_pushed", json.dumps(list(group_ids)))
+
     def assignments(self) -> dict[int, str | None]:
         """The articles the hub assigns to this file's annotator: article id -> lease end (or None)."""
         if not self.is_prepared():

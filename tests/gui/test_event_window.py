@@ -40,9 +40,9 @@ def test_event_window_shows_the_withdrawal_once_with_two_reports_on_the_map(even
     window, _store, _ids = events
     table = rows(window)
     assert table[0][0].startswith("Strategic developments") and table[0][4] == "2"
-    withdrawal = window.table.grouping.get(window.groups.group_at(0).id)
-    assert {window.table.records[k].place.place.geonameid for k in withdrawal.members} == {691999}
-    assert table[0][2] == window.table.records[withdrawal.members[0]].place.place.name
+    withdrawal = window.session.table.grouping.get(window.groups.group_at(0).id)
+    assert {window.session.table.records[k].place.place.geonameid for k in withdrawal.members} == {691999}
+    assert table[0][2] == window.session.table.records[withdrawal.members[0]].place.place.name
     assert len(table) == 2 and window.reports.rowCount() == 2
     assert len(window.map.events()) == 2
 
@@ -68,3 +68,15 @@ def test_event_window_double_clicked_report_asks_to_open_its_article(qtbot, even
     with qtbot.waitSignal(window.eventActivated) as opened:
         window.reports_view.doubleClicked.emit(window.reports.index(0, 0))
     assert opened.args == [record.article_id, record.span_id]
+
+
+def test_event_window_shows_each_table_its_session_builds(events):
+    """The session alone builds the table again: the rows, the reports and the map follow it."""
+    window, store, ids = events
+    reported = int(window.summary.text().split()[0])
+    first_article = next(article_id for key, article_id in ids.items() if ":" not in key)
+    store.states.set(first_article, "ana", "in_progress")  # its reports leave the table
+    window.session.rebuild()
+    assert all(row[4] == "1" for row in rows(window))  # the withdrawal has one report left
+    assert int(window.summary.text().split()[0]) < reported
+    assert window.reports.rowCount() == 1

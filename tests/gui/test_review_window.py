@@ -88,7 +88,7 @@ def test_review_window_lists_the_queue_worst_first_with_progress(window, three):
     rows = texts(window.queue_list)
     assert rows[0].startswith(f"#{ids.article_1}  F1 0.29") and rows[1].startswith(f"#{ids.article_3}  F1 0.80")
     assert window.progress_label.text() == "Reviewed 0 of 2"
-    assert window.current.article.id == ids.article_1
+    assert window.session.current.article.id == ids.article_1
     assert texts(window.disagreement_list)[:4] == [
         "[open] entity “Militia fighters” — boundary",
         "[open] event “attacked” — label, event role, attribute",
@@ -143,7 +143,7 @@ def test_review_window_finish_marks_gold_done_and_opens_the_next(qtbot, window, 
     assert asked == []  # nothing was left open, so nothing to confirm
     assert str(store.states.get(ids.article_1, "gold")[0]) == "done"
     assert window.progress_label.text() == "Reviewed 1 of 2"
-    assert window.current.article.id == ids.article_3
+    assert window.session.current.article.id == ids.article_3
     # Article 3's agreed spans are already in gold when it opens.
     assert gold(store, ids.article_3) == [("Omar Haddad", "PERSON", "agreed by ben, cho"),
                                          ("Teluk", "LOCATION", "agreed by ben, cho")]
@@ -279,7 +279,7 @@ def test_review_window_f5_reloads_the_queue_after_new_work(qtbot, window, three)
     with qtbot.waitSignal(window.queueReady, timeout=10_000):
         press(qtbot, window, Qt.Key_F5)
     assert window.queue_list.count() == 3 and window.progress_label.text() == "Reviewed 0 of 3"
-    assert window.current.article.id == ids.article_1  # the article on show stays
+    assert window.session.current.article.id == ids.article_1  # the article on show stays
 
 
 def test_review_tooltips_show_annotator_names_literally(qtbot, tmp_path):
@@ -368,7 +368,7 @@ def test_review_window_shows_the_queue_piece_by_piece_worst_first(qtbot, tmp_pat
         window = ReviewWindow(store, "rita")
         qtbot.addWidget(window)
         # Nothing is computed on the GUI thread: the window is there before any row is.
-        assert window.queue_list.count() == 0 and window.current is None
+        assert window.queue_list.count() == 0 and window.session.current is None
         assert window.progress_label.text() == "Finding articles with disagreements…"
         counts = []
         window.queue_model.rowsInserted.connect(lambda *_: counts.append(window.queue_list.count()))
@@ -376,7 +376,7 @@ def test_review_window_shows_the_queue_piece_by_piece_worst_first(qtbot, tmp_pat
             pass  # the job started with the window
         assert counts[:3] == [4, 8, 12] and len(counts) == -(-len(expected) // 4)
         assert [item.article_id for item in window.queue] == expected
-        assert window.current.article.id == expected[0]  # the worst one, once the queue is complete
+        assert window.session.current.article.id == expected[0]  # the worst one, once the queue is complete
 
 
 def test_review_window_closed_while_its_queue_is_computed_is_harmless(qtbot, three):
@@ -392,3 +392,13 @@ def test_review_window_closed_while_its_queue_is_computed_is_harmless(qtbot, thr
     QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     assert wait_all(10_000)
     QApplication.processEvents()  # delivers the queue, if any, to nobody
+
+
+def test_review_window_shows_what_its_session_reads_without_being_told(window, three):
+    """The session alone opens another article: the queue row, the text and the lists follow it."""
+    store, ids = three
+    window.session.open(ids.article_3)
+    assert window.text_view.toPlainText() == store.articles.get(ids.article_3).text
+    assert window.article_title.text().startswith(f"#{ids.article_3} ")
+    assert window.queue_list.currentRow() == window.queue_model.row_of(ids.article_3)
+    assert window.disagreement_list.count() == len(window.session.current.disagreements) > 0

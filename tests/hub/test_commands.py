@@ -32,7 +32,7 @@ def test_lead_sets_up_adds_assigns_and_reads_status_and_annotators_sync(tmp_path
     status, out, _ = run(capsys, "hub", "init", "--db", str(lead), "--hub", hub_url)
     assert "none (up to date)" in out  # again: nothing to apply, nothing doubled
     with Store.open(lead) as store:
-        assert store.get_setting("hub.url").startswith("postgresql://postgres@/")  # no password kept in the project
+        assert store.sync.url().startswith("postgresql://postgres@/")  # no password kept in the project
     names = [member_name("ivan"), member_name("lena")]
     urls = []
     for name in names:
@@ -49,7 +49,7 @@ def test_lead_sets_up_adds_assigns_and_reads_status_and_annotators_sync(tmp_path
     assert stat.S_IMODE(os.stat(passfile).st_mode) == 0o600 and urls[0].split(":")[2].split("@")[0] in passfile.read_text()
     with Store.open(own) as store:
         assert store.articles.count() == 3  # ivan's half
-        assert store.get_setting("hub.url").startswith(f"postgresql://{names[0]}@")
+        assert store.sync.url().startswith(f"postgresql://{names[0]}@")
         annotate(store, names[0], store.articles.ids()[:2])
     status, out, _ = run(capsys, "sync", "--db", str(own))  # the project remembers its hub
     assert status == 0 and "pushed: 2 articles' work" in out

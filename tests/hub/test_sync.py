@@ -40,7 +40,7 @@ def test_sync_creates_a_missing_file_from_the_hub_with_the_assigned_articles(tmp
         assert report.pulled["suggestions"] == len(TEXTS)
         assert store.get_setting("scheme") == "conflict"
         assert len(store.sync.assignments()) == len(TEXTS)
-        assert store.get_setting("hub.url").startswith(f"postgresql://{team['names']['olena']}@/")  # no password
+        assert store.sync.url().startswith(f"postgresql://{team['names']['olena']}@/")  # no password
 
 
 def test_two_annotators_offline_then_syncing_give_the_reviewer_both_layers(tmp_path, team):

@@ -87,7 +87,7 @@ def test_team_hub_dialog_sets_the_hub_and_syncs(qtbot, tmp_path, hub_url, member
     dialog.url_edit.setText(member_url)
     dialog.sync_button.click()
     qtbot.waitUntil(lambda: window.hub.syncs >= 1, timeout=15000)
-    assert window.store.get_setting("hub.url").startswith(f"postgresql://{name}@")  # the password went elsewhere
+    assert window.store.sync.url().startswith(f"postgresql://{name}@")  # the password went elsewhere
     assert window.store.articles.count() == 7  # its own article and the six the hub assigns
     assert "synced" in dialog.state_label.text() and "pulled" in dialog.details.toPlainText()
     window.close()
