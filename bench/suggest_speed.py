@@ -12,6 +12,9 @@ names' tokens), as a user's first start does; every timed run reads it, as their
             (the plain pipeline: no conflict rulers, no conflict NER, nothing stored)
   suggest   annotator --db PROJECT suggest --redo: the suggester as shipped (the conflict NER in place of
             the model's own, gazetteer, rules, events, memory) storing its suggestions in the project file
+With --stages, the processor time of each component of both pipelines and of the suggester's
+analysis and storing, in one process, over the same texts.
+
 Prints suggest / plain (target at most 1.25) by wall-clock time, and by processor time (user + system
 of each process), which a machine shared with other work inflates less; and the load average.
 """
@@ -66,15 +69,63 @@ def timed(command: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def stages(corpus: list[str]) -> None:
+    """Processor seconds of each part in this one process: plain en_core_web_sm's components and the
+    suggester's, component by component over the same Docs, then the suggester's analysis and its
+    storing of the same texts."""
+    import spacy
+
+    from annotator.domain import Layer  # noqa: F401  (the store's records, loaded before timing)
+    from annotator.schemes import DEFAULT_SCHEME
+    from annotator.suggest import SuggestSummary, load_suggester
+    from annotator.suggest.runner import Placed, place_doc, store_suggestions
+
+    clock = time.process_time
+    plain = next(spacy.load(name) for name in DEFAULT_MODELS if spacy.util.is_package(name))
+    suggester = load_suggester()
+    for label, nlp in (("plain", plain), ("suggest", suggester.nlp)):
+        spent: dict[str, float] = {}
+        started = clock()
+        docs = [nlp.make_doc(text) for text in corpus]
+        spent["tokenizer"] = clock() - started
+        for name, component in nlp.pipeline:
+            started = clock()
+            docs = list(component.pipe(docs, batch_size=32)) if hasattr(component, "pipe") else [component(d) for d in docs]
+            spent[name] = clock() - started
+        print(f"  {label:<8} components, s: " + ", ".join(f"{k} {v:.2f}" for k, v in spent.items())
+              + f"; all {sum(spent.values()):.2f}")
+    started = clock()
+    found = [suggester.analyse(doc) for doc in docs]
+    print(f"  suggest  analysis (entities, rules, events, arguments): {clock() - started:.2f} s")
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "stages.sqlite") as store:
+        ids = []
+        with store.transaction():
+            for text in corpus:
+                ids.append(store.articles.add(text)[0])
+        scheme = store.project_scheme(DEFAULT_SCHEME)
+        for run in ("new", "again"):
+            started = clock()
+            for article_id, doc, suggestions in zip(ids, docs, found):
+                placed = Placed()
+                place_doc(placed, doc, suggestions, 0)
+                store_suggestions(store, article_id, placed, suggester, scheme, SuggestSummary(suggester.source))
+            print(f"  suggest  storing ({run}): {clock() - started:.2f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--texts", type=int, default=300)
     parser.add_argument("--sentences", type=int, default=36, help="sentences per text (36 ≈ 400 words)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stages", action="store_true",
+                        help="instead: processor time of each component and stage in one process")
     args = parser.parse_args()
     corpus = texts(args.texts, args.sentences)
     words = sum(len(t.split()) for t in corpus) / len(corpus)
     print(f"{len(corpus)} texts, {words:.0f} words each on average")
+    if args.stages:
+        stages(corpus)
+        return 0
     annotator = Path(sys.executable).with_name("annotator")
     timings: dict[str, list[float]] = {"plain": [], "suggest": []}
     processor: dict[str, list[float]] = {"plain": [], "suggest": []}
