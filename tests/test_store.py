@@ -231,3 +231,19 @@ def test_a_colleagues_file_from_before_the_filler_column_merges_with_its_links(t
     event = next(s for s in mine.spans.for_article(article, "ana") if s.label == "RETREAT")
     [link] = mine.arguments.of_event(event.id)
     assert link.role == "ACTOR" and mine.spans.get(link.filler_id).label == "ORG"
+
+
+def test_a_bad_link_in_a_file_from_before_the_filler_column_is_named_by_that_files_column(tmp_path):
+    from annotator.importers.merge import MergeError, merge_files
+
+    theirs = tmp_path / "theirs.sqlite"
+    _file_before_filler_column(theirs)
+    conn = sqlite3.connect(theirs)
+    conn.execute("INSERT INTO annotators(id, name, created_at) VALUES (2, 'ben', 'now')")
+    conn.execute("INSERT INTO spans(id, article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
+                 " created_at, updated_at) VALUES (3, 1, 2, 36, 49, 'LOCATION', 'entity', 'manual', 'accepted', 'now', 'now')")
+    conn.execute("INSERT INTO arguments(id, event_id, argument_id, role, created_at) VALUES (9, 1, 3, 'LOCATION', 'now')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(MergeError, match=r"arguments.*9.*argument_id.*not a span of the same annotator"):
+        merge_files(Store.memory(), [theirs])

@@ -241,7 +241,7 @@ def _read_project_rows(rows: ForeignRows, path: Path) -> list[ArticleRecord]:
         if work is None:
             continue  # an argument of a suggestion or of gold: neither is merged
         if span_owner.get(filler_id) is not work:
-            raise _fail(path, "arguments", row_id, "filler_id",
+            raise _fail(path, "arguments", row_id, rows.filler_column,
                         "the filler is not a span of the same annotator and article")
         if not isinstance(role, str) or not role.strip():
             raise _fail(path, "arguments", row_id, "role", "an argument needs a role")

@@ -79,6 +79,8 @@ class ForeignRows:
     spans: list[SpanRow] = field(default_factory=list)  # annotators' own spans only, by id
     arguments: list[ArgumentRow] = field(default_factory=list)  # by id
     states: list[StateRow] = field(default_factory=list)  # by article, then annotator
+    # The arguments' filler column as that file names it, for errors that point into it.
+    filler_column: str = "filler_id"
 
 
 def _filler_column(conn: sqlite3.Connection) -> str:
@@ -118,6 +120,7 @@ def read_foreign_rows(path: Path, limits: dict[tuple[str, str], int] | None = No
             if found:
                 raise ForeignFileError(f"{path}: table {table}, row {found[0]}: {column}: {found[1]:,} characters, "
                                        f"more than the {limit:,} a merge takes")
+        filler_column = _filler_column(conn)
         return ForeignRows(
             annotators=[AnnotatorRow(*r) for r in conn.execute("SELECT id, name FROM annotators")],
             articles=[ArticleRow(*r) for r in conn.execute(
@@ -127,10 +130,11 @@ def read_foreign_rows(path: Path, limits: dict[tuple[str, str], int] | None = No
                 "SELECT id, article_id, annotator_id, start_char, end_char, label, layer, origin, status,"
                 " attributes, source, score FROM spans WHERE annotator_id IS NOT NULL ORDER BY id")],
             arguments=[ArgumentRow(*r) for r in conn.execute(
-                f"SELECT id, event_id, {_filler_column(conn)}, role FROM arguments ORDER BY id")],
+                f"SELECT id, event_id, {filler_column}, role FROM arguments ORDER BY id")],
             states=[StateRow(*r) for r in conn.execute(
                 "SELECT article_id, annotator_id, state, note FROM article_states"
                 " ORDER BY article_id, annotator_id")],
+            filler_column=filler_column,
         )
     except sqlite3.DatabaseError as exc:
         raise ForeignFileError(f"{path}: unreadable as a project: {exc}") from exc
