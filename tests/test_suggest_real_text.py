@@ -194,3 +194,26 @@ def test_suggest_real_text_a_town_s_name_in_another_script_is_a_place(suggester)
     text = "The town, known in Russian as Северодонецк, had a pre-war population of about 100,000."
     found = suggested(suggester, text)
     assert found[at(text, "Северодонецк")] == ("Северодонецк", "LOCATION")
+
+
+def test_suggest_real_text_an_arabic_named_group_cut_short_by_the_model_is_suggested_whole(suggester):
+    # The small model tags "Harakat" alone as a place, and "Ansar al-Din" without the "Jabhat" before it.
+    text = "Harakat Nour al-Sham claimed the ambush on the convoy."
+    found = suggested(suggester, text)
+    assert found[at(text, "Harakat Nour al-Sham")] == ("Harakat Nour al-Sham", "ARMED_GROUP")
+    assert ("Harakat", "LOCATION") not in found.values()
+    text = "Fighters of Jabhat Ansar al-Din attacked an army post near the town."
+    found = suggested(suggester, text)
+    assert found[at(text, "Jabhat Ansar al-Din")] == ("Jabhat Ansar al-Din", "ARMED_GROUP")
+
+
+def test_suggest_real_text_common_words_the_model_cut_from_a_longer_name_are_no_name(suggester):
+    # The conflict NER, trained on spans such as "the city of ...", tags "city of" as a place of its own.
+    text = "A parcel bomb exploded on a busy street in the city of Lyon, wounding 13 people."
+    found = suggested(suggester, text)
+    assert found[at(text, "Lyon")] == ("Lyon", "LOCATION")
+    assert not [words for words, label in found.values() if words.startswith("city")]
+    text = "\"If the government of the United States agrees, we will cooperate,\" Maduro said."
+    found = suggested(suggester, text)
+    assert not [words for words, label in found.values() if words.startswith("government")]
+    assert found[at(text, "Maduro")] == ("Maduro", "PERSON")

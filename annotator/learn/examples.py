@@ -43,6 +43,11 @@ class LearnArticle:
     spans: list[LearnSpan]
     article_id: int | str | None = None
     content_hash: str = ""
+    # Entity ranges (start_char, end_char) the annotation leaves undecided (a span the annotators did
+    # not agree on, a type the project does not learn): their tokens are *missing* in training,
+    # taught neither as a span nor as "not a span", and a prediction on exactly those offsets is
+    # scored neither right nor wrong. A project's finished articles have none.
+    unknown: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self):
         if not self.content_hash:
@@ -72,6 +77,8 @@ class Prepared:
     unaligned: int = 0  # spans whose offsets cut a token and could not be widened
     overlapping: int = 0  # entity spans left out of doc.ents because a longer one covers them
     problems: list[str] = field(default_factory=list)
+    # Entity labels whose output weights started from the start NER's label of the same meaning.
+    transferred: dict[str, str] = field(default_factory=dict)
 
 
 def check_articles(articles: list[LearnArticle]) -> None:
@@ -89,6 +96,10 @@ def check_articles(articles: list[LearnArticle]) -> None:
                 raise LearnInputError(f"{where}: offsets outside the text (0-{len(article.text)}) or empty")
             if Layer(span.layer) not in (Layer.ENTITY, Layer.EVENT):
                 raise LearnInputError(f"{where}: unknown layer {span.layer!r}")
+        for start, end in article.unknown:
+            if not (0 <= start < end <= len(article.text)):
+                raise LearnInputError(f"{article.name}: undecided range {start}-{end}: offsets outside the text "
+                                      f"(0-{len(article.text)}) or empty")
     if not any(a.spans for a in articles):
         raise LearnInputError(f"none of the {len(articles)} articles has an accepted span to learn from")
 
@@ -156,7 +167,14 @@ def reference_doc(nlp: Language, article: LearnArticle, prepared: Prepared | Non
             continue
         (entities if Layer(span.layer) is Layer.ENTITY else triggers).append(placed)
     ents, dropped = _longest_first(entities)
-    doc.ents = ents
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    undecided = set()
+    for start, end in article.unknown:
+        placed = doc.char_span(start, end, alignment_mode="expand")
+        if placed is not None:
+            undecided.update(i for i in range(placed.start, placed.end) if i not in taken)
+    # Missing tokens (spaCy's empty IOB tag) add no loss either way; every other token is a span or outside.
+    doc.set_ents(ents, missing=[doc[i : i + 1] for i in sorted(undecided)], default="outside")
     trigger_ents, _ = _longest_first(triggers)
     doc.spans[TRIGGERS_KEY] = trigger_ents
     if prepared is not None:

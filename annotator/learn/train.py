@@ -1,12 +1,13 @@
 """Training a pipeline on a project's accepted spans, and scoring it on the articles held back.
 
 The learned pipeline holds only the learned components (an NER for entities, an NER or a span
-categorizer for triggers), each with its own token-to-vector layer. The default recipe is spaCy's
-own fine-tuning, which measured best (docs/learning.md): the shipped NER whole, with its internal
-token-to-vector layer, the project's labels added, updated until the score on development articles
-(kept apart from both the training and the held-out articles) stops rising, and the best weights kept. The shipped pipeline's tagger,
-parser and NER are never updated: the rules that read them keep working as before, and the
-suggester combines both (see ``annotator/suggest/pipeline.py``).
+categorizer for triggers), each with its own token-to-vector layer. The default recipe, measured
+best leave one outlet out (docs/learning.md): the entity NER takes the word features and hidden
+layer of the shipped conflict NER, and a new output layer for the project's labels, whose labels
+that NER already tags start from its output weights; updated until the score on development
+articles (kept apart from both the training and the held-out articles) stops rising, and the best
+weights kept. The shipped pipeline's tagger, parser and NER are never updated: the rules that read
+them keep working as before, and the suggester combines both (see ``annotator/suggest/pipeline.py``).
 """
 
 from __future__ import annotations
@@ -76,6 +77,16 @@ class TrainConfig:
     # manifest says so (training.stopped_early). None: no limit.
     max_seconds: float | None = 300.0
     shipped_model: str = SHIPPED_MODEL
+    # Where the entity NER's word features and hidden layer come from: a folder holding a spaCy
+    # pipeline with an ``ner`` of the shipped model's architecture. None: the shipped conflict
+    # component (resources/models/conflict_ner) when it is there, which already tells people,
+    # organisations and places apart in conflict reporting, else ``shipped_model``'s own NER.
+    # "model": ``shipped_model``'s own NER even when the conflict component is there.
+    entity_start: str | None = None
+    # base="shipped": a project label whose gold spans the start NER mostly tags with one of its own
+    # labels (Person -> PERSON, Location -> GPE) starts with that label's output weights, so the new
+    # output layer begins where the start NER already is instead of at zero (see transferred_labels).
+    transfer_labels: bool = True
 
     def check(self) -> None:
         if self.base not in BASES:
@@ -151,6 +162,13 @@ def gold_spans(article: LearnArticle, labels: set[tuple[str, str]] | None = None
             if labels is None or (str(s.layer), s.label) in labels}
 
 
+def decided(article: LearnArticle, spans: set[tuple]) -> set[tuple]:
+    """``spans`` without those on exactly an undecided range of the article (LearnArticle.unknown):
+    those count neither right nor wrong."""
+    unknown = set(article.unknown)
+    return {s for s in spans if (s[0], s[1]) not in unknown or s[3] != str(Layer.ENTITY)}
+
+
 def score_articles(nlp: Language, articles: list[LearnArticle]) -> dict:
     """Held-out scores of a learned pipeline against the articles' spans, on the labels it learned.
 
@@ -160,8 +178,8 @@ def score_articles(nlp: Language, articles: list[LearnArticle]) -> dict:
     trained = nlp.meta.get("learned_labels", {})
     known = {(layer, label) for layer, names in trained.items() for label in names}
     gold = {a.content_hash: gold_spans(a, known) for a in articles}
-    predicted = {a.content_hash: {(s.start_char, s.end_char, s.label, str(s.layer))
-                                  for s in learned_spans(nlp, a.text, scores=False)} for a in articles}
+    predicted = {a.content_hash: decided(a, {(s.start_char, s.end_char, s.label, str(s.layer))
+                                             for s in learned_spans(nlp, a.text, scores=False)}) for a in articles}
     scores = score_spans(gold, predicted)
     scores["unseen_labels"] = sorted({f"{s.layer}:{s.label}" for a in articles for s in a.spans
                                       if (str(s.layer), s.label) not in known})
@@ -190,6 +208,31 @@ def _development_f1(nlp: Language, articles: list[LearnArticle]) -> float:
     return prf(total["tp"], total["fp"], total["fn"])["f1"]
 
 
+def entity_start_folder(config: TrainConfig) -> str | None:
+    """The folder whose NER the entity component starts from, or None for ``shipped_model``'s own."""
+    if config.entity_start == "model" or config.base == "blank":
+        return None
+    if config.entity_start is not None:
+        return config.entity_start
+    from annotator.config import conflict_model_dir
+
+    shipped = conflict_model_dir()
+    return str(shipped) if (shipped / "ner").is_dir() else None
+
+
+def _entity_source(config: TrainConfig, shipped: Language | None) -> Language | None:
+    folder = entity_start_folder(config)
+    if folder is None:
+        return shipped
+    try:
+        source = spacy.load(folder)
+    except (OSError, ImportError, ValueError) as exc:
+        raise LearnConfigError(f"entity_start {folder!r}: not a spaCy pipeline: {str(exc).splitlines()[0]}") from exc
+    if "ner" not in source.pipe_names:
+        raise LearnConfigError(f"entity_start {folder!r} has no 'ner' component to start from")
+    return source
+
+
 def _new_pipeline(config: TrainConfig) -> tuple[Language, Language | None]:
     """An empty pipeline with the shipped tokenizer, and the shipped NER to copy from (or None)."""
     if config.base == "blank":
@@ -208,12 +251,70 @@ def _new_pipeline(config: TrainConfig) -> tuple[Language, Language | None]:
     return nlp, shipped
 
 
-def _add_ner(nlp: Language, name: str, shipped: Language | None, labels: list[str], examples, base: str) -> None:
+# A project label takes over a start label when at least this share of its gold spans are tagged with
+# that label, exactly, by the start NER (a weaker majority is no evidence the two mean the same).
+TRANSFER_MIN_SHARE = 0.3
+BILUO = ("B-", "I-", "L-", "U-")
+
+
+def transferred_labels(source: Language, examples, labels: list[str]) -> dict[str, str]:
+    """{project label: start NER label} from the training articles: for every gold span, the label
+    the start NER gives exactly those tokens; a project label takes its most frequent one when that
+    covers TRANSFER_MIN_SHARE of its spans. A start label goes to one project label only, the one
+    with most such spans (Weapon rather than MilitaryPlatform for WEAPON)."""
+    votes: dict[str, Counter] = {label: Counter() for label in labels}
+    totals: Counter = Counter()
+    ner = source.get_pipe("ner")
+    for example in examples:
+        reference = example.reference
+        guessed = ner(source.make_doc(reference.text))
+        # Same tokenizer rules, but compare by characters: the two vocabularies may split alike
+        # yet differ in exceptions.
+        found = {(e.start_char, e.end_char): e.label_ for e in guessed.ents}
+        for ent in reference.ents:
+            if ent.label_ not in votes:
+                continue
+            totals[ent.label_] += 1
+            if (ent.start_char, ent.end_char) in found:
+                votes[ent.label_][found[(ent.start_char, ent.end_char)]] += 1
+    candidates = []
+    for label, counter in votes.items():
+        if counter:
+            start_label, count = counter.most_common(1)[0]
+            if count >= TRANSFER_MIN_SHARE * totals[label]:
+                candidates.append((count, label, start_label))
+    chosen: dict[str, str] = {}
+    for count, label, start_label in sorted(candidates, reverse=True):
+        if start_label not in chosen.values():
+            chosen[label] = start_label
+    return dict(sorted(chosen.items()))
+
+
+def _copy_output_rows(ner, source_ner, mapping: dict[str, str]) -> None:
+    """The output layer's rows (weights and bias) of "O" and of each mapped start label's B/I/L/U
+    actions, copied to the project label's actions; the other rows stay as initialised (zero)."""
+    upper, source_upper = ner.model.get_ref("upper"), source_ner.model.get_ref("upper")
+    W, b = upper.get_param("W").copy(), upper.get_param("b").copy()
+    source_W, source_b = source_upper.get_param("W"), source_upper.get_param("b")
+    ours = {ner.moves.get_class_name(i): i for i in range(ner.moves.n_moves)}
+    theirs = {source_ner.moves.get_class_name(i): i for i in range(source_ner.moves.n_moves)}
+    pairs = [("O", "O")] + [(prefix + label, prefix + start) for label, start in mapping.items() for prefix in BILUO]
+    for our_name, their_name in pairs:
+        if our_name in ours and their_name in theirs:
+            W[ours[our_name]] = source_W[theirs[their_name]]
+            b[ours[our_name]] = source_b[theirs[their_name]]
+    upper.set_param("W", W)
+    upper.set_param("b", b)
+
+
+def _add_ner(nlp: Language, name: str, shipped: Language | None, labels: list[str], examples, base: str,
+             transfer: bool = False) -> dict[str, str]:
+    """Add the NER ``name``; returns the labels whose output weights came from the start NER's."""
     if base == "shipped-full":
         ner = nlp.add_pipe("ner", name=name, source=shipped)
         for label in labels:
             ner.add_label(label)
-        return
+        return {}
     if base == "shipped":
         # Same architecture as the shipped NER, so that its layers below the output fit.
         model = dict(shipped.config["components"]["ner"]["model"])
@@ -228,12 +329,18 @@ def _add_ner(nlp: Language, name: str, shipped: Language | None, labels: list[st
         # Word features and the hidden layer do not depend on the labels; the output layer does.
         for part in ("tok2vec", "lower"):
             ner.model.get_ref(part).from_bytes(source.get_ref(part).to_bytes())
+        if transfer:
+            mapping = transferred_labels(shipped, examples, labels)
+            _copy_output_rows(ner, shipped.get_pipe("ner"), mapping)
+            return mapping
+    return {}
 
 
 def build_pipeline(nlp: Language, shipped: Language | None, config: TrainConfig, prepared: Prepared,
                    entity_examples, trigger_examples) -> Language:
     if prepared.entity_labels:
-        _add_ner(nlp, ENTITIES_PIPE, shipped, prepared.entity_labels, entity_examples, config.base)
+        prepared.transferred = _add_ner(nlp, ENTITIES_PIPE, _entity_source(config, shipped), prepared.entity_labels,
+                                        entity_examples, config.base, transfer=config.transfer_labels)
     if prepared.trigger_labels:
         if config.triggers == "spancat":
             spancat = nlp.add_pipe("spancat", name=TRIGGERS_PIPE, config={

@@ -356,6 +356,8 @@ def build_manifest(result: TrainResult, name: str, previous: VersionInfo | None)
         "base_model": (f"{config.shipped_model} {spacy.util.get_package_version(config.shipped_model) or '?'}"
                        f" ({config.base})" if config.base != "blank" else "blank:en"),
         "components": {"entity": "ner", "event": config.triggers},
+        # Project labels whose output weights started from the start NER's label (Person -> PERSON).
+        "transferred_labels": prepared.transferred,
         "labels": {"entity": prepared.entity_labels, "event": prepared.trigger_labels},
         "train_articles": [{"id": a.article_id, "content_hash": a.content_hash} for a in prepared.train],
         "heldout_articles": [{"id": a.article_id, "content_hash": a.content_hash} for a in prepared.heldout],

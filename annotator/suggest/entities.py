@@ -303,6 +303,24 @@ ARABIC_GROUP_WORDS = {"jabhat", "jabhet", "ahrar", "jaish", "jaysh", "kataib", "
                       "faylaq", "jamaat", "jama'at", "tanzim", "hizb"}
 
 
+def _arabic_group_extent(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The whole of an Arabic-named group the model cut short: "Harakat" of "Harakat Nour al-Sham"
+    (the rest of the name follows), "Ansar al-Din" of "Jabhat Ansar al-Din" (a group word before)."""
+    while start > 0 and doc[start - 1].lower_ in ARABIC_GROUP_WORDS and doc[start - 1].is_title:
+        start -= 1
+    if doc[start].lower_ not in ARABIC_GROUP_WORDS:
+        return start, end
+    while end < len(doc):
+        token = doc[end]
+        if token.is_title and token.is_alpha and not token.is_sent_start:
+            end += 1
+        elif token.lower_ == "al" and end + 2 < len(doc) and doc[end + 1].text == "-" and doc[end + 2].is_title:
+            end += 3  # "al-Sham" is three tokens
+        else:
+            break
+    return start, end
+
+
 def _group_by_name(doc: Doc, start: int, end: int) -> bool:
     """An Arabic-named armed group the model took for a person ("Ahrar al-Sham"): a group word of
     the name's opening, then more of the name."""
@@ -405,6 +423,9 @@ def _titles(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str |
     return start, end, label
 
 
+FUNCTION_POS = {"ADP", "DET", "CCONJ", "SCONJ", "PART", "PRON"}
+
+
 def _split_at_line_breaks(doc: Doc):
     """The model's entities cut at line breaks: a heading's last word and the dateline under it
     ("Velyka Dolyna\r\n\r\nVELYKA DOLYNA") are two names, never one."""
@@ -489,6 +510,8 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
             start, end, label = _titles(doc, start, end, label)
             if label is None:
                 continue
+        if context and label in {"ORG", "PERSON", "LOCATION"}:
+            start, end = _arabic_group_extent(doc, start, end)
         words = {t.lower_ for t in doc[start:end]}
         if label in {"LOCATION", "ORG", "PERSON"} and words <= gazetteer.nationality_words:
             continue  # "Ukrainian" tagged as a place or an organisation
@@ -508,6 +531,13 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
             label = "ARMED_GROUP"
             # "Troops" alone tagged ORG is a generic force: the rules decide about those.
             if len(words) == 1:
+                continue
+        if context and label in {"LOCATION", "ORG", "PERSON"}:
+            # "city of" (of "the city of Lyon"), "government of the": a piece of common words ending
+            # in a function word, from a model trained on spans that include them, names nothing.
+            while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ in FUNCTION_POS:
+                end -= 1
+            if all(t.is_lower or t.is_punct for t in doc[start:end]):
                 continue
         found.append(EntityCandidate(start, end, label, MODEL))
     return found
