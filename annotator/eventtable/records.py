@@ -300,10 +300,13 @@ class _Reading:
 class RecordBuilder:
     """Builds records; holds the gazetteer and place index, each loaded once and only when needed."""
 
-    def __init__(self, places: PlaceIndex | None = None, gazetteer=None, nlp=None, scheme=None):
+    def __init__(self, places: PlaceIndex | None = None, gazetteer=None, nlp=None, scheme=None, chooser=None):
         """:param scheme: the project's label scheme: what each event label means to the event table
-            (default: the conflict scheme)"""
+            (default: the conflict scheme)
+        :param chooser: a :class:`~annotator.eventtable.place_choice.PlaceChooser` for the sentence's
+            place; None reads the shipped one, False keeps to the rules of ``where.py``"""
         self._places = places
+        self._chooser = chooser
         self._nlp = nlp
         if scheme is None:
             from annotator.schemes import DEFAULT_SCHEME, scheme_by_name
@@ -549,6 +552,11 @@ class RecordBuilder:
             resolved = self.places.resolve(words, context, basis="argument")
             if resolved.place is not None:
                 return resolved
+        if self.chooser is not None:
+            learned = self._learned_place(doc, span, found, context)
+            if learned is None and place_texts:
+                return self.places.resolve(place_texts[0], context, basis="argument")  # unresolved, words kept
+            return learned
         unresolved = None
         attached: list[ResolvedPlace] = []
         for candidate in rank_mentions(doc, span.start_char, span.end_char, found):
@@ -572,6 +580,50 @@ class RecordBuilder:
             return self.places.resolve(place_texts[0], context, basis="argument")  # unresolved, words kept
         setting = self._setting(doc, span, found, context)
         return setting or unresolved
+
+    @property
+    def chooser(self):
+        """The learned place step in use, or None where the rules of ``where.py`` decide."""
+        if self._chooser is None:
+            from annotator.eventtable.place_choice import load_chooser
+
+            self._chooser = load_chooser() or False
+        return self._chooser or None
+
+    def _learned_place(self, doc, span, found, context) -> ResolvedPlace | None:
+        """The learned chooser's place for the trigger: the best-scored mention the index resolves (a
+        finer place named beside it wins: "the West Bank town of Hebron"), else the article's setting.
+        Titles and organisations ("Middle East director") are never read, whatever the score."""
+        from annotator.eventtable.place_choice import index_cue
+        from annotator.eventtable.where import _tree_distance
+
+        chooser = self.chooser
+        unresolved = None
+        readable: list[tuple[float, ResolvedPlace, int]] = []
+        for score, mention in chooser.ranked(doc, span.start_char, span.end_char, found, index_cue(self.places)):
+            if score < chooser.threshold:
+                break
+            if not names_a_place(doc, mention):
+                continue
+            # The basis says how the words hang from the trigger, as the rules would read it.
+            hangs = rank_mentions(doc, span.start_char, span.end_char, [mention])
+            basis = hangs[0].basis if hangs else "sentence"
+            resolved = replace(self.places.resolve(mention.text, context, basis=basis),
+                               offsets=(mention.start, mention.end))
+            # A proper name the model did not call a place ("Kerry", "Minister") is a place far from the
+            # article's countries only if it is a big one.
+            doubtful = mention.origin in ("name", "propn")
+            if resolved.place is None or (doubtful and not _plausible(resolved.place, context)):
+                unresolved = unresolved or replace(resolved, place=None)  # the words kept for the reviewer
+                continue
+            readable.append((score, replace(resolved, note=f"the learned place step's choice (score {score:.2f})"),
+                             mention.root))
+        if readable:
+            _score, best, root = readable[0]
+            finer = [r for _s, r, other in readable[1:] if r.place.precision < best.place.precision
+                     and r.place.country_code == best.place.country_code and _tree_distance(doc[root], doc[other]) <= 3]
+            return finer[0] if finer else best
+        return self._setting(doc, span, found, context) or unresolved
 
     def _setting(self, doc, span, found, context) -> ResolvedPlace | None:
         """Where the article is set: its dateline, else the nearest place named before the event."""

@@ -84,6 +84,7 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
     spans = [(doc.char_span(s, e, alignment_mode="expand"), "annotated") for s, e in locations]
     spans += [(ent, "entity") for ent in doc.ents if ent.label_ in ENTITY_PLACES]
     spans += [(run, "name") for run in _proper_names_in_place(doc)]
+    spans += [(run, "name") for run in _named_regions(doc)]
     for span, origin in spans:
         if span is None or not len(span):
             continue
@@ -147,6 +148,26 @@ def _proper_names_in_place(doc) -> list:
     return kept
 
 
+# Region words that follow a region's own name ("Aleppo province"); "city" or "area" follow anything.
+_ADMIN_WORDS = {"province", "governorate", "region", "state", "district", "oblast", "prefecture", "county"}
+
+
+def _named_regions(doc) -> list:
+    """Capitalised words before an administrative word, whatever the model tagged them: "Syria's Aleppo
+    province" where "Aleppo" came out as an adjective or a nationality."""
+    runs = []
+    for token in doc:
+        if token.lower_ not in _ADMIN_WORDS or token.i == 0:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_start \
+                and doc[start - 1].ent_type_ not in {"PERSON", "ORG", "DATE", "CARDINAL"} and token.i - start < 3:
+            start -= 1
+        if start < token.i:
+            runs.append(doc[start: token.i + 1])
+    return runs
+
+
 def _path_up(token) -> list:
     chain = [token]
     while chain[-1].head.i != chain[-1].i and len(chain) < 50:
@@ -186,6 +207,8 @@ def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] |
             return (1, "direction")  # "north of Jammu"
         if preposition == "of" and (grand.lower_ in ROLE_NOUNS or (grand.pos_ == "PROPN" and grand.lower_ not in REGION_WORDS)):
             return None  # "the governor of Kandahar", "the Islamic State of Iraq": a title or a name
+        if preposition == "of" and grand.ent_type_ == "ORG" and token.ent_type_ == "ORG":
+            return None  # one organisation's name around it, even where its head is "State"
         if preposition in PLACE_PREPOSITIONS or preposition == "of":
             return (1, "place preposition")
     if token.dep_ in {"nsubj", "nsubjpass"} and head.i in trigger_tokens and token.dep_ == "nsubj":

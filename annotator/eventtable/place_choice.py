@@ -1,0 +1,264 @@
+"""Which of a sentence's place mentions says where its event happened, learned from annotated sentences.
+
+The rules of :mod:`annotator.eventtable.where` rank a sentence's place mentions by how they hang from the
+event's word; this module learns how much each such cue counts. Every place mention of the event's
+sentence (titles and organisations included: the model learns to pass them over) becomes a bag of cues
+read from spaCy's parse: the rules' own verdict (tier and reason), the preposition and what it hangs
+from, the mention's dependency and entity label, distance in the tree and in words, which side of the
+event word, whether the gazetteer knows the name and at which precision. A logistic regression weighs
+the cues; its weights are a small JSON file (``resources/models/place_choice/weights.json``, written by
+``scripts/train_place_choice.py``), read without scikit-learn or numpy.
+
+The record builder asks the chooser for the mentions in order of score and takes the first that the
+place index resolves, if its score clears the file's threshold; otherwise the article's setting (its
+dateline, places earlier in the report) is read as before.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from annotator.eventtable.where import (DIRECTION_WORDS, NEVER_PLACES, REGION_WORDS, ROLE_NOUNS, Mention, _attached, _role,
+                                        _tree_distance, rank_mentions)
+
+FORMAT = "conflict-annotator/place-choice"
+
+
+class PlaceChoiceError(ValueError):
+    """A weights file that cannot be read; the message names the file and what is wrong."""
+
+
+def _bucket(value: int, edges: Sequence[int]) -> str:
+    for edge in edges:
+        if value <= edge:
+            return f"<={edge}"
+    return f">{edges[-1]}"
+
+
+# Entity types whose words are never a place, however a town happens to be called ("May", "Second").
+_NOT_PLACE_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "LAW",
+                       "LANGUAGE", "WORK_OF_ART"}
+
+
+def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence[Mention],
+                      resolve: Callable[[str], tuple[str, int]] | None = None) -> list[Mention]:
+    """The mentions of the trigger's sentence other than the trigger's own words, in text order. With
+    ``resolve``, also every run of proper nouns the gazetteer knows that the model read as a person or a
+    group ("Jonglei was the scene", "captured Kafr Saghir"): the cues say how far to trust them."""
+    trigger_span = doc.char_span(trigger_start, trigger_end, alignment_mode="expand")
+    if trigger_span is None or not len(trigger_span):
+        return []
+    sentence = trigger_span.root.sent
+    kept = [m for m in found if sentence.start_char <= m.start and m.end <= sentence.end_char
+            and not m.overlaps(trigger_start, trigger_end)]
+    if resolve is None:
+        return kept
+    run: list = []
+    for token in list(sentence) + [None]:
+        if token is not None and token.pos_ == "PROPN" and not token.is_punct:
+            run.append(token)
+            continue
+        if run and token is not None and token.text in {"-", "'", "’"} and token.i + 1 < len(doc) \
+                and doc[token.i + 1].pos_ == "PROPN":
+            run.append(token)  # "Al-Quds", "Tal Rifa'at": one name, never "Al" alone
+            continue
+        if run:
+            span = doc[run[0].i: run[-1].i + 1]
+            words = span.text
+            if not any(m.overlaps(span.start_char, span.end_char) for m in kept) \
+                    and len(words) >= 3 and not (words.isupper() and len(words) <= 6) \
+                    and words.casefold() not in NEVER_PLACES \
+                    and not any(t.ent_type_ in _NOT_PLACE_ENTITIES for t in span) \
+                    and not (span.start_char < trigger_end and trigger_start < span.end_char) \
+                    and resolve(words)[0] != "none":
+                kept.append(Mention(span.start_char, span.end_char, words, span.root.i, "propn"))
+        run = []
+    return sorted(kept, key=lambda m: m.start)
+
+
+def cues(doc, trigger_start: int, trigger_end: int, candidates: Sequence[Mention],
+         resolve: Callable[[str], tuple[str, int]]) -> list[dict[str, float]]:
+    """One bag of cues per candidate mention (see the module's list).
+
+    :param resolve: a mention's words -> (precision name or "none", how many places have the name)
+    """
+    trigger_span = doc.char_span(trigger_start, trigger_end, alignment_mode="expand")
+    trigger = trigger_span.root
+    trigger_tokens = {t.i for t in trigger_span}
+    nearest = sorted(range(len(candidates)), key=lambda n: abs(doc[candidates[n].root].i - trigger.i))
+    # The rules' own order (where.py), counting only names the gazetteer knows: their pick is rank 0.
+    known = {(m.start, m.end): resolve(m.text)[0] != "none" for m in candidates}
+    rule_order = [c.mention for c in rank_mentions(doc, trigger_start, trigger_end, candidates)
+                  if known.get((c.mention.start, c.mention.end))]
+    rule_rank = {(m.start, m.end): n for n, m in enumerate(rule_order)}
+    # Whether a mention is the finest place the sentence names (a town beside its region and country).
+    fineness = {"town": 1, "region": 2, "country": 3}
+    levels = {(m.start, m.end): fineness.get(resolve(m.text)[0], 9) for m in candidates}
+    finest = min(levels.values())
+    closeness = {n: rank for rank, n in enumerate(nearest)}
+    out = []
+    for n, mention in enumerate(candidates):
+        token = doc[mention.root]
+        role = _role(token, trigger_tokens, None)
+        why = role[1] if role else "title or organisation"
+        tier = role[0] if role else 9
+        attached = bool(role) and tier == 1 and _attached(token, trigger)
+        head = token.head
+        preposition = head.lower_ if token.dep_ == "pobj" else "-"
+        precision, ambiguity = resolve(mention.text)
+        after = doc[doc[mention.root].i + 1] if mention.root + 1 < len(doc) else None
+        words = {
+            "bias": 1.0,
+            f"why={why}": 1.0,
+            f"tier={tier}": 1.0,
+            f"attached={attached}": 1.0,
+            f"why={why}|attached={attached}": 1.0,
+            f"prep={preposition}": 1.0,
+            f"prep={preposition}|attached={attached}": 1.0,
+            f"prep_of={head.head.lower_ if preposition != '-' else '-'}": 1.0,
+            f"dep={token.dep_}": 1.0,
+            f"head_dep={head.dep_}": 1.0,
+            f"head_pos={head.pos_}": 1.0,
+            f"origin={mention.origin}": 1.0,
+            f"ent={token.ent_type_ or '-'}": 1.0,
+            f"tree={_bucket(_tree_distance(token, trigger), (1, 2, 3, 4, 6, 9))}": 1.0,
+            f"words={_bucket(abs(token.i - trigger.i), (1, 2, 4, 8, 15, 25))}": 1.0,
+            f"side={'before' if token.i < trigger.i else 'after'}": 1.0,
+            f"closeness={min(closeness[n], 4)}": 1.0,
+            f"position={'first' if n == 0 else 'last' if n == len(candidates) - 1 else 'middle'}": 1.0,
+            f"count={min(len(candidates), 5)}": 1.0,
+            f"resolves={precision}": 1.0,
+            f"resolves={precision}|attached={attached}": 1.0,
+            f"ambiguity={_bucket(ambiguity, (0, 1, 3, 10))}": 1.0,
+            f"region_word={bool(after is not None and after.lower_ in REGION_WORDS)}": 1.0,
+            f"possessive={bool(after is not None and after.tag_ == 'POS')}": 1.0,
+            f"at_start={token.i - token.sent.start <= 2}": 1.0,
+            f"rule_rank={min(rule_rank.get((mention.start, mention.end), 9), 3)}": 1.0,
+        }
+        first = token
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head  # "Iraq and Al-Sham": the second conjunct hangs where the first does
+        first_role = _role(first, trigger_tokens, None) if first.i != token.i else role
+        above = [a for a, _ in zip(first.ancestors, range(3)) if a.i not in trigger_tokens]
+        words.update({
+            f"conj_why={first_role[1] if first_role else 'title or organisation'}": 1.0,
+            f"named_above={any(a.ent_type_ in ('ORG', 'PERSON', 'NORP') or a.lower_ in ROLE_NOUNS for a in above)}": 1.0,
+            f"of_region={preposition == 'of' and head.head.lower_ in REGION_WORDS | DIRECTION_WORDS | {'countryside'}}": 1.0,
+            f"modifies={token.dep_ if head.lower_ in REGION_WORDS else '-'}": 1.0,
+            f"finest={levels[(mention.start, mention.end)] == finest}": 1.0,
+        })
+        out.append(words)
+    return out
+
+
+@dataclass(frozen=True)
+class PlaceChooser:
+    """Weights per cue and the score below which a sentence is taken to say nothing of where."""
+
+    weights: dict[str, float]
+    threshold: float
+    about: str = ""
+
+    def score(self, bag: dict[str, float]) -> float:
+        """The probability that a mention with these cues is where the event happened."""
+        z = sum(self.weights.get(name, 0.0) * value for name, value in bag.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def ranked(self, doc, trigger_start: int, trigger_end: int, found: Sequence[Mention],
+               resolve: Callable[[str], tuple[str, int]]) -> list[tuple[float, Mention]]:
+        """The sentence's mentions with their scores, best first."""
+        candidates = sentence_mentions(doc, trigger_start, trigger_end, found, resolve)
+        if not candidates:
+            return []
+        bags = cues(doc, trigger_start, trigger_end, candidates, resolve)
+        scored = [(self.score(bag), mention) for bag, mention in zip(bags, candidates)]
+        return sorted(scored, key=lambda pair: (-pair[0], pair[1].start))
+
+    def to_json(self) -> dict:
+        return {"format": FORMAT, "version": 1, "about": self.about, "threshold": self.threshold,
+                "weights": dict(sorted(self.weights.items()))}
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_json(), indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> "PlaceChooser":
+        """:raises PlaceChoiceError: naming the file when it is unreadable or not a weights file"""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise PlaceChoiceError(f"{path}: cannot read the place chooser's weights ({exc})") from exc
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            raise PlaceChoiceError(f"{path}: not a place chooser file (format {raw.get('format') if isinstance(raw, dict) else None!r})")
+        weights = raw.get("weights")
+        if not isinstance(weights, dict) or not all(isinstance(v, (int, float)) for v in weights.values()):
+            raise PlaceChoiceError(f"{path}: 'weights' must map each cue to a number")
+        threshold = raw.get("threshold")
+        if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+            raise PlaceChoiceError(f"{path}: 'threshold' must be a number from 0 to 1, not {threshold!r}")
+        return cls({k: float(v) for k, v in weights.items()}, float(threshold), str(raw.get("about", "")))
+
+
+def fit(bags: Sequence[dict[str, float]], labels: Sequence[bool], *, l2: float = 1.0, threshold: float = 0.05,
+        about: str = "") -> PlaceChooser:
+    """Logistic regression with an L2 penalty, fitted by Newton's method (numpy, imported here: only
+    training needs it). A few thousand mentions and a few hundred cues fit in seconds."""
+    import numpy as np
+
+    names = sorted({name for bag in bags for name in bag})
+    column = {name: n for n, name in enumerate(names)}
+    x = np.zeros((len(bags), len(names)))
+    for row, bag in enumerate(bags):
+        for name, value in bag.items():
+            x[row, column[name]] = value
+    y = np.asarray(labels, dtype=float)
+    penalty = np.full(len(names), float(l2))
+    penalty[column["bias"]] = 1e-6
+    w = np.zeros(len(names))
+    for _ in range(25):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        gradient = x.T @ (p - y) + penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return PlaceChooser({name: round(float(w[column[name]]), 4) for name in names if abs(w[column[name]]) > 1e-4},
+                        threshold, about)
+
+
+def index_cue(places) -> Callable[[str], tuple[str, int]]:
+    """The gazetteer's cue for a mention: the finest precision a place of its name has ("none" when the
+    place index knows no such name) and how many places have it."""
+    def resolve(words: str) -> tuple[str, int]:
+        found = places.lookup(words)
+        if not found:
+            return "none", 0
+        return min(found, key=lambda p: p.precision).precision_name, len(found)
+
+    return resolve
+
+
+def model_path() -> Path:
+    from annotator.config import resources_dir
+
+    return resources_dir() / "models" / "place_choice" / "weights.json"
+
+
+_LOADED: dict[Path, PlaceChooser | None] = {}
+
+
+def load_chooser(path: Path | None = None) -> PlaceChooser | None:
+    """The shipped chooser, read once; None when the file is absent (the rules alone decide then)."""
+    path = path or model_path()
+    if path not in _LOADED:
+        _LOADED[path] = PlaceChooser.read(path) if path.exists() else None
+    return _LOADED[path]
+
+
+__all__ = ["PlaceChooser", "PlaceChoiceError", "cues", "fit", "index_cue", "load_chooser", "model_path", "sentence_mentions"]

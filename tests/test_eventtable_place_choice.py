@@ -1,0 +1,133 @@
+"""The learned place step and the gazetteer behind it (issue 20): which words of a sentence say where its
+event happened, and what place those words name. Invented sentences of the shapes seen in real news."""
+
+import json
+
+import pytest
+
+from annotator.eventtable.place_choice import PlaceChoiceError, PlaceChooser, fit, load_chooser
+from annotator.eventtable.places import COUNTRY, REGION, TOWN, PlaceError, _read_regions
+from annotator.eventtable.records import RecordBuilder
+from eventtable_fixtures import Annotated, places_index  # noqa: F401 - places_index is a fixture
+
+
+@pytest.fixture(scope="session")
+def learned(places_index):
+    builder = RecordBuilder(places=places_index)
+    assert builder.chooser is not None, "the shipped weights (resources/models/place_choice) are missing"
+    return builder
+
+
+@pytest.fixture(scope="session")
+def rules(places_index):
+    return RecordBuilder(places=places_index, chooser=False)
+
+
+def place_of(builder, text, trigger):
+    report = Annotated(80, text, published="2024-05-10")
+    report.event(trigger, "BATTLES")
+    (record,) = builder.records(report.article, report.spans, report.links)
+    return record.place
+
+
+def test_learned_where_it_happened_beats_a_destination(learned):
+    place = place_of(learned, "A Greek ship en route to Kenya was captured off Mogadishu on Tuesday.", "captured")
+    assert (place.place.name, place.place.country_code) == ("Mogadishu", "SO")
+    assert "learned" in place.note
+
+
+def test_learned_the_waters_not_the_country_that_acted(learned):
+    place = place_of(learned, "Iran captured 15 British naval personnel in the Gulf on Friday.", "captured")
+    assert place.place.name == "Persian Gulf" and place.place.country_code != "IR"
+
+
+def test_learned_a_possessive_country_contains_the_province(learned):
+    # The model tags "Aleppo" here as a nationality adjective: the words before "province" still name it.
+    place = place_of(learned, "Government jets bombed two villages in Syria's Aleppo province.", "bombed")
+    assert (place.place.name, place.place.precision, place.place.admin1) == ("Aleppo", REGION, "Aleppo")
+
+
+def test_learned_an_organisation_s_name_is_not_where(learned):
+    place = place_of(learned, "The Islamic State of Iraq and Al-Sham launched an offensive in the provincial capital "
+                              "of Deir Ezzor on Saturday.", "offensive")
+    assert place.place.country_code == "SY"
+
+
+def test_learned_titles_and_agency_initials_are_never_places(learned):
+    place = place_of(learned, "The group's deputy Middle East director said soldiers were attacked, SANA reported.",
+                     "attacked")
+    assert place is None or place.place is None
+
+
+def test_learned_a_town_named_inside_its_region_is_where(learned):
+    place = place_of(learned, "Soldiers shelled the West Bank town of Hebron overnight.", "shelled")
+    assert (place.place.name, place.place.precision) == ("Hebron", TOWN)
+
+
+def test_learned_a_known_town_the_model_took_for_a_person(learned, rules):
+    # Taken for a place only because the article is about Syria: a lone name far from it would be a word.
+    text = "The war in Syria went on. Troops recaptured Kafr Saghir after heavy fighting."
+    place = place_of(learned, text, "recaptured")
+    assert place.place.country_code == "SY" and place.place.precision == TOWN
+    assert place_of(rules, text, "recaptured").place.precision == COUNTRY  # the rules alone never saw the town
+
+
+def test_rules_decide_without_a_chooser(rules, tmp_path):
+    assert rules.chooser is None
+    assert load_chooser(tmp_path / "absent.json") is None
+    place = place_of(rules, "A Greek ship en route to Kenya was captured off Mogadishu on Tuesday.", "captured")
+    assert place.place.name == "Mogadishu" and "learned" not in place.note
+
+
+def test_fit_learns_which_cue_says_where(tmp_path):
+    bags = [{"bias": 1.0, "prep=in": 1.0}] * 30 + [{"bias": 1.0, "dep=nsubj": 1.0}] * 30
+    labels = [True] * 27 + [False] * 3 + [False] * 28 + [True] * 2
+    chooser = fit(bags, labels, threshold=0.3)
+    assert chooser.score({"bias": 1.0, "prep=in": 1.0}) > 0.8 > 0.2 > chooser.score({"bias": 1.0, "dep=nsubj": 1.0})
+    path = tmp_path / "weights.json"
+    chooser.save(path)
+    again = PlaceChooser.read(path)
+    assert again.threshold == 0.3 and again.score({"bias": 1.0, "prep=in": 1.0}) == pytest.approx(
+        chooser.score({"bias": 1.0, "prep=in": 1.0}), abs=1e-3)
+
+
+@pytest.mark.parametrize("content, complaint", [
+    ("not json", "cannot read"),
+    (json.dumps({"format": "something-else", "weights": {}, "threshold": 0.1}), "not a place chooser"),
+    (json.dumps({"format": "conflict-annotator/place-choice", "weights": {"bias": "high"}, "threshold": 0.1}), "weights"),
+    (json.dumps({"format": "conflict-annotator/place-choice", "weights": {"bias": 1}, "threshold": 3}), "threshold"),
+])
+def test_a_bad_weights_file_is_named_with_what_is_wrong(tmp_path, content, complaint):
+    path = tmp_path / "weights.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(PlaceChoiceError) as caught:
+        PlaceChooser.read(path)
+    assert str(path) in str(caught.value) and complaint in str(caught.value)
+
+
+# -- the gazetteer -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words, country, precision", [
+    ("Bagram", "AF", TOWN), ("Incirlik", "TR", TOWN), ("East Ghouta", "SY", REGION), ("Chechen Republic", "RU", REGION),
+    ("Al-Anbar", "IQ", REGION), ("Hawija", "IQ", TOWN), ("Gaza", "PS", TOWN), ("Bosnia", "BA", COUNTRY),
+    ("Deir Ezzor Military Airport", "SY", TOWN), ("Baluchistan", "PK", REGION),
+])
+def test_gazetteer_reaches_names_news_uses(places_index, words, country, precision):
+    place = places_index.resolve(words).place
+    assert (place.country_code, place.precision) == (country, precision)
+
+
+def test_gazetteer_transliteration_key_stays_in_arabic_speaking_countries(places_index):
+    # "Hawija" finds Al Hawijah (Iraq) by the looser key; a name with no such town nowhere is still nothing.
+    assert places_index.resolve("Hawija").place.name.startswith("Al ")
+    assert places_index.resolve("Qwertyuiyah").place is None
+
+
+def test_curated_regions_file_errors_name_the_file_and_entry(tmp_path):
+    path = tmp_path / "regions.json"
+    path.write_text(json.dumps({"regions": [{"name": "Nowhere Sea", "country": "", "lat": 95, "lon": 0}]}))
+    with pytest.raises(PlaceError, match=r"regions\.json: region 1 \(Nowhere Sea\) has coordinates off the globe"):
+        _read_regions(path)
+    path.write_text(json.dumps({"regions": [{"name": "Nowhere Sea", "lat": 5, "lon": 0}]}))
+    with pytest.raises(PlaceError, match="has no country"):
+        _read_regions(path)
