@@ -87,7 +87,11 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--outlets", default=",".join(RE3D_PARTS))
     parser.add_argument("--out", type=Path, default=Path("/tmp/annotation_curve.json"))
+    parser.add_argument("--summary", type=Path, default=None, help="print the tables of an earlier run's JSON and stop")
     args = parser.parse_args()
+    if args.summary is not None:
+        summarise(json.loads(args.summary.read_text()))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     seeds = [int(s) for s in args.seeds.split(",")]
     articles = read_re3d()
@@ -106,13 +110,25 @@ def main() -> None:
             shared.clear()
         results["outlets"][outlet] = curves
         args.out.write_text(json.dumps(results, indent=1))
-    print(f"\nmean entity F1 (exact) on the held-out outlet over seeds {seeds}; {args.step_updates} updates per version")
-    header = "  ".join(f"{s:>6}" for s in sizes)
+    summarise(results)
+    print(f"\n{time.perf_counter() - started:.0f} s; raw curves in {args.out}")
+
+
+def summarise(results: dict) -> None:
+    """The table of the docs: mean F1 per size with the spread over seeds (lowest-highest), and how many
+    articles each order needs to reach random order's mean F1 at the last size."""
+    sizes, seeds = results["sizes"], results["seeds"]
+    print(f"\nmean entity F1 (exact) on the held-out outlet over seeds {seeds} [lowest-highest seed];"
+          f" {results['step_updates']} updates per version")
+    header = "  ".join(f"{s:>19}" for s in sizes)
     print(f"{'outlet':<22} {'order':<10} {header}")
     for outlet, curves in results["outlets"].items():
         for order in ORDERS:
-            means = [statistics.mean(run[k]["f1"] for run in curves[order]) for k in range(len(sizes))]
-            print(f"{outlet:<22} {order:<10} " + "  ".join(f"{m:6.3f}" for m in means))
+            cells = []
+            for k in range(len(sizes)):
+                values = [run[k]["f1"] for run in curves[order]]
+                cells.append(f"{statistics.mean(values):.3f} [{min(values):.3f}-{max(values):.3f}]")
+            print(f"{outlet:<22} {order:<10} " + "  ".join(f"{c:>19}" for c in cells))
     print("\narticles needed to reach random order's F1 at the last size (interpolated between sizes):")
     for outlet, curves in results["outlets"].items():
         target = statistics.mean(run[-1]["f1"] for run in curves["random"])
@@ -122,7 +138,11 @@ def main() -> None:
             needed[order] = next((_interpolate(sizes, means, k, target) for k in range(len(sizes)) if means[k] >= target), None)
         print(f"{outlet:<22} target F1 {target:.3f}: " + ", ".join(
             f"{order} {'%.1f' % n if n is not None else 'not reached'}" for order, n in needed.items()))
-    print(f"\n{time.perf_counter() - started:.0f} s; raw curves in {args.out}")
+    print("\nseeds where the uncertain order is ahead of the random order at each later size:")
+    for outlet, curves in results["outlets"].items():
+        ahead = [sum(u[k]["f1"] > r[k]["f1"] for u, r in zip(curves["uncertain"], curves["random"]))
+                 for k in range(1, len(sizes))]
+        print(f"{outlet:<22} " + "  ".join(f"{size}: {n}/{len(seeds)}" for size, n in zip(sizes[1:], ahead)))
 
 
 def _interpolate(sizes, means, k, target) -> float:

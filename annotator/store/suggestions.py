@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator
 
 from annotator.domain import Layer, Span, Status
 from annotator.store.errors import ConflictError, StoreError
-from annotator.store.project import now
+from annotator.store.project import dump, now
 from annotator.store.part import Part
 
 # The one rule "suggestion row ``s`` is still undecided for annotator ``?`` (given twice)": shared,
@@ -136,6 +136,31 @@ class Suggestions(Part):
                 removed += self._db.execute(
                     "DELETE FROM spans WHERE id = ? AND annotator_id IS NULL", [span_id]).rowcount
         return removed
+
+    def refresh_attributes(self, changes: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        """Set the attributes of shared suggestions a suggester made again, in one statement (a run
+        over a long project refreshes tens of thousands of them).
+
+        :param changes: (span id, attributes) per suggestion
+        """
+        stamp = now()
+        with self.transaction():
+            self._db.conn.executemany("UPDATE spans SET attributes = ?, updated_at = ? WHERE id = ?",
+                                      [(dump(attributes), stamp, span_id) for span_id, attributes in changes])
+
+    def link_arguments(self, links: Iterable[tuple[int, int, str]]) -> None:
+        """Link suggested events to the suggested spans filling their roles, in one statement; as
+        ``store.arguments.add`` without its checks, which the suggester's own links pass by
+        construction (an event and its fillers are spans of the same article it has just written).
+
+        :param links: (event span id, filler span id, role) per link
+        """
+        stamp = now()
+        with self.transaction():
+            self._db.conn.executemany(
+                "INSERT INTO arguments(event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role",
+                [(event_id, filler_id, role, stamp) for event_id, filler_id, role in links])
 
     def record_run(self, article_id: int, suggester: str, spans: int) -> None:
         """Remember that ``suggester`` (name@version/model) has run on an article.

@@ -586,10 +586,14 @@ def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
 def resolve(doc: Doc, candidates: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
     """Keep non-overlapping spans: higher priority first, then longer, then earlier."""
     # A name rule inside a longer model span of the same label ("Traore" in "Ali Traore") gives way.
-    model_spans = [c for c in candidates if c.priority == MODEL and c.canonical is None]
+    # (By label: every rule span against every model span was the slowest part of this function.)
+    model_spans: dict[str, list[tuple[int, int]]] = {}
+    for c in candidates:
+        if c.priority == MODEL and c.canonical is None:
+            model_spans.setdefault(c.label, []).append((c.start, c.end))
     candidates = [c for c in candidates if c.priority != RULE or not any(
-        m.label == c.label and m.start <= c.start and c.end <= m.end and (m.end - m.start) > (c.end - c.start)
-        for m in model_spans)]
+        start <= c.start and c.end <= end and (end - start) > (c.end - c.start)
+        for start, end in model_spans.get(c.label, ()))]
     chosen: list[EntityCandidate] = []
     taken: set[int] = set()
     # Within one priority a rule span (canonical known) beats a model span of the same extent.

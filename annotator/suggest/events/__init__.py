@@ -52,10 +52,10 @@ class EventFinder:
         # Where triggers are, learned (see learned.py); None: the rules alone decide.
         self.model = model
 
-    def _learned(self, doc: Doc) -> dict[int, float]:
+    def _learned(self, doc: Doc, found) -> dict[int, float]:
         if self.model is None:
             return {}
-        return self.model.probabilities(doc, rule_hits(doc, self.triggers))
+        return self.model.probabilities(doc, rule_hits(doc, self.triggers, found))
 
     def find(self, doc: Doc, entities: list[EntityCandidate], extra=()) -> list[EventCandidate]:
         """Events in ``doc``; ``extra`` are (start, end, remembered) triggers from annotation memory."""
@@ -69,10 +69,12 @@ class EventFinder:
             used |= set(range(start, end))
             events.append(EventCandidate(start, end, remembered.label, remembered.sub_event_type or "", "",
                                          score=1.0))
-        learned = self._learned(doc)
+        # The rules' matches once: the learned model reads them as a feature, then they are filtered.
+        found = list(matches(doc, self.triggers))
+        learned = self._learned(doc, found)
         threshold = self.model.threshold if self.model is not None else 0.0
         keep = self.model.keep_threshold if self.model is not None else 0.0
-        for start, end, rule in matches(doc, self.triggers):
+        for start, end, rule in found:
             if used & set(range(start, end)) or inside_entity & set(range(start, end)):
                 continue
             if is_month(doc[start]):

@@ -108,6 +108,15 @@ def drop_predicates_of_events(doc: Doc, events: list[EventCandidate],
     )]
 
 
+def sentence_starts(doc: Doc) -> list[int]:
+    """Each token's sentence's first token, from one walk over the Doc's sentences (``Token.sent``
+    walks out to its sentence's ends at every call)."""
+    starts = [0] * len(doc)
+    for sentence in doc.sents:
+        starts[sentence.start : sentence.end] = [sentence.start] * (sentence.end - sentence.start)
+    return starts
+
+
 def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, EntityCandidate],
                   triggers: TriggerSet, gazetteer: Gazetteer) -> None:
     """A killing or wounding takes the type of the attack that caused it, in the same sentence."""
@@ -116,7 +125,8 @@ def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, En
     consequence = [triggers.is_consequence(doc[e.start]) for e in events]
     if not any(consequence):
         return
-    sentence = [doc[e.start].sent.start for e in events]
+    starts = sentence_starts(doc)
+    sentence = [starts[e.start] for e in events]
     for index, event in enumerate(events):
         if not consequence[index]:
             continue

@@ -33,20 +33,33 @@ class TriggerModelError(ValueError):
     """The trigger model's files are missing or do not fit this code; the message names the file."""
 
 
-def candidates(doc: Doc) -> list[int]:
+def candidates(doc: Doc, words: tuple[list[str], list[str]] | None = None) -> list[int]:
+    """Indices of the words that can be triggers; ``words``: :func:`doc_words` of ``doc`` if at hand."""
+    if words is not None:
+        return [i for i, pos in enumerate(words[1]) if pos in CANDIDATE_POS]
     return [t.i for t in doc if t.pos_ in CANDIDATE_POS]
 
 
-def rule_hits(doc: Doc, triggers: TriggerSet) -> dict[int, str]:
-    """Token index -> label of the first trigger rule matching there (the rules as a feature)."""
+def rule_hits(doc: Doc, triggers: TriggerSet, found=None) -> dict[int, str]:
+    """Token index -> label of the first trigger rule matching there (the rules as a feature).
+    ``found``: ``matches(doc, triggers)`` when the caller has them already."""
     hits: dict[int, str] = {}
-    for start, end, rule in matches(doc, triggers):
+    for start, end, rule in matches(doc, triggers) if found is None else found:
         for i in range(start, end):
             hits.setdefault(i, rule.label)
     return hits
 
 
-def token_features(doc: Doc, i: int, hits: dict[int, str]) -> list[str]:
+def doc_words(doc: Doc) -> tuple[list[str], list[str]]:
+    """Every token's lower-case form and part of speech, read once per Doc for token_features
+    (which reads each word's neighbours: four tokens looked up again for every candidate)."""
+    return [t.lower_ for t in doc], [t.pos_ for t in doc]
+
+
+def token_features(doc: Doc, i: int, hits: dict[int, str],
+                   words: tuple[list[str], list[str]] | None = None) -> list[str]:
+    """``words``: :func:`doc_words` of ``doc``, when the caller scores many of its tokens."""
+    lower, pos = words if words is not None else doc_words(doc)
     token = doc[i]
     lemma = lemma_of(token)
     head = token.head
@@ -62,9 +75,9 @@ def token_features(doc: Doc, i: int, hits: dict[int, str]) -> list[str]:
             features.append(f"c={child.dep_}|{lemma_of(child)}")
     for offset in (-2, -1, 1, 2):
         j = i + offset
-        if 0 <= j < len(doc):
-            features.append(f"n{offset}={doc[j].lower_}")
-            features.append(f"np{offset}={doc[j].pos_}")
+        if 0 <= j < len(lower):
+            features.append(f"n{offset}={lower[j]}")
+            features.append(f"np{offset}={pos[j]}")
         else:
             features.append(f"n{offset}=<edge>")
     rule = hits.get(i)
@@ -74,10 +87,23 @@ def token_features(doc: Doc, i: int, hits: dict[int, str]) -> list[str]:
     return features
 
 
+# Feature strings recur (a word, its tag, its neighbours): their hashes are kept, per number of bits.
+_HASHES: dict[int, dict[str, int]] = {}
+_HASHES_KEPT = 500_000
+
+
 def hashed(features: list[str], bits: int) -> np.ndarray:
+    known = _HASHES.setdefault(bits, {})
+    if len(known) > _HASHES_KEPT:
+        known.clear()  # a memory bound for very long runs; the hashes are computed again
     mask = (1 << bits) - 1
-    return np.fromiter((zlib.crc32(f.encode("utf-8")) & mask for f in features), dtype=np.int64,
-                       count=len(features))
+    indices = []
+    for feature in features:
+        index = known.get(feature)
+        if index is None:
+            index = known[feature] = zlib.crc32(feature.encode("utf-8")) & mask
+        indices.append(index)
+    return np.array(indices, dtype=np.int64)
 
 
 @dataclass
@@ -102,8 +128,9 @@ class TriggerModel:
             return {}
         tensor = doc.tensor if getattr(doc.tensor, "shape", (0, 0))[-1:] == (self.dense.shape[0],) else None
         found = {}
-        for i in candidates(doc):
-            score = float(self.sparse[hashed(token_features(doc, i, hits), self.bits)].sum())
+        words = doc_words(doc)
+        for i in candidates(doc, words):
+            score = float(self.sparse[hashed(token_features(doc, i, hits, words), self.bits)].sum())
             if tensor is not None and len(tensor) == len(doc):
                 score += float(tensor[i] @ self.dense)
             found[i] = 1.0 / (1.0 + np.exp(-score))
@@ -169,10 +196,11 @@ class TrainingRows:
         """``labels``: token index -> 1 (trigger) or 0 (not); tokens left out are missing, not negatives.
         ``weights``: token index -> how much its row counts (default 1)."""
         width = doc.tensor.shape[1] if doc.tensor.size else 0
-        for i in candidates(doc):
+        words = doc_words(doc)
+        for i in candidates(doc, words):
             if i not in labels:
                 continue
-            self.features.append(hashed(token_features(doc, i, hits), bits))
+            self.features.append(hashed(token_features(doc, i, hits, words), bits))
             self.tensors.append(doc.tensor[i] if width else np.zeros(0, dtype=np.float32))
             self.labels.append(labels[i])
             self.groups.append(group)

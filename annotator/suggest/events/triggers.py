@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from spacy.tokens import Doc, Token
@@ -91,12 +92,17 @@ class TriggerSet:
 
     def is_consequence(self, token: Token) -> bool:
         """'killed', 'wounded': words whose event is the attack that caused them."""
-        lemma = lemma_of(token)
-        return any(r.typing == "cause" and lemma in r.lemmas for r in self.rules)
+        return lemma_of(token) in self.consequence_lemmas
 
-    @property
-    def weapon_verbs(self) -> set[str]:
-        return {l for r in self.rules if r.typing == "weapon" and r.pos == "VERB" for l in r.lemmas}
+    # Asked for every event of every article: worked out once per set (cached_property writes past
+    # the frozen dataclass's __setattr__).
+    @cached_property
+    def consequence_lemmas(self) -> frozenset[str]:
+        return frozenset(l for r in self.rules if r.typing == "cause" for l in r.lemmas)
+
+    @cached_property
+    def weapon_verbs(self) -> frozenset[str]:
+        return frozenset(l for r in self.rules if r.typing == "weapon" and r.pos == "VERB" for l in r.lemmas)
 
 
 def load_triggers(directory: Path | None = None) -> list[TriggerRule]:
@@ -174,8 +180,14 @@ def pos_class(token: Token) -> str:
 
 
 def matches(doc: Doc, triggers: TriggerSet):
+    by_word, by_first = triggers.by_word, triggers.multiword_by_first
     for i, token in enumerate(doc):
         lemma = lemma_of(token)
+        lower = token.lower_
+        # Most words start no rule: skip them before the part of speech and the sets below.
+        if lemma not in by_word and lower not in by_word and lemma not in by_first and lower not in by_first \
+                and lower != "counter":
+            continue
         pos = pos_class(token)
         starting = sorted(set(triggers.multiword_by_first.get(token.lower_, ())) |
                           set(triggers.multiword_by_first.get(lemma, ())))

