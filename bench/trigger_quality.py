@@ -110,7 +110,7 @@ class ScoredFinder(EventFinder):
 
     probabilities: dict[int, dict[int, float]] = {}
 
-    def _learned(self, doc):
+    def _learned(self, doc, found=None):  # ``found``: the rules' matches, already in the remembered probabilities
         return self.probabilities.get(id(doc), {}) if self.model is not None else {}
 
 
