@@ -86,13 +86,19 @@ def test_store_rejects_span_outside_text(store):
         store.spans.add(article, 2, 99, "LOCATION", "entity", annotator="ann")
 
 
-def test_store_each_annotator_sees_own_spans_and_undecided_suggestions(store):
+def _suggested_event_with_place(store):
+    """A pending suggested event whose LOCATION role a pending suggested place fills."""
     article, _ = store.articles.add(TEXT)
     place = store.spans.add(article, 36, 51, "LOCATION", "entity", annotator=None, origin="suggested",
                             status="pending")
     event = store.spans.add(article, 22, 30, "STRATEGIC_DEVELOPMENTS", "event", annotator=None,
                             origin="suggested", status="pending")
     store.arguments.add(event, place, "LOCATION")
+    return article, event, place
+
+
+def test_store_each_annotator_sees_own_spans_and_undecided_suggestions(store):
+    article, event, place = _suggested_event_with_place(store)
     created = store.suggestions.decide(event, "alice", Status.ACCEPTED)
     assert len(created) == 2  # the event and the place filling its LOCATION role
     alice = store.spans.for_article(article, "alice")
@@ -160,12 +166,7 @@ def test_store_stats_totals_are_integers(store):
 
 
 def test_store_deciding_a_suggestion_twice_is_refused(store):
-    article, _ = store.articles.add(TEXT)
-    place = store.spans.add(article, 36, 51, "LOCATION", "entity", annotator=None, origin="suggested",
-                            status="pending")
-    event = store.spans.add(article, 22, 30, "STRATEGIC_DEVELOPMENTS", "event", annotator=None,
-                            origin="suggested", status="pending")
-    store.arguments.add(event, place, "LOCATION")
+    article, event, place = _suggested_event_with_place(store)
     store.suggestions.decide(event, "alice", Status.ACCEPTED)  # accepts the place too
     with pytest.raises(StoreError, match="already decided"):
         store.suggestions.decide(place, "alice", Status.ACCEPTED)
