@@ -217,3 +217,20 @@ def test_suggest_real_text_common_words_the_model_cut_from_a_longer_name_are_no_
     found = suggested(suggester, text)
     assert not [words for words, label in found.values() if words.startswith("government")]
     assert found[at(text, "Maduro")] == ("Maduro", "PERSON")
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Drone hits plant near Kharkiv\n\nKHARKIV, Oct. 10 - A drone hit a power plant, the mayor said.", "KHARKIV"),
+    ("ODESA, March 2 (Reuters) - A missile struck the port overnight, officials said.", "ODESA"),
+    ("Talks stall\r\n\r\nBAMAKO, June 4 - Protesters marched to the parliament on Friday.", "BAMAKO"),
+])
+def test_suggest_real_text_a_dateline_in_capitals_is_a_place_not_an_organisation(suggester, text, place):
+    # The model reads a dateline's capitals as an organisation's initials.
+    found = suggested(suggester, text)
+    assert found[at(text, place)] == (place, "LOCATION")
+
+
+def test_suggest_real_text_capitals_inside_a_line_keep_their_own_label(suggester):
+    text = "The statement by NATO, issued on Monday, condemned the strike."
+    found = suggested(suggester, text)
+    assert ("NATO", "LOCATION") not in found.values()

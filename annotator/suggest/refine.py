@@ -34,7 +34,33 @@ def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list
     spans = _weapons_with_heads(doc, spans)
     spans = _hyphenated_names(doc, spans)
     spans = _acronyms_by_discourse(doc, spans)
+    spans = _datelines(doc, spans, gazetteer)
     return sorted(spans, key=lambda c: c.start)
+
+
+def _datelines(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
+    """A line that opens with a known place in capitals and a comma or bracket ("KHARKIV, Oct. 10 -",
+    "ODESA, March 2 (Reuters) -") opens with a dateline: where the report was filed. The model reads
+    such capitals as an organisation's initials, a weapon's name, or nothing."""
+    for token in doc:
+        i = token.i
+        if not (i == 0 or (doc[i - 1].is_space and ("\n" in doc[i - 1].text or "\r" in doc[i - 1].text))
+                or doc[i - 1].text_with_ws.endswith("\n")):
+            continue
+        end = i
+        while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
+            end += 1
+        if end == i or end >= len(doc) or doc[end].text not in {",", "("}:
+            continue
+        words = doc[i:end].text
+        if len(words) < 3 or words.title() not in gazetteer.places:  # "US", an organisation's initials
+            continue
+        covering = [s for s in spans if s.start < end and i < s.end]
+        if any(s.priority == MEMORY or s.label == "LOCATION" for s in covering):
+            continue
+        spans = [s for s in spans if s not in covering]
+        spans.append(EntityCandidate(i, end, "LOCATION", RULE, canonical=gazetteer.canonical(words)))
+    return spans
 
 
 def _hyphenated_names(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
