@@ -193,3 +193,20 @@ def test_place_a_name_on_the_thing_where_it_happened_and_never_a_month(builder):
 def test_place_a_part_of_a_town_is_read_as_the_town(places_index):
     place = places_index.resolve("Hama countryside").place
     assert place is not None and place.geonameid == places_index.resolve("Hama").place.geonameid
+
+
+# -- sentences -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("gap", ["\n\n", "\r\n\r\n"])
+def test_a_headline_without_a_full_stop_is_not_part_of_the_first_sentence(builder, gap):
+    # The parser ran the headline into the dateline's sentence, so the events window showed both as one.
+    text = f"Missile attack damages grain terminal{gap}ODESA, July 31 - Missiles struck the port overnight, officials said."
+    record = record_of(builder, text, "struck", label="EXPLOSIONS_REMOTE_VIOLENCE")
+    assert record.sentence.startswith("ODESA, July 31")
+    assert "grain terminal" not in record.sentence
+
+
+def test_a_line_break_inside_a_wrapped_paragraph_does_not_end_a_sentence(builder):
+    text = "Missiles struck the port of Odesa\novernight, officials said on Monday."
+    record = record_of(builder, text, "struck", label="EXPLOSIONS_REMOTE_VIOLENCE")
+    assert "officials said" in record.sentence

@@ -280,6 +280,27 @@ _PARSERS: dict[tuple[str, bool, bool], object] = {}
 _FULL_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "ner", "lemmatizer"]
 
 
+PARAGRAPH_BREAKS = "paragraph_breaks"
+
+
+def _register_paragraph_breaks() -> None:
+    """A blank line ends a sentence: a headline without a full stop is not the start of the dateline's
+    sentence. Set before the parser or sentence recogniser, which keep boundaries already set. A single
+    line break does not end one: pasted text is often wrapped inside its paragraphs."""
+    from spacy.language import Language
+
+    if Language.has_factory(PARAGRAPH_BREAKS):
+        return
+
+    @Language.component(PARAGRAPH_BREAKS)
+    def paragraph_breaks(doc):
+        for token in doc[1:]:
+            before = doc[token.i - 1]
+            if before.is_space and before.text.count("\n") >= 2 and not token.is_space:
+                token.is_sent_start = True
+        return doc
+
+
 def load_parser(model: str | None = None, *, lemmas: bool = False, sentences_only: bool = False):
     """The spaCy pipeline that parses articles for the event table: the suggester's model (its parser
     and entities), loaded once a process. The event table reads no lemmas, so the lemmatizer is left
@@ -293,6 +314,7 @@ def load_parser(model: str | None = None, *, lemmas: bool = False, sentences_onl
 
     from annotator.suggest.pipeline import DEFAULT_MODELS
 
+    _register_paragraph_breaks()
     names = [model] if model else list(DEFAULT_MODELS)
     for name in names:
         key = (name, lemmas, sentences_only)
@@ -307,9 +329,10 @@ def load_parser(model: str | None = None, *, lemmas: bool = False, sentences_onl
                 for other in [c for c in nlp.component_names if c != "senter"]:
                     nlp.remove_pipe(other)
                 nlp.enable_pipe("senter")
-                _PARSERS[key] = nlp
             else:
-                _PARSERS[key] = spacy.load(name, exclude=[] if lemmas else ["lemmatizer"])
+                nlp = spacy.load(name, exclude=[] if lemmas else ["lemmatizer"])
+            nlp.add_pipe(PARAGRAPH_BREAKS, first=True)
+            _PARSERS[key] = nlp
             return _PARSERS[key]
         except OSError:
             continue
