@@ -426,13 +426,18 @@ def _titles(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str |
 FUNCTION_POS = {"ADP", "DET", "CCONJ", "SCONJ", "PART", "PRON"}
 
 
+def breaks_line(token) -> bool:
+    """Whether a token is whitespace holding a line break (LF, CRLF or CR alone)."""
+    return token.is_space and ("\n" in token.text or "\r" in token.text)
+
+
 def _split_at_line_breaks(doc: Doc):
     """The model's entities cut at line breaks: a heading's last word and the dateline under it
     ("Velyka Dolyna\r\n\r\nVELYKA DOLYNA") are two names, never one."""
     for ent in doc.ents:
         start = ent.start
         for index in range(ent.start, ent.end):
-            if doc[index].is_space and ("\n" in doc[index].text or "\r" in doc[index].text):
+            if breaks_line(doc[index]):
                 if index > start:
                     yield ent, start, index
                 start = index + 1

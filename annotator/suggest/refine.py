@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, RULE, EntityCandidate
+from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, RULE, EntityCandidate, breaks_line
 from annotator.suggest.gazetteer import Gazetteer
 
 # Heads of a force named by its modifiers ("Allied military forces", "the Novak regime", "Daesh
@@ -44,8 +44,7 @@ def _datelines(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> 
     such capitals as an organisation's initials, a weapon's name, or nothing."""
     for token in doc:
         i = token.i
-        if not (i == 0 or (doc[i - 1].is_space and ("\n" in doc[i - 1].text or "\r" in doc[i - 1].text))
-                or doc[i - 1].text_with_ws.endswith("\n")):
+        if i > 0 and not breaks_line(doc[i - 1]):
             continue
         end = i
         while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
