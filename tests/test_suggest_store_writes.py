@@ -89,7 +89,7 @@ def test_suggest_store_writes_store_methods_write_what_they_are_given():
     event, place = store.spans.add_rows(article_id, [(*offsets("shelled"), "BATTLES", Layer.EVENT, {}, "s@1", None),
                                                     (*offsets("Marivka"), "LOCATION", Layer.ENTITY, {}, "s@1", None)],
                                        annotator=None, origin=Origin.SUGGESTED, status=Status.PENDING)
-    store.suggestions.link_arguments([(event, place, "LOCATION"), (event, place, "LOCATION")])
+    store.arguments.add_many([(event, place, "LOCATION"), (event, place, "LOCATION")])
     store.suggestions.refresh_attributes([(place, {"canonical": "Marivka"})])
     assert [(a.role, a.filler_id) for a in store.arguments.of_event(event)] == [("LOCATION", place)]
     assert store.spans.get(place).attributes == {"canonical": "Marivka"}

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from annotator.domain import Argument, Layer
 from annotator.store.errors import NotFoundError, StoreError
 from annotator.store.project import chunked, now
 from annotator.store.part import Part
 
 _COLUMNS = "g.id, g.event_id, g.filler_id, g.role, g.created_at"
+# One link per (event, filler, role): linking again keeps the row (and its id).
+_LINK = ("INSERT INTO arguments(id, event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
+         " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role")
 
 
 class Arguments(Part):
@@ -30,16 +35,24 @@ class Arguments(Part):
         if other.article_id != event.article_id:
             raise StoreError("an event argument must be in the same article as its event")
         with self.transaction():
-            cursor = self._db.execute(
-                "INSERT INTO arguments(id, event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role RETURNING id",
-                [argument_link_id, event_id, filler_id, role, now()],
-            )
+            cursor = self._db.execute(_LINK + " RETURNING id", [argument_link_id, event_id, filler_id, role, now()])
             link_id = cursor.fetchone()[0]
             if log and actor:
                 self._store.log.write(self._store.annotators.ensure(actor), event.article_id, "add_argument",
                                       {"event": event_id, "argument": filler_id, "role": role})
         return link_id
+
+    def add_many(self, links: Iterable[tuple[int, int, str]]) -> None:
+        """Link suggested events to the suggested spans filling their roles, in one statement: as
+        :meth:`add` without its checks and log line, which the suggester's own links pass by
+        construction (an event and its fillers are spans of the same article it has just written).
+
+        :param links: (event span id, filler span id, role) per link
+        """
+        stamp = now()
+        with self.transaction():
+            self._db.conn.executemany(_LINK, [(None, event_id, filler_id, role, stamp)
+                                              for event_id, filler_id, role in links])
 
     def delete(self, link_id: int, actor: str | None = None) -> Argument:
         """Remove one event-argument link.

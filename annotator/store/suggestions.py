@@ -148,20 +148,6 @@ class Suggestions(Part):
             self._db.conn.executemany("UPDATE spans SET attributes = ?, updated_at = ? WHERE id = ?",
                                       [(dump(attributes), stamp, span_id) for span_id, attributes in changes])
 
-    def link_arguments(self, links: Iterable[tuple[int, int, str]]) -> None:
-        """Link suggested events to the suggested spans filling their roles, in one statement; as
-        ``store.arguments.add`` without its checks, which the suggester's own links pass by
-        construction (an event and its fillers are spans of the same article it has just written).
-
-        :param links: (event span id, filler span id, role) per link
-        """
-        stamp = now()
-        with self.transaction():
-            self._db.conn.executemany(
-                "INSERT INTO arguments(event_id, filler_id, role, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(event_id, filler_id, role) DO UPDATE SET role = excluded.role",
-                [(event_id, filler_id, role, stamp) for event_id, filler_id, role in links])
-
     def record_run(self, article_id: int, suggester: str, spans: int) -> None:
         """Remember that ``suggester`` (name@version/model) has run on an article.
 

@@ -145,7 +145,7 @@ def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: 
         links = [(new_ids[at] if new else at, entity_ids[entity_key], role)
                  for (new, at), arguments in event_places
                  for role, entity_key in arguments if role in roles and entity_key in entity_ids]
-        store.suggestions.link_arguments(links)
+        store.arguments.add_many(links)
         summary.arguments += len(links)
         store.suggestions.refresh_attributes(refreshed)
         stale = [span_id for key, (span_id, source, decided) in existing.items()
