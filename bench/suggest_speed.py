@@ -9,11 +9,16 @@ user waits for them), median of --repeat runs, the two kinds interleaved so that
 slows both alike. One untimed suggest run first fills the bench's own cache folder (the gazetteer
 names' tokens), as a user's first start does; every timed run reads it, as their later starts do:
   plain     python: import spacy; spacy.load(en_core_web_sm); for _ in nlp.pipe(texts, batch_size=32)
-            (the plain pipeline: no conflict rulers, no conflict NER, nothing stored)
+            (the plain pipeline: no conflict rulers, no conflict NER, nothing stored), ending with
+            gc.freeze() as `annotator` does (its collector's last pass at exit skipped; plain spaCy
+            spends a tenth of a second there too); --plain-as-written leaves that out
   suggest   annotator --db PROJECT suggest --redo: the suggester as shipped (the conflict NER in place of
             the model's own, gazetteer, rules, events, memory) storing its suggestions in the project file
 With --stages, the processor time of each component of both pipelines and of the suggester's
 analysis and storing, in one process, over the same texts.
+
+Both run with compiled byte-code (PYTHONDONTWRITEBYTECODE dropped from their environment), as an
+installed package runs.
 
 Prints suggest / plain (target at most 1.25) by wall-clock time, and by processor time (user + system
 of each process), which a machine shared with other work inflates less; and the load average.
@@ -41,9 +46,9 @@ from annotator.store import Store  # noqa: E402
 from annotator.suggest import DEFAULT_MODELS  # noqa: E402
 
 PLAIN = """
-import json, sys, spacy
+import gc, json, sys, spacy
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
-for name in sys.argv[2:]:
+for name in [a for a in sys.argv[2:] if not a.startswith("--")]:
     try:
         nlp = spacy.load(name)
         break
@@ -51,6 +56,8 @@ for name in sys.argv[2:]:
         continue
 for _doc in nlp.pipe(texts, batch_size=32):
     pass
+if "--as-written" not in sys.argv:
+    gc.freeze()  # the same end as `annotator`'s (annotator/cli.py, _spare_the_exit)
 """
 
 
@@ -59,11 +66,11 @@ def texts(count: int, sentences: int) -> list[str]:
     return [article(rng, i, sentences)["text"] for i in range(count)]
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, processor seconds: user + system) of one run of ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -117,6 +124,8 @@ def main() -> int:
     parser.add_argument("--texts", type=int, default=300)
     parser.add_argument("--sentences", type=int, default=36, help="sentences per text (36 ≈ 400 words)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--plain-as-written", action="store_true",
+                        help="the plain process ends without gc.freeze() (annotator's exit; see above)")
     parser.add_argument("--stages", action="store_true",
                         help="instead: processor time of each component and stage in one process")
     args = parser.parse_args()
@@ -138,17 +147,23 @@ def main() -> int:
             with store.transaction():
                 for text in corpus:
                     store.articles.add(text)
-        plain = [sys.executable, "-c", PLAIN, str(corpus_file), *DEFAULT_MODELS]
+        plain = [sys.executable, "-c", PLAIN, str(corpus_file), *DEFAULT_MODELS,
+                 *(["--as-written"] if args.plain_as_written else [])]
         suggest = [str(annotator), "--db", str(project), "suggest", "--redo"]
         # The suggester keeps the tokens of its ~25,000 gazetteer names and the GeoNames places in the
         # user's cache after its first start. Here that cache is the bench's own, filled by one
         # untimed run: every timed run starts as every start after a user's first does, and other
         # programs on the machine (another checkout with another gazetteer) cannot empty it meanwhile.
-        os.environ["ANNOTATOR_CACHE"] = str(Path(folder) / "cache")
-        subprocess.run(suggest, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = dict(os.environ, ANNOTATOR_CACHE=str(Path(folder) / "cache"))
+        # Python's compiled byte-code, as an installed package has it (pip compiles every module;
+        # spaCy's are compiled): a PYTHONDONTWRITEBYTECODE in the caller's environment would make
+        # every run compile annotator's modules from source, a fifth of a second that no user's
+        # start pays. The untimed run writes it.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run(suggest, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         for _ in range(args.repeat):
             for name, command in (("plain", plain), ("suggest", suggest)):
-                wall, cpu = timed(command)
+                wall, cpu = timed(command, env)
                 timings[name].append(wall)
                 processor[name].append(cpu)
     median = {name: statistics.median(values) for name, values in timings.items()}
