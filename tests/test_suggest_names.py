@@ -63,3 +63,11 @@ def test_suggest_names_weapon_terms_longest_first_and_at_the_very_end_of_a_text(
     assert [s.text for s in doc.spans["weapons"]] == ["artillery"]
     doc = matcher(nlp("a drone"))
     assert [s.text for s in doc.spans["weapons"]] == ["drone"]
+
+
+def test_suggest_names_a_text_ending_on_a_name_that_opens_a_longer_one(tmp_path):
+    nlp = spacy.blank("en")
+    matcher = NamesMatcher("names")
+    matcher.add(tokenized_names(nlp, NAMES + [("Sloviansk", "LOCATION", "Sloviansk")], tmp_path / "names.json"))
+    doc = matcher(nlp("Shelling hit Sloviansk"))  # was refused: a span past the end of the text
+    assert [(span.text, span.start, span.end) for span in doc.spans["names"]] == [("Sloviansk", 2, 3)]

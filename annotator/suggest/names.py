@@ -48,6 +48,10 @@ class NamesMatcher:
         found = []
         for i, word in enumerate(words):
             for size in self.lengths.get(word, ()):
+                if i + size > len(words):
+                    # Lengths go up: past the text's end, "Donetsk" would be matched as itself with
+                    # the length of "Donetsk People's Republic" (spaCy refused the article).
+                    break
                 entry = self.table.get(tuple(words[i : i + size]))
                 if entry is not None:
                     found.append(Span(doc, i, i + size, label=entry[0], span_id=entry[1]))
