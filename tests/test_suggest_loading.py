@@ -60,3 +60,28 @@ def test_only_the_program_itself_freezes_its_objects_at_exit(tmp_path, monkeypat
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_models_own_tokenizer_is_read_when_it_differs_from_the_defaults(tmp_path):
+    import spacy
+
+    from annotator.suggest.pipeline import _load_model
+
+    own = spacy.blank("en")
+    own.tokenizer.add_special_case("Kyivpost", [{"ORTH": "Kyiv"}, {"ORTH": "post"}])
+    own.to_disk(tmp_path / "model")
+    loaded = _load_model(str(tmp_path / "model"))
+    assert [t.text for t in loaded("Read Kyivpost today")] == ["Read", "Kyiv", "post", "today"]
+    blank = spacy.blank("en")
+    blank.to_disk(tmp_path / "defaults")
+    assert [t.text for t in _load_model(str(tmp_path / "defaults"))("Read Kyivpost today")] == ["Read", "Kyivpost", "today"]
+
+
+def test_the_default_models_tokenizer_is_the_one_spacy_loads():
+    import spacy
+
+    from annotator.suggest import DEFAULT_MODELS
+    from annotator.suggest.pipeline import _load_model
+
+    name = next(n for n in DEFAULT_MODELS if spacy.util.is_package(n))
+    assert _load_model(name).tokenizer.to_bytes(exclude=["vocab"]) == spacy.load(name).tokenizer.to_bytes(exclude=["vocab"])

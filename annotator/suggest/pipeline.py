@@ -157,7 +157,14 @@ def combine_learned(doc: Doc, candidates: list[EntityCandidate], learned: Loaded
 
 def _load_model(name: str) -> Language:
     path = Path(name)
-    return spacy.load(path if path.exists() else name)
+    # The tokenizer is built from the language's defaults and its file read only if it differs:
+    # reading it makes the tokenizer load its 4,000 special cases a second time, and the citation
+    # marks below a third (for en_core_web_sm the file is the defaults, byte for byte).
+    nlp = spacy.load(path if path.exists() else name, exclude=["tokenizer"])
+    saved = nlp.path / "tokenizer" if nlp.path is not None else None
+    if saved is not None and saved.is_file() and saved.read_bytes() != nlp.tokenizer.to_bytes(exclude=["vocab"]):
+        nlp.tokenizer.from_disk(saved, exclude=["vocab"])
+    return nlp
 
 
 def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = None,
