@@ -14,7 +14,9 @@ names' tokens), as a user's first start does; every timed run reads it, as their
             spends a tenth of a second there too); --plain-as-written leaves that out
   suggest   annotator --db PROJECT suggest --redo: the suggester as shipped (the conflict NER in place of
             the model's own, gazetteer, rules, events, memory) storing its suggestions in the project file
-With --stages, the processor time of each component of both pipelines and of the suggester's
+With --startup N, the processor time of a start with nothing to do (an empty project; plain spaCy's
+import and load), N runs each, alternating; --base CHECKOUT adds another checkout's start (run with
+PYTHONPATH pointing there), for a before/after. With --stages, the processor time of each component of both pipelines and of the suggester's
 analysis and storing, in one process, over the same texts.
 
 Both run with compiled byte-code (PYTHONDONTWRITEBYTECODE dropped from their environment), as an
@@ -119,6 +121,41 @@ def stages(corpus: list[str]) -> None:
             print(f"  suggest  storing ({run}): {clock() - started:.2f} s")
 
 
+def startup(runs: int, base: str | None) -> None:
+    """Processor seconds of a start with nothing to do: `annotator suggest --redo` on an empty project
+    against plain spaCy's import and load, alternating, median of ``runs``; with ``base`` (the root
+    of another checkout, e.g. `git worktree add /tmp/base COMMIT`) that checkout's suggest too."""
+    with tempfile.TemporaryDirectory() as folder:
+        empty = Path(folder) / "empty.sqlite"
+        Store.open(empty).close()
+        corpus_file = Path(folder) / "texts.json"
+        corpus_file.write_text("[]", encoding="utf-8")
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        kinds = {"plain": ([sys.executable, "-c", PLAIN, str(corpus_file), *DEFAULT_MODELS], env),
+                 "suggest": ([sys.executable, "-m", "annotator", "--db", str(empty), "suggest", "--redo"],
+                             dict(env, ANNOTATOR_CACHE=str(Path(folder) / "cache")))}
+        if base:
+            kinds["base"] = (kinds["suggest"][0], dict(env, PYTHONPATH=str(Path(base).resolve()),
+                                                       ANNOTATOR_CACHE=str(Path(folder) / "cache-base")))
+        spent: dict[str, list[float]] = {name: [] for name in kinds}
+        for command, kind_env in kinds.values():  # untimed: byte-code and caches written
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=kind_env, cwd=folder)
+        load_before = os.getloadavg()[0]
+        for _ in range(runs):
+            for name, (command, kind_env) in kinds.items():
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=kind_env, cwd=folder)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                spent[name].append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    for name, values in spent.items():
+        print(f"  {name:<8} start, processor s: median {statistics.median(values):.2f}; runs: "
+              + ", ".join(f"{v:.2f}" for v in values))
+    print(f"load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--texts", type=int, default=300)
@@ -126,9 +163,15 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--plain-as-written", action="store_true",
                         help="the plain process ends without gc.freeze() (annotator's exit; see above)")
+    parser.add_argument("--startup", type=int, metavar="RUNS",
+                        help="instead: processor time of a start with nothing to do, RUNS times each")
+    parser.add_argument("--base", metavar="CHECKOUT", help="with --startup: also another checkout's start")
     parser.add_argument("--stages", action="store_true",
                         help="instead: processor time of each component and stage in one process")
     args = parser.parse_args()
+    if args.startup:
+        startup(args.startup, args.base)
+        return 0
     corpus = texts(args.texts, args.sentences)
     words = sum(len(t.split()) for t in corpus) / len(corpus)
     print(f"{len(corpus)} texts, {words:.0f} words each on average")
@@ -175,6 +218,11 @@ def main() -> int:
     print(f"load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"suggest / plain = {median['suggest'] / median['plain']:.2f} (target at most 1.25); "
           f"processor time {median_cpu['suggest'] / median_cpu['plain']:.2f} (what a busy machine shifts least)")
+    # Each suggest run against the plain run just before it: a neighbour's burst that slows one pair
+    # moves one ratio, not both medians.
+    paired = [s / p for s, p in zip(processor["suggest"], processor["plain"])]
+    print(f"processor time run by run: " + ", ".join(f"{r:.2f}" for r in paired)
+          + f"; median {statistics.median(paired):.2f}")
     return 0
 
 
