@@ -15,8 +15,10 @@ names' tokens), as a user's first start does; every timed run reads it, as their
   suggest   annotator --db PROJECT suggest --redo: the suggester as shipped (the conflict NER in place of
             the model's own, gazetteer, rules, events, memory) storing its suggestions in the project file
 With --startup N, the processor time of a start with nothing to do (an empty project; plain spaCy's
-import and load), N runs each, alternating; --base CHECKOUT adds another checkout's start (run with
-PYTHONPATH pointing there), for a before/after. With --stages, the processor time of each component of both pipelines and of the suggester's
+import and load), N runs each, alternating. --base CHECKOUT (the root of another checkout, e.g.
+`git worktree add /tmp/base COMMIT`) times that checkout's suggest too, in the same interleaved runs,
+on its own copy of the project and cache (run with PYTHONPATH pointing there): a before/after at one
+load. With --stages, the processor time of each component of both pipelines and of the suggester's
 analysis and storing, in one process, over the same texts.
 
 Both run with compiled byte-code (PYTHONDONTWRITEBYTECODE dropped from their environment), as an
@@ -33,6 +35,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -68,11 +71,11 @@ def texts(count: int, sentences: int) -> list[str]:
     return [article(rng, i, sentences)["text"] for i in range(count)]
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str], cwd: str) -> tuple[float, float]:
     """(wall seconds, processor seconds: user + system) of one run of ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -165,7 +168,8 @@ def main() -> int:
                         help="the plain process ends without gc.freeze() (annotator's exit; see above)")
     parser.add_argument("--startup", type=int, metavar="RUNS",
                         help="instead: processor time of a start with nothing to do, RUNS times each")
-    parser.add_argument("--base", metavar="CHECKOUT", help="with --startup: also another checkout's start")
+    parser.add_argument("--base", metavar="CHECKOUT",
+                        help="also time another checkout's suggest (run with PYTHONPATH there), interleaved")
     parser.add_argument("--stages", action="store_true",
                         help="instead: processor time of each component and stage in one process")
     args = parser.parse_args()
@@ -179,8 +183,9 @@ def main() -> int:
         stages(corpus)
         return 0
     annotator = Path(sys.executable).with_name("annotator")
-    timings: dict[str, list[float]] = {"plain": [], "suggest": []}
-    processor: dict[str, list[float]] = {"plain": [], "suggest": []}
+    kinds = ["plain", "suggest"] + (["base"] if args.base else [])
+    timings: dict[str, list[float]] = {name: [] for name in kinds}
+    processor: dict[str, list[float]] = {name: [] for name in kinds}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         corpus_file = Path(folder) / "texts.json"
@@ -203,10 +208,22 @@ def main() -> int:
         # every run compile annotator's modules from source, a fifth of a second that no user's
         # start pays. The untimed run writes it.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        subprocess.run(suggest, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        runs = {"plain": (plain, env), "suggest": (suggest, env)}
+        if args.base:
+            # The other checkout on its own copy of the project and its own cache, from the same venv.
+            base_project = Path(folder) / "base.sqlite"
+            shutil.copyfile(project, base_project)
+            runs["base"] = ([sys.executable, "-m", "annotator", "--db", str(base_project), "suggest", "--redo"],
+                            dict(env, PYTHONPATH=str(Path(args.base).resolve()),
+                                 ANNOTATOR_CACHE=str(Path(folder) / "cache-base")))
+        for name in kinds[1:]:
+            subprocess.run(runs[name][0], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=runs[name][1], cwd=folder)
         for _ in range(args.repeat):
-            for name, command in (("plain", plain), ("suggest", suggest)):
-                wall, cpu = timed(command, env)
+            for name in kinds:
+                command, kind_env = runs[name]
+                # In the temporary folder: `python -m` puts the working folder first on the path.
+                wall, cpu = timed(command, kind_env, folder)
                 timings[name].append(wall)
                 processor[name].append(cpu)
     median = {name: statistics.median(values) for name, values in timings.items()}
@@ -220,9 +237,10 @@ def main() -> int:
           f"processor time {median_cpu['suggest'] / median_cpu['plain']:.2f} (what a busy machine shifts least)")
     # Each suggest run against the plain run just before it: a neighbour's burst that slows one pair
     # moves one ratio, not both medians.
-    paired = [s / p for s, p in zip(processor["suggest"], processor["plain"])]
-    print(f"processor time run by run: " + ", ".join(f"{r:.2f}" for r in paired)
-          + f"; median {statistics.median(paired):.2f}")
+    for name in kinds[1:]:
+        paired = [s / p for s, p in zip(processor[name], processor["plain"])]
+        print(f"{name} / plain, processor time run by run: " + ", ".join(f"{r:.2f}" for r in paired)
+              + f"; median {statistics.median(paired):.2f}")
     return 0
 
 
