@@ -619,9 +619,13 @@ class RecordBuilder:
         the type the label means once who died is known."""
         deaths: list[Fatalities] = []
         argued: dict[str, list[Fatalities]] = {}
+        sentence = read_casualties(reading.article.text[reading.sentence_start:reading.sentence_end])
+        tolls = [" ".join(t.split()).casefold() for t in sentence.context]
         for words in reading.fatality_texts:
             said = read_casualties(words)
             others = {o: said.of(o) for o in (INJURED, MISSING, ARRESTED) if said.of(o)}
+            if any(" ".join(words.split()).casefold() in toll for toll in tolls):
+                continue  # the sentence gives these words as a war's toll ("since the war began"): its note says so
             if said.context and not said.killed:
                 reading.notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
             elif others and not said.killed:
@@ -632,7 +636,7 @@ class RecordBuilder:
                     deaths.append(said.killed or parse_fatalities(words))
                 except FatalityError as exc:
                     reading.notes.append(f"{reading.where}: {exc}")
-        said = read_casualties(reading.article.text[reading.sentence_start:reading.sentence_end])
+        said = sentence
         casualties = Casualties(
             killed=combine_in_event(deaths) if deaths else said.killed,
             injured=combine_in_event(argued[INJURED]) if INJURED in argued else said.injured,
