@@ -8,8 +8,8 @@
 Every synthetic event has a LOCATION argument the place index knows, so its article is read with spaCy's
 sentence recogniser alone (``RecordBuilder.prepare``). ``--no-place-arguments`` leaves the place words
 annotated as LOCATION spans but links none to its event: the place step reads the parse, which
-``prepare`` runs over each article up to the last sentence with such an event. ``--full-parse`` parses
-every article whole first (the way before), for comparison. ``--plain-pipe`` also times, in the same
+``prepare`` runs over every article. ``--full-parse`` parses every article first, though its events are
+placed, to show the table is the same either way. ``--plain-pipe`` also times, in the same
 run, the plain model (``spacy.load`` as installed) over the same article texts with ``nlp.pipe``: the
 yardstick the records' time is given against.
 
@@ -53,13 +53,7 @@ DEATHS = ["two people", "at least 12 people", "dozens of people", "10-15 people"
 OUTLETS = ["Northern Ledger", "Coastal Wire", "Invented Gazette", "Plains Courier"]
 
 
-# Sentences of background after the events, as a report goes on after its lead (--extra-sentences)
-BACKGROUND = ["The region has seen months of unrest.", "Aid groups say supplies are running low in the camps.",
-              "Talks between the two sides stalled last year.", "Roads into the area remain closed to traffic.",
-              "Residents described long queues for water and fuel.", "The council is due to meet again next week."]
-
-
-def synthetic(count: int, seed: int = 0, place_arguments: bool = True, extra_sentences: int = 0) -> list[Annotated]:
+def synthetic(count: int, seed: int = 0, place_arguments: bool = True) -> list[Annotated]:
     rng = random.Random(seed)
     start = date(2022, 3, 1)
     articles = []
@@ -74,7 +68,6 @@ def synthetic(count: int, seed: int = 0, place_arguments: bool = True, extra_sen
             parts.append(sentence)
             plan.append((actor, verb, label, place, when, deaths))
         parts.append("Officials gave no further details.")
-        parts += [BACKGROUND[(index + n) % len(BACKGROUND)] for n in range(extra_sentences)]
         text = " ".join(parts)
         item = Annotated(index + 1, text, source=rng.choice(OUTLETS), url=f"https://news.example/{index + 1}",
                          published=published)
@@ -103,8 +96,6 @@ def main() -> None:
                         help="parse every article whole first (the way before), for comparison")
     parser.add_argument("--no-place-arguments", action="store_true",
                         help="link no LOCATION argument to the events: the place step reads the parse")
-    parser.add_argument("--extra-sentences", type=int, default=0,
-                        help="sentences of background after the events in each article (a longer report)")
     parser.add_argument("--plain-pipe", action="store_true",
                         help="also time the plain model's nlp.pipe over the same article texts")
     args = parser.parse_args()
@@ -112,8 +103,7 @@ def main() -> None:
     started = time.perf_counter()
     index = load_index()
     index_seconds = time.perf_counter() - started
-    articles = synthetic(args.articles, place_arguments=not args.no_place_arguments,
-                         extra_sentences=args.extra_sentences)
+    articles = synthetic(args.articles, place_arguments=not args.no_place_arguments)
     builder = RecordBuilder(places=index)
     builder.gazetteer  # loaded before the clock starts, like the index
     builder.parse_many(["The spaCy model is loaded before the clock starts too."])
