@@ -163,6 +163,33 @@ def rules_scores(suggester, test: list[LearnArticle], layer: Layer) -> dict:
     return scores
 
 
+def learned_with_rules_scores(suggester, trained, test: list[LearnArticle], rename: bool = True) -> dict:
+    """What `annotator suggest` gives after learning: the suggester with the learned version taking part
+    (pipeline.combine_learned: learned spans beat the rules where they overlap, the rules fill in the
+    rest, refine trims both), keeping the labels of the project's scheme (the learned ones) only, as the
+    runner does. ``rename``: the rules' spans get the learned label of the same meaning (the manifest's
+    ``start_labels``, pipeline.in_learned_labels); without it they are dropped as outside the scheme
+    (as before issue 19's third round)."""
+    from annotator.learn.versions import LoadedModel
+
+    labels = set(trained.nlp.meta.get("learned_labels", {}).get("entity", []))
+    manifest = {"labels": {"entity": sorted(labels)}, "start_labels": trained.prepared.start_labels if rename else {}}
+    combined = suggester.with_learned(LoadedModel(trained.nlp, "bench", manifest))
+    predicted = {}
+    for article in test:
+        doc = combined.nlp(article.text)
+        spans = set()
+        for entity in combined.analyse(doc).entities:
+            if entity.label in labels:
+                span = doc[entity.start : entity.end]
+                spans.add((span.start_char, span.end_char, entity.label, str(Layer.ENTITY)))
+        predicted[article.content_hash] = decided(article, spans)
+    scores = score_spans(all_gold(test, Layer.ENTITY), predicted)
+    scores["overlap_f1"] = round(overlap_f1(all_gold(test, Layer.ENTITY), predicted), 4)
+    scores["start_labels"] = manifest["start_labels"]
+    return scores
+
+
 def outlet_folds(articles: list[LearnArticle]) -> list[list[LearnArticle]]:
     """re3d's outlets as folds (its reader names each article "<outlet>/<id>")."""
     outlets = sorted({str(a.article_id).split("/")[0] for a in articles})
@@ -178,6 +205,49 @@ def overlap_f1(gold: dict, predicted: dict) -> float:
     g, p = sum(len(v) for v in gold.values()), sum(len(predicted.get(k, set())) for k in gold)
     precision, recall = (right / p if p else 0.0), (found / g if g else 0.0)
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def print_errors(test: list[LearnArticle], gold: dict, predicted: dict, count: int) -> None:
+    """Per label, the ``count`` most frequent missed gold spans and false positives (by text), each with
+    what the other side has overlapping it: where a system's errors are, to read, not to tune on."""
+    from collections import Counter
+
+    texts = {a.content_hash: a.text for a in test}
+    for title, first, second in (("missed", gold, predicted), ("false positive", predicted, gold)):
+        errors: dict[str, Counter] = {}
+        for key, spans in first.items():
+            other = second.get(key, set())
+            for span in spans - other:
+                overlapping = tuple(sorted(f"{texts[key][o[0]:o[1]]!r} {o[2]}" for o in other
+                                           if o[0] < span[1] and span[0] < o[1]))
+                errors.setdefault(span[2], Counter())[(texts[key][span[0]:span[1]], overlapping)] += 1
+        for label, counter in sorted(errors.items()):
+            print(f"  {title} {label}: {sum(counter.values())}; most frequent:")
+            for (text, overlapping), n in counter.most_common(count):
+                print(f"    {n} x {text!r}" + (f" (other side: {', '.join(overlapping)})" if overlapping else ""))
+
+
+def config_overrides(parts: list[str]) -> dict:
+    """A variant's ``name=value`` parts as TrainConfig options (``dropout=0.1``, ``start_guesses=missing``),
+    each value read as the type of the option's default (a number where the default is None)."""
+    import dataclasses
+
+    defaults = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
+    overrides = {}
+    for part in parts:
+        if "=" not in part:
+            continue
+        name, value = part.split("=", 1)
+        if name not in defaults:
+            raise SystemExit(f"variant option {name!r}: TrainConfig has no such option")
+        default = defaults[name]
+        if isinstance(default, bool):
+            overrides[name] = value.lower() in ("1", "true", "yes")
+        elif default is None:
+            overrides[name] = float(value)
+        else:
+            overrides[name] = type(default)(value)
+    return overrides
 
 
 def entity_start_for(args, name: str, test: list[LearnArticle]) -> str | None:
@@ -205,6 +275,11 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
         if start:
             result.setdefault("entity_start", {})[index] = start
             print(f"{name} fold {index}: entity NER starts from {start}", flush=True)
+        if suggester is not None and start and layer is Layer.ENTITY:
+            from annotator.suggest import load_suggester
+
+            # The shipped conflict NER saw every outlet: the suggester reads the held-out one too.
+            suggester = load_suggester(entity_model=Path(start))
         rules = rules_scores(suggester, test, layer) if suggester is not None else None
         if rules is not None:
             result["runs"].append({"fold": index, "system": "shipped rules", "fraction": None, "scores": rules})
@@ -220,7 +295,8 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                                      rehearse="rehearse" in parts, epochs=args.epochs, heldout_percent=0,
                                      transfer_labels="notransfer" not in parts,
                                      max_updates=args.max_steps, max_seconds=None,
-                                     entity_start=(start if "smstart" not in parts else None) or "model")
+                                     entity_start=(start if "smstart" not in parts else None) or "model",
+                                     **config_overrides(parts))
                 trained = train_pipeline(train, config)
                 predicted = {a.content_hash: decided(a, {(s.start_char, s.end_char, s.label, str(s.layer))
                                                          for s in learned_spans(trained.nlp, a.text, scores=False)})
@@ -230,6 +306,17 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                 scores["updates"], scores["best_update"] = trained.updates, trained.best_update
                 scores["seconds"] = trained.seconds
                 scores["transferred_labels"] = trained.prepared.transferred
+                if suggester is not None and layer is Layer.ENTITY:
+                    for rename in (True, False):
+                        combined = learned_with_rules_scores(suggester, trained, test, rename)
+                        system = f"learned {variant} + rules" + ("" if rename else " (rules' labels dropped)")
+                        result["runs"].append({"fold": index, "system": system, "fraction": fraction,
+                                               "train_articles": len(train), "scores": combined})
+                        print(f"{name} fold {index} {fraction:.0%} {system}: F1 {micro(combined, str(layer))['f1']:.3f}, "
+                              f"overlap {combined['overlap_f1']:.3f}", flush=True)
+                if args.errors:
+                    print(f"{name} fold {index} learned {variant}: errors on the held-out fold")
+                    print_errors(test, all_gold(test, layer), predicted, args.errors)
                 passes = passes or trained.epochs_done
                 result["runs"].append({"fold": index, "system": f"learned {variant}", "fraction": fraction,
                                        "train_articles": len(train), "scores": scores})
@@ -302,7 +389,7 @@ def main(argv=None) -> int:
                         help="updates at most, for the learner and for spacy train alike")
     parser.add_argument("--by-outlet", action="store_true", help="re3d: leave one outlet out instead of hash folds")
     parser.add_argument("--variants", nargs="+", default=["shipped"],
-                        help="learner variants: base[+spancat][+rehearse][+notransfer][+smstart: en_core_web_sm's NER even with --start-loo], e.g. shipped blank shipped-full+rehearse shipped+spancat")
+                        help="learner variants: base[+spancat][+rehearse][+notransfer][+smstart: en_core_web_sm's NER even with --start-loo][+OPTION=VALUE: any TrainConfig option], e.g. shipped blank shipped-full+rehearse shipped+spancat")
     parser.add_argument("--variant-fractions", type=float, nargs="+", default=[1.0],
                         help="fractions at which variants after the first are run")
     parser.add_argument("--no-spacy-train", dest="spacy_train", action="store_false",
@@ -316,6 +403,8 @@ def main(argv=None) -> int:
     parser.add_argument("--datasets", nargs="+", default=["re3d", "wikievents"], choices=["re3d", "wikievents"])
     parser.add_argument("--no-rules", action="store_true", help="skip the shipped suggester")
     parser.add_argument("--json", type=Path, help="write every run's scores here")
+    parser.add_argument("--errors", type=int, default=0, metavar="N",
+                        help="print each learner's N most frequent misses and false positives per label")
     args = parser.parse_args(argv)
     suggester = None
     if not args.no_rules:
