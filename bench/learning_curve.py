@@ -14,7 +14,12 @@ other folds' articles (nested subsets, in hash order) and is scored on the fold,
   best-model choice) is the same share of the training articles as the learner's development part
   (annotator.learn.train.development_split), never the held-out fold, never its own training set;
   the same step limit;
-- the shipped suggester (model + gazetteer + rules), its labels mapped onto the data's where it has one.
+- the shipped suggester (model + gazetteer + rules), its labels mapped onto the data's where it has one;
+  with ``--start-loo`` it reads the held-out conflict NER too;
+- unless ``--no-rules``: what `annotator suggest` gives after learning, the suggester with the learned
+  version taking part, only the data's labels kept (the rules' spans renamed into them, ADR 21, and,
+  as before that, dropped).
+``--errors N`` prints each learner's N most frequent misses and false positives per label.
 
 Data: re3d's CENTCOM, US_State_Department and UK_Government parts for entities in re3d's own labels
 (the "team with its own scheme" case; spans whose type the crowd backed with less than 0.5 are
@@ -291,12 +296,12 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                 if variant != args.variants[0] and fraction not in args.variant_fractions:
                     continue  # the other variants are compared at a few sizes only: time
                 parts = variant.split("+")
-                config = TrainConfig(base=parts[0], triggers="spancat" if "spancat" in parts else "ner",
-                                     rehearse="rehearse" in parts, epochs=args.epochs, heldout_percent=0,
-                                     transfer_labels="notransfer" not in parts,
-                                     max_updates=args.max_steps, max_seconds=None,
-                                     entity_start=(start if "smstart" not in parts else None) or "model",
-                                     **config_overrides(parts))
+                # The variant's own OPTION=VALUE parts win over the bench's settings.
+                options = {"triggers": "spancat" if "spancat" in parts else "ner", "rehearse": "rehearse" in parts,
+                           "epochs": args.epochs, "heldout_percent": 0, "transfer_labels": "notransfer" not in parts,
+                           "max_updates": args.max_steps, "max_seconds": None,
+                           "entity_start": (start if "smstart" not in parts else None) or "model"}
+                config = TrainConfig(base=parts[0], **{**options, **config_overrides(parts)})
                 trained = train_pipeline(train, config)
                 predicted = {a.content_hash: decided(a, {(s.start_char, s.end_char, s.label, str(s.layer))
                                                          for s in learned_spans(trained.nlp, a.text, scores=False)})
