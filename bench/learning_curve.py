@@ -83,7 +83,7 @@ def micro(scores: dict, layer: str, labels: set[str] | None = None) -> dict:
     return prf(tp, fp, fn)
 
 
-def same_start_config(path: Path, base: Path, max_steps: int) -> None:
+def same_start_config(path: Path, base: Path, max_steps: int, dropout: float = TrainConfig.dropout) -> None:
     """spaCy's default CPU NER config (`spacy init config --pipeline ner`), changed only where the
     learner differs from it: the NER is sourced from ``base`` (the shipped NER with the data's labels
     added, its internal tok2vec), no separate tok2vec, the learner's dropout, a step limit, and
@@ -96,14 +96,14 @@ def same_start_config(path: Path, base: Path, max_steps: int) -> None:
     config["nlp"]["pipeline"] = ["ner"]
     config["components"] = {"ner": {"source": str(base)}}
     config["initialize"]["components"] = {}
-    config["training"].update({"dropout": 0.2, "max_steps": max_steps, "max_epochs": 0, "eval_frequency": 50,
+    config["training"].update({"dropout": dropout, "max_steps": max_steps, "max_epochs": 0, "eval_frequency": 50,
                                "patience": 400, "frozen_components": [], "annotating_components": []})
     config["training"]["score_weights"] = {"ents_f": 1.0}
     config.to_disk(path)
 
 
 def spacy_train(train: list[LearnArticle], test: list[LearnArticle], layer: Layer, max_steps: int, workdir: Path,
-                dev_percent: int = 10, start: str | None = None) -> dict:
+                dev_percent: int = 10, start: str | None = None, dropout: float = TrainConfig.dropout) -> dict:
     """`spacy train` fine-tuning the shipped NER (its weights, the data's labels added) on the same
     articles, early stopping on a development part of them; scored like ours. ``start``: a folder
     whose NER both start from instead (the learner's ``entity_start``)."""
@@ -127,7 +127,7 @@ def spacy_train(train: list[LearnArticle], test: list[LearnArticle], layer: Laye
             docbin.add(doc)
         docbin.to_disk(workdir / f"{name}.spacy")
     config = workdir / "config.cfg"
-    same_start_config(config, workdir / "base", max_steps)
+    same_start_config(config, workdir / "base", max_steps, dropout)
     began = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "spacy", "train", str(config), "--output", str(workdir / "out"),
                           "--paths.train", str(workdir / "train.spacy"), "--paths.dev", str(workdir / "dev.spacy")],
@@ -261,7 +261,8 @@ def entity_start_for(args, name: str, test: list[LearnArticle]) -> str | None:
     shipped conflict NER saw every outlet, so the bench never starts from it."""
     if not args.start_loo or name != "re3d" or not args.by_outlet:
         return None
-    outlet = str(test[0].article_id).split("/")[0]
+    # Nested (--inner OUTER): the start never saw the outer outlet, which this run never reads.
+    outlet = args.inner or str(test[0].article_id).split("/")[0]
     folder = args.start_loo / f"cner-{outlet}"
     if not (folder / "ner").is_dir():
         raise SystemExit(f"{folder}: no held-out conflict NER; train it with scripts/train_conflict_model.py "
@@ -271,6 +272,9 @@ def entity_start_for(args, name: str, test: list[LearnArticle]) -> str | None:
 
 def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, suggester, tmp: Path,
                 results: list[dict]) -> dict:
+    if args.inner and name == "re3d":
+        # Choosing a setting for the outer outlet inside the two others: train on one, score on the other.
+        articles = [a for a in articles if not str(a.article_id).startswith(args.inner + "/")]
     folds = outlet_folds(articles) if args.by_outlet and name == "re3d" else folds_of(articles, args.folds)
     result = {"dataset": name, "layer": str(layer), "articles": len(articles), "folds": len(folds), "runs": []}
     results.append(result)
@@ -332,6 +336,7 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                 save(args, results)
             if args.spacy_train:
                 scores = spacy_train(train, test, layer, args.max_steps, tmp / f"{name}-{index}-{fraction}",
+                                     dropout=args.baseline_dropout,
                                      start=start if layer is Layer.ENTITY else None)
                 result["runs"].append({"fold": index, "system": "spacy train", "fraction": fraction,
                                        "train_articles": len(train), "scores": scores})
@@ -393,8 +398,8 @@ def main(argv=None) -> int:
     parser.add_argument("--max-steps", type=int, default=TrainConfig.max_updates,
                         help="updates at most, for the learner and for spacy train alike")
     parser.add_argument("--by-outlet", action="store_true", help="re3d: leave one outlet out instead of hash folds")
-    parser.add_argument("--variants", nargs="+", default=["shipped"],
-                        help="learner variants: base[+spancat][+rehearse][+notransfer][+smstart: en_core_web_sm's NER even with --start-loo][+OPTION=VALUE: any TrainConfig option], e.g. shipped blank shipped-full+rehearse shipped+spancat")
+    parser.add_argument("--variants", nargs="*", default=["shipped"],
+                        help="learner variants (none: spacy train alone): base[+spancat][+rehearse][+notransfer][+smstart: en_core_web_sm's NER even with --start-loo][+OPTION=VALUE: any TrainConfig option], e.g. shipped blank shipped-full+rehearse shipped+spancat")
     parser.add_argument("--variant-fractions", type=float, nargs="+", default=[1.0],
                         help="fractions at which variants after the first are run")
     parser.add_argument("--no-spacy-train", dest="spacy_train", action="store_false",
@@ -405,6 +410,12 @@ def main(argv=None) -> int:
     parser.add_argument("--min-confidence", type=float, default=RE3D_MIN_CONFIDENCE,
                         help="re3d: spans whose best type the crowd backed less are undecided, for every system "
                              "(0: every span is gold, the yardstick before issue 19's second round)")
+    parser.add_argument("--baseline-dropout", type=float, default=TrainConfig.dropout,
+                        help="spacy train's dropout (default: the learner's default, so both get the same)")
+    parser.add_argument("--inner", metavar="OUTLET",
+                        help="re3d --by-outlet: nested selection for OUTLET, which is not read at all: the two "
+                             "other outlets are the folds (train on one, score on the other), starting from "
+                             "the conflict NER held out on OUTLET (--start-loo)")
     parser.add_argument("--datasets", nargs="+", default=["re3d", "wikievents"], choices=["re3d", "wikievents"])
     parser.add_argument("--no-rules", action="store_true", help="skip the shipped suggester")
     parser.add_argument("--json", type=Path, help="write every run's scores here")
