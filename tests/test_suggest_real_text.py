@@ -234,3 +234,38 @@ def test_suggest_real_text_capitals_inside_a_line_keep_their_own_label(suggester
     text = "The statement by NATO, issued on Monday, condemned the strike."
     found = suggested(suggester, text)
     assert ("NATO", "LOCATION") not in found.values()
+
+
+def test_suggest_real_text_a_cyrillic_place_in_guillemets_is_a_place(suggester):
+    # the model alone calls it a person, and takes the word before the quotes with it
+    text = "Місто «Харків» знову під обстрілом, wrote a local channel. Crowds gathered in «Харків» on Sunday."
+    found = suggested(suggester, text)
+    assert found[at(text, "Харків")] == ("Харків", "LOCATION")
+    assert not [words for words, _ in found.values() if "«" in words or "»" in words]
+
+
+def test_suggest_real_text_a_common_noun_opening_a_sentence_is_no_name(suggester):
+    # the model alone tags "Residents" an organisation here
+    text = ("Shelling cut power to Kharkiv on Monday.\n\nResidents posted photos of a fire at the plant. "
+            "Residents said the sirens sounded twice.")
+    found = suggested(suggester, text)
+    assert at(text, "Residents") not in found
+    assert at(text, "Residents", 1) not in found
+    assert found[at(text, "Kharkiv")] == ("Kharkiv", "LOCATION")
+
+
+def test_suggest_real_text_a_weapon_needs_a_weapon_word_or_name(suggester):
+    # the conflict NER alone tags "front line", "front" and the dateline "KYIV" as weapons
+    text = ("Ukraine downs 30 Shahed drones KYIV, Oct 12 - The government said the front line held. "
+            "Officials said troops held the front against two Javelin teams.")
+    found = suggested(suggester, text)
+    weapons = sorted(words for words, label in found.values() if label == "WEAPON")
+    assert weapons == ["Javelin", "Shahed drones"]
+    assert found[at(text, "KYIV")] == ("KYIV", "LOCATION")
+
+
+def test_suggest_real_text_a_monitor_opening_a_sentence_is_an_organisation(suggester):
+    # found by nothing before: the model misses it, and "Human" alone is a geonames spelling
+    text = "Human Rights Watch said the strike killed 12 civilians in Idlib."
+    found = suggested(suggester, text)
+    assert found[at(text, "Human Rights Watch")] == ("Human Rights Watch", "ORG")
