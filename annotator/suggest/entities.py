@@ -482,6 +482,12 @@ def _strip_openers(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
     return start, end, located
 
 
+# Words that open the name of a street or a building in the languages reports quote names from
+# ("Calle del Correo", "Rue Victor Hugo", "Avenida Bolívar"): our facilities, as "Victor Hugo street".
+FACILITY_OPENERS = {"calle", "rue", "avenida", "avenue", "via", "rua", "plaza", "piazza", "boulevard", "cafe", "café",
+                    "cafetería", "cafeteria", "hotel", "hospital", "hôpital", "estadio", "stade"}
+# Newspapers and agencies, named by these words ("Herald Tribune", "Daily Gazette").
+PRESS_WORDS = {"tribune", "herald", "gazette", "journal", "daily", "telegraph", "monitor", "observer", "chronicle"}
 OPENING_QUOTES = {"«", "“", "„", '"', "‹"}
 CLOSING_QUOTES = {"»", "”", '"', "›"}
 # Weapon words the gazetteer's terms do not end in, for the conflict NER's nominal weapons
@@ -554,6 +560,15 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
         if context and label == "LOCATION":
             while end - start > 1 and doc[start].is_lower and doc[start].lower_ in PLACE_NOUNS:
                 start += 1  # "the city Kharkov": the place noun is no part of the name
+            if end - start > 1 and doc[start].lower_ in FACILITY_OPENERS:
+                label = "FACILITY"  # "Calle del Correo", "Rue Victor Hugo", "Cafetería Rolando"
+            elif end - start > 1 and doc[end - 1].lower_ in ORG_WORDS | PRESS_WORDS:
+                label = "ORG"  # "Latin American Herald Tribune", "Regional Council"
+        if context and label in {"LOCATION", "ORG", "PERSON"}:
+            while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ == "ADJ":
+                end -= 1  # "American radical [preacher]": a trailing adjective is no part of a name
+            if end - start == 1 and doc[start].lower_ in WEEKDAYS:
+                label = "DATE"  # "Saturday's attack" tagged a person: a day, not a name
         if context and label == "WEAPON":
             if gazetteer.is_place(doc[start:end].text):
                 label = "LOCATION"  # a headline running into its dateline: "... Shahed drones KYIV, Oct 12 -"
@@ -631,7 +646,9 @@ def _organisations_by_name(doc: Doc) -> list[EntityCandidate]:
         while end < len(doc) and doc[end].is_title and doc[end].is_alpha and doc[end].pos_ == "PROPN" \
                 and end not in taken and (end == i or not doc[end].is_sent_start):
             end += 1
-        if end - i >= 2 and any(t.lower_ in ORG_NAME_WORDS for t in doc[i:end]) \
+        words = {t.lower_ for t in doc[i:end]}
+        # "Foreign Office Minister": a title, which the model's own spans lose too (_titles)
+        if end - i >= 2 and words & ORG_NAME_WORDS and not words & TITLE_HEADS \
                 and doc[i].lower_ not in PLACE_PREPOSITIONS | OTHER_OPENERS:
             found.append(EntityCandidate(i, end, "ORG", MODEL))
         i = max(end, i + 1)

