@@ -324,3 +324,16 @@ def test_suggest_real_text_a_title_is_no_organisation_found_by_its_words(suggest
     found = as_if_the_model_said(suggester, text, [("Alistair Burt", "PERSON", 0)])
     assert found[at(text, "Alistair Burt")] == ("Alistair Burt", "PERSON")
     assert not [words for words, label in found.values() if "Minister" in words]
+
+
+def test_suggest_real_text_forces_cabinets_named_days_and_no_weapon_heads(suggester):
+    text = ("The Parachute Regiment fired on marchers on Bloody Sunday, an IRA leader said, and the Stormont "
+            "Cabinet met. Two Tornado jets flew over.")
+    found = as_if_the_model_said(suggester, text, [
+        ("Parachute Regiment", "LOC", 0), ("Bloody", "GPE", 0), ("IRA leader", "WEAPON", 0),
+        ("Stormont Cabinet", "PERSON", 0), ("Tornado", "WEAPON", 0)])
+    assert found[at(text, "Parachute Regiment")] == ("Parachute Regiment", "ARMED_GROUP")
+    assert found[at(text, "Stormont Cabinet")] == ("Stormont Cabinet", "ORG")
+    assert at(text, "Bloody") not in found
+    assert not [words for words, label in found.values() if label == "WEAPON" and "IRA" in words]
+    assert [label for words, label in found.values() if "Tornado" in words] == ["WEAPON"]

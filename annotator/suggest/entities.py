@@ -495,14 +495,20 @@ CLOSING_QUOTES = {"»", "”", '"', "›"}
 WEAPON_NOUNS = {"weapon", "weapons", "arms", "firearm", "firearms", "explosive", "explosives", "munition", "munitions",
                 "ammunition", "bullet", "bullets", "shell", "shells", "round", "rounds", "warhead", "warheads", "knife",
                 "knives", "machete", "machetes", "bazooka", "projectile", "projectiles", "airstrike", "airstrikes",
-                "aircraft", "bomber", "bombers", "warship", "warships", "submarine", "artillery", "armour", "armor"}
+                "aircraft", "bomber", "bombers", "warship", "warships", "submarine", "artillery", "armour", "armor",
+                "fighter", "plane", "planes", "ship", "ships", "vessel", "vessels", "frigate", "frigates", "destroyer",
+                "destroyers", "carrier", "carriers", "gunboat", "gunboats", "jet", "jets", "truck", "trucks"}
 
 
 def _names_a_weapon(span: SpacySpan, gazetteer: Gazetteer) -> bool:
     """A weapon span holds a weapon word ("drones", "device") or a name ("Javelin", "TB2", "Kh-101"):
     the conflict NER also tags words near weapons that are none ("the front", "government")."""
-    return any(not t.is_lower or t.lower_ in WEAPON_NOUNS or gazetteer.is_weapon_word(t.text)
-               for t in span if not t.is_punct)
+    def weapon_word(token) -> bool:
+        return token.lower_ in WEAPON_NOUNS or gazetteer.is_weapon_word(token.text)
+
+    if span[-1].is_lower and not weapon_word(span[-1]):
+        return False  # "IRA leader", "front line": the head names something else
+    return any(not t.is_lower or weapon_word(t) for t in span if not t.is_punct)
 
 
 def _common_noun_opening(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
@@ -589,6 +595,13 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
             label = "LOCATION"
         elif context and label in {"ORG", "LOCATION", "FACILITY"} and _person_by_context(doc, start, end):
             label = "PERSON"
+        if context and label == "PERSON" and end - start > 1 and words & (ORG_WORDS | {"cabinet"}):
+            label = "ORG"  # "Stormont Cabinet", "Ulster Unionist Party": an organisation's words, no one's name
+        if context and label == "LOCATION" and end - start > 1 and doc[end - 1].lower_ in gazetteer.force_nouns:
+            label = "ARMED_GROUP"  # "Parachute Regiment", "Belfast Brigade": a force named after a place
+        if context and label in {"LOCATION", "ORG"} and end < len(doc) and doc[end].lower_ in WEEKDAYS \
+                and doc[end].is_title:
+            continue  # "Bloody [Sunday]": the name of a day, not of a place or organisation
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
             # "Troops" alone tagged ORG is a generic force: the rules decide about those.
