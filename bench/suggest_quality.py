@@ -9,6 +9,7 @@ Held out:     python bench/suggest_quality.py --real --loo /tmp/conflict-loo
               /tmp/conflict-loo/cner-<outlet> written by scripts/train_conflict_model.py --hold-out)
 Rule families: add --families (each family switched off in turn; what it adds per outlet)
 Errors:       add --errors (every wrong and missed entity span per set, ours and the plain model's)
+Old rule:     add --strict-ignore (leave a suggestion unscored only on exactly an ignored span's offsets)
 
 On real text both systems' entity spans go through the same normalisation before scoring
 (real_gold.normalise_span: no leading determiner, no trailing punctuation, no title before a
