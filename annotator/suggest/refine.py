@@ -125,7 +125,7 @@ def _people_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityC
         if span.label == "PERSON":
             if len(words) == 1:
                 surnames.add(words[0])
-                continue  # one word called a person once spreads nothing: the model's slips are one-word
+                continue  # a one-word person lends only its surname: the model's slips are one-word
             for k in range(1, len(words)):
                 parts.add(words[:k])
                 parts.add(words[-k:])
