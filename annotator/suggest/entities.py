@@ -360,6 +360,8 @@ def _person_by_context(doc: Doc, start: int, end: int) -> bool:
         second = after[1]
         if second.lower_ == "who":
             return True
+        if second.lower_ in PERSON_NOUNS and len(after) >= 3 and after[2].lower_ == "of":
+            return True  # "Eva Forest, wife of the playwright", "Ali Musa, head of the council"
         if second.like_num and len(after) >= 3 and after[2].text == "," and second.text.isdigit() and 0 < int(second.text) < 110:
             return True  # an age
         words = [t for t in doc[end + 1 : end + 6]]
@@ -480,6 +482,45 @@ def _strip_openers(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
     return start, end, located
 
 
+# Words that open the name of a street or a building in the languages reports quote names from
+# ("Calle del Correo", "Rue Victor Hugo", "Avenida Bolívar"): our facilities, as "Victor Hugo street".
+FACILITY_OPENERS = {"calle", "rue", "avenida", "avenue", "via", "rua", "plaza", "piazza", "boulevard", "cafe", "café",
+                    "cafetería", "cafeteria", "hotel", "hospital", "hôpital", "estadio", "stade"}
+# Newspapers and agencies, named by these words ("Herald Tribune", "Daily Gazette").
+PRESS_WORDS = {"tribune", "herald", "gazette", "journal", "daily", "telegraph", "monitor", "observer", "chronicle"}
+OPENING_QUOTES = {"«", "“", "„", '"', "‹"}
+CLOSING_QUOTES = {"»", "”", '"', "›"}
+# Weapon words the gazetteer's terms do not end in, for the conflict NER's nominal weapons
+# ("the explosive device", "a knife", "the warhead").
+WEAPON_NOUNS = {"weapon", "weapons", "arms", "firearm", "firearms", "explosive", "explosives", "munition", "munitions",
+                "ammunition", "bullet", "bullets", "shell", "shells", "round", "rounds", "warhead", "warheads", "knife",
+                "knives", "machete", "machetes", "bazooka", "projectile", "projectiles", "airstrike", "airstrikes",
+                "aircraft", "bomber", "bombers", "warship", "warships", "submarine", "artillery", "armour", "armor",
+                "fighter", "plane", "planes", "ship", "ships", "vessel", "vessels", "frigate", "frigates", "destroyer",
+                "destroyers", "carrier", "carriers", "gunboat", "gunboats", "jet", "jets", "truck", "trucks"}
+
+
+def _names_a_weapon(span: SpacySpan, gazetteer: Gazetteer) -> bool:
+    """A weapon span holds a weapon word ("drones", "device") or a name ("Javelin", "TB2", "Kh-101"):
+    the conflict NER also tags words near weapons that are none ("the front", "government")."""
+    def weapon_word(token) -> bool:
+        return token.lower_ in WEAPON_NOUNS or gazetteer.is_weapon_word(token.text)
+
+    if span[-1].is_lower and not weapon_word(span[-1]):
+        return False  # "IRA leader", "front line": the head names something else
+    return any(not t.is_lower or weapon_word(t) for t in span if not t.is_punct)
+
+
+def _common_noun_opening(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """One word opening a sentence or line that the tagger reads as a common noun ("Residents",
+    "Scenarios") and no gazetteer knows: capitalised by its position, not because it is a name."""
+    if end - start != 1 or doc[start].tag_ not in {"NN", "NNS"} or not doc[start].is_title:
+        return False
+    opens = doc[start].is_sent_start or start == 0 or breaks_line(doc[start - 1]) \
+        or doc[start - 1].text in OPENING_QUOTES | {"(", "["}
+    return opens and gazetteer.canonical(doc[start].text) is None
+
+
 def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) -> list[EntityCandidate]:
     """The model's entities on the scheme's labels; with ``context``, relabelled where the sentence
     shows the model wrong ("fled to Barangi" is a place, "Amina Keita, a mother of four" a person)."""
@@ -501,6 +542,9 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
         opening = [i for i in range(start + 1, end) if doc[i].text == "("]
         if opening and not any(doc[i].text == ")" for i in range(opening[0], end)):
             end = opening[0]  # "Kivu Defence Forces (KDF": the short form is not part of it
+        quote = [i for i in range(start + 1, end - 1) if doc[i].text in OPENING_QUOTES]
+        if quote and not any(doc[i].text in CLOSING_QUOTES for i in range(quote[-1], end)):
+            start = quote[-1] + 1  # "Місто «Харків": what opens the quotation is no part of the name in it
         while start < end and start in citations:
             start += 1
         while end > start and end - 1 in citations:
@@ -517,6 +561,25 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
                 continue
         if context and label in {"ORG", "PERSON", "LOCATION"}:
             start, end = _arabic_group_extent(doc, start, end)
+        if context and label in {"LOCATION", "ORG", "PERSON"} and _common_noun_opening(doc, start, end, gazetteer):
+            continue  # "Residents said ...": a common noun capitalised because it opens the sentence
+        if context and label == "LOCATION":
+            while end - start > 1 and doc[start].is_lower and doc[start].lower_ in PLACE_NOUNS:
+                start += 1  # "the city Kharkov": the place noun is no part of the name
+            if end - start > 1 and doc[start].lower_ in FACILITY_OPENERS:
+                label = "FACILITY"  # "Calle del Correo", "Rue Victor Hugo", "Cafetería Rolando"
+            elif end - start > 1 and doc[end - 1].lower_ in ORG_WORDS | PRESS_WORDS:
+                label = "ORG"  # "Latin American Herald Tribune", "Regional Council"
+        if context and label in {"LOCATION", "ORG", "PERSON"}:
+            while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ == "ADJ":
+                end -= 1  # "American radical [preacher]": a trailing adjective is no part of a name
+            if end - start == 1 and doc[start].lower_ in WEEKDAYS:
+                label = "DATE"  # "Saturday's attack" tagged a person: a day, not a name
+        if context and label == "WEAPON":
+            if gazetteer.is_place(doc[start:end].text):
+                label = "LOCATION"  # a headline running into its dateline: "... Shahed drones KYIV, Oct 12 -"
+            elif not _names_a_weapon(doc[start:end], gazetteer):
+                continue  # "the front", "government": no weapon word and no weapon's name
         words = {t.lower_ for t in doc[start:end]}
         if label in {"LOCATION", "ORG", "PERSON"} and words <= gazetteer.nationality_words:
             continue  # "Ukrainian" tagged as a place or an organisation
@@ -532,6 +595,13 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
             label = "LOCATION"
         elif context and label in {"ORG", "LOCATION", "FACILITY"} and _person_by_context(doc, start, end):
             label = "PERSON"
+        if context and label == "PERSON" and end - start > 1 and words & (ORG_WORDS | {"cabinet"}):
+            label = "ORG"  # "Stormont Cabinet", "Ulster Unionist Party": an organisation's words, no one's name
+        if context and label == "LOCATION" and end - start > 1 and doc[end - 1].lower_ in gazetteer.force_nouns:
+            label = "ARMED_GROUP"  # "Parachute Regiment", "Belfast Brigade": a force named after a place
+        if context and label in {"LOCATION", "ORG"} and end < len(doc) and doc[end].lower_ in WEEKDAYS \
+                and doc[end].is_title:
+            continue  # "Bloody [Sunday]": the name of a day, not of a place or organisation
         if label in {"ORG", "PERSON"} and words & gazetteer.force_nouns:
             label = "ARMED_GROUP"
             # "Troops" alone tagged ORG is a generic force: the rules decide about those.
@@ -572,8 +642,34 @@ def _named_before_place_noun(doc: Doc) -> list[EntityCandidate]:
     return found
 
 
+# Words that make a run of capitalised words an organisation's name: ORG_WORDS and the heads of
+# the names of monitors and aid agencies ("Human Rights Watch", "Mercy Corps", "Red Crescent").
+ORG_NAME_WORDS = ORG_WORDS | {"rights", "watch", "corps", "crescent", "relief"}
+
+
+def _organisations_by_name(doc: Doc) -> list[EntityCandidate]:
+    """"Human Rights Watch said ...": two or more capitalised proper nouns, one of them a word
+    organisations are named by, that the model left out (it misses names opening a sentence).
+    Model priority: any longer span of the model's own wins."""
+    found = []
+    taken = {t.i for ent in doc.ents for t in ent}
+    i = 0
+    while i < len(doc):
+        end = i
+        while end < len(doc) and doc[end].is_title and doc[end].is_alpha and doc[end].pos_ == "PROPN" \
+                and end not in taken and (end == i or not doc[end].is_sent_start):
+            end += 1
+        words = {t.lower_ for t in doc[i:end]}
+        # "Foreign Office Minister": a title, which the model's own spans lose too (_titles)
+        if end - i >= 2 and words & ORG_NAME_WORDS and not words & TITLE_HEADS \
+                and doc[i].lower_ not in PLACE_PREPOSITIONS | OTHER_OPENERS:
+            found.append(EntityCandidate(i, end, "ORG", MODEL))
+        i = max(end, i + 1)
+    return found
+
+
 def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
-    found = _named_before_place_noun(doc) if "context" in families else []
+    found = [*_named_before_place_noun(doc), *_organisations_by_name(doc)] if "context" in families else []
     names = [s for s in doc.spans.get(NAMES_KEY, []) if "names" in families
              and not (s.id_.startswith(GEONAMES_ID) and _inside_longer_name(doc, s))]
     shapes = [s for s in [*doc.spans.get(RULES_KEY, []), *doc.spans.get(WEAPONS_KEY, [])]

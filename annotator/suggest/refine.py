@@ -9,9 +9,11 @@ its label. Spans from annotation memory are never changed.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from spacy.tokens import Doc
 
-from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, RULE, EntityCandidate, breaks_line
+from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, ORG_WORDS, RULE, EntityCandidate, breaks_line
 from annotator.suggest.gazetteer import Gazetteer
 
 # Heads of a force named by its modifiers ("Allied military forces", "the Novak regime", "Daesh
@@ -107,19 +109,37 @@ def _acronyms_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[Entit
     return spans
 
 
+NAME_PARTICLES = {"al", "el", "ad", "de", "del", "da", "di", "van", "von", "bin", "ibn", "der", "la", "le"}
+
+
 def _people_by_discourse(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate]:
-    # The first or last words of a full name ("Novak", "Laura"), never a stretch from its middle.
+    # A full name again, or its first or last words ("Novak", "Laura"), never a stretch from its
+    # middle; and a two- or three-word name whose surname alone is a person elsewhere ("Forest" ...
+    # "Eva Forest").
     parts: set[tuple[str, ...]] = set()
+    surnames: set[str] = set()
+    readings: Counter = Counter()  # (words, label): how often the document's spans read a name so
     for span in spans:
-        if span.label == "PERSON" and span.end - span.start >= 2:
-            words = tuple(t.text for t in doc[span.start : span.end] if not t.is_punct)
+        words = tuple(t.text for t in doc[span.start : span.end] if not t.is_punct)
+        readings[words, span.label] += 1
+        if span.label == "PERSON":
+            if len(words) == 1:
+                surnames.add(words[0])
+                continue  # a one-word person lends only its surname: the model's slips are one-word
             for k in range(1, len(words)):
                 parts.add(words[:k])
                 parts.add(words[-k:])
     for span in spans:
-        if span.label in {"ORG", "LOCATION"} and span.priority == MODEL and parts:
+        if span.label in {"ORG", "LOCATION"} and span.priority == MODEL:
             words = tuple(t.text for t in doc[span.start : span.end] if not t.is_punct)
-            if words in parts and all(w[:1].isupper() for w in words):
+            if not words or not words[-1][:1].isupper() or not all(
+                    w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words):
+                continue
+            # the same full name read as a person more often than as this ("Junction City" once a
+            # person and three times a place stays a place)
+            again = len(words) > 1 and readings[words, "PERSON"] > readings[words, span.label]
+            if words in parts or again or (2 <= len(words) <= 3 and words[-1] in surnames and not any(
+                    w.lower() in ORG_WORDS for w in words)):
                 span.label, span.canonical = "PERSON", None
     return spans
 
@@ -177,7 +197,8 @@ def _governments(doc: Doc, spans: list[EntityCandidate]) -> list[EntityCandidate
             continue
         start, end = token.i, token.i + 1
         while start > 0 and (doc[start - 1].ent_type_ in {"GPE", "NORP"} or doc[start - 1].lower_ in GOVERNMENT_ADJECTIVES
-                             or (doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title)):
+                             or (doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title)
+                             or (by_token.get(start - 1) is not None and by_token[start - 1].label == "LOCATION")):
             start -= 1
         place = lambda i: doc[i].ent_type_ == "GPE" or (by_token.get(i) is not None and by_token[i].label == "LOCATION")  # noqa: E731
         if end + 1 < len(doc) and doc[end].lower_ == "of" and place(end + 1):
