@@ -226,8 +226,10 @@ def main() -> None:
     started = time.perf_counter()
     suggester = with_model(load_suggester(), None)
     triggers = TriggerSet.of(load_triggers())
-    location = parsed(suggester.nlp, event_location_reports(), cache=CACHE)
-    print(f"event_location: {len(location)} sentences ({time.perf_counter() - started:.0f} s)", flush=True)
+    location = []
+    if args.event_location or not args.skip_location:  # 5,719 sentences to parse: only when they are used
+        location = parsed(suggester.nlp, event_location_reports(), cache=CACHE)
+        print(f"event_location: {len(location)} sentences ({time.perf_counter() - started:.0f} s)", flush=True)
 
     KEEPS = tuple(float(k) for k in args.keeps.split(","))
     if not args.skip_wikievents:

@@ -147,7 +147,10 @@ def parsed(nlp, reports: list[Report], batch_size: int = 64, cache: Path | None 
 
     from spacy.tokens import Doc
 
-    key = hashlib.sha1("\x00".join(r.text for r in reports).encode("utf-8")).hexdigest()[:16]
+    # The key holds the pipeline as well as the texts: Docs parsed by an older pipeline (another entity
+    # model, other components) would give the features of a pipeline the suggester no longer runs.
+    pipeline = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}|{','.join(nlp.pipe_names)}"
+    key = hashlib.sha1("\x00".join([pipeline, *(r.text for r in reports)]).encode("utf-8")).hexdigest()[:16]
     if cache is not None and cache.with_suffix(f".{key}.pickle").exists():
         blobs = pickle.loads(cache.with_suffix(f".{key}.pickle").read_bytes())
         return list(zip(reports, (Doc(nlp.vocab).from_bytes(b) for b in blobs)))
