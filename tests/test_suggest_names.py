@@ -41,3 +41,13 @@ def test_suggest_names_a_changed_list_or_a_broken_cache_is_tokenized_again(tmp_p
     assert tokenized_names(nlp, more, cache)[-1] == (["Bakhmut"], "LOCATION", "Bakhmut")
     cache.write_text("{not json", encoding="utf-8")
     assert tokenized_names(nlp, NAMES, cache)[2] == (["Kata'ib", "Ridwan"], "ARMED_GROUP", "Kata'ib Ridwan")
+
+
+def test_suggest_names_a_name_at_the_very_end_that_opens_a_longer_one_is_matched_alone(tmp_path):
+    # "Sloviansk" is a name and opens "Sloviansk Raion": at the Doc's end the two-token slice is
+    # ("Sloviansk",) and matched the one-token name as a Span past the end (IndexError).
+    nlp = spacy.blank("en")
+    matcher = NamesMatcher("names")
+    matcher.add(tokenized_names(nlp, NAMES + [("Sloviansk", "LOCATION", "Sloviansk")], tmp_path / "names.json"))
+    doc = matcher(nlp("Shelling was reported near Sloviansk"))
+    assert [(span.text, span.end) for span in doc.spans["names"]] == [("Sloviansk", len(doc))]

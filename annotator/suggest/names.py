@@ -48,6 +48,10 @@ class NamesMatcher:
         found = []
         for i, word in enumerate(words):
             for size in self.lengths.get(word, ()):
+                if i + size > len(words):
+                    # Cut by the Doc's end, the slice would be shorter than ``size`` and could match a
+                    # shorter name: a Span past the end (an IndexError on some event_location sentences).
+                    break
                 entry = self.table.get(tuple(words[i : i + size]))
                 if entry is not None:
                     found.append(Span(doc, i, i + size, label=entry[0], span_id=entry[1]))
