@@ -21,7 +21,8 @@ Feature variants add features to the shipped ones (learned.token_features) for t
 - morphology: the word's number and tense;
 - rule_lemma+entities: both.
 Other variants: no_token_vector (only the hashed features), token_vector_x3 and token_vector_x0.3 (the token
-vector's weights held less or more to zero than the hashed features'), positive_weight (the positive class weighted 1 or 3,
+vector scaled by 3 or 0.3 for training, learned.fit's ``vector_scale``: its weights held less or more to zero
+than the hashed features'), token_vector_chosen (the scale chosen inside from 0.1, 0.3, 1), positive_weight (the positive class weighted 1 or 3,
 chosen inside), keep (a rule's word dropped below 0, 0.02 or 0.05, chosen inside), wide_C (C from 0.3, 1, 3, 10),
 low_thresholds (new words from 0.15 up), event_location (its sentences at weight 0.3: the marked verb a positive
 where a rule matches it, the marked places negatives, every other word missing).
@@ -50,6 +51,7 @@ import trigger_quality as quality  # noqa: E402
 from train_triggers import (  # noqa: E402
     BITS,
     REGULARISATION,
+    VECTOR_SCALE,
     THRESHOLD,
     document_group,
     event_location_reports,
@@ -69,7 +71,7 @@ NEGATIONS = {"not", "n't", "never", "no", "without"}
 MODALS = {"may", "might", "could", "would", "will", "should", "can", "must"}
 FEATURE_VARIANTS = ("rule_lemma", "rule_context", "entities", "negation", "determiner", "sentence_rules",
                     "morphology", "rule_lemma+entities")
-OTHER_VARIANTS = ("no_token_vector", "token_vector_x3", "token_vector_x0.3", "positive_weight", "keep", "wide_C", "low_thresholds", "event_location")
+OTHER_VARIANTS = ("no_token_vector", "token_vector_x3", "token_vector_x0.3", "token_vector_chosen", "positive_weight", "keep", "wide_C", "low_thresholds", "event_location")
 LOCATION_WEIGHT = 0.3
 
 
@@ -104,22 +106,17 @@ def extra_features(names: set[str]):
 class VariantCV(quality.GroupCV):
     """GroupCV whose settings also hold the positive class's weight, with the grids of one variant."""
 
-    def __init__(self, *args, thresholds, keeps, extra_rows=None, dense=1.0, **kwargs):
+    def __init__(self, *args, thresholds, keeps, extra_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.thresholds, self.keeps, self.extra_rows, self.dense = thresholds, keeps, extra_rows, dense
+        self.thresholds, self.keeps, self.extra_rows = thresholds, keeps, extra_rows
 
     def fit(self, groups, setting):
-        regularisation, positive_weight = setting
+        regularisation, positive_weight, vector_scale = setting
         train = self.rows.subset(lambda g: g in groups)
         if self.extra_rows is not None:
             train.extend(self.extra_rows)
-        if self.dense != 1.0:
-            # Token vectors scaled by k for training, the weights by k after: the same model with the
-            # vectors' weights held k times less (or more) to zero by the regularisation.
-            train.tensors = [t * self.dense for t in train.tensors]
-        model = learned.fit(train, bits=BITS, regularisation=regularisation, positive_weight=positive_weight)
-        model.dense *= self.dense
-        return model
+        return learned.fit(train, bits=BITS, regularisation=regularisation, positive_weight=positive_weight,
+                           vector_scale=vector_scale)
 
     def choose(self, groups, settings):
         counts = defaultdict(Counter)
@@ -160,14 +157,20 @@ def run_variant(name, suggester, triggers, pairs):
         regularisations = (0.3, 1.0, 3.0, 10.0) if name == "wide_C" else (1.0, 3.0)
         positive_weights = (1.0, 3.0) if name == "positive_weight" else (1.0,)
         extra = location_rows(suggester.nlp, triggers) if name == "event_location" else None
-        cv = VariantCV(suggester, triggers, pairs, thresholds=thresholds, keeps=keeps, extra_rows=extra,
-                       dense={"no_token_vector": 0.0, "token_vector_x3": 3.0, "token_vector_x0.3": 0.3}.get(name, 1.0))
-        folds = cv.nested([(c, w) for c in regularisations for w in positive_weights], show=lambda fold: None)
+        scales = {"no_token_vector": (0.0,), "token_vector_x3": (3.0,), "token_vector_x0.3": (0.3,),
+                  "token_vector_chosen": (0.1, 0.3, 1.0)}.get(name, (VECTOR_SCALE,))
+        cv = VariantCV(suggester, triggers, pairs, thresholds=thresholds, keeps=keeps, extra_rows=extra)
+        folds = cv.nested([(c, w, k) for c in regularisations for w in positive_weights for k in scales],
+                          show=lambda fold: None)
+        chosen = [fold[3] for fold in folds]
+        if name == "token_vector_chosen":
+            chosen.append(("over all 7 groups", cv.choose(cv.groups, [(c, 1.0, k) for c in regularisations
+                                                                     for k in scales])))
     finally:
         learned.token_features = SHIPPED_FEATURES
     pooled = sum((fold[2] for fold in folds), Counter())
     mean = sum(quality.prf(fold[2])[2] for fold in folds) / len(folds)
-    return quality.prf(pooled), mean, quality.prf(sum((fold[1] for fold in folds), Counter()))[2]
+    return quality.prf(pooled), mean, quality.prf(sum((fold[1] for fold in folds), Counter()))[2], chosen
 
 
 def show_errors(suggester, triggers, pairs) -> None:
@@ -220,6 +223,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--variants", default="all", help="comma-separated names (see above), or all")
     parser.add_argument("--errors", action="store_true", help="list the held-out errors of the shipped features")
+    parser.add_argument("--with-shipped", action="store_true", help="with named --variants, the shipped features too")
+    parser.add_argument("--chosen", action="store_true", help="print the settings each held-out group's inner"
+                        " cross-validation chose (and, for token_vector_chosen, the choice over all 7 groups)")
     args = parser.parse_args()
     started = time.perf_counter()
     suggester = quality.with_model(quality.load_suggester(), None)
@@ -235,10 +241,12 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}")
     print(f"{'variant':<22} {'pooled P':>8} {'R':>6} {'F1':>6} {'mean of groups':>15}   (rules alone in the same run)")
-    for name in ("shipped", *names):
-        (p, r, f1), mean, rules = run_variant(name, suggester, triggers, pairs)
+    for name in ("shipped", *names) if args.variants == "all" or args.with_shipped else names:
+        (p, r, f1), mean, rules, chosen = run_variant(name, suggester, triggers, pairs)
         print(f"{name:<22} {p:>8.3f} {r:>6.3f} {f1:>6.3f} {mean:>15.3f}   ({rules:.3f})  {time.perf_counter() - started:.0f} s",
               flush=True)
+        if args.chosen:
+            print(f"{'':<22} chosen ((C, positive weight, vector scale), threshold, keep): {chosen}", flush=True)
 
 
 if __name__ == "__main__":

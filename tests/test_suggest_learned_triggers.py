@@ -161,3 +161,18 @@ def test_what_the_window_says_of_a_score_names_rule_triggers_only_for_our_sugges
     assert span(Layer.ENTITY).how_sure() == ""  # spaCy's NER gives no confidence: nothing is claimed
     assert span(Layer.EVENT, origin=Origin.IMPORTED).how_sure() == ""
     assert span(Layer.EVENT, source="other-tool 2.0").how_sure() == ""
+
+
+def test_a_vector_scale_regularises_the_token_vectors_but_the_model_reads_them_as_they_are(suggester):
+    texts = ["Rebels ambushed a patrol near the river.", "Farmers sold grain at the market.",
+             "Soldiers shelled the market at dawn.", "Officials opened a school in the capital."]
+    rows = TrainingRows.empty()
+    for number, doc in enumerate(suggester.nlp.pipe(texts)):
+        rows.add(doc, {}, {i: int(number % 2 == 0 and doc[i].pos_ == "VERB") for i in candidates(doc)}, str(number), BITS)
+    scaled = fit(rows, bits=BITS, vector_scale=0.3)
+    by_hand = TrainingRows(rows.features, [t * 0.3 for t in rows.tensors], rows.labels, rows.groups, rows.weights)
+    plain = fit(by_hand, bits=BITS)
+    # the same fit as on vectors scaled by hand, its vector weights scaled back to read unscaled vectors
+    np.testing.assert_allclose(scaled.sparse, plain.sparse, atol=1e-5)
+    np.testing.assert_allclose(scaled.dense, plain.dense * 0.3, atol=1e-5)
+    assert scaled.meta["vector_scale"] == 0.3 and np.abs(scaled.dense).max() > 0
