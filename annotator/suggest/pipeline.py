@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import spacy
@@ -18,6 +18,7 @@ from annotator.domain import SUGGESTER_NAME, Layer
 from annotator.suggest.entities import (
     MEMORY,
     MODEL,
+    MODEL_LABELS,
     RULE_FAMILIES,
     EntityCandidate,
     add_conflict_ruler,
@@ -104,6 +105,9 @@ class Suggester:
                     event.score = scores[(event.start, event.end, event.label)]
         if memory is not None:
             events = [e for e in events if not memory.is_rejected(doc[e.start : e.end].text, e.label)]
+        if self.learned is not None:
+            # Last, so that the event finder and refine read the rules' own labels.
+            entities = in_learned_labels(entities, self.learned)
         return DocSuggestions(entities, events)
 
     def with_learned(self, learned: LoadedModel | None) -> "Suggester":
@@ -151,6 +155,35 @@ def combine_learned(doc: Doc, candidates: list[EntityCandidate], learned: Loaded
                                         canonical=gazetteer.canonical(doc[span.start : span.end].text),
                                         score=span.score))
     return kept, [s for s in found if s.layer is Layer.EVENT]
+
+
+# The suggester's own refinements of a model label: an armed group is an organisation to a scheme
+# that does not tell them apart.
+REFINES = {"ARMED_GROUP": "ORG"}
+
+
+def rule_label_names(learned: LoadedModel) -> dict[str, str]:
+    """{the suggester's label: the learned version's label of the same meaning}, from the manifest's
+    ``start_labels`` (project label -> the start NER's label, voted on the training articles) through
+    the model-to-suggester label map: a scheme's Location gets the rules' LOCATION (the NER's GPE)."""
+    names: dict[str, str] = {}
+    for project_label, model_label in sorted(learned.manifest.get("start_labels", {}).items()):
+        ours = MODEL_LABELS.get(model_label)
+        if ours is not None:
+            names.setdefault(ours, project_label)
+    for refined, label in REFINES.items():
+        if label in names:
+            names.setdefault(refined, names[label])
+    return names
+
+
+def in_learned_labels(entities: list[EntityCandidate], learned: LoadedModel) -> list[EntityCandidate]:
+    """The rules' spans of a label the learned version does not know, renamed to the learned label of
+    the same meaning when there is one (see rule_label_names); a project with its own labels would
+    otherwise lose them all as outside its scheme. A label the learned version knows stays as it is."""
+    known = set(learned.manifest.get("labels", {}).get("entity", []))
+    names = {ours: theirs for ours, theirs in rule_label_names(learned).items() if ours not in known}
+    return [replace(e, label=names[e.label]) if e.label in names else e for e in entities]
 
 
 def _load_model(name: str) -> Language:
