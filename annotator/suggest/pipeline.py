@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -188,7 +190,14 @@ def in_learned_labels(entities: list[EntityCandidate], learned: LoadedModel) -> 
 
 def _load_model(name: str) -> Language:
     path = Path(name)
-    return spacy.load(path if path.exists() else name)
+    # The tokenizer is built from the language's defaults and its file read only if it differs:
+    # reading it makes the tokenizer load its 4,000 special cases a second time, and the citation
+    # marks below a third (for en_core_web_sm the file is the defaults, byte for byte).
+    nlp = spacy.load(path if path.exists() else name, exclude=["tokenizer"])
+    saved = nlp.path / "tokenizer" if nlp.path is not None else None
+    if saved is not None and saved.is_file() and saved.read_bytes() != nlp.tokenizer.to_bytes(exclude=["vocab"]):
+        nlp.tokenizer.from_disk(saved, exclude=["vocab"])
+    return nlp
 
 
 def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = None,
@@ -203,7 +212,8 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
 
     If nothing loads, the suggester runs on rules alone and ``warning`` says why.
     """
-    gazetteer = gazetteer or load_gazetteer()
+    with _collector_paused():
+        gazetteer = gazetteer or load_gazetteer()
     tried: list[str] = []
     nlp: Language | None = None
     for name in [model] if model else DEFAULT_MODELS:
@@ -233,16 +243,37 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
             model_version += "+" + _swap_ner(nlp, Path(entity_model))
         # The same tags, lemmas and morphology, matched in a fifth of the time (attribute_rules.py).
         quicken_attribute_ruler(nlp)
-    _split_citation_marks(nlp)
-    add_conflict_ruler(nlp, gazetteer)
-    trigger_model = None
-    if warning is None:
-        from annotator.suggest.events.learned import shipped_trigger_model
+    with _collector_paused():
+        _split_citation_marks(nlp)
+        add_conflict_ruler(nlp, gazetteer)
+        trigger_model = None
+        if warning is None:
+            from annotator.suggest.events.learned import shipped_trigger_model
 
-        # Where triggers are is learned (docs/suggester.md); without a fitting model the rules decide.
-        trigger_model, _ = shipped_trigger_model(features_of)
-    return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers(), trigger_model), model_name,
-                     model_version, warning, tried, features_of=features_of if warning is None else None)
+            # Where triggers are is learned (docs/suggester.md); without a fitting model the rules decide.
+            trigger_model, _ = shipped_trigger_model(features_of)
+        finder = EventFinder(gazetteer, load_triggers(), trigger_model)
+    return Suggester(nlp, gazetteer, finder, model_name, model_version, warning, tried,
+                     features_of=features_of if warning is None else None)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector held off while the suggester builds its tables.
+
+    Building them makes some hundred thousand small objects (the names' token tuples, the
+    gazetteer's dictionaries), and every few hundred new objects the collector runs, its older
+    passes walking the whole loaded spaCy model each time: that was half of the time spent building
+    the names matcher. Nothing built here is garbage, so there is nothing for it to find; it runs
+    again as before once the block ends. (spaCy's own loading is left out of the block: srsly
+    switches the collector back on after reading each file of weights.)"""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _swap_ner(nlp: Language, folder: Path) -> str:
