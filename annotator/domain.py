@@ -95,6 +95,10 @@ class Article:
         )
 
 
+# The suggester's name, the start of every ``source`` it writes ("conflict-suggester@1.7/...").
+SUGGESTER_NAME = "conflict-suggester"
+
+
 @dataclass
 class Span:
     """A labelled character range. ``annotator`` is None for a suggestion shared by everybody."""
@@ -121,6 +125,20 @@ class Span:
 
     def text_in(self, article_text: str) -> str:
         return article_text[self.start_char : self.end_char]
+
+    def how_sure(self) -> str:
+        """What the window says about the suggester's confidence in this span (annotators' copies of
+        a suggestion keep its score): "score 0.83" where one was given (a learned model's
+        probability, 1.0 for annotation memory); for an event the suggester's trigger rules found,
+        "trigger rule, no score": a rule gives no probability, and the learned trigger model's
+        probability for the word is not the rule's confidence (trained on 20 reports it gave rule
+        words that are plainly right 0.02). Else "" (an entity from spaCy's NER or a rule)."""
+        if self.score is not None:
+            return f"score {self.score:.2f}"
+        if (self.layer is Layer.EVENT and self.origin is Origin.SUGGESTED
+                and (self.source or "").startswith(SUGGESTER_NAME + "@")):
+            return "trigger rule, no score"
+        return ""
 
     @classmethod
     def from_row(cls, row: dict) -> "Span":

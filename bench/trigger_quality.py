@@ -45,6 +45,7 @@ from train_triggers import (  # noqa: E402
     OTHER_VERBS,
     REGULARISATION,
     THRESHOLD,
+    VECTOR_SCALE,
     document_group,
     event_location_reports,
     parsed,
@@ -131,7 +132,7 @@ class GroupCV:
         train = self.rows.subset(lambda g: g in groups)
         if self.location_rows is not None:
             train.extend(self.location_rows)
-        return fit(train, bits=BITS, regularisation=regularisation)
+        return fit(train, bits=BITS, regularisation=regularisation, vector_scale=VECTOR_SCALE)
 
     def score(self, model, docs, threshold=0.0, keep=0.0) -> Counter:
         if model is not None:
@@ -183,13 +184,14 @@ class GroupCV:
 
 def event_location_loso(suggester, triggers, location, wikievents_rows, threshold, keep, sample=None, show=print):
     location_rows = training_rows(location, triggers, partial_weight=LOSO_LOCATION_WEIGHT, other_verbs=OTHER_VERBS)
-    alone = fit(wikievents_rows.subset(lambda g: True), bits=BITS, regularisation=REGULARISATION)
+    alone = fit(wikievents_rows.subset(lambda g: True), bits=BITS, regularisation=REGULARISATION,
+                vector_scale=VECTOR_SCALE)
     alone.threshold, alone.keep_threshold = threshold, keep
     table = {}
     for source in sorted({r.group for r, _ in location}):
         train = location_rows.subset(lambda g: g != source)
         train.extend(wikievents_rows)
-        model = fit(train, bits=BITS, regularisation=REGULARISATION)
+        model = fit(train, bits=BITS, regularisation=REGULARISATION, vector_scale=VECTOR_SCALE)
         model.threshold, model.keep_threshold = threshold, keep
         finders = {who: EventFinder(suggester.gazetteer, list(triggers.rules), m)
                    for who, m in (("rules", None), ("WikiEvents alone", alone), ("+ event_location", model))}
@@ -226,8 +228,10 @@ def main() -> None:
     started = time.perf_counter()
     suggester = with_model(load_suggester(), None)
     triggers = TriggerSet.of(load_triggers())
-    location = parsed(suggester.nlp, event_location_reports(), cache=CACHE)
-    print(f"event_location: {len(location)} sentences ({time.perf_counter() - started:.0f} s)", flush=True)
+    location = []
+    if args.event_location or not args.skip_location:  # 5,719 sentences to parse: only when they are used
+        location = parsed(suggester.nlp, event_location_reports(), cache=CACHE)
+        print(f"event_location: {len(location)} sentences ({time.perf_counter() - started:.0f} s)", flush=True)
 
     KEEPS = tuple(float(k) for k in args.keeps.split(","))
     if not args.skip_wikievents:

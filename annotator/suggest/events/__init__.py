@@ -86,9 +86,10 @@ class EventFinder:
                 continue
             if rule.label in VIOLENT_LABELS and figurative(doc[start]):
                 continue
+            # No score: a rule gives no probability, and the learned model's for this word is not the
+            # rule's confidence (the window said "score 0.00" for rule triggers the model barely knew).
             event = EventCandidate(start, end, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
-                                   anaphoric=anaphoric(doc[start], rule),
-                                   score=round(max(scored), 4) if scored else None)
+                                   anaphoric=anaphoric(doc[start], rule))
             trigger = doc[start]
             if rule.requires_weapon and not linked_weapon(trigger, by_token):
                 continue

@@ -225,9 +225,14 @@ class TrainingRows:
 
 
 def fit(rows: TrainingRows, *, bits: int, threshold: float = 0.5, regularisation: float = 1.0,
-        positive_weight: float = 1.0) -> TriggerModel:
+        positive_weight: float = 1.0, vector_scale: float = 1.0) -> TriggerModel:
     """A logistic regression on ``rows`` (scikit-learn, from the ``test`` extra: training is a
-    developer's step, the app only reads the weights)."""
+    developer's step, the app only reads the weights).
+
+    ``vector_scale``: the token vectors are multiplied by it for training and their weights by it
+    after, so the model scores the vectors as they are, while the regularisation holds their weights
+    1/scale² times harder to zero than the hashed features' (0.3: the 96 dense values of a word count
+    for less against its words and parse, which held-out reports reward, bench/trigger_variants.py)."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
@@ -238,7 +243,7 @@ def fit(rows: TrainingRows, *, bits: int, threshold: float = 0.5, regularisation
     sparse = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(rows.labels), 1 << bits))
     sparse.sum_duplicates()
     width = max(len(t) for t in rows.tensors)
-    dense = np.stack([t if len(t) == width else np.zeros(width, dtype=np.float32) for t in rows.tensors])
+    dense = np.stack([t if len(t) == width else np.zeros(width, dtype=np.float32) for t in rows.tensors]) * vector_scale
     matrix = hstack([sparse, csr_matrix(dense)]).tocsr()
     labels = np.array(rows.labels)
     weights = np.array([rows.row_weight(k) for k in range(len(labels))]) * np.where(labels == 1, positive_weight, 1.0)
@@ -246,6 +251,6 @@ def fit(rows: TrainingRows, *, bits: int, threshold: float = 0.5, regularisation
     model = LogisticRegression(C=regularisation, fit_intercept=False, max_iter=400, solver="liblinear")
     model.fit(matrix, labels, sample_weight=weights)
     coefficients = model.coef_[0].astype(np.float32)
-    return TriggerModel(coefficients[: 1 << bits], coefficients[1 << bits :], threshold,
+    return TriggerModel(coefficients[: 1 << bits], coefficients[1 << bits :] * np.float32(vector_scale), threshold,
                         {"bits": bits, "tensor_width": width, "regularisation": regularisation,
-                         "positive_weight": positive_weight})
+                         "positive_weight": positive_weight, "vector_scale": vector_scale})
