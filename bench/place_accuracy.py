@@ -193,7 +193,13 @@ def main() -> None:
     parser.add_argument("--unresolved", type=int, default=0,
                         help="print the N gold words the place index most often cannot resolve (the ceiling's misses)")
     parser.add_argument("--parse-cache", type=Path, default=None, help="keep the parses in this folder between runs")
+    parser.add_argument("--rich-cues", action="store_true",
+                        help="give the learned step the parse's further cues (place_choice.RICH_CUES), off in the app")
     args = parser.parse_args()
+    if args.rich_cues:
+        from annotator.eventtable import place_choice
+
+        place_choice.RICH_CUES = True
 
     from annotator.eventtable.place_choice import fit
     from annotator.eventtable.places import REGION, load_index
@@ -242,6 +248,7 @@ def main() -> None:
     systems = ("baseline", "first+index", "rules", "learned")
     tallies: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in systems}
     misses = []
+    missed = Counter()
     kept = Counter()  # the learned step's events at a place the gazetteer lacks (the region or country around it)
     resolvable = 0
     unresolved = Counter()
@@ -271,6 +278,10 @@ def main() -> None:
                 t["place"] += gid in ids
                 t["country"] += bool(country) and chosen_country == country
                 t["words"] += overlaps(where, item)
+        if our_id not in ids and ids:  # a miss the gazetteer allowed: other words, or another place of the words
+            missed["words right, another place"] += overlaps(our_where, item) and our_id is not None
+            missed["words right, unresolved"] += overlaps(our_where, item) and our_id is None
+            missed["other words"] += not overlaps(our_where, item)
         if our_id not in ids and ids and len(misses) < args.misses:
             got = index.describe(our_id) if our_id else "nothing"
             golds = " | ".join(g["words"] for g in item["gold"])
@@ -305,6 +316,8 @@ def main() -> None:
               f"index holds, {kept['gold unknown, words']} have the gold words kept (counted in no 'place right' "
               f"above; their country cannot be checked offline); where the gold's country is known "
               f"({kept['country known']}), the area's country is right in {kept['country']}")
+    print(f"\nlearned step's misses where the gold words name a place the index holds ({sum(missed.values())}): "
+          + ", ".join(f"{why} {count}" for why, count in missed.most_common()))
     print(f"\ngold words the place index resolves at all (the ceiling of 'place right'): {resolvable / len(pairs):.1%}")
     print(f"took {time.perf_counter() - started:.0f} s")
     for words, count in unresolved.most_common(args.unresolved):

@@ -194,3 +194,14 @@ def test_export_says_a_place_was_placed_at_its_region(learned):
     assert (row["location"], row["admin1"], row["country"], row["location_precision"]) == (
         "Qarawiyat Zubaydah", "Idlib", "Syria", "region")
     assert "'Qarawiyat Zubaydah' is not in the gazetteer: placed at region level" in row["notes"]
+
+
+def test_learned_a_small_town_the_model_left_untyped_is_read_when_the_step_is_sure(learned):
+    # "Birao" is no entity of the model's and the article names no country: the step's confidence decides.
+    place = place_of(learned, "Rebels captured Birao on Tuesday after a week of fighting.", "captured")
+    assert (place.place.name, place.place.country_code) == ("Birao", "CF")
+
+
+def test_learned_a_title_is_still_no_town_of_its_name(learned):
+    place = place_of(learned, "A former Minister was killed at home on Monday.", "killed")
+    assert place is None or place.place is None

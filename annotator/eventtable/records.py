@@ -128,9 +128,11 @@ def _without_dateline(text: str, start: int, end: int) -> str:
     return _DATE_LINE.sub(lambda m: " " * len(m.group(0)), sentence)
 
 
-# The learned step's score from which its choice stands even when the gazetteer lacks the name: the place
-# is then kept as written, at the region or country around it, rather than another mention read instead.
-UNLISTED_SCORE = 0.5
+# The learned step's score from which its choice stands (more likely than not where the event happened):
+# a name the gazetteer lacks is then kept as written, at the region or country around it, rather than
+# another mention read instead; and a small town's name the model did not call a place ("captured Birao")
+# is read as that town even far from the article's countries.
+CONFIDENT_SCORE = 0.5
 
 
 def _plausible(place, context) -> bool:
@@ -719,11 +721,11 @@ class RecordBuilder:
             basis = hangs[0].basis if hangs else "sentence"
             resolved = replace(self.places.resolve(mention.text, context, basis=basis),
                                offsets=(mention.start, mention.end))
-            if resolved.place is None and not readable and unresolved is None and score >= UNLISTED_SCORE:
+            if resolved.place is None and not readable and unresolved is None and score >= CONFIDENT_SCORE:
                 unlisted = resolved
             # A proper name the model did not call a place ("Kerry", "Minister") is a place far from the
-            # article's countries only if it is a big one.
-            doubtful = mention.origin in ("name", "propn")
+            # article's countries only if it is a big one, or if the step is confident of it.
+            doubtful = mention.origin in ("name", "propn") and score < CONFIDENT_SCORE
             if resolved.place is None or (doubtful and not _plausible(resolved.place, context)):
                 unresolved = unresolved or replace(resolved, place=None)  # the words kept for the reviewer
                 continue
