@@ -205,3 +205,9 @@ def test_learned_a_small_town_the_model_left_untyped_is_read_when_the_step_is_su
 def test_learned_a_title_is_still_no_town_of_its_name(learned):
     place = place_of(learned, "A former Minister was killed at home on Monday.", "killed")
     assert place is None or place.place is None
+
+
+def test_learned_a_car_s_name_is_no_town_abroad_where_the_article_names_its_country(learned):
+    place = place_of(learned, "A bomber detonated his explosives-packed Mercedes near a market in Baghdad, Iraq, "
+                              "on Saturday.", "detonated")
+    assert place.place.country_code == "IQ"

@@ -131,7 +131,7 @@ def _without_dateline(text: str, start: int, end: int) -> str:
 # The learned step's score from which its choice stands (more likely than not where the event happened):
 # a name the gazetteer lacks is then kept as written, at the region or country around it, rather than
 # another mention read instead; and a small town's name the model did not call a place ("captured Birao")
-# is read as that town even far from the article's countries.
+# is read as that town where the article names no country.
 CONFIDENT_SCORE = 0.5
 
 
@@ -724,8 +724,10 @@ class RecordBuilder:
             if resolved.place is None and not readable and unresolved is None and score >= CONFIDENT_SCORE:
                 unlisted = resolved
             # A proper name the model did not call a place ("Kerry", "Minister") is a place far from the
-            # article's countries only if it is a big one, or if the step is confident of it.
-            doubtful = mention.origin in ("name", "propn") and score < CONFIDENT_SCORE
+            # article's countries only if it is a big one; where the article names no country at all, the
+            # step's confidence decides ("captured Birao").
+            doubtful = mention.origin in ("name", "propn") and not (
+                score >= CONFIDENT_SCORE and (context is None or not context.countries))
             if resolved.place is None or (doubtful and not _plausible(resolved.place, context)):
                 unresolved = unresolved or replace(resolved, place=None)  # the words kept for the reviewer
                 continue
