@@ -136,6 +136,15 @@ class ResolvedPlace:
     # places an event whose village it cannot find).
     unlisted: bool = False
 
+    @property
+    def label(self) -> str:
+        """How a list names the place: "Mariupol"; "Khan Touman (not in the gazetteer: Aleppo, region)"."""
+        if self.place is None:
+            return self.text
+        if self.unlisted:
+            return f"{self.text} (not in the gazetteer: {self.place.name}, {self.place.precision_name})"
+        return self.place.name
+
 
 @dataclass
 class PlaceContext:
