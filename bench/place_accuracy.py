@@ -3,6 +3,8 @@ ahalterman/event_location's development file that has a gold place.
 
     nice .venv/bin/python bench/place_accuracy.py
     nice .venv/bin/python bench/place_accuracy.py --misses 40 --unresolved 30 --parse-cache /tmp/place-parses
+    nice .venv/bin/python bench/place_accuracy.py --kept 100    # the kept-as-written places, to check by hand
+    nice .venv/bin/python bench/place_accuracy.py --rich-cues   # the learned step with the parse's further cues
 
 Each item is one sentence with its event word (``VERB``) and the words a person marked as where that
 event happened (``LOCATION``, one or more). Records whose ``source`` is reserved for independent
@@ -29,6 +31,10 @@ Scoring, the same for all (the gold gives words, not GeoNames ids):
   town);
 - **country right**: the chosen place's country is the country of the gold words' best reading;
 - **words right**: the words the system read the place from overlap a gold LOCATION span.
+
+The learned step's events at a place the gazetteer lacks, kept as written and placed at the region or
+country around it, are counted apart (how many, how many keep the gold words, the area's country where
+the gold's is known): never as "place right", whose gold words must name a place the index holds.
 """
 
 from __future__ import annotations
@@ -192,6 +198,9 @@ def main() -> None:
                         help="print this many of our misses (of events whose gold words the gazetteer knows)")
     parser.add_argument("--unresolved", type=int, default=0,
                         help="print the N gold words the place index most often cannot resolve (the ceiling's misses)")
+    parser.add_argument("--kept", type=int, default=0,
+                        help="print this many events whose place the gazetteer lacks and was kept as written "
+                             "(gold words, the area chosen, the sentence: for checking the area's country by hand)")
     parser.add_argument("--parse-cache", type=Path, default=None, help="keep the parses in this folder between runs")
     parser.add_argument("--rich-cues", action="store_true",
                         help="give the learned step the parse's further cues (place_choice.RICH_CUES), off in the app")
@@ -249,6 +258,7 @@ def main() -> None:
     tallies: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in systems}
     misses = []
     missed = Counter()
+    kept_lines = []
     kept = Counter()  # the learned step's events at a place the gazetteer lacks (the region or country around it)
     resolvable = 0
     unresolved = Counter()
@@ -266,6 +276,10 @@ def main() -> None:
             kept["words"] += overlaps(our_where, item)
             kept["gold unknown"] += not ids
             kept["gold unknown, words"] += not ids and overlaps(our_where, item)
+            if len(kept_lines) < args.kept:
+                golds = " | ".join(g["words"] for g in item["gold"])
+                kept_lines.append(f"[{item['source']}] gold {golds!r} kept at {index.describe(our_id)} :: "
+                                  f"{item['text'][:220]}")
             if country:
                 kept["country known"] += 1
                 kept["country"] += index.country_code_of(our_id) == country
@@ -322,7 +336,7 @@ def main() -> None:
     print(f"took {time.perf_counter() - started:.0f} s")
     for words, count in unresolved.most_common(args.unresolved):
         print(f"unresolved {count:>3} {words}")
-    for line in misses:
+    for line in misses + kept_lines:
         print(line)
 
 

@@ -215,7 +215,8 @@ def _add_admin2(places: dict[int, tuple], keys: dict[str, set[int]], admin1_ids:
         if gid is not None:
             for name in names:
                 for key in region_keys(name):
-                    keys.setdefault(key, set()).add(gid)
+                    if key not in _PLAIN_WORDS:  # Iceland's "South" is no name for "the South" of news
+                        keys.setdefault(key, set()).add(gid)
     for number, entry in enumerate(districts, start=1):
         try:
             name, code, lat, lon, population, more = entry
