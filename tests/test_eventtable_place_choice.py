@@ -211,3 +211,15 @@ def test_learned_a_car_s_name_is_no_town_abroad_where_the_article_names_its_coun
     place = place_of(learned, "A bomber detonated his explosives-packed Mercedes near a market in Baghdad, Iraq, "
                               "on Saturday.", "detonated")
     assert place.place.country_code == "IQ"
+
+
+def test_learned_no_country_from_an_organisation_s_name_around_an_unknown_base(learned):
+    # "State" is a region word, but "Islamic State of Iraq" is a name: Iraq is no place of this attack.
+    place = place_of(learned, "The so-called “Islamic State of Iraq and Al-Sham” (ISIS) launched their largest attack "
+                              "at the Qarawiyat Airbase on Thursday, targeting the checkpoints.", "attack")
+    assert place is None or place.place is None or place.place.country_code != "IQ"
+
+
+def test_learned_a_region_word_alone_is_never_kept_as_the_place_s_name(learned):
+    place = place_of(learned, "Fighting broke out in the State of Qatar on Monday.", "Fighting")
+    assert (place.place.country_code, place.unlisted) == ("QA", False)

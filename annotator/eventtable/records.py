@@ -135,6 +135,16 @@ def _without_dateline(text: str, start: int, end: int) -> str:
 CONFIDENT_SCORE = 0.5
 
 
+def _is_a_name(doc, mention) -> bool:
+    """Whether a mention's words hold a proper name beyond region and direction words ("Khan Touman",
+    not "State" of "the State of Qatar"): only a name is worth keeping as the place's words."""
+    from annotator.eventtable.where import DIRECTION_WORDS, REGION_WORDS
+
+    words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return words is not None and any(t.pos_ == "PROPN" and t.is_alpha and t.lower_ not in REGION_WORDS | DIRECTION_WORDS
+                                     | {"state", "republic", "kingdom", "the"} for t in words)
+
+
 def _plausible(place, context) -> bool:
     """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
     lies in a country the article names, or is a region or a city of 100,000 or more."""
@@ -721,7 +731,8 @@ class RecordBuilder:
             basis = hangs[0].basis if hangs else "sentence"
             resolved = replace(self.places.resolve(mention.text, context, basis=basis),
                                offsets=(mention.start, mention.end))
-            if resolved.place is None and not readable and unresolved is None and score >= CONFIDENT_SCORE:
+            if resolved.place is None and not readable and unresolved is None and score >= CONFIDENT_SCORE \
+                    and _is_a_name(doc, mention):
                 unlisted = resolved
             # A proper name the model did not call a place ("Kerry", "Minister") is a place far from the
             # article's countries only if it is a big one; where the article names no country at all, the
