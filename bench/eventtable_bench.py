@@ -2,11 +2,16 @@
 
     .venv/bin/python bench/eventtable_bench.py                 # 10,000 articles
     .venv/bin/python bench/eventtable_bench.py --articles 2000
-    .venv/bin/python bench/eventtable_bench.py --full-parse    # every article parsed fully, as before
+    .venv/bin/python bench/eventtable_bench.py --full-parse    # every article parsed whole, as before
+    .venv/bin/python bench/eventtable_bench.py --no-place-arguments --plain-pipe
 
 Every synthetic event has a LOCATION argument the place index knows, so its article is read with spaCy's
-sentence recogniser alone (``RecordBuilder.prepare``); ``--full-parse`` gives the figure for articles
-whose events need the parse for their place.
+sentence recogniser alone (``RecordBuilder.prepare``). ``--no-place-arguments`` leaves the place words
+annotated as LOCATION spans but links none to its event: the place step reads the parse, which
+``prepare`` runs over every article. ``--full-parse`` parses every article first, though its events are
+placed, to show the table is the same either way. ``--plain-pipe`` also times, in the same
+run, the plain model (``spacy.load`` as installed) over the same article texts with ``nlp.pipe``: the
+yardstick the records' time is given against.
 
 Each synthetic article has three sentences and two annotated events (actor, place, sometimes a TIME
 argument and a death count), published on one of 120 days, with places drawn from 30 real towns in
@@ -48,7 +53,7 @@ DEATHS = ["two people", "at least 12 people", "dozens of people", "10-15 people"
 OUTLETS = ["Northern Ledger", "Coastal Wire", "Invented Gazette", "Plains Courier"]
 
 
-def synthetic(count: int, seed: int = 0) -> list[Annotated]:
+def synthetic(count: int, seed: int = 0, place_arguments: bool = True) -> list[Annotated]:
     rng = random.Random(seed)
     start = date(2022, 3, 1)
     articles = []
@@ -67,13 +72,19 @@ def synthetic(count: int, seed: int = 0) -> list[Annotated]:
         item = Annotated(index + 1, text, source=rng.choice(OUTLETS), url=f"https://news.example/{index + 1}",
                          published=published)
         for occurrence, (actor, verb, label, place, when, deaths) in enumerate(plan):
-            arguments = {"actor": (actor[0].upper() + actor[1:], "ARMED_GROUP"), "location": (place, "LOCATION")}
+            arguments = {"actor": (actor[0].upper() + actor[1:], "ARMED_GROUP")}
+            if place_arguments:
+                arguments["location"] = (place, "LOCATION")
             if when and rng.random() < 0.5:
                 arguments["time"] = (when, "DATE")
             if deaths:
                 arguments["fatalities"] = (deaths, "QUANTITY")
             nth = text.count(verb, 0, text.index(parts[occurrence])) if occurrence else 0
-            item.event(verb, label, occurrence=nth, **arguments)
+            event = item.event(verb, label, occurrence=nth, **arguments)
+            if not place_arguments:  # the place still marked, as the suggester marks it, but not linked
+                at = text.index(place, event.end_char)
+                if not any(s.start_char == at for s in item.spans):
+                    item.span(place, "LOCATION", occurrence=text.count(place, 0, at))
         articles.append(item)
     return articles
 
@@ -82,13 +93,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--full-parse", action="store_true",
-                        help="parse every article fully, as for events without a LOCATION argument")
+                        help="parse every article whole first (the way before), for comparison")
+    parser.add_argument("--no-place-arguments", action="store_true",
+                        help="link no LOCATION argument to the events: the place step reads the parse")
+    parser.add_argument("--plain-pipe", action="store_true",
+                        help="also time the plain model's nlp.pipe over the same article texts")
     args = parser.parse_args()
 
     started = time.perf_counter()
     index = load_index()
     index_seconds = time.perf_counter() - started
-    articles = synthetic(args.articles)
+    articles = synthetic(args.articles, place_arguments=not args.no_place_arguments)
     builder = RecordBuilder(places=index)
     builder.gazetteer  # loaded before the clock starts, like the index
     builder.parse_many(["The spaCy model is loaded before the clock starts too."])
@@ -130,6 +145,21 @@ def main() -> None:
     print(f"grouping: {t2 - t1:6.2f} s  ({grouping_cpu:.2f} s CPU)")
     print(f"export:   {t3 - t2:6.2f} s  ({export_cpu:.2f} s CPU; CSV + GeoJSON, {size / 1e6:.1f} MB)")
     print(f"total:    {t3 - t0:6.2f} s  (target: under 10 s for 10,000 articles)")
+    if args.plain_pipe:
+        import spacy
+
+        from annotator.suggest.pipeline import DEFAULT_MODELS
+
+        nlp = spacy.load(next(m for m in DEFAULT_MODELS if spacy.util.is_package(m)))
+        texts = [a.article.text for a in articles]
+        list(nlp.pipe(texts[:32]))  # warmed up, as the builder's model was
+        cpu_pipe, t_pipe = time.process_time(), time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=32):
+            pass
+        pipe_wall, pipe_cpu = time.perf_counter() - t_pipe, time.process_time() - cpu_pipe
+        print(f"plain nlp.pipe of {nlp.meta['name']} ({', '.join(nlp.pipe_names)}) over the same {len(texts):,} "
+              f"texts: {pipe_wall:.2f} s ({pipe_cpu:.2f} s CPU); records / pipe: {(t1 - t0) / pipe_wall:.2f}x wall, "
+              f"{records_cpu / pipe_cpu:.2f}x CPU")
     # On a shared machine wall time grows with the others' load; CPU time much less so.
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"CPU time: {cpu:6.2f} s  (load average {load:.1f} on {os.cpu_count()} cores)")

@@ -122,6 +122,35 @@ def test_counts_agents_years_and_parts_are_not_added_to_the_dead(sentence, kille
     assert (said.killed.best if said.killed else None) == killed
 
 
+@pytest.mark.parametrize("sentence, killed", [
+    ("Two soldiers of the 41st Brigade were killed near the river.", 2),
+    ("Three fighters of the 12th Mechanised Infantry Brigade died on Sunday.", 3),
+    ("Four members of the 7th Battalion were killed, and 2nd Lieutenant Ward was wounded.", 4),
+])
+def test_counts_a_unit_number_in_the_victims_words_neither_hides_nor_makes_the_count(sentence, killed):
+    said = read_casualties(sentence)
+    assert said.killed is not None and (said.killed.low, said.killed.best) == (killed, killed)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Since the Moldovan conflict erupted in 2019, more than 40,000 people have been killed.",
+    "Since the uprising broke out, more than 40,000 have been killed.",
+    "More than 40,000 people have since been killed, making it the deadliest revolt of the decade.",
+    "More than 40,000 people since have been killed, the monitor says.",
+    "At least 900 members of the border guard have been killed since the launch of the northern offensive in May.",
+])
+def test_counts_a_toll_since_a_war_began_is_context_whatever_the_clause(sentence):
+    said = read_casualties(sentence)
+    assert said.killed is None and said.context
+
+
+def test_counts_a_war_toll_given_as_the_fatalities_argument_stays_context(builder):
+    text = "Since the Moldovan conflict erupted in 2019, more than 40,000 people have been killed."
+    record = record_of(builder, text, "killed", fatalities=("more than 40,000 people", "QUANTITY"))
+    assert record.fatalities is None
+    assert any("toll" in note for note in record.notes)
+
+
 def test_counts_ranges_and_vague_words_give_low_best_high():
     said = read_casualties("Between 10 and 15 people died and dozens were injured; police arrested 4 men.")
     assert (said.killed.low, said.killed.best, said.killed.high) == (10, 10, 15)

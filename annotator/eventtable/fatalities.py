@@ -207,12 +207,20 @@ _UNIT_AFTER = re.compile(
 _UNIT_BEFORE = re.compile(r"(?:\b(?:no|number|brigade|division|battalion|unit|route|highway|resolution|article|"
                           r"flight|level|phase|grade|sector|camp|district|road)\.?|[$€£#]|\bin|\bsince|\bof)\s*$", re.I)
 _CUMULATIVE = re.compile(
-    r"\bsince (?:the )?(?:war|conflict|uprising|fighting|insurgency|crisis|revolution|start|beginning|outbreak|"
+    r"\bsince (?:the )?(?:war|conflict|uprising|fighting|insurgency|crisis|revolution|start|beginning|outbreak|launch|offensive|operation|"
     r"\w+ began|\d{4}|january|february|march|april|may|june|july|august|september|october|november|december)"
     r"|\bcivil war\b|\b(?:the|this|a) (?:war|conflict|insurgency|uprising) (?:that |which )?(?:has|have) (?:killed|claimed)"
     r"|\bso far (?:this|in)\b|\bthis year\b|\bin total\b|\bover the (?:past|last) (?:\w+ )?(?:years?|months?|decades?)"
     r"|\bduring the (?:war|conflict|insurgency|occupation)|\bthe (?:war|conflict)'s (?:toll|dead)"
-    r"|\bhave been killed in (?:the|\w+'s|\w+’s) (?:war|conflict|fighting|violence)", re.I)
+    r"|\bhave been killed in (?:the|\w+'s|\w+’s) (?:war|conflict|fighting|violence)"
+    # "have since been killed", "since have been killed": counted from a start the clause does not name
+    r"|\b(?:have|has|had) since\b|\bsince (?:have|has|had)\b", re.I)
+# A war's onset anywhere in the sentence ("Since the Syrian conflict erupted in 2011, more than 90,000
+# people have been killed"): the opening clause dates every toll after it, past the comma.
+_SINCE_ONSET = re.compile(
+    r"\bsince\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}(?:war|conflict|uprising|insurgency|revolt|revolution|rebellion|"
+    r"crisis|fighting|violence|occupation|invasion)\b(?:\s+\w+){0,2}\s+(?:began|erupted|started|broke out|"
+    r"flared|escalated|(?:was|were) launched)\b", re.I)
 _COUNT = (rf"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated|roughly|"
           rf"approximately|no fewer than|upwards of|in excess of)\s+)?"
           rf"(?:between\s+)?(?:{_NUMBER}|dozens|scores|hundreds|thousands|several|a few|tens)"
@@ -238,9 +246,10 @@ class Casualties:
 _STOP = (r"in|on|at|near|and|or|from|to|by|during|after|before|when|while|the|a|an|as|said|says|since|with|"
          r"were|was|have|has|had|are|is|be|been|being|reportedly|also|later|this|that|which|who|last|early|late|"
          r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|overnight")
-_WORD_NOT_STOP = rf"\s+(?!(?:{_STOP})\b)[A-Za-z'’-]+"
+# A word of the victims' description; an ordinal is one too ("soldiers of the 93rd Brigade": a unit, no count)
+_WORD_NOT_STOP = rf"\s+(?!(?:{_STOP})\b)(?:[A-Za-z'’-]+|\d+(?:st|nd|rd|th)\b)"
 # "civilians", "dozens of civilians", "members of the YPG", "pro-Assad soldiers"
-_NOUN = rf"(?:\s+of(?:\s+the)?)?(?:{_WORD_NOT_STOP}){{0,3}}(?:\s+of(?:\s+the)?(?:{_WORD_NOT_STOP}){{1,2}})?"
+_NOUN = rf"(?:\s+of(?:\s+the)?)?(?:{_WORD_NOT_STOP}){{0,3}}(?:\s+of(?:\s+the)?(?:{_WORD_NOT_STOP}){{1,4}})?"
 _BOTH = re.compile(r"\b(?:kill\w*|dead)\s+(?:and|or)\s+(?:wound\w*|injur\w*)|\b(?:wound\w*|injur\w*)\s+(?:and|or)\s+kill\w*",
                    re.I)
 _WAR_TOLL = re.compile(r"\b(?:war|conflict|insurgency|uprising|fighting|violence|crisis)\b[^.;]{0,80}?\b(?:has|have|had)\s+"
@@ -253,7 +262,7 @@ _PATTERNS = {
         # "8 people were killed", "two soldiers died", "dozens of civilians have been wounded"
         re.compile(rf"(?P<count>{_COUNT})(?P<noun>{_NOUN})\s+"
                    rf"(?:(?:were|was|have been|has been|had been|are|is|been|reportedly|also|later|were reportedly|"
-                   rf"have|had|being)\s+)*(?:{words})\b", re.I),
+                   rf"have|had|being|since)\s+)*(?:{words})\b", re.I),
     )
     for outcome, words in _OUTCOME_WORDS.items()
 }
@@ -332,8 +341,10 @@ def read_casualties(sentence: str) -> Casualties:
                     taken.append(span)
                     continue  # "killing and wounding scores": how many died is not said
                 toll = _WAR_TOLL.search(sentence)
+                onset = _SINCE_ONSET.search(sentence)
                 if _CUMULATIVE.search(_clause(sentence, match.start(), match.end())) or (
-                        toll is not None and toll.start() < match.start("count")):
+                        toll is not None and toll.start() < match.start("count")) or (
+                        onset is not None and onset.start() < match.start("count")):
                     context.append(words.strip())
                     taken.append(span)
                     continue
