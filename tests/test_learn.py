@@ -212,6 +212,10 @@ def test_learn_bad_input_names_the_article_and_span():
         learn("unused.sqlite", [LearnArticle("One.", []), LearnArticle("Two.", [])])
     with pytest.raises(LearnConfigError, match="triggers must be one of ner, spancat"):
         learn("unused.sqlite", ARTICLES, TrainConfig(triggers="crf"))
+    with pytest.raises(LearnConfigError, match="start_guesses must be one of outside, missing, gold, not 'ignore'"):
+        learn("unused.sqlite", ARTICLES, TrainConfig(start_guesses="ignore"))
+    with pytest.raises(LearnConfigError, match="learn_rate must be above 0"):
+        learn("unused.sqlite", ARTICLES, TrainConfig(learn_rate=0))
 
 
 def test_learn_split_depends_on_content_not_order():
@@ -311,7 +315,61 @@ def test_learn_a_project_label_the_start_ner_already_knows_starts_from_its_weigh
     few = {**FAST, "epochs": 1, "min_updates": 0, "dropout": 0.0}
     result = train_pipeline(ARTICLES, TrainConfig(**few))
     assert result.prepared.transferred.get("Town") == "GPE"
+    # The project's commanders keep their rank ("Colonel Arvo Tammik"), which the start NER leaves out of
+    # its PERSON spans: no exact match, so no weights from PERSON, but by overlap they mean PERSON, and
+    # the suggester names the rules' PERSON spans Commander (pipeline.in_learned_labels).
+    assert "Commander" not in result.prepared.transferred
+    assert result.prepared.start_labels == {"Commander": "PERSON", "Town": "GPE"}
     untouched = train_pipeline(ARTICLES, TrainConfig(**few, transfer_labels=False))
     assert untouched.prepared.transferred == {}
     town_f1 = lambda r: r.scores["labels"]["entity:Town"]["f1"]  # noqa: E731
     assert town_f1(result) >= 0.7 and town_f1(untouched) == 0.0
+
+
+def test_learn_the_rules_spans_take_the_learned_label_of_the_same_meaning():
+    from annotator.learn.versions import LoadedModel
+    from annotator.suggest.entities import RULE, EntityCandidate
+    from annotator.suggest.pipeline import in_learned_labels
+
+    found = [EntityCandidate(0, 1, "LOCATION", RULE), EntityCandidate(2, 3, "ARMED_GROUP", RULE),
+             EntityCandidate(4, 5, "PERSON", RULE), EntityCandidate(6, 7, "WEAPON", RULE)]
+    labels = lambda entities: [e.label for e in entities]  # noqa: E731
+    # A scheme of its own: the start NER's GPE spans were its Towns, its ORG spans its Groups (an armed
+    # group is an organisation to it); nothing of it meant WEAPON, which stays outside the scheme.
+    own = LoadedModel(spacy.blank("en"), "v0001", {"labels": {"entity": ["Commander", "Group", "Town"]},
+                                                    "start_labels": {"Commander": "PERSON", "Group": "ORG",
+                                                                     "Town": "GPE"}})
+    assert labels(in_learned_labels(found, own)) == ["Town", "Group", "Commander", "WEAPON"]
+    assert labels(found) == ["LOCATION", "ARMED_GROUP", "PERSON", "WEAPON"]  # the rules' own list is untouched
+    # The conflict scheme: a label the version learned keeps its name, ARMED_GROUP is not folded into ORG.
+    conflict = LoadedModel(spacy.blank("en"), "v0001", {"labels": {"entity": ["ARMED_GROUP", "LOCATION", "ORG"]},
+                                                         "start_labels": {"LOCATION": "GPE", "ORG": "ORG"}})
+    assert labels(in_learned_labels(found, conflict)) == ["LOCATION", "ARMED_GROUP", "PERSON", "WEAPON"]
+    # A version written before start_labels existed renames nothing.
+    older = LoadedModel(spacy.blank("en"), "v0001", {"labels": {"entity": ["Town"]}})
+    assert labels(in_learned_labels(found, older)) == labels(found)
+
+
+def test_learn_start_guesses_the_gold_leaves_outside_become_missing_or_gold():
+    from annotator.config import conflict_model_dir
+    from annotator.learn.examples import examples_for, reference_doc
+    from annotator.learn.train import keep_start_guesses
+
+    # The conflict NER tags both towns GPE; the annotation has Vellmar only, and the commander is
+    # a Commander span that covers the NER's PERSON "Arvo Tammik", so nothing changes there.
+    text = "Colonel Arvo Tammik said that rebels shelled Vellmar near Kettleby overnight."
+    article = LearnArticle(text, [LearnSpan(0, len("Colonel Arvo Tammik"), "Commander", Layer.ENTITY),
+                                  LearnSpan(text.index("Vellmar"), text.index("Vellmar") + 7, "Town", Layer.ENTITY)])
+    start = spacy.load(conflict_model_dir())
+    nlp = spacy.blank("en")
+    tags = {}
+    for mode in ("outside", "missing", "gold"):
+        examples = examples_for(nlp, [reference_doc(nlp, article)], Layer.ENTITY)
+        changed = keep_start_guesses(start, examples, {"Town": "GPE", "Commander": "PERSON"}, mode)
+        reference = examples[0].reference
+        tags[mode] = (changed, {t.text: (t.ent_iob_, t.ent_type_) for t in reference})
+    assert tags["outside"][0] == 0 and tags["outside"][1]["Kettleby"] == ("O", "")
+    assert tags["missing"][0] == 1 and tags["missing"][1]["Kettleby"] == ("", "")
+    assert tags["gold"][0] == 1 and tags["gold"][1]["Kettleby"] == ("B", "Town")
+    for mode in tags:  # the annotation itself is never changed
+        assert tags[mode][1]["Vellmar"] == ("B", "Town") and tags[mode][1]["Arvo"] == ("I", "Commander")

@@ -120,3 +120,23 @@ def test_scheme_bundled_schemes_are_usable_in_the_window(name, attack):
     colours = [label.color for label in scheme.labels]
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c, re.IGNORECASE) for c in colours) and len(set(colours)) == len(colours)
     assert {role.name for role in scheme.roles} >= {"ACTOR", "TARGET", "LOCATION", "TIME"}
+
+
+def test_scheme_checked_once_then_remembered_until_its_text_changes(write, monkeypatch):
+    import annotator.schemes as schemes
+
+    path = write_scheme(write, valid_scheme())
+    load_scheme(path)  # checked against the JSON Schema, and remembered in the cache
+
+    def no_validator():
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(schemes, "_validator", no_validator)
+    assert load_scheme(path).label("BATTLES").subtypes == ("Armed clash",)
+    monkeypatch.undo()
+    broken = valid_scheme()
+    broken["entity_labels"][0]["color"] = "red"
+    path = write_scheme(write, broken)
+    for _ in range(2):  # a scheme that fails is never remembered: its problem is told every time
+        with pytest.raises(SchemeError, match="color"):
+            load_scheme(path)

@@ -60,11 +60,14 @@ def test_startup_agreement_and_review_load_numpy_only(project):
     assert loaded_by("review", "--db", str(project)) == {"numpy"}
 
 
-def test_startup_import_merge_scheme_load_no_nlp(project, tmp_path, write):
-    # These read the project's label scheme, which is validated against its JSON Schema: jsonschema
-    # is used; spaCy, thinc and numpy are not.
+def test_startup_import_merge_scheme_load_no_nlp(project, tmp_path, write, monkeypatch):
+    # These read the project's label scheme, which is validated against its JSON Schema the first
+    # time its text is seen (jsonschema is used), then remembered in the cache; spaCy, thinc and
+    # numpy are not used.
+    monkeypatch.setenv("ANNOTATOR_CACHE", str(tmp_path / "empty-cache"))
     theirs = tmp_path / "theirs.sqlite"
-    assert main(["import", "--db", str(theirs), str(write("b.txt", "Shelling in Kharkiv overnight."))]) == 0
-    assert loaded_by("import", "--db", str(project), str(write("c.txt", "A drone hit Odesa."))) == {"jsonschema"}
-    assert loaded_by("merge", "--db", str(project), str(theirs)) == {"jsonschema"}
-    assert loaded_by("scheme", "--db", str(project)) == {"jsonschema"}
+    assert loaded_by("import", "--db", str(theirs), str(write("b.txt", "Shelling in Kharkiv overnight."))) == {"jsonschema"}
+    assert loaded_by("import", "--db", str(project), str(write("c.txt", "A drone hit Odesa."))) == set()
+    assert loaded_by("merge", "--db", str(project), str(theirs)) == set()
+    assert loaded_by("scheme", "--db", str(project)) == {"jsonschema"}  # it reads every bundled scheme
+    assert loaded_by("scheme", "--db", str(project)) == set()

