@@ -3,6 +3,8 @@ ahalterman/event_location's development file that has a gold place.
 
     nice .venv/bin/python bench/place_accuracy.py
     nice .venv/bin/python bench/place_accuracy.py --misses 40 --unresolved 30 --parse-cache /tmp/place-parses
+    nice .venv/bin/python bench/place_accuracy.py --kept 100    # the kept-as-written places, to check by hand
+    nice .venv/bin/python bench/place_accuracy.py --rich-cues   # the learned step with the parse's further cues
 
 Each item is one sentence with its event word (``VERB``) and the words a person marked as where that
 event happened (``LOCATION``, one or more). Records whose ``source`` is reserved for independent
@@ -24,9 +26,15 @@ Every system sees the same sentence and the same spaCy parse (the suggester's mo
 Scoring, the same for all (the gold gives words, not GeoNames ids):
 - **place right**: the chosen GeoNames place is one that the gold words name (the place index's lookup
   of the gold words, over every name and alternate name it carries, includes the chosen id; the lookup's
-  fallbacks count too: "Deir Ezzor Military Airport" names the town of Deir ez-Zor, "Hawija" Al Hawijah);
+  fallbacks count too: "Deir Ezzor Military Airport" names the town of Deir ez-Zor, "Hawija" Al Hawijah;
+  so do the regions of that name: "Pader" marked in "the Pader district" names the district as well as its
+  town);
 - **country right**: the chosen place's country is the country of the gold words' best reading;
 - **words right**: the words the system read the place from overlap a gold LOCATION span.
+
+The learned step's events at a place the gazetteer lacks, kept as written and placed at the region or
+country around it, are counted apart (how many, how many keep the gold words, the area's country where
+the gold's is known): never as "place right", whose gold words must name a place the index holds.
 """
 
 from __future__ import annotations
@@ -107,7 +115,7 @@ def location_spans(doc) -> list[tuple[int, int]]:
     return [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in ("GPE", "LOC", "FAC")]
 
 
-def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, str]:
+def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, str, bool]:
     from annotator.domain import Article, Layer, Origin, Span, Status
 
     text, verb = item["text"], item["verb"]
@@ -122,11 +130,11 @@ def our_choice(builder, doc, item) -> tuple[int | None, tuple[int, int] | None, 
     [record] = builder.records(Article(id=1, text=text), spans, [], docs={text: doc})
     resolved = record.place
     if resolved is None:
-        return None, None, "none"
+        return None, None, "none", False
     where = resolved.offsets
     if resolved.place is None:
-        return None, where, f"unresolved {resolved.text!r}"
-    return resolved.place.geonameid, where, resolved.basis
+        return None, where, f"unresolved {resolved.text!r}", False
+    return resolved.place.geonameid, where, resolved.basis, resolved.unlisted
 
 
 def first_place_in_our_index(index, doc) -> tuple[int | None, tuple[int, int] | None]:
@@ -190,11 +198,20 @@ def main() -> None:
                         help="print this many of our misses (of events whose gold words the gazetteer knows)")
     parser.add_argument("--unresolved", type=int, default=0,
                         help="print the N gold words the place index most often cannot resolve (the ceiling's misses)")
+    parser.add_argument("--kept", type=int, default=0,
+                        help="print this many events whose place the gazetteer lacks and was kept as written "
+                             "(gold words, the area chosen, the sentence: for checking the area's country by hand)")
     parser.add_argument("--parse-cache", type=Path, default=None, help="keep the parses in this folder between runs")
+    parser.add_argument("--rich-cues", action="store_true",
+                        help="give the learned step the parse's further cues (place_choice.RICH_CUES), off in the app")
     args = parser.parse_args()
+    if args.rich_cues:
+        from annotator.eventtable import place_choice
+
+        place_choice.RICH_CUES = True
 
     from annotator.eventtable.place_choice import fit
-    from annotator.eventtable.places import load_index
+    from annotator.eventtable.places import REGION, load_index
     from annotator.eventtable.records import RecordBuilder, load_parser
 
     everything = events(args.limit, placeless=True)
@@ -221,7 +238,11 @@ def main() -> None:
     rules = RecordBuilder(places=index, nlp=nlp, chooser=False)
 
     def gold_ids(item) -> set[int]:
-        return {p.geonameid for g in item["gold"] for p in index.lookup(g["words"])}
+        # Regions of the gold words' name count too: a person marks "Pader" of "Pader district", and the
+        # lookup of a bare name shared by a district and its town gives the town alone.
+        named = {p.geonameid for g in item["gold"] for p in index.lookup(g["words"])}
+        return named | {p.geonameid for g in item["gold"] for p in index.lookup(f"{g['words']} region")
+                        if p.precision == REGION}
 
     def gold_country(item) -> str | None:
         for g in item["gold"]:
@@ -236,6 +257,9 @@ def main() -> None:
     systems = ("baseline", "first+index", "rules", "learned")
     tallies: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in systems}
     misses = []
+    missed = Counter()
+    kept_lines = []
+    kept = Counter()  # the learned step's events at a place the gazetteer lacks (the region or country around it)
     resolvable = 0
     unresolved = Counter()
     for item, doc in pairs:
@@ -245,8 +269,20 @@ def main() -> None:
             unresolved.update(g["words"] for g in item["gold"])
         base_id, base_where = baseline.choose(doc)
         first_id, first_where = first_place_in_our_index(index, doc)
-        rule_id, rule_where, _ = our_choice(rules, doc, item)
-        our_id, our_where, basis = our_choice(held_out_builders[fold_of(item["source"])], doc, item)
+        rule_id, rule_where, _, _ = our_choice(rules, doc, item)
+        our_id, our_where, basis, unlisted = our_choice(held_out_builders[fold_of(item["source"])], doc, item)
+        if unlisted:  # the words kept as written, placed at the region or country around them
+            kept["n"] += 1
+            kept["words"] += overlaps(our_where, item)
+            kept["gold unknown"] += not ids
+            kept["gold unknown, words"] += not ids and overlaps(our_where, item)
+            if len(kept_lines) < args.kept:
+                golds = " | ".join(g["words"] for g in item["gold"])
+                kept_lines.append(f"[{item['source']}] gold {golds!r} kept at {index.describe(our_id)} :: "
+                                  f"{item['text'][:220]}")
+            if country:
+                kept["country known"] += 1
+                kept["country"] += index.country_code_of(our_id) == country
         for system, gid, where in (("baseline", base_id, base_where), ("first+index", first_id, first_where),
                                    ("rules", rule_id, rule_where), ("learned", our_id, our_where)):
             chosen_country = index.country_code_of(gid) if gid else None
@@ -256,6 +292,10 @@ def main() -> None:
                 t["place"] += gid in ids
                 t["country"] += bool(country) and chosen_country == country
                 t["words"] += overlaps(where, item)
+        if our_id not in ids and ids:  # a miss the gazetteer allowed: other words, or another place of the words
+            missed["words right, another place"] += overlaps(our_where, item) and our_id is not None
+            missed["words right, unresolved"] += overlaps(our_where, item) and our_id is None
+            missed["other words"] += not overlaps(our_where, item)
         if our_id not in ids and ids and len(misses) < args.misses:
             got = index.describe(our_id) if our_id else "nothing"
             golds = " | ".join(g["words"] for g in item["gold"])
@@ -269,7 +309,7 @@ def main() -> None:
         said_anyway["baseline"] += baseline.choose(doc)[0] is not None
         said_anyway["first+index"] += first_place_in_our_index(index, doc)[0] is not None
         for system, builder in (("rules", rules), ("learned", held_out_builders[fold_of(item["source"])])):
-            gid, _where, basis = our_choice(builder, doc, item)
+            gid, _where, basis, _ = our_choice(builder, doc, item)
             said_anyway[system] += gid is not None and basis in ("attachment", "sentence")
 
     sources = ["all"] + sorted(k for k in tallies["baseline"] if k != "all")
@@ -283,11 +323,20 @@ def main() -> None:
     if placeless:
         cells = ", ".join(f"{name} {said_anyway[name] / len(placeless):.1%}" for name in systems)
         print(f"\n{len(placeless)} sentences whose annotator marked no place: a place read from the sentence anyway: {cells}")
+    if kept["n"]:
+        print(f"\nlearned step, a place the gazetteer lacks kept as written and placed at the region or country "
+              f"around it: {kept['n']} events ({kept['n'] / len(pairs):.1%}); its words overlap the gold words in "
+              f"{kept['words'] / kept['n']:.1%}; of the {kept['gold unknown']} whose gold words name no place the "
+              f"index holds, {kept['gold unknown, words']} have the gold words kept (counted in no 'place right' "
+              f"above; their country cannot be checked offline); where the gold's country is known "
+              f"({kept['country known']}), the area's country is right in {kept['country']}")
+    print(f"\nlearned step's misses where the gold words name a place the index holds ({sum(missed.values())}): "
+          + ", ".join(f"{why} {count}" for why, count in missed.most_common()))
     print(f"\ngold words the place index resolves at all (the ceiling of 'place right'): {resolvable / len(pairs):.1%}")
     print(f"took {time.perf_counter() - started:.0f} s")
     for words, count in unresolved.most_common(args.unresolved):
         print(f"unresolved {count:>3} {words}")
-    for line in misses:
+    for line in misses + kept_lines:
         print(line)
 
 

@@ -131,3 +131,95 @@ def test_curated_regions_file_errors_name_the_file_and_entry(tmp_path):
     path.write_text(json.dumps({"regions": [{"name": "Nowhere Sea", "lat": 5, "lon": 0}]}))
     with pytest.raises(PlaceError, match="has no country"):
         _read_regions(path)
+
+
+# -- districts and places the gazetteer lacks ----------------------------------------------------------
+
+@pytest.mark.parametrize("words, name, country, admin1", [
+    ("Maywand District", "Maywand", "AF", "Kandahar"),  # a district (GeoNames admin2) with its province
+    ("Kasese district", "Kasese", "UG", "Western Region"),
+    ("Aleppo Governorate", "Aleppo", "SY", "Aleppo"),  # a first-level region by one of its other names
+])
+def test_gazetteer_districts_and_region_aliases_are_regions(places_index, words, name, country, admin1):
+    place = places_index.resolve(words).place
+    assert (place.name, place.country_code, place.precision, place.admin1) == (name, country, REGION, admin1)
+
+
+def test_gazetteer_a_bare_name_is_the_town_before_its_district(places_index):
+    # "Kasese" alone is the town; only "Kasese district" is the district around it.
+    assert places_index.resolve("Kasese").place.precision == TOWN
+
+
+def test_districts_file_errors_name_the_file_and_entry(tmp_path):
+    from annotator.eventtable.places import _add_admin2
+
+    path = tmp_path / "admin2.json"
+    path.write_text(json.dumps({"admin1_aliases": {}, "admin2": [["Nowhere", "XX.01.5", "north", 0, 0, []]]}))
+    with pytest.raises(PlaceError, match=r"admin2\.json: district 1 .*Nowhere"):
+        _add_admin2({}, {}, {}, path)
+    path.write_text("{")
+    with pytest.raises(PlaceError, match=r"admin2\.json: cannot read the districts"):
+        _add_admin2({}, {}, {}, path)
+
+
+def test_learned_a_village_the_gazetteer_lacks_keeps_its_name_at_its_region(learned):
+    place = place_of(learned, "Rebels shelled the village of Qarawiyat Zubaydah in southern Idlib province on Monday.",
+                     "shelled")
+    assert place.unlisted and place.text == "Qarawiyat Zubaydah"
+    assert (place.place.name, place.place.country_code, place.place.precision) == ("Idlib", "SY", REGION)
+    assert "not in the gazetteer" in place.note
+
+
+def test_learned_a_village_the_gazetteer_lacks_falls_back_to_the_country_named(learned):
+    place = place_of(learned, "Two people were killed in Kafr Zubaydah, Syria, on Monday.", "killed")
+    assert place.unlisted and place.text == "Kafr Zubaydah"
+    assert (place.place.country_code, place.place.precision) == ("SY", COUNTRY)
+
+
+def test_learned_a_known_town_beats_a_guess_for_an_unknown_name(learned):
+    # The town named beside an unknown village is a place of its own: read it, as before.
+    place = place_of(learned, "Two people were killed in Kafr Zubaydah near Idlib on Monday.", "killed")
+    assert not place.unlisted
+
+
+def test_export_says_a_place_was_placed_at_its_region(learned):
+    from annotator.eventtable.export import event_row
+    from annotator.eventtable.linking import Group
+
+    report = Annotated(81, "Rebels shelled the village of Qarawiyat Zubaydah in southern Idlib province on Monday.",
+                       published="2024-05-10")
+    report.event("shelled", "BATTLES")
+    (record,) = learned.records(report.article, report.spans, report.links)
+    row = event_row(Group(id="g1", members=(record.key,)), [record])
+    assert (row["location"], row["admin1"], row["country"], row["location_precision"]) == (
+        "Qarawiyat Zubaydah", "Idlib", "Syria", "region")
+    assert "'Qarawiyat Zubaydah' is not in the gazetteer: placed at region level" in row["notes"]
+
+
+def test_learned_a_small_town_the_model_left_untyped_is_read_when_the_step_is_sure(learned):
+    # "Birao" is no entity of the model's and the article names no country: the step's confidence decides.
+    place = place_of(learned, "Rebels captured Birao on Tuesday after a week of fighting.", "captured")
+    assert (place.place.name, place.place.country_code) == ("Birao", "CF")
+
+
+def test_learned_a_title_is_still_no_town_of_its_name(learned):
+    place = place_of(learned, "A former Minister was killed at home on Monday.", "killed")
+    assert place is None or place.place is None
+
+
+def test_learned_a_car_s_name_is_no_town_abroad_where_the_article_names_its_country(learned):
+    place = place_of(learned, "A bomber detonated his explosives-packed Mercedes near a market in Baghdad, Iraq, "
+                              "on Saturday.", "detonated")
+    assert place.place.country_code == "IQ"
+
+
+def test_learned_no_country_from_an_organisation_s_name_around_an_unknown_base(learned):
+    # "State" is a region word, but "Islamic State of Iraq" is a name: Iraq is no place of this attack.
+    place = place_of(learned, "The so-called “Islamic State of Iraq and Al-Sham” (ISIS) launched their largest attack "
+                              "at the Qarawiyat Airbase on Thursday, targeting the checkpoints.", "attack")
+    assert place is None or place.place is None or place.place.country_code != "IQ"
+
+
+def test_learned_a_region_word_alone_is_never_kept_as_the_place_s_name(learned):
+    place = place_of(learned, "Fighting broke out in the State of Qatar on Monday.", "Fighting")
+    assert (place.place.country_code, place.unlisted) == ("QA", False)

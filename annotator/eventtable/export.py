@@ -88,6 +88,8 @@ def event_row(group: Group, records: Sequence[EventRecord]) -> dict:
     notes.extend(n for r in records for n in r.notes)
     if dated.date.note:
         notes.append(f"Date: {dated.date.note}.")
+    if placed is not None and placed.place.unlisted:
+        notes.append(f"Place: {placed.place.note}.")
     iso = place.iso3 if place else ""
     inter1 = actor1.inter if actor1 else None
     inter2 = actor2.inter if actor2 else None
@@ -111,7 +113,9 @@ def event_row(group: Group, records: Sequence[EventRecord]) -> dict:
         "country": place.country if place else "",
         "admin1": place.admin1 if place else "",
         "admin1_code": place.admin1_code if place else "",
-        "location": place.name if place else (next((r.place.text for r in records if r.place), "")),
+        # A place the gazetteer lacks keeps its words; the coordinates are its region's or country's.
+        "location": placed.place.text if placed and placed.place.unlisted else place.name if place else (
+            next((r.place.text for r in records if r.place), "")),
         "geonameid": place.geonameid if place and place.geonameid > 0 else None,  # regions carry no GeoNames id
         "latitude": round(place.latitude, 5) if place else None,
         "longitude": round(place.longitude, 5) if place else None,

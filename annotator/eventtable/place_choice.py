@@ -109,7 +109,9 @@ def cues(doc, trigger_start: int, trigger_end: int, candidates: Sequence[Mention
         attached = bool(role) and tier == 1 and _attached(token, trigger)
         head = token.head
         preposition = head.lower_ if token.dep_ == "pobj" else "-"
-        precision, ambiguity = resolve(mention.text)
+        known_as = resolve(mention.text)
+        precision, ambiguity = known_as[:2]
+        population = known_as[2] if len(known_as) > 2 else 0
         after = doc[doc[mention.root].i + 1] if mention.root + 1 < len(doc) else None
         words = {
             "bias": 1.0,
@@ -151,8 +153,52 @@ def cues(doc, trigger_start: int, trigger_end: int, candidates: Sequence[Mention
             f"modifies={token.dep_ if head.lower_ in REGION_WORDS else '-'}": 1.0,
             f"finest={levels[(mention.start, mention.end)] == finest}": 1.0,
         })
+        if RICH_CUES:
+            words.update(_parse_cues(doc, token, trigger, mention, preposition, precision, population, levels))
         out.append(words)
     return out
+
+
+# More cues of the parse (the path of dependencies to the trigger, the word before, the trigger's part
+# of speech, the population of the name's biggest place, a coarser place right after, length): off,
+# since held out by source they do not beat the cues above (bench/place_accuracy.py --rich-cues);
+# kept so that a new parser or corpus can be weighed with them again.
+RICH_CUES = False
+
+
+def _path_cue(token, trigger) -> str:
+    """The dependency labels from a mention up to where it meets the trigger, and from the trigger up
+    ("pobj>prep^|dobj"): at most three steps each side."""
+    up_trigger = {t.i: n for n, t in enumerate([trigger, *trigger.ancestors])}
+    mine = []
+    for ancestor in [token, *token.ancestors]:
+        if ancestor.i in up_trigger:
+            theirs = [t.dep_ for t in [trigger, *trigger.ancestors]][:up_trigger[ancestor.i]]
+            return ">".join(mine[:3]) + "^" + ">".join(theirs[:3])
+        mine.append(ancestor.dep_)
+    return ">".join(mine[:3]) + "^?"
+
+
+def _parse_cues(doc, token, trigger, mention, preposition, precision, population, levels) -> dict[str, float]:
+    words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    before = doc[words.start - 1] if words.start > 0 else None
+    end = words.end
+    after = doc[end] if end < len(doc) else None
+    # "Kafr X, Syria" / "Kafr X in Idlib province": a known coarser place right after says this one is finer.
+    then = doc[end + 1] if after is not None and after.text in {",", "in"} and end + 1 < len(doc) else None
+    coarser_after = bool(then is not None and then.ent_type_ in ("GPE", "LOC"))
+    population_band = "none" if precision == "none" else _bucket(len(str(max(population, 1))), (3, 4, 5, 6))
+    return {
+        f"path={_path_cue(token, trigger)}": 1.0,
+        f"before={before.lower_ if before is not None and (before.is_stop or before.is_punct) else '-'}": 1.0,
+        f"prep={preposition}|ent={token.ent_type_ or '-'}": 1.0,
+        f"prep={preposition}|resolves={precision}": 1.0,
+        f"trigger={trigger.pos_}|{trigger.dep_}": 1.0,
+        f"population={population_band}": 1.0,
+        f"resolves={precision}|origin={mention.origin}": 1.0,
+        f"coarser_after={coarser_after}": 1.0,
+        f"tokens={_bucket(len(mention.text.split()), (1, 2, 3))}": 1.0,
+    }
 
 
 @dataclass(frozen=True)
@@ -225,14 +271,14 @@ def fit(bags: Sequence[dict[str, float]], labels: Sequence[bool], *, l2: float =
                         threshold, about)
 
 
-def index_cue(places) -> Callable[[str], tuple[str, int]]:
+def index_cue(places) -> Callable[[str], tuple[str, int, int]]:
     """The gazetteer's cue for a mention: the finest precision a place of its name has ("none" when the
-    place index knows no such name) and how many places have it."""
-    def resolve(words: str) -> tuple[str, int]:
+    place index knows no such name), how many places have it and the population of the biggest."""
+    def resolve(words: str) -> tuple[str, int, int]:
         found = places.lookup(words)
         if not found:
-            return "none", 0
-        return min(found, key=lambda p: p.precision).precision_name, len(found)
+            return "none", 0, 0
+        return min(found, key=lambda p: p.precision).precision_name, len(found), max(p.population for p in found)
 
     return resolve
 

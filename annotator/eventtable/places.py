@@ -51,6 +51,9 @@ class PlaceError(ValueError):
 _LATIN = re.compile(r"^[a-z0-9 .]+$")
 # Curated regions (resources/gazetteer/regions.json) take ids below this; GeoNames admin1 regions sit above it.
 _CURATED_IDS = -100_000
+# Districts (GeoNames admin2, resources/gazetteer/admin2.json) take ids from this one down to _CURATED_IDS;
+# first-level regions take -1 down to it.
+_DISTRICT_IDS = -10_000
 # Countries whose place names come from Arabic (and Somali written the same way): their towns also get a
 # transliteration key. Elsewhere the looser key would join unrelated names.
 _ARABIC_COUNTRIES = {"SY", "IQ", "YE", "LY", "EG", "LB", "JO", "SA", "SD", "PS", "DZ", "MA", "TN", "KW", "OM", "AE",
@@ -128,6 +131,19 @@ class ResolvedPlace:
     basis: str = "argument"  # argument | sentence | none
     note: str = ""
     offsets: tuple[int, int] | None = None  # where in the article the words were read, when known
+    # The words name a place the gazetteer lacks (a village, a neighbourhood): ``text`` keeps them as
+    # written and ``place`` is the region or country known around them, at that precision (as ACLED
+    # places an event whose village it cannot find).
+    unlisted: bool = False
+
+    @property
+    def label(self) -> str:
+        """How a list names the place: "Mariupol"; "Khan Touman (not in the gazetteer: Aleppo, region)"."""
+        if self.place is None:
+            return self.text
+        if self.unlisted:
+            return f"{self.text} (not in the gazetteer: {self.place.name}, {self.place.precision_name})"
+        return self.place.name
 
 
 @dataclass
@@ -148,7 +164,8 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 # Words GeoNames puts around region names that news leaves out ("Muhafazat Kirkuk", "Basra Governorate").
 _REGION_AFFIXES = re.compile(
     r"^(?:muhafazat|wilayat e|wilayat|mayorality of|misto|provincia de|province of|oblast)\s+"
-    r"|\s+(?:governorate|province|oblast|region|state|district|prefecture|city)$"
+    r"|\s+(?:governorate|province|oblast|region|state|district|prefecture|city|county|raion|rayon|tehsil|"
+    r"municipality|department|sub-?district|subdistrict|nahiyah|qadaa?)$"
 )
 # Words after a name that say which part of it, not another place: "Hama countryside", "Sheikh Said district".
 _GENERIC_AFTER = re.compile(r"^(?P<name>.+?)\s+(?:countryside|neighbou?rhoods?|suburbs?|outskirts|area|camp|"
@@ -169,6 +186,51 @@ def region_keys(name: str) -> set[str]:
     keys.add(bare)
     keys.add(_ARABIC_ARTICLE.sub("", bare))
     return {k for k in keys if len(k) >= 3}
+
+
+# Words a district's bare name may be that news uses as plain words ("Central District" is no place "central").
+_PLAIN_WORDS = {"central", "centre", "center", "capital", "north", "south", "east", "west", "northern", "southern",
+                "eastern", "western", "northeast", "northwest", "southeast", "southwest", "city", "town", "rural",
+                "urban", "municipality", "island", "islands", "coast", "coastal", "border", "mountain", "lake", "river",
+                "valley", "new", "old", "upper", "lower", "middle", "greater", "inner", "outer", "industrial", "port",
+                "airport", "market", "station", "camp", "state", "national", "federal", "special", "district"}
+
+
+def _add_admin2(places: dict[int, tuple], keys: dict[str, set[int]], admin1_ids: dict[str, int], path: Path) -> None:
+    """Second-level regions (districts, counties) and more names of the first-level ones, from the file
+    ``scripts/build_admin2_gazetteer.py`` writes. Districts take ids from ``_DISTRICT_IDS`` down; their
+    region code is their first-level region's, so an event placed in one still names its admin1.
+
+    :raises PlaceError: naming the file and the entry that is wrong
+    """
+    import json
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        aliases, districts = raw["admin1_aliases"], raw["admin2"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise PlaceError(f"{path}: cannot read the districts ({exc})") from exc
+    for code, names in aliases.items():
+        gid = admin1_ids.get(code)
+        if gid is not None:
+            for name in names:
+                for key in region_keys(name):
+                    if key not in _PLAIN_WORDS:  # Iceland's "South" is no name for "the South" of news
+                        keys.setdefault(key, set()).add(gid)
+    for number, entry in enumerate(districts, start=1):
+        try:
+            name, code, lat, lon, population, more = entry
+            cc, admin1 = code.split(".")[:2]
+            lat, lon, population = float(lat), float(lon), int(population)
+        except (TypeError, ValueError) as exc:
+            raise PlaceError(f"{path}: district {number} ({entry!r:.60}) is not [name, code, lat, lon, population, "
+                             f"aliases] ({exc})") from exc
+        gid = _DISTRICT_IDS - number
+        places[gid] = (name, cc, f"{cc}.{admin1}", lat, lon, population, REGION)
+        for variant in {name, *more}:
+            for key in region_keys(variant):
+                if key not in _PLAIN_WORDS:
+                    keys.setdefault(key, set()).add(gid)
 
 
 def _country_names(code: str) -> set[str]:
@@ -205,6 +267,7 @@ class PlaceIndex:
         self.build_seconds: float | None = None  # set when built rather than read from the cache
         self._looked_up: dict[str, tuple[Place, ...]] = {}  # a corpus names the same places again and again
         self._canonical: dict[str, str] | None = None
+        self._regions_by_code: dict[str, int] | None = None  # admin1 code -> the region's id, made when first asked
         names = sorted(self._country_by_key, key=len, reverse=True)
         self._country_words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
 
@@ -253,6 +316,8 @@ class PlaceIndex:
             places[gid] = (name, code.split(".")[0], code, lat, lon, sum(t[5] for t in towns), REGION)
             for key in region_keys(name):
                 keys.setdefault(key, set()).add(gid)
+        admin1_ids = {entry[2]: gid for gid, entry in places.items() if gid < 0 and entry[6] == REGION}
+        _add_admin2(places, keys, admin1_ids, resources_dir() / "gazetteer" / "admin2.json")
         extras = _read_regions(resources_dir() / "gazetteer" / "regions.json")
         for number, region in enumerate(extras["regions"], start=1):
             gid = _CURATED_IDS - number
@@ -341,6 +406,19 @@ class PlaceIndex:
         lat, lon = self._places[capital][3:5]
         return Place(geonameid, name, code, name, iso3, "", lat, lon, 0, COUNTRY)
 
+    def area_of(self, place: Place) -> Place:
+        """The first-level region holding a town (its country where the region is unknown); a region or a
+        country is its own area."""
+        if place.precision != TOWN:
+            return place
+        if self._regions_by_code is None:
+            self._regions_by_code = {entry[2]: gid for gid, entry in self._places.items()
+                                     if _DISTRICT_IDS < gid < 0 and entry[6] == REGION}
+        region = self._regions_by_code.get(place.admin1_code)
+        if region is not None:
+            return self.place(region)
+        return self.country(place.country_code) or place
+
     def country_code_of(self, geonameid: int) -> str | None:
         """The country code of a place, region or country id; None for an id the index does not hold."""
         if geonameid in self._places:
@@ -394,6 +472,11 @@ class PlaceIndex:
         for key in dict.fromkeys(keys):
             ids.extend(i for i in self._by_key.get(key, ()) if i not in ids)
         found = [self.place(i, precision) for i in ids]
+        if found and all(_CURATED_IDS < p.geonameid <= _DISTRICT_IDS for p in found):
+            # Districts alone ("Hawija", the Al-Hawija District): the town the looser key finds is also meant.
+            bare = _ARTICLE_WORDS.sub("", fold(words))
+            found += [self.place(i, precision) for i in self._by_key.get(_TRANSLITERATED + transliteration_key(bare), ())
+                      if i not in ids]
         if not found:
             generic = _GENERIC_AFTER.match(words)
             if generic:
@@ -449,8 +532,10 @@ class PlaceIndex:
                 value += 4.0  # a country's own name rarely means a town called after it
             elif place.geonameid <= _CURATED_IDS:
                 value += 6.0  # listed by hand because news means it: "the Gulf", "Ghouta"
-            elif place.precision == REGION and not big_town:
+            elif place.precision == REGION and not big_town and place.geonameid > _DISTRICT_IDS:
                 value += 1.0  # a province of that name is more often meant than a village of it
+            elif place.precision == REGION and not big_town:
+                value += 0.5  # a district, less often than a province
             return value
 
         return sorted(candidates, key=lambda p: (-score(p), p.geonameid))
@@ -484,7 +569,7 @@ def index_path(cache_directory: Path | None = None) -> Path:
     from annotator.config import resources_dir
 
     digest = hashlib.sha1()
-    for name in ("admin1.json", "regions.json"):
+    for name in ("admin1.json", "admin2.json", "regions.json"):
         try:
             digest.update((resources_dir() / "gazetteer" / name).read_bytes())
         except OSError:

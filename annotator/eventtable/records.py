@@ -128,6 +128,23 @@ def _without_dateline(text: str, start: int, end: int) -> str:
     return _DATE_LINE.sub(lambda m: " " * len(m.group(0)), sentence)
 
 
+# The learned step's score from which its choice stands (more likely than not where the event happened):
+# a name the gazetteer lacks is then kept as written, at the region or country around it, rather than
+# another mention read instead; and a small town's name the model did not call a place ("captured Birao")
+# is read as that town where the article names no country.
+CONFIDENT_SCORE = 0.5
+
+
+def _is_a_name(doc, mention) -> bool:
+    """Whether a mention's words hold a proper name beyond region and direction words ("Khan Touman",
+    not "State" of "the State of Qatar"): only a name is worth keeping as the place's words."""
+    from annotator.eventtable.where import DIRECTION_WORDS, REGION_WORDS
+
+    words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return words is not None and any(t.pos_ == "PROPN" and t.is_alpha and t.lower_ not in REGION_WORDS | DIRECTION_WORDS
+                                     | {"state", "republic", "kingdom", "the"} for t in words)
+
+
 def _plausible(place, context) -> bool:
     """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
     lies in a country the article names, or is a region or a city of 100,000 or more."""
@@ -714,6 +731,7 @@ class RecordBuilder:
 
         chooser = self.chooser
         unresolved = None
+        unlisted = None  # the step's first choice, when the gazetteer lacks its name
         readable: list[tuple[float, ResolvedPlace, int]] = []
         for score, mention in chooser.ranked(doc, span.start_char, span.end_char, found, index_cue(self.places)):
             if score < chooser.threshold:
@@ -725,9 +743,14 @@ class RecordBuilder:
             basis = hangs[0].basis if hangs else "sentence"
             resolved = replace(self.places.resolve(mention.text, context, basis=basis),
                                offsets=(mention.start, mention.end))
+            if resolved.place is None and not readable and unresolved is None and score >= CONFIDENT_SCORE \
+                    and _is_a_name(doc, mention):
+                unlisted = resolved
             # A proper name the model did not call a place ("Kerry", "Minister") is a place far from the
-            # article's countries only if it is a big one.
-            doubtful = mention.origin in ("name", "propn")
+            # article's countries only if it is a big one; where the article names no country at all, the
+            # step's confidence decides ("captured Birao").
+            doubtful = mention.origin in ("name", "propn") and not (
+                score >= CONFIDENT_SCORE and (context is None or not context.countries))
             if resolved.place is None or (doubtful and not _plausible(resolved.place, context)):
                 unresolved = unresolved or replace(resolved, place=None)  # the words kept for the reviewer
                 continue
@@ -737,8 +760,29 @@ class RecordBuilder:
             _score, best, root = readable[0]
             finer = [r for _s, r, other in readable[1:] if r.place.precision < best.place.precision
                      and r.place.country_code == best.place.country_code and _tree_distance(doc[root], doc[other]) <= 3]
-            return finer[0] if finer else best
+            chosen = finer[0] if finer else best
+            if unlisted is not None and chosen.place.precision != 1:
+                # "Khan Touman, in southern Aleppo province": the region named beside the unknown village
+                # holds it; a town named beside it is another place, and a known town beats a guess.
+                return self._unlisted(unlisted, chosen.place, f"the {chosen.place.precision_name} named beside it, {chosen.place.name}")
+            return chosen
+        if unlisted is not None:
+            setting = self._setting(doc, span, found, context)
+            if setting is not None:
+                return self._unlisted(unlisted, self.places.area_of(setting.place),
+                                      f"the area of the article's setting, {setting.place.name}")
+            if context is not None and context.countries:
+                code = context.countries.most_common(1)[0][0]
+                country = self.places.country(code)
+                if country is not None:
+                    return self._unlisted(unlisted, country, f"the country the article names most, {country.name}")
         return self._setting(doc, span, found, context) or unresolved
+
+    @staticmethod
+    def _unlisted(words: ResolvedPlace, area, why: str) -> ResolvedPlace:
+        """An event at a place the gazetteer lacks: its words kept as written, placed at the area around it."""
+        return replace(words, place=area, candidates=(area,), unlisted=True,
+                       note=f"{words.text!r} is not in the gazetteer: placed at {area.precision_name} level, {why}")
 
     def _setting(self, doc, span, found, context) -> ResolvedPlace | None:
         """Where the article is set: its dateline, else the nearest place named before the event."""

@@ -207,6 +207,9 @@ def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] |
             return (1, "direction")  # "north of Jammu"
         if preposition == "of" and (grand.lower_ in ROLE_NOUNS or (grand.pos_ == "PROPN" and grand.lower_ not in REGION_WORDS)):
             return None  # "the governor of Kandahar", "the Islamic State of Iraq": a title or a name
+        if preposition == "of" and grand.lower_ == "state" and grand.pos_ == "PROPN" and any(
+                child.dep_ in {"compound", "amod"} and child.is_title for child in grand.children):
+            return None  # "Islamic State of Iraq": "State" is a region word, but here a name's
         if preposition == "of" and grand.ent_type_ == "ORG" and token.ent_type_ == "ORG":
             return None  # one organisation's name around it, even where its head is "State"
         if preposition in PLACE_PREPOSITIONS or preposition == "of":

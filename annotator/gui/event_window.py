@@ -43,7 +43,7 @@ def _group_cells(group: Group, table: EventTable) -> tuple[str, ...]:
     return (
         f"{first.event_type} · {first.sub_event_type}".strip(" ·"),
         _period(dated.date),
-        placed.place.place.name if placed else "—",
+        placed.place.label if placed else "—",
         ", ".join(actors) or "—",
         str(len(records)),
         status,

@@ -409,7 +409,7 @@ class SpanPanel(QWidget):
         resolved = record.place
         chosen = resolved.place if resolved else None
         self.record_place.addItem("(no place resolved)" if chosen is None else
-                                  f"{chosen.name}, {chosen.country} ({resolved.basis})", None)
+                                  f"{resolved.label}, {chosen.country} ({resolved.basis})", None)
         for candidate in (resolved.candidates if resolved else ()):
             if chosen is not None and candidate.geonameid == chosen.geonameid:
                 continue

@@ -80,3 +80,26 @@ def test_event_window_shows_each_table_its_session_builds(events):
     assert all(row[4] == "1" for row in rows(window))  # the withdrawal has one report left
     assert int(window.summary.text().split()[0]) < reported
     assert window.reports.rowCount() == 1
+
+
+def test_event_window_names_a_village_the_gazetteer_lacks_and_where_it_is_placed(qtbot, tmp_path, places_index,
+                                                                                 monkeypatch):
+    from annotator.domain import ArticleState, Layer
+
+    monkeypatch.setattr("annotator.eventtable.places.load_index", lambda *args, **kwargs: places_index)
+    store = Store.open(tmp_path / "village.sqlite")
+    text = "Rebels shelled the village of Qarawiyat Zubaydah in southern Idlib province on Monday."
+    article_id, _ = store.articles.add(text, title="Shelling", source="Invented Wire", published="2024-05-13")
+    start = text.index("shelled")
+    store.spans.add(article_id, start, start + len("shelled"), "BATTLES", Layer.EVENT, annotator="ana")
+    store.states.set(article_id, "ana", ArticleState.DONE)
+    window = EventWindow(store, "rita", annotator="ana")
+    qtbot.addWidget(window)
+    try:
+        assert rows(window)[0][2] == "Qarawiyat Zubaydah (not in the gazetteer: Idlib, region)"
+        (point,) = window.map.events()  # on the map at the province's centre, under the village's name
+        assert point["location"] == "Qarawiyat Zubaydah" and point["location_precision"] == "region"
+        assert 35 < point["latitude"] < 37 and 36 < point["longitude"] < 37.5
+    finally:
+        window.close()
+        store.close()
