@@ -473,9 +473,9 @@ class RecordBuilder:
                     placed.add(link.event.id)
         return any(s.layer == Layer.EVENT and s.id not in placed for s in spans)
 
-    def _doc(self, article: Article, spans: Sequence[Span], arguments: Sequence[ArgumentLike]):
-        text = article.text
-        if not self.needs_parse(article, spans, arguments):
+    def _doc(self, text: str, unplaced: bool):
+        """The article as its records read it: parsed when ``unplaced`` (needs_parse), else its sentences."""
+        if not unplaced:
             return self.sentences(text)  # the annotation's say, even where a parse is at hand
         if text not in self._docs:
             self.parse_many([text])
@@ -538,7 +538,7 @@ class RecordBuilder:
             # Which reading an article gets is the annotation's say (needs_parse), never which one
             # ran first: placed events read the same from a parse at hand as from sentences alone.
             unplaced = self.needs_parse(article, spans, arguments)
-            doc = ((docs or {}).get(text) if unplaced else None) or self._doc(article, spans, arguments)
+            doc = ((docs or {}).get(text) if unplaced else None) or self._doc(text, unplaced)
             found = mentions(doc, [(s.start_char, s.end_char) for s in locations])
             context = self.places.context([m.text for m in found], text)
             if unplaced and doc.has_annotation("ENT_IOB"):
@@ -661,15 +661,14 @@ class RecordBuilder:
                     deaths.append(said.killed or parse_fatalities(words))
                 except FatalityError as exc:
                     reading.notes.append(f"{reading.where}: {exc}")
-        said = sentence
         casualties = Casualties(
-            killed=combine_in_event(deaths) if deaths else said.killed,
-            injured=combine_in_event(argued[INJURED]) if INJURED in argued else said.injured,
-            missing=combine_in_event(argued[MISSING]) if MISSING in argued else said.missing,
-            arrested=combine_in_event(argued[ARRESTED]) if ARRESTED in argued else said.arrested,
-            context=said.context, victims=said.victims)
-        if said.context:
-            reading.notes.append(f"a war's toll, not this event's: {'; '.join(said.context)}")
+            killed=combine_in_event(deaths) if deaths else sentence.killed,
+            injured=combine_in_event(argued[INJURED]) if INJURED in argued else sentence.injured,
+            missing=combine_in_event(argued[MISSING]) if MISSING in argued else sentence.missing,
+            arrested=combine_in_event(argued[ARRESTED]) if ARRESTED in argued else sentence.arrested,
+            context=sentence.context, victims=sentence.victims)
+        if sentence.context:
+            reading.notes.append(f"a war's toll, not this event's: {'; '.join(sentence.context)}")
         label = reading.span.label
         event_type, disorder = _meaning(self.scheme, label)
         event_type, disorder, retyped = _by_victims(self.scheme, label, event_type, disorder, casualties.victims,
