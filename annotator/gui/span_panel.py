@@ -343,10 +343,11 @@ class SpanPanel(QWidget):
             self._updating = False
             return
         text = self.model.text[span.start_char:span.end_char]
+        sure = span.how_sure()
         lines = [f"{span.label}  “{excerpt(text)}”",
                  f"{span.layer.value} · {span.status.value} · {span.origin.value}"
                  + (f" · {span.source}" if span.source else "")
-                 + (f" · {span.how_sure()}" if span.how_sure() else ""),
+                 + (f" · {sure}" if sure else ""),
                  f"offsets {span.start_char}–{span.end_char}"]
         self.details.setText("\n".join(lines))
         is_event = span.layer is Layer.EVENT
