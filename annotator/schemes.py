@@ -153,6 +153,15 @@ def _validity_key(text: str) -> str:
     return hashlib.sha256(schema + b"\0" + text.encode("utf-8")).hexdigest()
 
 
+def _remembered() -> list:
+    """The keys of the scheme texts that passed the schema before (the user's cache); none when the
+    cache is missing or unreadable."""
+    try:
+        return list(json.loads((config.cache_dir() / VALID_SCHEMES_CACHE).read_text(encoding="utf-8")).get("valid", []))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return []
+
+
 def _known_valid(text: str) -> bool:
     """Whether this very scheme text passed the schema before (the user's cache remembers it).
 
@@ -161,23 +170,18 @@ def _known_valid(text: str) -> bool:
     bundled schemes are the same file run after run. A scheme that fails is never remembered, so
     its problems are reported every time."""
     try:
-        known = json.loads((config.cache_dir() / VALID_SCHEMES_CACHE).read_text(encoding="utf-8"))
-        return _validity_key(text) in known.get("valid", [])
-    except (OSError, ValueError, AttributeError, TypeError):
+        return _validity_key(text) in _remembered()
+    except OSError:
         return False
 
 
 def _remember_valid(text: str) -> None:
-    cache = config.cache_dir() / VALID_SCHEMES_CACHE
     try:
-        try:
-            valid = list(json.loads(cache.read_text(encoding="utf-8")).get("valid", []))
-        except (OSError, ValueError, AttributeError):
-            valid = []
-        key = _validity_key(text)
+        key, valid = _validity_key(text), _remembered()
         if key not in valid:
             valid = (valid + [key])[-50:]  # a bound: each edit of a scheme adds one
-            config.write_atomically(cache, json.dumps({"valid": valid}).encode("utf-8"), sync=False)
+            config.write_atomically(config.cache_dir() / VALID_SCHEMES_CACHE, json.dumps({"valid": valid}).encode("utf-8"),
+                                    sync=False)
     except OSError:
         pass  # a read-only cache folder: the scheme is checked again next time, nothing else
 
