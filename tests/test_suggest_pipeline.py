@@ -366,3 +366,14 @@ def test_suggest_command_reports_and_skips_done_articles(tmp_path, capsys, monke
     assert "1 articles suggested" in capsys.readouterr().out
     assert main(["suggest", "--db", str(db), "--article", "7"]) == 2
     assert "no article with id 7" in capsys.readouterr().err
+
+
+def test_the_shared_suggester_is_kept_out_of_the_collectors_walks(suggester):
+    # Every full pass of the cycle collector used to walk the loaded model's objects with the
+    # interpreter lock held: the window froze for 80 ms and more now and then once it had suggested.
+    import gc
+
+    walked = {id(thing) for thing in gc.get_objects()}
+    assert shared_suggester() is suggester
+    assert id(suggester.nlp) not in walked and id(suggester.gazetteer) not in walked
+    assert not any(id(component) in walked for _name, component in suggester.nlp.pipeline)

@@ -9,7 +9,7 @@ from annotator.domain import Layer, Origin, Status
 from annotator.schemes import DEFAULT_SCHEME, Scheme
 from annotator.store import NotFoundError, Store
 from annotator.suggest.memory import AnnotationMemory
-from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, shared_suggester
+from annotator.suggest.pipeline import SUGGESTER_NAME, DocSuggestions, Suggester, keep_for_the_process, shared_suggester
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -205,6 +205,7 @@ def learned_model_for(project_path):
     outcome = load_for_suggesting(project_path)
     if outcome.model is not None:
         _learned_models[(str(project_path), outcome.model.version)] = outcome.model
+        keep_for_the_process()
     return outcome
 
 
