@@ -192,7 +192,10 @@ def add_conflict_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
         "span_ruler", name=RULER_NAME, after="ner" if "ner" in nlp.pipe_names else None,
         config={"spans_key": RULES_KEY, "overwrite": True, "validate": False},
     )
-    shapes_ruler.add_patterns(shapes)
+    from annotator.suggest.word_flags import word_lists_as_flags
+
+    # The same matches, the word lists checked as flags on the words (word_flags.py).
+    shapes_ruler.add_patterns(word_lists_as_flags(nlp.vocab, shapes))
     weapons = nlp.add_pipe("conflict_weapons_matcher", name=WEAPONS_MATCHER_NAME, after=RULER_NAME,
                            config={"key": WEAPONS_KEY})
     weapons.add(tokenized_names(nlp, [(term, "WEAPON", term) for term in sorted(gazetteer.weapons)],
