@@ -173,3 +173,21 @@ def test_suggest_shortcuts_row_sums_are_numpys_own_to_the_bit():
     expected = np.array([weights[np.array(row, dtype=np.int64)].sum() for row in rows], dtype=np.float32)
     assert sums.dtype == np.float32
     assert sums.view(np.int32).tolist() == expected.view(np.int32).tolist()
+
+def test_suggest_shortcuts_placed_offsets_are_the_spans_own():
+    from annotator.suggest.entities import EntityCandidate
+    from annotator.suggest.events import EventCandidate
+    from annotator.suggest.pipeline import DocSuggestions
+    from annotator.suggest.runner import Placed, place_doc
+
+    doc = spacy.blank("en")("Гуляйполе 🇺🇦 was shelled —\r\n officials said [1] Hammond[2] left.  ")
+    entities = [EntityCandidate(start, end, "LOCATION", 1) for start in range(len(doc))
+                for end in range(start + 1, min(start + 4, len(doc)) + 1)]
+    events = [EventCandidate(i, i + 1, "BATTLES", "", "", arguments=[("target", entities[0])]) for i in range(len(doc))]
+    placed = Placed()
+    place_doc(placed, doc, DocSuggestions(entities, events), 500)
+    assert [(a, b) for _, a, b, *_ in placed.entities] == [
+        (500 + doc[e.start : e.end].start_char, 500 + doc[e.start : e.end].end_char) for e in entities]
+    assert [(a, b) for a, b, *_ in placed.events] == [
+        (500 + doc[i : i + 1].start_char, 500 + doc[i : i + 1].end_char) for i in range(len(doc))]
+    assert all(arguments == [("target", 0)] for *_, arguments in placed.events)

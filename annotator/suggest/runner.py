@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from spacy.attrs import IDX, LENGTH
+
 from annotator.domain import Layer, Origin, Status
 from annotator.schemes import DEFAULT_SCHEME, Scheme
 from annotator.store import NotFoundError, Store
@@ -61,18 +63,25 @@ class Placed:
 
 def place_doc(placed: Placed, doc, found: DocSuggestions, base: int) -> None:
     """Add one piece's suggestions, its token offsets turned into the article's character offsets."""
+    # A span's characters run from its first token's offset to its last token's end, as Span's
+    # start_char and end_char: read from one array instead of a Span made for every suggestion.
+    starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist() if len(doc) else ([], [])
+
+    def chars(start: int, end: int) -> tuple[int, int]:
+        if end <= start:  # (never made; Span's own reading of an empty span)
+            span = doc[start:end]
+            return base + span.start_char, base + span.end_char
+        return base + starts[start], base + starts[end - 1] + lengths[end - 1]
+
     keys: dict[int, int] = {}
     for entity in found.entities:
-        span = doc[entity.start : entity.end]
         key = len(placed.entities)
         keys[id(entity)] = key
         attributes = {"canonical": entity.canonical} if entity.canonical else {}
-        placed.entities.append((key, base + span.start_char, base + span.end_char, entity.label, attributes,
-                                entity.score))
+        placed.entities.append((key, *chars(entity.start, entity.end), entity.label, attributes, entity.score))
     for event in found.events:
-        span = doc[event.start : event.end]
         arguments = [(role, keys[id(entity)]) for role, entity in event.arguments if id(entity) in keys]
-        placed.events.append((base + span.start_char, base + span.end_char, event.label, event.ace2005,
+        placed.events.append((*chars(event.start, event.end), event.label, event.ace2005,
                               event.attributes(), event.score, arguments))
 
 
@@ -119,13 +128,22 @@ def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: 
         new_index.clear()
         return ids
 
+    known_labels: dict[str, bool] = {}
+    event_labels: dict[tuple[str, str], str | None] = {}
+
+    def in_scheme(label: str) -> bool:
+        """Whether the scheme has the label (asked once per label: the scheme reads its list)."""
+        if label not in known_labels:
+            known_labels[label] = scheme.label(label) is not None
+        return known_labels[label]
+
     def outside(label: str) -> None:
         summary.labels_outside_scheme[label] = summary.labels_outside_scheme.get(label, 0) + 1
 
     with store.transaction():
         entity_places: dict[int, tuple[bool, int]] = {}
         for key, start, end, label, attributes, score in placed.entities:
-            if scheme.label(label) is None:
+            if not in_scheme(label):
                 outside(label)
                 continue
             entity_places[key] = place(start, end, label, Layer.ENTITY, attributes, score)
@@ -134,7 +152,9 @@ def store_suggestions(store: Store, article_id: int, placed: Placed, suggester: 
         roles = {r.name for r in scheme.roles}
         event_places: list[tuple[tuple[bool, int], list[tuple[str, int]]]] = []
         for start, end, event_label, ace_label, attributes, score, arguments in placed.events:
-            label = _event_label(scheme, event_label, ace_label)
+            if (event_label, ace_label) not in event_labels:
+                event_labels[(event_label, ace_label)] = _event_label(scheme, event_label, ace_label)
+            label = event_labels[(event_label, ace_label)]
             if label is None:
                 outside(event_label)
                 continue
