@@ -33,7 +33,8 @@ no rule matches, the words it decides while keep is 0); rule_word_model (a secon
 words alone, may drop a rule's word below a keep threshold chosen inside from 0 to 0.5); wordnet and
 wordnet_narrow (a feature: the labels of the trigger rules' words the word is, or is a kind of, in WordNet, from
 its 3 commonest senses up to 3 hypernym steps, or its first sense and 1 step; bench/trigger_wordnet.py, needs
-``apt-get install wordnet-base``).
+``apt-get install wordnet-base``); noun_threshold (a noun no rule matches is suggested from its own threshold,
+chosen inside from 0.1 to 0.5 beside the threshold of other words).
 
 ``--errors``: for the shipped features with the shipped settings (C 3, token vectors at scale 0.1, new words from
 0.3), every held-out
@@ -83,7 +84,7 @@ FEATURE_VARIANTS = ("rule_lemma", "rule_context", "entities", "negation", "deter
 OTHER_VARIANTS = ("no_token_vector", "token_vector_x3", "token_vector_x0.3", "token_vector_chosen", "positive_weight", "keep",
                   "wide_C", "low_thresholds", "event_location", "location_positives", "location_lexicon",
                   "unruled_rows", "rule_word_model", "wordnet", "wordnet_narrow",
-                  "rule_negatives_missing")
+                  "rule_negatives_missing", "noun_threshold")
 # location_positives: the weights of event_location's marked verbs the inner cross-validation chooses from
 LOCATION_POSITIVE_WEIGHTS = (0.03, 0.1, 0.3)
 LOCATION_WEIGHT = 0.3
@@ -143,6 +144,11 @@ class VariantCV(quality.GroupCV):
         return learned.fit(train, bits=BITS, regularisation=regularisation, positive_weight=positive_weight,
                            vector_scale=vector_scale)
 
+    # noun_thresholds: a noun's own threshold for new words, chosen inside as well (None: the one threshold)
+    noun_thresholds = (None,)
+    noun_threshold = None
+    nouns_chosen: list = []  # per choice, for --chosen
+
     def choose(self, groups, settings):
         counts = defaultdict(Counter)
         for held in groups:
@@ -152,11 +158,42 @@ class VariantCV(quality.GroupCV):
                 self.remember_probabilities(model, docs)
                 for threshold in self.thresholds:
                     for keep in self.keeps:
-                        model.threshold, model.keep_threshold = threshold, keep
-                        counts[(setting, threshold, keep)].update(self.score_cached(model, docs))
+                        for noun in self.noun_thresholds:
+                            self.noun_threshold = noun
+                            model.threshold, model.keep_threshold = threshold, keep
+                            counts[(setting, threshold, keep, noun)].update(self.score_cached(model, docs))
         # Ties as in trigger_quality: the higher threshold, the stronger regularisation, the lower keep.
-        best = max(counts, key=lambda k: (round(quality.prf(counts[k])[2], 4), k[1], -k[0][0], -k[2]))
-        return best, quality.prf(counts[best])[2]
+        best = max(counts, key=lambda k: (round(quality.prf(counts[k])[2], 4), k[1], -k[0][0], -k[2],
+                                          k[3] if k[3] is not None else -1))
+        # The outer scoring that follows (GroupCV.nested) uses the noun threshold chosen here.
+        self.noun_threshold = best[3]
+        self.nouns_chosen.append(best[3])
+        return best[:3], quality.prf(counts[best])[2]
+
+    def score_cached(self, model, docs) -> Counter:
+        if self.noun_threshold is None:
+            return super().score_cached(model, docs)
+        counts = Counter()
+        finder = NounThresholdFinder(self.suggester.gazetteer, list(self.triggers.rules), model)
+        finder.noun_threshold = self.noun_threshold
+        for report, doc in docs:
+            events = finder.find(doc, self.entities[id(doc)])
+            quality.score(counts, [(doc[e.start].idx, doc[e.end - 1].idx + len(doc[e.end - 1])) for e in events], report)
+        return counts
+
+
+class NounThresholdFinder(quality.ScoredFinder):
+    """noun_threshold variant: a noun no rule matches becomes a trigger from its own threshold (its probability
+    is scaled so that the finder's one comparison with ``threshold`` asks that; a rule's word is kept as before)."""
+
+    noun_threshold = 0.3
+
+    def _learned(self, doc, found=None):
+        probabilities = super()._learned(doc, found)
+        if self.model is None:  # the rules alone
+            return probabilities
+        factor = self.model.threshold / self.noun_threshold
+        return {i: min(1.0, p * factor) if doc[i].pos_ in ("NOUN", "PROPN") else p for i, p in probabilities.items()}
 
 
 def location_rows(nlp, triggers) -> TrainingRows:
@@ -296,6 +333,8 @@ def run_variant(name, suggester, triggers, pairs):
         cv = VariantCV(suggester, triggers, pairs, thresholds=thresholds, keeps=keeps, extra_rows=extra)
         if name == "unruled_rows":
             cv.rows = unruled_rows(pairs, triggers)
+        if name == "noun_threshold":
+            cv.noun_thresholds, cv.nouns_chosen = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5), []
         if name == "rule_negatives_missing":
             cv.rows = rows_without_rule_negatives(pairs, triggers)
         if name == "rule_word_model":
@@ -304,6 +343,8 @@ def run_variant(name, suggester, triggers, pairs):
                            for k in scales for x in (extra_weights or (None,))],
                           show=lambda fold: None)
         chosen = [fold[3] for fold in folds]
+        if name == "noun_threshold":
+            chosen.append(("noun thresholds chosen", cv.nouns_chosen))
         if name == "token_vector_chosen":
             chosen.append(("over all 7 groups", cv.choose(cv.groups, [(c, 1.0, k) for c in regularisations
                                                                      for k in scales])))
