@@ -223,3 +223,48 @@ def test_learned_no_country_from_an_organisation_s_name_around_an_unknown_base(l
 def test_learned_a_region_word_alone_is_never_kept_as_the_place_s_name(learned):
     place = place_of(learned, "Fighting broke out in the State of Qatar on Monday.", "Fighting")
     assert (place.place.country_code, place.unlisted) == ("QA", False)
+
+
+def test_place_levels_put_a_district_between_its_towns_and_its_province(places_index):
+    district = next(p for p in places_index.lookup("Sanga local government area"))
+    province = places_index.resolve("Kaduna State").place
+    town = places_index.resolve("Kaduna").place
+    country = places_index.resolve("Nigeria").place
+    assert (town.level, district.level, province.level, country.level) == (0, 1, 2, 3)
+    assert district.precision == province.precision == REGION  # precision alone cannot tell them apart
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("Herdsmen killed nine farmers in the Sanga local government area of Kaduna State on Friday.", "killed"),
+    ("Herdsmen killed nine farmers in Sanga Local Government Area of Kaduna State on Friday.", "killed"),
+])
+def test_learned_a_district_named_inside_its_province_is_where(learned, text, trigger):
+    place = place_of(learned, text, trigger)
+    assert (place.place.name, place.place.country_code, place.place.level) == ("Sanga", "NG", 1)
+    assert place.place.admin1 == "Kaduna"
+
+
+@pytest.mark.parametrize("text, trigger, name", [
+    ("Rebels launched a new assault in the East Ghouta region of rural Damascus on Sunday.", "assault",
+     "Eastern Ghouta"),
+    ("Government troops began an offensive in the Wadi Barada area of rural Damascus on Friday.", "offensive",
+     "Wadi Barada"),
+])
+def test_learned_the_place_a_region_is_of_holds_it_rather_than_being_where(learned, text, trigger, name):
+    place = place_of(learned, text, trigger)
+    assert (place.place.name, place.place.precision) == (name, REGION)
+
+
+def test_learned_a_state_of_a_name_is_that_state(learned):
+    # "the state of Hidalgo" names the state: "of" here is no container, unlike "the Ghouta region of Damascus".
+    place = place_of(learned, "Police detained forty migrants in the central Mexico state of Hidalgo on Tuesday.",
+                     "detained")
+    assert (place.place.name, place.place.country_code) == ("Hidalgo", "MX")
+
+
+def test_a_conjunct_of_an_organisation_s_place_is_no_place(learned, rules):
+    # "Al-Sham" is also an old name of Damascus; here it is the second half of a group's name.
+    text = "The Islamic State of Iraq and Al-Sham shelled government positions on Monday."
+    for builder in (learned, rules):
+        place = place_of(builder, text, "shelled")
+        assert place is None or place.place is None or place.place.name != "Damascus"

@@ -31,7 +31,8 @@ MIN_POPULATION = 500
 MAX_CANDIDATES = 5
 
 _REGION_WORDS = re.compile(
-    r"^(?:the\s+)?(?P<name>.+?)\s+(?:region|oblast|province|governorate|state|district|area|prefecture)$"
+    r"^(?:the\s+)?(?P<name>.+?)\s+(?:region|oblast|province|governorate|state|district|area|prefecture|"
+    r"local government(?: area)?|local council|lga)$"
     r"|^(?:the\s+)?(?:region|province|governorate|state|district) of\s+(?P<name2>.+)$",
     re.I,
 )
@@ -112,6 +113,16 @@ class Place:
     population: int
     precision: int = TOWN
     admin1: str = ""  # the region's GeoNames name ("Donetsk"), empty when unknown
+
+    @property
+    def level(self) -> int:
+        """How coarse the place is, finest first: 0 a town, 1 a district (GeoNames admin2), 2 a province or a
+        region listed by hand, 3 a country. Precision alone puts a district and its province together."""
+        if self.precision == TOWN:
+            return 0
+        if self.precision == REGION:
+            return 1 if _CURATED_IDS < self.geonameid <= _DISTRICT_IDS else 2
+        return 3
 
     @property
     def precision_name(self) -> str:

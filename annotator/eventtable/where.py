@@ -100,6 +100,11 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
             continue  # "SANA", "HRW": an organisation's initials
         if end < len(doc) and doc[end].lower_ in REGION_WORDS and doc[end].lower_ not in {"city", "area"}:
             end += 1  # "Aleppo province", "Donetsk region"
+        elif end + 1 < len(doc) and doc[end].lower_ == "local" and doc[end + 1].lower_ in {"government", "council"}:
+            # Nigeria's districts: "Guma local government area", "the Agatu local council"
+            end += 3 if end + 2 < len(doc) and doc[end + 2].lower_ == "area" else 2
+        elif end < len(doc) and doc[end].text in {"LGA", "L.G.A."}:
+            end += 1
         chunk = doc[start:end]
         key = (chunk.start_char, chunk.end_char)
         if not any(k[0] < key[1] and key[0] < k[1] for k in found):
@@ -187,6 +192,9 @@ def _tree_distance(a, b) -> int:
 def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] | None:
     """How a place's head token hangs in its sentence, as (tier, why); None when it cannot be the place."""
     head = token.head
+    if token.dep_ == "conj" and head.i != token.i and head.dep_ != "conj" and head.i not in trigger_tokens and (
+            (head.pos_ == "PROPN" and head.ent_type_ == "ORG") or _role(head, trigger_tokens, sentence_tokens) is None):
+        return None  # "the Islamic State of Iraq and Al-Sham": a conjunct of a name, or of a name's place, is the name's
     # A place in a title or organisation: "Middle East director", "Iraqi police", "Kabul's governor".
     if token.dep_ in {"compound", "amod", "nmod", "poss"} and head.lower_ in ROLE_NOUNS:
         return None
