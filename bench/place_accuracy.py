@@ -205,6 +205,8 @@ def main() -> None:
                         help="print this many events whose place the gazetteer lacks and was kept as written "
                              "(gold words, the area chosen, the sentence: for checking the area's country by hand)")
     parser.add_argument("--parse-cache", type=Path, default=None, help="keep the parses in this folder between runs")
+    parser.add_argument("--l2", type=float, default=1.0,
+                        help="the learned step's L2 penalty (place_choice.fit; scripts/train_place_choice.py --l2)")
     parser.add_argument("--rich-cues", action="store_true",
                         help="give the learned step the parse's further cues (place_choice.RICH_CUES), off in the app")
     args = parser.parse_args()
@@ -237,7 +239,7 @@ def main() -> None:
     for fold in rows_by_fold:
         bags = [b for f, (bs, _) in rows_by_fold.items() if f != fold for b in bs]
         labels = [y for f, (_, ys) in rows_by_fold.items() if f != fold for y in ys]
-        held_out_builders[fold] = RecordBuilder(places=index, nlp=nlp, chooser=fit(bags, labels))
+        held_out_builders[fold] = RecordBuilder(places=index, nlp=nlp, chooser=fit(bags, labels, l2=args.l2))
     rules = RecordBuilder(places=index, nlp=nlp, chooser=False)
 
     def gold_ids(item) -> set[int]:

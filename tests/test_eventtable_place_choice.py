@@ -268,3 +268,21 @@ def test_a_conjunct_of_an_organisation_s_place_is_no_place(learned, rules):
     for builder in (learned, rules):
         place = place_of(builder, text, "shelled")
         assert place is None or place.place is None or place.place.name != "Damascus"
+
+
+def test_learned_the_province_of_a_name_is_the_province(learned):
+    place = place_of(learned, "Two soldiers were killed in the eastern province of Deir Ezzor on Monday.", "killed")
+    assert (place.place.name, place.place.precision, place.place.country_code) == ("Deir ez-Zor", REGION, "SY")
+
+
+def test_learned_an_office_where_it_happened_is_in_its_town(learned):
+    # "office" usually makes the place before it an organisation's ("the Kabul office said"), but not here.
+    place = place_of(learned, "The editor was shot outside his Istanbul office on Monday.", "shot")
+    assert (place.place.name, place.place.country_code) == ("Istanbul", "TR")
+
+
+def test_a_day_s_name_does_not_join_the_place_before_it(learned):
+    # The model tags the town as a work of art; the proper nouns "Thessaloniki Tuesday" are two words of two kinds.
+    place = place_of(learned, "Riot police clashed with protesters outside the Turkish consulate in Thessaloniki Tuesday.",
+                     "clashed")
+    assert (place.place.name, place.place.country_code) == ("Thessaloníki", "GR")

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from annotator.eventtable.where import (DIRECTION_WORDS, NEVER_PLACES, REGION_WORDS, ROLE_NOUNS, Mention, _attached, _role,
-                                        _tree_distance, rank_mentions)
+from annotator.eventtable.where import (DIRECTION_WORDS, NEVER_PLACES, REGION_WORDS, ROLE_NOUNS, Mention, _attached,
+                                        _is_date_word, _role, _tree_distance, rank_mentions)
 
 FORMAT = "conflict-annotator/place-choice"
 
@@ -59,7 +59,7 @@ def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence
         return kept
     run: list = []
     for token in list(sentence) + [None]:
-        if token is not None and token.pos_ == "PROPN" and not token.is_punct:
+        if token is not None and token.pos_ == "PROPN" and not token.is_punct and not _is_date_word(token):
             run.append(token)
             continue
         if run and token is not None and token.text in {"-", "'", "’"} and token.i + 1 < len(doc) \
