@@ -286,3 +286,16 @@ def test_a_day_s_name_does_not_join_the_place_before_it(learned):
     place = place_of(learned, "Riot police clashed with protesters outside the Turkish consulate in Thessaloniki Tuesday.",
                      "clashed")
     assert (place.place.name, place.place.country_code) == ("Thessaloníki", "GR")
+
+
+def test_learned_a_small_town_is_taken_where_the_article_names_its_people(learned):
+    # Syria is never named, only "Syrian": enough for a small Syrian town the model left untyped, though
+    # the country the article does name is another.
+    place = place_of(learned, "The Syrian army recaptured Kafr Saghir from rebels backed by Turkey on Sunday.",
+                     "recaptured")
+    assert (place.place.country_code, place.place.precision, place.unlisted) == ("SY", TOWN, False)
+
+
+def test_a_nationality_does_not_rank_a_name_s_places(places_index):
+    context = places_index.context([], "Russian jets struck the city again.")
+    assert context.nationalities["RU"] == 1 and not context.countries  # plausibility only, never the ranking

@@ -163,6 +163,22 @@ class PlaceContext:
 
     countries: Counter = field(default_factory=Counter)
     points: list[tuple[float, float]] = field(default_factory=list)
+    # Countries the article names only by their people's adjective ("the Syrian Arab Army"): enough to take
+    # a small town of that country for a place, too weak to rank the candidates of a name by.
+    nationalities: Counter = field(default_factory=Counter)
+
+
+# Adjectives of the countries conflict news is most often about, as news writes them.
+_NATIONALITIES = {
+    "syrian": "SY", "iraqi": "IQ", "afghan": "AF", "yemeni": "YE", "libyan": "LY", "nigerian": "NG", "somali": "SO",
+    "sudanese": "SD", "pakistani": "PK", "israeli": "IL", "palestinian": "PS", "lebanese": "LB", "turkish": "TR",
+    "ukrainian": "UA", "russian": "RU", "malian": "ML", "congolese": "CD", "egyptian": "EG", "iranian": "IR",
+    "jordanian": "JO", "saudi": "SA", "kenyan": "KE", "ethiopian": "ET", "ugandan": "UG", "indian": "IN",
+    "burmese": "MM", "colombian": "CO", "mexican": "MX", "filipino": "PH", "algerian": "DZ", "tunisian": "TN",
+    "chadian": "TD", "cameroonian": "CM", "burundian": "BI", "rwandan": "RW", "bangladeshi": "BD", "nepalese": "NP",
+    "sri lankan": "LK", "thai": "TH", "indonesian": "ID", "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ",
+}
+_NATIONALITY_WORDS = re.compile(r"\b(" + "|".join(sorted(_NATIONALITIES, key=len, reverse=True)) + r")\b")
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -509,6 +525,7 @@ class PlaceIndex:
     def context(self, texts: Iterable[str], article_text: str = "") -> PlaceContext:
         """The countries an article names and where its unambiguous places are."""
         found = PlaceContext(countries=self.countries_named(article_text) if article_text else Counter())
+        found.nationalities.update(_NATIONALITIES[m.group(1)] for m in _NATIONALITY_WORDS.finditer(fold(article_text)))
         for text in texts:
             candidates = self.lookup(text)
             if not candidates:

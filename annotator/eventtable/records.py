@@ -171,8 +171,9 @@ def _contains(token, is_country) -> bool:
 
 def _plausible(place, context) -> bool:
     """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
-    lies in a country the article names, or is a region or a city of 100,000 or more."""
-    if context is not None and place.country_code in context.countries:
+    lies in a country the article names (or whose people it names: "the Syrian army"), or is a region or a
+    city of 100,000 or more."""
+    if context is not None and (place.country_code in context.countries or place.country_code in context.nationalities):
         return True
     return place.precision != 1 or place.population >= 100_000
 
