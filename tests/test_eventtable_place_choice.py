@@ -299,3 +299,15 @@ def test_learned_a_small_town_is_taken_where_the_article_names_its_people(learne
 def test_a_nationality_does_not_rank_a_name_s_places(places_index):
     context = places_index.context([], "Russian jets struck the city again.")
     assert context.nationalities["RU"] == 1 and not context.countries  # plausibility only, never the ranking
+
+
+@pytest.mark.parametrize("text, trigger, name, country", [
+    # The model's entity stops at the first hyphen: "Mazar" alone is a village in Jordan.
+    ("Taliban fighters took the stronghold of Mazar-e-Sharif in northern Afghanistan on Monday.", "took",
+     "Mazār-e Sharīf", "AF"),
+    # The model's entity ends after "Khe", whose folded key names another town.
+    ("Two regiments made a forced march from the vicinity of Khe Sanh to the coast.", "march", "Khe Sanh", "VN"),
+])
+def test_learned_a_name_cut_short_by_the_model_is_read_whole(learned, text, trigger, name, country):
+    place = place_of(learned, text, trigger)
+    assert (place.place.name, place.place.country_code) == (name, country)

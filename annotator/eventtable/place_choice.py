@@ -77,7 +77,53 @@ def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence
                     and resolve(words)[0] != "none":
                 kept.append(Mention(span.start_char, span.end_char, words, span.root.i, "propn"))
         run = []
-    return sorted(kept, key=lambda m: m.start)
+    whole = [_whole_name(doc, m, resolve, trigger_start, trigger_end) for m in kept]
+    whole = [m for n, m in enumerate(whole)  # a stretched name may now cover another mention: keep one
+             if not any(o is not m and o.overlaps(m.start, m.end) and (len(o.text), -k) > (len(m.text), -n)
+                        for k, o in enumerate(whole))]
+    return sorted(whole, key=lambda m: m.start)
+
+
+_JOINERS = {"-", "'", "’", "‘"}
+
+
+def _whole_name(doc, mention: Mention, resolve, trigger_start: int, trigger_end: int) -> Mention:
+    """The mention stretched over the rest of a name the model cut short, when the gazetteer knows the whole
+    name: "Mazar" of "Mazar-e-Sharif", "Khe" of "Khe Sanh", "Issa" of "‘Ayn ‘Issa", "Tal" of "Tal Rifa’at"."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return mention
+    end = span.end
+    while end < len(doc) and doc[end - 1].whitespace_ == "" and (doc[end].is_alpha or doc[end].text in _JOINERS):
+        end += 1  # the rest of a hyphenated or apostrophised word
+    ends = [end]
+    if end < len(doc) and doc[end].text[:1].isupper() and doc[end].text[:2].isalpha() \
+            and doc[end].ent_type_ in {"", "PERSON", "ORG", "GPE", "LOC"}:
+        more = end + 1  # one more capitalised word: "Khe Sanh", "Tal Rifa’at"
+        while more < len(doc) and doc[more - 1].whitespace_ == "" and (doc[more].is_alpha or doc[more].text in _JOINERS):
+            more += 1
+        ends.append(more)
+    starts = [span.start]
+    before = span.start - 1
+    if before >= 0 and doc[before].text in _JOINERS and doc[before].whitespace_ == "":
+        before -= 1  # the opening quote of "‘Issa"
+    if before >= 0 and doc[before].is_alpha and doc[before].text[:1].isupper() and not doc[before].is_sent_start:
+        starts.append(before if before == span.start - 1 or doc[before].whitespace_ else before)
+        if before > 0 and doc[before - 1].text in _JOINERS and doc[before - 1].whitespace_ == "":
+            starts.append(before - 1)  # "‘Ayn ‘Issa"
+    best = mention
+    for start in starts:
+        for stop in ends:
+            if (start, stop) == (span.start, span.end):
+                continue
+            words = doc[start:stop]
+            if words.start_char < trigger_end and trigger_start < words.end_char:
+                continue
+            text = words.text.strip("‘’'")
+            if len(text) > len(best.text) and resolve(text)[0] != "none":
+                offset = words.start_char + words.text.index(text)
+                best = Mention(offset, offset + len(text), text, words.root.i, mention.origin)
+    return best
 
 
 def cues(doc, trigger_start: int, trigger_end: int, candidates: Sequence[Mention],
