@@ -311,3 +311,10 @@ def test_a_nationality_does_not_rank_a_name_s_places(places_index):
 def test_learned_a_name_cut_short_by_the_model_is_read_whole(learned, text, trigger, name, country):
     place = place_of(learned, text, trigger)
     assert (place.place.name, place.place.country_code) == (name, country)
+
+
+def test_continents_and_oceans_are_no_towns_of_their_names(places_index, learned):
+    assert places_index.lookup("Asia") == places_index.lookup("the Pacific") == []  # not Asia, Philippines
+    assert [p.name for p in places_index.lookup("Indian Ocean")] == ["Indian Ocean"]  # listed by hand: kept
+    place = place_of(learned, "Two traders were found murdered on a Pacific island, police in Fiji said.", "murdered")
+    assert place.place.country_code == "FJ"  # not Pacific, Missouri

@@ -215,6 +215,12 @@ def region_keys(name: str) -> set[str]:
     return {k for k in keys if len(k) >= 3}
 
 
+# Continents and oceans: news means them, not the towns GeoNames has of their names (Asia in the
+# Philippines, Pacific in Missouri); only a region listed by hand in regions.json stands for one.
+WORLD_REGIONS = {"asia", "europe", "africa", "pacific", "atlantic", "arctic", "antarctica", "antarctic", "oceania",
+                 "middle east", "pacific ocean", "atlantic ocean", "arctic ocean", "southern ocean", "indian ocean"}
+
+
 # Words a district's bare name may be that news uses as plain words ("Central District" is no place "central").
 _PLAIN_WORDS = {"central", "centre", "center", "capital", "north", "south", "east", "west", "northern", "southern",
                 "eastern", "western", "northeast", "northwest", "southeast", "southwest", "city", "town", "rural",
@@ -490,6 +496,8 @@ class PlaceIndex:
         if code:
             country = self.country(code)
             return [country] if country else []
+        if fold(words) in WORLD_REGIONS:  # "central Asia", "the Pacific island": never a town of that name
+            return [self.place(i) for i in self._by_key.get(fold(words), ()) if i <= _CURATED_IDS]
         variants, canonical = self._gazetteer()
         keys = [fold(words)]
         known = canonical.get(fold(words))

@@ -140,7 +140,12 @@ def _is_a_name(doc, mention) -> bool:
     not "State" of "the State of Qatar"): only a name is worth keeping as the place's words."""
     from annotator.eventtable.where import DIRECTION_WORDS, REGION_WORDS
 
+    from annotator.eventtable.places import WORLD_REGIONS
+    from annotator.suggest.gazetteer import fold
+
     words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if words is not None and fold(words.text).removeprefix("the ") in WORLD_REGIONS:
+        return False  # "the Pacific": no village the gazetteer lacks
     return words is not None and any(t.pos_ == "PROPN" and t.is_alpha and t.lower_ not in REGION_WORDS | DIRECTION_WORDS
                                      | {"state", "republic", "kingdom", "the"} for t in words)
 
