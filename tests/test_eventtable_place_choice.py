@@ -318,3 +318,10 @@ def test_continents_and_oceans_are_no_towns_of_their_names(places_index, learned
     assert [p.name for p in places_index.lookup("Indian Ocean")] == ["Indian Ocean"]  # listed by hand: kept
     place = place_of(learned, "Two traders were found murdered on a Pacific island, police in Fiji said.", "murdered")
     assert place.place.country_code == "FJ"  # not Pacific, Missouri
+
+
+def test_learned_a_name_before_its_parts_is_the_place(learned):
+    # The model gives "Aleppo" no entity here; "districts" after it says it is a place's name.
+    place = place_of(learned, "The army launched a new offensive that targeted the southern Aleppo districts on Monday.",
+                     "targeted")
+    assert (place.place.name, place.place.country_code) == ("Aleppo", "SY")

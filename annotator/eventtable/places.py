@@ -196,7 +196,7 @@ _REGION_AFFIXES = re.compile(
 )
 # Words after a name that say which part of it, not another place: "Hama countryside", "Sheikh Said district".
 _GENERIC_AFTER = re.compile(r"^(?P<name>.+?)\s+(?:countryside|neighbou?rhoods?|suburbs?|outskirts|area|camp|"
-                            r"district|quarter|sector|governorate|province|region|city|town|village|county|lga|"
+                            r"districts?|quarter|sector|governorate|province|region|city|town|village|county|lga|"
                             r"local government area|zone|municipality|sub district|subdistrict|refugee camp|"
                             r"(?:military )?air ?(?:port|base)|military base|base|hospital|checkpoint|mountains?|"
                             r"farms|gas fields?|oil fields?|valley|plains?|front|road|highway|bridge|dam)$", re.I)

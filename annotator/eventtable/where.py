@@ -167,12 +167,16 @@ def _proper_names_in_place(doc) -> list:
 _ADMIN_WORDS = {"province", "governorate", "region", "state", "district", "oblast", "prefecture", "county"}
 
 
+# Words after a place's name for parts of it ("the southern Aleppo districts", "the Hama countryside").
+_PARTS_OF_A_PLACE = {"districts", "countryside", "neighborhoods", "neighbourhoods", "suburbs", "outskirts"}
+
+
 def _named_regions(doc) -> list:
     """Capitalised words before an administrative word, whatever the model tagged them: "Syria's Aleppo
     province" where "Aleppo" came out as an adjective or a nationality."""
     runs = []
     for token in doc:
-        if token.lower_ not in _ADMIN_WORDS or token.i == 0:
+        if (token.lower_ not in _ADMIN_WORDS and token.lower_ not in _PARTS_OF_A_PLACE) or token.i == 0:
             continue
         start = token.i
         while start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_start \
