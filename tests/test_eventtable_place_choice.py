@@ -325,3 +325,10 @@ def test_learned_a_name_before_its_parts_is_the_place(learned):
     place = place_of(learned, "The army launched a new offensive that targeted the southern Aleppo districts on Monday.",
                      "targeted")
     assert (place.place.name, place.place.country_code) == ("Aleppo", "SY")
+
+
+def test_a_part_of_a_town_written_in_lower_case_is_the_town(places_index, learned):
+    assert places_index.resolve("west Baghdad").place.name == "Baghdad"
+    assert places_index.lookup("Northern Alliance") == []  # capitalised, it begins a name of its own
+    place = place_of(learned, "A car bomb exploded near a bus station in west Baghdad on Monday.", "exploded")
+    assert (place.place.name, place.place.country_code) == ("Baghdad", "IQ")

@@ -200,6 +200,12 @@ _GENERIC_AFTER = re.compile(r"^(?P<name>.+?)\s+(?:countryside|neighbou?rhoods?|s
                             r"local government area|zone|municipality|sub district|subdistrict|refugee camp|"
                             r"(?:military )?air ?(?:port|base)|military base|base|hospital|checkpoint|mountains?|"
                             r"farms|gas fields?|oil fields?|valley|plains?|front|road|highway|bridge|dam)$", re.I)
+# Words before a name that say which part of it ("west Baghdad", "central Maree"), tried only when the whole
+# words name nothing. Written in lower case only: capitalised, they begin a name of its own ("Northern
+# Alliance", "Eastern Parkway"); "Greater" is the one that news capitalises ("Greater Damascus").
+_PART_BEFORE = re.compile(r"^(?:central|downtown|north|south|east|west|northern|southern|eastern|western|"
+                          r"north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?|"
+                          r"rural|[Gg]reater)\s+(?P<name>[A-Z].{2,})$")
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|an|ad|ash|at|az|ad)\s+")
 # Acronyms that name a country; any other all-capital word ("SANA", "HRW") is an organisation, not a place.
 _COUNTRY_ACRONYMS = {"us", "usa", "uk", "drc", "uae", "car"}
@@ -516,6 +522,9 @@ class PlaceIndex:
             generic = _GENERIC_AFTER.match(words)
             if generic:
                 return self._lookup(generic.group("name"))  # "Hama countryside", "Eastleigh neighborhood"
+            part = _PART_BEFORE.match(words)
+            if part:
+                return self._lookup(part.group("name"))  # "west Baghdad", "central Maree": a part of the town
             bare = _ARTICLE_WORDS.sub("", fold(words))
             loose = self._by_key.get(bare, ()) or self._by_key.get(_TRANSLITERATED + transliteration_key(bare), ())
             if len(bare) >= 4:
