@@ -5,6 +5,8 @@ ahalterman/event_location's development file that has a gold place.
     nice .venv/bin/python bench/place_accuracy.py --misses 40 --unresolved 30 --parse-cache /tmp/place-parses
     nice .venv/bin/python bench/place_accuracy.py --kept 100    # the kept-as-written places, to check by hand
     nice .venv/bin/python bench/place_accuracy.py --rich-cues   # the learned step with the parse's further cues
+    nice .venv/bin/python bench/place_accuracy.py --classes 12  # the misses by class: other words, another
+                                                                # place of the right words, nothing chosen
 
 Each item is one sentence with its event word (``VERB``) and the words a person marked as where that
 event happened (``LOCATION``, one or more). Records whose ``source`` is reserved for independent

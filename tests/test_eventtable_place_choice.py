@@ -332,3 +332,22 @@ def test_a_part_of_a_town_written_in_lower_case_is_the_town(places_index, learne
     assert places_index.lookup("Northern Alliance") == []  # capitalised, it begins a name of its own
     place = place_of(learned, "A car bomb exploded near a bus station in west Baghdad on Monday.", "exploded")
     assert (place.place.name, place.place.country_code) == ("Baghdad", "IQ")
+
+
+def test_learned_a_title_beside_the_place_is_no_town(learned):
+    # "Minister" is a small town's name in GeoNames' alternates; here it is a title, and Abuja the place.
+    place = place_of(learned, "A fire engulfed the Abuja home of a former Minister of State for Education on Monday, "
+                              "killing eight people.", "engulfed")
+    assert (place.place.name, place.place.country_code) == ("Abuja", "NG")
+
+
+def test_a_title_is_never_among_the_step_s_candidates(places_index):
+    from annotator.eventtable.place_choice import index_cue, sentence_mentions
+    from annotator.eventtable.records import load_parser
+    from annotator.eventtable.where import mentions
+
+    text = "Gunmen killed a former Minister of State for Education on Monday."
+    doc = load_parser()(text)
+    start = text.index("killed")
+    found = sentence_mentions(doc, start, start + len("killed"), mentions(doc), index_cue(places_index))
+    assert "Minister" not in [m.text for m in found]

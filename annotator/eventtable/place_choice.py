@@ -54,7 +54,7 @@ def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence
         return []
     sentence = trigger_span.root.sent
     kept = [m for m in found if sentence.start_char <= m.start and m.end <= sentence.end_char
-            and not m.overlaps(trigger_start, trigger_end)]
+            and not m.overlaps(trigger_start, trigger_end) and m.text.casefold() not in ROLE_NOUNS]
     if resolve is None:
         return kept
     run: list = []
@@ -71,7 +71,7 @@ def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence
             words = span.text
             if not any(m.overlaps(span.start_char, span.end_char) for m in kept) \
                     and len(words) >= 3 and not (words.isupper() and len(words) <= 6) \
-                    and words.casefold() not in NEVER_PLACES \
+                    and words.casefold() not in NEVER_PLACES and words.casefold() not in ROLE_NOUNS \
                     and not any(t.ent_type_ in _NOT_PLACE_ENTITIES for t in span) \
                     and not (span.start_char < trigger_end and trigger_start < span.end_char) \
                     and resolve(words)[0] != "none":
