@@ -5,6 +5,8 @@ ahalterman/event_location's development file that has a gold place.
     nice .venv/bin/python bench/place_accuracy.py --misses 40 --unresolved 30 --parse-cache /tmp/place-parses
     nice .venv/bin/python bench/place_accuracy.py --kept 100    # the kept-as-written places, to check by hand
     nice .venv/bin/python bench/place_accuracy.py --rich-cues   # the learned step with the parse's further cues
+    nice .venv/bin/python bench/place_accuracy.py --classes 12  # the misses by class: other words, another
+                                                                # place of the right words, nothing chosen
 
 Each item is one sentence with its event word (``VERB``) and the words a person marked as where that
 event happened (``LOCATION``, one or more). Records whose ``source`` is reserved for independent
@@ -196,12 +198,17 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="score only the first N items (a quick look)")
     parser.add_argument("--misses", type=int, default=0,
                         help="print this many of our misses (of events whose gold words the gazetteer knows)")
+    parser.add_argument("--classes", type=int, default=0,
+                        help="print the N commonest cases of each class of the learned step's misses (other words "
+                             "chosen, the right words resolved to another place, nothing chosen)")
     parser.add_argument("--unresolved", type=int, default=0,
                         help="print the N gold words the place index most often cannot resolve (the ceiling's misses)")
     parser.add_argument("--kept", type=int, default=0,
                         help="print this many events whose place the gazetteer lacks and was kept as written "
                              "(gold words, the area chosen, the sentence: for checking the area's country by hand)")
     parser.add_argument("--parse-cache", type=Path, default=None, help="keep the parses in this folder between runs")
+    parser.add_argument("--l2", type=float, default=1.0,
+                        help="the learned step's L2 penalty (place_choice.fit; scripts/train_place_choice.py --l2)")
     parser.add_argument("--rich-cues", action="store_true",
                         help="give the learned step the parse's further cues (place_choice.RICH_CUES), off in the app")
     args = parser.parse_args()
@@ -234,7 +241,7 @@ def main() -> None:
     for fold in rows_by_fold:
         bags = [b for f, (bs, _) in rows_by_fold.items() if f != fold for b in bs]
         labels = [y for f, (_, ys) in rows_by_fold.items() if f != fold for y in ys]
-        held_out_builders[fold] = RecordBuilder(places=index, nlp=nlp, chooser=fit(bags, labels))
+        held_out_builders[fold] = RecordBuilder(places=index, nlp=nlp, chooser=fit(bags, labels, l2=args.l2))
     rules = RecordBuilder(places=index, nlp=nlp, chooser=False)
 
     def gold_ids(item) -> set[int]:
@@ -258,6 +265,7 @@ def main() -> None:
     tallies: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in systems}
     misses = []
     missed = Counter()
+    classes: dict[str, Counter] = defaultdict(Counter)  # each class of miss -> its commonest cases
     kept_lines = []
     kept = Counter()  # the learned step's events at a place the gazetteer lacks (the region or country around it)
     resolvable = 0
@@ -293,9 +301,26 @@ def main() -> None:
                 t["country"] += bool(country) and chosen_country == country
                 t["words"] += overlaps(where, item)
         if our_id not in ids and ids:  # a miss the gazetteer allowed: other words, or another place of the words
-            missed["words right, another place"] += overlaps(our_where, item) and our_id is not None
-            missed["words right, unresolved"] += overlaps(our_where, item) and our_id is None
-            missed["other words"] += not overlaps(our_where, item)
+            golds = " | ".join(g["words"] for g in item["gold"])
+            if our_id is None and not overlaps(our_where, item):
+                why = "(c) nothing chosen"
+                classes[why][f"{basis.split(' ')[0]}"] += 1
+            elif not overlaps(our_where, item):
+                why = "(a) other words"
+                # by kind: how the read words were found, what they name against what the gold words name
+                ours = index.place(our_id).precision_name if our_id in index._places else "country" if our_id else "none"
+                theirs = index.resolve(item["gold"][0]["words"]).place
+                classes[why][f"read by {basis.split(' ')[0]}, a {ours} where the gold names a "
+                             f"{theirs.precision_name if theirs else '?'}"] += 1
+            elif our_id is None:
+                why = "(b') words right, unresolved"
+                classes[why][golds] += 1
+            else:
+                why = "(b) words right, another place"
+                right = index.resolve(golds.split(" | ")[0]).place
+                classes[why][f"{golds!r} -> {index.describe(our_id)}; gold's best reading "
+                             f"{index.describe(right.geonameid) if right else '?'}"] += 1
+            missed[why] += 1
         if our_id not in ids and ids and len(misses) < args.misses:
             got = index.describe(our_id) if our_id else "nothing"
             golds = " | ".join(g["words"] for g in item["gold"])
@@ -332,6 +357,9 @@ def main() -> None:
               f"({kept['country known']}), the area's country is right in {kept['country']}")
     print(f"\nlearned step's misses where the gold words name a place the index holds ({sum(missed.values())}): "
           + ", ".join(f"{why} {count}" for why, count in missed.most_common()))
+    for why, cases in sorted(classes.items()):
+        for case, count in cases.most_common(args.classes):
+            print(f"  {why}: {count:>3} {case}")
     print(f"\ngold words the place index resolves at all (the ceiling of 'place right'): {resolvable / len(pairs):.1%}")
     print(f"took {time.perf_counter() - started:.0f} s")
     for words, count in unresolved.most_common(args.unresolved):

@@ -8,7 +8,8 @@ Held out:     python bench/suggest_quality.py --real --loo /tmp/conflict-loo
               (each outlet and fold scored with the conflict component trained without it: the folders
               /tmp/conflict-loo/cner-<outlet> written by scripts/train_conflict_model.py --hold-out)
 Rule families: add --families (each family switched off in turn; what it adds per outlet)
-Errors:       add --errors (every wrong and missed entity span per set, ours and the plain model's)
+Errors:       add --errors (every wrong and missed entity span per set, ours and the plain model's, and
+              how many of ours the conflict component alone makes too, how many the rules make)
 Nominal heads: add --ignore-nominal-heads (also leave unscored a suggestion ending on the head word of a
               gold nominal the names filter removed; not the headline: in effect it helps only us, ADR 20)
 
@@ -365,10 +366,13 @@ def armed_group_split(articles: list[dict], suggested: dict) -> dict:
     return {"spans": spans, "on_org": on_org / spans if spans else 0.0, "on_other": on_other / spans if spans else 0.0}
 
 
-def print_errors(articles: list[dict], suggested: dict, who: str) -> None:
+def print_errors(articles: list[dict], suggested: dict, who: str, model_alone: dict | None = None) -> None:
     """Every entity suggestion that is not exactly a gold span (after the same restriction and
-    normalisation the scores use), and every gold span missed: what to look at before changing a rule."""
+    normalisation the scores use), and every gold span missed: what to look at before changing a rule.
+    With ``model_alone`` (the conflict component's output with every rule family off) each error is
+    marked [model] or [rules] as error_share counts it."""
     for article in articles:
+        alone = _entity_keys(article, model_alone) if model_alone is not None else None
         spans, _ = restrict(article, *suggested[article["id"]])
         text = article["text"]
         gold = {(g["start"], g["end"], g["label"]) for g in article["spans"] if g["layer"] == "entity"}
@@ -378,7 +382,31 @@ def print_errors(articles: list[dict], suggested: dict, who: str) -> None:
                 near = sorted({g[2] + ":" + repr(text[g[0]:g[1]]) for g in (gold if kind == "wrong" else ours)
                                if g[0] < end and start < g[1]})
                 context = text[max(0, start - 30):end + 30].replace("\n", " | ")
-                print(f"{who} {kind:6} {label:12} {text[start:end]!r:32} near {', '.join(near) or '-'}  «{context}»")
+                whose = "" if alone is None else (
+                    " [model]" if ((start, end, label) in alone) == (kind == "wrong") else " [rules]")
+                print(f"{who} {kind:6}{whose} {label:12} {text[start:end]!r:32} near {', '.join(near) or '-'}  "
+                      f"«{context}»")
+
+
+def _entity_keys(article: dict, suggested: dict) -> set[tuple]:
+    spans, _ = restrict(article, *suggested[article["id"]])
+    return {(s["start"], s["end"], s["label"]) for s in spans if s["layer"] == "entity"}
+
+
+def error_share(articles: list[dict], ours: dict, model_alone: dict) -> Counter:
+    """Whose each entity error is: a wrong span the conflict component alone (no rule family) makes
+    too is the model's, any other the rules'; a missed gold span the component alone misses too is
+    the model's, one it found and the rules lost the rules'. Both outputs restricted and normalised
+    as the scores are."""
+    share: Counter = Counter({"wrong_model": 0, "wrong_rules": 0, "missed_model": 0, "missed_rules": 0})
+    for article in articles:
+        gold = {(g["start"], g["end"], g["label"]) for g in article["spans"] if g["layer"] == "entity"}
+        mine, alone = _entity_keys(article, ours), _entity_keys(article, model_alone)
+        for key in mine - gold:
+            share["wrong_model" if key in alone else "wrong_rules"] += 1
+        for key in gold - mine:
+            share["missed_rules" if key in alone else "missed_model"] += 1
+    return share
 
 
 def _normalised(articles: list[dict], suggested: dict) -> dict:
@@ -430,7 +458,7 @@ def run_real(names: list[str], model: str | None, as_json: bool, loo: Path | Non
             loaded[key] = load_suggester(model, entity_model=chosen)
         return loaded[key]
 
-    results, rows, family_rows = {}, [], []
+    results, rows, family_rows, share_rows = {}, [], [], []
     print(f"plain model: {PLAIN_MODEL}; exact = offsets and label, ovF1 = overlapping with the right label; "
           f"both outputs normalised alike")
     for name, articles in sets.items():
@@ -443,8 +471,12 @@ def run_real(names: list[str], model: str | None, as_json: bool, loo: Path | Non
         rows.append(summary_row(name, ours, plain))
         if errors:
             print(f"\n== {name}: entity errors ==")
-            print_errors(articles, _normalised(articles, ours_raw), "ours")
+            model_alone, _, _ = run_suggester(articles, model, suggester.with_rules(set()))
+            print_errors(articles, _normalised(articles, ours_raw), "ours", _normalised(articles, model_alone))
             print_errors(articles, {a["id"]: plain_all[a["id"]] for a in articles}, "plain")
+            share = error_share(articles, _normalised(articles, ours_raw), _normalised(articles, model_alone))
+            share_rows.append(f"{name:28} {share['wrong_model']:>6} {share['wrong_rules']:>6} | "
+                              f"{share['missed_model']:>6} {share['missed_rules']:>6}")
         if not as_json:
             print(f"\nsuggester: {source}")
             print_real(name, ours, plain)
@@ -470,6 +502,14 @@ def run_real(names: list[str], model: str | None, as_json: bool, loo: Path | Non
           f"{'ours exact/overlap':>11} | ours/plain")
     for row in rows:
         print(row)
+    if share_rows:
+        print(f"\n== whose errors: the conflict component alone (every rule family off) or the rules ==\n"
+              f"wrong: model = the component alone suggests the same span and label, rules = the rules made or "
+              f"changed it;\nmissed: model = the component alone misses it too, rules = it had it and the rules "
+              f"lost it\n{'set':28} {'wrong:':>6} {'':>6} | {'missed':>6}\n{'':28} {'model':>6} {'rules':>6} | "
+              f"{'model':>6} {'rules':>6}")
+        for row in share_rows:
+            print(row)
     if family_rows:
         print(f"\n== what each rule family adds (exact/overlap F1 with it minus without it; all: every family) ==\n"
               f"{'set':28} " + " ".join(f"{f:>13}" for f in (*RULE_FAMILIES, "all")))

@@ -223,3 +223,131 @@ def test_learned_no_country_from_an_organisation_s_name_around_an_unknown_base(l
 def test_learned_a_region_word_alone_is_never_kept_as_the_place_s_name(learned):
     place = place_of(learned, "Fighting broke out in the State of Qatar on Monday.", "Fighting")
     assert (place.place.country_code, place.unlisted) == ("QA", False)
+
+
+def test_place_levels_put_a_district_between_its_towns_and_its_province(places_index):
+    district = next(p for p in places_index.lookup("Sanga local government area"))
+    province = places_index.resolve("Kaduna State").place
+    town = places_index.resolve("Kaduna").place
+    country = places_index.resolve("Nigeria").place
+    assert (town.level, district.level, province.level, country.level) == (0, 1, 2, 3)
+    assert district.precision == province.precision == REGION  # precision alone cannot tell them apart
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("Herdsmen killed nine farmers in the Sanga local government area of Kaduna State on Friday.", "killed"),
+    ("Herdsmen killed nine farmers in Sanga Local Government Area of Kaduna State on Friday.", "killed"),
+])
+def test_learned_a_district_named_inside_its_province_is_where(learned, text, trigger):
+    place = place_of(learned, text, trigger)
+    assert (place.place.name, place.place.country_code, place.place.level) == ("Sanga", "NG", 1)
+    assert place.place.admin1 == "Kaduna"
+
+
+@pytest.mark.parametrize("text, trigger, name", [
+    ("Rebels launched a new assault in the East Ghouta region of rural Damascus on Sunday.", "assault",
+     "Eastern Ghouta"),
+    ("Government troops began an offensive in the Wadi Barada area of rural Damascus on Friday.", "offensive",
+     "Wadi Barada"),
+])
+def test_learned_the_place_a_region_is_of_holds_it_rather_than_being_where(learned, text, trigger, name):
+    place = place_of(learned, text, trigger)
+    assert (place.place.name, place.place.precision) == (name, REGION)
+
+
+def test_learned_a_state_of_a_name_is_that_state(learned):
+    # "the state of Hidalgo" names the state: "of" here is no container, unlike "the Ghouta region of Damascus".
+    place = place_of(learned, "Police detained forty migrants in the central Mexico state of Hidalgo on Tuesday.",
+                     "detained")
+    assert (place.place.name, place.place.country_code) == ("Hidalgo", "MX")
+
+
+def test_a_conjunct_of_an_organisation_s_place_is_no_place(learned, rules):
+    # "Al-Sham" is also an old name of Damascus; here it is the second half of a group's name.
+    text = "The Islamic State of Iraq and Al-Sham shelled government positions on Monday."
+    for builder in (learned, rules):
+        place = place_of(builder, text, "shelled")
+        assert place is None or place.place is None or place.place.name != "Damascus"
+
+
+def test_learned_the_province_of_a_name_is_the_province(learned):
+    place = place_of(learned, "Two soldiers were killed in the eastern province of Deir Ezzor on Monday.", "killed")
+    assert (place.place.name, place.place.precision, place.place.country_code) == ("Deir ez-Zor", REGION, "SY")
+
+
+def test_learned_an_office_where_it_happened_is_in_its_town(learned):
+    # "office" usually makes the place before it an organisation's ("the Kabul office said"), but not here.
+    place = place_of(learned, "The editor was shot outside his Istanbul office on Monday.", "shot")
+    assert (place.place.name, place.place.country_code) == ("Istanbul", "TR")
+
+
+def test_a_day_s_name_does_not_join_the_place_before_it(learned):
+    # The model tags the town as a work of art; the proper nouns "Thessaloniki Tuesday" are two words of two kinds.
+    place = place_of(learned, "Riot police clashed with protesters outside the Turkish consulate in Thessaloniki Tuesday.",
+                     "clashed")
+    assert (place.place.name, place.place.country_code) == ("Thessaloníki", "GR")
+
+
+def test_learned_a_small_town_is_taken_where_the_article_names_its_people(learned):
+    # Syria is never named, only "Syrian": enough for a small Syrian town the model left untyped, though
+    # the country the article does name is another.
+    place = place_of(learned, "The Syrian army recaptured Kafr Saghir from rebels backed by Turkey on Sunday.",
+                     "recaptured")
+    assert (place.place.country_code, place.place.precision, place.unlisted) == ("SY", TOWN, False)
+
+
+def test_a_nationality_does_not_rank_a_name_s_places(places_index):
+    context = places_index.context([], "Russian jets struck the city again.")
+    assert context.nationalities["RU"] == 1 and not context.countries  # plausibility only, never the ranking
+
+
+@pytest.mark.parametrize("text, trigger, name, country", [
+    # The model's entity stops at the first hyphen: "Mazar" alone is a village in Jordan.
+    ("Taliban fighters took the stronghold of Mazar-e-Sharif in northern Afghanistan on Monday.", "took",
+     "Mazār-e Sharīf", "AF"),
+    # The model's entity ends after "Khe", whose folded key names another town.
+    ("Two regiments made a forced march from the vicinity of Khe Sanh to the coast.", "march", "Khe Sanh", "VN"),
+])
+def test_learned_a_name_cut_short_by_the_model_is_read_whole(learned, text, trigger, name, country):
+    place = place_of(learned, text, trigger)
+    assert (place.place.name, place.place.country_code) == (name, country)
+
+
+def test_continents_and_oceans_are_no_towns_of_their_names(places_index, learned):
+    assert places_index.lookup("Asia") == places_index.lookup("the Pacific") == []  # not Asia, Philippines
+    assert [p.name for p in places_index.lookup("Indian Ocean")] == ["Indian Ocean"]  # listed by hand: kept
+    place = place_of(learned, "Two traders were found murdered on a Pacific island, police in Fiji said.", "murdered")
+    assert place.place.country_code == "FJ"  # not Pacific, Missouri
+
+
+def test_learned_a_name_before_its_parts_is_the_place(learned):
+    # The model gives "Aleppo" no entity here; "districts" after it says it is a place's name.
+    place = place_of(learned, "The army launched a new offensive that targeted the southern Aleppo districts on Monday.",
+                     "targeted")
+    assert (place.place.name, place.place.country_code) == ("Aleppo", "SY")
+
+
+def test_a_part_of_a_town_written_in_lower_case_is_the_town(places_index, learned):
+    assert places_index.resolve("west Baghdad").place.name == "Baghdad"
+    assert places_index.lookup("Northern Alliance") == []  # capitalised, it begins a name of its own
+    place = place_of(learned, "A car bomb exploded near a bus station in west Baghdad on Monday.", "exploded")
+    assert (place.place.name, place.place.country_code) == ("Baghdad", "IQ")
+
+
+def test_learned_a_title_beside_the_place_is_no_town(learned):
+    # "Minister" is a small town's name in GeoNames' alternates; here it is a title, and Abuja the place.
+    place = place_of(learned, "A fire engulfed the Abuja home of a former Minister of State for Education on Monday, "
+                              "killing eight people.", "engulfed")
+    assert (place.place.name, place.place.country_code) == ("Abuja", "NG")
+
+
+def test_a_title_is_never_among_the_step_s_candidates(places_index):
+    from annotator.eventtable.place_choice import index_cue, sentence_mentions
+    from annotator.eventtable.records import load_parser
+    from annotator.eventtable.where import mentions
+
+    text = "Gunmen killed a former Minister of State for Education on Monday."
+    doc = load_parser()(text)
+    start = text.index("killed")
+    found = sentence_mentions(doc, start, start + len("killed"), mentions(doc), index_cue(places_index))
+    assert "Minister" not in [m.text for m in found]

@@ -51,3 +51,15 @@ def test_a_title_or_a_span_over_a_scored_name_is_still_scored(monkeypatch):
 def test_by_default_every_span_off_the_exact_ignored_offsets_is_scored():
     rows, _ = bench.restrict(article(TEXT), [span(TEXT, "French police", "ARMED_GROUP")], [])
     assert [(TEXT[r["start"]:r["end"]], r["label"]) for r in rows] == [("French police", "ORG")]
+
+
+def test_each_error_is_the_components_or_the_rules():
+    # Gold: Lyon (a place) only. With the rules: "French police" (made by a rule), "Interior" (the
+    # component's own slip, kept), Lyon missed (the component had it, a rule took it away).
+    ours = {"a": ([span(TEXT, "French police", "ARMED_GROUP"), span(TEXT, "Interior", "ORG")], [])}
+    component_alone = {"a": ([span(TEXT, "Interior", "ORG"), span(TEXT, "Lyon", "LOCATION")], [])}
+    share = bench.error_share([article(TEXT)], ours, component_alone)
+    assert dict(share) == {"wrong_model": 1, "wrong_rules": 1, "missed_model": 0, "missed_rules": 1}
+    # and a gold span neither finds is the component's miss
+    share = bench.error_share([article(TEXT)], ours, {"a": ([], [])})
+    assert dict(share) == {"wrong_model": 0, "wrong_rules": 2, "missed_model": 1, "missed_rules": 0}

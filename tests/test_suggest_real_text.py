@@ -337,3 +337,18 @@ def test_suggest_real_text_forces_cabinets_named_days_and_no_weapon_heads(sugges
     assert at(text, "Bloody") not in found
     assert not [words for words, label in found.values() if label == "WEAPON" and "IRA" in words]
     assert [label for words, label in found.values() if "Tornado" in words] == ["WEAPON"]
+
+
+def test_suggest_real_text_a_force_does_not_reach_back_over_a_caption(suggester):
+    # A photo caption run into the text: the common nouns of the caption are no part of the force.
+    text = "image copyright Reuters image caption Federal troops were deployed to the valley in 2001."
+    found = suggested(suggester, text)
+    assert found[at(text, "Federal troops")] == ("Federal troops", "ARMED_GROUP")
+    assert not [words for words, _ in found.values() if "caption" in words]
+
+
+def test_suggest_real_text_a_place_after_in_is_not_the_one_who_acts(suggester):
+    # "who testified" is the owner, not the town the comma clause follows.
+    text = "Police called the owner of Marlow Grill, in Dodge City, who testified that the man paid in cash."
+    found = suggested(suggester, text)
+    assert found[at(text, "Dodge City")] == ("Dodge City", "LOCATION")

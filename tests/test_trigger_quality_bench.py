@@ -61,3 +61,24 @@ def test_the_held_out_group_is_neither_trained_on_nor_scored_while_choosing(monk
         assert trained[3 * fold + 2] == set(texts) - {held}
         assert scored[4 * fold + 2] == scored[4 * fold + 3] == {held}  # rules alone, then the learned model
     assert sum(fold[1]["gold"] for fold in folds) == 12
+
+
+def test_first_mentions_only_moves_repeated_mentions_of_the_gold_out_of_the_score():
+    # WikiEvents marks every mention; our guidelines the first only: "The bombing" alone after the first
+    # counts neither way, while "the bombing of the market" (it says which) and the verbs still count.
+    suggester = shared_suggester()
+    text = ("Rebels bombed a market in the north. The bombing killed five people. "
+            "Officials condemned the bombing of the market.")
+    gold = report("north", text, ["bombed", "bombing", "killed"])  # "bombing": its first place, "The bombing"
+    start = text.index("bombing of")
+    gold.triggers.append((start, start + len("bombing")))
+    pairs = [(gold, suggester.nlp(text))]
+
+    moved = bench.leave_out_repeated_mentions(pairs)
+
+    assert moved == 1
+    assert gold.missing == [(text.index("bombing"), text.index("bombing") + 7)]
+    assert sorted(text[s:e] for s, e in gold.triggers) == ["bombed", "bombing", "killed"]
+    counts = bench.Counter()
+    bench.score(counts, [(text.index("The bombing"), text.index("The bombing") + 11)], gold)
+    assert counts["predicted"] == 0 and counts["gold"] == 3  # a suggestion on it is neither right nor wrong

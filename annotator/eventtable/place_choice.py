@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from annotator.eventtable.where import (DIRECTION_WORDS, NEVER_PLACES, REGION_WORDS, ROLE_NOUNS, Mention, _attached, _role,
-                                        _tree_distance, rank_mentions)
+from annotator.eventtable.where import (DIRECTION_WORDS, NEVER_PLACES, REGION_WORDS, ROLE_NOUNS, Mention, _attached,
+                                        _is_date_word, _role, _tree_distance, rank_mentions)
 
 FORMAT = "conflict-annotator/place-choice"
 
@@ -54,12 +54,12 @@ def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence
         return []
     sentence = trigger_span.root.sent
     kept = [m for m in found if sentence.start_char <= m.start and m.end <= sentence.end_char
-            and not m.overlaps(trigger_start, trigger_end)]
+            and not m.overlaps(trigger_start, trigger_end) and m.text.casefold() not in ROLE_NOUNS]
     if resolve is None:
         return kept
     run: list = []
     for token in list(sentence) + [None]:
-        if token is not None and token.pos_ == "PROPN" and not token.is_punct:
+        if token is not None and token.pos_ == "PROPN" and not token.is_punct and not _is_date_word(token):
             run.append(token)
             continue
         if run and token is not None and token.text in {"-", "'", "’"} and token.i + 1 < len(doc) \
@@ -71,13 +71,59 @@ def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence
             words = span.text
             if not any(m.overlaps(span.start_char, span.end_char) for m in kept) \
                     and len(words) >= 3 and not (words.isupper() and len(words) <= 6) \
-                    and words.casefold() not in NEVER_PLACES \
+                    and words.casefold() not in NEVER_PLACES and words.casefold() not in ROLE_NOUNS \
                     and not any(t.ent_type_ in _NOT_PLACE_ENTITIES for t in span) \
                     and not (span.start_char < trigger_end and trigger_start < span.end_char) \
                     and resolve(words)[0] != "none":
                 kept.append(Mention(span.start_char, span.end_char, words, span.root.i, "propn"))
         run = []
-    return sorted(kept, key=lambda m: m.start)
+    whole = [_whole_name(doc, m, resolve, trigger_start, trigger_end) for m in kept]
+    whole = [m for n, m in enumerate(whole)  # a stretched name may now cover another mention: keep one
+             if not any(o is not m and o.overlaps(m.start, m.end) and (len(o.text), -k) > (len(m.text), -n)
+                        for k, o in enumerate(whole))]
+    return sorted(whole, key=lambda m: m.start)
+
+
+_JOINERS = {"-", "'", "’", "‘"}
+
+
+def _whole_name(doc, mention: Mention, resolve, trigger_start: int, trigger_end: int) -> Mention:
+    """The mention stretched over the rest of a name the model cut short, when the gazetteer knows the whole
+    name: "Mazar" of "Mazar-e-Sharif", "Khe" of "Khe Sanh", "Issa" of "‘Ayn ‘Issa", "Tal" of "Tal Rifa’at"."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return mention
+    end = span.end
+    while end < len(doc) and doc[end - 1].whitespace_ == "" and (doc[end].is_alpha or doc[end].text in _JOINERS):
+        end += 1  # the rest of a hyphenated or apostrophised word
+    ends = [end]
+    if end < len(doc) and doc[end].text[:1].isupper() and doc[end].text[:2].isalpha() \
+            and doc[end].ent_type_ in {"", "PERSON", "ORG", "GPE", "LOC"}:
+        more = end + 1  # one more capitalised word: "Khe Sanh", "Tal Rifa’at"
+        while more < len(doc) and doc[more - 1].whitespace_ == "" and (doc[more].is_alpha or doc[more].text in _JOINERS):
+            more += 1
+        ends.append(more)
+    starts = [span.start]
+    before = span.start - 1
+    if before >= 0 and doc[before].text in _JOINERS and doc[before].whitespace_ == "":
+        before -= 1  # the opening quote of "‘Issa"
+    if before >= 0 and doc[before].is_alpha and doc[before].text[:1].isupper() and not doc[before].is_sent_start:
+        starts.append(before if before == span.start - 1 or doc[before].whitespace_ else before)
+        if before > 0 and doc[before - 1].text in _JOINERS and doc[before - 1].whitespace_ == "":
+            starts.append(before - 1)  # "‘Ayn ‘Issa"
+    best = mention
+    for start in starts:
+        for stop in ends:
+            if (start, stop) == (span.start, span.end):
+                continue
+            words = doc[start:stop]
+            if words.start_char < trigger_end and trigger_start < words.end_char:
+                continue
+            text = words.text.strip("‘’'")
+            if len(text) > len(best.text) and resolve(text)[0] != "none":
+                offset = words.start_char + words.text.index(text)
+                best = Mention(offset, offset + len(text), text, words.root.i, mention.origin)
+    return best
 
 
 def cues(doc, trigger_start: int, trigger_end: int, candidates: Sequence[Mention],

@@ -31,7 +31,8 @@ MIN_POPULATION = 500
 MAX_CANDIDATES = 5
 
 _REGION_WORDS = re.compile(
-    r"^(?:the\s+)?(?P<name>.+?)\s+(?:region|oblast|province|governorate|state|district|area|prefecture)$"
+    r"^(?:the\s+)?(?P<name>.+?)\s+(?:region|oblast|province|governorate|state|district|area|prefecture|"
+    r"local government(?: area)?|local council|lga)$"
     r"|^(?:the\s+)?(?:region|province|governorate|state|district) of\s+(?P<name2>.+)$",
     re.I,
 )
@@ -114,6 +115,16 @@ class Place:
     admin1: str = ""  # the region's GeoNames name ("Donetsk"), empty when unknown
 
     @property
+    def level(self) -> int:
+        """How coarse the place is, finest first: 0 a town, 1 a district (GeoNames admin2), 2 a province or a
+        region listed by hand, 3 a country. Precision alone puts a district and its province together."""
+        if self.precision == TOWN:
+            return 0
+        if self.precision == REGION:
+            return 1 if _CURATED_IDS < self.geonameid <= _DISTRICT_IDS else 2
+        return 3
+
+    @property
     def precision_name(self) -> str:
         return PRECISION_NAMES.get(self.precision, "")
 
@@ -152,6 +163,22 @@ class PlaceContext:
 
     countries: Counter = field(default_factory=Counter)
     points: list[tuple[float, float]] = field(default_factory=list)
+    # Countries the article names only by their people's adjective ("the Syrian Arab Army"): enough to take
+    # a small town of that country for a place, too weak to rank the candidates of a name by.
+    nationalities: Counter = field(default_factory=Counter)
+
+
+# Adjectives of the countries conflict news is most often about, as news writes them.
+_NATIONALITIES = {
+    "syrian": "SY", "iraqi": "IQ", "afghan": "AF", "yemeni": "YE", "libyan": "LY", "nigerian": "NG", "somali": "SO",
+    "sudanese": "SD", "pakistani": "PK", "israeli": "IL", "palestinian": "PS", "lebanese": "LB", "turkish": "TR",
+    "ukrainian": "UA", "russian": "RU", "malian": "ML", "congolese": "CD", "egyptian": "EG", "iranian": "IR",
+    "jordanian": "JO", "saudi": "SA", "kenyan": "KE", "ethiopian": "ET", "ugandan": "UG", "indian": "IN",
+    "burmese": "MM", "colombian": "CO", "mexican": "MX", "filipino": "PH", "algerian": "DZ", "tunisian": "TN",
+    "chadian": "TD", "cameroonian": "CM", "burundian": "BI", "rwandan": "RW", "bangladeshi": "BD", "nepalese": "NP",
+    "sri lankan": "LK", "thai": "TH", "indonesian": "ID", "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ",
+}
+_NATIONALITY_WORDS = re.compile(r"\b(" + "|".join(sorted(_NATIONALITIES, key=len, reverse=True)) + r")\b")
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -169,10 +196,16 @@ _REGION_AFFIXES = re.compile(
 )
 # Words after a name that say which part of it, not another place: "Hama countryside", "Sheikh Said district".
 _GENERIC_AFTER = re.compile(r"^(?P<name>.+?)\s+(?:countryside|neighbou?rhoods?|suburbs?|outskirts|area|camp|"
-                            r"district|quarter|sector|governorate|province|region|city|town|village|county|lga|"
+                            r"districts?|quarter|sector|governorate|province|region|city|town|village|county|lga|"
                             r"local government area|zone|municipality|sub district|subdistrict|refugee camp|"
                             r"(?:military )?air ?(?:port|base)|military base|base|hospital|checkpoint|mountains?|"
                             r"farms|gas fields?|oil fields?|valley|plains?|front|road|highway|bridge|dam)$", re.I)
+# Words before a name that say which part of it ("west Baghdad", "central Maree"), tried only when the whole
+# words name nothing. Written in lower case only: capitalised, they begin a name of its own ("Northern
+# Alliance", "Eastern Parkway"); "Greater" is the one that news capitalises ("Greater Damascus").
+_PART_BEFORE = re.compile(r"^(?:central|downtown|north|south|east|west|northern|southern|eastern|western|"
+                          r"north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?|"
+                          r"rural|[Gg]reater)\s+(?P<name>[A-Z].{2,})$")
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|an|ad|ash|at|az|ad)\s+")
 # Acronyms that name a country; any other all-capital word ("SANA", "HRW") is an organisation, not a place.
 _COUNTRY_ACRONYMS = {"us", "usa", "uk", "drc", "uae", "car"}
@@ -186,6 +219,12 @@ def region_keys(name: str) -> set[str]:
     keys.add(bare)
     keys.add(_ARABIC_ARTICLE.sub("", bare))
     return {k for k in keys if len(k) >= 3}
+
+
+# Continents and oceans: news means them, not the towns GeoNames has of their names (Asia in the
+# Philippines, Pacific in Missouri); only a region listed by hand in regions.json stands for one.
+WORLD_REGIONS = {"asia", "europe", "africa", "pacific", "atlantic", "arctic", "antarctica", "antarctic", "oceania",
+                 "middle east", "pacific ocean", "atlantic ocean", "arctic ocean", "southern ocean", "indian ocean"}
 
 
 # Words a district's bare name may be that news uses as plain words ("Central District" is no place "central").
@@ -463,6 +502,8 @@ class PlaceIndex:
         if code:
             country = self.country(code)
             return [country] if country else []
+        if fold(words) in WORLD_REGIONS:  # "central Asia", "the Pacific island": never a town of that name
+            return [self.place(i) for i in self._by_key.get(fold(words), ()) if i <= _CURATED_IDS]
         variants, canonical = self._gazetteer()
         keys = [fold(words)]
         known = canonical.get(fold(words))
@@ -481,6 +522,9 @@ class PlaceIndex:
             generic = _GENERIC_AFTER.match(words)
             if generic:
                 return self._lookup(generic.group("name"))  # "Hama countryside", "Eastleigh neighborhood"
+            part = _PART_BEFORE.match(words)
+            if part:
+                return self._lookup(part.group("name"))  # "west Baghdad", "central Maree": a part of the town
             bare = _ARTICLE_WORDS.sub("", fold(words))
             loose = self._by_key.get(bare, ()) or self._by_key.get(_TRANSLITERATED + transliteration_key(bare), ())
             if len(bare) >= 4:
@@ -498,6 +542,7 @@ class PlaceIndex:
     def context(self, texts: Iterable[str], article_text: str = "") -> PlaceContext:
         """The countries an article names and where its unambiguous places are."""
         found = PlaceContext(countries=self.countries_named(article_text) if article_text else Counter())
+        found.nationalities.update(_NATIONALITIES[m.group(1)] for m in _NATIONALITY_WORDS.finditer(fold(article_text)))
         for text in texts:
             candidates = self.lookup(text)
             if not candidates:

@@ -140,15 +140,45 @@ def _is_a_name(doc, mention) -> bool:
     not "State" of "the State of Qatar"): only a name is worth keeping as the place's words."""
     from annotator.eventtable.where import DIRECTION_WORDS, REGION_WORDS
 
+    from annotator.eventtable.places import WORLD_REGIONS
+    from annotator.suggest.gazetteer import fold
+
     words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if words is not None and fold(words.text).removeprefix("the ") in WORLD_REGIONS:
+        return False  # "the Pacific": no village the gazetteer lacks
     return words is not None and any(t.pos_ == "PROPN" and t.is_alpha and t.lower_ not in REGION_WORDS | DIRECTION_WORDS
                                      | {"state", "republic", "kingdom", "the"} for t in words)
 
 
+# Words for a part of a place: the place they are "of" holds the part ("the northern countryside of Hama",
+# "the outskirts of Aleppo"). An administrative or region word does so only when it carries a name of its
+# own ("the East Ghouta region of rural Damascus", "Hong Local Government Area of Adamawa State"); without
+# one it names the place ("the state of Hidalgo", "the province of Idlib"), as "the town of Hebron" does.
+_PART_WORDS = {"countryside", "suburb", "suburbs", "outskirts", "neighbourhood", "neighborhood", "neighbourhoods",
+               "neighborhoods", "quarter", "quarters", "sector", "part", "parts"}
+_NAMED_PART_WORDS = {"region", "province", "governorate", "district", "area", "valley", "desert", "government",
+                     "council", "lga", "state", "county", "prefecture", "oblast", "mountains"}
+
+
+def _contains(token, is_country) -> bool:
+    """Whether a place's head token is what a part word before it belongs to: "[region] of [Damascus]".
+
+    :param is_country: words -> whether they name a country ("the Mexico state of Hidalgo" names Hidalgo)"""
+    if not (token.dep_ == "pobj" and token.head.lower_ == "of"):
+        return False
+    part = token.head.head
+    if part.lower_ in _PART_WORDS:
+        return True
+    return part.lower_ in _NAMED_PART_WORDS and any(
+        child.dep_ in {"compound", "amod", "nmod"} and child.pos_ == "PROPN" and not is_country(child.text)
+        for child in part.lefts)
+
+
 def _plausible(place, context) -> bool:
     """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
-    lies in a country the article names, or is a region or a city of 100,000 or more."""
-    if context is not None and place.country_code in context.countries:
+    lies in a country the article names (or whose people it names: "the Syrian army"), or is a region or a
+    city of 100,000 or more."""
+    if context is not None and (place.country_code in context.countries or place.country_code in context.nationalities):
         return True
     return place.precision != 1 or place.population >= 100_000
 
@@ -757,8 +787,11 @@ class RecordBuilder:
                              mention.root))
         if readable:
             _score, best, root = readable[0]
-            finer = [r for _s, r, other in readable[1:] if r.place.precision < best.place.precision
-                     and r.place.country_code == best.place.country_code and _tree_distance(doc[root], doc[other]) <= 3]
+            # A district is finer than its province ("Sanga local government area of Kaduna State"); the place
+            # a region is "of" contains it rather than lies in it ("the East Ghouta region of rural Damascus").
+            finer = [r for _s, r, other in readable[1:] if r.place.level < best.place.level
+                     and r.place.country_code == best.place.country_code and _tree_distance(doc[root], doc[other]) <= 3
+                     and not _contains(doc[other], self.places.country_of)]
             chosen = finer[0] if finer else best
             if unlisted is not None and chosen.place.precision != 1:
                 # "Khan Touman, in southern Aleppo province": the region named beside the unknown village

@@ -38,6 +38,8 @@ ROLE_NOUNS = {"director", "spokesman", "spokeswoman", "spokesperson", "official"
               "ministry", "president", "governor", "police", "army", "forces", "troops", "agency", "envoy",
               "ambassador", "embassy", "government", "authorities", "chief", "commander", "head", "correspondent",
               "office", "council", "representative", "researcher", "analyst", "team", "division", "desk"}
+# Role nouns that are also buildings, where an event can happen.
+_BUILDING_NOUNS = {"office", "embassy", "ministry"}
 _DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Za-z'’.\- ]{1,40}?(?:,\s*[A-Z][A-Za-z'’.\- ]{1,30})?)\s*"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?\s*"
@@ -93,6 +95,9 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
             start += 1
         if start == end:
             continue
+        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in _ADMIN_WORDS and not any(
+                child.dep_ in {"compound", "amod", "nmod"} and child.pos_ == "PROPN" for child in doc[start - 2].lefts):
+            start -= 2  # "the eastern province of Deir Ezzor": the province, not the town of its name
         words = doc[start:end].text
         if words.casefold() in NEVER_PLACES:
             continue
@@ -100,6 +105,11 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
             continue  # "SANA", "HRW": an organisation's initials
         if end < len(doc) and doc[end].lower_ in REGION_WORDS and doc[end].lower_ not in {"city", "area"}:
             end += 1  # "Aleppo province", "Donetsk region"
+        elif end + 1 < len(doc) and doc[end].lower_ == "local" and doc[end + 1].lower_ in {"government", "council"}:
+            # Nigeria's districts: "Guma local government area", "the Agatu local council"
+            end += 3 if end + 2 < len(doc) and doc[end + 2].lower_ == "area" else 2
+        elif end < len(doc) and doc[end].text in {"LGA", "L.G.A."}:
+            end += 1
         chunk = doc[start:end]
         key = (chunk.start_char, chunk.end_char)
         if not any(k[0] < key[1] and key[0] < k[1] for k in found):
@@ -111,12 +121,17 @@ _NOT_PLACES = {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "
                "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT"}
 
 
+def _is_date_word(token) -> bool:
+    """A day's or month's name ("in Thessaloniki Tuesday"): it ends a run of proper nouns, never joins it."""
+    return token.ent_type_ in {"DATE", "TIME"} or token.lower_ in NEVER_PLACES
+
+
 def _proper_names_in_place(doc) -> list:
     """Runs of proper nouns the model gave no entity, where the words around them say place: the object
     of a place preposition ("in Damboa"), after "the town of", or before a region word ("Damboa town")."""
     runs, current = [], []
     for token in doc:
-        if token.pos_ == "PROPN" and token.ent_type_ not in ENTITY_PLACES:
+        if token.pos_ == "PROPN" and token.ent_type_ not in ENTITY_PLACES and not _is_date_word(token):
             current.append(token)
         elif current and token.text in {"-", "'", "’"} and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
             current.append(token)
@@ -152,12 +167,16 @@ def _proper_names_in_place(doc) -> list:
 _ADMIN_WORDS = {"province", "governorate", "region", "state", "district", "oblast", "prefecture", "county"}
 
 
+# Words after a place's name for parts of it ("the southern Aleppo districts", "the Hama countryside").
+_PARTS_OF_A_PLACE = {"districts", "countryside", "neighborhoods", "neighbourhoods", "suburbs", "outskirts"}
+
+
 def _named_regions(doc) -> list:
     """Capitalised words before an administrative word, whatever the model tagged them: "Syria's Aleppo
     province" where "Aleppo" came out as an adjective or a nationality."""
     runs = []
     for token in doc:
-        if token.lower_ not in _ADMIN_WORDS or token.i == 0:
+        if (token.lower_ not in _ADMIN_WORDS and token.lower_ not in _PARTS_OF_A_PLACE) or token.i == 0:
             continue
         start = token.i
         while start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_start \
@@ -187,8 +206,13 @@ def _tree_distance(a, b) -> int:
 def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] | None:
     """How a place's head token hangs in its sentence, as (tier, why); None when it cannot be the place."""
     head = token.head
-    # A place in a title or organisation: "Middle East director", "Iraqi police", "Kabul's governor".
-    if token.dep_ in {"compound", "amod", "nmod", "poss"} and head.lower_ in ROLE_NOUNS:
+    if token.dep_ == "conj" and head.i != token.i and head.dep_ != "conj" and head.i not in trigger_tokens and (
+            (head.pos_ == "PROPN" and head.ent_type_ == "ORG") or _role(head, trigger_tokens, sentence_tokens) is None):
+        return None  # "the Islamic State of Iraq and Al-Sham": a conjunct of a name, or of a name's place, is the name's
+    # A place in a title or organisation: "Middle East director", "Iraqi police", "Kabul's governor"; but an
+    # office that is itself where something happened is a building in that place ("outside his Istanbul office").
+    if token.dep_ in {"compound", "amod", "nmod", "poss"} and head.lower_ in ROLE_NOUNS and not (
+            head.lower_ in _BUILDING_NOUNS and head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPOSITIONS - {"on", "over"}):
         return None
     if token.dep_ == "poss" and head.ent_type_ in ENTITY_PLACES | {""} and head.lower_ in REGION_WORDS:
         return (3, "container")  # "Syria's Aleppo province": Syria only contains the place

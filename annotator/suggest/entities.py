@@ -358,6 +358,8 @@ def _person_by_context(doc: Doc, start: int, end: int) -> bool:
         return False
     if {t.lower_ for t in span} & ORG_WORDS:
         return False
+    if start > 0 and doc[start - 1].lower_ in PERSON_AS_PLACE:
+        return False  # "the owner of Hunam Palace, in Junction City, who testified": the clause is the owner's
     after = [t for t in doc[end : end + 4]]
     if len(after) >= 2 and after[0].text == ",":
         second = after[1]

@@ -266,6 +266,14 @@ def _groups_with_modifiers(doc: Doc, spans: list[EntityCandidate], gazetteer: Ga
         if current is not None and current.label not in {"ARMED_GROUP"} and current.priority >= RULE:
             continue
         start = _modifier_start(doc, token.i, 0, FORCE_ADJECTIVES | gazetteer.affiliation_words | gazetteer.nationality_words)
+        # "image caption Federal troops": a lower-case common noun before a capitalised modifier is
+        # the text the force's name follows (a caption, a headline), not a modifier of the force.
+        allowed = FORCE_ADJECTIVES | gazetteer.affiliation_words | gazetteer.nationality_words
+        for i in range(token.i - 1, start, -1):
+            if doc[i].is_title and doc[i - 1].is_lower and doc[i - 1].pos_ in {"NOUN", "PROPN"} \
+                    and doc[i - 1].lower_ not in allowed:
+                start = i
+                break
         if start == token.i:
             continue
         modifiers = doc[start : token.i]
