@@ -257,6 +257,7 @@ def _groups_with_modifiers(doc: Doc, spans: list[EntityCandidate], gazetteer: Ga
         return spans
     by_token = {i: s for s in spans for i in range(s.start, s.end)}
     heads = gazetteer.force_nouns | GROUP_HEADS_WITH_MODIFIER
+    allowed = FORCE_ADJECTIVES | gazetteer.affiliation_words | gazetteer.nationality_words  # a force's modifiers
     for token in doc:
         if token.lower_ not in heads or token.pos_ not in {"NOUN", "PROPN"}:
             continue
@@ -265,10 +266,9 @@ def _groups_with_modifiers(doc: Doc, spans: list[EntityCandidate], gazetteer: Ga
         current = by_token.get(token.i)
         if current is not None and current.label not in {"ARMED_GROUP"} and current.priority >= RULE:
             continue
-        start = _modifier_start(doc, token.i, 0, FORCE_ADJECTIVES | gazetteer.affiliation_words | gazetteer.nationality_words)
+        start = _modifier_start(doc, token.i, 0, allowed)
         # "image caption Federal troops": a lower-case common noun before a capitalised modifier is
         # the text the force's name follows (a caption, a headline), not a modifier of the force.
-        allowed = FORCE_ADJECTIVES | gazetteer.affiliation_words | gazetteer.nationality_words
         for i in range(token.i - 1, start, -1):
             if doc[i].is_title and doc[i - 1].is_lower and doc[i - 1].pos_ in {"NOUN", "PROPN"} \
                     and doc[i - 1].lower_ not in allowed:
