@@ -108,7 +108,7 @@ def _whole_name(doc, mention: Mention, resolve, trigger_start: int, trigger_end:
     if before >= 0 and doc[before].text in _JOINERS and doc[before].whitespace_ == "":
         before -= 1  # the opening quote of "‘Issa"
     if before >= 0 and doc[before].is_alpha and doc[before].text[:1].isupper() and not doc[before].is_sent_start:
-        starts.append(before if before == span.start - 1 or doc[before].whitespace_ else before)
+        starts.append(before)
         if before > 0 and doc[before - 1].text in _JOINERS and doc[before - 1].whitespace_ == "":
             starts.append(before - 1)  # "‘Ayn ‘Issa"
     best = mention
