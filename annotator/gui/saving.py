@@ -21,6 +21,7 @@ from annotator.store import BusyError
 WINDOW_BUSY_TIMEOUT_MS = 10  # one attempt blocks the window about this long (more on a loaded machine:
 # SQLite counts the sleeps it asks for, not the time they take)
 RETRY_MS = 40  # a free moment between another program's transactions may be short
+SLICE_S = 0.025  # a drain of many waiting edits gives the window back this often (each is a commit)
 STALLED_AFTER_S = 20.0  # then the window says plainly that edits are not in the file yet
 REDO, UNDO = "redo", "undo"
 
@@ -54,6 +55,10 @@ class Saver(QObject):
         self._said_stalled = False
         self._timer = QTimer(self, singleShot=True, interval=RETRY_MS)
         self._timer.timeout.connect(self.retry)
+        # After a long hold by another program dozens of edits may wait; written in one go they
+        # would stop the window for as long, so the rest waits for the next turn of the event loop.
+        self._next_slice = QTimer(self, singleShot=True, interval=0)
+        self._next_slice.timeout.connect(self.retry)
 
     @property
     def pending(self) -> int:
@@ -87,9 +92,15 @@ class Saver(QObject):
         self._timer.start()
         self._changed()
 
-    def retry(self) -> None:
-        """Write what waits, oldest first, until the file is busy again."""
+    def retry(self, *, slice_s: float | None = SLICE_S) -> None:
+        """Write what waits, oldest first, until the file is busy again, or for ``slice_s`` seconds
+        (then the rest follows after the window's pending events; None: all at once)."""
+        started = time.perf_counter()
         while self.queue:
+            if slice_s is not None and time.perf_counter() - started > slice_s:
+                self._next_slice.start()
+                self._changed()
+                return
             command, operation = self.queue[0]
             try:
                 command.write(operation, True)
@@ -116,7 +127,7 @@ class Saver(QObject):
         self.store.set_busy_timeout(max(1, int(seconds * 1000)))
         try:
             while self.queue and time.monotonic() < deadline:
-                self.retry()
+                self.retry(slice_s=None)
                 if self.queue:
                     time.sleep(0.05)
         finally:

@@ -1,7 +1,8 @@
 """The window while other programs write the same project file (issue 17, showstopper 3): an
 `annotator import` run again and again, and a process that holds the write lock for up to 1.5 s at a
 time. The window is driven by keys the whole while. Nothing the annotator did may be lost, nothing may
-raise, and the window's thread may never stop for more than 100 ms (a 10 ms heartbeat timer measures it).
+raise, and the window's thread may never stop for more than 100 ms (a 10 ms heartbeat timer measures it;
+time the thread only waited for a core, which is the machine's load, is measured apart and left out).
 
 The duration is ANNOTATOR_PRESSURE_SECONDS (default 12, so the suite stays quick); the issue's 60-second
 run: ANNOTATOR_PRESSURE_SECONDS=60 pytest -s tests/gui/test_concurrent_writers.py
@@ -14,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -34,24 +36,39 @@ def invented_article(n: int) -> str:
             f"while traders from {places[3]} and {places[4]} waited near {places[5]} for the road to open.")
 
 
+def waited_for_a_core() -> float:
+    """Seconds this thread has spent ready to run but waiting for a core (Linux's per-thread
+    scheduler statistics; 0 where there are none, which makes the bound below stricter, not looser)."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stats:
+            return int(stats.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 class Heartbeat:
-    """A 10 ms timer on the window's thread; the longest gap between its ticks is the longest block."""
+    """A 10 ms timer on the window's thread. A gap between its ticks is the window's thread working,
+    waiting (for a lock, a disk) or waiting for a core. The last is the machine's load, not the
+    window's doing - on a shared machine it alone can take 100 ms - so it is measured apart and left
+    out of the block: the longest block is the longest gap less its wait for a core."""
 
     def __init__(self):
-        self.last = time.perf_counter()
-        self.gaps: list[float] = []
+        self.last, self.last_queued = time.perf_counter(), waited_for_a_core()
+        self.blocks: list[tuple[float, float]] = []  # (gap, of which waiting for a core)
         self.timer = QTimer(interval=10)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
 
     def tick(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append(now - self.last)
-        self.last = now
+        now, queued = time.perf_counter(), waited_for_a_core()
+        self.blocks.append((now - self.last, queued - self.last_queued))
+        self.last, self.last_queued = now, queued
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float, float]:
+        """The longest block, and the whole gap and its wait for a core it came from."""
         self.timer.stop()
-        return max(self.gaps)
+        gap, queued = max(self.blocks, key=lambda block: block[0] - block[1])
+        return gap - queued, gap, queued
 
 
 def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_path, home, answers):
@@ -116,7 +133,7 @@ def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_
         qtbot.waitUntil(lambda: all(w.poll() is not None for w in writers), timeout=60_000)  # events flow
         outcomes = [json.loads(w.communicate()[0].strip().splitlines()[-1]) for w in writers]
         qtbot.waitUntil(lambda: window.saver.pending == 0, timeout=30_000)
-        longest = heartbeat.stop()
+        longest, gap, queued = heartbeat.stop()
     finally:
         gc.unfreeze()
         for writer in writers:
@@ -127,7 +144,8 @@ def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_
 
     print(f"\n{SECONDS:.0f} s: {actions} window actions ({waited} waited to be saved) on {len(done)} articles; "
           f"lock holder {outcomes[0]}; imports {outcomes[1]}; longest block of the window's thread "
-          f"{longest * 1000:.0f} ms; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"{longest * 1000:.0f} ms (a gap of {gap * 1000:.0f} ms, {queued * 1000:.0f} of them waiting for a core); "
+          f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     assert outcomes[0]["rounds"] > 0  # the lock really was held
     assert waited > 0  # and the window really met it
     with Store.open(path) as store:
@@ -138,10 +156,44 @@ def test_concurrent_writers_lose_no_window_action_and_never_block_it(qtbot, tmp_
         decided = {s.suggestion_id for s in mine.values() if s.status is Status.ACCEPTED}
         assert accepted <= decided
         assert all(store.states.get(article_id, "ana")[0] is ArticleState.DONE for article_id in done)
-    # 100 ms on a machine with a core to spare; on a loaded one a thread waits for a core as long as
-    # the load says, whatever it does, so the bound grows with it (the load is printed above).
-    allowed = 0.100 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
-    assert longest < allowed, f"the window's thread stopped for {longest * 1000:.0f} ms (allowed {allowed * 1000:.0f})"
+    assert longest < 0.100, f"the window's thread stopped for {longest * 1000:.0f} ms"
+
+
+def test_concurrent_writers_many_edits_waiting_for_a_lock_are_saved_without_stopping_the_window(qtbot, tmp_path):
+    """After a long hold by another program dozens of edits may wait; they are written a slice at a
+    time, with the window's own events (a repaint, the next key) between the slices."""
+    from annotator.gui.saving import REDO, Saver
+    from annotator.store import BusyError
+
+    written: list[int] = []
+    lock = {"held": True}
+
+    class SlowEdit:
+        def __init__(self, n: int):
+            self.n = n
+
+        def write(self, operation: str, late: bool) -> None:
+            if lock["held"]:
+                raise BusyError("another program holds the write lock")
+            time.sleep(0.005)  # a commit
+            written.append(self.n)
+
+    with Store.open(tmp_path / "p.sqlite") as store:
+        saver = Saver(store)
+        for n in range(30):
+            saver.submit(SlowEdit(n), REDO)
+        assert saver.pending == 30 and written == []
+        lock["held"] = False
+        seen_between: list[int] = []
+        window_events = QTimer(interval=0)
+        window_events.timeout.connect(lambda: seen_between.append(len(written)))
+        window_events.start()
+        saver.retry()
+        assert 0 < len(written) < 30  # one slice, then the window's turn
+        qtbot.waitUntil(lambda: saver.pending == 0, timeout=5000)
+        window_events.stop()
+        assert written == list(range(30))  # all of them, in the order they were made
+        assert any(0 < count < 30 for count in seen_between)
 
 
 def test_concurrent_writers_an_edit_meeting_a_held_lock_shows_saving_and_is_stored_later(window, project, qtbot):
