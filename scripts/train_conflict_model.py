@@ -40,7 +40,7 @@ from spacy.util import minibatch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from real_gold import RE3D_SOURCES, re3d_articles, wikievents_articles, wikievents_fold  # noqa: E402
+from real_gold import DATA, RE3D_SOURCES, normalise_span, re3d_articles, wikievents_articles, wikievents_fold  # noqa: E402
 
 CONFIG = Path(__file__).resolve().parent / "conflict_ner.json"
 SHIPPED = ROOT / "resources" / "models" / "conflict_ner"
@@ -51,6 +51,19 @@ TO_MODEL = {"PERSON": "PERSON", "ORG": "ORG", "LOCATION": "GPE", "FACILITY": "FA
 NATIONALITY_TYPES = {"Nationality", "NORP"}
 # What WikiEvents never annotates: the base model's guesses of these are missing, not negatives.
 UNANNOTATED_IN_WIKIEVENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+# Pseudo-rehearsal: the base model's own names on unlabelled news, kept so that fine-tuning on a few
+# dozen articles does not forget what the base model already finds. Its LOC becomes our GPE (our
+# LOCATION is GPE); its other labels are missing, not kept: its DATE and FAC follow OntoNotes, not
+# our guidelines.
+REHEARSED = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP"}
+# Held back for independent evaluation: never read.
+RESERVED_EVENT_LOCATION_SOURCES = {"RELABEL", "APW_RA", "AFP_RA", "Xinhua_RA", "Unknown_RA"}
+RESERVED_ECBPLUS_TOPICS = {3, 8, 12, 16, 18, 19, 22, 32, 33, 41, 45}
+HEADLINES = Path("prodigy") / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl"
+# The headlines' labels -> the component's; their PRODUCT, which we do not tag, is missing.
+HEADLINE_LABELS = {"ORG": "ORG", "PERSON": "PERSON", "LOCATION": "GPE"}
+# The base model's labels the headlines' three cover; its guesses of any other are missing there.
+ANNOTATED_IN_HEADLINES = {"ORG", "PERSON", "GPE", "LOC"}
 
 
 def articles_for(hold_out: str | None) -> tuple[list[dict], list[dict]]:
@@ -98,6 +111,106 @@ def reference(nlp, base, article: dict, wikievents: bool):
     gap_tokens = sorted({i for m in gaps for i in range(m.start, m.end)})
     doc.set_ents(chosen, missing=[doc[i : i + 1] for i in gap_tokens], default="outside")
     return doc
+
+
+def rehearsal_texts(config: dict, data: Path = DATA) -> list[list[str]]:
+    """Unlabelled news for pseudo-rehearsal, each item the sentences or lines of one training text:
+    ``rehearsal_sentences`` event_location development sentences (non-reserved sources) packed
+    ``rehearsal_sentences_per_doc`` to a text, and ``rehearsal_ecbplus_articles`` ECB+ development
+    articles (non-reserved topics), both drawn with the recipe's seed."""
+    rng = random.Random(config["seed"])
+    wanted = config.get("rehearsal_sentences", 0)
+    texts: list[list[str]] = []
+    if wanted:
+        with (data / "event_location" / "dev.jsonl").open(encoding="utf-8") as lines:
+            records = [json.loads(line) for line in lines if line.strip()]
+        sentences = sorted({r["text"].strip() for r in records
+                            if r.get("source") and r["source"] not in RESERVED_EVENT_LOCATION_SOURCES})
+        chosen = rng.sample(sentences, min(wanted, len(sentences)))
+        per_doc = config.get("rehearsal_sentences_per_doc", 20)
+        texts += [chosen[i : i + per_doc] for i in range(0, len(chosen), per_doc)]
+    wanted = config.get("rehearsal_ecbplus_articles", 0)
+    if wanted:
+        with (data / "ecbplus" / "dev.jsonl").open(encoding="utf-8") as lines:
+            articles = [json.loads(line) for line in lines if line.strip()]
+        articles = sorted((a for a in articles if a["topic"] not in RESERVED_ECBPLUS_TOPICS), key=lambda a: a["doc_id"])
+        texts += [[line for line in a["text"].splitlines() if line.strip()]
+                  for a in rng.sample(articles, min(wanted, len(articles)))]
+    return texts
+
+
+def silver_reference(nlp, base, parts: list[str], outside_known: bool):
+    """One rehearsal text: the base model's PERSON/ORG/GPE/LOC/NORP on each part (read alone, as it
+    was written) as entities, its other labels missing; the rest outside when ``outside_known``,
+    else missing too (then the text teaches only the names, never that a word is no entity)."""
+    text = "\n".join(parts)
+    doc = nlp.make_doc(text)
+    ents, missing, offset = [], [], 0
+    for part, predicted in zip(parts, base.pipe(parts)):
+        for ent in predicted.ents:
+            start, end = offset + ent.start_char, offset + ent.end_char
+            if ent.label_ not in REHEARSED:
+                missing.append(doc.char_span(start, end, alignment_mode="expand"))
+                continue
+            # The base model's spans follow OntoNotes ("the Army", "President X"): trimmed to our
+            # guidelines as the gold is; a bare title is no name, so it is missing.
+            trimmed = normalise_span(text, start, end, ent.label_)
+            if trimmed is None:
+                missing.append(doc.char_span(start, end, alignment_mode="expand"))
+            else:
+                ents.append(doc.char_span(*trimmed, label=REHEARSED[ent.label_], alignment_mode="expand"))
+        offset += len(part) + 1
+    missing = [m for m in missing if m is not None]
+    chosen, taken = [], set()
+    for span in ents:
+        if span is not None and not taken & set(range(span.start, span.end)):
+            taken |= set(range(span.start, span.end))
+            chosen.append(span)
+    if outside_known:
+        gap_tokens = sorted({i for m in missing for i in range(m.start, m.end)} - taken)
+    else:
+        gap_tokens = sorted(set(range(len(doc))) - taken)
+    doc.set_ents(chosen, missing=[doc[i : i + 1] for i in gap_tokens], default="outside")
+    return doc
+
+
+def headline_references(nlp, base, config: dict, data: Path = DATA) -> list:
+    """Prodigy's annotated news headlines (ORG, PERSON, LOCATION), ``headlines_per_doc`` to a
+    training text, one headline a line. Only those three labels were annotated: what the base model
+    reads there as another label (a nationality, a date, a number) is missing, not a negative."""
+    with (data / HEADLINES).open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines if line.strip()]
+    records = [r for r in records if r.get("answer") == "accept"]
+    per_doc = config.get("headlines_per_doc", 20)
+    references = []
+    for first in range(0, len(records), per_doc):
+        group = records[first : first + per_doc]
+        parts = [r["text"].replace("\n", " ") for r in group]
+        text = "\n".join(parts)
+        doc = nlp.make_doc(text)
+        ents, missing, offset = [], [], 0
+        for record, part, predicted in zip(group, parts, base.pipe(parts)):
+            for span in record.get("spans", []):
+                start, end = offset + span["start"], offset + span["end"]
+                label = HEADLINE_LABELS.get(span["label"])
+                trimmed = normalise_span(text, start, end, span["label"]) if label else None
+                if trimmed is None:
+                    missing.append(doc.char_span(start, end, alignment_mode="expand"))
+                else:
+                    ents.append(doc.char_span(*trimmed, label=label, alignment_mode="expand"))
+            missing += [doc.char_span(offset + e.start_char, offset + e.end_char, alignment_mode="expand")
+                        for e in predicted.ents if e.label_ not in ANNOTATED_IN_HEADLINES]
+            offset += len(part) + 1
+        missing += [doc[t.i : t.i + 1] for t in doc if t.like_num]
+        chosen, taken = [], set()
+        for span in ents:
+            if span is not None and not taken & set(range(span.start, span.end)):
+                taken |= set(range(span.start, span.end))
+                chosen.append(span)
+        gap_tokens = sorted({i for m in missing if m is not None for i in range(m.start, m.end)} - taken)
+        doc.set_ents(chosen, missing=[doc[i : i + 1] for i in gap_tokens], default="outside")
+        references.append(doc)
+    return references
 
 
 def chunks(doc, size: int) -> list:
@@ -153,8 +266,15 @@ def train(hold_out: str | None, out: Path, config: dict, log=print) -> dict:
             repeat = config.get("wikievents_repeat", 1) if is_wiki and part == "train" else 1
             pieces = chunks(doc, config.get("chunk_tokens", 0)) if part == "train" else [doc]
             examples[part] += [Example(nlp.make_doc(piece.text), piece) for piece in pieces] * repeat
-    log(f"held out: {hold_out or 'nothing'}; {len(examples['train'])} training examples and {len(examples['dev'])} "
-        f"development articles ({len(re3d)} re3d, {len(wiki)} WikiEvents)")
+    # Rehearsal texts only train; early stopping stays on gold development articles.
+    silver = rehearsal_texts(config)
+    for parts in silver:
+        examples["train"].append(Example(nlp.make_doc("\n".join(parts)),
+                                         silver_reference(nlp, base, parts, config.get("rehearsal_outside", True))))
+    headlines = headline_references(nlp, base, config) if config.get("headlines") else []
+    examples["train"] += [Example(nlp.make_doc(reference.text), reference) for reference in headlines]
+    log(f"held out: {hold_out or 'nothing'}; {len(examples['train'])} training examples ({len(silver)} rehearsal "
+        f"texts, {len(headlines)} of headlines) and {len(examples['dev'])} development articles ({len(re3d)} re3d, {len(wiki)} WikiEvents)")
     optimizer = nlp.resume_training()
     optimizer.learn_rate = config["learn_rate"]
     best, best_step, best_bytes, step, evals_without_gain = -1.0, 0, None, 0, 0

@@ -47,3 +47,84 @@ def test_pieces_end_at_paragraph_breaks_and_keep_entities_and_missing_tokens():
     assert [t.text for t in second if t.ent_iob_ == ""] == ["12"]
     # a piece shorter than the size runs on to the next break
     assert len(trainer.chunks(doc, 15)) == 2
+
+
+def ruled_base():
+    """A stand-in for the base model whose names are known in advance: a blank pipeline with an
+    entity ruler (the trainer only reads its ``ents``)."""
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "PERSON", "pattern": "Amira Tollan"},
+        {"label": "ORG", "pattern": [{"LOWER": "the"}, {"TEXT": "Northern"}, {"TEXT": "Guard"}]},
+        {"label": "LOC", "pattern": [{"TEXT": "Velka"}, {"TEXT": "Valley"}]},
+        {"label": "NORP", "pattern": "Ostrelian"},
+        {"label": "DATE", "pattern": "Monday"},
+        {"label": "PRODUCT", "pattern": "Quillpad"},
+    ])
+    return nlp
+
+
+def write_jsonl(path: Path, records: list[dict]) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_rehearsal_texts_never_read_reserved_sources_or_topics(tmp_path):
+    write_jsonl(tmp_path / "event_location" / "dev.jsonl", [
+        {"text": f"Open sentence {i} about Marovo.", "source": "AP"} for i in range(5)] + [
+        {"text": f"Reserved sentence {i}.", "source": source}
+        for i, source in enumerate(["RELABEL", "APW_RA", "AFP_RA", "Xinhua_RA", "Unknown_RA"])])
+    write_jsonl(tmp_path / "ecbplus" / "dev.jsonl", [
+        {"topic": 1, "doc_id": "1_1ecb", "text": "First line of an open article.\n\nIts second line."},
+        {"topic": 3, "doc_id": "3_1ecb", "text": "A reserved article."},
+        {"topic": 45, "doc_id": "45_1ecb", "text": "Another reserved article."}])
+    config = {"seed": 0, "rehearsal_sentences": 50, "rehearsal_sentences_per_doc": 2,
+              "rehearsal_ecbplus_articles": 10}
+    texts = trainer.rehearsal_texts(config, data=tmp_path)
+    lines = [line for text in texts for line in text]
+    assert not any("eserved" in line for line in lines)
+    assert sorted(line for line in lines if line.startswith("Open")) == [f"Open sentence {i} about Marovo." for i in range(5)]
+    # five sentences two to a text, then the open article as its non-empty lines
+    assert [len(text) for text in texts] == [2, 2, 1, 2]
+    assert texts[-1] == ["First line of an open article.", "Its second line."]
+    assert trainer.rehearsal_texts({"seed": 0}, data=tmp_path) == []
+
+
+def test_silver_reference_keeps_the_base_model_names_trimmed_and_leaves_its_other_labels_missing():
+    parts = ["Amira Tollan met the Northern Guard in Velka Valley on Monday .",
+             "Ostrelian doctors brought a Quillpad ."]
+    nlp = spacy.blank("en")
+    doc = trainer.silver_reference(nlp, ruled_base(), parts, outside_known=True)
+    assert doc.text == "\n".join(parts)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Amira Tollan", "PERSON"), ("Northern Guard", "ORG"), ("Velka Valley", "GPE"), ("Ostrelian", "NORP")]
+    # the date and the product are the base model's but not ours to rehearse: no loss either way
+    assert [t.text for t in doc if t.ent_iob_ == ""] == ["Monday", "Quillpad"]
+    # "the" the base model put in the organisation is outside, as our guidelines have it
+    assert [t.ent_iob_ for t in doc if t.text == "the"] == ["O"]
+    names_only = trainer.silver_reference(nlp, ruled_base(), parts, outside_known=False)
+    assert [(e.text, e.label_) for e in names_only.ents] == [(e.text, e.label_) for e in doc.ents]
+    assert {t.ent_iob_ for t in names_only if t.ent_type_ == ""} == {""}
+
+
+def test_headlines_map_their_three_labels_and_leave_the_rest_missing(tmp_path):
+    first = "Ostrelian Startup Quillpad Hires Amira Tollan"
+    second = "Northern Guard Opens 3 Offices in Velka"
+    write_jsonl(tmp_path / trainer.HEADLINES, [
+        {"text": first, "answer": "accept", "spans": [
+            {"start": 18, "end": 26, "label": "PRODUCT"}, {"start": 33, "end": 45, "label": "PERSON"}]},
+        {"text": "A headline nobody checked", "answer": "ignore", "spans": []},
+        {"text": second, "answer": "accept", "spans": [
+            {"start": 0, "end": 14, "label": "ORG"}, {"start": 34, "end": 39, "label": "LOCATION"}]}])
+    references = trainer.headline_references(spacy.blank("en"), ruled_base(), {"headlines_per_doc": 5}, data=tmp_path)
+    assert len(references) == 1
+    doc = references[0]
+    assert doc.text == first + "\n" + second
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Amira Tollan", "PERSON"), ("Northern Guard", "ORG"), ("Velka", "GPE")]
+    # the product (not ours), the nationality only the base model saw, and the number are missing
+    assert [t.text for t in doc if t.ent_iob_ == ""] == ["Ostrelian", "Quillpad", "3"]
+    assert [t.ent_iob_ for t in doc if t.text in ("Startup", "Hires", "Opens", "Offices")] == ["O"] * 4
