@@ -20,6 +20,14 @@ bench/real_gold.py, so spans follow our span guidelines:
 Spans the gold marks with a type we do not map (nominals, pronouns, low-confidence crowd spans,
 money, quantities) are missing too.
 
+Off in the shipped recipe, there to try variants with ``--config`` (docs/suggester.md has what they did):
+- ``rehearsal_sentences`` / ``rehearsal_ecbplus_articles``: pseudo-rehearsal, the base model's own
+  PERSON/ORG/GPE/LOC/NORP on unlabelled development news (event_location dev sentences, MIT, without
+  the reserved sources; ECB+ dev articles, CC BY 3.0, without the reserved topics), its other labels
+  missing, the rest outside (``rehearsal_outside``, or missing too when false);
+- ``headlines``: Prodigy's 373 annotated news headlines (explosion/prodigy-recipes, MIT), ORG, PERSON
+  and LOCATION; the base model's other labels and numbers there are missing.
+
 ``--hold-out OUTLET`` leaves one re3d outlet and the WikiEvents fold of the same index out of the
 training data, for the leave-one-outlet-out figures (bench/suggest_quality.py --loo).
 """
