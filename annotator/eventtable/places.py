@@ -496,7 +496,7 @@ class PlaceIndex:
             words, precision = match.group("name") or match.group("name2"), REGION
         else:
             city = _CITY_WORDS.match(words)
-            if city:
+            if city and not self._by_key.get(fold(words)):  # "Mexico City" is a city's own name, not Mexico
                 words = city.group("name") or city.group("name2")
         code = self.country_of(words)
         if code:
