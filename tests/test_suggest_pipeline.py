@@ -380,3 +380,19 @@ def test_the_shared_suggester_is_kept_out_of_the_collectors_walks(monkeypatch):
     walked = {id(thing) for thing in gc.get_objects()}
     assert id(loaded.nlp) not in walked and id(loaded.gazetteer) not in walked
     assert not any(id(component) in walked for _name, component in loaded.nlp.pipeline)
+
+
+def test_suggest_a_killing_of_armed_men_alone_is_a_battle_not_violence_against_civilians(suggester):
+    """ACLED's rule on who died: violence against civilians needs unarmed victims (issue 20's
+    "killed 139 insurgents"); the bundled Aleppo sample showed "nine fighters were killed" as one."""
+    for text in ("At least nine fighters were killed, the monitoring group said.",
+                 "Government troops killed 139 insurgents in the hills near Dorvan.",
+                 "The killing of three militants was reported on Monday."):
+        doc, _, events = analyse(suggester, text)
+        trigger = next(e for e in events.values() if e.label)
+        assert (trigger.label, trigger.sub_event_type) == ("BATTLES", "Armed clash"), text
+    for text in ("Three soldiers and two civilians were killed near Sela.",  # one unarmed victim is enough
+                 "Gunmen killed four villagers near Sela on Monday.",
+                 "Twelve people were killed, the governor said."):
+        doc, _, events = analyse(suggester, text)
+        assert events["killed"].label == "VIOLENCE_AGAINST_CIVILIANS", text

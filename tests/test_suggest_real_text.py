@@ -352,3 +352,22 @@ def test_suggest_real_text_a_place_after_in_is_not_the_one_who_acts(suggester):
     text = "Police called the owner of Marlow Grill, in Dodge City, who testified that the man paid in cash."
     found = suggested(suggester, text)
     assert found[at(text, "Dodge City")] == ("Dodge City", "LOCATION")
+
+
+def test_suggest_real_text_a_name_the_sentence_calls_an_armed_group_is_one(suggester):
+    # the model alone calls it an organisation; the apposition says what it is
+    text = ("The Northern Shore Front, an armed group that has held the headlands since January, said its "
+            "fighters fired warning shots. The Coastal Unity Party, a political party, said nothing.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Northern Shore Front")] == ("Northern Shore Front", "ARMED_GROUP")
+    assert ("Coastal Unity Party", "ARMED_GROUP") not in found.values()
+
+
+def test_suggest_real_text_a_named_monument_dam_or_bridge_is_a_facility(suggester):
+    # the model alone calls the monument an organisation
+    text = ("Police fired tear gas at protesters who tried to reach the Independence Monument, witnesses said. "
+            "Troops guarded the Antonivskyi Bridge near Kherson.")
+    found = suggested(suggester, text)
+    assert found[at(text, "Independence Monument")] == ("Independence Monument", "FACILITY")
+    assert found[at(text, "Antonivskyi Bridge")] == ("Antonivskyi Bridge", "FACILITY")
+    assert found[at(text, "Kherson")] == ("Kherson", "LOCATION")

