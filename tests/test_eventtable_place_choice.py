@@ -441,3 +441,10 @@ def test_a_weights_file_with_an_unknown_way_of_choosing_is_refused(tmp_path):
                                 "relations": "yes"}), encoding="utf-8")
     with pytest.raises(PlaceChoiceError, match="'relations'"):
         PlaceChooser.read(path)
+
+
+def test_learned_a_province_named_after_its_district_is_no_finer_town(learned):
+    # "Pattani" is also a town, finer than the district; after "Kapho district," it names the province.
+    place = place_of(learned, "Soldiers were patrolling a village road in Kapho district, Pattani when a bomb hit "
+                              "their truck on Sunday.", "patrolling")
+    assert (place.place.name, place.place.country_code) == ("Amphoe Kapho", "TH")

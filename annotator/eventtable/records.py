@@ -174,6 +174,18 @@ def _contains(token, is_country) -> bool:
         for child in part.lefts)
 
 
+def _names_where(doc, chosen, other) -> bool:
+    """Whether ``other`` comes right after the chosen place to say where it lies ("Kapho district, Pattani",
+    "Hebron in the southern West Bank"): the province's name there, never a finer place of that name."""
+    from annotator.eventtable.place_choice import _joined
+
+    if chosen.offsets is None or other.offsets is None or other.offsets[0] < chosen.offsets[1]:
+        return False
+    left = doc.char_span(*chosen.offsets, alignment_mode="expand")
+    right = doc.char_span(*other.offsets, alignment_mode="expand")
+    return left is not None and right is not None and _joined(doc, left.end - 1, right.start) in {"comma", "in"}
+
+
 def _plausible(place, context) -> bool:
     """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
     lies in a country the article names (or whose people it names: "the Syrian army"), or is a region or a
@@ -791,7 +803,7 @@ class RecordBuilder:
             # a region is "of" contains it rather than lies in it ("the East Ghouta region of rural Damascus").
             finer = [r for _s, r, other in readable[1:] if r.place.level < best.place.level
                      and r.place.country_code == best.place.country_code and _tree_distance(doc[root], doc[other]) <= 3
-                     and not _contains(doc[other], self.places.country_of)]
+                     and not _contains(doc[other], self.places.country_of) and not _names_where(doc, best, r)]
             chosen = finer[0] if finer else best
             if unlisted is not None and chosen.place.precision != 1:
                 # "Khan Touman, in southern Aleppo province": the region named beside the unknown village
