@@ -448,3 +448,20 @@ def test_learned_a_province_named_after_its_district_is_no_finer_town(learned):
     place = place_of(learned, "Soldiers were patrolling a village road in Kapho district, Pattani when a bomb hit "
                               "their truck on Sunday.", "patrolling")
     assert (place.place.name, place.place.country_code) == ("Amphoe Kapho", "TH")
+
+
+@pytest.mark.parametrize("text, trigger, name", [
+    ("South of Baghdad, six people were killed when a car bomb went off in a market in the town of Suwayra.",
+     "killed", "Aş Şuwayrah"),
+    ("Bur Hakaba, about 180 km south of Mogadishu, is held by militia who attacked a convoy on Monday.",
+     "attacked", "Buurhakaba"),
+])
+def test_learned_the_place_a_distance_is_measured_from_is_not_where(learned, text, trigger, name):
+    place = place_of(learned, text, trigger)
+    assert place.place is not None and place.place.name == name
+
+
+def test_learned_the_eastern_part_of_a_city_is_still_the_city(learned):
+    # "eastern of" and "outside of" say where, unlike "south of": the place stays the event's.
+    place = place_of(learned, "Fighters attacked checkpoints in the eastern part of Damascus on Monday.", "attacked")
+    assert (place.place.name, place.place.country_code) == ("Damascus", "SY")

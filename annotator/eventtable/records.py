@@ -174,6 +174,18 @@ def _contains(token, is_country) -> bool:
         for child in part.lefts)
 
 
+# Words that measure from a place ("180 km south of Mogadishu"); not "the eastern [part] of Damascus" or
+# "outside of Wadi Barada", which say where.
+_MEASURED_FROM = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "km",
+                  "kilometres", "kilometers", "miles"}
+
+
+def _a_landmark(token) -> bool:
+    """Whether a place's head token is what a distance or a direction is measured from ("180 km south of
+    Mogadishu", "north of Jammu")."""
+    return token.dep_ == "pobj" and token.head.lower_ in {"of", "from"} and token.head.head.lower_ in _MEASURED_FROM
+
+
 def _names_where(doc, chosen, other) -> bool:
     """Whether ``other`` comes right after the chosen place to say where it lies ("Kapho district, Pattani",
     "Hebron in the southern West Bank"): the province's name there, never a finer place of that name."""
@@ -805,6 +817,11 @@ class RecordBuilder:
                      and r.place.country_code == best.place.country_code and _tree_distance(doc[root], doc[other]) <= 3
                      and not _contains(doc[other], self.places.country_of) and not _names_where(doc, best, r)]
             chosen = finer[0] if finer else best
+            if not finer and _a_landmark(doc[root]):
+                # "Bur Hakaba, about 180 km south of Mogadishu": the place measured from is not where.
+                located = [r for _s, r, other in readable[1:] if not _a_landmark(doc[other])
+                           and r.place.level <= best.place.level and r.place.country_code == best.place.country_code]
+                chosen = located[0] if located else best
             if unlisted is not None and chosen.place.precision != 1:
                 # "Khan Touman, in southern Aleppo province": the region named beside the unknown village
                 # holds it; a town named beside it is another place, and a known town beats a guess.
