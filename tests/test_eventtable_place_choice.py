@@ -465,3 +465,28 @@ def test_learned_the_eastern_part_of_a_city_is_still_the_city(learned):
     # "eastern of" and "outside of" say where, unlike "south of": the place stays the event's.
     place = place_of(learned, "Fighters attacked checkpoints in the eastern part of Damascus on Monday.", "attacked")
     assert (place.place.name, place.place.country_code) == ("Damascus", "SY")
+
+
+@pytest.mark.parametrize("text, words, group", [
+    # "Al-Sham" (an old name of Damascus) ends a group's name whose initials follow in brackets.
+    ("Army units attacked the Islamic State of Iraq and Al-Sham (ISIS) fighters on Monday.", "Al-Sham", True),
+    ("Army units attacked the “Islamic State of Iraq and Al-Sham” (ISIS) on Monday.", "Al-Sham", True),
+    ("Rebels attacked a town in the Democratic Republic of Congo (DRC) on Monday.", "Democratic Republic of Congo",
+     False),
+    ("Herdsmen stormed villages in Logo Local Government Area (LGA) on Friday.", "Logo Local Government Area", False),
+    ("Rebels attacked a town in Kivu (east) on Monday.", "Kivu", False),
+])
+def test_a_name_its_initials_follow_is_a_group_s_not_a_place(places_index, text, words, group):
+    from annotator.eventtable.records import _before_initials, load_parser
+    from annotator.eventtable.where import Mention
+
+    doc = load_parser()(text)
+    start = text.index(words)
+    mention = Mention(start, start + len(words), words, doc.char_span(start, start + len(words)).root.i)
+    assert _before_initials(doc, mention, places_index.country_of) is group
+
+
+def test_learned_a_district_its_initials_follow_is_still_the_district(learned):
+    place = place_of(learned, "Herdsmen stormed five villages in Logo Local Government Area (LGA) of Benue State on "
+                              "Friday.", "stormed")
+    assert (place.place.name, place.place.country_code, place.place.level) == ("Logo", "NG", 1)

@@ -40,7 +40,7 @@ _CITY_WORDS = re.compile(r"^(?:the\s+)?(?:city|town|village) of\s+(?P<name>.+)$|
 # Names English-language news uses for countries that GeoNames spells otherwise.
 _COUNTRY_ALIASES = {
     "us": "US", "u.s.": "US", "usa": "US", "america": "US", "uk": "GB", "britain": "GB", "great britain": "GB",
-    "drc": "CD", "dr congo": "CD", "congo": "CD", "palestine": "PS", "gaza strip": "PS", "cote d'ivoire": "CI",
+    "drc": "CD", "dr congo": "CD", "congo": "CD", "democratic republic of congo": "CD", "palestine": "PS", "gaza strip": "PS", "cote d'ivoire": "CI",
     "burma": "MM", "the netherlands": "NL", "netherlands": "NL", "czech republic": "CZ", "uae": "AE",
 }
 

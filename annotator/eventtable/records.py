@@ -180,6 +180,30 @@ _MEASURED_FROM = {"north", "south", "east", "west", "northeast", "northwest", "s
                   "kilometres", "kilometers", "miles"}
 
 
+# Last words of a region's name whose initials may follow it: "Logo Local Government Area (LGA)",
+# "the Federally Administered Tribal Areas (FATA)", "the Kurdistan Region (KRG)".
+_REGION_ENDINGS = {"area", "areas", "region", "province", "state", "territory", "territories", "district",
+                   "governorate", "council"}
+
+
+def _before_initials(doc, mention, is_country) -> bool:
+    """Whether a mention ends a name that its initials follow in brackets ("the Islamic State of Iraq and
+    Al-Sham (ISIS)", "the Kurdistan Workers' Party (PKK)"): the name is a group's, its last word no place.
+    A country's or a region's name is kept ("the Democratic Republic of Congo (DRC)", "Logo Local Government
+    Area (LGA)").
+
+    :param is_country: words -> whether they name a country"""
+    words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if words is None:
+        return False
+    at = words.end
+    while at < len(doc) and doc[at].text in {'"', "”", "’", "'"}:
+        at += 1
+    return at + 2 < len(doc) and doc[at].text == "(" and doc[at + 2].text == ")" \
+        and doc[at + 1].text.replace("/", "").isupper() and len(doc[at + 1].text) >= 2 \
+        and not is_country(mention.text) and mention.text.split()[-1].lower() not in _REGION_ENDINGS
+
+
 def _a_landmark(token) -> bool:
     """Whether a place's head token is what a distance or a direction is measured from ("180 km south of
     Mogadishu", "north of Jammu")."""
@@ -789,7 +813,7 @@ class RecordBuilder:
         for score, mention in chooser.ranked(doc, span.start_char, span.end_char, found, index_cue(self.places)):
             if score < chooser.threshold:
                 break
-            if not names_a_place(doc, mention):
+            if not names_a_place(doc, mention) or _before_initials(doc, mention, self.places.country_of):
                 continue
             # The basis says how the words hang from the trigger, as the rules would read it.
             hangs = rank_mentions(doc, span.start_char, span.end_char, [mention])
