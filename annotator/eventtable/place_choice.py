@@ -228,8 +228,8 @@ def cues(doc, trigger_start: int, trigger_end: int, candidates: Sequence[Mention
 
 # The cues that weigh a candidate against the event's others (_relation_cues) and the softmax over an
 # event's candidates (fit with ``events``) are off in the shipped weights: held out by source they read the
-# gold words more often (75.6 % and 76.3 % against 74.9 %) but not the right place clearly more often
-# (63.1 % and 62.4 % against 62.9 %), and each lowers two or more of seven sources (bench/place_accuracy.py
+# gold words more often (75.7 % and 76.3 % against 74.9 %) but not the right place clearly more often
+# (63.2 % and 62.4 % against 63.0 %), and each lowers two or more of seven sources (bench/place_accuracy.py
 # --relations --by-event; ADR 28). Kept so that a new parser or gazetteer can be weighed with them again.
 
 # How a place hangs from another place of the sentence, by the word that joins them: "in Rastan in central
