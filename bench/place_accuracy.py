@@ -7,6 +7,10 @@ ahalterman/event_location's development file that has a gold place.
     nice .venv/bin/python bench/place_accuracy.py --rich-cues   # the learned step with the parse's further cues
     nice .venv/bin/python bench/place_accuracy.py --classes 12  # the misses by class: other words, another
                                                                 # place of the right words, nothing chosen
+    nice .venv/bin/python bench/place_accuracy.py --explain 40  # misses with every candidate's score
+    nice .venv/bin/python bench/place_accuracy.py --relations --by-event --changes 60
+        # beside the learned step: the same with the cues comparing an event's candidates, and a softmax
+        # over each event's candidates; the events each turns right or wrong
 
 Each item is one sentence with its event word (``VERB``) and the words a person marked as where that
 event happened (``LOCATION``, one or more). Records whose ``source`` is reserved for independent
@@ -153,7 +157,7 @@ def overlaps_gold(start: int, end: int, item) -> bool:
     return any(start < g["end"] and g["start"] < end for g in item["gold"])
 
 
-def training_rows(index, doc, item) -> tuple[list[dict], list[bool]]:
+def training_rows(index, doc, item, relations: bool = False) -> tuple[list[dict], list[bool]]:
     """The learned step's examples from one sentence: a bag of cues per place mention of the event's
     sentence, labelled by whether the mention overlaps a gold LOCATION span."""
     from annotator.eventtable.place_choice import cues, index_cue, sentence_mentions
@@ -166,8 +170,32 @@ def training_rows(index, doc, item) -> tuple[list[dict], list[bool]]:
     candidates = sentence_mentions(doc, verb["start"], verb["end"], mentions(doc, location_spans(doc)), resolve)
     if not candidates:
         return [], []
-    bags = cues(doc, verb["start"], verb["end"], candidates, resolve)
+    bags = cues(doc, verb["start"], verb["end"], candidates, resolve, relations=relations)
     return bags, [overlaps_gold(m.start, m.end, item) for m in candidates]
+
+
+def explain(builder, index, doc, item, chosen) -> str:
+    """One miss laid out for reading: the sentence, its event word, the gold words, the words read and the
+    learned step's score for every candidate of the sentence (best first; * marks a gold candidate)."""
+    from annotator.eventtable.place_choice import index_cue
+    from annotator.eventtable.where import mentions
+
+    verb = item["verb"]
+    ranked = builder.chooser.ranked(doc, verb["start"], verb["end"], mentions(doc, location_spans(doc)),
+                                    index_cue(index))
+    context = index.context([m.text for m in mentions(doc, location_spans(doc))], doc.text)
+
+    def shown(score, m) -> str:
+        if not overlaps_gold(m.start, m.end, item):
+            return f"{m.text!r} {score:.2f}"
+        place = index.resolve(m.text, context).place  # why a gold candidate was passed over
+        return f"*{m.text!r} {score:.2f} [{m.origin}, {index.describe(place.geonameid) if place else 'unresolved'}]"
+
+    scores = ", ".join(shown(score, m) for score, m in ranked)
+    golds = " | ".join(g["words"] for g in item["gold"])
+    read = item["text"][chosen[0]:chosen[1]] if chosen else None
+    return (f"\n[{item['source']}] trigger {verb['words']!r}; gold {golds!r}; read {read!r}\n  scores: {scores}\n"
+            f"  {item['text'][:400]}")
 
 
 def fold_of(source: str) -> str:
@@ -206,9 +234,21 @@ def main() -> None:
     parser.add_argument("--kept", type=int, default=0,
                         help="print this many events whose place the gazetteer lacks and was kept as written "
                              "(gold words, the area chosen, the sentence: for checking the area's country by hand)")
+    parser.add_argument("--explain", type=int, default=0,
+                        help="print this many of the learned step's 'other words' misses with the trigger, the gold "
+                             "words and every candidate's score (for sorting the misses into causes)")
     parser.add_argument("--parse-cache", type=Path, default=None, help="keep the parses in this folder between runs")
     parser.add_argument("--l2", type=float, default=1.0,
                         help="the learned step's L2 penalty (place_choice.fit; scripts/train_place_choice.py --l2)")
+    parser.add_argument("--relations", action="store_true",
+                        help="score beside the learned step the same with the cues that compare an event's candidates "
+                             "(place_choice._relation_cues), trained and held out the same way, in the same run")
+    parser.add_argument("--changes", type=int, default=0,
+                        help="with --relations or --by-event: print this many events whose place the variant changes "
+                             "from wrong to right (GAINED) or back (LOST) against the learned step")
+    parser.add_argument("--by-event", action="store_true",
+                        help="score beside the learned step the same trained as a softmax over each event's candidates "
+                             "and 'no place' (place_choice.fit with events), with the relation cues")
     parser.add_argument("--rich-cues", action="store_true",
                         help="give the learned step the parse's further cues (place_choice.RICH_CUES), off in the app")
     args = parser.parse_args()
@@ -232,16 +272,30 @@ def main() -> None:
           f"one train the learned step; model {nlp.meta['name']}, parsed in {time.perf_counter() - started:.0f} s)")
 
     # The learned step, held out by source: trained on every other source's sentences, scored on this one's.
-    rows_by_fold: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for item, doc in zip(everything, all_docs):
-        bags, labels = training_rows(index, doc, item)
-        rows_by_fold[fold_of(item["source"])][0].extend(bags)
-        rows_by_fold[fold_of(item["source"])][1].extend(labels)
-    held_out_builders = {}
-    for fold in rows_by_fold:
-        bags = [b for f, (bs, _) in rows_by_fold.items() if f != fold for b in bs]
-        labels = [y for f, (_, ys) in rows_by_fold.items() if f != fold for y in ys]
-        held_out_builders[fold] = RecordBuilder(places=index, nlp=nlp, chooser=fit(bags, labels, l2=args.l2))
+    def held_out(relations: bool, by_event: bool) -> dict:
+        rows_by_fold: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+        for number, (item, doc) in enumerate(zip(everything, all_docs)):
+            bags, labels = training_rows(index, doc, item, relations)
+            rows_by_fold[fold_of(item["source"])][0].extend(bags)
+            rows_by_fold[fold_of(item["source"])][1].extend(labels)
+            rows_by_fold[fold_of(item["source"])][2].extend([number] * len(bags))
+        builders = {}
+        for fold in rows_by_fold:
+            bags = [b for f, (bs, _, _) in rows_by_fold.items() if f != fold for b in bs]
+            labels = [y for f, (_, ys, _) in rows_by_fold.items() if f != fold for y in ys]
+            numbers = [e for f, (_, _, es) in rows_by_fold.items() if f != fold for e in es]
+            order = sorted(range(len(bags)), key=lambda n: numbers[n])
+            chooser = fit([bags[n] for n in order], [labels[n] for n in order], l2=args.l2, relations=relations,
+                          events=[numbers[n] for n in order] if by_event else None)
+            builders[fold] = RecordBuilder(places=index, nlp=nlp, chooser=chooser)
+        return builders
+
+    held_out_builders = held_out(False, False)  # as scripts/train_place_choice.py trains the shipped weights
+    variants = {}  # further ways of training the step, scored in the same run
+    if args.relations:
+        variants["+relations"] = held_out(True, False)
+    if args.by_event:
+        variants["by event"] = held_out(True, True)
     rules = RecordBuilder(places=index, nlp=nlp, chooser=False)
 
     def gold_ids(item) -> set[int]:
@@ -261,9 +315,11 @@ def main() -> None:
     def overlaps(where, item) -> bool:
         return bool(where) and overlaps_gold(where[0], where[1], item)
 
-    systems = ("baseline", "first+index", "rules", "learned")
+    systems = ("baseline", "first+index", "rules", "learned", *variants)
     tallies: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in systems}
     misses = []
+    explained = []
+    changed = []  # events that a variant turns from wrong to right or back (--changes)
     missed = Counter()
     classes: dict[str, Counter] = defaultdict(Counter)  # each class of miss -> its commonest cases
     kept_lines = []
@@ -291,8 +347,17 @@ def main() -> None:
             if country:
                 kept["country known"] += 1
                 kept["country"] += index.country_code_of(our_id) == country
-        for system, gid, where in (("baseline", base_id, base_where), ("first+index", first_id, first_where),
-                                   ("rules", rule_id, rule_where), ("learned", our_id, our_where)):
+        chosen = [("baseline", base_id, base_where), ("first+index", first_id, first_where),
+                  ("rules", rule_id, rule_where), ("learned", our_id, our_where)]
+        for variant, builders in variants.items():
+            other_id, other_where, _, _ = our_choice(builders[fold_of(item["source"])], doc, item)
+            chosen.append((variant, other_id, other_where))
+            if (other_id in ids) != (our_id in ids) and len(changed) < args.changes:
+                golds = " | ".join(g["words"] for g in item["gold"])
+                changed.append(f"{variant}: {'GAINED' if other_id in ids else 'LOST'} [{item['source']}] gold {golds!r}: "
+                               f"{index.describe(our_id) if our_id else 'nothing'} -> "
+                               f"{index.describe(other_id) if other_id else 'nothing'} :: {item['text'][:200]}")
+        for system, gid, where in chosen:
             chosen_country = index.country_code_of(gid) if gid else None
             for key in ("all", item["source"]):
                 t = tallies[system][key]
@@ -305,6 +370,9 @@ def main() -> None:
             if our_id is None and not overlaps(our_where, item):
                 why = "(c) nothing chosen"
                 classes[why][f"{basis.split(' ')[0]}"] += 1
+                if len(explained) < args.explain:
+                    explained.append("(nothing chosen) " + explain(held_out_builders[fold_of(item["source"])], index,
+                                                                    doc, item, our_where))
             elif not overlaps(our_where, item):
                 why = "(a) other words"
                 # by kind: how the read words were found, what they name against what the gold words name
@@ -312,6 +380,8 @@ def main() -> None:
                 theirs = index.resolve(item["gold"][0]["words"]).place
                 classes[why][f"read by {basis.split(' ')[0]}, a {ours} where the gold names a "
                              f"{theirs.precision_name if theirs else '?'}"] += 1
+                if len(explained) < args.explain:
+                    explained.append(explain(held_out_builders[fold_of(item["source"])], index, doc, item, our_where))
             elif our_id is None:
                 why = "(b') words right, unresolved"
                 classes[why][golds] += 1
@@ -333,7 +403,8 @@ def main() -> None:
     for item, doc in placeless:
         said_anyway["baseline"] += baseline.choose(doc)[0] is not None
         said_anyway["first+index"] += first_place_in_our_index(index, doc)[0] is not None
-        for system, builder in (("rules", rules), ("learned", held_out_builders[fold_of(item["source"])])):
+        for system, builder in (("rules", rules), ("learned", held_out_builders[fold_of(item["source"])]),
+                                *((variant, builders[fold_of(item["source"])]) for variant, builders in variants.items())):
             gid, _where, basis, _ = our_choice(builder, doc, item)
             said_anyway[system] += gid is not None and basis in ("attachment", "sentence")
 
@@ -364,7 +435,7 @@ def main() -> None:
     print(f"took {time.perf_counter() - started:.0f} s")
     for words, count in unresolved.most_common(args.unresolved):
         print(f"unresolved {count:>3} {words}")
-    for line in misses + kept_lines:
+    for line in misses + kept_lines + explained + changed:
         print(line)
 
 

@@ -28,6 +28,10 @@ def main() -> None:
     parser.add_argument("--parse-cache", type=Path, default=None, help="folder of the bench's kept parses")
     parser.add_argument("--threshold", type=float, default=0.05,
                         help="below this score the sentence is taken to say nothing of where (the article's setting is read)")
+    parser.add_argument("--relations", action="store_true",
+                        help="with the cues that compare an event's candidates (off in the shipped weights)")
+    parser.add_argument("--by-event", action="store_true",
+                        help="a softmax over each event's candidates instead of one score each (off in the shipped weights)")
     parser.add_argument("--out", type=Path, default=None, help="default: resources/models/place_choice/weights.json")
     args = parser.parse_args()
 
@@ -41,12 +45,14 @@ def main() -> None:
     nlp = load_parser()
     docs = parse_all(nlp, [item["text"] for item in items], args.parse_cache)
     index = load_index()
-    bags, labels = [], []
-    for item, doc in zip(items, docs):
-        item_bags, item_labels = training_rows(index, doc, item)
+    bags, labels, numbers = [], [], []
+    for number, (item, doc) in enumerate(zip(items, docs)):
+        item_bags, item_labels = training_rows(index, doc, item, args.relations)
         bags += item_bags
         labels += item_labels
-    chooser = fit(bags, labels, threshold=args.threshold,
+        numbers += [number] * len(item_bags)
+    chooser = fit(bags, labels, threshold=args.threshold, relations=args.relations,
+                  events=numbers if args.by_event else None,
                   about=f"logistic regression over {len(bags)} place mentions ({sum(labels)} where the event "
                         f"happened) of {len(items)} sentences of ahalterman/event_location dev (MIT), reserved "
                         f"sources left out; built by scripts/train_place_choice.py")

@@ -351,3 +351,142 @@ def test_a_title_is_never_among_the_step_s_candidates(places_index):
     start = text.index("killed")
     found = sentence_mentions(doc, start, start + len("killed"), mentions(doc), index_cue(places_index))
     assert "Minister" not in [m.text for m in found]
+
+
+@pytest.mark.parametrize("text, trigger, name", [
+    # The model takes the first name of each list for an organisation: the list still names places.
+    ("Jets struck the villages of Babinnis and Kafr Saghir north of Aleppo on Monday.", "struck", "Kafr Şaghīr"),
+    ("Militiamen attacked villages between Tabit and El Fasher on Tuesday.", "attacked", "El Fasher"),
+])
+def test_a_list_of_places_whose_first_name_reads_as_a_group_is_still_places(learned, text, trigger, name):
+    place = place_of(learned, text, trigger)
+    assert place.place is not None and place.place.name == name
+
+
+def test_a_conjunct_of_a_group_s_name_outside_a_place_slot_is_still_no_place(learned):
+    # The refinement above is only for lists where places stand: a group's name keeps its conjuncts.
+    place = place_of(learned, "The Islamic State of Iraq and Al-Sham shelled army positions on Monday.", "shelled")
+    assert place is None or place.place is None or place.place.name != "Damascus"
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("Warplanes kept up their attacks on Aleppo for a fifth day on Sunday.", "attacks"),  # "a work of art"
+    ("Rebels shelled Aleppo's western districts on Sunday.", "shelled"),  # "a person"
+])
+def test_learned_a_city_the_model_gave_an_odd_entity_type_is_still_a_candidate(learned, text, trigger):
+    place = place_of(learned, text, trigger)
+    assert (place.place.name, place.place.country_code) == ("Aleppo", "SY")
+
+
+def test_learned_a_bracketed_date_does_not_cut_the_sentence_off_its_place(learned):
+    # The parser starts a new sentence at "[": the place after it is still the event's sentence's.
+    place = place_of(learned, "Four people were killed on Sunday [4 May] in a clash at a polling station in "
+                              "Ranipur Town, Sindh.", "killed")
+    assert place.place is not None and place.place.country_code == "PK"
+    assert "learned" in place.note
+
+
+def test_relation_cues_say_which_place_holds_another(places_index):
+    from annotator.eventtable.place_choice import cues, index_cue, sentence_mentions
+    from annotator.eventtable.records import load_parser
+    from annotator.eventtable.where import mentions
+
+    text = "Seven people were killed in the town of Rastan in central Syria on Sunday."
+    doc = load_parser()(text)
+    start = text.index("killed")
+    resolve = index_cue(places_index)
+    found = sentence_mentions(doc, start, start + len("killed"), mentions(doc), resolve)
+    bags = dict(zip([m.text for m in found], cues(doc, start, start + len("killed"), found, resolve, relations=True)))
+    assert bags["Syria"]["after_place=in"] == 1.0 and bags["Rastan"]["before_place=in"] == 1.0
+    assert bags["Rastan"]["after_place=-"] == 1.0 and bags["Syria"]["coarsest=True"] == 1.0
+    plain = cues(doc, start, start + len("killed"), found, resolve)
+    assert not any(name.startswith(("after_place", "describes")) for bag in plain for name in bag)
+
+
+def _one_event_training_set():
+    # Two cues: "attached" marks the gold candidate of each event with two candidates; events whose
+    # annotator marked no place have one unattached candidate.
+    bags, labels, events = [], [], []
+    for number in range(40):
+        bags += [{"bias": 1.0, "attached": 1.0}, {"bias": 1.0, "far": 1.0}]
+        labels += [True, False]
+        events += [number, number]
+    for number in range(40, 60):
+        bags.append({"bias": 1.0, "far": 1.0})
+        labels.append(False)
+        events.append(number)
+    return bags, labels, events
+
+
+def test_a_softmax_chooser_shares_one_event_s_probability_with_no_place(tmp_path):
+    bags, labels, events = _one_event_training_set()
+    chooser = fit(bags, labels, events=events, about="invented")
+    assert chooser.choice == "event" and chooser.weights["attached"] > chooser.weights.get("far", 0.0)
+    shares = chooser.shares([{"bias": 1.0, "attached": 1.0}, {"bias": 1.0, "far": 1.0}])
+    assert shares[0] > 0.5 > shares[1] and sum(shares) < 1.0  # the rest is "no place said"
+    chooser.save(tmp_path / "w.json")
+    again = PlaceChooser.read(tmp_path / "w.json")
+    assert (again.choice, again.relations, again.weights) == ("event", False, chooser.weights)
+    with pytest.raises(PlaceChoiceError, match="event's number"):
+        fit(bags, labels, events=events[::-1])
+
+
+def test_a_weights_file_with_an_unknown_way_of_choosing_is_refused(tmp_path):
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps({"format": "conflict-annotator/place-choice", "threshold": 0.1, "weights": {},
+                                "choice": "pairs"}), encoding="utf-8")
+    with pytest.raises(PlaceChoiceError, match="w.json.*'choice'"):
+        PlaceChooser.read(path)
+    path.write_text(json.dumps({"format": "conflict-annotator/place-choice", "threshold": 0.1, "weights": {},
+                                "relations": "yes"}), encoding="utf-8")
+    with pytest.raises(PlaceChoiceError, match="'relations'"):
+        PlaceChooser.read(path)
+
+
+def test_learned_a_province_named_after_its_district_is_no_finer_town(learned):
+    # "Pattani" is also a town, finer than the district; after "Kapho district," it names the province.
+    place = place_of(learned, "Soldiers were patrolling a village road in Kapho district, Pattani when a bomb hit "
+                              "their truck on Sunday.", "patrolling")
+    assert (place.place.name, place.place.country_code) == ("Amphoe Kapho", "TH")
+
+
+@pytest.mark.parametrize("text, trigger, name", [
+    ("South of Baghdad, six people were killed when a car bomb went off in a market in the town of Suwayra.",
+     "killed", "Aş Şuwayrah"),
+    ("Bur Hakaba, about 180 km south of Mogadishu, is held by militia who attacked a convoy on Monday.",
+     "attacked", "Buurhakaba"),
+])
+def test_learned_the_place_a_distance_is_measured_from_is_not_where(learned, text, trigger, name):
+    place = place_of(learned, text, trigger)
+    assert place.place is not None and place.place.name == name
+
+
+def test_learned_the_eastern_part_of_a_city_is_still_the_city(learned):
+    # "eastern of" and "outside of" say where, unlike "south of": the place stays the event's.
+    place = place_of(learned, "Fighters attacked checkpoints in the eastern part of Damascus on Monday.", "attacked")
+    assert (place.place.name, place.place.country_code) == ("Damascus", "SY")
+
+
+@pytest.mark.parametrize("text, words, group", [
+    # "Al-Sham" (an old name of Damascus) ends a group's name whose initials follow in brackets.
+    ("Army units attacked the Islamic State of Iraq and Al-Sham (ISIS) fighters on Monday.", "Al-Sham", True),
+    ("Army units attacked the “Islamic State of Iraq and Al-Sham” (ISIS) on Monday.", "Al-Sham", True),
+    ("Rebels attacked a town in the Democratic Republic of Congo (DRC) on Monday.", "Democratic Republic of Congo",
+     False),
+    ("Herdsmen stormed villages in Logo Local Government Area (LGA) on Friday.", "Logo Local Government Area", False),
+    ("Rebels attacked a town in Kivu (east) on Monday.", "Kivu", False),
+])
+def test_a_name_its_initials_follow_is_a_group_s_not_a_place(places_index, text, words, group):
+    from annotator.eventtable.records import _before_initials, load_parser
+    from annotator.eventtable.where import Mention
+
+    doc = load_parser()(text)
+    start = text.index(words)
+    mention = Mention(start, start + len(words), words, doc.char_span(start, start + len(words)).root.i)
+    assert _before_initials(doc, mention, places_index.country_of) is group
+
+
+def test_learned_a_district_its_initials_follow_is_still_the_district(learned):
+    place = place_of(learned, "Herdsmen stormed five villages in Logo Local Government Area (LGA) of Benue State on "
+                              "Friday.", "stormed")
+    assert (place.place.name, place.place.country_code, place.place.level) == ("Logo", "NG", 1)

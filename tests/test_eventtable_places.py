@@ -43,3 +43,12 @@ def test_places_unknown_name_is_kept_with_no_place(places):
     resolved = places.resolve("Qwertyuiopville")
     assert resolved.place is None and resolved.candidates == ()
     assert "Qwertyuiopville" in resolved.note
+
+
+@pytest.mark.parametrize("words, name, code", [
+    ("Mexico City", "Mexico City", "MX"), ("Kuwait City", "Kuwait City", "KW"), ("Guatemala City", "Guatemala City", "GT"),
+    ("Raqqa city", "Ar Raqqah", "SY"),  # "city" after a name that is no city's own name still names the town
+])
+def test_a_city_whose_name_ends_in_city_is_that_city_not_its_country(places_index, words, name, code):
+    place = places_index.resolve(words).place
+    assert (place.name, place.country_code, place.precision) == (name, code, TOWN)

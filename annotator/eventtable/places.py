@@ -40,7 +40,7 @@ _CITY_WORDS = re.compile(r"^(?:the\s+)?(?:city|town|village) of\s+(?P<name>.+)$|
 # Names English-language news uses for countries that GeoNames spells otherwise.
 _COUNTRY_ALIASES = {
     "us": "US", "u.s.": "US", "usa": "US", "america": "US", "uk": "GB", "britain": "GB", "great britain": "GB",
-    "drc": "CD", "dr congo": "CD", "congo": "CD", "palestine": "PS", "gaza strip": "PS", "cote d'ivoire": "CI",
+    "drc": "CD", "dr congo": "CD", "congo": "CD", "democratic republic of congo": "CD", "palestine": "PS", "gaza strip": "PS", "cote d'ivoire": "CI",
     "burma": "MM", "the netherlands": "NL", "netherlands": "NL", "czech republic": "CZ", "uae": "AE",
 }
 
@@ -496,7 +496,7 @@ class PlaceIndex:
             words, precision = match.group("name") or match.group("name2"), REGION
         else:
             city = _CITY_WORDS.match(words)
-            if city:
+            if city and not self._by_key.get(fold(words)):  # "Mexico City" is a city's own name, not Mexico
                 words = city.group("name") or city.group("name2")
         code = self.country_of(words)
         if code:

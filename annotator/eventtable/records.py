@@ -174,6 +174,54 @@ def _contains(token, is_country) -> bool:
         for child in part.lefts)
 
 
+# Words that measure from a place ("180 km south of Mogadishu"); not "the eastern [part] of Damascus" or
+# "outside of Wadi Barada", which say where.
+_MEASURED_FROM = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "km",
+                  "kilometres", "kilometers", "miles"}
+
+
+# Last words of a region's name whose initials may follow it: "Logo Local Government Area (LGA)",
+# "the Federally Administered Tribal Areas (FATA)", "the Kurdistan Region (KRG)".
+_REGION_ENDINGS = {"area", "areas", "region", "province", "state", "territory", "territories", "district",
+                   "governorate", "council"}
+
+
+def _before_initials(doc, mention, is_country) -> bool:
+    """Whether a mention ends a name that its initials follow in brackets ("the Islamic State of Iraq and
+    Al-Sham (ISIS)", "the Kurdistan Workers' Party (PKK)"): the name is a group's, its last word no place.
+    A country's or a region's name is kept ("the Democratic Republic of Congo (DRC)", "Logo Local Government
+    Area (LGA)").
+
+    :param is_country: words -> whether they name a country"""
+    words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if words is None:
+        return False
+    at = words.end
+    while at < len(doc) and doc[at].text in {'"', "”", "’", "'"}:
+        at += 1
+    return at + 2 < len(doc) and doc[at].text == "(" and doc[at + 2].text == ")" \
+        and doc[at + 1].text.replace("/", "").isupper() and len(doc[at + 1].text) >= 2 \
+        and not is_country(mention.text) and mention.text.split()[-1].lower() not in _REGION_ENDINGS
+
+
+def _a_landmark(token) -> bool:
+    """Whether a place's head token is what a distance or a direction is measured from ("180 km south of
+    Mogadishu", "north of Jammu")."""
+    return token.dep_ == "pobj" and token.head.lower_ in {"of", "from"} and token.head.head.lower_ in _MEASURED_FROM
+
+
+def _names_where(doc, chosen, other) -> bool:
+    """Whether ``other`` comes right after the chosen place to say where it lies ("Kapho district, Pattani",
+    "Hebron in the southern West Bank"): the province's name there, never a finer place of that name."""
+    from annotator.eventtable.place_choice import _joined
+
+    if chosen.offsets is None or other.offsets is None or other.offsets[0] < chosen.offsets[1]:
+        return False
+    left = doc.char_span(*chosen.offsets, alignment_mode="expand")
+    right = doc.char_span(*other.offsets, alignment_mode="expand")
+    return left is not None and right is not None and _joined(doc, left.end - 1, right.start) in {"comma", "in"}
+
+
 def _plausible(place, context) -> bool:
     """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
     lies in a country the article names (or whose people it names: "the Syrian army"), or is a region or a
@@ -765,7 +813,7 @@ class RecordBuilder:
         for score, mention in chooser.ranked(doc, span.start_char, span.end_char, found, index_cue(self.places)):
             if score < chooser.threshold:
                 break
-            if not names_a_place(doc, mention):
+            if not names_a_place(doc, mention) or _before_initials(doc, mention, self.places.country_of):
                 continue
             # The basis says how the words hang from the trigger, as the rules would read it.
             hangs = rank_mentions(doc, span.start_char, span.end_char, [mention])
@@ -791,8 +839,13 @@ class RecordBuilder:
             # a region is "of" contains it rather than lies in it ("the East Ghouta region of rural Damascus").
             finer = [r for _s, r, other in readable[1:] if r.place.level < best.place.level
                      and r.place.country_code == best.place.country_code and _tree_distance(doc[root], doc[other]) <= 3
-                     and not _contains(doc[other], self.places.country_of)]
+                     and not _contains(doc[other], self.places.country_of) and not _names_where(doc, best, r)]
             chosen = finer[0] if finer else best
+            if not finer and _a_landmark(doc[root]):
+                # "Bur Hakaba, about 180 km south of Mogadishu": the place measured from is not where.
+                located = [r for _s, r, other in readable[1:] if not _a_landmark(doc[other])
+                           and r.place.level <= best.place.level and r.place.country_code == best.place.country_code]
+                chosen = located[0] if located else best
             if unlisted is not None and chosen.place.precision != 1:
                 # "Khan Touman, in southern Aleppo province": the region named beside the unknown village
                 # holds it; a town named beside it is another place, and a known town beats a guess.

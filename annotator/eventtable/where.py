@@ -203,11 +203,30 @@ def _tree_distance(a, b) -> int:
     return 99
 
 
+# Plural words for places, before "of" a list of their names: "the villages of Babinnis and Kafr Saghir".
+_PLACES_OF = {"villages", "towns", "cities", "areas", "districts", "settlements", "neighborhoods", "neighbourhoods",
+              "localities", "provinces", "regions", "camps"}
+
+
+def _in_a_place_slot(token) -> bool:
+    """Whether a name stands where a list of places stands, whatever entity the model gave it: the object of
+    a place preposition ("between Tabit and El Fasher", "in villages like Cailaco and Manapa") or of
+    "the villages of" ("the towns of Hayyan, Huraytan and Kafar Hamra")."""
+    if token.dep_ != "pobj":
+        return False
+    preposition = token.head.lower_
+    if preposition == "of":
+        return token.head.head.lower_ in _PLACES_OF | REGION_WORDS
+    return preposition in PLACE_PREPOSITIONS - {"on", "over", "by", "with"} or (
+        preposition == "like" and token.head.head.lower_ in _PLACES_OF)
+
+
 def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] | None:
     """How a place's head token hangs in its sentence, as (tier, why); None when it cannot be the place."""
     head = token.head
     if token.dep_ == "conj" and head.i != token.i and head.dep_ != "conj" and head.i not in trigger_tokens and (
-            (head.pos_ == "PROPN" and head.ent_type_ == "ORG") or _role(head, trigger_tokens, sentence_tokens) is None):
+            (head.pos_ == "PROPN" and head.ent_type_ == "ORG" and not _in_a_place_slot(head))
+            or _role(head, trigger_tokens, sentence_tokens) is None):
         return None  # "the Islamic State of Iraq and Al-Sham": a conjunct of a name, or of a name's place, is the name's
     # A place in a title or organisation: "Middle East director", "Iraqi police", "Kabul's governor"; but an
     # office that is itself where something happened is a building in that place ("outside his Istanbul office").
