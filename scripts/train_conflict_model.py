@@ -147,6 +147,17 @@ def rehearsal_texts(config: dict, data: Path = DATA) -> list[list[str]]:
     return texts
 
 
+def first_of_overlapping(spans: list) -> tuple[list, set[int]]:
+    """The spans (None: words that did not align to tokens, skipped) that overlap no earlier one, and
+    the tokens they cover: an entity layer holds no overlapping spans."""
+    chosen, taken = [], set()
+    for span in spans:
+        if span is not None and not taken & set(range(span.start, span.end)):
+            taken |= set(range(span.start, span.end))
+            chosen.append(span)
+    return chosen, taken
+
+
 def silver_reference(nlp, base, parts: list[str], outside_known: bool):
     """One rehearsal text: the base model's PERSON/ORG/GPE/LOC/NORP on each part (read alone, as it
     was written) as entities, its other labels missing; the rest outside when ``outside_known``,
@@ -169,11 +180,7 @@ def silver_reference(nlp, base, parts: list[str], outside_known: bool):
                 ents.append(doc.char_span(*trimmed, label=REHEARSED[ent.label_], alignment_mode="expand"))
         offset += len(part) + 1
     missing = [m for m in missing if m is not None]
-    chosen, taken = [], set()
-    for span in ents:
-        if span is not None and not taken & set(range(span.start, span.end)):
-            taken |= set(range(span.start, span.end))
-            chosen.append(span)
+    chosen, taken = first_of_overlapping(ents)
     if outside_known:
         gap_tokens = sorted({i for m in missing for i in range(m.start, m.end)} - taken)
     else:
@@ -210,11 +217,7 @@ def headline_references(nlp, base, config: dict, data: Path = DATA) -> list:
                         for e in predicted.ents if e.label_ not in ANNOTATED_IN_HEADLINES]
             offset += len(part) + 1
         missing += [doc[t.i : t.i + 1] for t in doc if t.like_num]
-        chosen, taken = [], set()
-        for span in ents:
-            if span is not None and not taken & set(range(span.start, span.end)):
-                taken |= set(range(span.start, span.end))
-                chosen.append(span)
+        chosen, taken = first_of_overlapping(ents)
         gap_tokens = sorted({i for m in missing if m is not None for i in range(m.start, m.end)} - taken)
         doc.set_ents(chosen, missing=[doc[i : i + 1] for i in gap_tokens], default="outside")
         references.append(doc)
