@@ -294,9 +294,9 @@ def _relation_cues(doc, trigger, trigger_tokens: set[int], candidates: Sequence[
                      for how in [_describes(doc[other.root], spans[n], trigger_tokens)] if how]
         # The same read off the words alone, which a parse of long news sentences often gets wrong:
         # "Sabir area, Tuban District", "Rastan in central Syria", "Hama's Hamidiyeh".
-        before = [_joined(doc, bounds[k][1], bounds[n][0]) for k in range(len(candidates))
+        before = [how_places_join(doc, bounds[k][1], bounds[n][0]) for k in range(len(candidates))
                   if partners[k] and bounds[k][1] < bounds[n][0]]
-        after = [_joined(doc, bounds[n][1], bounds[k][0]) for k in range(len(candidates))
+        after = [how_places_join(doc, bounds[n][1], bounds[k][0]) for k in range(len(candidates))
                  if partners[k] and bounds[n][1] < bounds[k][0]]
         before, after = [j for j in before if j], [j for j in after if j]
         nearer = sum(d < distances[n] for d in distances)
@@ -324,7 +324,7 @@ _BETWEEN_PLACES = {",", "in", "of", "the", "rural", "central", "'s", "’s", "gr
                    "district", "province", "city", "town", "village", "region", "governorate"} | DIRECTION_WORDS
 
 
-def _joined(doc, left_end: int, right_start: int) -> str | None:
+def how_places_join(doc, left_end: int, right_start: int) -> str | None:
     """How two places close together in the words are joined ("in", "of", "comma", "possessive"), or None
     when more than four words, or other words than those of :data:`_BETWEEN_PLACES`, stand between them."""
     between = [t.lower_ for t in doc[left_end + 1: right_start]]

@@ -213,13 +213,14 @@ def _a_landmark(token) -> bool:
 def _names_where(doc, chosen, other) -> bool:
     """Whether ``other`` comes right after the chosen place to say where it lies ("Kapho district, Pattani",
     "Hebron in the southern West Bank"): the province's name there, never a finer place of that name."""
-    from annotator.eventtable.place_choice import _joined
+    from annotator.eventtable.place_choice import how_places_join
 
     if chosen.offsets is None or other.offsets is None or other.offsets[0] < chosen.offsets[1]:
         return False
     left = doc.char_span(*chosen.offsets, alignment_mode="expand")
     right = doc.char_span(*other.offsets, alignment_mode="expand")
-    return left is not None and right is not None and _joined(doc, left.end - 1, right.start) in {"comma", "in"}
+    return left is not None and right is not None \
+        and how_places_join(doc, left.end - 1, right.start) in {"comma", "in"}
 
 
 def _plausible(place, context) -> bool:
