@@ -80,3 +80,19 @@ def test_average_linkage_keeps_a_report_that_says_little_complete_linkage_leaves
     assert sorted(len(group.members) for group in complete.groups) == [1, 2]
     with pytest.raises(ValueError, match="average or complete"):
         propose([first], linkage="single")
+
+
+def test_a_report_placed_in_a_province_joins_the_report_from_a_town_far_from_its_middle(builder):
+    # Gwadar lies in Balochistan, 600 km from the province's middle: the province holds it, whatever the
+    # distance. A town of another province stays apart.
+    province = one_record(builder, 91, "Militants attacked a port convoy in Balochistan on 20 March 2024.", "attacked",
+                          "2024-03-20", label="BATTLES")
+    town = one_record(builder, 92, "Militants attacked a convoy near the port in Gwadar on 20 March 2024.",
+                      "attacked", "2024-03-21", label="BATTLES")
+    other = one_record(builder, 93, "Militants attacked a convoy in Karachi on 20 March 2024.", "attacked",
+                       "2024-03-21", label="BATTLES")
+    assert (province.place.place.name, town.place.place.name) == ("Balochistan", "Gwadar")
+    assert province.place.place.admin1_code == town.place.place.admin1_code != other.place.place.admin1_code
+    grouping = propose([province, town, other])
+    assert grouping.group_of(province.key) == grouping.group_of(town.key)
+    assert grouping.group_of(other.key).members == (other.key,)

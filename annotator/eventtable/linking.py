@@ -6,7 +6,8 @@ Two records may be one event only when they are of one type family (ACLED's diso
 labels; labels the scheme does not explain share one family, and their words must be forms of one
 word or of one word family, :data:`WORD_FAMILIES`), one modality class, and nothing they both know contradicts: dates
 whose periods (each as wide as its precision) do not meet, places farther apart than their precision
-allows (25 km between towns, as UCDP's where_prec 2; 300 km from a region; a country-level place says
+allows (25 km between towns, as UCDP's where_prec 2; a region holds its own towns and districts, else
+300 km from its middle; a country-level place says
 nothing about a town, never "same country" alone; a place that is only where the article is set, its
 dateline or a place named earlier, stands in as a published date does and contradicts nothing), or actors (or targets) of no common name or type. Past those
 rules, evidence adds up (:func:`affinity`): the same type word or related words, dates that meet (less
@@ -136,6 +137,8 @@ def _places(a: EventRecord, b: EventRecord) -> float | None:
         return {TOWN: 1.5, REGION: 0.75}.get(pa.precision, 0.5)
     if COUNTRY in (pa.precision, pb.precision) and pa.country_code == pb.country_code:
         return 0.25  # a country says nothing about which of its towns: never enough alone
+    if _within(pa, pb):
+        return 0.75  # a region and a place in it: as much as one region, whatever the distance to its middle
     if pa.country_code == pb.country_code and _near(pa, pb):
         return 1.0
     if SETTING in (a.place.basis, b.place.basis):
@@ -146,6 +149,19 @@ def _places(a: EventRecord, b: EventRecord) -> float | None:
     return None
 
 
+def _within(pa, pb) -> bool:
+    """Whether one place is a region (a province, or a district of it) and the other lies in the same
+    province, by GeoNames' admin1 code: "Texas" holds El Paso, 900 km from the state's middle."""
+    if REGION not in (pa.precision, pb.precision) or COUNTRY in (pa.precision, pb.precision):
+        return False
+    return pa.admin1_code == pb.admin1_code and _admin1_known(pa.admin1_code)
+
+
+def _admin1_known(code: str) -> bool:
+    # curated regions carry no code; GeoNames writes "00" (or nothing) for a place of no province
+    return bool(code) and code.split(".")[-1] not in {"", "00"}
+
+
 def places_compatible(a: EventRecord, b: EventRecord) -> bool:
     pa = a.place.place if a.place else None
     pb = b.place.place if b.place else None
@@ -153,7 +169,7 @@ def places_compatible(a: EventRecord, b: EventRecord) -> bool:
         return False
     if pa.geonameid == pb.geonameid:
         return True
-    return _near(pa, pb)
+    return _within(pa, pb) or _near(pa, pb)
 
 
 @lru_cache(maxsize=65536)
@@ -493,7 +509,7 @@ def _place_fits(pa, pb) -> bool:
         return True
     if pa.country_code != pb.country_code:
         return False
-    return COUNTRY in (pa.precision, pb.precision) or _near(pa, pb)
+    return COUNTRY in (pa.precision, pb.precision) or _within(pa, pb) or _near(pa, pb)
 
 
 def _mean(total: float, scored: int, pairs: int) -> float:
