@@ -96,3 +96,19 @@ def test_a_report_placed_in_a_province_joins_the_report_from_a_town_far_from_its
     grouping = propose([province, town, other])
     assert grouping.group_of(province.key) == grouping.group_of(town.key)
     assert grouping.group_of(other.key).members == (other.key,)
+
+
+def test_reports_naming_two_different_armed_groups_are_two_rows(builder):
+    # Both groups are rebels to ACLED, which used to be enough; named perpetrators must share a name.
+    # Words that name no one ("militants", rebels too) fit either.
+    def attack(article_id, who, label="ARMED_GROUP"):
+        return one_record(builder, article_id, f"{who} attacked a village near Gwoza on 14 May 2024.", "attacked",
+                          "2024-05-15", label="BATTLES", actor=(who, label))
+
+    boko, iswap, militants = attack(94, "Boko Haram"), attack(95, "ISWAP"), attack(96, "Militants")
+    assert boko.actors[0].named and iswap.actors[0].name == "Islamic State West Africa Province"
+    assert not militants.actors[0].named
+    assert explain(boko, iswap) == "actors or targets share no name or type"
+    assert rows([boko, iswap]) == [1, 1]
+    assert rows([boko, militants]) == [2]
+    assert rows([boko, attack(97, "Boko Haram")]) == [2]

@@ -4,12 +4,13 @@ decisions; :func:`apply_confirmed` replays them over a fresh proposal).
 
 Two records may be one event only when they are of one type family (ACLED's disorder type for ACLED
 labels; labels the scheme does not explain share one family, and their words must be forms of one
-word or of one word family, :data:`WORD_FAMILIES`), one modality class, and nothing they both know contradicts: dates
-whose periods (each as wide as its precision) do not meet, places farther apart than their precision
-allows (25 km between towns, as UCDP's where_prec 2; a region holds its own towns and districts, else
-300 km from its middle; a country-level place says
-nothing about a town, never "same country" alone; a place that is only where the article is set, its
-dateline or a place named earlier, stands in as a published date does and contradicts nothing), or actors (or targets) of no common name or type. Past those
+word or of one word family, :data:`WORD_FAMILIES`), one modality class, and nothing they both know
+contradicts: dates whose periods (each as wide as its precision) do not meet, places farther apart than
+their precision allows (25 km between towns, as UCDP's where_prec 2; a region holds its own towns and
+districts, else 300 km from its middle; a country-level place says nothing about a town, never "same
+country" alone; a place that is only where the article is set, its dateline or a place named earlier,
+stands in as a published date does and contradicts nothing), actors (or targets) of no common name or
+type, or perpetrators the gazetteer names on both sides with none in common. Past those
 rules, evidence adds up (:func:`affinity`): the same type word or related words, dates that meet (less
 for a published date standing in), the same place or a near one, the same article or the same
 dateline, shared names. Records are then joined by average linkage with cannot-links
@@ -183,8 +184,17 @@ def _near(pa, pb) -> bool:
 
 
 def actors_compatible(a: EventRecord, b: EventRecord) -> bool:
-    """Unknown actors (and targets) fit anyone; known ones must share a name or an ACLED actor type."""
-    return _same_side(a.actors, b.actors) and _same_side(a.targets, b.targets)
+    """Unknown actors (and targets) fit anyone; known ones must share a name or an ACLED actor type, and
+    perpetrators named by the gazetteer on both sides must share one ("Boko Haram" is not "ISWAP", though
+    both are rebels; "gunmen" fits either)."""
+    return (_same_side(a.actors, b.actors) and _same_side(a.targets, b.targets)
+            and not _named_apart(a.actors, b.actors))
+
+
+def _named_apart(these, those) -> bool:
+    named_these = {x.name.casefold() for x in these if x.named}
+    named_those = {x.name.casefold() for x in those if x.named}
+    return bool(named_these and named_those and not named_these & named_those)
 
 
 def _same_side(these, those) -> bool:
