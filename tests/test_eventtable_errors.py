@@ -178,6 +178,16 @@ def test_dates_a_war_long_ago_is_background_not_the_publication_day(builder):
     assert record.date.start == "2006-01-01" and record.background
 
 
+def test_dates_an_annotated_date_in_a_page_time_stamp_does_not_date_the_event(builder):
+    # The annotator marked the byline's date as a DATE; it says when the page was written, not the raid.
+    report = Annotated(72, "Gunmen raid Kidal market | Published May 10, 2024 9:12 AM | Gunmen raided the market in "
+                           "Kidal, officials said.", published="2024-05-10")
+    report.event("raided", "VIOLENCE_AGAINST_CIVILIANS")
+    report.span("May 10, 2024", "DATE")
+    (record,) = builder.records(report.article, report.spans, report.links)
+    assert record.date.is_fallback and record.date.start == "2024-05-10"
+
+
 def test_dates_without_a_published_date_only_absolute_dates_resolve():
     relative = resolve_event_date(published=None, time_texts=[], sentence="Rebels attacked the base last week.")
     assert relative.start is None and "no published date" in relative.note

@@ -36,13 +36,28 @@ _MONTHS = "january|february|march|april|may|june|july|august|september|october|n
 # and only the matches are handed to dateparser.
 _DATE_WORDS = re.compile(
     rf"\b(?:(?:last|this|next|on|early|late)\s+)?(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?(?:,?\s+\d{{1,2}}\s+(?:{_MONTHS})\b(?:\s+\d{{4}})?)?"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?"
+    # a day of the month is 1-31: "dies at 91 JUNE 6, 2013" is an age and then the date, not June 1991
+    rf"|\b(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?"
     rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
     rf"|\b(?:in\s+|early\s+|late\s+|mid-)?(?:{_MONTHS})\b(?:\s+\d{{4}})?"
     r"|\b\d{4}-\d{2}-\d{2}\b"
     r"|\b(?:in|since|during|by|of|until)\s+(?:early\s+|late\s+|mid-)?(?:1[6-9]\d\d|20\d\d)\b(?!\s*(?:people|soldiers|km))"
     r"|\b(?:yesterday|today|tonight|overnight|last night|this morning|this week|last week|this month|last month"
-    r"|earlier this (?:week|month)|last weekend|this weekend|the day before|(?:\w+|\d+) (?:days|weeks) ago)\b",
+    r"|earlier this (?:week|month)|last weekend|this weekend|(?:at|over) the weekend|the day before|(?:\w+|\d+) (?:days|weeks) ago)\b",
+    re.I,
+)
+# A web page's own time stamp ("Published: July 29, 2004", "September 14, 2013 11:41am | Updated ...",
+# "May 3rd, 2013 2:00pm EDT"): when the page was written, not when its event happened. A full date (with
+# its year) after a publishing word, or followed at once by a clock time; a date in prose is followed by
+# "at" before its hour ("on Friday at 11:30").
+_FULL_DATE = (rf"(?:(?:{_WEEKDAYS}),?\s+)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+              rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+              r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})")
+_CLOCK = r"\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+(?:GMT|UTC|[ECMP][SD]T|BST|CES?T))?"
+_PAGE_TIMESTAMP = re.compile(
+    rf"\b(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified)(?:\s+on)?\s*:?\s*){_FULL_DATE}(?:,?\s*(?:at\s+)?{_CLOCK})?"
+    rf"|\b{_FULL_DATE},?\s*(?:-\s*)?{_CLOCK}"
+    rf"|\b{_CLOCK},?\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?{_FULL_DATE}",  # "10:24 AM, MON 22 JUL 2013"
     re.I,
 )
 _BARE_WEEKDAY = re.compile(rf"^(?:on\s+|last\s+)?({_WEEKDAYS})\b", re.I)
@@ -87,7 +102,11 @@ class ResolvedDate:
             report = parse_published(published)
         except DateError:
             return False
-        return report is not None and (report - date.fromisoformat(self.end)).days > BACKGROUND_DAYS
+        if report is None:
+            return False
+        if self.precision == YEAR and date.fromisoformat(self.end).year < report.year:
+            return True  # "a 2012 crash" in a paper of May 2013: a year before the report's is history
+        return (report - date.fromisoformat(self.end)).days > BACKGROUND_DAYS
 
 
 def parse_published(value: str | None, *, where: str = "article.published") -> date | None:
@@ -148,7 +167,7 @@ def _special(words: str, base: date) -> tuple[date, date, int] | None:
     if key in {"earlier this week", "this week"}:
         start, _ = _week(base)
         return start, base, WEEK
-    if key in {"last weekend", "this weekend", "the weekend", "over the weekend"}:
+    if key in {"last weekend", "this weekend", "the weekend", "over the weekend", "at the weekend"}:
         sunday = base - timedelta(days=(base.weekday() + 1) % 7)
         return sunday - timedelta(days=1), sunday, WEEK
     if key == "the day before":
@@ -168,7 +187,9 @@ def _special(words: str, base: date) -> tuple[date, date, int] | None:
         year = base.year if month <= base.month else base.year - 1
         start, end = _month(date(year, month, 1))
         return start, min(end, base), MONTH
-    weekday = _WEEKDAY_NUMBERS.get(key.removeprefix("on "))
+    # "early Sunday", "on Friday", "late Tuesday night": the day; the part of it does not move the date
+    weekday = _WEEKDAY_NUMBERS.get(re.sub(r"^(?:on\s+)?(?:early\s+|late\s+)?|\s+(?:morning|afternoon|evening|night)$", "",
+                                          key.rstrip(".")))
     if weekday is not None:
         # "on Friday": the Friday of the week up to publication ("on Friday" in a Friday paper is that day)
         day = base - timedelta(days=(base.weekday() - weekday) % 7)
@@ -199,14 +220,42 @@ def resolve_expression(words: str, published: date | None) -> tuple[str, str, in
     return _resolve(" ".join(words.split()), published)
 
 
+_DECADE = re.compile(r"\b(?:1[6-9]|20)\d0s\b|['’]\d0s\b")
+_DAY_OF_MONTH = re.compile(rf"\b(?:(?P<m1>{_MONTHS})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTHS}))\b",
+                           re.I)
+# A day and month without a year this close ahead of publication is that day ahead, not last year's.
+AHEAD_DAYS = 183
+
+
+def _ahead(words: str, published: date) -> bool:
+    """Whether a day and month without a year ("April 29th" in a paper of 24 April) names a day after
+    publication: a plan ("pre-orders begin April 29th"), not the day a reported event happened.
+    dateparser, preferring the past, would read it as last year's."""
+    found = _DAY_OF_MONTH.search(words)
+    if found is None:
+        return False
+    written = (found.group("m1") or found.group("m2")).lower()[:3]  # "sept", "Sep." and "September" alike
+    month = next(n for name, n in _MONTH_NUMBERS.items() if name.startswith(written))
+    try:
+        day = date(published.year, month, int(found.group("d1") or found.group("d2")))
+    except ValueError:
+        return False
+    return 0 < (day - published).days <= AHEAD_DAYS
+
+
 @lru_cache(maxsize=200_000)
 def _resolve(words: str, published: date | None) -> tuple[str, str, int] | None:
     if not words or _AMBIGUOUS_MONTH.match(words):
         return None
+    if _DECADE.search(words):
+        return None  # "the 1940s": a decade dates no event (dateparser reads it as today)
+    if published is not None and not _absolute(words) and _ahead(words, published):
+        return None
     if published is None and not _absolute(words):
         return None  # "yesterday" against no date at all: saying a day would be invention
     base = published or date(2000, 1, 1)
-    year = re.fullmatch(r"(?:in|since|during|by|of|until)\s+(?:early\s+|late\s+|mid-)?(\d{4})", words, re.I)
+    # "in 1945", "since 2014", and a year standing as a word's modifier ("a 2012 car crash" brings "a 2012")
+    year = re.fullmatch(r"(?:(?:in|since|during|by|of|until|a|an|the)\s+)?(?:early\s+|late\s+|mid-)?(\d{4})", words, re.I)
     if year:
         start, end = date(int(year.group(1)), 1, 1), date(int(year.group(1)), 12, 31)
         if published is not None and start > published:
@@ -253,8 +302,17 @@ def _resolve(words: str, published: date | None) -> tuple[str, str, int] | None:
 
 
 def find_date_words(sentence: str) -> list[tuple[int, int, str]]:
-    """Date expressions in a sentence: (start, end, words), offsets into the sentence."""
-    return [(m.start(), m.end(), m.group(0)) for m in _DATE_WORDS.finditer(sentence)]
+    """Date expressions in a sentence: (start, end, words), offsets into the sentence; a page's own
+    time stamp ("Published: July 29, 2004") is none (see :func:`page_timestamps`)."""
+    stamps = page_timestamps(sentence)
+    return [(m.start(), m.end(), m.group(0)) for m in _DATE_WORDS.finditer(sentence)
+            if not any(s <= m.start() < e for s, e in stamps)]
+
+
+def page_timestamps(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds a web page's own time stamp (a byline's "Published: July 29, 2004", a date
+    followed at once by its clock time): when the report was written, never an event's date."""
+    return [m.span() for m in _PAGE_TIMESTAMP.finditer(text)]
 
 
 def resolve_event_date(
