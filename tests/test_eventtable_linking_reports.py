@@ -112,14 +112,3 @@ def test_reports_naming_two_different_armed_groups_are_two_rows(builder):
     assert rows([boko, iswap]) == [1, 1]
     assert rows([boko, militants]) == [2]
     assert rows([boko, attack(97, "Boko Haram")]) == [2]
-
-
-def test_reports_of_one_night_naming_adjacent_days_are_one_row(builder):
-    # An attack in the night of 2 to 3 May: one report names the 2nd, the other the 3rd. The evidence
-    # allowed the day's slack, but such pairs were never compared, and so counted as contradicting.
-    # Two days apart is another attack.
-    evening = one_record(builder, 101, "Rebels attacked Gwoza on 2 May 2024.", "attacked", "2024-05-03", label="BATTLES")
-    night = one_record(builder, 102, "Rebels attacked Gwoza on 3 May 2024.", "attacked", "2024-05-03", label="BATTLES")
-    later = one_record(builder, 103, "Rebels attacked Gwoza on 5 May 2024.", "attacked", "2024-05-05", label="BATTLES")
-    assert explain(evening, night).startswith("3.25 = dates 0.75")
-    assert rows([evening, night, later]) == [1, 2]

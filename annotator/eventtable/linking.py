@@ -435,8 +435,6 @@ def _candidate_pairs(block: list[EventRecord]):
             by_country.setdefault(place.country_code, []).append(i)
         period = _period(record)
         if period is not None:
-            # with the day of slack _dates allows: reports naming adjacent days are compared
-            period = (period[0], period[1] + SLACK)
             dated.append((period[0], period[1], i))
             town = _town(record)
             if town is None:
