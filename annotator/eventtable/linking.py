@@ -4,10 +4,13 @@ decisions; :func:`apply_confirmed` replays them over a fresh proposal).
 
 Two records may be one event only when they are of one type family (ACLED's disorder type for ACLED
 labels; labels the scheme does not explain share one family, and their words must be forms of one
-word or of one word family, :data:`WORD_FAMILIES`), one modality class, and nothing they both know contradicts: dates
-whose periods (each as wide as its precision) do not meet, places farther apart than their precision
-allows (25 km between towns, as UCDP's where_prec 2; 300 km from a region; a country-level place says
-nothing about a town, never "same country" alone), or actors (or targets) of no common name or type. Past those
+word or of one word family, :data:`WORD_FAMILIES`), one modality class, and nothing they both know
+contradicts: dates whose periods (each as wide as its precision) do not meet, places farther apart than
+their precision allows (25 km between towns, as UCDP's where_prec 2; a region holds its own towns and
+districts, else 300 km from its middle; a country-level place says nothing about a town, never "same
+country" alone; a place that is only where the article is set, its dateline or a place named earlier,
+stands in as a published date does and contradicts nothing), actors (or targets) of no common name or
+type, or perpetrators the gazetteer names on both sides with none in common. Past those
 rules, evidence adds up (:func:`affinity`): the same type word or related words, dates that meet (less
 for a published date standing in), the same place or a near one, the same article or the same
 dateline, shared names. Records are then joined by average linkage with cannot-links
@@ -29,7 +32,9 @@ from annotator.eventtable.places import COUNTRY, REGION, TOWN, distance_km
 from annotator.eventtable.records import UNTYPED_FAMILY, EventRecord
 
 RecordKey = tuple[int, int]  # (article_id, span_id)
+SETTING = "article"  # a place's basis when it is where the article is set, not read from the event's words
 TOWN_KM = 25.0
+SLACK = timedelta(days=1)  # "overnight", time zones: reports of one event may name adjacent days
 REGION_KM = 300.0
 
 
@@ -103,7 +108,7 @@ def _dates(a: EventRecord, b: EventRecord) -> float | None:
     pa, pb = _period(a), _period(b)
     if pa is None or pb is None:
         return 0.0
-    slack = timedelta(days=1)  # "overnight", time zones: reports of one event may name adjacent days
+    slack = SLACK
     if not (pa[0] <= pb[1] + slack and pb[0] <= pa[1] + slack):
         return None
     if not (pa[0] <= pb[1] and pb[0] <= pa[1]):
@@ -131,11 +136,31 @@ def _places(a: EventRecord, b: EventRecord) -> float | None:
         return 0.0
     if pa.geonameid == pb.geonameid:
         return {TOWN: 1.5, REGION: 0.75}.get(pa.precision, 0.5)
-    if pa.country_code != pb.country_code:
-        return None
-    if COUNTRY in (pa.precision, pb.precision):
+    if COUNTRY in (pa.precision, pb.precision) and pa.country_code == pb.country_code:
         return 0.25  # a country says nothing about which of its towns: never enough alone
-    return 1.0 if _near(pa, pb) else None
+    if _within(pa, pb):
+        return 0.75  # a region and a place in it: as much as one region, whatever the distance to its middle
+    if pa.country_code == pb.country_code and _near(pa, pb):
+        return 1.0
+    if SETTING in (a.place.basis, b.place.basis):
+        # Where the article is set (its dateline, a place named earlier) stands in for a place the event's
+        # own words do not give: a guess, as a published date standing in for the event's day, so it
+        # contradicts nothing; it agrees only when the places meet.
+        return 0.0
+    return None
+
+
+def _within(pa, pb) -> bool:
+    """Whether one place is a region (a province, or a district of it) and the other lies in the same
+    province, by GeoNames' admin1 code: "Texas" holds El Paso, 900 km from the state's middle."""
+    if REGION not in (pa.precision, pb.precision) or COUNTRY in (pa.precision, pb.precision):
+        return False
+    return pa.admin1_code == pb.admin1_code and _admin1_known(pa.admin1_code)
+
+
+def _admin1_known(code: str) -> bool:
+    # curated regions carry no code; GeoNames writes "00" (or nothing) for a place of no province
+    return bool(code) and code.split(".")[-1] not in {"", "00"}
 
 
 def places_compatible(a: EventRecord, b: EventRecord) -> bool:
@@ -145,7 +170,7 @@ def places_compatible(a: EventRecord, b: EventRecord) -> bool:
         return False
     if pa.geonameid == pb.geonameid:
         return True
-    return _near(pa, pb)
+    return _within(pa, pb) or _near(pa, pb)
 
 
 @lru_cache(maxsize=65536)
@@ -159,8 +184,17 @@ def _near(pa, pb) -> bool:
 
 
 def actors_compatible(a: EventRecord, b: EventRecord) -> bool:
-    """Unknown actors (and targets) fit anyone; known ones must share a name or an ACLED actor type."""
-    return _same_side(a.actors, b.actors) and _same_side(a.targets, b.targets)
+    """Unknown actors (and targets) fit anyone; known ones must share a name or an ACLED actor type, and
+    perpetrators named by the gazetteer on both sides must share one ("Boko Haram" is not "ISWAP", though
+    both are rebels; "gunmen" fits either)."""
+    return (_same_side(a.actors, b.actors) and _same_side(a.targets, b.targets)
+            and not _named_apart(a.actors, b.actors))
+
+
+def _named_apart(these, those) -> bool:
+    named_these = {x.name.casefold() for x in these if x.named}
+    named_those = {x.name.casefold() for x in those if x.named}
+    return bool(named_these and named_those and not named_these & named_those)
 
 
 def _same_side(these, those) -> bool:
@@ -288,19 +322,54 @@ def affinity(a: EventRecord, b: EventRecord) -> float | None:
     return score
 
 
+def explain(a: EventRecord, b: EventRecord) -> str:
+    """Why two records read (or not) as one event, in words: the first contradiction :func:`affinity`
+    stops at, else each piece of evidence it adds (for a bench's list of errors, or a reviewer)."""
+    if family(a) != family(b):
+        return f"type families differ ({family(a)} / {family(b)})"
+    if a.counted != b.counted or a.background != b.background:
+        return "one is counted or background, the other not"
+    if not actors_compatible(a, b):
+        return "actors or targets share no name or type"
+    if not _counts(a, b):
+        return "death counts too far apart"
+    on_words = words_related(a, b)
+    if a.disorder_type == UNTYPED_FAMILY and a.event_type != b.event_type and not on_words:
+        return "unrelated words"
+    on_dates, on_places = _dates(a, b), _places(a, b)
+    if on_dates is None:
+        return "dates apart"
+    if on_places is None:
+        return "places apart"
+    parts = [f"dates {on_dates:g}", f"places {on_places:g}",
+             f"words {1.0 if a.event_type == b.event_type else on_words:g}"]
+    if a.article_id == b.article_id:
+        parts.append("same article 1.5")
+    else:
+        if a.source.dateline and a.source.dateline == b.source.dateline:
+            parts.append("dateline 0.5")
+        shared = len(a.source.names & b.source.names)
+        if shared >= 2:
+            parts.append(f"{shared} shared names {1.5 if shared >= 4 else 1.0:g}")
+    return f"{affinity(a, b):g} = " + ", ".join(parts)
+
+
 def compatible(a: EventRecord, b: EventRecord) -> bool:
     value = affinity(a, b)
     return value is not None and value >= THRESHOLD
 
 
-def propose(records: Sequence[EventRecord], *, fixed: Iterable[RecordKey] = ()) -> Grouping:
+def propose(records: Sequence[EventRecord], *, fixed: Iterable[RecordKey] = (), linkage: str = "average") -> Grouping:
     """Proposed groups over ``records`` (every record in exactly one group; alone if nothing fits).
 
     Average linkage with cannot-links within each type family (:func:`_average_linkage`): the pair of
     groups with the strongest mean evidence is joined first, while that mean reaches the threshold.
 
     :param fixed: records already in a confirmed group: left out here (see :func:`apply_confirmed`)
+    :param linkage: ``"complete"`` for complete linkage (the bench prints it beside what ships)
     """
+    if linkage not in {"average", "complete"}:
+        raise ValueError(f"linkage {linkage!r}: average or complete")
     skip = set(fixed)
     blocks: dict[tuple[str, bool, bool], list[EventRecord]] = {}
     for record in records:
@@ -308,12 +377,15 @@ def propose(records: Sequence[EventRecord], *, fixed: Iterable[RecordKey] = ()) 
             blocks.setdefault((family(record), record.counted, record.background), []).append(record)
     groups: list[Group] = []
     for block in blocks.values():
-        groups.extend(_group(members, False) for members in _average_linkage(block))
+        groups.extend(_group(members, False) for members in _average_linkage(block, linkage))
     return Grouping(tuple(sorted(groups, key=lambda g: g.members[0])))
 
 
 def _town(record: EventRecord):
+    """The town an event's own words place it in (the article's setting stands in only: any town may meet it)."""
     place = record.place.place if record.place else None
+    if record.place is not None and record.place.basis == SETTING:
+        return None
     return place if place is not None and place.precision == TOWN else None
 
 
@@ -447,7 +519,7 @@ def _place_fits(pa, pb) -> bool:
         return True
     if pa.country_code != pb.country_code:
         return False
-    return COUNTRY in (pa.precision, pb.precision) or _near(pa, pb)
+    return COUNTRY in (pa.precision, pb.precision) or _within(pa, pb) or _near(pa, pb)
 
 
 def _mean(total: float, scored: int, pairs: int) -> float:
@@ -455,13 +527,16 @@ def _mean(total: float, scored: int, pairs: int) -> float:
     return (total + CONTRADICTION * (pairs - scored)) / pairs
 
 
-def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
+def _average_linkage(block: list[EventRecord], linkage: str = "average") -> list[list[RecordKey]]:
     """Agglomerative clustering with cannot-links: two groups join, strongest first, while the mean
     evidence over every record pair across them reaches the threshold. A pair that contradicts (or was
     never a candidate) weighs :data:`CONTRADICTION`; annotated places or dates apart (:class:`_Firm`) forbid
     the join. Complete linkage asked every pair to reach the threshold alone, which split reports of one
     event whenever one pair said little or one report misread its date or place (ECB+ development
-    topics, bench/link_bench.py: pairwise F1 on dated articles 0.47 with it on the tuned half)."""
+    topics, bench/link_bench.py: pairwise F1 on dated articles 0.47 with it on the tuned half).
+
+    :param linkage: ``"complete"`` joins two groups only when every pair across them reaches the threshold
+        alone (strongest weakest pair first): kept so the bench can print it beside what ships"""
     import heapq
 
     block = sorted(block, key=lambda r: r.key)
@@ -470,6 +545,7 @@ def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
     # those missing: never candidates, or contradicting).
     total: dict[int, dict[int, float]] = {i: {} for i in range(n)}
     count: dict[int, dict[int, int]] = {i: {} for i in range(n)}
+    lowest: dict[int, dict[int, float]] = {i: {} for i in range(n)}  # the weakest pair across (complete linkage)
     # The actors' names and types, once a record: most candidate pairs of a big block fail on them.
     actors = [({x.name.casefold() for x in r.actors}, {x.inter for x in r.actors}) for r in block]
     for i, j in _candidate_pairs(block):
@@ -478,18 +554,24 @@ def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
             continue  # as actors_compatible: a contradiction, which a pair left out counts as
         value = affinity(block[i], block[j])
         if value is not None:
-            total[i][j] = total[j][i] = value
+            total[i][j] = total[j][i] = lowest[i][j] = lowest[j][i] = value
             count[i][j] = count[j][i] = 1
     size = {i: 1 for i in range(n)}
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     firm = {i: _Firm.of(block[i]) for i in range(n)}
+
+    def strength(a: int, c: int) -> float:
+        if linkage == "complete":
+            return lowest[a][c] if count[a][c] == size[a] * size[c] else -math.inf
+        return _mean(total[a][c], count[a][c], size[a] * size[c])
+
     heap = [(-value, i, j) for i in range(n) for j, value in total[i].items() if i < j and value >= THRESHOLD]
     heapq.heapify(heap)
     while heap:
         negative, a, b = heapq.heappop(heap)
         if a not in members or b not in members or b not in total[a]:
             continue
-        mean = _mean(total[a][b], count[a][b], size[a] * size[b])
+        mean = strength(a, b)
         if abs(mean + negative) > 1e-9:
             continue  # a stale entry: the pair's mean changed with an earlier join
         if mean < THRESHOLD or not firm[a].fits(firm[b]):
@@ -500,15 +582,16 @@ def _average_linkage(block: list[EventRecord]) -> list[list[RecordKey]]:
                 continue
             total[a][c] = total[c][a] = total[a].get(c, 0.0) + total[b][c]
             count[a][c] = count[c][a] = count[a].get(c, 0) + count[b][c]
-            del total[c][b], count[c][b]
-        del total[a][b], count[a][b]
-        total.pop(b), count.pop(b)
+            lowest[a][c] = lowest[c][a] = min(lowest[a].get(c, math.inf), lowest[b][c])
+            del total[c][b], count[c][b], lowest[c][b]
+        del total[a][b], count[a][b], lowest[a][b]
+        total.pop(b), count.pop(b), lowest.pop(b)
         size[a] += size.pop(b)
         members[a].extend(members.pop(b))
         firm[a].add(firm.pop(b))
         for c, value in total[a].items():
             # only pairs with no cannot-link can ever join: the rest never enter the heap
-            mean = _mean(value, count[a][c], size[a] * size[c])
+            mean = strength(a, c)
             if mean >= THRESHOLD:
                 heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
     return [[block[i].key for i in sorted(ids)] for ids in members.values()]

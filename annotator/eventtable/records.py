@@ -274,6 +274,7 @@ class Actor:
     role: str  # ACTOR | TARGET
     span_id: int
     label: str
+    named: bool = False  # ``name`` is a named group or person the gazetteer knows ("Boko Haram"), not words ("gunmen")
 
 
 @dataclass(frozen=True)
@@ -543,17 +544,17 @@ class RecordBuilder:
         key = (text, span.label, role)
         if key not in self._actors:
             self._actors[key] = self._name_and_type(span.label, text, role)
-        name, code = self._actors[key]
-        return Actor(text, name, code, role, span.id, span.label)
+        name, code, named = self._actors[key]
+        return Actor(text, name, code, role, span.id, span.label, named)
 
-    def _name_and_type(self, label: str, text: str, role: str) -> tuple[str, int]:
+    def _name_and_type(self, label: str, text: str, role: str) -> tuple[str, int, bool]:
         canonical = self.gazetteer.canonical(text) or self.gazetteer.canonical(clean_name(text))
         if canonical and canonical not in self.gazetteer.groups.values() and canonical not in self.gazetteer.people.values():
             canonical = None  # a place's canonical name says nothing about who acted
         name = canonical or clean_name(text)
         words = {w.strip("'’s").lower() for w in re.split(r"[\s-]+", text)}
         national = bool(words & self.gazetteer.nationality_words)
-        return name, actor_type(text, label, canonical=canonical, role=role, national=national)
+        return name, actor_type(text, label, canonical=canonical, role=role, national=national), canonical is not None
 
     def records(
         self,

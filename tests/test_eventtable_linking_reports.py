@@ -1,0 +1,114 @@
+"""One event across reports, as a user of the event table sees it: reports of one incident make one row,
+incidents apart in time or place make rows of their own. Invented reports only."""
+
+import pytest
+
+from annotator.eventtable.linking import explain, propose
+from annotator.eventtable.records import RecordBuilder
+from eventtable_fixtures import Annotated, places_index  # noqa: F401 - places_index is a fixture
+
+
+@pytest.fixture(scope="module")
+def builder(places_index):
+    return RecordBuilder(places=places_index)
+
+
+def one_record(builder, article_id, text, trigger, published, label="EXPLOSIONS_REMOTE_VIOLENCE", **arguments):
+    report = Annotated(article_id, text, published=published)
+    report.event(trigger, label, **arguments)
+    (record,) = builder.records(report.article, report.spans, report.links)
+    return record
+
+
+def rows(records):
+    return sorted(len(group.members) for group in propose(records).groups)
+
+
+def test_a_report_filed_from_the_capital_joins_the_report_from_the_shelled_town(builder):
+    # The wire report's own words name no place: its place is where it was filed (the dateline), which
+    # stands in as a published date does and contradicts nothing.
+    in_town = one_record(builder, 81, "Artillery shelled Kramatorsk on 2 May 2024, killing three people.",
+                         "shelled", "2024-05-02")
+    from_capital = one_record(builder, 82, "KYIV, May 3 (Reuters) - Russian artillery shelled a railway station "
+                              "on 2 May 2024, killing three people, officials said.", "shelled", "2024-05-03")
+    assert in_town.place.place.name == "Kramatorsk"
+    assert from_capital.place.basis == "article" and from_capital.place.place.name == "Kyiv"
+    assert rows([in_town, from_capital]) == [2]
+
+
+def test_reports_whose_own_words_name_two_far_towns_stay_two_rows(builder):
+    # The same day and the same kind of event, but each report says where: Kramatorsk and Kharkiv are
+    # 160 km apart, farther than one town's event can be.
+    in_town = one_record(builder, 83, "Artillery shelled Kramatorsk on 2 May 2024, killing three people.",
+                         "shelled", "2024-05-02")
+    elsewhere = one_record(builder, 84, "KYIV, May 3 (Reuters) - Russian artillery shelled Kharkiv on 2 May 2024, "
+                           "killing three people, officials said.", "shelled", "2024-05-03")
+    assert elsewhere.place.place.name == "Kharkiv" and elsewhere.place.basis != "article"
+    assert rows([in_town, elsewhere]) == [1, 1]
+    assert explain(in_town, elsewhere) == "places apart"
+
+
+def test_two_incidents_a_week_apart_in_one_town_are_two_rows(builder):
+    first = one_record(builder, 85, "Artillery shelled Kramatorsk on 2 May 2024.", "shelled", "2024-05-02")
+    second = one_record(builder, 86, "Artillery shelled Kramatorsk on 9 May 2024.", "shelled", "2024-05-09")
+    again = one_record(builder, 87, "Kramatorsk was shelled again on 9 May 2024, the mayor said.", "shelled",
+                       "2024-05-10")
+    assert rows([first, second, again]) == [1, 2]
+    assert explain(first, second) == "dates apart"
+
+
+def test_average_linkage_keeps_a_report_that_says_little_complete_linkage_leaves_it_out(builder):
+    # The third report gives no day or place, only its paper's date four days on and the same witness:
+    # too little beside the first report alone, enough beside the second. Average linkage (what ships)
+    # takes the group's word; complete linkage, which the bench prints beside it, asks every pair alone.
+    first = one_record(builder, 88, "Artillery shelled Kramatorsk on 2 May 2024.", "shelled", "2024-05-02")
+    witness = Annotated(89, "Artillery shelled Kramatorsk on 2 May 2024, Ivan Petrenko of the Red Cross said.",
+                        published="2024-05-02")
+    witness.event("shelled", "EXPLOSIONS_REMOTE_VIOLENCE")
+    witness.span("Ivan Petrenko", "PERSON")
+    witness.span("Red Cross", "ORG")
+    later = Annotated(90, "Artillery shelled the city, Ivan Petrenko of the Red Cross said.", published="2024-05-06")
+    later.event("shelled", "EXPLOSIONS_REMOTE_VIOLENCE")
+    later.span("Ivan Petrenko", "PERSON")
+    later.span("Red Cross", "ORG")
+    (second,) = builder.records(witness.article, witness.spans, witness.links)
+    (third,) = builder.records(later.article, later.spans, later.links)
+    assert explain(first, third).startswith("1.25 = ")  # below the threshold alone
+    assert "shared names" in explain(second, third)
+    assert rows([first, second, third]) == [3]
+    complete = propose([first, second, third], linkage="complete")
+    assert sorted(len(group.members) for group in complete.groups) == [1, 2]
+    with pytest.raises(ValueError, match="average or complete"):
+        propose([first], linkage="single")
+
+
+def test_a_report_placed_in_a_province_joins_the_report_from_a_town_far_from_its_middle(builder):
+    # Gwadar lies in Balochistan, 600 km from the province's middle: the province holds it, whatever the
+    # distance. A town of another province stays apart.
+    province = one_record(builder, 91, "Militants attacked a port convoy in Balochistan on 20 March 2024.", "attacked",
+                          "2024-03-20", label="BATTLES")
+    town = one_record(builder, 92, "Militants attacked a convoy near the port in Gwadar on 20 March 2024.",
+                      "attacked", "2024-03-21", label="BATTLES")
+    other = one_record(builder, 93, "Militants attacked a convoy in Karachi on 20 March 2024.", "attacked",
+                       "2024-03-21", label="BATTLES")
+    assert (province.place.place.name, town.place.place.name) == ("Balochistan", "Gwadar")
+    assert province.place.place.admin1_code == town.place.place.admin1_code != other.place.place.admin1_code
+    grouping = propose([province, town, other])
+    assert grouping.group_of(province.key) == grouping.group_of(town.key)
+    assert grouping.group_of(other.key).members == (other.key,)
+
+
+def test_reports_naming_two_different_armed_groups_are_two_rows(builder):
+    # Both groups are rebels to ACLED, which used to be enough; named perpetrators must share a name.
+    # Words that name no one ("militants", rebels too) fit either.
+    def attack(article_id, who, label="ARMED_GROUP"):
+        return one_record(builder, article_id, f"{who} attacked a village near Gwoza on 14 May 2024.", "attacked",
+                          "2024-05-15", label="BATTLES", actor=(who, label))
+
+    boko, iswap, militants = attack(94, "Boko Haram"), attack(95, "ISWAP"), attack(96, "Militants")
+    assert boko.actors[0].named and iswap.actors[0].name == "Islamic State West Africa Province"
+    assert not militants.actors[0].named
+    assert explain(boko, iswap) == "actors or targets share no name or type"
+    assert rows([boko, iswap]) == [1, 1]
+    assert rows([boko, militants]) == [2]
+    assert rows([boko, attack(97, "Boko Haram")]) == [2]
