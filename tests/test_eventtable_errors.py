@@ -188,6 +188,24 @@ def test_dates_an_annotated_date_in_a_page_time_stamp_does_not_date_the_event(bu
     assert record.date.is_fallback and record.date.start == "2024-05-10"
 
 
+def test_dates_a_year_naming_another_thing_does_not_date_the_event(builder):
+    # "a 2012 ambush case": the year (marked as a DATE) dates the ambush, not the arraignment
+    text = "The commander was arraigned on Thursday over a 2012 ambush case."
+    report = Annotated(73, text, published="2013-05-03")
+    report.event("arraigned", "STRATEGIC_DEVELOPMENTS")
+    report.event("ambush", "BATTLES")
+    report.span("2012", "DATE")
+    arraigned, ambush = builder.records(report.article, report.spans, report.links)
+    assert (arraigned.date.start, arraigned.background) == ("2013-05-02", False)
+    assert (ambush.date.start, ambush.background) == ("2012-01-01", True)
+    # a year with "since" or "during" before it still dates the sentence's event: a war's toll is history
+    toll = Annotated(74, "More than 2,000 fighters have been killed since the 2011 uprising.", published="2013-05-03")
+    toll.event("killed", "BATTLES")
+    toll.span("2011", "DATE")
+    (killed,) = builder.records(toll.article, toll.spans, toll.links)
+    assert killed.date.start == "2011-01-01" and killed.background
+
+
 def test_dates_without_a_published_date_only_absolute_dates_resolve():
     relative = resolve_event_date(published=None, time_texts=[], sentence="Rebels attacked the base last week.")
     assert relative.start is None and "no published date" in relative.note

@@ -309,6 +309,40 @@ def find_date_words(sentence: str) -> list[tuple[int, int, str]]:
             if not any(s <= m.start() < e for s, e in stamps)]
 
 
+# A year standing before a noun ("a 2012 car crash", "the 2004 tsunami", "Syria's 2011 uprising") names
+# when *that* thing happened, not the sentence's other events ("checked into rehab ... as part of a
+# sentence for a 2012 car crash case"). (A year after its noun, "the tsunami of 2004", is left alone: the
+# sentence's verb is often that same event, "a region devastated by the tsunami of 2004".)
+_YEAR_BEFORE_NOUN = re.compile(r"(?:\b(?:a|an|the|its|their|his|her|this|that)|['’]s)\s+(?:(?:a|an|the)\s+)?((?:1[6-9]|20)\d\d)\s+(?=[a-z])",
+                               re.I)
+# words that end the noun phrase a year modifies
+_PHRASE_ENDS = {"of", "in", "on", "at", "by", "for", "to", "with", "from", "and", "or", "but", "that", "which", "who",
+                "was", "were", "is", "are", "has", "have", "had", "be", "been", "will", "would", "said", "says"}
+
+
+def dates_another_noun(sentence: str, start: int, end: int, trigger_offset: int) -> bool:
+    """Whether the date words at ``start``..``end`` of ``sentence`` are a year naming when some noun's
+    thing happened ("a 2012 car crash case") and the trigger is not in that noun phrase: such a year
+    dates that thing, not the event."""
+    words = sentence[start:end]
+    year = re.search(r"(?:1[6-9]|20)\d\d", words)
+    if year is None or re.search(rf"\b(?:{_MONTHS}|{_WEEKDAYS})\b", words, re.I):
+        return False
+    at = start + year.start()
+    for found in _YEAR_BEFORE_NOUN.finditer(sentence, max(0, at - 40), at + 6):
+        if found.start(1) != at:
+            continue
+        if re.search(r"\b(?:since|during|in|throughout)\s*$", sentence[max(0, found.start() - 12):found.start()], re.I):
+            return False  # "killed since the 2011 uprising", "during the 2006 war": the year is when, for all
+        phrase_end = found.end()
+        for word in re.finditer(r"[A-Za-z][\w-]*", sentence[found.end():found.end() + 60]):
+            if word.group().lower() in _PHRASE_ENDS or word.start() > 0 and not sentence[found.end() + word.start() - 1].isspace():
+                break
+            phrase_end = found.end() + word.end()
+        return not (found.start() <= trigger_offset < phrase_end)
+    return False
+
+
 def page_timestamps(text: str) -> list[tuple[int, int]]:
     """Where ``text`` holds a web page's own time stamp (a byline's "Published: July 29, 2004", a date
     followed at once by its clock time): when the report was written, never an event's date."""
@@ -338,7 +372,9 @@ def resolve_event_date(
             return ResolvedDate(*resolved, basis=FROM_ARGUMENT, text=words)
     found = find_date_words(sentence)
     found.sort(key=lambda hit: min(abs(hit[0] - trigger_offset), abs(hit[1] - trigger_offset)))
-    for _, _, words in found:
+    for start, end, words in found:
+        if dates_another_noun(sentence, start, end, trigger_offset):
+            continue
         resolved = resolve_expression(words, published_day)
         if resolved:
             return ResolvedDate(*resolved, basis=FROM_SENTENCE, text=words)

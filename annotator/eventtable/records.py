@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Protocol, Sequence
 
-from annotator.eventtable.dates import ResolvedDate, page_timestamps, resolve_event_date
+from annotator.eventtable.dates import ResolvedDate, dates_another_noun, page_timestamps, resolve_event_date
 from annotator.eventtable.fatalities import (
     ARRESTED, INJURED, MISSING, Casualties, FatalityError, Fatalities, combine_in_event, parse_fatalities, read_casualties,
 )
@@ -686,9 +686,11 @@ class RecordBuilder:
                                   where=f"article {article.id}")
         if not reading.time_texts:
             # An annotated DATE span in the sentence beats our own search: the annotator read it as a date.
-            stamps = [(start + a, start + b) for a, b in page_timestamps(text[start:end])]
+            sentence, at = text[start:end], span.start_char - start
+            stamps = [(start + a, start + b) for a, b in page_timestamps(sentence)]
             nearby = [d for d in dates if start <= d.start_char and d.end_char <= end
-                      and not any(a <= d.start_char < b for a, b in stamps)]  # a page's time stamp dates no event
+                      and not any(a <= d.start_char < b for a, b in stamps)  # a page's time stamp dates no event
+                      and not dates_another_noun(sentence, d.start_char - start, d.end_char - start, at)]
             nearby.sort(key=lambda d: abs(d.start_char - span.start_char))
             if nearby:
                 from_span = resolve_event_date(published=article.published, time_texts=[nearby[0].text_in(text)],
