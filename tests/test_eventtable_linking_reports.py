@@ -112,3 +112,18 @@ def test_reports_naming_two_different_armed_groups_are_two_rows(builder):
     assert rows([boko, iswap]) == [1, 1]
     assert rows([boko, militants]) == [2]
     assert rows([boko, attack(97, "Boko Haram")]) == [2]
+
+
+def test_the_row_of_reports_in_a_province_and_a_town_shows_the_town(builder):
+    # The annotator linked "Balochistan" as the first report's LOCATION; the second report's own sentence
+    # names Gwadar. One event: its row shows the town, the most specific place, as ACLED codes it.
+    from annotator.eventtable.export import event_rows
+
+    province = one_record(builder, 94, "Militants attacked a port convoy in Balochistan on 20 March 2024.", "attacked",
+                          "2024-03-20", label="BATTLES", location=("Balochistan", "LOCATION"))
+    town = one_record(builder, 95, "Militants attacked a convoy near the port in Gwadar on 20 March 2024.",
+                      "attacked", "2024-03-21", label="BATTLES")
+    assert province.place.basis == "argument" and town.place.basis != "argument"
+    records = {province.key: province, town.key: town}
+    (row,) = event_rows(propose([province, town]), records)
+    assert (row["location"], row["location_precision"]) == ("Gwadar", "town")

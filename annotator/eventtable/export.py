@@ -46,10 +46,18 @@ def _best_date(records: Sequence[EventRecord]) -> EventRecord:
 
 
 def _best_place(records: Sequence[EventRecord]) -> EventRecord | None:
+    """The report whose place the row shows: a reviewer's choice; else the most precise place a report's
+    own words give (the reports of a group have compatible places, so one naming the town says more than
+    one naming the country, as ACLED codes the most specific location), its basis breaking ties; a place
+    that only stands in (where the article is set) last."""
     placed = [r for r in records if r.place and r.place.place]
     if not placed:
         return None
-    return min(placed, key=lambda r: (_BASIS_RANK.get(r.place.basis, 9), r.place.place.precision, r.key))
+    return min(placed, key=lambda r: (r.place.basis != "reviewer", r.place.basis in _STANDING_IN,
+                                      r.place.place.precision, _BASIS_RANK.get(r.place.basis, 9), r.key))
+
+
+_STANDING_IN = {"article", "published", "unresolved", "none"}
 
 
 def _interaction(inter1: int | None, inter2: int | None) -> int | None:
