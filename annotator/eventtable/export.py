@@ -40,12 +40,14 @@ class EventExportError(ValueError):
     """A grouping that names records the export was not given; the message names them."""
 
 
-def _best_date(records: Sequence[EventRecord]) -> EventRecord:
+def best_dated(records: Sequence[EventRecord]) -> EventRecord:
+    """The report whose date the row shows: dated first, then by how the date was found (a reviewer's,
+    the TIME argument's, the sentence's, the published day standing in), then the finest precision."""
     return min(records, key=lambda r: (r.date.start is None, _BASIS_RANK.get(r.date.basis, 9),
                                        r.date.precision or 9, r.key))
 
 
-def _best_place(records: Sequence[EventRecord]) -> EventRecord | None:
+def best_placed(records: Sequence[EventRecord]) -> EventRecord | None:
     """The report whose place the row shows: a reviewer's choice; else the most precise place a report's
     own words give (the reports of a group have compatible places, so one naming the town says more than
     one naming the country, as ACLED codes the most specific location), its basis breaking ties; a place
@@ -70,8 +72,8 @@ def _interaction(inter1: int | None, inter2: int | None) -> int | None:
 
 def event_row(group: Group, records: Sequence[EventRecord]) -> dict:
     """The row of one group; ``records`` are its members' records."""
-    dated = _best_date(records)
-    placed = _best_place(records)
+    dated = best_dated(records)
+    placed = best_placed(records)
     place = placed.place.place if placed else None
     with_actors = max(records, key=lambda r: (len(r.actors) + len(r.targets), -r.article_id, -r.span_id))
     actor1 = with_actors.actors[0] if with_actors.actors else None

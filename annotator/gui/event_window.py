@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from annotator.edits import Edit
 from annotator.eventtable import decisions
+from annotator.eventtable.export import best_dated, best_placed
 from annotator.eventtable.linking import Group, GroupingError
 from annotator.eventtable.session import EventTableSession
 from annotator.eventtable.table import EventTable
@@ -34,8 +35,7 @@ REPORT_COLUMNS = ("Outlet", "Published", "Trigger", "Sentence")
 def _group_cells(group: Group, table: EventTable) -> tuple[str, ...]:
     records = [table.records[k] for k in group.members if k in table.records]
     first = records[0]
-    dated = next((r for r in records if r.date.start), first)
-    placed = next((r for r in records if r.place and r.place.place), None)
+    dated, placed = best_dated(records), best_placed(records)  # the exported row's date and place
     actors = sorted({a.name for r in records for a in r.actors})
     status = "confirmed" if group.confirmed else "proposed"
     if not any(r.counted for r in records):

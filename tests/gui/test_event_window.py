@@ -103,3 +103,29 @@ def test_event_window_names_a_village_the_gazetteer_lacks_and_where_it_is_placed
     finally:
         window.close()
         store.close()
+
+
+def test_event_window_row_shows_the_most_specific_place_as_the_export_does(qtbot, tmp_path, places_index,
+                                                                          monkeypatch):
+    # Two reports of one attack: the first names the province, the second the town in it. The row (and the
+    # exported CSV) shows the town; the window showed the first report's province.
+    from annotator.domain import ArticleState, Layer
+
+    monkeypatch.setattr("annotator.eventtable.places.load_index", lambda *args, **kwargs: places_index)
+    store = Store.open(tmp_path / "two.sqlite")
+    for text, published in (("Militants attacked a port convoy in Balochistan on 20 March 2024.", "2024-03-20"),
+                            ("Militants attacked a convoy near the port in Gwadar on 20 March 2024.", "2024-03-21")):
+        article_id, _ = store.articles.add(text, title="Attack", source="Invented Wire", published=published)
+        start = text.index("attacked")
+        store.spans.add(article_id, start, start + len("attacked"), "BATTLES", Layer.EVENT, annotator="ana")
+        store.states.set(article_id, "ana", ArticleState.DONE)
+    window = EventWindow(store, "rita", annotator="ana")
+    qtbot.addWidget(window)
+    try:
+        (row,) = rows(window)
+        assert row[4] == "2" and row[2].startswith("Gwadar")
+        (point,) = window.map.events()
+        assert point["location"] == "Gwadar"
+    finally:
+        window.close()
+        store.close()
