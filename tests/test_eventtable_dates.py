@@ -125,3 +125,10 @@ def test_dates_an_event_dated_only_by_an_earlier_year_is_background():
     assert resolved.precision == 4 and resolved.background_for("2013-05-02")
     # this year's, with only its year known, is not
     assert not resolve_event_date(published="2013-05-02", time_texts=["in 2013"], sentence="").background_for("2013-05-02")
+
+
+def test_dates_a_date_with_its_local_hour_in_prose_still_dates_the_event():
+    sentence = "The shelling began on 24 June 2022, 04:30 local time, officials said."
+    resolved = resolve_event_date(published="2022-06-27", time_texts=[], sentence=sentence,
+                                  trigger_offset=sentence.index("shelling"))
+    assert (resolved.start, resolved.basis) == ("2022-06-24", "sentence")

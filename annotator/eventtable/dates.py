@@ -56,7 +56,7 @@ _FULL_DATE = (rf"(?:(?:{_WEEKDAYS}),?\s+)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|n
 _CLOCK = r"\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+(?:GMT|UTC|[ECMP][SD]T|BST|CES?T))?"
 _PAGE_TIMESTAMP = re.compile(
     rf"\b(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified)(?:\s+on)?\s*:?\s*){_FULL_DATE}(?:,?\s*(?:at\s+)?{_CLOCK})?"
-    rf"|\b{_FULL_DATE},?\s*(?:-\s*)?{_CLOCK}"
+    rf"|\b{_FULL_DATE},?\s*(?:-\s*)?{_CLOCK}(?!\s*(?:local|hours?\b|hrs\b|h\b))"  # prose: "5 March 2023, 04:30 local time"
     rf"|\b{_CLOCK},?\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?{_FULL_DATE}",  # "10:24 AM, MON 22 JUL 2013"
     re.I,
 )
