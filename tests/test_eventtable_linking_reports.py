@@ -3,7 +3,7 @@ incidents apart in time or place make rows of their own. Invented reports only."
 
 import pytest
 
-from annotator.eventtable.linking import explain, propose
+from annotator.eventtable.linking import SETTING, explain, propose
 from annotator.eventtable.records import RecordBuilder
 from eventtable_fixtures import Annotated, places_index  # noqa: F401 - places_index is a fixture
 
@@ -127,3 +127,21 @@ def test_the_row_of_reports_in_a_province_and_a_town_shows_the_town(builder):
     records = {province.key: province, town.key: town}
     (row,) = event_rows(propose([province, town]), records)
     assert (row["location"], row["location_precision"]) == ("Gwadar", "town")
+
+
+def test_one_report_naming_two_near_towns_for_two_events_gives_two_rows(builder):
+    # Lysychansk lies some 10 km from Sievierodonetsk: near enough for two reports of one event to name
+    # either, but one report that puts its capture in one and its shelling in the other tells them apart.
+    text = ("Russian troops captured the town of Sievierodonetsk on Thursday. "
+            "Artillery shelled Lysychansk on Thursday, officials said.")
+    report = Annotated(96, text, published="2022-06-03")
+    report.event("captured", "BATTLES")
+    report.event("shelled", "EXPLOSIONS_REMOTE_VIOLENCE")
+    capture, shelling = builder.records(report.article, report.spans, report.links)
+    assert (capture.place.place.name, shelling.place.place.name) == ("Siverskodonetsk", "Lysychansk")
+    assert SETTING not in (capture.place.basis, shelling.place.basis)
+    assert rows([capture, shelling]) == [1, 1]
+    # two reports, one naming each town for the same shelling, still make one row
+    other = one_record(builder, 97, "Artillery shelled Sievierodonetsk on Thursday, officials said.", "shelled",
+                       "2022-06-03")
+    assert rows([shelling, other]) == [2]

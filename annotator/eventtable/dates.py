@@ -346,7 +346,12 @@ def dates_another_noun(sentence: str, start: int, end: int, trigger_offset: int)
 def page_timestamps(text: str) -> list[tuple[int, int]]:
     """Where ``text`` holds a web page's own time stamp (a byline's "Published: July 29, 2004", a date
     followed at once by its clock time): when the report was written, never an event's date."""
+    if not _STAMP_HINT.search(text):
+        return []  # no clock time and no publishing word: the long search below can find nothing
     return [m.span() for m in _PAGE_TIMESTAMP.finditer(text)]
+
+
+_STAMP_HINT = re.compile(r"\d\s*:\s*\d|published|updated|posted|modified", re.I)
 
 
 def resolve_event_date(

@@ -136,6 +136,11 @@ def _places(a: EventRecord, b: EventRecord) -> float | None:
         return 0.0
     if pa.geonameid == pb.geonameid:
         return {TOWN: 1.5, REGION: 0.75}.get(pa.precision, 0.5)
+    if (a.article_id == b.article_id and a.disorder_type != UNTYPED_FAMILY and pa.precision == TOWN == pb.precision
+            and SETTING not in (a.place.basis, b.place.basis)):
+        # One report whose own words put two events in two towns has told them apart, however near the
+        # towns ("captured Toshkivka" and "shelled Sievierodonetsk"): ACLED's events are one per place.
+        return None
     if COUNTRY in (pa.precision, pb.precision) and pa.country_code == pb.country_code:
         return 0.25  # a country says nothing about which of its towns: never enough alone
     if _within(pa, pb):
@@ -545,6 +550,7 @@ def _average_linkage(block: list[EventRecord], linkage: str = "average") -> list
     # those missing: never candidates, or contradicting).
     total: dict[int, dict[int, float]] = {i: {} for i in range(n)}
     count: dict[int, dict[int, int]] = {i: {} for i in range(n)}
+    complete = linkage == "complete"
     lowest: dict[int, dict[int, float]] = {i: {} for i in range(n)}  # the weakest pair across (complete linkage)
     # The actors' names and types, once a record: most candidate pairs of a big block fail on them.
     actors = [({x.name.casefold() for x in r.actors}, {x.inter for x in r.actors}) for r in block]
@@ -554,14 +560,16 @@ def _average_linkage(block: list[EventRecord], linkage: str = "average") -> list
             continue  # as actors_compatible: a contradiction, which a pair left out counts as
         value = affinity(block[i], block[j])
         if value is not None:
-            total[i][j] = total[j][i] = lowest[i][j] = lowest[j][i] = value
+            total[i][j] = total[j][i] = value
             count[i][j] = count[j][i] = 1
+            if complete:
+                lowest[i][j] = lowest[j][i] = value
     size = {i: 1 for i in range(n)}
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     firm = {i: _Firm.of(block[i]) for i in range(n)}
 
     def strength(a: int, c: int) -> float:
-        if linkage == "complete":
+        if complete:
             return lowest[a][c] if count[a][c] == size[a] * size[c] else -math.inf
         return _mean(total[a][c], count[a][c], size[a] * size[c])
 
@@ -582,10 +590,15 @@ def _average_linkage(block: list[EventRecord], linkage: str = "average") -> list
                 continue
             total[a][c] = total[c][a] = total[a].get(c, 0.0) + total[b][c]
             count[a][c] = count[c][a] = count[a].get(c, 0) + count[b][c]
-            lowest[a][c] = lowest[c][a] = min(lowest[a].get(c, math.inf), lowest[b][c])
-            del total[c][b], count[c][b], lowest[c][b]
-        del total[a][b], count[a][b], lowest[a][b]
-        total.pop(b), count.pop(b), lowest.pop(b)
+            del total[c][b], count[c][b]
+            if complete:
+                lowest[a][c] = lowest[c][a] = min(lowest[a].get(c, math.inf), lowest[b][c])
+                del lowest[c][b]
+        del total[a][b], count[a][b]
+        total.pop(b), count.pop(b)
+        if complete:
+            del lowest[a][b]
+            lowest.pop(b)
         size[a] += size.pop(b)
         members[a].extend(members.pop(b))
         firm[a].add(firm.pop(b))
