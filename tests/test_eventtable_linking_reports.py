@@ -145,3 +145,14 @@ def test_one_report_naming_two_near_towns_for_two_events_gives_two_rows(builder)
     other = one_record(builder, 97, "Artillery shelled Sievierodonetsk on Thursday, officials said.", "shelled",
                        "2022-06-03")
     assert rows([shelling, other]) == [2]
+
+
+def test_a_country_is_not_a_name_two_reports_share(builder):
+    # Every report of this war names Ukraine: that is no sign two of them tell one event (two named
+    # people, groups or places both reports name add evidence, ADR 15). Other names still count.
+    report = Annotated(98, "Ukraine said the Azov Brigade shelled positions near Donetsk.", published="2024-05-02")
+    report.event("shelled", "EXPLOSIONS_REMOTE_VIOLENCE")
+    report.span("Ukraine", "LOCATION")
+    report.span("Azov Brigade", "ORG")
+    (record,) = builder.records(report.article, report.spans, report.links)
+    assert "azov brigade" in record.source.names and "ukraine" not in record.source.names

@@ -610,7 +610,8 @@ class RecordBuilder:
             title=article.title or "",
             source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
             dateline=(dateline(text) or "").casefold(),
-            names=_names(spans, text, parsed),
+            # a country two reports both name ("Ukraine") is no sign that they tell one event
+            names=frozenset(n for n in _names(spans, text, parsed) if self.places.country_of(n) is None),
         )
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
