@@ -156,3 +156,12 @@ def test_a_country_is_not_a_name_two_reports_share(builder):
     report.span("Azov Brigade", "ORG")
     (record,) = builder.records(report.article, report.spans, report.links)
     assert "azov brigade" in record.source.names and "ukraine" not in record.source.names
+
+
+def test_two_undated_reports_set_only_in_one_country_stay_two_rows(builder):
+    # Neither report says where or when its shelling was; both are set in the country they name. Every
+    # report of a war is: that alone joins nothing.
+    one = one_record(builder, 100, "Ukraine said Russia shelled a village overnight.", "shelled", None)
+    other = one_record(builder, 101, "Ukraine accused Russia of shelling a school.", "shelling", None)
+    assert one.place.place.name == other.place.place.name == "Russia" and one.place.basis == SETTING
+    assert rows([one, other]) == [1, 1]

@@ -135,6 +135,8 @@ def _places(a: EventRecord, b: EventRecord) -> float | None:
     if pa is None or pb is None:
         return 0.0
     if pa.geonameid == pb.geonameid:
+        if pa.precision == COUNTRY and SETTING in (a.place.basis, b.place.basis):
+            return 0.0  # two reports set in one country: every report of a war is
         return {TOWN: 1.5, REGION: 0.75}.get(pa.precision, 0.5)
     if (a.article_id == b.article_id and a.disorder_type != UNTYPED_FAMILY and pa.precision == TOWN == pb.precision
             and SETTING not in (a.place.basis, b.place.basis)):
