@@ -82,19 +82,26 @@ def test_event_window_shows_each_table_its_session_builds(events):
     assert window.reports.rowCount() == 1
 
 
-def test_event_window_names_a_village_the_gazetteer_lacks_and_where_it_is_placed(qtbot, tmp_path, places_index,
-                                                                                 monkeypatch):
+def window_over(qtbot, store, reports, trigger="attacked", label="BATTLES"):
+    """An events window over invented reports, each an article with one event annotated by ana and done."""
     from annotator.domain import ArticleState, Layer
 
-    monkeypatch.setattr("annotator.eventtable.places.load_index", lambda *args, **kwargs: places_index)
-    store = Store.open(tmp_path / "village.sqlite")
-    text = "Rebels shelled the village of Qarawiyat Zubaydah in southern Idlib province on Monday."
-    article_id, _ = store.articles.add(text, title="Shelling", source="Invented Wire", published="2024-05-13")
-    start = text.index("shelled")
-    store.spans.add(article_id, start, start + len("shelled"), "BATTLES", Layer.EVENT, annotator="ana")
-    store.states.set(article_id, "ana", ArticleState.DONE)
+    for text, published in reports:
+        article_id, _ = store.articles.add(text, title="Report", source="Invented Wire", published=published)
+        start = text.index(trigger)
+        store.spans.add(article_id, start, start + len(trigger), label, Layer.EVENT, annotator="ana")
+        store.states.set(article_id, "ana", ArticleState.DONE)
     window = EventWindow(store, "rita", annotator="ana")
     qtbot.addWidget(window)
+    return window
+
+
+def test_event_window_names_a_village_the_gazetteer_lacks_and_where_it_is_placed(qtbot, tmp_path, places_index,
+                                                                                 monkeypatch):
+    monkeypatch.setattr("annotator.eventtable.places.load_index", lambda *args, **kwargs: places_index)
+    store = Store.open(tmp_path / "village.sqlite")
+    window = window_over(qtbot, store, [("Rebels shelled the village of Qarawiyat Zubaydah in southern Idlib province "
+                                         "on Monday.", "2024-05-13")], trigger="shelled")
     try:
         assert rows(window)[0][2] == "Qarawiyat Zubaydah (not in the gazetteer: Idlib, region)"
         (point,) = window.map.events()  # on the map at the province's centre, under the village's name
@@ -109,18 +116,11 @@ def test_event_window_row_shows_the_most_specific_place_as_the_export_does(qtbot
                                                                           monkeypatch):
     # Two reports of one attack: the first names the province, the second the town in it. The row (and the
     # exported CSV) shows the town; the window showed the first report's province.
-    from annotator.domain import ArticleState, Layer
-
     monkeypatch.setattr("annotator.eventtable.places.load_index", lambda *args, **kwargs: places_index)
     store = Store.open(tmp_path / "two.sqlite")
-    for text, published in (("Militants attacked a port convoy in Balochistan on 20 March 2024.", "2024-03-20"),
-                            ("Militants attacked a convoy near the port in Gwadar on 20 March 2024.", "2024-03-21")):
-        article_id, _ = store.articles.add(text, title="Attack", source="Invented Wire", published=published)
-        start = text.index("attacked")
-        store.spans.add(article_id, start, start + len("attacked"), "BATTLES", Layer.EVENT, annotator="ana")
-        store.states.set(article_id, "ana", ArticleState.DONE)
-    window = EventWindow(store, "rita", annotator="ana")
-    qtbot.addWidget(window)
+    window = window_over(qtbot, store, [
+        ("Militants attacked a port convoy in Balochistan on 20 March 2024.", "2024-03-20"),
+        ("Militants attacked a convoy near the port in Gwadar on 20 March 2024.", "2024-03-21")])
     try:
         (row,) = rows(window)
         assert row[4] == "2" and row[2].startswith("Gwadar")
