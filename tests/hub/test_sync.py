@@ -119,3 +119,46 @@ def test_articles_and_suggestions_published_later_reach_the_annotators_next_sync
         assert sorted(s.label for s in store.spans.for_article(first, team["names"]["olena"]) if s.is_suggestion) == [
             "EXPLOSIONS_REMOTE_VIOLENCE", "LOCATION"]
         assert sync(store, url).pulled == {kind: 0 for kind in report.pulled}  # and only once
+
+
+def test_the_hub_going_away_mid_push_loses_nothing_and_the_next_sync_finishes(tmp_path, team, monkeypatch):
+    # The server drops the sync's connection (as when it restarts) while the second batch of articles is
+    # on its way: the first batch is on the hub, the second was never committed, the file keeps all of it.
+    import annotator.hub.sync as hub_sync
+    from annotator.hub.connect import HubUnreachable
+
+    name = team["names"]["olena"]
+    url = remember_password(team["urls"]["olena"])
+    path = tmp_path / "olena.sqlite"
+    with Store.open(path) as store:
+        sync(store, url)
+        annotate(store, name, store.articles.ids())
+        local = sum(len(store.spans.own(a, name)) for a in store.articles.ids())
+    sent = []
+    send_layer = hub_sync._send_layer
+
+    def dropped_on_the_third(cur, layer, article, payload):
+        sent.append(article)
+        if len(sent) == 3:
+            with psycopg.connect(team["admin"]) as admin_conn:
+                admin_conn.execute("SELECT pg_terminate_backend(%s)", [cur.connection.info.backend_pid])
+        send_layer(cur, layer, article, payload)
+
+    monkeypatch.setattr(hub_sync, "ARTICLES_PER_BATCH", 2)
+    monkeypatch.setattr(hub_sync, "_send_layer", dropped_on_the_third)
+    with Store.open(path) as store:
+        with pytest.raises(HubUnreachable, match="lost the hub"):
+            sync(store, url)
+        assert sum(len(store.spans.own(a, name)) for a in store.articles.ids()) == local
+    with psycopg.connect(team["admin"]) as conn:
+        on_hub = conn.execute("SELECT count(DISTINCT article_id) FROM spans WHERE annotator = %s", [name]).fetchone()[0]
+    assert on_hub == 2  # the first batch only: the second was rolled back with the connection
+
+    monkeypatch.setattr(hub_sync, "_send_layer", send_layer)
+    with Store.open(path) as store:
+        report = sync(store, url)
+        assert report.articles_pushed == len(TEXTS) - 2
+        assert sync(store, url).articles_pushed == 0
+    with psycopg.connect(team["admin"]) as conn:
+        assert conn.execute("SELECT count(*) FROM spans WHERE annotator = %s AND NOT deleted",
+                            [name]).fetchone()[0] == local
