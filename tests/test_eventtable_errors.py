@@ -34,6 +34,25 @@ def test_place_after_an_abbreviation_with_full_stops_is_in_the_same_sentence(bui
     assert record.date.start == "2024-05-06"
 
 
+def test_place_a_dateline_under_the_headline_sets_the_article(builder):
+    # Pasted news opens with its headline; the wire's dateline opens the paragraph below it. An event
+    # whose own sentence names no place is set there, and the dateline's date is the report's, not the
+    # event's (it was read as neither: the nearest place named before won).
+    text = ("Strike on Moscow-built plant cuts power, officials say\n\n"
+            "KHARKIV, Oct. 10 - A drone strike hit a power plant on the city's edge on Monday.")
+    record = record_of(builder, text, "strike hit", label="EXPLOSIONS_REMOTE_VIOLENCE", published="2024-10-10")
+    assert record.place.place.name == "Kharkiv" and record.place.basis == "article"
+    assert (record.date.start, record.date.text) == ("2024-10-07", "on Monday")
+
+
+def test_place_a_headline_word_before_a_colon_is_no_dateline(builder):
+    from annotator.eventtable.where import dateline
+
+    assert dateline("Analysis: why the truce failed\n\nBAGHDAD - Fighting resumed.") == "BAGHDAD"
+    assert dateline("Lawyer: the commander surrendered") is None
+    assert dateline("KYIV: Troops withdrew.") == "KYIV"
+
+
 def test_place_where_it_happened_beats_a_destination(builder):
     record = record_of(builder, "A cargo ship bound for Kenya was seized off Mogadishu by gunmen.", "seized")
     assert record.place.place.name == "Mogadishu"

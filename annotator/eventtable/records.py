@@ -18,7 +18,7 @@ from annotator.eventtable.fatalities import (
 )
 from annotator.eventtable.places import PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
-from annotator.eventtable.where import dateline, dateline_end, mentions, names_a_place, rank_mentions
+from annotator.eventtable.where import dateline, dateline_span, mentions, names_a_place, rank_mentions
 from annotator.domain import Article, Layer, Modality, Span
 
 # A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
@@ -121,10 +121,14 @@ _DATE_LINE = re.compile(r"^[ \t]*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,
 
 
 def _without_dateline(text: str, start: int, end: int) -> str:
-    """The sentence with what dates the report blanked (offsets kept): an opening dateline ("KYIV, June
-    24 -") and a line holding nothing but a date ("May 03, 2013" under a headline)."""
-    cut = dateline_end(text) if start == 0 else 0
-    sentence = " " * cut + text[start + cut:end] if cut else text[start:end]
+    """The sentence with what dates the report blanked (offsets kept): the article's dateline ("KYIV, June
+    24 -", opening the text or the first paragraph under its headline) and a line holding nothing but a
+    date ("May 03, 2013" under a headline)."""
+    sentence = text[start:end]
+    found = dateline_span(text)
+    if found is not None and start <= found[0] < end:
+        cut_from, cut_to = found[0] - start, min(found[1], end) - start  # (start, end, place)
+        sentence = sentence[:cut_from] + " " * (cut_to - cut_from) + sentence[cut_to:]
     return _DATE_LINE.sub(lambda m: " " * len(m.group(0)), sentence)
 
 

@@ -312,19 +312,40 @@ def names_a_place(doc, mention: Mention) -> bool:
     return _role(doc[mention.root], set(), None) is not None
 
 
-def dateline_end(text: str) -> int:
-    """Where an opening dateline ends (0 without one): its date is the report's, not an event's."""
+# Under a headline the dateline opens the first paragraph, its place in capitals as the wires write it
+# ("Drone strike hits plant, officials say" + blank line + "KHARKIV, Oct. 10 - ..."); a capitalised
+# headline word before a colon ("Lawyer: ...") is no dateline there.
+_DATELINE_UNDER_HEADLINE = re.compile(
+    r"(?P<place>[A-Z][A-Z'’.\- ]{2,40}?(?:,\s*[A-Z][A-Za-z'’.\- ]{1,30})?)\s*"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?\s*"
+    r"(?:\((?:Reuters|AP|AFP|UPI|Xinhua|dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP))?\s*(?:-|–|—)\s")
+_LINE_STARTS = re.compile(r"(?:\r\n|\r|\n)[^\S\r\n]*(?=\S)")
+
+
+def dateline_span(text: str) -> tuple[int, int, str] | None:
+    """(start, end, place words) of the article's dateline ("KYIV, June 24 (Reuters) -"): opening the
+    text, or opening one of the first lines under a headline. Its date is the report's, not an event's;
+    its place is where the article is set. A headline's word before a colon ("Analysis: ...",
+    "Lawyer: ...") is none: before a colon only a place in capitals is ("KYIV: ...")."""
     match = _DATELINE.match(text[:120])
-    return match.end() if match else 0
+    if match and (not match.group(0).rstrip().endswith(":") or match.group("place").isupper()):
+        return _placed(match)
+    for line in list(_LINE_STARTS.finditer(text[:400]))[:4]:
+        match = _DATELINE_UNDER_HEADLINE.match(text, line.end(), line.end() + 120)
+        if match:
+            return _placed(match)
+    return None
+
+
+def _placed(match) -> tuple[int, int, str]:
+    place = match.group("place").strip(" ,")
+    return match.start("place"), match.end(), place.split(",")[0].strip()
 
 
 def dateline(text: str) -> str | None:
-    """The place of a dateline opening the article ("KYIV, June 24 (Reuters) -" -> "KYIV")."""
-    match = _DATELINE.match(text[:120])
-    if not match:
-        return None
-    place = match.group("place").strip(" ,")
-    return place.split(",")[0].strip() if place else None
+    """The place of the article's dateline ("KYIV, June 24 (Reuters) -" -> "KYIV")."""
+    found = dateline_span(text)
+    return found[2] if found and found[2] else None
 
 
-__all__ = ["Candidate", "Mention", "dateline", "dateline_end", "mentions", "names_a_place", "rank_mentions"]
+__all__ = ["Candidate", "Mention", "dateline", "dateline_span", "mentions", "names_a_place", "rank_mentions"]
