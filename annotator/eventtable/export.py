@@ -59,7 +59,7 @@ def best_placed(records: Sequence[EventRecord]) -> EventRecord | None:
                                       r.place.place.precision, _BASIS_RANK.get(r.place.basis, 9), r.key))
 
 
-_STANDING_IN = {"article", "published", "unresolved", "none"}
+_STANDING_IN = {"article", "none"}  # place bases that only stand in: where the article is set, or nothing
 
 
 def _interaction(inter1: int | None, inter2: int | None) -> int | None:

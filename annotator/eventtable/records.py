@@ -127,7 +127,7 @@ def _without_dateline(text: str, start: int, end: int) -> str:
     sentence = text[start:end]
     found = dateline_span(text)
     if found is not None and start <= found[0] < end:
-        cut_from, cut_to = found[0] - start, min(found[1], end) - start  # (start, end, place)
+        cut_from, cut_to = found[0] - start, min(found[1], end) - start
         sentence = sentence[:cut_from] + " " * (cut_to - cut_from) + sentence[cut_to:]
     return _DATE_LINE.sub(lambda m: " " * len(m.group(0)), sentence)
 
