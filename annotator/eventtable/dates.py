@@ -377,9 +377,7 @@ def resolve_event_date(
             return ResolvedDate(*resolved, basis=FROM_ARGUMENT, text=words)
     found = find_date_words(sentence)
     found.sort(key=lambda hit: min(abs(hit[0] - trigger_offset), abs(hit[1] - trigger_offset)))
-    for start, end, words in found:
-        if dates_another_noun(sentence, start, end, trigger_offset):
-            continue
+    for _, _, words in found:
         resolved = resolve_expression(words, published_day)
         if resolved:
             return ResolvedDate(*resolved, basis=FROM_SENTENCE, text=words)

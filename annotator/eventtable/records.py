@@ -691,11 +691,13 @@ class RecordBuilder:
                                   where=f"article {article.id}")
         if not reading.time_texts:
             # An annotated DATE span in the sentence beats our own search: the annotator read it as a date.
-            sentence, at = text[start:end], span.start_char - start
-            stamps = [(start + a, start + b) for a, b in page_timestamps(sentence)]
-            nearby = [d for d in dates if start <= d.start_char and d.end_char <= end
-                      and not any(a <= d.start_char < b for a, b in stamps)  # a page's time stamp dates no event
-                      and not dates_another_noun(sentence, d.start_char - start, d.end_char - start, at)]
+            nearby = [d for d in dates if start <= d.start_char and d.end_char <= end]
+            if nearby:
+                sentence, at = text[start:end], span.start_char - start
+                stamps = page_timestamps(sentence)
+                nearby = [d for d in nearby
+                          if not any(a <= d.start_char - start < b for a, b in stamps)  # a page's stamp dates no event
+                          and not dates_another_noun(sentence, d.start_char - start, d.end_char - start, at)]
             nearby.sort(key=lambda d: abs(d.start_char - span.start_char))
             if nearby:
                 from_span = resolve_event_date(published=article.published, time_texts=[nearby[0].text_in(text)],

@@ -247,12 +247,11 @@ def load_suggester(model: str | None = None, *, gazetteer: Gazetteer | None = No
     with _collector_paused():
         _split_citation_marks(nlp)
         add_conflict_ruler(nlp, gazetteer)
-        if warning is None:
-            add_paragraph_breaks(nlp)  # a blank line ends a sentence, as the event table reads it
         trigger_model = None
         if warning is None:
             from annotator.suggest.events.learned import shipped_trigger_model
 
+            add_paragraph_breaks(nlp)  # a blank line ends a sentence, as the event table reads it
             # Where triggers are is learned (docs/suggester.md); without a fitting model the rules decide.
             trigger_model, _ = shipped_trigger_model(features_of)
         finder = EventFinder(gazetteer, load_triggers(), trigger_model)
