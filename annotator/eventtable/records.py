@@ -9,6 +9,7 @@ Takes domain objects only (an Article, its Spans and argument links with ``.even
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Protocol, Sequence
 
@@ -120,12 +121,13 @@ _DATE_LINE = re.compile(r"^[ \t]*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,
                         r"[^\n]{0,20}$", re.M)
 
 
-def _without_dateline(text: str, start: int, end: int) -> str:
+def _without_dateline(text: str, start: int, end: int, found: tuple[int, int, str] | None) -> str:
     """The sentence with what dates the report blanked (offsets kept): the article's dateline ("KYIV, June
     24 -", opening the text or the first paragraph under its headline) and a line holding nothing but a
-    date ("May 03, 2013" under a headline)."""
+    date ("May 03, 2013" under a headline).
+
+    :param found: the article's ``dateline_span``, read once for all its events"""
     sentence = text[start:end]
-    found = dateline_span(text)
     if found is not None and start <= found[0] < end:
         cut_from, cut_to = found[0] - start, min(found[1], end) - start
         sentence = sentence[:cut_from] + " " * (cut_to - cut_from) + sentence[cut_to:]
@@ -379,6 +381,33 @@ def sentence_bounds(doc, start: int, end: int) -> tuple[int, int]:
     return first.start_char, last.end_char
 
 
+class SentenceTable:
+    """An article's sentences read once, for :func:`sentence_bounds` of each of its events: spaCy's
+    ``Token.sent`` walks the tokens back and forth anew for every event asking, and builds Token and Span
+    objects on the way. The same boundaries (a sentence starts where spaCy's ``sent_start`` says so, the
+    first token always), so the same answers."""
+
+    def __init__(self, doc):
+        self._doc = doc
+        self._starts: list[int] = []  # first token of each sentence, in order
+        self._chars: list[tuple[int, int]] = []  # each sentence's (start_char, end_char)
+        if doc.has_annotation("SENT_START"):
+            for sentence in doc.sents:
+                self._starts.append(sentence.start)
+                self._chars.append((sentence.start_char, sentence.end_char))
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """As ``sentence_bounds(doc, start, end)``."""
+        if not self._starts:
+            return sentence_bounds(self._doc, start, end)  # no boundaries: spaCy's own error, or the whole text
+        span = self._doc.char_span(start, max(end, start + 1), alignment_mode="expand")
+        if span is None or not len(span):
+            return 0, len(self._doc.text)
+        first = self._chars[bisect_right(self._starts, span.start) - 1]
+        last = self._chars[bisect_right(self._starts, span.end - 1) - 1]
+        return first[0], last[1]
+
+
 _PARSERS: dict[tuple[str, bool, bool], object] = {}
 _FULL_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "ner", "lemmatizer"]
 
@@ -596,7 +625,8 @@ class RecordBuilder:
                     f"({len(text)} characters)")
         locations = [s for s in spans if s.layer == Layer.ENTITY and s.label == "LOCATION"]
         dates = [s for s in spans if s.layer == Layer.ENTITY and s.label == "DATE"]
-        context = doc = found = parsed = None
+        context = doc = found = parsed = table = None
+        opening = dateline_span(text)  # once an article: each event's sentence blanks it, the source names it
         if events:
             # Which reading an article gets is the annotation's say (needs_parse), never which one
             # ran first: placed events read the same from a parse at hand as from sentences alone.
@@ -606,6 +636,7 @@ class RecordBuilder:
             context = self.places.context([m.text for m in found], text)
             if unplaced and doc.has_annotation("ENT_IOB"):
                 parsed = doc
+            table = SentenceTable(doc)
         source = Source(
             article_id=article.id,
             outlet=article.source or "",
@@ -613,22 +644,23 @@ class RecordBuilder:
             published=article.published,
             title=article.title or "",
             source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
-            dateline=(dateline(text) or "").casefold(),
+            dateline=(opening[2] if opening and opening[2] else "").casefold(),  # as dateline(text)
             # a country two reports both name ("Ukraine") is no sign that they tell one event
             names=frozenset(n for n in _names(spans, text, parsed) if self.places.country_of(n) is None),
         )
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
             out.append(self._record(article, span, by_event.get(span.id, []), doc, found, dates,
-                                    context, source, (overrides or {}).get((article.id, span.id))))
+                                    context, source, (overrides or {}).get((article.id, span.id)), table, opening))
         return out
 
-    def _record(self, article, span, links, doc, found, dates, context, source, override) -> EventRecord:
+    def _record(self, article, span, links, doc, found, dates, context, source, override, table,
+                opening) -> EventRecord:
         """One record, one way: the words read (arguments, sentence) -> date -> place -> counts and the
         type they imply -> the reviewer's choices over all of it. Each stage reads only what the ones
         before it produced."""
-        reading = self._read(article, span, links, doc)
-        date, background = self._dated(reading, dates)
+        reading = self._read(article, span, links, table)
+        date, background = self._dated(reading, dates, opening)
         place = self._place(doc, span, reading.place_texts, found, context)
         casualties, event_type, disorder = self._counted(reading)
         if override is not None:
@@ -659,10 +691,10 @@ class RecordBuilder:
             background=background,
         )
 
-    def _read(self, article, span, links, doc) -> "_Reading":
+    def _read(self, article, span, links, table: SentenceTable) -> "_Reading":
         """Stage 1: the event's sentence and its arguments' words, sorted by role."""
         text = article.text
-        start, end = sentence_bounds(doc, span.start_char, span.end_char)
+        start, end = table.bounds(span.start_char, span.end_char)
         reading = _Reading(article, span, start, end, f"article {article.id}, span {span.id}")
         for link in sorted(links, key=lambda l: (l.filler.start_char, l.filler.id)):
             filler = link.filler.text_in(text)
@@ -681,13 +713,13 @@ class RecordBuilder:
                 reading.place_texts.append(filler)
         return reading
 
-    def _dated(self, reading: "_Reading", dates) -> tuple[ResolvedDate, bool]:
+    def _dated(self, reading: "_Reading", dates, opening) -> tuple[ResolvedDate, bool]:
         """Stage 2: the date (TIME words, else the sentence's, else an annotated DATE span nearby, else
         the published date marked as such) and whether it makes the event background."""
         article, span = reading.article, reading.span
         text, start, end = article.text, reading.sentence_start, reading.sentence_end
         date = resolve_event_date(published=article.published, time_texts=reading.time_texts,
-                                  sentence=_without_dateline(text, start, end), trigger_offset=span.start_char - start,
+                                  sentence=_without_dateline(text, start, end, opening), trigger_offset=span.start_char - start,
                                   where=f"article {article.id}")
         if not reading.time_texts:
             # An annotated DATE span in the sentence beats our own search: the annotator read it as a date.
