@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.eventtable.records import SentenceTable, load_parser, sentence_bounds
+from eventtable_fixtures import places_index  # noqa: F401 - a fixture
 
 ODD_TEXTS = [
     # Cyrillic, with a dateline in capitals
@@ -44,3 +45,82 @@ def test_sentence_table_of_a_doc_without_boundaries_fails_as_spacy_does():
         sentence_bounds(doc, 0, 6)
     with pytest.raises(ValueError):
         SentenceTable(doc).bounds(0, 6)
+
+
+def _varied_reports():
+    """Invented reports that reach every branch of linking's affinity: named and unnamed actors, targets,
+    counts far apart, a published date standing in, coarse and exact dates, untyped labels, one article's
+    two events, shared datelines and names."""
+    from eventtable_fixtures import Annotated
+
+    reports = []
+    one = Annotated(41, "KHARKIV, June 24 - Russian troops shelled Kharkiv on Friday, killing 12 people. "
+                        "Wagner fighters attacked Izium last week.", published="2022-06-25", source="A")
+    one.event("shelled", "EXPLOSIONS_REMOTE_VIOLENCE", actor=("Russian troops", "ARMED_GROUP"),
+              location=("Kharkiv", "LOCATION"), fatalities=("12 people", "QUANTITY"))
+    one.event("attacked", "BATTLES", actor=("Wagner fighters", "ARMED_GROUP"), location=("Izium", "LOCATION"))
+    reports.append(one)
+    two = Annotated(42, "KHARKIV, June 25 - Shelling hit Kharkiv, killing 1,500 people, officials said.",
+                    published="2022-06-25", source="B")
+    two.event("Shelling", "EXPLOSIONS_REMOTE_VIOLENCE", location=("Kharkiv", "LOCATION"),
+              fatalities=("1,500 people", "QUANTITY"), target=("people", "QUANTITY"))
+    reports.append(two)
+    three = Annotated(43, "Boko Haram gunmen raided Maiduguri, killing two civilians. JNIM attacked Mopti "
+                          "in February.", published="2022-03-02", source="C")
+    three.event("raided", "VIOLENCE_AGAINST_CIVILIANS", actor=("Boko Haram", "ARMED_GROUP"),
+                location=("Maiduguri", "LOCATION"), target=("two civilians", "QUANTITY"))
+    three.event("attacked", "BATTLES", actor=("JNIM", "ARMED_GROUP"), location=("Mopti", "LOCATION"),
+                time=("in February", "DATE"))
+    reports.append(three)
+    four = Annotated(44, "Gunmen raided Maiduguri overnight. A quake struck Mopti. The earthquake shook Gao.",
+                     published="2022-03-03", source="D")
+    four.event("raided", "VIOLENCE_AGAINST_CIVILIANS", actor=("Gunmen", "ARMED_GROUP"),
+               location=("Maiduguri", "LOCATION"))
+    four.event("quake", "quake", location=("Mopti", "LOCATION"))
+    four.event("earthquake", "earthquake", location=("Gao", "LOCATION"))
+    reports.append(four)
+    five = Annotated(45, "Protesters marched in Mopti. Police arrested a trader in Mopti on 3 May 2022.",
+                     published="2022-05-04", source="E")
+    five.event("marched", "PROTESTS", actor=("Protesters", "PROTESTERS"), location=("Mopti", "LOCATION"))
+    five.event("arrested", "arrest", actor=("Police", "ARMED_GROUP"), location=("Mopti", "LOCATION"))
+    reports.append(five)
+    # Reports that agree with the first one's shelling in several ways: an exact day and a dateline, a day
+    # apart, a published date standing in, a week
+    six = Annotated(46, "KHARKIV, June 24 - Russian forces shelled Kharkiv on 24 June 2022, killing 10 people.",
+                    published="2022-06-24", source="F")
+    six.event("shelled", "EXPLOSIONS_REMOTE_VIOLENCE", actor=("Russian forces", "ARMED_GROUP"),
+              location=("Kharkiv", "LOCATION"), fatalities=("10 people", "QUANTITY"))
+    reports.append(six)
+    seven = Annotated(47, "Russian artillery pounded Kharkiv on 23 June 2022. Russian artillery bombarded "
+                          "Kharkiv.", published="2022-06-25", source="G")
+    seven.event("pounded", "EXPLOSIONS_REMOTE_VIOLENCE", actor=("Russian artillery", "ARMED_GROUP"),
+                location=("Kharkiv", "LOCATION"))
+    seven.event("bombarded", "EXPLOSIONS_REMOTE_VIOLENCE", actor=("Russian artillery", "ARMED_GROUP"),
+                location=("Kharkiv", "LOCATION"))
+    reports.append(seven)
+    eight = Annotated(48, "Russian troops shelled Kharkiv last week.", published="2022-06-29", source="H")
+    eight.event("shelled", "EXPLOSIONS_REMOTE_VIOLENCE", actor=("Russian troops", "ARMED_GROUP"),
+                location=("Kharkiv", "LOCATION"))
+    reports.append(eight)
+    nine = Annotated(49, "The tremor shook Mopti, residents said.", published="2022-03-03", source="I")
+    nine.event("tremor", "tremor", location=("Mopti", "LOCATION"))
+    reports.append(nine)
+    return reports
+
+
+def test_block_affinity_gives_what_affinity_gives(places_index):
+    from annotator.eventtable.linking import _block_affinity, _Evidence, affinity
+    from annotator.eventtable.records import RecordBuilder
+
+    builder = RecordBuilder(places=places_index)
+    records = [r for item in _varied_reports() for r in builder.records(item.article, item.spans, item.links)]
+    assert len(records) == 15
+    evidence = [_Evidence(r) for r in records]
+    values = set()
+    for i, a in enumerate(records):
+        for j, b in enumerate(records):
+            fast = _block_affinity(evidence[i], evidence[j], a, b)
+            assert fast == affinity(a, b), (a.trigger, b.trigger)
+            if i != j:
+                values.add(fast)
+    assert None in values and len(values - {None}) >= 5  # contradictions and several strengths of evidence met

@@ -329,6 +329,83 @@ def affinity(a: EventRecord, b: EventRecord) -> float | None:
     return score
 
 
+class _Evidence:
+    """What :func:`affinity` reads of one record, read once a block: a big block compares each record with
+    dozens of others, and would otherwise rebuild its actors' name sets, its period and its words' families
+    for every pair. :func:`_block_affinity` gives what :func:`affinity` gives from these."""
+
+    __slots__ = ("kind", "actor_names", "actor_inters", "target_names", "target_inters", "named_actors", "deaths",
+                 "untyped", "event_type", "words", "families", "period", "fallback", "precision", "day",
+                 "article_id", "dateline", "names")
+
+    def __init__(self, record: EventRecord) -> None:
+        self.kind = (family(record), record.counted, record.background)
+        self.actor_names = {x.name.casefold() for x in record.actors}
+        self.actor_inters = {x.inter for x in record.actors}
+        self.target_names = {x.name.casefold() for x in record.targets}
+        self.target_inters = {x.inter for x in record.targets}
+        self.named_actors = {x.name.casefold() for x in record.actors if x.named}
+        deaths = record.fatalities
+        self.deaths = deaths.best if deaths is not None and deaths.best else None  # as _counts reads them
+        self.untyped = record.disorder_type == UNTYPED_FAMILY
+        self.event_type = record.event_type
+        self.words = _words(record.label, record.trigger)
+        self.families = frozenset().union(*(_FAMILY_OF.get(w, ()) for w in self.words))
+        self.period = _period(record)
+        self.fallback = record.date.is_fallback
+        self.precision = record.date.precision or 3
+        self.day = date.fromisoformat(record.date.end or record.date.start) if self.period is not None else None
+        self.article_id = record.article_id
+        self.dateline = record.source.dateline
+        self.names = record.source.names
+
+
+def _sides_fit(names_a: set, inters_a: set, names_b: set, inters_b: set) -> bool:
+    """As :func:`_same_side`, from the sets."""
+    return not names_a or not names_b or bool(names_a & names_b) or bool(inters_a & inters_b)
+
+
+def _block_affinity(x: _Evidence, y: _Evidence, a: EventRecord, b: EventRecord) -> float | None:
+    """:func:`affinity` of ``a`` and ``b`` from what was read of them once (``x``, ``y``): the same checks,
+    and the same sums added in the same order, so the same value to the last bit."""
+    if x.kind != y.kind:
+        return None
+    if not (_sides_fit(x.actor_names, x.actor_inters, y.actor_names, y.actor_inters)
+            and _sides_fit(x.target_names, x.target_inters, y.target_names, y.target_inters)):
+        return None
+    if x.named_actors and y.named_actors and not x.named_actors & y.named_actors:
+        return None
+    if x.deaths is not None and y.deaths is not None and max(x.deaths, y.deaths) > 100 * min(x.deaths, y.deaths) + 10:
+        return None
+    on_words = 1.0 if x.words & y.words else 0.75 if x.families & y.families else 0.0
+    if x.untyped and x.event_type != y.event_type and not on_words:
+        return None
+    pa, pb = x.period, y.period
+    if pa is None or pb is None:
+        on_dates = 0.0
+    elif not (pa[0] <= pb[1] + SLACK and pb[0] <= pa[1] + SLACK):
+        return None
+    elif not (pa[0] <= pb[1] and pb[0] <= pa[1]):
+        on_dates = 0.75
+    elif x.fallback or y.fallback:
+        on_dates = 1.0 if abs((x.day - y.day).days) <= 1 else 0.25
+    else:
+        on_dates = {1: 1.5, 2: 1.25, 3: 0.75}.get(max(x.precision, y.precision), 0.25)
+    on_places = _places(a, b)
+    if on_places is None:
+        return None
+    score = on_dates + on_places
+    score += 1.0 if x.event_type == y.event_type else on_words
+    if x.article_id == y.article_id:
+        score += 1.5
+    else:
+        if x.dateline and x.dateline == y.dateline:
+            score += 0.5
+        shared = len(x.names & y.names)
+        score += 1.5 if shared >= 4 else 1.0 if shared >= 2 else 0.0
+    return score
+
+
 def explain(a: EventRecord, b: EventRecord) -> str:
     """Why two records read (or not) as one event, in words: the first contradiction :func:`affinity`
     stops at, else each piece of evidence it adds (for a bench's list of errors, or a reviewer)."""
@@ -554,13 +631,11 @@ def _average_linkage(block: list[EventRecord], linkage: str = "average") -> list
     count: dict[int, dict[int, int]] = {i: {} for i in range(n)}
     complete = linkage == "complete"
     lowest: dict[int, dict[int, float]] = {i: {} for i in range(n)}  # the weakest pair across (complete linkage)
-    # The actors' names and types, once a record: most candidate pairs of a big block fail on them.
-    actors = [({x.name.casefold() for x in r.actors}, {x.inter for x in r.actors}) for r in block]
+    # What affinity reads of each record, once a record: most candidate pairs of a big block fail on
+    # the actors, the first thing read.
+    evidence = [_Evidence(r) for r in block]
     for i, j in _candidate_pairs(block):
-        (names_i, inters_i), (names_j, inters_j) = actors[i], actors[j]
-        if names_i and names_j and not (names_i & names_j or inters_i & inters_j):
-            continue  # as actors_compatible: a contradiction, which a pair left out counts as
-        value = affinity(block[i], block[j])
+        value = _block_affinity(evidence[i], evidence[j], block[i], block[j])
         if value is not None:
             total[i][j] = total[j][i] = value
             count[i][j] = count[j][i] = 1
