@@ -124,3 +124,30 @@ def test_block_affinity_gives_what_affinity_gives(places_index):
             if i != j:
                 values.add(fast)
     assert None in values and len(values - {None}) >= 5  # contradictions and several strengths of evidence met
+
+
+def test_grouping_leaves_the_cycle_collector_as_it_found_it(places_index):
+    import gc
+
+    from annotator.eventtable.linking import _no_cycle_collection, propose
+    from annotator.eventtable.records import RecordBuilder
+
+    builder = RecordBuilder(places=places_index)
+    records = [r for item in _varied_reports() for r in builder.records(item.article, item.spans, item.links)]
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        grouped = propose(records)
+        assert gc.isenabled()
+        assert sum(len(g.members) for g in grouped.groups) == len(records)
+        gc.disable()
+        assert propose(records) == grouped  # the same groups
+        assert not gc.isenabled()  # a caller's choice to keep it off is kept
+        gc.enable()
+        with pytest.raises(RuntimeError):
+            with _no_cycle_collection():
+                assert not gc.isenabled()
+                raise RuntimeError("clustering failed")
+        assert gc.isenabled()  # back on after a failure too
+    finally:
+        (gc.enable if was else gc.disable)()
