@@ -4,47 +4,40 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.eventtable.records import SentenceTable, load_parser, sentence_bounds
 from eventtable_fixtures import places_index  # noqa: F401 - a fixture
 
-ODD_TEXTS = [
-    # Cyrillic, with a dateline in capitals
-    "КИЇВ, 24 червня - Війська обстріляли Харків. Загинули двоє людей.\nОфіційні особи не повідомили деталей.",
-    # emoji and other symbols beyond the basic plane between the words
-    "Rebels 🔥 shelled Goma overnight 💥. Two people died... Officials said 🙏 nothing more! Really?",
-    # Windows line ends, a blank line as a paragraph break, a wrapped line inside a paragraph
-    "Drone strike hits plant, officials say\r\n\r\nKHARKIV, Oct. 10 - A drone hit a power plant\r\nin the city. "
-    "Nobody was hurt.\r\n\r\nThe U.N. said it would look into it.",
-    # a dateline under a headline, a lone carriage return, tabs and runs of spaces
-    "Clashes near the border\n\nMOPTI - Gunmen  attacked\ta market.\rTen people were wounded.   ",
-    # one word, no full stop
-    "Ceasefire",
+# Invented articles with and without a dateline: Cyrillic, emoji, Windows line ends, a dateline under a headline
+ODD_ARTICLES = [
+    ("КИЇВ, 24 червня - Війська обстріляли Харків. Загинули двоє людей.", "обстріляли"),
+    ("Rebels 🔥 shelled Goma overnight 💥. Two people died... Officials said 🙏 nothing more!", "shelled"),
+    ("Drone strike hits plant, officials say\r\n\r\nKHARKIV, Oct. 10 - A drone hit a power plant\r\nin the "
+     "city. Nobody was hurt.\r\n\r\nThe U.N. said it would look into it.", "hit"),
+    ("Clashes near the border\n\nMOPTI - Gunmen  attacked\ta market.\rTen people were wounded.", "attacked"),
+    ("GOMA, Oct. 10 (Reuters) - M23 rebels raided a camp near Goma.", "raided"),
 ]
 
 
-def _offsets(text: str):
-    """Every (start, end) a span could have, including empty ones and ones on whitespace."""
-    points = range(len(text) + 1)
-    return [(s, e) for s in points for e in points if s <= e and e - s <= 40]
+@pytest.mark.parametrize("text, trigger", ODD_ARTICLES, ids=["cyrillic", "emoji", "crlf", "headline", "reuters"])
+def test_records_read_the_dateline_once_as_dateline_reads_it(places_index, text, trigger):
+    """The dateline is read once an article: the source's dateline and each event's sentence (its date
+    words blanked) are what reading it again for each event gave."""
+    from annotator.eventtable.records import RecordBuilder, _without_dateline, sentence_bounds
+    from annotator.eventtable.where import dateline, dateline_span
+    from eventtable_fixtures import Annotated
 
-
-@pytest.mark.parametrize("sentences_only", [True, False], ids=["recogniser", "parse"])
-@pytest.mark.parametrize("text", ODD_TEXTS, ids=["cyrillic", "emoji", "crlf", "dateline", "one-word"])
-def test_sentence_table_gives_what_sentence_bounds_gives(text, sentences_only):
-    doc = load_parser(sentences_only=sentences_only)(text)
-    table = SentenceTable(doc)
-    for start, end in _offsets(text):
-        assert table.bounds(start, end) == sentence_bounds(doc, start, end), (start, end, text[start:end])
-
-
-def test_sentence_table_of_a_doc_without_boundaries_fails_as_spacy_does():
-    import spacy
-
-    doc = spacy.blank("en")("Gunmen attacked a market. Ten people were wounded.")
-    with pytest.raises(ValueError):
-        sentence_bounds(doc, 0, 6)
-    with pytest.raises(ValueError):
-        SentenceTable(doc).bounds(0, 6)
+    report = Annotated(60, text, published="2022-10-11", source="Invented Gazette")
+    report.event(trigger, "BATTLES")
+    builder = RecordBuilder(places=places_index)
+    (record,) = builder.records(report.article, report.spans, report.links)
+    assert record.source.dateline == (dateline(text) or "").casefold()
+    start, end = sentence_bounds(builder.sentences(text), record_start := text.index(trigger),
+                                 record_start + len(trigger))
+    blanked = _without_dateline(text, start, end, dateline_span(text))
+    assert len(blanked) == end - start and record.sentence == text[start:end].strip()
+    found = dateline_span(text)
+    if found is not None and start <= found[0] < end:
+        assert not blanked[found[0] - start:found[1] - start].strip()  # the dateline's words blanked...
+        assert record.date.start != "2022-10-10"  # ...so its day ("Oct. 10") never dates the event
 
 
 def _varied_reports():

@@ -9,7 +9,6 @@ Takes domain objects only (an Article, its Spans and argument links with ``.even
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Protocol, Sequence
 
@@ -381,33 +380,6 @@ def sentence_bounds(doc, start: int, end: int) -> tuple[int, int]:
     return first.start_char, last.end_char
 
 
-class SentenceTable:
-    """An article's sentences read once, for :func:`sentence_bounds` of each of its events: spaCy's
-    ``Token.sent`` walks the tokens back and forth anew for every event asking, and builds Token and Span
-    objects on the way. The same boundaries (a sentence starts where spaCy's ``sent_start`` says so, the
-    first token always), so the same answers."""
-
-    def __init__(self, doc):
-        self._doc = doc
-        self._starts: list[int] = []  # first token of each sentence, in order
-        self._chars: list[tuple[int, int]] = []  # each sentence's (start_char, end_char)
-        if doc.has_annotation("SENT_START"):
-            for sentence in doc.sents:
-                self._starts.append(sentence.start)
-                self._chars.append((sentence.start_char, sentence.end_char))
-
-    def bounds(self, start: int, end: int) -> tuple[int, int]:
-        """As ``sentence_bounds(doc, start, end)``."""
-        if not self._starts:
-            return sentence_bounds(self._doc, start, end)  # no boundaries: spaCy's own error, or the whole text
-        span = self._doc.char_span(start, max(end, start + 1), alignment_mode="expand")
-        if span is None or not len(span):
-            return 0, len(self._doc.text)
-        first = self._chars[bisect_right(self._starts, span.start) - 1]
-        last = self._chars[bisect_right(self._starts, span.end - 1) - 1]
-        return first[0], last[1]
-
-
 _PARSERS: dict[tuple[str, bool, bool], object] = {}
 _FULL_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "ner", "lemmatizer"]
 
@@ -625,7 +597,7 @@ class RecordBuilder:
                     f"({len(text)} characters)")
         locations = [s for s in spans if s.layer == Layer.ENTITY and s.label == "LOCATION"]
         dates = [s for s in spans if s.layer == Layer.ENTITY and s.label == "DATE"]
-        context = doc = found = parsed = table = None
+        context = doc = found = parsed = None
         opening = dateline_span(text)  # once an article: each event's sentence blanks it, the source names it
         if events:
             # Which reading an article gets is the annotation's say (needs_parse), never which one
@@ -636,7 +608,6 @@ class RecordBuilder:
             context = self.places.context([m.text for m in found], text)
             if unplaced and doc.has_annotation("ENT_IOB"):
                 parsed = doc
-            table = SentenceTable(doc)
         source = Source(
             article_id=article.id,
             outlet=article.source or "",
@@ -651,15 +622,15 @@ class RecordBuilder:
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
             out.append(self._record(article, span, by_event.get(span.id, []), doc, found, dates,
-                                    context, source, (overrides or {}).get((article.id, span.id)), table, opening))
+                                    context, source, (overrides or {}).get((article.id, span.id)), opening))
         return out
 
-    def _record(self, article, span, links, doc, found, dates, context, source, override, table,
+    def _record(self, article, span, links, doc, found, dates, context, source, override,
                 opening) -> EventRecord:
         """One record, one way: the words read (arguments, sentence) -> date -> place -> counts and the
         type they imply -> the reviewer's choices over all of it. Each stage reads only what the ones
         before it produced."""
-        reading = self._read(article, span, links, table)
+        reading = self._read(article, span, links, doc)
         date, background = self._dated(reading, dates, opening)
         place = self._place(doc, span, reading.place_texts, found, context)
         casualties, event_type, disorder = self._counted(reading)
@@ -691,10 +662,10 @@ class RecordBuilder:
             background=background,
         )
 
-    def _read(self, article, span, links, table: SentenceTable) -> "_Reading":
+    def _read(self, article, span, links, doc) -> "_Reading":
         """Stage 1: the event's sentence and its arguments' words, sorted by role."""
         text = article.text
-        start, end = table.bounds(span.start_char, span.end_char)
+        start, end = sentence_bounds(doc, span.start_char, span.end_char)
         reading = _Reading(article, span, start, end, f"article {article.id}, span {span.id}")
         for link in sorted(links, key=lambda l: (l.filler.start_char, l.filler.id)):
             filler = link.filler.text_in(text)
