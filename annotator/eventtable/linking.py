@@ -308,33 +308,21 @@ THRESHOLD = 1.5  # mean evidence two groups need (the same type word counts 1, a
 
 
 def affinity(a: EventRecord, b: EventRecord) -> float | None:
-    """How strongly two records read as one event; None when anything contradicts."""
-    if family(a) != family(b) or a.counted != b.counted or a.background != b.background:
-        return None
-    if not actors_compatible(a, b) or not _counts(a, b):
-        return None
-    on_words = words_related(a, b)
-    if a.disorder_type == UNTYPED_FAMILY and a.event_type != b.event_type and not on_words:
-        return None  # the scheme says nothing of these labels, and their words name different happenings
-    on_dates, on_places = _dates(a, b), _places(a, b)
-    if on_dates is None or on_places is None:
-        return None
-    score = on_dates + on_places
-    score += 1.0 if a.event_type == b.event_type else on_words
-    if a.article_id == b.article_id:
-        score += 1.5  # one report names its event again and again ("the attack", "the blast")
-    else:
-        if a.source.dateline and a.source.dateline == b.source.dateline:
-            score += 0.5
-        shared = len(a.source.names & b.source.names)
-        score += 1.5 if shared >= 4 else 1.0 if shared >= 2 else 0.0  # the same people, groups and places
-    return score
+    """How strongly two records read as one event; None when anything contradicts.
+
+    Contradictions first: another type family, modality class or background; actors or targets of no
+    common name or type, or perpetrators named apart (:func:`actors_compatible`); counts two orders of
+    magnitude apart (:func:`_counts`); for labels the scheme does not explain, other labels and unrelated
+    words; dates (:func:`_dates`) or places (:func:`_places`) apart. Then the evidence adds up: dates,
+    places, the same type (else related words, :func:`words_related`), the same article, else the same
+    dateline and shared names (the sums :func:`explain` lists)."""
+    return _affinity(_Evidence(a), _Evidence(b), a, b)
 
 
 class _Evidence:
-    """What :func:`affinity` reads of one record, read once a block: a big block compares each record with
+    """What :func:`affinity` reads of one record, read once a record: a big block compares each record with
     dozens of others, and would otherwise rebuild its actors' name sets, its period and its words' families
-    for every pair. :func:`_block_affinity` gives what :func:`affinity` gives from these."""
+    for every pair (:func:`_average_linkage` reads it once a block)."""
 
     __slots__ = ("kind", "actor_names", "actor_inters", "target_names", "target_inters", "named_actors", "deaths",
                  "untyped", "event_type", "words", "families", "period", "fallback", "precision", "day",
@@ -367,9 +355,10 @@ def _sides_fit(names_a: set, inters_a: set, names_b: set, inters_b: set) -> bool
     return not names_a or not names_b or bool(names_a & names_b) or bool(inters_a & inters_b)
 
 
-def _block_affinity(x: _Evidence, y: _Evidence, a: EventRecord, b: EventRecord) -> float | None:
-    """:func:`affinity` of ``a`` and ``b`` from what was read of them once (``x``, ``y``): the same checks,
-    and the same sums added in the same order, so the same value to the last bit."""
+def _affinity(x: _Evidence, y: _Evidence, a: EventRecord, b: EventRecord) -> float | None:
+    """:func:`affinity` of ``a`` and ``b`` from what was read of them once (``x``, ``y``). Each check
+    answers as the function the docstring of :func:`affinity` names for it (tests/test_eventtable_speed_helpers.py
+    compares them pair by pair): a rule changed there is changed here too."""
     if x.kind != y.kind:
         return None
     if not (_sides_fit(x.actor_names, x.actor_inters, y.actor_names, y.actor_inters)
@@ -381,7 +370,7 @@ def _block_affinity(x: _Evidence, y: _Evidence, a: EventRecord, b: EventRecord) 
         return None
     on_words = 1.0 if x.words & y.words else 0.75 if x.families & y.families else 0.0
     if x.untyped and x.event_type != y.event_type and not on_words:
-        return None
+        return None  # the scheme says nothing of these labels, and their words name different happenings
     pa, pb = x.period, y.period
     if pa is None or pb is None:
         on_dates = 0.0
@@ -399,12 +388,12 @@ def _block_affinity(x: _Evidence, y: _Evidence, a: EventRecord, b: EventRecord) 
     score = on_dates + on_places
     score += 1.0 if x.event_type == y.event_type else on_words
     if x.article_id == y.article_id:
-        score += 1.5
+        score += 1.5  # one report names its event again and again ("the attack", "the blast")
     else:
         if x.dateline and x.dateline == y.dateline:
             score += 0.5
         shared = len(x.names & y.names)
-        score += 1.5 if shared >= 4 else 1.0 if shared >= 2 else 0.0
+        score += 1.5 if shared >= 4 else 1.0 if shared >= 2 else 0.0  # the same people, groups and places
     return score
 
 
@@ -654,7 +643,7 @@ def _average_linkage(block: list[EventRecord], linkage: str = "average") -> list
     # the actors, the first thing read.
     evidence = [_Evidence(r) for r in block]
     for i, j in _candidate_pairs(block):
-        value = _block_affinity(evidence[i], evidence[j], block[i], block[j])
+        value = _affinity(evidence[i], evidence[j], block[i], block[j])
         if value is not None:
             total[i][j] = total[j][i] = value
             count[i][j] = count[j][i] = 1
