@@ -437,3 +437,11 @@ def test_suggest_real_text_troops_marching_are_not_a_protest(suggester):
     assert [label for _, label, _, _ in events_of(suggester, moving) if label == "PROTESTS"] == []
     protest = "Thousands of students marched through Bamako on Friday."
     assert [(trigger, label) for trigger, label, _, _ in events_of(suggester, protest)] == [("marched", "PROTESTS")]
+
+
+def test_suggest_real_text_who_claims_an_attack_is_its_actor(suggester):
+    text = ("Al-Shabaab claimed responsibility for the attack. "
+            "No group has claimed responsibility for the bombing in Baidoa.")
+    events = events_of(suggester, text)
+    assert events[0][:3] == ("attack", "BATTLES", [("ACTOR", "Al-Shabaab")])
+    assert ("ACTOR", "No group") not in events[1][2] and events[1][0] == "bombing"
