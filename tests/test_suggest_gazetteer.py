@@ -37,6 +37,16 @@ def test_suggest_gazetteer_geonames_adds_cities_with_their_variants():
     assert gazetteer.canonical("Kyiv") == "Kyiv"  # the curated spelling wins over geonames
 
 
+def test_suggest_gazetteer_a_curated_spelling_wins_over_a_geonames_one_that_folds_alike():
+    from annotator.suggest.gazetteer import Gazetteer
+
+    # geonames files "Slov'iansk" under another town; folded, it is the curated "Sloviansk"
+    gazetteer = Gazetteer(places={"Sloviansk": "Sloviansk", "Slov'iansk": "Nikopol", "Nikopol": "Nikopol"},
+                          from_geonames=frozenset({"Slov'iansk", "Nikopol"}))
+    assert gazetteer.canonical("SLOVIANSK") == gazetteer.canonical("Slov'iansk") == "Sloviansk"
+    assert gazetteer.canonical("Nikopol") == "Nikopol"
+
+
 def test_suggest_gazetteer_broken_file_names_the_file(tmp_path):
     for source in gazetteer_dir().glob("*.json"):
         (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")

@@ -75,8 +75,11 @@ class Gazetteer:
     _weapon_words: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def __post_init__(self) -> None:
-        # Curated people and groups win over places: geonames knows towns called "Wagner".
-        for table in (self.places, self.groups, self.people):
+        # Curated people and groups win over places: geonames knows towns called "Wagner". Curated
+        # places win over geonames spellings that fold alike: geonames lists "Slov'iansk" under
+        # Nikopol, which made "Sloviansk" Nikopol.
+        geonames_first = sorted(self.places.items(), key=lambda item: item[0] not in self.from_geonames)
+        for table in (dict(geonames_first), self.groups, self.people):
             for variant, canonical in table.items():
                 self._canonical_by_key[fold(variant)] = canonical
         self._place_keys = frozenset(fold(variant) for variant in self.places)
