@@ -26,6 +26,13 @@ def test_suggest_gazetteer_transliterations_share_one_canonical_name(curated, sp
     assert {curated.canonical(s) for s in spellings} == {canonical}
 
 
+def test_suggest_gazetteer_a_cyrillic_spelling_is_the_curated_place_it_reads_as(curated):
+    # Russian and Ukrainian spellings of one town in one week's reports: one place
+    assert curated.canonical("Северодонецк") == curated.canonical("Сєвєродонецьк") == "Sievierodonetsk"
+    assert curated.canonical("Харьков") == "Kharkiv"
+    assert curated.canonical("Пример") is None  # a word no curated place reads as
+
+
 def test_suggest_gazetteer_normalise_folds_case_accents_and_spelling(curated):
     assert curated.normalise("the  KIEV") == curated.normalise("Kyïv") == "kyiv"
     assert curated.normalise("Lugansk People's Militia") == curated.normalise("Lugansk Peoples Militia") == "lugansk peoples militia"
