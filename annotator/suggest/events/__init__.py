@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from annotator.suggest.entities import EntityCandidate
+from annotator.suggest.entities import EntityCandidate, is_dateline
 from annotator.suggest.events.arguments import arguments
 from annotator.suggest.events.attributes import modality, reported_by
 from annotator.suggest.events.classify import (
@@ -84,6 +84,8 @@ class EventFinder:
                 continue  # the learned model says this rule's word is no trigger here
             if rule.subjects and subject_kind(doc[start], by_token) not in rule.subjects:
                 continue
+            if rule.not_subjects and subject_kind(doc[start], by_token) in rule.not_subjects:
+                continue
             if rule.label in VIOLENT_LABELS and figurative(doc[start]):
                 continue
             # No score: a rule gives no probability, and the learned model's for this word is not the
@@ -116,10 +118,13 @@ class EventFinder:
         events = drop_predicates_of_events(doc, events, self.triggers)
         events = [e for e in events if not (e.rule and e.rule.alone_in_sentence and any(
             o is not e and o.label == e.label and doc[o.start].sent == doc[e.start].sent for o in events))]
+        # A dateline is where the report was filed: the parse can make "KYIV, June 24 (Reuters) -"
+        # the subject of the first sentence's verb, but it acts in no event and says nothing.
+        in_events = {i: e for i, e in by_token.items() if not (e.label == "LOCATION" and is_dateline(doc, e.start, e.end))}
         for event in events:
             event.modality = modality(doc[event.start])
-            event.reported_by = reported_by(doc[event.start], by_token)
-            event.arguments = arguments(doc, event, by_token)
+            event.reported_by = reported_by(doc[event.start], in_events)
+            event.arguments = arguments(doc, event, in_events)
         return sorted(events, key=lambda e: e.start)
 
     def _learned_event(self, doc: Doc, i: int, by_token: dict[int, EntityCandidate],
@@ -134,6 +139,8 @@ class EventFinder:
         rule = known[0]
         if rule.label in VIOLENT_LABELS and figurative(trigger):
             return None
+        if rule.not_subjects and subject_kind(trigger, by_token) in rule.not_subjects:
+            return None  # the rule's own guard holds whoever found the word ("troops marched")
         event = EventCandidate(i, i + 1, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
                                score=round(probability, 4), anaphoric=anaphoric(trigger, rule))
         if rule.typing == "weapon" or rule.requires_weapon:

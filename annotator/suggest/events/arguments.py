@@ -78,6 +78,9 @@ def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandida
     if subject is not None:
         add("TARGET" if subject.dep_ == "nsubjpass" else "ACTOR", subject)
     head = trigger.head
+    claimer = responsibility_claimed_by(trigger)
+    if claimer is not None:
+        add("ACTOR", claimer)
     if pos_class(trigger) == "NOUN" and head is not trigger:
         if trigger.dep_ in {"dobj", "obj"} and lemma_of(head) in LIGHT_VERBS:
             # "completed their withdrawal", "could launch a counter-attack": the doer is the verb's subject
@@ -96,6 +99,24 @@ def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandida
     if event.ace2005 in {"LIFE_DIE", "LIFE_INJURE"}:
         found = [("FATALITIES" if role == "TARGET" and e.label == "QUANTITY" else role, e) for role, e in found]
     return found
+
+
+CLAIM_VERBS = {"claim", "accept", "admit", "take", "bear"}
+
+
+def responsibility_claimed_by(trigger: Token) -> Token | None:
+    """Who claims the event: "Al-Shabaab claimed responsibility for the attack", "the group said it
+    was responsible for the ambush". In conflict reporting the claimant is the doer, so it is the
+    event's ACTOR (a pronoun finds no entity; "No group has claimed ..." names none)."""
+    preposition = trigger.head
+    if trigger.dep_ != "pobj" or preposition.lower_ != "for":
+        return None
+    holder = preposition.head
+    if holder.lower_ == "responsibility" and holder.dep_ in {"dobj", "obj"} and lemma_of(holder.head) in CLAIM_VERBS:
+        return subject_of(holder.head)
+    if holder.lower_ == "responsible" and holder.dep_ == "acomp":
+        return subject_of(holder.head)
+    return None
 
 
 def prepositional(prep: Token, event: EventCandidate, add, by_token: dict[int, EntityCandidate]) -> None:
