@@ -16,7 +16,10 @@ TERRITORY_SUBTYPES = {"Non-state actor overtakes territory", "Government regains
                       "Non-violent transfer of territory"}
 
 
-def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandidate]) -> list[tuple[str, EntityCandidate]]:
+def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandidate],
+              weapon_counts: frozenset[int] = frozenset()) -> list[tuple[str, EntityCandidate]]:
+    """The event's arguments; ``weapon_counts`` holds the ids of QUANTITY spans that count weapons
+    ("three ballistic missiles"), which fill WEAPON, not TARGET."""
     trigger = doc[event.start]
     found: list[tuple[str, EntityCandidate]] = []
 
@@ -30,7 +33,7 @@ def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandida
             role_here = role
             if role == "TIME" and entity.label != "DATE":
                 continue
-            if entity.label == "WEAPON":
+            if entity.label == "WEAPON" or id(entity) in weapon_counts:
                 role_here = "WEAPON"
             elif entity.label == "DATE":
                 role_here = "TIME"
