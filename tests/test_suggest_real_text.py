@@ -405,6 +405,13 @@ def test_suggest_real_text_a_dateline_is_no_events_actor(suggester):
     assert [trigger for trigger, *_ in events] == ["struck"]
     assert all(words != "KYIV" for _, _, arguments, _ in events for _, words in arguments)
     assert events[0][3] == "officials"
+    assert ("WEAPON", "Russian missiles") in events[0][2]  # the subject nearest the verb is the real one
+
+
+def test_suggest_real_text_the_subject_after_a_dateline_acts(suggester):
+    text = "KYIV, March 11 - Ukrainian troops repelled an assault near Bakhmut on Tuesday, the general staff said."
+    [repelled, _] = events_of(suggester, text)
+    assert repelled[0] == "repelled" and ("ACTOR", "Ukrainian troops") in repelled[2]
 
 
 @pytest.mark.parametrize("text", [
