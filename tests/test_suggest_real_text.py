@@ -470,3 +470,12 @@ def test_suggest_real_text_a_count_of_weapons_is_the_weapon_fired(suggester):
 def test_suggest_real_text_an_event_in_denied_reports_is_denied(suggester, text):
     [event] = suggester.analyse(suggester.nlp(text)).events
     assert event.modality.value == "denied"
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("JNIM said it was responsible for the ambush near Djibo.", "JNIM"),
+    ("Rebels said they had captured Kalemba on Sunday.", "Rebels"),
+])
+def test_suggest_real_text_it_under_a_verb_of_saying_is_the_speaker(suggester, text, actor):
+    [event] = events_of(suggester, text)
+    assert ("ACTOR", actor) in event[2]
