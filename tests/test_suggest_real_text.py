@@ -405,6 +405,13 @@ def test_suggest_real_text_a_dateline_is_no_events_actor(suggester):
     assert [trigger for trigger, *_ in events] == ["struck"]
     assert all(words != "KYIV" for _, _, arguments, _ in events for _, words in arguments)
     assert events[0][3] == "officials"
+    assert ("WEAPON", "Russian missiles") in events[0][2]  # the subject nearest the verb is the real one
+
+
+def test_suggest_real_text_the_subject_after_a_dateline_acts(suggester):
+    text = "KYIV, March 11 - Ukrainian troops repelled an assault near Bakhmut on Tuesday, the general staff said."
+    [repelled, _] = events_of(suggester, text)
+    assert repelled[0] == "repelled" and ("ACTOR", "Ukrainian troops") in repelled[2]
 
 
 @pytest.mark.parametrize("text", [
@@ -445,3 +452,30 @@ def test_suggest_real_text_who_claims_an_attack_is_its_actor(suggester):
     events = events_of(suggester, text)
     assert events[0][:3] == ("attack", "BATTLES", [("ACTOR", "Al-Shabaab")])
     assert ("ACTOR", "No group") not in events[1][2] and events[1][0] == "bombing"
+
+
+def test_suggest_real_text_a_count_of_weapons_is_the_weapon_fired(suggester):
+    # "three ballistic missiles" is a count; before, "fired" found no weapon and was no event
+    text = "Houthi rebels fired three ballistic missiles at Marib on Sunday, the coalition said."
+    [(trigger, label, arguments, _)] = events_of(suggester, text)
+    assert (trigger, label) == ("fired", "EXPLOSIONS_REMOTE_VIOLENCE")
+    assert ("WEAPON", "three ballistic missiles") in arguments and ("ACTOR", "Houthi rebels") in arguments
+    assert suggested(suggester, text)[at(text, "three ballistic missiles")][1] == "QUANTITY"  # the span stays a count
+
+
+@pytest.mark.parametrize("text", [
+    "The army denied reports that it had shelled Kafr Nabuda.",
+    "The ministry rejected claims that its jets had bombed the hospital.",
+])
+def test_suggest_real_text_an_event_in_denied_reports_is_denied(suggester, text):
+    [event] = suggester.analyse(suggester.nlp(text)).events
+    assert event.modality.value == "denied"
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("JNIM said it was responsible for the ambush near Djibo.", "JNIM"),
+    ("Rebels said they had captured Kalemba on Sunday.", "Rebels"),
+])
+def test_suggest_real_text_it_under_a_verb_of_saying_is_the_speaker(suggester, text, actor):
+    [event] = events_of(suggester, text)
+    assert ("ACTOR", actor) in event[2]

@@ -264,11 +264,14 @@ def anaphoric(trigger: Token, rule: TriggerRule) -> bool:
 
 
 def subject_of(trigger: Token) -> Token | None:
+    """The subject of the trigger's clause (through xcomp and conj). Where the parse gives a verb two
+    subjects, the nearest is the real one: "KYIV, March 11 - Ukrainian troops repelled" makes the
+    dateline a subject of "repelled" too."""
     current = trigger
     for _ in range(4):
-        for child in current.children:
-            if child.dep_ in {"nsubj", "nsubjpass"}:
-                return child
+        subjects = [child for child in current.children if child.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects:
+            return min(subjects, key=lambda child: abs(child.i - current.i))
         if current.dep_ in {"xcomp", "conj"} and current.head is not current:
             current = current.head
         else:
