@@ -139,7 +139,7 @@ class ResolvedPlace:
     text: str
     place: Place | None
     candidates: tuple[Place, ...] = ()
-    basis: str = "argument"  # argument | sentence | none
+    basis: str = "argument"  # argument | attachment | sentence | article | dateline | reviewer | none
     note: str = ""
     offsets: tuple[int, int] | None = None  # where in the article the words were read, when known
     # The words name a place the gazetteer lacks (a village, a neighbourhood): ``text`` keeps them as

@@ -16,7 +16,7 @@ from annotator.eventtable.dates import ResolvedDate, dates_another_noun, page_ti
 from annotator.eventtable.fatalities import (
     ARRESTED, INJURED, MISSING, Casualties, FatalityError, Fatalities, combine_in_event, parse_fatalities, read_casualties,
 )
-from annotator.eventtable.places import PlaceIndex, ResolvedPlace
+from annotator.eventtable.places import COUNTRY, PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
 from annotator.eventtable.where import dateline, dateline_span, mentions, names_a_place, rank_mentions
 from annotator.domain import Article, Layer, Modality, Span
@@ -256,6 +256,11 @@ def _names(spans: Sequence[Span], text: str, parsed=None) -> frozenset[str]:
     if parsed is not None:
         names.update(fold(e.text) for e in parsed.ents if e.label_ in _NAME_LABELS)
     return frozenset(names)
+
+
+# A place's basis when only the article's dateline gives it: where the reporter is (ADR 30). Like the
+# "article" basis (a place named earlier), it stands in for the words the event's sentence does not give.
+DATELINE = "dateline"
 
 
 class RecordError(ValueError):
@@ -862,19 +867,42 @@ class RecordBuilder:
                        note=f"{words.text!r} is not in the gazetteer: placed at {area.precision_name} level, {why}")
 
     def _setting(self, doc, span, found, context) -> ResolvedPlace | None:
-        """Where the article is set: its dateline, else the nearest place named before the event."""
+        """Where the article is set: its dateline, else the nearest place named before the event.
+
+        A dateline says where the reporter is (ADR 30): when the article names other places in the
+        dateline's country, an event it leaves unplaced may be at any of them, so it is set in that country
+        at country precision; only an article naming no other place there is set in the dateline's city."""
         words = dateline(doc.text)
         if words:
-            resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis="article")
+            resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis=DATELINE)
             if resolved.place is not None:
                 start = doc.text.find(words)
-                return replace(resolved, offsets=(start, start + len(words)), note="the article's dateline")
+                resolved = replace(resolved, offsets=(start, start + len(words)), note="the article's dateline")
+                elsewhere = self._named_elsewhere_in(resolved.place, doc, found, context, (start, start + len(words)))
+                country = self.places.country(resolved.place.country_code) if elsewhere else None
+                if country is not None and resolved.place.precision != COUNTRY:
+                    return replace(resolved, place=country, candidates=(country, *resolved.candidates),
+                                   note=f"the article's dateline, {resolved.place.name}, says where the reporter is; "
+                                        f"the article names other places in {country.name} ({', '.join(elsewhere[:3])})")
+                return resolved
         for mention in sorted((m for m in found if m.end <= span.start_char and names_a_place(doc, m)),
                               key=lambda m: -m.start):
             resolved = self.places.resolve(mention.text, context, basis="article")
             if resolved.place is not None:
                 return replace(resolved, offsets=(mention.start, mention.end), note="named earlier in the article")
         return None
+
+    def _named_elsewhere_in(self, place, doc, found, context, dateline_at: tuple[int, int]) -> list[str]:
+        """Names of the article's other towns and regions in the country of ``place`` (its dateline's)."""
+        names: list[str] = []
+        for mention in found:
+            if mention.overlaps(*dateline_at) or not names_a_place(doc, mention):
+                continue
+            other = self.places.resolve(mention.text, context).place
+            if other is not None and other.precision != COUNTRY and other.country_code == place.country_code \
+                    and other.geonameid != place.geonameid and other.name not in names:
+                names.append(other.name)
+        return names
 
     def _apply(self, override: Override, date: ResolvedDate, place: ResolvedPlace | None, where: str):
         if override.date:
