@@ -121,3 +121,24 @@ def test_a_town_named_so_after_a_place_preposition_is_still_a_place(builder):
     report.event("attacked", "BATTLES")
     (record,) = builder.records(report.article, report.spans, report.links)
     assert (record.place.place.name, record.place.place.country_code) == ("Split", "HR")
+
+
+def test_a_dateline_city_the_article_names_again_stays_the_setting(builder):
+    text = ("ODESA, July 31 - Missiles hit the port city of Odesa overnight, and grain ships waited off Mykolaiv.\n\n"
+            "Two workers were killed at the terminal, the governor said.")
+    record = record_of(builder, text, "killed")
+    assert (record.place.place.name, record.place.basis) == ("Odesa", "dateline")
+
+
+def test_a_town_named_so_in_a_list_after_a_place_preposition_is_a_place(builder):
+    report = Annotated(74, "Gunmen killed six people in Zadar, Sibenik and Split on Friday.", published="2024-05-10")
+    report.event("killed", "BATTLES", location=[("Zadar", "LOCATION")])
+    from annotator.eventtable.where import an_everyday_word
+
+    doc = builder._doc(report.article.text, True)
+    split = doc.char_span(report.article.text.index("Split"), report.article.text.index("Split") + 5)
+    assert not an_everyday_word(doc, split)
+
+
+def test_a_dateline_in_capitals_with_its_country_and_a_double_dash_is_read():
+    assert dateline("TEGUCIGALPA, Honduras -- The candidate called on her supporters to march.") == "TEGUCIGALPA"

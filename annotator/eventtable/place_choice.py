@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from annotator.eventtable.where import (DIRECTION_WORDS, NEVER_PLACES, REGION_WORDS, ROLE_NOUNS, Mention, _attached,
-                                        _is_date_word, _role, _tree_distance, an_everyday_word,
-                                        rank_mentions)
+                                        _is_date_word, _role, _tree_distance, rank_mentions)
 
 FORMAT = "conflict-annotator/place-choice"
 
@@ -76,7 +75,7 @@ def sentence_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence
                     and words.casefold() not in NEVER_PLACES and words.casefold() not in ROLE_NOUNS \
                     and not any(t.ent_type_ in _NOT_PLACE_ENTITIES for t in span) \
                     and not (span.start_char < trigger_end and trigger_start < span.end_char) \
-                    and not an_everyday_word(doc, span) and resolve(words)[0] != "none":
+                    and resolve(words)[0] != "none":
                 kept.append(Mention(span.start_char, span.end_char, words, span.root.i, "propn"))
         run = []
     whole = [_whole_name(doc, m, resolve, trigger_start, trigger_end) for m in kept]

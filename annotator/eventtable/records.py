@@ -227,6 +227,16 @@ def _names_where(doc, chosen, other) -> bool:
         and how_places_join(doc, left.end - 1, right.start) in {"comma", "in"}
 
 
+def _an_everyday_word(doc, mention) -> bool:
+    """Whether a candidate's words are an everyday English word a capital letter made look like a name
+    ("Luck was with them": never Lutsk). Weighed when a place is chosen, not when candidates are gathered,
+    so the learned step's cues, and its weights, stay as they were trained."""
+    from annotator.eventtable.where import an_everyday_word
+
+    words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return words is not None and an_everyday_word(doc, words)
+
+
 def _plausible(place, context) -> bool:
     """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
     lies in a country the article names (or whose people it names: "the Syrian army"), or is a region or a
@@ -766,6 +776,8 @@ class RecordBuilder:
         unresolved = None
         attached: list[ResolvedPlace] = []
         for candidate in rank_mentions(doc, span.start_char, span.end_char, found):
+            if _an_everyday_word(doc, candidate.mention):
+                continue
             resolved = self.places.resolve(candidate.mention.text, context, basis=candidate.basis)
             resolved = replace(resolved, offsets=(candidate.mention.start, candidate.mention.end))
             if candidate.mention.origin == "name" and resolved.place is not None and not _plausible(resolved.place, context):
@@ -810,7 +822,8 @@ class RecordBuilder:
         for score, mention in chooser.ranked(doc, span.start_char, span.end_char, found, index_cue(self.places)):
             if score < chooser.threshold:
                 break
-            if not names_a_place(doc, mention) or _before_initials(doc, mention, self.places.country_of):
+            if not names_a_place(doc, mention) or _before_initials(doc, mention, self.places.country_of) \
+                    or _an_everyday_word(doc, mention):
                 continue
             # The basis says how the words hang from the trigger, as the rules would read it.
             hangs = rank_mentions(doc, span.start_char, span.end_char, [mention])
@@ -869,9 +882,10 @@ class RecordBuilder:
     def _setting(self, doc, span, found, context) -> ResolvedPlace | None:
         """Where the article is set: its dateline, else the nearest place named before the event.
 
-        A dateline says where the reporter is (ADR 30): when the article names other places in the
-        dateline's country, an event it leaves unplaced may be at any of them, so it is set in that country
-        at country precision; only an article naming no other place there is set in the dateline's city."""
+        A dateline says where the reporter is (ADR 30): when the article's words name other places in the
+        dateline's country but never the dateline's city, an event it leaves unplaced may be at any of them,
+        so it is set in that country at country precision; an article that names the city again ("MYKOLAIV
+        - ... the port city of Mykolaiv") or no other place there is set in the city."""
         words = dateline(doc.text)
         if words:
             resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis=DATELINE)
@@ -885,22 +899,25 @@ class RecordBuilder:
                                    note=f"the article's dateline, {resolved.place.name}, says where the reporter is; "
                                         f"the article names other places in {country.name} ({', '.join(elsewhere[:3])})")
                 return resolved
-        for mention in sorted((m for m in found if m.end <= span.start_char and names_a_place(doc, m)),
-                              key=lambda m: -m.start):
+        for mention in sorted((m for m in found if m.end <= span.start_char and names_a_place(doc, m)
+                               and not _an_everyday_word(doc, m)), key=lambda m: -m.start):
             resolved = self.places.resolve(mention.text, context, basis="article")
             if resolved.place is not None:
                 return replace(resolved, offsets=(mention.start, mention.end), note="named earlier in the article")
         return None
 
     def _named_elsewhere_in(self, place, doc, found, context, dateline_at: tuple[int, int]) -> list[str]:
-        """Names of the article's other towns and regions in the country of ``place`` (its dateline's)."""
+        """Names of the article's other towns and regions in the country of ``place`` (its dateline's); none
+        when the article names ``place`` itself again."""
         names: list[str] = []
         for mention in found:
-            if mention.overlaps(*dateline_at) or not names_a_place(doc, mention):
+            if mention.overlaps(*dateline_at) or not names_a_place(doc, mention) or _an_everyday_word(doc, mention):
                 continue
             other = self.places.resolve(mention.text, context).place
+            if other is not None and other.geonameid == place.geonameid:
+                return []  # the report names its dateline's city again: it is about the city
             if other is not None and other.precision != COUNTRY and other.country_code == place.country_code \
-                    and other.geonameid != place.geonameid and other.name not in names:
+                    and other.name not in names:
                 names.append(other.name)
         return names
 

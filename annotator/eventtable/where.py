@@ -115,7 +115,7 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
                 child.dep_ in {"compound", "amod", "nmod"} and child.pos_ == "PROPN" for child in doc[start - 2].lefts):
             start -= 2  # "the eastern province of Deir Ezzor": the province, not the town of its name
         words = doc[start:end].text
-        if words.casefold() in NEVER_PLACES or an_everyday_word(doc, doc[start:end]):
+        if words.casefold() in NEVER_PLACES:
             continue
         if words.isupper() and len(words) <= 6 and words not in {"US", "UK", "USA", "DRC", "UAE", "U.S.", "U.K."}:
             continue  # "SANA", "HRW": an organisation's initials
@@ -161,6 +161,14 @@ def an_everyday_word(doc, span) -> bool:
         return False
     before = doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in _LOCATIVE:
+        return False
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lower_ in REGION_WORDS | {"local", "lga"}:
+        return False  # "Logo local government area", "Bar district"
+    head = span.root
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head  # "in Kwande, Katsina/Ala and Logo": a list after a place preposition
+    if head.i != span.root.i and head.i > 0 and doc[head.i - 1].lower_ in _LOCATIVE:
         return False
     if before is not None and before.lower_ == "of" and span.start >= 2 and (
             doc[span.start - 2].lower_ in REGION_WORDS | {"port", "island", "mayor", "people", "residents"}):
@@ -403,9 +411,9 @@ def _a_headline(text: str, match) -> bool:
     date or an agency, is one; otherwise the words before the dash must read as a place's name (each word
     capitalised bar particles such as "de" or "al", at most four) and the line must go on past the dash
     into the report, where a headline ends a few words after it."""
-    place = match.group("place")
-    if place.isupper() or _DATED.search(match.group(0)):
-        return False
+    place = match.group("place").strip(" -–—")
+    if place.split(",")[0].isupper() or _DATED.search(match.group(0)):
+        return False  # "TEGUCIGALPA, Honduras --"
     words = place.replace(",", " ").split()
     if len(words) > 4 or any(not w[:1].isupper() and w.casefold() not in _NAME_PARTICLES for w in words):
         return True
