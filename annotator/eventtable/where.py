@@ -283,8 +283,6 @@ def _in_a_place_slot(token) -> bool:
 def _role(token, trigger_tokens: set[int], sentence_tokens) -> tuple[int, str] | None:
     """How a place's head token hangs in its sentence, as (tier, why); None when it cannot be the place."""
     head = token.head
-    if token.dep_ == "nsubj" and head.lower_ in SPEECH_VERBS and head.i not in trigger_tokens:
-        return None  # "Moscow denies shelling...": the speaker, a government, says nothing of where
     if token.dep_ == "conj" and head.i != token.i and head.dep_ != "conj" and head.i not in trigger_tokens and (
             (head.pos_ == "PROPN" and head.ent_type_ == "ORG" and not _in_a_place_slot(head))
             or _role(head, trigger_tokens, sentence_tokens) is None):
@@ -368,6 +366,14 @@ def rank_mentions(doc, trigger_start: int, trigger_end: int, found: Sequence[Men
     return ranked
 
 
+def speaks(doc, mention: Mention) -> bool:
+    """Whether a place mention is the subject of a verb of saying, denying, claiming or accusing ("Moscow
+    denies shelling the town", "Washington said the strike..."): if a capital or a country, its
+    government speaking, not where what it speaks of happened."""
+    token = doc[mention.root]
+    return token.dep_ == "nsubj" and token.head.lower_ in SPEECH_VERBS
+
+
 def names_a_place(doc, mention: Mention) -> bool:
     """Whether a mention reads as a place at all: not inside a title or an organisation's name."""
     return _role(doc[mention.root], set(), None) is not None
@@ -433,4 +439,5 @@ def dateline(text: str) -> str | None:
     return found[2] if found and found[2] else None
 
 
-__all__ = ["Candidate", "Mention", "dateline", "dateline_span", "mentions", "names_a_place", "rank_mentions"]
+__all__ = ["Candidate", "Mention", "an_everyday_word", "dateline", "dateline_span", "mentions", "names_a_place",
+           "rank_mentions", "speaks"]
