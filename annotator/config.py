@@ -117,6 +117,17 @@ def resolve_hub_url(cli_value: str | None, project_value: str | None = None) -> 
     return cli_value or project_value or os.environ.get("ANNOTATOR_HUB") or None
 
 
+def login_name() -> str:
+    """The operating system's name for the user, offered as the annotator's name on a first start;
+    "" where there is none (a container without a passwd entry)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
 def preferences_path() -> Path:
     return config_dir() / "preferences.json"
 

@@ -110,6 +110,17 @@ def test_counts_injured_are_never_fatalities(builder):
     assert record.casualties.injured.best == 100
 
 
+@pytest.mark.parametrize("sentence, trigger, filler, killed, injured", [
+    ("A drone attack on Kharkiv on Tuesday night injured three people.", "injured", "three people", None, 3),
+    ("Shells hit the market, killing one man and wounding 18 others.", "wounding", "18 others", 1, 18),
+])
+def test_counts_an_injury_events_count_is_the_injured(builder, sentence, trigger, filler, killed, injured):
+    # the guidelines put an injury event's count in its FATALITIES role, and the words alone name no outcome
+    record = record_of(builder, sentence, trigger, label="EXPLOSIONS_REMOTE_VIOLENCE", fatalities=(filler, "QUANTITY"))
+    assert (record.fatalities.best if record.fatalities else None) == killed
+    assert record.casualties.injured.best == injured
+
+
 def test_counts_a_distance_is_not_a_death(builder):
     record = record_of(builder, "Troops killed two militants in Kupwara, 200 kilometers north of Srinagar.", "killed")
     assert record.fatalities.best == 2

@@ -69,6 +69,19 @@ def test_saved_page_imports_its_article_alone(tmp_path, write, capsys):
     assert "<" not in article.text and "&" not in article.text
 
 
+def test_a_copyright_year_is_no_published_date(tmp_path, write):
+    # the page's metadata gives no date; only the footer's "© 2026" does, and it is no day
+    undated = page("Shelling cuts water in Dorvan", BODY).replace(
+        '<meta property="article:published_time" content="2026-03-14T08:00:00Z">\n', "")
+    saved = write("undated.html", undated)
+    db = tmp_path / "p.sqlite"
+    assert main(["--db", str(db), "import", str(saved)]) == 0
+    with Store.open(db) as store:
+        [article] = list(store.articles.iter())
+    assert article.published is None
+    only_article(article.text)
+
+
 def test_page_without_an_article_is_refused_with_its_name(tmp_path, write, capsys):
     empty = write("menu.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>")
     good = write("dorvan.htm", page("Shelling cuts water in Dorvan", BODY))

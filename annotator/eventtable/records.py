@@ -731,8 +731,15 @@ class RecordBuilder:
         argued: dict[str, list[Fatalities]] = {}
         sentence = read_casualties(reading.article.text[reading.sentence_start:reading.sentence_end])
         tolls = [" ".join(t.split()).casefold() for t in sentence.context]
+        trigger = reading.span.text_in(reading.article.text)
         for words in reading.fatality_texts:
             said = read_casualties(words)
+            if not (said.killed or said.context or any(said.of(o) for o in (INJURED, MISSING, ARRESTED))):
+                # The filler alone names no outcome ("18 others"): the trigger says which ("wounding 18
+                # others" is 18 injured, never 18 dead; our guidelines put both counts in this role).
+                with_trigger = read_casualties(f"{trigger} {words}")
+                if any(with_trigger.of(o) for o in (INJURED, MISSING, ARRESTED)) and not with_trigger.killed:
+                    said = with_trigger
             others = {o: said.of(o) for o in (INJURED, MISSING, ARRESTED) if said.of(o)}
             if any(" ".join(words.split()).casefold() in toll for toll in tolls):
                 continue  # the sentence gives these words as a war's toll ("since the war began"): its note says so

@@ -31,11 +31,11 @@ def open_window(db_path: Path, preferences: config.Preferences | None = None, *,
     if opened.samples_error is not None:  # a broken installation: say so, and open the empty project
         dialogs.inform(None, "Sample articles not loaded", str(opened.samples_error))
     if not preferences.annotator:
-        name = dialogs.ask(None, "Welcome", "Your name, so every span you make is attributed to you:")
-        if not name or not name.strip():
+        name = _ask_first_name()
+        if name is None:
             store.close()
             return None
-        preferences.annotator = name.strip()
+        preferences.annotator = name
         preferences.save()
     store.annotators.ensure(preferences.annotator)
     scheme = store.project_scheme(preferences.scheme or "conflict")
@@ -43,6 +43,24 @@ def open_window(db_path: Path, preferences: config.Preferences | None = None, *,
     # A first start should look like every later one: the sample articles with their suggestions.
     window.suggest_when_started = opened.samples is not None and opened.samples.imported > 0
     return window
+
+
+def _ask_first_name() -> str | None:
+    """The annotator's name on a first start; None only when the user cancels.
+
+    The login name is offered, so Enter on the first question starts work. An empty answer asks again
+    (with why) instead of closing the app: a window that vanishes on Enter looks like a crash.
+    """
+    prompt = "Your name, so every span you make is attributed to you:"
+    default = config.login_name()
+    while True:
+        name = dialogs.ask(None, "Welcome", prompt, default=default)
+        if name is None:
+            return None
+        if name.strip():
+            return name.strip()
+        prompt = "A name is needed to attribute your spans (Cancel closes the app). Your name:"
+        default = ""
 
 
 # Qt platforms that draw without a display server (QT_QPA_PLATFORM=offscreen for tests and scripts).

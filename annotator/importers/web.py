@@ -59,8 +59,12 @@ def extract_page(html: str | bytes, *, url: str | None = None, where: str = "pag
     """
     import trafilatura
 
+    # No extensive date search: with no date in the page's metadata, htmldate falls back on the text and
+    # reads a footer's "© 2026" as 1 January 2026, which then dates every "on Tuesday" of the article
+    # wrongly. An article without a published date is kept undated and says so in the event table.
     found = trafilatura.bare_extraction(html, url=url, with_metadata=True, favor_precision=True,
-                                        include_comments=False, include_tables=False, include_images=False)
+                                        include_comments=False, include_tables=False, include_images=False,
+                                        date_extraction_params={"extensive_search": False, "original_date": True})
     if found is None or not (found.text or "").strip():
         raise InputError(where, None, "no article text found in the page (a page of links, a login wall, "
                          "or text drawn by JavaScript?)")

@@ -470,6 +470,20 @@ def breaks_line(token) -> bool:
     return token.is_space and ("\n" in token.text or "\r" in token.text)
 
 
+DATELINE_ENDS = {",", "(", "-", "\u2013", "\u2014"}
+
+
+def is_dateline(doc: Doc, start: int, end: int) -> bool:
+    """Whether ``doc[start:end]`` is a dateline's place: capitals opening a line, then a comma, a
+    bracket or a dash ("KYIV, June 24 (Reuters) -", "BOSTON \u2014"). It says where the report was
+    filed, so it is no event's actor, target or speaker, whatever the parse attached it to."""
+    if end >= len(doc) or (start > 0 and not breaks_line(doc[start - 1])):
+        return False
+    words = doc[start:end]
+    return (doc[end].text in DATELINE_ENDS and any(t.is_alpha for t in words)
+            and all(t.is_upper or not t.is_alpha for t in words))
+
+
 def _split_at_line_breaks(doc: Doc):
     """The model's entities cut at line breaks: a heading's last word and the dateline under it
     ("Velyka Dolyna\r\n\r\nVELYKA DOLYNA") are two names, never one."""
@@ -550,12 +564,14 @@ def _names_a_weapon(span: SpacySpan, gazetteer: Gazetteer) -> bool:
 
 def _common_noun_opening(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
     """One word opening a sentence or line that the tagger reads as a common noun ("Residents",
-    "Scenarios") and no gazetteer knows: capitalised by its position, not because it is a name."""
+    "Scenarios") and no curated list knows: capitalised by its position, not because it is a name.
+    A geonames spelling alone does not make it a name ("Luck ran out": an old name of Lutsk)."""
     if end - start != 1 or doc[start].tag_ not in {"NN", "NNS"} or not doc[start].is_title:
         return False
     opens = doc[start].is_sent_start or start == 0 or breaks_line(doc[start - 1]) \
         or doc[start - 1].text in OPENING_QUOTES | {"(", "["}
-    return opens and gazetteer.canonical(doc[start].text) is None
+    text = doc[start].text
+    return opens and (gazetteer.canonical(text) is None or text in gazetteer.from_geonames)
 
 
 def model_candidates(doc: Doc, gazetteer: Gazetteer, *, context: bool = True) -> list[EntityCandidate]:
@@ -668,6 +684,20 @@ def _inside_longer_name(doc: Doc, span: SpacySpan) -> bool:
     return following.is_title and following.is_alpha and following.lower_ not in PLACE_NOUNS | REGION_NOUNS
 
 
+# Penn tags of a word used as a common word: the tagger reads "Luck ran out" as a noun, not a name.
+COMMON_WORD_TAGS = {"NN", "NNS", "JJ", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "UH", "IN", "DT", "PRP", "CC", "MD"}
+
+
+def _read_as_a_word(span: SpacySpan) -> bool:
+    """A one-word geonames spelling the tagger reads as a common word and the model not as a place:
+    "Luck" (an old name of Lutsk) opening "Luck ran out for the convoy". Geonames holds every
+    language's name of a town, and some are English words; capitals at a sentence start say nothing."""
+    if len(span) != 1:
+        return False
+    token = span[0]
+    return token.tag_ in COMMON_WORD_TAGS and token.ent_type_ not in {"GPE", "LOC", "FAC"}
+
+
 def _named_before_place_noun(doc: Doc) -> list[EntityCandidate]:
     """"Dembaso village", "Rakhine state": capitalised words before a lower-case place noun name a
     place, when nothing else claimed them (model priority: the model's own span wins)."""
@@ -712,7 +742,7 @@ def _organisations_by_name(doc: Doc) -> list[EntityCandidate]:
 def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
     found = [*_named_before_place_noun(doc), *_organisations_by_name(doc)] if "context" in families else []
     names = [s for s in doc.spans.get(NAMES_KEY, []) if "names" in families
-             and not (s.id_.startswith(GEONAMES_ID) and _inside_longer_name(doc, s))]
+             and not (s.id_.startswith(GEONAMES_ID) and (_inside_longer_name(doc, s) or _read_as_a_word(s)))]
     shapes = [s for s in [*doc.spans.get(RULES_KEY, []), *doc.spans.get(WEAPONS_KEY, [])]
               if SHAPE_FAMILIES.get(s.label_) in families]
     for span in names + shapes:

@@ -27,6 +27,7 @@ WEAPONS_FILE = "weapons.json"
 _LATIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ '\-][A-Za-z][a-z]+)*$")
 _CYRILLIC_NAME = re.compile(r"^[А-ЯЁЄІЇҐ][а-яёєіїґ'ʼ’]+(?:[ \-][А-ЯЁЄІЇҐа-яёєіїґ][а-яёєіїґ'ʼ’]+)*$")
 _MIN_GEONAMES_POPULATION = 15_000
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 
 
 class GazetteerError(ValueError):
@@ -71,15 +72,20 @@ class Gazetteer:
     nationality_words: frozenset[str] = frozenset()  # lower-case: "ukrainian", "us"
     from_geonames: frozenset[str] = frozenset()  # place spellings not in the curated list
     _canonical_by_key: dict[str, str] = field(default_factory=dict, repr=False)
+    _curated_keys: frozenset[str] = field(default_factory=frozenset, repr=False)
     _place_keys: frozenset[str] = field(default_factory=frozenset, repr=False)
     _weapon_words: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def __post_init__(self) -> None:
-        # Curated people and groups win over places: geonames knows towns called "Wagner".
-        for table in (self.places, self.groups, self.people):
+        # Curated people and groups win over places: geonames knows towns called "Wagner". Curated
+        # places win over geonames spellings that fold alike: geonames lists "Slov'iansk" under
+        # Nikopol, which made "Sloviansk" Nikopol.
+        geonames_first = sorted(self.places.items(), key=lambda item: item[0] not in self.from_geonames)
+        for table in (dict(geonames_first), self.groups, self.people):
             for variant, canonical in table.items():
                 self._canonical_by_key[fold(variant)] = canonical
         self._place_keys = frozenset(fold(variant) for variant in self.places)
+        self._curated_keys = frozenset(fold(v) for v in self.places if v not in self.from_geonames)
         # The head word of every weapon term ("bombs" of "roadside bombs", "Javelin"), lower-case.
         self._weapon_words = frozenset(term.replace("-", " ").split()[-1].lower() for term in self.weapons)
 
@@ -92,8 +98,20 @@ class Gazetteer:
         return word.lower() in self._weapon_words
 
     def canonical(self, text: str) -> str | None:
-        """The canonical name of a known spelling, else None."""
-        return self._canonical_by_key.get(fold(text))
+        """The canonical name of a known spelling, else None.
+
+        A Cyrillic spelling is also read in Latin letters, and a curated place of that reading wins over
+        geonames' own name for it: «Северодонецк» is the curated Sievierodonetsk (as "Severodonetsk"
+        is), not geonames' "Siverskodonetsk", so the two spellings of one report are one place.
+        """
+        found = self._canonical_by_key.get(fold(text))
+        if not text.isascii() and _CYRILLIC_LETTER.search(text) and fold(text) not in self._curated_keys:
+            from anyascii import anyascii
+
+            latin = fold(anyascii(text))
+            if latin in self._curated_keys:
+                return self._canonical_by_key[latin]
+        return found
 
     def normalise(self, text: str) -> str:
         """The key annotation memory compares: canonical name if known, case- and accent-folded."""

@@ -13,7 +13,7 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
-from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, ORG_WORDS, RULE, EntityCandidate, breaks_line
+from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, ORG_WORDS, RULE, EntityCandidate, breaks_line, is_dateline
 from annotator.suggest.gazetteer import Gazetteer
 
 # Heads of a force named by its modifiers ("Allied military forces", "the Novak regime", "Daesh
@@ -41,8 +41,8 @@ def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list
 
 
 def _datelines(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
-    """A line that opens with a known place in capitals and a comma or bracket ("KHARKIV, Oct. 10 -",
-    "ODESA, March 2 (Reuters) -") opens with a dateline: where the report was filed. The model reads
+    """A line that opens with a known place in capitals and a comma, bracket or dash ("KHARKIV, Oct. 10 -",
+    "ODESA, March 2 (Reuters) -", "BAMAKO \u2014") opens with a dateline: where the report was filed. The model reads
     such capitals as an organisation's initials, a weapon's name, or nothing."""
     for token in doc:
         i = token.i
@@ -51,7 +51,7 @@ def _datelines(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> 
         end = i
         while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
             end += 1
-        if end == i or end >= len(doc) or doc[end].text not in {",", "("}:
+        if end == i or not is_dateline(doc, i, end):
             continue
         words = doc[i:end].text
         if len(words) < 3 or words.title() not in gazetteer.places:  # "US", an organisation's initials
@@ -241,6 +241,8 @@ def _modifier_start(doc: Doc, head: int, stop: int, allowed: frozenset[str] | se
             break
         if token.dep_ == "poss" or token.lower_ in {"'s", "’s"}:
             break
+        if token.text == "-" and token.whitespace_ and token.i > 0 and doc[token.i - 1].whitespace_:
+            break  # a spaced dash separates ("BAMAKO - Gunmen attacked"); "anti-Hamas" has none
         # "Suspected ADF rebels", "more police", "heavily armed": descriptions, not part of the name
         if token.tag_ in {"VBN", "VBD", "VBG", "JJR", "JJS", "RB"} or token.lower_ in HEDGE_WORDS:
             break

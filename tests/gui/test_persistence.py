@@ -58,6 +58,28 @@ def test_persistence_first_start_asks_for_the_annotator(qtbot, project, answers)
     assert open_window(path, config.Preferences()) is None
 
 
+def test_persistence_first_start_offers_the_login_name_and_asks_again_when_empty(qtbot, project, monkeypatch):
+    from annotator.gui import dialogs
+    from annotator.gui.app import open_window
+
+    monkeypatch.setattr(config, "login_name", lambda: "dkovalenko")
+    questions = []
+    replies = ["   ", "Dana K"]  # OK on an emptied field, then a name typed
+
+    def fake_ask(parent, title, prompt, **kwargs):
+        questions.append((prompt, kwargs.get("default")))
+        return replies.pop(0)
+
+    monkeypatch.setattr(dialogs, "ask", fake_ask)
+    window = open_window(project[0], config.Preferences())
+    assert window is not None  # an empty name no longer closes the app
+    qtbot.addWidget(window)
+    assert questions[0][1] == "dkovalenko"  # the login name is offered first
+    assert "A name is needed" in questions[1][0]
+    assert window.controller.session.annotator == "Dana K"
+    window.store.close()
+
+
 def test_persistence_second_window_sees_the_first_windows_edits(qtbot, project, answers):
     path, ids = project
     first = open_test_window(qtbot, path, "ana")

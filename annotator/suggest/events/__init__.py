@@ -9,9 +9,11 @@ alone triggers are found by word form, and modality and arguments fall back to t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc
 
-from annotator.suggest.entities import EntityCandidate
+from annotator.suggest.entities import EntityCandidate, is_dateline
 from annotator.suggest.events.arguments import arguments
 from annotator.suggest.events.attributes import modality, reported_by
 from annotator.suggest.events.classify import (
@@ -61,6 +63,10 @@ class EventFinder:
         """Events in ``doc``; ``extra`` are (start, end, remembered) triggers from annotation memory."""
         inside_entity = {i for e in entities for i in range(e.start, e.end)}
         by_token = {i: e for e in entities for i in range(e.start, e.end)}
+        # A count of weapons ("fired three ballistic missiles") is a QUANTITY span, and still the weapon
+        # that makes "fired" an attack and types it: the weapon checks read it as one.
+        armed = self._counted_weapons_as_weapons(doc, by_token)
+        weapon_counts = frozenset(id(e) for i, e in by_token.items() if armed[i] is not e)
         events: list[EventCandidate] = []
         used: set[int] = set()
         for start, end, remembered in extra:
@@ -84,6 +90,8 @@ class EventFinder:
                 continue  # the learned model says this rule's word is no trigger here
             if rule.subjects and subject_kind(doc[start], by_token) not in rule.subjects:
                 continue
+            if rule.not_subjects and subject_kind(doc[start], by_token) in rule.not_subjects:
+                continue
             if rule.label in VIOLENT_LABELS and figurative(doc[start]):
                 continue
             # No score: a rule gives no probability, and the learned model's for this word is not the
@@ -91,10 +99,10 @@ class EventFinder:
             event = EventCandidate(start, end, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
                                    anaphoric=anaphoric(doc[start], rule))
             trigger = doc[start]
-            if rule.requires_weapon and not linked_weapon(trigger, by_token):
+            if rule.requires_weapon and not linked_weapon(trigger, armed):
                 continue
             if rule.typing == "weapon" or rule.requires_weapon:
-                weapon_type = weapon_context(doc, trigger, by_token, self.gazetteer)
+                weapon_type = weapon_context(doc, trigger, armed, self.gazetteer)
                 type_by_weapon(event, weapon_type, doc, trigger)
             if rule.armed_actor and subject_kind(trigger, by_token) == "ARMED_GROUP":
                 event.label, event.sub_event_type = rule.armed_actor
@@ -116,11 +124,22 @@ class EventFinder:
         events = drop_predicates_of_events(doc, events, self.triggers)
         events = [e for e in events if not (e.rule and e.rule.alone_in_sentence and any(
             o is not e and o.label == e.label and doc[o.start].sent == doc[e.start].sent for o in events))]
+        # A dateline is where the report was filed: the parse can make "KYIV, June 24 (Reuters) -"
+        # the subject of the first sentence's verb, but it acts in no event and says nothing.
+        in_events = {i: e for i, e in by_token.items() if not (e.label == "LOCATION" and is_dateline(doc, e.start, e.end))}
         for event in events:
             event.modality = modality(doc[event.start])
-            event.reported_by = reported_by(doc[event.start], by_token)
-            event.arguments = arguments(doc, event, by_token)
+            event.reported_by = reported_by(doc[event.start], in_events)
+            event.arguments = arguments(doc, event, in_events, weapon_counts)
         return sorted(events, key=lambda e: e.start)
+
+    def _counted_weapons_as_weapons(self, doc: Doc, by_token: dict[int, EntityCandidate]) -> dict[int, EntityCandidate]:
+        counted = {id(e): e for e in by_token.values()
+                   if e.label == "QUANTITY" and self.gazetteer.is_weapon_word(doc[e.end - 1].text)}
+        if not counted:
+            return by_token
+        as_weapon = {key: replace(e, label="WEAPON") for key, e in counted.items()}
+        return {i: as_weapon.get(id(e), e) for i, e in by_token.items()}
 
     def _learned_event(self, doc: Doc, i: int, by_token: dict[int, EntityCandidate],
                        probability: float) -> EventCandidate | None:
@@ -134,6 +153,8 @@ class EventFinder:
         rule = known[0]
         if rule.label in VIOLENT_LABELS and figurative(trigger):
             return None
+        if rule.not_subjects and subject_kind(trigger, by_token) in rule.not_subjects:
+            return None  # the rule's own guard holds whoever found the word ("troops marched")
         event = EventCandidate(i, i + 1, rule.label, rule.sub_event_type, rule.ace2005, rule=rule,
                                score=round(probability, 4), anaphoric=anaphoric(trigger, rule))
         if rule.typing == "weapon" or rule.requires_weapon:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from annotator.suggest.entities import EntityCandidate
+from annotator.suggest.events.attributes import SAY_VERBS, clause_chain
 from annotator.suggest.events.triggers import LIGHT_VERBS, EventCandidate, lemma_of, pos_class, subject_of
 
 LOCATION_PREPOSITIONS = {"in", "near", "at", "from", "toward", "towards", "around", "outside", "across", "into",
@@ -16,7 +17,10 @@ TERRITORY_SUBTYPES = {"Non-state actor overtakes territory", "Government regains
                       "Non-violent transfer of territory"}
 
 
-def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandidate]) -> list[tuple[str, EntityCandidate]]:
+def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandidate],
+              weapon_counts: frozenset[int] = frozenset()) -> list[tuple[str, EntityCandidate]]:
+    """The event's arguments; ``weapon_counts`` holds the ids of QUANTITY spans that count weapons
+    ("three ballistic missiles"), which fill WEAPON, not TARGET."""
     trigger = doc[event.start]
     found: list[tuple[str, EntityCandidate]] = []
 
@@ -30,7 +34,7 @@ def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandida
             role_here = role
             if role == "TIME" and entity.label != "DATE":
                 continue
-            if entity.label == "WEAPON":
+            if entity.label == "WEAPON" or id(entity) in weapon_counts:
                 role_here = "WEAPON"
             elif entity.label == "DATE":
                 role_here = "TIME"
@@ -76,8 +80,11 @@ def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandida
         elif child.dep_ in {"poss", "compound", "amod"} and pos_class(trigger) == "NOUN":
             add("ACTOR", child)
     if subject is not None:
-        add("TARGET" if subject.dep_ == "nsubjpass" else "ACTOR", subject)
+        add("TARGET" if subject.dep_ == "nsubjpass" else "ACTOR", speaker_meant(trigger, subject))
     head = trigger.head
+    claimer = responsibility_claimed_by(trigger)
+    if claimer is not None:
+        add("ACTOR", speaker_meant(trigger, claimer))
     if pos_class(trigger) == "NOUN" and head is not trigger:
         if trigger.dep_ in {"dobj", "obj"} and lemma_of(head) in LIGHT_VERBS:
             # "completed their withdrawal", "could launch a counter-attack": the doer is the verb's subject
@@ -96,6 +103,37 @@ def arguments(doc: Doc, event: EventCandidate, by_token: dict[int, EntityCandida
     if event.ace2005 in {"LIFE_DIE", "LIFE_INJURE"}:
         found = [("FATALITIES" if role == "TARGET" and e.label == "QUANTITY" else role, e) for role, e in found]
     return found
+
+
+CLAIM_VERBS = {"claim", "accept", "admit", "take", "bear"}
+SPEAKER_PRONOUNS = {"it", "they", "we"}
+
+
+def speaker_meant(trigger: Token, subject: Token) -> Token:
+    """A pronoun subject under a verb of saying is the speaker: "The army said it had repelled the
+    assault", "JNIM said it was responsible". Other pronouns are left as they are (they find no entity)."""
+    if subject.lower_ not in SPEAKER_PRONOUNS:
+        return subject
+    for verb in clause_chain(subject.head)[1:]:
+        if lemma_of(verb) in SAY_VERBS:
+            speakers = [c for c in verb.children if c.dep_ == "nsubj" and c.lower_ not in SPEAKER_PRONOUNS]
+            return speakers[0] if speakers else subject
+    return subject
+
+
+def responsibility_claimed_by(trigger: Token) -> Token | None:
+    """Who claims the event: "Al-Shabaab claimed responsibility for the attack", "the group said it
+    was responsible for the ambush". In conflict reporting the claimant is the doer, so it is the
+    event's ACTOR (a pronoun finds no entity; "No group has claimed ..." names none)."""
+    preposition = trigger.head
+    if trigger.dep_ != "pobj" or preposition.lower_ != "for":
+        return None
+    holder = preposition.head
+    if holder.lower_ == "responsibility" and holder.dep_ in {"dobj", "obj"} and lemma_of(holder.head) in CLAIM_VERBS:
+        return subject_of(holder.head)
+    if holder.lower_ == "responsible" and holder.dep_ == "acomp":
+        return subject_of(holder.head)
+    return None
 
 
 def prepositional(prep: Token, event: EventCandidate, add, by_token: dict[int, EntityCandidate]) -> None:

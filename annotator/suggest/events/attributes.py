@@ -14,6 +14,8 @@ SAY_VERBS = {"say", "tell", "claim", "report", "announce", "write", "add", "stat
              "accuse", "insist", "warn", "post", "deny", "reject", "dismiss", "acknowledge", "quote"}
 
 DENY_VERBS = {"deny", "refute", "dismiss", "reject"}
+# What a denial rejects, with the event in its clause: "denied reports that ...".
+CLAIM_NOUNS = {"report", "claim", "allegation", "accusation", "suggestion", "rumour", "rumor", "assertion"}
 
 PLAN_WORDS = {"plan", "order", "intend", "prepare", "vow", "promise", "pledge", "threaten", "decide", "aim",
               "agree", "expect", "set", "want", "seek", "call", "urge", "ask", "schedule", "propose"}
@@ -66,6 +68,9 @@ def modality(trigger: Token) -> Modality:
         if depth > 0 and lemma in PLAN_WORDS and chain[depth - 1].dep_ in {"xcomp", "acl", "ccomp"}:
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in chain[depth - 1].children):
                 return Modality.PLANNED
+        if (depth > 0 and lemma in CLAIM_NOUNS and pos_class(word) == "NOUN" and word.dep_ in {"dobj", "obj"}
+                and lemma_of(word.head) in DENY_VERBS):
+            return Modality.DENIED  # "denied reports that it had shelled", "rejected claims that its jets bombed"
         if depth > 0 and lemma in SAY_VERBS | {"report"}:
             break
     return Modality.HAPPENED

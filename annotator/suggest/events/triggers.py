@@ -39,6 +39,9 @@ class TriggerRule:
     # The trigger counts only when its subject is one of these entity labels or nouns: a town
     # "falls" to a force, a government that "falls" is no battle.
     subjects: frozenset[str] = frozenset()
+    # ... and never when its subject is one of these: troops that "march" on a town are moving, not
+    # protesting.
+    not_subjects: frozenset[str] = frozenset()
     # ACLED types by who acts: looting by an armed group is a strategic development, by a mob a riot.
     armed_actor: tuple[str, str] | None = None
 
@@ -125,6 +128,7 @@ def load_triggers(directory: Path | None = None) -> list[TriggerRule]:
             requires_weapon=bool(entry.get("requires_weapon", False)),
             alone_in_sentence=bool(entry.get("alone_in_sentence", False)),
             subjects=frozenset(entry.get("subjects", [])),
+            not_subjects=frozenset(entry.get("not_subjects", [])),
             armed_actor=(entry["armed_actor"]["label"], entry["armed_actor"]["sub_event_type"])
             if entry.get("armed_actor") else None,
         ))
@@ -260,11 +264,14 @@ def anaphoric(trigger: Token, rule: TriggerRule) -> bool:
 
 
 def subject_of(trigger: Token) -> Token | None:
+    """The subject of the trigger's clause (through xcomp and conj). Where the parse gives a verb two
+    subjects, the nearest is the real one: "KYIV, March 11 - Ukrainian troops repelled" makes the
+    dateline a subject of "repelled" too."""
     current = trigger
     for _ in range(4):
-        for child in current.children:
-            if child.dep_ in {"nsubj", "nsubjpass"}:
-                return child
+        subjects = [child for child in current.children if child.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects:
+            return min(subjects, key=lambda child: abs(child.i - current.i))
         if current.dep_ in {"xcomp", "conj"} and current.head is not current:
             current = current.head
         else:
