@@ -142,3 +142,24 @@ def test_a_town_named_so_in_a_list_after_a_place_preposition_is_a_place(builder)
 
 def test_a_dateline_in_capitals_with_its_country_and_a_double_dash_is_read():
     assert dateline("TEGUCIGALPA, Honduras -- The candidate called on her supporters to march.") == "TEGUCIGALPA"
+
+
+def test_an_exported_row_placed_by_a_dateline_says_so_and_validates(builder, tmp_path):
+    import json
+
+    import jsonschema
+
+    from annotator.eventtable.export import event_rows, to_geojson
+    from annotator.eventtable.linking import propose
+    from annotator.schemes import schemas_dir
+
+    report = Annotated(75, "KYIV, June 24 (Reuters) - Russian forces shelled Kramatorsk and Bakhmut overnight.\n\n"
+                           "Later a drone struck a fuel depot, the air force said.", published="2024-06-24")
+    report.event("struck", "EXPLOSIONS_REMOTE_VIOLENCE")
+    records = builder.records(report.article, report.spans, report.links)
+    (row,) = event_rows(propose(records), {r.key: r for r in records})
+    assert (row["place_basis"], row["location_precision"], row["country"]) == ("dateline", "country", "Ukraine")
+    for name, document in (("event_row.schema.json", row),
+                           ("events.geojson.schema.json", to_geojson([row]))):
+        schema = json.loads((schemas_dir() / name).read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(document)
