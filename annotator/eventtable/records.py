@@ -479,6 +479,7 @@ class RecordBuilder:
         self.parsed_fully = 0  # articles given the full parse (the rest: sentence boundaries only)
         self._gazetteer = gazetteer
         self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
+        self._elsewhere: dict[tuple, list[str]] = {}  # (article, dateline place, mentions) -> other places there
 
     @property
     def gazetteer(self):
@@ -903,7 +904,12 @@ class RecordBuilder:
             if resolved.place is not None:
                 start = doc.text.find(words)
                 resolved = replace(resolved, offsets=(start, start + len(words)), note="the article's dateline")
-                elsewhere = self._named_elsewhere_in(resolved.place, doc, found, context, (start, start + len(words)))
+                # an article's unplaced events ask alike (with the same place mentions: annotators differ)
+                key = (doc.text, resolved.place.geonameid, tuple((m.start, m.end) for m in found))
+                if key not in self._elsewhere:
+                    _keep(self._elsewhere, key, self._named_elsewhere_in(resolved.place, doc, found, context,
+                                                                         (start, start + len(words))))
+                elsewhere = self._elsewhere[key]
                 country = self.places.country(resolved.place.country_code) if elsewhere else None
                 if country is not None and resolved.place.precision != COUNTRY:
                     return replace(resolved, place=country, candidates=(country, *resolved.candidates),
