@@ -93,10 +93,11 @@ def test_datelines_are_still_read(text, place):
     assert dateline(text) == place
 
 
-def test_a_headlines_place_is_not_the_setting_of_the_article(builder):
+def test_a_headline_is_not_the_dateline_reports_are_linked_by(builder):
     text = ("Ukraine says troops pull back - officials\n"
             "Troops left a river town on Friday after weeks of shelling, the governor said.")
     record = record_of(builder, text, "shelling")
+    assert record.source.dateline == ""
     assert record.place is None or record.place.basis != "dateline"
 
 
