@@ -41,7 +41,7 @@ def test_place_a_dateline_under_the_headline_sets_the_article(builder):
     text = ("Strike on Moscow-built plant cuts power, officials say\n\n"
             "KHARKIV, Oct. 10 - A drone strike hit a power plant on the city's edge on Monday.")
     record = record_of(builder, text, "strike hit", label="EXPLOSIONS_REMOTE_VIOLENCE", published="2024-10-10")
-    assert record.place.place.name == "Kharkiv" and record.place.basis == "article"
+    assert record.place.place.name == "Kharkiv" and record.place.basis == "dateline"
     assert (record.date.start, record.date.text) == ("2024-10-07", "on Monday")
 
 
@@ -78,7 +78,7 @@ def test_place_titles_and_agency_initials_are_never_places(builder):
 def test_place_an_article_dateline_places_an_event_its_sentence_leaves_unplaced(builder):
     record = record_of(builder, "KHARKIV, May 9 (Reuters) - Two drones struck a depot overnight, officials said.",
                        "struck")
-    assert record.place.place.name == "Kharkiv" and record.place.basis == "article"
+    assert record.place.place.name == "Kharkiv" and record.place.basis == "dateline"
 
 
 @pytest.mark.parametrize("words, country, precision", [

@@ -32,7 +32,7 @@ COLUMNS = (
     "date_basis", "place_basis", "place_candidates",
 )
 _NOTES_LIMIT = 400
-_BASIS_RANK = {"reviewer": 0, "argument": 1, "attachment": 2, "sentence": 3, "article": 4, "published": 5,
+_BASIS_RANK = {"reviewer": 0, "argument": 1, "attachment": 2, "sentence": 3, "article": 4, "dateline": 4, "published": 5,
                "unresolved": 6, "none": 7}
 
 
@@ -59,7 +59,7 @@ def best_placed(records: Sequence[EventRecord]) -> EventRecord | None:
                                       r.place.place.precision, _BASIS_RANK.get(r.place.basis, 9), r.key))
 
 
-_STANDING_IN = {"article", "none"}  # place bases that only stand in: where the article is set, or nothing
+_STANDING_IN = {"article", "dateline", "none"}  # place bases that only stand in: where the article is set, or nothing
 
 
 def _interaction(inter1: int | None, inter2: int | None) -> int | None:

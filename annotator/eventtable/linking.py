@@ -34,7 +34,9 @@ from annotator.eventtable.places import COUNTRY, REGION, TOWN, distance_km
 from annotator.eventtable.records import UNTYPED_FAMILY, EventRecord
 
 RecordKey = tuple[int, int]  # (article_id, span_id)
-SETTING = "article"  # a place's basis when it is where the article is set, not read from the event's words
+# Place bases of where the article is set, not read from the event's words: a place named earlier, or only
+# the dateline (where the reporter is, ADR 30).
+SETTINGS = frozenset({"article", "dateline"})
 TOWN_KM = 25.0
 SLACK = timedelta(days=1)  # "overnight", time zones: reports of one event may name adjacent days
 REGION_KM = 300.0
@@ -137,11 +139,11 @@ def _places(a: EventRecord, b: EventRecord) -> float | None:
     if pa is None or pb is None:
         return 0.0
     if pa.geonameid == pb.geonameid:
-        if pa.precision == COUNTRY and SETTING in (a.place.basis, b.place.basis):
+        if pa.precision == COUNTRY and _set(a, b):
             return 0.0  # two reports set in one country: every report of a war is
         return {TOWN: 1.5, REGION: 0.75}.get(pa.precision, 0.5)
     if (a.article_id == b.article_id and a.disorder_type != UNTYPED_FAMILY and pa.precision == TOWN == pb.precision
-            and SETTING not in (a.place.basis, b.place.basis)):
+            and not _set(a, b)):
         # One report whose own words put two events in two towns has told them apart, however near the
         # towns ("captured Toshkivka" and "shelled Sievierodonetsk"): ACLED's events are one per place.
         return None
@@ -151,12 +153,17 @@ def _places(a: EventRecord, b: EventRecord) -> float | None:
         return 0.75  # a region and a place in it: as much as one region, whatever the distance to its middle
     if pa.country_code == pb.country_code and _near(pa, pb):
         return 1.0
-    if SETTING in (a.place.basis, b.place.basis):
+    if _set(a, b):
         # Where the article is set (its dateline, a place named earlier) stands in for a place the event's
         # own words do not give: a guess, as a published date standing in for the event's day, so it
         # contradicts nothing; it agrees only when the places meet.
         return 0.0
     return None
+
+
+def _set(a: EventRecord, b: EventRecord) -> bool:
+    """Whether either record's place is only where its article is set."""
+    return a.place.basis in SETTINGS or b.place.basis in SETTINGS
 
 
 def _within(pa, pb) -> bool:
@@ -476,7 +483,7 @@ def _no_cycle_collection():
 def _town(record: EventRecord):
     """The town an event's own words place it in (the article's setting stands in only: any town may meet it)."""
     place = record.place.place if record.place else None
-    if record.place is not None and record.place.basis == SETTING:
+    if record.place is not None and record.place.basis in SETTINGS:
         return None
     return place if place is not None and place.precision == TOWN else None
 

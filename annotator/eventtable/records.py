@@ -16,9 +16,9 @@ from annotator.eventtable.dates import ResolvedDate, dates_another_noun, page_ti
 from annotator.eventtable.fatalities import (
     ARRESTED, INJURED, MISSING, Casualties, FatalityError, Fatalities, combine_in_event, parse_fatalities, read_casualties,
 )
-from annotator.eventtable.places import PlaceIndex, ResolvedPlace
+from annotator.eventtable.places import COUNTRY, PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
-from annotator.eventtable.where import dateline, dateline_span, mentions, names_a_place, rank_mentions
+from annotator.eventtable.where import dateline, dateline_span, mentions, names_a_place, rank_mentions, speaks
 from annotator.domain import Article, Layer, Modality, Span
 
 # A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
@@ -228,6 +228,16 @@ def _names_where(doc, chosen, other) -> bool:
         and how_places_join(doc, left.end - 1, right.start) in {"comma", "in"}
 
 
+def _an_everyday_word(doc, mention) -> bool:
+    """Whether a candidate's words are an everyday English word a capital letter made look like a name
+    ("Luck was with them": never Lutsk). Weighed when a place is chosen, not when candidates are gathered,
+    so the learned step's cues, and its weights, stay as they were trained."""
+    from annotator.eventtable.where import an_everyday_word
+
+    words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return words is not None and an_everyday_word(doc, words)
+
+
 def _plausible(place, context) -> bool:
     """A proper name the model did not call a place ("checked into Rehab") is taken for one only when it
     lies in a country the article names (or whose people it names: "the Syrian army"), or is a region or a
@@ -257,6 +267,11 @@ def _names(spans: Sequence[Span], text: str, parsed=None) -> frozenset[str]:
     if parsed is not None:
         names.update(fold(e.text) for e in parsed.ents if e.label_ in _NAME_LABELS)
     return frozenset(names)
+
+
+# A place's basis when only the article's dateline gives it: where the reporter is (ADR 30). Like the
+# "article" basis (a place named earlier), it stands in for the words the event's sentence does not give.
+DATELINE = "dateline"
 
 
 class RecordError(ValueError):
@@ -465,6 +480,7 @@ class RecordBuilder:
         self.parsed_fully = 0  # articles given the full parse (the rest: sentence boundaries only)
         self._gazetteer = gazetteer
         self._actors: dict[tuple[str, str, str], tuple[str, int]] = {}  # the same forces recur in every article
+        self._elsewhere: dict[tuple, list[str]] = {}  # (article, dateline place, mentions) -> other places there
 
     @property
     def gazetteer(self):
@@ -771,8 +787,12 @@ class RecordBuilder:
         unresolved = None
         attached: list[ResolvedPlace] = []
         for candidate in rank_mentions(doc, span.start_char, span.end_char, found):
+            if _an_everyday_word(doc, candidate.mention):
+                continue
             resolved = self.places.resolve(candidate.mention.text, context, basis=candidate.basis)
             resolved = replace(resolved, offsets=(candidate.mention.start, candidate.mention.end))
+            if self._speaking(doc, candidate.mention, resolved.place):
+                continue
             if candidate.mention.origin == "name" and resolved.place is not None and not _plausible(resolved.place, context):
                 resolved = replace(resolved, place=None, note=f"{resolved.text!r} is a town's name only far from the "
                                                                "article's countries: read as a word, not a place")
@@ -815,13 +835,16 @@ class RecordBuilder:
         for score, mention in chooser.ranked(doc, span.start_char, span.end_char, found, index_cue(self.places)):
             if score < chooser.threshold:
                 break
-            if not names_a_place(doc, mention) or _before_initials(doc, mention, self.places.country_of):
+            if not names_a_place(doc, mention) or _before_initials(doc, mention, self.places.country_of) \
+                    or _an_everyday_word(doc, mention):
                 continue
             # The basis says how the words hang from the trigger, as the rules would read it.
             hangs = rank_mentions(doc, span.start_char, span.end_char, [mention])
             basis = hangs[0].basis if hangs else "sentence"
             resolved = replace(self.places.resolve(mention.text, context, basis=basis),
                                offsets=(mention.start, mention.end))
+            if self._speaking(doc, mention, resolved.place):
+                continue
             if resolved.place is None and not readable and unresolved is None and score >= CONFIDENT_SCORE \
                     and _is_a_name(doc, mention):
                 unlisted = resolved
@@ -872,19 +895,58 @@ class RecordBuilder:
                        note=f"{words.text!r} is not in the gazetteer: placed at {area.precision_name} level, {why}")
 
     def _setting(self, doc, span, found, context) -> ResolvedPlace | None:
-        """Where the article is set: its dateline, else the nearest place named before the event."""
+        """Where the article is set: its dateline, else the nearest place named before the event.
+
+        A dateline says where the reporter is (ADR 30): when the article's words name other places in the
+        dateline's country but never the dateline's city, an event it leaves unplaced may be at any of them,
+        so it is set in that country at country precision; an article that names the city again ("MYKOLAIV
+        - ... the port city of Mykolaiv") or no other place there is set in the city."""
         words = dateline(doc.text)
         if words:
-            resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis="article")
+            resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis=DATELINE)
             if resolved.place is not None:
                 start = doc.text.find(words)
-                return replace(resolved, offsets=(start, start + len(words)), note="the article's dateline")
-        for mention in sorted((m for m in found if m.end <= span.start_char and names_a_place(doc, m)),
-                              key=lambda m: -m.start):
+                resolved = replace(resolved, offsets=(start, start + len(words)), note="the article's dateline")
+                # an article's unplaced events ask alike (with the same place mentions: annotators differ)
+                key = (doc.text, resolved.place.geonameid, tuple((m.start, m.end) for m in found))
+                if key not in self._elsewhere:
+                    _keep(self._elsewhere, key, self._named_elsewhere_in(resolved.place, doc, found, context,
+                                                                         (start, start + len(words))))
+                elsewhere = self._elsewhere[key]
+                country = self.places.country(resolved.place.country_code) if elsewhere else None
+                if country is not None and resolved.place.precision != COUNTRY:
+                    return replace(resolved, place=country, candidates=(country, *resolved.candidates),
+                                   note=f"the article's dateline, {resolved.place.name}, says where the reporter is; "
+                                        f"the article names other places in {country.name} ({', '.join(elsewhere[:3])})")
+                return resolved
+        for mention in sorted((m for m in found if m.end <= span.start_char and names_a_place(doc, m)
+                               and not _an_everyday_word(doc, m)), key=lambda m: -m.start):
             resolved = self.places.resolve(mention.text, context, basis="article")
-            if resolved.place is not None:
+            if resolved.place is not None and not self._speaking(doc, mention, resolved.place):
                 return replace(resolved, offsets=(mention.start, mention.end), note="named earlier in the article")
         return None
+
+    def _speaking(self, doc, mention, place) -> bool:
+        """Whether a capital or a country is the subject of a verb of saying ("Moscow denies shelling the
+        town"): its government speaking, never where the event happened (ADR 30). Weighed when a place is
+        chosen, so the learned step's cues stay as trained."""
+        return place is not None and speaks(doc, mention) and (
+            place.precision == COUNTRY or self.places.is_capital(place))
+
+    def _named_elsewhere_in(self, place, doc, found, context, dateline_at: tuple[int, int]) -> list[str]:
+        """Names of the article's other towns and regions in the country of ``place`` (its dateline's); none
+        when the article names ``place`` itself again."""
+        names: list[str] = []
+        for mention in found:
+            if mention.overlaps(*dateline_at) or not names_a_place(doc, mention) or _an_everyday_word(doc, mention):
+                continue
+            other = self.places.resolve(mention.text, context).place
+            if other is not None and other.geonameid == place.geonameid:
+                return []  # the report names its dateline's city again: it is about the city
+            if other is not None and other.precision != COUNTRY and other.country_code == place.country_code \
+                    and other.name not in names:
+                names.append(other.name)
+        return names
 
     def _apply(self, override: Override, date: ResolvedDate, place: ResolvedPlace | None, where: str):
         if override.date:
