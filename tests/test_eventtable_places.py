@@ -15,6 +15,19 @@ def test_places_transliterations_reach_one_geonames_place(places):
     assert ids == {691999}
 
 
+def test_places_cyrillic_spellings_reach_the_same_place(places):
+    # a report quoting the Russian or Ukrainian name places its event where the English spelling does
+    for spelling in ["Северодонецк", "Сєвєродонецьк"]:
+        assert places.resolve(spelling).place.geonameid == 691999
+
+
+def test_places_another_towns_stray_alias_is_no_candidate(places):
+    # geonames lists "Slov'iansk" among Nikopol's names: a Sloviansk dateline was placed 300 km away
+    resolved = places.resolve("SLOVIANSK")
+    assert resolved.place.name == "Slovyansk" and resolved.place.country_code == "UA"
+    assert "Nikopol" not in {c.name for c in resolved.candidates}
+
+
 def test_places_old_names_resolve_through_the_gazetteer(places):
     assert places.resolve("Kharkov").place.geonameid == places.resolve("Kharkiv").place.geonameid == 706483
     assert places.resolve("Artemivsk").place.name == "Bakhmut"

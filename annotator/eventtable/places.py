@@ -181,6 +181,11 @@ _NATIONALITIES = {
 _NATIONALITY_WORDS = re.compile(r"\b(" + "|".join(sorted(_NATIONALITIES, key=len, reverse=True)) + r")\b")
 
 
+# Farther than this from every town whose own name is a curated place's spelling, a candidate found by
+# that spelling is another town's stray alias, not the curated place.
+STRAY_ALIAS_KM = 150.0
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance between (lat, lon) points."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
@@ -306,6 +311,7 @@ class PlaceIndex:
         self.build_seconds: float | None = None  # set when built rather than read from the cache
         self._looked_up: dict[str, tuple[Place, ...]] = {}  # a corpus names the same places again and again
         self._canonical: dict[str, str] | None = None
+        self._curated = None  # the curated gazetteer, read with _gazetteer()
         self._regions_by_code: dict[str, int] | None = None  # admin1 code -> the region's id, made when first asked
         names = sorted(self._country_by_key, key=len, reverse=True)
         self._country_words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
@@ -425,6 +431,7 @@ class PlaceIndex:
                 variants.setdefault(fold(name), []).append(variant)
             self._variants = variants
             self._canonical = {fold(v): gazetteer.canonical(v) for v in gazetteer.places}
+            self._curated = gazetteer
         return self._variants, self._canonical
 
     # -- lookups --------------------------------------------------------------------------------
@@ -512,11 +519,23 @@ class PlaceIndex:
         variants, canonical = self._gazetteer()
         keys = [fold(words)]
         known = canonical.get(fold(words))
+        if known is None and not words.isascii():
+            known = self._curated.canonical(words)  # «Северодонецк» read in Latin letters: Sievierodonetsk
         if known:
             keys += [fold(known)] + [fold(v) for v in variants.get(fold(known), [])]
         ids: list[int] = []
         for key in dict.fromkeys(keys):
             ids.extend(i for i in self._by_key.get(key, ()) if i not in ids)
+        if known:
+            # Where a curated place names the words, what lies far from every place whose own name is one
+            # of its spellings is another town's stray alias: geonames also lists "Slov'iansk" among
+            # Nikopol's names, 300 km from Sloviansk. Near ones stay (the town "Dar‘ā" beside the Daraa
+            # region).
+            spelled = {fold(known), *(fold(v) for v in variants.get(fold(known), []))}
+            own = [self.place(i) for i in ids if fold(self.place(i).name) in spelled]
+            if own:
+                ids = [i for i in ids if any(distance_km((self.place(i).latitude, self.place(i).longitude), (o.latitude, o.longitude))
+                                       <= STRAY_ALIAS_KM for o in own)]
         found = [self.place(i, precision) for i in ids]
         if found and all(_CURATED_IDS < p.geonameid <= _DISTRICT_IDS for p in found):
             # Districts alone ("Hawija", the Al-Hawija District): the town the looser key finds is also meant.
