@@ -98,6 +98,8 @@ def main() -> None:
                         help="link no LOCATION argument to the events: the place step reads the parse")
     parser.add_argument("--plain-pipe", action="store_true",
                         help="also time the plain model's nlp.pipe over the same article texts")
+    parser.add_argument("--out", type=Path,
+                        help="keep events.csv and events.geojson in this folder (to compare two versions' output)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -128,10 +130,12 @@ def main() -> None:
     t2 = time.perf_counter()
     stage_cpu.append(time.process_time())
     rows = event_rows(grouping, {r.key: r for r in records})
-    with tempfile.TemporaryDirectory() as folder:
-        write_csv(rows, Path(folder) / "events.csv")
-        write_geojson(rows, Path(folder) / "events.geojson")
-        size = sum(p.stat().st_size for p in Path(folder).iterdir())
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.out or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_csv(rows, folder / "events.csv")
+        write_geojson(rows, folder / "events.geojson")
+        size = sum((folder / name).stat().st_size for name in ("events.csv", "events.geojson"))
     t3 = time.perf_counter()
     stage_cpu.append(time.process_time())
     cpu = time.process_time() - cpu0

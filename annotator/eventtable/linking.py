@@ -22,7 +22,9 @@ towns into one event.
 
 from __future__ import annotations
 
+import gc
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -313,25 +315,91 @@ THRESHOLD = 1.5  # mean evidence two groups need (the same type word counts 1, a
 
 
 def affinity(a: EventRecord, b: EventRecord) -> float | None:
-    """How strongly two records read as one event; None when anything contradicts."""
-    if family(a) != family(b) or a.counted != b.counted or a.background != b.background:
+    """How strongly two records read as one event; None when anything contradicts.
+
+    Contradictions first: another type family, modality class or background; actors or targets of no
+    common name or type, or perpetrators named apart (:func:`actors_compatible`); counts two orders of
+    magnitude apart (:func:`_counts`); for labels the scheme does not explain, other labels and unrelated
+    words; dates (:func:`_dates`) or places (:func:`_places`) apart. Then the evidence adds up: dates,
+    places, the same type (else related words, :func:`words_related`), the same article, else the same
+    dateline and shared names (the sums :func:`explain` lists)."""
+    return _affinity(_Evidence(a), _Evidence(b), a, b)
+
+
+class _Evidence:
+    """What :func:`affinity` reads of one record, read once a record: a big block compares each record with
+    dozens of others, and would otherwise rebuild its actors' name sets, its period and its words' families
+    for every pair (:func:`_average_linkage` reads it once a block)."""
+
+    __slots__ = ("kind", "actor_names", "actor_inters", "target_names", "target_inters", "named_actors", "deaths",
+                 "untyped", "event_type", "words", "families", "period", "fallback", "precision", "day",
+                 "article_id", "dateline", "names")
+
+    def __init__(self, record: EventRecord) -> None:
+        self.kind = (family(record), record.counted, record.background)
+        self.actor_names = {x.name.casefold() for x in record.actors}
+        self.actor_inters = {x.inter for x in record.actors}
+        self.target_names = {x.name.casefold() for x in record.targets}
+        self.target_inters = {x.inter for x in record.targets}
+        self.named_actors = {x.name.casefold() for x in record.actors if x.named}
+        deaths = record.fatalities
+        self.deaths = deaths.best if deaths is not None and deaths.best else None  # as _counts reads them
+        self.untyped = record.disorder_type == UNTYPED_FAMILY
+        self.event_type = record.event_type
+        self.words = _words(record.label, record.trigger)
+        self.families = frozenset().union(*(_FAMILY_OF.get(w, ()) for w in self.words))
+        self.period = _period(record)
+        self.fallback = record.date.is_fallback
+        self.precision = record.date.precision or 3
+        self.day = date.fromisoformat(record.date.end or record.date.start) if self.period is not None else None
+        self.article_id = record.article_id
+        self.dateline = record.source.dateline
+        self.names = record.source.names
+
+
+def _sides_fit(names_a: set, inters_a: set, names_b: set, inters_b: set) -> bool:
+    """As :func:`_same_side`, from the sets."""
+    return not names_a or not names_b or bool(names_a & names_b) or bool(inters_a & inters_b)
+
+
+def _affinity(x: _Evidence, y: _Evidence, a: EventRecord, b: EventRecord) -> float | None:
+    """:func:`affinity` of ``a`` and ``b`` from what was read of them once (``x``, ``y``). Each check
+    answers as the function the docstring of :func:`affinity` names for it (tests/test_eventtable_speed_helpers.py
+    compares them pair by pair): a rule changed there is changed here too."""
+    if x.kind != y.kind:
         return None
-    if not actors_compatible(a, b) or not _counts(a, b):
+    if not (_sides_fit(x.actor_names, x.actor_inters, y.actor_names, y.actor_inters)
+            and _sides_fit(x.target_names, x.target_inters, y.target_names, y.target_inters)):
         return None
-    on_words = words_related(a, b)
-    if a.disorder_type == UNTYPED_FAMILY and a.event_type != b.event_type and not on_words:
+    if x.named_actors and y.named_actors and not x.named_actors & y.named_actors:
+        return None
+    if x.deaths is not None and y.deaths is not None and max(x.deaths, y.deaths) > 100 * min(x.deaths, y.deaths) + 10:
+        return None
+    on_words = 1.0 if x.words & y.words else 0.75 if x.families & y.families else 0.0
+    if x.untyped and x.event_type != y.event_type and not on_words:
         return None  # the scheme says nothing of these labels, and their words name different happenings
-    on_dates, on_places = _dates(a, b), _places(a, b)
-    if on_dates is None or on_places is None:
+    pa, pb = x.period, y.period
+    if pa is None or pb is None:
+        on_dates = 0.0
+    elif not (pa[0] <= pb[1] + SLACK and pb[0] <= pa[1] + SLACK):
+        return None
+    elif not (pa[0] <= pb[1] and pb[0] <= pa[1]):
+        on_dates = 0.75
+    elif x.fallback or y.fallback:
+        on_dates = 1.0 if abs((x.day - y.day).days) <= 1 else 0.25
+    else:
+        on_dates = {1: 1.5, 2: 1.25, 3: 0.75}.get(max(x.precision, y.precision), 0.25)
+    on_places = _places(a, b)
+    if on_places is None:
         return None
     score = on_dates + on_places
-    score += 1.0 if a.event_type == b.event_type else on_words
-    if a.article_id == b.article_id:
+    score += 1.0 if x.event_type == y.event_type else on_words
+    if x.article_id == y.article_id:
         score += 1.5  # one report names its event again and again ("the attack", "the blast")
     else:
-        if a.source.dateline and a.source.dateline == b.source.dateline:
+        if x.dateline and x.dateline == y.dateline:
             score += 0.5
-        shared = len(a.source.names & b.source.names)
+        shared = len(x.names & y.names)
         score += 1.5 if shared >= 4 else 1.0 if shared >= 2 else 0.0  # the same people, groups and places
     return score
 
@@ -390,9 +458,26 @@ def propose(records: Sequence[EventRecord], *, fixed: Iterable[RecordKey] = (), 
         if record.key not in skip:
             blocks.setdefault((family(record), record.counted, record.background), []).append(record)
     groups: list[Group] = []
-    for block in blocks.values():
-        groups.extend(_group(members, False) for members in _average_linkage(block, linkage))
+    with _no_cycle_collection():
+        for block in blocks.values():
+            groups.extend(_group(members, False) for members in _average_linkage(block, linkage))
     return Grouping(tuple(sorted(groups, key=lambda g: g.members[0])))
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while the records are clustered: the clustering makes hundreds of
+    thousands of small dicts, sets and tuples and no reference cycles, and each of the collector's full
+    passes meanwhile would walk every live object of the process (the place index's among them): about
+    a third of the grouping's time on 10,000 articles. Freed objects still go at once (reference counts);
+    the collector is back on, as it was, when the clustering ends or fails."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _town(record: EventRecord):
@@ -561,13 +646,11 @@ def _average_linkage(block: list[EventRecord], linkage: str = "average") -> list
     count: dict[int, dict[int, int]] = {i: {} for i in range(n)}
     complete = linkage == "complete"
     lowest: dict[int, dict[int, float]] = {i: {} for i in range(n)}  # the weakest pair across (complete linkage)
-    # The actors' names and types, once a record: most candidate pairs of a big block fail on them.
-    actors = [({x.name.casefold() for x in r.actors}, {x.inter for x in r.actors}) for r in block]
+    # What affinity reads of each record, once a record: most candidate pairs of a big block fail on
+    # the actors, the first thing read.
+    evidence = [_Evidence(r) for r in block]
     for i, j in _candidate_pairs(block):
-        (names_i, inters_i), (names_j, inters_j) = actors[i], actors[j]
-        if names_i and names_j and not (names_i & names_j or inters_i & inters_j):
-            continue  # as actors_compatible: a contradiction, which a pair left out counts as
-        value = affinity(block[i], block[j])
+        value = _affinity(evidence[i], evidence[j], block[i], block[j])
         if value is not None:
             total[i][j] = total[j][i] = value
             count[i][j] = count[j][i] = 1

@@ -120,12 +120,13 @@ _DATE_LINE = re.compile(r"^[ \t]*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,
                         r"[^\n]{0,20}$", re.M)
 
 
-def _without_dateline(text: str, start: int, end: int) -> str:
+def _without_dateline(text: str, start: int, end: int, found: tuple[int, int, str] | None) -> str:
     """The sentence with what dates the report blanked (offsets kept): the article's dateline ("KYIV, June
     24 -", opening the text or the first paragraph under its headline) and a line holding nothing but a
-    date ("May 03, 2013" under a headline)."""
+    date ("May 03, 2013" under a headline).
+
+    :param found: the article's ``dateline_span``, read once for all its events"""
     sentence = text[start:end]
-    found = dateline_span(text)
     if found is not None and start <= found[0] < end:
         cut_from, cut_to = found[0] - start, min(found[1], end) - start
         sentence = sentence[:cut_from] + " " * (cut_to - cut_from) + sentence[cut_to:]
@@ -613,6 +614,7 @@ class RecordBuilder:
         locations = [s for s in spans if s.layer == Layer.ENTITY and s.label == "LOCATION"]
         dates = [s for s in spans if s.layer == Layer.ENTITY and s.label == "DATE"]
         context = doc = found = parsed = None
+        opening = dateline_span(text)  # once an article: each event's sentence blanks it, the source names it
         if events:
             # Which reading an article gets is the annotation's say (needs_parse), never which one
             # ran first: placed events read the same from a parse at hand as from sentences alone.
@@ -629,22 +631,23 @@ class RecordBuilder:
             published=article.published,
             title=article.title or "",
             source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
-            dateline=(dateline(text) or "").casefold(),
+            dateline=(opening[2] if opening and opening[2] else "").casefold(),  # as dateline(text)
             # a country two reports both name ("Ukraine") is no sign that they tell one event
             names=frozenset(n for n in _names(spans, text, parsed) if self.places.country_of(n) is None),
         )
         out = []
         for span in sorted(events, key=lambda s: (s.start_char, s.end_char, s.id)):
             out.append(self._record(article, span, by_event.get(span.id, []), doc, found, dates,
-                                    context, source, (overrides or {}).get((article.id, span.id))))
+                                    context, source, (overrides or {}).get((article.id, span.id)), opening))
         return out
 
-    def _record(self, article, span, links, doc, found, dates, context, source, override) -> EventRecord:
+    def _record(self, article, span, links, doc, found, dates, context, source, override,
+                opening) -> EventRecord:
         """One record, one way: the words read (arguments, sentence) -> date -> place -> counts and the
         type they imply -> the reviewer's choices over all of it. Each stage reads only what the ones
         before it produced."""
         reading = self._read(article, span, links, doc)
-        date, background = self._dated(reading, dates)
+        date, background = self._dated(reading, dates, opening)
         place = self._place(doc, span, reading.place_texts, found, context)
         casualties, event_type, disorder = self._counted(reading)
         if override is not None:
@@ -697,13 +700,13 @@ class RecordBuilder:
                 reading.place_texts.append(filler)
         return reading
 
-    def _dated(self, reading: "_Reading", dates) -> tuple[ResolvedDate, bool]:
+    def _dated(self, reading: "_Reading", dates, opening) -> tuple[ResolvedDate, bool]:
         """Stage 2: the date (TIME words, else the sentence's, else an annotated DATE span nearby, else
         the published date marked as such) and whether it makes the event background."""
         article, span = reading.article, reading.span
         text, start, end = article.text, reading.sentence_start, reading.sentence_end
         date = resolve_event_date(published=article.published, time_texts=reading.time_texts,
-                                  sentence=_without_dateline(text, start, end), trigger_offset=span.start_char - start,
+                                  sentence=_without_dateline(text, start, end, opening), trigger_offset=span.start_char - start,
                                   where=f"article {article.id}")
         if not reading.time_texts:
             # An annotated DATE span in the sentence beats our own search: the annotator read it as a date.
