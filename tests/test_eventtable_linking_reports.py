@@ -114,6 +114,27 @@ def test_reports_naming_two_different_armed_groups_are_two_rows(builder):
     assert rows([boko, attack(97, "Boko Haram")]) == [2]
 
 
+def test_unidentified_gunmen_join_the_group_another_report_names(builder):
+    # A headline's "Gunmen" (an unidentified armed group to ACLED) and the report's "suspected jihadist
+    # fighters" (rebels) are one abduction; civilians are no gunmen, and a named group still fits.
+    from annotator.eventtable.export import event_rows
+
+    def abduction(article_id, who):
+        return one_record(builder, article_id, f"{who} abducted 20 villagers near Djibo on 21 August 2022.",
+                          "abducted", "2022-08-22", label="VIOLENCE_AGAINST_CIVILIANS", actor=(who, "ARMED_GROUP"))
+
+    gunmen, jihadists = abduction(98, "Gunmen"), abduction(99, "Suspected jihadist fighters")
+    assert gunmen.actors[0].unidentified and not jihadists.actors[0].unidentified
+    assert gunmen.actors[0].inter != jihadists.actors[0].inter
+    assert rows([gunmen, jihadists]) == [2]
+    villagers = one_record(builder, 100, "Villagers abducted 20 herders near Djibo on 21 August 2022.", "abducted",
+                           "2022-08-22", label="VIOLENCE_AGAINST_CIVILIANS", actor=("Villagers", "PERSON"))
+    assert rows([gunmen, villagers]) == [1, 1]
+    # the row names who acted as the most specific report does
+    [row] = event_rows(propose([gunmen, jihadists]), {r.key: r for r in (gunmen, jihadists)})
+    assert row["actor1"] == "Suspected jihadist fighters" and row["assoc_actor_1"] == "Gunmen"
+
+
 def test_the_row_of_reports_in_a_province_and_a_town_shows_the_town(builder):
     # The annotator linked "Balochistan" as the first report's LOCATION; the second report's own sentence
     # names Gwadar. One event: its row shows the town, the most specific place, as ACLED codes it.

@@ -75,7 +75,11 @@ def event_row(group: Group, records: Sequence[EventRecord]) -> dict:
     dated = best_dated(records)
     placed = best_placed(records)
     place = placed.place.place if placed else None
-    with_actors = max(records, key=lambda r: (len(r.actors) + len(r.targets), -r.article_id, -r.span_id))
+    # The report saying most of who acted: named actors first, then identified ones ("suspected jihadist
+    # fighters" over a headline's "Gunmen"), then the most actors and targets.
+    with_actors = max(records, key=lambda r: (sum(a.named for a in r.actors),
+                                               sum(not a.unidentified for a in r.actors),
+                                               len(r.actors) + len(r.targets), -r.article_id, -r.span_id))
     actor1 = with_actors.actors[0] if with_actors.actors else None
     actor2 = with_actors.targets[0] if with_actors.targets else None
     names1 = list(dict.fromkeys(a.name for r in records for a in r.actors))

@@ -31,7 +31,9 @@ from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from annotator.eventtable.places import COUNTRY, REGION, TOWN, distance_km
-from annotator.eventtable.records import UNTYPED_FAMILY, EventRecord
+from annotator.eventtable.records import (
+    IDENTITY_MILITIA, POLITICAL_MILITIA, REBELS, STATE_FORCES, UNTYPED_FAMILY, EventRecord,
+)
 
 RecordKey = tuple[int, int]  # (article_id, span_id)
 # Place bases of where the article is set, not read from the event's words: a place named earlier, or only
@@ -213,12 +215,30 @@ def _named_apart(these, those) -> bool:
     return bool(named_these and named_those and not named_these & named_those)
 
 
+# Perpetrators no report has named yet: "gunmen" may be the jihadists another report names.
+_ARMED_TYPES = frozenset({STATE_FORCES, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA})
+
+
+def _side(actors) -> tuple[frozenset, frozenset, bool, bool]:
+    """What comparing one side of two events reads: its names, its ACLED actor types, whether every one
+    is an unidentified perpetrator, whether every one is armed."""
+    return (frozenset(x.name.casefold() for x in actors), frozenset(x.inter for x in actors),
+            bool(actors) and all(x.unidentified for x in actors),
+            bool(actors) and all(x.inter in _ARMED_TYPES for x in actors))
+
+
 def _same_side(these, those) -> bool:
-    if not these or not those:
+    return _sides_fit(_side(these), _side(those))
+
+
+def _sides_fit(a: tuple, b: tuple) -> bool:
+    """Unknown actors fit anyone; known ones share a name or an ACLED type; an unidentified perpetrator
+    ("gunmen", "attackers") fits any armed actor (the Djibo abduction's headline said "Gunmen", its
+    report "suspected jihadist fighters")."""
+    (names_a, inters_a, unidentified_a, armed_a), (names_b, inters_b, unidentified_b, armed_b) = a, b
+    if not names_a or not names_b or names_a & names_b or inters_a & inters_b:
         return True
-    if {x.name.casefold() for x in these} & {x.name.casefold() for x in those}:
-        return True
-    return bool({x.inter for x in these} & {x.inter for x in those})
+    return (unidentified_a and armed_b) or (unidentified_b and armed_a)
 
 
 def _counts(a: EventRecord, b: EventRecord) -> bool:
@@ -331,16 +351,14 @@ class _Evidence:
     dozens of others, and would otherwise rebuild its actors' name sets, its period and its words' families
     for every pair (:func:`_average_linkage` reads it once a block)."""
 
-    __slots__ = ("kind", "actor_names", "actor_inters", "target_names", "target_inters", "named_actors", "deaths",
+    __slots__ = ("kind", "actor_side", "target_side", "named_actors", "deaths",
                  "untyped", "event_type", "words", "families", "period", "fallback", "precision", "day",
                  "article_id", "dateline", "names")
 
     def __init__(self, record: EventRecord) -> None:
         self.kind = (family(record), record.counted, record.background)
-        self.actor_names = {x.name.casefold() for x in record.actors}
-        self.actor_inters = {x.inter for x in record.actors}
-        self.target_names = {x.name.casefold() for x in record.targets}
-        self.target_inters = {x.inter for x in record.targets}
+        self.actor_side = _side(record.actors)
+        self.target_side = _side(record.targets)
         self.named_actors = {x.name.casefold() for x in record.actors if x.named}
         deaths = record.fatalities
         self.deaths = deaths.best if deaths is not None and deaths.best else None  # as _counts reads them
@@ -357,19 +375,13 @@ class _Evidence:
         self.names = record.source.names
 
 
-def _sides_fit(names_a: set, inters_a: set, names_b: set, inters_b: set) -> bool:
-    """As :func:`_same_side`, from the sets."""
-    return not names_a or not names_b or bool(names_a & names_b) or bool(inters_a & inters_b)
-
-
 def _affinity(x: _Evidence, y: _Evidence, a: EventRecord, b: EventRecord) -> float | None:
     """:func:`affinity` of ``a`` and ``b`` from what was read of them once (``x``, ``y``). Each check
     answers as the function the docstring of :func:`affinity` names for it (tests/test_eventtable_speed_helpers.py
     compares them pair by pair): a rule changed there is changed here too."""
     if x.kind != y.kind:
         return None
-    if not (_sides_fit(x.actor_names, x.actor_inters, y.actor_names, y.actor_inters)
-            and _sides_fit(x.target_names, x.target_inters, y.target_names, y.target_inters)):
+    if not (_sides_fit(x.actor_side, y.actor_side) and _sides_fit(x.target_side, y.target_side)):
         return None
     if x.named_actors and y.named_actors and not x.named_actors & y.named_actors:
         return None

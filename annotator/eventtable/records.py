@@ -81,6 +81,7 @@ _WORD_RULES: tuple[tuple[re.Pattern, int], ...] = tuple(
          r"displaced|journalists?|farmers?|workers?|students?|worshippers|passengers|patients|inhabitants)\b", CIVILIANS),
     )
 )
+_UNIDENTIFIED = re.compile(r"\b(?:gunmen|attackers|assailants|armed men|unidentified|unknown)\b", re.I)
 # Fillers that are not actors: a shelled town or bridge is where or what, not whom.
 _NOT_ACTORS = {"LOCATION", "FACILITY", "DATE", "WEAPON"}
 
@@ -295,6 +296,12 @@ class Actor:
     span_id: int
     label: str
     named: bool = False  # ``name`` is a named group or person the gazetteer knows ("Boko Haram"), not words ("gunmen")
+
+    @property
+    def unidentified(self) -> bool:
+        """A perpetrator no report has named yet ("gunmen", "unknown attackers"): it may be the group
+        another report of the same event names."""
+        return not self.named and _UNIDENTIFIED.search(self.name) is not None
 
 
 @dataclass(frozen=True)
