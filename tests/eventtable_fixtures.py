@@ -109,3 +109,21 @@ def places_index(tmp_path_factory):
     folder = tmp_path_factory.getbasetemp().parent / "conflict-annotator-geonames"
     folder.mkdir(parents=True, exist_ok=True)
     return load_index(folder)
+
+
+@pytest.fixture(scope="session")
+def builder(places_index):
+    """The event records' builder over the session's place index."""
+    from annotator.eventtable.records import RecordBuilder
+
+    return RecordBuilder(places=places_index)
+
+
+def record_of_sentence(builder, article_id: int, text: str, trigger: str, label: str, published: str | None = "2024-05-10",
+                       **arguments):
+    """The one record of an invented article holding ``text``, with one event on ``trigger`` and its
+    ``arguments`` (role=(words, label))."""
+    report = Annotated(article_id, text, published=published)
+    report.event(trigger, label, **arguments)
+    (record,) = builder.records(report.article, report.spans, report.links)
+    return record

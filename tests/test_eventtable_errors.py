@@ -8,21 +8,12 @@ from annotator.eventtable.dates import YEAR, resolve_event_date
 from annotator.eventtable.fatalities import read_casualties
 from annotator.eventtable.linking import propose
 from annotator.eventtable.places import COUNTRY, REGION
-from annotator.eventtable.records import RecordBuilder
 from annotator.suggest.gazetteer import fold
-from eventtable_fixtures import Annotated, places_index  # noqa: F401 - places_index is a fixture
-
-
-@pytest.fixture(scope="session")
-def builder(places_index):
-    return RecordBuilder(places=places_index)
+from eventtable_fixtures import Annotated, builder, places_index, record_of_sentence  # noqa: F401 - fixtures
 
 
 def record_of(builder, text, trigger, label="BATTLES", published="2024-05-10", **arguments):
-    report = Annotated(70, text, published=published)
-    report.event(trigger, label, **arguments)
-    (record,) = builder.records(report.article, report.spans, report.links)
-    return record
+    return record_of_sentence(builder, 70, text, trigger, label, published, **arguments)
 
 
 # -- where it happened -------------------------------------------------------------------------------

@@ -5,14 +5,8 @@ import pytest
 
 from annotator.eventtable.export import COLUMNS, counts, event_rows, read_csv, to_geojson, write_csv, write_geojson
 from annotator.eventtable.linking import propose
-from annotator.eventtable.records import RecordBuilder
 from annotator.schemes import schemas_dir
-from eventtable_fixtures import Annotated, places_index, withdrawal_pair  # noqa: F401 - places_index is a fixture
-
-
-@pytest.fixture(scope="session")
-def builder(places_index):
-    return RecordBuilder(places=places_index)
+from eventtable_fixtures import Annotated, builder, places_index, withdrawal_pair  # noqa: F401 - places_index is a fixture
 
 
 def validator(name):

@@ -6,12 +6,7 @@ from annotator.eventtable.linking import (
 from annotator.eventtable.records import (
     CIVILIANS, OTHER, POLITICAL_MILITIA, PROTESTERS, REBELS, STATE_FORCES, Override, RecordBuilder, RecordError,
 )
-from eventtable_fixtures import Annotated, places_index, withdrawal_pair  # noqa: F401 - places_index is a fixture
-
-
-@pytest.fixture(scope="session")
-def builder(places_index):
-    return RecordBuilder(places=places_index)
+from eventtable_fixtures import Annotated, builder, places_index, withdrawal_pair  # noqa: F401 - places_index is a fixture
 
 
 def records_of(builder, *annotated):

@@ -4,13 +4,7 @@ incidents apart in time or place make rows of their own. Invented reports only."
 import pytest
 
 from annotator.eventtable.linking import SETTINGS, explain, propose
-from annotator.eventtable.records import RecordBuilder
-from eventtable_fixtures import Annotated, places_index  # noqa: F401 - places_index is a fixture
-
-
-@pytest.fixture(scope="module")
-def builder(places_index):
-    return RecordBuilder(places=places_index)
+from eventtable_fixtures import Annotated, builder, places_index  # noqa: F401 - places_index is a fixture
 
 
 def one_record(builder, article_id, text, trigger, published, label="EXPLOSIONS_REMOTE_VIOLENCE", **arguments):

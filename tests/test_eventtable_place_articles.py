@@ -5,21 +5,12 @@ capitalised at a sentence's start is no town."""
 import pytest
 
 from annotator.eventtable.places import COUNTRY, TOWN
-from annotator.eventtable.records import RecordBuilder
 from annotator.eventtable.where import dateline
-from eventtable_fixtures import Annotated, places_index  # noqa: F401 - places_index is a fixture
-
-
-@pytest.fixture(scope="session")
-def builder(places_index):
-    return RecordBuilder(places=places_index)
+from eventtable_fixtures import Annotated, builder, places_index, record_of_sentence  # noqa: F401 - fixtures
 
 
 def record_of(builder, text, trigger, label="EXPLOSIONS_REMOTE_VIOLENCE", published="2024-05-10", **arguments):
-    report = Annotated(71, text, published=published)
-    report.event(trigger, label, **arguments)
-    (record,) = builder.records(report.article, report.spans, report.links)
-    return record
+    return record_of_sentence(builder, 71, text, trigger, label, published, **arguments)
 
 
 # -- a. a capital that says, denies or claims is its government speaking --------------------------------
