@@ -479,3 +479,14 @@ def test_suggest_real_text_an_event_in_denied_reports_is_denied(suggester, text)
 def test_suggest_real_text_it_under_a_verb_of_saying_is_the_speaker(suggester, text, actor):
     [event] = events_of(suggester, text)
     assert ("ACTOR", actor) in event[2]
+
+
+@pytest.mark.parametrize("text, modality", [
+    ("Hezbollah is expected to retaliate for the killing of its commander.", "happened"),  # a cause, not a plan
+    ("Police arrested two men over the bombing of the market.", "happened"),
+    ("Troops are preparing for an assault on the city.", "planned"),  # what a plan is for
+])
+def test_suggest_real_text_an_event_named_as_cause_or_aim(suggester, text, modality):
+    doc = suggester.nlp(text)
+    noun = [e for e in suggester.analyse(doc).events if doc[e.start].pos_ == "NOUN"]
+    assert [e.modality.value for e in noun] == [modality]

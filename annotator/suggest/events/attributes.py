@@ -46,6 +46,9 @@ def modality(trigger: Token) -> Modality:
     doc = trigger.doc
     if not doc.has_annotation("DEP"):
         return modality_by_words(trigger)
+    reason = _named_as_cause_or_aim(trigger)
+    if reason is not None:
+        return reason
     chain = clause_chain(trigger)
     for depth, word in enumerate(chain):
         children = list(word.children)
@@ -73,6 +76,26 @@ def modality(trigger: Token) -> Modality:
             return Modality.DENIED  # "denied reports that it had shelled", "rejected claims that its jets bombed"
         if depth > 0 and lemma in SAY_VERBS | {"report"}:
             break
+    return Modality.HAPPENED
+
+
+# Prepositions by which a verb names an event as its cause: "retaliate for the killing", "arrested over
+# the bombing", "protests after the shooting". The event has happened, whatever the verb's own modality.
+CAUSE_PREPOSITIONS = {"for", "over", "after", "following"}
+
+
+def _named_as_cause_or_aim(trigger: Token) -> Modality | None:
+    """The modality of an event named as a verb's prepositional object: what a verb of planning is "for"
+    is planned ("preparing for an assault", "called for an attack"); what any other verb is for, over or
+    after is a cause, and happened ("is expected to retaliate for the killing of its commander")."""
+    preposition = trigger.head
+    if pos_class(trigger) != "NOUN" or trigger.dep_ != "pobj" or preposition.lower_ not in CAUSE_PREPOSITIONS:
+        return None
+    verb = preposition.head
+    if verb is preposition or pos_class(verb) != "VERB" or any(c.dep_ == "neg" for c in trigger.children):
+        return None
+    if lemma_of(verb) in PLAN_WORDS:
+        return Modality.PLANNED if preposition.lower_ == "for" else None
     return Modality.HAPPENED
 
 
