@@ -490,3 +490,9 @@ def test_suggest_real_text_an_event_named_as_cause_or_aim(suggester, text, modal
     doc = suggester.nlp(text)
     noun = [e for e in suggester.analyse(doc).events if doc[e.start].pos_ == "NOUN"]
     assert [e.modality.value for e in noun] == [modality]
+
+
+def test_suggest_real_text_a_gerund_opening_a_sentence_is_the_event(suggester):
+    # the tagger reads "Shelling" before a past verb as an auxiliary, and the shelling was no event
+    text = "Shelling wounded 12 civilians in Kherson."
+    assert [trigger for trigger, *_ in events_of(suggester, text)][0] == "Shelling"

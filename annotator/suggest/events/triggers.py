@@ -173,9 +173,14 @@ def is_month(token: Token) -> bool:
     return token.is_title and doc.has_annotation("DEP") and token.pos_ == "PROPN"
 
 
+_AUXILIARY_FORMS = {"being", "having", "doing", "getting", "going"}
+
+
 def pos_class(token: Token) -> str:
     if not token.doc.has_annotation("POS") and not token.doc.has_annotation("TAG"):
         return "ANY"
+    if token.pos_ == "AUX" and token.tag_ == "VBG" and token.is_sent_start and token.lower_ not in _AUXILIARY_FORMS:
+        return "NOUN"  # "Shelling wounded 12 civilians": the tagger's auxiliary is the sentence's subject
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
         return "VERB"
     if token.pos_ in {"NOUN", "PROPN"} or token.tag_.startswith("NN"):
