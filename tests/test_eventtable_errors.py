@@ -288,3 +288,11 @@ def test_a_line_break_inside_a_wrapped_paragraph_does_not_end_a_sentence(builder
     text = "Missiles struck the port of Odesa\novernight, officials said on Monday."
     record = record_of(builder, text, "struck", label="EXPLOSIONS_REMOTE_VIOLENCE")
     assert "officials said" in record.sentence
+
+
+def test_dates_an_undated_articles_dateline_day_is_named_in_the_note(builder):
+    # no published date: "May 4" has no year, and the note said the event had "no date words"
+    record = record_of(builder, "SLOVIANSK, May 4 - Two civilians were killed when shells hit a market.", "killed",
+                       label="VIOLENCE_AGAINST_CIVILIANS", published=None)
+    assert record.date.start is None
+    assert "'May 4' names no year" in record.date.note and "no date words" not in record.date.note

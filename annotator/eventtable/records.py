@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Protocol, Sequence
 
-from annotator.eventtable.dates import ResolvedDate, dates_another_noun, page_timestamps, resolve_event_date
+from annotator.eventtable.dates import (
+    UNRESOLVED, ResolvedDate, dates_another_noun, find_date_words, page_timestamps, resolve_event_date,
+)
 from annotator.eventtable.fatalities import (
     ARRESTED, INJURED, MISSING, Casualties, FatalityError, Fatalities, combine_in_event, parse_fatalities, read_casualties,
 )
@@ -730,6 +732,12 @@ class RecordBuilder:
                                                where=f"article {article.id}")
                 if from_span.basis == "argument":
                     date = replace(from_span, basis="sentence")
+        if date.basis == UNRESOLVED and not date.text and opening is not None:
+            told = find_date_words(text[opening[0]:opening[1]])
+            if told:
+                # "the event no date words" was untrue: the dateline gives a day, and no year to put it in
+                date = replace(date, note=f"the article has no published date, and its dateline's "
+                                          f"{told[0][2]!r} names no year")
         background = date.background_for(article.published)
         if background:
             reading.notes.append(f"background: dated {date.text!r}, long before the report; out of the table unless kept")
