@@ -461,6 +461,9 @@ def test_suggest_real_text_a_count_of_weapons_is_the_weapon_fired(suggester):
     assert (trigger, label) == ("fired", "EXPLOSIONS_REMOTE_VIOLENCE")
     assert ("WEAPON", "three ballistic missiles") in arguments and ("ACTOR", "Houthi rebels") in arguments
     assert suggested(suggester, text)[at(text, "three ballistic missiles")][1] == "QUANTITY"  # the span stays a count
+    # what is captured or shot down is no weapon fired
+    [(_, _, captured, _)] = events_of(suggester, "Troops captured 12 armoured vehicles and two tanks.")
+    assert ("TARGET", "two tanks") in captured and not [role for role, _ in captured if role == "WEAPON"]
 
 
 @pytest.mark.parametrize("text", [

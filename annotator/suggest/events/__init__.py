@@ -130,7 +130,10 @@ class EventFinder:
         for event in events:
             event.modality = modality(doc[event.start])
             event.reported_by = reported_by(doc[event.start], in_events)
-            event.arguments = arguments(doc, event, in_events, weapon_counts)
+            # Only a verb that needs a weapon fires the counted ones ("fired 40 rockets"); what was
+            # captured or shot down ("two tanks", "two helicopters") stays the target.
+            fired = weapon_counts if event.rule is not None and event.rule.requires_weapon else frozenset()
+            event.arguments = arguments(doc, event, in_events, fired)
         return sorted(events, key=lambda e: e.start)
 
     def _counted_weapons_as_weapons(self, doc: Doc, by_token: dict[int, EntityCandidate]) -> dict[int, EntityCandidate]:
