@@ -111,20 +111,21 @@ def _period_of(start_text: str | None, end_text: str | None, fallback: bool) -> 
 
 def _dates(a: EventRecord, b: EventRecord) -> float | None:
     """Evidence from dates: None when they contradict, 0 when one is unknown."""
-    pa, pb = _period(a), _period(b)
+    return _date_score(_Evidence(a), _Evidence(b))
+
+
+def _date_score(x: "_Evidence", y: "_Evidence") -> float | None:
+    pa, pb = x.period, y.period
     if pa is None or pb is None:
         return 0.0
-    slack = SLACK
-    if not (pa[0] <= pb[1] + slack and pb[0] <= pa[1] + slack):
+    if not (pa[0] <= pb[1] + SLACK and pb[0] <= pa[1] + SLACK):
         return None
     if not (pa[0] <= pb[1] and pb[0] <= pa[1]):
         return 0.75
-    if a.date.is_fallback or b.date.is_fallback:
+    if x.fallback or y.fallback:
         # a published date standing in: the same day's news is some evidence, the same week's little
-        days = abs((date.fromisoformat(a.date.end or a.date.start) - date.fromisoformat(b.date.end or b.date.start)).days)
-        return 1.0 if days <= 1 else 0.25
-    coarsest = max(a.date.precision or 3, b.date.precision or 3)
-    return {1: 1.5, 2: 1.25, 3: 0.75}.get(coarsest, 0.25)
+        return 1.0 if abs((x.day - y.day).days) <= 1 else 0.25
+    return {1: 1.5, 2: 1.25, 3: 0.75}.get(max(x.precision, y.precision), 0.25)
 
 
 def dates_compatible(a: EventRecord, b: EventRecord) -> bool:
@@ -210,9 +211,15 @@ def actors_compatible(a: EventRecord, b: EventRecord) -> bool:
 
 
 def _named_apart(these, those) -> bool:
-    named_these = {x.name.casefold() for x in these if x.named}
-    named_those = {x.name.casefold() for x in those if x.named}
-    return bool(named_these and named_those and not named_these & named_those)
+    return _names_apart(_named(these), _named(those))
+
+
+def _named(actors) -> frozenset[str]:
+    return frozenset(x.name.casefold() for x in actors if x.named)
+
+
+def _names_apart(named_a: frozenset, named_b: frozenset) -> bool:
+    return bool(named_a and named_b and not named_a & named_b)
 
 
 # Perpetrators no report has named yet: "gunmen" may be the jihadists another report names.
@@ -243,10 +250,16 @@ def _sides_fit(a: tuple, b: tuple) -> bool:
 
 def _counts(a: EventRecord, b: EventRecord) -> bool:
     """Death counts of one event may differ between reports, but not by two orders of magnitude."""
-    fa, fb = a.fatalities, b.fatalities
-    if fa is None or fb is None or not fa.best or not fb.best:
-        return True
-    return max(fa.best, fb.best) <= 100 * min(fa.best, fb.best) + 10
+    return _deaths_fit(_deaths(a), _deaths(b))
+
+
+def _deaths(record: EventRecord) -> int | None:
+    found = record.fatalities
+    return found.best if found is not None and found.best else None
+
+
+def _deaths_fit(da: int | None, db: int | None) -> bool:
+    return da is None or db is None or max(da, db) <= 100 * min(da, db) + 10
 
 
 def family(record: EventRecord) -> str:
@@ -320,13 +333,11 @@ for _index, _family in enumerate(WORD_FAMILIES):
 def words_related(a: EventRecord, b: EventRecord) -> float:
     """Evidence from the words naming two events: 1 for forms of one word, 0.75 for words of one family
     (:data:`WORD_FAMILIES`), else 0."""
-    words_a, words_b = _words(a.label, a.trigger), _words(b.label, b.trigger)
-    if words_a & words_b:
-        return 1.0
-    families_a = frozenset().union(*(_FAMILY_OF.get(w, ()) for w in words_a))
-    if families_a and any(families_a & _FAMILY_OF.get(w, frozenset()) for w in words_b):
-        return 0.75
-    return 0.0
+    return _word_score(_Evidence(a), _Evidence(b))
+
+
+def _word_score(x: "_Evidence", y: "_Evidence") -> float:
+    return 1.0 if x.words & y.words else 0.75 if x.families & y.families else 0.0
 
 
 RARE_NAME_ARTICLES = 50
@@ -359,9 +370,8 @@ class _Evidence:
         self.kind = (family(record), record.counted, record.background)
         self.actor_side = _side(record.actors)
         self.target_side = _side(record.targets)
-        self.named_actors = {x.name.casefold() for x in record.actors if x.named}
-        deaths = record.fatalities
-        self.deaths = deaths.best if deaths is not None and deaths.best else None  # as _counts reads them
+        self.named_actors = _named(record.actors)
+        self.deaths = _deaths(record)
         self.untyped = record.disorder_type == UNTYPED_FAMILY
         self.event_type = record.event_type
         self.words = _words(record.label, record.trigger)
@@ -376,31 +386,23 @@ class _Evidence:
 
 
 def _affinity(x: _Evidence, y: _Evidence, a: EventRecord, b: EventRecord) -> float | None:
-    """:func:`affinity` of ``a`` and ``b`` from what was read of them once (``x``, ``y``). Each check
-    answers as the function the docstring of :func:`affinity` names for it (tests/test_eventtable_speed_helpers.py
-    compares them pair by pair): a rule changed there is changed here too."""
+    """:func:`affinity` of ``a`` and ``b`` from what was read of them once (``x``, ``y``). Each check is the
+    piece the rule function the docstring of :func:`affinity` names calls (``_date_score`` for
+    :func:`_dates`, ``_deaths_fit`` for :func:`_counts`, ``_word_score`` for :func:`words_related`,
+    ``_sides_fit`` and ``_names_apart`` for :func:`actors_compatible`), so :func:`explain` and this read
+    one rule; tests/test_eventtable_speed_helpers.py checks the order they are asked in, pair by pair."""
     if x.kind != y.kind:
         return None
     if not (_sides_fit(x.actor_side, y.actor_side) and _sides_fit(x.target_side, y.target_side)):
         return None
-    if x.named_actors and y.named_actors and not x.named_actors & y.named_actors:
+    if _names_apart(x.named_actors, y.named_actors) or not _deaths_fit(x.deaths, y.deaths):
         return None
-    if x.deaths is not None and y.deaths is not None and max(x.deaths, y.deaths) > 100 * min(x.deaths, y.deaths) + 10:
-        return None
-    on_words = 1.0 if x.words & y.words else 0.75 if x.families & y.families else 0.0
+    on_words = _word_score(x, y)
     if x.untyped and x.event_type != y.event_type and not on_words:
         return None  # the scheme says nothing of these labels, and their words name different happenings
-    pa, pb = x.period, y.period
-    if pa is None or pb is None:
-        on_dates = 0.0
-    elif not (pa[0] <= pb[1] + SLACK and pb[0] <= pa[1] + SLACK):
+    on_dates = _date_score(x, y)
+    if on_dates is None:
         return None
-    elif not (pa[0] <= pb[1] and pb[0] <= pa[1]):
-        on_dates = 0.75
-    elif x.fallback or y.fallback:
-        on_dates = 1.0 if abs((x.day - y.day).days) <= 1 else 0.25
-    else:
-        on_dates = {1: 1.5, 2: 1.25, 3: 0.75}.get(max(x.precision, y.precision), 0.25)
     on_places = _places(a, b)
     if on_places is None:
         return None
