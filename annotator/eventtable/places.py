@@ -532,10 +532,10 @@ class PlaceIndex:
             # Nikopol's names, 300 km from Sloviansk. Near ones stay (the town "Dar‘ā" beside the Daraa
             # region).
             spelled = {fold(known), *(fold(v) for v in variants.get(fold(known), []))}
-            own = [self.place(i) for i in ids if fold(self.place(i).name) in spelled]
+            points = {i: (self.place(i).latitude, self.place(i).longitude) for i in ids}
+            own = [points[i] for i in ids if fold(self.place(i).name) in spelled]
             if own:
-                ids = [i for i in ids if any(distance_km((self.place(i).latitude, self.place(i).longitude), (o.latitude, o.longitude))
-                                       <= STRAY_ALIAS_KM for o in own)]
+                ids = [i for i in ids if any(distance_km(points[i], point) <= STRAY_ALIAS_KM for point in own)]
         found = [self.place(i, precision) for i in ids]
         if found and all(_CURATED_IDS < p.geonameid <= _DISTRICT_IDS for p in found):
             # Districts alone ("Hawija", the Al-Hawija District): the town the looser key finds is also meant.

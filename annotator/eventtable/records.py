@@ -20,7 +20,7 @@ from annotator.eventtable.fatalities import (
 )
 from annotator.eventtable.places import COUNTRY, PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
-from annotator.eventtable.where import dateline, dateline_span, mentions, names_a_place, rank_mentions, speaks
+from annotator.eventtable.where import dateline_span, mentions, names_a_place, rank_mentions, speaks
 from annotator.domain import Article, Layer, Modality, Span
 
 # A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
@@ -657,7 +657,7 @@ class RecordBuilder:
         before it produced."""
         reading = self._read(article, span, links, doc)
         date, background = self._dated(reading, dates, opening)
-        place = self._place(doc, span, reading.place_texts, found, context)
+        place = self._place(doc, span, reading.place_texts, found, context, opening)
         casualties, event_type, disorder = self._counted(reading)
         if override is not None:
             date, place = self._apply(override, date, place, reading.where)
@@ -788,14 +788,15 @@ class RecordBuilder:
             reading.notes.append(retyped)
         return casualties, event_type, disorder
 
-    def _place(self, doc, span, place_texts, found, context) -> ResolvedPlace | None:
-        """The LOCATION argument, else the parse's best place for the trigger, else the article's setting."""
+    def _place(self, doc, span, place_texts, found, context, opening) -> ResolvedPlace | None:
+        """The LOCATION argument, else the parse's best place for the trigger, else the article's setting
+        (``opening``: the article's ``dateline_span``, read once for all its events)."""
         for words in place_texts:
             resolved = self.places.resolve(words, context, basis="argument")
             if resolved.place is not None:
                 return resolved
         if self.chooser is not None:
-            learned = self._learned_place(doc, span, found, context)
+            learned = self._learned_place(doc, span, found, context, opening)
             if learned is None and place_texts:
                 return self.places.resolve(place_texts[0], context, basis="argument")  # unresolved, words kept
             return learned
@@ -824,7 +825,7 @@ class RecordBuilder:
             return min(attached, key=lambda r: r.place.precision)
         if place_texts:
             return self.places.resolve(place_texts[0], context, basis="argument")  # unresolved, words kept
-        setting = self._setting(doc, span, found, context)
+        setting = self._setting(doc, span, found, context, opening)
         return setting or unresolved
 
     @property
@@ -836,7 +837,7 @@ class RecordBuilder:
             self._chooser = load_chooser() or False
         return self._chooser or None
 
-    def _learned_place(self, doc, span, found, context) -> ResolvedPlace | None:
+    def _learned_place(self, doc, span, found, context, opening) -> ResolvedPlace | None:
         """The learned chooser's place for the trigger: the best-scored mention the index resolves (a
         finer place named beside it wins: "the West Bank town of Hebron"), else the article's setting.
         Titles and organisations ("Middle East director") are never read, whatever the score."""
@@ -892,7 +893,7 @@ class RecordBuilder:
                 return self._unlisted(unlisted, chosen.place, f"the {chosen.place.precision_name} named beside it, {chosen.place.name}")
             return chosen
         if unlisted is not None:
-            setting = self._setting(doc, span, found, context)
+            setting = self._setting(doc, span, found, context, opening)
             if setting is not None:
                 return self._unlisted(unlisted, self.places.area_of(setting.place),
                                       f"the area of the article's setting, {setting.place.name}")
@@ -901,7 +902,7 @@ class RecordBuilder:
                 country = self.places.country(code)
                 if country is not None:
                     return self._unlisted(unlisted, country, f"the country the article names most, {country.name}")
-        return self._setting(doc, span, found, context) or unresolved
+        return self._setting(doc, span, found, context, opening) or unresolved
 
     @staticmethod
     def _unlisted(words: ResolvedPlace, area, why: str) -> ResolvedPlace:
@@ -909,14 +910,14 @@ class RecordBuilder:
         return replace(words, place=area, candidates=(area,), unlisted=True,
                        note=f"{words.text!r} is not in the gazetteer: placed at {area.precision_name} level, {why}")
 
-    def _setting(self, doc, span, found, context) -> ResolvedPlace | None:
+    def _setting(self, doc, span, found, context, opening) -> ResolvedPlace | None:
         """Where the article is set: its dateline, else the nearest place named before the event.
 
         A dateline says where the reporter is (ADR 30): when the article's words name other places in the
         dateline's country but never the dateline's city, an event it leaves unplaced may be at any of them,
         so it is set in that country at country precision; an article that names the city again ("MYKOLAIV
         - ... the port city of Mykolaiv") or no other place there is set in the city."""
-        words = dateline(doc.text)
+        words = opening[2] if opening and opening[2] else None  # as dateline(doc.text)
         if words:
             resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis=DATELINE)
             if resolved.place is not None:
