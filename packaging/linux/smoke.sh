@@ -28,6 +28,13 @@ desktop-file-validate packaging/linux/$APP_ID.desktop
 appstreamcli validate --no-net packaging/linux/$APP_ID.metainfo.xml
 
 if [ "${SMOKE_REUSE:-}" != 1 ]; then
+  # The build venv, the bundle, the .deb's staging tree and its extracted copy take about 2 GB; a full
+  # disk otherwise shows only as a compressor's write error deep inside dpkg-deb.
+  free_mb=$(( $(df -Pk "$ROOT" | awk 'NR==2 {print $4}') / 1024 ))
+  if [ "$free_mb" -lt 2500 ]; then
+    echo "packaging smoke: $free_mb MB free on the disk of $ROOT; the build needs about 2500 MB" >&2
+    exit 1
+  fi
   echo "== build the wheel and the bundle"
   step_start=$(date +%s)
   bash packaging/linux/build.sh
