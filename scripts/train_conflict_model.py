@@ -3,6 +3,8 @@
     nice .venv/bin/python scripts/train_conflict_model.py                     # the shipped model: all dev data
     nice .venv/bin/python scripts/train_conflict_model.py --hold-out CENTCOM --out /tmp/conflict_ner-CENTCOM
                                                        # a leave-one-outlet-out variant, for the benches
+    nice .venv/bin/python scripts/train_conflict_model.py --soup DIR0 DIR1 DIR2 --out DIR
+                                                       # the mean of the weights of several seeds' components
 
 The recipe (scripts/conflict_ner.json holds its numbers): en_core_web_sm's own ``ner`` with its
 internal tok2vec, fine-tuned on public conflict annotations, early stopping on development articles
@@ -346,6 +348,68 @@ def save_without_training_words(trained, out: Path, config: dict) -> None:
     clean.to_disk(out)
 
 
+def average_weights(components: list, names: list[str]):
+    """A uniform model soup (Wortsman et al. 2022): every parameter of the first pipeline's ner (its
+    own tok2vec included) set to the mean of that parameter over ``components``, pipelines trained
+    by one recipe from the same start with different seeds; ``names`` name them in errors. Unlike a
+    vote of several models it costs nothing at run time: the soup has the shape of each. Averaging
+    only means something when the output rows mean the same moves in every seed, so the move lists
+    (the labels and their order) must be equal; a label the recipe adds (WEAPON) starts as zero
+    rows in every seed (spaCy's resize_output), so its rows share a start too. Returns the first
+    pipeline, changed in place."""
+    if len(components) < 2:
+        raise SystemExit("--soup needs two or more components to average")
+    first = components[0].get_pipe("ner")
+    for name, nlp in zip(names[1:], components[1:]):
+        if list(nlp.get_pipe("ner").move_names) != list(first.move_names):
+            raise SystemExit(f"{name}: its ner's moves differ from {names[0]}'s (labels or their order): "
+                             "only components of one recipe and one start can be averaged")
+    walks = [list(nlp.get_pipe("ner").model.walk()) for nlp in components]
+    if len({len(walk) for walk in walks}) != 1:
+        raise SystemExit(f"--soup: the ner models of {', '.join(names)} differ in shape")
+    for layer_of_each in zip(*walks):
+        target = layer_of_each[0]
+        for param in target.param_names:
+            values = [layer.get_param(param) for layer in layer_of_each]
+            if any(layer.name != target.name for layer in layer_of_each) or len({v.shape for v in values}) != 1:
+                raise SystemExit(f"--soup: layer {target.name}'s {param} differs between {', '.join(names)}")
+            mean = sum(target.ops.asarray(v, dtype="float64") for v in values) / len(values)
+            target.set_param(param, target.ops.asarray(mean, dtype=values[0].dtype))
+    return components[0]
+
+
+def soup(folders: list[Path], out: Path, config: dict, log=print) -> dict:
+    """Average the components in ``folders`` (average_weights) into ``out``, written as the shipped
+    component is. The soup's and each seed's development F1 on the script's own development split
+    (that of the data they were trained on) are logged and kept in the meta; each seed's figure was
+    its early-stopping choice, so it flatters the seed a little."""
+    components = [spacy.load(folder) for folder in folders]
+    held_out = {nlp.meta.get("training", {}).get("held_out") for nlp in components}
+    if len(held_out) != 1:
+        raise SystemExit(f"--soup: the components were trained on different data (held out: {sorted(map(str, held_out))})")
+    hold_out = held_out.pop()
+    trainings = [nlp.meta.get("training") for nlp in components]
+    base = spacy.load(config["base_model"])
+    re3d, wiki = articles_for(hold_out)
+    development = [Example(base.make_doc(a["text"]), reference(base, base, a, is_wiki))
+                   for articles, is_wiki in ((re3d, False), (wiki, True)) for a in articles
+                   if dev_article(a, config["dev_percent"])]
+    seed_f1 = [round(score(nlp, development), 4) for nlp in components]
+    soup_nlp = average_weights(components, [str(folder) for folder in folders])
+    soup_f1 = round(score(soup_nlp, development), 4)
+    for folder, f1 in zip(folders, seed_f1):
+        log(f"{folder}: development F1 {f1:.3f}")
+    log(f"soup of {len(folders)}: development F1 {soup_f1:.3f} (held out: {hold_out or 'nothing'}; "
+        f"{len(development)} development articles)")
+    soup_nlp.meta["version"] = config["version"]
+    soup_nlp.meta["description"] += f"; the mean of the weights of {len(folders)} such components, one per seed"
+    soup_nlp.meta["training"] = {"held_out": hold_out, "soup_of": trainings, "seed_development_f1": seed_f1,
+                                 "development_f1": soup_f1, "config": config}
+    save_without_training_words(soup_nlp, out, config)
+    log(f"written to {out}")
+    return soup_nlp.meta["training"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hold-out", choices=RE3D_SOURCES, help="leave this re3d outlet (and one WikiEvents fold) out")
@@ -354,7 +418,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=CONFIG, help=f"the recipe's numbers (default {CONFIG.name})")
     parser.add_argument("--resave", type=Path, metavar="FOLDER",
                         help="only write FOLDER's trained NER again without the training texts' words")
+    parser.add_argument("--soup", type=Path, nargs="+", metavar="FOLDER",
+                        help="only average these components (one recipe, several seeds) into --out")
     args = parser.parse_args(argv)
+    if args.soup:
+        if not args.out:
+            parser.error("--soup needs --out")
+        soup(args.soup, args.out, json.loads(args.config.read_text(encoding="utf-8")))
+        return 0
     if args.resave:
         save_without_training_words(spacy.load(args.resave), args.resave, json.loads(CONFIG.read_text(encoding="utf-8")))
         return 0

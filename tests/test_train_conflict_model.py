@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 import spacy
 
 _spec = importlib.util.spec_from_file_location(
@@ -128,3 +129,70 @@ def test_headlines_map_their_three_labels_and_leave_the_rest_missing(tmp_path):
     # the product (not ours), the nationality only the base model saw, and the number are missing
     assert [t.text for t in doc if t.ent_iob_ == ""] == ["Ostrelian", "Quillpad", "3"]
     assert [t.ent_iob_ for t in doc if t.text in ("Startup", "Hires", "Opens", "Offices")] == ["O"] * 4
+
+
+SOUP_TEXTS = [("Shelling hit Marovo on Monday .", [("Marovo", "GPE")]),
+              ("Gunmen from the Red Lantern Society attacked Ostrel .", [("Red Lantern Society", "ORG"), ("Ostrel", "GPE")]),
+              ("Amira Tollan said the town of Tenbury was quiet .", [("Amira Tollan", "PERSON"), ("Tenbury", "GPE")])]
+
+
+def soup_examples(nlp):
+    from spacy.training import Example
+
+    examples = []
+    for text, names in SOUP_TEXTS:
+        doc = nlp.make_doc(text)
+        ents = [doc.char_span(text.index(name), text.index(name) + len(name), label=label) for name, label in names]
+        doc.set_ents(ents, default="outside")
+        examples.append(Example(nlp.make_doc(text), doc))
+    return examples
+
+
+def small_ner(labels=("GPE", "ORG", "PERSON")):
+    nlp = spacy.blank("en")
+    ner = nlp.add_pipe("ner")
+    for label in labels:
+        ner.add_label(label)
+    return nlp
+
+
+def seeds_of_one_start(seeds=(1, 2), steps=40):
+    """Pipelines fine-tuned from one shared start with different seeds, as the recipe's seeds are."""
+    spacy.util.fix_random_seed(0)
+    start = small_ner()
+    start.initialize(lambda: soup_examples(start))
+    trained = []
+    for seed in seeds:
+        nlp = small_ner()
+        nlp.initialize(lambda: soup_examples(nlp))
+        nlp.get_pipe("ner").from_bytes(start.get_pipe("ner").to_bytes())
+        spacy.util.fix_random_seed(seed)
+        optimizer = nlp.resume_training()
+        examples = soup_examples(nlp)
+        for _ in range(steps):
+            nlp.update(examples, sgd=optimizer, drop=0.2)
+        trained.append(nlp)
+    return trained
+
+
+def test_a_soup_holds_the_mean_of_each_parameter_and_still_finds_the_names():
+    first, second = seeds_of_one_start()
+    before = [[{p: layer.get_param(p).copy() for p in layer.param_names} for layer in nlp.get_pipe("ner").model.walk()]
+              for nlp in (first, second)]
+    assert any((a[p] != b[p]).any() for a, b in zip(*before) for p in a), "the two seeds should differ"
+    soup = trainer.average_weights([first, second], ["seed 1", "seed 2"])
+    layers = list(soup.get_pipe("ner").model.walk())
+    assert len(layers) == len(before[0])
+    for layer, a, b in zip(layers, *before):
+        for param in a:
+            assert abs(layer.get_param(param) - (a[param] + b[param]) / 2).max() < 1e-6, (layer.name, param)
+    for text, names in SOUP_TEXTS:
+        assert [(e.text, e.label_) for e in soup(text).ents] == names
+
+
+def test_components_whose_moves_differ_are_not_averaged():
+    one, other = small_ner(("GPE", "ORG")), small_ner(("ORG", "GPE"))
+    for nlp in (one, other):
+        nlp.initialize()
+    with pytest.raises(SystemExit, match="second/: its ner's moves differ"):
+        trainer.average_weights([one, other], ["first/", "second/"])
