@@ -196,3 +196,44 @@ def test_components_whose_moves_differ_are_not_averaged():
         nlp.initialize()
     with pytest.raises(SystemExit, match="second/: its ner's moves differ"):
         trainer.average_weights([one, other], ["first/", "second/"])
+
+
+def test_the_soup_folder_loads_like_a_component_and_says_what_it_is(tmp_path, monkeypatch):
+    """--soup end to end: invented development articles stand in for the real data."""
+    first, second = seeds_of_one_start()
+    base = small_ner()
+    base.initialize(lambda: soup_examples(base))
+    base.to_disk(tmp_path / "base")
+    folders = []
+    for seed, nlp in zip((1, 2), (first, second)):
+        nlp.meta["training"] = {"held_out": "CENTCOM", "seed": seed}
+        nlp.to_disk(tmp_path / f"seed{seed}")
+        folders.append(tmp_path / f"seed{seed}")
+    articles = [{"id": f"invented-{i}", "text": text, "ignore": [],
+                 "spans": [{"layer": "entity", "label": "LOCATION" if label == "GPE" else label,
+                            "start": text.index(name), "end": text.index(name) + len(name)} for name, label in names]}
+                for i, (text, names) in enumerate(SOUP_TEXTS)]
+    monkeypatch.setattr(trainer, "articles_for", lambda hold_out: (articles, []) if hold_out == "CENTCOM" else ([], []))
+    config = {"base_model": str(tmp_path / "base"), "version": "9.9.9", "dev_percent": 100}
+    summary = trainer.soup(folders, tmp_path / "soup", config, log=lambda line: None)
+
+    soup = spacy.load(tmp_path / "soup")
+    assert soup.meta["version"] == "9.9.9"
+    assert soup.meta["training"]["held_out"] == "CENTCOM"
+    assert [t["seed"] for t in soup.meta["training"]["soup_of"]] == [1, 2]
+    assert summary["development_f1"] == 1.0 and len(summary["seed_development_f1"]) == 2
+    for text, names in SOUP_TEXTS:
+        assert [(e.text, e.label_) for e in soup(text).ents] == names
+    expected = trainer.average_weights([spacy.load(folder) for folder in folders], ["1", "2"])
+    for written, averaged in zip(soup.get_pipe("ner").model.walk(), expected.get_pipe("ner").model.walk()):
+        for param in written.param_names:
+            assert abs(written.get_param(param) - averaged.get_param(param)).max() < 1e-6
+
+
+def test_components_trained_on_different_data_are_not_averaged(tmp_path):
+    first, second = seeds_of_one_start(steps=1)
+    for held_out, nlp in (("CENTCOM", first), ("UK_Government", second)):
+        nlp.meta["training"] = {"held_out": held_out}
+        nlp.to_disk(tmp_path / held_out)
+    with pytest.raises(SystemExit, match="different data"):
+        trainer.soup([tmp_path / "CENTCOM", tmp_path / "UK_Government"], tmp_path / "soup", {}, log=lambda line: None)
