@@ -5,7 +5,7 @@ capitalised at a sentence's start is no town."""
 import pytest
 
 from annotator.eventtable.places import COUNTRY, TOWN
-from annotator.eventtable.where import dateline
+from annotator.suggest.lexicon import dateline
 from eventtable_fixtures import Annotated, builder, places_index, record_of_sentence  # noqa: F401 - fixtures
 
 

@@ -20,7 +20,8 @@ from annotator.eventtable.fatalities import (
 )
 from annotator.eventtable.places import COUNTRY, PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
-from annotator.eventtable.where import dateline_span, mentions, names_a_place, rank_mentions, speaks
+from annotator.eventtable.where import mentions, names_a_place, rank_mentions, speaks
+from annotator.suggest.lexicon import dateline_span
 from annotator.domain import Article, Layer, Modality, Span
 
 # A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.

