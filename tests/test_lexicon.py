@@ -83,3 +83,26 @@ def test_without_a_parse_every_verb_of_denying_denies(tokenizer, text, trigger):
     # the words-only reading (no parser installed) knew "denied" but not "rejected" or "refuted"
     doc = tokenizer(text)
     assert modality_by_words(doc[tokens_of(doc, trigger)[0]]) == Modality.DENIED
+
+
+def test_the_suggester_reads_an_everyday_word_as_the_event_table_does():
+    """"Luck" is an old name of Lutsk in GeoNames. The tagger took this one for a name (NNP), so the
+    suggester's own test (the tagger reads a common word) let the gazetteer call it a place; the event
+    table's test (an everyday English word, with no place preposition before it) never did. Both now ask
+    the event table's question."""
+    from annotator.suggest import shared_suggester
+
+    suggester = shared_suggester()
+    assert label_at(suggester, "Mercy Corps said Luck was with the convoy.", "Luck") != "LOCATION"
+    # after a place preposition, the town
+    assert label_at(suggester, "Mercy Corps said troops entered Luck overnight.", "Luck") == "LOCATION"
+
+
+def label_at(suggester, text, words):
+    doc = suggester.nlp(text)
+    start = text.index(words)
+    for entity in suggester.analyse(doc).entities:
+        span = doc[entity.start:entity.end]
+        if (span.start_char, span.end_char) == (start, start + len(words)):
+            return entity.label
+    return None

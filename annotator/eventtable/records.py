@@ -236,7 +236,7 @@ def _an_everyday_word(doc, mention) -> bool:
     """Whether a candidate's words are an everyday English word a capital letter made look like a name
     ("Luck was with them": never Lutsk). Weighed when a place is chosen, not when candidates are gathered,
     so the learned step's cues, and its weights, stay as they were trained."""
-    from annotator.eventtable.where import an_everyday_word
+    from annotator.suggest.lexicon import an_everyday_word
 
     words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     return words is not None and an_everyday_word(doc, words)

@@ -19,13 +19,10 @@ news puts after a region's name ("Aleppo province"); all-capital initials ("SANA
 
 from __future__ import annotations
 
-import functools
-import json
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from annotator.suggest.gazetteer import fold
-from annotator.suggest.lexicon import PLACE_SPEAKING_FORMS
+from annotator.suggest.lexicon import PLACE_SPEAKING_FORMS, REGION_WORDS
 
 # Prepositions that say where; "to", "from", "toward" say where to or from, not where it happened.
 PLACE_PREPOSITIONS = {"in", "at", "near", "off", "outside", "inside", "across", "around", "throughout", "within",
@@ -34,9 +31,6 @@ MOVEMENT_PREPOSITIONS = {"to", "toward", "towards", "from", "for", "via", "again
 DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
                    "northern", "southern", "eastern", "western", "outside", "near", "close", "km", "kilometres",
                    "kilometers", "miles"}
-REGION_WORDS = {"province", "governorate", "region", "state", "district", "oblast", "prefecture", "county",
-                "countryside", "city", "town", "village", "area", "neighbourhood", "neighborhood", "suburb",
-                "camp", "valley", "desert"}
 # Nouns that make a place before them a title's or an organisation's ("Middle East director").
 ROLE_NOUNS = {"director", "spokesman", "spokeswoman", "spokesperson", "official", "officials", "minister",
               "ministry", "president", "governor", "police", "army", "forces", "troops", "agency", "envoy",
@@ -115,49 +109,6 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
         if not any(k[0] < key[1] and key[0] < k[1] for k in found):
             found[key] = Mention(chunk.start_char, chunk.end_char, chunk.text, chunk.root.i, origin)
     return sorted(found.values(), key=lambda m: m.start)
-
-
-@functools.cache
-def everyday_words() -> frozenset[str]:
-    """One-word place names that are also frequent English words written in lower case ("luck", "nice",
-    "split"): ``resources/gazetteer/common_words.json``, derived from word frequencies by
-    ``scripts/build_common_words.py``."""
-    from annotator.config import resources_dir
-
-    path = resources_dir() / "gazetteer" / "common_words.json"
-    return frozenset(json.loads(path.read_text(encoding="utf-8"))["words"])
-
-
-# Words before a name that say it is a place, whatever the name means in English ("a bar in Split").
-_LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "into", "from", "to", "toward", "towards", "via",
-             "across", "throughout", "within", "off", "reach", "reached", "entered", "left"}
-
-
-def an_everyday_word(doc, span) -> bool:
-    """Whether words read as a place are an everyday English word that a capital letter (a sentence's start,
-    a headline) made look like a name: "Luck was with them" (Luck, an old name of Lutsk), "Split between
-    factions", "Mobile phones". Such words are a place only where the model tagged them one (GPE, LOC) or
-    a place preposition stands before them ("a bar in Split", "the port of Split"). Read only on a parse
-    with entities: without the model's say, the words are left as they are."""
-    if fold(span.text) not in everyday_words() or not doc.has_annotation("ENT_IOB"):
-        return False
-    if any(token.ent_type_ in {"GPE", "LOC"} for token in span):
-        return False
-    before = doc[span.start - 1] if span.start > 0 else None
-    if before is not None and before.lower_ in _LOCATIVE:
-        return False
-    after = doc[span.end] if span.end < len(doc) else None
-    if after is not None and after.lower_ in REGION_WORDS | {"local", "lga"}:
-        return False  # "Logo local government area", "Bar district"
-    head = span.root
-    while head.dep_ == "conj" and head.head.i != head.i:
-        head = head.head  # "in Kwande, Katsina/Ala and Logo": a list after a place preposition
-    if head.i != span.root.i and head.i > 0 and doc[head.i - 1].lower_ in _LOCATIVE:
-        return False
-    if before is not None and before.lower_ == "of" and span.start >= 2 and (
-            doc[span.start - 2].lower_ in REGION_WORDS | {"port", "island", "mayor", "people", "residents"}):
-        return False
-    return True
 
 
 _NOT_PLACES = {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY",
@@ -363,4 +314,4 @@ def names_a_place(doc, mention: Mention) -> bool:
     return _role(doc[mention.root], set(), None) is not None
 
 
-__all__ = ["Candidate", "Mention", "an_everyday_word", "mentions", "names_a_place", "rank_mentions", "speaks"]
+__all__ = ["Candidate", "Mention", "mentions", "names_a_place", "rank_mentions", "speaks"]

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 
 from annotator.suggest import names as _names  # noqa: F401  (registers the names matcher's factory)
 from annotator.suggest.gazetteer import Gazetteer
-from annotator.suggest.lexicon import PERSON_SPEAKING_VERBS, dateline_places
+from annotator.suggest.lexicon import PERSON_SPEAKING_VERBS, an_everyday_word, dateline_places
 
 RULES_KEY = "conflict_rules"
 WEAPONS_KEY = "conflict_weapons"
@@ -681,20 +681,6 @@ def _inside_longer_name(doc: Doc, span: SpacySpan) -> bool:
     return following.is_title and following.is_alpha and following.lower_ not in PLACE_NOUNS | REGION_NOUNS
 
 
-# Penn tags of a word used as a common word: the tagger reads "Luck ran out" as a noun, not a name.
-COMMON_WORD_TAGS = {"NN", "NNS", "JJ", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "UH", "IN", "DT", "PRP", "CC", "MD"}
-
-
-def _read_as_a_word(span: SpacySpan) -> bool:
-    """A one-word geonames spelling the tagger reads as a common word and the model not as a place:
-    "Luck" (an old name of Lutsk) opening "Luck ran out for the convoy". Geonames holds every
-    language's name of a town, and some are English words; capitals at a sentence start say nothing."""
-    if len(span) != 1:
-        return False
-    token = span[0]
-    return token.tag_ in COMMON_WORD_TAGS and token.ent_type_ not in {"GPE", "LOC", "FAC"}
-
-
 def _named_before_place_noun(doc: Doc) -> list[EntityCandidate]:
     """"Dembaso village", "Rakhine state": capitalised words before a lower-case place noun name a
     place, when nothing else claimed them (model priority: the model's own span wins)."""
@@ -739,7 +725,7 @@ def _organisations_by_name(doc: Doc) -> list[EntityCandidate]:
 def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
     found = [*_named_before_place_noun(doc), *_organisations_by_name(doc)] if "context" in families else []
     names = [s for s in doc.spans.get(NAMES_KEY, []) if "names" in families
-             and not (s.id_.startswith(GEONAMES_ID) and (_inside_longer_name(doc, s) or _read_as_a_word(s)))]
+             and not (s.id_.startswith(GEONAMES_ID) and (_inside_longer_name(doc, s) or an_everyday_word(doc, s)))]
     shapes = [s for s in [*doc.spans.get(RULES_KEY, []), *doc.spans.get(WEAPONS_KEY, [])]
               if SHAPE_FAMILIES.get(s.label_) in families]
     for span in names + shapes:

@@ -4,7 +4,7 @@ article's dateline, verbs of saying, and one-word place names that are everyday 
 The event table (annotator.eventtable) sits above the suggester in the layers and imports from here;
 the suggester's own modules do too. So a rule a user learns in one place ("a dateline is never where an
 event happened, and never its actor") holds the same way in the other. Plain Python and ``re`` only:
-nothing here loads spaCy or a model.
+nothing here loads spaCy or a model (the functions that read a parse take a spaCy Doc).
 """
 
 from __future__ import annotations
@@ -153,3 +153,56 @@ DENY_FORMS = word_forms(DENY_VERBS)
 # Word forms of the verbs whose subject, when a place, is its government speaking, not where what it
 # speaks of happened ("Moscow denies shelling the town", "Washington said the strike ...").
 PLACE_SPEAKING_FORMS = word_forms(SAY_VERBS | STANCE_VERBS)
+
+
+# -- everyday words -------------------------------------------------------------------------------------
+
+# Words news puts after a region's name ("Aleppo province", "Bar district"): the name before them is a place.
+REGION_WORDS = {"province", "governorate", "region", "state", "district", "oblast", "prefecture", "county",
+                "countryside", "city", "town", "village", "area", "neighbourhood", "neighborhood", "suburb",
+                "camp", "valley", "desert"}
+
+
+@functools.cache
+def everyday_words() -> frozenset[str]:
+    """One-word place names that are also frequent English words written in lower case ("luck", "nice",
+    "split"): ``resources/gazetteer/common_words.json``, derived from word frequencies by
+    ``scripts/build_common_words.py``."""
+    from annotator.config import resources_dir
+
+    path = resources_dir() / "gazetteer" / "common_words.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["words"])
+
+
+# Words before a name that say it is a place, whatever the name means in English ("a bar in Split").
+_LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "into", "from", "to", "toward", "towards", "via",
+             "across", "throughout", "within", "off", "reach", "reached", "entered", "left"}
+
+
+def an_everyday_word(doc, span) -> bool:
+    """Whether words read as a place are an everyday English word that a capital letter (a sentence's start,
+    a headline) made look like a name: "Luck was with them" (Luck, an old name of Lutsk), "Split between
+    factions", "Mobile phones". Such words are a place only where the model tagged them one (GPE, LOC) or
+    a place preposition stands before them ("a bar in Split", "the port of Split"). Read only on a parse
+    with entities: without the model's say, the words are left as they are."""
+    from annotator.suggest.gazetteer import fold  # beside spaCy's stop words: loaded when a parse is read
+
+    if fold(span.text) not in everyday_words() or not doc.has_annotation("ENT_IOB"):
+        return False
+    if any(token.ent_type_ in {"GPE", "LOC"} for token in span):
+        return False
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in _LOCATIVE:
+        return False
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lower_ in REGION_WORDS | {"local", "lga"}:
+        return False  # "Logo local government area", "Bar district"
+    head = span.root
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head  # "in Kwande, Katsina/Ala and Logo": a list after a place preposition
+    if head.i != span.root.i and head.i > 0 and doc[head.i - 1].lower_ in _LOCATIVE:
+        return False
+    if before is not None and before.lower_ == "of" and span.start >= 2 and (
+            doc[span.start - 2].lower_ in REGION_WORDS | {"port", "island", "mayor", "people", "residents"}):
+        return False
+    return True
