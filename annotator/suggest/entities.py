@@ -470,15 +470,16 @@ def breaks_line(token) -> bool:
     return token.is_space and ("\n" in token.text or "\r" in token.text)
 
 
-def is_dateline(doc: Doc, start: int, end: int) -> bool:
+def is_dateline(doc: Doc, start: int, end: int, places: list[tuple[int, int]] | None = None) -> bool:
     """Whether ``doc[start:end]`` lies in a dateline's place ("KYIV" of "KYIV, June 24 (Reuters) -",
     "BAMAKO, Mali" of "BAMAKO, Mali \u2014"), as the event table finds datelines (``lexicon.dateline_places``).
     It says where the report was filed, so it is no event's actor, target or speaker, whatever the parse
-    attached it to."""
+    attached it to. ``places``: the doc's ``dateline_places``, when read once for many spans."""
     if start >= end:
         return False
     first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    return any(place_start <= first and last <= place_end for place_start, place_end in dateline_places(doc.text))
+    places = dateline_places(doc.text) if places is None else places
+    return any(place_start <= first and last <= place_end for place_start, place_end in places)
 
 
 def _split_at_line_breaks(doc: Doc):
