@@ -13,6 +13,8 @@ def test_places_transliterations_reach_one_geonames_place(places):
     spellings = ["Severodonetsk", "Sievierodonetsk", "Syeverodonetsk"]
     ids = {places.resolve(s).place.geonameid for s in spellings}
     assert ids == {691999}
+    # the row names the town as the suggestion does, not as GeoNames files it ("Siverskodonetsk")
+    assert {places.resolve(s).place.name for s in [*spellings, "Северодонецк"]} == {"Sievierodonetsk"}
 
 
 def test_places_cyrillic_spellings_reach_the_same_place(places):
@@ -24,7 +26,7 @@ def test_places_cyrillic_spellings_reach_the_same_place(places):
 def test_places_another_towns_stray_alias_is_no_candidate(places):
     # geonames lists "Slov'iansk" among Nikopol's names: a Sloviansk dateline was placed 300 km away
     resolved = places.resolve("SLOVIANSK")
-    assert resolved.place.name == "Slovyansk" and resolved.place.country_code == "UA"
+    assert resolved.place.name == "Sloviansk" and resolved.place.country_code == "UA"
     assert "Nikopol" not in {c.name for c in resolved.candidates}
 
 
@@ -60,7 +62,7 @@ def test_places_unknown_name_is_kept_with_no_place(places):
 
 @pytest.mark.parametrize("words, name, code", [
     ("Mexico City", "Mexico City", "MX"), ("Kuwait City", "Kuwait City", "KW"), ("Guatemala City", "Guatemala City", "GT"),
-    ("Raqqa city", "Ar Raqqah", "SY"),  # "city" after a name that is no city's own name still names the town
+    ("Raqqa city", "Raqqa", "SY"),  # "city" after a name that is no city's own name still names the town
 ])
 def test_a_city_whose_name_ends_in_city_is_that_city_not_its_country(places_index, words, name, code):
     place = places_index.resolve(words).place

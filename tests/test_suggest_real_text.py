@@ -499,3 +499,48 @@ def test_suggest_real_text_a_gerund_opening_a_sentence_is_the_event(suggester):
     # the tagger reads "Shelling" before a past verb as an auxiliary, and the shelling was no event
     text = "Shelling wounded 12 civilians in Kherson."
     assert [trigger for trigger, *_ in events_of(suggester, text)][0] == "Shelling"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("(Bloomberg) -- Rebel fighters will pull back from Tarvena, a local official said.", "Bloomberg"),
+    ("Missiles struck the port of Odesa, the governor said on Telegram.", "Telegram"),
+    ("Speaking to Al Jazeera, the commander said the militia had left Goma.", "Al Jazeera"),
+    ("The claim was first reported by Agence France-Presse on Sunday.", "Agence France-Presse"),
+    ("Kyiv Independent reported that the column advanced near Dovhenke.", "Kyiv Independent"),
+])
+def test_suggest_real_text_a_news_agency_or_platform_is_an_organisation(suggester, text, name):
+    # The small model read an agency's credit as a place or a person, a platform after "on" as a place,
+    # and the place inside an outlet's name ("France", "Kyiv") as the place.
+    found = suggested(suggester, text)
+    assert found[at(text, name)] == (name, "ORG")
+    assert not [words for words, label in found.values() if label == "LOCATION" and words in name]
+
+
+def test_suggest_real_text_what_a_force_pulls_back_from_is_a_place(suggester):
+    text = "Rebel fighters will pull back from Kalemba, a local official said."
+    assert suggested(suggester, text)[at(text, "Kalemba")] == ("Kalemba", "LOCATION")
+
+
+@pytest.mark.parametrize("text, trigger, modality", [
+    ("The army concentrates its forces to capture Dovhenke before winter.", "capture", "planned"),
+    ("Rebels were massing fighters to retake the airport.", "retake", "planned"),
+    ("Russia used drones to attack Kherson overnight.", "attack", "happened"),  # using a weapon is no aim
+])
+def test_suggest_real_text_what_forces_are_massed_to_do_is_planned(suggester, text, trigger, modality):
+    doc = suggester.nlp(text)
+    events = {doc[e.start : e.end].text: e.modality.value for e in suggester.analyse(doc).events}
+    assert events[trigger] == modality
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ukrainian military spokesman Oleksandr Zhuravchyk declined to comment on troop positions.", "Oleksandr Zhuravchyk"),
+    ("Military spokesman Oleksandr Pyrogivsky declined to comment.", "Oleksandr Pyrogivsky"),
+])
+def test_suggest_real_text_an_untagged_surname_joins_its_first_name(suggester, text, name):
+    # The model tagged the familiar first name alone and left the unfamiliar surname out.
+    assert suggested(suggester, text)[at(text, name)] == (name, "PERSON")
+
+
+def test_suggest_real_text_a_title_case_headline_joins_no_surname(suggester):
+    text = "Olena Visits Frontline Town\\nThe minister arrived on Monday."
+    assert not [words for words, label in suggested(suggester, text).values() if label == "PERSON" and " " in words]

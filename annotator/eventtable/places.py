@@ -537,6 +537,12 @@ class PlaceIndex:
             if own:
                 ids = [i for i in ids if any(distance_km(points[i], point) <= STRAY_ALIAS_KM for point in own)]
         found = [self.place(i, precision) for i in ids]
+        if known:
+            # The row names a town as the curated gazetteer spells it, as the suggestion did: GeoNames files
+            # Sievierodonetsk as "Siverskodonetsk", one letter from the town of Siversk.
+            spelled_so = set(self._by_key.get(fold(known), ()))
+            found = [Place(**{**p.__dict__, "name": known}) if p.geonameid in spelled_so and p.geonameid > 0 else p
+                     for p in found]
         if found and all(_CURATED_IDS < p.geonameid <= _DISTRICT_IDS for p in found):
             # Districts alone ("Hawija", the Al-Hawija District): the town the looser key finds is also meant.
             bare = _ARTICLE_WORDS.sub("", fold(words))

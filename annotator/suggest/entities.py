@@ -115,7 +115,10 @@ def _token_pattern(nlp: Language, phrase: str, attr: str = "LOWER") -> list[dict
 def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
     """The span_ruler patterns: names with their canonical form as the pattern id, and shapes."""
     patterns: list[dict] = []
-    for table, label in ((gazetteer.places, "LOCATION"), (gazetteer.people, "PERSON"), (gazetteer.groups, "ARMED_GROUP")):
+    # News media last: a later name with the same words wins, and an agency is no place or person
+    # ("(Bloomberg) --", "told Al Jazeera"), whatever else carries its name.
+    for table, label in ((gazetteer.places, "LOCATION"), (gazetteer.people, "PERSON"), (gazetteer.groups, "ARMED_GROUP"),
+                         (gazetteer.media, "ORG")):
         for variant, canonical in table.items():
             # geonames spellings are many and some are English words ("Human"): they only win
             # against the model where it found nothing longer (see rule_candidates).
@@ -286,7 +289,7 @@ def _place_by_context(doc: Doc, start: int, end: int) -> bool:
         return True  # "rebels seized Kalemba"
     if before and before[-1] == "to" and start > 0 and doc[start - 1].head.lemma_ in MOVE_VERBS:
         return True  # "fled to Barangi"
-    if not before or before[-1] not in PERSON_AS_PLACE:
+    if not before or (before[-1] not in PERSON_AS_PLACE and not _left_from(doc[start - 1])):
         return False
     if doc[start].ent_type_ == "PERSON":
         return True
@@ -294,6 +297,16 @@ def _place_by_context(doc: Doc, start: int, end: int) -> bool:
     span = doc[start:end]
     return (doc[start].ent_type_ == "ORG" and len(span) <= 2 and not any(t.is_upper for t in span)
             and not {t.lower_ for t in span} & ORG_WORDS)
+
+
+def _left_from(preposition) -> bool:
+    """"withdrew from Kalemba", "will pull back from Kalemba": what a force moves away from is a place."""
+    if preposition.lower_ != "from":
+        return False
+    verb = preposition.head
+    if verb.dep_ in {"advmod", "prt"} and verb.lower_ in {"back", "out", "away"}:
+        verb = verb.head  # "pull back from"
+    return verb.lemma_ in MOVE_VERBS or verb.lemma_ == "pull"
 
 
 # "known in Russian as Северодонецк": a second name for the place a place noun just named.
@@ -392,6 +405,9 @@ def _person_by_context(doc: Doc, start: int, end: int) -> bool:
         return False
     if start > 0 and doc[start - 1].lower_ in PERSON_AS_PLACE:
         return False  # "the owner of Hunam Palace, in Junction City, who testified": the clause is the owner's
+    if (2 <= len(span) <= 3 and all(t.is_alpha for t in span) and start > 0
+            and doc[start - 1].lower_ in PERSON_NOUNS and doc[start - 1].is_lower):
+        return True  # "military spokesman Oleksandr Zhuravchyk declined": a role noun names who holds it
     after = [t for t in doc[end : end + 4]]
     if len(after) >= 2 and after[0].text == ",":
         second = after[1]

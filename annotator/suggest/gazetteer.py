@@ -1,4 +1,4 @@
-"""The conflict gazetteer: places, people, armed groups and weapons from ``resources/gazetteer/``.
+"""The conflict gazetteer: places, people, armed groups, news media and weapons from ``resources/gazetteer/``.
 
 Every name has one canonical form, so "Kiev" and "Kyiv", "Sergiy Gaiday" and "Serhiy Haidai" are
 one thing for the suggester, for annotation memory and for the ``canonical`` attribute of a span.
@@ -21,6 +21,7 @@ PLACES_FILE = "places.json"
 PEOPLE_FILE = "people.json"
 GROUPS_FILE = "armed_groups.json"
 WEAPONS_FILE = "weapons.json"
+MEDIA_FILE = "media.json"
 
 # A geonames alternate name is used only if it looks like an English-language spelling of a place,
 # or a Ukrainian or Russian one: reports quote the local name in Cyrillic («Харків»).
@@ -65,6 +66,7 @@ class Gazetteer:
     places: dict[str, str] = field(default_factory=dict)
     people: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
+    media: dict[str, str] = field(default_factory=dict)  # news agencies, broadcasters, platforms: ORG
     weapons: dict[str, str] = field(default_factory=dict)  # term -> ACLED sub-event type or ""
     force_nouns: frozenset[str] = frozenset()
     affiliation_words: frozenset[str] = frozenset()
@@ -227,6 +229,7 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
     people_raw = _read(directory / PEOPLE_FILE, "gazetteer-people")
     groups_raw = _read(directory / GROUPS_FILE, "gazetteer-armed-groups")
     weapons_raw = _read(directory / WEAPONS_FILE, "gazetteer-weapons")
+    media = _named(directory / MEDIA_FILE, _read(directory / MEDIA_FILE, "gazetteer-media"), "media")
     places = _geonames_places(set(places_raw.get("geonames_countries", []))) if geonames else {}
     curated = {**(_geonames_countries() if geonames else {}), **_named(directory / PLACES_FILE, places_raw, "places")}
     from_geonames = frozenset(set(places) - set(curated))
@@ -234,7 +237,7 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
     people = _named(directory / PEOPLE_FILE, people_raw, "people")
     groups = _case_variants(_named(directory / GROUPS_FILE, groups_raw, "named"))
     for name in list(places):
-        if name in people or name in groups:
+        if name in people or name in groups or name in media:
             del places[name]
     weapons: dict[str, str] = {}
     for index, entry in enumerate(weapons_raw.get("weapons", [])):
@@ -249,6 +252,7 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
         places=places,
         people=people,
         groups=groups,
+        media=media,
         weapons=weapons,
         force_nouns=frozenset(groups_raw.get("force_nouns", [])),
         affiliation_words=frozenset(w.lower() for w in groups_raw.get("affiliation_words", [])),

@@ -29,6 +29,7 @@ def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list
     """Corrections that need the chosen spans of the whole document: one name, one kind of thing
     ("Laura Novak" ... "Novak's term" is the same person); a force with its modifiers ("U.S.
     forces", "the Kurdish YPG"); a weapon with its head ("artillery systems")."""
+    spans = _surnames_after_first_names(doc, spans, gazetteer)
     spans = _people_by_discourse(doc, spans)
     spans = _places_by_discourse(doc, spans)
     spans = _places_after_place_nouns(doc, spans)
@@ -55,6 +56,29 @@ def _datelines(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> 
             continue
         spans = [s for s in spans if s not in covering]
         spans.append(EntityCandidate(chunk.start, chunk.end, "LOCATION", RULE, canonical=gazetteer.canonical(words)))
+    return spans
+
+
+# Words after a leader's name that make an organisation of it, not a surname ("Biden Administration").
+NOT_SURNAMES = ORG_WORDS | {"administration", "government", "regime", "cabinet", "camp", "era", "doctrine", "plan"}
+
+
+def _surnames_after_first_names(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
+    """"spokesman Oleksandr Motuzyanyk declined": the model tagged the familiar first name alone and left
+    the unfamiliar surname untagged. A capitalised proper noun no one labelled, right after a one-word
+    person on the same line and before a lower-case word or a punctuation mark, is the surname.
+    (Before another capitalised word the line may be a headline in title case: nothing is joined.)"""
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    for span in spans:
+        if span.label != "PERSON" or span.end - span.start != 1 or span.priority == MEMORY or span.end + 1 >= len(doc):
+            continue
+        first, word, after = doc[span.start], doc[span.end], doc[span.end + 1]
+        if (span.end not in taken and first.whitespace_ == " " and word.pos_ == "PROPN" and word.is_title
+                and word.is_alpha and not word.ent_type_ and word.lower_ not in NOT_SURNAMES
+                and not gazetteer.is_place(word.text) and (after.is_lower or after.is_punct)):
+            span.end += 1
+            span.canonical = gazetteer.canonical(doc[span.start : span.end].text)
+            taken.add(span.end - 1)
     return spans
 
 

@@ -17,6 +17,11 @@ CLAIM_NOUNS = {"report", "claim", "allegation", "accusation", "suggestion", "rum
 PLAN_WORDS = {"plan", "order", "intend", "prepare", "vow", "promise", "pledge", "threaten", "decide", "aim",
               "agree", "expect", "set", "want", "seek", "call", "urge", "ask", "schedule", "propose"}
 
+# Verbs of massing forces: what forces are gathered "to" do is an aim, not yet an event ("concentrates its
+# forces to capture a city", "massing troops to retake the airport"). Verbs that send or use weapons are not
+# among them: "sent 40 drones to attack Kyiv" and "used drones to strike" report what happened.
+MUSTER_VERBS = {"concentrate", "mass", "amass", "gather", "assemble", "regroup", "mobilise", "mobilize"}
+
 MAYBE_AUX = {"could", "might", "may", "can"}
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
@@ -65,7 +70,8 @@ def modality(trigger: Token) -> Modality:
             if "would" in aux:
                 reported = any(lemma_of(w) in SAY_VERBS for w in chain[depth + 1 :])
                 return Modality.PLANNED if reported else Modality.HYPOTHETICAL
-        if depth > 0 and lemma in PLAN_WORDS and chain[depth - 1].dep_ in {"xcomp", "acl", "ccomp"}:
+        if depth > 0 and (lemma in PLAN_WORDS and chain[depth - 1].dep_ in {"xcomp", "acl", "ccomp"}
+                          or lemma in MUSTER_VERBS and chain[depth - 1].dep_ in {"xcomp", "advcl"}):
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in chain[depth - 1].children):
                 return Modality.PLANNED
         if (depth > 0 and lemma in CLAIM_NOUNS and pos_class(word) == "NOUN" and word.dep_ in {"dobj", "obj"}
