@@ -37,7 +37,7 @@ def test_place_a_dateline_under_the_headline_sets_the_article(builder):
 
 
 def test_place_a_headline_word_before_a_colon_is_no_dateline(builder):
-    from annotator.eventtable.where import dateline
+    from annotator.suggest.lexicon import dateline
 
     assert dateline("Analysis: why the truce failed\n\nBAGHDAD - Fighting resumed.") == "BAGHDAD"
     assert dateline("Lawyer: the commander surrendered") is None

@@ -5,7 +5,7 @@ capitalised at a sentence's start is no town."""
 import pytest
 
 from annotator.eventtable.places import COUNTRY, TOWN
-from annotator.eventtable.where import dateline
+from annotator.suggest.lexicon import dateline
 from eventtable_fixtures import Annotated, builder, places_index, record_of_sentence  # noqa: F401 - fixtures
 
 
@@ -125,7 +125,7 @@ def test_a_dateline_city_the_article_names_again_stays_the_setting(builder):
 def test_a_town_named_so_in_a_list_after_a_place_preposition_is_a_place(builder):
     report = Annotated(74, "Gunmen killed six people in Zadar, Sibenik and Split on Friday.", published="2024-05-10")
     report.event("killed", "BATTLES", location=[("Zadar", "LOCATION")])
-    from annotator.eventtable.where import an_everyday_word
+    from annotator.suggest.lexicon import an_everyday_word
 
     doc = builder._doc(report.article.text, True)
     split = doc.char_span(report.article.text.index("Split"), report.article.text.index("Split") + 5)

@@ -22,7 +22,7 @@ def test_records_read_the_dateline_once_as_dateline_reads_it(places_index, text,
     """The dateline is read once an article: the source's dateline and each event's sentence (its date
     words blanked) are what reading it again for each event gave."""
     from annotator.eventtable.records import RecordBuilder, _without_dateline, sentence_bounds
-    from annotator.eventtable.where import dateline, dateline_span
+    from annotator.suggest.lexicon import dateline, dateline_span
     from eventtable_fixtures import Annotated
 
     report = Annotated(60, text, published="2022-10-11", source="Invented Gazette")

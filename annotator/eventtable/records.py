@@ -20,7 +20,8 @@ from annotator.eventtable.fatalities import (
 )
 from annotator.eventtable.places import COUNTRY, PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
-from annotator.eventtable.where import dateline_span, mentions, names_a_place, rank_mentions, speaks
+from annotator.eventtable.where import mentions, names_a_place, rank_mentions, speaks
+from annotator.suggest.lexicon import dateline_span
 from annotator.domain import Article, Layer, Modality, Span
 
 # A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
@@ -235,7 +236,7 @@ def _an_everyday_word(doc, mention) -> bool:
     """Whether a candidate's words are an everyday English word a capital letter made look like a name
     ("Luck was with them": never Lutsk). Weighed when a place is chosen, not when candidates are gathered,
     so the learned step's cues, and its weights, stay as they were trained."""
-    from annotator.eventtable.where import an_everyday_word
+    from annotator.suggest.lexicon import an_everyday_word
 
     words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     return words is not None and an_everyday_word(doc, words)

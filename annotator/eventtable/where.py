@@ -19,13 +19,10 @@ news puts after a region's name ("Aleppo province"); all-capital initials ("SANA
 
 from __future__ import annotations
 
-import functools
-import json
-import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from annotator.suggest.gazetteer import fold
+from annotator.suggest.lexicon import PLACE_SPEAKING_FORMS, REGION_WORDS
 
 # Prepositions that say where; "to", "from", "toward" say where to or from, not where it happened.
 PLACE_PREPOSITIONS = {"in", "at", "near", "off", "outside", "inside", "across", "around", "throughout", "within",
@@ -34,32 +31,13 @@ MOVEMENT_PREPOSITIONS = {"to", "toward", "towards", "from", "for", "via", "again
 DIRECTION_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
                    "northern", "southern", "eastern", "western", "outside", "near", "close", "km", "kilometres",
                    "kilometers", "miles"}
-REGION_WORDS = {"province", "governorate", "region", "state", "district", "oblast", "prefecture", "county",
-                "countryside", "city", "town", "village", "area", "neighbourhood", "neighborhood", "suburb",
-                "camp", "valley", "desert"}
 # Nouns that make a place before them a title's or an organisation's ("Middle East director").
 ROLE_NOUNS = {"director", "spokesman", "spokeswoman", "spokesperson", "official", "officials", "minister",
               "ministry", "president", "governor", "police", "army", "forces", "troops", "agency", "envoy",
               "ambassador", "embassy", "government", "authorities", "chief", "commander", "head", "correspondent",
               "office", "council", "representative", "researcher", "analyst", "team", "division", "desk"}
-# Verbs of saying: a place that is their subject is its government or people speaking ("Moscow denies
-# shelling the town", "Washington said the strike..."), not where what they speak of happened.
-SPEECH_VERBS = {f"{stem}{ending}" for stem, endings in {
-    "say": ("", "s", "ing"), "said": ("",), "den": ("y", "ies", "ied", "ying"), "claim": ("", "s", "ed", "ing"),
-    "accus": ("e", "es", "ed", "ing"), "blam": ("e", "es", "ed", "ing"), "insist": ("", "s", "ed", "ing"),
-    "warn": ("", "s", "ed", "ing"), "announc": ("e", "es", "ed", "ing"), "confirm": ("", "s", "ed", "ing"),
-    "reject": ("", "s", "ed", "ing"), "dismiss": ("", "es", "ed", "ing"), "condemn": ("", "s", "ed", "ing"),
-    "alleg": ("e", "es", "ed", "ing"), "vow": ("", "s", "ed", "ing"), "urg": ("e", "es", "ed", "ing"),
-    "told": ("",), "tell": ("", "s", "ing"), "stat": ("e", "es", "ed", "ing"), "admit": ("", "s", "ted", "ting"),
-    "acknowledg": ("e", "es", "ed", "ing"), "report": ("", "s", "ed", "ing"), "demand": ("", "s", "ed", "ing"),
-    "threaten": ("", "s", "ed", "ing"), "insinuat": ("e", "es", "ed", "ing"), "argu": ("e", "es", "ed", "ing"),
-}.items() for ending in endings}
 # Role nouns that are also buildings, where an event can happen.
 _BUILDING_NOUNS = {"office", "embassy", "ministry"}
-_DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Za-z'’.\- ]{1,40}?(?:,\s*[A-Z][A-Za-z'’.\- ]{1,30})?)\s*"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?\s*"
-    r"(?:\((?:Reuters|AP|AFP|UPI|Xinhua|dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP))?\s*(?:-|–|—|:)\s")
 
 ENTITY_PLACES = {"GPE", "LOC", "FAC"}
 # Words that are never a place however they are tagged ("in March 1995": March, Cambridgeshire, exists).
@@ -131,49 +109,6 @@ def mentions(doc, locations: Iterable[tuple[int, int]] = ()) -> list[Mention]:
         if not any(k[0] < key[1] and key[0] < k[1] for k in found):
             found[key] = Mention(chunk.start_char, chunk.end_char, chunk.text, chunk.root.i, origin)
     return sorted(found.values(), key=lambda m: m.start)
-
-
-@functools.cache
-def everyday_words() -> frozenset[str]:
-    """One-word place names that are also frequent English words written in lower case ("luck", "nice",
-    "split"): ``resources/gazetteer/common_words.json``, derived from word frequencies by
-    ``scripts/build_common_words.py``."""
-    from annotator.config import resources_dir
-
-    path = resources_dir() / "gazetteer" / "common_words.json"
-    return frozenset(json.loads(path.read_text(encoding="utf-8"))["words"])
-
-
-# Words before a name that say it is a place, whatever the name means in English ("a bar in Split").
-_LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "into", "from", "to", "toward", "towards", "via",
-             "across", "throughout", "within", "off", "reach", "reached", "entered", "left"}
-
-
-def an_everyday_word(doc, span) -> bool:
-    """Whether words read as a place are an everyday English word that a capital letter (a sentence's start,
-    a headline) made look like a name: "Luck was with them" (Luck, an old name of Lutsk), "Split between
-    factions", "Mobile phones". Such words are a place only where the model tagged them one (GPE, LOC) or
-    a place preposition stands before them ("a bar in Split", "the port of Split"). Read only on a parse
-    with entities: without the model's say, the words are left as they are."""
-    if fold(span.text) not in everyday_words() or not doc.has_annotation("ENT_IOB"):
-        return False
-    if any(token.ent_type_ in {"GPE", "LOC"} for token in span):
-        return False
-    before = doc[span.start - 1] if span.start > 0 else None
-    if before is not None and before.lower_ in _LOCATIVE:
-        return False
-    after = doc[span.end] if span.end < len(doc) else None
-    if after is not None and after.lower_ in REGION_WORDS | {"local", "lga"}:
-        return False  # "Logo local government area", "Bar district"
-    head = span.root
-    while head.dep_ == "conj" and head.head.i != head.i:
-        head = head.head  # "in Kwande, Katsina/Ala and Logo": a list after a place preposition
-    if head.i != span.root.i and head.i > 0 and doc[head.i - 1].lower_ in _LOCATIVE:
-        return False
-    if before is not None and before.lower_ == "of" and span.start >= 2 and (
-            doc[span.start - 2].lower_ in REGION_WORDS | {"port", "island", "mayor", "people", "residents"}):
-        return False
-    return True
 
 
 _NOT_PLACES = {"PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY",
@@ -371,7 +306,7 @@ def speaks(doc, mention: Mention) -> bool:
     denies shelling the town", "Washington said the strike..."): if a capital or a country, its
     government speaking, not where what it speaks of happened."""
     token = doc[mention.root]
-    return token.dep_ == "nsubj" and token.head.lower_ in SPEECH_VERBS
+    return token.dep_ == "nsubj" and token.head.lower_ in PLACE_SPEAKING_FORMS  # verbs of saying, as written
 
 
 def names_a_place(doc, mention: Mention) -> bool:
@@ -379,65 +314,4 @@ def names_a_place(doc, mention: Mention) -> bool:
     return _role(doc[mention.root], set(), None) is not None
 
 
-# Under a headline the dateline opens the first paragraph, its place in capitals as the wires write it
-# ("Drone strike hits plant, officials say" + blank line + "KHARKIV, Oct. 10 - ..."); a capitalised
-# headline word before a colon ("Lawyer: ...") is no dateline there.
-_DATELINE_UNDER_HEADLINE = re.compile(
-    r"(?P<place>[A-Z][A-Z'’.\- ]{2,40}?(?:,\s*[A-Z][A-Za-z'’.\- ]{1,30})?)\s*"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?\s*"
-    r"(?:\((?:Reuters|AP|AFP|UPI|Xinhua|dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP))?\s*(?:-|–|—)\s")
-_LINE_STARTS = re.compile(r"(?:\r\n|\r|\n)[^\S\r\n]*(?=\S)")
-
-
-def dateline_span(text: str) -> tuple[int, int, str] | None:
-    """(start, end, place words) of the article's dateline ("KYIV, June 24 (Reuters) -"): opening the
-    text, or opening one of the first lines under a headline. Its date is the report's, not an event's;
-    its place is where the article is set. A headline's word before a colon ("Analysis: ...",
-    "Lawyer: ...") is none: before a colon only a place in capitals is ("KYIV: ...")."""
-    match = _DATELINE.match(text[:120])
-    if match and (not match.group(0).rstrip().endswith(":") or match.group("place").isupper()) \
-            and not _a_headline(text, match):
-        return _placed(match)
-    for line in list(_LINE_STARTS.finditer(text[:400]))[:4]:
-        match = _DATELINE_UNDER_HEADLINE.match(text, line.end(), line.end() + 120)
-        if match:
-            return _placed(match)
-    return None
-
-
-# Lower-case words a place's name may hold ("Rostov-on-Don", "Sidi Bou Said", "Dar es Salaam").
-_NAME_PARTICLES = {"de", "del", "la", "el", "al", "es", "bou", "on", "upon", "of", "and", "da", "do", "dos", "du"}
-_DATED = re.compile(r",\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})|\((?:Reuters|AP|AFP|UPI|Xinhua|"
-                    r"dpa|IANS|PTI|ANI)\)|\b(?:Reuters|AP|AFP)\b")
-
-
-def _a_headline(text: str, match) -> bool:
-    """Whether words before a dash opening the text are a headline and its source ("Ukraine says troops
-    pull back - officials" on a line of its own), not a dateline. A dateline in capitals, or one with a
-    date or an agency, is one; otherwise the words before the dash must read as a place's name (each word
-    capitalised bar particles such as "de" or "al", at most four) and the line must go on past the dash
-    into the report, where a headline ends a few words after it."""
-    place = match.group("place").strip(" -–—")
-    if place.split(",")[0].isupper() or _DATED.search(match.group(0)):
-        return False  # "TEGUCIGALPA, Honduras --"
-    words = place.replace(",", " ").split()
-    if len(words) > 4 or any(not w[:1].isupper() and w.casefold() not in _NAME_PARTICLES for w in words):
-        return True
-    line_end = text.find("\n", match.end())
-    rest = text[match.end(): line_end if line_end >= 0 else len(text)]
-    return len(rest.split()) <= 4  # "Kharkiv Mayor - Reuters" + line break: a headline and its source
-
-
-def _placed(match) -> tuple[int, int, str]:
-    place = match.group("place").strip(" ,")
-    return match.start("place"), match.end(), place.split(",")[0].strip()
-
-
-def dateline(text: str) -> str | None:
-    """The place of the article's dateline ("KYIV, June 24 (Reuters) -" -> "KYIV")."""
-    found = dateline_span(text)
-    return found[2] if found and found[2] else None
-
-
-__all__ = ["Candidate", "Mention", "an_everyday_word", "dateline", "dateline_span", "mentions", "names_a_place",
-           "rank_mentions", "speaks"]
+__all__ = ["Candidate", "Mention", "mentions", "names_a_place", "rank_mentions", "speaks"]

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 
 from annotator.suggest import names as _names  # noqa: F401  (registers the names matcher's factory)
 from annotator.suggest.gazetteer import Gazetteer
+from annotator.suggest.lexicon import PERSON_SPEAKING_VERBS, an_everyday_word, dateline_places
 
 RULES_KEY = "conflict_rules"
 WEAPONS_KEY = "conflict_weapons"
@@ -376,7 +377,6 @@ def _group_by_apposition(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
-SPEECH_VERBS = {"say", "tell", "add", "explain", "recall", "describe", "recount", "write", "insist", "complain"}
 PERSONAL_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 
 
@@ -386,7 +386,7 @@ def _speaker(doc: Doc, start: int, end: int) -> bool:
     span = doc[start:end]
     if not 2 <= len(span) <= 3 or not all(t.is_title and t.is_alpha for t in span):
         return False
-    if {t.lower_ for t in span} & ORG_WORDS or end >= len(doc) or doc[end].lemma_ not in SPEECH_VERBS:
+    if {t.lower_ for t in span} & ORG_WORDS or end >= len(doc) or doc[end].lemma_ not in PERSON_SPEAKING_VERBS:
         return False
     return any(t.lower_ in PERSONAL_PRONOUNS for t in doc[end + 1 : end + 6])
 
@@ -486,18 +486,16 @@ def breaks_line(token) -> bool:
     return token.is_space and ("\n" in token.text or "\r" in token.text)
 
 
-DATELINE_ENDS = {",", "(", "-", "\u2013", "\u2014"}
-
-
-def is_dateline(doc: Doc, start: int, end: int) -> bool:
-    """Whether ``doc[start:end]`` is a dateline's place: capitals opening a line, then a comma, a
-    bracket or a dash ("KYIV, June 24 (Reuters) -", "BOSTON \u2014"). It says where the report was
-    filed, so it is no event's actor, target or speaker, whatever the parse attached it to."""
-    if end >= len(doc) or (start > 0 and not breaks_line(doc[start - 1])):
+def is_dateline(doc: Doc, start: int, end: int, places: list[tuple[int, int]] | None = None) -> bool:
+    """Whether ``doc[start:end]`` lies in a dateline's place ("KYIV" of "KYIV, June 24 (Reuters) -",
+    "BAMAKO, Mali" of "BAMAKO, Mali \u2014"), as the event table finds datelines (``lexicon.dateline_places``).
+    It says where the report was filed, so it is no event's actor, target or speaker, whatever the parse
+    attached it to. ``places``: the doc's ``dateline_places``, when read once for many spans."""
+    if start >= end:
         return False
-    words = doc[start:end]
-    return (doc[end].text in DATELINE_ENDS and any(t.is_alpha for t in words)
-            and all(t.is_upper or not t.is_alpha for t in words))
+    first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    places = dateline_places(doc.text) if places is None else places
+    return any(place_start <= first and last <= place_end for place_start, place_end in places)
 
 
 def _split_at_line_breaks(doc: Doc):
@@ -700,20 +698,6 @@ def _inside_longer_name(doc: Doc, span: SpacySpan) -> bool:
     return following.is_title and following.is_alpha and following.lower_ not in PLACE_NOUNS | REGION_NOUNS
 
 
-# Penn tags of a word used as a common word: the tagger reads "Luck ran out" as a noun, not a name.
-COMMON_WORD_TAGS = {"NN", "NNS", "JJ", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "UH", "IN", "DT", "PRP", "CC", "MD"}
-
-
-def _read_as_a_word(span: SpacySpan) -> bool:
-    """A one-word geonames spelling the tagger reads as a common word and the model not as a place:
-    "Luck" (an old name of Lutsk) opening "Luck ran out for the convoy". Geonames holds every
-    language's name of a town, and some are English words; capitals at a sentence start say nothing."""
-    if len(span) != 1:
-        return False
-    token = span[0]
-    return token.tag_ in COMMON_WORD_TAGS and token.ent_type_ not in {"GPE", "LOC", "FAC"}
-
-
 def _named_before_place_noun(doc: Doc) -> list[EntityCandidate]:
     """"Dembaso village", "Rakhine state": capitalised words before a lower-case place noun name a
     place, when nothing else claimed them (model priority: the model's own span wins)."""
@@ -758,7 +742,7 @@ def _organisations_by_name(doc: Doc) -> list[EntityCandidate]:
 def rule_candidates(doc: Doc, families=RULE_FAMILIES) -> list[EntityCandidate]:
     found = [*_named_before_place_noun(doc), *_organisations_by_name(doc)] if "context" in families else []
     names = [s for s in doc.spans.get(NAMES_KEY, []) if "names" in families
-             and not (s.id_.startswith(GEONAMES_ID) and (_inside_longer_name(doc, s) or _read_as_a_word(s)))]
+             and not (s.id_.startswith(GEONAMES_ID) and (_inside_longer_name(doc, s) or an_everyday_word(doc, s)))]
     shapes = [s for s in [*doc.spans.get(RULES_KEY, []), *doc.spans.get(WEAPONS_KEY, [])]
               if SHAPE_FAMILIES.get(s.label_) in families]
     for span in names + shapes:

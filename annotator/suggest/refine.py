@@ -13,8 +13,9 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
-from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, ORG_WORDS, RULE, EntityCandidate, breaks_line, is_dateline
+from annotator.suggest.entities import MEMORY, MODEL, OF_PLACE_NOUNS, ORG_WORDS, RULE, EntityCandidate
 from annotator.suggest.gazetteer import Gazetteer
+from annotator.suggest.lexicon import dateline_places
 
 # Heads of a force named by its modifiers ("Allied military forces", "the Novak regime", "Daesh
 # tactical units"); they need a modifier to be a span.
@@ -42,26 +43,19 @@ def refine(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list
 
 
 def _datelines(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
-    """A line that opens with a known place in capitals and a comma, bracket or dash ("KHARKIV, Oct. 10 -",
-    "ODESA, March 2 (Reuters) -", "BAMAKO \u2014") opens with a dateline: where the report was filed. The model reads
-    such capitals as an organisation's initials, a weapon's name, or nothing."""
-    for token in doc:
-        i = token.i
-        if i > 0 and not breaks_line(doc[i - 1]):
+    """A dateline ("KHARKIV, Oct. 10 -", "ODESA, March 2 (Reuters) -", "BAMAKO \u2014", as
+    ``lexicon.dateline_places`` finds them) whose town is a known place: where the report was filed. The
+    model reads a dateline's capitals as an organisation's initials, a weapon's name, or nothing."""
+    for place_start, place_end in dateline_places(doc.text):
+        words = doc.text[place_start:place_end].split(",")[0].strip()
+        chunk = doc.char_span(place_start, place_start + len(words))
+        if chunk is None or len(words) < 3 or words.title() not in gazetteer.places:  # "US", an organisation's initials
             continue
-        end = i
-        while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
-            end += 1
-        if end == i or not is_dateline(doc, i, end):
-            continue
-        words = doc[i:end].text
-        if len(words) < 3 or words.title() not in gazetteer.places:  # "US", an organisation's initials
-            continue
-        covering = [s for s in spans if s.start < end and i < s.end]
+        covering = [s for s in spans if s.start < chunk.end and chunk.start < s.end]
         if any(s.priority == MEMORY or s.label == "LOCATION" for s in covering):
             continue
         spans = [s for s in spans if s not in covering]
-        spans.append(EntityCandidate(i, end, "LOCATION", RULE, canonical=gazetteer.canonical(words)))
+        spans.append(EntityCandidate(chunk.start, chunk.end, "LOCATION", RULE, canonical=gazetteer.canonical(words)))
     return spans
 
 

@@ -38,6 +38,7 @@ from annotator.suggest.events.triggers import (
     subject_kind,
 )
 from annotator.suggest.gazetteer import Gazetteer
+from annotator.suggest.lexicon import dateline_places
 
 __all__ = ["EventCandidate", "EventFinder", "TriggerModel", "TriggerRule", "TriggerSet", "lemma_of", "load_triggers"]
 
@@ -126,7 +127,9 @@ class EventFinder:
             o is not e and o.label == e.label and doc[o.start].sent == doc[e.start].sent for o in events))]
         # A dateline is where the report was filed: the parse can make "KYIV, June 24 (Reuters) -"
         # the subject of the first sentence's verb, but it acts in no event and says nothing.
-        in_events = {i: e for i, e in by_token.items() if not (e.label == "LOCATION" and is_dateline(doc, e.start, e.end))}
+        datelines = dateline_places(doc.text)
+        in_events = {i: e for i, e in by_token.items()
+                     if not (e.label == "LOCATION" and is_dateline(doc, e.start, e.end, datelines))}
         for event in events:
             event.modality = modality(doc[event.start])
             event.reported_by = reported_by(doc[event.start], in_events)

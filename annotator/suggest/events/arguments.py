@@ -7,8 +7,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from annotator.suggest.entities import EntityCandidate
-from annotator.suggest.events.attributes import SAY_VERBS, clause_chain
+from annotator.suggest.events.attributes import clause_chain
 from annotator.suggest.events.triggers import LIGHT_VERBS, EventCandidate, lemma_of, pos_class, subject_of
+from annotator.suggest.lexicon import SAY_VERBS
 
 LOCATION_PREPOSITIONS = {"in", "near", "at", "from", "toward", "towards", "around", "outside", "across", "into",
                          "inside", "on", "along", "over", "of", "to"}

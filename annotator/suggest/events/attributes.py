@@ -9,11 +9,8 @@ from spacy.tokens import Token
 from annotator.domain import Modality
 from annotator.suggest.entities import EntityCandidate
 from annotator.suggest.events.triggers import LIGHT_VERBS, lemma_of, pos_class
+from annotator.suggest.lexicon import DENY_FORMS, DENY_VERBS, SAY_VERBS
 
-SAY_VERBS = {"say", "tell", "claim", "report", "announce", "write", "add", "state", "confirm", "allege",
-             "accuse", "insist", "warn", "post", "deny", "reject", "dismiss", "acknowledge", "quote"}
-
-DENY_VERBS = {"deny", "refute", "dismiss", "reject"}
 # What a denial rejects, with the event in its clause: "denied reports that ...".
 CLAIM_NOUNS = {"report", "claim", "allegation", "accusation", "suggestion", "rumour", "rumor", "assertion"}
 
@@ -112,7 +109,7 @@ def going_to(word: Token) -> bool:
 
 def modality_by_words(trigger: Token) -> Modality:
     before = [t.lower_ for t in trigger.doc[max(trigger.sent.start, trigger.i - 4) : trigger.i]]
-    if any(w in DENY_VERBS or w.startswith("denie") for w in before) or "not" in before or "n't" in before:
+    if any(w in DENY_FORMS for w in before) or "not" in before or "n't" in before:
         return Modality.DENIED
     if set(before) & FUTURE_AUX:
         return Modality.PLANNED
