@@ -435,7 +435,7 @@ def _held_out_model(name: str, loo: Path | None) -> Path | bool | None:
 def summary_row(name: str, ours: dict, plain: dict) -> str:
     a, b = ours["entities"]["f1"], plain["entities"]["f1"]
     ao, bo = ours["by_label_overlap"]["entity:*"]["f1"], plain["by_label_overlap"]["entity:*"]["f1"]
-    return (f"{name:28} {ours['articles']:4} | {b:5.3f} {bo:5.3f} | {a:5.3f} {ao:5.3f} | "
+    return (f"{name:34} {ours['articles']:4} | {b:5.3f} {bo:5.3f} | {a:5.3f} {ao:5.3f} | "
             f"{a / b if b else 0:5.2f}x {ao / bo if bo else 0:5.2f}x")
 
 
@@ -479,7 +479,7 @@ def run_real(names: list[str], model: str | None, as_json: bool, loo: list[Path]
             print_errors(articles, _normalised(articles, ours_raw), "ours", _normalised(articles, model_alone))
             print_errors(articles, {a["id"]: plain_all[a["id"]] for a in articles}, "plain")
             share = error_share(articles, _normalised(articles, ours_raw), _normalised(articles, model_alone))
-            share_rows.append(f"{name:28} {share['wrong_model']:>6} {share['wrong_rules']:>6} | "
+            share_rows.append(f"{name:34} {share['wrong_model']:>6} {share['wrong_rules']:>6} | "
                               f"{share['missed_model']:>6} {share['missed_rules']:>6}")
         if not as_json:
             print(f"\nsuggester: {source}")
@@ -495,14 +495,14 @@ def run_real(names: list[str], model: str | None, as_json: bool, loo: list[Path]
                              f"{base_overlap - scored['by_label_overlap']['entity:*']['f1']:+.3f}")
                 results[name].setdefault("without", {})[family] = {
                     "exact": scored["entities"]["f1"], "overlap": scored["by_label_overlap"]["entity:*"]["f1"]}
-            family_rows.append(f"{name:28} " + " ".join(f"{c:>13}" for c in cells))
+            family_rows.append(f"{name:34} " + " ".join(f"{c:>13}" for c in cells))
     if as_json:
         for result in results.values():
             for side in ("ours", "plain"):
                 result[side].pop("per_article", None)
         print(json.dumps({"sets": results}, indent=2))
         return 0
-    print(f"\n== entities, micro F1 per set ==\n{'set':28} {'docs':>4} | {'plain exact/overlap':>11} | "
+    print(f"\n== entities, micro F1 per set ==\n{'set':34} {'docs':>4} | {'plain exact/overlap':>11} | "
           f"{'ours exact/overlap':>11} | ours/plain")
     for row in rows:
         print(row)
@@ -510,13 +510,13 @@ def run_real(names: list[str], model: str | None, as_json: bool, loo: list[Path]
         print(f"\n== whose errors: the conflict component alone (every rule family off) or the rules ==\n"
               f"wrong: model = the component alone suggests the same span and label, rules = the rules made or "
               f"changed it;\nmissed: model = the component alone misses it too, rules = it had it and the rules "
-              f"lost it\n{'set':28} {'wrong:':>6} {'':>6} | {'missed':>6}\n{'':28} {'model':>6} {'rules':>6} | "
+              f"lost it\n{'set':34} {'wrong:':>6} {'':>6} | {'missed':>6}\n{'':34} {'model':>6} {'rules':>6} | "
               f"{'model':>6} {'rules':>6}")
         for row in share_rows:
             print(row)
     if family_rows:
         print(f"\n== what each rule family adds (exact/overlap F1 with it minus without it; all: every family) ==\n"
-              f"{'set':28} " + " ".join(f"{f:>13}" for f in (*RULE_FAMILIES, "all")))
+              f"{'set':34} " + " ".join(f"{f:>13}" for f in (*RULE_FAMILIES, "all")))
         for row in family_rows:
             print(row)
     return 0
