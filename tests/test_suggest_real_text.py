@@ -544,3 +544,13 @@ def test_suggest_real_text_an_untagged_surname_joins_its_first_name(suggester, t
 def test_suggest_real_text_a_title_case_headline_joins_no_surname(suggester):
     text = "Olena Visits Frontline Town\\nThe minister arrived on Monday."
     assert not [words for words, label in suggested(suggester, text).values() if label == "PERSON" and " " in words]
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("Rebel forces are now focused on capturing the river port.", "capturing"),
+    ("The militia is bent on seizing the capital before the rains.", "seizing"),
+])
+def test_suggest_real_text_what_forces_are_set_on_doing_is_planned(suggester, text, trigger):
+    doc = suggester.nlp(text)
+    events = {doc[e.start : e.end].text: e.modality.value for e in suggester.analyse(doc).events}
+    assert events[trigger] == "planned"

@@ -51,6 +51,8 @@ def modality(trigger: Token) -> Modality:
     reason = _named_as_cause_or_aim(trigger)
     if reason is not None:
         return reason
+    if _aimed_at(trigger):
+        return Modality.PLANNED
     chain = clause_chain(trigger)
     for depth, word in enumerate(chain):
         children = list(word.children)
@@ -100,6 +102,17 @@ def _named_as_cause_or_aim(trigger: Token) -> Modality | None:
     if lemma_of(verb) in PLAN_WORDS:
         return Modality.PLANNED if preposition.lower_ == "for" else None
     return Modality.HAPPENED
+
+
+# Words of a mind set on doing something: what they are "on" is an aim ("now focused on capturing the
+# region", "bent on seizing the capital"), not yet an event.
+AIM_ON_WORDS = {"focus", "focused", "concentrate", "concentrated", "bent", "intent", "set"}
+
+
+def _aimed_at(trigger: Token) -> bool:
+    preposition = trigger.head
+    return (trigger.dep_ == "pcomp" and preposition.lower_ == "on" and preposition.head is not preposition
+            and (lemma_of(preposition.head) in AIM_ON_WORDS or preposition.head.lower_ in AIM_ON_WORDS))
 
 
 def going_to(word: Token) -> bool:
