@@ -29,6 +29,12 @@ Off in the shipped recipe, there to try variants with ``--config`` (docs/suggest
   missing, the rest outside (``rehearsal_outside``, or missing too when false);
 - ``headlines``: Prodigy's 373 annotated news headlines (explosion/prodigy-recipes, MIT), ORG, PERSON
   and LOCATION; the base model's other labels and numbers there are missing.
+- ``ecbplus_names``: names from ECB+ development articles (CC BY 3.0, without the reserved topics) as
+  partial annotations: ECB+ marks only the entities tied to its annotated events, so only its
+  mentions that are proper names become entities (ecbplus_name_spans) and every other token is
+  missing, never outside; only the lines holding such a name are read. ``ecbplus_names_articles``
+  caps how many articles (the same ones for every seed), so that a few dozen gold articles are not
+  drowned.
 
 ``--hold-out OUTLET`` leaves one re3d outlet and the WikiEvents fold of the same index out of the
 training data, for the leave-one-outlet-out figures (bench/suggest_quality.py --loo).
@@ -50,7 +56,7 @@ from spacy.util import minibatch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from real_gold import DATA, RE3D_SOURCES, normalise_span, re3d_articles, wikievents_articles, wikievents_fold  # noqa: E402
+from real_gold import DATA, LEADING, NOT_NAMES, RE3D_SOURCES, TITLE_WORDS, lower_case_words, normalise_span, re3d_articles, wikievents_articles, wikievents_fold  # noqa: E402
 
 CONFIG = Path(__file__).resolve().parent / "conflict_ner.json"
 SHIPPED = ROOT / "resources" / "models" / "conflict_ner"
@@ -74,6 +80,19 @@ HEADLINES = Path("prodigy") / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.
 HEADLINE_LABELS = {"ORG": "ORG", "PERSON": "PERSON", "LOCATION": "GPE"}
 # The base model's labels the headlines' three cover; its guesses of any other are missing there.
 ANNOTATED_IN_HEADLINES = {"ORG", "PERSON", "GPE", "LOC"}
+
+# ECB+ entity types that are names when the mention is a proper name -> the component's labels; its
+# times, nominal participants and other locations are dropped (missing).
+ECBPLUS_NAME_LABELS = {"HUMAN_PART_PER": "PERSON", "HUMAN_PART_ORG": "ORG", "HUMAN_PART_GPE": "GPE",
+                       "LOC_GEO": "GPE", "LOC_FAC": "FAC"}
+# ECB+ mentions often open with the preposition that governs them ("in Los Angeles"): no part of a name.
+LEADING_PREPOSITIONS = {"in", "at", "on", "of", "from", "to", "into", "near", "by", "for", "with", "across",
+                        "outside", "inside", "around", "throughout", "within", "toward", "towards", "over",
+                        "under", "off", "through", "between", "after", "before", "against", "behind", "about"}
+# Lower-case words that may stand inside a name ("Bank of America", "Omar al Bashir"), never at its edges.
+NAME_PARTICLES = {"of", "the", "and", "for", "de", "del", "della", "di", "da", "du", "des", "la", "le", "van",
+                  "von", "der", "den", "al", "el", "bin", "ibn", "bint", "abu", "y", "&"}
+QUOTES = "\"'“”‘’"
 
 
 def articles_for(hold_out: str | None) -> tuple[list[dict], list[dict]]:
@@ -147,6 +166,98 @@ def rehearsal_texts(config: dict, data: Path = DATA) -> list[list[str]]:
         texts += [[line for line in a["text"].splitlines() if line.strip()]
                   for a in rng.sample(articles, min(wanted, len(articles)))]
     return texts
+
+
+def ecbplus_name_spans(tagged, entities: list[dict]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the ECB+ ``entities`` of one article that are proper names, trimmed
+    to our span guidelines. ``tagged`` is the article's text as read by the base model's tagger.
+    A mention is kept only if its type is a name type (ECBPLUS_NAME_LABELS), after dropping leading
+    prepositions, determiners and (for a person) titles every word is capitalised or an inner name
+    particle, the tagger reads a capitalised word of it as a proper noun, and not every capitalised
+    word is one the article also writes in lower case ("Police said", "He" and a headline's "Man"
+    are not names; "a Los Angeles hospital" is a hospital, not a name)."""
+    text = tagged.text
+    common = lower_case_words(text)
+    kept = []
+    for entity in entities:
+        label = ECBPLUS_NAME_LABELS.get(entity.get("type"))
+        start, end = entity["start"], entity["end"]
+        if label is None or "\n" in text[start:end]:
+            continue
+        while True:  # "in the Betty Ford Center": the preposition, then the determiner
+            head = text[start:end].lstrip()
+            start = end - len(head)
+            first = head.split(maxsplit=1)
+            if len(first) < 2 or first[0].lower() not in LEADING_PREPOSITIONS | LEADING:
+                break
+            start += len(first[0])
+        trimmed = normalise_span(text, start, end, label)
+        if trimmed is None:
+            continue
+        start, end = trimmed
+        if text[start:end].endswith(("'s", "’s")):
+            end -= 2
+        words = [w.strip(QUOTES) for w in text[start:end].split()]
+        if not words or not all(
+                w[:1].isupper() or (0 < i < len(words) - 1 and w.lower() in NAME_PARTICLES)
+                for i, w in enumerate(words)):
+            continue
+        # "US" is a name, "Us" a pronoun; "Man" in a headline is the article's "man"
+        if any(w.lower() in NOT_NAMES and not w.isupper() for w in words):
+            continue
+        if not any(w[:1].isupper() and (w.isupper() or w.lower() not in common) for w in words):
+            continue
+        if label == "PERSON" and words[-1].lower().split("-")[0] in TITLE_WORDS:
+            continue  # a title with no name after it ("US President-elect")
+        tokens = tagged.char_span(start, end, alignment_mode="expand")
+        if tokens is None or not any(t.pos_ == "PROPN" and t.text[:1].isupper() for t in tokens):
+            continue
+        kept.append((tokens.start_char, tokens.end_char, label))
+    return kept
+
+
+def ecbplus_name_reference(nlp, tagged, entities: list[dict]):
+    """One ECB+ article as a partial annotation: the lines that hold a kept name
+    (ecbplus_name_spans), those names as entities, every other token missing (ECB+ did not look at
+    it, so it is no negative). None when the article has no such name."""
+    spans = ecbplus_name_spans(tagged, entities)
+    if not spans:
+        return None
+    text, lines, offset = tagged.text, [], 0
+    for line in text.split("\n"):
+        line_end = offset + len(line)
+        inside = [(s - offset, e - offset, label) for s, e, label in spans if offset <= s and e <= line_end]
+        if inside:
+            lines.append((line, inside))
+        offset = line_end + 1
+    joined = "\n".join(line for line, _ in lines)
+    doc = nlp.make_doc(joined)
+    placed, offset = [], 0
+    for line, inside in lines:
+        placed += [doc.char_span(offset + s, offset + e, label=label) for s, e, label in inside]
+        offset += len(line) + 1
+    chosen, _ = first_of_overlapping(sorted((p for p in placed if p is not None), key=lambda p: (-len(p), p.start)))
+    doc.set_ents(chosen, default="missing")
+    return doc
+
+
+def ecbplus_name_references(nlp, base, config: dict, data: Path = DATA) -> list:
+    """The ``ecbplus_names`` training texts: ``ecbplus_names_articles`` ECB+ development articles
+    (all when 0) of the non-reserved topics that hold a kept name, chosen by a hash of their id so
+    every seed reads the same ones."""
+    with (data / "ecbplus" / "dev.jsonl").open(encoding="utf-8") as lines:
+        articles = [json.loads(line) for line in lines if line.strip()]
+    articles = sorted((a for a in articles if a["topic"] not in RESERVED_ECBPLUS_TOPICS),
+                      key=lambda a: hashlib.sha256(("ecbplus:" + a["doc_id"]).encode()).hexdigest())
+    wanted = config.get("ecbplus_names_articles", 0) or len(articles)
+    references = []
+    for article in articles:
+        if len(references) >= wanted:
+            break
+        reference_doc = ecbplus_name_reference(nlp, base(article["text"]), article["entities"])
+        if reference_doc is not None:
+            references.append(reference_doc)
+    return references
 
 
 def first_of_overlapping(spans: list) -> tuple[list, set[int]]:
@@ -286,8 +397,10 @@ def train(hold_out: str | None, out: Path, config: dict, log=print) -> dict:
                                          silver_reference(nlp, base, parts, config.get("rehearsal_outside", True))))
     headlines = headline_references(nlp, base, config) if config.get("headlines") else []
     examples["train"] += [Example(nlp.make_doc(reference.text), reference) for reference in headlines]
+    ecbplus = ecbplus_name_references(nlp, base, config) if config.get("ecbplus_names") else []
+    examples["train"] += [Example(nlp.make_doc(reference.text), reference) for reference in ecbplus]
     log(f"held out: {hold_out or 'nothing'}; {len(examples['train'])} training examples ({len(silver)} rehearsal "
-        f"texts, {len(headlines)} of headlines) and {len(examples['dev'])} development articles ({len(re3d)} re3d, {len(wiki)} WikiEvents)")
+        f"texts, {len(headlines)} of headlines, {len(ecbplus)} of ECB+ names) and {len(examples['dev'])} development articles ({len(re3d)} re3d, {len(wiki)} WikiEvents)")
     optimizer = nlp.resume_training()
     optimizer.learn_rate = config["learn_rate"]
     best, best_step, best_bytes, step, evals_without_gain = -1.0, 0, None, 0, 0

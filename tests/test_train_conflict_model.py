@@ -237,3 +237,75 @@ def test_components_trained_on_different_data_are_not_averaged(tmp_path):
         nlp.to_disk(tmp_path / held_out)
     with pytest.raises(SystemExit, match="different data"):
         trainer.soup([tmp_path / "CENTCOM", tmp_path / "UK_Government"], tmp_path / "soup", {}, log=lambda line: None)
+
+
+ECB_ARTICLE = ("Rescuers reach Marovo after quake\n"
+               "Teams arrived in the Port of Tenbury on Tuesday, said Governor Lina Osk of the Red Lantern Society.\n"
+               "A Marovo hospital took in 40 people, and police said Tenbury's port was open.\n"
+               "Police said he was safe.\n"
+               "Nobody marked this line about Ostrel.")
+PROPER_NOUNS = {"Marovo", "Port", "Tenbury", "Governor", "Lina", "Osk", "Red", "Lantern", "Society", "Ostrel"}
+
+
+def ecb_entities(*mentions: tuple[str, str, int]) -> list[dict]:
+    """ECB+-style mentions: (text, type, which occurrence of the text)."""
+    entities = []
+    for text, kind, occurrence in mentions:
+        start = -1
+        for _ in range(occurrence + 1):
+            start = ECB_ARTICLE.index(text, start + 1)
+        entities.append({"start": start, "end": start + len(text), "text": text, "type": kind})
+    return entities
+
+
+def tagged_article():
+    """The article as a tagger would read it: the names' words proper nouns, the rest common."""
+    doc = spacy.blank("en").make_doc(ECB_ARTICLE)
+    for token in doc:
+        token.pos_ = "PROPN" if token.text in PROPER_NOUNS else "NOUN"
+    return doc
+
+
+ECB_MENTIONS = ecb_entities(
+    ("Marovo", "LOC_GEO", 0), ("in the Port of Tenbury", "LOC_GEO", 0), ("on Tuesday", "TIME_DATE", 0),
+    ("Governor Lina Osk", "HUMAN_PART_PER", 0), ("the Red Lantern Society", "HUMAN_PART_ORG", 0),
+    ("A Marovo hospital", "LOC_FAC", 0), ("40 people", "HUMAN_PART_PER", 0), ("police", "HUMAN_PART_ORG", 0),
+    ("Tenbury's", "HUMAN_PART_GPE", 0), ("Police", "HUMAN_PART_ORG", 0), ("he", "HUMAN_PART_PER", 0),
+    ("quake", "ACTION_OCCURRENCE", 0))
+
+
+def test_ecbplus_mentions_become_names_only_when_they_are_proper_names():
+    kept = trainer.ecbplus_name_spans(tagged_article(), ECB_MENTIONS)
+    assert [(ECB_ARTICLE[start:end], label) for start, end, label in kept] == [
+        ("Marovo", "GPE"), ("Port of Tenbury", "GPE"), ("Lina Osk", "PERSON"), ("Red Lantern Society", "ORG"),
+        ("Tenbury", "GPE")]
+    # a hospital in Marovo, the police, a pronoun, a date and an event are not names: none kept
+
+
+def test_an_ecbplus_article_teaches_its_names_and_nothing_about_the_words_it_did_not_mark():
+    doc = trainer.ecbplus_name_reference(spacy.blank("en"), tagged_article(), ECB_MENTIONS)
+    # only the lines with a kept name, so the unmarked "Ostrel" line is not read at all
+    assert doc.text == "\n".join(ECB_ARTICLE.split("\n")[:3])
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Marovo", "GPE"), ("Port of Tenbury", "GPE"), ("Lina Osk", "PERSON"), ("Red Lantern Society", "ORG"),
+        ("Tenbury", "GPE")]
+    # ECB+ marks only what its events need: every other token is missing, never outside
+    assert {t.ent_iob_ for t in doc if t.ent_type_ == ""} == {""}
+    assert trainer.ecbplus_name_reference(spacy.blank("en"), tagged_article(), ECB_MENTIONS[2:3]) is None
+
+
+def test_ecbplus_names_skip_reserved_topics(tmp_path, monkeypatch):
+    write_jsonl(tmp_path / "ecbplus" / "dev.jsonl", [
+        {"topic": topic, "doc_id": f"{topic}_1ecb", "text": ECB_ARTICLE, "entities": ECB_MENTIONS}
+        for topic in (1, 3, 12, 45, 2)])
+    read = []
+
+    def tagger(text):
+        read.append(text)
+        return tagged_article()
+
+    references = trainer.ecbplus_name_references(spacy.blank("en"), tagger, {"ecbplus_names_articles": 0},
+                                                 data=tmp_path)
+    assert len(references) == 2 and len(read) == 2
+    assert len(trainer.ecbplus_name_references(spacy.blank("en"), tagger, {"ecbplus_names_articles": 1},
+                                               data=tmp_path)) == 1
