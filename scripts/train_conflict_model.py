@@ -34,7 +34,8 @@ Off in the shipped recipe, there to try variants with ``--config`` (docs/suggest
   mentions that are proper names become entities (ecbplus_name_spans) and every other token is
   missing, never outside; only the lines holding such a name are read. ``ecbplus_names_articles``
   caps how many articles (the same ones for every seed), so that a few dozen gold articles are not
-  drowned.
+  drowned; ``ecbplus_lowercase_outside`` makes their lower-case words outside the base model's
+  entities negatives (no name under any guideline), the rest staying missing.
 
 ``--hold-out OUTLET`` leaves one re3d outlet and the WikiEvents fold of the same index out of the
 training data, for the leave-one-outlet-out figures (bench/suggest_quality.py --loo).
@@ -216,28 +217,38 @@ def ecbplus_name_spans(tagged, entities: list[dict]) -> list[tuple[int, int, str
     return kept
 
 
-def ecbplus_name_reference(nlp, tagged, entities: list[dict]):
+def ecbplus_name_reference(nlp, tagged, entities: list[dict], lowercase_outside: bool = False):
     """One ECB+ article as a partial annotation: the lines that hold a kept name
     (ecbplus_name_spans), those names as entities, every other token missing (ECB+ did not look at
-    it, so it is no negative). None when the article has no such name."""
+    it, so it is no negative). With ``lowercase_outside``, the lower-case words that are no name
+    particle and lie in none of the base model's entities (``tagged.ents``) are outside: whatever
+    ECB+ left unmarked, "said" or "hospital" is no name under any guideline, and a text with no
+    negative at all teaches the model to see names everywhere. None when the article has no such name."""
     spans = ecbplus_name_spans(tagged, entities)
     if not spans:
         return None
     text, lines, offset = tagged.text, [], 0
+    base_entity_chars = {i for ent in tagged.ents for i in range(ent.start_char, ent.end_char)}
     for line in text.split("\n"):
         line_end = offset + len(line)
         inside = [(s - offset, e - offset, label) for s, e, label in spans if offset <= s and e <= line_end]
         if inside:
-            lines.append((line, inside))
+            lines.append((line, offset, inside))
         offset = line_end + 1
-    joined = "\n".join(line for line, _ in lines)
+    joined = "\n".join(line for line, _, _ in lines)
     doc = nlp.make_doc(joined)
-    placed, offset = [], 0
-    for line, inside in lines:
+    placed, outside, offset = [], [], 0
+    for line, source_offset, inside in lines:
         placed += [doc.char_span(offset + s, offset + e, label=label) for s, e, label in inside]
+        if lowercase_outside:
+            words = doc.char_span(offset, offset + len(line), alignment_mode="expand") if line else None
+            outside += [doc[t.i : t.i + 1] for t in (words or []) if t.is_alpha and t.text.islower()
+                        and t.text not in NAME_PARTICLES
+                        and source_offset + t.idx - offset not in base_entity_chars]
         offset += len(line) + 1
-    chosen, _ = first_of_overlapping(sorted((p for p in placed if p is not None), key=lambda p: (-len(p), p.start)))
-    doc.set_ents(chosen, default="missing")
+    chosen, taken = first_of_overlapping(sorted((p for p in placed if p is not None), key=lambda p: (-len(p), p.start)))
+    outside = [span for span in outside if span.start not in taken]
+    doc.set_ents(chosen, outside=outside, default="missing")
     return doc
 
 
@@ -254,7 +265,8 @@ def ecbplus_name_references(nlp, base, config: dict, data: Path = DATA) -> list:
     for article in articles:
         if len(references) >= wanted:
             break
-        reference_doc = ecbplus_name_reference(nlp, base(article["text"]), article["entities"])
+        reference_doc = ecbplus_name_reference(nlp, base(article["text"]), article["entities"],
+                                               config.get("ecbplus_lowercase_outside", False))
         if reference_doc is not None:
             references.append(reference_doc)
     return references

@@ -309,3 +309,19 @@ def test_ecbplus_names_skip_reserved_topics(tmp_path, monkeypatch):
     assert len(references) == 2 and len(read) == 2
     assert len(trainer.ecbplus_name_references(spacy.blank("en"), tagger, {"ecbplus_names_articles": 1},
                                                data=tmp_path)) == 1
+
+
+def test_ecbplus_lowercase_words_can_be_negatives_where_the_base_model_sees_no_entity():
+    tagged = tagged_article()
+    tagged.ents = [tagged.char_span(ECB_ARTICLE.index("quake"), ECB_ARTICLE.index("quake") + 5, label="EVENT")]
+    doc = trainer.ecbplus_name_reference(spacy.blank("en"), tagged, ECB_MENTIONS, lowercase_outside=True)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Marovo", "GPE"), ("Port of Tenbury", "GPE"), ("Lina Osk", "PERSON"), ("Red Lantern Society", "ORG"),
+        ("Tenbury", "GPE")]
+    assert [t.text for t in doc if t.ent_iob_ == "O"] == [
+        "reach", "after", "arrived", "in", "on", "said", "hospital", "took", "in", "people", "police", "said", "port", "was",
+        "open"]
+    # capitalised words ECB+ left unmarked (the hospital's Marovo), numbers, name particles and what the base model calls an
+    # entity ("quake") stay missing
+    assert {t.text for t in doc if t.ent_iob_ == ""} == {
+        "Rescuers", "quake", "\n", "Teams", "Marovo", "the", "Tuesday", ",", "Governor", "of", "A", "40", "and", "'s", "."}
