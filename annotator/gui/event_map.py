@@ -116,8 +116,11 @@ class EventMap(QWidget):
             width = max(max(lons) - min(lons), _MIN_SPAN_DEGREES)
             height = max(max(lats) - min(lats), _MIN_SPAN_DEGREES)
             centre = QPointF((max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2)
-            pad = 1.3  # a margin so edge points are not cut by the frame
-            self._extent = QRectF(centre.x() - width * pad / 2, centre.y() - height * pad / 2, width * pad, height * pad)
+            # A margin so edge points are not cut by the frame, wider on the right, where names are written
+            # first (a name that would pass the map's edge is written on another side, or not at all).
+            left, right, vertical = 0.2, 0.5, 0.15
+            self._extent = QRectF(centre.x() - width * (0.5 + left), centre.y() - height * (0.5 + vertical),
+                                  width * (1 + left + right), height * (1 + 2 * vertical))
         self._changed()
 
     def _changed(self) -> None:
@@ -187,7 +190,8 @@ class EventMap(QWidget):
                 for dx, dy in ((radius + 3, -size.height() / 2), (-radius - 3 - size.width(), -size.height() / 2),
                                (-size.width() / 2, -radius - 2 - size.height()), (-size.width() / 2, radius + 2)):
                     rect = QRectF(centre.x() + dx, centre.y() + dy, size.width(), size.height())
-                    if not any(rect.intersects(other) for other in taken):
+                    # Inside the map too: a name past its edge was cut ("Sievierodonetsk +" at the right).
+                    if QRectF(self.rect()).contains(rect) and not any(rect.intersects(other) for other in taken):
                         taken.append(rect)
                         labels.append((text, rect))
                         break

@@ -1,4 +1,4 @@
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 
 from annotator.gui.event_map import EventMap
 
@@ -111,3 +111,13 @@ def test_event_map_says_how_many_events_have_no_place(qtbot):
                                        "1 without a place, not on the map")
     widget.set_events([row("UKR1-10", 48.94, 38.49, "1:10")])
     assert "without a place" not in widget.caption()
+
+
+def test_event_map_writes_no_name_past_its_edge(qtbot):
+    # the easternmost point's name ran off the map ("Sievierodonetsk +"): a name is written inside or not at all
+    rows = [row("UKR1-10", 48.94, 38.49, "1:10"), row("MLI2-20", 12.65, -8.0, "2:20"), row("SYR3-30", 36.2, 37.16, "3:30")]
+    for r, name in zip(rows, ["Sievierodonetsk and a long name", "Bamako and a long name", "Aleppo"]):
+        r["location"] = name
+    widget = _shown(qtbot, rows, size=(420, 300))
+    assert widget.label_rects()
+    assert all(QRectF(widget.rect()).contains(rect) for _, rect in widget.label_rects())
