@@ -132,14 +132,3 @@ def test_dates_a_date_with_its_local_hour_in_prose_still_dates_the_event():
     resolved = resolve_event_date(published="2022-06-27", time_texts=[], sentence=sentence,
                                   trigger_offset=sentence.index("shelling"))
     assert (resolved.start, resolved.basis) == ("2022-06-24", "sentence")
-
-
-def test_a_year_a_state_began_since_dates_no_event():
-    # "since 2019" says when the army's hold began; the shelling of the sentence is not of 2019
-    sentence = "Rebels shelled Kalemba, a district held by the army since 2019, officials said."
-    dated = resolve_event_date(published="2024-05-02", time_texts=[], sentence=sentence,
-                               trigger_offset=sentence.index("shelled"))
-    assert (dated.start, dated.basis) == ("2024-05-02", "published")
-    undated = resolve_event_date(published=None, time_texts=[], sentence=sentence,
-                                 trigger_offset=sentence.index("shelled"))
-    assert undated.start is None

@@ -296,3 +296,12 @@ def test_dates_an_undated_articles_dateline_day_is_named_in_the_note(builder):
                        label="VIOLENCE_AGAINST_CIVILIANS", published=None)
     assert record.date.start is None
     assert "'May 4' names no year" in record.date.note and "no date words" not in record.date.note
+
+
+def test_dates_a_toll_since_a_year_is_history(builder):
+    # "since 2011" is when the killing began: the toll is dated from it, so it is background, not a new event
+    toll = Annotated(75, "More than 2,000 fighters have been killed since 2011, monitors said.", published="2013-05-03")
+    toll.event("killed", "BATTLES")
+    toll.span("2011", "DATE")
+    (killed,) = builder.records(toll.article, toll.spans, toll.links)
+    assert killed.date.start == "2011-01-01" and killed.background

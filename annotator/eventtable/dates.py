@@ -354,9 +354,6 @@ def page_timestamps(text: str) -> list[tuple[int, int]]:
 _STAMP_HINT = re.compile(r"\d\s*:\s*\d|published|updated|posted|modified", re.I)
 
 
-_SINCE_A_YEAR = re.compile(r"since\s+(?:early\s+|late\s+|mid-)?\d{4}", re.I)
-
-
 def resolve_event_date(
     *,
     published: str | None,
@@ -381,8 +378,6 @@ def resolve_event_date(
     found = find_date_words(sentence)
     found.sort(key=lambda hit: min(abs(hit[0] - trigger_offset), abs(hit[1] - trigger_offset)))
     for _, _, words in found:
-        if _SINCE_A_YEAR.fullmatch(words):
-            continue  # "controlled by the rebels since 2014": when a state began, no event's date
         resolved = resolve_expression(words, published_day)
         if resolved:
             return ResolvedDate(*resolved, basis=FROM_SENTENCE, text=words)

@@ -78,6 +78,7 @@ class EventMap(QWidget):
         super().__init__(parent)
         self._outline = load_outline(outline)
         self._events: list[dict] = []
+        self._unplaced = 0  # events of the table with no coordinates, which the map cannot show
         self._extent = QRectF(-180, -90, 360, 180)  # lon, -lat
         self._layout: tuple | None = None  # (clusters, labels), until the view or the events change
         self._press: QPointF | None = None
@@ -90,7 +91,18 @@ class EventMap(QWidget):
     def set_events(self, rows: Sequence[dict]) -> None:
         """Show the rows that have coordinates and zoom to them."""
         self._events = [r for r in rows if r.get("latitude") is not None and r.get("longitude") is not None]
+        self._unplaced = len(rows) - len(self._events)
         self.zoom_to_events()
+
+    def caption(self) -> str:
+        """What the map shows, under it: counted and uncounted events on it, and how many have no place,
+        so that its numbers add up to the table's."""
+        counted = sum(1 for r in self._events if r.get("counted", True))
+        text = (f"{counted} event{'' if counted == 1 else 's'} counted, {len(self._events) - counted} not"
+                " (planned, hypothetical, denied)")
+        if self._unplaced:
+            text += f"; {self._unplaced} without a place, not on the map"
+        return text + "  ·  Natural Earth 1:110m"
 
     def events(self) -> list[dict]:
         return list(self._events)
@@ -104,8 +116,11 @@ class EventMap(QWidget):
             width = max(max(lons) - min(lons), _MIN_SPAN_DEGREES)
             height = max(max(lats) - min(lats), _MIN_SPAN_DEGREES)
             centre = QPointF((max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2)
-            pad = 1.3  # a margin so edge points are not cut by the frame
-            self._extent = QRectF(centre.x() - width * pad / 2, centre.y() - height * pad / 2, width * pad, height * pad)
+            # A margin so edge points are not cut by the frame, wider on the right, where names are written
+            # first (a name that would pass the map's edge is written on another side, or not at all).
+            left, right, vertical = 0.2, 0.5, 0.15
+            self._extent = QRectF(centre.x() - width * (0.5 + left), centre.y() - height * (0.5 + vertical),
+                                  width * (1 + left + right), height * (1 + 2 * vertical))
         self._changed()
 
     def _changed(self) -> None:
@@ -175,7 +190,8 @@ class EventMap(QWidget):
                 for dx, dy in ((radius + 3, -size.height() / 2), (-radius - 3 - size.width(), -size.height() / 2),
                                (-size.width() / 2, -radius - 2 - size.height()), (-size.width() / 2, radius + 2)):
                     rect = QRectF(centre.x() + dx, centre.y() + dy, size.width(), size.height())
-                    if not any(rect.intersects(other) for other in taken):
+                    # Inside the map too: a name past its edge was cut ("Sievierodonetsk +" at the right).
+                    if QRectF(self.rect()).contains(rect) and not any(rect.intersects(other) for other in taken):
                         taken.append(rect)
                         labels.append((text, rect))
                         break
@@ -252,10 +268,10 @@ class EventMap(QWidget):
         for text, rect in self.label_rects():
             painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         painter.setPen(QColor("#333333"))
-        counted = sum(1 for r in self._events if r.get("counted", True))
-        painter.drawText(self.rect().adjusted(8, 4, -8, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                         f"{counted} events counted, {len(self._events) - counted} not (planned, hypothetical, denied)"
-                         "  ·  Natural Earth 1:110m")
+        # Wrapped: a narrow map (the event window beside its table) would cut the caption's end off.
+        painter.drawText(self.rect().adjusted(8, 4, -8, -4),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap,
+                         self.caption())
         painter.end()
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802

@@ -1,4 +1,4 @@
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 
 from annotator.gui.event_map import EventMap
 
@@ -100,3 +100,24 @@ def test_event_map_close_points_cluster_and_labels_never_overlap(qtbot):
     assert len(widget.clusters()) > len(clusters)
     labels = [rect for _, rect in widget.label_rects()]
     assert all(not a.intersects(b) for i, a in enumerate(labels) for b in labels[i + 1:])
+
+
+def test_event_map_says_how_many_events_have_no_place(qtbot):
+    # the table counted an event the map could not show: its caption said fewer events than the table
+    unplaced = row("XXX9-90", None, None, "9:90")
+    widget = _shown(qtbot, [row("UKR1-10", 48.94, 38.49, "1:10"), row("UKR3-30", 46.64, 32.61, "3:30", counted=False),
+                            unplaced])
+    assert widget.caption().startswith("1 event counted, 1 not (planned, hypothetical, denied); "
+                                       "1 without a place, not on the map")
+    widget.set_events([row("UKR1-10", 48.94, 38.49, "1:10")])
+    assert "without a place" not in widget.caption()
+
+
+def test_event_map_writes_no_name_past_its_edge(qtbot):
+    # the easternmost point's name ran off the map ("Sievierodonetsk +"): a name is written inside or not at all
+    rows = [row("UKR1-10", 48.94, 38.49, "1:10"), row("MLI2-20", 12.65, -8.0, "2:20"), row("SYR3-30", 36.2, 37.16, "3:30")]
+    for r, name in zip(rows, ["Sievierodonetsk and a long name", "Bamako and a long name", "Aleppo"]):
+        r["location"] = name
+    widget = _shown(qtbot, rows, size=(420, 300))
+    assert widget.label_rects()
+    assert all(QRectF(widget.rect()).contains(rect) for _, rect in widget.label_rects())
