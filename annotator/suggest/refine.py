@@ -64,7 +64,7 @@ NOT_SURNAMES = ORG_WORDS | {"administration", "government", "regime", "cabinet",
 
 
 def _surnames_after_first_names(doc: Doc, spans: list[EntityCandidate], gazetteer: Gazetteer) -> list[EntityCandidate]:
-    """"spokesman Oleksandr Motuzyanyk declined": the model tagged the familiar first name alone and left
+    """"spokesman Oleksandr Pyrogivsky declined": the model tagged the familiar first name alone and left
     the unfamiliar surname untagged. A capitalised proper noun no one labelled, right after a one-word
     person on the same line and before a lower-case word or a punctuation mark, is the surname.
     (Before another capitalised word the line may be a headline in title case: nothing is joined.)"""
