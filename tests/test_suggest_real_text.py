@@ -554,3 +554,12 @@ def test_suggest_real_text_what_forces_are_set_on_doing_is_planned(suggester, te
     doc = suggester.nlp(text)
     events = {doc[e.start : e.end].text: e.modality.value for e in suggester.analyse(doc).events}
     assert events[trigger] == "planned"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The town became a key target in the Kremlin’s war effort after its failed assault.", "Kremlin"),
+    ("A Pentagon spokesman declined to comment on the strike.", "Pentagon"),  # as the model read it before
+])
+def test_suggest_real_text_a_seat_of_power_is_its_government(suggester, text, name):
+    # the small model read "Kremlin" as a place, which then became where the event happened
+    assert suggested(suggester, text)[at(text, name)] == (name, "ORG")

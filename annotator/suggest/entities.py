@@ -115,10 +115,10 @@ def _token_pattern(nlp: Language, phrase: str, attr: str = "LOWER") -> list[dict
 def rule_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
     """The span_ruler patterns: names with their canonical form as the pattern id, and shapes."""
     patterns: list[dict] = []
-    # News media last: a later name with the same words wins, and an agency is no place or person
-    # ("(Bloomberg) --", "told Al Jazeera"), whatever else carries its name.
+    # Organisations last: a later name with the same words wins, and an agency or a seat of power is no
+    # place or person ("(Bloomberg) --", "told Al Jazeera", "the Kremlin said"), whatever else carries its name.
     for table, label in ((gazetteer.places, "LOCATION"), (gazetteer.people, "PERSON"), (gazetteer.groups, "ARMED_GROUP"),
-                         (gazetteer.media, "ORG")):
+                         (gazetteer.organisations, "ORG")):
         for variant, canonical in table.items():
             # geonames spellings are many and some are English words ("Human"): they only win
             # against the model where it found nothing longer (see rule_candidates).

@@ -1,4 +1,5 @@
-"""The conflict gazetteer: places, people, armed groups, news media and weapons from ``resources/gazetteer/``.
+"""The conflict gazetteer: places, people, armed groups, organisations (news media, seats of power) and
+weapons from ``resources/gazetteer/``.
 
 Every name has one canonical form, so "Kiev" and "Kyiv", "Sergiy Gaiday" and "Serhiy Haidai" are
 one thing for the suggester, for annotation memory and for the ``canonical`` attribute of a span.
@@ -22,6 +23,7 @@ PEOPLE_FILE = "people.json"
 GROUPS_FILE = "armed_groups.json"
 WEAPONS_FILE = "weapons.json"
 MEDIA_FILE = "media.json"
+SEATS_FILE = "seats_of_power.json"
 
 # A geonames alternate name is used only if it looks like an English-language spelling of a place,
 # or a Ukrainian or Russian one: reports quote the local name in Cyrillic («Харків»).
@@ -66,7 +68,9 @@ class Gazetteer:
     places: dict[str, str] = field(default_factory=dict)
     people: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
-    media: dict[str, str] = field(default_factory=dict)  # news agencies, broadcasters, platforms: ORG
+    # Names that are organisations whatever the model says: news agencies, broadcasters and platforms
+    # (media.json), and buildings that stand for their government ("the Kremlin", seats_of_power.json).
+    organisations: dict[str, str] = field(default_factory=dict)
     weapons: dict[str, str] = field(default_factory=dict)  # term -> ACLED sub-event type or ""
     force_nouns: frozenset[str] = frozenset()
     affiliation_words: frozenset[str] = frozenset()
@@ -229,7 +233,8 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
     people_raw = _read(directory / PEOPLE_FILE, "gazetteer-people")
     groups_raw = _read(directory / GROUPS_FILE, "gazetteer-armed-groups")
     weapons_raw = _read(directory / WEAPONS_FILE, "gazetteer-weapons")
-    media = _named(directory / MEDIA_FILE, _read(directory / MEDIA_FILE, "gazetteer-media"), "media")
+    organisations = {**_named(directory / MEDIA_FILE, _read(directory / MEDIA_FILE, "gazetteer-media"), "media"),
+                     **_named(directory / SEATS_FILE, _read(directory / SEATS_FILE, "gazetteer-seats-of-power"), "seats")}
     places = _geonames_places(set(places_raw.get("geonames_countries", []))) if geonames else {}
     curated = {**(_geonames_countries() if geonames else {}), **_named(directory / PLACES_FILE, places_raw, "places")}
     from_geonames = frozenset(set(places) - set(curated))
@@ -237,7 +242,7 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
     people = _named(directory / PEOPLE_FILE, people_raw, "people")
     groups = _case_variants(_named(directory / GROUPS_FILE, groups_raw, "named"))
     for name in list(places):
-        if name in people or name in groups or name in media:
+        if name in people or name in groups or name in organisations:
             del places[name]
     weapons: dict[str, str] = {}
     for index, entry in enumerate(weapons_raw.get("weapons", [])):
@@ -252,7 +257,7 @@ def load_gazetteer(directory: Path | None = None, *, geonames: bool = True) -> G
         places=places,
         people=people,
         groups=groups,
-        media=media,
+        organisations=organisations,
         weapons=weapons,
         force_nouns=frozenset(groups_raw.get("force_nouns", [])),
         affiliation_words=frozenset(w.lower() for w in groups_raw.get("affiliation_words", [])),
