@@ -21,7 +21,7 @@ from annotator.eventtable.fatalities import (
 from annotator.eventtable.places import COUNTRY, PlaceIndex, ResolvedPlace
 from annotator.suggest.gazetteer import fold
 from annotator.eventtable.where import mentions, names_a_place, rank_mentions, speaks
-from annotator.suggest.lexicon import dateline_span
+from annotator.suggest.lexicon import an_everyday_word, dateline_place, dateline_span
 from annotator.domain import Article, Layer, Modality, Span
 
 # A label the scheme gives no event-table meaning: its own name as the type, and a family of its own.
@@ -236,8 +236,6 @@ def _an_everyday_word(doc, mention) -> bool:
     """Whether a candidate's words are an everyday English word a capital letter made look like a name
     ("Luck was with them": never Lutsk). Weighed when a place is chosen, not when candidates are gathered,
     so the learned step's cues, and its weights, stay as they were trained."""
-    from annotator.suggest.lexicon import an_everyday_word
-
     words = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     return words is not None and an_everyday_word(doc, words)
 
@@ -641,7 +639,7 @@ class RecordBuilder:
             published=article.published,
             title=article.title or "",
             source_scale=str(article.meta.get("source_scale", "")) if article.meta else "",
-            dateline=(opening[2] if opening and opening[2] else "").casefold(),  # as dateline(text)
+            dateline=(dateline_place(opening) or "").casefold(),
             # a country two reports both name ("Ukraine") is no sign that they tell one event
             names=frozenset(n for n in _names(spans, text, parsed) if self.places.country_of(n) is None),
         )
@@ -918,7 +916,7 @@ class RecordBuilder:
         dateline's country but never the dateline's city, an event it leaves unplaced may be at any of them,
         so it is set in that country at country precision; an article that names the city again ("MYKOLAIV
         - ... the port city of Mykolaiv") or no other place there is set in the city."""
-        words = opening[2] if opening and opening[2] else None  # as dateline(doc.text)
+        words = dateline_place(opening)
         if words:
             resolved = self.places.resolve(words.title() if words.isupper() else words, context, basis=DATELINE)
             if resolved.place is not None:

@@ -83,7 +83,11 @@ def _place_of(match: re.Match) -> tuple[int, int]:
 
 def dateline(text: str) -> str | None:
     """The place of the article's dateline ("KYIV, June 24 (Reuters) -" -> "KYIV")."""
-    found = dateline_span(text)
+    return dateline_place(dateline_span(text))
+
+
+def dateline_place(found: tuple[int, int, str] | None) -> str | None:
+    """The place words of a ``dateline_span`` already read, or None."""
     return found[2] if found and found[2] else None
 
 
