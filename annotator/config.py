@@ -17,6 +17,7 @@ import importlib.resources
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -161,9 +162,74 @@ class Preferences:
         """:param sync: False skips the fsync (see :func:`write_atomically`): for the window's thread."""
         path = path or preferences_path()
         path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, self.encoded(), sync=sync)
+
+    def encoded(self) -> bytes:
+        """The preferences as the file holds them."""
         data = asdict(self)
         data["version"] = PREFERENCES_VERSION
-        write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"), sync=sync)
+        return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+class PreferencesWriter:
+    """Writes the preferences in a thread of its own, for the window: the newest state only, each save
+    replacing one not yet written.
+
+    Even without the fsync, the write-aside-and-rename of :func:`write_atomically` waits on a disk
+    another program keeps busy: ext4 flushes a file renamed over another before the rename returns. Under
+    an import or a copy of a few GB, each rename took 0.1-0.9 s, on the window's thread once per article
+    opened. The window stayed frozen that long; here the writing thread waits instead."""
+
+    def __init__(self, path: Path | None = None):
+        self._path = path
+        self._pending: bytes | None = None
+        self._writing = False
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self._changed = threading.Condition()
+        self.error: OSError | None = None  # the last write that failed, until a later one succeeds
+
+    def save(self, preferences: "Preferences") -> None:
+        """Queue the preferences as they are now (read here, on the caller's thread)."""
+        payload = preferences.encoded()
+        with self._changed:
+            if self._closed:  # after closing, on the caller's thread
+                write_atomically(self._path or preferences_path(), payload, sync=False)
+                return
+            self._pending = payload
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="preferences-writer", daemon=True)
+                self._thread.start()
+            self._changed.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until everything queued is written; False if the timeout came first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pending is None and not self._writing, timeout)
+
+    def close(self, timeout: float | None = None) -> None:
+        """Write what is queued, then end the thread."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._pending is not None or self._closed)
+                if self._pending is None:
+                    return
+                payload, self._pending, self._writing = self._pending, None, True
+            try:
+                write_atomically(self._path or preferences_path(), payload, sync=False)
+                error = None
+            except OSError as exc:  # a full or read-only disk: the window reports it, the work goes on
+                error = exc
+            with self._changed:
+                self.error, self._writing = error, False
+                self._changed.notify_all()
 
 
 def write_atomically(path: Path, payload: bytes, *, sync: bool = True) -> None:

@@ -39,6 +39,9 @@ class Controller(QObject):
         self.store = store
         self.scheme = scheme
         self.preferences = preferences
+        # Preferences change on the window's thread and are written on another (config.PreferencesWriter).
+        self._preferences_writer = config.PreferencesWriter()
+        self._reported_preferences_error: OSError | None = None
         self.view = view
         self.panel = panel
         self.article_list = article_list
@@ -93,7 +96,7 @@ class Controller(QObject):
             self.message.emit(f"Could not switch to {name}: {exc}; try again in a moment")
             return
         self.preferences.annotator = name
-        self.preferences.save()
+        self._save_preferences()
         previous, steps = self.session.annotator, self.undo_stack.count()
         self._progress = None
         # Undo acts for whoever made the edit; the next annotator's Ctrl+Z must not take back the
@@ -130,7 +133,7 @@ class Controller(QObject):
     def _article_opened(self, article, _spans) -> None:
         """The session opened an article (here, or for another annotator): the window reopens there."""
         self.preferences.last_article[self.db_key] = article.id
-        self._save_preferences_now()  # now, not later: a killed window must reopen here
+        self._save_preferences()  # now, not at closing: a killed window must reopen here
         if self.session.partial:
             QTimer.singleShot(0, self.ensure_complete)
         self.articleOpened.emit(article.id)
@@ -244,16 +247,26 @@ class Controller(QObject):
             self._progress = self.session.progress()
         return self._progress
 
-    def _save_preferences_now(self) -> None:
-        """Write the preferences at once, without the fsync: that waits seconds on a disk busy with
-        another program's writes (an import beside the window); the file still survives a killed
-        window, and closing writes it with the fsync."""
-        self.preferences.save(sync=False)
+    def _save_preferences(self) -> None:
+        """Have the preferences written at once, in the writer's thread: on a disk busy with another
+        program's writes (an import beside the window) writing them took up to 0.9 s. Without the fsync
+        the file still survives a killed window; closing writes it with the fsync. A write that failed
+        is said once, in the status bar."""
+        error = self._preferences_writer.error
+        if error is not None and error is not self._reported_preferences_error:
+            self._reported_preferences_error = error
+            self.message.emit(f"Could not save the preferences ({error}); annotations are saved as always")
+        self._preferences_writer.save(self.preferences)
+
+    def wait_for_preferences(self, timeout: float = 10.0) -> bool:
+        """Wait until the preferences are on disk (for scripts that stop the process next)."""
+        return self._preferences_writer.wait(timeout)
 
     def close(self) -> None:
         self._list_timer.stop()
         self.watcher.changed.disconnect(self._file_changed)
         self.session.account_time()
+        self._preferences_writer.close()  # first, so that no older state lands after this one
         self.preferences.save()
 
     # -- selection ---------------------------------------------------------------------------
@@ -583,7 +596,7 @@ class Controller(QObject):
 
     def toggle_snap(self, on: bool) -> None:
         self.preferences.snap_to_tokens = bool(on)
-        self.preferences.save()
+        self._save_preferences()
 
 
 def db_key(path: Path | None) -> str:

@@ -53,6 +53,7 @@ def main(path: str) -> int:
     report(event=event)
     QTest.keyClick(view, Qt.Key_Return, Qt.ControlModifier)
     report(state="done")
+    c.wait_for_preferences()  # where to reopen is written in a thread of its own
     print("waiting", flush=True)
     return app.exec()
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from conftest import open_test_window
 from PySide6.QtCore import Qt, QTimer
 
+from annotator import config
 from annotator.domain import ArticleState, Layer, Origin, Status
 from annotator.store import Store
 
@@ -320,3 +321,31 @@ def test_concurrent_writers_an_undo_waiting_for_the_file_survives_a_new_edit(win
     qtbot.waitUntil(lambda: saver.pending == 0, timeout=5000)
     mine = [s for s in window.store.spans.for_article(ids["report"], "ana") if not s.is_suggestion]
     assert [(s.label, s.text_in(REPORT)) for s in mine] == [("DATE", "Thursday")]
+
+
+def test_concurrent_writers_a_busy_disk_never_holds_up_moving_between_articles(qtbot, project, monkeypatch):
+    """Where to reopen is written each time an article opens. On a disk busy with another program's
+    writes (an import, a copy of a few GB) that write waited 0.1-0.9 s, on the window's thread: the
+    window froze at every next article. Now the window's thread never writes it while the window is
+    open, and closing leaves the file with the last article."""
+    path, ids = project
+    real = config.write_atomically
+    writers: list[str] = []
+
+    def busy_disk(target, payload, *, sync=True):
+        writers.append(threading.current_thread().name)
+        time.sleep(0.3)
+        real(target, payload, sync=sync)
+
+    monkeypatch.setattr(config, "write_atomically", busy_disk)
+    window = open_test_window(qtbot, path)
+    c = window.controller
+    for article in (ids["plain1"], ids["report"], ids["plain2"], ids["tricky"]):
+        c.open_article(article)
+        assert c.session.article.id == article
+    qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier)  # done, and on to the next
+    opened = c.session.article.id
+    assert writers and threading.main_thread().name not in writers
+    window.close()
+    window.store.close()
+    assert config.Preferences.load().last_article[str(path.resolve())] == opened
