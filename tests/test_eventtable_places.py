@@ -60,6 +60,18 @@ def test_places_unknown_name_is_kept_with_no_place(places):
     assert "Qwertyuiopville" in resolved.note
 
 
+def test_places_a_word_for_a_place_is_no_place_of_that_name(places):
+    # "the area" was Teresina in Brazil and "the city" Oakville: GeoNames' alternate names matched them
+    for words in ["the area", "the city", "this town", "the region", "the north", "north", "the border"]:
+        resolved = places.resolve(words)
+        assert resolved.place is None, (words, resolved.place)
+        assert "named elsewhere" in resolved.note
+    # names keep their place whatever their case
+    assert places.resolve("kyiv").place.name == "Kyiv"
+    assert places.resolve("the Donbas").place.name == "Donbas"
+    assert places.resolve("Split").place.country_code == "HR"
+
+
 @pytest.mark.parametrize("words, name, code", [
     ("Mexico City", "Mexico City", "MX"), ("Kuwait City", "Kuwait City", "KW"), ("Guatemala City", "Guatemala City", "GT"),
     ("Raqqa city", "Raqqa", "SY"),  # "city" after a name that is no city's own name still names the town

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from annotator.suggest.gazetteer import fold
+from annotator.suggest.lexicon import REGION_WORDS, everyday_words
 
 TOWN, REGION, COUNTRY = 1, 2, 3
 PRECISION_NAMES = {TOWN: "town", REGION: "region", COUNTRY: "country"}
@@ -60,6 +61,9 @@ _DISTRICT_IDS = -10_000
 _ARABIC_COUNTRIES = {"SY", "IQ", "YE", "LY", "EG", "LB", "JO", "SA", "SD", "PS", "DZ", "MA", "TN", "KW", "OM", "AE",
                      "QA", "BH", "MR", "SO", "EH"}
 _TRANSLITERATED = "~"  # prefix of transliteration keys in the key table: no folded name starts with it
+# A lower-case phrase opening with a determiner refers to a place named elsewhere ("the area", "this
+# town"); it is never a place's name, though GeoNames' alternate names match some (the area -> Teresina).
+_NOMINAL = re.compile(r"^(?:the|this|that|these|those|a|an|its|their|his|her|our|my|your)\s")
 _ARTICLE_WORDS = re.compile(r"(?:^|(?<= ))(?:al|el|ar|as|an|ad|ash|at|az|ad|ul) ")
 _SPELLINGS = (("ou", "u"), ("ee", "i"), ("oo", "u"), ("aa", "a"), ("ei", "ay"), ("ai", "ay"), ("ie", "i"),
               ("q", "k"), ("ph", "f"), ("dj", "j"))
@@ -293,6 +297,12 @@ def _country_names(code: str) -> set[str]:
     return {n for n in names if n}
 
 
+def a_word_for_a_place(text: str) -> bool:
+    """Lower-case words that refer to a place rather than name it: "the area", "this town", "north"."""
+    words = " ".join(text.split()).strip(" ,.;:")
+    return words.islower() and bool(_NOMINAL.match(words) or words in REGION_WORDS or words in everyday_words())
+
+
 class PlaceIndex:
     """Folded name -> GeoNames ids (towns and regions), built once and cached as a file."""
 
@@ -500,6 +510,8 @@ class PlaceIndex:
 
     def _lookup(self, text: str) -> list[Place]:
         words = " ".join(text.split()).strip(" ,.;:")
+        if a_word_for_a_place(words):
+            return []
         if words.isupper() and 2 <= len(words) <= 6 and fold(words) not in _COUNTRY_ACRONYMS:
             return []  # "SANA", "HRW": an organisation's initials, never a place
         precision = TOWN
@@ -619,6 +631,8 @@ class PlaceIndex:
         """The most likely place for a name, with up to five candidates kept."""
         candidates = self.rank(self.lookup(text), context, text)
         if not candidates:
+            if a_word_for_a_place(text):
+                return ResolvedPlace(text, None, (), basis, note=f"{text!r} is a word for a place named elsewhere")
             return ResolvedPlace(text, None, (), basis, note=f"no GeoNames place is called {text!r}")
         note = f"{len(candidates)} places have this name" if len(candidates) > 1 else ""
         return ResolvedPlace(text, candidates[0], tuple(candidates[:MAX_CANDIDATES]), basis, note)
