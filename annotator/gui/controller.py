@@ -7,6 +7,7 @@ this class only adds Qt: signals, the undo stack, the widgets.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -41,7 +42,7 @@ class Controller(QObject):
         self.preferences = preferences
         # Preferences change on the window's thread and are written on another (config.PreferencesWriter).
         self._preferences_writer = config.PreferencesWriter()
-        self._reported_preferences_error: OSError | None = None
+        self._preferences_failing = False
         self.view = view
         self.panel = panel
         self.article_list = article_list
@@ -253,9 +254,9 @@ class Controller(QObject):
         the file still survives a killed window; closing writes it with the fsync. A write that failed
         is said once, in the status bar."""
         error = self._preferences_writer.error
-        if error is not None and error is not self._reported_preferences_error:
-            self._reported_preferences_error = error
+        if error is not None and not self._preferences_failing:
             self.message.emit(f"Could not save the preferences ({error}); annotations are saved as always")
+        self._preferences_failing = error is not None  # said again only after a write has succeeded
         self._preferences_writer.save(self.preferences)
 
     def wait_for_preferences(self, timeout: float = 10.0) -> bool:
@@ -267,7 +268,10 @@ class Controller(QObject):
         self.watcher.changed.disconnect(self._file_changed)
         self.session.account_time()
         self._preferences_writer.close()  # first, so that no older state lands after this one
-        self.preferences.save()
+        try:
+            self.preferences.save()
+        except OSError as exc:  # a full disk must not stop the window closing: the annotations are stored
+            print(f"annotator: could not save the preferences: {exc}", file=sys.stderr)
 
     # -- selection ---------------------------------------------------------------------------
 

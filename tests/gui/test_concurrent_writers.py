@@ -349,3 +349,33 @@ def test_concurrent_writers_a_busy_disk_never_holds_up_moving_between_articles(q
     window.close()
     window.store.close()
     assert config.Preferences.load().last_article[str(path.resolve())] == opened
+
+
+def test_concurrent_writers_preferences_that_cannot_be_written_are_said_once(qtbot, project, monkeypatch, capsys):
+    """A full disk refuses the preferences: the window says so in the status bar, once, goes on, and
+    still closes."""
+    path, ids = project
+    real = config.write_atomically
+    disk = {"full": True}
+
+    def full_disk(target, payload, *, sync=True):
+        if disk["full"]:
+            raise OSError(28, "No space left on device")
+        real(target, payload, sync=sync)
+
+    window = open_test_window(qtbot, path)
+    monkeypatch.setattr(config, "write_atomically", full_disk)
+    c = window.controller
+    said: list[str] = []
+    c.message.connect(said.append)
+    for article in (ids["plain1"], ids["report"], ids["plain2"]):  # the second save finds the failure
+        c.open_article(article)
+        assert c.wait_for_preferences(5)
+    assert c.session.article.id == ids["plain2"]
+    refused = [m for m in said if "Could not save the preferences" in m]
+    assert len(refused) == 1 and "No space left" in refused[0]
+    assert "Could not save the preferences" in window.statusBar().currentMessage()
+    window.close()  # closing writes them once more, is refused, and closes all the same
+    assert not window.isVisible()
+    assert "could not save the preferences" in capsys.readouterr().err
+    window.store.close()
