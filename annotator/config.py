@@ -158,11 +158,11 @@ class Preferences:
         values = {k: v for k, v in raw.items() if k in known and k != "version"}
         return cls(**values)
 
-    def save(self, path: Path | None = None, *, sync: bool = True) -> None:
-        """:param sync: False skips the fsync (see :func:`write_atomically`): for the window's thread."""
+    def save(self, path: Path | None = None) -> None:
+        """Write them now, with the fsync; the window writes them while open through PreferencesWriter."""
         path = path or preferences_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, self.encoded(), sync=sync)
+        write_atomically(path, self.encoded())
 
     def encoded(self) -> bytes:
         """The preferences as the file holds them."""
